@@ -1,0 +1,6 @@
+/** Every command, in help order. A definition is light: its run() imports what it needs. */
+import type { CommandSpec } from './define.js';
+import { detectCommand } from './detect.js';
+import { doctorCommand } from './doctor.js';
+
+export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand];

@@ -1,0 +1,80 @@
+/**
+ * The context every command runs with: the environment, output streams and styling, the process
+ * runner, prompts and spinners. Commands receive it; tests build one with fakes (test/helpers).
+ */
+import type { Exec, ExecRequest } from './exec.js';
+import type { Prompter } from './ui/prompt.js';
+import type { Spinner } from './ui/spinner.js';
+import type { Style } from './ui/style.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Writer {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export interface Logger {
+  /** Progress and notes for people, on stderr; silent with --json. */
+  info(message: string): void;
+  /** Something the user should know even with --json; on stderr. */
+  warn(message: string): void;
+  /** Only with --verbose. */
+  debug(message: string): void;
+}
+
+export interface GlobalFlags {
+  json: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export interface Ctx {
+  readonly env: Env;
+  readonly cwd: string;
+  readonly flags: GlobalFlags;
+  /** True when a person can answer prompts: stdin and stdout are TTYs, not CI, not --json. */
+  readonly interactive: boolean;
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  readonly style: Style;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  exec(request: ExecRequest): Promise<Awaited<ReturnType<Exec>>>;
+  spinner(text: string): Spinner;
+  readonly prompt: Prompter;
+  /** Replaces every secret known to this process (Fly tokens) with a marker. */
+  redact(text: string): string;
+  now(): Date;
+}
+
+const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN'] as const;
+
+export function secretsFrom(env: Env): string[] {
+  const values: string[] = [];
+  for (const name of SECRET_ENV) {
+    const value = env[name]?.trim();
+    if (!value || value.length < 8) continue;
+    values.push(value);
+    // flyctl tokens are often comma-separated macaroons ("FlyV1 fm2_…,fm2_…"); hide each part too.
+    for (const part of value.replace(/^FlyV1\s+/, '').split(',')) if (part.length >= 8) values.push(part);
+  }
+  return values.sort((a, b) => b.length - a.length);
+}
+
+export function makeRedactor(secrets: readonly string[]): (text: string) => string {
+  if (secrets.length === 0) return (text) => text;
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+}
+
+export function isCI(env: Env): boolean {
+  const ci = env.CI?.toLowerCase();
+  return (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') || env.GITHUB_ACTIONS === 'true';
+}
+
+export function colorEnabled(env: Env, flags: { json: boolean; color: boolean }, isTTY: boolean): boolean {
+  if (flags.json || !flags.color) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return isTTY && env.TERM !== 'dumb';
+}

@@ -1,0 +1,110 @@
+/** `gpuctl doctor`, decided: facts gathered by probe.ts in, one row per check out. Pure. */
+import { compareCuda } from '../gpu/cuda-driver.js';
+import type { NvccInfo } from '../gpu/nvcc.js';
+import { smFor } from '../gpu/nvcc.js';
+import { FLYCTL_GPU_REMOVED_IN } from '../flyio/gpu-kinds.js';
+import { compareSemver } from '../flyio/flyctl.js';
+
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export type CheckId = 'node' | 'gpu' | 'nvcc' | 'cuda-compat' | 'flyctl' | 'fly-auth' | 'docker';
+export const OPTIONAL_CHECKS: readonly CheckId[] = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'];
+
+export interface CheckRow {
+  id: CheckId;
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  remedy: string | null;
+}
+
+export type Probe<T> = { kind: 'absent' } | { kind: 'error'; message: string } | ({ kind: 'ok' } & T);
+
+export interface DoctorFacts {
+  nodeVersion: string;
+  gpu: Probe<{ driverVersion: string | null; cudaVersion: string | null; gpus: Array<{ name: string; computeCapability: string | null }> }>;
+  nvcc: NvccInfo;
+  flyctl: Probe<{ version: string }>;
+  flyAuth: Probe<{ email: string }> | { kind: 'skipped' };
+  tokenInEnv: boolean;
+  docker: Probe<{ version: string }>;
+}
+
+const MIN_NODE = '20.19.0';
+
+function row(id: CheckId, name: string, status: CheckStatus, detail: string, remedy: string | null = null): CheckRow {
+  return { id, name, status, detail, remedy };
+}
+
+function nodeRow(version: string): CheckRow {
+  return compareSemver(version, MIN_NODE) >= 0
+    ? row('node', 'Node.js', 'pass', `v${version}`)
+    : row('node', 'Node.js', 'fail', `v${version} is older than v${MIN_NODE}`, 'Install Node.js 20.19 or newer.');
+}
+
+function gpuRow(gpu: DoctorFacts['gpu']): CheckRow {
+  if (gpu.kind === 'absent') return row('gpu', 'NVIDIA driver', 'warn', 'nvidia-smi not found: no NVIDIA GPU here', 'Needed for `gpuctl bench` on a GPU; `gpuctl bench --cpu` works without.');
+  if (gpu.kind === 'error') return row('gpu', 'NVIDIA driver', 'fail', gpu.message, 'Run `nvidia-smi` to see the driver error.');
+  const names = [...new Set(gpu.gpus.map((g) => g.name))].join(', ');
+  return row('gpu', 'NVIDIA driver', 'pass', `driver ${gpu.driverVersion ?? '?'} (CUDA ${gpu.cudaVersion ?? '?'}), ${gpu.gpus.length} × ${names}`);
+}
+
+function nvccRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu']): CheckRow {
+  if (nvcc.kind === 'absent') return row('nvcc', 'nvcc', 'warn', 'not found', '`gpuctl bench` falls back to its prebuilt binary; install the CUDA toolkit to build for this GPU.');
+  if (nvcc.kind === 'broken') return row('nvcc', 'nvcc', 'fail', nvcc.message, 'Reinstall the CUDA toolkit.');
+  const span = nvcc.targets.length ? `targets ${nvcc.targets[0]}…${nvcc.targets.at(-1)}` : 'targets unknown';
+  const needed = gpu.kind === 'ok' ? [...new Set(gpu.gpus.flatMap((g) => (g.computeCapability ? [smFor(g.computeCapability)] : [])))] : [];
+  const missing = nvcc.targets.length ? needed.filter((sm) => !nvcc.targets.includes(sm)) : [];
+  if (missing.length) {
+    return row('nvcc', 'nvcc', 'fail', `CUDA ${nvcc.version} cannot build for ${missing.join(', ')} (${span})`, 'CUDA 13 dropped Volta (sm_70) and older; use CUDA 12.x for these GPUs.');
+  }
+  return row('nvcc', 'nvcc', 'pass', `CUDA ${nvcc.version}, ${span}`);
+}
+
+function compatRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu']): CheckRow {
+  if (nvcc.kind !== 'ok' || gpu.kind !== 'ok' || !gpu.cudaVersion) return row('cuda-compat', 'Driver runs nvcc output', 'skip', 'needs both a driver and nvcc');
+  const cmp = compareCuda(gpu.cudaVersion, nvcc.version);
+  if (cmp >= 0) return row('cuda-compat', 'Driver runs nvcc output', 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ nvcc ${nvcc.version}`);
+  const sameMajor = gpu.cudaVersion.split('.')[0] === nvcc.version.split('.')[0];
+  return sameMajor
+    ? row('cuda-compat', 'Driver runs nvcc output', 'warn', `driver CUDA ${gpu.cudaVersion} < nvcc ${nvcc.version}: minor-version compatibility only (no PTX JIT)`, 'Upgrade the driver, or build with an older toolkit.')
+    : row('cuda-compat', 'Driver runs nvcc output', 'fail', `driver CUDA ${gpu.cudaVersion} cannot run binaries from nvcc ${nvcc.version}`, `Upgrade the NVIDIA driver to one supporting CUDA ${nvcc.version}.`);
+}
+
+function flyctlRow(flyctl: DoctorFacts['flyctl']): CheckRow {
+  if (flyctl.kind === 'absent') return row('flyctl', 'flyctl', 'warn', 'not found (FLYCTL, flyctl, fly)', 'Install flyctl (https://fly.io/docs/flyctl/install/) for deploy, status and scale.');
+  if (flyctl.kind === 'error') return row('flyctl', 'flyctl', 'fail', flyctl.message, 'Reinstall flyctl.');
+  const gpuNote = compareSemver(flyctl.version, FLYCTL_GPU_REMOVED_IN) >= 0 ? 'GPU flags removed (Fly GPUs retired)' : `older than v${FLYCTL_GPU_REMOVED_IN}: still offers GPU flags the API rejects`;
+  return row('flyctl', 'flyctl', 'pass', `v${flyctl.version}; ${gpuNote}`);
+}
+
+function authRow(auth: DoctorFacts['flyAuth'], tokenInEnv: boolean): CheckRow {
+  const via = tokenInEnv ? ' (token from the environment)' : '';
+  if (auth.kind === 'skipped') return row('fly-auth', 'Fly authentication', 'skip', 'needs flyctl');
+  if (auth.kind === 'ok') return row('fly-auth', 'Fly authentication', 'pass', `logged in as ${auth.email}${via}`);
+  const message = auth.kind === 'error' ? auth.message : 'not logged in';
+  return row('fly-auth', 'Fly authentication', 'warn', `${message}${via}`, 'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).');
+}
+
+function dockerRow(docker: DoctorFacts['docker']): CheckRow {
+  if (docker.kind === 'absent') return row('docker', 'Docker client', 'warn', 'not found', 'Optional: flyctl builds remotely by default; install Docker for --local-only builds.');
+  if (docker.kind === 'error') return row('docker', 'Docker client', 'warn', docker.message);
+  return row('docker', 'Docker client', 'pass', docker.version);
+}
+
+/** `required` upgrades a warning on those checks to a failure (e.g. --require gpu,flyctl in CI). */
+export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = []): CheckRow[] {
+  const rows = [
+    nodeRow(facts.nodeVersion),
+    gpuRow(facts.gpu),
+    nvccRow(facts.nvcc, facts.gpu),
+    compatRow(facts.nvcc, facts.gpu),
+    flyctlRow(facts.flyctl),
+    authRow(facts.flyAuth, facts.tokenInEnv),
+    dockerRow(facts.docker),
+  ];
+  return rows.map((r) => (required.includes(r.id) && (r.status === 'warn' || r.status === 'skip') ? { ...r, status: 'fail' } : r));
+}
+
+export function doctorExitCode(rows: readonly CheckRow[]): 0 | 1 {
+  return rows.some((r) => r.status === 'fail') ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+/** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
+import type { Ctx } from '../context.js';
+import { isGpuctlError } from '../errors.js';
+import { describeGpus } from '../gpu/detect.js';
+import { probeNvcc } from '../gpu/nvcc.js';
+import { querySmi } from '../gpu/smi-probe.js';
+import { parseVersionJson, parseWhoamiJson, runFlyctl } from '../flyio/flyctl.js';
+import type { DoctorFacts } from './decide.js';
+
+async function gpuFacts(ctx: Ctx): Promise<DoctorFacts['gpu']> {
+  try {
+    const smi = await querySmi(ctx);
+    if (smi.kind === 'absent') return { kind: 'absent' };
+    const described = describeGpus(smi.gpus);
+    return { kind: 'ok', driverVersion: described.driverVersion, cudaVersion: described.cudaVersion, gpus: smi.gpus };
+  } catch (error) {
+    if (isGpuctlError(error) && error.code !== 'interrupted') return { kind: 'error', message: error.message };
+    throw error;
+  }
+}
+
+async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyAuth'>> {
+  const version = await runFlyctl(ctx, ['version', '--json'], { timeoutMs: 10_000 });
+  if (version.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
+  if (version.kind !== 'ok') {
+    const message = version.kind === 'failed' ? `flyctl version failed: ${version.message}` : `flyctl version: ${version.kind}`;
+    return { flyctl: { kind: 'error', message }, flyAuth: { kind: 'skipped' } };
+  }
+  const parsed = parseVersionJson(version.stdout);
+  if (!parsed) return { flyctl: { kind: 'error', message: 'flyctl version --json printed no version' }, flyAuth: { kind: 'skipped' } };
+  const whoami = await runFlyctl(ctx, ['auth', 'whoami', '--json'], { timeoutMs: 15_000 });
+  const email = whoami.kind === 'ok' ? parseWhoamiJson(whoami.stdout) : undefined;
+  const flyAuth: DoctorFacts['flyAuth'] = email
+    ? { kind: 'ok', email }
+    : whoami.kind === 'failed'
+      ? { kind: 'error', message: whoami.message }
+      : { kind: 'error', message: whoami.kind === 'ok' ? 'flyctl auth whoami printed no email' : `flyctl auth whoami: ${whoami.kind}` };
+  return { flyctl: { kind: 'ok', version: parsed.version }, flyAuth };
+}
+
+async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
+  const result = await ctx.exec({ file: ctx.env.DOCKER ?? 'docker', args: ['--version'], timeoutMs: 10_000 });
+  if (result.kind === 'not-found') return { kind: 'absent' };
+  if (result.kind !== 'exited' || result.exitCode !== 0) return { kind: 'error', message: `docker --version did not succeed (${result.kind})` };
+  const version = /Docker version ([^,\s]+)/.exec(result.stdout)?.[1];
+  return version ? { kind: 'ok', version: `Docker ${version}` } : { kind: 'error', message: 'docker --version printed no version' };
+}
+
+export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
+  const [gpu, nvcc, fly, docker] = await Promise.all([gpuFacts(ctx), probeNvcc(ctx), flyctlFacts(ctx), dockerFacts(ctx)]);
+  const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
+  return { nodeVersion: process.versions.node, gpu, nvcc, ...fly, tokenInEnv, docker };
+}

@@ -1,0 +1,91 @@
+/**
+ * The error taxonomy. Commands throw these (or return an exit code); exactly one boundary,
+ * `runCli` in cli.ts, turns them into output and an exit code.
+ */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  missing: 3,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorCode =
+  | 'failed'
+  | 'usage'
+  | 'tool_missing'
+  | 'device_missing'
+  | 'tool_failed'
+  | 'tool_timeout'
+  | 'bad_output'
+  | 'interrupted'
+  | 'internal';
+
+export interface ErrorOptions {
+  hint?: string;
+  cause?: unknown;
+}
+
+/** An expected failure: one sentence for the user, a hint, and an exit code. */
+export class GpuctlError extends Error {
+  readonly hint: string | undefined;
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+    readonly exitCode: ExitCode,
+    options: ErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'GpuctlError';
+    this.hint = options.hint;
+  }
+}
+
+/** The operation ran and failed (unhealthy, regression, validation errors). Exit 1. */
+export class FailedError extends GpuctlError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'failed', ExitCode.failed, options);
+  }
+}
+
+/** Bad flags or arguments. Exit 2. */
+export class UsageError extends GpuctlError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, 'usage', ExitCode.usage, options);
+  }
+}
+
+/** A required tool (nvidia-smi, flyctl, nvcc) or device (a GPU) is missing. Exit 3. */
+export class MissingError extends GpuctlError {
+  constructor(
+    message: string,
+    readonly what: string,
+    options?: ErrorOptions & { code?: 'tool_missing' | 'device_missing' },
+  ) {
+    super(message, options?.code ?? 'tool_missing', ExitCode.missing, options);
+  }
+}
+
+/** An external tool ran but failed, hung or printed something unreadable. Exit 1. */
+export class ToolError extends GpuctlError {
+  constructor(
+    message: string,
+    readonly tool: string,
+    code: 'tool_failed' | 'tool_timeout' | 'bad_output',
+    options?: ErrorOptions,
+  ) {
+    super(message, code, ExitCode.failed, options);
+  }
+}
+
+/** Ctrl-C, or a cancelled prompt. Exit 130. */
+export class InterruptedError extends GpuctlError {
+  constructor(message = 'Interrupted.', options?: ErrorOptions) {
+    super(message, 'interrupted', ExitCode.interrupted, options);
+  }
+}
+
+export function isGpuctlError(error: unknown): error is GpuctlError {
+  return error instanceof GpuctlError;
+}

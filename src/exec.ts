@@ -1,0 +1,70 @@
+/**
+ * The only place gpuctl starts a process. Every call has a timeout, takes an argument array
+ * (never a shell string), and reports its outcome as a value: adapters decide what it means.
+ */
+import { execa } from 'execa';
+
+export interface ExecRequest {
+  file: string;
+  args: readonly string[];
+  timeoutMs: number;
+  /** Written to stdin, which is then closed. Without it, stdin is not connected. */
+  input?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Aborting kills the child (SIGTERM, then SIGKILL after 2 s). */
+  signal?: AbortSignal;
+  /** Called for every complete line as it arrives (for progress); output is still collected. */
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export type ExecResult =
+  | { kind: 'exited'; exitCode: number; stdout: string; stderr: string; durationMs: number }
+  | { kind: 'not-found'; file: string }
+  | { kind: 'timeout'; timeoutMs: number; stdout: string; stderr: string }
+  | { kind: 'interrupted'; stdout: string; stderr: string }
+  | { kind: 'spawn-failed'; message: string }
+  | { kind: 'signaled'; signal: string; stdout: string; stderr: string };
+
+export type Exec = (request: ExecRequest) => Promise<ExecResult>;
+
+function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) => void {
+  let rest = '';
+  return (chunk) => {
+    const lines = (rest + chunk.toString()).split(/\r?\n/);
+    rest = lines.pop() ?? '';
+    for (const line of lines) emit(line);
+  };
+}
+
+export const execTool: Exec = async (request) => {
+  const started = performance.now();
+  const child = execa(request.file, [...request.args], {
+    reject: false,
+    timeout: request.timeoutMs,
+    cancelSignal: request.signal,
+    forceKillAfterDelay: 2000,
+    stripFinalNewline: false,
+    ...(request.input === undefined ? { stdin: 'ignore' as const } : { input: request.input }),
+    env: request.env,
+    extendEnv: request.env === undefined,
+    cwd: request.cwd,
+  });
+  if (request.onLine) {
+    const onLine = request.onLine;
+    child.stdout?.on('data', lineSplitter((line) => onLine(line, 'stdout')));
+    child.stderr?.on('data', lineSplitter((line) => onLine(line, 'stderr')));
+  }
+  const result = await child;
+  const stdout = typeof result.stdout === 'string' ? result.stdout : '';
+  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const cause = result.cause as NodeJS.ErrnoException | undefined;
+  if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };
+  if (result.timedOut) return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
+  if (result.isCanceled) return { kind: 'interrupted', stdout, stderr };
+  if (result.exitCode !== undefined) {
+    return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: performance.now() - started };
+  }
+  if (result.signal) return { kind: 'signaled', signal: result.signal, stdout, stderr };
+  return { kind: 'spawn-failed', message: cause?.message ?? result.shortMessage ?? 'unknown error' };
+};

@@ -1,0 +1,43 @@
+/** nvcc: its release and the GPU architectures it can build for. */
+import type { Ctx } from '../context.js';
+
+export type NvccInfo =
+  | { kind: 'absent' }
+  | { kind: 'ok'; version: string; targets: string[] }
+  | { kind: 'broken'; message: string };
+
+export const NVCC_TIMEOUT_MS = 15_000;
+
+/** "Cuda compilation tools, release 13.0, V13.0.88" → "13.0". */
+export function parseNvccVersion(stdout: string): string | undefined {
+  return /release (\d+\.\d+)/.exec(stdout)?.[1];
+}
+
+/** `nvcc --list-gpu-code` prints one `sm_XX` per line. */
+export function parseGpuCodes(stdout: string): string[] {
+  return stdout
+    .split(/\s+/)
+    .filter((code) => /^sm_\d+[a-z]?$/.test(code))
+    .sort((a, b) => Number.parseInt(a.slice(3), 10) - Number.parseInt(b.slice(3), 10));
+}
+
+/** "9.0" → "sm_90". */
+export function smFor(computeCapability: string): string {
+  return `sm_${computeCapability.replace('.', '')}`;
+}
+
+export function nvccBinary(env: Ctx['env']): string {
+  return env.NVCC ?? 'nvcc';
+}
+
+export async function probeNvcc(ctx: Ctx): Promise<NvccInfo> {
+  const file = nvccBinary(ctx.env);
+  const version = await ctx.exec({ file, args: ['--version'], timeoutMs: NVCC_TIMEOUT_MS });
+  if (version.kind === 'not-found') return { kind: 'absent' };
+  if (version.kind !== 'exited' || version.exitCode !== 0) return { kind: 'broken', message: `nvcc --version did not succeed (${version.kind})` };
+  const release = parseNvccVersion(version.stdout);
+  if (!release) return { kind: 'broken', message: 'nvcc --version printed no release number' };
+  const codes = await ctx.exec({ file, args: ['--list-gpu-code'], timeoutMs: NVCC_TIMEOUT_MS });
+  const targets = codes.kind === 'exited' && codes.exitCode === 0 ? parseGpuCodes(codes.stdout) : [];
+  return { kind: 'ok', version: release, targets };
+}

@@ -1,0 +1,79 @@
+/**
+ * nvidia-smi, effectful half: runs the query (one call; a second only when an old driver rejects
+ * a field) and turns every way it can go wrong into one clear error.
+ */
+import type { Ctx } from '../context.js';
+import { InterruptedError, MissingError, ToolError } from '../errors.js';
+import { invalidField, parseQuery, queryArgs, QUERY_FIELDS, type SmiGpu } from './nvidia-smi.js';
+
+export type SmiOutcome = { kind: 'absent' } | { kind: 'ok'; gpus: SmiGpu[]; fields: readonly string[] };
+
+export function smiBinary(ctx: Pick<Ctx, 'env'>): string {
+  return ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi';
+}
+
+export function smiTimeoutMs(ctx: Pick<Ctx, 'env'>): number {
+  const fromEnv = Number(ctx.env.GPUCTL_NVIDIA_SMI_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 10_000;
+}
+
+const DRIVER_ERRORS: ReadonlyArray<readonly [RegExp, string, string]> = [
+  [
+    /couldn't communicate with the NVIDIA driver/i,
+    'nvidia-smi cannot reach the NVIDIA driver: it is not loaded or not installed.',
+    'Check `lsmod | grep nvidia` and install or load the driver; in a container, pass the GPU through (e.g. --gpus all).',
+  ],
+  [/No devices were found/i, 'nvidia-smi found no NVIDIA GPU.', 'Check that the GPU is visible to this machine or container (lspci | grep -i nvidia).'],
+  [
+    /Driver\/library version mismatch/i,
+    'The NVIDIA kernel driver and its user-space library have different versions.',
+    'Reboot after a driver upgrade, or reinstall the driver so both parts match.',
+  ],
+  [/NVML Shared Library Not Found|libnvidia-ml/i, 'nvidia-smi cannot load NVML (libnvidia-ml.so).', 'Reinstall the NVIDIA driver utilities.'],
+];
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+}
+
+export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELDS): Promise<SmiOutcome> {
+  const file = smiBinary(ctx);
+  const timeoutMs = smiTimeoutMs(ctx);
+  const result = await ctx.exec({ file, args: queryArgs(fields), timeoutMs });
+  switch (result.kind) {
+    case 'not-found':
+      return { kind: 'absent' };
+    case 'interrupted':
+      throw new InterruptedError('Interrupted while nvidia-smi was running.');
+    case 'timeout':
+      throw new ToolError(`nvidia-smi did not answer within ${timeoutMs / 1000} s.`, 'nvidia-smi', 'tool_timeout', {
+        hint: 'The driver may be hung (a GPU fallen off the bus, or a process stuck in the driver); check `dmesg` for NVRM/Xid errors.',
+      });
+    case 'spawn-failed':
+    case 'signaled':
+      throw new ToolError(`nvidia-smi could not run: ${result.kind === 'signaled' ? `killed by ${result.signal}` : result.message}.`, 'nvidia-smi', 'tool_failed');
+    case 'exited':
+      break;
+  }
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.exitCode !== 0) {
+    const unknown = invalidField(output);
+    if (unknown && fields.includes(unknown) && unknown !== 'index' && unknown !== 'name') {
+      ctx.log.debug(`nvidia-smi does not know the field "${unknown}" (old driver); asking again without it`);
+      return querySmi(ctx, fields.filter((field) => field !== unknown));
+    }
+    for (const [pattern, message, hint] of DRIVER_ERRORS) {
+      if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });
+    }
+    throw new ToolError(`nvidia-smi failed with exit code ${result.exitCode}: ${firstLine(output) || 'no message'}`, 'nvidia-smi', 'tool_failed', {
+      hint: 'Run `nvidia-smi` yourself to see the full message.',
+    });
+  }
+  const parsed = parseQuery(result.stdout, fields);
+  if (!parsed.ok) {
+    throw new ToolError(`nvidia-smi printed output gpuctl cannot read: ${parsed.reason}.`, 'nvidia-smi', 'bad_output', {
+      hint: 'Is `nvidia-smi` on PATH the real one? Run it with --verbose to see the exact command.',
+    });
+  }
+  return { kind: 'ok', gpus: parsed.gpus, fields };
+}

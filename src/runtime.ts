@@ -1,0 +1,80 @@
+/** Builds the real Ctx for a process: streams, styling, runner, prompts, spinners, Ctrl-C. */
+import {
+  colorEnabled,
+  isCI,
+  makeRedactor,
+  secretsFrom,
+  type Ctx,
+  type Env,
+  type GlobalFlags,
+  type Writer,
+} from './context.js';
+import type { ExecRequest } from './exec.js';
+import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
+import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
+import { createStyle } from './ui/style.js';
+
+export interface RuntimeIO {
+  env: Env;
+  cwd: string;
+  stdout: Writer;
+  stderr: Writer;
+  stdinTTY: boolean;
+  signal: AbortSignal;
+}
+
+export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
+  const redact = makeRedactor(secretsFrom(io.env));
+  const color = colorEnabled(io.env, flags, io.stdout.isTTY);
+  const style = createStyle(colorEnabled(io.env, flags, io.stderr.isTTY) || color);
+  const ci = isCI(io.env);
+  const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
+  const err = (text: string) => io.stderr.write(redact(text));
+  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY, ci });
+  return {
+    env: io.env,
+    cwd: io.cwd,
+    flags,
+    interactive,
+    stdout: { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) },
+    stderr: { isTTY: io.stderr.isTTY, write: err },
+    style,
+    signal: io.signal,
+    log: {
+      info: (message) => {
+        if (!flags.json) err(`${message}\n`);
+      },
+      warn: (message) => err(`${style.yellow('Warning:')} ${message}\n`),
+      debug: (message) => {
+        if (flags.verbose) err(`${style.dim(message)}\n`);
+      },
+    },
+    exec: async (request: ExecRequest) => {
+      const { execTool } = await import('./exec.js');
+      if (flags.verbose) err(style.dim(`$ ${[request.file, ...request.args].join(' ')}\n`));
+      return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
+    },
+    spinner: (text) => (mode === 'animated' ? deferredOra(text, style.level > 0) : createLineSpinner(io.stderr, text, mode)),
+    prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
+    redact,
+    now: () => new Date(),
+  };
+}
+
+/** ora loads asynchronously; calls made before it is ready are replayed in order. */
+function deferredOra(text: string, colour: boolean): Spinner {
+  const queue: Array<(s: Spinner) => void> = [];
+  let real: Spinner | undefined;
+  void createOraSpinner(text, colour).then((s) => {
+    real = s;
+    for (const call of queue.splice(0)) call(s);
+  });
+  const via = (call: (s: Spinner) => void) => (real ? call(real) : queue.push(call));
+  return {
+    update: (t) => via((s) => s.update(t)),
+    succeed: (t) => via((s) => s.succeed(t)),
+    fail: (t) => via((s) => s.fail(t)),
+    warn: (t) => via((s) => s.warn(t)),
+    stop: () => via((s) => s.stop()),
+  };
+}

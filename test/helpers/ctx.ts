@@ -1,0 +1,74 @@
+/**
+ * A Ctx for unit tests: captured output, a pinned environment, and a table-driven exec fake that
+ * FAILS on any command it was not given (so a test can never reach a real tool by accident).
+ */
+import type { Ctx, Env } from '../../src/context.js';
+import { makeRedactor, secretsFrom } from '../../src/context.js';
+import type { ExecRequest, ExecResult } from '../../src/exec.js';
+import { nonInteractivePrompter, type Prompter } from '../../src/ui/prompt.js';
+import { createLineSpinner } from '../../src/ui/spinner.js';
+import { createStyle } from '../../src/ui/style.js';
+
+export type ExecRule = {
+  /** Matches file and args exactly, or a predicate over the request. */
+  match: readonly string[] | ((request: ExecRequest) => boolean);
+  result: ExecResult | ((request: ExecRequest) => ExecResult);
+};
+
+export function exited(stdout: string, exitCode = 0, stderr = ''): ExecResult {
+  return { kind: 'exited', exitCode, stdout, stderr, durationMs: 1 };
+}
+
+export interface TestCtx extends Ctx {
+  out(): string;
+  err(): string;
+  calls: ExecRequest[];
+}
+
+export function makeTestCtx(options: {
+  rules?: readonly ExecRule[];
+  env?: Env;
+  json?: boolean;
+  verbose?: boolean;
+  interactive?: boolean;
+  prompt?: Prompter;
+  now?: Date;
+} = {}): TestCtx {
+  let out = '';
+  let err = '';
+  const calls: ExecRequest[] = [];
+  const env = options.env ?? {};
+  const redact = makeRedactor(secretsFrom(env));
+  const stderr = { isTTY: false, write: (text: string) => void (err += redact(text)) };
+  const flags = { json: options.json ?? false, verbose: options.verbose ?? false, color: false };
+  return {
+    env,
+    cwd: process.cwd(),
+    flags,
+    interactive: options.interactive ?? false,
+    stdout: { isTTY: false, write: (text) => void (out += redact(text)) },
+    stderr,
+    style: createStyle(false),
+    signal: new AbortController().signal,
+    log: {
+      info: (m) => void (flags.json ? undefined : stderr.write(`${m}\n`)),
+      warn: (m) => stderr.write(`Warning: ${m}\n`),
+      debug: (m) => void (flags.verbose ? stderr.write(`${m}\n`) : undefined),
+    },
+    exec: async (request) => {
+      calls.push(request);
+      const rule = (options.rules ?? []).find((r) =>
+        typeof r.match === 'function' ? r.match(request) : JSON.stringify(r.match) === JSON.stringify([request.file, ...request.args]),
+      );
+      if (!rule) throw new Error(`unexpected command in test: ${[request.file, ...request.args].join(' ')}`);
+      return typeof rule.result === 'function' ? rule.result(request) : rule.result;
+    },
+    spinner: (text) => createLineSpinner(stderr, text, flags.json ? 'silent' : 'lines'),
+    prompt: options.prompt ?? nonInteractivePrompter(),
+    redact,
+    now: () => options.now ?? new Date('2026-11-22T12:00:00Z'),
+    out: () => out,
+    err: () => err,
+    calls,
+  };
+}

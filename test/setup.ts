@@ -1,0 +1,1 @@
+// pinned per-test environment, see vitest.config.ts

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+export default defineConfig({
+  define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
+  test: {
+    // Pinned environment: no colour, no CI detection leaking in, a temp HOME per run (test/setup.ts).
+    env: { NO_COLOR: '1', FORCE_COLOR: '0' },
+    setupFiles: ['test/setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000 } },
+    ],
+  },
+});
