@@ -51,7 +51,9 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
       });
     case 'spawn-failed':
     case 'signaled':
-      throw new ToolError(`nvidia-smi could not run: ${result.kind === 'signaled' ? `killed by ${result.signal}` : result.message}.`, 'nvidia-smi', 'tool_failed');
+      throw new ToolError(`nvidia-smi could not run: ${result.kind === 'signaled' ? `killed by ${result.signal}` : result.message}.`, 'nvidia-smi', 'tool_failed', {
+        hint: 'Run `nvidia-smi` yourself; a crash usually means a broken driver install (check `dmesg`).',
+      });
     case 'exited':
       break;
   }

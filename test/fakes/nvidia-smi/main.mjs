@@ -1,0 +1,95 @@
+// Fake nvidia-smi: replays a recorded capture (FAKE_NVIDIA_SMI_FIXTURE, a path relative to
+// test/fixtures/nvidia-smi or absolute) and reproduces the real tool's failure texts and exit codes
+// (FAKE_NVIDIA_SMI_MODE). Each call appends its argv as a JSON line to FAKE_NVIDIA_SMI_LOG if set.
+import { appendFileSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { loadCapture } from './sources.mjs';
+
+const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const env = process.env;
+const out = (text) => process.stdout.write(text);
+const fail = (text, code, stream = process.stdout) => {
+  stream.write(text);
+  process.exit(code);
+};
+
+if (env.FAKE_NVIDIA_SMI_LOG) appendFileSync(env.FAKE_NVIDIA_SMI_LOG, `${JSON.stringify(args)}\n`);
+
+// The real failure modes, texts as nvidia-smi prints them.
+const MODES = {
+  'no-driver': () => fail("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n", 9),
+  'no-devices': () => fail('No devices were found\n', 6),
+  mismatch: () => fail('Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 580.159\n', 18),
+  'no-nvml': () => fail('NVIDIA-SMI couldn\'t find libnvidia-ml.so library in your system. Please make sure that the NVIDIA Display Driver is properly installed and present in your system.\nPlease also try adding directory that contains libnvidia-ml.so to your system PATH.\n', 12),
+  'lost-gpu': () => fail('Unable to determine the device handle for GPU0000:00:06.0: Unknown Error\n', 15),
+  hang: () => setInterval(() => undefined, 60_000),
+  garbage: () => fail('\u001b[31m<html><body>502 Bad Gateway</body></html>\n', 0),
+  crash: () => process.kill(process.pid, 'SIGSEGV'),
+};
+function validFields() {
+  // Every field name and alias the real tool accepts, from its own --help-query-gpu.
+  const help = readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8');
+  const canonical = new Map();
+  for (const line of help.split('\n')) {
+    const names = [...line.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    if (line.startsWith('"') && names.length) for (const n of names) canonical.set(n, names);
+  }
+  return canonical;
+}
+
+const UNIT = (field) =>
+  /^memory\./.test(field) ? 'MiB' : /^power\./.test(field) ? 'W' : /^clocks\./.test(field) ? 'MHz' : /^utilization\./.test(field) ? '%' : '';
+
+function query(spec, format, records) {
+  const canonical = validFields();
+  const fields = spec.split(',');
+  for (const f of fields) {
+    const blocked = mode === 'old-driver' && f === 'compute_cap';
+    if (!canonical.has(f) || blocked) fail(`Field "${f}" is not a valid field to query.\n\n`, 2);
+  }
+  const opts = new Set(format.split(','));
+  if (!opts.has('csv')) fail(`"${format}" is not a valid format.\n`, 2);
+  const lines = [];
+  if (!opts.has('noheader')) lines.push(fields.map((f) => (UNIT(f) && !opts.has('nounits') ? `${f} [${UNIT(f)}]` : f)).join(', '));
+  for (const record of records) {
+    lines.push(
+      fields
+        .map((f) => {
+          const aliases = canonical.get(f);
+          const key = aliases[0];
+          const v = key === 'count' ? String(records.length) : aliases.map((a) => record[a]).find((x) => x !== undefined);
+          if (v === undefined || v === null || v === '' || v === 'N/A') return '[N/A]';
+          return /^\[/.test(v) || opts.has('nounits') || !UNIT(key) ? v : `${v} ${UNIT(key)}`;
+        })
+        .join(', '),
+    );
+  }
+  let text = `${lines.join('\n')}\n`;
+  if (mode === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
+  out(text);
+}
+
+function run() {
+  const fixture = env.FAKE_NVIDIA_SMI_FIXTURE;
+  if (!fixture) fail('fake nvidia-smi: set FAKE_NVIDIA_SMI_FIXTURE\n', 99, process.stderr);
+  const { records, files } = loadCapture(isAbsolute(fixture) ? fixture : join(FIXTURES, fixture));
+  const q = args.find((a) => a.startsWith('--query-gpu='));
+  const format = args.find((a) => a.startsWith('--format='));
+  const replay = (text) => (text === undefined ? fail('fake nvidia-smi: this capture has no recording for that invocation\n', 99, process.stderr) : out(text));
+  if (q) return format ? query(q.slice('--query-gpu='.length), format.slice('--format='.length), records) : fail('Please specify the output format with --format.\n', 2);
+  if (args.length === 0) return replay(files.table);
+  if (args.length === 1 && args[0] === '-L') return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
+  if (args.includes('-q') && args.includes('-x')) return replay(files.xml);
+  if (args.length === 1 && args[0] === '-q') return replay(files.q);
+  if (args.length === 1 && args[0] === '--help-query-gpu') return replay(readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8'));
+  fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
+}
+
+const mode = env.FAKE_NVIDIA_SMI_MODE ?? 'ok';
+if (mode !== 'ok' && mode !== 'truncated' && mode !== 'old-driver') {
+  if (!MODES[mode]) fail(`fake nvidia-smi: unknown FAKE_NVIDIA_SMI_MODE ${mode}\n`, 99, process.stderr);
+  MODES[mode]();
+} else {
+  run();
+}
