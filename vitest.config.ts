@@ -9,6 +9,7 @@ export default defineConfig({
     // Pinned environment: no colour, no CI detection leaking in, a temp HOME per run (test/setup.ts).
     env: { NO_COLOR: '1', FORCE_COLOR: '0' },
     setupFiles: ['test/setup.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 30_000 } },

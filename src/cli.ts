@@ -6,8 +6,7 @@ import type { CommandSpec, RawInput } from './commands/define.js';
 import { registry } from './commands/index.js';
 import type { Ctx, Env, GlobalFlags, Writer } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError } from './errors.js';
-import { buildProgram, CommanderError } from './program.js';
-import { createContext } from './runtime.js';
+import { VERSION } from './version.js';
 
 export interface CliIO {
   argv: readonly string[];
@@ -49,6 +48,12 @@ export function renderError(error: unknown, flags: GlobalFlags, ctx: Pick<Ctx, '
 }
 
 export async function runCli(io: CliIO): Promise<number> {
+  // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost.
+  if (io.argv.length === 1 && (io.argv[0] === '--version' || io.argv[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const [{ buildProgram, CommanderError }, { createContext }] = await Promise.all([import('./program.js'), import('./runtime.js')]);
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);

@@ -57,7 +57,7 @@ function gpu(
 }
 
 export const CATALOGUE: readonly GpuProfile[] = [
-  gpu('t4', 'NVIDIA T4', ['Tesla T4', 'NVIDIA T4'], 'Turing', '7.5', 40, [16, 'GDDR6', 320], [8.1, null, 65, null, null], null, 'T4'),
+  gpu('t4', 'NVIDIA T4', ['Tesla T4'], 'Turing', '7.5', 40, [16, 'GDDR6', 320], [8.1, null, 65, null, null], null, 'T4'),
   gpu('v100-pcie-16gb', 'NVIDIA V100 PCIe 16GB', ['Tesla V100-PCIE-16GB'], 'Volta', '7.0', 80, [16, 'HBM2', 900], [14, null, 112, null, null], null, 'V100'),
   gpu('v100-pcie-32gb', 'NVIDIA V100 PCIe 32GB', ['Tesla V100-PCIE-32GB'], 'Volta', '7.0', 80, [32, 'HBM2', 900], [14, null, 112, null, null], null, 'V100'),
   gpu('v100s-pcie-32gb', 'NVIDIA V100S PCIe 32GB', ['Tesla V100S-PCIE-32GB'], 'Volta', '7.0', 80, [32, 'HBM2', 1134], [16.4, null, 130, null, null], null, 'V100S'),

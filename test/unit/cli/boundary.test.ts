@@ -1,0 +1,67 @@
+/** The single error boundary: every kind of error becomes one sentence and the documented exit code. */
+import { describe, expect, it } from 'vitest';
+import { renderError, runCli } from '../../../src/cli.js';
+import { makeRedactor, secretsFrom } from '../../../src/context.js';
+import { FailedError, InterruptedError, MissingError, ToolError, UsageError } from '../../../src/errors.js';
+import { createStyle } from '../../../src/ui/style.js';
+import { exited, makeTestCtx } from '../../helpers/ctx.js';
+
+const plain = { style: createStyle(false), redact: (s: string) => s };
+const human = { json: false, verbose: false, color: false };
+
+describe('renderError', () => {
+  it.each([
+    [new FailedError('Health checks failed.', { hint: 'See gpuctl status.' }), 1],
+    [new UsageError('Unknown check.'), 2],
+    [new MissingError('No GPU.', 'gpu'), 3],
+    [new ToolError('nvidia-smi hung.', 'nvidia-smi', 'tool_timeout'), 1],
+    [new InterruptedError(), 130],
+  ])('%s → exit %i', (error, code) => {
+    const out = renderError(error, human, plain);
+    expect(out.exitCode).toBe(code);
+    expect(out.stderr.startsWith(`Error: ${error.message}\n`)).toBe(true);
+    expect(out.stdout).toBe('');
+  });
+
+  it('an unexpected error asks for a report, exit 1, stack only with --verbose', () => {
+    const bug = new TypeError('x is undefined');
+    expect(renderError(bug, human, plain)).toMatchObject({ exitCode: 1 });
+    expect(renderError(bug, human, plain).stderr).toContain('unexpected error: x is undefined');
+    expect(renderError(bug, human, plain).stderr).not.toContain('at ');
+    expect(renderError(bug, { ...human, verbose: true }, plain).stderr).toContain('TypeError: x is undefined\n    at ');
+  });
+
+  it('--json puts a JSON error on stdout', () => {
+    const out = renderError(new MissingError('No GPU.', 'gpu', { hint: 'Install a driver.' }), { ...human, json: true }, plain);
+    expect(JSON.parse(out.stdout)).toEqual({ error: { code: 'tool_missing', message: 'No GPU.', hint: 'Install a driver.', exitCode: 3 } });
+  });
+
+  it('never prints a token, not even in a stack trace', () => {
+    const token = 'FlyV1 fm2_lJPECAAAAAAAAABAxBB1c2VyX3Rva2VuX3NlY3JldF8xMjM0NTY3ODk=,fm2_second_part_abcdefgh';
+    const redact = makeRedactor(secretsFrom({ FLY_API_TOKEN: token }));
+    const error = new FailedError(`flyctl said: bad token ${token}`, { hint: 'fm2_second_part_abcdefgh is wrong' });
+    const out = renderError(error, { ...human, verbose: true }, { style: createStyle(false), redact });
+    expect(out.stderr).toContain('[REDACTED]');
+    expect(out.stderr).not.toContain('fm2_');
+  });
+});
+
+describe('runCli', () => {
+  const io = (argv: string[], ctx = makeTestCtx()) => ({
+    argv, env: {}, cwd: '/', stdout: ctx.stdout, stderr: ctx.stderr, stdinTTY: false,
+    signal: new AbortController().signal, makeContext: () => ctx,
+  });
+
+  it('returns the command exit code and prints nothing else', async () => {
+    const ctx = makeTestCtx({ rules: [{ match: (r) => r.file === 'nvidia-smi', result: exited('garbage') }] });
+    expect(await runCli(io(['detect'], ctx))).toBe(1);
+    expect(ctx.err()).toContain('printed output gpuctl cannot read');
+  });
+
+  it('usage errors are exit 2, help is exit 0', async () => {
+    const ctx = makeTestCtx();
+    expect(await runCli(io(['detect', '--nope'], ctx))).toBe(2);
+    expect(ctx.err()).toContain("unknown option '--nope'");
+    expect(await runCli(io(['--help'], ctx))).toBe(0);
+  });
+});

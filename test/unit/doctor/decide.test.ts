@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { decideDoctor, doctorExitCode, type DoctorFacts } from '../../../src/doctor/decide.js';
+
+const ready: DoctorFacts = {
+  nodeVersion: '20.20.2',
+  gpu: { kind: 'ok', driverVersion: '580.159.04', cudaVersion: '13.0', gpus: [{ name: 'NVIDIA H200', computeCapability: '9.0' }] },
+  nvcc: { kind: 'ok', version: '13.0', targets: ['sm_75', 'sm_80', 'sm_86', 'sm_89', 'sm_90', 'sm_100', 'sm_120'] },
+  flyctl: { kind: 'ok', version: '0.4.87' },
+  flyAuth: { kind: 'ok', email: 'ops@example.com' },
+  tokenInEnv: true,
+  docker: { kind: 'ok', version: 'Docker 28.2.2' },
+};
+
+const status = (facts: DoctorFacts, required: Parameters<typeof decideDoctor>[1] = []) =>
+  Object.fromEntries(decideDoctor(facts, required).map((r) => [r.id, r.status]));
+
+describe('decideDoctor', () => {
+  it('a ready GPU workstation passes everything', () => {
+    const rows = decideDoctor(ready);
+    expect(rows.every((r) => r.status === 'pass')).toBe(true);
+    expect(rows.find((r) => r.id === 'fly-auth')?.detail).toBe('logged in as ops@example.com (token from the environment)');
+    expect(doctorExitCode(rows)).toBe(0);
+  });
+
+  it('a laptop without GPU or flyctl warns but does not fail', () => {
+    const facts: DoctorFacts = { ...ready, gpu: { kind: 'absent' }, nvcc: { kind: 'absent' }, flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' }, tokenInEnv: false, docker: { kind: 'absent' } };
+    expect(status(facts)).toEqual({ node: 'pass', gpu: 'warn', nvcc: 'warn', 'cuda-compat': 'skip', flyctl: 'warn', 'fly-auth': 'skip', docker: 'warn' });
+    expect(doctorExitCode(decideDoctor(facts))).toBe(0);
+    expect(doctorExitCode(decideDoctor(facts, ['gpu']))).toBe(1);
+    expect(status(facts, ['fly-auth'])['fly-auth']).toBe('fail');
+  });
+
+  it('old Node fails', () => {
+    expect(status({ ...ready, nodeVersion: '20.11.1' }).node).toBe('fail');
+    expect(status({ ...ready, nodeVersion: '22.1.0' }).node).toBe('pass');
+  });
+
+  it('a broken driver fails even when not required', () => {
+    expect(status({ ...ready, gpu: { kind: 'error', message: 'nvidia-smi cannot reach the NVIDIA driver' } }).gpu).toBe('fail');
+  });
+
+  it('CUDA 13 cannot build for Volta', () => {
+    const volta: DoctorFacts = { ...ready, gpu: { kind: 'ok', driverVersion: '550.127.05', cudaVersion: '12.4', gpus: [{ name: 'Tesla V100-SXM2-16GB', computeCapability: '7.0' }] } };
+    const rows = decideDoctor(volta);
+    expect(rows.find((r) => r.id === 'nvcc')).toMatchObject({ status: 'fail', detail: expect.stringContaining('cannot build for sm_70') as string });
+    expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'fail', detail: 'driver CUDA 12.4 cannot run binaries from nvcc 13.0' });
+  });
+
+  it('driver one minor behind nvcc is a warning (minor-version compatibility)', () => {
+    const rows = decideDoctor({ ...ready, gpu: { ...ready.gpu, kind: 'ok', driverVersion: '575.1', cudaVersion: '12.9', gpus: [] }, nvcc: { kind: 'ok', version: '12.9', targets: [] } });
+    expect(rows.find((r) => r.id === 'cuda-compat')?.status).toBe('pass');
+    const behind = decideDoctor({ ...ready, gpu: { kind: 'ok', driverVersion: '570.1', cudaVersion: '12.8', gpus: [] }, nvcc: { kind: 'ok', version: '12.9', targets: [] } });
+    expect(behind.find((r) => r.id === 'cuda-compat')?.status).toBe('warn');
+  });
+
+  it('flyctl older than v0.4.82 is flagged as still offering GPU flags', () => {
+    expect(decideDoctor({ ...ready, flyctl: { kind: 'ok', version: '0.3.10' } }).find((r) => r.id === 'flyctl')?.detail).toContain('still offers GPU flags');
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { MissingError, ToolError } from '../../../src/errors.js';
+import { queryArgs, QUERY_FIELDS } from '../../../src/gpu/nvidia-smi.js';
+import { querySmi } from '../../../src/gpu/smi-probe.js';
+import { exited, makeTestCtx } from '../../helpers/ctx.js';
+
+const LINE = '0, NVIDIA L4, GPU-1, 00000000:01:00.0, 23034, 0, 8.9, 550.90.07, 72.00, 2040, 6251, [N/A], Enabled, Enabled\n';
+
+describe('querySmi', () => {
+  it('makes exactly one call with a timeout', async () => {
+    const ctx = makeTestCtx({ rules: [{ match: ['nvidia-smi', ...queryArgs()], result: exited(LINE) }] });
+    const outcome = await querySmi(ctx);
+    expect(outcome.kind === 'ok' && outcome.gpus[0]?.name).toBe('NVIDIA L4');
+    expect(ctx.calls).toHaveLength(1);
+    expect(ctx.calls[0]?.timeoutMs).toBe(10_000);
+  });
+
+  it('honours GPUCTL_NVIDIA_SMI and the timeout override', async () => {
+    const ctx = makeTestCtx({
+      env: { GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi', GPUCTL_NVIDIA_SMI_TIMEOUT_MS: '250' },
+      rules: [{ match: (r) => r.file === '/opt/nv/nvidia-smi' && r.timeoutMs === 250, result: { kind: 'timeout', timeoutMs: 250, stdout: '', stderr: '' } }],
+    });
+    await expect(querySmi(ctx)).rejects.toThrow(ToolError);
+  });
+
+  it('absent is a value, not an error', async () => {
+    const ctx = makeTestCtx({ rules: [{ match: () => true, result: { kind: 'not-found', file: 'nvidia-smi' } }] });
+    expect(await querySmi(ctx)).toEqual({ kind: 'absent' });
+  });
+
+  it('a driver failure is a missing device (exit 3)', async () => {
+    const text = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
+    const ctx = makeTestCtx({ rules: [{ match: () => true, result: exited(text, 9) }] });
+    await expect(querySmi(ctx)).rejects.toSatisfy((e) => e instanceof MissingError && e.exitCode === 3);
+  });
+
+  it('drops a field an old driver rejects, once, and never index or name', async () => {
+    const withoutCc = QUERY_FIELDS.filter((f) => f !== 'compute_cap');
+    const ctx = makeTestCtx({
+      rules: [
+        { match: ['nvidia-smi', ...queryArgs()], result: exited('Field "compute_cap" is not a valid field to query.\n\n', 2) },
+        { match: ['nvidia-smi', ...queryArgs(withoutCc)], result: exited(LINE.replace(' 8.9,', '')) },
+      ],
+    });
+    const outcome = await querySmi(ctx);
+    expect(outcome.kind === 'ok' && outcome.fields).toEqual(withoutCc);
+    const broken = makeTestCtx({ rules: [{ match: () => true, result: exited('Field "name" is not a valid field to query.\n', 2) }] });
+    await expect(querySmi(broken)).rejects.toThrow('nvidia-smi failed with exit code 2');
+  });
+});
