@@ -62,7 +62,8 @@ describe('merging into a hand-written file', () => {
   test('produces a file that matches the rendered values and validates clean', () => {
     const want = parse(rendered(cpu)) as Record<string, unknown>;
     const got = parse(out) as Record<string, unknown>;
-    for (const key of ['env', 'deploy', 'checks', 'mounts', 'vm', 'metrics', 'kill_timeout', 'swap_size_mb']) expect(got[key], key).toEqual(want[key]);
+    for (const key of ['env', 'deploy', 'checks', 'vm', 'metrics', 'kill_timeout', 'swap_size_mb']) expect(got[key], key).toEqual(want[key]);
+    expect([got.mounts].flat()).toEqual(want.mounts); // still the user's [mounts] table form, which flyctl reads as one mount
     expect(got.http_service).toEqual({ ...(want.http_service as object), processes: ['app'] }); // the user's key stays
     expect(validateFiles({ flyToml: { path: 'fly.toml', text: out } })).toEqual([]);
   });
