@@ -15,7 +15,7 @@ test('a blog-post GPU config: every finding with file, line and fix; exit 1', as
   expect(run.exitCode).toBe(1);
   expect(run.stdout).toContain('fly.toml:4:1  warning  kill-timeout-too-long');
   expect(run.stdout).toContain('fly.toml:20:5  warning  service-check-duration\n  Service HTTP check has a grace period greater than 1 minute (10m0s); flyctl lowers it to 1 minute.');
-  expect(run.stdout).toMatch(/✗ 7 errors, 4 warnings in fly\.toml\.\n$/);
+  expect(run.stdout).toMatch(/✗ 7 errors, 4 warnings in fly\.toml\.$/);
 });
 
 test('TOML syntax errors carry line and column; exit 2', async () => {
