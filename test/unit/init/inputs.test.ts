@@ -1,8 +1,19 @@
 import { describe, expect, test } from 'vitest';
+import { UsageError } from '../../../src/errors.js';
 import { appNameFrom, checkGpuKind, checkVmSize, resolveInputs } from '../../../src/init/inputs.js';
 import { parseRecorded, recordOf, renderRecord } from '../../../src/init/record.js';
 import { precisionFor, profileForKind } from '../../../src/init/target.js';
 import { profileById } from '../../../src/gpu/catalogue.js';
+
+function hintOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof UsageError) return error.hint;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
 
 describe('resolution', () => {
   test('defaults: the deployable CPU layout, inference, the directory as the app name', () => {
@@ -34,8 +45,8 @@ describe('resolution', () => {
   });
 
   test('size aliases are caught with the right kind in the hint', () => {
-    expect(() => checkGpuKind('a100-40gb')).toThrow(expect.objectContaining({ hint: expect.stringContaining('--gpu-kind a100-pcie-40gb') }));
-    expect(() => checkVmSize('a100-80gb')).toThrow(expect.objectContaining({ hint: expect.stringContaining('--gpu-kind a100-sxm4-80gb') }));
+    expect(hintOf(() => checkGpuKind('a100-40gb'))).toBe('"a100-40gb" is the size preset; the gpu_kind is "a100-pcie-40gb": pass --gpu-kind a100-pcie-40gb.');
+    expect(hintOf(() => checkVmSize('a100-80gb'))).toBe('"a100-80gb" is a GPU preset: pass --gpu-kind a100-sxm4-80gb for the GPU layout.');
   });
 
   test.each([

@@ -48,9 +48,11 @@ test('findings point at the offending line', () => {
   const at = (id: RuleId) => validateFiles(load(id, 'fail')).find((f) => f.id === id);
   expect(at('fly-gpu-retired')).toMatchObject({ line: 5, column: 3 });
   expect(at('gpu-kind-region')).toMatchObject({ line: 2, column: 1 });
-  expect(at('service-check-duration')).toMatchObject({ line: 7, column: 5, message: expect.stringContaining('grace period greater than 1 minute (5m0s)') });
-  expect(at('toml-syntax')).toMatchObject({ line: 2, column: expect.any(Number) });
-  expect(at('dockerfile-driver-packages')).toMatchObject({ line: 5, message: expect.stringContaining('nvidia-driver-535') });
+  expect(at('service-check-duration')).toMatchObject({ line: 7, column: 5 });
+  expect(at('service-check-duration')?.message).toContain('grace period greater than 1 minute (5m0s)');
+  expect(at('toml-syntax')).toMatchObject({ line: 2, column: 14 });
+  expect(at('dockerfile-driver-packages')).toMatchObject({ line: 5 });
+  expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
   expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
   expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
 });
