@@ -70,12 +70,12 @@ export async function askInputs(ctx: Ctx, given: InitChoices, defaults: { app: s
     answers.workload = await ctx.prompt.select<WorkloadId>('Workload', choices, 'inference');
   }
   if (!given.app) {
-    answers.app = checkApp(await ctx.prompt.input('Fly app name', { default: defaults.app, validate: validator(checkApp) }));
+    answers.app = checkApp((await ctx.prompt.input('Fly app name', { default: defaults.app, validate: validator(checkApp) })).trim());
   }
   if (!given.region) {
     const target = given.target ?? answers.target;
     const suggested = target ? defaultRegion(target) : undefined;
-    answers.region = checkRegion(await ctx.prompt.input('Primary region', { default: suggested, validate: validator(checkRegion) }));
+    answers.region = checkRegion((await ctx.prompt.input('Primary region', { default: suggested, validate: validator(checkRegion) })).trim());
   }
   return answers;
 }
