@@ -2,5 +2,7 @@
 import type { CommandSpec } from './define.js';
 import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
+import { initCommand } from './init.js';
+import { validateCommand } from './validate.js';
 
-export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand];
+export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand, initCommand, validateCommand];
