@@ -106,14 +106,15 @@ function createForGroups(ctx, w, app, plan, groups, release) {
     }
   });
   if (groups.length > 0) ctx.err('Finished launching new machines\n');
-  for (const [mode, verb] of [[true, 'stop'], ['suspend', 'suspend']]) {
+  // The proxy applies the most restrictive autostop of a group's services (off < stop < suspend).
+  const rank = (v) => (v === 'suspend' ? 2 : v === true ? 1 : 0);
+  for (const [level, verb, done] of [[1, 'stop', 'stopped'], [2, 'suspend', 'suspended']]) {
     const idle = groups.filter((g) => {
       const services = machineConfigForGroup(plan.cfg, g).services;
-      const modes = services.map((s) => s.autostop ?? false);
-      return services.length > 0 && modes.every((m) => m === mode || (mode === true && m === 'suspend')) && modes.includes(mode);
+      return services.length > 0 && Math.min(...services.map((sv) => rank(sv.autostop))) === level;
     });
     if (idle.length > 0) {
-      ctx.out(`\n\nNOTE: The machines for [${idle.sort().join(',')}] have services with 'auto_stop_machines = "${verb}"' that will be ${verb === 'stop' ? 'stopped' : 'suspended'} when idling\n\n`);
+      ctx.out(`\n\nNOTE: The machines for [${idle.sort().join(',')}] have services with 'auto_stop_machines = "${verb}"' that will be ${done} when idling\n\n`);
     }
   }
 }
@@ -129,7 +130,8 @@ function updateExisting(ctx, w, app, plan, machines, release) {
     sl.log(i, `Updating ${id}`, 'running');
     sl.log(i, `Updating ${id}`);
     try {
-      const { mounts: _mounts, ...config } = machineConfigForGroup(plan.cfg, processGroup(m));
+      const config = machineConfigForGroup(plan.cfg, processGroup(m));
+      delete config.mounts; // attached volumes stay as they are
       updateMachine(ctx, w, app, m, {
         image: plan.image,
         guest: guestForGroup(plan.cfg, processGroup(m)),
