@@ -1,7 +1,7 @@
 /**
  * Test helper: create a fake flyctl state directory holding apps, machines, releases, volumes and
  * ssh replies, and read it back for assertions. Seeded records are built by the same code the fake
- * uses (model.mjs, appconfig.mjs), so they look exactly like deployed ones. Types: seed.d.ts.
+ * uses (model.mjs, appconfig.mjs), so they look exactly like deployed ones. Types: seed.d.mts.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-/** Types for test/fakes/flyctl/seed.mjs (see README.md, "Seeding state from tests"). */
+/** Types for test/fakes/flyctl/seed.mjs (TypeScript pairs .mjs with .d.mts) (see README.md, "Seeding state from tests"). */
 
 export type CheckStatus = 'passing' | 'warning' | 'critical';
 
