@@ -1,7 +1,7 @@
 // Entry-level behaviour of the fake flyctl: state requirement, version, auth, argument errors.
 import { describe, expect, it } from 'vitest';
 import { seedFlyState } from '../../fakes/flyctl/seed.mjs';
-import { emptyStateDir, errorLine, fly, project, TOKEN } from './helpers.js';
+import { emptyStateDir, errorLine, fly, json, project, TOKEN } from './helpers.js';
 
 describe('fake flyctl basics', () => {
   it('refuses to run without FAKE_FLYCTL_STATE', async () => {
@@ -14,11 +14,11 @@ describe('fake flyctl basics', () => {
     const state = emptyStateDir();
     const text = await fly(['version'], { state, bin: 'fly' });
     expect(text.stdout).toMatch(/^fly v0\.4\.87 [a-z]+\/[a-z0-9]+ Commit: 3eb236f BuildDate: 2026-08-20T18:56:30Z\n$/);
-    const json = await fly(['version', '--json'], { state, token: null });
-    expect(json.exitCode).toBe(0);
-    expect(json.stdout.trimEnd().split('\n')).toHaveLength(1);
-    expect(Object.keys(JSON.parse(json.stdout))).toEqual(['Name', 'Version', 'Commit', 'BranchName', 'BuildDate', 'OS', 'Architecture', 'Environment']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ Name: 'flyctl', Version: '0.4.87', Environment: 'production' });
+    const versionRun = await fly(['version', '--json'], { state, token: null });
+    expect(versionRun.exitCode).toBe(0);
+    expect(versionRun.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(Object.keys(json(versionRun))).toEqual(['Name', 'Version', 'Commit', 'BranchName', 'BuildDate', 'OS', 'Architecture', 'Environment']);
+    expect(json(versionRun)).toMatchObject({ Name: 'flyctl', Version: '0.4.87', Environment: 'production' });
   });
 
   it('is logged in only with a token, and says so in flyctl words otherwise', async () => {
@@ -26,7 +26,8 @@ describe('fake flyctl basics', () => {
     const none = await fly(['auth', 'whoami'], { state, token: null });
     expect(none.exitCode).toBe(1);
     expect(none.stderr).toBe("Error: no access token available. Please login with 'flyctl auth login'\n");
-    for (const env of [{ FLY_API_TOKEN: TOKEN }, { FLY_ACCESS_TOKEN: TOKEN }]) {
+    const envs: Record<string, string>[] = [{ FLY_API_TOKEN: TOKEN }, { FLY_ACCESS_TOKEN: TOKEN }];
+    for (const env of envs) {
       const run = await fly(['auth', 'whoami', '--json'], { state, token: null, env: { ...env, FAKE_FLYCTL_EMAIL: 'quant@example.com' } });
       expect(run.stdout).toBe('{\n    "email": "quant@example.com"\n}\n');
     }
@@ -78,11 +79,11 @@ describe('fake flyctl basics', () => {
       'Error: the config for your app is missing an app name, add an app field to the fly.toml file or specify with the -a flag\n',
     );
     const env = await fly(['status', '--json'], { state: fake.dir, env: { FLY_APP: 'from-env' } });
-    expect(JSON.parse(env.stdout).Name).toBe('from-env');
+    expect(json(env).Name).toBe('from-env');
     const dir = project('app = "from-toml"\n');
-    expect(JSON.parse((await fly(['status', '--json'], { state: fake.dir, cwd: dir })).stdout).Name).toBe('from-toml');
+    expect(json(await fly(['status', '--json'], { state: fake.dir, cwd: dir })).Name).toBe('from-toml');
     const config = await fly(['status', '--json', '-c', `${dir}/fly.toml`], { state: fake.dir });
-    expect(JSON.parse(config.stdout).Name).toBe('from-toml');
+    expect(json(config).Name).toBe('from-toml');
     const missing = await fly(['status', '-c', '/nonexistent/fly.toml'], { state: fake.dir });
     expect(missing.stderr).toBe(
       'Error: config file not found at specified path: /nonexistent/fly.toml (also tried: /nonexistent/fly.toml/fly.toml)\n',

@@ -62,3 +62,6 @@ export function project(flyToml: string, files: Record<string, string> = {}): st
 
 /** stderr's `Error: …` line, the way gpuctl's adapter reads it. */
 export const errorLine = (run: Run): string | undefined => run.stderr.split('\n').find((l) => l.startsWith('Error: '));
+
+/** stdout parsed as JSON, typed by the caller. */
+export const json = <T = Record<string, unknown>>(run: Run): T => JSON.parse(run.stdout) as T;
