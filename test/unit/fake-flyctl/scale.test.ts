@@ -46,7 +46,7 @@ describe('scale count', () => {
     const fake = seed();
     // -r limits the plan to the listed regions: 3 machines in iad, which has 1.
     const up = await fly(['scale', 'count', 'app=3', '-y', '-r', 'iad', '-a', 'svc'], { state: fake.dir });
-    expect(up.stdout).toMatch(/^App 'svc' is going to be scaled according to this plan:\n  \+2 machines for group 'app' on region 'iad' of size 'performance-2x'\nExecuting scale plan\n  Created [0-9a-f]{14} group:app region:iad size:performance-2x\n  Created [0-9a-f]{14} group:app region:iad size:performance-2x\n$/);
+    expect(up.stdout).toMatch(/^App 'svc' is going to be scaled according to this plan:\n {2}\+2 machines for group 'app' on region 'iad' of size 'performance-2x'\nExecuting scale plan\n {2}Created [0-9a-f]{14} group:app region:iad size:performance-2x\n {2}Created [0-9a-f]{14} group:app region:iad size:performance-2x\n$/);
     const created = fake.machines('svc').slice(4);
     expect(created.map((m) => [m.region, m.config.metadata.fly_process_group, m.config.services.length])).toEqual([['iad', 'app', 1], ['iad', 'app', 1]]);
     const down = await fly(['scale', 'count', '-g', 'worker', '-y', '-a', 'svc', '--', '-1'], { state: fake.dir });
