@@ -1,6 +1,9 @@
 /** `gpuctl doctor` as a process: the rows come from real probes of the fakes on PATH. */
 import { describe, expect, it } from 'vitest';
 import type { CheckRow } from '../../src/doctor/decide.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runGpuctl } from '../helpers/cli.js';
 
 describe('gpuctl doctor', () => {
@@ -28,5 +31,22 @@ describe('gpuctl doctor', () => {
     const run = await runGpuctl(['doctor', '--require', 'gpu']);
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/NVIDIA driver\s+✗ fail\s+nvidia-smi not found/);
+  });
+
+  it('reads flyctl and Fly authentication through the fake flyctl, never printing the token', async () => {
+    const token = 'FlyV1 fm2_doctor_test_token_0123456789abcdef';
+    const state = mkdtempSync(join(tmpdir(), 'fly-state-'));
+    const run = await runGpuctl(['doctor', '--verbose'], { tools: ['flyctl'], env: { FAKE_FLYCTL_STATE: state, FLY_API_TOKEN: token } });
+    expect(run.stdout).toMatch(/flyctl\s+✓ pass\s+v0\.4\.87; GPU flags removed/);
+    expect(run.stdout).toMatch(/Fly authentication\s+✓ pass\s+logged in as ops@example.com \(token from the environment\)/);
+    expect(run.stderr).toContain('$ flyctl auth whoami --json');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('fm2_doctor_test_token');
+  });
+
+  it('without a token, Fly authentication warns with flyctl\'s own message', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'fly-state-'));
+    const run = await runGpuctl(['doctor', '--json'], { tools: ['flyctl'], env: { FAKE_FLYCTL_STATE: state } });
+    const { checks } = JSON.parse(run.stdout) as { checks: CheckRow[] };
+    expect(checks.find((c) => c.id === 'fly-auth')).toMatchObject({ status: 'warn', detail: "no access token available. Please login with 'flyctl auth login'" });
   });
 });
