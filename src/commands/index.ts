@@ -2,5 +2,6 @@
 import type { CommandSpec } from './define.js';
 import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
+import { benchCommand } from './bench.js';
 
-export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand];
+export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand, benchCommand];
