@@ -8,7 +8,7 @@ export function sig(value: number): string {
   const abs = Math.abs(value);
   if (abs >= 100) return value.toFixed(0);
   if (abs >= 10) return value.toFixed(1);
-  if (abs >= 0.01 || abs === 0) return value.toPrecision(3).replace(/\.0+$|(\.\d*?)0+$/, '$1');
+  if (abs >= 0.01 || abs === 0) return value.toPrecision(3);
   return value.toExponential(2);
 }
 
@@ -23,10 +23,18 @@ export function peakCell(r: BenchResult): string {
   return `${pct(r.pctOfPeak)} ${r.peakBasis === 'bandwidth' ? 'bw' : r.peakBasis}`;
 }
 
+/** Errors and bounds: 1.2e-7, 1e-5, 0.84, 4. */
+export function small(value: number): string {
+  const abs = Math.abs(value);
+  if (abs === 0) return '0';
+  const text = abs >= 0.01 && abs < 1e4 ? value.toPrecision(2) : value.toExponential(1);
+  return text.replace(/\.0(?=e|$)/, '').replace(/(\.\d*?)0+(?=e|$)/, '$1');
+}
+
 export function checkCell(r: BenchResult): string {
   const { metric, error, bound } = r.check;
   if (error === null) return metric;
-  return `${metric} ${error.toExponential(1)}${bound === null ? '' : ` ≤ ${bound.toExponential(0)}`}`;
+  return `${metric} ${small(error)}${bound === null ? '' : ` ≤ ${small(bound)}`}`;
 }
 
 export function speedupCell(r: BenchResult): string {

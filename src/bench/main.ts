@@ -75,7 +75,6 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   if (options.out) await checkOut(options.out, ctx.cwd, options.force);
   const target = options.cpu ? null : await gpuTarget(ctx);
   const binary = await getBinary(ctx, target?.arch ?? GPU_LESS_ARCH);
-  ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
   const kernels = await listKernels(ctx, binary, options);
   const startedAt = ctx.now();
   const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);

@@ -128,7 +128,6 @@ function decode(o: Json): BenchLine | null {
     case 'done':
       return { type: 'done', ok: o.ok === true, failed: optNum(o, 'failed') ?? 0 };
     default:
-      if (typeof o.type !== 'string') throw new Bad('it has no "type"');
       return null; // an unknown type from a newer program: ignored, as the protocol says
   }
 }
@@ -143,6 +142,7 @@ export function parseLine(text: string): ParsedLine {
     return { ok: false, reason: 'it is not JSON' };
   }
   if (!isObject(value)) return { ok: false, reason: 'it is not a JSON object' };
+  if (typeof value.type !== 'string') return { ok: false, reason: 'it has no "type"' };
   try {
     return { ok: true, line: decode(value) };
   } catch (error) {

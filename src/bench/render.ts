@@ -20,14 +20,15 @@ export function renderHeader(report: BenchReport, binary: BenchBinary): string {
 export function renderResults(report: BenchReport, style: Style): string {
   const rows = report.results.map((r) => [kernelName(r), figure(r), peakCell(r), pct(r.pctOfCeiling), checkCell(r), speedupCell(r), ms(r.medianMs)]);
   for (const f of report.failures.filter((f) => f.name !== null)) rows.push([kernelName(f), style.red('FAILED'), '', '', f.code, '', '']);
-  for (const s of report.skipped) rows.push([kernelName(s), style.dim('skipped'), '', '', '', '', '']);
   let text = rows.length ? renderTable(['Kernel', 'Figure', '% peak', '% copy', 'Check (error ≤ bound)', 'vs CPU', 'Median'], rows) : 'No kernel ran.\n';
   const notes: string[] = [];
   if (report.results.some((r) => r.cpu?.fraction !== null && r.cpu?.fraction !== undefined && r.cpu.fraction !== 1)) {
     notes.push('* CPU time measured on a fraction of the work and scaled up.');
   }
   for (const f of report.failures) notes.push(`${style.red('✗')} ${kernelName(f)}: ${f.message} (${f.code})`);
-  for (const s of report.skipped) notes.push(`${style.dim('–')} ${kernelName(s)}: ${s.reason}`);
+  const reasons = new Map<string, string[]>();
+  for (const s of report.skipped) reasons.set(s.reason, [...(reasons.get(s.reason) ?? []), kernelName(s)]);
+  for (const [reason, names] of reasons) notes.push(`${style.dim('–')} skipped, ${reason}: ${names.join(', ')}`);
   if (notes.length) text += `\n${notes.join('\n')}\n`;
   const failed = report.failures.length;
   const summary = `${report.results.length} passed, ${failed} failed, ${report.skipped.length} skipped`;
