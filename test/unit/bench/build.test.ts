@@ -92,7 +92,7 @@ describe('without nvcc', () => {
 
   it('and no prebuilt binary: exit 3 naming both remedies', async () => {
     const { ctx } = setup([{ match: ['nvcc', '--version'], result: { kind: 'not-found', file: 'nvcc' } }]);
-    const error = await resolveBinary(ctx, 'sm_90').catch((e: unknown) => e as MissingError);
+    const error = await resolveBinary(ctx, 'sm_90').then(() => { throw new Error('resolved'); }, (e: unknown) => e as MissingError);
     expect(error).toBeInstanceOf(MissingError);
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(/^No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl package ships no prebuilt gpuctl-bench/);
@@ -115,7 +115,7 @@ describe('toolchain failures', () => {
 
   it('a compile error shows the compiler\'s first error lines, keeps the log, caches nothing', async () => {
     const { ctx, cacheRoot } = setup([...nvccOk, { match: isMake, result: exited('', 2, NVCC_ERROR) }]);
-    const error = await resolveBinary(ctx, 'sm_90').catch((e: unknown) => e as ToolError);
+    const error = await resolveBinary(ctx, 'sm_90').then(() => { throw new Error('resolved'); }, (e: unknown) => e as ToolError);
     expect(error).toBeInstanceOf(ToolError);
     expect(error.message).toBe(
       `Compiling ${NATIVE} for sm_90 with nvcc V13.0.88 failed (make exit 2):\n` +
@@ -133,7 +133,7 @@ describe('toolchain failures', () => {
     const { ctx } = setup([...nvccOk, { match: (r) => isMake(r) && r.timeoutMs === 1234, result: { kind: 'timeout', timeoutMs: 1234, stdout: 'nvcc -c src/gemm.cu\n', stderr: '' } }], {
       GPUCTL_BENCH_BUILD_TIMEOUT_MS: '1234',
     });
-    const error = await resolveBinary(ctx, 'sm_90').catch((e: unknown) => e as ToolError);
+    const error = await resolveBinary(ctx, 'sm_90').then(() => { throw new Error('resolved'); }, (e: unknown) => e as ToolError);
     expect(error.code).toBe('tool_timeout');
     expect(error.message).toBe(`Compiling ${NATIVE} for sm_90 with nvcc V13.0.88 did not finish within 1 s.`);
     expect(error.hint).toContain('GPUCTL_BENCH_BUILD_TIMEOUT_MS=1800000');

@@ -64,7 +64,7 @@ describe('parseBenchOptions', () => {
 });
 
 describe('programArgs', () => {
-  const base = { suites: [], kernels: [], quick: false, sizes: [], repeat: null, cpu: false } as const;
+  const base: Parameters<typeof programArgs>[0] = { suites: [], kernels: [], quick: false, sizes: [], repeat: null, cpu: false };
   it.each<[string, Parameters<typeof programArgs>[0], 'run' | 'list', string]>([
     ['everything', base, 'run', ''],
     ['a listing', base, 'list', '--list'],

@@ -1,7 +1,8 @@
 /** What a finished run means, on recorded outcomes: each failure becomes one typed, clear error. */
 import { describe, expect, it } from 'vitest';
 import { interpretRun, minDriverFor, type RunContext } from '../../../src/bench/outcome.js';
-import { ExitCode, GpuctlError, MissingError, ToolError, UsageError } from '../../../src/errors.js';
+import type { GpuctlError} from '../../../src/errors.js';
+import { ExitCode, MissingError, ToolError, UsageError } from '../../../src/errors.js';
 import type { ExecResult } from '../../../src/exec.js';
 
 const ctx: RunContext = { program: '/cache/gpuctl-bench', mode: 'run', driverVersion: '550.54.15' };
