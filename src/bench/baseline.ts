@@ -74,7 +74,13 @@ export function compareKernel(before: ComparableResult, after: ComparableResult,
   return { ...base, verdict, deltaPct, noiseMs, reason: verdict === 'noise' ? 'slower, but within the noise margin' : null };
 }
 
-export function compareRuns(baseline: Comparable, current: Comparable, maxRegressionPct: number): Comparison {
+export function compareRuns(
+  baseline: Comparable,
+  current: Comparable,
+  maxRegressionPct: number,
+  failed: ReadonlyArray<{ suite: string | null; name: string | null }> = [],
+): Comparison {
+  const failedKeys = new Set(failed.map((f) => `${f.suite}/${f.name}`));
   const warnings: string[] = [];
   if (baseline.mode !== current.mode) warnings.push(`The baseline ran in ${baseline.mode} mode and this run in ${current.mode} mode: nothing is compared.`);
   if (baseline.device && current.device && baseline.device.name !== current.device.name) {
@@ -94,7 +100,7 @@ export function compareRuns(baseline: Comparable, current: Comparable, maxRegres
     }
   }
   for (const old of before.values()) {
-    kernels.push({ suite: old.suite, name: old.name, unit: old.unit, verdict: 'only-baseline', before: { value: old.value, medianMs: old.medianMs }, after: null, deltaPct: null, noiseMs: null, reason: 'not in this run' });
+    kernels.push({ suite: old.suite, name: old.name, unit: old.unit, verdict: 'only-baseline', before: { value: old.value, medianMs: old.medianMs }, after: null, deltaPct: null, noiseMs: null, reason: failedKeys.has(keyOf(old)) ? 'failed in this run' : 'not in this run' });
   }
   return { maxRegressionPct, regressed: kernels.filter((k) => k.verdict === 'regressed').length, kernels, warnings };
 }

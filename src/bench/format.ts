@@ -59,6 +59,12 @@ export function deltaCell(k: KernelComparison): string {
   return `${k.deltaPct > 0 ? '+' : ''}${k.deltaPct.toFixed(1)}%`;
 }
 
+/** The verdict, with the reason where it explains a kernel that was not compared. */
+export function verdictText(k: KernelComparison): string {
+  const text = VERDICT_TEXT[k.verdict];
+  return (k.verdict === 'only-baseline' || k.verdict === 'incomparable') && k.reason ? `${text} (${k.reason})` : text;
+}
+
 export const VERDICT_TEXT: Record<KernelComparison['verdict'], string> = {
   regressed: 'REGRESSED',
   noise: 'within noise',

@@ -109,7 +109,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   const failed = report.failures.length;
   if (failed) spinner.fail(`${failed} kernel${failed === 1 ? '' : 's'} failed`);
   else spinner.succeed(`Ran ${report.results.length} kernels in ${(report.durationMs / 1000).toFixed(1)} s`);
-  const comparison = baseline ? compareRuns(baseline, report, options.maxRegressionPct ?? 10) : null;
+  const comparison = baseline ? compareRuns(baseline, report, options.maxRegressionPct ?? 10, report.failures) : null;
   await emit(ctx, options, binary, report, comparison);
   return failed || comparison?.regressed ? ExitCode.failed : ExitCode.ok;
 }

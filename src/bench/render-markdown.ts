@@ -1,6 +1,6 @@
 /** The markdown summary appended to $GITHUB_STEP_SUMMARY: results, failures and the baseline verdicts. */
 import type { Comparison } from './baseline.js';
-import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, VERDICT_TEXT } from './format.js';
+import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, VERDICT_TEXT, verdictText } from './format.js';
 import type { BenchReport } from './report.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -24,7 +24,7 @@ export function renderMarkdown(report: BenchReport, comparison: Comparison | nul
       k.before ? `${sig(k.before.value)} ${k.unit ?? ''}`.trim() : '–',
       k.after ? `${sig(k.after.value)} ${k.unit ?? ''}`.trim() : '–',
       deltaCell(k),
-      k.verdict === 'regressed' ? `**${VERDICT_TEXT[k.verdict]}**` : VERDICT_TEXT[k.verdict],
+      k.verdict === 'regressed' ? `**${VERDICT_TEXT[k.verdict]}**` : verdictText(k),
     ]);
     parts.push(table(['Kernel', 'Before', 'After', 'Δ time', 'Verdict'], verdicts), '');
     parts.push(comparison.regressed ? `**${comparison.regressed} kernel(s) regressed.**` : 'No regression.', '');

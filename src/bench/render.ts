@@ -3,7 +3,7 @@ import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import type { Comparison } from './baseline.js';
 import { describeSource, type BenchBinary } from './build.js';
-import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, VERDICT_TEXT } from './format.js';
+import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, verdictText } from './format.js';
 import type { BenchReport } from './report.js';
 
 export function renderHeader(report: BenchReport, binary: BenchBinary): string {
@@ -13,6 +13,8 @@ export function renderHeader(report: BenchReport, binary: BenchBinary): string {
   if (report.ceiling) {
     const peak = report.device?.profile?.peakMemoryBandwidthGBs ?? null;
     lines.push(`Device-copy ceiling (memory/memcpy_d2d): ${sig(report.ceiling.gbs)} GB/s${peak ? ` = ${pct((100 * report.ceiling.gbs) / peak)} of the ${peak} GB/s datasheet peak` : ''}`);
+  } else if (report.mode === 'gpu') {
+    lines.push('Device-copy ceiling: not measured (memory/memcpy_d2d was not selected), so no % copy column');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -37,7 +39,7 @@ export function renderResults(report: BenchReport, style: Style): string {
 
 export function renderComparison(comparison: Comparison, baselinePath: string, style: Style): string {
   const rows = comparison.kernels.map((k) => {
-    const verdict = VERDICT_TEXT[k.verdict];
+    const verdict = verdictText(k);
     return [
       `${k.suite}/${k.name}`,
       k.before ? `${sig(k.before.value)} ${k.unit ?? ''}`.trim() : '–',

@@ -58,6 +58,15 @@ describe('gpuctl bench --baseline', () => {
     expect(report.baseline.regressed).toBe(0);
   });
 
+  it('a kernel that fails its check is missing from the comparison, marked as failed, and fails the run', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, { FAKE_BENCH_FAIL_CHECK: 'rsi' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/finance\/rsi\s+2300 GB\/s\s+–\s+–\s+–\s+missing \(failed in this run\)/);
+    expect(run.stdout).toContain('No regression.');
+  });
+
   it('appends a markdown summary to GITHUB_STEP_SUMMARY, keeping what was there', async () => {
     const setup = benchEnv();
     await baseline(setup);

@@ -23,9 +23,10 @@ describe('the GPU and its driver', () => {
   });
 
   it('a driver too old: exit 3 naming the driver, both CUDA versions and the remedy', async () => {
-    const run = await bench([], benchEnv(), { FAKE_BENCH_DRIVER_CUDA: '12040' });
+    // An H200 on driver 550 (CUDA 12.4), as recorded; the program is built with CUDA 13.0.
+    const run = await bench([], benchEnv(), { FAKE_NVIDIA_SMI_FIXTURE: 'public/gls__H200.nvidia-smi-q.txt', FAKE_BENCH_DEVICE: 'NVIDIA H200', FAKE_BENCH_DRIVER_CUDA: '12040' });
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toContain('Error: NVIDIA driver 590.48.01 is too old for this benchmark program: driver supports CUDA 12.4 (12040), this program needs CUDA 13.0 (13000)');
+    expect(run.stderr).toContain('Error: NVIDIA driver 550.90.12 is too old for this benchmark program: driver supports CUDA 12.4 (12040), this program needs CUDA 13.0 (13000)');
     expect(run.stderr).toContain('Hint: Update the NVIDIA driver to R580 or newer (CUDA 13.0)');
   });
 
