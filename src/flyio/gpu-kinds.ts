@@ -9,6 +9,11 @@
  */
 export const FLY_GPU_RETIRED_ON = '2026-08-01';
 export const FLYCTL_GPU_REMOVED_IN = '0.4.82';
+/**
+ * The NVIDIA driver Fly GPU Machines ran (open kernel module, observed in `ord` 2024-04;
+ * fly-apps/bumblebee-model-harness issue #3): CUDA userland up to 12.3. The platform supplied it.
+ */
+export const FLY_GPU_DRIVER_VERSION = '545.23.08';
 
 export type FlyGpuKindId = 'a10' | 'l40s' | 'a100-pcie-40gb' | 'a100-sxm4-80gb';
 

@@ -1,0 +1,79 @@
+import { FailedError, UsageError } from '../errors.js';
+import { FLY_GPU_KIND_IDS } from '../flyio/gpu-kinds.js';
+import { checkApp, checkCmd, checkGpuKind, checkPort, checkRegion, checkVmSize, checkVolume, checkWorkload, type InitChoices } from '../init/inputs.js';
+import { WORKLOADS } from '../init/profiles.js';
+import type { InitOptions } from '../init/run.js';
+import { appOption, bool, defineCommand, str, type RawInput } from './define.js';
+
+/** Flags → options, each value checked as a recorded one would be. Pure. */
+export function parseInitFlags(raw: RawInput): InitOptions {
+  const gpuKind = str(raw, 'gpuKind');
+  const size = str(raw, 'vmSize');
+  if (gpuKind !== undefined && size !== undefined) throw new UsageError('--gpu-kind and --vm-size exclude each other.', { hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.' });
+  if (bool(raw, 'force') && bool(raw, 'skip')) throw new UsageError('--force and --skip exclude each other.', { hint: '--force overwrites conflicting files; --skip keeps them.' });
+  const choices: InitChoices = {};
+  const app = str(raw, 'app');
+  const region = str(raw, 'region');
+  const workload = str(raw, 'workload');
+  const port = str(raw, 'port');
+  const volume = str(raw, 'volumeSize');
+  const cmd = str(raw, 'cmd');
+  if (app !== undefined) choices.app = checkApp(app);
+  if (region !== undefined) choices.region = checkRegion(region);
+  if (gpuKind !== undefined) choices.target = checkGpuKind(gpuKind);
+  if (size !== undefined) choices.target = checkVmSize(size);
+  if (workload !== undefined) choices.workload = checkWorkload(workload);
+  if (port !== undefined) choices.port = checkPort(port);
+  if (volume !== undefined) choices.volumeGb = checkVolume(volume);
+  if (cmd !== undefined) choices.cmd = checkCmd(cmd);
+  return { dir: str(raw, 'dir'), choices, yes: bool(raw, 'yes'), force: bool(raw, 'force'), skip: bool(raw, 'skip'), dryRun: bool(raw, 'dryRun') };
+}
+
+export const initCommand = defineCommand<InitOptions>({
+  name: 'init',
+  summary: 'Write a fly.toml, Dockerfile, .dockerignore and start script tuned for a GPU or CPU target and a workload',
+  description:
+    'Renders the files from templates for a target (a Fly VM size, or a Fly GPU kind: retired on Fly, rendered for\n' +
+    'migration and for running the image elsewhere) and a workload profile (inference, batch, backtest, training).\n' +
+    'Existing files are compared first: identical ones are left alone, an existing fly.toml or .dockerignore is\n' +
+    'edited in place (your comments and keys stay), and a file that differs is a conflict: asked about on a terminal,\n' +
+    'refused elsewhere unless --force or --skip. The inputs are recorded in .gpuctl.json so that running init again\n' +
+    'reproduces the files. Ctrl-C in a question writes nothing (exit 130).',
+  options: [
+    { flags: '--dir <dir>', description: 'directory to write the files in (default: the current one)' },
+    appOption,
+    { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
+    { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
+    { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default)' },
+    { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
+    { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
+    { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },
+    { flags: '--cmd <command>', description: 'the application command, words separated by spaces (default: "python3 -m app")' },
+    { flags: '-y, --yes', description: 'ask nothing: take the defaults for inputs no flag gives' },
+    { flags: '--force', description: 'overwrite files that differ' },
+    { flags: '--skip', description: 'keep files that differ, write the rest' },
+    { flags: '--dry-run', description: 'print what would be written and the diff; write nothing' },
+  ],
+  examples: [
+    ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
+    ['gpuctl init --yes --workload batch --vm-size performance-4x', 'in CI: no questions'],
+    ['gpuctl init --gpu-kind l40s --workload inference --dir gpu-layout', 'the GPU layout, to migrate from or run elsewhere'],
+    ['gpuctl init --dry-run', 'show what would change against the files on disk'],
+    ['gpuctl init --json --yes', 'typed result: every file with create|identical|conflict|overwrite|skip'],
+  ],
+  parse: parseInitFlags,
+  run: async (options, ctx) => {
+    const [{ runInit }, { initJson, renderInit, conflictError }] = await Promise.all([import('../init/run.js'), import('../init/result.js')]);
+    const outcome = await runInit(options, ctx);
+    if (ctx.flags.json) {
+      ctx.stdout.write(`${JSON.stringify(initJson(outcome), null, 2)}\n`);
+      return outcome.refused ? 1 : 0;
+    }
+    ctx.stdout.write(renderInit(outcome, ctx.style));
+    if (outcome.refused) {
+      const { message, hint } = conflictError(outcome.files);
+      throw new FailedError(message, { hint });
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,141 @@
+/**
+ * init's inputs: what each source offers (flags, the recorded .gpuctl.json, an existing fly.toml,
+ * prompts), how they resolve to one complete set, and which of them are worth recording (non-defaults).
+ * All pure; the values are checked here, so a bad flag and a bad recorded value read alike.
+ */
+import { UsageError } from '../errors.js';
+import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
+import { vmSize } from '../flyio/vm-sizes.js';
+import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from './profiles.js';
+import { defaultRegion, memoryFor, type Target } from './target.js';
+
+export interface InitInputs {
+  app: string;
+  region: string;
+  target: Target;
+  workload: WorkloadId;
+  port: number;
+  volumeGb: number;
+  /** The application's command, as argv (the start script execs it). */
+  cmd: string[];
+}
+
+/** What one source provides; resolution takes the first source that has a value. */
+export type InitChoices = Partial<InitInputs>;
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_CMD = ['python3', '-m', 'app'] as const;
+export const DEFAULT_TARGET: Target = { kind: 'cpu', vmSize: CPU_FALLBACK_SIZE };
+export const DEFAULT_WORKLOAD: WorkloadId = 'inference';
+export const MAX_VOLUME_GB = 500;
+
+const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A Fly app name from a directory name: lowercase, dashes for anything else ("My Model_v2" → "my-model-v2"). */
+export function appNameFrom(dirName: string): string {
+  const name = dirName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return name || 'gpu-app';
+}
+
+export function checkApp(value: string): string {
+  if (!APP_NAME.test(value)) {
+    throw new UsageError(`"${value}" is not a valid Fly app name.`, { hint: 'Use lowercase letters, digits and dashes (at most 63), e.g. --app my-model.' });
+  }
+  return value;
+}
+
+export function checkRegion(value: string): string {
+  if (!/^[a-z]{3}$/.test(value)) throw new UsageError(`"${value}" is not a Fly region code.`, { hint: 'Region codes are three letters, e.g. ord, iad, ams (fly platform regions).' });
+  return value;
+}
+
+export function checkGpuKind(value: string): Target {
+  if (isFlyGpuKind(value)) return { kind: 'gpu', gpuKind: value };
+  const kind = gpuKindForPreset(value);
+  const hint = kind
+    ? `"${value}" is the size preset; the gpu_kind is "${kind}": pass --gpu-kind ${kind}.`
+    : `Choose one of ${Object.keys(FLY_GPU_KINDS).join(', ')}.`;
+  throw new UsageError(`Unknown GPU kind "${value}".`, { hint });
+}
+
+export function checkVmSize(value: string): Target {
+  if (vmSize(value)) return { kind: 'cpu', vmSize: value };
+  const kind = gpuKindForPreset(value);
+  const hint = kind ? `"${value}" is a GPU preset: pass --gpu-kind ${kind} for the GPU layout.` : 'Use a Fly preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).';
+  throw new UsageError(`Unknown VM size "${value}".`, { hint });
+}
+
+export function checkWorkload(value: string): WorkloadId {
+  if (!isWorkload(value)) throw new UsageError(`Unknown workload "${value}".`, { hint: `Choose one of ${WORKLOADS.join(', ')}.` });
+  return value;
+}
+
+function checkInt(value: string | number, what: string, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${value}".`);
+  return n;
+}
+
+export const checkPort = (value: string | number): number => checkInt(value, 'The port', 1, 65535);
+export const checkVolume = (value: string | number): number => checkInt(value, 'The volume size (GB)', 1, MAX_VOLUME_GB);
+
+export function checkCmd(value: string): string[] {
+  const words = value.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new UsageError('The command is empty.', { hint: 'e.g. --cmd "python3 -m app"; for anything a shell would do, point it at a script.' });
+  return words;
+}
+
+function first<K extends keyof InitInputs>(layers: readonly InitChoices[], key: K): InitInputs[K] | undefined {
+  for (const layer of layers) if (layer[key] !== undefined) return layer[key];
+  return undefined;
+}
+
+export function defaultVolumeGb(target: Target, workload: WorkloadId): number {
+  return PROFILES[workload].volumeGb[target.kind];
+}
+
+/**
+ * The complete inputs: the first source with a value wins (flags, prompts, recorded, fly.toml), then
+ * defaults. A region that only came along from an older file gives way when the GPU kind was never
+ * offered there; one given as a flag (layers[0]) is checked instead.
+ */
+export function resolveInputs(layers: readonly InitChoices[], dirName: string): InitInputs {
+  const target = first(layers, 'target') ?? DEFAULT_TARGET;
+  const workload = first(layers, 'workload') ?? DEFAULT_WORKLOAD;
+  let region = first(layers, 'region') ?? defaultRegion(target);
+  if (target.kind === 'gpu' && layers[0]?.region === undefined && !FLY_GPU_KINDS[target.gpuKind].regions.includes(region)) {
+    region = defaultRegion(target);
+  }
+  const inputs: InitInputs = {
+    app: first(layers, 'app') ?? appNameFrom(dirName),
+    region,
+    target,
+    workload,
+    port: first(layers, 'port') ?? DEFAULT_PORT,
+    volumeGb: first(layers, 'volumeGb') ?? defaultVolumeGb(target, workload),
+    cmd: first(layers, 'cmd') ?? [...DEFAULT_CMD],
+  };
+  checkCompatible(inputs);
+  return inputs;
+}
+
+/** Combinations no file could serve: a size too small for the workload, a GPU kind outside its regions. */
+export function checkCompatible(inputs: InitInputs): void {
+  const profile = PROFILES[inputs.workload];
+  const memory = memoryFor(inputs.target, profile.minMemoryMb);
+  if ('tooSmall' in memory) {
+    const bigger = `performance-${Math.max(1, Math.ceil(profile.minMemoryMb / 8192))}x`;
+    throw new UsageError(
+      `${memory.tooSmall.name} holds at most ${memory.tooSmall.maxMemoryMb} MB; the ${inputs.workload} profile needs ${profile.minMemoryMb} MB.`,
+      { hint: `Choose a larger size, e.g. --vm-size ${bigger}.` },
+    );
+  }
+  if (inputs.target.kind === 'gpu') {
+    const regions = FLY_GPU_KINDS[inputs.target.gpuKind].regions;
+    if (!regions.includes(inputs.region)) {
+      throw new UsageError(`Fly offered ${inputs.target.gpuKind} only in ${regions.join(', ')}, not in ${inputs.region}.`, {
+        hint: `Pass --region ${regions[0]}, or leave --region out.`,
+      });
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Render-compare, pure: for each rendered file and what is on disk, the content init proposes and
+ * its status. fly.toml and .dockerignore are merged into an existing file (the user's comments,
+ * layout and additions stay); the others are owned whole. Decisions about conflicts come later.
+ */
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import type { RenderedFile } from './render.js';
+import { mergeFlyToml } from './toml-merge.js';
+
+export type FileStatus = 'create' | 'identical' | 'conflict' | 'overwrite' | 'skip';
+
+export interface PlannedFile {
+  path: string;
+  mode: number;
+  /** What is on disk now; null when the file does not exist. */
+  existing: string | null;
+  /** What init would write. */
+  proposed: string;
+  status: FileStatus;
+  /** Why the proposal replaces a file whole although init would normally edit it in place. */
+  note?: string;
+}
+
+/** .dockerignore: the user's lines stay; the patterns gpuctl needs are added under a comment. */
+export function mergeIgnore(existing: string, rendered: string): string {
+  const have = new Set(existing.split(/\r?\n/).map((line) => line.trim()));
+  const missing = rendered.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#') && !have.has(line.trim()));
+  if (missing.length === 0) return existing;
+  const sep = existing === '' || existing.endsWith('\n') ? '' : '\n';
+  return `${existing}${sep}\n# Added by \`gpuctl init\`\n${missing.join('\n')}\n`;
+}
+
+function propose(file: RenderedFile, existing: string): { proposed: string; note?: string } {
+  if (file.path === 'fly.toml') {
+    const merged = mergeFlyToml(existing, file.content);
+    if (merged.ok) return { proposed: merged.text };
+    return { proposed: file.content, note: `fly.toml cannot be edited in place: ${merged.reason}; the proposal replaces it whole` };
+  }
+  if (file.path === '.dockerignore') return { proposed: mergeIgnore(existing, file.content) };
+  return { proposed: file.content };
+}
+
+export function planFile(file: RenderedFile, existing: string | null): PlannedFile {
+  if (existing === null) return { path: file.path, mode: file.mode, existing, proposed: file.content, status: 'create' };
+  const { proposed, note } = propose(file, existing);
+  return {
+    path: file.path,
+    mode: file.mode,
+    existing,
+    proposed,
+    status: proposed === existing ? 'identical' : 'conflict',
+    ...(note && proposed !== existing ? { note } : {}),
+  };
+}
+
+/** A unified diff from what is on disk to what init would write ('' when they are the same). */
+export function diffOf(file: Pick<PlannedFile, 'path' | 'existing' | 'proposed'>): string {
+  if (file.existing === file.proposed) return '';
+  const from = file.existing === null ? '/dev/null' : `a/${file.path}`;
+  return createTwoFilesPatch(from, `b/${file.path}`, file.existing ?? '', file.proposed, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+}

@@ -1,0 +1,126 @@
+/**
+ * .gpuctl.json: the inputs that produced the files, non-default values only, so that `gpuctl init`
+ * run again (even without flags) renders the same files. Why a file of its own rather than a
+ * comment header or a fly.toml section: it is structured (other commands, e.g. deploy, can read the
+ * workload), it survives edits to fly.toml (which init merges into rather than owns), it is not
+ * copied into the image (.dockerignore lists it), and flyctl never sees a key it does not know.
+ */
+import { parse } from 'smol-toml';
+import { UsageError } from '../errors.js';
+import {
+  appNameFrom,
+  checkApp,
+  checkCmd,
+  checkGpuKind,
+  checkPort,
+  checkRegion,
+  checkVmSize,
+  checkVolume,
+  checkWorkload,
+  DEFAULT_CMD,
+  DEFAULT_PORT,
+  DEFAULT_TARGET,
+  DEFAULT_WORKLOAD,
+  defaultVolumeGb,
+  type InitChoices,
+  type InitInputs,
+} from './inputs.js';
+import { defaultRegion } from './target.js';
+
+export const RECORD_FILE = '.gpuctl.json';
+
+/** The `init` object in .gpuctl.json; every field optional (absent = the default). Names match the flags. */
+export interface RecordedInit {
+  app?: string;
+  region?: string;
+  gpuKind?: string;
+  vmSize?: string;
+  workload?: string;
+  port?: number;
+  volumeSize?: number;
+  cmd?: string;
+}
+
+export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
+  const record: RecordedInit = {};
+  if (inputs.app !== appNameFrom(dirName)) record.app = inputs.app;
+  if (inputs.target.kind === 'gpu') record.gpuKind = inputs.target.gpuKind;
+  else if (DEFAULT_TARGET.kind !== 'cpu' || inputs.target.vmSize !== DEFAULT_TARGET.vmSize) record.vmSize = inputs.target.vmSize;
+  if (inputs.workload !== DEFAULT_WORKLOAD) record.workload = inputs.workload;
+  if (inputs.region !== defaultRegion(inputs.target)) record.region = inputs.region;
+  if (inputs.port !== DEFAULT_PORT) record.port = inputs.port;
+  if (inputs.volumeGb !== defaultVolumeGb(inputs.target, inputs.workload)) record.volumeSize = inputs.volumeGb;
+  const cmd = inputs.cmd.join(' ');
+  if (cmd !== DEFAULT_CMD.join(' ')) record.cmd = cmd;
+  return record;
+}
+
+export function renderRecord(record: RecordedInit): string {
+  return `${JSON.stringify({ init: record }, null, 2)}\n`;
+}
+
+function bad(path: string, detail: string): UsageError {
+  return new UsageError(`${path} is not a valid gpuctl record: ${detail}.`, {
+    hint: `Fix or delete ${path}; init writes it again (it holds the inputs init was given, non-defaults only).`,
+  });
+}
+
+/** Reads .gpuctl.json back into choices; a value that would be refused as a flag is refused here too. */
+export function parseRecorded(text: string, path: string): InitChoices {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw bad(path, (error as Error).message);
+  }
+  const init = (data as { init?: unknown } | null)?.init;
+  if (init === undefined) return {};
+  if (typeof init !== 'object' || init === null || Array.isArray(init)) throw bad(path, '"init" is not an object');
+  const r = init as Record<string, unknown>;
+  const known = new Set(['app', 'region', 'gpuKind', 'vmSize', 'workload', 'port', 'volumeSize', 'cmd']);
+  const unknown = Object.keys(r).filter((key) => !known.has(key));
+  if (unknown.length) throw bad(path, `unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
+  const text_ = (key: string): string | undefined => {
+    const value = r[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw bad(path, `"${key}" must be a string`);
+    return value;
+  };
+  const num = (key: string): number | string | undefined => {
+    const value = r[key];
+    if (value === undefined || typeof value === 'number') return value;
+    throw bad(path, `"${key}" must be a number`);
+  };
+  if (r.gpuKind !== undefined && r.vmSize !== undefined) throw bad(path, 'it names both gpuKind and vmSize');
+  const choices: InitChoices = {};
+  const app = text_('app');
+  const region = text_('region');
+  const gpuKind = text_('gpuKind');
+  const size = text_('vmSize');
+  const workload = text_('workload');
+  const port = num('port');
+  const volume = num('volumeSize');
+  const cmd = text_('cmd');
+  if (app !== undefined) choices.app = checkApp(app);
+  if (region !== undefined) choices.region = checkRegion(region);
+  if (gpuKind !== undefined) choices.target = checkGpuKind(gpuKind);
+  if (size !== undefined) choices.target = checkVmSize(size);
+  if (workload !== undefined) choices.workload = checkWorkload(workload);
+  if (port !== undefined) choices.port = checkPort(port);
+  if (volume !== undefined) choices.volumeGb = checkVolume(volume);
+  if (cmd !== undefined) choices.cmd = checkCmd(cmd);
+  return choices;
+}
+
+/** An existing fly.toml offers its app name and primary region; anything unreadable offers nothing. */
+export function choicesFromFlyToml(text: string): InitChoices {
+  try {
+    const doc = parse(text) as Record<string, unknown>;
+    const choices: InitChoices = {};
+    if (typeof doc.app === 'string' && doc.app) choices.app = checkApp(doc.app);
+    if (typeof doc.primary_region === 'string' && /^[a-z]{3}$/.test(doc.primary_region)) choices.region = doc.primary_region;
+    return choices;
+  } catch {
+    return {};
+  }
+}

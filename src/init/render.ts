@@ -1,0 +1,147 @@
+/**
+ * Rendering, pure: the inputs decide every value (renderData), the templates give the text
+ * (renderFiles). Same inputs and templates, same bytes: no clock, no version, no environment.
+ */
+import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
+import type { InitInputs } from './inputs.js';
+import { cudaImageVersion, UBUNTU_VERSION } from './images.js';
+import { PROFILES, type WorkloadProfile } from './profiles.js';
+import { recordOf, RECORD_FILE, renderRecord } from './record.js';
+import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
+import { fill, type Templates } from './templates.js';
+
+export const METRICS_PORT = 9091;
+export const MODEL_DIR = '/models';
+
+export interface RenderedFile {
+  /** Relative to the target directory. */
+  path: string;
+  content: string;
+  mode: number;
+}
+
+export interface RenderData {
+  inputs: InitInputs;
+  profile: WorkloadProfile;
+  device: 'cuda' | 'cpu';
+  precision: Precision;
+  memoryMb: number;
+  cpus: number;
+  gpu: GpuFacts | null;
+  /** Shown (and written into fly.toml) for GPU layouts: the init command for the deployable CPU layout. */
+  cpuCommand: string | null;
+  dirName: string;
+}
+
+const KILL_REASON: Record<WorkloadProfile['id'], string> = {
+  inference: 'finish in-flight requests',
+  batch: 'finish the running batch',
+  backtest: 'finish or checkpoint the running job',
+  training: 'write a checkpoint',
+};
+
+export function cpuCommandFor(inputs: InitInputs, dirArg?: string): string {
+  const dir = dirArg ? ` --dir ${dirArg}` : '';
+  return `gpuctl init${dir} --vm-size ${CPU_FALLBACK_SIZE} --force`;
+}
+
+export function renderData(inputs: InitInputs, dirName: string): RenderData {
+  const profile = PROFILES[inputs.workload];
+  const memory = memoryFor(inputs.target, profile.minMemoryMb);
+  if (!('memoryMb' in memory)) throw new Error('renderData needs compatible inputs (resolveInputs checks them)');
+  const gpu = inputs.target.kind === 'gpu' ? gpuFacts(inputs.target.gpuKind) : null;
+  return {
+    inputs,
+    profile,
+    device: gpu ? 'cuda' : 'cpu',
+    precision: precisionFor(gpu?.profile ?? null),
+    memoryMb: memory.memoryMb,
+    cpus: gpu ? gpu.cpus : cpuFacts(inputs.target.kind === 'cpu' ? inputs.target.vmSize : CPU_FALLBACK_SIZE).cpus,
+    gpu,
+    cpuCommand: gpu ? cpuCommandFor(inputs) : null,
+    dirName,
+  };
+}
+
+function envLines(d: RenderData): string {
+  const env: Array<[string, string | number]> = [
+    ['GPUCTL_WORKLOAD', d.inputs.workload],
+    ['GPUCTL_DEVICE', d.device],
+    ['GPUCTL_PRECISION', d.precision],
+    ['GPUCTL_BATCH_SIZE', d.profile.batchSize[d.gpu ? 'gpu' : 'cpu']],
+    ...(d.gpu ? [['GPUCTL_GPU_MEMORY_FRACTION', d.profile.gpuMemoryFraction.toFixed(2)] as [string, string]] : []),
+    ['GPUCTL_CPU_THREADS', d.cpus],
+    ['GPUCTL_MODEL_DIR', MODEL_DIR],
+    ['GPUCTL_PORT', d.inputs.port],
+    ['GPUCTL_METRICS_PORT', METRICS_PORT],
+  ];
+  return env.map(([key, value]) => `  ${key} = '${value}'`).join('\n');
+}
+
+export function renderFlyToml(t: Templates, d: RenderData): string {
+  const { inputs, profile, gpu } = d;
+  const vm = gpu
+    ? fill(t['fly-vm-gpu.toml'], { gpuName: gpu.profile.displayName, cpus: gpu.cpus, memory: memoryString(d.memoryMb), gpuKind: gpu.kind }, 'fly-vm-gpu.toml')
+    : fill(t['fly-vm-cpu.toml'], { size: inputs.target.kind === 'cpu' ? inputs.target.vmSize : '', memory: memoryString(d.memoryMb) }, 'fly-vm-cpu.toml');
+  const retired = gpu && d.cpuCommand ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml') : '';
+  return fill(
+    t['fly.toml'],
+    {
+      app: inputs.app,
+      workload: inputs.workload,
+      targetLabel: gpu ? `Fly GPU kind ${gpu.kind}` : `${inputs.target.kind === 'cpu' ? inputs.target.vmSize : ''} (CPU)`,
+      retired: retired.trimEnd(),
+      region: inputs.region,
+      killReason: KILL_REASON[inputs.workload],
+      killTimeout: profile.killTimeoutS,
+      swapMb: profile.swapMb[gpu ? 'gpu' : 'cpu'],
+      env: envLines(d),
+      strategy: profile.strategy,
+      waitTimeout: profile.waitTimeout,
+      port: inputs.port,
+      autoStop: profile.autoStop,
+      minMachines: profile.minMachinesRunning,
+      softLimit: profile.concurrency.soft,
+      hardLimit: profile.concurrency.hard,
+      deviceCheck: gpu ? 'the GPU as the application sees it' : 'here the CPU fallback the application runs on',
+      volumeGb: inputs.volumeGb,
+      vm: vm.trimEnd(),
+      metricsPort: METRICS_PORT,
+    },
+    'fly.toml',
+  );
+}
+
+export function renderDockerfile(t: Templates, d: RenderData): string {
+  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
+  if (d.gpu) {
+    const cc = d.gpu.computeCapability;
+    return fill(
+      t['Dockerfile.gpu'],
+      {
+        ...common,
+        gpuName: d.gpu.profile.displayName,
+        gpuKind: d.gpu.kind,
+        smArch: cc.replace('.', ''),
+        computeCapability: cc,
+        driverVersion: d.gpu.driverVersion,
+        maxCuda: d.gpu.maxCuda,
+        cudaVersion: cudaImageVersion(d.gpu.maxCuda),
+      },
+      'Dockerfile.gpu',
+    );
+  }
+  const size = cpuFacts(d.inputs.target.kind === 'cpu' ? d.inputs.target.vmSize : CPU_FALLBACK_SIZE);
+  return fill(t['Dockerfile.cpu'], { ...common, size: size.name, cpus: size.cpus, cpuKind: size.cpuKind }, 'Dockerfile.cpu');
+}
+
+/** Every file init writes, in the order it reports them. */
+export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
+  return [
+    { path: 'fly.toml', content: renderFlyToml(t, d), mode: 0o644 },
+    { path: 'Dockerfile', content: renderDockerfile(t, d), mode: 0o644 },
+    { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
+    { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
+    { path: RECORD_FILE, content: renderRecord(recordOf(d.inputs, d.dirName)), mode: 0o644 },
+  ];
+}

@@ -1,0 +1,103 @@
+/**
+ * init's outcome: the typed --json contract (schemaVersion 1) and the text people read. Renderers
+ * return strings; the command prints them.
+ */
+import { retirementMessage } from '../flyio/gpu-kinds.js';
+import type { Style } from '../ui/style.js';
+import type { InitInputs } from './inputs.js';
+import { diffOf, type FileStatus, type PlannedFile } from './plan.js';
+import type { RecordedInit } from './record.js';
+
+export interface InitFileJson {
+  path: string;
+  status: FileStatus;
+  /** True when this run wrote the file (false in --dry-run, for identical/skip, and when init refused). */
+  written: boolean;
+  note?: string;
+  /** Unified diff from the file on disk (or /dev/null) to what init would write; absent when identical or skipped. */
+  diff?: string;
+}
+
+export interface InitJson {
+  schemaVersion: 1;
+  ok: boolean;
+  dryRun: boolean;
+  /** Absolute directory the files are in. */
+  dir: string;
+  inputs: Omit<InitInputs, 'target' | 'volumeGb' | 'cmd'> & { target: InitInputs['target']; volumeSize: number; cmd: string[] };
+  /** What .gpuctl.json records (non-default inputs only). */
+  recorded: RecordedInit;
+  /** Set for a Fly GPU kind: Fly.io retired GPU Machines; the files do not deploy there. */
+  retired: { message: string; cpuCommand: string } | null;
+  files: InitFileJson[];
+  /** Set when init refused to write: conflicts without --force or --skip. */
+  error?: { code: 'conflicts'; message: string; hint: string };
+}
+
+export interface InitOutcome {
+  dir: string;
+  dryRun: boolean;
+  inputs: InitInputs;
+  recorded: RecordedInit;
+  files: PlannedFile[];
+  written: ReadonlySet<string>;
+  cpuCommand: string | null;
+  refused: boolean;
+}
+
+export function conflictError(files: readonly PlannedFile[]): { message: string; hint: string } {
+  const names = files.filter((f) => f.status === 'conflict').map((f) => f.path);
+  return {
+    message: `${names.length} file${names.length === 1 ? '' : 's'} already exist${names.length === 1 ? 's' : ''} and differ${names.length === 1 ? 's' : ''} from what gpuctl init would write: ${names.join(', ')}. Nothing was written.`,
+    hint: 'See the changes with --dry-run; then --force to overwrite them, or --skip to keep yours and write the rest.',
+  };
+}
+
+export function initJson(o: InitOutcome): InitJson {
+  const { target, volumeGb, cmd, ...rest } = o.inputs;
+  return {
+    schemaVersion: 1,
+    ok: !o.refused,
+    dryRun: o.dryRun,
+    dir: o.dir,
+    inputs: { ...rest, target, volumeSize: volumeGb, cmd },
+    recorded: o.recorded,
+    retired: target.kind === 'gpu' && o.cpuCommand ? { message: retirementMessage(target.gpuKind), cpuCommand: o.cpuCommand } : null,
+    files: o.files.map((f) => {
+      const diff = f.status === 'identical' || f.status === 'skip' ? '' : diffOf(f);
+      return { path: f.path, status: f.status, written: o.written.has(f.path), ...(f.note ? { note: f.note } : {}), ...(diff ? { diff } : {}) };
+    }),
+    ...(o.refused ? { error: { code: 'conflicts' as const, ...conflictError(o.files) } } : {}),
+  };
+}
+
+const VERB: Record<FileStatus, (s: Style, text: string) => string> = {
+  create: (s, t) => s.green(t),
+  identical: (s, t) => s.dim(t),
+  conflict: (s, t) => s.red(t),
+  overwrite: (s, t) => s.yellow(t),
+  skip: (s, t) => s.dim(t),
+};
+
+export function retirementBanner(o: Pick<InitOutcome, 'inputs' | 'cpuCommand'>, style: Style): string {
+  if (o.inputs.target.kind !== 'gpu' || !o.cpuCommand) return '';
+  return (
+    `${style.bold.red('!')} ${style.bold(retirementMessage(o.inputs.target.gpuKind))}\n` +
+    '  These files describe the GPU layout, for migrating from it and for running the same image elsewhere;\n' +
+    '  they will not deploy on Fly. The deployable CPU layout (the application runs with GPUCTL_DEVICE=cpu):\n' +
+    `    ${style.cyan(o.cpuCommand)}\n\n`
+  );
+}
+
+export function renderInit(o: InitOutcome, style: Style): string {
+  const width = Math.max(...o.files.map((f) => f.status.length));
+  const lines = o.files.map((f) => `  ${VERB[f.status](style, f.status.padEnd(width))}  ${f.path}${f.note ? style.dim(`  (${f.note})`) : ''}`);
+  let text = retirementBanner(o, style) + `${lines.join('\n')}\n`;
+  if (o.dryRun) {
+    const diffs = o.files.filter((f) => f.status !== 'identical' && f.status !== 'skip').map(diffOf).filter(Boolean);
+    text += `\n${style.dim('Dry run: nothing was written.')}\n${diffs.length ? `\n${diffs.join('\n')}` : ''}`;
+  } else if (!o.refused && o.inputs.target.kind === 'cpu') {
+    text += `\nNext: ${style.cyan('gpuctl validate')}, then ${style.cyan('fly deploy')}.\n`;
+  }
+  return text;
+}

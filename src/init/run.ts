@@ -1,0 +1,85 @@
+/**
+ * `gpuctl init`, end to end: gather the inputs (flags, then questions, then the record, then an
+ * existing fly.toml), render, compare with the disk, decide conflicts, and only then write. Any
+ * refusal or Ctrl-C before the last step leaves every file as it was.
+ */
+import { basename, join, relative, resolve } from 'node:path';
+import type { Ctx } from '../context.js';
+import { UsageError } from '../errors.js';
+import { askInputs } from './ask.js';
+import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
+import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
+import { planFile, type PlannedFile } from './plan.js';
+import { choicesFromFlyToml, parseRecorded, recordOf, RECORD_FILE } from './record.js';
+import { cpuCommandFor, renderData, renderFiles } from './render.js';
+import type { InitOutcome } from './result.js';
+import { loadTemplates } from './templates.js';
+import { readIfExists, writeAtomic } from './writer.js';
+
+export interface InitOptions {
+  dir: string | undefined;
+  /** Inputs given as flags. */
+  choices: InitChoices;
+  yes: boolean;
+  force: boolean;
+  skip: boolean;
+  dryRun: boolean;
+}
+
+/** Inputs a person should be asked for: on a terminal, on the first run, without --yes. */
+function shouldAsk(ctx: Ctx, options: InitOptions, recorded: boolean): boolean {
+  return ctx.interactive && !options.yes && !recorded;
+}
+
+export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutcome> {
+  const dir = resolve(ctx.cwd, options.dir ?? '.');
+  const dirName = basename(dir);
+  const recordText = readIfExists(join(dir, RECORD_FILE));
+  const flyText = readIfExists(join(dir, 'fly.toml'));
+  const recorded = recordText === null ? {} : parseRecorded(recordText, relative(ctx.cwd, join(dir, RECORD_FILE)) || RECORD_FILE);
+  const fromFly = flyText === null ? {} : choicesFromFlyToml(flyText);
+
+  let asked: InitChoices = {};
+  const known = { ...fromFly, ...recorded, ...options.choices };
+  if (shouldAsk(ctx, options, recordText !== null)) asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) });
+  else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
+
+  const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
+  const rendered = renderFiles(loadTemplates(), renderData(inputs, dirName));
+  const planned = rendered.map((file) => planFile(file, readIfExists(join(dir, file.path))));
+
+  const policy = policyFor(options, ctx.interactive);
+  const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx) : applyPolicy(planned, policy);
+  const refused = decided.some((f) => f.status === 'conflict') && !options.dryRun;
+  const written = new Set<string>();
+  if (!options.dryRun && !refused) {
+    for (const file of decided) {
+      if (file.status !== 'create' && file.status !== 'overwrite') continue;
+      writeAtomic(join(dir, file.path), file.proposed, file.mode);
+      written.add(file.path);
+    }
+  }
+  const dirArg = options.dir === undefined ? undefined : relative(ctx.cwd, dir) || '.';
+  return {
+    dir,
+    dryRun: options.dryRun,
+    inputs,
+    recorded: recordOf(inputs, dirName),
+    files: decided,
+    written,
+    cpuCommand: inputs.target.kind === 'gpu' ? cpuCommandFor(inputs, dirArg) : null,
+    refused,
+  };
+}
+
+/**
+ * Without a terminal, a first run needs --yes to take the defaults for what no flag gave (so CI
+ * never gets defaults it did not ask for). Target and workload are the inputs that matter.
+ */
+function requireFlagsOrYes(known: InitChoices): void {
+  const missing = [known.target ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
+  if (missing.length === 0) return;
+  throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
+    hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',
+  });
+}

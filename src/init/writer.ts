@@ -1,0 +1,56 @@
+/**
+ * Writing, the only effect on the user's files: each file goes to a temporary file in the same
+ * directory, is flushed, and is renamed over the target, so a reader (or a crash) sees the old file
+ * or the new one, never half of one. A symlink is written through to its target; an existing file
+ * keeps its permissions.
+ */
+import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** The file's text, or null when it does not exist. */
+export function readIfExists(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+function resolveTarget(path: string): string {
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path;
+  }
+}
+
+export function writeAtomic(path: string, content: string, mode: number): void {
+  const target = resolveTarget(path);
+  const dir = dirname(target);
+  mkdirSync(dir, { recursive: true });
+  let finalMode = mode;
+  try {
+    finalMode = statSync(target).mode & 0o7777;
+  } catch {
+    // a new file takes the mode it was rendered with
+  }
+  const temp = join(dir, `.${basename(target)}.gpuctl-${process.pid}-${Date.now().toString(36)}.tmp`);
+  const fd = openSync(temp, 'wx', finalMode);
+  try {
+    fchmodSync(fd, finalMode); // the umask does not get a say
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temp);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temp, target);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * What validate reports, and the catalogue of its rules (documented in docs/init-validate.md; a test
+ * holds every rule to a failing and a passing fixture).
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  id: RuleId;
+  severity: Severity;
+  /** The path as given to validateFiles. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  column?: number;
+  message: string;
+  fix: string;
+}
+
+export interface RuleInfo {
+  severity: Severity;
+  file: 'fly.toml' | 'Dockerfile';
+  summary: string;
+}
+
+export const RULES = {
+  'toml-syntax': { severity: 'error', file: 'fly.toml', summary: 'fly.toml is not valid TOML (exit 2)' },
+  'fly-gpu-retired': { severity: 'error', file: 'fly.toml', summary: 'a GPU guest on Fly: retired on 2026-08-01' },
+  'gpu-kind-size-alias': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind holds a size preset (a100-40gb) instead of a kind (a100-pcie-40gb)' },
+  'gpu-kind-unknown': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind is not a GPU kind Fly ever offered' },
+  'gpu-kind-region': { severity: 'error', file: 'fly.toml', summary: 'primary_region never offered the GPU kind' },
+  'gpus-without-gpu-kind': { severity: 'error', file: 'fly.toml', summary: 'gpus is set without gpu_kind' },
+  'vm-size-unknown': { severity: 'error', file: 'fly.toml', summary: '[[vm]] size is not a Fly preset' },
+  'service-check-duration': { severity: 'warning', file: 'fly.toml', summary: 'a service check duration over 60 s (lowered) or under 1 s (raised)' },
+  'check-interval-too-short': { severity: 'error', file: 'fly.toml', summary: 'a top-level check interval under 2 s' },
+  'check-timeout-too-long': { severity: 'error', file: 'fly.toml', summary: 'a top-level check timeout over 60 s' },
+  'check-type-invalid': { severity: 'error', file: 'fly.toml', summary: "a top-level check without type 'http' or 'tcp'" },
+  'suspend-with-gpu': { severity: 'error', file: 'fly.toml', summary: 'auto_stop_machines = "suspend" with a GPU' },
+  'env-fly-prefix': { severity: 'error', file: 'fly.toml', summary: '[env] names starting with FLY_' },
+  'deploy-strategy-unknown': { severity: 'error', file: 'fly.toml', summary: 'an unknown [deploy] strategy' },
+  'bluegreen-without-checks': { severity: 'error', file: 'fly.toml', summary: 'bluegreen without a health check' },
+  'bluegreen-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'bluegreen with [[mounts]]' },
+  'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
+  'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
+  'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
+  'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
+  'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
+  'dockerfile-driver-packages': { severity: 'error', file: 'Dockerfile', summary: 'installs NVIDIA driver packages (the platform supplies the driver)' },
+  'dockerfile-cuda-too-new': { severity: 'error', file: 'Dockerfile', summary: "a CUDA userland newer than the target's driver runs" },
+  'dockerfile-runs-as-root': { severity: 'warning', file: 'Dockerfile', summary: 'the application runs as root' },
+  'dockerfile-devel-runtime': { severity: 'warning', file: 'Dockerfile', summary: 'the runtime image is a CUDA devel image (no multi-stage build)' },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
+
+/** Findings that mean a file could not be read at all: validate exits 2 for these. */
+export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax']);
+
+export function exitCodeFor(findings: readonly Finding[]): 0 | 1 | 2 {
+  if (findings.some((f) => PARSE_FAILURES.has(f.id))) return 2;
+  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+export function finding(id: RuleId, file: string, place: { line: number; column?: number }, message: string, fix: string, severity?: Severity): Finding {
+  return { id, severity: severity ?? RULES[id].severity, file, line: place.line, ...(place.column ? { column: place.column } : {}), message, fix };
+}

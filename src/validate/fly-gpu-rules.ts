@@ -1,0 +1,94 @@
+/** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
+import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, FLY_GPU_KIND_IDS, gpuKindForPreset, isFlyGpuKind, retirementMessage, type FlyGpuKindId } from '../flyio/gpu-kinds.js';
+import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
+import { isWorkload, PROFILES } from '../init/profiles.js';
+import { finding, type Finding } from './findings.js';
+import { envValue, type FlyModel, type VmSection } from './fly-model.js';
+import type { TomlPath } from './toml-scan.js';
+import { memoryMb } from './units.js';
+
+export interface RuleContext {
+  model: FlyModel;
+  file: string;
+  at: (path: TomlPath) => { line: number; column: number };
+  workload?: string;
+}
+
+const isGpuPreset = (size: string | undefined): boolean => size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(size);
+
+/** The GPU kind a [[vm]] asks for, if any: its gpu_kind, or the kind behind a GPU size preset. */
+export function vmGpuKind(vm: VmSection): string | undefined {
+  if (vm.gpuKind !== undefined) return isFlyGpuKind(vm.gpuKind) ? vm.gpuKind : (gpuKindForPreset(vm.gpuKind) ?? vm.gpuKind);
+  return isGpuPreset(vm.size) ? gpuKindForPreset(vm.size ?? '') : undefined;
+}
+
+export const isGpuVm = (vm: VmSection): boolean => vm.gpuKind !== undefined || isGpuPreset(vm.size) || (vm.gpus ?? 0) > 0;
+
+export function gpuRules({ model, file, at }: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const vm of model.vms) {
+    const kind = vmGpuKind(vm);
+    const where = at(vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus']);
+    if (isGpuVm(vm)) {
+      out.push(
+        finding(
+          'fly-gpu-retired',
+          file,
+          where,
+          retirementMessage(vm.gpuKind ?? kind ?? 'unset'),
+          `Deploy the CPU layout: replace the GPU settings in [[vm]] with size = '${CPU_FALLBACK_SIZE}' and set GPUCTL_DEVICE = 'cpu' in [env] ` +
+            `(\`gpuctl init --vm-size ${CPU_FALLBACK_SIZE} --force\` rewrites both).`,
+        ),
+      );
+    }
+    if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
+      const real = gpuKindForPreset(vm.gpuKind);
+      if (real) {
+        out.push(finding('gpu-kind-size-alias', file, where, `gpu_kind = '${vm.gpuKind}' is the size preset's name, not a GPU kind.`, `Write gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`));
+      } else {
+        out.push(finding('gpu-kind-unknown', file, where, `gpu_kind = '${vm.gpuKind}' is not a GPU kind Fly offered.`, `Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`));
+      }
+    }
+    if (vm.gpus !== undefined && vm.gpuKind === undefined && !isGpuPreset(vm.size)) {
+      out.push(finding('gpus-without-gpu-kind', file, at([...vm.path, 'gpus']), `gpus = ${vm.gpus} without gpu_kind: flyctl needs gpu_kind to choose the GPU.`, `Add gpu_kind (one of ${FLY_GPU_KIND_IDS.join(', ')}), or remove gpus.`));
+    }
+    if (vm.size !== undefined && !vmSize(vm.size) && !isGpuPreset(vm.size)) {
+      out.push(finding('vm-size-unknown', file, at([...vm.path, 'size']), `size = '${vm.size}' is not a Fly Machine preset.`, 'Use a preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).'));
+    }
+    if (kind && isFlyGpuKind(kind) && model.primaryRegion && !FLY_GPU_KINDS[kind].regions.includes(model.primaryRegion)) {
+      const regions = FLY_GPU_KINDS[kind].regions;
+      out.push(
+        finding('gpu-kind-region', file, at(['primary_region']), `primary_region '${model.primaryRegion}' never offered the ${kind} GPU (Fly offered it in ${regions.join(', ')}).`, `Set primary_region = '${regions[0]}'.`),
+      );
+    }
+  }
+  if (model.vms.some(isGpuVm) && model.mounts.length === 0) {
+    const vm = model.vms.find(isGpuVm);
+    out.push(
+      finding('gpu-without-volume', file, at(vm ? vm.path : []), 'A GPU layout without a volume: model weights would be downloaded on every start or baked into the image.', "Add [[mounts]] with source = 'models', destination = '/models' and an initial_size for the weights (Fly's GPU default was 100gb)."),
+    );
+  }
+  return out;
+}
+
+/** Memory a [[vm]] gets, as flyctl resolves it: memory_mb over memory over the size preset (gpu_kind alone: performance-8x). */
+export function vmMemoryMb(vm: VmSection): number | null {
+  const explicit = memoryMb(vm.memoryMb) ?? memoryMb(vm.memory);
+  if (explicit !== null) return explicit;
+  const kind = vmGpuKind(vm);
+  if (vm.size && isGpuPreset(vm.size) && kind) return FLY_GPU_KINDS[kind as FlyGpuKindId].guest.memoryMb;
+  return vmSize(vm.size ?? (kind ? CPU_FALLBACK_SIZE : 'shared-cpu-1x'))?.memoryMb ?? null;
+}
+
+export function memoryRule({ model, file, at, workload }: RuleContext): Finding[] {
+  const declared = envValue(model, 'GPUCTL_WORKLOAD') ?? workload;
+  if (!declared || !isWorkload(declared)) return [];
+  const need = PROFILES[declared].minMemoryMb;
+  const vms: VmSection[] = model.vms.length ? model.vms : [{ path: [] }];
+  return vms.flatMap((vm) => {
+    const have = vmMemoryMb(vm);
+    if (have === null || have >= need) return [];
+    const what = model.vms.length ? `This [[vm]] gets ${have} MB` : `fly.toml sizes no machine, so new ones get shared-cpu-1x with ${have} MB`;
+    return [finding('memory-below-workload', file, at(vm.memoryPath ?? (vm.size ? [...vm.path, 'size'] : vm.path)), `${what}; the ${declared} profile needs at least ${need} MB.`, `Set memory = '${need / 1024}gb' in [[vm]] (or choose a larger size).`)];
+  });
+}

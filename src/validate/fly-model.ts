@@ -1,0 +1,135 @@
+/**
+ * A parsed fly.toml, read the way flyctl's patches read it (superfly/flyctl internal/appconfig/
+ * patches.go): `[vm]` or `[[vm]]` (and the legacy `compute`), `[mounts]`/`[[mounts]]`/`[mount]`,
+ * `[env]` or `[[env]]`, `[checks]` as a map or an array of named checks, `auto_stop_machines` as a
+ * boolean or a string. Every piece keeps its path so a rule can point at its line.
+ */
+import type { TomlPath } from './toml-scan.js';
+
+type Table = Record<string, unknown>;
+export interface At {
+  path: TomlPath;
+}
+
+export interface VmSection extends At {
+  size?: string;
+  gpuKind?: string;
+  gpus?: number;
+  memory?: unknown;
+  memoryMb?: unknown;
+  memoryPath?: TomlPath;
+}
+
+export interface ServiceCheck extends At {
+  kind: 'HTTP' | 'TCP';
+  interval?: unknown;
+  timeout?: unknown;
+  gracePeriod?: unknown;
+}
+
+export interface Service extends At {
+  autoStop: 'off' | 'stop' | 'suspend' | null;
+  checks: ServiceCheck[];
+}
+
+export interface TopCheck extends At {
+  name: string;
+  type?: unknown;
+  interval?: unknown;
+  timeout?: unknown;
+}
+
+export interface FlyModel {
+  primaryRegion?: string;
+  killTimeout?: unknown;
+  env: Array<At & { name: string; value: unknown }>;
+  vms: VmSection[];
+  mounts: At[];
+  services: Service[];
+  checks: TopCheck[];
+  strategy?: string;
+}
+
+const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+
+/** A table or an array of tables, each with its path. */
+function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
+  if (isTable(value)) return [{ table: value, path }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => (isTable(item) ? [{ table: item, path: [...path, i] }] : []));
+  return [];
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number | undefined => (typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined);
+
+function autoStop(value: unknown): Service['autoStop'] {
+  if (value === true) return 'stop';
+  if (value === false) return 'off';
+  return value === 'off' || value === 'stop' || value === 'suspend' ? value : null;
+}
+
+function serviceChecks(service: Table, path: TomlPath, keys: ReadonlyArray<readonly [string, ServiceCheck['kind']]>): ServiceCheck[] {
+  return keys.flatMap(([key, kind]) =>
+    tables(service[key], [...path, key]).map(({ table, path: at }) => ({
+      path: at,
+      kind: kind === 'HTTP' && table.type === 'tcp' ? 'TCP' : kind,
+      interval: table.interval,
+      timeout: table.timeout,
+      gracePeriod: table.grace_period,
+    })),
+  );
+}
+
+export function flyModel(doc: Table): FlyModel {
+  const vms = ['vm', 'compute', 'computes'].flatMap((key) =>
+    tables(doc[key], [key]).map(({ table, path }): VmSection => ({
+      path,
+      size: str(table.size),
+      gpuKind: str(table.gpu_kind),
+      gpus: num(table.gpus),
+      memory: table.memory,
+      memoryMb: table.memory_mb,
+      memoryPath: table.memory_mb !== undefined ? [...path, 'memory_mb'] : table.memory !== undefined ? [...path, 'memory'] : undefined,
+    })),
+  );
+  const services: Service[] = [
+    ...tables(doc.http_service, ['http_service']).map(({ table, path }) => ({
+      path,
+      autoStop: autoStop(table.auto_stop_machines),
+      checks: serviceChecks(table, path, [['checks', 'HTTP']]),
+    })),
+    ...tables(doc.services, ['services']).map(({ table, path }) => ({
+      path,
+      autoStop: autoStop(table.auto_stop_machines),
+      checks: serviceChecks(table, path, [['http_checks', 'HTTP'], ['tcp_checks', 'TCP']]),
+    })),
+  ];
+  const checks: TopCheck[] = [];
+  if (isTable(doc.checks)) {
+    for (const [name, check] of Object.entries(doc.checks)) {
+      if (isTable(check)) checks.push({ path: ['checks', name], name, type: check.type, interval: check.interval, timeout: check.timeout });
+    }
+  } else {
+    for (const { table, path } of tables(doc.checks, ['checks'])) {
+      checks.push({ path, name: str(table.name) ?? '', type: table.type, interval: table.interval, timeout: table.timeout });
+    }
+  }
+  const env = tables(doc.env, ['env']).flatMap(({ table, path }) => Object.entries(table).map(([name, value]) => ({ path: [...path, name], name, value })));
+  const deploy = isTable(doc.deploy) ? doc.deploy : {};
+  return {
+    primaryRegion: str(doc.primary_region),
+    killTimeout: doc.kill_timeout,
+    env,
+    vms,
+    mounts: ['mounts', 'mount'].flatMap((key) => tables(doc[key], [key]).map(({ path }) => ({ path }))),
+    services,
+    checks,
+    strategy: str(deploy.strategy),
+  };
+}
+
+/** The value of an [env] name (last one wins, as in flyctl's merge of [[env]] tables). */
+export function envValue(model: FlyModel, name: string): string | undefined {
+  const entry = model.env.filter((e) => e.name === name).at(-1);
+  return entry === undefined ? undefined : String(entry.value);
+}

@@ -1,0 +1,91 @@
+/**
+ * validate's public API: pure functions from file texts to findings. `gpuctl validate` reads the
+ * files and prints; `gpuctl deploy` calls validateFiles as its preflight.
+ */
+import { parse, TomlError } from 'smol-toml';
+import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
+import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
+import type { WorkloadId } from '../init/profiles.js';
+import { dockerStages } from './docker-model.js';
+import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
+import { finding, type Finding } from './findings.js';
+import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
+import { flyModel, type FlyModel } from './fly-model.js';
+import { checkRules, serviceRules } from './fly-service-rules.js';
+import { locator, scanToml } from './toml-scan.js';
+
+export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from './findings.js';
+
+export interface SourceFile {
+  /** Shown in findings as given (relative paths read best). */
+  path: string;
+  text: string;
+}
+
+export interface ValidateFiles {
+  flyToml?: SourceFile;
+  dockerfile?: SourceFile;
+}
+
+export interface ValidateOptions {
+  /** Workload profile for the memory rule when fly.toml's [env] has no GPUCTL_WORKLOAD. */
+  workload?: WorkloadId;
+  /**
+   * The NVIDIA driver the image will run on. Default: Fly's GPU driver (545.23.08) when fly.toml has a
+   * GPU guest or there is no fly.toml; no CUDA check at all when fly.toml describes a CPU layout.
+   */
+  driverVersion?: string;
+}
+
+type TomlResult = { ok: true; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
+
+function readToml(file: SourceFile): TomlResult {
+  try {
+    const doc = parse(file.text) as Record<string, unknown>;
+    return { ok: true, model: flyModel(doc), at: locator(scanToml(file.text)) };
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const first = error.message.split('\n')[0] ?? error.message;
+    return {
+      ok: false,
+      finding: finding('toml-syntax', file.path, { line: error.line, column: error.column }, `Not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`, 'Fix the syntax at this line and column; nothing else was checked.'),
+    };
+  }
+}
+
+function dockerTarget(model: FlyModel | null, options: ValidateOptions): DockerTarget {
+  const gpu = model === null || model.vms.some(isGpuVm);
+  if (!gpu && options.driverVersion === undefined) return { maxCuda: null, driverVersion: null, known: true };
+  const driverVersion = options.driverVersion ?? FLY_GPU_DRIVER_VERSION;
+  return { maxCuda: cudaVersionForDriver(driverVersion).cudaVersion, driverVersion, known: model !== null || options.driverVersion !== undefined };
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.id.localeCompare(b.id);
+}
+
+/** Every finding for the given files, sorted by file and line. Pure: no file system, no clock. */
+export function validateFiles(files: ValidateFiles, options: ValidateOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  let model: FlyModel | null = null;
+  if (files.flyToml) {
+    const toml = readToml(files.flyToml);
+    if (!toml.ok) findings.push(toml.finding);
+    else {
+      model = toml.model;
+      const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
+      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx));
+    }
+  }
+  if (files.dockerfile) {
+    const file = files.dockerfile.path;
+    const stages = dockerStages(files.dockerfile.text);
+    if (stages.length === 0) {
+      findings.push(finding('dockerfile-syntax', file, { line: 1 }, 'No FROM instruction: this is not a Dockerfile docker can build.', 'Start the file with FROM <image>.'));
+    } else {
+      const target = dockerTarget(model, options);
+      findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
+    }
+  }
+  return findings.sort(byPlace);
+}

@@ -1,0 +1,80 @@
+/**
+ * `gpuctl validate`: find and read the files, run validateFiles, shape the result. Reading is the
+ * only effect; a file that was asked for and is missing is a usage error (exit 2).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parse } from 'smol-toml';
+import type { Ctx } from '../context.js';
+import { UsageError } from '../errors.js';
+import type { WorkloadId } from '../init/profiles.js';
+import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
+
+export interface ValidateCommandOptions {
+  /** -c/--config; undefined means ./fly.toml when it exists. */
+  config: string | undefined;
+  dockerfile: string | undefined;
+  workload: WorkloadId | undefined;
+}
+
+export interface ValidateJson {
+  schemaVersion: 1;
+  /** True when validate exits 0 (no errors; warnings allowed). */
+  ok: boolean;
+  exitCode: 0 | 1 | 2;
+  /** The files checked, as shown in findings (relative to the working directory). */
+  files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' }>;
+  errors: number;
+  warnings: number;
+  findings: Finding[];
+}
+
+function read(path: string, shown: string, what: string): SourceFile {
+  try {
+    return { path: shown, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : 'Pass its path with --dockerfile.',
+    });
+  }
+}
+
+/** fly.toml's [build] dockerfile, when it names a local file; relative to fly.toml's directory. */
+function dockerfileFromConfig(text: string): string | undefined {
+  try {
+    const build = (parse(text) as { build?: { dockerfile?: unknown } }).build;
+    return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function runValidate(options: ValidateCommandOptions, ctx: Ctx): ValidateJson {
+  const shown = (path: string) => relative(ctx.cwd, path) || path;
+  const configPath = resolve(ctx.cwd, options.config ?? 'fly.toml');
+  const flyToml = options.config !== undefined || existsSync(configPath) ? read(configPath, shown(configPath), 'fly.toml') : undefined;
+  let dockerfile: SourceFile | undefined;
+  if (options.dockerfile !== undefined) {
+    const path = resolve(ctx.cwd, options.dockerfile);
+    dockerfile = read(path, shown(path), 'Dockerfile');
+  } else {
+    const named = flyToml ? dockerfileFromConfig(flyToml.text) : undefined;
+    const path = resolve(dirname(configPath), named ?? 'Dockerfile');
+    if (existsSync(path)) dockerfile = read(path, shown(path), 'Dockerfile');
+    else if (named) throw new UsageError(`fly.toml names the Dockerfile ${named}, which does not exist.`, { hint: 'Fix [build] dockerfile, or pass --dockerfile.' });
+  }
+  if (!flyToml && !dockerfile) {
+    throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
+  }
+  const findings = validateFiles({ flyToml, dockerfile }, options.workload ? { workload: options.workload } : {});
+  const exitCode = exitCodeFor(findings);
+  return {
+    schemaVersion: 1,
+    ok: exitCode === 0,
+    exitCode,
+    files: [...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []), ...(dockerfile ? [{ path: dockerfile.path, kind: 'Dockerfile' as const }] : [])],
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    findings,
+  };
+}

@@ -1,0 +1,83 @@
+/** `gpuctl init` as a user runs it: the built CLI, a fresh directory, no terminal. */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { WORKLOADS } from '../../src/init/profiles.js';
+import type { InitJson } from '../../src/init/result.js';
+import type { ValidateJson } from '../../src/validate/run.js';
+import { runGpuctl } from '../helpers/cli.js';
+
+const fresh = () => mkdtempSync(join(tmpdir(), 'gpuctl-e2e-init-'));
+
+describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
+  test('writes files that validate clean, and a second run reports identical', async () => {
+    const cwd = fresh();
+    const first = await runGpuctl(['init', '--yes', '--workload', workload], { cwd });
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/create\s+fly\.toml/);
+    const validate = await runGpuctl(['validate'], { cwd });
+    expect(validate.stdout).toContain('fly.toml, Dockerfile: no problems found.');
+    expect(validate.exitCode).toBe(0);
+    const again = await runGpuctl(['init', '--yes', '--json'], { cwd });
+    const result = JSON.parse(again.stdout) as InitJson;
+    expect(result.files.map((f) => f.status)).toEqual(['identical', 'identical', 'identical', 'identical', 'identical']);
+    expect(result.inputs.workload).toBe(workload);
+  });
+});
+
+test('a GPU kind renders the GPU layout, says it is retired, and validate flags only that', async () => {
+  const cwd = fresh();
+  const init = await runGpuctl(['init', '--yes', '--gpu-kind', 'a100-pcie-40gb', '--workload', 'training', '--dir', 'gpu'], { cwd });
+  expect(init.exitCode).toBe(0);
+  expect(init.stdout).toContain('Fly.io retired GPU Machines on 2026-08-01');
+  expect(init.stdout).toContain('gpuctl init --dir gpu --vm-size performance-8x --force');
+  const validate = await runGpuctl(['validate', '-c', 'gpu/fly.toml', '--json'], { cwd });
+  expect(validate.exitCode).toBe(1);
+  const result = JSON.parse(validate.stdout) as ValidateJson;
+  expect(result.findings.map((f) => [f.id, f.file])).toEqual([['fly-gpu-retired', 'gpu/fly.toml']]);
+  expect(result.files.map((f) => f.path)).toEqual(['gpu/fly.toml', 'gpu/Dockerfile']);
+  // The command it showed turns the GPU layout into the deployable one.
+  const cpu = await runGpuctl(['init', '--dir', 'gpu', '--vm-size', 'performance-8x', '--force'], { cwd });
+  expect(cpu.exitCode, cpu.stderr).toBe(0);
+  expect((await runGpuctl(['validate', '-c', 'gpu/fly.toml'], { cwd })).exitCode).toBe(0);
+  expect(readFileSync(join(cwd, 'gpu/fly.toml'), 'utf8')).toContain('# !! Fly.io retired'); // edited in place: the old comments stay
+});
+
+test('a hand-edited file is a conflict and is kept; --force overwrites it', async () => {
+  const cwd = fresh();
+  expect((await runGpuctl(['init', '--yes'], { cwd })).exitCode).toBe(0);
+  const edited = readFileSync(join(cwd, 'fly.toml'), 'utf8').replace("memory = '16gb'", "memory = '24gb' # more for the tokenizer");
+  writeFileSync(join(cwd, 'fly.toml'), edited);
+  const refused = await runGpuctl(['init', '--yes'], { cwd });
+  expect(refused.exitCode).toBe(1);
+  expect(refused.stdout).toMatch(/conflict\s+fly\.toml/);
+  expect(refused.stderr).toContain('Error: 1 file already exists and differs from what gpuctl init would write: fly.toml. Nothing was written.');
+  expect(readFileSync(join(cwd, 'fly.toml'), 'utf8')).toBe(edited);
+  const json = JSON.parse((await runGpuctl(['init', '--yes', '--json'], { cwd })).stdout) as InitJson;
+  expect(json).toMatchObject({ ok: false, error: { code: 'conflicts' } });
+  expect(json.files[0]).toMatchObject({ path: 'fly.toml', status: 'conflict', written: false });
+  expect(json.files[0]?.diff).toContain("-  memory = '24gb' # more for the tokenizer\n+  memory = '16gb' # more for the tokenizer");
+  const forced = await runGpuctl(['init', '--yes', '--force'], { cwd });
+  expect(forced.exitCode).toBe(0);
+  expect(forced.stdout).toMatch(/overwrite\s+fly\.toml/);
+  expect(readFileSync(join(cwd, 'fly.toml'), 'utf8')).toContain("memory = '16gb' # more for the tokenizer");
+});
+
+test('--dry-run prints the diff and writes nothing', async () => {
+  const cwd = fresh();
+  const dry = await runGpuctl(['init', '--yes', '--dry-run', '--workload', 'backtest'], { cwd });
+  expect(dry.exitCode).toBe(0);
+  expect(dry.stdout).toContain('Dry run: nothing was written.');
+  expect(dry.stdout).toContain("+++ b/fly.toml\n@@ -0,0 +1,");
+  expect(dry.stdout).toContain("+  GPUCTL_WORKLOAD = 'backtest'");
+  expect(readdirSync(cwd)).toEqual([]);
+});
+
+test('without a terminal or --yes, a first run asks for flags (exit 2) and writes nothing', async () => {
+  const cwd = fresh();
+  const run = await runGpuctl(['init', '--workload', 'batch'], { cwd });
+  expect(run.exitCode).toBe(2);
+  expect(run.stderr).toContain('No terminal to ask on, and no --gpu-kind or --vm-size given.');
+  expect(readdirSync(cwd)).toEqual([]);
+});

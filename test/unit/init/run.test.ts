@@ -1,0 +1,134 @@
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { InterruptedError, UsageError } from '../../../src/errors.js';
+import { runInit, type InitOptions } from '../../../src/init/run.js';
+import type { Prompter } from '../../../src/ui/prompt.js';
+import { makeTestCtx } from '../../helpers/ctx.js';
+
+/** A person at a terminal, answering from a script; an Error in the script is thrown where Ctrl-C would be. */
+function scripted(answers: Array<string | Error>): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  const next = async (message: string) => {
+    asked.push(message);
+    const answer = answers.shift();
+    if (answer === undefined) throw new Error(`unexpected question: ${message}`);
+    if (answer instanceof Error) throw answer;
+    return answer;
+  };
+  return { asked, confirm: async (m) => (await next(m)) === 'yes', input: next, select: next as Prompter['select'] };
+}
+
+const opts = (over: Partial<InitOptions> = {}): InitOptions => ({ dir: undefined, choices: {}, yes: false, force: false, skip: false, dryRun: false, ...over });
+
+function project(): string {
+  return mkdtempSync(join(tmpdir(), 'gpuctl-init-'));
+}
+
+function ctxIn(dir: string, prompt?: Prompter) {
+  const ctx = makeTestCtx({ interactive: prompt !== undefined, ...(prompt ? { prompt } : {}) });
+  return { ...ctx, cwd: dir };
+}
+
+describe('questions', () => {
+  test('on a terminal, asks what no flag gave and records the non-default answers', async () => {
+    const dir = project();
+    const prompt = scripted(['cpu:performance-4x', 'batch', 'signals', 'ams']);
+    const outcome = await runInit(opts({ choices: { port: 9000 } }), ctxIn(dir, prompt));
+    expect(prompt.asked).toEqual(['Target', 'Workload', 'Fly app name', 'Primary region']);
+    expect(outcome.files.map((f) => [f.path, f.status])).toEqual([
+      ['fly.toml', 'create'],
+      ['Dockerfile', 'create'],
+      ['.dockerignore', 'create'],
+      ['gpuctl-start.sh', 'create'],
+      ['.gpuctl.json', 'create'],
+    ]);
+    expect(JSON.parse(readFileSync(join(dir, '.gpuctl.json'), 'utf8'))).toEqual({ init: { app: 'signals', vmSize: 'performance-4x', workload: 'batch', region: 'ams', port: 9000 } });
+    expect(statSync(join(dir, 'gpuctl-start.sh')).mode & 0o777).toBe(0o755);
+  });
+
+  test('Ctrl-C in a question writes nothing', async () => {
+    const dir = project();
+    const prompt = scripted(['gpu:a10', new InterruptedError('Cancelled; nothing was written.')]);
+    await expect(runInit(opts(), ctxIn(dir, prompt))).rejects.toMatchObject({ exitCode: 130 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('a second run asks nothing: the record answers', async () => {
+    const dir = project();
+    await runInit(opts({ yes: true, choices: { workload: 'training', target: { kind: 'gpu', gpuKind: 'l40s' } } }), ctxIn(dir));
+    const prompt = scripted([]);
+    const again = await runInit(opts(), ctxIn(dir, prompt));
+    expect(prompt.asked).toEqual([]);
+    expect(again.files.every((f) => f.status === 'identical')).toBe(true);
+  });
+
+  test('without a terminal, a first run needs flags or --yes', async () => {
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(project()))).rejects.toThrow(UsageError);
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(project()))).rejects.toThrow('No terminal to ask on, and no --gpu-kind or --vm-size given.');
+  });
+});
+
+describe('conflicts', () => {
+  async function edited(): Promise<string> {
+    const dir = project();
+    await runInit(opts({ yes: true }), ctxIn(dir));
+    writeFileSync(join(dir, 'Dockerfile'), `${readFileSync(join(dir, 'Dockerfile'), 'utf8')}# mine\n`);
+    return dir;
+  }
+
+  test('refused without --force or --skip: nothing is written, the edit is kept', async () => {
+    const dir = await edited();
+    writeFileSync(join(dir, '.dockerignore'), ''); // would be merged (a change) if init wrote anything
+    const outcome = await runInit(opts({ yes: true, choices: { workload: 'batch' } }), ctxIn(dir));
+    expect(outcome.refused).toBe(true);
+    expect(outcome.written.size).toBe(0);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
+    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('');
+  });
+
+  test('--skip keeps the edit and writes the rest; --force overwrites it', async () => {
+    const dir = await edited();
+    unlinkSync(join(dir, '.dockerignore'));
+    const skipped = await runInit(opts({ skip: true, choices: { workload: 'batch' } }), ctxIn(dir));
+    expect(skipped.files.map((f) => f.status)).toEqual(['skip', 'skip', 'create', 'identical', 'skip']);
+    expect([...skipped.written]).toEqual(['.dockerignore']);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
+    const forced = await runInit(opts({ force: true }), ctxIn(dir));
+    expect(forced.files.find((f) => f.path === 'Dockerfile')?.status).toBe('overwrite');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).not.toContain('# mine');
+  });
+
+  test('on a terminal: show diff, then no keeps the file', async () => {
+    const dir = await edited();
+    const prompt = scripted(['diff', 'no']);
+    const ctx = ctxIn(dir, prompt);
+    const outcome = await runInit(opts(), ctx);
+    expect(ctx.err()).toContain('-# mine');
+    expect(outcome.files.find((f) => f.path === 'Dockerfile')?.status).toBe('skip');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
+  });
+
+  test('on a terminal: quit writes nothing (exit 130)', async () => {
+    const dir = await edited();
+    writeFileSync(join(dir, 'gpuctl-start.sh'), '#!/bin/sh\necho mine\n');
+    chmodSync(join(dir, 'gpuctl-start.sh'), 0o700);
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(dir, scripted(['yes', 'quit'])))).rejects.toMatchObject({ exitCode: 130 });
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
+  });
+
+  test('--dry-run writes nothing and reports what would happen', async () => {
+    const dir = project();
+    const outcome = await runInit(opts({ yes: true, dryRun: true }), ctxIn(dir));
+    expect(outcome.files.every((f) => f.status === 'create')).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  test('an overwritten file keeps its permissions', async () => {
+    const dir = await edited();
+    chmodSync(join(dir, 'Dockerfile'), 0o600);
+    await runInit(opts({ force: true }), ctxIn(dir));
+    expect(statSync(join(dir, 'Dockerfile')).mode & 0o777).toBe(0o600);
+  });
+});

@@ -1,0 +1,96 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'smol-toml';
+import { describe, expect, test } from 'vitest';
+import { resolveInputs, type InitChoices } from '../../../src/init/inputs.js';
+import { renderData, renderFlyToml } from '../../../src/init/render.js';
+import { loadTemplates } from '../../../src/init/templates.js';
+import { mergeFlyToml } from '../../../src/init/toml-merge.js';
+import { validateFiles } from '../../../src/validate/index.js';
+import { FIXTURES } from '../../helpers/cli.js';
+
+const templates = loadTemplates();
+const rendered = (choices: InitChoices) => renderFlyToml(templates, renderData(resolveInputs([choices], 'demo'), 'demo'));
+const cpu: InitChoices = { target: { kind: 'cpu', vmSize: 'performance-8x' }, workload: 'inference', app: 'my-ollama' };
+
+function merged(existing: string, choices: InitChoices = cpu): string {
+  const result = mergeFlyToml(existing, rendered(choices));
+  if (!result.ok) throw new Error(result.reason);
+  return result.text;
+}
+
+const BLOG = readFileSync(join(FIXTURES, 'validate/real-world/04-ollama-blog-gpu.fly.toml'), 'utf8');
+
+describe('merging into a file gpuctl rendered', () => {
+  const golden = readdirSync(join(FIXTURES, 'init')).map((name) => join(FIXTURES, 'init', name, 'expected', 'fly.toml'));
+  test.each(golden)('%s merged with itself is unchanged', (path) => {
+    const text = readFileSync(path, 'utf8');
+    expect(mergeFlyToml(text, text)).toEqual({ ok: true, text });
+  });
+
+  test('a GPU layout becomes the CPU layout: gpu keys go, comments and user keys stay', () => {
+    const gpu = rendered({ ...cpu, target: { kind: 'gpu', gpuKind: 'l40s' } });
+    const edited = `${gpu.replace("  GPUCTL_PORT = '8080'", "  GPUCTL_PORT = '8080'\n  HF_HOME = '/models/hf' # ours")}`;
+    const out = merged(edited);
+    const doc = parse(out) as { vm: Array<Record<string, unknown>>; env: Record<string, string> };
+    expect(doc.vm).toEqual([{ size: 'performance-8x', memory: '16gb' }]);
+    expect(doc.env.HF_HOME).toBe('/models/hf');
+    expect(doc.env.GPUCTL_GPU_MEMORY_FRACTION).toBeUndefined();
+    expect(out).toContain("HF_HOME = '/models/hf' # ours");
+    expect(out).toContain('# !! Fly.io retired GPU Machines'); // the user's (formerly generated) comments are theirs now
+    expect(validateFiles({ flyToml: { path: 'fly.toml', text: out } })).toEqual([]);
+  });
+});
+
+describe('merging into a hand-written file', () => {
+  const out = merged(BLOG);
+
+  test('keeps the comments, the quoting and the keys gpuctl does not manage', () => {
+    expect(out.startsWith('# Copied from a 2024 blog post')).toBe(true);
+    expect(out).toContain('app = "my-ollama"');
+    expect(out).toContain('[build]\n  image = "ollama/ollama"');
+    expect(out).toContain('  processes = ["app"]');
+  });
+
+  test('replaces values in place and adds what is missing next to its parent', () => {
+    expect(out).toContain("[[vm]]\n  size = 'performance-8x'\n  memory = '16gb'");
+    expect(out).toContain("  internal_port = 8080\n  force_https = true\n  auto_stop_machines = 'off'");
+    expect(out.indexOf('[[http_service.checks]]')).toBeGreaterThan(out.indexOf('[http_service]'));
+    expect(out.indexOf('[[http_service.checks]]')).toBeLessThan(out.indexOf('[[vm]]'));
+  });
+
+  test('produces a file that matches the rendered values and validates clean', () => {
+    const want = parse(rendered(cpu)) as Record<string, unknown>;
+    const got = parse(out) as Record<string, unknown>;
+    for (const key of ['env', 'deploy', 'checks', 'vm', 'metrics', 'kill_timeout', 'swap_size_mb']) expect(got[key], key).toEqual(want[key]);
+    expect([got.mounts].flat()).toEqual(want.mounts); // still the user's [mounts] table form, which flyctl reads as one mount
+    expect(got.http_service).toEqual({ ...(want.http_service as object), processes: ['app'] }); // the user's key stays
+    expect(validateFiles({ flyToml: { path: 'fly.toml', text: out } })).toEqual([]);
+  });
+
+  test('is idempotent', () => {
+    expect(merged(out)).toBe(out);
+  });
+
+  test('keeps a trailing comment on a replaced value', () => {
+    const text = merged(`${BLOG}`.replace('internal_port = 11434', 'internal_port = 11434 # ollama default'));
+    expect(text).toContain('internal_port = 8080 # ollama default');
+  });
+
+  test('adds root keys before the first table even when the file has none', () => {
+    const text = merged('# only a comment\n\n[env]\n  A = "1"\n');
+    expect(text.indexOf("app = 'my-ollama'")).toBeLessThan(text.indexOf('[env]'));
+    expect(parse(text)).toMatchObject({ app: 'my-ollama', env: { A: '1' } });
+  });
+});
+
+describe('what it refuses to guess', () => {
+  test('an inline table', () => {
+    const result = mergeFlyToml('app = "x"\nhttp_service = { internal_port = 80 }\n', rendered(cpu));
+    expect(result).toEqual({ ok: false, reason: '[http_service] is written inline or with dotted keys' });
+  });
+
+  test('a file that is not TOML', () => {
+    expect(mergeFlyToml('app = "x"\n[vm\n', rendered(cpu))).toEqual({ ok: false, reason: 'it is not valid TOML (line 2, column 4)' });
+  });
+});

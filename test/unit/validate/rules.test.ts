@@ -1,0 +1,58 @@
+/**
+ * Every rule has a failing and a passing fixture: test/fixtures/validate/rules/<id>/{fail,pass}.<fly.toml|Dockerfile>.
+ * The failing one must raise the rule (with a real line); the passing one, a near twin, must not.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { RULES, validateFiles, type RuleId, type ValidateFiles } from '../../../src/validate/index.js';
+import { FIXTURES } from '../../helpers/cli.js';
+
+const DIR = join(FIXTURES, 'validate/rules');
+
+function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
+  const files: ValidateFiles = {};
+  const toml = join(DIR, id, `${which}.fly.toml`);
+  const docker = join(DIR, id, `${which}.Dockerfile`);
+  if (existsSync(toml)) files.flyToml = { path: `${which}.fly.toml`, text: readFileSync(toml, 'utf8') };
+  if (existsSync(docker)) files.dockerfile = { path: `${which}.Dockerfile`, text: readFileSync(docker, 'utf8') };
+  return files;
+}
+
+describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
+  const file = RULES[id].file === 'fly.toml' ? 'flyToml' : 'dockerfile';
+
+  test('its failing fixture raises it, at a line in the right file', () => {
+    const files = load(id, 'fail');
+    expect(files[file], `fixture rules/${id}/fail.${RULES[id].file === 'fly.toml' ? 'fly.toml' : 'Dockerfile'}`).toBeDefined();
+    const hits = validateFiles(files).filter((f) => f.id === id);
+    expect(hits.length).toBeGreaterThan(0);
+    const lines = files[file]!.text.split('\n').length;
+    for (const hit of hits) {
+      expect(hit.file).toBe(files[file]!.path);
+      expect(hit.line).toBeGreaterThanOrEqual(1);
+      expect(hit.line).toBeLessThanOrEqual(lines);
+      expect(hit.message).not.toBe('');
+      expect(hit.fix).not.toBe('');
+    }
+  });
+
+  test('its passing fixture does not', () => {
+    const files = load(id, 'pass');
+    expect(files[file]).toBeDefined();
+    expect(validateFiles(files).map((f) => f.id)).not.toContain(id);
+  });
+});
+
+test('findings point at the offending line', () => {
+  const at = (id: RuleId) => validateFiles(load(id, 'fail')).find((f) => f.id === id);
+  expect(at('fly-gpu-retired')).toMatchObject({ line: 5, column: 3 });
+  expect(at('gpu-kind-region')).toMatchObject({ line: 2, column: 1 });
+  expect(at('service-check-duration')).toMatchObject({ line: 7, column: 5 });
+  expect(at('service-check-duration')?.message).toContain('grace period greater than 1 minute (5m0s)');
+  expect(at('toml-syntax')).toMatchObject({ line: 2, column: 14 });
+  expect(at('dockerfile-driver-packages')).toMatchObject({ line: 5 });
+  expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
+  expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
+  expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
+});
