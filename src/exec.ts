@@ -16,6 +16,12 @@ export interface ExecRequest {
   signal?: AbortSignal;
   /** Called for every complete line as it arrives (for progress); output is still collected. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Start the child in its own process group and, on timeout or abort, kill the whole group (SIGTERM,
+   * then SIGKILL after 2 s). For drivers like make whose grandchildren (nvcc, cicc) would otherwise
+   * outlive them and keep the output pipes open.
+   */
+  killProcessGroup?: boolean;
 }
 
 export type ExecResult =
@@ -37,12 +43,45 @@ function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) =>
   };
 }
 
+/** Kills a detached child's process group at the timeout or on abort; says which happened. */
+function groupKiller(request: ExecRequest): { arm(pid: number | undefined): void; disarm(): void; reason(): 'timeout' | 'interrupted' | null } {
+  let reason: 'timeout' | 'interrupted' | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  return {
+    arm(pid) {
+      if (pid === undefined) return;
+      const kill = (why: 'timeout' | 'interrupted') => {
+        reason ??= why;
+        const send = (signal: NodeJS.Signals) => {
+          try {
+            process.kill(-pid, signal);
+          } catch {
+            // the group is already gone
+          }
+        };
+        send('SIGTERM');
+        setTimeout(() => send('SIGKILL'), 2000).unref();
+      };
+      timer = setTimeout(() => kill('timeout'), request.timeoutMs);
+      onAbort = () => kill('interrupted');
+      if (request.signal?.aborted) onAbort();
+      else request.signal?.addEventListener('abort', onAbort, { once: true });
+    },
+    disarm() {
+      clearTimeout(timer);
+      if (onAbort) request.signal?.removeEventListener('abort', onAbort);
+    },
+    reason: () => reason,
+  };
+}
+
 export const execTool: Exec = async (request) => {
   const started = performance.now();
+  const group = request.killProcessGroup ? groupKiller(request) : undefined;
   const child = execa(request.file, [...request.args], {
     reject: false,
-    timeout: request.timeoutMs,
-    cancelSignal: request.signal,
+    ...(group ? { detached: true } : { timeout: request.timeoutMs, cancelSignal: request.signal }),
     forceKillAfterDelay: 2000,
     stripFinalNewline: false,
     ...(request.input === undefined ? { stdin: 'ignore' as const } : { input: request.input }),
@@ -55,13 +94,15 @@ export const execTool: Exec = async (request) => {
     child.stdout?.on('data', lineSplitter((line) => onLine(line, 'stdout')));
     child.stderr?.on('data', lineSplitter((line) => onLine(line, 'stderr')));
   }
+  group?.arm(child.pid);
   const result = await child;
+  group?.disarm();
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const cause = result.cause as NodeJS.ErrnoException | undefined;
   if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };
-  if (result.timedOut) return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
-  if (result.isCanceled) return { kind: 'interrupted', stdout, stderr };
+  if (result.timedOut || group?.reason() === 'timeout') return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
+  if (result.isCanceled || group?.reason() === 'interrupted') return { kind: 'interrupted', stdout, stderr };
   if (result.exitCode !== undefined) {
     return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: performance.now() - started };
   }

@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 
 export type NvccInfo =
   | { kind: 'absent' }
-  | { kind: 'ok'; version: string; targets: string[] }
+  | { kind: 'ok'; version: string; targets: string[]; build?: string }
   | { kind: 'broken'; message: string };
 
 export const NVCC_TIMEOUT_MS = 15_000;
@@ -11,6 +11,11 @@ export const NVCC_TIMEOUT_MS = 15_000;
 /** "Cuda compilation tools, release 13.0, V13.0.88" → "13.0". */
 export function parseNvccVersion(stdout: string): string | undefined {
   return /release (\d+\.\d+)/.exec(stdout)?.[1];
+}
+
+/** "Cuda compilation tools, release 13.0, V13.0.88" → "V13.0.88" (the exact build, for cache keys). */
+export function parseNvccBuild(stdout: string): string | undefined {
+  return /release \d+\.\d+, (V[\d.]+)/.exec(stdout)?.[1];
 }
 
 /** `nvcc --list-gpu-code` prints one `sm_XX` per line. */
@@ -39,5 +44,6 @@ export async function probeNvcc(ctx: Ctx): Promise<NvccInfo> {
   if (!release) return { kind: 'broken', message: 'nvcc --version printed no release number' };
   const codes = await ctx.exec({ file, args: ['--list-gpu-code'], timeoutMs: NVCC_TIMEOUT_MS });
   const targets = codes.kind === 'exited' && codes.exitCode === 0 ? parseGpuCodes(codes.stdout) : [];
-  return { kind: 'ok', version: release, targets };
+  const build = parseNvccBuild(version.stdout);
+  return { kind: 'ok', version: release, targets, ...(build ? { build } : {}) };
 }

@@ -1,0 +1,90 @@
+// Shared host-side types: options, sizes, results, the kernel registry. No CUDA here.
+#pragma once
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+struct Sizes {
+  uint64_t bytes = 1ull << 30;       // memory suite: bytes per buffer
+  int64_t n = 8192;                  // GEMM m = n = k
+  int64_t series = 4096, steps = 16384;
+  int64_t options = 64ll << 20;      // Black-Scholes
+  int64_t paths = 64ll << 20;        // Monte Carlo European
+  int64_t asian_paths = 4ll << 20, asian_steps = 64;
+  int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
+  int64_t grid_series = 256, grid_steps = 16384;
+};
+
+struct Options {
+  bool list = false, version = false, cpu = false, quick = false, cpu_compare = false;
+  int repeat = -1, warmup = -1, device = 0;
+  uint64_t seed = 20261122;
+  std::set<std::string> suites;       // empty = all
+  std::set<std::string> kernels;      // empty = all
+  Sizes sz;
+  bool selected(const std::string& suite, const std::string& name) const;
+};
+
+struct Check {
+  bool passed = false;
+  std::string metric = "rel_l2";
+  double error = 0, bound = 0;
+  std::string detail;                 // why it failed (coverage, NaN ...)
+};
+
+struct CpuTiming {
+  bool present = false;
+  double median_ms = 0;               // scaled to the full size
+  double measured_ms = 0;             // as measured on `fraction` of the work
+  double fraction = 1;
+  int threads = 1;
+};
+
+struct Result {
+  std::string suite, name, unit, precision = "fp32", note;
+  double value = 0, median_ms = 0, bytes = 0, flops = 0;
+  std::vector<double> samples_ms;
+  std::vector<std::pair<std::string, double>> size;
+  Check check;
+  CpuTiming cpu;
+  std::vector<std::pair<std::string, double>> extra;   // kernel-specific numbers (price, stderr ...)
+};
+
+// Emits the result line, or the check_failed error line (and counts the failure) when the check failed.
+void emit_result(const Result& r);
+
+struct KernelInfo {
+  const char* suite;
+  const char* name;
+  const char* unit;
+  const char* description;
+};
+const std::vector<KernelInfo>& kernel_registry();
+const KernelInfo* find_kernel(const std::string& name);
+
+double median(std::vector<double> v);
+int cpu_threads();
+
+// Finance definitions shared by the CPU and GPU code (documented in docs/benchmarks.md).
+namespace fin {
+constexpr int kSmaN = 20, kEmaN = 20, kBbN = 20, kRsiN = 14;
+constexpr float kBbK = 2.0f;
+constexpr float kBsR = 0.02f, kBsV = 0.30f;
+constexpr float kMcS0 = 100.f, kMcK = 100.f, kMcR = 0.02f, kMcV = 0.30f, kMcT = 1.0f;
+constexpr double kVarAlpha = 0.01;     // 99% VaR: the floor(0.01*S)-th smallest P&L (0-based)
+constexpr int kFast[8] = {4, 6, 8, 10, 12, 16, 20, 24};
+constexpr int kSlow[8] = {30, 40, 50, 60, 80, 100, 150, 200};
+constexpr int kMaxWin = 200;
+#if defined(__CUDACC__)
+#define FIN_HD __host__ __device__
+#else
+#define FIN_HD
+#endif
+// kSlow[j] for device code (namespace-scope arrays are host-only)
+FIN_HD constexpr int slow_window(int j) {
+  return j == 0 ? 30 : j == 1 ? 40 : j == 2 ? 50 : j == 3 ? 60 : j == 4 ? 80 : j == 5 ? 100 : j == 6 ? 150 : 200;
+}
+constexpr float kCost = 1e-4f;         // backtest cost per unit of position change
+}  // namespace fin

@@ -1,0 +1,232 @@
+// Finance suite, risk:
+//  * Historical VaR 99%: pnl (portfolios x scenarios) = W R^T through cuBLASLt fp32 (TN), then one block
+//    per portfolio finds the floor(0.01 S)-th smallest P&L by a 4-pass 8-bit radix select over
+//    order-preserving uint32 keys in shared memory; VaR = -that P&L.
+//  * MA-crossover grid backtest: one block per (series, 2016-step chunk), one warp per fast window, one
+//    lane per 63-step slice; window sums are float64 (exact for float32 prices), the 8 slow windows per
+//    thread slide together; per-slice PnL is reduced over lanes, then over chunks by a second kernel.
+#include <cmath>
+
+#include "check.hpp"
+#include "fin_host.hpp"
+#include "gemm.cuh"
+#include "json.hpp"
+#include "suites.hpp"
+
+namespace {
+__global__ __launch_bounds__(256) void var_select_kernel(const float* __restrict__ pnl, float* __restrict__ var,
+                                                         int S, int k) {
+  extern __shared__ uint32_t keys[];
+  __shared__ uint32_t hist[256];
+  __shared__ uint32_t s_prefix, s_k;
+  const float* row = pnl + (int64_t)blockIdx.x * S;
+  for (int i = threadIdx.x; i < S; i += blockDim.x) {
+    const uint32_t u = __float_as_uint(row[i]);
+    keys[i] = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+  }
+  uint32_t prefix = 0, mask = 0, kk = (uint32_t)k;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    hist[threadIdx.x] = 0;
+    __syncthreads();
+    for (int i = threadIdx.x; i < S; i += blockDim.x) {
+      const uint32_t key = keys[i];
+      if ((key & mask) == prefix) atomicAdd(&hist[(key >> shift) & 255u], 1u);
+    }
+    __syncthreads();
+    if (threadIdx.x < 32) {
+      const int lane = threadIdx.x;
+      uint32_t c[8], tot = 0;
+#pragma unroll
+      for (int j = 0; j < 8; ++j) {
+        c[j] = hist[lane * 8 + j];
+        tot += c[j];
+      }
+      uint32_t incl = tot;
+#pragma unroll
+      for (int d = 1; d < 32; d <<= 1) {
+        const uint32_t v = __shfl_up_sync(0xffffffffu, incl, d);
+        if (lane >= d) incl += v;
+      }
+      const uint32_t excl = incl - tot;
+      if (kk >= excl && kk < incl) {
+        uint32_t run = excl;
+#pragma unroll
+        for (int j = 0; j < 8; ++j) {
+          if (kk >= run && kk < run + c[j]) {
+            s_prefix = prefix | ((uint32_t)(lane * 8 + j) << shift);
+            s_k = kk - run;
+          }
+          run += c[j];
+        }
+      }
+    }
+    __syncthreads();
+    prefix = s_prefix;
+    kk = s_k;
+    mask |= 255u << shift;
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    const uint32_t u = (prefix & 0x80000000u) ? (prefix & 0x7FFFFFFFu) : ~prefix;
+    var[blockIdx.x] = -__uint_as_float(u);
+  }
+}
+
+void run_var(GpuCtx& c) {
+  VarCase vc;
+  vc.make(c.o.sz.portfolios, c.o.sz.scenarios, c.o.sz.assets, c.o.seed);
+  const int64_t P = vc.P, S = vc.S, A = vc.A;
+  const int k = (int)std::floor(fin::kVarAlpha * (double)S);
+  DevBuf<float> W, R, pnl(P * S), var(P);
+  to_dev(W, vc.W, c.s);
+  to_dev(R, vc.R, c.s);
+  // column-major: C (S x P, ld S) = R_c^T (S x A) * W_c (A x P); R_c = R^T stored A x S (ld A)
+  LtPlan plan;
+  plan.init(lt::R_32F, lt::R_32F, lt::COMPUTE_32F, true, S, P, A, A, A, S);
+  plan.autotune(c, R.p, W.p, pnl.p);
+  const size_t smem = S * sizeof(uint32_t);
+  if (smem > 48 * 1024) CK(cudaFuncSetAttribute(var_select_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  auto f = [&] {
+    plan.run(R.p, W.p, pnl.p, c.s);
+    var_select_kernel<<<(unsigned)P, 256, smem, c.s>>>(pnl.p, var.p, (int)S, k);
+    CK_LAUNCH();
+  };
+  poison(pnl.p, pnl.bytes(), c.s);
+  poison(var.p, var.bytes(), c.s);
+  f();
+  std::vector<float> hv;
+  to_host(hv, var, c.s);
+  Result r;
+  r.suite = "finance";
+  r.name = "var_historical";
+  r.unit = "TFLOP/s";
+  r.check = vc.check(hv.data());
+  r.flops = vc.flops();
+  r.bytes = vc.bytes();
+  fill_result(r, time_events(c, f), r.flops, 1e12);
+  const int64_t p1 = std::max<int64_t>(1, (int64_t)(P * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { vc.cpu(p1, hv.data()); }, (double)p1 / P, 1, 3);
+  r.size = {{"portfolios", (double)P}, {"scenarios", (double)S}, {"assets", (double)A}};
+  r.note = "flops = 2 P S A (fp32 GEMM, cuBLASLt TN) ; time includes the per-portfolio 1% order statistic (radix select)";
+  emit_result(r);
+}
+
+// ------------------------------------------------------------------ backtest
+constexpr int BL = 63, BCH = 32 * BL, BHALO = fin::kMaxWin;  // 63 coprime with 32: conflict-free smem
+__constant__ int c_fast[8] = {4, 6, 8, 10, 12, 16, 20, 24};
+
+__global__ __launch_bounds__(256) void backtest_kernel(const float* __restrict__ p, float* __restrict__ partial, int T) {
+  __shared__ double sp[BHALO + BCH + 1];
+  __shared__ float sr[BCH];
+  const int a = blockIdx.y, chunk = blockIdx.x, c0 = chunk * BCH;
+  const float* ps = p + (int64_t)a * T;
+  for (int i = threadIdx.x; i < BHALO + BCH + 1; i += blockDim.x) {
+    const int t = c0 - BHALO + i;
+    sp[i] = (t >= 0 && t < T) ? (double)ps[t] : 0.0;
+  }
+  __syncthreads();
+  for (int i = threadIdx.x; i < BCH; i += blockDim.x) {
+    const float x0 = (float)sp[BHALO + i], x1 = (float)sp[BHALO + i + 1];
+    sr[i] = (x1 - x0) / x0;
+  }
+  __syncthreads();
+  const int w = threadIdx.x >> 5, lane = threadIdx.x & 31;
+  const int f = c_fast[w];
+  const double fd = f;
+  const int tb = c0 + lane * BL, te = min(tb + BL, T - 1);
+  float pnl[8];
+#pragma unroll
+  for (int j = 0; j < 8; ++j) pnl[j] = 0.f;
+  if (tb < te) {
+    // P(t) = sp[t - c0 + BHALO]
+    const double* P = sp + BHALO - c0;
+    double acc = 0.0, F = 0.0, S[8];
+    int kk = 0;
+    for (; kk < f; ++kk) acc += P[tb - 1 - kk];
+    F = acc;
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+      for (; kk < fin::slow_window(j); ++kk) acc += P[tb - 1 - kk];
+      S[j] = acc;
+    }
+    int prev[8];
+#pragma unroll
+    for (int j = 0; j < 8; ++j) {
+      const double lhs = fin::slow_window(j) * F, rhs = fd * S[j];
+      prev[j] = (tb - 1 >= fin::slow_window(j) - 1) ? (lhs > rhs) - (lhs < rhs) : 0;
+    }
+    for (int t = tb; t < te; ++t) {
+      const double x = P[t];
+      F += x - P[t - f];
+      const float r = sr[t - c0];
+#pragma unroll
+      for (int j = 0; j < 8; ++j) {
+        S[j] += x - P[t - fin::slow_window(j)];
+        const double lhs = fin::slow_window(j) * F, rhs = fd * S[j];
+        const int pos = (t >= fin::slow_window(j) - 1) ? (lhs > rhs) - (lhs < rhs) : 0;
+        pnl[j] += (float)pos * r - fin::kCost * (float)abs(pos - prev[j]);
+        prev[j] = pos;
+      }
+    }
+  }
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+    float v = pnl[j];
+    for (int o = 16; o; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    pnl[j] = v;
+  }
+  if (lane == 0) {
+    float* out = partial + (((int64_t)a * gridDim.x + chunk) * 8 + w) * 8;
+#pragma unroll
+    for (int j = 0; j < 8; ++j) out[j] = pnl[j];
+  }
+}
+
+__global__ void backtest_reduce(const float* __restrict__ partial, float* __restrict__ pnl, int chunks) {
+  const int a = blockIdx.x, i = threadIdx.x;  // 64 threads: (fast, slow)
+  float s = 0.f;
+  for (int c = 0; c < chunks; ++c) s += partial[((int64_t)a * chunks + c) * 64 + i];
+  pnl[(int64_t)a * 64 + i] = s;
+}
+
+void run_backtest(GpuCtx& c) {
+  BacktestCase bc;
+  bc.make(c.o.sz.grid_series, c.o.sz.grid_steps, c.o.seed);
+  const int64_t A = bc.A, T = bc.T;
+  const int chunks = (int)((T - 1 + BCH - 1) / BCH);
+  DevBuf<float> p, partial(A * chunks * 64), pnl(A * 64);
+  to_dev(p, bc.p, c.s);
+  auto f = [&] {
+    backtest_kernel<<<dim3(chunks, (unsigned)A), 256, 0, c.s>>>(p.p, partial.p, (int)T);
+    CK_LAUNCH();
+    backtest_reduce<<<(unsigned)A, 64, 0, c.s>>>(partial.p, pnl.p, chunks);
+    CK_LAUNCH();
+  };
+  poison(partial.p, partial.bytes(), c.s);
+  poison(pnl.p, pnl.bytes(), c.s);
+  f();
+  std::vector<float> h;
+  to_host(h, pnl, c.s);
+  Result r;
+  r.suite = "finance";
+  r.name = "backtest_grid";
+  r.unit = "Gsteps/s";
+  r.check = bc.check(h.data());
+  r.bytes = 4.0 * A * T + 4.0 * 64 * A;
+  fill_result(r, time_events(c, f), bc.steps(), 1e9);
+  const int64_t a1 = std::max<int64_t>(1, (int64_t)(A * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { bc.cpu(a1, h.data()); }, (double)a1 / A, 1, 3);
+  r.size = {{"grid_series", (double)A}, {"grid_steps", (double)T}};
+  r.note = "value = series x 64 (fast, slow) pairs x (steps-1) / time; input 16 MB fits in L2: compute-bound "
+           "(float64 window sums for exact crossover decisions)";
+  emit_result(r);
+}
+}  // namespace
+
+void run_finance_risk(GpuCtx& c) {
+  if (c.o.selected("finance", "var_historical") && !lt::api().ok)
+    emit_skip("finance", "var_historical", "cuBLASLt unavailable: " + lt::api().error);
+  else
+    guarded(c, "finance", "var_historical", [&] { run_var(c); });
+  guarded(c, "finance", "backtest_grid", [&] { run_backtest(c); });
+}

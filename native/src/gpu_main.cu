@@ -1,0 +1,144 @@
+// GPU mode: driver/runtime checks, the device line, suite dispatch.
+#include <cstdio>
+#include <string>
+
+#include "gpu.cuh"
+#include "json.hpp"
+#include "suites.hpp"
+
+extern const int gpuctl_cuda_runtime = CUDART_VERSION;
+
+static __global__ void probe_kernel(int* p) {
+  if (p) *p = 1;
+}
+
+std::vector<double> time_events(GpuCtx& c, const std::function<void()>& f, int warmup, int repeat) {
+  if (warmup < 0) warmup = c.warmup;
+  if (repeat < 0) repeat = c.repeat;
+  for (int i = 0; i < warmup; ++i) f();
+  CK(cudaStreamSynchronize(c.s));
+  cudaEvent_t a, b;
+  CK(cudaEventCreate(&a));
+  CK(cudaEventCreate(&b));
+  std::vector<double> ms;
+  for (int i = 0; i < repeat; ++i) {
+    CK(cudaEventRecord(a, c.s));
+    f();
+    CK(cudaEventRecord(b, c.s));
+    CK(cudaEventSynchronize(b));
+    float t = 0;
+    CK(cudaEventElapsedTime(&t, a, b));
+    ms.push_back(t);
+  }
+  cudaEventDestroy(a);
+  cudaEventDestroy(b);
+  return ms;
+}
+
+void guarded(GpuCtx& c, const char* suite, const char* name, const std::function<void()>& body) {
+  if (!c.o.selected(suite, name)) return;
+  if (c.dead) {
+    emit_error("cuda_error", suite, name, "not run: an earlier CUDA error left the context unusable");
+    count_failure();
+    return;
+  }
+  try {
+    body();
+  } catch (const CudaError& e) {
+    emit_error("cuda_error", suite, name, e.what());
+    count_failure();
+    cudaGetLastError();
+    if (cudaDeviceSynchronize() != cudaSuccess || cudaGetLastError() != cudaSuccess) c.dead = true;
+  } catch (const std::bad_alloc&) {
+    emit_error("cuda_error", suite, name, "host memory allocation failed");
+    count_failure();
+  }
+}
+
+static std::string ver(int v) { return std::to_string(v / 1000) + "." + std::to_string((v % 1000) / 10); }
+
+int run_gpu_mode(const Options& o) {
+  int drv = 0;
+  cudaError_t e = cudaDriverGetVersion(&drv);
+  if (e != cudaSuccess || drv == 0) {
+    emit_error("no_gpu", "", "", "no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations");
+    return 3;
+  }
+  const std::string both = "driver supports CUDA " + ver(drv) + " (" + std::to_string(drv) + "), this program needs CUDA " +
+                           ver(CUDART_VERSION) + " (" + std::to_string(CUDART_VERSION) + ")";
+  if (drv / 1000 < CUDART_VERSION / 1000) {
+    emit_error("driver_too_old", "", "", both + ": update the NVIDIA driver (R580 or newer for CUDA 13)");
+    return 3;
+  }
+  int count = 0;
+  e = cudaGetDeviceCount(&count);
+  if (e == cudaErrorInsufficientDriver || e == cudaErrorCompatNotSupportedOnDevice) {
+    emit_error("driver_too_old", "", "", both + ": " + cudaGetErrorString(e));
+    return 3;
+  }
+  if (e == cudaErrorNoDevice || (e == cudaSuccess && count == 0)) {
+    emit_error("no_gpu", "", "", "no CUDA device found");
+    return 3;
+  }
+  if (e != cudaSuccess) {
+    emit_error("no_gpu", "", "", std::string("cudaGetDeviceCount failed: ") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
+    return 3;
+  }
+  if (drv < CUDART_VERSION)
+    std::fprintf(stderr, "gpuctl-bench: warning: %s (running under minor-version compatibility)\n", both.c_str());
+  if (o.device >= count) {
+    emit_error("usage", "", "", "--device " + std::to_string(o.device) + " out of range: " + std::to_string(count) + " device(s)");
+    return 2;
+  }
+  GpuCtx c(o);
+  c.dev = o.device;
+  c.warmup = o.warmup >= 0 ? o.warmup : (o.quick ? 1 : 3);
+  c.repeat = o.repeat > 0 ? o.repeat : (o.quick ? 5 : 20);
+  try {
+    CK(cudaSetDevice(c.dev));
+    CK(cudaGetDeviceProperties(&c.prop, c.dev));
+    const int cc = c.prop.major * 10 + c.prop.minor;
+    if (cc < 75) {
+      emit_error("no_gpu", "", "", std::string(c.prop.name) + " has compute capability " + std::to_string(c.prop.major) + "." +
+                                       std::to_string(c.prop.minor) + "; CUDA 13 builds need 7.5 or newer");
+      return 3;
+    }
+    cudaFuncAttributes fa;
+    e = cudaFuncGetAttributes(&fa, probe_kernel);
+    if (e != cudaSuccess) {
+      extern const char* const gpuctl_built;
+      emit_error("cuda_error", "", "",
+                 std::string("this binary (") + gpuctl_built + ") has no code for sm_" + std::to_string(cc) + " (" +
+                     cudaGetErrorName(e) + "): rebuild with make ARCH=sm_" + std::to_string(cc) + " or use the fat build");
+      return 3;
+    }
+    CK(cudaStreamCreateWithFlags(&c.s, cudaStreamNonBlocking));
+    int sm_khz = 0, mem_khz = 0;
+    cudaDeviceGetAttribute(&sm_khz, cudaDevAttrClockRate, c.dev);
+    cudaDeviceGetAttribute(&mem_khz, cudaDevAttrMemoryClockRate, c.dev);
+    emit_line(JsonObj()
+                  .str("type", "device")
+                  .integer("index", c.dev)
+                  .str("name", c.prop.name)
+                  .str("computeCapability", std::to_string(c.prop.major) + "." + std::to_string(c.prop.minor))
+                  .integer("sms", c.prop.multiProcessorCount)
+                  .integer("memoryBytes", static_cast<int64_t>(c.prop.totalGlobalMem))
+                  .integer("l2Bytes", c.prop.l2CacheSize)
+                  .integer("smClockMHz", sm_khz / 1000)
+                  .integer("memClockMHz", mem_khz / 1000)
+                  .integer("busWidthBits", c.prop.memoryBusWidth)
+                  .integer("driverCuda", drv)
+                  .integer("runtimeCuda", CUDART_VERSION)
+                  .done());
+  } catch (const CudaError& err) {
+    emit_error("cuda_error", "", "", err.what());
+    return 3;
+  }
+  run_memory(c);
+  run_compute(c);
+  run_finance_ta(c);
+  run_finance_options(c);
+  run_finance_risk(c);
+  if (c.s) cudaStreamDestroy(c.s);
+  return 0;
+}

@@ -1,0 +1,55 @@
+/**
+ * The build cache key: sha256 over every source file of native/ (path and bytes) and its Makefile,
+ * the exact nvcc release and the target architecture. One changed byte, another nvcc or another
+ * architecture gives another key, so a cached binary is never stale; docs (PROTOCOL.md, README)
+ * and build outputs are not part of it.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+
+const KEY_FORMAT = 'gpuctl-bench-cache-v1';
+const SOURCE = /\.(cu|cuh|cpp|cc|cxx|c|h|hh|hpp|hxx|inl|inc)$/i;
+const SKIP_DIR = /^(\.|build$|node_modules$)/;
+
+export interface SourceFile {
+  /** POSIX path relative to native/. */
+  path: string;
+  content: Buffer;
+}
+
+export function isKeySource(path: string): boolean {
+  const base = path.split('/').at(-1) ?? '';
+  return base === 'Makefile' || SOURCE.test(base);
+}
+
+/** Every key source under dir, sorted by path. */
+export async function readSources(dir: string): Promise<SourceFile[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files: SourceFile[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const full = join(entry.parentPath, entry.name);
+    const path = relative(dir, full).split(sep).join('/');
+    if (path.split('/').slice(0, -1).some((part) => SKIP_DIR.test(part)) || !isKeySource(path)) continue;
+    files.push({ path, content: await readFile(full) });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface KeyInput {
+  sources: readonly SourceFile[];
+  /** The full nvcc release, e.g. "V13.0.88" (or "13.0" when only that is known). */
+  nvcc: string;
+  arch: string;
+}
+
+export function cacheKey(input: KeyInput): string {
+  const hash = createHash('sha256');
+  hash.update(`${KEY_FORMAT}\narch ${input.arch}\nnvcc ${input.nvcc}\n`);
+  for (const file of input.sources) {
+    hash.update(`${file.path}\0${file.content.length}\0`);
+    hash.update(file.content);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,131 @@
+/**
+ * `gpuctl bench`, wired: find the target, get the program (cache, build or prebuilt), run it with
+ * progress, build the report, compare with a baseline, print, write files, return the exit code.
+ * Decisions live in the modules it calls; this file only sequences effects and owns the spinners.
+ */
+import type { Ctx } from '../context.js';
+import { ExitCode, MissingError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { resolveBinary, describeSource, type BenchBinary, type BuildEvents } from './build.js';
+import { compareRuns, type Comparison } from './baseline.js';
+import { readBaseline } from './baseline-file.js';
+import { hostInfo, matchGpu } from './device.js';
+import { kernelName, figure } from './format.js';
+import type { BenchOptions } from './options.js';
+import type { DeviceLine } from './protocol.js';
+import { renderComparison, renderHeader, renderResults } from './render.js';
+import { renderMarkdown } from './render-markdown.js';
+import { buildReport, type BenchReport } from './report.js';
+import { listKernels, runSuite } from './run.js';
+import { buildArch, GPU_LESS_ARCH, gpuTarget } from './target.js';
+import { appendSummary, checkOut, writeReport } from './write.js';
+import { renderTable } from '../ui/table.js';
+
+function buildEvents(ctx: Ctx): BuildEvents & { close(ok: boolean): void } {
+  let spinner: ReturnType<Ctx['spinner']> | undefined;
+  return {
+    waiting: () => ctx.log.info('Another gpuctl is compiling the same benchmark program; waiting for it.'),
+    building: (message) => void (spinner = ctx.spinner(message)),
+    progress: (message) => spinner?.update(message),
+    built: (message) => spinner?.succeed(message),
+    close: (ok) => void (ok ? undefined : spinner?.fail('Compiling gpuctl-bench failed')),
+  };
+}
+
+async function getBinary(ctx: Ctx, arch: string, requireCompiler = false): Promise<BenchBinary> {
+  const events = buildEvents(ctx);
+  try {
+    const binary = await resolveBinary(ctx, arch, events);
+    if (requireCompiler && binary.source === 'prebuilt') {
+      throw new MissingError('nvcc is not on PATH: --build-only compiles native/ and needs it.', 'nvcc', { hint: 'Install the CUDA 13 toolkit, or set NVCC to its nvcc.' });
+    }
+    events.close(true);
+    return binary;
+  } catch (error) {
+    events.close(false);
+    throw error;
+  }
+}
+
+export async function benchBuildOnly(options: BenchOptions, ctx: Ctx): Promise<number> {
+  const arch = await buildArch(ctx, options.arch);
+  const binary = await getBinary(ctx, arch, true);
+  if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, binary }, null, 2)}\n`);
+  else {
+    ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
+    ctx.stdout.write(`${binary.path}\n`);
+  }
+  return ExitCode.ok;
+}
+
+export async function benchList(options: BenchOptions, ctx: Ctx): Promise<number> {
+  const binary = await getBinary(ctx, GPU_LESS_ARCH);
+  const kernels = await listKernels(ctx, binary, options);
+  if (ctx.flags.json) {
+    const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
+    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, kernels: list }, null, 2)}\n`);
+  } else {
+    ctx.stdout.write(renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
+  }
+  return ExitCode.ok;
+}
+
+export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number> {
+  const baseline = options.baseline ? await readBaseline(options.baseline, ctx.cwd) : null;
+  if (options.out) await checkOut(options.out, ctx.cwd, options.force);
+  const target = options.cpu ? null : await gpuTarget(ctx);
+  const binary = await getBinary(ctx, target?.arch ?? GPU_LESS_ARCH);
+  const kernels = await listKernels(ctx, binary, options);
+  const startedAt = ctx.now();
+  const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);
+  let done = 0;
+  let device: DeviceLine | null = null;
+  let outcome;
+  try {
+    outcome = await runSuite(ctx, binary, options, target?.driver.driverVersion ?? null, {
+      line: (line) => {
+        if (line.type === 'device') device = line;
+        if (line.type !== 'result' && line.type !== 'skip' && !(line.type === 'error' && line.name)) return;
+        done += 1;
+        const what = line.type === 'result' ? `${kernelName(line)} ${figure(line)}` : line.type === 'skip' ? `${kernelName(line)} skipped` : `${kernelName(line)} FAILED`;
+        spinner.update(`[${done}/${kernels.length}] ${what}`);
+      },
+    });
+  } catch (error) {
+    spinner.fail('The benchmark did not complete');
+    throw error;
+  }
+  const report = buildReport({
+    lines: outcome.lines,
+    options,
+    binary,
+    gpu: target ? matchGpu([target.gpu], device) : null,
+    driver: target?.driver ?? { driverVersion: null, cudaVersion: null },
+    host: hostInfo(),
+    toolVersion: VERSION,
+    startedAt,
+    finishedAt: ctx.now(),
+  });
+  const failed = report.failures.length;
+  if (failed) spinner.fail(`${failed} kernel${failed === 1 ? '' : 's'} failed`);
+  else spinner.succeed(`Ran ${report.results.length} kernels in ${(report.durationMs / 1000).toFixed(1)} s`);
+  const comparison = baseline ? compareRuns(baseline, report, options.maxRegressionPct ?? 10, report.failures) : null;
+  await emit(ctx, options, binary, report, comparison);
+  return failed || comparison?.regressed ? ExitCode.failed : ExitCode.ok;
+}
+
+async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report: BenchReport, comparison: Comparison | null): Promise<void> {
+  const document = { ...report, baseline: comparison && options.baseline ? { path: options.baseline, ...comparison } : null };
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  if (ctx.flags.json) ctx.stdout.write(json);
+  else {
+    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}`);
+    if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
+  }
+  if (options.out) {
+    const path = await writeReport(options.out, ctx.cwd, json, options.force);
+    ctx.log.info(`Wrote ${path}`);
+  }
+  const summary = ctx.env.GITHUB_STEP_SUMMARY;
+  if (summary) await appendSummary(summary, renderMarkdown(report, comparison, options.baseline));
+}

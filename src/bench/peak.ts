@@ -1,0 +1,64 @@
+/**
+ * How close a figure comes to what the GPU can do. Two references, both as percentages:
+ * - the datasheet peak from the catalogue: memory bandwidth for byte-counted work, the precision's
+ *   dense TFLOP/s for flop-counted work; a kernel that states both is held to the roof it is
+ *   nearest (the roofline's binding resource, i.e. the larger fraction);
+ * - the device-copy ceiling measured in the same run (memory/memcpy_d2d, bytes read + written),
+ *   for memory-bound work: what this GPU, driver and clock state actually deliver.
+ * Latencies (us) and CPU-mode figures have neither.
+ */
+import type { GpuProfile, Precision } from '../gpu/types.js';
+import { PRECISIONS } from '../gpu/types.js';
+import type { ResultLine } from './protocol.js';
+
+export const CEILING_KERNEL = { suite: 'memory', name: 'memcpy_d2d' } as const;
+
+export type PeakBasis = 'bandwidth' | Precision;
+
+export interface PeakFigures {
+  /** Achieved / datasheet peak × 100, or null. */
+  pctOfPeak: number | null;
+  /** What the peak was: "bandwidth" or a precision's TFLOP/s. */
+  peakBasis: PeakBasis | null;
+  /** The datasheet value used (GB/s or TFLOP/s). */
+  peak: number | null;
+  /** Achieved bandwidth / measured device-copy ceiling × 100, or null. */
+  pctOfCeiling: number | null;
+  /** Bytes per second achieved, in GB/s (bytes / median), when the kernel counts bytes. */
+  achievedGBs: number | null;
+  /** FLOP per second achieved, in TFLOP/s, when the kernel counts flops. */
+  achievedTflops: number | null;
+}
+
+const isPrecision = (p: string | null): p is Precision => p !== null && (PRECISIONS as readonly string[]).includes(p);
+
+/** The ceiling in GB/s: the memcpy_d2d result's bytes over its median. */
+export function ceilingGBs(results: readonly ResultLine[]): number | null {
+  const copy = results.find((r) => r.suite === CEILING_KERNEL.suite && r.name === CEILING_KERNEL.name);
+  return copy && copy.medianMs > 0 && copy.bytes > 0 ? copy.bytes / copy.medianMs / 1e6 : null;
+}
+
+export function peakFigures(result: ResultLine, profile: Pick<GpuProfile, 'peakMemoryBandwidthGBs' | 'peakTflops'> | null, ceiling: number | null, mode: 'gpu' | 'cpu'): PeakFigures {
+  const none: PeakFigures = { pctOfPeak: null, peakBasis: null, peak: null, pctOfCeiling: null, achievedGBs: null, achievedTflops: null };
+  if (mode === 'cpu' || result.medianMs <= 0 || result.unit === 'us') return none;
+  const achievedGBs = result.bytes > 0 ? result.bytes / result.medianMs / 1e6 : null;
+  const achievedTflops = result.flops > 0 ? result.flops / result.medianMs / 1e9 : null;
+  const candidates: Array<{ basis: PeakBasis; peak: number; pct: number }> = [];
+  const bandwidth = profile?.peakMemoryBandwidthGBs ?? null;
+  // Host↔device copies are bounded by PCIe/NVLink-C2C, not by device memory: no datasheet peak for them.
+  const hostLink = /^(h2d|d2h)_/.test(result.name);
+  if (achievedGBs !== null && bandwidth && !hostLink) candidates.push({ basis: 'bandwidth', peak: bandwidth, pct: (100 * achievedGBs) / bandwidth });
+  const precision = isPrecision(result.precision) ? result.precision : 'fp32';
+  const tflops = profile?.peakTflops[precision] ?? null;
+  if (achievedTflops !== null && tflops) candidates.push({ basis: precision, peak: tflops, pct: (100 * achievedTflops) / tflops });
+  const binding = candidates.sort((a, b) => b.pct - a.pct)[0];
+  const memoryBound = binding ? binding.basis === 'bandwidth' : achievedTflops === null;
+  return {
+    pctOfPeak: binding?.pct ?? null,
+    peakBasis: binding?.basis ?? null,
+    peak: binding?.peak ?? null,
+    pctOfCeiling: achievedGBs !== null && ceiling && !hostLink && memoryBound ? (100 * achievedGBs) / ceiling : null,
+    achievedGBs,
+    achievedTflops,
+  };
+}

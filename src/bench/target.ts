@@ -1,0 +1,58 @@
+/**
+ * What to build for and measure against: the local GPU (from `detect`, with its catalogue
+ * profile), or, without one, the architecture asked for (--arch) or the default for GPU-less work.
+ */
+import type { Ctx } from '../context.js';
+import { isGpuctlError, MissingError, UsageError } from '../errors.js';
+import { detect, type DetectedGpu, type DetectResult } from '../gpu/detect.js';
+import { smFor } from '../gpu/nvcc.js';
+import { querySmi } from '../gpu/smi-probe.js';
+import { assertBuildable, DEFAULT_ARCH } from './arch.js';
+
+export interface GpuTarget {
+  arch: string;
+  gpu: DetectedGpu;
+  driver: Pick<DetectResult, 'driverVersion' | 'cudaVersion'>;
+}
+
+const NO_GPU_HINT = 'Install the NVIDIA driver (it provides nvidia-smi) on a machine with a GPU; without one, `gpuctl bench --cpu` runs the CPU implementations.';
+
+/** A GPU run needs a GPU: exit 3 without one, with the --cpu remedy. */
+export async function gpuTarget(ctx: Ctx): Promise<GpuTarget> {
+  let result: DetectResult;
+  try {
+    result = await detect(ctx, { requireGpu: true });
+  } catch (error) {
+    if (error instanceof MissingError) throw new MissingError(error.message, 'gpu', { code: 'device_missing', hint: NO_GPU_HINT, cause: error });
+    throw error;
+  }
+  const gpu = result.gpus[0]!;
+  if (result.gpus.length > 1) ctx.log.info(`${result.gpus.length} GPUs found; measuring GPU 0 (${gpu.name}).`);
+  const cc = gpu.computeCapability ?? gpu.profile?.computeCapability ?? null;
+  if (cc === null) throw new UsageError(`nvidia-smi reports no compute capability for ${gpu.name}.`, { hint: 'Use `gpuctl bench --build-only --arch sm_XX` and GPUCTL_BENCH_BIN to run that build.' });
+  const arch = smFor(cc);
+  assertBuildable(arch, gpu.name);
+  return { arch, gpu, driver: { driverVersion: result.driverVersion, cudaVersion: result.cudaVersion } };
+}
+
+/** For --build-only: --arch, else the local GPU's, else a usage error naming --arch. */
+export async function buildArch(ctx: Ctx, asked: string | null): Promise<string> {
+  if (asked) return asked;
+  let smi: Awaited<ReturnType<typeof querySmi>> | null = null;
+  try {
+    smi = await querySmi(ctx);
+  } catch (error) {
+    if (!isGpuctlError(error)) throw error;
+    ctx.log.debug(`nvidia-smi: ${error.message}`);
+  }
+  const gpu = smi?.kind === 'ok' ? smi.gpus[0] : undefined;
+  if (!gpu?.computeCapability) {
+    throw new UsageError('No GPU found to take the architecture from: pass --arch.', { hint: 'For example --arch sm_90 (H100/H200), sm_89 (L4, L40S), sm_86 (A10), sm_80 (A100).' });
+  }
+  const arch = smFor(gpu.computeCapability);
+  assertBuildable(arch, gpu.name);
+  return arch;
+}
+
+/** --cpu and --list run no GPU code: any architecture's build will do. */
+export const GPU_LESS_ARCH = DEFAULT_ARCH;

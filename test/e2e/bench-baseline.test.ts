@@ -1,0 +1,91 @@
+/** CI use: --cpu without a GPU, --baseline gating with its exit code, and the GitHub step summary. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchReport } from '../../src/bench/report.js';
+import { bench, benchEnv } from './bench-helpers.js';
+
+describe('gpuctl bench --cpu', () => {
+  it('runs the CPU implementations with no GPU and no nvidia-smi; GPU-only kernels are skipped', async () => {
+    const setup = benchEnv(['nvcc']);
+    const run = await bench(['--cpu', '--quick'], setup);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
+    expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
+    expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
+    expect(run.stdout).toContain('11 passed, 0 failed, 12 skipped');
+    const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
+    expect(json).toMatchObject({ mode: 'cpu', device: null, ceiling: null, ok: true });
+    expect(json.host.logicalCores).toBeGreaterThan(0);
+    expect(json.results.every((r) => r.pctOfPeak === null && r.cpu === null)).toBe(true);
+  });
+});
+
+describe('gpuctl bench --baseline', () => {
+  async function baseline(setup: ReturnType<typeof benchEnv>): Promise<string> {
+    const run = await bench(['--quick', '--suite', 'finance', '--json', '--out', 'main.json'], setup);
+    expect(run.exitCode).toBe(0);
+    return join(setup.home, 'main.json');
+  }
+
+  it('30% slower with tight samples: exit 1 with a before/after table', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, { FAKE_BENCH_SCALE: '1.3' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Compared with main.json (fails on > 10% slower and beyond the noise margin):');
+    expect(run.stdout).toMatch(/finance\/sma\s+2610 GB\/s\s+2008 GB\/s\s+\+30\.0%\s+±\d\.\d%\s+REGRESSED/);
+    expect(run.stdout).toContain('9 kernels regressed.');
+  });
+
+  it('the same slowdown inside wide sample noise passes, reported as within noise', async () => {
+    const setup = benchEnv();
+    await bench(['--quick', '--suite', 'finance', '--json', '--out', 'main.json'], setup, { FAKE_BENCH_JITTER: '0.5' });
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, { FAKE_BENCH_SCALE: '1.3', FAKE_BENCH_JITTER: '0.5' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/finance\/sma\s+.*\+30\.0%\s+±\d+\.\d%\s+within noise/);
+    expect(run.stdout).toContain('No regression.');
+  });
+
+  it('faster is an improvement; kernels on one side only are reported, not fatal', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--kernel', 'sma,ema,triad', '--baseline', 'main.json', '--json'], setup, { FAKE_BENCH_SCALE: '0.5' });
+    expect(run.exitCode).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport & { baseline: { regressed: number; kernels: Array<{ name: string; verdict: string }> } };
+    const verdicts = Object.fromEntries(report.baseline.kernels.map((k) => [k.name, k.verdict]));
+    expect(verdicts).toMatchObject({ sma: 'improved', ema: 'improved', triad: 'only-new', rsi: 'only-baseline', mc_asian: 'only-baseline' });
+    expect(report.baseline.regressed).toBe(0);
+  });
+
+  it('a kernel that fails its check is missing from the comparison, marked as failed, and fails the run', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, { FAKE_BENCH_FAIL_CHECK: 'rsi' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/finance\/rsi\s+2300 GB\/s\s+–\s+–\s+–\s+missing \(failed in this run\)/);
+    expect(run.stdout).toContain('No regression.');
+  });
+
+  it('appends a markdown summary to GITHUB_STEP_SUMMARY, keeping what was there', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const summary = join(setup.home, 'summary.md');
+    writeFileSync(summary, '## Earlier step\n');
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, { FAKE_BENCH_SCALE: '1.3', GITHUB_STEP_SUMMARY: summary });
+    expect(run.exitCode).toBe(1);
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('## Earlier step\n### ❌ gpuctl bench (GPU, quick sizes)\n')).toBe(true);
+    expect(text).toContain('| Kernel | Figure | % peak | % copy | Check | vs CPU | Median |');
+    expect(text).toMatch(/\| finance\/sma \| 2610 GB\/s \| 2008 GB\/s \| \+30\.0% \| \*\*REGRESSED\*\* \|/);
+  });
+
+  it('an unreadable baseline is a usage error before anything runs', async () => {
+    const setup = benchEnv();
+    writeFileSync(join(setup.home, 'bad.json'), '{"schemaVersion":1}');
+    const run = await bench(['--baseline', 'bad.json'], setup);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('The baseline bad.json cannot be used: it has no "results" list');
+    expect((await bench(['--baseline', 'missing.json'], setup)).stderr).toContain('Cannot read the baseline missing.json: ENOENT.');
+  });
+});

@@ -1,0 +1,57 @@
+/** Shared set-up for `gpuctl bench` process tests: fake nvcc, nvidia-smi and the fixture native/. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execaSync } from 'execa';
+import { fakePath, FIXTURES, runGpuctl, tempHome, type CliRun } from '../helpers/cli.js';
+
+export const H100 = 'public/split/nvidia-h100-80gb-hbm3__590.48.01/load.query-gpu.csv';
+const MAKE = execaSync('sh', ['-c', 'command -v make']).stdout.trim();
+
+export interface BenchEnv {
+  home: string;
+  /** Every nvcc call, one argv per line. */
+  nvccLog: string;
+  /** Every call of the (fake) benchmark program. */
+  benchLog: string;
+  env: Record<string, string>;
+}
+
+/** tools: which fakes are on PATH (make always is); one HOME, so the build cache persists across runs. */
+export function benchEnv(tools: readonly string[] = ['nvcc', 'nvidia-smi'], extra: Record<string, string> = {}): BenchEnv {
+  const home = tempHome();
+  const logs = mkdtempSync(join(tmpdir(), 'bench-logs-'));
+  const nvccLog = join(logs, 'nvcc.jsonl');
+  const benchLog = join(logs, 'bench.jsonl');
+  return {
+    home,
+    nvccLog,
+    benchLog,
+    env: {
+      PATH: fakePath(tools, { make: MAKE }),
+      HOME: home,
+      XDG_CACHE_HOME: join(home, '.cache'),
+      GPUCTL_NATIVE_DIR: join(FIXTURES, 'bench/native'),
+      GPUCTL_BENCH_PREBUILT: join(home, 'no-prebuilt/gpuctl-bench'),
+      FAKE_NVIDIA_SMI_FIXTURE: H100,
+      FAKE_NVCC_LOG: nvccLog,
+      FAKE_BENCH_LOG: benchLog,
+      ...extra,
+    },
+  };
+}
+
+export function bench(args: readonly string[], setup: BenchEnv, env: Record<string, string> = {}, timeoutMs?: number): Promise<CliRun> {
+  return runGpuctl(['bench', ...args], { env: { ...setup.env, ...env }, cwd: setup.home, ...(timeoutMs ? { timeoutMs } : {}) });
+}
+
+export function calls(log: string): string[][] {
+  try {
+    return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+  } catch {
+    return [];
+  }
+}
+
+/** nvcc calls that link the program (compiles have -c; probes have --version / --list-gpu-code). */
+export const links = (log: string) => calls(log).filter((argv) => argv.includes('-o') && !argv.includes('-c'));

@@ -1,0 +1,141 @@
+// Fake gpuctl-bench: speaks native/PROTOCOL.md (same command line, lines, error texts and exit
+// codes as native/src) with deterministic figures, so tests can drive every path of `gpuctl bench`.
+// Knobs (environment):
+//   FAKE_BENCH_LOG=file          append argv as a JSON line per call
+//   FAKE_BENCH_FAIL_CHECK=a,b    these kernels fail their check (error line, no result, exit 1)
+//   FAKE_BENCH_NO_GPU=1          GPU mode: no driver (exit 3)
+//   FAKE_BENCH_DRIVER_CUDA=12040 GPU mode: the driver's CUDA version (older than 13000 → exit 3)
+//   FAKE_BENCH_GARBAGE=text      print this non-protocol line after the hello line
+//   FAKE_BENCH_TRUNCATE=1        stop in the middle of the third result line
+//   FAKE_BENCH_HANG=1            hang after the hello line
+//   FAKE_BENCH_CRASH=1           die of SIGSEGV after two results
+//   FAKE_BENCH_SCALE=1.3         every time × 1.3 (a slowdown, for baseline tests)
+//   FAKE_BENCH_JITTER=0.01       relative spread of the samples
+//   FAKE_BENCH_DEVICE / FAKE_BENCH_CC   the device line's name and compute capability
+import { appendFileSync } from 'node:fs';
+import { KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
+
+const env = process.env;
+const argv = process.argv.slice(2);
+if (env.FAKE_BENCH_LOG) appendFileSync(env.FAKE_BENCH_LOG, `${JSON.stringify(argv)}\n`);
+const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const HELP = 'usage: gpuctl-bench --list | --version\n';
+function usage(message) {
+  emit({ type: 'error', code: 'usage', message });
+  process.stderr.write(`gpuctl-bench: error usage : ${message}\n${HELP}`);
+  process.exit(2);
+}
+
+const o = { list: false, version: false, cpu: false, quick: false, repeat: 0, suites: [], kernels: [], sizes: {} };
+for (let i = 0; i < argv.length; i += 1) {
+  const a = argv[i];
+  const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
+  if (a === '--list') o.list = true;
+  else if (a === '--version') o.version = true;
+  else if (a === '--quick') o.quick = true;
+  else if (a === '--cpu') o.cpu = true;
+  else if (a === '--repeat') {
+    const v = next();
+    if (!/^\d+$/.test(v) || Number(v) < 1) usage(`--repeat expects an integer >= 1, got '${v}'`);
+    o.repeat = Number(v);
+  } else if (a === '--suite') {
+    for (const s of next().split(',').filter(Boolean)) {
+      if (!['memory', 'compute', 'finance'].includes(s)) usage(`unknown suite '${s}'`);
+      o.suites.push(s);
+    }
+  } else if (a === '--kernel') {
+    for (const k of next().split(',').filter(Boolean)) {
+      if (!KERNELS.some((x) => x.name === k)) usage(`unknown kernel '${k}' (see --list)`);
+      o.kernels.push(k);
+    }
+  } else if (a === '--size') {
+    const kv = next();
+    const [k, v] = kv.split('=');
+    if (v === undefined) usage(`--size expects KEY=VALUE, got '${kv}'`);
+    if (!SIZE_KEYS.includes(k)) usage(`unknown --size key '${k}'`);
+    o.sizes[k] = Number(v);
+  } else usage(`unknown argument '${a}'`);
+}
+const selected = (k) => (!o.suites.length || o.suites.includes(k.suite)) && (!o.kernels.length || o.kernels.includes(k.name));
+
+if (o.version) {
+  emit({ type: 'version', protocol: 1, program: 'gpuctl-bench', version: '0.1.0', cudaRuntime: 13000, built: globalThis.FAKE_BENCH_BUILT ?? 'fake' });
+  process.exit(0);
+}
+if (o.list) {
+  for (const k of KERNELS.filter(selected)) emit({ type: 'kernel', suite: k.suite, name: k.name, unit: k.unit, description: k.description });
+  process.exit(0);
+}
+
+emit({ type: 'hello', protocol: 1, version: '0.1.0', cudaRuntime: 13000, mode: o.cpu ? 'cpu' : 'gpu' });
+if (env.FAKE_BENCH_GARBAGE) process.stdout.write(`${env.FAKE_BENCH_GARBAGE}\n`);
+if (env.FAKE_BENCH_HANG) setInterval(() => undefined, 60_000);
+else run();
+
+function fatal(code, message, exit) {
+  emit({ type: 'error', code, message });
+  process.stderr.write(`gpuctl-bench: error ${code} : ${message}\n`);
+  emit({ type: 'done', ok: false, failed: 0 });
+  process.exit(exit);
+}
+
+function run() {
+  if (!o.cpu) {
+    if (env.FAKE_BENCH_NO_GPU) fatal('no_gpu', 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations', 3);
+    const drv = Number(env.FAKE_BENCH_DRIVER_CUDA ?? 13000);
+    const ver = (v) => `${Math.floor(v / 1000)}.${(v % 1000) / 10}`;
+    if (Math.floor(drv / 1000) < 13) {
+      fatal('driver_too_old', `driver supports CUDA ${ver(drv)} (${drv}), this program needs CUDA 13.0 (13000): update the NVIDIA driver (R580 or newer for CUDA 13)`, 3);
+    }
+    emit({ type: 'device', index: 0, name: env.FAKE_BENCH_DEVICE ?? 'NVIDIA H100 80GB HBM3', computeCapability: env.FAKE_BENCH_CC ?? '9.0', sms: 132, memoryBytes: 85045379072, l2Bytes: 52428800, smClockMHz: 1980, memClockMHz: 2619, busWidthBits: 5120, driverCuda: drv, runtimeCuda: 13000 });
+  }
+  const failing = (env.FAKE_BENCH_FAIL_CHECK ?? '').split(',').filter(Boolean);
+  const scale = Number(env.FAKE_BENCH_SCALE ?? 1);
+  const jitter = Number(env.FAKE_BENCH_JITTER ?? 0.01);
+  const repeat = o.repeat || (o.quick ? (o.cpu ? 3 : 5) : o.cpu ? 5 : 20);
+  let failed = 0;
+  let results = 0;
+  for (const k of KERNELS.filter(selected)) {
+    if (o.cpu && k.gpuOnly) {
+      if (k.suite === 'memory' || k.suite === 'compute') emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
+      continue;
+    }
+    const metric = k.metric ?? 'rel_l2';
+    const bound = metric === 'ci' ? 4 : 1e-5;
+    if (failing.includes(k.name)) {
+      const message = `${metric} ${metric === 'ci' ? '9.7' : '0.0312'} exceeds bound ${bound}`;
+      emit({ type: 'error', code: 'check_failed', suite: k.suite, name: k.name, message });
+      process.stderr.write(`gpuctl-bench: error check_failed ${k.suite}/${k.name}: ${message}\n`);
+      failed += 1;
+      continue;
+    }
+    const quick = o.quick ? 1 / 16 : 1;
+    const { work: fullWork, scale: unitScale } = workOf(k);
+    const figure = o.cpu ? k.cpu : k.gpu;
+    const work = unitScale === null ? fullWork : fullWork * quick;
+    const medianMs = (unitScale === null ? (figure * work) / 1000 : work / figure / unitScale) * scale;
+    const samplesMs = Array.from({ length: repeat }, (_, i) => medianMs * (1 + jitter * Math.sin(i * 2.399963)));
+    const sorted = [...samplesMs].sort((a, b) => a - b);
+    const mid = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    const value = unitScale === null ? (mid * 1000) / work : work / mid / unitScale;
+    const size = { ...(k.suite === 'memory' ? { bytes: (o.quick ? 64 : 1024) * 2 ** 20 } : k.suite === 'compute' ? { n: o.quick ? 1024 : 8192 } : { series: o.quick ? 256 : 4096 }), ...o.sizes };
+    const line = {
+      type: 'result', suite: k.suite, name: k.name, unit: k.unit, value, samplesMs, medianMs: mid,
+      bytes: k.unit === 'GB/s' ? work : (k.bytes ?? 0) * quick, flops: k.unit === 'TFLOP/s' ? work : (k.flops ?? 0) * quick, size, precision: k.precision ?? 'fp32',
+      check: { passed: true, metric, error: metric === 'ci' ? 0.84 : 1.2e-7, bound },
+      ...(!o.cpu && k.cpu ? { cpu: { medianMs: mid * (k.gpu / k.cpu), threads: 16, measuredMs: (mid * (k.gpu / k.cpu)) / 16, fraction: 0.0625 }, speedup: k.gpu / k.cpu } : {}),
+    };
+    if (env.FAKE_BENCH_TRUNCATE && results === 2) {
+      process.stdout.write(JSON.stringify(line).slice(0, 40));
+      process.exit(0);
+    }
+    if (env.FAKE_BENCH_CRASH && results === 2) {
+      process.stderr.write('gpuctl-bench: fatal: an illegal memory access was encountered\n');
+      process.kill(process.pid, 'SIGSEGV');
+    }
+    emit(line);
+    results += 1;
+  }
+  emit({ type: 'done', ok: failed === 0, failed });
+  process.exit(failed ? 1 : 0);
+}

@@ -1,0 +1,93 @@
+/** Baseline gating: regression, noise within the margin, improvement, missing kernels, other sizes. */
+import { describe, expect, it } from 'vitest';
+import { compareKernel, compareRuns, noiseMarginMs, type ComparableResult } from '../../../src/bench/baseline.js';
+import { parseBaseline } from '../../../src/bench/baseline-file.js';
+import { mad, median } from '../../../src/bench/stats.js';
+
+const around = (m: number, spread: number, n = 9) => Array.from({ length: n }, (_, i) => m + spread * ((i % 3) - 1));
+const result = (name: string, medianMs: number, spread = 0.001, size: Record<string, number> = { bytes: 1024 }): ComparableResult => ({
+  suite: 'memory', name, unit: 'GB/s', value: 1000 / medianMs, medianMs, samplesMs: around(medianMs, spread), size,
+});
+
+describe('stats', () => {
+  it('median and MAD', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(mad([1, 2, 3, 4, 100])).toBe(1);
+    expect(mad([5])).toBe(0);
+  });
+});
+
+describe('noise margin', () => {
+  it('is 3 combined robust sigmas: 3·√((1.4826·MAD₁)² + (1.4826·MAD₂)²)', () => {
+    // MAD of around(m, 0.1) is 0.1 (a third of the samples sit on the median).
+    expect(noiseMarginMs(around(1, 0.1), around(1, 0.1))).toBeCloseTo(3 * Math.sqrt(2) * 1.4826 * 0.1, 10);
+    expect(noiseMarginMs([1], [1])).toBe(0);
+  });
+});
+
+describe('compareKernel', () => {
+  it('20% slower with tight samples regresses at a 10% threshold', () => {
+    const k = compareKernel(result('triad', 1.0), result('triad', 1.2), 10);
+    expect(k.verdict).toBe('regressed');
+    expect(k.deltaPct).toBeCloseTo(20, 10);
+  });
+
+  it('20% slower but within the noise of wide samples is noise, not a regression', () => {
+    const k = compareKernel(result('triad', 1.0, 0.2), result('triad', 1.2, 0.2), 10);
+    expect(k.verdict).toBe('noise');
+    expect(k.noiseMs!).toBeGreaterThan(0.2);
+  });
+
+  it('slower by less than the threshold is unchanged, however tight the samples', () => {
+    expect(compareKernel(result('triad', 1.0, 0), result('triad', 1.05, 0), 10).verdict).toBe('unchanged');
+  });
+
+  it('much faster is an improvement', () => {
+    const k = compareKernel(result('triad', 1.0), result('triad', 0.7), 10);
+    expect(k.verdict).toBe('improved');
+    expect(k.deltaPct).toBeCloseTo(-30, 10);
+  });
+
+  it('other sizes or another unit are not compared', () => {
+    expect(compareKernel(result('triad', 1), result('triad', 2, 0.001, { bytes: 2048 }), 10)).toMatchObject({ verdict: 'incomparable', reason: 'ran at other sizes' });
+    expect(compareKernel(result('triad', 1), { ...result('triad', 2), unit: 'TB/s' }, 10)).toMatchObject({ verdict: 'incomparable', reason: 'unit changed from GB/s' });
+  });
+});
+
+describe('compareRuns', () => {
+  const run = (results: ComparableResult[], mode: 'gpu' | 'cpu' = 'gpu', device = 'NVIDIA H100 80GB HBM3') => ({ mode, device: { name: device }, results });
+
+  it('reports kernels on one side only without failing, and counts regressions', () => {
+    const comparison = compareRuns(run([result('triad', 1), result('old', 1)]), run([result('triad', 1.5), result('new', 1)]), 10);
+    expect(comparison.regressed).toBe(1);
+    expect(comparison.kernels.map((k) => [k.name, k.verdict])).toEqual([
+      ['triad', 'regressed'],
+      ['new', 'only-new'],
+      ['old', 'only-baseline'],
+    ]);
+  });
+
+  it('another device is a warning; another mode compares nothing', () => {
+    expect(compareRuns(run([result('triad', 1)]), run([result('triad', 1)], 'gpu', 'NVIDIA H200'), 10).warnings).toEqual([
+      'The baseline ran on NVIDIA H100 80GB HBM3, this run on NVIDIA H200.',
+    ]);
+    const modes = compareRuns(run([result('triad', 1)], 'gpu'), run([result('triad', 50)], 'cpu'), 10);
+    expect(modes.regressed).toBe(0);
+    expect(modes.kernels[0]?.verdict).toBe('incomparable');
+  });
+});
+
+describe('parseBaseline', () => {
+  it('reads a report', () => {
+    const text = JSON.stringify({ schemaVersion: 1, mode: 'cpu', device: null, results: [result('triad', 1)] });
+    expect(parseBaseline(text)).toEqual({ mode: 'cpu', device: null, results: [result('triad', 1)] });
+  });
+
+  it.each([
+    ['not JSON', '{', 'it is not JSON'],
+    ['no results', '{"schemaVersion":1}', 'it has no "results" list (is it the output of `gpuctl bench --json`?)'],
+    ['another schema', '{"schemaVersion":2,"results":[]}', 'its schemaVersion is 2; this gpuctl reads 1'],
+    ['a result without samples', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1,"medianMs":1}]}', 'results[0] lacks suite, name, unit, value, medianMs or samplesMs'],
+  ])('%s', (_what, text, message) => expect(() => parseBaseline(text)).toThrow(message));
+});

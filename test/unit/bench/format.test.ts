@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { sig, small } from '../../../src/bench/format.js';
+
+describe('number formats', () => {
+  it.each([
+    [2950.1, '2950'],
+    [755.4, '755'],
+    [47, '47.0'],
+    [9, '9.00'],
+    [0.7134, '0.713'],
+    [0.00484, '4.84e-3'],
+  ])('sig(%d) = %s', (value, text) => expect(sig(value)).toBe(text));
+
+  it.each([
+    [1.2e-7, '1.2e-7'],
+    [1e-5, '1e-5'],
+    [0.84, '0.84'],
+    [4, '4'],
+    [0, '0'],
+  ])('small(%d) = %s', (value, text) => expect(small(value)).toBe(text));
+});

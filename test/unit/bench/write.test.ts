@@ -1,0 +1,41 @@
+/** --out never clobbers a user's file and never leaves half a file; the step summary is appended to. */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendSummary, writeReport } from '../../../src/bench/write.js';
+import { UsageError } from '../../../src/errors.js';
+
+const REPORT = `${JSON.stringify({ schemaVersion: 1, tool: { name: 'gpuctl' }, results: [] })}\n`;
+
+describe('writeReport', () => {
+  it('writes a new file and replaces an earlier report, leaving no temp file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    await writeReport('r.json', dir, REPORT, false);
+    await writeReport('r.json', dir, REPORT.replace('[]', '[1]'), false);
+    expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('"results":[1]');
+    expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+
+  it('refuses to replace another file unless forced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    writeFileSync(join(dir, 'notes.json'), 'my notes');
+    await expect(writeReport('notes.json', dir, REPORT, false)).rejects.toThrow(UsageError);
+    expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe('my notes');
+    await writeReport('notes.json', dir, REPORT, true);
+    expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe(REPORT);
+  });
+
+  it('a missing directory is a usage error', async () => {
+    await expect(writeReport('nope/r.json', mkdtempSync(join(tmpdir(), 'out-')), REPORT, false)).rejects.toThrow(/Cannot write nope\/r\.json: ENOENT/);
+  });
+});
+
+describe('appendSummary', () => {
+  it('appends, never truncates', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sum-')), 'summary.md');
+    writeFileSync(file, 'before\n');
+    await appendSummary(file, 'after\n');
+    expect(readFileSync(file, 'utf8')).toBe('before\nafter\n');
+  });
+});
