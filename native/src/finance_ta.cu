@@ -7,6 +7,9 @@
 //    over the 8 warp totals give every thread its incoming state, and the thread re-runs its 8 steps.
 //    The next tile's loads are issued before the current tile is processed (register prefetch).
 // Effective bytes: input read once + outputs written once (4 bytes each).
+#include <cstdlib>
+#include <cstring>
+
 #include "check.hpp"
 #include "fin_host.hpp"
 #include "gpu.cuh"
@@ -100,53 +103,65 @@ __global__ __launch_bounds__(WT) void window_kernel(const float* __restrict__ p,
 constexpr int ST = 256, SE = 8, STILE = ST * SE;
 __host__ __device__ constexpr int sphys(int e) { return e + (e >> 5) * 4; }  // pad 4 floats per 32
 
+// A linear recurrence y_t = a_t y_{t-1} + b_t per channel. In steady state a_t is the constant kA and
+// b_t comes from b_fast(); the first steps of a series (t <= kEarly) use coef() with a_t, b_t general.
 struct EmaOp {
-  static constexpr int C = 1;
-  __device__ static void coef(int t, float x, float /*xprev*/, float& a, float* b) {
-    constexpr int N = fin::kEmaN;
-    constexpr float alpha = 2.0f / (N + 1);
+  static constexpr int C = 1, N = fin::kEmaN, kEarly = N - 1, kMinBlocks = 6;  // <= 40 registers
+  static constexpr float alpha = 2.0f / (N + 1), kA = 1.0f - alpha;
+  __device__ static void b_fast(float x, float /*xprev*/, float* b) { b[0] = alpha * x; }
+  __device__ static void coef(int t, float x, float xprev, float& a, float* b) {
     if (t < N) {  // expanding mean: y_t = t/(t+1) y + x/(t+1); y_{N-1} = SMA(N)
       const float inv = 1.0f / (t + 1);
       a = t * inv;
       b[0] = x * inv;
     } else {
-      a = 1.0f - alpha;
-      b[0] = alpha * x;
+      a = kA;
+      b_fast(x, xprev, b);
     }
   }
+  __device__ static float a_of(int t) { return t < N ? t / float(t + 1) : kA; }
   __device__ static float out(const float* y) { return y[0]; }
 };
 
 struct RsiOp {
-  static constexpr int C = 2;
+  static constexpr int C = 2, N = fin::kRsiN, kEarly = N, kMinBlocks = 5;  // <= 48 registers
+  static constexpr float kA = (N - 1) / float(N);
+  __device__ static void b_fast(float x, float xprev, float* b) {
+    const float d = x - xprev;
+    b[0] = fmaxf(d, 0.f) * (1.0f / N);
+    b[1] = fmaxf(-d, 0.f) * (1.0f / N);
+  }
   __device__ static void coef(int t, float x, float xprev, float& a, float* b) {
-    constexpr int N = fin::kRsiN;
     if (t == 0) {
       a = 0.f;
       b[0] = b[1] = 0.f;
-      return;
-    }
-    const float d = x - xprev, g = fmaxf(d, 0.f), l = fmaxf(-d, 0.f);
-    if (t <= N) {
-      const float inv = 1.0f / t;
+    } else if (t <= N) {  // expanding means of gains / losses over 1..t (t = N: Wilder's seed)
+      const float d = x - xprev, inv = 1.0f / t;
       a = (t - 1) * inv;
-      b[0] = g * inv;
-      b[1] = l * inv;
+      b[0] = fmaxf(d, 0.f) * inv;
+      b[1] = fmaxf(-d, 0.f) * inv;
     } else {
-      a = (N - 1) / float(N);
-      b[0] = g * (1.0f / N);
-      b[1] = l * (1.0f / N);
+      a = kA;
+      b_fast(x, xprev, b);
     }
   }
+  __device__ static float a_of(int t) { return t == 0 ? 0.f : (t <= N ? (t - 1) / float(t) : kA); }
   __device__ static float out(const float* y) {
     const float s = y[0] + y[1];
-    return s > 0.f ? 100.f * y[0] / s : 50.f;
+    return s > 0.f ? __fdividef(100.f * y[0], s) : 50.f;
   }
 };
 
+// Same RSI with another register budget (exploration: GPUCTL_RSI_MINB=4 selects it; see NOTES.md).
+template <int MINB>
+struct RsiOpMinB : RsiOp {
+  static constexpr int kMinBlocks = MINB;
+};
+
 template <class Op>
-__global__ __launch_bounds__(ST) void scan_kernel(const float* __restrict__ p, float* __restrict__ out, int T) {
+__global__ __launch_bounds__(ST, Op::kMinBlocks) void scan_kernel(const float* __restrict__ p, float* __restrict__ out, int T) {
   constexpr int C = Op::C, NW = ST / 32;
+  constexpr float kA2 = Op::kA * Op::kA, kA4 = kA2 * kA2, kA8 = kA4 * kA4;
   __shared__ __align__(16) float tile[sphys(STILE)];
   __shared__ float wa[NW], wb[C][NW];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
@@ -182,22 +197,34 @@ __global__ __launch_bounds__(ST) void scan_kernel(const float* __restrict__ p, f
     }
     const float xin = tid == 0 ? prevp : tile[sphys(SE * tid - 1)];
     const int tb = t0 + SE * tid;
-    // compose this thread's 8 maps: (A, B) with y_out = A y_in + B
-    float A = 1.f, B[C];
+    const bool early = tb <= Op::kEarly;  // only the first threads of a series' first tile
+    // this thread's 8 maps and their composition (A, B): y_out = A y_in + B
+    float b[SE][C], A, B[C];
 #pragma unroll
     for (int c = 0; c < C; ++c) B[c] = 0.f;
+    if (!early) {
 #pragma unroll
-    for (int i = 0; i < SE; ++i) {
-      float a, b[C];
-      Op::coef(tb + i, x[i], i ? x[i - 1] : xin, a, b);
-      if (tb + i >= T) {
-        a = 1.f;
+      for (int i = 0; i < SE; ++i) {
+        Op::b_fast(x[i], i ? x[i - 1] : xin, b[i]);
 #pragma unroll
-        for (int c = 0; c < C; ++c) b[c] = 0.f;
+        for (int c = 0; c < C; ++c) B[c] = fmaf(Op::kA, B[c], b[i][c]);
       }
+      A = kA8;
+    } else {
+      A = 1.f;
 #pragma unroll
-      for (int c = 0; c < C; ++c) B[c] = fmaf(a, B[c], b[c]);
-      A *= a;
+      for (int i = 0; i < SE; ++i) {
+        float a;
+        Op::coef(tb + i, x[i], i ? x[i - 1] : xin, a, b[i]);
+#pragma unroll
+        for (int c = 0; c < C; ++c) B[c] = fmaf(a, B[c], b[i][c]);
+        A *= a;
+      }
+    }
+    if (tb >= T) {  // past the end (T is a multiple of 16, so all 8 or none): identity
+      A = 1.f;
+#pragma unroll
+      for (int c = 0; c < C; ++c) B[c] = 0.f;
     }
     // inclusive warp scan of the maps (earlier lanes applied first)
 #pragma unroll
@@ -230,6 +257,7 @@ __global__ __launch_bounds__(ST) void scan_kernel(const float* __restrict__ p, f
     float y[C];
 #pragma unroll
     for (int c = 0; c < C; ++c) y[c] = carry[c];
+#pragma unroll
     for (int w = 0; w < NW; ++w) {
       const float aw = wa[w];
 #pragma unroll
@@ -242,13 +270,21 @@ __global__ __launch_bounds__(ST) void scan_kernel(const float* __restrict__ p, f
 #pragma unroll
     for (int c = 0; c < C; ++c) y[c] = fmaf(Ae, y[c], Be[c]);
     float o[SE];
+    if (!early) {
 #pragma unroll
-    for (int i = 0; i < SE; ++i) {
-      float a, b[C];
-      Op::coef(tb + i, x[i], i ? x[i - 1] : xin, a, b);
+      for (int i = 0; i < SE; ++i) {
 #pragma unroll
-      for (int c = 0; c < C; ++c) y[c] = fmaf(a, y[c], b[c]);
-      o[i] = Op::out(y);
+        for (int c = 0; c < C; ++c) y[c] = fmaf(Op::kA, y[c], b[i][c]);
+        o[i] = Op::out(y);
+      }
+    } else {
+#pragma unroll
+      for (int i = 0; i < SE; ++i) {
+        const float a = Op::a_of(tb + i);
+#pragma unroll
+        for (int c = 0; c < C; ++c) y[c] = fmaf(a, y[c], b[i][c]);
+        o[i] = Op::out(y);
+      }
     }
     prevp = tile[sphys(STILE - 1)];
     __syncthreads();  // everyone has read the tile
@@ -276,7 +312,14 @@ void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cuda
       break;
     }
     case Ta::Ema: scan_kernel<EmaOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T); break;
-    case Ta::Rsi: scan_kernel<RsiOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T); break;
+    case Ta::Rsi: {
+      static const bool minb4 = getenv("GPUCTL_RSI_MINB") && !strcmp(getenv("GPUCTL_RSI_MINB"), "4");
+      if (minb4)
+        scan_kernel<RsiOpMinB<4>><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T);
+      else
+        scan_kernel<RsiOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T);
+      break;
+    }
   }
   CK_LAUNCH();
 }
