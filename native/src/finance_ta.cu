@@ -7,9 +7,6 @@
 //    over the 8 warp totals give every thread its incoming state, and the thread re-runs its 8 steps.
 //    The next tile's loads are issued before the current tile is processed (register prefetch).
 // Effective bytes: input read once + outputs written once (4 bytes each).
-#include <cstdlib>
-#include <cstring>
-
 #include "check.hpp"
 #include "fin_host.hpp"
 #include "gpu.cuh"
@@ -124,7 +121,7 @@ struct EmaOp {
 };
 
 struct RsiOp {
-  static constexpr int C = 2, N = fin::kRsiN, kEarly = N, kMinBlocks = 5;  // <= 48 registers
+  static constexpr int C = 2, N = fin::kRsiN, kEarly = N, kMinBlocks = 4;  // 5 (48 regs) spilled 4 B, same speed
   static constexpr float kA = (N - 1) / float(N);
   __device__ static void b_fast(float x, float xprev, float* b) {
     const float d = x - xprev;
@@ -152,14 +149,15 @@ struct RsiOp {
   }
 };
 
-// Same RSI with another register budget (exploration: GPUCTL_RSI_MINB=4 selects it; see NOTES.md).
-template <int MINB>
-struct RsiOpMinB : RsiOp {
-  static constexpr int kMinBlocks = MINB;
-};
+// Turing (sm_75) holds at most 1024 threads (4 blocks of 256) per SM.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ == 750
+#define SCAN_MINB(x) ((x) > 4 ? 4 : (x))
+#else
+#define SCAN_MINB(x) (x)
+#endif
 
 template <class Op>
-__global__ __launch_bounds__(ST, Op::kMinBlocks) void scan_kernel(const float* __restrict__ p, float* __restrict__ out, int T) {
+__global__ __launch_bounds__(ST, SCAN_MINB(Op::kMinBlocks)) void scan_kernel(const float* __restrict__ p, float* __restrict__ out, int T) {
   constexpr int C = Op::C, NW = ST / 32;
   constexpr float kA2 = Op::kA * Op::kA, kA4 = kA2 * kA2, kA8 = kA4 * kA4;
   __shared__ __align__(16) float tile[sphys(STILE)];
@@ -312,14 +310,7 @@ void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cuda
       break;
     }
     case Ta::Ema: scan_kernel<EmaOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T); break;
-    case Ta::Rsi: {
-      static const bool minb4 = getenv("GPUCTL_RSI_MINB") && !strcmp(getenv("GPUCTL_RSI_MINB"), "4");
-      if (minb4)
-        scan_kernel<RsiOpMinB<4>><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T);
-      else
-        scan_kernel<RsiOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T);
-      break;
-    }
+    case Ta::Rsi: scan_kernel<RsiOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T); break;
   }
   CK_LAUNCH();
 }
