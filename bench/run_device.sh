@@ -19,9 +19,17 @@ smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.m
 } 2>&1 | tee "$OUT/env.txt"
 if [ ! -x "$BIN" ]; then make -C "$ROOT/native" -j16 ARCH=sm_90 >/dev/null || exit 1; fi
 "$BIN" --version | tee -a "$OUT/env.txt"
-echo "== quick"
-timeout 120 "$BIN" --quick > "$OUT/quick.jsonl" 2> "$OUT/native.err"; echo "quick rc=$?"
-grep -h '"error"\|"skip"' "$OUT/quick.jsonl"
+if [ -z "${SKIP_QUICK:-}" ]; then
+  echo "== quick"
+  timeout 120 "$BIN" --quick > "$OUT/quick.jsonl" 2> "$OUT/native.err"; echo "quick rc=$?"
+  grep -h '"error"\|"skip"' "$OUT/quick.jsonl"
+fi
+FAT=$ROOT/native/build/gpuctl-bench-fat
+if [ -x "$FAT" ]; then  # the fat binary (SASS for sm_75..sm_90 + compute_90 PTX): a smoke run on this GPU
+  echo "== fat smoke: $("$FAT" --version)"
+  timeout 120 "$FAT" --quick --suite finance,memory > "$OUT/fat-quick.jsonl" 2>> "$OUT/native.err"; echo "fat quick rc=$?"
+  grep -h '"error"\|"skip"\|"done"' "$OUT/fat-quick.jsonl"
+fi
 echo "== full $*"
 timeout 300 "$BIN" "$@" > "$OUT/native.jsonl" 2>> "$OUT/native.err"; echo "full rc=$?"
 grep -h '"error"\|"skip"' "$OUT/native.jsonl"
@@ -35,6 +43,7 @@ PY
 echo "== after native: $(smi)" | tee -a "$OUT/env.txt"
 echo "== torch"
 timeout ${TORCH_TIMEOUT:-330} python3 "$ROOT/bench/torch_compare.py" --native-jsonl "$OUT/native.jsonl" \
-  --json-out "$OUT/compare.json" --md-out "$OUT/compare.md" ${TORCH_ARGS:-} 2> "$OUT/torch.log"; echo "torch rc=$?"
+  --json-out "$OUT/compare.json" --md-out "$OUT/compare.md" --partial-out "$OUT/torch-partial.json" \
+  ${TORCH_ARGS:-} 2> "$OUT/torch.log"; echo "torch rc=$?"
 tail -40 "$OUT/torch.log"
 echo "== end $(date -u +%FT%TZ): $(smi)" | tee -a "$OUT/env.txt"

@@ -16,7 +16,7 @@ same definition (column `torch rel err`); Monte Carlo variants against the analy
 import argparse
 import json
 import math
-import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -203,6 +203,21 @@ def rsi_ref(x, N=RSI_N):
 
 
 # ----------------------------------------------------------------------------- options
+def bb_pool_f64(x, n=BB_N, k=BB_K):
+    """E[x^2] - E[x]^2 evaluated in float64 (cancellation harmless at that precision)."""
+    xd = x.double()
+    c = F.pad(torch.cumsum(xd, 1), (1, 0))
+    c2 = F.pad(torch.cumsum(xd * xd, 1), (1, 0))
+    T = x.shape[1]
+    cnt = torch.clamp(torch.arange(1, T + 1, device=x.device, dtype=xd.dtype), max=n)
+    s1 = c[:, 1:] - F.pad(c, (n, 0))[:, 1 : T + 1]
+    s2 = c2[:, 1:] - F.pad(c2, (n, 0))[:, 1 : T + 1]
+    m = s1 / cnt
+    sd = torch.sqrt(torch.clamp(s2 / cnt - m * m, min=0))
+    m, sd = m.to(x.dtype), sd.to(x.dtype)
+    return m, m + k * sd, m - k * sd
+
+
 def black_scholes(S, K, T, r=BS_R, v=BS_V):
     sq = torch.sqrt(T)
     d1 = (torch.log(S / K) + (r + 0.5 * v * v) * T) / (v * sq)
@@ -226,6 +241,18 @@ def mc_asian(paths, steps):
     logs = torch.cumsum((MC_R - 0.5 * MC_V * MC_V) * dt + MC_V * math.sqrt(dt) * z, 1)
     avg = (MC_S0 * torch.exp(logs)).mean(1)
     pay = torch.clamp(avg - MC_K, min=0)
+    return pay.sum(), (pay * pay).sum()
+
+
+def mc_asian_loop(paths, steps):
+    dt = MC_T / steps
+    drift, vol = (MC_R - 0.5 * MC_V * MC_V) * dt, MC_V * math.sqrt(dt)
+    s = torch.full((paths,), MC_S0, device=DEV)
+    acc = torch.zeros(paths, device=DEV)
+    for _ in range(steps):
+        s = s * torch.exp(drift + vol * torch.randn(paths, device=DEV))
+        acc = acc + s
+    pay = torch.clamp(acc / steps - MC_K, min=0)
     return pay.sum(), (pay * pay).sum()
 
 
@@ -265,9 +292,8 @@ def backtest(p):
     c = F.pad(torch.cumsum(p.double(), 1), (1, 0))                  # c[t+1] = sum p[0..t]
     idx = torch.arange(T, device=p.device)
 
-    def wsum(n):  # window sum ending at t, zero-padded before the series start
-        lo = (idx + 1 - n).clamp(min=0)
-        return c[:, idx + 1] - c[:, lo]
+    def wsum(n):  # window sum ending at t (zero-padded before the series start): c[t+1] - c[max(t+1-n, 0)]
+        return c[:, 1:] - F.pad(c, (n, 0))[:, 1 : T + 1]
 
     sf = torch.stack([wsum(n) for n in FAST], 1)                    # [A, 8, T]
     ss = torch.stack([wsum(n) for n in SLOW], 1)
@@ -294,10 +320,22 @@ def compiled(fn):
     return torch.compile(fn, dynamic=False)
 
 
+class FirstCallTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise FirstCallTimeout()
+
+
 class Cmp:
+    """Times the variants; a variant whose first call (compilation included) takes longer than
+    --first-call-timeout seconds is abandoned. Timings are appended to --partial-out as they come."""
+
     def __init__(self, args):
         self.args = args
         self.rows = []
+        self.partial = {}
 
     def variants(self, name, fns, make_args, check=None):
         """fns: {variant: fn}; make_args(): tuple of inputs; returns best (ms, variant, all)."""
@@ -308,16 +346,26 @@ class Cmp:
             try:
                 a = make_args()
                 t0 = time.time()
-                fn(*a)
-                torch.cuda.synchronize()
+                signal.signal(signal.SIGALRM, _alarm)
+                signal.alarm(self.args.first_call_timeout)
+                try:
+                    fn(*a)
+                    torch.cuda.synchronize()
+                finally:
+                    signal.alarm(0)
                 first = time.time() - t0
                 ms = bench(lambda: fn(*a), warmup=self.args.warmup, repeat=self.args.repeat)
                 res[vname] = ms
                 log(f"  {name:16s} {vname:18s} {ms:9.4f} ms   (first call {first:.1f} s)")
                 del a
+            except FirstCallTimeout:
+                log(f"  {name:16s} {vname:18s} ABANDONED: first call over {self.args.first_call_timeout} s")
             except Exception as e:  # noqa: BLE001
                 log(f"  {name:16s} {vname:18s} FAILED: {type(e).__name__}: {str(e)[:200]}")
             torch.cuda.empty_cache()
+        self.partial[name] = res
+        if self.args.partial_out:
+            json.dump(self.partial, open(self.args.partial_out, "w"), indent=1)
         return res
 
 
@@ -331,6 +379,8 @@ def torch_check(results):
     m, u, l = bb_unfold(x)
     md, ud, ld = bb_unfold(xd)
     chk["bollinger"] = max(rel_l2(m, md), rel_l2(u, ud), rel_l2(l, ld), rel_l2(u - l, ud - ld))
+    m2, u2, l2 = bb_pool_f64(x)
+    chk["bollinger"] = max(chk["bollinger"], rel_l2(m2, md), rel_l2(u2 - l2, ud - ld))
     chk["rsi"] = rel_l2(rsi_matmul(x, linrec_mats((RSI_N - 1) / RSI_N, x.shape[1])), rsi_ref(xd))
     g = torch.Generator(device=DEV).manual_seed(3)
     S = 5 + 25 * torch.rand(1 << 16, device=DEV, generator=g)
@@ -341,6 +391,12 @@ def torch_check(results):
     chk["black_scholes"] = max(rel_l2(c, cd), rel_l2(p, pd))
     pr, se = mc_price(mc_euro(1 << 22), 1 << 22)
     chk["mc_european"] = abs(pr - bs_call_analytic(MC_S0, MC_K, MC_R, MC_V, MC_T)) / se
+    a1, se1 = mc_price(mc_asian(1 << 20, 64), 1 << 20)
+    a2, se2 = mc_price(mc_asian_loop(1 << 20, 64), 1 << 20)
+    nat = results.get("mc_asian", {})
+    if "expected" in nat:  # z-scores of both torch variants against the native float64 control-variate price
+        ref, rse = nat["expected"], nat.get("expectedStderr", 0)
+        chk["mc_asian"] = max(abs(a1 - ref) / math.hypot(se1, rse), abs(a2 - ref) / math.hypot(se2, rse))
     W = torch.rand(64, 256, device=DEV) * 2 / 256
     R = 0.01 * torch.randn(1024, 256, device=DEV)
     ref = -torch.sort((W.double() @ R.double().T), 1).values[:, 10]
@@ -388,6 +444,8 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated kernel names")
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--first-call-timeout", type=int, default=90)
+    ap.add_argument("--partial-out")
     ap.add_argument("--json-out")
     ap.add_argument("--md-out")
     args = ap.parse_args()
@@ -448,7 +506,8 @@ def main():
             torch_ms["ema"] = cmp.variants("ema", {"blocked_matmul": ema_matmul, "compile(blocked)": compiled(ema_matmul)},
                                            lambda: (x, linrec_mats(1 - 2.0 / (EMA_N + 1), T_)))
         if want("bollinger"):
-            torch_ms["bollinger"] = cmp.variants("bollinger", {"unfold_std": bb_unfold, "compile(unfold)": compiled(bb_unfold)},
+            torch_ms["bollinger"] = cmp.variants("bollinger", {"unfold_std": bb_unfold, "compile(unfold)": compiled(bb_unfold),
+                                                               "cumsum_f64": bb_pool_f64, "compile(cumsum_f64)": compiled(bb_pool_f64)},
                                                  lambda: (x,))
         if want("rsi"):
             torch_ms["rsi"] = cmp.variants("rsi", {"blocked_matmul": rsi_matmul, "compile(blocked)": compiled(rsi_matmul)},
@@ -467,7 +526,9 @@ def main():
         torch_ms["mc_european"] = cmp.variants("mc_european", {"eager": mc_euro, "compile": compiled(mc_euro)}, lambda: (n,))
     if want("mc_asian"):
         n, st = size("mc_asian", "asian_paths"), size("mc_asian", "asian_steps")
-        torch_ms["mc_asian"] = cmp.variants("mc_asian", {"eager": mc_asian, "compile": compiled(mc_asian)}, lambda: (n, st))
+        # compile(steploop) is left out: its compilation (64 unrolled steps with RNG) ran for minutes
+        torch_ms["mc_asian"] = cmp.variants("mc_asian", {"eager": mc_asian, "compile": compiled(mc_asian), "steploop": mc_asian_loop},
+                                            lambda: (n, st))
     if want("var_historical"):
         P, S_, A_ = size("var_historical", "portfolios"), size("var_historical", "scenarios"), size("var_historical", "assets")
         W = torch.rand(P, A_, device=DEV) * 2 / A_
