@@ -83,7 +83,7 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
   report.preflight = pre.rows;
   report.previousRelease = releaseOf(pre.previous);
   const finish = (error: GpuctlError | undefined, exitCode: number) => {
-    report.error = errorOf(error, ctx.redact);
+    report.error = errorOf(error, (text) => ctx.redact(text));
     report.ok = exitCode === 0;
     report.durationMs = Math.round(performance.now() - started);
     return { report, exitCode };
@@ -127,7 +127,7 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
     }
     return finish(result.error, result.error ? result.error.exitCode : 0);
   } finally {
-    await writeLog(report.logFile, log, ctx.redact).catch((error: unknown) => {
+    await writeLog(report.logFile, log, (text) => ctx.redact(text)).catch((error: unknown) => {
       ctx.log.warn(`Could not write the deploy log to ${report.logFile}: ${error instanceof Error ? error.message : String(error)}`);
       report.logFile = null;
     });
