@@ -15,7 +15,7 @@ import type { DeployOptions } from './options.js';
 import { preflight, type Preflight } from './preflight.js';
 import { renderPreflight } from './render.js';
 import { emptyReport, errorOf, summarizeMachines, type DeployReport } from './report.js';
-import { waitForRollout, type Clock } from './rollout.js';
+import { assessRollout, waitForRollout, type Clock } from './rollout.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, verifyGpus } from './verify-gpu.js';
 
@@ -48,10 +48,20 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
   return commands;
 }
 
+/** What the app looks like after a failed flyctl deploy, for the report; best effort. */
+async function stateAfterFailure(fly: FlyClient, app: string) {
+  try {
+    const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
+    return { ...assessRollout(status.machines, releases[0]?.version), elapsedMs: 0 };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Deploys once (the new build, or a rollback image) and verifies it. */
 async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, options: DeployOptions, pre: Preflight, log: string[], clock?: Clock, label = '') {
   const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label });
-  if (streamed.error) return { error: streamed.error, release: undefined, state: undefined, image: streamed.image };
+  if (streamed.error) return { error: streamed.error, release: undefined, state: await stateAfterFailure(fly, input.app), image: streamed.image };
   const release = (await fly.releases(input.app))[0];
   const spinner = ctx.spinner(`${label}Waiting for the machines of v${release?.version ?? '?'} to be started with passing checks`);
   const state = await waitForRollout(async () => (await fly.status(input.app)).machines, {
@@ -101,7 +111,7 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));
     let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps.clock);
-    report.outcome = result.error ? (result.state ? 'unhealthy' : 'deploy-failed') : 'deployed';
+    report.outcome = result.error ? (result.release ? 'unhealthy' : 'deploy-failed') : 'deployed';
     if (!result.error && options.verifyGpu && result.state) {
       report.gpu = await verifyGpus(fly, app, result.state.machines);
       const missing = report.gpu.filter((g) => !g.ok);

@@ -4,11 +4,11 @@
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
-import type { DeployInput } from '../flyio/args.js';
+import { deployArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { formatDuration } from '../flyio/duration.js';
 import type { Spinner } from '../ui/spinner.js';
-import { advance, imageOfLine, interruptedNote, PHASE_LABEL, type Phase } from './phases.js';
+import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
 
 export interface StreamedDeploy {
   error: GpuctlError | undefined;
@@ -29,14 +29,15 @@ export async function streamDeploy(
   let image: string | undefined;
   let spinner: Spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL.preparing.doing}`);
   const elapsed = () => formatDuration(performance.now() - phaseStarted);
-  options.log.push(`$ ${fly.show(input.image ? ['deploy', '--image', input.image] : ['deploy'])} (${new Date().toISOString()})`);
-  const onLine = (line: string, stream: 'stdout' | 'stderr') => {
-    options.log.push(stream === 'stderr' ? `! ${line}` : line);
+  options.log.push(`$ ${fly.show(deployArgs(input))}`);
+  const onLine = (line: string) => {
+    options.log.push(line);
     if (ctx.flags.verbose) ctx.stderr.write(`  ${ctx.style.dim(line)}\n`);
     image = imageOfLine(line) ?? image;
     const next = advance(phase, line);
     if (next === phase) return;
-    spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done}${phase === 'pushing' && image ? ` ${image}` : ''} (${elapsed()})`);
+    const built = (phase === 'building' || phase === 'pushing') && image && PHASE_ORDER.indexOf(next) > PHASE_ORDER.indexOf('pushing');
+    spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done}${built ? ` ${image}` : ''} (${elapsed()})`);
     phase = next;
     phaseStarted = performance.now();
     spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL[phase].doing}`);

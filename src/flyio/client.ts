@@ -16,7 +16,11 @@ export const FLYCTL_MIN_VERSION = '0.3.0';
 /** The version whose formats the adapter and the fake follow (shared/docs/flyio-facts.md). */
 export const FLYCTL_CHECKED_VERSION = '0.4.87';
 
-const READ_TIMEOUT_MS = 30_000;
+/** Reads: 30 s, or GPUCTL_FLYCTL_TIMEOUT_MS (tests, slow links). */
+export function readTimeoutMs(env: Ctx['env']): number {
+  const fromEnv = Number(env.GPUCTL_FLYCTL_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
 const CHANGE_TIMEOUT_MS = 10 * 60_000;
 
 export interface FoundFlyctl {
@@ -34,7 +38,7 @@ export function versionProblem(version: string): string | undefined {
 export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl> {
   const args = argv.versionArgs();
   for (const file of flyctlCandidates(ctx.env)) {
-    const outcome = await runFlyctl(ctx, args, { file, timeoutMs: 15_000 });
+    const outcome = await runFlyctl(ctx, args, { file, timeoutMs: readTimeoutMs(ctx.env) });
     if (outcome.kind === 'missing') continue;
     if (outcome.kind !== 'ok') throw flyError(outcome, { command: argv.showCommand(file, args) });
     return { file, version: decodeOrThrow(argv.showCommand(file, args), outcome.stdout, schema.versionSchema) };
@@ -66,7 +70,7 @@ export class FlyClient {
   async run(args: readonly string[], options: CallOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const outcome = await runFlyctl(this.ctx, args, {
       file: this.file,
-      timeoutMs: options.timeoutMs ?? READ_TIMEOUT_MS,
+      timeoutMs: options.timeoutMs ?? readTimeoutMs(this.ctx.env),
       input: options.input,
       onLine: options.onLine,
     });
