@@ -50,7 +50,7 @@ export const ROOT = group('flyctl', [
       args: { min: 1, max: Infinity },
       flags: [
         ...appFlags, yes, ...VM_SIZE_FLAGS,
-        { name: 'region', short: 'r', kind: 'strings' },
+        { name: 'region', short: 'r', kind: 'string' },
         { name: 'process-group', short: 'g', kind: 'string', aliases: ['group'] },
         { name: 'max-per-region', kind: 'int', default: -1 },
         { name: 'with-new-volumes', kind: 'bool' },
@@ -70,6 +70,7 @@ export const ROOT = group('flyctl', [
   group('ssh', [
     leaf('console', {
       path: 'ssh console',
+      args: { max: 1 },
       flags: [
         ...appFlags,
         { name: 'command', short: 'C', kind: 'string' },
