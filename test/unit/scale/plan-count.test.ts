@@ -51,3 +51,14 @@ describe('planCount', () => {
     expect(plan.deltas).toEqual([]);
   });
 });
+
+describe('countMismatches', () => {
+  it('reports regions where scale show disagrees with the plan', async () => {
+    const { countMismatches } = await import('../../../src/scale/run.js');
+    const plan = planCount([machine('ord')], { count: 2, regions: ['ord', 'iad'], group: undefined, maxPerRegion: undefined });
+    // flyctl's round robin starts at the first region: the one new machine goes to ord.
+    expect(plan.after).toEqual({ ord: 2 });
+    expect(countMismatches(plan, { ord: 2 })).toEqual([]);
+    expect(countMismatches(plan, { ord: 1, iad: 1 })).toEqual(['iad has 1 machine(s) of group app, planned 0', 'ord has 1 machine(s) of group app, planned 2']);
+  });
+});
