@@ -178,3 +178,25 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expectNoToken(readFileSync(log!, 'utf8'));
   });
 });
+
+describe('Ctrl-C during gpuctl deploy', () => {
+  it('stops flyctl and says what state the app may be in', async () => {
+    const { execa } = await import('execa');
+    const { fakePath, ROOT, tempHome } = await import('../helpers/cli.js');
+    const w = await deployedWorld();
+    const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'deploy'], {
+      reject: false,
+      cwd: w.dir,
+      extendEnv: false,
+      env: { PATH: fakePath(['flyctl']), HOME: tempHome(), NO_COLOR: '1', FAKE_FLYCTL_STATE: w.state, FLY_API_TOKEN: TOKEN, FAKE_FLYCTL_FAULT: 'hang', FAKE_FLYCTL_FAULT_ON: 'deploy' },
+      timeout: 20_000,
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('✓ region')) setTimeout(() => child.kill('SIGINT'), 300);
+    });
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.');
+    expect(await w.releases()).toHaveLength(1);
+  });
+});
