@@ -10,6 +10,30 @@ import { formatDuration } from '../flyio/duration.js';
 import type { Spinner } from '../ui/spinner.js';
 import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
 
+/**
+ * flyctl prints the build on stderr and the release on stdout; lines that arrive together from the
+ * two pipes can be read in either order. Lines are held for 50 ms and, within that window, stderr
+ * lines go first, so a quick build is not reported after the release it precedes.
+ */
+export function reorderByStream(emit: (line: string) => void, windowMs = 50) {
+  let held: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = held;
+    held = [];
+    for (const entry of [...batch.filter((e) => e.stream === 'stderr'), ...batch.filter((e) => e.stream === 'stdout')]) emit(entry.line);
+  };
+  return {
+    push: (line: string, stream: 'stdout' | 'stderr') => {
+      held.push({ line, stream });
+      timer ??= setTimeout(flush, windowMs);
+    },
+    flush,
+  };
+}
+
 export interface StreamedDeploy {
   error: GpuctlError | undefined;
   phase: Phase;
@@ -30,7 +54,7 @@ export async function streamDeploy(
   let spinner: Spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL.preparing.doing}`);
   const elapsed = () => formatDuration(performance.now() - phaseStarted);
   options.log.push(`$ ${fly.show(deployArgs(input))}`);
-  const onLine = (line: string) => {
+  const handle = (line: string) => {
     options.log.push(line);
     if (ctx.flags.verbose) ctx.stderr.write(`  ${ctx.style.dim(line)}\n`);
     image = imageOfLine(line) ?? image;
@@ -42,8 +66,13 @@ export async function streamDeploy(
     phaseStarted = performance.now();
     spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL[phase].doing}`);
   };
+  const lines = reorderByStream(handle);
   try {
-    await fly.deploy(input, { timeoutMs: options.timeoutMs, onLine, stateNote: interruptedNote('releasing', input.app, options.previousVersion) });
+    await fly.deploy(input, {
+      timeoutMs: options.timeoutMs,
+      onLine: lines.push,
+      stateNote: interruptedNote('releasing', input.app, options.previousVersion),
+    }).finally(lines.flush);
     if (phase === 'done') spinner.stop();
     else spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done} (${elapsed()})`);
     return { error: undefined, phase, image, durationMs: performance.now() - started };

@@ -26,9 +26,7 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy']);
     expect(run.exitCode, run.stderr).toBe(0);
-    // flyctl writes the build to stderr and the release to stdout; with the instant fake the two pipes
-    // can be read in either order, so only the phases after the build are asserted line by line here.
-    expect(run.stderr).toMatch(/✓ Verified app config \(/);
+    expect(run.stderr).toMatch(/✓ Verified app config \(.*\n✓ Built image registry\.fly\.io\/quant-signals:deployment-\w+ \(/);
     expect(run.stderr).toMatch(/✓ Released \(/);
     expect(run.stderr).toMatch(/✓ \d machines? of v2 started in ord, checks (\d)\/\1 passing/);
     expect(run.stdout).toMatch(/^Deployed quant-signals v2 in /);

@@ -36,3 +36,19 @@ describe('flyctl deploy output → phases', () => {
     expect(interruptedNote('checks', 'q', 7)).toContain('some may run the new release and others v7');
   });
 });
+
+describe('reorderByStream', () => {
+  it('puts stderr lines (the build) before stdout lines (the release) that arrived in the same window', async () => {
+    const { reorderByStream } = await import('../../../src/deploy/stream.js');
+    const seen: string[] = [];
+    const lines = reorderByStream((line) => seen.push(line), 10);
+    lines.push('Watch your deployment at https://fly.io/apps/q/monitoring', 'stdout');
+    lines.push('==> Building image', 'stderr');
+    lines.push('image: registry.fly.io/q:deployment-1', 'stderr');
+    expect(seen).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    lines.push('Visit your newly deployed app at https://q.fly.dev/', 'stdout');
+    lines.flush();
+    expect(seen).toEqual(['==> Building image', 'image: registry.fly.io/q:deployment-1', 'Watch your deployment at https://fly.io/apps/q/monitoring', 'Visit your newly deployed app at https://q.fly.dev/']);
+  });
+});
