@@ -21,7 +21,7 @@ export const couldNotFindApp = (name) => `Could not find App "${name}"`;
 
 export function appsList(ctx) {
   ctx.requireAuth();
-  const { state } = ctx.read();
+  const { state, tick } = ctx.read();
   const slug = ctx.flags.org;
   if (slug && !state.orgs.some((o) => o.slug === slug)) {
     throw new FlyError(`error getting organization: Could not find Organization "${slug}"`);
@@ -35,7 +35,7 @@ export function appsList(ctx) {
     return;
   }
   if (ctx.flags.quiet) return ctx.out(table('', apps.map((app) => [app.name])));
-  const now = Date.parse(ctx.env.FAKE_FLYCTL_NOW || '2026-11-22T12:00:00Z') + state.tick * 1000;
+  const now = tick();
   const showNetwork = apps.some((app) => app.network);
   const rows = apps.map((app) => {
     const current = [...app.releases].sort((a, b) => b.version - a.version)[0];

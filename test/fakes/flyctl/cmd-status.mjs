@@ -112,7 +112,7 @@ export function checksList(ctx) {
   const name = ctx.appName();
   const w = ctx.read();
   const app = findApp(ctx, w.state, name);
-  if (!app) throw flapsAppNotFound(ctx, w);
+  if (!app) throw flapsAppNotFound(ctx, w, 'list active VMs');
   const machines = listActive(app).sort((a, b) => (a.id < b.id ? -1 : 1));
   if (ctx.flags.json) {
     return ctx.json(Object.fromEntries(machines.map((m) => [m.id, (m.checks ?? []).map(checkStatusJson)])));

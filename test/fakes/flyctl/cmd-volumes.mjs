@@ -44,8 +44,8 @@ export function volumesCreate(ctx) {
     const region = ctx.flags.region;
     if (!region) throw new FlyError('region code must be specified when not running interactively');
     if (!REGION_CODES.has(region)) throw new FlyError(`region ${region} not found`);
-    const guest = guestFromFlags(ctx);
-    const rejection = apiRejection(ctx, w, guest, 'failed to create volume');
+    guestFromFlags(ctx); // flag validation only: the guest is a placement hint
+    const rejection = apiRejection(ctx, w, undefined, 'failed to create volume');
     if (rejection) throw rejection;
     const created = [];
     for (let i = 0; i < count; i++) {

@@ -4,8 +4,8 @@
  * holds `<dir>/.lock` (an exclusive mkdir) from load to save, so concurrent invocations on one
  * directory serialise and tests with different directories never touch each other.
  *
- * Time is deterministic: every call to `tick()` returns FAKE_FLYCTL_NOW (default
- * 2026-11-22T12:00:00Z) plus one second per operation ever performed in this state directory.
+ * Time is deterministic: every call to `tick()` returns FAKE_FLYCTL_NOW (else the state's `now`,
+ * else 2026-11-22T12:00:00Z) plus one second per operation ever performed in this state directory.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,8 +35,9 @@ export function stateDirFrom(env) {
   return dir;
 }
 
-export function baseTime(env) {
-  const raw = env.FAKE_FLYCTL_NOW || DEFAULT_NOW;
+/** FAKE_FLYCTL_NOW, else the `now` a seed stored in the state, else 2026-11-22T12:00:00Z. */
+export function baseTime(env, state) {
+  const raw = env.FAKE_FLYCTL_NOW || state?.now || DEFAULT_NOW;
   const ms = Date.parse(raw);
   if (Number.isNaN(ms)) throw new FlyError(`fake flyctl: FAKE_FLYCTL_NOW is not an RFC3339 time: ${raw}`);
   return ms;
@@ -107,7 +108,7 @@ export function withState(dir, fn) {
 
 /** The clock and counters of one invocation, over a loaded state. */
 export function world(state, env) {
-  const base = baseTime(env);
+  const base = baseTime(env, state);
   return {
     state,
     /** Milliseconds since the epoch for the next operation; advances one second per call. */
