@@ -4,10 +4,11 @@
  * Every test gets its own directories, so tests never share fake state.
  */
 import { execa } from 'execa';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { flyState } from '../fakes/flyctl/seed.mjs';
 import { FAKE_BIN, runGpuctl, type CliRun } from '../helpers/cli.js';
 
 /** A token shaped like Fly's; none of it may ever appear in gpuctl's output. */
@@ -39,9 +40,9 @@ export interface World {
   seedSsh(app: string, replies: Record<string, { stdout?: string; stderr?: string; exitCode?: number }>): void;
 }
 
-export function world(flyToml = FLY_TOML): World {
+export function world(flyToml = FLY_TOML, stateDir?: string): World {
   const dir = mkdtempSync(join(tmpdir(), 'gpuctl-proj-'));
-  const state = mkdtempSync(join(tmpdir(), 'gpuctl-fly-'));
+  const state = stateDir ?? mkdtempSync(join(tmpdir(), 'gpuctl-fly-'));
   writeFileSync(join(dir, 'fly.toml'), flyToml);
   writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server", "8080"]\n');
   const env = (extra: Record<string, string> = {}) => ({ FAKE_FLYCTL_STATE: state, FLY_API_TOKEN: TOKEN, ...extra });
@@ -55,12 +56,7 @@ export function world(flyToml = FLY_TOML): World {
     },
     releases: async () => JSON.parse((await self.flyctl(['releases', '--app', 'quant-signals', '--json'])).stdout) as Array<{ Version: number; Status: string }>,
     seedSsh: (app, replies) => {
-      const file = join(state, 'state.json');
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { apps: Record<string, { sshResponses: Record<string, unknown> }> };
-      const target = data.apps[app];
-      if (!target) throw new Error(`no app ${app} in fake state`);
-      for (const [command, reply] of Object.entries(replies)) target.sshResponses[command] = { stdout: '', stderr: '', exitCode: 0, ...reply };
-      writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
+      for (const [command, reply] of Object.entries(replies)) flyState(state).setSshResponse(app, command, reply);
     },
   };
   return self;
