@@ -36,7 +36,10 @@ export function renderDeploy(report: DeployReport, style: Style): string {
   if (report.outcome === 'dry-run') return `${out}${report.commands.map((c) => `  ${c}\n`).join('')}`;
   if (report.outcome === 'preflight-failed') return out;
   const pairs: Array<[string, string]> = [];
-  if (report.release) pairs.push(['Release', `v${report.release.version}${report.previousRelease ? ` (was v${report.previousRelease.version})` : ''}  ${report.release.image ?? ''}`.trimEnd()]);
+  if (report.release) {
+    const notes = [report.ok ? '' : 'not healthy', report.previousRelease ? `was v${report.previousRelease.version}` : ''].filter(Boolean);
+    pairs.push(['Release', `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd()]);
+  }
   if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}`]);
   if (report.checks.total) pairs.push(['Checks', `${report.checks.passing}/${report.checks.total} passing`]);
   if (report.gpu) pairs.push(['GPUs', report.gpu.map((g) => `${g.machineId}: ${g.detail}`).join('; ') || 'no started machine to check']);

@@ -49,19 +49,23 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
 }
 
 /** What the app looks like after a failed flyctl deploy, for the report; best effort. */
-async function stateAfterFailure(fly: FlyClient, app: string) {
+async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined) {
   try {
     const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
-    return { ...assessRollout(status.machines, releases[0]?.version), elapsedMs: 0 };
+    const release = releases[0] && releases[0].version > (previous ?? 0) ? releases[0] : undefined;
+    return { release, state: { ...assessRollout(status.machines, release?.version), elapsedMs: 0 } };
   } catch {
-    return undefined;
+    return { release: undefined, state: undefined };
   }
 }
 
 /** Deploys once (the new build, or a rollback image) and verifies it. */
 async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, options: DeployOptions, pre: Preflight, log: string[], clock?: Clock, label = '') {
   const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label });
-  if (streamed.error) return { error: streamed.error, release: undefined, state: await stateAfterFailure(fly, input.app), image: streamed.image };
+  if (streamed.error) {
+    const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
+    return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
+  }
   const release = (await fly.releases(input.app))[0];
   const spinner = ctx.spinner(`${label}Waiting for the machines of v${release?.version ?? '?'} to be started with passing checks`);
   const state = await waitForRollout(async () => (await fly.status(input.app)).machines, {
@@ -74,14 +78,14 @@ async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, opt
   const took = formatDuration(state.elapsedMs);
   if (state.ready) {
     spinner.succeed(`${label}${state.machines.length} machine${state.machines.length === 1 ? '' : 's'} of v${release?.version} started in ${summary.regions.join(', ')}, checks ${summary.checks.passing}/${summary.checks.total} passing (${took})`);
-    return { error: undefined, release, state, image: streamed.image };
+    return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };
   }
   spinner.fail(`${label}Machines not healthy after ${took}: ${state.problems.length} problem${state.problems.length === 1 ? '' : 's'}`);
   const first = state.problems[0];
   const error = new FailedError(`Release v${release?.version ?? '?'} of ${input.app} is not healthy after ${took}${first ? `: machine ${first.machineId} ${first.reason}` : ''}.`, {
     hint: 'Run `gpuctl health` for details; slow model loads need a longer --wait-timeout.',
   });
-  return { error, release, state, image: streamed.image };
+  return { error, flyctlFailed: false, release, state, image: streamed.image };
 }
 
 export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDeps): Promise<{ report: DeployReport; exitCode: number }> {
@@ -111,7 +115,7 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));
     let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps.clock);
-    report.outcome = result.error ? (result.release ? 'unhealthy' : 'deploy-failed') : 'deployed';
+    report.outcome = result.error ? (result.flyctlFailed ? 'deploy-failed' : 'unhealthy') : 'deployed';
     if (!result.error && options.verifyGpu && result.state) {
       report.gpu = await verifyGpus(fly, app, result.state.machines);
       const missing = report.gpu.filter((g) => !g.ok);

@@ -97,7 +97,8 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.outcome).toBe('deploy-failed');
     expect(r.error?.message).toContain('did not pass their health checks in time');
     expect(r.problems.some((p) => /critical/.test(p.reason))).toBe(true);
-    expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image });
+    expect(r.release).toMatchObject({ version: 2 });
+    expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image, release: 3, healthy: false });
     expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
   });
 
