@@ -1,9 +1,23 @@
 /** Every command, in help order. A definition is light: its run() imports what it needs. */
+import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
+import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
-import { benchCommand } from './bench.js';
+import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
+import { scaleCommand } from './scale.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
-export const registry: readonly CommandSpec<any>[] = [detectCommand, doctorCommand, benchCommand, initCommand, validateCommand];
+export const registry: readonly CommandSpec<any>[] = [
+  detectCommand,
+  doctorCommand,
+  benchCommand,
+  initCommand,
+  validateCommand,
+  deployCommand,
+  statusCommand,
+  healthCommand,
+  scaleCommand,
+];

@@ -5,6 +5,8 @@
  */
 import type { Ctx } from '../context.js';
 import type { ExecResult } from '../exec.js';
+import { decodeJson } from './decode.js';
+import { versionSchema, whoamiSchema } from './schemas.js';
 
 export const FLYCTL_TIMEOUT_MS = 30_000;
 
@@ -54,6 +56,8 @@ export function toOutcome(result: ExecResult): FlyctlOutcome {
 }
 
 export interface FlyctlRunOptions {
+  /** The binary found earlier (findFlyctl); without it every candidate name is tried. */
+  file?: string;
   timeoutMs?: number;
   input?: string;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -61,7 +65,7 @@ export interface FlyctlRunOptions {
 
 /** Runs flyctl with `args`, trying each candidate name until one exists. */
 export async function runFlyctl(ctx: Ctx, args: readonly string[], options: FlyctlRunOptions = {}): Promise<FlyctlOutcome> {
-  for (const file of flyctlCandidates(ctx.env)) {
+  for (const file of options.file ? [options.file] : flyctlCandidates(ctx.env)) {
     const result = await ctx.exec({
       file,
       args,
@@ -82,27 +86,14 @@ export interface FlyctlVersion {
 
 /** `flyctl version --json`: one compact line {Name, Version, Commit, BranchName, BuildDate, OS, Architecture, Environment}. */
 export function parseVersionJson(stdout: string): FlyctlVersion | undefined {
-  try {
-    const data = JSON.parse(stdout) as Record<string, unknown>;
-    if (typeof data.Version !== 'string' || !/^\d+\.\d+\.\d+/.test(data.Version)) return undefined;
-    return {
-      version: data.Version,
-      commit: typeof data.Commit === 'string' ? data.Commit : null,
-      buildDate: typeof data.BuildDate === 'string' ? data.BuildDate : null,
-    };
-  } catch {
-    return undefined;
-  }
+  const decoded = decodeJson(stdout, versionSchema);
+  return decoded.ok ? decoded.value : undefined;
 }
 
 /** `flyctl auth whoami --json`: {"email": "..."}. */
 export function parseWhoamiJson(stdout: string): string | undefined {
-  try {
-    const data = JSON.parse(stdout) as Record<string, unknown>;
-    return typeof data.email === 'string' ? data.email : undefined;
-  } catch {
-    return undefined;
-  }
+  const decoded = decodeJson(stdout, whoamiSchema);
+  return decoded.ok ? decoded.value : undefined;
 }
 
 export function compareSemver(a: string, b: string): number {

@@ -1,0 +1,61 @@
+import { durationOption } from '../deploy/options.js';
+import { UsageError } from '../errors.js';
+import { appOption, configOption, defineCommand, str } from './define.js';
+
+export interface HealthOptions {
+  app: string | undefined;
+  config: string;
+  url: string | undefined;
+  timeoutMs: number;
+  probe: boolean;
+}
+
+export function parseHealthOptions(raw: { args: string[]; opts: Record<string, unknown> }): HealthOptions {
+  const url = str(raw, 'url');
+  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
+  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', url, timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'), probe: raw.opts.probe !== false };
+}
+
+export const healthCommand = defineCommand<HealthOptions>({
+  name: 'health',
+  summary: "Check the app's health: Fly's checks and its /health and /gpu-health endpoints",
+  description:
+    "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health and /gpu-health\n" +
+    'through https://<hostname> (or --url). /gpu-health is optional: a 404 is reported, not failed.\n' +
+    'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy.',
+  options: [
+    appOption,
+    configOption,
+    { flags: '--url <base>', description: 'probe this base URL instead of https://<app hostname>' },
+    { flags: '--timeout <duration>', description: 'limit for each HTTP probe', default: '10s' },
+    { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
+  ],
+  examples: [
+    ['gpuctl health', 'the app in ./fly.toml'],
+    ['gpuctl health -a quant-signals --json', 'in CI after a deploy; exit 1 when unhealthy'],
+    ['gpuctl health --url http://localhost:8080', 'probe another address (e.g. through `flyctl proxy`)'],
+  ],
+  parse: parseHealthOptions,
+  run: async (options, ctx) => {
+    const [{ resolveAppName }, { findFlyctl, FlyClient }, { probe, PROBES }, { assessHealth, renderHealth }] = await Promise.all([
+      import('../flyio/app-name.js'),
+      import('../flyio/client.js'),
+      import('../health/probe.js'),
+      import('../health/assess.js'),
+    ]);
+    const app = await resolveAppName(ctx, options.app, options.config);
+    const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+    const spinner = ctx.spinner(`Checking ${app}`);
+    try {
+      const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);
+      const base = options.url ?? `https://${status.hostname}`;
+      const http = options.probe ? await Promise.all(PROBES.map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal))) : [];
+      spinner.stop();
+      const health = assessHealth(status, checks, http);
+      ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(health, null, 2)}\n` : renderHealth(health, ctx.style));
+      return health.healthy ? 0 : 1;
+    } finally {
+      spinner.stop();
+    }
+  },
+});

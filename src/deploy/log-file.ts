@@ -1,0 +1,25 @@
+/**
+ * The full flyctl deploy log, kept for after the spinner is gone: under XDG_STATE_HOME (or
+ * ~/.local/state) in gpuctl/logs, redacted, written atomically (temp file + rename).
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Env } from '../context.js';
+
+export function logDir(env: Env): string {
+  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(state, 'gpuctl', 'logs');
+}
+
+export function logPath(env: Env, app: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[:.]/g, '-');
+  return join(logDir(env), `deploy-${app.replace(/[^\w.-]/g, '_')}-${stamp}.log`);
+}
+
+export async function writeLog(path: string, lines: readonly string[], redact: (text: string) => string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, redact(`${lines.join('\n')}\n`), { mode: 0o600 });
+  await rename(temp, path);
+}

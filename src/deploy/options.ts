@@ -1,0 +1,59 @@
+/** `gpuctl deploy`'s options, from commander's raw values. Pure; bad values are UsageErrors. */
+import { bool, str, type RawInput } from '../commands/define.js';
+import { UsageError } from '../errors.js';
+import type { DeployStrategy } from '../flyio/args.js';
+import { parseDuration } from '../flyio/duration.js';
+
+export const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'immediate', 'canary', 'bluegreen'];
+
+export interface DeployOptions {
+  app: string | undefined;
+  config: string;
+  create: boolean;
+  org: string | undefined;
+  region: string | undefined;
+  strategy: DeployStrategy | undefined;
+  image: string | undefined;
+  buildArgs: string[];
+  waitTimeoutMs: number;
+  deployTimeoutMs: number;
+  verifyGpu: boolean;
+  rollback: boolean;
+  allowGpu: boolean;
+  dryRun: boolean;
+}
+
+export function durationOption(raw: RawInput, name: string, flag: string, fallback: string): number {
+  const text = str(raw, name) ?? fallback;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
+  return ms;
+}
+
+export function parseDeployOptions(raw: RawInput): DeployOptions {
+  const strategy = str(raw, 'strategy');
+  const buildArgs = Array.isArray(raw.opts.buildArg) ? raw.opts.buildArg.filter((v): v is string => typeof v === 'string') : [];
+  const bad = buildArgs.find((arg) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(arg));
+  if (bad !== undefined) throw new UsageError(`--build-arg "${bad}" is not NAME=VALUE.`);
+  const waitTimeoutMs = durationOption(raw, 'waitTimeout', '--wait-timeout', '5m');
+  const deployTimeoutMs = durationOption(raw, 'deployTimeout', '--deploy-timeout', '30m');
+  if (deployTimeoutMs <= waitTimeoutMs) {
+    throw new UsageError('--deploy-timeout must be longer than --wait-timeout.', { hint: 'The deploy timeout covers the build, the push and the wait for checks.' });
+  }
+  return {
+    app: str(raw, 'app') ?? undefined,
+    config: str(raw, 'config') ?? 'fly.toml',
+    create: bool(raw, 'create'),
+    org: str(raw, 'org'),
+    region: str(raw, 'region')?.toLowerCase(),
+    strategy: strategy as DeployStrategy | undefined,
+    image: str(raw, 'image'),
+    buildArgs,
+    waitTimeoutMs,
+    deployTimeoutMs,
+    verifyGpu: bool(raw, 'verifyGpu'),
+    rollback: bool(raw, 'rollback'),
+    allowGpu: bool(raw, 'allowGpu'),
+    dryRun: bool(raw, 'dryRun'),
+  };
+}

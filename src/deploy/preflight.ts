@@ -1,0 +1,155 @@
+/**
+ * Deploy's preflight: everything checked before anything is built. Runs the read-only flyctl calls
+ * (version, whoami, apps list, releases) and the local fly.toml checks, and returns one row per check
+ * plus the first error that must stop the deploy. Rows that depend on a failed one are skipped.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Ctx } from '../context.js';
+import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
+import { FlyClient, findFlyctl, versionProblem } from '../flyio/client.js';
+import { retirementMessage } from '../flyio/gpu-kinds.js';
+import { isKnownRegion, nearRegions } from '../flyio/regions.js';
+import type { FlyRelease } from '../flyio/schemas.js';
+import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
+import type { DeployOptions } from './options.js';
+
+export type RowStatus = 'pass' | 'warn' | 'fail' | 'skip';
+export interface PreflightRow {
+  name: 'flyctl' | 'login' | 'fly.toml' | 'app' | 'region';
+  status: RowStatus;
+  detail: string;
+}
+
+export interface Preflight {
+  rows: PreflightRow[];
+  /** The first reason to stop; undefined when the deploy may go ahead. */
+  stop: GpuctlError | undefined;
+  fly: FlyClient | undefined;
+  app: string | undefined;
+  configPath: string;
+  facts: FlyTomlFacts | undefined;
+  region: string | undefined;
+  appExists: boolean;
+  /** The newest complete release before this deploy: what --rollback goes back to. */
+  previous: FlyRelease | undefined;
+}
+
+export function gpuStopError(path: string, guest: GpuGuest): FailedError {
+  const where = guest.line ? `${path}:${guest.line}` : path;
+  return new FailedError(`${where} asks for a GPU guest (gpu_kind "${guest.kind}"). ${retirementMessage(guest.kind)}`, {
+    hint:
+      `Deploy the CPU layout instead: replace that [[vm]] in ${path} with\n\n${cpuLayoutFor(guest)}\n\n` +
+      'then run `gpuctl deploy` again. `--allow-gpu` deploys the GPU layout anyway (Fly.io will reject it).',
+  });
+}
+
+const row = (name: PreflightRow['name'], status: RowStatus, detail: string): PreflightRow => ({ name, status, detail });
+
+async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.cwd, configPath), 'utf8');
+  } catch {
+    const error = new UsageError(`${configPath} not found.`, { hint: 'Run gpuctl in the directory of fly.toml, or pass -c/--config.' });
+    return { row: row('fly.toml', 'fail', `${configPath} not found`), error, facts: undefined };
+  }
+  const read = readFlyToml(configPath, text);
+  const findings = check({ path: configPath, text }).filter((f) => !(options.allowGpu && /gpu/i.test(f.id)));
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (!read.ok || errors.length) {
+    const first = errors[0] ?? (read.ok ? undefined : read.finding);
+    const at = first?.line ? `${configPath}:${first.line}` : configPath;
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more: run \`gpuctl validate\`)` : '';
+    const error = new FailedError(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix });
+    return { row: row('fly.toml', 'fail', `${at}: ${first?.message ?? 'invalid'}`), error, facts: read.ok ? read.facts : undefined };
+  }
+  const gpu = read.facts.gpuGuests[0];
+  if (gpu && !options.allowGpu) {
+    return { row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpu.kind}"): retired on Fly.io`), error: gpuStopError(configPath, gpu), facts: read.facts };
+  }
+  const warnings = findings.length ? `, ${findings.length} warning${findings.length > 1 ? 's' : ''}` : '';
+  const status = gpu ? 'warn' : findings.length ? 'warn' : 'pass';
+  const detail = gpu ? `GPU guest "${gpu.kind}" kept (--allow-gpu): Fly.io will reject it${warnings}` : `${configPath} valid${warnings}`;
+  return { row: row('fly.toml', status, detail), error: undefined, facts: read.facts };
+}
+
+function regionCheck(region: string | undefined) {
+  if (!region) return { row: row('region', 'warn', 'no primary_region: flyctl keeps the regions the machines have'), error: undefined };
+  if (isKnownRegion(region)) return { row: row('region', 'pass', region), error: undefined };
+  const near = nearRegions(region);
+  const error = new UsageError(`Unknown Fly.io region "${region}".`, {
+    hint: near.length ? `Did you mean ${near.join(' or ')}? (flyctl platform regions lists them all)` : 'See `flyctl platform regions` for the codes.',
+  });
+  return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error };
+}
+
+export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigCheck): Promise<Preflight> {
+  const configPath = options.config;
+  const local = await localChecks(ctx, options, check, configPath);
+  const region = options.region ?? local.facts?.primaryRegion;
+  const regional = regionCheck(region);
+  const app = options.app ?? ctx.env.FLY_APP ?? local.facts?.app;
+  const result: Preflight = { rows: [], stop: undefined, fly: undefined, app, configPath, facts: local.facts, region, appExists: false, previous: undefined };
+  const remote: PreflightRow[] = [];
+  const errors = new Map<PreflightRow['name'], GpuctlError>();
+  if (local.error) errors.set('fly.toml', local.error);
+  if (regional.error) errors.set('region', regional.error);
+  const fail = (name: PreflightRow['name'], detail: string, error: GpuctlError) => {
+    remote.push(row(name, 'fail', detail));
+    errors.set(name, error);
+  };
+  try {
+    const found = await findFlyctl(ctx);
+    const tooOld = versionProblem(found.version.version);
+    if (tooOld) throw new FailedError(tooOld, { hint: 'Update flyctl: `flyctl version upgrade`.' });
+    remote.push(row('flyctl', 'pass', `v${found.version.version} (${found.file})`));
+    result.fly = new FlyClient(ctx, found.file);
+  } catch (error) {
+    if (!isGpuctlError(error) || error.code === 'interrupted') throw error;
+    fail('flyctl', error.message, error);
+  }
+  const fly = result.fly;
+  if (fly) {
+    try {
+      remote.push(row('login', 'pass', await fly.whoami()));
+    } catch (error) {
+      if (!isGpuctlError(error) || error.code === 'interrupted') throw error;
+      fail('login', error.message, error);
+    }
+  } else remote.push(row('login', 'skip', 'needs flyctl'));
+  const loggedIn = remote.at(-1)?.status === 'pass';
+  if (!app) {
+    fail('app', 'no app name', new UsageError('No app name: fly.toml has no `app`, and neither -a nor FLY_APP is set.', { hint: 'Pass -a <name>.' }));
+  } else if (fly && loggedIn) {
+    try {
+      const apps = await fly.listApps(options.org);
+      result.appExists = apps.some((a) => a.name === app);
+      if (result.appExists) {
+        const releases = await fly.releases(app);
+        result.previous = releases.find((r) => r.status === 'complete');
+        remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
+      } else if (options.create && options.dryRun) {
+        remote.push(row('app', 'warn', `${app} does not exist: it would be created (--create)`));
+      } else if (options.create) {
+        const created = await fly.createApp(app, options.org);
+        remote.push(row('app', 'pass', `${created.name} created${created.orgSlug ? ` in ${created.orgSlug}` : ''}`));
+        result.appExists = true;
+      } else {
+        fail('app', `${app} not found`, new FailedError(`The Fly app "${app}" does not exist, or this token cannot see it.`, {
+          hint: 'Check the name (-a, FLY_APP, `app` in fly.toml), or pass --create (with --org) to create it.',
+        }));
+      }
+    } catch (error) {
+      if (!isGpuctlError(error) || error.code === 'interrupted') throw error;
+      fail('app', error.message, error);
+    }
+  } else remote.push(row('app', 'skip', 'needs a logged-in flyctl'));
+  const order = ['flyctl', 'login', 'fly.toml', 'app', 'region'] as const;
+  const byName = new Map([...remote, local.row, regional.row].map((r) => [r.name, r]));
+  result.rows = order.flatMap((name) => byName.get(name) ?? []);
+  // fly.toml first: its problems (a retired GPU guest above all) remain whatever else gets fixed.
+  const stopOrder = ['fly.toml', 'flyctl', 'login', 'app', 'region'] as const;
+  result.stop = stopOrder.map((name) => errors.get(name)).find((error) => error !== undefined);
+  return result;
+}

@@ -1,0 +1,80 @@
+/** The result of `gpuctl deploy`: the `--json` contract (schemaVersion 1) and what the summaries show. */
+import type { GpuctlError } from '../errors.js';
+import type { FlyMachine } from '../flyio/schemas.js';
+import type { PreflightRow } from './preflight.js';
+import type { RolloutProblem } from './rollout.js';
+import type { GpuCheck } from './verify-gpu.js';
+
+export type DeployOutcome = 'deployed' | 'dry-run' | 'preflight-failed' | 'deploy-failed' | 'unhealthy' | 'gpu-missing';
+
+export interface MachineSummary {
+  id: string;
+  region: string;
+  state: string;
+  processGroup: string;
+  release: number | null;
+  checks: { passing: number; total: number };
+}
+
+export interface DeployReport {
+  schemaVersion: 1;
+  ok: boolean;
+  outcome: DeployOutcome;
+  app: string | null;
+  preflight: PreflightRow[];
+  release: { version: number; image: string | null } | null;
+  previousRelease: { version: number; image: string | null } | null;
+  machines: MachineSummary[];
+  regions: string[];
+  checks: { passing: number; total: number };
+  problems: RolloutProblem[];
+  gpu: GpuCheck[] | null;
+  rollback: { toVersion: number; image: string; release: number | null; healthy: boolean; error: string | null } | null;
+  /** --dry-run: the flyctl commands it would run; otherwise those that changed the app. */
+  commands: string[];
+  durationMs: number;
+  logFile: string | null;
+  error: { code: string; message: string; hint: string | null } | null;
+}
+
+export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployReport, 'machines' | 'regions' | 'checks'> {
+  const summaries = machines.map((m) => ({
+    id: m.id,
+    region: m.region,
+    state: m.state,
+    processGroup: m.processGroup,
+    release: m.releaseVersion,
+    checks: { passing: m.checks.filter((c) => c.status === 'passing').length, total: m.checks.length },
+  }));
+  return {
+    machines: summaries,
+    regions: [...new Set(machines.map((m) => m.region))].sort(),
+    checks: summaries.reduce((sum, m) => ({ passing: sum.passing + m.checks.passing, total: sum.total + m.checks.total }), { passing: 0, total: 0 }),
+  };
+}
+
+export function errorOf(error: GpuctlError | undefined, redact: (text: string) => string): DeployReport['error'] {
+  return error ? { code: error.code, message: redact(error.message), hint: error.hint ? redact(error.hint) : null } : null;
+}
+
+export function emptyReport(app: string | undefined): DeployReport {
+  return {
+    schemaVersion: 1,
+    ok: false,
+    outcome: 'preflight-failed',
+    app: app ?? null,
+    preflight: [],
+    release: null,
+    previousRelease: null,
+    machines: [],
+    regions: [],
+    checks: { passing: 0, total: 0 },
+    problems: [],
+    gpu: null,
+    rollback: null,
+    commands: [],
+    durationMs: 0,
+    logFile: null,
+    error: null,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `gpuctl deploy`, in order: preflight → (dry run: the commands) → flyctl deploy, streamed into
+ * phases → verification (every machine on the new release, started, checks passing; optionally
+ * its GPUs) → on failure, with --rollback, the previous release's image deployed again.
+ */
+import type { Ctx } from '../context.js';
+import { FailedError, type GpuctlError } from '../errors.js';
+import { deployArgs, releasesArgs, sshConsoleArgs, statusArgs, type DeployInput } from '../flyio/args.js';
+import type { FlyClient } from '../flyio/client.js';
+import { formatDuration } from '../flyio/duration.js';
+import type { FlyRelease } from '../flyio/schemas.js';
+import type { ConfigCheck } from './config.js';
+import { logPath, writeLog } from './log-file.js';
+import type { DeployOptions } from './options.js';
+import { preflight, type Preflight } from './preflight.js';
+import { renderPreflight } from './render.js';
+import { emptyReport, errorOf, summarizeMachines, type DeployReport } from './report.js';
+import { assessRollout, waitForRollout, type Clock } from './rollout.js';
+import { streamDeploy } from './stream.js';
+import { DETECT_COMMAND, verifyGpus } from './verify-gpu.js';
+
+export interface DeployDeps {
+  configCheck: ConfigCheck;
+  clock?: Clock;
+}
+
+const releaseOf = (r: FlyRelease | undefined) => (r ? { version: r.version, image: r.imageRef } : null);
+
+function inputFor(options: DeployOptions, pre: Preflight, app: string, image?: string): DeployInput {
+  return {
+    app,
+    config: pre.configPath,
+    image: image ?? options.image,
+    strategy: options.strategy,
+    primaryRegion: options.region,
+    buildArgs: options.buildArgs,
+    waitTimeoutS: Math.ceil(options.waitTimeoutMs / 1000),
+  };
+}
+
+function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, app: string): string[] {
+  const commands = [fly.show(deployArgs(inputFor(options, pre, app))), `${fly.show(releasesArgs(app))}  # the new release`];
+  commands.push(`${fly.show(statusArgs(app))}  # polled until every machine is started with passing checks (--wait-timeout)`);
+  if (options.verifyGpu) commands.push(`${fly.show(sshConsoleArgs(app, '<machine-id>', DETECT_COMMAND))}  # for each machine`);
+  if (options.rollback && pre.previous?.imageRef) {
+    commands.push(`${fly.show(deployArgs(inputFor(options, pre, app, pre.previous.imageRef)))}  # only if the deploy fails`);
+  }
+  return commands;
+}
+
+/** What the app looks like after a failed flyctl deploy, for the report; best effort. */
+async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined) {
+  try {
+    const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
+    const release = releases[0] && releases[0].version > (previous ?? 0) ? releases[0] : undefined;
+    return { release, state: { ...assessRollout(status.machines, release?.version), elapsedMs: 0 } };
+  } catch {
+    return { release: undefined, state: undefined };
+  }
+}
+
+/** Deploys once (the new build, or a rollback image) and verifies it. */
+async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, options: DeployOptions, pre: Preflight, log: string[], clock?: Clock, label = '') {
+  const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label });
+  if (streamed.error) {
+    const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
+    return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
+  }
+  const release = (await fly.releases(input.app))[0];
+  const spinner = ctx.spinner(`${label}Waiting for the machines of v${release?.version ?? '?'} to be started with passing checks`);
+  const state = await waitForRollout(async () => (await fly.status(input.app)).machines, {
+    release: release?.version,
+    timeoutMs: options.waitTimeoutMs,
+    signal: ctx.signal,
+    clock,
+  });
+  const summary = summarizeMachines(state.machines);
+  const took = formatDuration(state.elapsedMs);
+  if (state.ready) {
+    spinner.succeed(`${label}${state.machines.length} machine${state.machines.length === 1 ? '' : 's'} of v${release?.version} started in ${summary.regions.join(', ')}, checks ${summary.checks.passing}/${summary.checks.total} passing (${took})`);
+    return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };
+  }
+  spinner.fail(`${label}Machines not healthy after ${took}: ${state.problems.length} problem${state.problems.length === 1 ? '' : 's'}`);
+  const first = state.problems[0];
+  const error = new FailedError(`Release v${release?.version ?? '?'} of ${input.app} is not healthy after ${took}${first ? `: machine ${first.machineId} ${first.reason}` : ''}.`, {
+    hint: 'Run `gpuctl health` for details; slow model loads need a longer --wait-timeout.',
+  });
+  return { error, flyctlFailed: false, release, state, image: streamed.image };
+}
+
+export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDeps): Promise<{ report: DeployReport; exitCode: number }> {
+  const started = performance.now();
+  const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
+  const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
+  if (!ctx.flags.json) ctx.stderr.write(renderPreflight(pre.rows, ctx.style));
+  const report = emptyReport(pre.app);
+  report.preflight = pre.rows;
+  report.previousRelease = releaseOf(pre.previous);
+  const finish = (error: GpuctlError | undefined, exitCode: number) => {
+    report.error = errorOf(error, (text) => ctx.redact(text));
+    report.ok = exitCode === 0;
+    report.durationMs = Math.round(performance.now() - started);
+    return { report, exitCode };
+  };
+  if (pre.stop || !pre.fly || !pre.app) return finish(pre.stop, pre.stop?.exitCode ?? 1);
+  const { fly, app } = pre;
+  if (options.dryRun) {
+    report.outcome = 'dry-run';
+    report.commands = dryRunCommands(fly, options, pre, app);
+    return finish(undefined, 0);
+  }
+  const log: string[] = [];
+  report.logFile = logPath(ctx.env, app, ctx.now());
+  try {
+    const input = inputFor(options, pre, app);
+    report.commands.push(fly.show(deployArgs(input)));
+    let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps.clock);
+    report.outcome = result.error ? (result.flyctlFailed ? 'deploy-failed' : 'unhealthy') : 'deployed';
+    if (!result.error && options.verifyGpu && result.state) {
+      report.gpu = await verifyGpus(fly, app, result.state.machines);
+      const missing = report.gpu.filter((g) => !g.ok);
+      if (missing.length) {
+        report.outcome = 'gpu-missing';
+        result = { ...result, error: new FailedError(`${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`, { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' }) };
+      }
+    }
+    report.release = result.release ? { version: result.release.version, image: result.release.imageRef ?? result.image ?? null } : null;
+    Object.assign(report, result.state ? summarizeMachines(result.state.machines) : {});
+    report.problems = result.state?.problems ?? [];
+    if (result.error && options.rollback) {
+      const previous = pre.previous;
+      if (!previous?.imageRef) {
+        ctx.log.warn(`No earlier complete release with an image to roll back to${previous ? ` (v${previous.version} has none)` : ''}.`);
+      } else {
+        const back = inputFor(options, pre, app, previous.imageRef);
+        report.commands.push(fly.show(deployArgs(back)));
+        log.push('', `# rollback to v${previous.version}`);
+        const rolled = await deployAndVerify(ctx, fly, back, options, pre, log, deps.clock, `Rollback to v${previous.version}: `);
+        report.rollback = { toVersion: previous.version, image: previous.imageRef, release: rolled.release?.version ?? null, healthy: !rolled.error, error: rolled.error ? ctx.redact(rolled.error.message) : null };
+      }
+    }
+    return finish(result.error, result.error ? result.error.exitCode : 0);
+  } finally {
+    await writeLog(report.logFile, log, (text) => ctx.redact(text)).catch((error: unknown) => {
+      ctx.log.warn(`Could not write the deploy log to ${report.logFile}: ${error instanceof Error ? error.message : String(error)}`);
+      report.logFile = null;
+    });
+  }
+}

@@ -1,0 +1,41 @@
+/** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parse } from 'smol-toml';
+import type { Ctx } from '../context.js';
+import { UsageError } from '../errors.js';
+
+export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string | undefined, config: string): Promise<string> {
+  if (app) return app;
+  if (ctx.env.FLY_APP) return ctx.env.FLY_APP;
+  let text: string | undefined;
+  try {
+    text = await readFile(resolve(ctx.cwd, config), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    let name: unknown;
+    try {
+      name = parse(text).app;
+    } catch (error) {
+      throw new UsageError(`${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
+        hint: 'Pass -a <app>, or run `gpuctl validate`.',
+      });
+    }
+    if (typeof name === 'string' && name !== '') return name;
+  }
+  throw new UsageError(`Which app? ${text === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`, {
+    hint: 'Pass -a <app>.',
+  });
+}
+
+/** Guest as people read it: "performance-8x", "shared-cpu-1x 1024 MB", plus the GPU when there is one. */
+export function describeGuest(guest: { cpuKind: string | null; cpus: number | null; memoryMb: number | null; gpuKind?: string | null; gpus?: number }): string {
+  if (!guest.cpuKind || !guest.cpus) return '-';
+  const name = guest.cpuKind === 'shared' ? `shared-cpu-${guest.cpus}x` : `${guest.cpuKind}-${guest.cpus}x`;
+  const standard = guest.cpus * (guest.cpuKind === 'shared' ? 256 : 2048);
+  const memory = guest.memoryMb && guest.memoryMb !== standard ? ` ${guest.memoryMb} MB` : '';
+  const gpu = guest.gpuKind ? ` + ${guest.gpus && guest.gpus > 1 ? `${guest.gpus}× ` : ''}${guest.gpuKind}` : '';
+  return `${name}${memory}${gpu}`;
+}

@@ -1,0 +1,126 @@
+/**
+ * The typed flyctl client: one method per command gpuctl uses. Each builds its argv with a pure
+ * builder (args.ts), runs it with a timeout, turns failures into typed errors (failures.ts) and
+ * JSON into checked values (schemas.ts). Nothing else in gpuctl runs flyctl.
+ */
+import type { Ctx } from '../context.js';
+import type { z } from 'zod';
+import * as argv from './args.js';
+import { decodeOrThrow } from './decode.js';
+import { flyError } from './failures.js';
+import { compareSemver, flyctlCandidates, runFlyctl, type FlyctlVersion } from './flyctl.js';
+import * as schema from './schemas.js';
+
+/** The oldest flyctl whose JSON gpuctl reads (scale show/checks list --json, duration --wait-timeout). */
+export const FLYCTL_MIN_VERSION = '0.3.0';
+/** The version whose formats the adapter and the fake follow (shared/docs/flyio-facts.md). */
+export const FLYCTL_CHECKED_VERSION = '0.4.87';
+
+/** Reads: 30 s, or GPUCTL_FLYCTL_TIMEOUT_MS (tests, slow links). */
+export function readTimeoutMs(env: Ctx['env']): number {
+  const fromEnv = Number(env.GPUCTL_FLYCTL_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+const CHANGE_TIMEOUT_MS = 10 * 60_000;
+
+export interface FoundFlyctl {
+  file: string;
+  version: FlyctlVersion;
+}
+
+export function versionProblem(version: string): string | undefined {
+  return compareSemver(version, FLYCTL_MIN_VERSION) < 0
+    ? `flyctl v${version} is older than v${FLYCTL_MIN_VERSION}, the oldest whose output gpuctl reads.`
+    : undefined;
+}
+
+/** FLYCTL, then `flyctl`, then `fly`: the first that answers `version --json`. */
+export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl> {
+  const args = argv.versionArgs();
+  for (const file of flyctlCandidates(ctx.env)) {
+    const outcome = await runFlyctl(ctx, args, { file, timeoutMs: readTimeoutMs(ctx.env) });
+    if (outcome.kind === 'missing') continue;
+    if (outcome.kind !== 'ok') throw flyError(outcome, { command: argv.showCommand(file, args) });
+    return { file, version: decodeOrThrow(argv.showCommand(file, args), outcome.stdout, schema.versionSchema) };
+  }
+  throw flyError({ kind: 'missing' }, { command: 'flyctl version' });
+}
+
+interface CallOptions {
+  app?: string;
+  timeoutMs?: number;
+  stateNote?: string;
+  input?: string;
+  onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export type SshResult = { kind: 'ok'; stdout: string } | { kind: 'remote-failed'; message: string; stdout: string };
+
+export class FlyClient {
+  constructor(
+    private readonly ctx: Ctx,
+    readonly file: string,
+  ) {}
+
+  /** How a command is named in messages and --dry-run. */
+  show(args: readonly string[]): string {
+    return argv.showCommand(this.file, args);
+  }
+
+  async run(args: readonly string[], options: CallOptions = {}): Promise<{ stdout: string; stderr: string }> {
+    const outcome = await runFlyctl(this.ctx, args, {
+      file: this.file,
+      timeoutMs: options.timeoutMs ?? readTimeoutMs(this.ctx.env),
+      input: options.input,
+      onLine: options.onLine,
+    });
+    if (outcome.kind === 'ok') return outcome;
+    throw flyError(outcome, { command: this.show(args), app: options.app, stateNote: options.stateNote });
+  }
+
+  private async json<S extends z.ZodType>(args: readonly string[], shape: S, options: CallOptions = {}): Promise<z.output<S>> {
+    const { stdout } = await this.run(args, options);
+    return decodeOrThrow(this.show(args), stdout, shape);
+  }
+
+  whoami = () => this.json(argv.whoamiArgs(), schema.whoamiSchema);
+  listApps = (org?: string) => this.json(argv.appsListArgs(org), schema.appsListSchema);
+  createApp = (name: string, org?: string) =>
+    this.json(argv.appsCreateArgs(name, org), schema.appSchema, { app: name, timeoutMs: 60_000 });
+  status = (app: string) => this.json(argv.statusArgs(app), schema.statusSchema, { app });
+  machines = (app: string) => this.json(argv.machineListArgs(app), schema.machineListSchema, { app });
+  checks = (app: string) => this.json(argv.checksListArgs(app), schema.checksListSchema, { app });
+  scaleShow = (app: string) => this.json(argv.scaleShowArgs(app), schema.scaleShowSchema, { app });
+  releases = (app: string) => this.json(argv.releasesArgs(app), schema.releasesSchema, { app });
+  createVolume = (input: argv.VolumeInput) =>
+    this.json(argv.volumesCreateArgs(input), schema.volumeSchema, { app: input.app, timeoutMs: 60_000 });
+
+  deploy(input: argv.DeployInput, options: Pick<CallOptions, 'timeoutMs' | 'onLine' | 'stateNote'>) {
+    return this.run(argv.deployArgs(input), { app: input.app, ...options });
+  }
+
+  scaleCount(input: argv.ScaleCountInput) {
+    const stateNote = 'Some machines may already have been created or destroyed: check with `gpuctl scale show`.';
+    return this.run(argv.scaleCountArgs(input), { app: input.app, timeoutMs: CHANGE_TIMEOUT_MS, stateNote });
+  }
+
+  scaleVm(input: argv.ScaleVmInput) {
+    const stateNote = 'Some machines may already have the new size: check with `gpuctl scale show`.';
+    return this.run(argv.scaleVmArgs(input), { app: input.app, timeoutMs: CHANGE_TIMEOUT_MS, stateNote });
+  }
+
+  /**
+   * Runs one command in one machine. stdin is a pipe that is closed at once (ssh console can hang
+   * on an unconnected stdin). A remote non-zero exit is a result, not an error: flyctl reports it
+   * as `Error: ssh shell: Process exited with status N` and exits 1 (facts §2.11).
+   */
+  async ssh(app: string, machineId: string, command: string, timeoutMs = 60_000): Promise<SshResult> {
+    const args = argv.sshConsoleArgs(app, machineId, command);
+    const outcome = await runFlyctl(this.ctx, args, { file: this.file, timeoutMs, input: '' });
+    if (outcome.kind === 'ok') return { kind: 'ok', stdout: outcome.stdout };
+    if (outcome.kind === 'failed' && /ssh shell: Process exited with status/i.test(outcome.message)) {
+      return { kind: 'remote-failed', message: outcome.message, stdout: outcome.stdout };
+    }
+    throw flyError(outcome, { command: this.show(args), app });
+  }
+}

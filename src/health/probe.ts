@@ -1,0 +1,45 @@
+/**
+ * HTTP probes of an app's /health and /gpu-health through its public hostname (or --url), with
+ * Node's fetch and a timeout per request. No token is ever sent: these are the app's own endpoints.
+ */
+export interface ProbeResult {
+  path: string;
+  url: string;
+  status: number | null;
+  latencyMs: number | null;
+  /** ok: 2xx; absent: 404 on an optional endpoint; failed: anything else. */
+  verdict: 'ok' | 'absent' | 'failed';
+  detail: string;
+}
+
+export const PROBES: ReadonlyArray<{ path: string; optional: boolean }> = [
+  { path: '/health', optional: false },
+  { path: '/gpu-health', optional: true },
+];
+
+export function probeUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}${path}`;
+}
+
+/** Pure: what a response means. */
+export function judge(status: number, body: string, optional: boolean): Pick<ProbeResult, 'verdict' | 'detail'> {
+  const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 120);
+  if (status >= 200 && status < 300) return { verdict: 'ok', detail: `${status}${snippet ? ` ${snippet}` : ''}` };
+  if (status === 404 && optional) return { verdict: 'absent', detail: '404: the app does not serve it' };
+  return { verdict: 'failed', detail: `HTTP ${status}${snippet ? `: ${snippet}` : ''}` };
+}
+
+export async function probe(base: string, path: string, optional: boolean, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
+  const url = probeUrl(base, path);
+  const started = performance.now();
+  try {
+    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'manual' });
+    const body = await response.text();
+    return { path, url, status: response.status, latencyMs: Math.round(performance.now() - started), ...judge(response.status, body, optional) };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    const detail = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `request failed: ${cause}`;
+    return { path, url, status: null, latencyMs: null, verdict: 'failed', detail };
+  }
+}

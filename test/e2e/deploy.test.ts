@@ -1,0 +1,203 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { DeployReport } from '../../src/deploy/report.js';
+import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
+
+const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
+
+describe('gpuctl deploy against the fake flyctl', () => {
+  it('creates the app, deploys, verifies every machine, and keeps a redacted log', async () => {
+    const w = world();
+    const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = report(run.stdout);
+    expect(r).toMatchObject({ ok: true, outcome: 'deployed', app: 'quant-signals', release: { version: 1 }, regions: ['ord'], error: null });
+    expect(r.preflight.map((p) => `${p.name}:${p.status}`)).toEqual(['flyctl:pass', 'login:pass', 'fly.toml:pass', 'app:pass', 'region:pass']);
+    expect(r.machines.length).toBeGreaterThanOrEqual(1);
+    expect(r.machines.every((m) => m.state === 'started' && m.release === 1)).toBe(true);
+    expect(r.checks.passing).toBe(r.checks.total);
+    expect(r.logFile && existsSync(r.logFile)).toBe(true);
+    expect(readFileSync(r.logFile!, 'utf8')).toContain('Visit your newly deployed app at https://quant-signals.fly.dev/');
+    expectNoToken(run);
+  });
+
+  it('redeploys with the phases on the spinner and a summary naming the release it replaced', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/✓ Verified app config \(.*\n✓ Built image registry\.fly\.io\/quant-signals:deployment-\w+ \(/);
+    expect(run.stderr).toMatch(/✓ Released \(/);
+    expect(run.stderr).toMatch(/✓ \d machines? of v2 started in ord, checks (\d)\/\1 passing/);
+    expect(run.stdout).toMatch(/^Deployed quant-signals v2 in /);
+    expect(run.stdout).toMatch(/Release\s+v2 \(was v1\) {2}registry\.fly\.io\/quant-signals:deployment-\w+\n/);
+    expect((await w.releases())[0]).toMatchObject({ Version: 2, Status: 'complete' });
+  });
+
+  it('--dry-run runs the preflight and prints the exact commands, changing nothing', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--dry-run', '--rollback', '--wait-timeout', '90s']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('flyctl deploy --app quant-signals --config fly.toml --wait-timeout 90s --yes');
+    expect(run.stdout).toMatch(/flyctl deploy --app quant-signals --config fly\.toml --image registry\.fly\.io\/quant-signals:\S+ --wait-timeout 90s --yes {2}# only if the deploy fails/);
+    expect(await w.releases()).toHaveLength(1);
+  });
+
+  it('stops at preflight on a GPU guest, with the retirement message and the CPU layout', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "a100-pcie-40gb"'));
+    const run = await w.gpuctl(['deploy']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('fly.toml:15 asks for a GPU guest (gpu_kind "a100-pcie-40gb"). Fly.io retired GPU Machines on 2026-08-01');
+    expect(run.stderr).toContain('[[vm]]\n  size = "performance-8x"');
+    expect(run.stdout).toContain('Preflight failed: nothing was built or deployed.');
+    expect(await w.releases()).toHaveLength(1);
+  });
+
+  it('--allow-gpu goes on, and Fly rejects the GPU machine', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));
+    const run = await w.gpuctl(['deploy', '--allow-gpu', '--json']);
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.preflight.find((p) => p.name === 'fly.toml')).toMatchObject({ status: 'warn' });
+    expect(r.outcome).toBe('deploy-failed');
+    expect(r.error?.message).toContain('retired GPU Machines');
+    expect(r.error?.message).toContain('config.guest.gpu_kind and config.guest.gpus must be unset');
+  });
+
+  it('without a token: not logged in, nothing deployed', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy'], { FLY_API_TOKEN: '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Error: flyctl is not logged in to Fly.io.');
+    expect(run.stderr).toContain('- app      needs a logged-in flyctl');
+  });
+
+  it('an app that does not exist stops the preflight unless --create', async () => {
+    const w = world();
+    const run = await w.gpuctl(['deploy']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('The Fly app "quant-signals" does not exist');
+    expect(run.stderr).toContain('--create');
+  });
+
+  it('app-not-found from flyctl itself is a clear error', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--json'], { FAKE_FLYCTL_FAULT: 'app-not-found', FAKE_FLYCTL_FAULT_ON: 'releases' });
+    expect(run.exitCode).toBe(1);
+    expect(report(run.stdout).error?.message).toBe('The Fly app "quant-signals" does not exist, or this token cannot see it.');
+  });
+
+  it('unhealthy machines fail the deploy; --rollback redeploys the previous image', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--rollback', '--json', '--wait-timeout', '5s'], { FAKE_FLYCTL_FAULT: 'unhealthy' });
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.outcome).toBe('deploy-failed');
+    expect(r.error?.message).toContain('did not pass their health checks in time');
+    expect(r.problems.some((p) => /critical/.test(p.reason))).toBe(true);
+    expect(r.release).toMatchObject({ version: 2 });
+    expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image, release: 3, healthy: false });
+    expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
+  });
+
+  it('a failed verification rolls back to a healthy previous release', async () => {
+    const w = await deployedWorld();
+    w.seedSsh('quant-signals', { 'gpuctl detect --json': { stdout: '{"schemaVersion":1,"source":"systeminformation","gpus":[]}\n' } });
+    const run = await w.gpuctl(['deploy', '--verify-gpu', '--rollback', '--json']);
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.outcome).toBe('gpu-missing');
+    expect(r.gpu?.every((g) => !g.ok && g.via === 'gpuctl detect')).toBe(true);
+    expect(r.rollback).toMatchObject({ toVersion: 1, release: 3, healthy: true, error: null });
+    expect((await w.releases()).map((x) => x.Version)).toEqual([3, 2, 1]);
+  });
+
+  it('--verify-gpu falls back to nvidia-smi when the image has no gpuctl', async () => {
+    const w = await deployedWorld();
+    w.seedSsh('quant-signals', { 'nvidia-smi --query-gpu=name,memory.total --format=csv,noheader': { stdout: 'NVIDIA A10, 23028 MiB\n' } });
+    const run = await w.gpuctl(['deploy', '--verify-gpu', '--json']);
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(report(run.stdout).gpu?.[0]).toMatchObject({ ok: true, via: 'nvidia-smi', gpus: ['NVIDIA A10'] });
+  });
+
+  it.each([
+    ['capacity', 'deploy', /no capacity for this machine/],
+    ['deadline', 'deploy', /flyctl's own deadline expired \(exit 126\)/],
+    ['garbage-json', 'releases', /gave an answer gpuctl cannot read: it printed something that is not JSON/],
+    ['truncated-json', 'status', /gave an answer gpuctl cannot read: its JSON ends early/],
+  ])('fault %s on %s → a clear error', async (fault, on, message) => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy'], { FAKE_FLYCTL_FAULT: fault, FAKE_FLYCTL_FAULT_ON: on });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expectNoToken(run);
+  });
+
+  it('flyctl interrupted (exit 127) → exit 130, saying what state the app may be in', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy'], { FAKE_FLYCTL_FAULT: 'interrupted', FAKE_FLYCTL_FAULT_ON: 'deploy' });
+    expect(run.exitCode).toBe(130);
+    expect(run.stderr).toContain('Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.');
+    expect(run.stderr).toContain('Check with `gpuctl status -a quant-signals`');
+  });
+
+  it('a hung flyctl is stopped at its timeout', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy'], { FAKE_FLYCTL_FAULT: 'hang', FAKE_FLYCTL_FAULT_ON: 'auth whoami', GPUCTL_FLYCTL_TIMEOUT_MS: '1500' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('did not finish within 2 s and was stopped');
+  });
+
+  it('without flyctl: exit 3 with how to install it', async () => {
+    const w = world();
+    const run = await w.gpuctl(['deploy'], { FLYCTL: '/nonexistent/flyctl' });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('flyctl is not installed');
+  });
+
+  it('appends a markdown summary to GITHUB_STEP_SUMMARY', async () => {
+    const w = await deployedWorld();
+    const summary = join(w.dir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const run = await w.gpuctl(['deploy'], { GITHUB_STEP_SUMMARY: summary });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/^# earlier step\n### ✅ gpuctl deploy: quant-signals v2\n/);
+    expect(md).toMatch(/\| `\w+` \| ord \| started \| v2 \| 1\/1 \|/);
+  });
+
+  it('never prints the token, even with --verbose and the token in a build arg', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--verbose', '--build-arg', `HF_TOKEN=${TOKEN}`]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('$ flyctl deploy --app quant-signals');
+    expect(run.stderr).toContain('--build-arg HF_TOKEN=[REDACTED]');
+    expectNoToken(run);
+    const log = /Log\s+(\S+)/.exec(run.stdout)?.[1];
+    expectNoToken(readFileSync(log!, 'utf8'));
+  });
+});
+
+describe('Ctrl-C during gpuctl deploy', () => {
+  it('stops flyctl and says what state the app may be in', async () => {
+    const { execa } = await import('execa');
+    const { fakePath, ROOT, tempHome } = await import('../helpers/cli.js');
+    const w = await deployedWorld();
+    const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'deploy'], {
+      reject: false,
+      cwd: w.dir,
+      extendEnv: false,
+      env: { PATH: fakePath(['flyctl']), HOME: tempHome(), NO_COLOR: '1', FAKE_FLYCTL_STATE: w.state, FLY_API_TOKEN: TOKEN, FAKE_FLYCTL_FAULT: 'hang', FAKE_FLYCTL_FAULT_ON: 'deploy' },
+      timeout: 20_000,
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('✓ region')) setTimeout(() => child.kill('SIGINT'), 300);
+    });
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.');
+    expect(await w.releases()).toHaveLength(1);
+  });
+});

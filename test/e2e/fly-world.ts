@@ -1,0 +1,78 @@
+/**
+ * A small world for the Fly e2e tests: a project directory (fly.toml, Dockerfile), a state
+ * directory for the fake flyctl, and helpers to run the built gpuctl and the fake against them.
+ * Every test gets its own directories, so tests never share fake state.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { flyState } from '../fakes/flyctl/seed.mjs';
+import { FAKE_BIN, runGpuctl, type CliRun } from '../helpers/cli.js';
+
+/** A token shaped like Fly's; none of it may ever appear in gpuctl's output. */
+export const TOKEN = 'FlyV1 fm2_lJPECAAAAAAAAE0Sxbe2e2eSECRETxyz0123456789abcdef,fm2_lJPETOPSECRETpart2';
+const TOKEN_PARTS = ['fm2_lJPECAAAAAAAAE0Sxbe2e2eSECRETxyz0123456789abcdef', 'fm2_lJPETOPSECRETpart2', 'SECRET'];
+
+export const FLY_TOML = `app = "quant-signals"
+primary_region = "ord"
+
+[http_service]
+  internal_port = 8080
+  force_https = true
+
+  [[http_service.checks]]
+    path = "/health"
+    interval = "10s"
+    timeout = "2s"
+
+[[vm]]
+  size = "performance-2x"
+`;
+
+export interface World {
+  dir: string;
+  state: string;
+  gpuctl(args: readonly string[], env?: Record<string, string>): Promise<CliRun>;
+  flyctl(args: readonly string[], env?: Record<string, string>): Promise<CliRun>;
+  releases(): Promise<Array<{ Version: number; Status: string }>>;
+  seedSsh(app: string, replies: Record<string, { stdout?: string; stderr?: string; exitCode?: number }>): void;
+}
+
+export function world(flyToml = FLY_TOML, stateDir?: string): World {
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-proj-'));
+  const state = stateDir ?? mkdtempSync(join(tmpdir(), 'gpuctl-fly-'));
+  writeFileSync(join(dir, 'fly.toml'), flyToml);
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server", "8080"]\n');
+  const env = (extra: Record<string, string> = {}) => ({ FAKE_FLYCTL_STATE: state, FLY_API_TOKEN: TOKEN, ...extra });
+  const self: World = {
+    dir,
+    state,
+    gpuctl: (args, extra) => runGpuctl(args, { tools: ['flyctl'], cwd: dir, env: env(extra), timeoutMs: 25_000 }),
+    flyctl: async (args, extra) => {
+      const r = await execa(process.execPath, [join(FAKE_BIN, 'flyctl'), ...args], { reject: false, cwd: dir, env: env(extra), timeout: 15_000 });
+      return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+    },
+    releases: async () => JSON.parse((await self.flyctl(['releases', '--app', 'quant-signals', '--json'])).stdout) as Array<{ Version: number; Status: string }>,
+    seedSsh: (app, replies) => {
+      for (const [command, reply] of Object.entries(replies)) flyState(state).setSshResponse(app, command, reply);
+    },
+  };
+  return self;
+}
+
+/** A world whose app exists and has one healthy release (v1). */
+export async function deployedWorld(flyToml = FLY_TOML): Promise<World> {
+  const w = world(flyToml);
+  const created = await w.flyctl(['apps', 'create', 'quant-signals', '--org', 'personal']);
+  if (created.exitCode !== 0) throw new Error(created.stderr);
+  const first = await w.flyctl(['deploy', '--app', 'quant-signals', '--yes']);
+  if (first.exitCode !== 0) throw new Error(first.stderr);
+  return w;
+}
+
+export function expectNoToken(run: CliRun | string): void {
+  const text = typeof run === 'string' ? run : `${run.stdout}\n${run.stderr}`;
+  for (const part of TOKEN_PARTS) expect(text).not.toContain(part);
+}

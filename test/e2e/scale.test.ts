@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { CountPlan } from '../../src/scale/plan-count.js';
+import type { ScaleResult } from '../../src/scale/run.js';
+import { deployedWorld, expectNoToken } from './fly-world.js';
+
+const scaleShow = async (w: Awaited<ReturnType<typeof deployedWorld>>) =>
+  JSON.parse((await w.flyctl(['scale', 'show', '--app', 'quant-signals', '--json'])).stdout) as Array<{ Count: number; Regions: Record<string, number>; CPUs: number }>;
+
+describe('gpuctl scale', () => {
+  it('show: groups, sizes, regions and hourly cost', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'show']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/app +2 +performance-2x +ord\(2\) +\$0\.1722/);
+    expect(run.stdout).toContain('Total $0.1722/h (~$124.00/30 days)');
+    expectNoToken(run);
+  });
+
+  it('count: the plan first; --yes required when not interactive; --dry-run changes nothing', async () => {
+    const w = await deployedWorld();
+    const refused = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('+1 machine in ord (performance-2x)');
+    expect(refused.stderr).toContain('+1 machine in iad (performance-2x)');
+    expect(refused.stderr).toContain('pass --yes to confirm');
+    const dry = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad', '--dry-run']);
+    expect(dry.exitCode).toBe(0);
+    expect(dry.stderr).toContain('Dry run: would run flyctl scale count 4 --app quant-signals --region ord,iad --process-group app --yes');
+    expect((await scaleShow(w))[0]?.Count).toBe(2);
+  });
+
+  it('count --yes: runs flyctl and verifies the regions with scale show', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad', '--max-per-region', '2', '--yes', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as ScaleResult<CountPlan>;
+    expect(result).toMatchObject({ applied: true, verified: { ok: true, problems: [] }, plan: { after: { ord: 2, iad: 2 } } });
+    expect(result.cost.hourlyAfter).toBeCloseTo((4 * 62) / 720, 6);
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ iad: 2, ord: 2 });
+  });
+
+  it('count with --region elsewhere warns that the other machines stay', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'count', '1', '--region', 'sjc', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Note: --region leaves ord(2) alone; the group will have 3 machines, not 1.');
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 2, sjc: 1 });
+  });
+
+  it('count: capacity is a clear error that says the machines may be half-scaled', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'count', '3', '--yes'], { FAKE_FLYCTL_FAULT: 'capacity', FAKE_FLYCTL_FAULT_ON: 'scale count' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Fly.io has no capacity for this machine');
+  });
+
+  it('vm: GPU sizes are refused with the retirement message, before flyctl runs', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'vm', 'a100-80gb', '--yes']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Fly.io retired GPU Machines on 2026-08-01');
+    expect(run.stderr).toContain('gpuctl scale vm performance-8x');
+    expect((await scaleShow(w))[0]?.CPUs).toBe(2);
+  });
+
+  it('vm: plans the cost, changes the size and verifies it', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'vm', 'performance-8x', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/app +2 +performance-2x +performance-8x/);
+    expect(run.stderr).toContain('$0.1722/h (~$124.00/30 days) → $0.6889/h (~$496.00/30 days)');
+    expect((await scaleShow(w))[0]?.CPUs).toBe(8);
+  });
+
+  it('vm: an unknown size is a usage error listing the sizes', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['scale', 'vm', 'dedicated-cpu-1x', '--yes']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('Sizes: shared-cpu-1x');
+  });
+});

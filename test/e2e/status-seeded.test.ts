@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { seedFlyState } from '../fakes/flyctl/seed.mjs';
+import type { HealthJson } from '../../src/health/assess.js';
+import { world } from './fly-world.js';
+
+/** An app left from before the GPU retirement: an A100 machine in ord, a CPU machine stopped in iad. */
+function legacyApp() {
+  const seeded = seedFlyState({
+    apps: [
+      {
+        name: 'quant-signals',
+        releases: 3,
+        machines: [
+          { region: 'ord', size: 'a100-40gb', internalPort: 8080 },
+          { region: 'iad', size: 'performance-8x', internalPort: 8080, state: 'stopped', checks: 'critical' },
+        ],
+      },
+    ],
+  });
+  return world(undefined, seeded.dir);
+}
+
+describe('status, health and scale on a seeded legacy GPU app', () => {
+  it('status shows the GPU guest and the stopped machine', async () => {
+    const w = legacyApp();
+    const run = await w.gpuctl(['status']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/ord +started +app +performance-8x 32768 MB \+ a100-pcie-40gb/);
+    expect(run.stdout).toMatch(/iad +stopped +app +performance-8x/);
+  });
+
+  it('health names the stopped machine (a stopped machine runs no checks)', async () => {
+    const w = legacyApp();
+    const run = await w.gpuctl(['health', '--no-probe', '--json']);
+    expect(run.exitCode).toBe(1);
+    const health = JSON.parse(run.stdout) as HealthJson;
+    expect(health.reasons).toEqual([expect.stringMatching(/^machine \w+ \(iad\) is stopped$/)]);
+    expect(health.machines.find((m) => m.region === 'ord')).toMatchObject({ healthy: true });
+  });
+
+  it('scale count refuses to clone the GPU guest; scale vm moves it to the CPU layout', async () => {
+    const w = legacyApp();
+    const more = await w.gpuctl(['scale', 'count', '3', '--yes']);
+    expect(more.exitCode).toBe(1);
+    expect(more.stderr).toContain('would copy its GPU guest (a100-pcie-40gb)');
+    expect(more.stderr).toContain('gpuctl scale vm performance-8x --group app');
+  });
+});

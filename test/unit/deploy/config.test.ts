@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { builtinConfigCheck, cpuLayoutFor, readFlyToml } from '../../../src/deploy/config.js';
+
+const facts = (text: string) => {
+  const read = readFlyToml('fly.toml', text);
+  if (!read.ok) throw new Error(read.finding.message);
+  return read.facts;
+};
+
+describe('readFlyToml', () => {
+  it('reads app and primary region; a CPU guest is not a GPU guest', () => {
+    expect(facts('app = "q"\nprimary_region = "ord"\n[[vm]]\n  size = "performance-8x"\n')).toEqual({ app: 'q', primaryRegion: 'ord', gpuGuests: [] });
+  });
+
+  const gpuCases: Array<[string, string, string, number]> = [
+    ['[[vm]] gpu_kind', 'app = "q"\n\n[[vm]]\n  size = "performance-8x"\n  gpu_kind = "a100-pcie-40gb"\n', 'a100-pcie-40gb', 5],
+    ['[vm] table with a GPU size preset', 'app = "q"\n[vm]\n  size = "a100-80gb"\n', 'a100-sxm4-80gb', 3],
+    ['dotted vm.gpu_kind', 'app = "q"\nvm.gpu_kind = "l40s"\n', 'l40s', 2],
+    ['gpus without a kind', 'app = "q"\n[[vm]]\n  gpus = 2\n', 'unspecified', 3],
+    ['legacy [[compute]]', 'app = "q"\n[[compute]]\n  gpu_kind = "a10"\n', 'a10', 3],
+  ];
+  it.each(gpuCases)('finds a GPU guest: %s', (_name, text, kind, line) => {
+    expect(facts(text).gpuGuests).toEqual([expect.objectContaining({ kind, line })]);
+  });
+
+  it('gpu_kind = "none" is no GPU', () => {
+    expect(facts('[[vm]]\n  gpu_kind = "none"\n').gpuGuests).toEqual([]);
+  });
+
+  it('a TOML error is a finding with its line', () => {
+    const read = readFlyToml('fly.toml', 'app = "q"\n[[vm]\n');
+    expect(read.ok).toBe(false);
+    expect(!read.ok && read.finding).toMatchObject({ id: 'toml-syntax', severity: 'error', line: 2 });
+    expect(builtinConfigCheck({ path: 'fly.toml', text: 'app = \n' })).toHaveLength(1);
+    expect(builtinConfigCheck({ path: 'fly.toml', text: 'app = "q"\n' })).toEqual([]);
+  });
+
+  it('suggests the CPU layout with the same memory and processes', () => {
+    const [guest] = facts('[[vm]]\n  size = "l40s"\n  memory = "64gb"\n  processes = ["app", "worker"]\n').gpuGuests;
+    expect(cpuLayoutFor(guest!)).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "64gb"\n  processes = ["app", "worker"]');
+  });
+});

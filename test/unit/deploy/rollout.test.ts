@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { assessRollout, waitForRollout, type Clock } from '../../../src/deploy/rollout.js';
+import { decodeJson } from '../../../src/flyio/decode.js';
+import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.js';
+
+const decoded = decodeJson(readFileSync(new URL('../../fixtures/flyctl/machine-list.json', import.meta.url), 'utf8'), machineListSchema);
+if (!decoded.ok) throw new Error(decoded.reason);
+const healthy: FlyMachine[] = decoded.value;
+const critical = (m: FlyMachine): FlyMachine => ({ ...m, checks: [{ name: 'servicecheck-00-http-8080', status: 'critical', output: 'connection refused', updatedAt: null }] });
+
+describe('assessRollout', () => {
+  it('is ready when every machine runs the release, started, checks passing', () => {
+    expect(assessRollout(healthy, 7)).toMatchObject({ ready: true, problems: [] });
+  });
+
+  it('names each machine and what is wrong with it', () => {
+    const [a, b] = healthy;
+    const state = assessRollout([{ ...a!, releaseVersion: 6 }, critical({ ...b!, state: 'stopped' })], 7);
+    expect(state.ready).toBe(false);
+    expect(state.problems).toEqual([
+      { machineId: 'e2865641be6d86', region: 'ord', reason: 'runs v6, not v7' },
+      { machineId: '3d8d9016b3d089', region: 'iad', reason: 'is stopped' },
+      { machineId: '3d8d9016b3d089', region: 'iad', reason: 'check servicecheck-00-http-8080 is critical: connection refused' },
+    ]);
+  });
+
+  it('no machines is not a successful rollout', () => {
+    expect(assessRollout([], 7)).toMatchObject({ ready: false, problems: [{ reason: 'the app has no machines' }] });
+  });
+});
+
+function fakeClock(): Clock & { sleeps: number[] } {
+  let now = 0;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
+}
+
+describe('waitForRollout', () => {
+  const signal = new AbortController().signal;
+
+  it('polls with backoff until ready', async () => {
+    const clock = fakeClock();
+    const answers = [healthy.map(critical), healthy.map(critical), healthy];
+    const state = await waitForRollout(async () => answers.shift() ?? healthy, { release: 7, timeoutMs: 60_000, signal, clock });
+    expect(state.ready).toBe(true);
+    expect(clock.sleeps).toEqual([1000, 1600]);
+  });
+
+  it('gives up when the next pause would pass the timeout, with the last problems', async () => {
+    const clock = fakeClock();
+    const state = await waitForRollout(async () => healthy.map(critical), { release: 7, timeoutMs: 5000, signal, clock });
+    expect(state.ready).toBe(false);
+    expect(clock.sleeps).toEqual([1000, 1600]);
+    expect(state.elapsedMs).toBeLessThanOrEqual(5000);
+    expect(state.problems).toHaveLength(2);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { FailedError, UsageError } from '../../../src/errors.js';
+import { hourlyPriceUsd } from '../../../src/flyio/vm-sizes.js';
+import { checkVmRequest, planVm, vmMismatches } from '../../../src/scale/plan-vm.js';
+
+const groups = [{ group: 'app', count: 2, cpuKind: 'shared', cpus: 1, memoryMb: 256, regions: { ord: 2 } }];
+
+describe('scale vm plan', () => {
+  it('refuses GPU sizes with the retirement message and the CPU command', () => {
+    expect(() => checkVmRequest({ size: 'a100-40gb', memoryMb: undefined, group: undefined })).toThrow(FailedError);
+    try {
+      checkVmRequest({ size: 'l40s', memoryMb: undefined, group: undefined });
+    } catch (error) {
+      expect((error as FailedError).message).toContain('retired GPU Machines on 2026-08-01');
+      expect((error as FailedError).hint).toContain('gpuctl scale vm performance-8x');
+    }
+  });
+
+  it('refuses unknown sizes and memory outside the preset', () => {
+    expect(() => checkVmRequest({ size: 'huge', memoryMb: undefined, group: undefined })).toThrow(UsageError);
+    expect(() => checkVmRequest({ size: 'performance-1x', memoryMb: 1024, group: undefined })).toThrow(/does not fit performance-1x/);
+    expect(() => checkVmRequest({ size: 'performance-1x', memoryMb: 9000, group: undefined })).toThrow(UsageError);
+    expect(checkVmRequest({ size: 'performance-1x', memoryMb: 8192, group: undefined }).memoryMb).toBe(8192);
+  });
+
+  it('prices before and after from the catalogue', () => {
+    const plan = planVm(groups, { size: 'performance-8x', memoryMb: undefined, group: undefined });
+    expect(plan.groups[0]?.to).toMatchObject({ cpuKind: 'performance', cpus: 8, memoryMb: 16384 });
+    expect(plan.hourlyBefore).toBeCloseTo((2 * 1.94) / 720, 6);
+    expect(plan.hourlyAfter).toBeCloseTo((2 * 8 * 31) / 720, 6);
+  });
+
+  it('needs --group when there are several', () => {
+    expect(() => planVm([...groups, { ...groups[0]!, group: 'worker' }], { size: 'shared-cpu-2x', memoryMb: undefined, group: undefined })).toThrow(/has 2 process groups/);
+  });
+
+  it('finds groups that did not land on the new size', () => {
+    const plan = planVm(groups, { size: 'performance-2x', memoryMb: undefined, group: undefined });
+    expect(vmMismatches(plan, [{ ...groups[0]!, cpuKind: 'performance', cpus: 2, memoryMb: 4096 }])).toEqual([]);
+    expect(vmMismatches(plan, groups)).toEqual(['group app is shared 1 CPU 256 MB, not performance 2 CPU 4096 MB']);
+  });
+
+  it('prices extra memory at $5 per GB per 30 days', () => {
+    expect(hourlyPriceUsd({ cpuKind: 'performance', cpus: 1, memoryMb: 4096 })).toBeCloseTo((31 + 2 * 5) / 720, 8);
+    expect(hourlyPriceUsd({ cpuKind: 'gpu', cpus: 1, memoryMb: 4096 })).toBeUndefined();
+  });
+});
