@@ -62,12 +62,13 @@ export function deltaCell(k: KernelComparison): string {
 /** The verdict, with the reason where it explains a kernel that was not compared. */
 export function verdictText(k: KernelComparison): string {
   const text = VERDICT_TEXT[k.verdict];
-  return (k.verdict === 'only-baseline' || k.verdict === 'incomparable') && k.reason ? `${text} (${k.reason})` : text;
+  return (k.verdict === 'only-baseline' || k.verdict === 'incomparable' || k.verdict === 'ungated') && k.reason ? `${text} (${k.reason})` : text;
 }
 
 export const VERDICT_TEXT: Record<KernelComparison['verdict'], string> = {
   regressed: 'REGRESSED',
   noise: 'within noise',
+  ungated: 'slower (not gated)',
   unchanged: 'unchanged',
   improved: 'improved',
   'only-new': 'new',

@@ -32,6 +32,12 @@ export interface PeakFigures {
 
 const isPrecision = (p: string | null): p is Precision => p !== null && (PRECISIONS as readonly string[]).includes(p);
 
+/** The catalogue's precision for a result's: FP8 formats (fp8_e4m3, fp8_e5m2) share one peak. */
+export function catalogPrecision(precision: string | null): Precision | null {
+  const p = precision?.startsWith('fp8') ? 'fp8' : precision;
+  return isPrecision(p ?? null) ? (p as Precision) : null;
+}
+
 /** The ceiling in GB/s: the memcpy_d2d result's bytes over its median. */
 export function ceilingGBs(results: readonly ResultLine[]): number | null {
   const copy = results.find((r) => r.suite === CEILING_KERNEL.suite && r.name === CEILING_KERNEL.name);
@@ -48,7 +54,7 @@ export function peakFigures(result: ResultLine, profile: Pick<GpuProfile, 'peakM
   // Host↔device copies are bounded by PCIe/NVLink-C2C, not by device memory: no datasheet peak for them.
   const hostLink = /^(h2d|d2h)_/.test(result.name);
   if (achievedGBs !== null && bandwidth && !hostLink) candidates.push({ basis: 'bandwidth', peak: bandwidth, pct: (100 * achievedGBs) / bandwidth });
-  const precision = isPrecision(result.precision) ? result.precision : 'fp32';
+  const precision = catalogPrecision(result.precision) ?? 'fp32';
   const tflops = profile?.peakTflops[precision] ?? null;
   if (achievedTflops !== null && tflops) candidates.push({ basis: precision, peak: tflops, pct: (100 * achievedTflops) / tflops });
   const binding = candidates.sort((a, b) => b.pct - a.pct)[0];

@@ -27,6 +27,15 @@ describe('noise margin', () => {
 });
 
 describe('compareKernel', () => {
+  it('a pageable copy that got slower is shown but never fails the gate', () => {
+    const k = compareKernel(result('d2h_pageable', 16), result('d2h_pageable', 21.3, 0.01), 10);
+    expect(k).toMatchObject({ verdict: 'ungated', reason: 'pageable copies depend on the host; shown, not gated' });
+    expect(k.deltaPct).toBeCloseTo(33.125, 3);
+    const runs = compareRuns({ mode: 'gpu', device: null, results: [result('d2h_pageable', 16)] }, { mode: 'gpu', device: null, results: [result('d2h_pageable', 21.3)] }, 10);
+    expect(runs.regressed).toBe(0);
+    expect(compareKernel(result('d2d_copy', 16), result('d2d_copy', 21.3), 10).verdict).toBe('regressed');
+  });
+
   it('20% slower with tight samples regresses at a 10% threshold', () => {
     const k = compareKernel(result('triad', 1.0), result('triad', 1.2), 10);
     expect(k.verdict).toBe('regressed');

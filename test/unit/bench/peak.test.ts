@@ -26,6 +26,14 @@ describe('peakFigures', () => {
     expect(f.pctOfCeiling).toBeNull();
   });
 
+  it('an FP8 GEMM (precision "fp8_e4m3", as the native program reports it) is held to the FP8 peak', () => {
+    // Seen on the H200 (docs/captures/bench-h200.txt): 1444 TFLOP/s was once reported as 2154% of FP32.
+    const f = peakFigures(line({ suite: 'compute', name: 'gemm_fp8', unit: 'TFLOP/s', flops: 1.1e12, bytes: 2.7e8, medianMs: 0.762, precision: 'fp8_e4m3' }), h100, 3000, 'gpu');
+    expect(f.peakBasis).toBe('fp8');
+    expect(f.peak).toBe(1979);
+    expect(f.pctOfPeak).toBeCloseTo((100 * (1.1e12 / 0.762 / 1e9)) / 1979, 10);
+  });
+
   it('a kernel that counts both is held to the roof it is nearest', () => {
     // 2.7 TB/s of 3.35 (80.6%) vs 4 TFLOP/s of 67 fp32 (6%): bandwidth binds.
     const f = peakFigures(line({ suite: 'finance', name: 'black_scholes', bytes: 2.7e9, flops: 4e9, medianMs: 1 }), h100, 3000, 'gpu');
