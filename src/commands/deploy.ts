@@ -34,13 +34,13 @@ export const deployCommand = defineCommand<DeployOptions>({
   ],
   parse: parseDeployOptions,
   run: async (options, ctx) => {
-    const [{ runDeploy }, { builtinConfigCheck }, render, { appendFile }] = await Promise.all([
+    const [{ runDeploy }, { validateConfigCheck }, render, { appendFile }] = await Promise.all([
       import('../deploy/run.js'),
       import('../deploy/config.js'),
       import('../deploy/render.js'),
       import('node:fs/promises'),
     ]);
-    const { report, exitCode } = await runDeploy(ctx, options, { configCheck: builtinConfigCheck });
+    const { report, exitCode } = await runDeploy(ctx, options, { configCheck: validateConfigCheck });
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && !options.dryRun) {
       await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() => ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`));

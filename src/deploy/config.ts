@@ -6,6 +6,7 @@
 import { parse, TomlError } from 'smol-toml';
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
 import { CPU_FALLBACK_SIZE, gpuKindForPreset } from '../flyio/gpu-kinds.js';
+import { validateFiles } from '../validate/index.js';
 
 /** The shape `gpuctl validate` reports (src/validate): one problem, where it is, how to fix it. */
 export interface Finding {
@@ -92,11 +93,11 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
   };
 }
 
-/** The minimal check deploy needs until `gpuctl validate` is wired in: the file parses. */
-export const builtinConfigCheck: ConfigCheck = ({ path, text }) => {
-  const read = readFlyToml(path, text);
-  return read.ok ? [] : [read.finding];
-};
+/**
+ * Preflight's check: every `gpuctl validate` rule, except the GPU retirement, which preflight owns
+ * (it stops with the exact CPU [[vm]] block, and --allow-gpu lets it through).
+ */
+export const validateConfigCheck: ConfigCheck = (flyToml) => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired');
 
 /** The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory. */
 export function cpuLayoutFor(guest: GpuGuest): string {

@@ -57,6 +57,11 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
   const read = readFlyToml(configPath, text);
   const findings = check({ path: configPath, text }).filter((f) => !(options.allowGpu && /gpu/i.test(f.id)));
   const errors = findings.filter((f) => f.severity === 'error');
+  // A GPU guest comes first: whatever else is wrong, that is what would fail on Fly.io.
+  const gpuFirst = read.ok ? read.facts.gpuGuests[0] : undefined;
+  if (gpuFirst && !options.allowGpu) {
+    return { row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpuFirst.kind}"): retired on Fly.io`), error: gpuStopError(configPath, gpuFirst), facts: read.ok ? read.facts : undefined };
+  }
   if (!read.ok || errors.length) {
     const first = errors[0] ?? (read.ok ? undefined : read.finding);
     const at = first?.line ? `${configPath}:${first.line}` : configPath;
@@ -65,9 +70,6 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
     return { row: row('fly.toml', 'fail', `${at}: ${first?.message ?? 'invalid'}`), error, facts: read.ok ? read.facts : undefined };
   }
   const gpu = read.facts.gpuGuests[0];
-  if (gpu && !options.allowGpu) {
-    return { row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpu.kind}"): retired on Fly.io`), error: gpuStopError(configPath, gpu), facts: read.facts };
-  }
   const warnings = findings.length ? `, ${findings.length} warning${findings.length > 1 ? 's' : ''}` : '';
   const status = gpu ? 'warn' : findings.length ? 'warn' : 'pass';
   const detail = gpu ? `GPU guest "${gpu.kind}" kept (--allow-gpu): Fly.io will reject it${warnings}` : `${configPath} valid${warnings}`;

@@ -54,6 +54,16 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(await w.releases()).toHaveLength(1);
   });
 
+  it('runs the validate rules at preflight: an [env] name Fly reserves stops the deploy before any build', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'fly.toml'), `${FLY_TOML}\n[env]\n  FLY_REGION_HINT = "ord"\n`);
+    const run = await w.gpuctl(['deploy', '--json']);
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.preflight.find((p) => p.name === 'fly.toml')).toMatchObject({ status: 'fail', detail: expect.stringContaining('FLY_REGION_HINT') as string });
+    expect(await w.releases()).toHaveLength(1);
+  });
+
   it('--allow-gpu goes on, and Fly rejects the GPU machine', async () => {
     const w = await deployedWorld();
     writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinConfigCheck, cpuLayoutFor, readFlyToml } from '../../../src/deploy/config.js';
+import { cpuLayoutFor, readFlyToml, validateConfigCheck } from '../../../src/deploy/config.js';
 
 const facts = (text: string) => {
   const read = readFlyToml('fly.toml', text);
@@ -31,8 +31,11 @@ describe('readFlyToml', () => {
     const read = readFlyToml('fly.toml', 'app = "q"\n[[vm]\n');
     expect(read.ok).toBe(false);
     expect(!read.ok && read.finding).toMatchObject({ id: 'toml-syntax', severity: 'error', line: 2 });
-    expect(builtinConfigCheck({ path: 'fly.toml', text: 'app = \n' })).toHaveLength(1);
-    expect(builtinConfigCheck({ path: 'fly.toml', text: 'app = "q"\n' })).toEqual([]);
+    expect(validateConfigCheck({ path: 'fly.toml', text: 'app = \n' }).map((f) => f.id)).toEqual(['toml-syntax']);
+    expect(validateConfigCheck({ path: 'fly.toml', text: 'app = "q"\n' })).toEqual([]);
+    // validate's rules run; the GPU retirement is left to preflight, which stops with the CPU layout.
+    const gpu = validateConfigCheck({ path: 'fly.toml', text: 'app = "q"\n[env]\n  FLY_X = "1"\n[[vm]]\n  gpu_kind = "a100-80gb"\n' });
+    expect(gpu.map((f) => f.id).sort()).toEqual(['env-fly-prefix', 'gpu-kind-size-alias', 'gpu-without-volume']);
   });
 
   it('suggests the CPU layout with the same memory and processes', () => {
