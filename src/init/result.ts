@@ -97,7 +97,7 @@ export function renderInit(o: InitOutcome, style: Style): string {
     const diffs = o.files.filter((f) => f.status !== 'identical' && f.status !== 'skip').map(diffOf).filter(Boolean);
     text += `\n${style.dim('Dry run: nothing was written.')}\n${diffs.length ? `\n${diffs.join('\n')}` : ''}`;
   } else if (!o.refused && o.inputs.target.kind === 'cpu') {
-    text += `\nNext: ${style.cyan('gpuctl validate')}, then ${style.cyan('fly deploy')}.\n`;
+    text += `\nNext: ${style.cyan('gpuctl validate')}, then ${style.cyan('gpuctl deploy')}.\n`;
   }
   return text;
 }
