@@ -14,6 +14,14 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
+/** Descriptions are written with hard line breaks for the source's sake: commander re-wraps them, so join lines and keep paragraphs. */
+export function reflow(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.replace(/\s*\n\s*/g, ' ').trim())
+    .join('\n\n');
+}
+
 function examplesText(spec: CommandSpec<unknown>): string {
   if (!spec.examples?.length) return '';
   const lines = spec.examples.map(([command, what]) => `  $ ${command}\n      ${what}`);
@@ -21,7 +29,7 @@ function examplesText(spec: CommandSpec<unknown>): string {
 }
 
 function addCommand(parent: Command, spec: CommandSpec<unknown>, handler: ActionHandler, path: string[]): void {
-  const command = parent.command(spec.name).summary(spec.summary).description(spec.description ?? spec.summary);
+  const command = parent.command(spec.name).summary(spec.summary).description(reflow(spec.description ?? spec.summary));
   for (const arg of spec.args ?? []) {
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;
     command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);

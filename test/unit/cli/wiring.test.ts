@@ -41,3 +41,10 @@ describe('wiring', () => {
     }
   });
 });
+
+describe('help text', () => {
+  it('reflows hard-wrapped descriptions and keeps paragraphs', async () => {
+    const { reflow } = await import('../../../src/program.js');
+    expect(reflow('One row per check,\n  with a remedy.\n\nExits 1 when\na check fails.')).toBe('One row per check, with a remedy.\n\nExits 1 when a check fails.');
+  });
+});
