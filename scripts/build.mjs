@@ -1,13 +1,17 @@
 // Bundles src/ into dist/ with esbuild. Dependencies stay external (installed from package.json);
 // code splitting keeps `gpuctl --version` and `--help` from loading what only a command needs.
+// The build goes to a fresh folder that replaces dist/ only when complete, so a CLI running from
+// dist/ (tests, another build) never sees it half-written.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 
-const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+const root = new URL('../', import.meta.url);
+const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
+const next = new URL(`dist.${process.pid}.tmp/`, root);
+const old = new URL(`dist.${process.pid}.old/`, root);
 await build({
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
+  outdir: next.pathname,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -19,3 +23,8 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+await rename(new URL('dist/', root), old).catch((error) => {
+  if (error.code !== 'ENOENT') throw error;
+});
+await rename(next, new URL('dist/', root));
+await rm(old, { recursive: true, force: true });

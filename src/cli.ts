@@ -3,19 +3,13 @@
  * only with --verbose) and an exit code. Commands return codes or throw; nothing else exits.
  */
 import type { CommandSpec, RawInput } from './commands/define.js';
-import { registry } from './commands/index.js';
-import type { Ctx, Env, GlobalFlags, Writer } from './context.js';
+import type { Ctx, Env, GlobalFlags } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError } from './errors.js';
+import type { RuntimeIO } from './runtime.js';
 import { VERSION } from './version.js';
 
-export interface CliIO {
+export interface CliIO extends RuntimeIO {
   argv: readonly string[];
-  env: Env;
-  cwd: string;
-  stdout: Writer;
-  stderr: Writer;
-  stdinTTY: boolean;
-  signal: AbortSignal;
   /** Tests inject a ready context factory; the real one builds from the process. */
   makeContext?: (flags: GlobalFlags) => Ctx;
 }
@@ -53,7 +47,11 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const [{ buildProgram, CommanderError }, { createContext }] = await Promise.all([import('./program.js'), import('./runtime.js')]);
+  const [{ buildProgram, CommanderError }, { createContext }, { registry }] = await Promise.all([
+    import('./program.js'),
+    import('./runtime.js'),
+    import('./commands/index.js'),
+  ]);
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);
@@ -75,6 +73,11 @@ export async function runCli(io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      // commander has told a person on stderr; --json callers also get the documented error object.
+      if (io.argv.includes('--json')) {
+        const message = error.message.replace(/^error: /, '');
+        io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'Run with --help for usage.', exitCode: ExitCode.usage } }, null, 2)}\n`);
+      }
       return ExitCode.usage;
     }
     const failure = io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error;
@@ -87,6 +90,13 @@ export async function runCli(io: CliIO): Promise<number> {
 
 /** Used by bin/gpuctl.js. Ctrl-C aborts the running command (children are killed); twice exits at once. */
 export async function main(): Promise<void> {
+  // A reader that goes away (`gpuctl status | head -1`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

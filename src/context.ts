@@ -12,6 +12,8 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface Writer {
   write(text: string): void;
   readonly isTTY: boolean;
+  /** Terminal width; a TTY that reports 0 (some pseudo-terminals) cannot host a spinner. */
+  readonly columns?: number;
 }
 
 export interface Logger {

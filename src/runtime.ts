@@ -26,11 +26,12 @@ export interface RuntimeIO {
 export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const redact = makeRedactor(secretsFrom(io.env));
   const color = colorEnabled(io.env, flags, io.stdout.isTTY);
-  const style = createStyle(colorEnabled(io.env, flags, io.stderr.isTTY) || color);
+  // Colour follows stdout: piped output never carries escape codes, whatever stderr is.
+  const style = createStyle(color);
   const ci = isCI(io.env);
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   const err = (text: string) => io.stderr.write(redact(text));
-  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY, ci });
+  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0, ci });
   return {
     env: io.env,
     cwd: io.cwd,
@@ -54,10 +55,22 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       if (flags.verbose) err(style.dim(`$ ${[request.file, ...request.args].join(' ')}\n`));
       return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
     },
-    spinner: (text) => (mode === 'animated' ? deferredOra(text, style.level > 0) : createLineSpinner(io.stderr, text, mode)),
+    spinner: (text) => redacting(mode === 'animated' ? deferredOra(redact(text), style.level > 0) : createLineSpinner(io.stderr, redact(text), mode), redact),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
     now: () => new Date(),
+  };
+}
+
+/** ora writes to the terminal itself: every text it gets is redacted first. */
+function redacting(spinner: Spinner, redact: (text: string) => string): Spinner {
+  const r = (text?: string) => (text === undefined ? undefined : redact(text));
+  return {
+    update: (t) => spinner.update(redact(t)),
+    succeed: (t) => spinner.succeed(r(t)),
+    fail: (t) => spinner.fail(r(t)),
+    warn: (t) => spinner.warn(r(t)),
+    stop: () => spinner.stop(),
   };
 }
 

@@ -71,8 +71,8 @@ export async function benchList(options: BenchOptions, ctx: Ctx): Promise<number
 }
 
 export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number> {
+  if (options.out) await checkOut(options.out, ctx.cwd, options.force, options.baseline);
   const baseline = options.baseline ? await readBaseline(options.baseline, ctx.cwd) : null;
-  if (options.out) await checkOut(options.out, ctx.cwd, options.force);
   const target = options.cpu ? null : await gpuTarget(ctx);
   const binary = await getBinary(ctx, target?.arch ?? GPU_LESS_ARCH);
   const kernels = await listKernels(ctx, binary, options);
@@ -123,7 +123,7 @@ async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report
     if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
   }
   if (options.out) {
-    const path = await writeReport(options.out, ctx.cwd, json, options.force);
+    const path = await writeReport(options.out, ctx.cwd, json, options.force, options.baseline);
     ctx.log.info(`Wrote ${path}`);
   }
   const summary = ctx.env.GITHUB_STEP_SUMMARY;

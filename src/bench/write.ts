@@ -1,49 +1,43 @@
 /**
- * Files a run writes: the --out report (atomically: a temp file in the same directory, then a
- * rename) and the CI step summary (appended, never truncated). --out replaces an earlier
- * `gpuctl bench` report freely but any other existing file only with --force.
+ * Files a run writes: the --out report (atomically: a temp file in the same directory, synced, then
+ * renamed) and the CI step summary (appended, never truncated). Like every gpuctl write, --out
+ * replaces an existing file only with --force, and never the --baseline it is compared with.
  */
-import { appendFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-
-async function isBenchReport(path: string): Promise<boolean | 'absent'> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
-    throw error;
-  }
-  try {
-    const data = JSON.parse(text) as { schemaVersion?: unknown; tool?: { name?: unknown }; results?: unknown };
-    return typeof data.schemaVersion === 'number' && data.tool?.name === 'gpuctl' && Array.isArray(data.results);
-  } catch {
-    return false;
-  }
-}
+import { FailedError, UsageError } from '../errors.js';
 
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
-export async function checkOut(path: string, cwd: string, force: boolean): Promise<string> {
+export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
   const full = resolve(cwd, path);
-  const existing = await isBenchReport(full).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`Cannot read ${path} to check what it is: ${error.code ?? String(error)}.`);
-  });
-  if (existing === false && !force) {
-    throw new UsageError(`${path} exists and is not a gpuctl bench report; not overwriting it.`, { hint: 'Choose another --out file, or pass --force to replace it.' });
+  if (baseline !== null && resolve(cwd, baseline) === full) {
+    throw new UsageError(`--out ${path} is the --baseline it is compared with; not overwriting it.`, { hint: 'Write the new report to another file.' });
+  }
+  const exists = await stat(full).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(new UsageError(`Cannot check ${path}: ${error.code ?? String(error)}.`))),
+  );
+  if (exists && !force) {
+    throw new UsageError(`${path} already exists; not overwriting it.`, { hint: 'Choose another --out file, or pass --force to replace it.' });
   }
   return full;
 }
 
-export async function writeReport(path: string, cwd: string, text: string, force: boolean): Promise<string> {
-  const full = await checkOut(path, cwd, force);
+export async function writeReport(path: string, cwd: string, text: string, force: boolean, baseline: string | null = null): Promise<string> {
+  const full = await checkOut(path, cwd, force, baseline);
   const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await writeFile(tmp, text);
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, full);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw new UsageError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    throw new FailedError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   return full;
 }

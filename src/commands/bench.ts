@@ -42,7 +42,7 @@ export const benchCommand = defineCommand<BenchOptions>({
     { flags: '--repeat <n>', description: 'timed repetitions per kernel' },
     { flags: '--cpu', description: 'run the multi-threaded CPU implementations only (no GPU needed)' },
     { flags: '--out <file>', description: 'write the --json report to this file (atomically)' },
-    { flags: '--force', description: 'let --out replace a file that is not a gpuctl bench report' },
+    { flags: '--force', description: 'let --out replace an existing file' },
     { flags: '--baseline <file>', description: 'compare with a previous --json report; exit 1 on a regression' },
     { flags: '--max-regression <pct>', description: 'slowdown that fails the gate, beyond the noise margin (default 10)' },
     { flags: '--list', description: 'list the kernels and exit' },

@@ -131,8 +131,10 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
         const releases = await fly.releases(app);
         result.previous = releases.find((r) => r.status === 'complete');
         remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
-      } else if (options.create && options.dryRun) {
-        remote.push(row('app', 'warn', `${app} does not exist: it would be created (--create)`));
+      } else if (options.create && (options.dryRun || errors.size > 0)) {
+        // Creating the app is a change on Fly.io: only once everything else has passed.
+        const why = options.dryRun ? 'it would be created (--create)' : 'not created, since preflight failed';
+        remote.push(row('app', 'warn', `${app} does not exist: ${why}`));
       } else if (options.create) {
         const created = await fly.createApp(app, options.org);
         remote.push(row('app', 'pass', `${created.name} created${created.orgSlug ? ` in ${created.orgSlug}` : ''}`));

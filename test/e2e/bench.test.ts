@@ -89,12 +89,12 @@ describe('gpuctl bench on an H100 (fakes)', () => {
     expect(calls(setup.benchLog).at(-1)).toEqual(['--suite', 'memory,compute', '--quick', '--repeat', '7', '--size', 'n=2048']);
   });
 
-  it('--out refuses to replace a file that is not a bench report, before running anything', async () => {
+  it('--out refuses to replace an existing file without --force, before running anything', async () => {
     const setup = benchEnv();
     writeFileSync(join(setup.home, 'notes.json'), '{"mine":true}');
     const run = await bench(['--out', 'notes.json'], setup);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('notes.json exists and is not a gpuctl bench report; not overwriting it.');
+    expect(run.stderr).toContain('notes.json already exists; not overwriting it.');
     expect(readFileSync(join(setup.home, 'notes.json'), 'utf8')).toBe('{"mine":true}');
     expect(calls(setup.benchLog)).toEqual([]);
   });

@@ -54,6 +54,15 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(await w.releases()).toHaveLength(1);
   });
 
+  it('--create does not create the app when preflight fails (a GPU guest): nothing changes on Fly', async () => {
+    const w = world(FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));
+    const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--json']);
+    expect(run.exitCode).toBe(1);
+    expect(report(run.stdout).preflight.find((p) => p.name === 'app')).toMatchObject({ status: 'warn', detail: 'quant-signals does not exist: not created, since preflight failed' });
+    const apps = await w.flyctl(['apps', 'list', '--json']);
+    expect(JSON.parse(apps.stdout)).toEqual([]);
+  });
+
   it('runs the validate rules at preflight: an [env] name Fly reserves stops the deploy before any build', async () => {
     const w = await deployedWorld();
     writeFileSync(join(w.dir, 'fly.toml'), `${FLY_TOML}\n[env]\n  FLY_REGION_HINT = "ord"\n`);

@@ -4,17 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendSummary, writeReport } from '../../../src/bench/write.js';
-import { UsageError } from '../../../src/errors.js';
+import { FailedError, UsageError } from '../../../src/errors.js';
 
 const REPORT = `${JSON.stringify({ schemaVersion: 1, tool: { name: 'gpuctl' }, results: [] })}\n`;
 
 describe('writeReport', () => {
-  it('writes a new file and replaces an earlier report, leaving no temp file', async () => {
+  it('writes a new file, replaces an earlier report only with --force, and leaves no temp file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'out-'));
     await writeReport('r.json', dir, REPORT, false);
-    await writeReport('r.json', dir, REPORT.replace('[]', '[1]'), false);
+    await expect(writeReport('r.json', dir, REPORT.replace('[]', '[1]'), false)).rejects.toThrow('r.json already exists; not overwriting it.');
+    await writeReport('r.json', dir, REPORT.replace('[]', '[1]'), true);
     expect(readFileSync(join(dir, 'r.json'), 'utf8')).toContain('"results":[1]');
     expect(readdirSync(dir)).toEqual(['r.json']);
+  });
+
+  it('never replaces the baseline it is compared with, even with --force', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    writeFileSync(join(dir, 'main.json'), REPORT);
+    await expect(writeReport('./main.json', dir, '{}', true, 'main.json')).rejects.toThrow('is the --baseline it is compared with');
+    expect(readFileSync(join(dir, 'main.json'), 'utf8')).toBe(REPORT);
   });
 
   it('refuses to replace another file unless forced', async () => {
@@ -26,8 +34,10 @@ describe('writeReport', () => {
     expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe(REPORT);
   });
 
-  it('a missing directory is a usage error', async () => {
-    await expect(writeReport('nope/r.json', mkdtempSync(join(tmpdir(), 'out-')), REPORT, false)).rejects.toThrow(/Cannot write nope\/r\.json: ENOENT/);
+  it('a write that fails (no such directory) is a failure, exit 1, with no temp file left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    await expect(writeReport('nope/r.json', dir, REPORT, false)).rejects.toSatisfy((e) => e instanceof FailedError && /Cannot write nope\/r\.json: ENOENT/.test(e.message));
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 
