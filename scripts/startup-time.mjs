@@ -10,7 +10,7 @@ const commands = {
 };
 const time = ([file, args]) => {
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, { stdio: 'ignore' });
+  const result = spawnSync(file, args, { stdio: 'ignore', timeout: 30_000 });
   if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 };

@@ -24,6 +24,9 @@ export interface VmOptions extends Common {
 }
 
 const common = (raw: RawInput): Common => ({ app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml' });
+/** `--group`, or flyctl's own spelling `--process-group`. */
+const group = (raw: RawInput): string | undefined => str(raw, 'group') ?? str(raw, 'processGroup');
+const processGroupAlias = { flags: '--process-group <name>', description: "flyctl's name for --group", hidden: true };
 
 function wholeNumber(text: string | undefined, what: string, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -37,7 +40,7 @@ export function parseCount(raw: RawInput): CountOptions {
     ...common(raw),
     count: wholeNumber(raw.args[0], 'The machine count', 0)!,
     regions,
-    group: str(raw, 'group'),
+    group: group(raw),
     maxPerRegion: wholeNumber(str(raw, 'maxPerRegion'), '--max-per-region', 1),
     yes: bool(raw, 'yes'),
     dryRun: bool(raw, 'dryRun'),
@@ -49,7 +52,7 @@ export function parseVm(raw: RawInput): VmOptions {
     ...common(raw),
     size: raw.args[0] ?? '',
     memoryMb: wholeNumber(str(raw, 'memory'), '--memory', 256),
-    group: str(raw, 'group'),
+    group: group(raw),
     yes: bool(raw, 'yes'),
     dryRun: bool(raw, 'dryRun'),
   };
@@ -109,6 +112,7 @@ const countCommand = defineCommand<CountOptions>({
     configOption,
     { flags: '-r, --region <codes>', description: 'comma-separated regions (default: where the app has machines)' },
     { flags: '-g, --group <name>', description: 'process group (default: the only one, else app)' },
+    processGroupAlias,
     { flags: '--max-per-region <n>', description: 'at most n machines per region' },
     ...confirmOptions,
   ],
@@ -133,6 +137,7 @@ const vmCommand = defineCommand<VmOptions>({
     configOption,
     { flags: '--memory <MB>', description: 'memory in MB (default: the preset\'s)' },
     { flags: '-g, --group <name>', description: 'process group (required when the app has several)' },
+    processGroupAlias,
     ...confirmOptions,
   ],
   examples: [

@@ -12,7 +12,7 @@ export function parseStatusOptions(raw: { args: string[]; opts: Record<string, u
   const watch = bool(raw, 'watch');
   if (watch && raw.opts.json === true) throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
   const interval = Number(str(raw, 'interval') ?? '5');
-  if (!Number.isFinite(interval) || interval < 1) throw new UsageError('--interval must be at least 1 (seconds).');
+  if (!Number.isFinite(interval) || interval < 1 || interval > 3600) throw new UsageError('--interval must be between 1 and 3600 (seconds).');
   return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs: interval * 1000 };
 }
 

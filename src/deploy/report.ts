@@ -34,7 +34,7 @@ export interface DeployReport {
   commands: string[];
   durationMs: number;
   logFile: string | null;
-  error: { code: string; message: string; hint: string | null } | null;
+  error: { code: string; message: string; hint: string | null; exitCode: number } | null;
 }
 
 export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployReport, 'machines' | 'regions' | 'checks'> {
@@ -54,7 +54,7 @@ export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployR
 }
 
 export function errorOf(error: GpuctlError | undefined, redact: (text: string) => string): DeployReport['error'] {
-  return error ? { code: error.code, message: redact(error.message), hint: error.hint ? redact(error.hint) : null } : null;
+  return error ? { code: error.code, message: redact(error.message), hint: error.hint ? redact(error.hint) : null, exitCode: error.exitCode } : null;
 }
 
 export function emptyReport(app: string | undefined): DeployReport {

@@ -16,6 +16,7 @@ export const FAULTS = [
   'truncated-json',
   'deadline',
   'interrupted',
+  'echo-token',
 ];
 
 const list = (value) =>
@@ -33,7 +34,7 @@ export function faultsFor(env, commandPath) {
   }
   const on = list(env.FAKE_FLYCTL_FAULT_ON);
   const active = on.length === 0 || on.includes(commandPath) ? new Set(names) : new Set();
-  return { has: (name) => active.has(name) };
+  return { has: (name) => active.has(name), env };
 }
 
 /** hang, deadline and interrupted: act before the command does anything. */
@@ -44,6 +45,13 @@ export async function genericFaults(faults) {
       const keepAlive = () => setTimeout(keepAlive, 60_000);
       keepAlive();
     });
+  }
+  if (faults.has('echo-token')) {
+    // The worst a tool can do with a secret: flyctl's debug logging of request headers, and an
+    // error that quotes the token back. gpuctl must redact whatever reaches its output or logs.
+    const token = faults.env.FLY_ACCESS_TOKEN || faults.env.FLY_API_TOKEN || '';
+    process.stdout.write(`DEBUG --> POST https://api.fly.io/graphql Authorization: ${token}\n`);
+    throw new FlyError(`unauthorized: the token "${token}" was rejected`);
   }
   if (faults.has('deadline')) throw deadlineExceeded();
   if (faults.has('interrupted')) throw new Interrupted();

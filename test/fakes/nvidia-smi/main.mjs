@@ -15,6 +15,7 @@ const fail = (text, code, stream = process.stdout) => {
 };
 
 if (env.FAKE_NVIDIA_SMI_LOG) appendFileSync(env.FAKE_NVIDIA_SMI_LOG, `${JSON.stringify(args)}\n`);
+if (env.FAKE_NVIDIA_SMI_PIDFILE) appendFileSync(env.FAKE_NVIDIA_SMI_PIDFILE, `${process.pid}\n`);
 
 // The real failure modes, texts as nvidia-smi prints them.
 const MODES = {

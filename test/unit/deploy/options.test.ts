@@ -31,6 +31,7 @@ describe('argv → options', () => {
     expect(parseStatusOptions(raw({ watch: true, interval: '2' }))).toMatchObject({ watch: true, intervalMs: 2000 });
     expect(() => parseStatusOptions(raw({ watch: true, json: true }))).toThrow(UsageError);
     expect(() => parseStatusOptions(raw({ interval: '0' }))).toThrow(UsageError);
+    expect(() => parseStatusOptions(raw({ interval: '3000000' }))).toThrow('between 1 and 3600');
   });
 
   it('health: --url must be http(s), --no-probe turns probes off', () => {
@@ -43,5 +44,8 @@ describe('argv → options', () => {
     expect(() => parseCount(raw({}, ['-1']))).toThrow(UsageError);
     expect(() => parseCount(raw({}, ['two']))).toThrow(UsageError);
     expect(parseVm(raw({ memory: '8192', dryRun: true }, ['performance-2x']))).toMatchObject({ size: 'performance-2x', memoryMb: 8192, dryRun: true });
+    // flyctl spells it --process-group; both work.
+    expect(parseCount(raw({ processGroup: 'worker' }, ['2'])).group).toBe('worker');
+    expect(parseVm(raw({ processGroup: 'worker' }, ['performance-2x'])).group).toBe('worker');
   });
 });

@@ -11,7 +11,7 @@ function decode<T>(name: string, schema: Parameters<typeof decodeJson>[1]): T {
   return decoded.value as T;
 }
 
-describe('flyctl JSON answers (recorded shapes of v0.4.87)', () => {
+describe('flyctl JSON answers (synthetic fixtures written from the facts document in v0.4.87 shapes; the e2e tests decode the live output of the fake flyctl)', () => {
   it('status --json: app, release and machines with guest, image, release and checks', () => {
     const status = decode<s.FlyAppStatus>('status.json', s.statusSchema);
     expect(status).toMatchObject({ name: 'quant-signals', hostname: 'quant-signals.fly.dev', deployed: true, releaseVersion: 7, orgSlug: 'quant-team' });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { invalidField, parseQuery, queryArgs, QUERY_FIELDS } from '../../../src/gpu/nvidia-smi.js';
 
-// Lines as the real H200 printed them (test/fixtures/nvidia-smi/h200-x1), projected onto QUERY_FIELDS.
+// The real H200's record (test/fixtures/nvidia-smi/h200-x1) projected onto QUERY_FIELDS; ECC set to [N/A]
+// (that capture's query did not ask for it) to exercise the unavailable marker.
 const H200 = '0, NVIDIA H200, GPU-00000000-1111-2222-3333-444444444444, 00000000:00:06.0, 143771, 0, 9.0, 580.159.04, 700.00, 1980, 3201, Disabled, [N/A], Enabled';
 
 describe('queryArgs', () => {
