@@ -4,7 +4,7 @@
  * plus the first error that must stop the deploy. Rows that depend on a failed one are skipped.
  */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { resolveFlyToml } from '../flyio/config-path.js';
 import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
 import { FlyClient, findFlyctl, versionProblem } from '../flyio/client.js';
@@ -49,7 +49,7 @@ const row = (name: PreflightRow['name'], status: RowStatus, detail: string): Pre
 async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
   let text: string;
   try {
-    text = await readFile(resolve(ctx.cwd, configPath), 'utf8');
+    text = await readFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
   } catch {
     const error = new UsageError(`${configPath} not found.`, { hint: 'Run gpuctl in the directory of fly.toml, or pass -c/--config.' });
     return { row: row('fly.toml', 'fail', `${configPath} not found`), error, facts: undefined };

@@ -1,16 +1,16 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { resolveFlyToml } from './config-path.js';
 
 export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string | undefined, config: string): Promise<string> {
   if (app) return app;
   if (ctx.env.FLY_APP) return ctx.env.FLY_APP;
   let text: string | undefined;
   try {
-    text = await readFile(resolve(ctx.cwd, config), 'utf8');
+    text = await readFile(resolveFlyToml(ctx.cwd, config), 'utf8');
   } catch {
     text = undefined;
   }

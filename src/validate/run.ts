@@ -3,6 +3,7 @@
  * only effect; a file that was asked for and is missing is a usage error (exit 2).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
@@ -51,7 +52,7 @@ function dockerfileFromConfig(text: string): string | undefined {
 
 export function runValidate(options: ValidateCommandOptions, ctx: Ctx): ValidateJson {
   const shown = (path: string) => relative(ctx.cwd, path) || path;
-  const configPath = resolve(ctx.cwd, options.config ?? 'fly.toml');
+  const configPath = resolveFlyToml(ctx.cwd, options.config ?? 'fly.toml');
   const flyToml = options.config !== undefined || existsSync(configPath) ? read(configPath, shown(configPath), 'fly.toml') : undefined;
   let dockerfile: SourceFile | undefined;
   if (options.dockerfile !== undefined) {

@@ -48,3 +48,17 @@ describe('help text', () => {
     expect(reflow('One row per check,\n  with a remedy.\n\nExits 1 when\na check fails.')).toBe('One row per check, with a remedy.\n\nExits 1 when a check fails.');
   });
 });
+
+describe('-c/--config', () => {
+  it('takes a fly.toml path or, like flyctl, the directory holding it', async () => {
+    const { mkdtempSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { resolveFlyToml } = await import('../../../src/flyio/config-path.js');
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    mkdirSync(join(dir, 'app'));
+    expect(resolveFlyToml(dir, 'app')).toBe(join(dir, 'app', 'fly.toml'));
+    expect(resolveFlyToml(dir, 'app/fly.staging.toml')).toBe(join(dir, 'app', 'fly.staging.toml'));
+    expect(resolveFlyToml(dir, 'missing.toml')).toBe(join(dir, 'missing.toml'));
+  });
+});
