@@ -1,6 +1,6 @@
 import { FailedError, UsageError } from '../errors.js';
 import { FLY_GPU_KIND_IDS } from '../flyio/gpu-kinds.js';
-import { checkApp, checkCmd, checkGpuKind, checkPort, checkRegion, checkVmSize, checkVolume, checkWorkload, type InitChoices } from '../init/inputs.js';
+import { checkChoices } from '../init/inputs.js';
 import { WORKLOADS } from '../init/profiles.js';
 import type { InitOptions } from '../init/run.js';
 import { appOption, bool, defineCommand, str, type RawInput } from './define.js';
@@ -11,21 +11,16 @@ export function parseInitFlags(raw: RawInput): InitOptions {
   const size = str(raw, 'vmSize');
   if (gpuKind !== undefined && size !== undefined) throw new UsageError('--gpu-kind and --vm-size exclude each other.', { hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.' });
   if (bool(raw, 'force') && bool(raw, 'skip')) throw new UsageError('--force and --skip exclude each other.', { hint: '--force overwrites conflicting files; --skip keeps them.' });
-  const choices: InitChoices = {};
-  const app = str(raw, 'app');
-  const region = str(raw, 'region');
-  const workload = str(raw, 'workload');
-  const port = str(raw, 'port');
-  const volume = str(raw, 'volumeSize');
-  const cmd = str(raw, 'cmd');
-  if (app !== undefined) choices.app = checkApp(app);
-  if (region !== undefined) choices.region = checkRegion(region);
-  if (gpuKind !== undefined) choices.target = checkGpuKind(gpuKind);
-  if (size !== undefined) choices.target = checkVmSize(size);
-  if (workload !== undefined) choices.workload = checkWorkload(workload);
-  if (port !== undefined) choices.port = checkPort(port);
-  if (volume !== undefined) choices.volumeGb = checkVolume(volume);
-  if (cmd !== undefined) choices.cmd = checkCmd(cmd);
+  const choices = checkChoices({
+    app: str(raw, 'app'),
+    region: str(raw, 'region'),
+    gpuKind,
+    vmSize: size,
+    workload: str(raw, 'workload'),
+    port: str(raw, 'port'),
+    volumeSize: str(raw, 'volumeSize'),
+    cmd: str(raw, 'cmd'),
+  });
   return { dir: str(raw, 'dir'), choices, yes: bool(raw, 'yes'), force: bool(raw, 'force'), skip: bool(raw, 'skip'), dryRun: bool(raw, 'dryRun') };
 }
 

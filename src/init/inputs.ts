@@ -90,6 +90,31 @@ function first<K extends keyof InitInputs>(layers: readonly InitChoices[], key: 
   return undefined;
 }
 
+/** Raw values as flags or the record give them, each checked the same way. */
+export interface RawChoices {
+  app?: string;
+  region?: string;
+  gpuKind?: string;
+  vmSize?: string;
+  workload?: string;
+  port?: string | number;
+  volumeSize?: string | number;
+  cmd?: string;
+}
+
+export function checkChoices(raw: RawChoices): InitChoices {
+  const choices: InitChoices = {};
+  if (raw.app !== undefined) choices.app = checkApp(raw.app);
+  if (raw.region !== undefined) choices.region = checkRegion(raw.region);
+  if (raw.gpuKind !== undefined) choices.target = checkGpuKind(raw.gpuKind);
+  if (raw.vmSize !== undefined) choices.target = checkVmSize(raw.vmSize);
+  if (raw.workload !== undefined) choices.workload = checkWorkload(raw.workload);
+  if (raw.port !== undefined) choices.port = checkPort(raw.port);
+  if (raw.volumeSize !== undefined) choices.volumeGb = checkVolume(raw.volumeSize);
+  if (raw.cmd !== undefined) choices.cmd = checkCmd(raw.cmd);
+  return choices;
+}
+
 export function defaultVolumeGb(target: Target, workload: WorkloadId): number {
   return PROFILES[workload].volumeGb[target.kind];
 }

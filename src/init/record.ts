@@ -10,13 +10,7 @@ import { UsageError } from '../errors.js';
 import {
   appNameFrom,
   checkApp,
-  checkCmd,
-  checkGpuKind,
-  checkPort,
-  checkRegion,
-  checkVmSize,
-  checkVolume,
-  checkWorkload,
+  checkChoices,
   DEFAULT_CMD,
   DEFAULT_PORT,
   DEFAULT_TARGET,
@@ -92,24 +86,16 @@ export function parseRecorded(text: string, path: string): InitChoices {
     throw bad(path, `"${key}" must be a number`);
   };
   if (r.gpuKind !== undefined && r.vmSize !== undefined) throw bad(path, 'it names both gpuKind and vmSize');
-  const choices: InitChoices = {};
-  const app = text_('app');
-  const region = text_('region');
-  const gpuKind = text_('gpuKind');
-  const size = text_('vmSize');
-  const workload = text_('workload');
-  const port = num('port');
-  const volume = num('volumeSize');
-  const cmd = text_('cmd');
-  if (app !== undefined) choices.app = checkApp(app);
-  if (region !== undefined) choices.region = checkRegion(region);
-  if (gpuKind !== undefined) choices.target = checkGpuKind(gpuKind);
-  if (size !== undefined) choices.target = checkVmSize(size);
-  if (workload !== undefined) choices.workload = checkWorkload(workload);
-  if (port !== undefined) choices.port = checkPort(port);
-  if (volume !== undefined) choices.volumeGb = checkVolume(volume);
-  if (cmd !== undefined) choices.cmd = checkCmd(cmd);
-  return choices;
+  return checkChoices({
+    app: text_('app'),
+    region: text_('region'),
+    gpuKind: text_('gpuKind'),
+    vmSize: text_('vmSize'),
+    workload: text_('workload'),
+    port: num('port'),
+    volumeSize: num('volumeSize'),
+    cmd: text_('cmd'),
+  });
 }
 
 /** An existing fly.toml offers its app name and primary region; anything unreadable offers nothing. */
