@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandSpec, RawInput } from '../../../src/commands/define.js';
 import { registry } from '../../../src/commands/index.js';
-import { buildProgram } from '../../../src/program.js';
+import { buildProgram, reflow } from '../../../src/program.js';
 import { UsageError } from '../../../src/errors.js';
 
 async function parse(argv: string[]): Promise<{ name: string; options: unknown; raw: RawInput }> {
@@ -43,8 +43,7 @@ describe('wiring', () => {
 });
 
 describe('help text', () => {
-  it('reflows hard-wrapped descriptions and keeps paragraphs', async () => {
-    const { reflow } = await import('../../../src/program.js');
+  it('reflows hard-wrapped descriptions and keeps paragraphs', () => {
     expect(reflow('One row per check,\n  with a remedy.\n\nExits 1 when\na check fails.')).toBe('One row per check, with a remedy.\n\nExits 1 when a check fails.');
   });
 });
