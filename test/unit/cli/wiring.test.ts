@@ -1,5 +1,9 @@
 /** argv → options, separately from behaviour: the program is built with a handler that only records. */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveFlyToml } from '../../../src/flyio/config-path.js';
 import type { CommandSpec, RawInput } from '../../../src/commands/define.js';
 import { registry } from '../../../src/commands/index.js';
 import { buildProgram, reflow } from '../../../src/program.js';
@@ -49,11 +53,7 @@ describe('help text', () => {
 });
 
 describe('-c/--config', () => {
-  it('takes a fly.toml path or, like flyctl, the directory holding it', async () => {
-    const { mkdtempSync, mkdirSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { resolveFlyToml } = await import('../../../src/flyio/config-path.js');
+  it('takes a fly.toml path or, like flyctl, the directory holding it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     mkdirSync(join(dir, 'app'));
     expect(resolveFlyToml(dir, 'app')).toBe(join(dir, 'app', 'fly.toml'));
