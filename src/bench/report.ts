@@ -8,28 +8,17 @@ import type { BenchBinary } from './build.js';
 import type { BenchOptions } from './options.js';
 import { cudaText } from './outcome.js';
 import { ceilingGBs, CEILING_KERNEL, peakFigures, type PeakFigures } from './peak.js';
-import type { BenchLine, Check, DeviceLine, ResultLine } from './protocol.js';
+import type { BenchLine, DeviceLine, ResultLine } from './protocol.js';
 import { deviceRecord, type BenchDevice, type HostInfo } from './device.js';
 
 export const BENCH_SCHEMA_VERSION = 1;
 
-export interface BenchResult extends PeakFigures {
-  suite: string;
-  name: string;
-  unit: string;
-  value: number;
+/** A result line as the program sent it (less `type`), with the CPU timing completed and the peak figures. */
+export interface BenchResult extends PeakFigures, Omit<ResultLine, 'type' | 'cpu'> {
   /** False for latencies (unit "us"): lower is better there. */
   higherIsBetter: boolean;
-  medianMs: number;
-  samplesMs: number[];
-  bytes: number;
-  flops: number;
-  size: Record<string, number>;
-  precision: string | null;
-  check: Check;
   /** The multi-threaded CPU implementation's time; speedup = cpu.medianMs / medianMs. */
   cpu: { medianMs: number; threads: number | null; measuredMs: number | null; fraction: number | null; speedup: number | null } | null;
-  note: string | null;
 }
 
 export interface BenchFailure { suite: string | null; name: string | null; code: string; message: string }
