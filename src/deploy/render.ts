@@ -2,18 +2,12 @@
 import { formatDuration } from '../flyio/duration.js';
 import type { Style } from '../ui/style.js';
 import { renderPairs, renderTable } from '../ui/table.js';
-import type { PreflightRow, RowStatus } from './preflight.js';
+import { statusMark } from '../ui/status-mark.js';
+import type { PreflightRow } from './preflight.js';
 import type { DeployReport } from './report.js';
 
-const MARK: Record<RowStatus, (s: Style) => string> = {
-  pass: (s) => s.green('✓'),
-  warn: (s) => s.yellow('!'),
-  fail: (s) => s.red('✗'),
-  skip: (s) => s.dim('-'),
-};
-
 export function renderPreflight(rows: readonly PreflightRow[], style: Style): string {
-  return rows.map((row) => `${MARK[row.status](style)} ${row.name.padEnd(8)} ${row.detail}\n`).join('');
+  return rows.map((row) => `${statusMark(row.status, style)} ${row.name.padEnd(8)} ${row.detail}\n`).join('');
 }
 
 function headline(report: DeployReport, style: Style): string {
