@@ -2,19 +2,19 @@
 // sm_75, sm_80, sm_86, sm_89, sm_90 plus compute_90 PTX, CUDA runtime linked statically, so only
 // the driver is needed) into a temp dir, then dist/native/gpuctl-bench, renamed into place.
 // Run at prepack; needs nvcc. `gpuctl bench` uses it when a user has no nvcc.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execaSync } from 'execa';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'gpuctl-bench-fat-'));
 const jobs = `-j${Math.min(availableParallelism(), 8)}`;
-const make = spawnSync(process.env.MAKE || 'make', ['-C', join(root, 'native'), jobs, 'fat', `OUT=${out}`], { stdio: 'inherit', timeout: 60 * 60_000 });
-if (make.error || make.status !== 0) {
+const make = execaSync(process.env.MAKE || 'make', ['-C', join(root, 'native'), jobs, 'fat', `OUT=${out}`], { stdio: 'inherit', timeout: 60 * 60_000, reject: false });
+if (make.failed) {
   rmSync(out, { recursive: true, force: true });
-  console.error(`build:native-fat: make fat failed (${make.error?.message ?? `exit ${make.status}`}); is nvcc on PATH?`);
+  console.error(`build:native-fat: make fat failed (${make.shortMessage}); is nvcc on PATH?`);
   process.exit(1);
 }
 const dest = join(root, 'dist/native');

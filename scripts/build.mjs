@@ -23,6 +23,10 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+// dist/native/ holds the prebuilt benchmark binary (npm run build:native-fat, minutes to make): keep it.
+await rename(new URL('dist/native/', root), new URL('native/', next)).catch((error) => {
+  if (error.code !== 'ENOENT') throw error;
+});
 await rename(new URL('dist/', root), old).catch((error) => {
   if (error.code !== 'ENOENT') throw error;
 });

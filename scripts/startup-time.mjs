@@ -1,6 +1,6 @@
 // Measures `gpuctl --version` against `node -e 0` (the floor every Node CLI pays): medians of N
 // alternating runs after warm-up. Usage: node scripts/startup-time.mjs [runs=40]. Build first.
-import { spawnSync } from 'node:child_process';
+import { execaSync } from 'execa';
 
 const runs = Number(process.argv[2] ?? 40);
 const commands = {
@@ -10,8 +10,7 @@ const commands = {
 };
 const time = ([file, args]) => {
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, args, { stdio: 'ignore', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${result.status}`);
+  execaSync(file, args, { stdio: 'ignore', timeout: 30_000 }); // throws on a non-zero exit or the timeout
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 const samples = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
