@@ -1,5 +1,5 @@
 import { checkWorkload } from '../init/inputs.js';
-import { WORKLOADS } from '../init/profiles.js';
+import { WORKLOADS } from '../shared/profiles.js';
 import type { ValidateCommandOptions } from '../validate/run.js';
 import { defineCommand, str, type RawInput } from './define.js';
 

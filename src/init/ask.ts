@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KIND_IDS, FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
 import type { Choice } from '../ui/prompt.js';
 import { checkApp, checkGpuKind, checkRegion, checkVmSize, type InitChoices } from './inputs.js';
-import { PROFILES, WORKLOADS, type WorkloadId } from './profiles.js';
+import { PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, profileForKind, type Target } from './target.js';
 
 export interface DetectedHint {

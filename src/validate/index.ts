@@ -5,16 +5,16 @@
 import { parse, TomlError } from 'smol-toml';
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
-import type { WorkloadId } from '../init/profiles.js';
+import type { WorkloadId } from '../shared/profiles.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
-import { locator, scanToml } from './toml-scan.js';
+import { locator, scanToml } from '../shared/toml-scan.js';
 
-export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from './findings.js';
+export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
 
 export interface SourceFile {
   /** Shown in findings as given (relative paths read best). */
