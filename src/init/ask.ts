@@ -20,7 +20,7 @@ export interface DetectedHint {
 /** The first local GPU as a hint; null without one (or when detection fails: a hint is never worth an error). */
 export async function detectHint(ctx: Ctx): Promise<DetectedHint | null> {
   try {
-    const { detect } = await import('../gpu/detect.js');
+    const { detect } = await import('../detect/detect.js');
     const result = await detect(ctx, { requireGpu: false });
     const gpu = result.gpus[0];
     const profile = gpu?.profile ?? gpu?.derivedProfile;
