@@ -89,3 +89,10 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   }
   return findings.sort(byPlace);
 }
+
+/**
+ * `gpuctl deploy`'s preflight check (its ConfigCheck, handed in by commands/deploy.ts): every rule,
+ * except the GPU retirement, which preflight owns (it stops with the exact CPU [[vm]] block, and
+ * --allow-gpu lets it through).
+ */
+export const validateConfigCheck = (flyToml: SourceFile): Finding[] => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired');
