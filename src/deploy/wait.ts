@@ -16,7 +16,10 @@ export interface WaitOptions {
   onPoll?: (state: RolloutState) => void;
 }
 
-export async function waitForRollout(list: () => Promise<FlyMachine[]>, options: WaitOptions): Promise<RolloutState & { elapsedMs: number }> {
+export async function waitForRollout(
+  list: () => Promise<FlyMachine[]>,
+  options: WaitOptions,
+): Promise<RolloutState & { elapsedMs: number }> {
   const clock = options.clock ?? realClock;
   const started = clock.now();
   let pause = 1000;

@@ -25,6 +25,7 @@ export function bool(raw: RawInput, name: string): boolean {
 export function durationOption(raw: RawInput, name: string, flag: string, fallback: string): number {
   const text = str(raw, name) ?? fallback;
   const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
   return ms;
 }
