@@ -1,4 +1,4 @@
-// GPU mode: driver/runtime checks, the device line, suite dispatch.
+// GPU mode: driver/runtime checks, the device line, and the dispatch over kernels.inc (GPU column).
 #include <cstdio>
 #include <string>
 
@@ -7,6 +7,17 @@
 #include "suites.hpp"
 
 extern const int gpuctl_cuda_runtime = CUDART_VERSION;
+
+using GpuFn = void (*)(GpuCtx&, const KernelInfo&);
+#define KERNEL(suite, name, unit, gpu, cpu, description) void gpu(GpuCtx&, const KernelInfo&);
+#include "kernels.inc"
+#undef KERNEL
+// Parallel to kernel_registry(): both are expansions of kernels.inc, row for row.
+static const GpuFn kGpuFns[] = {
+#define KERNEL(suite, name, unit, gpu, cpu, description) &gpu,
+#include "kernels.inc"
+#undef KERNEL
+};
 
 static __global__ void probe_kernel(int* p) {
   if (p) *p = 1;
@@ -134,11 +145,12 @@ int run_gpu_mode(const Options& o) {
     emit_error("cuda_error", "", "", err.what());
     return 3;
   }
-  run_memory(c);
-  run_compute(c);
-  run_finance_ta(c);
-  run_finance_options(c);
-  run_finance_risk(c);
+  const std::vector<KernelInfo>& reg = kernel_registry();
+  if (reg.size() != sizeof kGpuFns / sizeof kGpuFns[0]) {
+    emit_error("cuda_error", "", "", "internal: kernel table and GPU dispatch differ in length");
+    return 1;
+  }
+  for (size_t i = 0; i < reg.size(); ++i) guarded(c, reg[i].suite, reg[i].name, [&] { kGpuFns[i](c, reg[i]); });
   if (c.s) cudaStreamDestroy(c.s);
   return 0;
 }

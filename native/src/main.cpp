@@ -1,5 +1,6 @@
 // gpuctl-bench entry point: command line (PROTOCOL.md), --list, --version, and dispatch to --cpu mode
 // or GPU mode. This file touches no CUDA API.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -24,10 +25,10 @@ struct UsageError {
 
 const char* kHelp =
     "usage: gpuctl-bench --list | --version\n"
-    "       gpuctl-bench [--suite memory,compute,finance] [--kernel NAME[,NAME...]] [--quick]\n"
+    "       gpuctl-bench [--suite SUITE[,SUITE...]] [--kernel NAME[,NAME...]] [--quick]\n"
     "                    [--repeat N] [--warmup N] [--size KEY=VALUE]... [--seed N] [--cpu]\n"
     "                    [--cpu-compare] [--device N]\n"
-    "JSON lines on stdout (see native/PROTOCOL.md); diagnostics on stderr.\n";
+    "Suites and kernels: --list. JSON lines on stdout (see native/PROTOCOL.md); diagnostics on stderr.\n";
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -128,7 +129,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--size") sizes.push_back(next());
     else if (a == "--suite") {
       for (auto& s : split(next())) {
-        if (s != "memory" && s != "compute" && s != "finance") throw UsageError{"unknown suite '" + s + "'"};
+        const auto known = suite_names();
+        if (std::find(known.begin(), known.end(), s) == known.end()) throw UsageError{"unknown suite '" + s + "'"};
         o.suites.insert(s);
       }
     } else if (a == "--kernel") {
