@@ -78,7 +78,9 @@ int run_gpu_mode(const Options& o) {
   const std::string both = "driver supports CUDA " + ver(drv) + " (" + std::to_string(drv) + "), this program needs CUDA " +
                            ver(CUDART_VERSION) + " (" + std::to_string(CUDART_VERSION) + ")";
   if (drv / 1000 < CUDART_VERSION / 1000) {
-    emit_error("driver_too_old", "", "", both + ": update the NVIDIA driver (R580 or newer for CUDA 13)");
+    // Driver branches: CUDA 13.x needs R580+, CUDA 12.x R525+ (minor-version compatibility within 12).
+    emit_error("driver_too_old", "", "", both + (CUDART_VERSION >= 13000 ? ": update the NVIDIA driver (R580 or newer for CUDA 13)"
+                                                                         : ": update the NVIDIA driver (R525 or newer for CUDA 12)"));
     return 3;
   }
   int count = 0;
@@ -111,7 +113,7 @@ int run_gpu_mode(const Options& o) {
     const int cc = c.prop.major * 10 + c.prop.minor;
     if (cc < 75) {
       emit_error("no_gpu", "", "", std::string(c.prop.name) + " has compute capability " + std::to_string(c.prop.major) + "." +
-                                       std::to_string(c.prop.minor) + "; CUDA 13 builds need 7.5 or newer");
+                                       std::to_string(c.prop.minor) + "; gpuctl-bench needs 7.5 (Turing) or newer");
       return 3;
     }
     cudaFuncAttributes fa;

@@ -12,13 +12,14 @@
 #include "json.hpp"
 #include "suites.hpp"
 
-#ifndef GPUCTL_VERSION
-#define GPUCTL_VERSION "0.0.0"
-#endif
+extern const char* const gpuctl_version;  // build_info.cc: package.json's version
 extern const char* const gpuctl_built;
-extern const int gpuctl_cuda_runtime;  // gpu_main.cu: CUDART_VERSION (a constant; no API call)
+// gpu_main.cu: CUDART_VERSION (a constant; no API call); gpu_none.cc (CPU-only build): 0, written as null
+extern const int gpuctl_cuda_runtime;
 
 namespace {
+std::string cuda_runtime() { return gpuctl_cuda_runtime ? std::to_string(gpuctl_cuda_runtime) : "null"; }
+
 struct UsageError {
   std::string msg;
 };
@@ -167,8 +168,8 @@ int main(int argc, char** argv) {
                   .str("type", "version")
                   .integer("protocol", 1)
                   .str("program", "gpuctl-bench")
-                  .str("version", GPUCTL_VERSION)
-                  .integer("cudaRuntime", gpuctl_cuda_runtime)
+                  .str("version", gpuctl_version)
+                  .raw("cudaRuntime", cuda_runtime())
                   .str("built", gpuctl_built)
                   .done());
     return 0;
@@ -189,8 +190,8 @@ int main(int argc, char** argv) {
   emit_line(JsonObj()
                 .str("type", "hello")
                 .integer("protocol", 1)
-                .str("version", GPUCTL_VERSION)
-                .integer("cudaRuntime", gpuctl_cuda_runtime)
+                .str("version", gpuctl_version)
+                .raw("cudaRuntime", cuda_runtime())
                 .str("mode", o.cpu ? "cpu" : "gpu")
                 .done());
   int rc = 0;
