@@ -111,6 +111,8 @@ export class Sampler {
       let rejected: string | undefined;
       let firstGoodAt: number | null = null;
       let lastGoodAt: number | null = null;
+      let badLine: string | undefined;
+      let garbageTimer: NodeJS.Timeout | undefined;
       const handle = this.start({
         file: this.options.file,
         args: sampleArgs(this.fields, intervalMs),
@@ -125,9 +127,12 @@ export class Sampler {
             handle.stop(`nvidia-smi does not know the field "${unknown}"`);
             return;
           }
+          if (badLine !== undefined) return;
           const parsed = parseSampleLine(line, this.fields);
           if (!parsed.ok) {
-            handle.stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`);
+            // A driver error is printed on stdout just before nvidia-smi exits: give it a moment to say so.
+            badLine = line.trim();
+            garbageTimer = setTimeout(() => handle.stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`), 250);
             return;
           }
           const at = this.now();
@@ -141,6 +146,7 @@ export class Sampler {
       this.current = handle;
       this.phase = 'running';
       const end = await handle.ended;
+      clearTimeout(garbageTimer);
       this.current = undefined;
       if (this.stopping) break;
       if (end.kind === 'not-found' && this.gpus.size === 0) {
@@ -154,7 +160,10 @@ export class Sampler {
         this.options.onLog?.(`nvidia-smi does not know "${rejected}" (old driver); sampling without it`);
         continue;
       }
-      const message = describeEnd(end, this.options.file);
+      const message =
+        end.kind === 'exited' && badLine !== undefined
+          ? `nvidia-smi exited with code ${end.exitCode}: ${badLine.slice(0, 160)}`
+          : describeEnd(end, this.options.file);
       this.failure = { at: this.now(), message };
       this.restarts += 1;
       const ranWell = firstGoodAt !== null && lastGoodAt !== null && lastGoodAt - firstGoodAt >= 3 * intervalMs;

@@ -48,7 +48,7 @@ function renderQuery(spec, format, records) {
   const canonical = validFields();
   const fields = spec.split(',');
   for (const f of fields) {
-    const blocked = mode === 'old-driver' && f === 'compute_cap';
+    const blocked = (mode === 'old-driver' && f === 'compute_cap') || (env.FAKE_NVIDIA_SMI_UNKNOWN_FIELDS ?? '').split(',').includes(f);
     if (!canonical.has(f) || blocked) fail(`Field "${f}" is not a valid field to query.\n\n`, 2);
   }
   const opts = new Set(format.split(','));
