@@ -44,7 +44,11 @@ function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) =>
 }
 
 /** Kills a detached child's process group at the timeout or on abort; says which happened. */
-function groupKiller(request: ExecRequest): { arm(pid: number | undefined): void; disarm(): void; reason(): 'timeout' | 'interrupted' | null } {
+function groupKiller(request: ExecRequest): {
+  arm(pid: number | undefined): void;
+  disarm(): void;
+  reason(): 'timeout' | 'interrupted' | null;
+} {
   let reason: 'timeout' | 'interrupted' | null = null;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -91,8 +95,14 @@ export const execTool: Exec = async (request) => {
   });
   if (request.onLine) {
     const onLine = request.onLine;
-    child.stdout?.on('data', lineSplitter((line) => onLine(line, 'stdout')));
-    child.stderr?.on('data', lineSplitter((line) => onLine(line, 'stderr')));
+    child.stdout?.on(
+      'data',
+      lineSplitter((line) => onLine(line, 'stdout')),
+    );
+    child.stderr?.on(
+      'data',
+      lineSplitter((line) => onLine(line, 'stderr')),
+    );
   }
   group?.arm(child.pid);
   const result = await child;
@@ -178,14 +188,24 @@ export function startStream(request: StreamRequest): StreamHandle {
     }, ms);
   };
   arm(request.firstLineTimeoutMs ?? request.silenceTimeoutMs);
-  child.stdout?.on(
-    'data',
-    lineSplitter((line) => {
-      if (stopReason !== null || silentFor !== null) return;
-      arm(request.silenceTimeoutMs);
-      request.onLine(line);
-    }),
-  );
+  const MAX_LINE = 64 * 1024;
+  const splitter = lineSplitter((line) => {
+    if (stopReason !== null || silentFor !== null) return;
+    arm(request.silenceTimeoutMs);
+    request.onLine(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+  });
+  child.stdout?.on('data', splitter);
+  let partial = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    // A tool that prints without newlines must not grow memory: an over-long line is cut and handed on.
+    const newline = chunk.lastIndexOf(10);
+    partial = newline === -1 ? partial + chunk.length : chunk.length - newline - 1;
+    if (partial > MAX_LINE) {
+      partial = 0;
+      splitter('\n');
+    }
+  });
+
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);
   });

@@ -154,6 +154,7 @@ export class Sampler {
         this.options.onLog?.(`${this.options.file} not found: no GPU to sample (CPU fallback)`);
         return;
       }
+      if (end.kind === 'exited') rejected ??= INVALID_FIELD.exec(end.stderrTail)?.[1];
       if (rejected !== undefined && !REQUIRED_FIELDS.includes(rejected) && this.fields.includes(rejected)) {
         this.fields = this.fields.filter((field) => field !== rejected);
         this.dropped.push(rejected);

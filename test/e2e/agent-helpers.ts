@@ -1,6 +1,6 @@
 /** Starts the built `gpuctl agent` on a free loopback port against the fake nvidia-smi; stops it after each test. */
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakePath, ROOT, tempHome } from '../helpers/cli.js';
@@ -99,10 +99,10 @@ export async function startAgent(
   return agent;
 }
 
+/** Running (a zombie waiting for init to reap it counts as gone: /proc/<pid>/stat's third field is Z). */
 export const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
   } catch {
     return false;
   }
