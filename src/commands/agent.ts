@@ -11,7 +11,8 @@ export const agentCommand = defineCommand<RawInput>({
     'uncorrectable ECC errors, pages pending retirement, temperature over the limit, a GPU gone,\n' +
     "clocks throttled for thermal or power-brake reasons). /metrics uses dcgm-exporter's names and labels.\n" +
     'Without nvidia-smi (the CPU layout) it serves host metrics and /gpu-health says "cpu fallback".\n' +
-    'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C or SIGTERM (exit 130).',
+    'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C or SIGTERM (exit 130).\n' +
+    'Try it: curl -s localhost:9400/gpu-health (200, or 503 with the reasons).',
   options: [
     { flags: '--listen <host:port>', description: 'address to serve on [GPUCTL_AGENT_LISTEN] (default: 0.0.0.0:9400)' },
     { flags: '--interval <duration>', description: 'sampling interval [GPUCTL_AGENT_INTERVAL] (default: 5s)' },
@@ -28,7 +29,7 @@ export const agentCommand = defineCommand<RawInput>({
   examples: [
     ['gpuctl agent', 'serve on 0.0.0.0:9400, sample every 5 s'],
     ['gpuctl agent --listen 127.0.0.1:9400 --interval 1s', 'on loopback, every second'],
-    ['curl -s localhost:9400/gpu-health', 'from another shell: 200, or 503 with the reasons'],
+    ['GPUCTL_AGENT_MAX_TEMP_C=80 gpuctl agent --json', 'a lower temperature limit; the listening line as JSON'],
   ],
   parse: (raw) => raw,
   run: async (raw, ctx) => {
