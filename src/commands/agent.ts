@@ -29,7 +29,7 @@ export const agentCommand = defineCommand<RawInput>({
   examples: [
     ['gpuctl agent', 'serve on 0.0.0.0:9400, sample every 5 s'],
     ['gpuctl agent --listen 127.0.0.1:9400 --interval 1s', 'on loopback, every second'],
-    ['GPUCTL_AGENT_MAX_TEMP_C=80 gpuctl agent --json', 'a lower temperature limit; the listening line as JSON'],
+    ['gpuctl agent --max-temp 80 --expect-gpus 8 --json', 'stricter health for an 8-GPU machine; the listening line as JSON'],
   ],
   parse: (raw) => raw,
   run: async (raw, ctx) => {
