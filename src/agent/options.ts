@@ -11,6 +11,8 @@ export interface AgentOptions {
   maxTempC: number;
   maxMemoryPct: number | null;
   expectGpus: number | null;
+  /** Stop when this process is gone (gpuctl-start.sh passes the application's pid). */
+  withPid: number | null;
 }
 
 export const AGENT_DEFAULTS = { listen: '0.0.0.0:9400', interval: '5s', maxTempC: 85 } as const;
@@ -38,6 +40,12 @@ function numberIn(p: { text: string; from: string } | undefined, min: number, ma
   return n;
 }
 
+function withPid(p: { text: string; from: string } | undefined): number | null {
+  if (!p) return null;
+  if (!/^[1-9]\d*$/.test(p.text.trim())) throw new UsageError(`${p.from} "${p.text}" is not a process id.`);
+  return Number(p.text);
+}
+
 export function parseAgentOptions(raw: RawInput, env: Env): AgentOptions {
   const listenText = pick(raw, env, 'listen', 'GPUCTL_AGENT_LISTEN') ?? { text: AGENT_DEFAULTS.listen, from: '--listen' };
   const listen = parseListen(listenText.text);
@@ -61,5 +69,6 @@ export function parseAgentOptions(raw: RawInput, env: Env): AgentOptions {
       numberIn(pick(raw, env, 'maxTemp', 'GPUCTL_AGENT_MAX_TEMP_C'), 1, 150, 'a temperature in °C (1-150)') ?? AGENT_DEFAULTS.maxTempC,
     maxMemoryPct: numberIn(pick(raw, env, 'maxMemory', 'GPUCTL_AGENT_MAX_MEMORY_PCT'), 1, 100, 'a percentage (1-100)'),
     expectGpus: expect === 0 ? null : expect,
+    withPid: withPid(pick(raw, env, 'withPid', 'GPUCTL_AGENT_WITH_PID')),
   };
 }

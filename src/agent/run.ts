@@ -30,19 +30,21 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
   const metrics = createAgentMetrics(hostname(), host, VERSION, () => (sampler.state().phase === 'absent' ? 'cpu fallback' : 'gpu'));
   const hostTimer = setInterval(() => host.tick(), options.intervalMs);
   sampler.run();
+  const routes = {
+    health,
+    metrics: async () => {
+      metrics.update(sampler.state(), Date.now(), health().status === 'ok');
+      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+    },
+  };
   let server;
   try {
-    server = await listen(
-      {
-        health,
-        metrics: async () => {
-          metrics.update(sampler.state(), Date.now(), health().status === 'ok');
-          return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
-        },
-      },
-      options.host,
-      options.port,
-    );
+    server = await listen(routes, options.host, options.port).catch((error: NodeJS.ErrnoException) => {
+      // [::] (what the templates ask for: Fly reaches machines over IPv6) on a host without IPv6.
+      if (options.host !== '::' || (error.code !== 'EAFNOSUPPORT' && error.code !== 'EADDRNOTAVAIL')) throw error;
+      log(`no IPv6 here (${error.code}); listening on 0.0.0.0 instead`);
+      return listen(routes, '0.0.0.0', options.port);
+    });
   } catch (error) {
     clearInterval(hostTimer);
     await sampler.stop();
@@ -67,12 +69,33 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
       ? `${JSON.stringify(ready)}\n`
       : `gpuctl agent listening on ${server.url} (/health, /gpu-health, /metrics), sampling every ${options.intervalMs / 1000} s\n`,
   );
+  let watch: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
     else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    const pid = options.withPid;
+    if (pid !== null) {
+      watch = setInterval(() => {
+        if (processGone(pid)) {
+          log(`process ${pid} has exited; stopping`);
+          resolve();
+        }
+      }, 250);
+    }
   });
+  clearInterval(watch);
   clearInterval(hostTimer);
   await Promise.all([server.close(), sampler.stop(500)]);
   log('stopped');
   return 0;
+}
+
+/** True once `pid` no longer exists (EPERM: it exists under another user). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

@@ -23,6 +23,7 @@ describe('agent options', () => {
       maxTempC: 85,
       maxMemoryPct: null,
       expectGpus: null,
+      withPid: null,
     });
     const env = {
       GPUCTL_AGENT_LISTEN: ':9500',
@@ -38,8 +39,9 @@ describe('agent options', () => {
       maxTempC: 80,
       maxMemoryPct: 95,
       expectGpus: 8,
+      withPid: null,
     });
-    expect(parseAgentOptions(raw({ maxTemp: '75', interval: '500ms' }), env)).toMatchObject({ maxTempC: 75, intervalMs: 500 });
+    expect(parseAgentOptions(raw({ maxTemp: '75', interval: '500ms', withPid: '4242' }), env)).toMatchObject({ maxTempC: 75, intervalMs: 500, withPid: 4242 });
   });
 
   it.each([
@@ -47,6 +49,7 @@ describe('agent options', () => {
     [{ interval: '10ms' }, {}, '--interval "10ms" is not an interval between 100ms and 1h.'],
     [{}, { GPUCTL_AGENT_MAX_TEMP_C: 'hot' }, 'GPUCTL_AGENT_MAX_TEMP_C "hot" is not a temperature in °C (1-150).'],
     [{ expectGpus: '1.5' }, {}, 'The expected GPU count "1.5" is not a whole number.'],
+    [{}, { GPUCTL_AGENT_WITH_PID: 'app' }, 'GPUCTL_AGENT_WITH_PID "app" is not a process id.'],
   ])('rejects %o %o', (opts, env, message) => {
     const error = (() => {
       try {
