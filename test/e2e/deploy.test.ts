@@ -83,6 +83,16 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.outcome).toBe('deploy-failed');
     expect(r.error?.message).toContain('retired GPU Machines');
     expect(r.error?.message).toContain('config.guest.gpu_kind and config.guest.gpus must be unset');
+    expect(r.error?.message).toContain('rejects GPU guests (gpu_kind "a100-pcie-40gb")');
+  });
+
+  it('--allow-gpu: the rejection names the gpu_kind fly.toml asks for', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "l40s"'));
+    const run = await w.gpuctl(['deploy', '--allow-gpu']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Error: Fly.io retired GPU Machines on 2026-08-01: the Machines API rejects GPU guests (gpu_kind "l40s")');
+    expect(run.stderr).not.toContain('gpu_kind "gpu"');
   });
 
   it('without a token: not logged in, nothing deployed', async () => {
