@@ -66,7 +66,9 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
     const first = errors[0] ?? (read.ok ? undefined : read.finding);
     const at = first?.line ? `${configPath}:${first.line}` : configPath;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more: run \`gpuctl validate\`)` : '';
-    const error = new FailedError(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix });
+    // A file that does not parse is bad input (exit 2, as a missing one); rule findings are a failed check (exit 1).
+    const Failure = read.ok ? FailedError : UsageError;
+    const error = new Failure(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix ?? (read.ok ? undefined : 'Fix the TOML syntax at that line; `gpuctl validate` shows it too.') });
     return { row: row('fly.toml', 'fail', `${at}: ${first?.message ?? 'invalid'}`), error, facts: read.ok ? read.facts : undefined };
   }
   const gpu = read.facts.gpuGuests[0];

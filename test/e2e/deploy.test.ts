@@ -73,6 +73,17 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(await w.releases()).toHaveLength(1);
   });
 
+  it('-c with a file that is not TOML is bad input: exit 2, as the README says, nothing deployed', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'broken.toml'), 'app = "quant-signals"\n[http_service\n  internal_port = 8080\n');
+    const run = await w.gpuctl(['deploy', '-c', 'broken.toml', '--json']);
+    expect(run.exitCode).toBe(2);
+    const r = report(run.stdout);
+    expect(r.error).toMatchObject({ code: 'usage', exitCode: 2 });
+    expect(r.error?.message).toMatch(/^broken\.toml:2: Not valid TOML/);
+    expect(await w.releases()).toHaveLength(1);
+  });
+
   it('--allow-gpu goes on, and Fly rejects the GPU machine', async () => {
     const w = await deployedWorld();
     writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));
