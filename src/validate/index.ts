@@ -70,7 +70,8 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   let model: FlyModel | null = null;
   if (files.flyToml) {
     const toml = readToml(files.flyToml);
-    if (!toml.ok) findings.push(toml.finding);
+    // The finding says "nothing else was checked": the Dockerfile's rules depend on fly.toml's guest.
+    if (!toml.ok) return [toml.finding];
     else {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
