@@ -142,6 +142,16 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
   });
 
+  it('a machine left on the previous release fails the verification, though flyctl exits 0 and it is healthy', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--json', '--wait-timeout', '2s'], { FAKE_FLYCTL_FAULT: 'stale-machine', FAKE_FLYCTL_FAULT_ON: 'deploy' });
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.release).toMatchObject({ version: 2 });
+    expect(r.machines.some((m) => m.release === 1 && m.state === 'started')).toBe(true);
+    expect(r.problems.map((p) => p.reason)).toContain('runs v1, not v2');
+  });
+
   it('a failed verification rolls back to a healthy previous release', async () => {
     const w = await deployedWorld();
     w.seedSsh('quant-signals', { 'gpuctl detect --json': { stdout: '{"schemaVersion":1,"source":"systeminformation","gpus":[]}\n' } });

@@ -17,6 +17,7 @@ export const FAULTS = [
   'deadline',
   'interrupted',
   'echo-token',
+  'stale-machine',
 ];
 
 const list = (value) =>
