@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../src/gpu/catalogue.js';
+import { captureSource, SMI_CASES } from '../../fixtures/nvidia-smi/cases.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -24,6 +25,13 @@ describe('docs match the code', () => {
     expect(h200).toBeDefined();
     const missing = Object.keys(h200!).filter((key) => !profile.includes(`"${key}":`));
     expect(missing).toEqual([]);
+  });
+
+  it('the README says how many detect cases replay real CSV and how many go through CSV the fake derives', () => {
+    const count = (source: string) => SMI_CASES.filter((c) => captureSource(c.fixture) === source).length;
+    const readme = read('README.md').replace(/\s+/g, ' ');
+    const claim = /(\d+) cases replay nvidia-smi's own `--query-gpu` CSV .*?and (\d+) reach gpuctl as CSV that the fake derives from `-q` text \((\d+)\) or `-q -x` XML \((\d+)\)/.exec(readme);
+    expect(claim?.slice(1).map(Number)).toEqual([count('csv'), count('q-text') + count('q-xml'), count('q-text'), count('q-xml')]);
   });
 
   it("the fake flyctl's README cites only files that are in the repository", () => {
