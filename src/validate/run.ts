@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 
@@ -69,7 +70,7 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   if (!flyToml && !dockerfile) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
-  const findings = validateFiles({ flyToml, dockerfile }, options.workload ? { workload: options.workload } : {});
+  const findings = validateFiles({ flyToml, dockerfile }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx) });
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
