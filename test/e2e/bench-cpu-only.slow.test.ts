@@ -37,14 +37,37 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
     const path = hermeticPath();
     expect(execaSync('sh', ['-c', 'command -v nvcc'], { env: { PATH: path }, extendEnv: false, reject: false }).exitCode).not.toBe(0);
     const home = tempHome();
-    const env = { PATH: path, HOME: home, XDG_CACHE_HOME: join(home, '.cache'), GPUCTL_BENCH_PREBUILT: join(home, 'no-prebuilt/gpuctl-bench') };
+    const env = {
+      PATH: path,
+      HOME: home,
+      XDG_CACHE_HOME: join(home, '.cache'),
+      GPUCTL_BENCH_PREBUILT: join(home, 'no-prebuilt/gpuctl-bench'),
+    };
     const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], { env, timeoutMs: 14 * 60_000 });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).not.toMatch(/sm_\d/);
     const report = JSON.parse(run.stdout) as BenchReport;
-    expect(report).toMatchObject({ mode: 'cpu', quick: true, ok: true, failures: [], program: { source: 'built', arch: 'cpu', nvcc: null, protocol: 1, cudaRuntime: null } });
-    expect(report.results.map((r) => r.name)).toEqual(['d2d_copy', 'triad', 'sma', 'ema', 'bollinger', 'rsi', 'black_scholes', 'mc_european', 'mc_asian', 'var_historical', 'backtest_grid']);
+    expect(report).toMatchObject({
+      mode: 'cpu',
+      quick: true,
+      ok: true,
+      failures: [],
+      program: { source: 'built', arch: 'cpu', nvcc: null, protocol: 1, cudaRuntime: null },
+    });
+    expect(report.results.map((r) => r.name)).toEqual([
+      'd2d_copy',
+      'triad',
+      'sma',
+      'ema',
+      'bollinger',
+      'rsi',
+      'black_scholes',
+      'mc_european',
+      'mc_asian',
+      'var_historical',
+      'backtest_grid',
+    ]);
     for (const result of report.results) {
       expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);
       expect(result.value, `${result.suite}/${result.name}`).toBeGreaterThan(0);
@@ -52,41 +75,58 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
     expect(report.skipped.map((s) => s.name)).toContain('gemm_bf16');
   });
 
-  it('native/Makefile: version from package.json, no-op rebuilds, header dependencies, a flags change rebuilds', { timeout: 15 * 60_000 }, async (ctx) => {
-    if (!cxx) ctx.skip(NO_CXX);
-    const top = mkdtempSync(join(tmpdir(), 'gpuctl-makefile-'));
-    cpSync(join(ROOT, 'native'), join(top, 'native'), { recursive: true, filter: (src) => !/\/build(\/|$)/.test(src) });
-    writeFileSync(join(top, 'package.json'), JSON.stringify({ name: 'gpuctl', version: '9.9.9-test' }, null, 2));
-    const out = join(top, 'out');
-    mkdirSync(out);
-    const env = { PATH: hermeticPath() };
-    const make = async (...extra: string[]) => {
-      const result = await execa('make', ['-C', join(top, 'native'), 'cpu', `OUT=${out}`, 'CXX=c++', 'CXXFLAGS=-O0 -std=c++17 -pthread', ...extra], { env, extendEnv: false, reject: false, timeout: 10 * 60_000 });
-      expect(result.exitCode, result.stderr).toBe(0);
-      return [...result.stdout.matchAll(/ -c src\/(\w+\.cc?p?p?) /g)].map((m) => m[1]).sort();
-    };
-    const version = async () => JSON.parse((await execa(join(out, 'gpuctl-bench-cpu'), ['--version'])).stdout) as { version: string; cudaRuntime: unknown; built: string };
+  it(
+    'native/Makefile: version from package.json, no-op rebuilds, header dependencies, a flags change rebuilds',
+    { timeout: 15 * 60_000 },
+    async (ctx) => {
+      if (!cxx) ctx.skip(NO_CXX);
+      const top = mkdtempSync(join(tmpdir(), 'gpuctl-makefile-'));
+      cpSync(join(ROOT, 'native'), join(top, 'native'), { recursive: true, filter: (src) => !/\/build(\/|$)/.test(src) });
+      writeFileSync(join(top, 'package.json'), JSON.stringify({ name: 'gpuctl', version: '9.9.9-test' }, null, 2));
+      const out = join(top, 'out');
+      mkdirSync(out);
+      const env = { PATH: hermeticPath() };
+      const make = async (...extra: string[]) => {
+        const result = await execa(
+          'make',
+          ['-C', join(top, 'native'), 'cpu', `OUT=${out}`, 'CXX=c++', 'CXXFLAGS=-O0 -std=c++17 -pthread', ...extra],
+          { env, extendEnv: false, reject: false, timeout: 10 * 60_000 },
+        );
+        expect(result.exitCode, result.stderr).toBe(0);
+        return [...result.stdout.matchAll(/ -c src\/(\w+\.cc?p?p?) /g)].map((m) => m[1]).sort();
+      };
+      const version = async () =>
+        JSON.parse((await execa(join(out, 'gpuctl-bench-cpu'), ['--version'])).stdout) as {
+          version: string;
+          cudaRuntime: unknown;
+          built: string;
+        };
 
-    const all = await make();
-    expect(all).toContain('cpu_suite.cpp');
-    expect(all).toContain('gpu_none.cc');
-    expect(all).not.toContain('cublaslt_dl.cpp');
-    expect(await version()).toMatchObject({ version: '9.9.9-test', cudaRuntime: null, built: expect.stringMatching(/ cpu-only$/) as string });
+      const all = await make();
+      expect(all).toContain('cpu_suite.cpp');
+      expect(all).toContain('gpu_none.cc');
+      expect(all).not.toContain('cublaslt_dl.cpp');
+      expect(await version()).toMatchObject({
+        version: '9.9.9-test',
+        cudaRuntime: null,
+        built: expect.stringMatching(/ cpu-only$/) as string,
+      });
 
-    expect(await make()).toEqual([]);
+      expect(await make()).toEqual([]);
 
-    const later = new Date(Date.now() + 5_000);
-    utimesSync(join(top, 'native/src/philox.hpp'), later, later);
-    const touched = await make();
-    expect(touched).toContain('cpu_suite.cpp');
-    expect(touched).not.toContain('json.cpp');
+      const later = new Date(Date.now() + 5_000);
+      utimesSync(join(top, 'native/src/philox.hpp'), later, later);
+      const touched = await make();
+      expect(touched).toContain('cpu_suite.cpp');
+      expect(touched).not.toContain('json.cpp');
 
-    expect(await make('CXXFLAGS=-O0 -std=c++17 -pthread -DGPUCTL_FLAGS_CHANGED')).toEqual(all);
+      expect(await make('CXXFLAGS=-O0 -std=c++17 -pthread -DGPUCTL_FLAGS_CHANGED')).toEqual(all);
 
-    // A new version relinks (build_info.cc is compiled at every link) and recompiles nothing else.
-    writeFileSync(join(top, 'package.json'), readFileSync(join(top, 'package.json'), 'utf8').replace('9.9.9-test', '9.9.10-test'));
-    utimesSync(join(top, 'package.json'), new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
-    expect(await make('CXXFLAGS=-O0 -std=c++17 -pthread -DGPUCTL_FLAGS_CHANGED')).toEqual(['build_info.cc']);
-    expect((await version()).version).toBe('9.9.10-test');
-  });
+      // A new version relinks (build_info.cc is compiled at every link) and recompiles nothing else.
+      writeFileSync(join(top, 'package.json'), readFileSync(join(top, 'package.json'), 'utf8').replace('9.9.9-test', '9.9.10-test'));
+      utimesSync(join(top, 'package.json'), new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
+      expect(await make('CXXFLAGS=-O0 -std=c++17 -pthread -DGPUCTL_FLAGS_CHANGED')).toEqual(['build_info.cc']);
+      expect((await version()).version).toBe('9.9.10-test');
+    },
+  );
 });

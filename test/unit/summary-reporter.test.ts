@@ -15,13 +15,24 @@ function summary(modules: TestModule[]): string {
 
 describe('summary reporter', () => {
   it('closes with "Tests: N passed, N failed, N skipped"', () => {
-    const text = summary([moduleOf([{ fullName: 'a', result: { state: 'passed' } }, { fullName: 'b', result: { state: 'failed' } }, { fullName: 'c', result: { state: 'skipped', note: undefined } }])]);
+    const text = summary([
+      moduleOf([
+        { fullName: 'a', result: { state: 'passed' } },
+        { fullName: 'b', result: { state: 'failed' } },
+        { fullName: 'c', result: { state: 'skipped', note: undefined } },
+      ]),
+    ]);
     expect(text).toBe('\nTests: 1 passed, 1 failed, 1 skipped\n');
   });
 
   it('says, in a line of its own, which test was skipped and why', () => {
     const text = summary([
-      moduleOf([{ fullName: '[slow] real nvcc > compiles native/', result: { state: 'skipped', note: 'nvcc is not on PATH, so the real native/ was not compiled' } }]),
+      moduleOf([
+        {
+          fullName: '[slow] real nvcc > compiles native/',
+          result: { state: 'skipped', note: 'nvcc is not on PATH, so the real native/ was not compiled' },
+        },
+      ]),
       moduleOf([{ fullName: 'x', result: { state: 'passed' } }]),
     ]);
     expect(text.split('\n')).toEqual([
