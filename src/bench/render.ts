@@ -3,7 +3,7 @@ import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import type { Comparison } from './baseline.js';
 import { describeSource, type BenchBinary } from './build.js';
-import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, verdictText } from './format.js';
+import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, quantity, sig, speedupCell, verdictText } from './format.js';
 import type { BenchReport } from './report.js';
 
 export function renderHeader(report: BenchReport, binary: BenchBinary): string {
@@ -42,8 +42,8 @@ export function renderComparison(comparison: Comparison, baselinePath: string, s
     const verdict = verdictText(k);
     return [
       `${k.suite}/${k.name}`,
-      k.before ? `${sig(k.before.value)} ${k.unit ?? ''}`.trim() : '–',
-      k.after ? `${sig(k.after.value)} ${k.unit ?? ''}`.trim() : '–',
+      k.before ? quantity(k.before.value, k.unit ?? '').trim() : '–',
+      k.after ? quantity(k.after.value, k.unit ?? '').trim() : '–',
       deltaCell(k),
       k.noiseMs === null || !k.before ? '–' : `±${pct((100 * k.noiseMs) / k.before.medianMs)}`,
       k.verdict === 'regressed' ? style.red(verdict) : k.verdict === 'improved' ? style.green(verdict) : verdict,
