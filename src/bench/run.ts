@@ -7,7 +7,7 @@ import type { BenchBinary } from './build.js';
 import type { BenchOptions } from './options.js';
 import { programArgs } from './options.js';
 import { interpretRun, type RunOutcome } from './outcome.js';
-import { LIST_TIMEOUT_MS, msFromEnv, RUN_TIMEOUT_MS } from './paths.js';
+import { LIST_TIMEOUT_MS, msFromEnv, RUN_TIMEOUT_MS } from '../shared/paths.js';
 import { parseLine, type BenchLine, type KernelLine } from './protocol.js';
 import { UsageError } from '../errors.js';
 

@@ -1,6 +1,6 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
 import { access, constants } from 'node:fs/promises';
-import { benchPaths } from '../bench/paths.js';
+import { benchPaths } from '../shared/paths.js';
 import type { Ctx } from '../context.js';
 import { isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
