@@ -84,10 +84,17 @@ static const std::vector<KernelInfo> kRegistry = {
     {"finance", "backtest_grid", "Gsteps/s", "MA-crossover backtest, 8 fast x 8 slow windows, PnL per (series, fast, slow)"},
 };
 
-const std::vector<KernelInfo>& kernel_registry() { return kRegistry; }
+const std::vector<KernelInfo>& kernel_registry() {
+  static const std::vector<KernelInfo> all = [] {
+    std::vector<KernelInfo> v = kRegistry;
+    for (auto& k : cluster_kernels()) v.push_back(k);  // links, collectives, latency (cluster_registry.cpp)
+    return v;
+  }();
+  return all;
+}
 
 const KernelInfo* find_kernel(const std::string& name) {
-  for (auto& k : kRegistry)
+  for (auto& k : kernel_registry())
     if (name == k.name) return &k;
   return nullptr;
 }

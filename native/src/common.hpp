@@ -15,6 +15,8 @@ struct Sizes {
   int64_t asian_paths = 4ll << 20, asian_steps = 64;
   int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
   int64_t grid_series = 256, grid_steps = 16384;
+  uint64_t coll_max = 1ull << 30;    // collectives: largest message (8 B .. coll_max, x2)
+  int64_t requests = 10000;          // latency: timed requests per variant
 };
 
 struct Options {
@@ -23,6 +25,7 @@ struct Options {
   uint64_t seed = 20261122;
   std::set<std::string> suites;       // empty = all
   std::set<std::string> kernels;      // empty = all
+  std::vector<int> gpus;              // --gpus: the GPUs links/collectives span (empty = --device only)
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };
@@ -62,6 +65,7 @@ struct KernelInfo {
   const char* description;
 };
 const std::vector<KernelInfo>& kernel_registry();
+const std::vector<KernelInfo>& cluster_kernels();  // cluster_registry.cpp
 const KernelInfo* find_kernel(const std::string& name);
 
 double median(std::vector<double> v);

@@ -194,7 +194,7 @@ int run_cpu_mode(const Options& o) {
   for (auto& k : kernel_registry()) {
     const std::string s = k.suite, n = k.name;
     if (!o.selected(s, n)) continue;
-    if (s == "compute" || (s == "memory" && n != "d2d_copy" && n != "triad"))
+    if (s == "compute" || s == "links" || s == "collectives" || s == "latency" || (s == "memory" && n != "d2d_copy" && n != "triad"))
       emit_skip(s, n, "GPU-only kernel: not run in --cpu mode");
   }
   cpu_finance(o, warmup, repeat);

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cluster.cuh"
 #include "gpu.cuh"
 #include "json.hpp"
 #include "suites.hpp"
@@ -90,6 +91,11 @@ int run_gpu_mode(const Options& o) {
     emit_error("usage", "", "", "--device " + std::to_string(o.device) + " out of range: " + std::to_string(count) + " device(s)");
     return 2;
   }
+  for (int g : o.gpus)
+    if (g >= count) {
+      emit_error("usage", "", "", "--gpus " + std::to_string(g) + " out of range: " + std::to_string(count) + " device(s)");
+      return 2;
+    }
   GpuCtx c(o);
   c.dev = o.device;
   c.warmup = o.warmup >= 0 ? o.warmup : (o.quick ? 1 : 3);
@@ -139,6 +145,9 @@ int run_gpu_mode(const Options& o) {
   run_finance_ta(c);
   run_finance_options(c);
   run_finance_risk(c);
+  run_latency(c);
+  run_links(c);
+  run_collectives(c);
   if (c.s) cudaStreamDestroy(c.s);
   return 0;
 }
