@@ -78,7 +78,7 @@ struct Request {
 
 double pct(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
-  const size_t rank = (size_t)std::ceil(p / 100.0 * sorted.size());
+  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
   return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
 }
 double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }

@@ -18,7 +18,7 @@ import { renderMarkdown } from './render-markdown.js';
 import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
 import { buildArch, GPU_LESS_ARCH, gpuTarget, resolveGpus } from './target.js';
-import { CLUSTER_VIEW_SUITES, renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
+import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
 import { renderTable } from '../ui/table.js';
 
@@ -129,9 +129,8 @@ async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report
   const json = `${JSON.stringify(document, null, 2)}\n`;
   if (ctx.flags.json) ctx.stdout.write(json);
   else {
-    const plain = { ...report, results: report.results.filter((r) => !CLUSTER_VIEW_SUITES.includes(r.suite)) };
     const views = [renderLatency(report.results, ctx.style), renderLinks(report.results, ctx.style), renderCollectives(report.results, ctx.style)].filter(Boolean);
-    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(plain, ctx.style)}${views.map((v) => `\n${v}`).join('')}`);
+    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}${views.map((v) => `\n${v}`).join('')}`);
     if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
   }
   if (options.out) {
