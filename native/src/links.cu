@@ -176,7 +176,7 @@ void run_links(GpuCtx& c) {
   }
   const int64_t bytes = (int64_t)(o.sz.bytes / 16 * 16), n4 = bytes / 16;
   std::vector<Dev> dev(gpus.size());
-  bool setup_ok = true;
+  bool setup_ok = false;
   const char* first = "p2p_latency";
   for (int k = 4; k >= 0; --k)
     if (o.selected("links", pairs[k])) first = pairs[k];
@@ -205,8 +205,8 @@ void run_links(GpuCtx& c) {
         }
       }
     }
+    setup_ok = true;
   });
-  setup_ok = !c.dead;
   auto peer_ok = [&](int a, int b) {
     int can = 0;
     cudaDeviceCanAccessPeer(&can, a, b);
