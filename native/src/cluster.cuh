@@ -3,9 +3,15 @@
 #include "fin_host.hpp"
 #include "gpu.cuh"
 
-void run_links(GpuCtx& c);        // links.cu
-void run_collectives(GpuCtx& c);  // collectives.cu
-void run_latency(GpuCtx& c);      // latency.cu
+// The table's GPU functions (kernels.inc) are defined in links.cu, collectives.cu and latency.cu.
+// Frees what the links and collectives rows keep between rows (buffers on every GPU, communicators).
+void cluster_teardown();
+void links_teardown();        // links.cu
+void collectives_teardown();  // collectives.cu
+inline void cluster_teardown() {
+  links_teardown();
+  collectives_teardown();
+}
 
 // Kernel launchers shared with the finance suite.
 void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cudaStream_t s);                        // finance_ta.cu

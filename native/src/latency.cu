@@ -66,10 +66,40 @@ struct Pinned {
   Pinned& operator=(const Pinned&) = delete;
 };
 
+// Three side streams for fork/join branches inside a captured graph.
+struct Branches {
+  cudaStream_t side[3] = {};
+  cudaEvent_t fork_ev = nullptr, join_ev[3] = {};
+  Branches() {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaStreamCreateWithFlags(&side[i], cudaStreamNonBlocking));
+      CK(cudaEventCreateWithFlags(&join_ev[i], cudaEventDisableTiming));
+    }
+    CK(cudaEventCreateWithFlags(&fork_ev, cudaEventDisableTiming));
+  }
+  ~Branches() {
+    for (int i = 0; i < 3; ++i) {
+      cudaStreamDestroy(side[i]);
+      cudaEventDestroy(join_ev[i]);
+    }
+    cudaEventDestroy(fork_ev);
+  }
+  void fork(cudaStream_t s) {
+    CK(cudaEventRecord(fork_ev, s));
+    for (auto x : side) CK(cudaStreamWaitEvent(x, fork_ev, 0));
+  }
+  void join(cudaStream_t s) {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaEventRecord(join_ev[i], side[i]));
+      CK(cudaStreamWaitEvent(s, join_ev[i], 0));
+    }
+  }
+};
+
 struct Request {
   std::string base;
   std::vector<std::pair<std::string, double>> size;
-  std::function<void(cudaStream_t)> issue;  // H2D, kernels, D2H (no sync)
+  std::function<void(cudaStream_t, bool)> issue;  // H2D, kernels, D2H (no sync); true: being captured
   std::function<Check()> check;             // of the pinned output, after a sync
   std::function<void()> poison;             // NaN into the pinned output
   std::function<void()> cpu;                // the same request on one CPU thread
@@ -97,24 +127,24 @@ Check worst(const std::vector<Check>& all) {
   return w;
 }
 
-void run_request(GpuCtx& c, Request& q, std::map<std::string, std::vector<double>>& cpu_cache) {
+std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
+
+void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   const int64_t reps = c.o.sz.requests;
   const int warm = c.o.quick ? 50 : 200;
-  for (int graph = 0; graph < 2; ++graph) {
-    const std::string name = q.base + (graph ? "_graph" : "_stream");
-    if (!c.o.selected("latency", name)) continue;
-    guarded(c, "latency", name.c_str(), [&] {
+  {
+    {
       cudaGraph_t g = nullptr;
       cudaGraphExec_t ge = nullptr;
       if (graph) {
         CK(cudaStreamBeginCapture(c.s, cudaStreamCaptureModeThreadLocal));
-        q.issue(c.s);
+        q.issue(c.s, true);
         CK(cudaStreamEndCapture(c.s, &g));
         CK(cudaGraphInstantiate(&ge, g, 0));
       }
       auto once = [&] {
         if (graph) CK(cudaGraphLaunch(ge, c.s));
-        else q.issue(c.s);
+        else q.issue(c.s, false);
         CK(cudaStreamSynchronize(c.s));
       };
       q.poison();
@@ -130,7 +160,7 @@ void run_request(GpuCtx& c, Request& q, std::map<std::string, std::vector<double
       }
       if (ge) cudaGraphExecDestroy(ge);
       if (g) cudaGraphDestroy(g);
-      std::vector<double>& cpu = cpu_cache[q.base];
+      std::vector<double>& cpu = cpu_cache[q.base];  // measured once per request, for both rows
       if (cpu.empty()) {
         q.cpu();
         const double start = now_ms();
@@ -143,10 +173,7 @@ void run_request(GpuCtx& c, Request& q, std::map<std::string, std::vector<double
       }
       std::vector<double> s = ms;
       std::sort(s.begin(), s.end());
-      Result r;
-      r.suite = "latency";
-      r.name = name;
-      r.unit = "us";
+      Result r = result_for(kd);
       r.precision = "fp32";
       r.samples_ms = ms;
       r.median_ms = pct(s, 50);
@@ -162,14 +189,14 @@ void run_request(GpuCtx& c, Request& q, std::map<std::string, std::vector<double
       r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
                "; value = p99 of host wall-clock time per request (us)";
       emit_result(r);
-    });
+    }
   }
 }
 
-void indicators(GpuCtx& c, int64_t A, std::map<std::string, std::vector<double>>& cache) {
+void indicators(GpuCtx& c, const KernelInfo& k, int64_t A, bool graph) {
   const int64_t n = A * kT;
   TaCase tc;
-  tc.make(Ta::Sma, A, kT, c.o.seed, false);
+  tc.make(Ta::Sma, A, kT, c.o.seed, stream_of("lat_ind"), false);
   std::vector<double> ref(6 * n);
   double* rp = ref.data();
   sma_cpu<double>(tc.p.data(), rp, 0, A, kT);
@@ -185,16 +212,15 @@ void indicators(GpuCtx& c, int64_t A, std::map<std::string, std::vector<double>>
   q.base = "lat_ind_" + std::to_string(A) + "x1024";
   q.size = {{"series", (double)A}, {"steps", (double)kT}};
   q.note = "H2D " + std::to_string(4 * n) + " B, SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14): 4 kernels, D2H 6 outputs";
-  q.issue = [&, o](cudaStream_t s) {
+  Branches br;
+  q.issue = [&, o](cudaStream_t s, bool graph) {
     CK(cudaMemcpyAsync(din.p, hin.p, 4 * n, cudaMemcpyHostToDevice, s));
-    float* o0[1] = {o};
-    float* o1[1] = {o + n};
-    float* o2[3] = {o + 2 * n, o + 3 * n, o + 4 * n};
-    float* o3[1] = {o + 5 * n};
-    launch_ta(Ta::Sma, din.p, o0, A, kT, s);
-    launch_ta(Ta::Ema, din.p, o1, A, kT, s);
-    launch_ta(Ta::Bollinger, din.p, o2, A, kT, s);
-    launch_ta(Ta::Rsi, din.p, o3, A, kT, s);
+    float* outs[4][3] = {{o}, {o + n}, {o + 2 * n, o + 3 * n, o + 4 * n}, {o + 5 * n}};
+    const Ta kinds[4] = {Ta::Sma, Ta::Ema, Ta::Bollinger, Ta::Rsi};
+    // In the graph the four independent kernels are parallel branches (fork/join); on a stream, in order.
+    if (graph) br.fork(s);
+    for (int i = 0; i < 4; ++i) launch_ta(kinds[i], din.p, outs[i], A, kT, graph && i ? br.side[i - 1] : s);
+    if (graph) br.join(s);
     CK(cudaMemcpyAsync(hout.p, o, 24 * n, cudaMemcpyDeviceToHost, s));
   };
   q.poison = [&] { std::fill(hout.p, hout.p + 6 * n, std::nanf("")); };
@@ -210,12 +236,12 @@ void indicators(GpuCtx& c, int64_t A, std::map<std::string, std::vector<double>>
     bollinger_cpu<float>(tc.p.data(), co + 2 * n, co + 3 * n, co + 4 * n, 0, A, kT);
     rsi_cpu<float>(tc.p.data(), co + 5 * n, 0, A, kT);
   };
-  run_request(c, q, cache);
+  run_request(c, k, q, graph);
 }
 
-void black_scholes(GpuCtx& c, int64_t n, std::map<std::string, std::vector<double>>& cache) {
+void black_scholes(GpuCtx& c, const KernelInfo& k, int64_t n, bool graph) {
   BsCase bc;
-  bc.make(n, c.o.seed);
+  bc.make(n, c.o.seed, stream_of("lat_bs"));
   Pinned hin(3 * n), hout(2 * n);
   std::copy(bc.S.begin(), bc.S.begin() + n, hin.p);
   std::copy(bc.K.begin(), bc.K.begin() + n, hin.p + n);
@@ -226,7 +252,7 @@ void black_scholes(GpuCtx& c, int64_t n, std::map<std::string, std::vector<doubl
   q.base = "lat_bs_" + std::to_string(n);
   q.size = {{"options", (double)n}};
   q.note = "H2D S,K,T (" + std::to_string(12 * n) + " B), Black-Scholes call+put, D2H (" + std::to_string(8 * n) + " B)";
-  q.issue = [&](cudaStream_t s) {
+  q.issue = [&](cudaStream_t s, bool) {
     CK(cudaMemcpyAsync(din.p, hin.p, 12 * n, cudaMemcpyHostToDevice, s));
     launch_bs(din.p, din.p + n, din.p + 2 * n, dout.p, dout.p + n, n / 4, s);
     CK(cudaMemcpyAsync(hout.p, dout.p, 8 * n, cudaMemcpyDeviceToHost, s));
@@ -234,54 +260,45 @@ void black_scholes(GpuCtx& c, int64_t n, std::map<std::string, std::vector<doubl
   q.poison = [&] { std::fill(hout.p, hout.p + 2 * n, std::nanf("")); };
   q.check = [&] { return bc.check(hout.p, hout.p + n); };
   q.cpu = [&] { bs_cpu<float>(bc.S.data(), bc.K.data(), bc.T.data(), cc.data(), cp.data(), 0, n); };
-  run_request(c, q, cache);
+  run_request(c, k, q, graph);
 }
 
-void value_at_risk(GpuCtx& c, std::map<std::string, std::vector<double>>& cache) {
+void value_at_risk(GpuCtx& c, const KernelInfo& k, bool graph) {
   VarCase vc;
-  vc.make(1, kVarS, kVarA, c.o.seed);
+  vc.make(1, kVarS, kVarA, c.o.seed, stream_of("lat_var"));
   DevBuf<float> R, dw(kVarA), pnl(kVarS), var(1);
   to_dev(R, vc.R, c.s);  // the scenarios stay resident; a request brings new weights
   Pinned hw(kVarA), hout(1);
   std::copy(vc.W.begin(), vc.W.end(), hw.p);
-  const int k = (int)std::floor(fin::kVarAlpha * kVarS);
+  const int kth = (int)std::floor(fin::kVarAlpha * kVarS);
   float cpu_var = 0;
   Request q;
   q.base = "lat_var_1";
   q.size = {{"portfolios", 1}, {"scenarios", (double)kVarS}, {"assets", (double)kVarA}};
   q.note = "H2D 512 weights, P&L over 4096 resident scenarios (GEMV) + 1% order statistic, D2H 4 B";
-  q.issue = [&](cudaStream_t s) {
+  q.issue = [&](cudaStream_t s, bool) {
     CK(cudaMemcpyAsync(dw.p, hw.p, 4 * kVarA, cudaMemcpyHostToDevice, s));
     var_gemv<<<kVarS / 8, 256, 0, s>>>(R.p, dw.p, pnl.p, kVarS, kVarA);
     CK_LAUNCH();
-    var_select<<<1, 1024, 0, s>>>(pnl.p, k, var.p);
+    var_select<<<1, 1024, 0, s>>>(pnl.p, kth, var.p);
     CK_LAUNCH();
     CK(cudaMemcpyAsync(hout.p, var.p, 4, cudaMemcpyDeviceToHost, s));
   };
   q.poison = [&] { hout.p[0] = std::nanf(""); };
   q.check = [&] { return vc.check(hout.p); };
   q.cpu = [&] { var_cpu<float>(vc.W.data(), vc.R.data(), &cpu_var, 0, 1, kVarS, kVarA); };
-  run_request(c, q, cache);
+  run_request(c, k, q, graph);
 }
 
-// The selected variant's name ("" when neither is): setup failures are reported under it.
-std::string chosen(const Options& o, const std::string& base) {
-  for (const char* v : {"_stream", "_graph"})
-    if (o.selected("latency", base + v)) return base + v;
-  return "";
-}
 }  // namespace
 
-void run_latency(GpuCtx& c) {
-  std::map<std::string, std::vector<double>> cache;
-  for (int64_t A : {1, 64}) {
-    const std::string k = chosen(c.o, "lat_ind_" + std::to_string(A) + "x1024");
-    if (!k.empty()) guarded(c, "latency", k.c_str(), [&] { indicators(c, A, cache); });
-  }
-  for (int64_t n : {1024, 65536}) {
-    const std::string k = chosen(c.o, "lat_bs_" + std::to_string(n));
-    if (!k.empty()) guarded(c, "latency", k.c_str(), [&] { black_scholes(c, n, cache); });
-  }
-  const std::string k = chosen(c.o, "lat_var_1");
-  if (!k.empty()) guarded(c, "latency", k.c_str(), [&] { value_at_risk(c, cache); });
-}
+void gpu_lat_ind_1x1024_stream(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 1, false); }
+void gpu_lat_ind_1x1024_graph(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 1, true); }
+void gpu_lat_ind_64x1024_stream(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 64, false); }
+void gpu_lat_ind_64x1024_graph(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 64, true); }
+void gpu_lat_bs_1024_stream(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 1024, false); }
+void gpu_lat_bs_1024_graph(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 1024, true); }
+void gpu_lat_bs_65536_stream(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 65536, false); }
+void gpu_lat_bs_65536_graph(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 65536, true); }
+void gpu_lat_var_1_stream(GpuCtx& c, const KernelInfo& k) { value_at_risk(c, k, false); }
+void gpu_lat_var_1_graph(GpuCtx& c, const KernelInfo& k) { value_at_risk(c, k, true); }

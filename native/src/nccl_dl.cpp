@@ -38,7 +38,8 @@ Api load() {
   }
   std::string err;
   const bool ok = sym(h, "ncclGetVersion", a.getVersion, err) && sym(h, "ncclGetErrorString", a.getErrorString, err) &&
-                  sym(h, "ncclCommInitAll", a.commInitAll, err) && sym(h, "ncclCommDestroy", a.commDestroy, err) &&
+                  sym(h, "ncclCommInitAll", a.commInitAll, err) && sym(h, "ncclGetUniqueId", a.getUniqueId, err) &&
+                  sym(h, "ncclCommInitRank", a.commInitRank, err) && sym(h, "ncclCommDestroy", a.commDestroy, err) &&
                   sym(h, "ncclGroupStart", a.groupStart, err) && sym(h, "ncclGroupEnd", a.groupEnd, err) &&
                   sym(h, "ncclAllReduce", a.allReduce, err) && sym(h, "ncclAllGather", a.allGather, err) &&
                   sym(h, "ncclReduceScatter", a.reduceScatter, err) && sym(h, "ncclBroadcast", a.broadcast, err);

@@ -7,6 +7,9 @@
 
 namespace nccl {
 using Comm = void*;
+struct UniqueId {
+  char internal[128];  // NCCL_UNIQUE_ID_BYTES
+};
 constexpr int kFloat32 = 7;  // ncclFloat32
 constexpr int kSum = 0;      // ncclSum
 
@@ -17,6 +20,8 @@ struct Api {
   int (*getVersion)(int* v) = nullptr;
   const char* (*getErrorString)(int r) = nullptr;
   int (*commInitAll)(Comm* comms, int ndev, const int* devlist) = nullptr;
+  int (*getUniqueId)(UniqueId* id) = nullptr;
+  int (*commInitRank)(Comm* comm, int nranks, UniqueId id, int rank) = nullptr;
   int (*commDestroy)(Comm c) = nullptr;
   int (*groupStart)() = nullptr;
   int (*groupEnd)() = nullptr;

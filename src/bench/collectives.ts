@@ -38,7 +38,10 @@ export interface CollectivePoint {
 export function collectivePoint(r: { suite: string; name: string; size: Record<string, number>; medianMs: number }): CollectivePoint | null {
   if (r.suite !== 'collectives') return null;
   const op = COLLECTIVES.find((c) => r.name.startsWith(`${c}_`));
-  const bytes = r.size.bytes;
+  // The exact size is in the name ("all_reduce_1073741824"); size.bytes is a JSON number printed to
+  // 9 significant digits by the program (1073741820).
+  const fromName = /_(\d+)$/.exec(r.name);
+  const bytes = fromName ? Number(fromName[1]) : r.size.bytes;
   const ranks = r.size.ranks;
   if (!op || bytes === undefined || ranks === undefined) return null;
   const a = algbw(bytes, r.medianMs);

@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { parseArch } from './arch.js';
 
-export const SUITES = ['memory', 'compute', 'finance', 'links', 'collectives', 'latency'] as const;
+export const SUITES = ['memory', 'compute', 'finance', 'latency', 'links', 'collectives'] as const; // native/src/kernels.inc order
 export type Suite = (typeof SUITES)[number];
 /** Suites that span several GPUs at once (one process for all); the others run on each GPU. */
 export const CLUSTER_SUITES: readonly Suite[] = ['links', 'collectives'];

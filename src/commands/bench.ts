@@ -1,6 +1,7 @@
 import type { BenchOptions, RawBenchInput } from '../bench/options.js';
 import { parseBenchOptions } from '../bench/options.js';
-import { bool, defineCommand, str, type RawInput } from './define.js';
+import { bool, str, type RawInput } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 const list = (raw: RawInput, name: string): string[] => {
   const value = raw.opts[name];
@@ -39,7 +40,7 @@ export const benchCommand = defineCommand<BenchOptions>({
     'With --gpus all (or a list) it runs the per-GPU suites on every chosen GPU at once and names any GPU more than\n' +
     '--outlier percent below the median of its peers (exit 1); links and collectives measure the GPUs together.',
   options: [
-    { flags: '--suite <names>', description: 'suites to run (comma list: memory,compute,finance,links,collectives,latency)', repeatable: true },
+    { flags: '--suite <names>', description: 'suites to run (comma list: memory,compute,finance,latency,links,collectives)', repeatable: true },
     { flags: '--kernel <names>', description: 'kernels to run (comma list; see --list)', repeatable: true },
     { flags: '--quick', description: 'small sizes and few repeats (smoke tests, CI)' },
     { flags: '--size <key=value>', description: 'override a size, e.g. n=4096 or bytes=256Mi (repeatable)', repeatable: true },

@@ -48,7 +48,7 @@ export interface Topology {
 
 export type TopoParse = { ok: true; topology: Topology } | { ok: false; reason: string };
 
-const ANSI = /\u001b\[[0-9;]*m/g;
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'); // the underline nvidia-smi puts on the header
 const NA = (cell: string | undefined): string | null => {
   const v = (cell ?? '').trim();
   return v === '' || v === 'N/A' ? null : v;

@@ -26,6 +26,13 @@ describe('parseTopoMatrix', () => {
     expect(t.nics).toEqual([]);
   });
 
+  it('4 x H200 (ours, the lent nvidia-h200-x4 machine): NV18 between every pair, one NUMA node', () => {
+    const t = topo('h200-x4.topo-m.txt');
+    expect(t.gpus.map((g) => [g.index, g.cpuAffinity, g.numaAffinity, g.gpuNumaId])).toEqual([0, 1, 2, 3].map((i) => [i, '0-63', '0', null]));
+    expect(t.links).toHaveLength(12);
+    expect(t.links.every((l) => l.link === 'NV18' && l.nvlinks === 18)).toBe(true);
+  });
+
   it('8 x A100 SXM4 (AWS p4d.24xlarge, public): 56 ordered NV12 pairs, two NUMA nodes', () => {
     const t = topo('a100-sxm4-x8-p4d.topo-m.txt');
     expect(t.gpus).toHaveLength(8);

@@ -2,14 +2,14 @@
 import type { Ctx } from '../context.js';
 import { MissingError } from '../errors.js';
 import { FLY_GPU_KINDS, type FlyGpuKind } from '../flyio/gpu-kinds.js';
-import { cudaVersionForDriver } from './cuda-driver.js';
-import { probeHost, type HostInfo } from './host.js';
-import { deriveProfile, matchProfile } from './match.js';
-import type { SmiGpu } from './nvidia-smi.js';
-import { querySmi } from './smi-probe.js';
-import { probeTopology } from './topo-probe.js';
-import type { Topology } from './topology.js';
-import type { GpuProfile } from './types.js';
+import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
+import { probeHost, type HostInfo } from '../gpu/host.js';
+import { deriveProfile, matchProfile } from '../gpu/match.js';
+import type { SmiGpu } from '../gpu/nvidia-smi.js';
+import { querySmi } from '../gpu/smi-probe.js';
+import { probeTopology } from '../gpu/topo-probe.js';
+import type { Topology } from '../gpu/topology.js';
+import type { GpuProfile } from '../gpu/types.js';
 
 export const DETECT_SCHEMA_VERSION = 1;
 
