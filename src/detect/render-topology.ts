@@ -3,7 +3,8 @@ import type { Topology } from '../gpu/topology.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 
-const LEGEND = 'NV# = # bonded NVLinks · PIX/PXB = through one/several PCIe switches · PHB = through the host bridge · NODE = across host bridges in one NUMA node · SYS = across NUMA nodes';
+const LEGEND =
+  'NV# = # bonded NVLinks · PIX/PXB = through one/several PCIe switches · PHB = through the host bridge · NODE = across host bridges in one NUMA node · SYS = across NUMA nodes';
 
 function nvlinkCell(gpu: Topology['gpus'][number]): string {
   const n = gpu.nvlink;
@@ -17,7 +18,9 @@ export function renderTopology(topology: Topology | null, note: string | null, s
   if (!topology) return note ? `\n${style.bold('Topology')}: not available (${note}).\n` : '';
   const names = topology.gpus.map((g) => `GPU${g.index}`);
   const rows = topology.gpus.map((g) => {
-    const cells = topology.gpus.map((o) => (o.index === g.index ? 'X' : (topology.links.find((l) => l.from === g.index && l.to === o.index)?.link ?? '?')));
+    const cells = topology.gpus.map((o) =>
+      o.index === g.index ? 'X' : (topology.links.find((l) => l.from === g.index && l.to === o.index)?.link ?? '?'),
+    );
     const nics = topology.nics.map((nic) => nic.links[topology.gpus.indexOf(g)] ?? '');
     return [`GPU${g.index}`, ...cells, ...nics, g.cpuAffinity ?? 'n/a', g.numaAffinity ?? 'n/a', nvlinkCell(g)];
   });

@@ -19,7 +19,9 @@ async function smiText(ctx: Ctx, args: string[]): Promise<{ ok: true; text: stri
   const result = await ctx.exec({ file: smiBinary(ctx), args, timeoutMs });
   switch (result.kind) {
     case 'exited':
-      return result.exitCode === 0 ? { ok: true, text: result.stdout } : { ok: false, reason: `nvidia-smi ${args.join(' ')} exited with code ${result.exitCode}` };
+      return result.exitCode === 0
+        ? { ok: true, text: result.stdout }
+        : { ok: false, reason: `nvidia-smi ${args.join(' ')} exited with code ${result.exitCode}` };
     case 'interrupted':
       throw new InterruptedError('Interrupted while nvidia-smi was running.');
     case 'timeout':
@@ -38,5 +40,8 @@ export async function probeTopology(ctx: Ctx, architectureOf: (gpu: number) => s
   if (!parsed.ok) return { topology: null, topologyNote: `nvidia-smi topo -m printed a matrix gpuctl cannot read: ${parsed.reason}` };
   const nvlink = await smiText(ctx, ['nvlink', '--status']);
   const status = nvlink.ok ? parseNvlinkStatus(nvlink.text) : null;
-  return { topology: withNvlink(parsed.topology, status, architectureOf), topologyNote: nvlink.ok ? null : `no NVLink state: ${nvlink.reason}` };
+  return {
+    topology: withNvlink(parsed.topology, status, architectureOf),
+    topologyNote: nvlink.ok ? null : `no NVLink state: ${nvlink.reason}`,
+  };
 }

@@ -94,7 +94,10 @@ export function parseTopoMatrix(text: string): TopoParse {
     if (!row || row.length < devices.length) return { ok: false, reason: `the row of ${name} is missing or short` };
     if (row[devices.indexOf(name)]?.trim() !== 'X') return { ok: false, reason: `${name} is not marked X against itself` };
     const rest = row.slice(devices.length);
-    const after = rest.slice(1).map((c) => c.trim()).filter((c) => c !== '');
+    const after = rest
+      .slice(1)
+      .map((c) => c.trim())
+      .filter((c) => c !== '');
     gpus.push({
       index: Number(name.slice(3)),
       cpuAffinity: NA(rest[0]),
@@ -139,14 +142,26 @@ export function nvlinkGeneration(architecture: string | null | undefined): numbe
 }
 
 /** The matrix with the NVLink state of each GPU (when `nvlink --status` answered). */
-export function withNvlink(topology: Topology, status: Map<number, number[]> | null, architectureOf: (gpu: number) => string | null): Topology {
+export function withNvlink(
+  topology: Topology,
+  status: Map<number, number[]> | null,
+  architectureOf: (gpu: number) => string | null,
+): Topology {
   if (!status) return topology;
   const gpus = topology.gpus.map((g) => {
     const speeds = status.get(g.index);
     if (!speeds) return g;
     const linkGBs = speeds.length ? Math.max(...speeds) : null;
     const totalGBs = speeds.length ? Math.round(speeds.reduce((a, b) => a + b, 0) * 10) / 10 : null;
-    return { ...g, nvlink: { activeLinks: speeds.length, linkGBs, totalGBs, generation: speeds.length ? nvlinkGeneration(architectureOf(g.index)) : null } };
+    return {
+      ...g,
+      nvlink: {
+        activeLinks: speeds.length,
+        linkGBs,
+        totalGBs,
+        generation: speeds.length ? nvlinkGeneration(architectureOf(g.index)) : null,
+      },
+    };
   });
   return { ...topology, gpus };
 }

@@ -47,7 +47,9 @@ describe('gpuctl bench --gpus all on 2 GPUs', () => {
     const doc = JSON.parse(run.stdout) as MultiGpuReport;
     expect(doc.perGpu).toEqual([]);
     const names = doc.cluster?.results.map((r) => r.name) ?? [];
-    expect(names).toEqual(expect.arrayContaining(['p2p_ce_uni_0_1', 'p2p_ce_uni_1_0', 'h2d_numa_0', 'h2d_numa_1', 'all_reduce_524288', 'broadcast_8']));
+    expect(names).toEqual(
+      expect.arrayContaining(['p2p_ce_uni_0_1', 'p2p_ce_uni_1_0', 'h2d_numa_0', 'h2d_numa_1', 'all_reduce_524288', 'broadcast_8']),
+    );
     const ar = doc.cluster?.results.find((r) => r.name === 'all_reduce_524288');
     expect(ar?.extra?.busbw).toBeCloseTo(ar!.extra!.algbw! * 1, 9); // 2 ranks: 2(n-1)/n = 1
     expect(ar?.pctOfPeak).toBeNull();

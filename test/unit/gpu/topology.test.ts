@@ -28,7 +28,9 @@ describe('parseTopoMatrix', () => {
 
   it('4 x H200 (ours, the lent nvidia-h200-x4 machine): NV18 between every pair, one NUMA node', () => {
     const t = topo('h200-x4.topo-m.txt');
-    expect(t.gpus.map((g) => [g.index, g.cpuAffinity, g.numaAffinity, g.gpuNumaId])).toEqual([0, 1, 2, 3].map((i) => [i, '0-63', '0', null]));
+    expect(t.gpus.map((g) => [g.index, g.cpuAffinity, g.numaAffinity, g.gpuNumaId])).toEqual(
+      [0, 1, 2, 3].map((i) => [i, '0-63', '0', null]),
+    );
     expect(t.links).toHaveLength(12);
     expect(t.links.every((l) => l.link === 'NV18' && l.nvlinks === 18)).toBe(true);
   });
@@ -82,12 +84,23 @@ describe('parseTopoMatrix', () => {
 
   it('rejects garbage and short rows with a reason', () => {
     expect(parseTopoMatrix('<html>502</html>')).toEqual({ ok: false, reason: 'no header line naming GPU0' });
-    expect(parseTopoMatrix('\tGPU0\tGPU1\tCPU Affinity\nGPU0\t X \n')).toEqual({ ok: false, reason: 'the row of GPU0 is missing or short' });
+    expect(parseTopoMatrix('\tGPU0\tGPU1\tCPU Affinity\nGPU0\t X \n')).toEqual({
+      ok: false,
+      reason: 'the row of GPU0 is missing or short',
+    });
   });
 
   it('classifies every link name nvidia-smi prints', () => {
     expect(['NV4', 'PIX', 'PXB', 'PHB', 'NODE', 'SYS', 'SOC', 'PSB', '???'].map((c) => linkKind(c).kind)).toEqual([
-      'nvlink', 'PIX', 'PXB', 'PHB', 'NODE', 'SYS', 'SYS', 'PXB', 'unknown',
+      'nvlink',
+      'PIX',
+      'PXB',
+      'PHB',
+      'NODE',
+      'SYS',
+      'SYS',
+      'PXB',
+      'unknown',
     ]);
   });
 });
@@ -101,7 +114,9 @@ describe('parseNvlinkStatus + withNvlink', () => {
   });
 
   it('inactive links are not counted; no architecture → generation null', () => {
-    const status = parseNvlinkStatus('GPU 0: X (UUID: a)\n\t Link 0: <inactive>\n\t Link 1: 25 GB/s\nGPU 1: X (UUID: b)\n\t Link 0: <inactive>\n');
+    const status = parseNvlinkStatus(
+      'GPU 0: X (UUID: a)\n\t Link 0: <inactive>\n\t Link 1: 25 GB/s\nGPU 1: X (UUID: b)\n\t Link 0: <inactive>\n',
+    );
     const t = withNvlink(topo('h200-x2.topo-m.txt'), status, () => null);
     expect(t.gpus.map((g) => g.nvlink)).toEqual([
       { activeLinks: 1, linkGBs: 25, totalGBs: 25, generation: null },
