@@ -17,7 +17,8 @@ import { renderComparison, renderHeader, renderResults } from './render.js';
 import { renderMarkdown } from './render-markdown.js';
 import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
-import { buildArch, gpuTarget } from './target.js';
+import { buildArch, gpuTarget, resolveGpus } from './target.js';
+import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
 import { renderTable } from '../ui/table.js';
 
@@ -75,8 +76,17 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   if (options.out) await checkOut(options.out, ctx.cwd, options.force, options.baseline);
   const baseline = options.baseline ? await readBaseline(options.baseline, ctx.cwd) : null;
   const target = options.cpu ? null : await gpuTarget(ctx);
+  const gpus = target ? resolveGpus(options.gpus, target.all) : [];
   const binary = await getBinary(ctx, target?.arch ?? null);
   const kernels = await listKernels(ctx, binary, options);
+  if (target && gpus.length > 1) {
+    const { benchMulti } = await import('./multi.js');
+    return benchMulti(ctx, options, binary, kernels, target, gpus);
+  }
+  const chosen = target ? (target.all.find((g) => g.index === gpus[0]) ?? target.gpu) : null;
+  if (target && target.all.length > 1 && options.gpus !== 'all') {
+    ctx.log.info(`${target.all.length} GPUs found; measuring GPU ${chosen?.index ?? 0} (${chosen?.name ?? target.gpu.name}); --gpus all measures every one.`);
+  }
   const startedAt = ctx.now();
   const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);
   let done = 0;
@@ -91,7 +101,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
         const what = line.type === 'result' ? `${kernelName(line)} ${figure(line)}` : line.type === 'skip' ? `${kernelName(line)} skipped` : `${kernelName(line)} FAILED`;
         spinner.update(`[${done}/${kernels.length}] ${what}`);
       },
-    });
+    }, gpus);
   } catch (error) {
     spinner.fail('The benchmark did not complete');
     throw error;
@@ -100,7 +110,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
     lines: outcome.lines,
     options,
     binary,
-    gpu: target ? matchGpu([target.gpu], device) : null,
+    gpu: chosen ? matchGpu([chosen], device) : null,
     driver: target?.driver ?? { driverVersion: null, cudaVersion: null },
     host: hostInfo(),
     toolVersion: VERSION,
@@ -120,7 +130,8 @@ async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report
   const json = `${JSON.stringify(document, null, 2)}\n`;
   if (ctx.flags.json) ctx.stdout.write(json);
   else {
-    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}`);
+    const views = [renderLatency(report.results, ctx.style), renderLinks(report.results, ctx.style), renderCollectives(report.results, ctx.style)].filter(Boolean);
+    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}${views.map((v) => `\n${v}`).join('')}`);
     if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
   }
   if (options.out) {

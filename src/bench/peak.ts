@@ -54,7 +54,8 @@ export function roofOf(unit: string): 'bandwidth' | 'flops' | null {
 
 export function peakFigures(result: ResultLine, profile: Pick<GpuProfile, 'peakMemoryBandwidthGBs' | 'peakTflops'> | null, ceiling: number | null, mode: 'gpu' | 'cpu'): PeakFigures {
   const none: PeakFigures = { pctOfPeak: null, peakBasis: null, peak: null, pctOfCeiling: null, achievedGBs: null, achievedTflops: null };
-  if (mode === 'cpu' || result.medianMs <= 0 || result.unit === 'us') return none;
+  // Links and collectives move bytes between GPUs: bounded by NVLink/PCIe, not by device memory.
+  if (mode === 'cpu' || result.medianMs <= 0 || result.unit === 'us' || result.suite === 'links' || result.suite === 'collectives') return none;
   const achievedGBs = result.bytes > 0 ? result.bytes / result.medianMs / 1e6 : null;
   const achievedTflops = result.flops > 0 ? result.flops / result.medianMs / 1e9 : null;
   const figures = { ...none, achievedGBs, achievedTflops };

@@ -35,10 +35,17 @@ export interface RunEvents {
   line?(line: BenchLine): void;
 }
 
-export async function runSuite(ctx: Ctx, binary: BenchBinary, selection: Selection, driverVersion: string | null, events: RunEvents = {}): Promise<RunOutcome> {
+export async function runSuite(
+  ctx: Ctx,
+  binary: BenchBinary,
+  selection: Selection,
+  driverVersion: string | null,
+  events: RunEvents = {},
+  gpus: readonly number[] = [],
+): Promise<RunOutcome> {
   const result = await ctx.exec({
     file: binary.path,
-    args: programArgs(selection, 'run'),
+    args: programArgs(selection, 'run', gpus),
     timeoutMs: runTimeoutMs(ctx.env),
     onLine: (text, stream) => {
       if (stream !== 'stdout') return;

@@ -10,11 +10,13 @@ export const detectCommand = defineCommand<DetectOptions>({
   summary: 'Show the local GPUs, their profiles, and what they mean for precision and Fly',
   description:
     'Reads every local NVIDIA GPU with one nvidia-smi query, matches it to a profile (architecture, peak bandwidth and\n' +
-    'TFLOP/s per precision, best precision, Fly GPU kind), and says what follows. Without nvidia-smi it describes the host.',
+    'TFLOP/s per precision, best precision, Fly GPU kind), and says what follows. On hosts with two or more GPUs it adds\n' +
+    'the topology (nvidia-smi topo -m and nvlink --status). Without nvidia-smi it describes the host.',
   options: [{ flags: '--require-gpu', description: 'exit 3 when no NVIDIA GPU is found' }],
   examples: [
     ['gpuctl detect', 'describe the GPUs on this machine'],
     ['gpuctl detect --json | jq ".gpus[].profile.bestPrecision"', 'machine-readable output (schemaVersion 1)'],
+    ['gpuctl detect --json | jq ".topology.links"', 'multi-GPU hosts: the link (NV18, SYS …) between every GPU pair'],
     ['gpuctl detect --require-gpu', 'fail with exit 3 on a machine without a GPU (for CI on GPU runners)'],
   ],
   parse: (raw) => ({ requireGpu: bool(raw, 'requireGpu') }),
@@ -25,7 +27,8 @@ export const detectCommand = defineCommand<DetectOptions>({
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const { renderDetect } = await import('../detect/render.js');
-      ctx.stdout.write(renderDetect(result, ctx.style));
+      const { renderTopology } = await import('../detect/render-topology.js');
+      ctx.stdout.write(renderDetect(result, ctx.style) + renderTopology(result.topology, result.topologyNote, ctx.style));
     }
     return 0;
   },
