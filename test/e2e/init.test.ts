@@ -37,11 +37,19 @@ test('a GPU kind renders the GPU layout, says it is retired, and validate flags 
   const result = JSON.parse(validate.stdout) as ValidateJson;
   expect(result.findings.map((f) => [f.id, f.file])).toEqual([['fly-gpu-retired', 'gpu/fly.toml']]);
   expect(result.files.map((f) => f.path)).toEqual(['gpu/fly.toml', 'gpu/Dockerfile']);
-  // The command it showed turns the GPU layout into the deployable one.
+  // The command it showed turns the GPU layout into the deployable one; a comment of the user's survives it.
+  const flyToml = join(cwd, 'gpu/fly.toml');
+  writeFileSync(flyToml, readFileSync(flyToml, 'utf8').replace('[metrics]', '# ours: scraped by the team Grafana too\n[metrics]'));
   const cpu = await runGpuctl(['init', '--dir', 'gpu', '--vm-size', 'performance-8x', '--force'], { cwd });
   expect(cpu.exitCode, cpu.stderr).toBe(0);
   expect((await runGpuctl(['validate', '-c', 'gpu/fly.toml'], { cwd })).exitCode).toBe(0);
-  expect(readFileSync(join(cwd, 'gpu/fly.toml'), 'utf8')).toContain('# !! Fly.io retired'); // edited in place: the old comments stay
+  const after = readFileSync(flyToml, 'utf8');
+  // gpuctl's own comments are rewritten with the layout: no GPU header, no GPU preset note above the CPU [[vm]].
+  expect(after).not.toContain('# !! Fly.io retired');
+  expect(after).not.toContain('This GPU layout no longer deploys on Fly');
+  expect(after).not.toMatch(/# NVIDIA A100[^\n]*performance CPUs/);
+  expect(after).toMatch(/^# fly\.toml for [\w-]+: training on performance-8x/);
+  expect(after).toContain('# ours: scraped by the team Grafana too\n');
 });
 
 test('a hand-edited file is a conflict and is kept; --force overwrites it', async () => {
