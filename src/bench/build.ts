@@ -3,10 +3,11 @@
  * the architecture (found in the cache, or built once under the build lock); else the prebuilt fat
  * binary shipped in the package. Neither → exit 3 naming both remedies.
  */
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { MissingError, ToolError, UsageError } from '../errors.js';
+import { DirError, makeDirs } from '../make-dirs.js';
 import { nvccBinary, probeNvcc } from '../gpu/nvcc.js';
 import { archNumber, FAT_ARCHES, prebuiltCovers } from './arch.js';
 import { cacheKey, readSources } from './cache-key.js';
@@ -84,7 +85,12 @@ export async function resolveBinary(ctx: Ctx, arch: string, events: BuildEvents 
   const key = cacheKey({ sources, nvcc: release, arch });
   const binary = (source: BinarySource): BenchBinary => ({ path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch, nvcc: nvcc.version, key });
   if (await executable(binary('cache').path)) return binary('cache');
-  await mkdir(paths.cacheRoot, { recursive: true });
+  try {
+    makeDirs(paths.cacheRoot); // not mkdir -p: it never returns under /proc
+  } catch (error) {
+    if (!(error instanceof DirError)) throw error;
+    throw new UsageError(error.message, { hint: 'Set XDG_CACHE_HOME to a writable directory (the cache is $XDG_CACHE_HOME/gpuctl/bench).' });
+  }
   const waitMs = buildTimeoutMs(ctx.env) + 60_000;
   return withLock(join(paths.cacheRoot, `${key}.lock`), { signal: ctx.signal, waitMs, onWait: () => events.waiting?.() }, async () => {
     if (await executable(binary('cache').path)) return binary('cache');
