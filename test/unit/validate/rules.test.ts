@@ -16,6 +16,9 @@ function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
   const docker = join(DIR, id, `${which}.Dockerfile`);
   if (existsSync(toml)) files.flyToml = { path: `${which}.fly.toml`, text: readFileSync(toml, 'utf8') };
   if (existsSync(docker)) files.dockerfile = { path: `${which}.Dockerfile`, text: readFileSync(docker, 'utf8') };
+  // <which>.missing: the Dockerfile fly.toml names, which validate found absent.
+  const missing = join(DIR, id, `${which}.missing`);
+  if (existsSync(missing)) files.dockerfileMissing = readFileSync(missing, 'utf8').trim();
   return files;
 }
 
@@ -55,4 +58,5 @@ test('findings point at the offending line', () => {
   expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
   expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
   expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
+  expect(at('dockerfile-missing')).toMatchObject({ file: 'fail.fly.toml', line: 5, column: 3, severity: 'error' });
 });
