@@ -7,7 +7,7 @@ import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { MissingError, ToolError, UsageError } from '../errors.js';
-import { DirError, makeDirs } from '../make-dirs.js';
+import { DirError, makeDirs } from '../shared/make-dirs.js';
 import { nvccBinary, probeNvcc } from '../gpu/nvcc.js';
 import { archNumber, FAT_ARCHES, prebuiltCovers } from './arch.js';
 import { cacheKey, readSources } from './cache-key.js';

@@ -1,8 +1,9 @@
 import { checkWorkload } from '../init/inputs.js';
-import { WORKLOADS } from '../init/profiles.js';
+import { WORKLOADS } from '../shared/profiles.js';
 import { UsageError } from '../errors.js';
 import { VALIDATE_FORMATS, type ValidateCommandOptions, type ValidateFormat } from '../validate/run.js';
-import { bool, defineCommand, str, type RawInput } from './define.js';
+import { bool, str, type RawInput } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   const workload = str(raw, 'workload');

@@ -6,7 +6,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
-import { makeDirs } from '../make-dirs.js';
+import { makeDirs } from '../shared/make-dirs.js';
 
 export function logDir(env: Env): string {
   const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');

@@ -6,7 +6,7 @@
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
-import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../make-dirs.js';
+import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';

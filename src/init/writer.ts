@@ -7,7 +7,7 @@
 import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { describeErrno, makeDirs } from '../make-dirs.js';
+import { describeErrno, makeDirs } from '../shared/make-dirs.js';
 
 /**
  * The file's text, or null when it does not exist. Only a regular file is read (a FIFO or a device

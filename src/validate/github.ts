@@ -6,7 +6,7 @@
  * since annotations are matched against the repository's paths.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Finding } from './findings.js';
+import type { Finding } from '../shared/findings.js';
 import type { ValidateJson } from './run.js';
 
 export function escapeData(text: string): string {

@@ -6,7 +6,7 @@
  * schema (test/fixtures/sarif/).
  */
 import { repoPath } from './github.js';
-import { RULES, type RuleId } from './findings.js';
+import { RULES, type RuleId } from '../shared/findings.js';
 import type { ValidateJson } from './run.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

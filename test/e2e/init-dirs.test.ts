@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, test } from 'vitest';
 import type { InitJson } from '../../src/init/result.js';
-import { pseudoFilesystem } from '../../src/make-dirs.js';
+import { pseudoFilesystem } from '../../src/shared/make-dirs.js';
 import { runGpuctl } from '../helpers/cli.js';
 import { bench, benchEnv } from './bench-helpers.js';
 
