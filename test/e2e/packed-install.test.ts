@@ -17,8 +17,8 @@ import { H100 } from './bench-helpers.js';
 
 const which = (tool: string) => execaSync('sh', ['-c', `command -v ${tool}`]).stdout.trim();
 const MAKE = which('make');
-/** native/Makefile's own needs besides the compilers: make, and the coreutils it calls. */
-const BUILD_TOOLS = { make: MAKE, mkdir: which('mkdir'), date: which('date') };
+/** native/Makefile's own needs besides the compilers: make, and the coreutils and text tools it calls. */
+const BUILD_TOOLS = Object.fromEntries(['make', 'mkdir', 'date', 'sed', 'grep', 'head'].map((tool) => [tool, which(tool)]));
 const NPM = which('npm');
 /** What `files` in package.json ships beside dist/ (compared with the repository's own files). */
 const NATIVE_SOURCES = readdirSync(join(ROOT, 'native/src')).map((f) => `native/src/${f}`);
@@ -125,7 +125,7 @@ describe('npm pack', () => {
     expect(files).toEqual(expect.arrayContaining(TEMPLATE_NAMES.map((t) => `templates/${t}`)));
     expect(files).toEqual(expect.arrayContaining(NATIVE_SOURCES));
     expect(files.filter((f) => !/^(bin|dist|templates|native)\//.test(f) && f !== 'package.json' && f !== 'README.md')).toEqual([]);
-    expect(files.filter((f) => f.startsWith('native/') && !f.startsWith('native/src/'))).toEqual(['native/Makefile', 'native/PROTOCOL.md']);
+    expect(files.filter((f) => f.startsWith('native/') && !f.startsWith('native/src/'))).toEqual(['native/Makefile', 'native/PROTOCOL.md', 'native/fat-arches.json']);
   });
 
   test('a pack without scripts after `npm run build` lists the same files but the prebuilt binary (what prepack adds)', async () => {
@@ -163,9 +163,9 @@ describe('installed globally, run from elsewhere', () => {
     expect(validate.exitCode).toBe(0);
   });
 
-  test('bench --list compiles the installed native/ into the user cache, never into the package', async () => {
+  test('bench --list compiles the installed native/ (the CPU build) into the user cache, never into the package', async () => {
     const before = listFiles(installed);
-    const run = await gpuctl(['bench', '--list', '--json'], { tools: ['nvcc', 'g++'], extra: BUILD_TOOLS });
+    const run = await gpuctl(['bench', '--list', '--json'], { tools: ['c++'], extra: BUILD_TOOLS });
     expect(run.exitCode, run.stderr).toBe(0);
     const kernels = (JSON.parse(run.stdout) as { kernels: Array<{ suite: string; name: string }> }).kernels;
     expect(kernels.map((k) => `${k.suite}/${k.name}`)).toContain('memory/triad');
@@ -176,7 +176,7 @@ describe('installed globally, run from elsewhere', () => {
     expect(listFiles(installed)).toEqual(before);
   });
 
-  test('without nvcc, bench --list runs the prebuilt binary the package ships', async () => {
+  test('without a compiler, bench --list runs the prebuilt binary the package ships', async () => {
     const run = await gpuctl(['bench', '--list']);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/memory\s+triad/);
