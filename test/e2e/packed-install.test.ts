@@ -83,7 +83,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** The installed gpuctl, from a fresh directory outside the repository, PATH holding node and the named fakes. */
 async function gpuctl(
