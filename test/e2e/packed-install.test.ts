@@ -125,7 +125,11 @@ describe('npm pack', () => {
     expect(files).toEqual(expect.arrayContaining(TEMPLATE_NAMES.map((t) => `templates/${t}`)));
     expect(files).toEqual(expect.arrayContaining(NATIVE_SOURCES));
     expect(files.filter((f) => !/^(bin|dist|templates|native)\//.test(f) && f !== 'package.json' && f !== 'README.md')).toEqual([]);
-    expect(files.filter((f) => f.startsWith('native/') && !f.startsWith('native/src/'))).toEqual(['native/Makefile', 'native/PROTOCOL.md', 'native/fat-arches.json']);
+    expect(files.filter((f) => f.startsWith('native/') && !f.startsWith('native/src/'))).toEqual([
+      'native/Makefile',
+      'native/PROTOCOL.md',
+      'native/fat-arches.json',
+    ]);
   });
 
   test('a pack without scripts after `npm run build` lists the same files but the prebuilt binary (what prepack adds)', async () => {
