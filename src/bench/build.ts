@@ -3,10 +3,11 @@
  * the architecture (found in the cache, or built once under the build lock); else the prebuilt fat
  * binary shipped in the package. Neither → exit 3 naming both remedies.
  */
-import { access, constants, mkdir } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { MissingError, ToolError, UsageError } from '../errors.js';
+import { DirError, makeDirs } from '../shared/make-dirs.js';
 import { nvccBinary, probeNvcc } from '../gpu/nvcc.js';
 import { archNumber, FAT_ARCHES, MIN_NVCC, nvccSupported, prebuiltCovers } from './arch.js';
 import type { Toolchain } from './build-plan.js';
@@ -85,7 +86,12 @@ async function cachedOrBuilt(ctx: Ctx, paths: BenchPaths, toolchain: Toolchain, 
       ? { path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch: toolchain.arch, nvcc: toolchain.version, key }
       : { path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch: 'cpu', nvcc: null, key, cxx: toolchain.version };
   if (await executable(binary('cache').path)) return binary('cache');
-  await mkdir(paths.cacheRoot, { recursive: true });
+  try {
+    makeDirs(paths.cacheRoot); // not mkdir -p: it never returns under /proc
+  } catch (error) {
+    if (!(error instanceof DirError)) throw error;
+    throw new UsageError(error.message, { hint: 'Set XDG_CACHE_HOME to a writable directory (the cache is $XDG_CACHE_HOME/gpuctl/bench).' });
+  }
   const waitMs = buildTimeoutMs(ctx.env) + 60_000;
   const label = toolchain.kind === 'nvcc' ? `for ${toolchain.arch}` : '(CPU suite)';
   const by = toolchain.kind === 'nvcc' ? `nvcc ${toolchain.version}` : toolchain.version;

@@ -22,7 +22,8 @@ export const healthCommand = defineCommand<HealthOptions>({
   description:
     "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health and /gpu-health\n" +
     'through https://<hostname> (or --url). /gpu-health is optional: a 404 is reported, not failed.\n' +
-    'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy.',
+    'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy; with GITHUB_STEP_SUMMARY set,\n' +
+    'a markdown summary is appended to it.',
   options: [
     appOption,
     configOption,
@@ -37,11 +38,13 @@ export const healthCommand = defineCommand<HealthOptions>({
   ],
   parse: parseHealthOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { findFlyctl, FlyClient }, { probe, PROBES }, { assessHealth, renderHealth }] = await Promise.all([
+    const [{ resolveAppName }, { findFlyctl, FlyClient }, { probe, PROBES }, { assessHealth, renderHealth }, { renderHealthMarkdown }, { appendStepSummary }] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../health/probe.js'),
       import('../health/assess.js'),
+      import('../health/markdown.js'),
+      import('../ui/step-summary.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
     const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
@@ -53,6 +56,7 @@ export const healthCommand = defineCommand<HealthOptions>({
       spinner.stop();
       const health = assessHealth(status, checks, http);
       ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(health, null, 2)}\n` : renderHealth(health, ctx.style));
+      await appendStepSummary(ctx, () => renderHealthMarkdown(health));
       return health.healthy ? 0 : 1;
     } finally {
       spinner.stop();

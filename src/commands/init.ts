@@ -40,7 +40,7 @@ export const initCommand = defineCommand<InitOptions>({
     appOption,
     { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
     { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
-    { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default)' },
+    { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind' },
     { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
     { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
     { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },

@@ -1,12 +1,17 @@
 import { checkWorkload } from '../init/inputs.js';
 import { WORKLOADS } from '../shared/profiles.js';
-import type { ValidateCommandOptions } from '../validate/run.js';
-import { str, type RawInput } from '../shared/options.js';
+import { UsageError } from '../errors.js';
+import { VALIDATE_FORMATS, type ValidateCommandOptions, type ValidateFormat } from '../validate/run.js';
+import { bool, str, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
 export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   const workload = str(raw, 'workload');
-  return { config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), workload: workload === undefined ? undefined : checkWorkload(workload) };
+  const format = (str(raw, 'format') ?? 'text') as ValidateFormat;
+  if (format !== 'text' && bool(raw, 'json')) {
+    throw new UsageError(`--json and --format ${format} exclude each other.`, { hint: '--json prints gpuctl\'s own JSON (schemaVersion 1); --format sarif prints SARIF 2.1.0.' });
+  }
+  return { format, config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), workload: workload === undefined ? undefined : checkWorkload(workload) };
 }
 
 export const validateCommand = defineCommand<ValidateCommandOptions>({
@@ -18,27 +23,41 @@ export const validateCommand = defineCommand<ValidateCommandOptions>({
     'FLY_ env names, deploy strategies and volumes, memory for the workload; in the Dockerfile: NVIDIA driver packages,\n' +
     "a CUDA userland newer than the target's driver, root, devel images at runtime. Reads what flyctl reads ([vm] or\n" +
     '[[vm]], durations as integer milliseconds, boolean or string auto_stop_machines).\n' +
+    'In CI, --format github prints each finding as a GitHub Actions annotation on its line, and --format sarif a SARIF 2.1.0\n' +
+    'log for code scanning; with GITHUB_STEP_SUMMARY set, a markdown summary is appended to it.\n' +
     'Exit 0 when clean or warnings only, 1 on errors, 2 when a file cannot be parsed or found.',
   options: [
     { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
     { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
     { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
+    { flags: '--format <format>', description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)', choices: VALIDATE_FORMATS, default: 'text' },
   ],
   examples: [
     ['gpuctl validate', 'check ./fly.toml and ./Dockerfile'],
     ['gpuctl validate -c deploy/fly.toml --dockerfile deploy/Dockerfile.gpu', 'files elsewhere'],
     ['gpuctl validate --json | jq ".findings[] | select(.severity == \\"error\\")"', 'machine-readable findings (schemaVersion 1)'],
+    ['gpuctl validate --format github', 'in GitHub Actions: each finding as an annotation on its line of the pull request'],
+    ['gpuctl validate --format sarif > gpuctl.sarif', 'for github/codeql-action/upload-sarif (code scanning)'],
   ],
   parse: parseValidateFlags,
   run: async (options, ctx) => {
-    const { runValidate } = await import('../validate/run.js');
+    const [{ runValidate }, { appendStepSummary }] = await Promise.all([import('../validate/run.js'), import('../ui/step-summary.js')]);
     const result = runValidate(options, ctx);
+    const workspace = ctx.env.GITHUB_WORKSPACE;
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (options.format === 'github') {
+      const { renderGithub } = await import('../validate/github.js');
+      ctx.stdout.write(renderGithub(result, ctx.cwd, workspace));
+    } else if (options.format === 'sarif') {
+      const [{ toSarif }, { VERSION }] = await Promise.all([import('../validate/sarif.js'), import('../version.js')]);
+      ctx.stdout.write(`${JSON.stringify(toSarif(result, VERSION, ctx.cwd, workspace), null, 2)}\n`);
     } else {
       const { renderValidate } = await import('../validate/render.js');
       ctx.stdout.write(renderValidate(result, ctx.style));
     }
+    const { renderValidateMarkdown } = await import('../validate/markdown.js');
+    await appendStepSummary(ctx, () => renderValidateMarkdown(result));
     return result.exitCode;
   },
 });

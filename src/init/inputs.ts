@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
-import { vmSize } from '../flyio/vm-sizes.js';
+import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, memoryFor, type Target } from './target.js';
 
@@ -58,11 +58,17 @@ export function checkGpuKind(value: string): Target {
   throw new UsageError(`Unknown GPU kind "${value}".`, { hint });
 }
 
+/**
+ * A CPU size preset, or one of Fly's GPU size presets (a10, l40s, a100-40gb, a100-80gb), which name the
+ * GPU layout of their kind exactly as flyctl resolved `--vm-size a100-80gb` (gpu_kind a100-sxm4-80gb).
+ */
 export function checkVmSize(value: string): Target {
   if (vmSize(value)) return { kind: 'cpu', vmSize: value };
   const kind = gpuKindForPreset(value);
-  const hint = kind ? `"${value}" is a GPU preset: pass --gpu-kind ${kind} for the GPU layout.` : 'Use a Fly preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).';
-  throw new UsageError(`Unknown VM size "${value}".`, { hint });
+  if (kind) return { kind: 'gpu', gpuKind: kind };
+  throw new UsageError(`Unknown VM size "${value}".`, {
+    hint: `Use a Fly preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes), or a GPU preset: ${GPU_SIZE_PRESETS.join(', ')}.`,
+  });
 }
 
 export function checkWorkload(value: string): WorkloadId {

@@ -6,9 +6,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
-import { UsageError } from '../errors.js';
+import { FailedError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
+import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
@@ -73,9 +74,14 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const refused = decided.some((f) => f.status === 'conflict') && !options.dryRun;
   const written = new Set<string>();
   if (!options.dryRun && !refused) {
+    createDir(dir, options.dir);
     for (const file of decided) {
       if (file.status !== 'create' && file.status !== 'overwrite') continue;
-      writeAtomic(join(dir, file.path), file.bytes ?? file.proposed, file.mode);
+      try {
+        writeAtomic(join(dir, file.path), file.bytes ?? file.proposed, file.mode);
+      } catch (error) {
+        throw writeFailed(file.path, dir, [...written], error);
+      }
       written.add(file.path);
     }
   }
@@ -117,4 +123,26 @@ function requireFlagsOrYes(known: InitChoices): void {
   throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',
   });
+}
+
+/** The --dir to write into, created when missing; one that cannot be (a pseudo filesystem, no permission) is a bad --dir. */
+function createDir(dir: string, given: string | undefined): void {
+  try {
+    makeDirs(dir);
+    const fs = pseudoFilesystem(dir);
+    if (fs) throw new DirError(`Cannot write files in ${dir}: it is on ${fs}, a kernel interface, not a filesystem for files.`, dir, 'EINVAL', fs);
+  } catch (error) {
+    if (!(error instanceof DirError)) throw error;
+    throw new UsageError(error.message, {
+      hint: error.pseudoFs
+        ? `Pass --dir a directory on a real filesystem (not under a ${error.pseudoFs} mount); nothing was written.`
+        : `${given === undefined ? 'Run gpuctl init in' : 'Pass --dir'} a directory you can write to; nothing was written.`,
+    });
+  }
+}
+
+function writeFailed(path: string, dir: string, written: readonly string[], error: unknown): FailedError {
+  const reason = error instanceof DirError ? error.message : `Cannot write ${join(dir, path)}: ${describeErrno(error)}.`;
+  const before = written.length ? `Already written: ${written.join(', ')}; the rest was not written.` : 'Nothing was written.';
+  return new FailedError(reason, { hint: `${before} Fix the directory, then run gpuctl init again.`, cause: error });
 }

@@ -4,18 +4,28 @@
  * or the new one, never half of one. A symlink is written through to its target; an existing file
  * keeps its permissions.
  */
-import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { describeErrno, makeDirs } from '../shared/make-dirs.js';
 
-/** The file's text (its bytes with `binary`), or null when it does not exist. */
+/**
+ * The file's text (its bytes with `binary`), or null when it does not exist. Only a regular file is read
+ * (a FIFO or a device would block or never end); anything else, or a file that cannot be read, is a clear usage error.
+ */
 export function readIfExists(path: string): string | null;
 export function readIfExists(path: string, binary: 'binary'): Buffer | null;
 export function readIfExists(path: string, binary?: 'binary'): string | Buffer | null {
   try {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) return null;
+    if (!stat.isFile()) throw new UsageError(`${path} exists and is not a regular file; gpuctl init reads and writes only regular files.`);
     return binary ? readFileSync(path) : readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new UsageError(`Cannot read ${path}: ${describeErrno(error)}.`, { cause: error });
   }
 }
 
@@ -30,7 +40,7 @@ function resolveTarget(path: string): string {
 export function writeAtomic(path: string, content: string | Uint8Array, mode: number): void {
   const target = resolveTarget(path);
   const dir = dirname(target);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   let finalMode = mode;
   try {
     finalMode = statSync(target).mode & 0o7777;

@@ -44,6 +44,7 @@ export const RULES = {
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
+  'dockerfile-missing': { severity: 'error', file: 'fly.toml', summary: '[build] dockerfile names a file that does not exist' },
   'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
   'dockerfile-driver-packages': { severity: 'error', file: 'Dockerfile', summary: 'installs NVIDIA driver packages (the platform supplies the driver)' },
   'dockerfile-cuda-too-new': { severity: 'error', file: 'Dockerfile', summary: "a CUDA userland newer than the target's driver runs" },

@@ -28,6 +28,8 @@ export interface SourceFile {
 export interface ValidateFiles {
   flyToml?: SourceFile;
   dockerfile?: SourceFile;
+  /** fly.toml's [build] dockerfile names this file (as written there) and it does not exist: a finding at that key. */
+  dockerfileMissing?: string;
 }
 
 export interface ValidateOptions {
@@ -67,6 +69,16 @@ function dockerTarget(model: FlyModel | null, options: ValidateOptions): DockerT
   return { maxCuda: cudaVersionForDriver(driverVersion).cudaVersion, driverVersion, known: model !== null || options.driverVersion !== undefined };
 }
 
+function missingDockerfile({ file, at }: RuleContext, named: string): Finding {
+  return finding(
+    'dockerfile-missing',
+    file,
+    at(['build', 'dockerfile']),
+    `[build] dockerfile = '${named}' names a file that does not exist (relative to fly.toml): flyctl deploy would stop there, and no Dockerfile rule ran.`,
+    "Set dockerfile to the Dockerfile's path relative to fly.toml, create it (gpuctl init writes one), or pass --dockerfile.",
+  );
+}
+
 function byPlace(a: Finding, b: Finding): number {
   return a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.id.localeCompare(b.id);
 }
@@ -83,6 +95,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
       findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS));
+      if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
   }
   if (files.dockerfile) {

@@ -12,7 +12,12 @@ import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 
+export const VALIDATE_FORMATS = ['text', 'github', 'sarif'] as const;
+export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+
 export interface ValidateCommandOptions {
+  /** How findings are printed: for people, as GitHub workflow commands, or as SARIF 2.1.0 (--json is its own flag). */
+  format: ValidateFormat;
   /** -c/--config; undefined means ./fly.toml when it exists. */
   config: string | undefined;
   dockerfile: string | undefined;
@@ -58,6 +63,7 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   const configPath = resolveFlyToml(ctx.cwd, options.config ?? 'fly.toml');
   const flyToml = options.config !== undefined || existsSync(configPath) ? read(configPath, shown(configPath), 'fly.toml') : undefined;
   let dockerfile: SourceFile | undefined;
+  let dockerfileMissing: string | undefined;
   if (options.dockerfile !== undefined) {
     const path = resolve(ctx.cwd, options.dockerfile);
     dockerfile = read(path, shown(path), 'Dockerfile');
@@ -65,7 +71,7 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
     const named = flyToml ? dockerfileFromConfig(flyToml.text) : undefined;
     const path = resolve(dirname(configPath), named ?? 'Dockerfile');
     if (existsSync(path)) dockerfile = read(path, shown(path), 'Dockerfile');
-    else if (named) throw new UsageError(`fly.toml names the Dockerfile ${named}, which does not exist.`, { hint: 'Fix [build] dockerfile, or pass --dockerfile.' });
+    else if (named) dockerfileMissing = named;
   }
   if (!flyToml && !dockerfile) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
@@ -73,7 +79,7 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   // The build context is fly.toml's directory (flyctl builds from there), else the Dockerfile's.
   const context = flyToml ? dirname(configPath) : dirname(resolve(ctx.cwd, options.dockerfile ?? 'Dockerfile'));
   const contextHas = (path: string) => existsSync(resolve(context, path));
-  const findings = validateFiles({ flyToml, dockerfile }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
+  const findings = validateFiles({ flyToml, dockerfile, dockerfileMissing }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;

@@ -33,8 +33,8 @@ test.each([
 });
 
 test.each([
-  [[], { config: undefined, dockerfile: undefined, workload: undefined }],
-  [['-c', 'deploy/fly.toml', '--dockerfile', 'Dockerfile.gpu', '--workload', 'training'], { config: 'deploy/fly.toml', dockerfile: 'Dockerfile.gpu', workload: 'training' }],
+  [[], { format: 'text', config: undefined, dockerfile: undefined, workload: undefined }],
+  [['-c', 'deploy/fly.toml', '--dockerfile', 'Dockerfile.gpu', '--workload', 'training'], { format: 'text', config: 'deploy/fly.toml', dockerfile: 'Dockerfile.gpu', workload: 'training' }],
 ])('gpuctl validate %j', async (argv, expected) => {
   expect(await parsed(validateCommand, argv)).toEqual(expected);
 });

@@ -46,7 +46,21 @@ describe('resolution', () => {
 
   test('size aliases are caught with the right kind in the hint', () => {
     expect(hintOf(() => checkGpuKind('a100-40gb'))).toBe('"a100-40gb" is the size preset; the gpu_kind is "a100-pcie-40gb": pass --gpu-kind a100-pcie-40gb.');
-    expect(hintOf(() => checkVmSize('a100-80gb'))).toBe('"a100-80gb" is a GPU preset: pass --gpu-kind a100-sxm4-80gb for the GPU layout.');
+  });
+
+  test.each([
+    ['a10', 'a10'],
+    ['l40s', 'l40s'],
+    ['a100-40gb', 'a100-pcie-40gb'],
+    ['a100-80gb', 'a100-sxm4-80gb'],
+  ])('--vm-size %s (a Fly GPU size preset) is the GPU layout of %s, as flyctl mapped it', (preset, kind) => {
+    expect(checkVmSize(preset)).toEqual({ kind: 'gpu', gpuKind: kind });
+  });
+
+  test('an unknown size names the CPU and GPU presets', () => {
+    expect(hintOf(() => checkVmSize('a100-81gb'))).toBe(
+      'Use a Fly preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes), or a GPU preset: a10, l40s, a100-40gb, a100-80gb.',
+    );
   });
 
   test.each([

@@ -17,6 +17,9 @@ function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
   const docker = join(DIR, id, `${which}.Dockerfile`);
   if (existsSync(toml)) files.flyToml = { path: `${which}.fly.toml`, text: readFileSync(toml, 'utf8') };
   if (existsSync(docker)) files.dockerfile = { path: `${which}.Dockerfile`, text: readFileSync(docker, 'utf8') };
+  // <which>.missing: the Dockerfile fly.toml names, which validate found absent.
+  const missing = join(DIR, id, `${which}.missing`);
+  if (existsSync(missing)) files.dockerfileMissing = readFileSync(missing, 'utf8').trim();
   return files;
 }
 
@@ -64,4 +67,5 @@ test('findings point at the offending line', () => {
     [7, 'warning', 'CMD runs the module app, but neither app.py nor app/__main__.py is in the build context'],
   ]);
   expect(missing[0]?.fix).toContain('Add requirements.txt next to fly.toml');
+  expect(at('dockerfile-missing')).toMatchObject({ file: 'fail.fly.toml', line: 5, column: 3, severity: 'error' });
 });

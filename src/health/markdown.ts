@@ -1,0 +1,25 @@
+/** `gpuctl health`'s markdown for GITHUB_STEP_SUMMARY: the verdict, the machines, the HTTP probes, the reasons. */
+import type { HealthJson } from './assess.js';
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+export function renderHealthMarkdown(health: HealthJson): string {
+  const verdict = health.healthy ? `✅ gpuctl health: ${health.app} is healthy` : `❌ gpuctl health: ${health.app} is unhealthy`;
+  const lines = [`### ${verdict}`, '', `https://${health.hostname}, release v${health.release}`, ''];
+  if (health.machines.length) {
+    lines.push('| Machine | Region | State | Fly checks | Verdict |', '|---|---|---|---|---|');
+    for (const m of health.machines) {
+      const checks = m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none';
+      lines.push(`| \`${m.id}\` | ${m.region} | ${m.state} | ${checks} | ${m.healthy ? 'healthy' : cell(m.reasons.join('; '))} |`);
+    }
+    lines.push('');
+  } else lines.push('No machines.', '');
+  if (health.http.length) {
+    lines.push('| Endpoint | Result | Latency | Detail |', '|---|---|---|---|');
+    for (const p of health.http)
+      lines.push(`| \`${p.path}\` | ${p.verdict} | ${p.latencyMs === null ? '-' : `${p.latencyMs} ms`} | ${cell(p.detail)} |`);
+    lines.push('');
+  }
+  if (health.reasons.length) lines.push('Problems:', '', ...health.reasons.map((r) => `- ${cell(r)}`), '');
+  return `${lines.join('\n')}\n`;
+}
