@@ -245,11 +245,9 @@ describe('decide: rules, bounds, cooldowns, missing data', () => {
   it('steps bigger than one stop at the bounds', () => {
     const p = policy('', BIG_STEPS);
     expect(decide(p, { utilization: flat(90) }, { ord: 5 }, {}, NOW)).toMatchObject({ rule: 'scale-up', target: 6 });
-    expect(decide(p, { utilization: flat(10) }, { ord: 3 }, {}, NOW)).toMatchObject({
-      rule: 'scale-down',
-      target: 1,
-      reason: expect.stringMatching(/remove 2$/),
-    });
+    const down = decide(p, { utilization: flat(10) }, { ord: 3 }, {}, NOW);
+    expect(down).toMatchObject({ rule: 'scale-down', target: 1 });
+    expect(down.reason).toMatch(/remove 2$/);
   });
 });
 
