@@ -1,0 +1,154 @@
+/**
+ * gpuctl autoscale end to end, with real parts: the real Prometheus server scraping GPU exporters
+ * every second on loopback, the built CLI, and the stateful fake flyctl. The machine count is read
+ * back from the fake's state. GPUCTL_NOW pins the schedule's clock (metrics are read at the present).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { targetQuery } from '../../src/autoscale/export.js';
+import { parsePolicy } from '../../src/autoscale/policy.js';
+import { expandQuery } from '../../src/autoscale/read.js';
+import { seedFlyState } from '../fakes/flyctl/seed.mjs';
+import { runGpuctl } from '../helpers/cli.js';
+import { startPrometheus, type PromServer } from '../helpers/prometheus.js';
+import { startGpuExporters, type GpuExporters } from './autoscale-targets.js';
+
+/** One app per scenario, all scraped by one Prometheus (Fly's labels every series with its app). */
+const UTILISATION = { hot: [90, 92, 95], cold: [10, 12, 5], burst: [95, 96, 97] } as const;
+type App = keyof typeof UTILISATION;
+const OFF_HOURS = '2026-11-24T23:00:00Z'; // Tuesday 18:00 in New York
+const MARKET = '2026-11-24T17:00:00Z'; // Tuesday 12:00 in New York
+
+const policyFor = (app: App) => `
+app = "${app}"
+min = 1
+max = 4
+interval = "1s"
+
+[scale_up]
+above = 80
+for = "3s"
+
+[scale_down]
+below = 30
+for = "5s"
+step = 3
+
+[[schedule]]
+name = "NYSE"
+timezone = "America/New_York"
+start = "09:30"
+end = "16:00"
+warmup = "15m"
+min = 3
+`;
+
+interface Decision {
+  rule: string;
+  action: string;
+  current: number;
+  target: number;
+  applied: boolean;
+  reason: string;
+  command: string | null;
+}
+
+let prom: PromServer;
+const exporters: GpuExporters[] = [];
+
+beforeAll(async () => {
+  const targets = [];
+  for (const [app, values] of Object.entries(UTILISATION)) {
+    const e = await startGpuExporters(values);
+    exporters.push(e);
+    targets.push(...e.addresses.map((address) => ({ address, labels: { app } })));
+  }
+  prom = await startPrometheus(targets);
+  // Enough history for the longest window (5 s at 1 s steps), for every app.
+  await prom.waitFor(
+    'count_over_time((min(count by (app) (DCGM_FI_DEV_GPU_UTIL)))[7s:1s])',
+    (r) => Number(r[0]?.value?.[1] ?? 0) >= 7,
+    25_000,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await prom?.stop();
+  for (const e of exporters) await e.stop();
+});
+
+function world(app: App, machines: number) {
+  const fly = seedFlyState({
+    apps: [{ name: app, machines: Array.from({ length: machines }, () => ({ region: 'ord', size: 'performance-2x' })) }],
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-autoscale-'));
+  writeFileSync(join(dir, 'autoscale.toml'), policyFor(app));
+  const state = mkdtempSync(join(tmpdir(), 'gpuctl-state-'));
+  const gpuctl = (args: readonly string[], env: Record<string, string> = {}) =>
+    runGpuctl(args, {
+      tools: ['flyctl'],
+      cwd: dir,
+      env: { ...fly.env, FLY_API_TOKEN: 'test-token-abcdef', XDG_STATE_HOME: state, ...env },
+    });
+  const count = () => fly.machines(app).length;
+  return { fly, gpuctl, count, state, app };
+}
+
+const once = (w: ReturnType<typeof world>, now: string, extra: readonly string[] = []) =>
+  w.gpuctl(['autoscale', 'run', '--policy', 'autoscale.toml', '--once', '--prometheus', prom.url, '--json', ...extra], { GPUCTL_NOW: now });
+
+const decision = (stdout: string): Decision => JSON.parse(stdout.trim().split('\n').at(-1)!) as Decision;
+
+describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () => {
+  it('high utilisation: run --once adds a machine through flyctl scale count; a second run waits for the cooldown', async () => {
+    const w = world('hot', 2);
+    const run = await once(w, OFF_HOURS);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(decision(run.stdout)).toMatchObject({ rule: 'scale-up', action: 'up', current: 2, target: 3, applied: true });
+    expect(decision(run.stdout).command).toBe(`flyctl scale count 3 --app ${w.app} --region ord --process-group app --yes`);
+    expect(w.count()).toBe(3);
+    const again = await once(w, '2026-11-24T23:01:00Z');
+    expect(decision(again.stdout)).toMatchObject({ rule: 'cooldown', action: 'hold', target: 3, applied: false });
+    expect(w.count()).toBe(3);
+  }, 60_000);
+
+  it('low utilisation off-hours scales down to min; in market hours the schedule brings it back to 3', async () => {
+    const w = world('cold', 4);
+    const plan = await w.gpuctl(['autoscale', 'plan', '-p', 'autoscale.toml', '--prometheus', prom.url], { GPUCTL_NOW: OFF_HOURS });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(`${w.app}, group app: 4 → 1 machine(s) (scale-down)`);
+    expect(plan.stdout).toContain(`would run: flyctl scale count 1 --app ${w.app} --region ord --process-group app --yes`);
+    expect(w.count()).toBe(4);
+    const down = await once(w, OFF_HOURS);
+    expect(decision(down.stdout)).toMatchObject({ rule: 'scale-down', current: 4, target: 1, applied: true });
+    expect(w.count()).toBe(1);
+    const open = await once(w, MARKET);
+    expect(decision(open.stdout)).toMatchObject({ rule: 'schedule', current: 1, target: 3, applied: true });
+    expect(decision(open.stdout).reason).toContain('NYSE is open');
+    expect(w.count()).toBe(3);
+  }, 60_000);
+
+  it('--dry-run and an unreachable Prometheus change nothing', async () => {
+    const w = world('burst', 2);
+    const dry = await once(w, OFF_HOURS, ['--dry-run']);
+    expect(decision(dry.stdout)).toMatchObject({ rule: 'scale-up', applied: false });
+    expect(w.count()).toBe(2);
+    const dead = await w.gpuctl(
+      ['autoscale', 'run', '-p', 'autoscale.toml', '--once', '--prometheus', 'http://127.0.0.1:9/', '--json', '--timeout', '2'],
+      { GPUCTL_NOW: OFF_HOURS },
+    );
+    expect(dead.exitCode, dead.stderr).toBe(0);
+    expect(decision(dead.stdout)).toMatchObject({ rule: 'no-data', action: 'hold', applied: false });
+    expect(decision(dead.stdout).reason).toContain('cannot reach Prometheus at http://127.0.0.1:9/');
+    expect(w.count()).toBe(2);
+  }, 60_000);
+
+  it("the exported fly-autoscaler query is valid PromQL and agrees with gpuctl's decision", async () => {
+    const w = world('hot', 3);
+    const result = await prom.query(expandQuery(targetQuery(parsePolicy(policyFor(w.app))), w.app));
+    expect(result).toHaveLength(1);
+    expect(Number(result[0]!.value![1])).toBe(4); // 3 machines reporting + 1
+  }, 60_000);
+});
