@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import type { ExportOptions } from '../commands/autoscale.js';
+import type { ExportOptions } from './options.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, FailedError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';

@@ -4,7 +4,7 @@
  * The parsed Policy has milliseconds and minutes, never strings. docs/autoscale.md is the reference.
  */
 import { z } from 'zod';
-import { parseDuration } from '../flyio/duration.js';
+import { parseDuration } from '../shared/duration.js';
 
 export const DEFAULT_METRIC = 'avg(DCGM_FI_DEV_GPU_UTIL{app="$APP_NAME"})';
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;

@@ -2,11 +2,16 @@
  * Reading the policy's signals from Prometheus: each expression as a range subquery
  * `(<expr>)[<range>s:<step>s]` in one instant query, so one call returns every sample of the
  * longest window. A failed call, an empty answer or several series become a `missing` read with
- * its reason: the decision then takes no metric action.
+ * its reason: the decision then takes no metric action. The Prometheus adapter itself is handed in
+ * (a MetricSource, wired in commands/autoscale.ts): features do not import each other.
  */
-import { describeOutcome, instantQuery, type PromTarget } from '../prometheus/client.js';
 import type { Policy } from './policy-schema.js';
 import type { Read, Samples } from './signals.js';
+
+/** One instant query's answer, as far as autoscale cares. Timestamps in seconds, values as Prometheus writes them. */
+export type MatrixAnswer =
+  { kind: 'matrix'; series: Array<Array<[number, string]>> } | { kind: 'other'; resultType: string } | { kind: 'failed'; reason: string };
+export type MetricSource = (query: string, at: Date) => Promise<MatrixAnswer>;
 
 export const expandQuery = (query: string, app: string): string => query.replace(/\$\{APP_NAME\}|\$APP_NAME\b/g, app);
 
@@ -35,22 +40,21 @@ export function signalQueries(policy: Policy): SignalQuery[] {
   return list;
 }
 
-export async function readSignal(target: PromTarget, query: string, at: Date): Promise<Read> {
-  const outcome = await instantQuery(target, query, at);
-  if (outcome.kind !== 'ok') return { kind: 'missing', reason: describeOutcome(outcome, target.baseUrl) };
-  const data = outcome.data;
-  if (data.resultType !== 'matrix') return { kind: 'missing', reason: `expected samples (a matrix), got a ${data.resultType}` };
-  if (data.result.length === 0) return { kind: 'missing', reason: 'the query returned no series' };
-  if (data.result.length > 1)
-    return { kind: 'missing', reason: `the query returned ${data.result.length} series: aggregate it to one, e.g. avg(...)` };
-  const points = data.result[0]!.values.map(([t, v]) => ({ ageMs: Math.max(0, at.getTime() - t * 1000), value: Number.parseFloat(v) }));
+export async function readSignal(source: MetricSource, query: string, at: Date): Promise<Read> {
+  const answer = await source(query, at);
+  if (answer.kind === 'failed') return { kind: 'missing', reason: answer.reason };
+  if (answer.kind === 'other') return { kind: 'missing', reason: `expected samples (a matrix), got a ${answer.resultType}` };
+  if (answer.series.length === 0) return { kind: 'missing', reason: 'the query returned no series' };
+  if (answer.series.length > 1)
+    return { kind: 'missing', reason: `the query returned ${answer.series.length} series: aggregate it to one, e.g. avg(...)` };
+  const points = answer.series[0]!.map(([t, v]) => ({ ageMs: Math.max(0, at.getTime() - t * 1000), value: Number.parseFloat(v) }));
   return { kind: 'ok', points };
 }
 
 /** All signals, read in parallel at the same instant (Prometheus's present, not GPUCTL_NOW). */
-export async function readSamples(policy: Policy, target: PromTarget, at: Date): Promise<{ samples: Samples; queries: SignalQuery[] }> {
+export async function readSamples(policy: Policy, source: MetricSource, at: Date): Promise<{ samples: Samples; queries: SignalQuery[] }> {
   const queries = signalQueries(policy);
-  const reads = await Promise.all(queries.map((q) => readSignal(target, q.query, at)));
+  const reads = await Promise.all(queries.map((q) => readSignal(source, q.query, at)));
   const samples: Samples = { utilization: reads[0]! };
   queries.forEach((q, i) => {
     if (i > 0) samples[q.name] = reads[i]!;

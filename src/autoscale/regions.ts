@@ -4,7 +4,7 @@
  * flyctl's algorithm that `gpuctl scale count` shows): the plan printed is the plan run.
  * Machines of the group in regions outside the policy's list are left alone, as flyctl leaves them.
  */
-import { convergeCounts } from '../scale/plan-count.js';
+import { convergeCounts } from '../flyio/scale-count.js';
 
 export function scalingRegions(before: Readonly<Record<string, number>>, policyRegions: readonly string[]): string[] {
   if (policyRegions.length > 0) return [...policyRegions];

@@ -1,18 +1,17 @@
 /**
  * One autoscale step (read the state, the machines and the metrics; decide; act) and the loop
  * around it. Acting is `gpuctl scale count`'s own path (src/scale/run.ts runCount: flyctl scale
- * count with --yes, then checked with scale show), so there is one way gpuctl changes a count.
+ * count with --yes, then checked with scale show), handed in as a ScaleCount by
+ * commands/autoscale.ts, so there is one way gpuctl changes a count.
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, UsageError } from '../errors.js';
 import { scaleCountArgs } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
-import type { PromTarget } from '../prometheus/client.js';
-import { appMachines } from '../scale/plan-count.js';
-import { runCount } from '../scale/run.js';
+import { appMachines } from '../flyio/scale-count.js';
 import { decide, type Decision } from './decide.js';
 import type { Policy } from './policy-schema.js';
-import { readSamples, type SignalQuery } from './read.js';
+import { readSamples, type MetricSource, type SignalQuery } from './read.js';
 import { countInRegions } from './regions.js';
 import type { Samples } from './signals.js';
 import { loadState, record, saveState, statePath } from './state.js';
@@ -40,10 +39,20 @@ export interface Step {
   problems: string[];
 }
 
+export interface CountRequest {
+  count: number;
+  regions: string[];
+  group: string;
+  maxPerRegion: undefined;
+}
+/** `gpuctl scale count`'s run (plan, flyctl scale count --yes, verify): applied, and what did not land as planned. */
+export type ScaleCount = (request: CountRequest, dryRun: boolean) => Promise<{ applied: boolean; problems: string[] }>;
+
 export interface StepInput {
   policy: Policy;
   fly: FlyClient;
-  prometheus: PromTarget;
+  metrics: MetricSource;
+  scale: ScaleCount;
   /** plan: decide only. run: act (or show with dryRun) and keep the state. */
   mode: 'plan' | 'run';
   dryRun: boolean;
@@ -60,11 +69,11 @@ export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
   const machines = appMachines(await fly.machines(policy.app)).filter((m) => m.processGroup === policy.group);
   const before: Record<string, number> = {};
   for (const m of machines) before[m.region] = (before[m.region] ?? 0) + 1;
-  const { samples, queries } = await readSamples(policy, input.prometheus, new Date());
+  const { samples, queries } = await readSamples(policy, input.metrics, new Date());
   if (ctx.signal.aborted) throw new InterruptedError();
   const decision = decide(policy, samples, before, last, now);
   const count = countInRegions(before, decision.regions, decision.target);
-  const request = { count, regions: decision.regions, group: policy.group, maxPerRegion: undefined };
+  const request: CountRequest = { count, regions: decision.regions, group: policy.group, maxPerRegion: undefined };
   const changes = decision.action !== 'hold' && decision.regions.length > 0;
   const result: Step = {
     time: now.toISOString(),
@@ -77,9 +86,9 @@ export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
     problems: [],
   };
   if (!changes || input.mode === 'plan') return result;
-  const scaled = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun: input.dryRun });
+  const scaled = await input.scale(request, input.dryRun);
   result.applied = scaled.applied;
-  if (scaled.verified && !scaled.verified.ok) result.problems.push(...scaled.verified.problems);
+  result.problems.push(...scaled.problems);
   if (scaled.applied)
     await saveState(path, { version: 1, app: policy.app, group: policy.group, last: record(last, decision.rule, decision.action, now) });
   return result;

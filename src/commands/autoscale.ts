@@ -1,75 +1,9 @@
+import { parseCommon, parseExport, parseRun, type Common, type ExportOptions, type RunOptions } from '../autoscale/options.js';
+import type { MetricSource } from '../autoscale/read.js';
+import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { parseDuration } from '../flyio/duration.js';
-import { appOption, bool, defineCommand, str, type RawInput } from './define.js';
-
-interface Common {
-  policy: string;
-  app: string | undefined;
-  prometheus: string | undefined;
-  timeoutMs: number;
-}
-export interface RunOptions extends Common {
-  once: boolean;
-  dryRun: boolean;
-  iterations: number | undefined;
-  intervalMs: number | undefined;
-}
-export interface ExportOptions {
-  policy: string;
-  app: string | undefined;
-  to: 'fly-autoscaler';
-  org: string | undefined;
-  out: string | undefined;
-  force: boolean;
-}
-
-const required = (raw: RawInput, name: string, flag: string): string => {
-  const v = str(raw, name);
-  if (!v) throw new UsageError(`${flag} is required.`, { hint: 'Run with --help for an example.' });
-  return v;
-};
-
-export function parseCommon(raw: RawInput): Common {
-  const timeout = Number(str(raw, 'timeout') ?? '10');
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
-  return {
-    policy: required(raw, 'policy', '--policy'),
-    app: str(raw, 'app'),
-    prometheus: str(raw, 'prometheus'),
-    timeoutMs: timeout * 1000,
-  };
-}
-
-export function parseRun(raw: RawInput): RunOptions {
-  const iterations = str(raw, 'iterations');
-  if (iterations !== undefined && !/^[1-9]\d*$/.test(iterations))
-    throw new UsageError(`--iterations must be a whole number of at least 1, not "${iterations}".`);
-  const interval = str(raw, 'interval');
-  const intervalMs = interval === undefined ? undefined : parseDuration(interval);
-  if (interval !== undefined && (intervalMs === undefined || intervalMs < 1000))
-    throw new UsageError(`--interval must be a duration of at least 1s, not "${interval}".`);
-  return {
-    ...parseCommon(raw),
-    once: bool(raw, 'once'),
-    dryRun: bool(raw, 'dryRun'),
-    iterations: iterations ? Number(iterations) : undefined,
-    intervalMs,
-  };
-}
-
-export function parseExport(raw: RawInput): ExportOptions {
-  const to = str(raw, 'to') ?? 'fly-autoscaler';
-  if (to !== 'fly-autoscaler') throw new UsageError(`--to ${to}: the only target is fly-autoscaler.`);
-  return {
-    policy: required(raw, 'policy', '--policy'),
-    app: str(raw, 'app'),
-    to,
-    org: str(raw, 'org'),
-    out: str(raw, 'out'),
-    force: bool(raw, 'force'),
-  };
-}
+import { appOption, defineCommand } from './define.js';
 
 const common = [
   { flags: '-p, --policy <file>', description: 'the policy (TOML; see docs/autoscale.md)' },
@@ -82,11 +16,12 @@ const common = [
 ];
 
 async function setup(ctx: Ctx, options: Common) {
-  const [{ readPolicy }, { findFlyctl, FlyClient }, { tokenFromEnv }, run] = await Promise.all([
+  const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { runCount }] = await Promise.all([
     import('../autoscale/policy.js'),
     import('../flyio/client.js'),
     import('../prometheus/client.js'),
     import('../autoscale/run.js'),
+    import('../scale/run.js'),
   ]);
   const policy = await readPolicy(ctx.cwd, options.policy);
   if (options.app) policy.app = options.app;
@@ -98,7 +33,19 @@ async function setup(ctx: Ctx, options: Common) {
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--prometheus must be an http(s) URL, not "${baseUrl}".`);
   const now = run.clock(ctx);
   const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
-  return { policy, fly, now, run, prometheus: { baseUrl, token: tokenFromEnv(ctx.env), timeoutMs: options.timeoutMs, signal: ctx.signal } };
+  const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: options.timeoutMs, signal: ctx.signal };
+  // The two features autoscale builds on, handed in here (features do not import each other).
+  const metrics: MetricSource = async (query, at) => {
+    const outcome = await prom.instantQuery(target, query, at);
+    if (outcome.kind !== 'ok') return { kind: 'failed', reason: prom.describeOutcome(outcome, baseUrl) };
+    if (outcome.data.resultType !== 'matrix') return { kind: 'other', resultType: outcome.data.resultType };
+    return { kind: 'matrix', series: outcome.data.result.map((r) => r.values) };
+  };
+  const scale: ScaleCount = async (request, dryRun) => {
+    const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun });
+    return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
+  };
+  return { policy, fly, now, run, metrics, scale };
 }
 
 const planCommand = defineCommand<Common>({
@@ -118,7 +65,15 @@ const planCommand = defineCommand<Common>({
   parse: parseCommon,
   run: async (options, ctx) => {
     const s = await setup(ctx, options);
-    const step = await s.run.step(ctx, { policy: s.policy, fly: s.fly, prometheus: s.prometheus, mode: 'plan', dryRun: true, now: s.now });
+    const step = await s.run.step(ctx, {
+      policy: s.policy,
+      fly: s.fly,
+      metrics: s.metrics,
+      scale: s.scale,
+      mode: 'plan',
+      dryRun: true,
+      now: s.now,
+    });
     const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
     ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step), null, 2)}\n` : renderPlan(step, ctx.style));
     return ExitCode.ok;
@@ -156,7 +111,8 @@ const runCommand = defineCommand<RunOptions>({
         const step = await s.run.step(ctx, {
           policy: s.policy,
           fly: s.fly,
-          prometheus: s.prometheus,
+          metrics: s.metrics,
+          scale: s.scale,
           mode: 'run',
           dryRun: options.dryRun,
           now: s.now,

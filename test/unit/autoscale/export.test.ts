@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import type { ExportOptions } from '../../../src/commands/autoscale.js';
+import type { ExportOptions } from '../../../src/autoscale/options.js';
 import { renderFlyAutoscalerToml, targetQuery, toFlyAutoscaler } from '../../../src/autoscale/export.js';
 import { runExport } from '../../../src/autoscale/export-run.js';
 import { parsePolicy } from '../../../src/autoscale/policy.js';
