@@ -3,6 +3,7 @@
  * every second on loopback, the built CLI, and the stateful fake flyctl. The machine count is read
  * back from the fake's state. GPUCTL_NOW pins the schedule's clock (metrics are read at the present).
  */
+import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { targetQuery } from '../../src/autoscale/export.js';
 import { parsePolicy } from '../../src/autoscale/policy.js';
 import { expandQuery } from '../../src/autoscale/read.js';
 import { seedFlyState } from '../fakes/flyctl/seed.mjs';
-import { runGpuctl } from '../helpers/cli.js';
+import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 import { startPrometheus, type PromServer } from '../helpers/prometheus.js';
 import { startGpuExporters, type GpuExporters } from './autoscale-targets.js';
 
@@ -53,6 +54,7 @@ interface Decision {
   applied: boolean;
   reason: string;
   command: string | null;
+  dryRun?: boolean;
 }
 
 let prom: PromServer;
@@ -93,7 +95,7 @@ function world(app: App, machines: number) {
       env: { ...fly.env, FLY_API_TOKEN: 'test-token-abcdef', XDG_STATE_HOME: state, ...env },
     });
   const count = () => fly.machines(app).length;
-  return { fly, gpuctl, count, state, app };
+  return { fly, gpuctl, count, state, app, dir };
 }
 
 const once = (w: ReturnType<typeof world>, now: string, extra: readonly string[] = []) =>
@@ -142,6 +144,43 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     expect(dead.exitCode, dead.stderr).toBe(0);
     expect(decision(dead.stdout)).toMatchObject({ rule: 'no-data', action: 'hold', applied: false });
     expect(decision(dead.stdout).reason).toContain('cannot reach Prometheus at http://127.0.0.1:9/');
+    expect(w.count()).toBe(2);
+  }, 60_000);
+
+  it('run loops at the interval, one NDJSON line per decision, and Ctrl-C stops it cleanly (exit 130)', async () => {
+    const w = world('hot', 2);
+    const home = tempHome();
+    const child = execa(
+      process.execPath,
+      [join(ROOT, 'bin/gpuctl.js'), 'autoscale', 'run', '-p', 'autoscale.toml', '--prometheus', prom.url, '--dry-run', '--json'],
+      {
+        reject: false,
+        extendEnv: false,
+        cwd: w.dir,
+        env: {
+          PATH: fakePath(['flyctl']),
+          HOME: home,
+          NO_COLOR: '1',
+          ...w.fly.env,
+          FLY_API_TOKEN: 'test-token-abcdef',
+          XDG_STATE_HOME: w.state,
+          GPUCTL_NOW: OFF_HOURS,
+        },
+      },
+    );
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await expect.poll(() => out.split('\n').filter(Boolean).length, { timeout: 40_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toBe(''); // --json: no notes on stderr, no error either
+    const lines = String(result.stdout)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Decision);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) expect(line).toMatchObject({ rule: 'scale-up', dryRun: true, applied: false });
     expect(w.count()).toBe(2);
   }, 60_000);
 
