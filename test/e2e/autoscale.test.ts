@@ -5,6 +5,8 @@
  */
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -181,6 +183,29 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
       .map((l) => JSON.parse(l) as Decision);
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line).toMatchObject({ rule: 'scale-up', dryRun: true, applied: false });
+    expect(w.count()).toBe(2);
+  }, 60_000);
+
+  it('the Prometheus token goes in the header and nowhere else, even when a server echoes it back', async () => {
+    const w = world('hot', 2);
+    const token = 'FlyV1 fm2_promsecretpromsecret0123456789';
+    const seen: string[] = [];
+    const echo = createServer((req, res) => {
+      seen.push(String(req.headers.authorization));
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`upstream rejected ${String(req.headers.authorization)}`);
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/prometheus/my-org/`;
+    const run = await w.gpuctl(['autoscale', 'plan', '-p', 'autoscale.toml', '--prometheus', url, '--verbose'], {
+      GPUCTL_NOW: OFF_HOURS,
+      GPUCTL_PROMETHEUS_TOKEN: token,
+    });
+    await new Promise<void>((resolve) => echo.close(() => resolve()));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(seen).toEqual([token]);
+    expect(run.stdout).toContain('(no-data)');
+    expect(run.stdout).toContain('answered HTTP 500: upstream rejected [REDACTED]');
+    expect(`${run.stdout}${run.stderr}`).not.toContain('promsecret');
     expect(w.count()).toBe(2);
   }, 60_000);
 
