@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { freePort } from '../helpers/prometheus.js';
+import { freePort } from '../helpers/prometheus-server.js';
 
 export interface GpuExporters {
   /** host:port of each target, for the Prometheus config. */

@@ -15,7 +15,7 @@ import { parsePolicy } from '../../src/autoscale/policy.js';
 import { expandQuery } from '../../src/autoscale/read.js';
 import { seedFlyState } from '../fakes/flyctl/seed.mjs';
 import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
-import { startPrometheus, type PromServer } from '../helpers/prometheus.js';
+import { startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
 import { startGpuExporters, type GpuExporters } from './autoscale-targets.js';
 
 /** One app per scenario, all scraped by one Prometheus (Fly's labels every series with its app). */

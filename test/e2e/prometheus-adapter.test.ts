@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Gauge, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorization, describeOutcome, instantQuery, type QueryOutcome } from '../../src/prometheus/client.js';
-import { freePort, startPrometheus, type PromServer } from '../helpers/prometheus.js';
+import { freePort, startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
   const port = await freePort();
