@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Gauge, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorization, describeOutcome, instantQuery, type QueryOutcome } from '../../src/prometheus/client.js';
+import { gpuQuery, readAppGpus } from '../../src/prometheus/gpu-samples.js';
 import { freePort, startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
 
 async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
@@ -25,12 +26,20 @@ describe('Prometheus adapter', () => {
     labelNames: ['gpu', 'Hostname'],
     registers: [registry],
   });
+  const temp = new Gauge({
+    name: 'DCGM_FI_DEV_GPU_TEMP',
+    help: 'GPU temperature (in C).',
+    labelNames: ['gpu', 'Hostname', 'UUID', 'modelName'],
+    registers: [registry],
+  });
   let target: Server;
   let prom: PromServer;
 
   beforeAll(async () => {
     util.set({ gpu: '0', Hostname: 'm1' }, 70);
     util.set({ gpu: '1', Hostname: 'm1' }, 90);
+    temp.set({ gpu: '0', Hostname: 'm1', UUID: 'GPU-aaaa', modelName: 'NVIDIA H100 80GB HBM3' }, 41);
+    temp.set({ gpu: '1', Hostname: 'm1', UUID: 'GPU-bbbb', modelName: 'NVIDIA H100 80GB HBM3' }, 57);
     const t = await serve((_req, res) => {
       void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
     });
@@ -70,6 +79,23 @@ describe('Prometheus adapter', () => {
       expect(data.result[0]!.values.length).toBeGreaterThanOrEqual(2);
       expect(data.result[0]!.values.every(([, v]) => v === '80')).toBe(true);
     }
+  });
+
+  it("every GPU of an app, one record per machine and GPU (gpuctl monitor --app's read)", async () => {
+    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals');
+    if (read.kind !== 'ok') throw new Error(read.reason);
+    expect(read.gpus.map((g) => [g.hostname, g.gpu, g.values.utilizationPct, g.values.temperatureC])).toEqual([
+      ['m1', 0, 70, 41],
+      ['m1', 1, 90, 57],
+    ]);
+    expect(read.gpus[1]).toMatchObject({
+      uuid: 'GPU-bbbb',
+      model: 'NVIDIA H100 80GB HBM3',
+      instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string,
+    });
+    expect(read.gpus[0]!.ageSeconds).toBeLessThan(5);
+    expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app')).toEqual({ kind: 'ok', gpus: [] });
+    expect(gpuQuery('a"b')).toContain('app="a\\"b"');
   });
 
   it('a bad query is a query-error value, not an exception', async () => {
