@@ -62,7 +62,8 @@ export function parsePolicy(text: string, file = 'policy'): Policy {
     const problems = result.error.issues.map((issue) => {
       const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
       const line = lineOf(text, at);
-      return `${file}${line ? `:${line}` : ''}: ${formatPath(issue.path)}: ${issue.message}`;
+      const message = /received undefined$/.test(issue.message) ? 'required, and missing' : issue.message;
+      return `${file}${line ? `:${line}` : ''}: ${formatPath(issue.path)}: ${message}`;
     });
     throw new UsageError(
       `The policy ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`,

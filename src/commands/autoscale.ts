@@ -3,7 +3,9 @@ import type { MetricSource } from '../autoscale/read.js';
 import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
-import { appOption, defineCommand } from './define.js';
+import { defineCommand } from './define.js';
+
+const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" };
 
 const common = [
   { flags: '-p, --policy <file>', description: 'the policy (TOML; see docs/autoscale.md)' },

@@ -59,7 +59,7 @@ describe('policy file', () => {
       `${BASE}\n[[schedule]]\ntimezone = "UTC"\nstart = "09:30"\nend = "16:00"\nmin = 9`,
       /the window's min \(9\) is above max \(6\)/,
     ],
-    ['a missing key', BASE.replace('app = "quant-signals"\n', ''), /app: .*(expected string|received undefined)/i],
+    ['a missing key', BASE.replace('app = "quant-signals"\n', ''), /p\.toml: app: required, and missing/],
     ['bad TOML keeps its line and column', `${BASE}\nmax = [`, /p\.toml:\d+:\d+: not valid TOML/],
   ])('refuses %s', (_, text, message) => {
     expect(problem(text)).toMatch(message);
