@@ -1,41 +1,56 @@
 /**
- * GPU metric targets for the autoscale e2e test: one loopback HTTP server per "machine", serving a
- * prom-client registry with dcgm-exporter's names and labels at a fixed utilisation.
+ * GPU "machines" for the autoscale e2e test: one built `gpuctl agent` per machine on a free loopback
+ * port, each against the fake nvidia-smi (a one-GPU H200 capture, looping) replaying the chosen
+ * utilisation. Prometheus scrapes their /metrics exactly as Fly would scrape the app's [metrics].
  */
-import { createServer, type Server } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
-import { freePort } from '../helpers/prometheus-server.js';
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fakePath, ROOT, tempHome } from '../helpers/cli.js';
 
-export interface GpuExporters {
-  /** host:port of each target, for the Prometheus config. */
+export interface GpuAgents {
+  /** host:port of each agent, for the Prometheus config. */
   addresses: string[];
   stop(): Promise<void>;
 }
 
-export async function startGpuExporters(utilisation: readonly number[]): Promise<GpuExporters> {
-  const servers: Server[] = [];
-  const addresses: string[] = [];
-  for (const [i, value] of utilisation.entries()) {
-    const registry = new Registry();
-    const gauge = new Gauge({
-      name: 'DCGM_FI_DEV_GPU_UTIL',
-      help: 'GPU utilization (in %).',
-      labelNames: ['gpu', 'UUID', 'modelName', 'Hostname'],
-      registers: [registry],
+async function startAgent(utilisation: number): Promise<{ address: string; child: ResultPromise }> {
+  const home = tempHome();
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-agent-'));
+  writeFileSync(join(dir, 'script.json'), JSON.stringify([{ 'utilization.gpu': utilisation }]));
+  const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'agent', '--listen', '127.0.0.1:0', '--interval', '1s'], {
+    reject: false,
+    extendEnv: false,
+    cwd: home,
+    timeout: 5 * 60_000,
+    env: {
+      PATH: fakePath(['nvidia-smi']),
+      HOME: home,
+      NO_COLOR: '1',
+      FAKE_NVIDIA_SMI_FIXTURE: 'public/gls__H200.nvidia-smi-q.txt',
+      FAKE_NVIDIA_SMI_SCRIPT: join(dir, 'script.json'),
+    },
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on http:\/\/([\d.]+:\d+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
     });
-    gauge.set({ gpu: '0', UUID: `GPU-0000000${i}`, modelName: 'NVIDIA H100 80GB HBM3', Hostname: `machine-${i}` }, value);
-    const port = await freePort();
-    const server = createServer((_req, res) => {
-      void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
-    });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    servers.push(server);
-    addresses.push(`127.0.0.1:${port}`);
-  }
+    void child.then((r) => reject(new Error(`gpuctl agent exited (${String(r.exitCode)}) before listening: ${String(r.stderr)}`)));
+  });
+  return { address, child };
+}
+
+export async function startGpuAgents(utilisation: readonly number[]): Promise<GpuAgents> {
+  const agents = await Promise.all(utilisation.map(startAgent));
   return {
-    addresses,
+    addresses: agents.map((a) => a.address),
     stop: async () => {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      for (const { child } of agents) child.kill('SIGTERM');
+      await Promise.all(agents.map((a) => a.child));
     },
   };
 }

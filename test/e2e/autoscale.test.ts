@@ -1,7 +1,9 @@
 /**
- * gpuctl autoscale end to end, with real parts: the real Prometheus server scraping GPU exporters
- * every second on loopback, the built CLI, and the stateful fake flyctl. The machine count is read
- * back from the fake's state. GPUCTL_NOW pins the schedule's clock (metrics are read at the present).
+ * gpuctl autoscale end to end, with real parts: the real Prometheus server scraping five `gpuctl
+ * agent` processes (the built CLI, against the fake nvidia-smi replaying chosen utilisation) every
+ * second on loopback, `gpuctl autoscale` (the built CLI), and the stateful fake flyctl. The machine
+ * count is read back from the fake's state. GPUCTL_NOW pins the schedule's clock (metrics are read at
+ * the present).
  */
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,10 +18,10 @@ import { expandQuery } from '../../src/autoscale/read.js';
 import { seedFlyState } from '../fakes/flyctl/seed.mjs';
 import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 import { startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
-import { startGpuExporters, type GpuExporters } from './autoscale-targets.js';
+import { startGpuAgents, type GpuAgents } from './autoscale-targets.js';
 
 /** One app per scenario, all scraped by one Prometheus (Fly's labels every series with its app). */
-const UTILISATION = { hot: [90, 92, 95], cold: [10, 12, 5], burst: [95, 96, 97] } as const;
+const UTILISATION = { hot: [90, 92, 95], cold: [10, 5] } as const;
 type App = keyof typeof UTILISATION;
 const OFF_HOURS = '2026-11-24T23:00:00Z'; // Tuesday 18:00 in New York
 const MARKET = '2026-11-24T17:00:00Z'; // Tuesday 12:00 in New York
@@ -60,13 +62,13 @@ interface Decision {
 }
 
 let prom: PromServer;
-const exporters: GpuExporters[] = [];
+const agents: GpuAgents[] = [];
 
 beforeAll(async () => {
   const targets = [];
   for (const [app, values] of Object.entries(UTILISATION)) {
-    const e = await startGpuExporters(values);
-    exporters.push(e);
+    const e = await startGpuAgents(values);
+    agents.push(e);
     targets.push(...e.addresses.map((address) => ({ address, labels: { app } })));
   }
   prom = await startPrometheus(targets);
@@ -80,7 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prom?.stop();
-  for (const e of exporters) await e.stop();
+  for (const a of agents) await a.stop();
 });
 
 function world(app: App, machines: number) {
@@ -135,7 +137,7 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
   }, 60_000);
 
   it('--dry-run and an unreachable Prometheus change nothing', async () => {
-    const w = world('burst', 2);
+    const w = world('hot', 2);
     const dry = await once(w, OFF_HOURS, ['--dry-run']);
     expect(decision(dry.stdout)).toMatchObject({ rule: 'scale-up', applied: false });
     expect(w.count()).toBe(2);
