@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { targetQuery } from '../../src/autoscale/export.js';
 import { parsePolicy } from '../../src/autoscale/policy.js';
 import { expandQuery } from '../../src/autoscale/read.js';
+import { readAppGpus } from '../../src/prometheus/gpu-samples.js';
 import { seedFlyState } from '../fakes/flyctl/seed.mjs';
 import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 import { startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
@@ -210,6 +211,24 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     expect(`${run.stdout}${run.stderr}`).not.toContain('promsecret');
     expect(w.count()).toBe(2);
   }, 60_000);
+
+  it('the remote view reads every machine of an app back from Prometheus, as the agents reported it', async () => {
+    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'hot', { staleAfterSeconds: 30 });
+    if (read.kind !== 'ok') throw new Error(read.reason);
+    expect(read.machines).toHaveLength(3);
+    expect(
+      read.machines
+        .map((m) => m.gpus.map((g) => g.utilGpuPct))
+        .flat()
+        .sort(),
+    ).toEqual([90, 92, 95]);
+    for (const m of read.machines) {
+      expect(m.error).toBeUndefined();
+      expect(m.gpus).toHaveLength(1);
+      expect(m.gpus[0]).toMatchObject({ index: 0, name: expect.stringContaining('H200') as string });
+      expect(m.gpus[0]!.memoryTotalMiB).toBeGreaterThan(100_000);
+    }
+  });
 
   it("the exported fly-autoscaler query is valid PromQL and agrees with gpuctl's decision", async () => {
     const w = world('hot', 3);

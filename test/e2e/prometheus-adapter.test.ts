@@ -81,20 +81,20 @@ describe('Prometheus adapter', () => {
     }
   });
 
-  it("every GPU of an app, one record per machine and GPU (gpuctl monitor --app's read)", async () => {
-    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals');
+  it("every GPU of an app, one record per machine (gpuctl monitor --app's read)", async () => {
+    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals', { staleAfterSeconds: 60 });
     if (read.kind !== 'ok') throw new Error(read.reason);
-    expect(read.gpus.map((g) => [g.hostname, g.gpu, g.values.utilizationPct, g.values.temperatureC])).toEqual([
-      ['m1', 0, 70, 41],
-      ['m1', 1, 90, 57],
+    expect(read.machines).toHaveLength(1);
+    const [m] = read.machines;
+    expect(m).toMatchObject({ id: 'm1', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string, processes: [] });
+    expect(m!.error).toBeUndefined();
+    expect(m!.ageSeconds).toBeLessThan(5);
+    expect(m!.gpus.map((g) => [g.index, g.utilGpuPct, g.temperatureC, g.memoryUsedMiB])).toEqual([
+      [0, 70, 41, null],
+      [1, 90, 57, null],
     ]);
-    expect(read.gpus[1]).toMatchObject({
-      uuid: 'GPU-bbbb',
-      model: 'NVIDIA H100 80GB HBM3',
-      instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string,
-    });
-    expect(read.gpus[0]!.ageSeconds).toBeLessThan(5);
-    expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app')).toEqual({ kind: 'ok', gpus: [] });
+    expect(m!.gpus[1]).toMatchObject({ uuid: 'GPU-bbbb', name: 'NVIDIA H100 80GB HBM3' });
+    expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app')).toEqual({ kind: 'ok', machines: [] });
     expect(gpuQuery('a"b')).toContain('app="a\\"b"');
   });
 
