@@ -4,6 +4,7 @@
  * The parsed Policy has milliseconds and minutes, never strings. docs/autoscale.md is the reference.
  */
 import { z } from 'zod';
+import { isKnownRegion, unknownRegion } from '../flyio/regions.js';
 import { parseDuration } from '../shared/duration.js';
 
 export const DEFAULT_METRIC = 'avg(DCGM_FI_DEV_GPU_UTIL{app="$APP_NAME"})';
@@ -53,7 +54,16 @@ export const policySchema = z
     process_group: z.string().min(1).default('app'),
     min: count,
     max: count,
-    regions: z.array(z.string().regex(/^[a-z]{3}$/, 'a Fly region code such as "ord"')).default([]),
+    regions: z
+      .array(
+        z.string().superRefine((code, ctx) => {
+          if (isKnownRegion(code)) return;
+          const { message, hint } = unknownRegion(code);
+          const near = /^Did you mean [^?]+\?/.exec(hint)?.[0];
+          ctx.addIssue({ code: 'custom', message: near ? `${message} ${near}` : message });
+        }),
+      )
+      .default([]),
     interval: duration('interval').default(15_000),
     metric: z.strictObject({ query: z.string().min(1).default(DEFAULT_METRIC) }).default({ query: DEFAULT_METRIC }),
     scale_up: z.strictObject({ above: z.number(), for: duration('scale_up.for'), step: step.default(1) }),

@@ -60,6 +60,11 @@ describe('policy file', () => {
       /the window's min \(9\) is above max \(6\)/,
     ],
     ['a missing key', BASE.replace('app = "quant-signals"\n', ''), /p\.toml: app: required, and missing/],
+    [
+      'an unknown region, with the nearest codes',
+      `regions = ["ordd"]\n${BASE}`,
+      /p\.toml:1: regions\[0\]: Unknown Fly\.io region "ordd"\. Did you mean ord/,
+    ],
     ['bad TOML keeps its line and column', `${BASE}\nmax = [`, /p\.toml:\d+:\d+: not valid TOML/],
   ])('refuses %s', (_, text, message) => {
     expect(problem(text)).toMatch(message);
