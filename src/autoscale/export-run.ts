@@ -1,0 +1,63 @@
+/**
+ * `gpuctl autoscale export`: renders fly-autoscaler's configuration and prints it, or writes it
+ * with the house rule for files: a new file is created; an identical one is left alone; a
+ * different one is replaced only with --force, and the diff is shown either way; always atomically.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import type { ExportOptions } from './options.js';
+import type { Ctx } from '../context.js';
+import { ExitCode, FailedError, UsageError } from '../errors.js';
+import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
+import { readPolicy } from './policy.js';
+import { writeAtomic } from './state.js';
+
+async function existing(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new UsageError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+}
+
+export async function runExport(ctx: Ctx, options: ExportOptions): Promise<number> {
+  const policy = await readPolicy(ctx.cwd, options.policy);
+  if (options.app) policy.app = options.app;
+  const text = renderFlyAutoscalerToml(policy, options.org, options.policy);
+  const config = toFlyAutoscaler(policy, options.org);
+  for (const u of config.unsupported) ctx.log.warn(`fly-autoscaler cannot express: ${u}`);
+  if (!options.out) {
+    ctx.stdout.write(
+      ctx.flags.json
+        ? `${JSON.stringify({ schemaVersion: 1, to: options.to, file: null, status: 'printed', ...config, toml: text }, null, 2)}\n`
+        : text,
+    );
+    return ExitCode.ok;
+  }
+  const path = resolve(ctx.cwd, options.out);
+  const before = await existing(path);
+  const status = before === null ? 'created' : before === text ? 'identical' : options.force ? 'replaced' : 'refused';
+  if (before !== null && before !== text) {
+    ctx.stderr.write(
+      createTwoFilesPatch(`a/${options.out}`, `b/${options.out}`, before, text, undefined, undefined, {
+        context: 3,
+        headerOptions: FILE_HEADERS_ONLY,
+      }),
+    );
+  }
+  if (status === 'refused')
+    throw new UsageError(`${options.out} exists and differs (diff above); not overwriting it.`, { hint: 'Pass --force to replace it.' });
+  if (status === 'created' || status === 'replaced') {
+    try {
+      await writeAtomic(path, text);
+    } catch (error) {
+      throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    }
+  }
+  if (ctx.flags.json)
+    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, to: options.to, file: options.out, status, ...config }, null, 2)}\n`);
+  else ctx.stdout.write(`${status.padEnd(9)} ${options.out}\n`);
+  return ExitCode.ok;
+}

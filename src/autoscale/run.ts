@@ -1,0 +1,111 @@
+/**
+ * One autoscale step (read the state, the machines and the metrics; decide; act) and the loop
+ * around it. Acting is `gpuctl scale count`'s own path (src/scale/run.ts runCount: flyctl scale
+ * count with --yes, then checked with scale show), handed in as a ScaleCount by
+ * commands/autoscale.ts, so there is one way gpuctl changes a count.
+ */
+import type { Ctx } from '../context.js';
+import { InterruptedError, UsageError } from '../errors.js';
+import { scaleCountArgs } from '../flyio/args.js';
+import type { FlyClient } from '../flyio/client.js';
+import { appMachines } from '../flyio/scale-count.js';
+import { decide, type Decision } from './decide.js';
+import type { Policy } from './policy-schema.js';
+import { readSamples, type MetricSource, type SignalQuery } from './read.js';
+import { countInRegions } from './regions.js';
+import type { Samples } from './signals.js';
+import { loadState, record, saveState, statePath } from './state.js';
+
+export const NOW_ENV = 'GPUCTL_NOW';
+
+/** The decision's clock: GPUCTL_NOW (an ISO time, for tests and rehearsals), else the real one. */
+export function clock(ctx: Pick<Ctx, 'env' | 'now'>): () => Date {
+  const fixed = ctx.env[NOW_ENV];
+  if (!fixed) return () => ctx.now();
+  const t = Date.parse(fixed);
+  if (!Number.isFinite(t)) throw new UsageError(`${NOW_ENV}="${fixed}" is not a time; use ISO 8601, e.g. 2026-11-24T14:20:00Z.`);
+  return () => new Date(t);
+}
+
+export interface Step {
+  time: string;
+  decision: Decision;
+  samples: Samples;
+  queries: SignalQuery[];
+  /** The flyctl command that makes the change (shown, or run). */
+  command: string | null;
+  applied: boolean;
+  dryRun: boolean;
+  problems: string[];
+}
+
+export interface CountRequest {
+  count: number;
+  regions: string[];
+  group: string;
+  maxPerRegion: undefined;
+}
+/** `gpuctl scale count`'s run (plan, flyctl scale count --yes, verify): applied, and what did not land as planned. */
+export type ScaleCount = (request: CountRequest, dryRun: boolean) => Promise<{ applied: boolean; problems: string[] }>;
+
+export interface StepInput {
+  policy: Policy;
+  fly: FlyClient;
+  metrics: MetricSource;
+  scale: ScaleCount;
+  /** plan: decide only. run: act (or show with dryRun) and keep the state. */
+  mode: 'plan' | 'run';
+  dryRun: boolean;
+  now: () => Date;
+}
+
+export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
+  const { policy, fly } = input;
+  const now = input.now();
+  const path = statePath(ctx.env, policy.app, policy.group);
+  const loaded = await loadState(path, now);
+  if (loaded.kind === 'unreadable') ctx.log.warn(`The autoscale state ${path} is unreadable (${loaded.reason}): cooldowns count from now.`);
+  const last = loaded.kind === 'none' ? {} : loaded.last;
+  const machines = appMachines(await fly.machines(policy.app)).filter((m) => m.processGroup === policy.group);
+  const before: Record<string, number> = {};
+  for (const m of machines) before[m.region] = (before[m.region] ?? 0) + 1;
+  const { samples, queries } = await readSamples(policy, input.metrics, new Date());
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const decision = decide(policy, samples, before, last, now);
+  const count = countInRegions(before, decision.regions, decision.target);
+  const request: CountRequest = { count, regions: decision.regions, group: policy.group, maxPerRegion: undefined };
+  const changes = decision.action !== 'hold' && decision.regions.length > 0;
+  const result: Step = {
+    time: now.toISOString(),
+    decision,
+    samples,
+    queries,
+    command: changes ? fly.show(scaleCountArgs({ app: policy.app, ...request })) : null,
+    applied: false,
+    dryRun: input.dryRun,
+    problems: [],
+  };
+  if (!changes || input.mode === 'plan') return result;
+  const scaled = await input.scale(request, input.dryRun);
+  result.applied = scaled.applied;
+  result.problems.push(...scaled.problems);
+  if (scaled.applied)
+    await saveState(path, { version: 1, app: policy.app, group: policy.group, last: record(last, decision.rule, decision.action, now) });
+  return result;
+}
+
+/** Waits `ms`, or less when Ctrl-C comes: returns false then. */
+export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The last actions, kept between runs for the cooldowns: one small JSON file per app and group
+ * under $XDG_STATE_HOME/gpuctl/autoscale/ (default ~/.local/state), written atomically (a temp file
+ * in the same directory, synced, renamed). An unreadable file is treated as "acted just now", so a
+ * lost state can delay an action by one cooldown but never cause a burst.
+ */
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Env } from '../context.js';
+import type { LastActions } from './decide.js';
+
+export interface StateFile {
+  version: 1;
+  app: string;
+  group: string;
+  last: LastActions;
+}
+
+export function statePath(env: Env, app: string, group: string): string {
+  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
+  return join(base, 'gpuctl', 'autoscale', `${app}.${group}.json`.replace(/[^\w.-]/g, '_'));
+}
+
+export type Loaded = { kind: 'ok'; last: LastActions } | { kind: 'none' } | { kind: 'unreadable'; reason: string; last: LastActions };
+
+const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export async function loadState(path: string, now: Date): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? String(error), last: justNow(now) };
+  }
+  try {
+    const data = JSON.parse(text) as Partial<StateFile>;
+    const last = data.last ?? {};
+    if (data.version !== 1 || typeof last !== 'object') throw new Error('unknown version');
+    const out: LastActions = {};
+    for (const key of ['up', 'down', 'emergency'] as const) {
+      const v = (last as Record<string, unknown>)[key];
+      if (v !== undefined && !isTime(v)) throw new Error(`last.${key} is not a time`);
+      if (isTime(v)) out[key] = v;
+    }
+    return { kind: 'ok', last: out };
+  } catch (error) {
+    return { kind: 'unreadable', reason: (error as Error).message, last: justNow(now) };
+  }
+}
+
+const justNow = (now: Date): LastActions => ({ up: now.getTime(), down: now.getTime(), emergency: now.getTime() });
+
+/** The actions after an applied decision. */
+export function record(last: LastActions, rule: string, action: 'up' | 'down' | 'hold', now: Date): LastActions {
+  const t = now.getTime();
+  if (action === 'up') return { ...last, up: t, ...(rule === 'emergency' ? { emergency: t } : {}) };
+  if (action === 'down') return { ...last, down: t };
+  return last;
+}
+
+export async function saveState(path: string, state: StateFile): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+}
+
+/** A temp file in the same directory, synced, then renamed over the target: readers see old or new, never half. */
+export async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx', mode);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}

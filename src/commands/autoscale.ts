@@ -1,0 +1,165 @@
+import { parseCommon, parseExport, parseRun, type Common, type ExportOptions, type RunOptions } from '../autoscale/options.js';
+import type { MetricSource } from '../autoscale/read.js';
+import type { ScaleCount } from '../autoscale/run.js';
+import type { Ctx } from '../context.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { defineCommand } from './define.js';
+
+const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" };
+
+const common = [
+  { flags: '-p, --policy <file>', description: 'the policy (TOML; see docs/autoscale.md)' },
+  appOption,
+  {
+    flags: '--prometheus <url>',
+    description: 'Prometheus API base URL (default GPUCTL_PROMETHEUS_URL), e.g. https://api.fly.io/prometheus/<org>/',
+  },
+  { flags: '--timeout <seconds>', description: 'timeout of each Prometheus query', default: '10' },
+];
+
+async function setup(ctx: Ctx, options: Common) {
+  const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { runCount }] = await Promise.all([
+    import('../autoscale/policy.js'),
+    import('../flyio/client.js'),
+    import('../prometheus/client.js'),
+    import('../autoscale/run.js'),
+    import('../scale/run.js'),
+  ]);
+  const policy = await readPolicy(ctx.cwd, options.policy);
+  if (options.app) policy.app = options.app;
+  const baseUrl = options.prometheus ?? ctx.env.GPUCTL_PROMETHEUS_URL;
+  if (!baseUrl)
+    throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
+      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
+    });
+  if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--prometheus must be an http(s) URL, not "${baseUrl}".`);
+  const now = run.clock(ctx);
+  const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+  const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: options.timeoutMs, signal: ctx.signal };
+  // The two features autoscale builds on, handed in here (features do not import each other).
+  const metrics: MetricSource = async (query, at) => {
+    const outcome = await prom.instantQuery(target, query, at);
+    if (outcome.kind !== 'ok') return { kind: 'failed', reason: prom.describeOutcome(outcome, baseUrl) };
+    if (outcome.data.resultType !== 'matrix') return { kind: 'other', resultType: outcome.data.resultType };
+    return { kind: 'matrix', series: outcome.data.result.map((r) => r.values) };
+  };
+  const scale: ScaleCount = async (request, dryRun) => {
+    const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun });
+    return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
+  };
+  return { policy, fly, now, run, metrics, scale };
+}
+
+const planCommand = defineCommand<Common>({
+  name: 'plan',
+  summary: 'Show what autoscale would do now, and why (reads Prometheus and the machines; changes nothing)',
+  options: common,
+  examples: [
+    [
+      'gpuctl autoscale plan --policy autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/',
+      "against Fly's Prometheus (GPUCTL_PROMETHEUS_TOKEN set)",
+    ],
+    [
+      'GPUCTL_NOW=2026-11-30T14:20:00Z gpuctl autoscale plan -p autoscale.toml --json',
+      'rehearse Monday 09:20 New York (schedules and cooldowns only)',
+    ],
+  ],
+  parse: parseCommon,
+  run: async (options, ctx) => {
+    const s = await setup(ctx, options);
+    const step = await s.run.step(ctx, {
+      policy: s.policy,
+      fly: s.fly,
+      metrics: s.metrics,
+      scale: s.scale,
+      mode: 'plan',
+      dryRun: true,
+      now: s.now,
+    });
+    const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
+    ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step), null, 2)}\n` : renderPlan(step, ctx.style));
+    return ExitCode.ok;
+  },
+});
+
+const runCommand = defineCommand<RunOptions>({
+  name: 'run',
+  summary: 'Decide and scale at every interval (flyctl scale count), logging each decision with its reason',
+  description: `Reads the metrics, decides with the policy and scales through flyctl, every policy interval
+    until Ctrl-C (or --iterations). --once decides once; --dry-run shows the flyctl command instead of
+    running it. The last actions are kept under XDG_STATE_HOME for the cooldowns. With --json every
+    decision is one JSON line (NDJSON).`,
+  options: [
+    ...common,
+    { flags: '--once', description: 'one decision, then exit' },
+    { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
+    { flags: '--iterations <n>', description: 'stop after n decisions' },
+    { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
+  ],
+  examples: [
+    ['gpuctl autoscale run -p autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/', 'scale until Ctrl-C'],
+    ['gpuctl autoscale run -p autoscale.toml --once --dry-run --json', 'one decision as JSON, nothing changed'],
+  ],
+  parse: parseRun,
+  run: async (options, ctx) => {
+    const s = await setup(ctx, options);
+    const { jsonRecord, renderStepLine } = await import('../autoscale/render.js');
+    const limit = options.once ? 1 : (options.iterations ?? Infinity);
+    const interval = options.intervalMs ?? s.policy.intervalMs;
+    let failed = false;
+    for (let i = 0; i < limit; i++) {
+      if (i > 0 && !(await s.run.pause(interval, ctx.signal))) break;
+      try {
+        const step = await s.run.step(ctx, {
+          policy: s.policy,
+          fly: s.fly,
+          metrics: s.metrics,
+          scale: s.scale,
+          mode: 'run',
+          dryRun: options.dryRun,
+          now: s.now,
+        });
+        ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step))}\n` : renderStepLine(step));
+        failed = step.problems.length > 0;
+      } catch (error) {
+        // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
+        if (limit === 1 || ctx.signal.aborted) throw error;
+        ctx.log.warn(`${s.now().toISOString()} this step failed: ${error instanceof Error ? error.message : String(error)}`);
+        failed = true;
+      }
+    }
+    if (ctx.signal.aborted) {
+      ctx.log.info('Stopped.');
+      return ExitCode.interrupted;
+    }
+    return failed ? ExitCode.failed : ExitCode.ok;
+  },
+});
+
+const exportCommand = defineCommand<ExportOptions>({
+  name: 'export',
+  summary: "Write fly-autoscaler's configuration for the policy, naming what it cannot express",
+  options: [
+    { flags: '-p, --policy <file>', description: 'the policy (TOML)' },
+    appOption,
+    { flags: '--to <target>', description: 'what to write for', default: 'fly-autoscaler', choices: ['fly-autoscaler'] },
+    { flags: '--org <slug>', description: 'Fly organisation (FAS_ORG and the Prometheus address)' },
+    { flags: '-o, --out <file>', description: 'write to a file (default: stdout)' },
+    { flags: '--force', description: 'replace --out if it exists (the diff is shown)' },
+  ],
+  examples: [
+    ['gpuctl autoscale export -p autoscale.toml --to fly-autoscaler --org my-org', 'print the fly.toml of an autoscaler app'],
+    ['gpuctl autoscale export -p autoscale.toml --org my-org -o autoscaler/fly.toml', 'write it (refuses to overwrite without --force)'],
+  ],
+  parse: parseExport,
+  run: async (options, ctx) => {
+    const { runExport } = await import('../autoscale/export-run.js');
+    return runExport(ctx, options);
+  },
+});
+
+export const autoscaleCommand = defineCommand<Common>({
+  name: 'autoscale',
+  summary: 'Scale an app on GPU metrics from Prometheus, with schedules (market hours) and cooldowns',
+  subcommands: [planCommand, runCommand, exportCommand],
+});

@@ -1,0 +1,102 @@
+/**
+ * Every GPU of a Fly app, read back from Prometheus: the dcgm-exporter series `gpuctl agent` serves
+ * (Fly scrapes them into its hosted Prometheus and labels each with `app`, `instance` and `region`),
+ * in one instant query, grouped into one plain record per machine. The records have the shape of
+ * monitor's MonitorMachine (monitor/types.ts: same field names and units), so `gpuctl monitor --app
+ * APP --prometheus URL` can render them as they are; processes are not in Prometheus, so none.
+ */
+import { describeOutcome, instantQuery, type PromTarget } from './client.js';
+
+/** Metric name → GPU field (the names of monitor's MonitorGpu). */
+export const GPU_FIELDS = {
+  DCGM_FI_DEV_GPU_UTIL: 'utilGpuPct',
+  DCGM_FI_DEV_FB_USED: 'memoryUsedMiB',
+  DCGM_FI_DEV_FB_TOTAL: 'memoryTotalMiB',
+  DCGM_FI_DEV_GPU_TEMP: 'temperatureC',
+  DCGM_FI_DEV_POWER_USAGE: 'powerDrawW',
+  DCGM_FI_DEV_POWER_MGMT_LIMIT: 'powerLimitW',
+  DCGM_FI_DEV_SM_CLOCK: 'smClockMHz',
+  DCGM_FI_DEV_MEM_CLOCK: 'memClockMHz',
+} as const;
+type Field = (typeof GPU_FIELDS)[keyof typeof GPU_FIELDS];
+
+export type RemoteGpu = { index: number; name: string; uuid: string } & Record<Field, number | null>;
+
+export interface RemoteMachine {
+  /** The agent's Hostname label, else the scrape target (on Fly: the machine). */
+  id: string;
+  instance: string;
+  region?: string;
+  gpus: RemoteGpu[];
+  processes: never[];
+  /** Seconds since Prometheus last scraped the machine's GPU utilisation. */
+  ageSeconds: number | null;
+  /** Set when the newest sample is older than `staleAfterSeconds`. */
+  error?: string;
+}
+
+export type RemoteRead = { kind: 'ok'; machines: RemoteMachine[] } | { kind: 'failed'; reason: string };
+
+export const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+export function gpuQuery(app: string): string {
+  return `{__name__=~"${Object.keys(GPU_FIELDS).join('|')}",app="${escapeLabel(app)}"}`;
+}
+
+/** When each GPU's utilisation was last scraped (an instant vector carries the evaluation time, not the sample's). */
+export const ageQuery = (app: string) => `max by (instance) (timestamp(DCGM_FI_DEV_GPU_UTIL{app="${escapeLabel(app)}"}))`;
+
+const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
+  index,
+  name,
+  uuid,
+  ...(Object.fromEntries(Object.values(GPU_FIELDS).map((f) => [f, null])) as Record<Field, null>),
+});
+
+export async function readAppGpus(
+  target: PromTarget,
+  app: string,
+  options: { at?: Date; staleAfterSeconds?: number } = {},
+): Promise<RemoteRead> {
+  const at = options.at ?? new Date();
+  const [outcome, stamps] = await Promise.all([instantQuery(target, gpuQuery(app), at), instantQuery(target, ageQuery(app), at)]);
+  if (outcome.kind !== 'ok') return { kind: 'failed', reason: describeOutcome(outcome, target.baseUrl) };
+  if (outcome.data.resultType !== 'vector') return { kind: 'failed', reason: `expected a vector, got a ${outcome.data.resultType}` };
+  const scraped = new Map<string, number>();
+  if (stamps.kind === 'ok' && stamps.data.resultType === 'vector') {
+    for (const { metric, value } of stamps.data.result) scraped.set(metric.instance ?? '', Number.parseFloat(value[1]));
+  }
+  const machines = new Map<string, RemoteMachine>();
+  for (const { metric, value } of outcome.data.result) {
+    const field = GPU_FIELDS[metric.__name__ as keyof typeof GPU_FIELDS];
+    const index = Number(metric.gpu);
+    if (!field || !Number.isInteger(index)) continue;
+    const instance = metric.instance ?? '';
+    let machine = machines.get(instance);
+    if (!machine) {
+      const t = scraped.get(instance);
+      const ageSeconds = t === undefined ? null : Math.max(0, Math.round((at.getTime() / 1000 - t) * 10) / 10);
+      machine = {
+        id: metric.Hostname ?? instance,
+        instance,
+        ...(metric.region ? { region: metric.region } : {}),
+        gpus: [],
+        processes: [],
+        ageSeconds,
+      };
+      const stale = options.staleAfterSeconds;
+      if (stale !== undefined && ageSeconds !== null && ageSeconds > stale) machine.error = `no sample for ${Math.round(ageSeconds)} s`;
+      machines.set(instance, machine);
+    }
+    let gpu = machine.gpus.find((g) => g.index === index);
+    if (!gpu) {
+      gpu = emptyGpu(index, metric.modelName ?? '', metric.UUID ?? '');
+      machine.gpus.push(gpu);
+    }
+    const v = Number.parseFloat(value[1]);
+    gpu[field] = Number.isFinite(v) ? v : null;
+  }
+  const list = [...machines.values()].sort((a, b) => a.id.localeCompare(b.id) || a.instance.localeCompare(b.instance));
+  for (const m of list) m.gpus.sort((a, b) => a.index - b.index);
+  return { kind: 'ok', machines: list };
+}

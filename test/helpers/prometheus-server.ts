@@ -1,0 +1,122 @@
+/**
+ * The REAL Prometheus server for tests (Debian's `prometheus` package, /usr/bin/prometheus): a
+ * generated config scraping the given targets every second, a temp data dir, loopback only.
+ * `startPrometheus` waits until /-/ready answers; `stop` always ends it (SIGTERM, then SIGKILL)
+ * and removes its files. A missing binary is an error that says how to install it.
+ */
+import { execa, type ResultPromise } from 'execa';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface PromServer {
+  url: string;
+  stop(): Promise<void>;
+  /** Instant query through the HTTP API (for waiting and checking, not the code under test). */
+  query(q: string): Promise<Array<{ metric: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }>>;
+  /** Polls `q` until `ready(result)` holds, or fails after `timeoutMs` with the last answer. */
+  waitFor(q: string, ready: (result: Awaited<ReturnType<PromServer['query']>>) => boolean, timeoutMs?: number): Promise<void>;
+}
+
+export const INSTALL_HINT = 'apt-get install -y prometheus';
+
+export function findPrometheus(): string {
+  const candidates = [
+    process.env.PROMETHEUS_BIN,
+    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'prometheus')),
+    '/usr/bin/prometheus',
+  ];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found)
+    throw new Error(
+      `This test needs the real Prometheus server, which is not installed: run \`${INSTALL_HINT}\` (Debian), or set PROMETHEUS_BIN.`,
+    );
+  return found;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Target {
+  address: string;
+  labels?: Record<string, string>;
+}
+
+function config(targets: readonly Target[]): string {
+  const groups = targets.map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify(t.labels ?? {})}`).join('\n');
+  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: gpu\n    static_configs:\n${groups}\n`;
+}
+
+export async function startPrometheus(targets: readonly Target[]): Promise<PromServer> {
+  const bin = findPrometheus();
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-prom-'));
+  writeFileSync(join(dir, 'prometheus.yml'), config(targets));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const child: ResultPromise = execa(
+    bin,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { reject: false, stdin: 'ignore', all: true, buffer: { all: true } },
+  );
+  let exited = false;
+  void child.then(() => (exited = true));
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await child;
+      clearTimeout(timer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const query: PromServer['query'] = async (q) => {
+    const r = await fetch(new URL('api/v1/query', url), { method: 'POST', body: new URLSearchParams({ query: q }) });
+    const json = (await r.json()) as { data?: { result?: unknown } };
+    return (Array.isArray(json.data?.result) ? json.data.result : []) as Awaited<ReturnType<PromServer['query']>>;
+  };
+  const server: PromServer = {
+    url,
+    stop,
+    query,
+    waitFor: async (q, ready, timeoutMs = 20_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let last: unknown;
+      while (Date.now() < deadline) {
+        last = await query(q).catch((e: unknown) => String(e));
+        if (Array.isArray(last) && ready(last as Awaited<ReturnType<PromServer['query']>>)) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      throw new Error(`Prometheus: ${q} not ready after ${timeoutMs} ms; last answer ${JSON.stringify(last).slice(0, 400)}`);
+    },
+  };
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (exited) {
+      const result = await child;
+      await stop();
+      throw new Error(`prometheus exited at start (${String(result.exitCode)}): ${String(result.all).slice(-800)}`);
+    }
+    const ok = await fetch(new URL('-/ready', url)).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return server;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error('prometheus did not become ready within 20 s');
+}
