@@ -1,8 +1,8 @@
 /** `gpuctl agent`'s options: flags first, then GPUCTL_AGENT_* variables (the templates set those), then defaults. Pure. */
-import type { RawInput } from '../commands/define.js';
+import type { RawInput } from '../shared/options.js';
 import type { Env } from '../context.js';
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../flyio/duration.js';
+import { parseDuration } from '../shared/duration.js';
 
 export interface AgentOptions {
   host: string;

@@ -5,7 +5,7 @@
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
 import { cudaImageVersion, NODE_MAJOR, UBUNTU_VERSION } from './images.js';
-import { PROFILES, type WorkloadProfile } from './profiles.js';
+import { PROFILES, type WorkloadProfile } from '../shared/profiles.js';
 import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
