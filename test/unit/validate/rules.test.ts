@@ -55,4 +55,9 @@ test('findings point at the offending line', () => {
   expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
   expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
   expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
+  const ports = validateFiles(load('port-not-served', 'fail')).filter((f) => f.id === 'port-not-served');
+  expect(ports.map((f) => [f.line, f.message])).toEqual([
+    [11, "Check 'gpu' asks for /gpu-health on port 8081, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent))."],
+    [15, '[metrics] scrapes port 9090, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).'],
+  ]);
 });
