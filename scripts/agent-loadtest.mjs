@@ -1,3 +1,4 @@
+/* global fetch */
 // Load test of `gpuctl agent` on loopback (issue 8): the built CLI against the fake nvidia-smi replaying
 // 8 H100s (test/fixtures/nvidia-smi/public/gls__H100SXMx8), sampling every second; autocannon drives
 // /metrics and /gpu-health at 500 requests/s each until 100,000 requests in all (bounded in count and time),
