@@ -3,7 +3,7 @@ import { HostMeter } from '../../../src/agent/host.js';
 import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
 import { cachedFor } from '../../../src/agent/run.js';
-import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/agent/sample.js';
+import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import type { SamplerState } from '../../../src/agent/sampler.js';
 import { parseMetrics, seriesValue } from '../../helpers/prometheus.js';
 
