@@ -89,9 +89,9 @@ afterAll(() => {
   if (hasTmux) tmux('kill-server');
 });
 
-describe.runIf(hasTmux)('gpuctl monitor in a terminal (tmux)', () => {
+describe('gpuctl monitor in a terminal (tmux)', () => {
   it('redraws in place, shows the alert, and Ctrl-C gives back a clean shell prompt', async () => {
-    if (!hasTmux) throw new Error('tmux is missing: apt-get install tmux');
+    if (!hasTmux) throw new Error('tmux is missing: install the Debian package (apt-get install tmux); .ci/run does.');
     const bin = fakePath(['nvidia-smi']);
     const vars = { PATH: `${bin}:/usr/bin:/bin`, HOME: tempHome(), TERM: 'xterm-256color', ...env(join(dir, 'steps-tmux')) };
     // The variables go on the command line (env …): a tmux server started elsewhere keeps its own environment.
