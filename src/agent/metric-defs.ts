@@ -3,7 +3,7 @@
  * etc/default-counters.csv and DCGM's field list) where one exists, gpuctl_* where none does.
  * Units are dcgm-exporter's: MiB, °C, W, MHz, %.
  */
-import type { GpuSample } from './sample.js';
+import type { GpuSample } from '../gpu/smi-sample.js';
 
 export interface GpuMetricDef {
   name: string;

@@ -5,7 +5,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { HostMeter } from './host.js';
 import { GPU_LABELS, GPU_METRICS, gpuLabels, THROTTLE_METRIC } from './metric-defs.js';
-import { THROTTLE_REASONS } from './sample.js';
+import { THROTTLE_REASONS } from '../gpu/smi-sample.js';
 import type { SamplerState } from './sampler.js';
 
 export interface AgentMetrics {

@@ -30,13 +30,13 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
   const metrics = createAgentMetrics(hostname(), host, VERSION, () => (sampler.state().phase === 'absent' ? 'cpu fallback' : 'gpu'));
   const hostTimer = setInterval(() => host.tick(), options.intervalMs);
   sampler.run();
-  const routes = {
-    health,
-    metrics: async () => {
-      metrics.update(sampler.state(), Date.now(), health().status === 'ok');
-      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
-    },
-  };
+  // Rendering /metrics costs ~2 ms of CPU (prom-client's process metrics most of it); the values change at
+  // most once per sample, so one rendering serves every scrape for up to a second (or an interval if shorter).
+  const render = cachedFor(Math.min(1000, options.intervalMs), async () => {
+    metrics.update(sampler.state(), Date.now(), health().status === 'ok');
+    return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+  });
+  const routes = { health, metrics: render };
   let server;
   try {
     server = await listen(routes, options.host, options.port).catch((error: NodeJS.ErrnoException) => {
@@ -98,4 +98,17 @@ function processGone(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+/** `make()`'s promise, shared by every caller until it is `ttlMs` old (concurrent callers share one run). */
+export function cachedFor<T>(ttlMs: number, make: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    const t = now();
+    if (cached && t - cached.at < ttlMs) return cached.value;
+    const value = make();
+    cached = { at: t, value };
+    value.catch(() => (cached = undefined));
+    return value;
+  };
 }

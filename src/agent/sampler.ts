@@ -5,7 +5,7 @@
  * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
  */
 import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
-import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from './sample.js';
+import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 
 export type StartStream = (request: StreamRequest) => StreamHandle;
 

@@ -8,6 +8,7 @@ import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
 import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
+import { monitorCommand } from './monitor.js';
 import { scaleCommand } from './scale.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -24,4 +25,5 @@ export const registry: readonly CommandSpec<any>[] = [
   scaleCommand,
   agentCommand,
   autoscaleCommand,
+  monitorCommand,
 ];

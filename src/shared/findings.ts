@@ -35,6 +35,7 @@ export const RULES = {
   'check-interval-too-short': { severity: 'error', file: 'fly.toml', summary: 'a top-level check interval under 2 s' },
   'check-timeout-too-long': { severity: 'error', file: 'fly.toml', summary: 'a top-level check timeout over 60 s' },
   'check-type-invalid': { severity: 'error', file: 'fly.toml', summary: "a top-level check without type 'http' or 'tcp'" },
+  'port-not-served': { severity: 'warning', file: 'fly.toml', summary: 'a [metrics] port or /gpu-health check port that nothing in the layout serves' },
   'suspend-with-gpu': { severity: 'error', file: 'fly.toml', summary: 'auto_stop_machines = "suspend" with a GPU' },
   'env-fly-prefix': { severity: 'error', file: 'fly.toml', summary: '[env] names starting with FLY_' },
   'deploy-strategy-unknown': { severity: 'error', file: 'fly.toml', summary: 'an unknown [deploy] strategy' },

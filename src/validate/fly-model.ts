@@ -28,6 +28,7 @@ export interface ServiceCheck extends At {
 }
 
 export interface Service extends At {
+  internalPort?: number;
   autoStop: 'off' | 'stop' | 'suspend' | null;
   checks: ServiceCheck[];
 }
@@ -35,6 +36,8 @@ export interface Service extends At {
 export interface TopCheck extends At {
   name: string;
   type?: unknown;
+  port?: unknown;
+  httpPath?: unknown;
   interval?: unknown;
   timeout?: unknown;
 }
@@ -47,6 +50,8 @@ export interface FlyModel {
   mounts: At[];
   services: Service[];
   checks: TopCheck[];
+  /** [metrics] or [[metrics]]: where Fly scrapes. */
+  metrics: Array<At & { port?: unknown }>;
   strategy?: string;
 }
 
@@ -95,11 +100,13 @@ export function flyModel(doc: Table): FlyModel {
   const services: Service[] = [
     ...tables(doc.http_service, ['http_service']).map(({ table, path }) => ({
       path,
+      internalPort: num(table.internal_port),
       autoStop: autoStop(table.auto_stop_machines),
       checks: serviceChecks(table, path, [['checks', 'HTTP']]),
     })),
     ...tables(doc.services, ['services']).map(({ table, path }) => ({
       path,
+      internalPort: num(table.internal_port),
       autoStop: autoStop(table.auto_stop_machines),
       checks: serviceChecks(table, path, [['http_checks', 'HTTP'], ['tcp_checks', 'TCP']]),
     })),
@@ -107,11 +114,11 @@ export function flyModel(doc: Table): FlyModel {
   const checks: TopCheck[] = [];
   if (isTable(doc.checks)) {
     for (const [name, check] of Object.entries(doc.checks)) {
-      if (isTable(check)) checks.push({ path: ['checks', name], name, type: check.type, interval: check.interval, timeout: check.timeout });
+      if (isTable(check)) checks.push({ path: ['checks', name], name, type: check.type, interval: check.interval, timeout: check.timeout, port: check.port, httpPath: check.path });
     }
   } else {
     for (const { table, path } of tables(doc.checks, ['checks'])) {
-      checks.push({ path, name: str(table.name) ?? '', type: table.type, interval: table.interval, timeout: table.timeout });
+      checks.push({ path, name: str(table.name) ?? '', type: table.type, interval: table.interval, timeout: table.timeout, port: table.port, httpPath: table.path });
     }
   }
   const env = tables(doc.env, ['env']).flatMap(({ table, path }) => Object.entries(table).map(([name, value]) => ({ path: [...path, name], name, value })));
@@ -124,6 +131,7 @@ export function flyModel(doc: Table): FlyModel {
     mounts: ['mounts', 'mount'].flatMap((key) => tables(doc[key], [key]).map(({ path }) => ({ path }))),
     services,
     checks,
+    metrics: tables(doc.metrics, ['metrics']).map(({ table, path }) => ({ path, port: table.port })),
     strategy: str(deploy.strategy),
   };
 }

@@ -11,6 +11,7 @@ import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
+import { portRules } from './fly-port-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
@@ -94,7 +95,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
     else {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
-      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS));
+      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...portRules(ctx), ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS));
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
   }

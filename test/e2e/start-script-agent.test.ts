@@ -33,6 +33,7 @@ const freePort = () =>
 // The "application": asks the agent for /gpu-health until it answers 200, prints it, then waits for SIGINT/SIGTERM.
 const APP = `
 const port = process.env.GPUCTL_METRICS_PORT;
+console.log('app up');
 const ask = () => fetch('http://127.0.0.1:' + port + '/gpu-health').then(async (r) => (r.status === 200 ? console.log('gpu-health', r.status, (await r.json()).gpus) : setTimeout(ask, 100)), () => setTimeout(ask, 100));
 ask();
 const stop = (s) => { console.log('app got ' + s); process.exit(0); };
@@ -105,8 +106,9 @@ test('an agent that stops on its own stops the application', async () => {
 
 test('GPUCTL_AGENT=off runs the application alone', async () => {
   const run = start({ GPUCTL_AGENT: 'off', GPUCTL_METRICS_PORT: String(await freePort()) });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  expect(run.out()).toBe('');
+  await expect.poll(run.out, { timeout: 10_000 }).toContain('app up');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(run.out()).toBe('app up\n');
   run.child.kill('SIGTERM');
   expect((await run.child).exitCode).toBe(0);
   // nvidia-smi ran at boot (the script's own check), never looping for an agent.

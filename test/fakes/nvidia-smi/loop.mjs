@@ -67,3 +67,46 @@ export function loop(everyMs, records, render, env) {
   setInterval(tick, everyMs);
   tick();
 }
+
+/**
+ * One-shot `--query-gpu` with FAKE_NVIDIA_SMI_SCRIPT: each call takes the next step, counted in the
+ * FAKE_NVIDIA_SMI_STEPS file (without it, always the first step).
+ */
+export function oneShotRecords(records, env) {
+  if (!env.FAKE_NVIDIA_SMI_SCRIPT) return records;
+  const steps = JSON.parse(readFileSync(env.FAKE_NVIDIA_SMI_SCRIPT, 'utf8'));
+  let n = 0;
+  if (env.FAKE_NVIDIA_SMI_STEPS) {
+    n = existsSync(env.FAKE_NVIDIA_SMI_STEPS) ? Number(readFileSync(env.FAKE_NVIDIA_SMI_STEPS, 'utf8')) : 0;
+    writeFileSync(env.FAKE_NVIDIA_SMI_STEPS, String(n + 1));
+  }
+  return applyStep(records, steps[Math.min(n, steps.length - 1)]);
+}
+
+/**
+ * `--query-compute-apps=pid,process_name,used_memory,gpu_uuid --format=csv,noheader,nounits`: the
+ * processes in FAKE_NVIDIA_SMI_APPS (a JSON file: [{pid, process_name, used_memory, gpu_uuid}]);
+ * none prints nothing, as the real tool does.
+ */
+export function computeApps(spec, format, env) {
+  const apps = env.FAKE_NVIDIA_SMI_APPS ? JSON.parse(readFileSync(env.FAKE_NVIDIA_SMI_APPS, 'utf8')) : [];
+  const fields = spec.split(',');
+  const known = ['timestamp', 'gpu_name', 'gpu_bus_id', 'gpu_serial', 'gpu_uuid', 'pid', 'process_name', 'used_gpu_memory', 'used_memory'];
+  const bad = fields.find((f) => !known.includes(f));
+  if (bad) return { exitCode: 2, text: `Field "${bad}" is not a valid field to query.\n\n` };
+  const opts = new Set(format.split(','));
+  const lines = opts.has('noheader')
+    ? []
+    : [fields.map((f) => (f.startsWith('used') && !opts.has('nounits') ? `${f} [MiB]` : f)).join(', ')];
+  for (const app of apps)
+    lines.push(
+      fields
+        .map(
+          (f) =>
+            String(app[f === 'used_gpu_memory' ? 'used_memory' : f] ?? '[N/A]') +
+            (f.startsWith('used') && !opts.has('nounits') ? ' MiB' : ''),
+        )
+        .join(', '),
+    );
+  return { exitCode: 0, text: lines.length ? `${lines.join('\n')}\n` : '' };
+}

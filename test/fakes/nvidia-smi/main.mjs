@@ -3,7 +3,7 @@
 // (FAKE_NVIDIA_SMI_MODE). Each call appends its argv as a JSON line to FAKE_NVIDIA_SMI_LOG if set.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { loop, loopInterval } from './loop.mjs';
+import { computeApps, loop, loopInterval, oneShotRecords } from './loop.mjs';
 import { loadCapture } from './sources.mjs';
 
 const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
@@ -97,7 +97,13 @@ function run() {
   const render = (recs) => renderQuery(q.slice('--query-gpu='.length), format.slice('--format='.length), recs);
   const every = loopInterval(args);
   if (q && every !== undefined) return loop(every, records, render, env);
-  if (q) return out(render(records));
+  if (q) return out(render(oneShotRecords(records, env)));
+  const apps = args.find((a) => a.startsWith('--query-compute-apps='));
+  if (apps) {
+    if (!format) fail('Please specify the output format with --format.\n', 2);
+    const answer = computeApps(apps.slice('--query-compute-apps='.length), format.slice('--format='.length), env);
+    return answer.exitCode ? fail(answer.text, answer.exitCode) : out(answer.text);
+  }
   if (args.length === 0) return replay(files.table);
   if (args.length === 1 && args[0] === '-L') return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
   if (args.includes('-q') && args.includes('-x')) return replay(files.xml);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideHealth, type HealthThresholds } from '../../../src/agent/health.js';
-import { parseSampleLine, SAMPLE_FIELDS, type GpuSample } from '../../../src/agent/sample.js';
+import { parseSampleLine, SAMPLE_FIELDS, type GpuSample } from '../../../src/gpu/smi-sample.js';
 import type { GpuReading, SamplerState } from '../../../src/agent/sampler.js';
 
 const NOW = 1_800_000_000_000;

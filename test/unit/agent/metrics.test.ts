@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { HostMeter } from '../../../src/agent/host.js';
 import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
-import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/agent/sample.js';
+import { cachedFor } from '../../../src/agent/run.js';
+import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import type { SamplerState } from '../../../src/agent/sampler.js';
 import { parseMetrics, seriesValue } from '../../helpers/prometheus.js';
 
@@ -80,5 +81,33 @@ describe('agent metrics', () => {
     const names = GPU_METRICS.map((d) => d.name);
     expect(new Set(names).size).toBe(names.length);
     for (const name of names) expect(name).toMatch(/^(DCGM_FI_DEV_[A-Z_]+|gpuctl_gpu_[a-z_]+)$/);
+  });
+});
+
+describe('cachedFor', () => {
+  it('shares one rendering until it is ttl old, and forgets a failed one', async () => {
+    let t = 0;
+    let calls = 0;
+    const get = cachedFor(
+      1000,
+      async () => ++calls,
+      () => t,
+    );
+    expect(await Promise.all([get(), get()])).toEqual([1, 1]);
+    t = 999;
+    expect(await get()).toBe(1);
+    t = 1000;
+    expect(await get()).toBe(2);
+    const failing = cachedFor(
+      1000,
+      async () => {
+        calls += 1;
+        throw new Error('boom');
+      },
+      () => t,
+    );
+    await expect(failing()).rejects.toThrow('boom');
+    await expect(failing()).rejects.toThrow('boom');
+    expect(calls).toBe(4);
   });
 });

@@ -68,4 +68,9 @@ test('findings point at the offending line', () => {
   ]);
   expect(missing[0]?.fix).toContain('Add requirements.txt next to fly.toml');
   expect(at('dockerfile-missing')).toMatchObject({ file: 'fail.fly.toml', line: 5, column: 3, severity: 'error' });
+  const ports = validateFiles(load('port-not-served', 'fail')).filter((f) => f.id === 'port-not-served');
+  expect(ports.map((f) => [f.line, f.message])).toEqual([
+    [11, "Check 'gpu' asks for /gpu-health on port 8081, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent))."],
+    [15, '[metrics] scrapes port 9090, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).'],
+  ]);
 });

@@ -1,7 +1,8 @@
+/** The pure nvidia-smi sample parser (src/gpu/smi-sample.ts): the agent's and the monitor's. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSampleLine, SAMPLE_FIELDS, sampleArgs } from '../../../src/agent/sample.js';
+import { parseSampleLine, SAMPLE_FIELDS, sampleArgs } from '../../../src/gpu/smi-sample.js';
 import { FIXTURES } from '../../helpers/cli.js';
 
 // The H200 capture's own query (test/fixtures/nvidia-smi/h200-x1/README.md) and its real answer.

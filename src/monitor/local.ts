@@ -1,0 +1,40 @@
+/** The local machine as a MonitorSample: one nvidia-smi query for the GPUs, one for their processes. */
+import { hostname } from 'node:os';
+import type { Ctx } from '../context.js';
+import { MissingError } from '../errors.js';
+import { queryComputeApps, queryLiveGpus, type ComputeApp } from '../gpu/smi-live.js';
+import type { GpuSample } from '../gpu/smi-sample.js';
+import type { MonitorMachine, MonitorSample } from './types.js';
+
+export function toMachine(id: string, gpus: readonly GpuSample[], apps: readonly ComputeApp[]): MonitorMachine {
+  const byUuid = new Map(gpus.map((g) => [g.uuid, g.index]));
+  return {
+    id,
+    gpus: gpus.map((g) => ({
+      index: g.index,
+      name: g.name,
+      uuid: g.uuid,
+      utilGpuPct: g.utilGpuPct,
+      memoryUsedMiB: g.memoryUsedMiB,
+      memoryTotalMiB: g.memoryTotalMiB,
+      temperatureC: g.temperatureC,
+      powerDrawW: g.powerDrawW,
+      powerLimitW: g.powerLimitW,
+      smClockMHz: g.smClockMHz,
+      memClockMHz: g.memClockMHz,
+    })),
+    processes: apps.map((a) => ({ pid: a.pid, name: a.name, gpu: byUuid.get(a.gpuUuid) ?? null, usedMemoryMiB: a.usedMemoryMiB })),
+  };
+}
+
+export async function sampleLocal(ctx: Ctx): Promise<MonitorSample> {
+  const at = ctx.now().toISOString();
+  const gpus = await queryLiveGpus(ctx);
+  if (gpus.kind === 'absent') {
+    throw new MissingError('nvidia-smi was not found: there is no NVIDIA GPU to monitor here.', 'nvidia-smi', {
+      hint: 'Run it on a machine with an NVIDIA driver; for a Fly app, use `gpuctl monitor --app APP --prometheus URL`.',
+    });
+  }
+  const apps = await queryComputeApps(ctx);
+  return { at, machines: [toMachine(hostname(), gpus.gpus, apps)] };
+}

@@ -1,0 +1,33 @@
+/** `gpuctl monitor`'s options, from commander's raw values. Pure. */
+import { UsageError } from '../errors.js';
+import { durationOption, str, type RawInput } from '../shared/options.js';
+import { DEFAULT_THRESHOLDS } from './render.js';
+import type { MonitorThresholds } from './types.js';
+
+export interface MonitorOptions {
+  intervalMs: number;
+  once: boolean;
+  thresholds: MonitorThresholds;
+}
+
+function percent(raw: RawInput, name: string, flag: string, min: number, max: number): number | null {
+  const text = str(raw, name);
+  if (text === undefined) return null;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`${flag} "${text}" is not a number from ${min} to ${max}.`);
+  return v;
+}
+
+export function parseMonitorOptions(raw: RawInput): MonitorOptions {
+  const intervalMs = durationOption(raw, 'interval', '--interval', '2s');
+  if (intervalMs < 100) throw new UsageError(`--interval "${str(raw, 'interval')}" is under 100ms.`);
+  return {
+    intervalMs,
+    once: raw.opts.once === true,
+    thresholds: {
+      maxTempC: percent(raw, 'maxTemp', '--max-temp', 1, 150) ?? DEFAULT_THRESHOLDS.maxTempC,
+      maxMemoryPct: percent(raw, 'maxMemory', '--max-memory', 1, 100) ?? DEFAULT_THRESHOLDS.maxMemoryPct,
+      maxUtilPct: percent(raw, 'maxUtil', '--max-util', 0, 100),
+    },
+  };
+}
