@@ -5,7 +5,7 @@ import { defineCommand, str, type RawInput } from './define.js';
 
 export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   const workload = str(raw, 'workload');
-  return { config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), workload: workload === undefined ? undefined : checkWorkload(workload) };
+  return { config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), compose: str(raw, 'compose'), workload: workload === undefined ? undefined : checkWorkload(workload) };
 }
 
 export const validateCommand = defineCommand<ValidateCommandOptions>({
@@ -21,6 +21,7 @@ export const validateCommand = defineCommand<ValidateCommandOptions>({
   options: [
     { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
     { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
+    { flags: '--compose <path>', description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)' },
     { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
   ],
   examples: [

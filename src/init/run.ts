@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
+import { localGpuFrom, type LocalGpu } from './local-gpu.js';
 import { planFile, type PlannedFile } from './plan.js';
 import { choicesFromFlyToml, parseRecorded, recordOf, RECORD_FILE } from './record.js';
 import { cpuCommandFor, renderData, renderFiles } from './render.js';
@@ -45,7 +46,8 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
   else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
-  const rendered = renderFiles(loadTemplates(), renderData(inputs, dirName));
+  const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
+  const rendered = renderFiles(loadTemplates(), renderData(inputs, dirName, local));
   const planned = rendered.map((file) => planFile(file, readIfExists(join(dir, file.path))));
 
   const policy = policyFor(options, ctx.interactive);
@@ -69,7 +71,14 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
     written,
     cpuCommand: inputs.target.kind === 'gpu' ? cpuCommandFor(inputs, dirArg) : null,
     refused,
+    local,
   };
+}
+
+/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one). */
+async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
+  const { detect } = await import('../gpu/detect.js');
+  return localGpuFrom(await detect(ctx, { requireGpu: true }));
 }
 
 /**
@@ -77,7 +86,7 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
  * never gets defaults it did not ask for). Target and workload are the inputs that matter.
  */
 function requireFlagsOrYes(known: InitChoices): void {
-  const missing = [known.target ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
+  const missing = [known.target || known.forLocalGpu ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
   if (missing.length === 0) return;
   throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',

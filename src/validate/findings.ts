@@ -18,7 +18,7 @@ export interface Finding {
 
 export interface RuleInfo {
   severity: Severity;
-  file: 'fly.toml' | 'Dockerfile';
+  file: 'fly.toml' | 'Dockerfile' | 'compose.yaml';
   summary: string;
 }
 
@@ -48,12 +48,23 @@ export const RULES = {
   'dockerfile-cuda-too-new': { severity: 'error', file: 'Dockerfile', summary: "a CUDA userland newer than the target's driver runs" },
   'dockerfile-runs-as-root': { severity: 'warning', file: 'Dockerfile', summary: 'the application runs as root' },
   'dockerfile-devel-runtime': { severity: 'warning', file: 'Dockerfile', summary: 'the runtime image is a CUDA devel image (no multi-stage build)' },
+  'compose-syntax': { severity: 'error', file: 'compose.yaml', summary: 'compose.yaml is not valid YAML or has no services (exit 2)' },
+  'compose-gpu-reservation-missing': {
+    severity: 'error',
+    file: 'compose.yaml',
+    summary: 'a GPU service (GPUCTL_DEVICE=cuda) without deploy.resources.reservations.devices; a warning when no service reserves a GPU',
+  },
+  'compose-gpu-reservation-invalid': {
+    severity: 'error',
+    file: 'compose.yaml',
+    summary: 'a GPU device request without capabilities [gpu], with a driver other than nvidia, with both count and device_ids, or a bad count',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;
 
 /** Findings that mean a file could not be read at all: validate exits 2 for these. */
-export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax']);
+export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax', 'compose-syntax']);
 
 export function exitCodeFor(findings: readonly Finding[]): 0 | 1 | 2 {
   if (findings.some((f) => PARSE_FAILURES.has(f.id))) return 2;

@@ -6,6 +6,7 @@ import { parse, TomlError } from 'smol-toml';
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
 import type { WorkloadId } from '../init/profiles.js';
+import { composeRules } from './compose-rules.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
 import { finding, type Finding } from './findings.js';
@@ -25,6 +26,7 @@ export interface SourceFile {
 export interface ValidateFiles {
   flyToml?: SourceFile;
   dockerfile?: SourceFile;
+  composeYaml?: SourceFile;
 }
 
 export interface ValidateOptions {
@@ -87,5 +89,6 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
     }
   }
+  if (files.composeYaml) findings.push(...composeRules(files.composeYaml.path, files.composeYaml.text));
   return findings.sort(byPlace);
 }

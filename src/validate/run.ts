@@ -15,6 +15,8 @@ export interface ValidateCommandOptions {
   /** -c/--config; undefined means ./fly.toml when it exists. */
   config: string | undefined;
   dockerfile: string | undefined;
+  /** --compose; undefined means compose.yaml (or the other names docker compose reads) next to fly.toml when one exists. */
+  compose?: string | undefined;
   workload: WorkloadId | undefined;
 }
 
@@ -24,18 +26,21 @@ export interface ValidateJson {
   ok: boolean;
   exitCode: 0 | 1 | 2;
   /** The files checked, as shown in findings (relative to the working directory). */
-  files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' }>;
+  files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' | 'compose.yaml' }>;
   errors: number;
   warnings: number;
   findings: Finding[];
 }
+
+/** The file names docker compose looks for, in its order (compose-spec: compose.yaml preferred). */
+export const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
 
 function read(path: string, shown: string, what: string): SourceFile {
   try {
     return { path: shown, text: readFileSync(path, 'utf8') };
   } catch (error) {
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
-      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : 'Pass its path with --dockerfile.',
+      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : what === 'Dockerfile' ? 'Pass its path with --dockerfile.' : 'Pass its path with --compose.',
     });
   }
 }
@@ -64,16 +69,28 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
     if (existsSync(path)) dockerfile = read(path, shown(path), 'Dockerfile');
     else if (named) throw new UsageError(`fly.toml names the Dockerfile ${named}, which does not exist.`, { hint: 'Fix [build] dockerfile, or pass --dockerfile.' });
   }
-  if (!flyToml && !dockerfile) {
+  let composeYaml: SourceFile | undefined;
+  if (options.compose !== undefined) {
+    const path = resolve(ctx.cwd, options.compose);
+    composeYaml = read(path, shown(path), 'compose file');
+  } else {
+    const path = COMPOSE_NAMES.map((name) => resolve(dirname(configPath), name)).find((p) => existsSync(p));
+    if (path) composeYaml = read(path, shown(path), 'compose file');
+  }
+  if (!flyToml && !dockerfile && !composeYaml) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
-  const findings = validateFiles({ flyToml, dockerfile }, options.workload ? { workload: options.workload } : {});
+  const findings = validateFiles({ flyToml, dockerfile, composeYaml }, options.workload ? { workload: options.workload } : {});
   const exitCode = exitCodeFor(findings);
   return {
     schemaVersion: 1,
     ok: exitCode === 0,
     exitCode,
-    files: [...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []), ...(dockerfile ? [{ path: dockerfile.path, kind: 'Dockerfile' as const }] : [])],
+    files: [
+      ...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []),
+      ...(dockerfile ? [{ path: dockerfile.path, kind: 'Dockerfile' as const }] : []),
+      ...(composeYaml ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
+    ],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     findings,

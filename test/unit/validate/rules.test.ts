@@ -16,15 +16,17 @@ function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
   const docker = join(DIR, id, `${which}.Dockerfile`);
   if (existsSync(toml)) files.flyToml = { path: `${which}.fly.toml`, text: readFileSync(toml, 'utf8') };
   if (existsSync(docker)) files.dockerfile = { path: `${which}.Dockerfile`, text: readFileSync(docker, 'utf8') };
+  const compose = join(DIR, id, `${which}.compose.yaml`);
+  if (existsSync(compose)) files.composeYaml = { path: `${which}.compose.yaml`, text: readFileSync(compose, 'utf8') };
   return files;
 }
 
 describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
-  const file = RULES[id].file === 'fly.toml' ? 'flyToml' : 'dockerfile';
+  const file = ({ 'fly.toml': 'flyToml', Dockerfile: 'dockerfile', 'compose.yaml': 'composeYaml' } as const)[RULES[id].file];
 
   test('its failing fixture raises it, at a line in the right file', () => {
     const files = load(id, 'fail');
-    expect(files[file], `fixture rules/${id}/fail.${RULES[id].file === 'fly.toml' ? 'fly.toml' : 'Dockerfile'}`).toBeDefined();
+    expect(files[file], `fixture rules/${id}/fail.${RULES[id].file}`).toBeDefined();
     const hits = validateFiles(files).filter((f) => f.id === id);
     expect(hits.length).toBeGreaterThan(0);
     const lines = files[file]!.text.split('\n').length;
