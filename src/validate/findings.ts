@@ -42,6 +42,8 @@ export const RULES = {
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
+  'fly-unknown-key': { severity: 'warning', file: 'fly.toml', summary: "a section or key flyctl's config model does not have (flyctl ignores it), with the nearest known key" },
+  'fly-autoscaling-block': { severity: 'warning', file: 'fly.toml', summary: 'an [[autoscaling]] block: no fly.toml section; the policy belongs to gpuctl autoscale' },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
   'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
   'dockerfile-driver-packages': { severity: 'error', file: 'Dockerfile', summary: 'installs NVIDIA driver packages (the platform supplies the driver)' },

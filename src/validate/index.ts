@@ -12,6 +12,7 @@ import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './
 import { finding, type Finding } from './findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
+import { unknownKeyRules } from './fly-key-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { locator, scanToml } from './toml-scan.js';
 
@@ -39,12 +40,12 @@ export interface ValidateOptions {
   driverVersion?: string;
 }
 
-type TomlResult = { ok: true; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
+type TomlResult = { ok: true; doc: Record<string, unknown>; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
 
 function readToml(file: SourceFile): TomlResult {
   try {
     const doc = parse(file.text) as Record<string, unknown>;
-    return { ok: true, model: flyModel(doc), at: locator(scanToml(file.text)) };
+    return { ok: true, doc, model: flyModel(doc), at: locator(scanToml(file.text)) };
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const first = error.message.split('\n')[0] ?? error.message;
@@ -76,7 +77,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
     else {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
-      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx));
+      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...unknownKeyRules(toml.doc, ctx));
     }
   }
   if (files.dockerfile) {
