@@ -6,15 +6,11 @@ import type { Exec, ExecRequest } from './exec.js';
 import type { Prompter } from './ui/prompt.js';
 import type { Spinner } from './ui/spinner.js';
 import type { Style } from './ui/style.js';
+import type { Writer } from './shared/writer.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export interface Writer {
-  write(text: string): void;
-  readonly isTTY: boolean;
-  /** Terminal width; a TTY that reports 0 (some pseudo-terminals) cannot host a spinner. */
-  readonly columns?: number;
-}
+export type { Writer } from './shared/writer.js';
 
 export interface Logger {
   /** Progress and notes for people, on stderr; silent with --json. */

@@ -4,7 +4,7 @@
  * clocks, ECC, MIG, power limit) and the catalogue profile the percentages are taken against.
  */
 import { availableParallelism, cpus } from 'node:os';
-import type { DetectedGpu } from '../gpu/detect.js';
+import type { DetectedGpu } from '../detect/detect.js';
 import type { PeakTflops } from '../gpu/types.js';
 import { cudaText } from './outcome.js';
 import type { DeviceLine } from './protocol.js';

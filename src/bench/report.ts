@@ -3,7 +3,7 @@
  * from the program's lines, the detected GPU and the run's options. Fields are only ever added;
  * a change that breaks readers bumps schemaVersion.
  */
-import type { DetectedGpu } from '../gpu/detect.js';
+import type { DetectedGpu } from '../detect/detect.js';
 import type { BenchBinary } from './build.js';
 import type { BenchOptions } from './options.js';
 import { cudaText } from './outcome.js';

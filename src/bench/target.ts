@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context.js';
 import { isGpuctlError, MissingError, UsageError } from '../errors.js';
-import { detect, type DetectedGpu, type DetectResult } from '../gpu/detect.js';
+import { detect, type DetectedGpu, type DetectResult } from '../detect/detect.js';
 import { smFor } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
 import { assertBuildable, DEFAULT_ARCH } from './arch.js';

@@ -1,6 +1,7 @@
 import type { BenchOptions, RawBenchInput } from '../bench/options.js';
 import { parseBenchOptions } from '../bench/options.js';
-import { bool, defineCommand, str, type RawInput } from './define.js';
+import { bool, str, type RawInput } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 const list = (raw: RawInput, name: string): string[] => {
   const value = raw.opts[name];

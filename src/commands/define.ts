@@ -1,5 +1,8 @@
 /** The shape of a command definition: data for commander, a pure option parser, and run(). */
 import type { Ctx } from '../context.js';
+import type { RawInput } from '../shared/options.js';
+
+export type { RawInput } from '../shared/options.js';
 
 export interface OptionSpec {
   /** commander flags, e.g. '-a, --app <name>' or '--json'. */
@@ -17,12 +20,6 @@ export interface ArgSpec {
   description: string;
   required?: boolean;
   variadic?: boolean;
-}
-
-/** What commander parsed: positional args and option values, global flags merged in. */
-export interface RawInput {
-  args: string[];
-  opts: Record<string, unknown>;
 }
 
 export interface CommandSpec<O = unknown> {
@@ -53,13 +50,3 @@ export const configOption: OptionSpec = {
   description: 'path to fly.toml',
   default: 'fly.toml',
 };
-
-/** Reads a string option; undefined when absent. */
-export function str(raw: RawInput, name: string): string | undefined {
-  const value = raw.opts[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function bool(raw: RawInput, name: string): boolean {
-  return raw.opts[name] === true;
-}

@@ -1,6 +1,6 @@
-import { appOption, configOption, defineCommand } from './define.js';
 import type { DeployOptions } from '../deploy/options.js';
 import { parseDeployOptions, STRATEGIES } from '../deploy/options.js';
+import { appOption, configOption, defineCommand } from './define.js';
 
 export const deployCommand = defineCommand<DeployOptions>({
   name: 'deploy',
@@ -36,7 +36,7 @@ export const deployCommand = defineCommand<DeployOptions>({
   run: async (options, ctx) => {
     const [{ runDeploy }, { validateConfigCheck }, render, { appendFile }] = await Promise.all([
       import('../deploy/run.js'),
-      import('../deploy/config.js'),
+      import('../validate/index.js'),
       import('../deploy/render.js'),
       import('node:fs/promises'),
     ]);

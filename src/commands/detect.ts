@@ -1,4 +1,5 @@
-import { bool, defineCommand } from './define.js';
+import { bool } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 export interface DetectOptions {
   requireGpu: boolean;
@@ -18,12 +19,12 @@ export const detectCommand = defineCommand<DetectOptions>({
   ],
   parse: (raw) => ({ requireGpu: bool(raw, 'requireGpu') }),
   run: async (options, ctx) => {
-    const { detect } = await import('../gpu/detect.js');
+    const { detect } = await import('../detect/detect.js');
     const result = await detect(ctx, options);
     if (ctx.flags.json) {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      const { renderDetect } = await import('../gpu/render-detect.js');
+      const { renderDetect } = await import('../detect/render.js');
       ctx.stdout.write(renderDetect(result, ctx.style));
     }
     return 0;

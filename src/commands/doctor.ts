@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { defineCommand, str } from './define.js';
+import { str } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 const REQUIRABLE = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'] as const;
 type Requirable = (typeof REQUIRABLE)[number];

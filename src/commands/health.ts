@@ -1,6 +1,6 @@
-import { durationOption } from '../deploy/options.js';
 import { UsageError } from '../errors.js';
-import { appOption, configOption, defineCommand, str } from './define.js';
+import { durationOption, str } from '../shared/options.js';
+import { appOption, configOption, defineCommand } from './define.js';
 
 export interface HealthOptions {
   app: string | undefined;

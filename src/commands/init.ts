@@ -1,9 +1,10 @@
 import { FailedError, UsageError } from '../errors.js';
 import { FLY_GPU_KIND_IDS } from '../flyio/gpu-kinds.js';
 import { checkChoices } from '../init/inputs.js';
-import { WORKLOADS } from '../init/profiles.js';
+import { WORKLOADS } from '../shared/profiles.js';
 import type { InitOptions } from '../init/run.js';
-import { appOption, bool, defineCommand, str, type RawInput } from './define.js';
+import { bool, str, type RawInput } from '../shared/options.js';
+import { appOption, defineCommand } from './define.js';
 
 /** Flags → options, each value checked as a recorded one would be. Pure. */
 export function parseInitFlags(raw: RawInput): InitOptions {

@@ -1,7 +1,8 @@
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { FlyClient } from '../flyio/client.js';
-import { appOption, bool, configOption, defineCommand, str, type RawInput } from './define.js';
+import { bool, str, type RawInput } from '../shared/options.js';
+import { appOption, configOption, defineCommand } from './define.js';
 
 interface Common {
   app: string | undefined;

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { appOption, bool, configOption, defineCommand, str } from './define.js';
+import { bool, str } from '../shared/options.js';
+import { appOption, configOption, defineCommand } from './define.js';
 
 export interface StatusOptions {
   app: string | undefined;
@@ -37,7 +38,7 @@ export const statusCommand = defineCommand<StatusOptions>({
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../status/view.js'),
-      import('../deploy/rollout.js'),
+      import('../shared/clock.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
     const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);

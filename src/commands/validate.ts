@@ -1,7 +1,8 @@
 import { checkWorkload } from '../init/inputs.js';
-import { WORKLOADS } from '../init/profiles.js';
+import { WORKLOADS } from '../shared/profiles.js';
 import type { ValidateCommandOptions } from '../validate/run.js';
-import { defineCommand, str, type RawInput } from './define.js';
+import { str, type RawInput } from '../shared/options.js';
+import { defineCommand } from './define.js';
 
 export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   const workload = str(raw, 'workload');

@@ -1,22 +1,13 @@
 /**
  * fly.toml, as deploy's preflight sees it: does it parse, which app and region does it name, and
  * does it ask for a GPU guest (retired on Fly.io since 2026-08-01). Pure: text in, facts out.
- * The full rule set lives in `gpuctl validate`; preflight takes it as a ConfigCheck.
+ * The full rule set lives in `gpuctl validate`; preflight takes it as a ConfigCheck, which the
+ * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
 import { parse, TomlError } from 'smol-toml';
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
 import { CPU_FALLBACK_SIZE, gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import { validateFiles } from '../validate/index.js';
-
-/** The shape `gpuctl validate` reports (src/validate): one problem, where it is, how to fix it. */
-export interface Finding {
-  id: string;
-  severity: 'error' | 'warning';
-  file: string;
-  line?: number;
-  message: string;
-  fix?: string;
-}
+import type { Finding } from '../shared/findings.js';
 
 export type ConfigCheck = (flyToml: { path: string; text: string }) => Finding[];
 
@@ -67,9 +58,10 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
   try {
     doc = parse(text);
   } catch (error) {
-    const line = error instanceof TomlError ? error.line : undefined;
+    const line = error instanceof TomlError ? error.line : 1;
     const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-    return { ok: false, finding: { id: 'toml-syntax', severity: 'error', file: path, line, message: `fly.toml is not valid TOML: ${message}` } };
+    const fix = 'Fix the syntax at this line and column; nothing else was checked.';
+    return { ok: false, finding: { id: 'toml-syntax', severity: 'error', file: path, line, message: `fly.toml is not valid TOML: ${message}`, fix } };
   }
   const gpuLine = /^\s*(vm\.|compute\.)?(gpu_kind|gpus)\s*=|^\s*(vm\.)?size\s*=\s*["'](a10|l40s|a100-40gb|a100-80gb)["']/;
   let searchFrom = 0;
@@ -92,12 +84,6 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
     },
   };
 }
-
-/**
- * Preflight's check: every `gpuctl validate` rule, except the GPU retirement, which preflight owns
- * (it stops with the exact CPU [[vm]] block, and --allow-gpu lets it through).
- */
-export const validateConfigCheck: ConfigCheck = (flyToml) => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired');
 
 /** The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory. */
 export function cpuLayoutFor(guest: GpuGuest): string {

@@ -1,8 +1,7 @@
 /** `gpuctl deploy`'s options, from commander's raw values. Pure; bad values are UsageErrors. */
-import { bool, str, type RawInput } from '../commands/define.js';
 import { UsageError } from '../errors.js';
 import type { DeployStrategy } from '../flyio/args.js';
-import { parseDuration } from '../flyio/duration.js';
+import { bool, durationOption, str, type RawInput } from '../shared/options.js';
 
 export const STRATEGIES: readonly DeployStrategy[] = ['rolling', 'immediate', 'canary', 'bluegreen'];
 
@@ -21,13 +20,6 @@ export interface DeployOptions {
   rollback: boolean;
   allowGpu: boolean;
   dryRun: boolean;
-}
-
-export function durationOption(raw: RawInput, name: string, flag: string, fallback: string): number {
-  const text = str(raw, name) ?? fallback;
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
-  return ms;
 }
 
 export function parseDeployOptions(raw: RawInput): DeployOptions {

@@ -1,5 +1,5 @@
 /** `gpuctl deploy`'s summaries: text for people, markdown for GITHUB_STEP_SUMMARY. Strings only. */
-import { formatDuration } from '../flyio/duration.js';
+import { formatDuration } from '../shared/duration.js';
 import type { Style } from '../ui/style.js';
 import { renderPairs, renderTable } from '../ui/table.js';
 import { statusMark } from '../ui/status-mark.js';

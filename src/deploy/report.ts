@@ -2,7 +2,7 @@
 import type { GpuctlError } from '../errors.js';
 import type { FlyMachine } from '../flyio/schemas.js';
 import type { PreflightRow } from './preflight.js';
-import type { RolloutProblem } from './rollout.js';
+import type { RolloutProblem } from '../flyio/machines.js';
 import type { GpuCheck } from './verify-gpu.js';
 
 export type DeployOutcome = 'deployed' | 'dry-run' | 'preflight-failed' | 'deploy-failed' | 'unhealthy' | 'gpu-missing';

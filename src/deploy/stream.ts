@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
 import { deployArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
-import { formatDuration } from '../flyio/duration.js';
+import { formatDuration } from '../shared/duration.js';
 import type { Spinner } from '../ui/spinner.js';
 import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
 

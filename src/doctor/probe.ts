@@ -1,7 +1,7 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
 import type { Ctx } from '../context.js';
 import { isGpuctlError } from '../errors.js';
-import { describeGpus } from '../gpu/detect.js';
+import { describeGpus } from '../detect/detect.js';
 import { probeNvcc } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
 import { parseVersionJson, parseWhoamiJson, runFlyctl } from '../flyio/flyctl.js';

@@ -7,6 +7,8 @@
  *   prices                  superfly/docs about/pricing.html.markerb (c1f68d6, a8b8d54, 3e06475, b650e74)
  *   retirement              superfly/docs PR #2345 / #2449; superfly/flyctl PR #5063 (a23ecc3, v0.4.82)
  */
+import type { FlyGpuKindId } from '../gpu/types.js';
+
 export const FLY_GPU_RETIRED_ON = '2026-08-01';
 export const FLYCTL_GPU_REMOVED_IN = '0.4.82';
 /**
@@ -15,7 +17,7 @@ export const FLYCTL_GPU_REMOVED_IN = '0.4.82';
  */
 export const FLY_GPU_DRIVER_VERSION = '545.23.08';
 
-export type FlyGpuKindId = 'a10' | 'l40s' | 'a100-pcie-40gb' | 'a100-sxm4-80gb';
+export type { FlyGpuKindId };
 
 export interface FlyGpuKind {
   kind: FlyGpuKindId;

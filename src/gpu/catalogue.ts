@@ -19,8 +19,7 @@
  *   6000A  NVIDIA RTX 6000 Ada Generation datasheet (2023)
  * SM counts from the same documents or the architecture whitepapers.
  */
-import type { FlyGpuKindId } from '../flyio/gpu-kinds.js';
-import type { Architecture, GpuProfile } from './types.js';
+import type { Architecture, FlyGpuKindId, GpuProfile } from './types.js';
 
 type Peaks = [fp32: number, tf32: number | null, fp16: number, bf16: number | null, fp8: number | null];
 

@@ -1,4 +1,9 @@
-import type { FlyGpuKindId } from '../flyio/gpu-kinds.js';
+/**
+ * The Fly.io GPU kind a catalogued part was offered as: a fact about the part, recorded in the
+ * catalogue. flyio/gpu-kinds.ts describes the kinds themselves (sizes, regions, prices, retirement)
+ * and takes this type from here, so the hardware floor never imports Fly's.
+ */
+export type FlyGpuKindId = 'a10' | 'l40s' | 'a100-pcie-40gb' | 'a100-sxm4-80gb';
 
 export type Precision = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8';
 export const PRECISIONS: readonly Precision[] = ['fp32', 'tf32', 'fp16', 'bf16', 'fp8'];

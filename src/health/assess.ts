@@ -1,5 +1,5 @@
 /** `gpuctl health`: Fly's checks per machine plus the HTTP probes, judged together. Pure. */
-import { machineProblems } from '../deploy/rollout.js';
+import { machineProblems } from '../flyio/machines.js';
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';

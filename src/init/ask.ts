@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KIND_IDS, FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
 import type { Choice } from '../ui/prompt.js';
 import { checkApp, checkGpuKind, checkRegion, checkVmSize, type InitChoices } from './inputs.js';
-import { PROFILES, WORKLOADS, type WorkloadId } from './profiles.js';
+import { PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, profileForKind, type Target } from './target.js';
 
 export interface DetectedHint {
@@ -20,7 +20,7 @@ export interface DetectedHint {
 /** The first local GPU as a hint; null without one (or when detection fails: a hint is never worth an error). */
 export async function detectHint(ctx: Ctx): Promise<DetectedHint | null> {
   try {
-    const { detect } = await import('../gpu/detect.js');
+    const { detect } = await import('../detect/detect.js');
     const result = await detect(ctx, { requireGpu: false });
     const gpu = result.gpus[0];
     const profile = gpu?.profile ?? gpu?.derivedProfile;

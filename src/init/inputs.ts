@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
 import { vmSize } from '../flyio/vm-sizes.js';
-import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from './profiles.js';
+import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, memoryFor, type Target } from './target.js';
 
 export interface InitInputs {

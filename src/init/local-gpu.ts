@@ -5,7 +5,7 @@
  * for, the best precision, the memory that decides the tuning, and which devices compose reserves.
  */
 import { MissingError, UsageError } from '../errors.js';
-import type { DetectResult } from '../gpu/detect.js';
+import type { DetectResult } from '../detect/detect.js';
 import type { GpuProfile } from '../gpu/types.js';
 import { cudaImageFor } from './images.js';
 

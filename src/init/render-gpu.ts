@@ -7,7 +7,7 @@ import { FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
 import { cudaImageVersion } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
-import type { WorkloadProfile } from './profiles.js';
+import type { WorkloadProfile } from '../shared/profiles.js';
 import type { GpuFacts, Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
 import { frameworkEnv, tuneFor, type Tuning } from './tuning.js';

@@ -6,7 +6,7 @@ import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
 import { UBUNTU_VERSION } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
-import { PROFILES, type WorkloadProfile } from './profiles.js';
+import { PROFILES, type WorkloadProfile } from '../shared/profiles.js';
 import { flyGpuBuild, frameworkEnvLines, localGpuBuild, localNotice, renderCompose, type GpuBuild } from './render-gpu.js';
 import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';

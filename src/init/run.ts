@@ -77,7 +77,7 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
 
 /** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one). */
 async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
-  const { detect } = await import('../gpu/detect.js');
+  const { detect } = await import('../detect/detect.js');
   return localGpuFrom(await detect(ctx, { requireGpu: true }));
 }
 

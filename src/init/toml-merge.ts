@@ -7,7 +7,7 @@
  * (a table written inline, dotted keys for a whole section) is reported instead of guessed.
  */
 import { parse } from 'smol-toml';
-import { scanToml, type ScannedKey, type ScannedTable, type TomlPath } from '../validate/toml-scan.js';
+import { scanToml, type ScannedKey, type ScannedTable, type TomlPath } from '../shared/toml-scan.js';
 
 export type MergeResult = { ok: true; text: string } | { ok: false; reason: string };
 

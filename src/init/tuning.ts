@@ -13,7 +13,7 @@
  * per-workload headroom for fragmentation and request-size spikes. So 0.83 on a 24 GB card is the
  * same reserve as 0.88 on 80 GB.
  */
-import type { WorkloadId } from './profiles.js';
+import type { WorkloadId } from '../shared/profiles.js';
 
 export const MEMORY_CLASSES = [8, 16, 24, 48, 80, 141] as const;
 export type MemoryClass = (typeof MEMORY_CLASSES)[number];

@@ -2,7 +2,7 @@
  * Spinners belong to the CLI layer: ora on an interactive terminal, plain lines on stderr elsewhere
  * (CI logs keep the outcome of each step), nothing at all with --json.
  */
-import type { Writer } from '../context.js';
+import type { Writer } from '../shared/writer.js';
 
 export interface Spinner {
   update(text: string): void;

@@ -6,7 +6,7 @@
  * (an integer or "all") and `device_ids` (a list of strings) exclude each other.
  */
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 
 type Node = { range?: [number, number, number] | null } | null | undefined;
 

@@ -1,7 +1,7 @@
 /** Dockerfile rules for GPU images: the platform's driver, the CUDA userland it runs, root, devel images. */
 import { compareCuda } from '../gpu/cuda-driver.js';
 import { installedPackages, lineage, rootImage, type Stage, type Word } from './docker-model.js';
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 
 export interface DockerTarget {
   /** The newest CUDA the target's driver runs, e.g. "12.3"; null when the image runs without a GPU. */

@@ -1,10 +1,10 @@
 /** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
 import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, FLY_GPU_KIND_IDS, gpuKindForPreset, isFlyGpuKind, retirementMessage, type FlyGpuKindId } from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
-import { isWorkload, PROFILES } from '../init/profiles.js';
-import { finding, type Finding } from './findings.js';
+import { isWorkload, PROFILES } from '../shared/profiles.js';
+import { finding, type Finding } from '../shared/findings.js';
 import { envValue, type FlyModel, type VmSection } from './fly-model.js';
-import type { TomlPath } from './toml-scan.js';
+import type { TomlPath } from '../shared/toml-scan.js';
 import { memoryMb } from './units.js';
 
 export interface RuleContext {

@@ -5,10 +5,10 @@
  * does not yet. An [[autoscaling]] block is no fly.toml section at all: its policy belongs to
  * `gpuctl autoscale`.
  */
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 import { FLY_TOML_SCHEMA, type KeySchema } from './fly-keys.js';
 import type { RuleContext } from './fly-gpu-rules.js';
-import type { TomlPath } from './toml-scan.js';
+import type { TomlPath } from '../shared/toml-scan.js';
 
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);

@@ -4,7 +4,7 @@
  * `[env]` or `[[env]]`, `[checks]` as a map or an array of named checks, `auto_stop_machines` as a
  * boolean or a string. Every piece keeps its path so a rule can point at its line.
  */
-import type { TomlPath } from './toml-scan.js';
+import type { TomlPath } from '../shared/toml-scan.js';
 
 type Table = Record<string, unknown>;
 export interface At {

@@ -1,5 +1,5 @@
 /** fly.toml rules about services, checks, [env] and [deploy], with flyctl's own limits and wording. */
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 import { isGpuVm, type RuleContext } from './fly-gpu-rules.js';
 import type { ServiceCheck } from './fly-model.js';
 import { durationMs, formatDuration, killTimeoutSeconds } from './units.js';

@@ -5,18 +5,18 @@
 import { parse, TomlError } from 'smol-toml';
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
-import type { WorkloadId } from '../init/profiles.js';
+import type { WorkloadId } from '../shared/profiles.js';
 import { composeRules } from './compose-rules.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
-import { finding, type Finding } from './findings.js';
+import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
 import { unknownKeyRules } from './fly-key-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
-import { locator, scanToml } from './toml-scan.js';
+import { locator, scanToml } from '../shared/toml-scan.js';
 
-export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from './findings.js';
+export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
 
 export interface SourceFile {
   /** Shown in findings as given (relative paths read best). */
@@ -93,3 +93,10 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   if (files.composeYaml) findings.push(...composeRules(files.composeYaml.path, files.composeYaml.text));
   return findings.sort(byPlace);
 }
+
+/**
+ * `gpuctl deploy`'s preflight check (its ConfigCheck, handed in by commands/deploy.ts): every rule,
+ * except the GPU retirement, which preflight owns (it stops with the exact CPU [[vm]] block, and
+ * --allow-gpu lets it through).
+ */
+export const validateConfigCheck = (flyToml: SourceFile): Finding[] => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired');

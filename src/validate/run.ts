@@ -8,7 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
-import type { WorkloadId } from '../init/profiles.js';
+import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 
 export interface ValidateCommandOptions {

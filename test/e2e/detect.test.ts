@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DetectResult } from '../../src/gpu/detect.js';
+import type { DetectResult } from '../../src/detect/detect.js';
 import { SMI_CASES } from '../fixtures/nvidia-smi/cases.js';
 import { runGpuctl } from '../helpers/cli.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { WORKLOADS } from '../../src/init/profiles.js';
+import { WORKLOADS } from '../../src/shared/profiles.js';
 import type { InitJson } from '../../src/init/result.js';
 import type { ValidateJson } from '../../src/validate/run.js';
 import { runGpuctl } from '../helpers/cli.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpuLayoutFor, readFlyToml, validateConfigCheck } from '../../../src/deploy/config.js';
+import { cpuLayoutFor, readFlyToml } from '../../../src/deploy/config.js';
+import { validateConfigCheck } from '../../../src/validate/index.js';
 
 const facts = (text: string) => {
   const read = readFlyToml('fly.toml', text);

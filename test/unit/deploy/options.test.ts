@@ -4,7 +4,7 @@ import { parseCount, parseVm } from '../../../src/commands/scale.js';
 import { parseStatusOptions } from '../../../src/commands/status.js';
 import { parseDeployOptions } from '../../../src/deploy/options.js';
 import { UsageError } from '../../../src/errors.js';
-import { parseDuration } from '../../../src/flyio/duration.js';
+import { parseDuration } from '../../../src/shared/duration.js';
 
 const raw = (opts: Record<string, unknown>, args: string[] = []) => ({ args, opts });
 

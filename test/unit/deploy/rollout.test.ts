@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { assessRollout, waitForRollout, type Clock } from '../../../src/deploy/rollout.js';
+import { waitForRollout } from '../../../src/deploy/wait.js';
+import { assessRollout } from '../../../src/flyio/machines.js';
+import type { Clock } from '../../../src/shared/clock.js';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { describeGpus } from '../../../src/gpu/detect.js';
+import { describeGpus } from '../../../src/detect/detect.js';
 import { parseQuery, queryArgs } from '../../../src/gpu/nvidia-smi.js';
 import { resolveInputs } from '../../../src/init/inputs.js';
 import { localGpuFrom, type LocalGpu } from '../../../src/init/local-gpu.js';

@@ -9,7 +9,7 @@ import { parse, stringify } from 'smol-toml';
 import { describe, expect, test } from 'vitest';
 import { FLY_GPU_KIND_IDS } from '../../../src/flyio/gpu-kinds.js';
 import { resolveInputs } from '../../../src/init/inputs.js';
-import { WORKLOADS } from '../../../src/init/profiles.js';
+import { WORKLOADS } from '../../../src/shared/profiles.js';
 import { parseRecorded } from '../../../src/init/record.js';
 import { renderData, renderFiles, type RenderedFile } from '../../../src/init/render.js';
 import { loadTemplates } from '../../../src/init/templates.js';

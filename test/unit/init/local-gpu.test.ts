@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
-import { describeGpus } from '../../../src/gpu/detect.js';
+import { describeGpus } from '../../../src/detect/detect.js';
 import { parseQuery, queryArgs } from '../../../src/gpu/nvidia-smi.js';
 import { localGpuFrom } from '../../../src/init/local-gpu.js';
 import { runInit } from '../../../src/init/run.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { WORKLOADS } from '../../../src/init/profiles.js';
+import { WORKLOADS } from '../../../src/shared/profiles.js';
 import { frameworkEnv, MEMORY_CLASSES, memoryClass, tuneFor } from '../../../src/init/tuning.js';
 import { ROOT } from '../../helpers/cli.js';
 

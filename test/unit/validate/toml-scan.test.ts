@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { locator, scanToml } from '../../../src/validate/toml-scan.js';
+import { locator, scanToml } from '../../../src/shared/toml-scan.js';
 
 const TEXT = `# header comment
 app = "x" # trailing

@@ -3,7 +3,7 @@ import { CPU_FALLBACK_SIZE, FLY_GPU_KIND_IDS, FLY_GPU_RETIRED_ON } from '../flyi
 import type { Style } from '../ui/style.js';
 import { renderPairs } from '../ui/table.js';
 import type { DetectedGpu, DetectResult } from './detect.js';
-import { PRECISIONS, type GpuProfile } from './types.js';
+import { PRECISIONS, type GpuProfile } from '../gpu/types.js';
 
 const GiB = 1024 ** 3;
 const na = (value: string | number | null | undefined, unit = ''): string =>

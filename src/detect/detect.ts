@@ -2,12 +2,12 @@
 import type { Ctx } from '../context.js';
 import { MissingError } from '../errors.js';
 import { FLY_GPU_KINDS, type FlyGpuKind } from '../flyio/gpu-kinds.js';
-import { cudaVersionForDriver } from './cuda-driver.js';
-import { probeHost, type HostInfo } from './host.js';
-import { deriveProfile, matchProfile } from './match.js';
-import type { SmiGpu } from './nvidia-smi.js';
-import { querySmi } from './smi-probe.js';
-import type { GpuProfile } from './types.js';
+import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
+import { probeHost, type HostInfo } from '../gpu/host.js';
+import { deriveProfile, matchProfile } from '../gpu/match.js';
+import type { SmiGpu } from '../gpu/nvidia-smi.js';
+import { querySmi } from '../gpu/smi-probe.js';
+import type { GpuProfile } from '../gpu/types.js';
 
 export const DETECT_SCHEMA_VERSION = 1;
 

@@ -1,0 +1,34 @@
+/**
+ * After `flyctl deploy`: is every machine on the new release, started, with its checks passing?
+ * waitForRollout polls with backoff (1 s, ×1.6, at most 10 s) until yes or until the time is up;
+ * the judgement is flyio/machines.ts's assessRollout. flyctl's own exit 0 is not taken as proof (a
+ * bluegreen deploy can exit 0 with no machines left: community.fly.io/t/27967).
+ */
+import { assessRollout, type RolloutState } from '../flyio/machines.js';
+import type { FlyMachine } from '../flyio/schemas.js';
+import { realClock, type Clock } from '../shared/clock.js';
+
+export interface WaitOptions {
+  release: number | undefined;
+  timeoutMs: number;
+  signal: AbortSignal;
+  clock?: Clock;
+  onPoll?: (state: RolloutState) => void;
+}
+
+export async function waitForRollout(
+  list: () => Promise<FlyMachine[]>,
+  options: WaitOptions,
+): Promise<RolloutState & { elapsedMs: number }> {
+  const clock = options.clock ?? realClock;
+  const started = clock.now();
+  let pause = 1000;
+  for (;;) {
+    const state = assessRollout(await list(), options.release);
+    options.onPoll?.(state);
+    const elapsedMs = clock.now() - started;
+    if (state.ready || elapsedMs + pause > options.timeoutMs) return { ...state, elapsedMs };
+    await clock.sleep(pause, options.signal);
+    pause = Math.min(pause * 1.6, 10_000);
+  }
+}
