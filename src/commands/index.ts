@@ -6,6 +6,7 @@ import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
 import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
+import { loadtestCommand } from './loadtest.js';
 import { scaleCommand } from './scale.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -19,5 +20,6 @@ export const registry: readonly CommandSpec<any>[] = [
   deployCommand,
   statusCommand,
   healthCommand,
+  loadtestCommand,
   scaleCommand,
 ];
