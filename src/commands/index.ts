@@ -1,4 +1,5 @@
 /** Every command, in help order. A definition is light: its run() imports what it needs. */
+import { agentCommand } from './agent.js';
 import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
 import { deployCommand } from './deploy.js';
@@ -22,4 +23,5 @@ export const registry: readonly CommandSpec<any>[] = [
   healthCommand,
   loadtestCommand,
   scaleCommand,
+  agentCommand,
 ];

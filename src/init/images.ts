@@ -8,6 +8,8 @@
 import { compareCuda } from '../gpu/cuda-driver.js';
 
 export const UBUNTU_VERSION = '22.04';
+/** The official Node image (node:<major>-bookworm-slim) whose node binary runs gpuctl agent in the image. */
+export const NODE_MAJOR = '22';
 
 const LAST_PATCH: ReadonlyArray<readonly [minor: string, tag: string]> = [
   ['11.8', '11.8.0'],

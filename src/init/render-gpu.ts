@@ -89,6 +89,8 @@ export interface ComposeData {
   killReason: string;
   modelDir: string;
   metricsPort: number;
+  /** gpuctl agent's thresholds, as fly.toml's [env] gives them. */
+  agent: { interval: string; maxTempC: number };
 }
 
 export function renderCompose(t: Templates, d: ComposeData): string {
@@ -102,6 +104,10 @@ export function renderCompose(t: Templates, d: ComposeData): string {
     ['GPUCTL_MODEL_DIR', d.modelDir],
     ['GPUCTL_PORT', inputs.port],
     ['GPUCTL_METRICS_PORT', d.metricsPort],
+    // gpuctl agent (started by gpuctl-start.sh) fails /gpu-health when a reserved GPU goes missing.
+    ['GPUCTL_AGENT_INTERVAL', d.agent.interval],
+    ['GPUCTL_AGENT_MAX_TEMP_C', d.agent.maxTempC],
+    ['GPUCTL_AGENT_EXPECT_GPUS', d.local.indices.length],
   ];
   const ids = d.local.indices;
   return fill(

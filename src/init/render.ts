@@ -4,7 +4,7 @@
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
-import { UBUNTU_VERSION } from './images.js';
+import { NODE_MAJOR, UBUNTU_VERSION } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
 import { PROFILES, type WorkloadProfile } from '../shared/profiles.js';
 import { flyGpuBuild, frameworkEnvLines, localGpuBuild, localNotice, renderCompose, type GpuBuild } from './render-gpu.js';
@@ -12,7 +12,10 @@ import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
 
+/** gpuctl agent's port: fly.toml's [metrics] and [checks.gpu], GPUCTL_METRICS_PORT for gpuctl-start.sh. */
 export const METRICS_PORT = 9091;
+export const AGENT_INTERVAL = '5s';
+export const AGENT_MAX_TEMP_C = 85;
 export const MODEL_DIR = '/models';
 
 export interface RenderedFile {
@@ -20,6 +23,8 @@ export interface RenderedFile {
   path: string;
   content: string;
   mode: number;
+  /** A binary file: `content` is then its fingerprint (what plan and diff compare), `bytes` what is written. */
+  bytes?: Uint8Array;
 }
 
 export interface RenderData {
@@ -85,6 +90,10 @@ function envLines(d: RenderData): string {
     ['GPUCTL_MODEL_DIR', MODEL_DIR],
     ['GPUCTL_PORT', d.inputs.port],
     ['GPUCTL_METRICS_PORT', METRICS_PORT],
+    // gpuctl agent's thresholds for /gpu-health (gpuctl agent --help).
+    ['GPUCTL_AGENT_INTERVAL', AGENT_INTERVAL],
+    ['GPUCTL_AGENT_MAX_TEMP_C', AGENT_MAX_TEMP_C],
+    ...(d.gpu ? [['GPUCTL_AGENT_EXPECT_GPUS', 1] as [string, number]] : []),
   ];
   return env.map(([key, value]) => `  ${key} = '${value}'`).join('\n');
 }
@@ -119,7 +128,7 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
       minMachines: profile.minMachinesRunning,
       softLimit: profile.concurrency.soft,
       hardLimit: profile.concurrency.hard,
-      deviceCheck: gpu ? 'the GPU as the application sees it' : 'here the CPU fallback the application runs on',
+      deviceCheck: gpu ? 'the health of every GPU of the machine' : 'here "cpu fallback" (200): a CPU layout has no GPU',
       volumeGb: inputs.volumeGb,
       vm: vm.trimEnd(),
       metricsPort: METRICS_PORT,
@@ -129,7 +138,7 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
 }
 
 export function renderDockerfile(t: Templates, d: RenderData): string {
-  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
+  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, nodeMajor: NODE_MAJOR, metricsPort: METRICS_PORT, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
   const b = d.build;
   if (b) {
     return fill(
@@ -161,7 +170,7 @@ export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
     { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
     ...(d.local && d.build
-      ? [{ path: 'compose.yaml', content: renderCompose(t, { inputs: d.inputs, profile: d.profile, build: d.build, local: d.local, killReason: KILL_REASON[d.inputs.workload], modelDir: MODEL_DIR, metricsPort: METRICS_PORT }), mode: 0o644 }]
+      ? [{ path: 'compose.yaml', content: renderCompose(t, { inputs: d.inputs, profile: d.profile, build: d.build, local: d.local, killReason: KILL_REASON[d.inputs.workload], modelDir: MODEL_DIR, metricsPort: METRICS_PORT, agent: { interval: AGENT_INTERVAL, maxTempC: AGENT_MAX_TEMP_C } }), mode: 0o644 }]
       : []),
     { path: RECORD_FILE, content: renderRecord(recordOf(d.inputs, d.dirName)), mode: 0o644 },
   ];

@@ -1,10 +1,11 @@
 /** The /gpu-health body: the agent's shape, and the other shapes read defensively. */
 import { expect, test } from 'vitest';
+import type { GpuHealth } from '../../../src/agent/health.js';
 import { readGpuHealthBody } from '../../../src/health/gpu-body.js';
 import { judge } from '../../../src/health/probe.js';
 
-// The agent's 503 body (src/agent/health.ts GpuHealth, branch agent).
-const AGENT_503 = JSON.stringify({
+// The agent's 503 body, typed by the agent's own GpuHealth (src/agent/health.ts): if its shape changes, this stops compiling.
+const agentBody: GpuHealth = {
   status: 'failing',
   mode: 'gpu',
   gpus: 2,
@@ -14,7 +15,8 @@ const AGENT_503 = JSON.stringify({
     { condition: 'ecc-uncorrected', gpu: 1, message: 'GPU 1 has 3 uncorrectable ECC errors since boot' },
     { condition: 'temperature', gpu: 0, message: 'GPU 0 is at 91 °C, over the 85 °C limit' },
   ],
-});
+};
+const AGENT_503 = JSON.stringify(agentBody);
 
 test.each([
   [
