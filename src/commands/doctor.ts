@@ -23,7 +23,8 @@ export const doctorCommand = defineCommand<DoctorOptions>({
   description:
     'One row per check, with a remedy: Node.js, the NVIDIA driver, nvcc and the architectures it targets, whether the\n' +
     'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed) and the Docker client.\n' +
-    'Exits 1 when a check fails; missing optional tools are warnings unless named in --require.',
+    'Exits 1 when a check fails; missing optional tools are warnings unless named in --require, and a required\n' +
+    'tool or device that is missing exits 3.',
   options: [{ flags: '--require <checks>', description: `treat these as required (comma list: ${REQUIRABLE.join(',')})` }],
   examples: [
     ['gpuctl doctor', 'check everything'],
@@ -32,17 +33,18 @@ export const doctorCommand = defineCommand<DoctorOptions>({
   ],
   parse: (raw) => ({ require: parseRequire(str(raw, 'require')) }),
   run: async (options, ctx) => {
-    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
+    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode, missingChecks }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
     const spinner = ctx.spinner('Checking tools');
     const facts = await gatherDoctorFacts(ctx);
     spinner.stop();
     const rows = decideDoctor(facts, options.require);
+    const exitCode = doctorExitCode(rows, missingChecks(facts));
     if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: doctorExitCode(rows) === 0, checks: rows }, null, 2)}\n`);
+      ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: exitCode === 0, checks: rows }, null, 2)}\n`);
     } else {
       const { renderDoctor } = await import('../doctor/render.js');
       ctx.stdout.write(renderDoctor(rows, ctx.style));
     }
-    return doctorExitCode(rows);
+    return exitCode;
   },
 });

@@ -6,6 +6,8 @@
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { knownRegions } from '../flyio/region-cache.js';
+import { assertKnownRegions } from '../flyio/regions.js';
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
@@ -40,6 +42,9 @@ export interface InitDeps {
 
 export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = { agentPackage: loadAgentPackage }): Promise<InitOutcome> {
   const dir = resolve(ctx.cwd, options.dir ?? '.');
+  // The region list validate and deploy use (cached from flyctl, else built in): a flag is checked before any question.
+  const regions = knownRegions(ctx);
+  if (options.choices.region !== undefined) assertKnownRegions([options.choices.region], regions);
   const dirName = basename(dir);
   const recordText = readIfExists(join(dir, RECORD_FILE));
   const flyText = readIfExists(join(dir, 'fly.toml'));
@@ -52,6 +57,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
+  assertKnownRegions([inputs.region], regions);
   const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
   const pkg = deps.agentPackage();
   const what = `gpuctl ${pkg.version} package`;

@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 
@@ -27,6 +28,8 @@ export interface ValidateJson {
   exitCode: 0 | 1 | 2;
   /** The files checked, as shown in findings (relative to the working directory). */
   files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' | 'compose.yaml' }>;
+  /** Files found but not checked: the Dockerfile when fly.toml does not parse. */
+  notChecked: Array<{ path: string; kind: 'Dockerfile' | 'compose.yaml'; reason: string }>;
   errors: number;
   warnings: number;
   findings: Finding[];
@@ -80,16 +83,22 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   if (!flyToml && !dockerfile && !composeYaml) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
-  const findings = validateFiles({ flyToml, dockerfile, composeYaml }, options.workload ? { workload: options.workload } : {});
+  const findings = validateFiles({ flyToml, dockerfile, composeYaml }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx) });
   const exitCode = exitCodeFor(findings);
+  const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
+  const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
   return {
     schemaVersion: 1,
     ok: exitCode === 0,
     exitCode,
     files: [
       ...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []),
-      ...(dockerfile ? [{ path: dockerfile.path, kind: 'Dockerfile' as const }] : []),
-      ...(composeYaml ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
+      ...(dockerChecked ? [{ path: dockerChecked.path, kind: 'Dockerfile' as const }] : []),
+      ...(composeYaml && !tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
+    ],
+    notChecked: [
+      ...(dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: 'fly.toml is not valid TOML' }] : []),
+      ...(composeYaml && tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: 'fly.toml is not valid TOML' }] : []),
     ],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,

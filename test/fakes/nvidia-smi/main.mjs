@@ -29,6 +29,19 @@ const MODES = {
   hang: () => setInterval(() => undefined, 60_000),
   garbage: () => fail('\u001b[31m<html><body>502 Bad Gateway</body></html>\n', 0),
   crash: () => process.kill(process.pid, 'SIGSEGV'),
+  // An nvidia-smi that is a Python wrapper (pynvml) dying with a traceback on stderr, exit 1.
+  traceback: () =>
+    fail(
+      'Traceback (most recent call last):\n' +
+        '  File "/usr/local/bin/nvidia-smi", line 8, in <module>\n    sys.exit(main())\n' +
+        '  File "/usr/local/lib/python3.12/site-packages/pynvml.py", line 2248, in nvmlInit\n    _nvmlCheckReturn(ret)\n' +
+        '  File "/usr/local/lib/python3.12/site-packages/pynvml.py", line 979, in _nvmlCheckReturn\n    raise NVMLError(ret)\n' +
+        'pynvml.NVMLError_Unknown: Unknown Error\n',
+      1,
+      process.stderr,
+    ),
+  // A failing exit whose output carries terminal control sequences (title, clear screen, bell, NUL).
+  'control-bytes': () => fail('\u001b]0;owned\u0007\u001b[2J\u0000Unable to determine the device handle: \u001b[31mUnknown Error\u001b[0m\n', 15),
 };
 function validFields() {
   // Every field name and alias the real tool accepts, from its own --help-query-gpu.
