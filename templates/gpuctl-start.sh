@@ -5,6 +5,24 @@ set -eu
 
 log() { echo "gpuctl-start: $*" >&2; }
 
+# MIG pitfall: a GPU with MIG enabled and no GPU instance has nothing CUDA can run on. Only that GPU
+# gets MIG disabled; a GPU with instances was partitioned on purpose and is never touched, and
+# anything unexpected (the listing fails or reads otherwise) leaves MIG as it is.
+mig_without_instances_off() {
+  nvidia-smi --query-gpu=index,mig.mode.current --format=csv,noheader 2>/dev/null | while IFS=', ' read -r index mig; do
+    [ "$mig" = "Enabled" ] || continue
+    instances=$(nvidia-smi mig -i "$index" -lgi 2>&1) || true
+    case "$instances" in
+      *"No GPU instances found"*)
+        log "GPU $index: MIG is enabled without GPU instances; disabling it"
+        nvidia-smi -i "$index" -mig 0 >/dev/null 2>&1 || log "GPU $index: could not disable MIG"
+        ;;
+      *"GPU instances:"*) log "GPU $index: MIG is enabled with GPU instances; leaving them as they are" ;;
+      *) log "GPU $index: MIG is enabled and its GPU instances could not be listed; leaving MIG as it is" ;;
+    esac
+  done
+}
+
 if [ "${GPUCTL_DEVICE:-cpu}" = "cuda" ]; then
   if ! command -v nvidia-smi >/dev/null 2>&1; then
     log "nvidia-smi not found: no NVIDIA driver here; running on the CPU (GPUCTL_DEVICE=cpu)"
@@ -13,10 +31,8 @@ if [ "${GPUCTL_DEVICE:-cpu}" = "cuda" ]; then
     # Run once as root at boot: on Fly GPU Machines the driver does not initialise for non-root users otherwise.
     log "nvidia-smi failed: the GPU is not usable; running on the CPU (GPUCTL_DEVICE=cpu)"
     GPUCTL_DEVICE=cpu
-  elif [ "$(id -u)" = 0 ] && nvidia-smi --query-gpu=mig.mode.current --format=csv,noheader 2>/dev/null | grep -q Enabled; then
-    # A100 pitfall: with MIG on and no GPU instances, CUDA cannot allocate a channel.
-    log "MIG is enabled without GPU instances; disabling it"
-    nvidia-smi -mig 0 >/dev/null || log "could not disable MIG"
+  elif [ "$(id -u)" = 0 ]; then
+    mig_without_instances_off
   fi
   export GPUCTL_DEVICE
 fi

@@ -9,6 +9,7 @@ import { doctorCommand } from './doctor.js';
 import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
 import { monitorCommand } from './monitor.js';
+import { loadtestCommand } from './loadtest.js';
 import { scaleCommand } from './scale.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
@@ -22,6 +23,7 @@ export const registry: readonly CommandSpec<any>[] = [
   deployCommand,
   statusCommand,
   healthCommand,
+  loadtestCommand,
   scaleCommand,
   agentCommand,
   autoscaleCommand,

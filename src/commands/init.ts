@@ -11,6 +11,7 @@ export function parseInitFlags(raw: RawInput): InitOptions {
   const gpuKind = str(raw, 'gpuKind');
   const size = str(raw, 'vmSize');
   if (gpuKind !== undefined && size !== undefined) throw new UsageError('--gpu-kind and --vm-size exclude each other.', { hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.' });
+  if (gpuKind !== undefined && bool(raw, 'forLocalGpu')) throw new UsageError('--gpu-kind and --for-local-gpu exclude each other.', { hint: '--for-local-gpu renders the GPU layout for the GPU of this machine; --gpu-kind for a (retired) Fly GPU kind.' });
   if (bool(raw, 'force') && bool(raw, 'skip')) throw new UsageError('--force and --skip exclude each other.', { hint: '--force overwrites conflicting files; --skip keeps them.' });
   const choices = checkChoices({
     app: str(raw, 'app'),
@@ -21,6 +22,7 @@ export function parseInitFlags(raw: RawInput): InitOptions {
     port: str(raw, 'port'),
     volumeSize: str(raw, 'volumeSize'),
     cmd: str(raw, 'cmd'),
+    ...(bool(raw, 'forLocalGpu') ? { forLocalGpu: true } : {}),
   });
   return { dir: str(raw, 'dir'), choices, yes: bool(raw, 'yes'), force: bool(raw, 'force'), skip: bool(raw, 'skip'), dryRun: bool(raw, 'dryRun') };
 }
@@ -40,6 +42,7 @@ export const initCommand = defineCommand<InitOptions>({
     appOption,
     { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
     { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
+    { flags: '--for-local-gpu', description: "the GPU layout for this machine's GPU (gpuctl detect): Dockerfile, compose.yaml; fly.toml is the CPU layout for Fly" },
     { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind' },
     { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
     { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
@@ -54,6 +57,7 @@ export const initCommand = defineCommand<InitOptions>({
     ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
     ['gpuctl init --yes --workload batch --vm-size performance-4x', 'in CI: no questions'],
     ['gpuctl init --gpu-kind l40s --workload inference --dir gpu-layout', 'the GPU layout, to migrate from or run elsewhere'],
+    ['gpuctl init --for-local-gpu --workload batch', "Dockerfile and compose.yaml for this machine's GPU, tuned to its memory"],
     ['gpuctl init --dry-run', 'show what would change against the files on disk'],
     ['gpuctl init --json --yes', 'typed result: every file with create|identical|conflict|overwrite|skip'],
   ],

@@ -11,7 +11,7 @@ export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   if (format !== 'text' && bool(raw, 'json')) {
     throw new UsageError(`--json and --format ${format} exclude each other.`, { hint: '--json prints gpuctl\'s own JSON (schemaVersion 1); --format sarif prints SARIF 2.1.0.' });
   }
-  return { format, config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), workload: workload === undefined ? undefined : checkWorkload(workload) };
+  return { format, config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), compose: str(raw, 'compose'), workload: workload === undefined ? undefined : checkWorkload(workload) };
 }
 
 export const validateCommand = defineCommand<ValidateCommandOptions>({
@@ -29,6 +29,7 @@ export const validateCommand = defineCommand<ValidateCommandOptions>({
   options: [
     { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
     { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
+    { flags: '--compose <path>', description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)' },
     { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
     { flags: '--format <format>', description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)', choices: VALIDATE_FORMATS, default: 'text' },
   ],

@@ -3,6 +3,7 @@ import { machineProblems } from '../flyio/machines.js';
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
+import { conditionLine } from './gpu-body.js';
 import type { ProbeResult } from './probe.js';
 
 export interface HealthJson {
@@ -26,9 +27,17 @@ export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, h
   const reasons = [
     ...(machines.length === 0 ? ['the app has no machines'] : []),
     ...machines.flatMap((m) => m.reasons.map((r) => `machine ${m.id} (${m.region}) ${r}`)),
-    ...http.filter((p) => p.verdict === 'failed').map((p) => `${p.path}: ${p.detail}`),
+    ...http
+      .filter((p) => p.verdict === 'failed')
+      .flatMap((p) => (p.conditions?.length ? p.conditions.map((c) => `${p.path}: ${conditionLine(c)}`) : [`${p.path}: ${p.detail}`])),
   ];
   return { schemaVersion: 1, healthy: reasons.length === 0, app: status.name, hostname: status.hostname, release: status.releaseVersion, machines, http: [...http], reasons };
+}
+
+/** Each failed condition a body named, one line each under its endpoint. */
+function conditionLines(http: readonly ProbeResult[], style: Style): string {
+  const lines = http.flatMap((p) => (p.conditions ?? []).map((c) => `  ${style.red('✗')} ${p.path}  ${conditionLine(c)}`));
+  return lines.length ? `\n${lines.join('\n')}\n` : '';
 }
 
 export function renderHealth(health: HealthJson, style: Style): string {
@@ -50,6 +59,7 @@ export function renderHealth(health: HealthJson, style: Style): string {
     `${style.bold(health.app)}  https://${health.hostname}  release v${health.release}\n`,
     health.machines.length ? renderTable(['Machine', 'Region', 'State', 'Fly checks', 'Verdict'], machineRows) : 'No machines.\n',
     probeRows.length ? `\n${renderTable(['Endpoint', 'Result', 'Latency', 'Detail'], probeRows)}` : '',
+    conditionLines(health.http, style),
     `\n${verdict}\n`,
   ].join('');
 }

@@ -2,6 +2,8 @@
  * HTTP probes of an app's /health and /gpu-health through its public hostname (or --url), with
  * Node's fetch and a timeout per request. No token is ever sent: these are the app's own endpoints.
  */
+import { conditionLine, readGpuHealthBody, type FailedCondition } from './gpu-body.js';
+
 export interface ProbeResult {
   path: string;
   url: string;
@@ -10,6 +12,8 @@ export interface ProbeResult {
   /** ok: 2xx; absent: 404 on an optional endpoint; failed: anything else. */
   verdict: 'ok' | 'absent' | 'failed';
   detail: string;
+  /** /gpu-health: every failed condition its JSON body names (empty when it names none or is not JSON). */
+  conditions?: FailedCondition[];
 }
 
 export const PROBES: ReadonlyArray<{ path: string; optional: boolean }> = [
@@ -21,8 +25,14 @@ export function probeUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }
 
-/** Pure: what a response means. */
-export function judge(status: number, body: string, optional: boolean): Pick<ProbeResult, 'verdict' | 'detail'> {
+/** Pure: what a response means; a JSON body's failed conditions are each named (the agent's /gpu-health). */
+export function judge(status: number, body: string, optional: boolean): Pick<ProbeResult, 'verdict' | 'detail' | 'conditions'> {
+  const parsed = readGpuHealthBody(body);
+  if (parsed && parsed.failed.length > 0) {
+    const lines = parsed.failed.map(conditionLine);
+    const verdict = status >= 200 && status < 300 && !/^fail/i.test(parsed.status ?? '') ? 'ok' : 'failed';
+    return { verdict, detail: `HTTP ${status}: ${parsed.failed.length} failed condition${parsed.failed.length === 1 ? '' : 's'}: ${lines.join('; ')}`, conditions: parsed.failed };
+  }
   const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 120);
   if (status >= 200 && status < 300) return { verdict: 'ok', detail: `${status}${snippet ? ` ${snippet}` : ''}` };
   if (status === 404 && optional) return { verdict: 'absent', detail: '404: the app does not serve it' };

@@ -35,6 +35,9 @@ export async function detectHint(ctx: Ctx): Promise<DetectedHint | null> {
 const CPU_CHOICES = ['shared-cpu-4x', 'performance-2x', 'performance-4x', CPU_FALLBACK_SIZE, 'performance-16x'];
 
 export function targetChoices(hint: DetectedHint | null): Choice<string>[] {
+  const local = hint
+    ? [{ value: 'local', name: `this machine's ${hint.name} ← detected`, description: 'the GPU layout for this GPU (Dockerfile, compose.yaml); fly.toml is the CPU layout for Fly' }]
+    : [];
   const cpu = CPU_CHOICES.map((size) => ({ value: `cpu:${size}`, name: `${size} (CPU)`, description: 'deploys on Fly today; the application runs with GPUCTL_DEVICE=cpu' }));
   const kinds = [...FLY_GPU_KIND_IDS].sort((a, b) => Number(b === hint?.flyGpuKind) - Number(a === hint?.flyGpuKind));
   const gpu = kinds.map((kind) => ({
@@ -42,10 +45,11 @@ export function targetChoices(hint: DetectedHint | null): Choice<string>[] {
     name: `${kind} (${profileForKind(kind).displayName}, retired ${FLY_GPU_RETIRED_ON})${kind === hint?.flyGpuKind ? ' ← detected' : ''}`,
     description: 'renders the GPU layout for migration or other hosts; it no longer deploys on Fly',
   }));
-  return [...cpu, ...gpu];
+  return [...local, ...cpu, ...gpu];
 }
 
 export function targetFromChoice(value: string): Target {
+  if (value === 'local') return { kind: 'cpu', vmSize: CPU_FALLBACK_SIZE };
   return value.startsWith('gpu:') ? checkGpuKind(value.slice(4)) : checkVmSize(value.slice(4));
 }
 
@@ -59,11 +63,13 @@ export function hintLine(hint: DetectedHint): string {
 /** Asks for each input the flags left out; returns only what was asked. */
 export async function askInputs(ctx: Ctx, given: InitChoices, defaults: { app: string }): Promise<InitChoices> {
   const answers: InitChoices = {};
-  if (!given.target) {
+  if (!given.target && !given.forLocalGpu) {
     const hint = await detectHint(ctx);
     if (hint) ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`);
-    const choice = await ctx.prompt.select('Target', targetChoices(hint), `cpu:${CPU_FALLBACK_SIZE}`);
+    // With a GPU here, the default is its GPU layout (fly.toml then holds the CPU layout for Fly).
+    const choice = await ctx.prompt.select('Target', targetChoices(hint), hint ? 'local' : `cpu:${CPU_FALLBACK_SIZE}`);
     answers.target = targetFromChoice(choice);
+    if (choice === 'local') answers.forLocalGpu = true;
   }
   if (!given.workload) {
     const choices = WORKLOADS.map((id) => ({ value: id, name: id, description: PROFILES[id].summary }));

@@ -18,6 +18,8 @@ export interface InitInputs {
   volumeGb: number;
   /** The application's command, as argv (the start script execs it). */
   cmd: string[];
+  /** --for-local-gpu: the GPU layout for this machine's GPU (compose.yaml), fly.toml the CPU layout for Fly. */
+  forLocalGpu: boolean;
 }
 
 /** What one source provides; resolution takes the first source that has a value. */
@@ -106,6 +108,7 @@ export interface RawChoices {
   port?: string | number;
   volumeSize?: string | number;
   cmd?: string;
+  forLocalGpu?: boolean;
 }
 
 export function checkChoices(raw: RawChoices): InitChoices {
@@ -118,6 +121,7 @@ export function checkChoices(raw: RawChoices): InitChoices {
   if (raw.port !== undefined) choices.port = checkPort(raw.port);
   if (raw.volumeSize !== undefined) choices.volumeGb = checkVolume(raw.volumeSize);
   if (raw.cmd !== undefined) choices.cmd = checkCmd(raw.cmd);
+  if (raw.forLocalGpu !== undefined) choices.forLocalGpu = raw.forLocalGpu;
   return choices;
 }
 
@@ -145,6 +149,7 @@ export function resolveInputs(layers: readonly InitChoices[], dirName: string): 
     port: first(layers, 'port') ?? DEFAULT_PORT,
     volumeGb: first(layers, 'volumeGb') ?? defaultVolumeGb(target, workload),
     cmd: first(layers, 'cmd') ?? [...DEFAULT_CMD],
+    forLocalGpu: first(layers, 'forLocalGpu') ?? false,
   };
   checkCompatible(inputs);
   return inputs;
@@ -160,6 +165,11 @@ export function checkCompatible(inputs: InitInputs): void {
       `${memory.tooSmall.name} holds at most ${memory.tooSmall.maxMemoryMb} MB; the ${inputs.workload} profile needs ${profile.minMemoryMb} MB.`,
       { hint: `Choose a larger size, e.g. --vm-size ${bigger}.` },
     );
+  }
+  if (inputs.forLocalGpu && inputs.target.kind === 'gpu') {
+    throw new UsageError('--for-local-gpu renders the CPU layout for Fly; it excludes --gpu-kind.', {
+      hint: 'Drop --gpu-kind (or gpuKind in .gpuctl.json); --vm-size picks the Fly CPU size.',
+    });
   }
   if (inputs.target.kind === 'gpu') {
     const regions = FLY_GPU_KINDS[inputs.target.gpuKind].regions;

@@ -33,6 +33,7 @@ export interface RecordedInit {
   port?: number;
   volumeSize?: number;
   cmd?: string;
+  forLocalGpu?: boolean;
 }
 
 export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
@@ -46,6 +47,7 @@ export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
   if (inputs.volumeGb !== defaultVolumeGb(inputs.target, inputs.workload)) record.volumeSize = inputs.volumeGb;
   const cmd = inputs.cmd.join(' ');
   if (cmd !== DEFAULT_CMD.join(' ')) record.cmd = cmd;
+  if (inputs.forLocalGpu) record.forLocalGpu = true;
   return record;
 }
 
@@ -71,7 +73,7 @@ export function parseRecorded(text: string, path: string): InitChoices {
   if (init === undefined) return {};
   if (typeof init !== 'object' || init === null || Array.isArray(init)) throw bad(path, '"init" is not an object');
   const r = init as Record<string, unknown>;
-  const known = new Set(['app', 'region', 'gpuKind', 'vmSize', 'workload', 'port', 'volumeSize', 'cmd']);
+  const known = new Set(['app', 'region', 'gpuKind', 'vmSize', 'workload', 'port', 'volumeSize', 'cmd', 'forLocalGpu']);
   const unknown = Object.keys(r).filter((key) => !known.has(key));
   if (unknown.length) throw bad(path, `unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const text_ = (key: string): string | undefined => {
@@ -86,6 +88,7 @@ export function parseRecorded(text: string, path: string): InitChoices {
     throw bad(path, `"${key}" must be a number`);
   };
   if (r.gpuKind !== undefined && r.vmSize !== undefined) throw bad(path, 'it names both gpuKind and vmSize');
+  if (r.forLocalGpu !== undefined && typeof r.forLocalGpu !== 'boolean') throw bad(path, '"forLocalGpu" must be true or false');
   return checkChoices({
     app: text_('app'),
     region: text_('region'),
@@ -95,6 +98,7 @@ export function parseRecorded(text: string, path: string): InitChoices {
     port: num('port'),
     volumeSize: num('volumeSize'),
     cmd: text_('cmd'),
+    ...(typeof r.forLocalGpu === 'boolean' ? { forLocalGpu: r.forLocalGpu } : {}),
   });
 }
 

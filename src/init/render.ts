@@ -4,8 +4,10 @@
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
-import { cudaImageVersion, NODE_MAJOR, UBUNTU_VERSION } from './images.js';
+import { NODE_MAJOR, UBUNTU_VERSION } from './images.js';
+import type { LocalGpu } from './local-gpu.js';
 import { PROFILES, type WorkloadProfile } from '../shared/profiles.js';
+import { flyGpuBuild, frameworkEnvLines, localGpuBuild, localNotice, renderCompose, type GpuBuild } from './render-gpu.js';
 import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
@@ -42,7 +44,12 @@ export interface RenderData {
   precision: Precision;
   memoryMb: number;
   cpus: number;
+  /** The Fly GPU kind fly.toml describes (retired); null for a CPU layout, --for-local-gpu included. */
   gpu: GpuFacts | null;
+  /** What the GPU Dockerfile is built and tuned for: the Fly GPU kind, or this machine's GPU; null for the CPU image. */
+  build: GpuBuild | null;
+  /** --for-local-gpu: the GPU compose.yaml reserves. */
+  local: LocalGpu | null;
   /** Shown (and written into fly.toml) for GPU layouts: the init command for the deployable CPU layout. */
   cpuCommand: string | null;
   dirName: string;
@@ -60,11 +67,13 @@ export function cpuCommandFor(inputs: InitInputs, dirArg?: string): string {
   return `gpuctl init${dir} --vm-size ${CPU_FALLBACK_SIZE} --force`;
 }
 
-export function renderData(inputs: InitInputs, dirName: string): RenderData {
+export function renderData(inputs: InitInputs, dirName: string, local: LocalGpu | null = null): RenderData {
   const profile = PROFILES[inputs.workload];
   const memory = memoryFor(inputs.target, profile.minMemoryMb);
   if (!('memoryMb' in memory)) throw new Error('renderData needs compatible inputs (resolveInputs checks them)');
+  if (inputs.forLocalGpu !== (local !== null)) throw new Error('renderData needs the detected GPU exactly when --for-local-gpu is set');
   const gpu = inputs.target.kind === 'gpu' ? gpuFacts(inputs.target.gpuKind) : null;
+  const build = gpu ? flyGpuBuild(gpu, inputs.workload) : local ? localGpuBuild(local, inputs.workload) : null;
   return {
     inputs,
     profile,
@@ -73,6 +82,8 @@ export function renderData(inputs: InitInputs, dirName: string): RenderData {
     memoryMb: memory.memoryMb,
     cpus: gpu ? gpu.cpus : cpuFacts(inputs.target.kind === 'cpu' ? inputs.target.vmSize : CPU_FALLBACK_SIZE).cpus,
     gpu,
+    build,
+    local,
     cpuCommand: gpu ? cpuCommandFor(inputs) : null,
     dirName,
   };
@@ -83,8 +94,8 @@ function envLines(d: RenderData): string {
     ['GPUCTL_WORKLOAD', d.inputs.workload],
     ['GPUCTL_DEVICE', d.device],
     ['GPUCTL_PRECISION', d.precision],
-    ['GPUCTL_BATCH_SIZE', d.profile.batchSize[d.gpu ? 'gpu' : 'cpu']],
-    ...(d.gpu ? [['GPUCTL_GPU_MEMORY_FRACTION', d.profile.gpuMemoryFraction.toFixed(2)] as [string, string]] : []),
+    ['GPUCTL_BATCH_SIZE', d.gpu && d.build ? d.build.tuning.batchSize : d.profile.batchSize.cpu],
+    ...(d.gpu && d.build ? [['GPUCTL_GPU_MEMORY_FRACTION', d.build.tuning.memoryFraction.toFixed(2)] as [string, string]] : []),
     ['GPUCTL_CPU_THREADS', d.cpus],
     ['GPUCTL_MODEL_DIR', MODEL_DIR],
     ['GPUCTL_PORT', d.inputs.port],
@@ -102,7 +113,12 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
   const vm = gpu
     ? fill(t['fly-vm-gpu.toml'], { gpuName: gpu.profile.displayName, cpus: gpu.cpus, memory: memoryString(d.memoryMb), gpuKind: gpu.kind }, 'fly-vm-gpu.toml')
     : fill(t['fly-vm-cpu.toml'], { size: inputs.target.kind === 'cpu' ? inputs.target.vmSize : '', memory: memoryString(d.memoryMb) }, 'fly-vm-cpu.toml');
-  const retired = gpu && d.cpuCommand ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml') : '';
+  const retired =
+    gpu && d.cpuCommand
+      ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml')
+      : d.local && d.build
+        ? localNotice(t, d.build)
+        : '';
   return fill(
     t['fly.toml'],
     {
@@ -133,19 +149,21 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
 
 export function renderDockerfile(t: Templates, d: RenderData): string {
   const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, nodeMajor: NODE_MAJOR, metricsPort: METRICS_PORT, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
-  if (d.gpu) {
-    const cc = d.gpu.computeCapability;
+  const b = d.build;
+  if (b) {
     return fill(
       t['Dockerfile.gpu'],
       {
         ...common,
-        gpuName: d.gpu.profile.displayName,
-        gpuKind: d.gpu.kind,
-        smArch: cc.replace('.', ''),
-        computeCapability: cc,
-        driverVersion: d.gpu.driverVersion,
-        maxCuda: d.gpu.maxCuda,
-        cudaVersion: cudaImageVersion(d.gpu.maxCuda),
+        gpuName: b.count > 1 ? `${b.count} × ${b.name}` : b.name,
+        gpuWhere: b.where,
+        smArch: b.computeCapability.replace('.', ''),
+        computeCapability: b.computeCapability,
+        driverVersion: b.driverVersion,
+        driverWhere: b.driverWhere,
+        maxCuda: b.maxCuda,
+        cudaVersion: b.cudaImage,
+        frameworkEnv: frameworkEnvLines(b),
       },
       'Dockerfile.gpu',
     );
@@ -161,6 +179,9 @@ export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
     { path: 'Dockerfile', content: renderDockerfile(t, d), mode: 0o644 },
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
     { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
+    ...(d.local && d.build
+      ? [{ path: 'compose.yaml', content: renderCompose(t, { inputs: d.inputs, profile: d.profile, build: d.build, local: d.local, killReason: KILL_REASON[d.inputs.workload], modelDir: MODEL_DIR, metricsPort: METRICS_PORT, agent: { interval: AGENT_INTERVAL, maxTempC: AGENT_MAX_TEMP_C } }), mode: 0o644 }]
+      : []),
     { path: RECORD_FILE, content: renderRecord(recordOf(d.inputs, d.dirName)), mode: 0o644 },
   ];
 }

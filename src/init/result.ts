@@ -5,6 +5,7 @@
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import type { Style } from '../ui/style.js';
 import type { InitInputs } from './inputs.js';
+import type { LocalGpu } from './local-gpu.js';
 import { diffOf, type FileStatus, type PlannedFile } from './plan.js';
 import type { RecordedInit } from './record.js';
 
@@ -29,6 +30,8 @@ export interface InitJson {
   recorded: RecordedInit;
   /** Set for a Fly GPU kind: Fly.io retired GPU Machines; the files do not deploy there. */
   retired: { message: string; cpuCommand: string } | null;
+  /** --for-local-gpu: the detected GPU the Dockerfile and compose.yaml are for; null otherwise. */
+  localGpu: { name: string; count: number; indices: number[]; computeCapability: string; memoryGB: number; driverVersion: string; maxCuda: string; cudaImage: string; derived: boolean } | null;
   files: InitFileJson[];
   /** Files the Dockerfile needs that are not in the directory yet (requirements.txt, the module the command runs). */
   needs: string[];
@@ -50,6 +53,8 @@ export interface InitOutcome {
   /** See InitJson. */
   needs: string[];
   appFromDirectory: string | null;
+  /** --for-local-gpu: the GPU the layout was rendered for. */
+  local: LocalGpu | null;
 }
 
 export function conflictError(files: readonly PlannedFile[]): { message: string; hint: string } {
@@ -62,6 +67,7 @@ export function conflictError(files: readonly PlannedFile[]): { message: string;
 
 export function initJson(o: InitOutcome): InitJson {
   const { target, volumeGb, cmd, ...rest } = o.inputs;
+  const l = o.local;
   return {
     schemaVersion: 1,
     ok: !o.refused,
@@ -70,6 +76,9 @@ export function initJson(o: InitOutcome): InitJson {
     inputs: { ...rest, target, volumeSize: volumeGb, cmd },
     recorded: o.recorded,
     retired: target.kind === 'gpu' && o.cpuCommand ? { message: retirementMessage(target.gpuKind), cpuCommand: o.cpuCommand } : null,
+    localGpu: l
+      ? { name: l.name, count: l.indices.length, indices: l.indices, computeCapability: l.computeCapability, memoryGB: l.memoryGB, driverVersion: l.driverVersion, maxCuda: l.maxCuda, cudaImage: l.cudaImage, derived: l.profile.derived }
+      : null,
     files: o.files.map((f) => {
       const diff = f.status === 'identical' || f.status === 'skip' ? '' : diffOf(f);
       return { path: f.path, status: f.status, written: o.written.has(f.path), ...(f.note ? { note: f.note } : {}), ...(diff ? { diff } : {}) };
@@ -98,11 +107,21 @@ export function retirementBanner(o: Pick<InitOutcome, 'inputs' | 'cpuCommand'>, 
   );
 }
 
+export function localBanner(o: Pick<InitOutcome, 'local'>, style: Style): string {
+  const l = o.local;
+  if (!l) return '';
+  const count = l.indices.length > 1 ? `${l.indices.length} × ` : '';
+  return (
+    `${style.cyan('→')} GPU layout for this machine's ${count}${l.name} (compute capability ${l.computeCapability}, driver ${l.driverVersion}: CUDA ${l.cudaImage} image${l.profile.derived ? '; not in the catalogue, derived from its compute capability' : ''}).\n` +
+    '  Dockerfile and compose.yaml run it here (docker compose up --build); fly.toml is the CPU layout for Fly.\n\n'
+  );
+}
+
 export function renderInit(o: InitOutcome, style: Style): string {
   const width = Math.max(...o.files.map((f) => f.status.length));
   const lines = o.files.map((f) => `  ${VERB[f.status](style, f.status.padEnd(width))}  ${f.path}${f.note ? style.dim(`  (${f.note})`) : ''}`);
   const named = o.appFromDirectory === null ? '' : `App name ${style.bold(o.inputs.app)}, taken from the directory name "${o.appFromDirectory}" (--app to choose another).\n`;
-  let text = retirementBanner(o, style) + named + `${lines.join('\n')}\n`;
+  let text = retirementBanner(o, style) + localBanner(o, style) + named + `${lines.join('\n')}\n`;
   if (o.dryRun) {
     const diffs = o.files.filter((f) => f.status !== 'identical' && f.status !== 'skip').map(diffOf).filter(Boolean);
     text += `\n${style.dim('Dry run: nothing was written.')}\n${diffs.length ? `\n${diffs.join('\n')}` : ''}`;

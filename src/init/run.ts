@@ -13,6 +13,7 @@ import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/m
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
+import { localGpuFrom, type LocalGpu } from './local-gpu.js';
 import { planFile, type PlannedFile } from './plan.js';
 import { choicesFromFlyToml, parseRecorded, recordOf, RECORD_FILE } from './record.js';
 import { AGENT_PACKAGE_PATH, fingerprint, loadAgentPackage, type AgentPackage } from './agent-package.js';
@@ -59,9 +60,10 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
   assertKnownRegions([inputs.region], regions);
+  const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
   const pkg = deps.agentPackage();
   const what = `gpuctl ${pkg.version} package`;
-  const rendered = [...renderFiles(loadTemplates(), renderData(inputs, dirName)), { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 }];
+  const rendered = [...renderFiles(loadTemplates(), renderData(inputs, dirName, local)), { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 }];
   const onDisk = (file: RenderedFile) => {
     if (!file.bytes) return readIfExists(join(dir, file.path));
     const bytes = readIfExists(join(dir, file.path), 'binary');
@@ -98,6 +100,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     refused,
     needs: appFilesNeeded(dir, inputs.cmd),
     appFromDirectory: named ? null : dirName,
+    local,
   };
 }
 
@@ -113,12 +116,18 @@ export function appFilesNeeded(dir: string, cmd: readonly string[]): string[] {
   return needs;
 }
 
+/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one). */
+async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
+  const { detect } = await import('../detect/detect.js');
+  return localGpuFrom(await detect(ctx, { requireGpu: true }));
+}
+
 /**
  * Without a terminal, a first run needs --yes to take the defaults for what no flag gave (so CI
  * never gets defaults it did not ask for). Target and workload are the inputs that matter.
  */
 function requireFlagsOrYes(known: InitChoices): void {
-  const missing = [known.target ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
+  const missing = [known.target || known.forLocalGpu ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
   if (missing.length === 0) return;
   throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',

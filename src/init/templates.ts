@@ -12,6 +12,8 @@ export const TEMPLATE_NAMES = [
   'fly-vm-gpu.toml',
   'fly-vm-cpu.toml',
   'fly-retired.toml',
+  'fly-local-gpu.toml',
+  'compose.yaml',
   'Dockerfile.gpu',
   'Dockerfile.cpu',
   'dockerignore',

@@ -18,7 +18,7 @@ export interface Finding {
 
 export interface RuleInfo {
   severity: Severity;
-  file: 'fly.toml' | 'Dockerfile';
+  file: 'fly.toml' | 'Dockerfile' | 'compose.yaml';
   summary: string;
 }
 
@@ -44,6 +44,8 @@ export const RULES = {
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
+  'fly-unknown-key': { severity: 'warning', file: 'fly.toml', summary: "a section or key flyctl's config model does not have (flyctl ignores it), with the nearest known key" },
+  'fly-autoscaling-block': { severity: 'warning', file: 'fly.toml', summary: 'an [[autoscaling]] block: no fly.toml section; the policy belongs to gpuctl autoscale' },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
   'dockerfile-missing': { severity: 'error', file: 'fly.toml', summary: '[build] dockerfile names a file that does not exist' },
   'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
@@ -52,12 +54,23 @@ export const RULES = {
   'dockerfile-runs-as-root': { severity: 'warning', file: 'Dockerfile', summary: 'the application runs as root' },
   'dockerfile-missing-file': { severity: 'error', file: 'Dockerfile', summary: 'a COPY source, or the module a `python3 -m` CMD runs, is not in the build context' },
   'dockerfile-devel-runtime': { severity: 'warning', file: 'Dockerfile', summary: 'the runtime image is a CUDA devel image (no multi-stage build)' },
+  'compose-syntax': { severity: 'error', file: 'compose.yaml', summary: 'compose.yaml is not valid YAML or has no services (exit 2)' },
+  'compose-gpu-reservation-missing': {
+    severity: 'error',
+    file: 'compose.yaml',
+    summary: 'a GPU service (GPUCTL_DEVICE=cuda) without deploy.resources.reservations.devices; a warning when no service reserves a GPU',
+  },
+  'compose-gpu-reservation-invalid': {
+    severity: 'error',
+    file: 'compose.yaml',
+    summary: 'a GPU device request without capabilities [gpu], with a driver other than nvidia, with both count and device_ids, or a bad count',
+  },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;
 
 /** Findings that mean a file could not be read at all: validate exits 2 for these. */
-export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax']);
+export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax', 'compose-syntax']);
 
 export function exitCodeFor(findings: readonly Finding[]): 0 | 1 | 2 {
   if (findings.some((f) => PARSE_FAILURES.has(f.id))) return 2;

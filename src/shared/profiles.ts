@@ -20,10 +20,11 @@ export interface WorkloadProfile {
   minMachinesRunning: number;
   /** [http_service.concurrency] (type requests): how many requests one machine takes before the proxy prefers another. */
   concurrency: { soft: number; hard: number };
-  /** Batch size the application reads from GPUCTL_BATCH_SIZE, on a GPU and on the CPU fallback. */
-  batchSize: { gpu: number; cpu: number };
-  /** Share of GPU memory the application may reserve (GPUCTL_GPU_MEMORY_FRACTION); the rest is for the CUDA context and fragmentation. */
-  gpuMemoryFraction: number;
+  /**
+   * GPUCTL_BATCH_SIZE on the CPU. On a GPU the batch size and GPUCTL_GPU_MEMORY_FRACTION follow the
+   * GPU's memory as well as the workload: src/init/tuning.ts.
+   */
+  batchSize: { cpu: number };
   /** Smallest machine memory that runs the profile; validate warns below it, init raises `memory` to it. */
   minMemoryMb: number;
   /** swap_size_mb: GPU layouts (50 GB rootfs) can afford more than CPU Machines (8 GB rootfs, shared with the image). */
@@ -44,8 +45,7 @@ export const PROFILES: Readonly<Record<WorkloadId, WorkloadProfile>> = {
     autoStop: 'off',
     minMachinesRunning: 1,
     concurrency: { soft: 8, hard: 16 },
-    batchSize: { gpu: 8, cpu: 1 },
-    gpuMemoryFraction: 0.85,
+    batchSize: { cpu: 1 },
     minMemoryMb: 4096,
     swapMb: { gpu: 8192, cpu: 1024 },
     killTimeoutS: 30,
@@ -59,8 +59,7 @@ export const PROFILES: Readonly<Record<WorkloadId, WorkloadProfile>> = {
     autoStop: 'stop',
     minMachinesRunning: 1,
     concurrency: { soft: 64, hard: 128 },
-    batchSize: { gpu: 64, cpu: 16 },
-    gpuMemoryFraction: 0.92,
+    batchSize: { cpu: 16 },
     minMemoryMb: 8192,
     swapMb: { gpu: 16384, cpu: 2048 },
     killTimeoutS: 120,
@@ -74,8 +73,7 @@ export const PROFILES: Readonly<Record<WorkloadId, WorkloadProfile>> = {
     autoStop: 'stop',
     minMachinesRunning: 0,
     concurrency: { soft: 2, hard: 4 },
-    batchSize: { gpu: 32, cpu: 8 },
-    gpuMemoryFraction: 0.9,
+    batchSize: { cpu: 8 },
     minMemoryMb: 4096,
     swapMb: { gpu: 8192, cpu: 2048 },
     killTimeoutS: 60,
@@ -89,8 +87,7 @@ export const PROFILES: Readonly<Record<WorkloadId, WorkloadProfile>> = {
     autoStop: 'off',
     minMachinesRunning: 1,
     concurrency: { soft: 20, hard: 25 },
-    batchSize: { gpu: 32, cpu: 8 },
-    gpuMemoryFraction: 0.95,
+    batchSize: { cpu: 8 },
     minMemoryMb: 16384,
     swapMb: { gpu: 32768, cpu: 4096 },
     killTimeoutS: 300,

@@ -6,12 +6,14 @@ import { parse, TomlError } from 'smol-toml';
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
 import type { WorkloadId } from '../shared/profiles.js';
+import { composeRules } from './compose-rules.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
 import { portRules } from './fly-port-rules.js';
+import { unknownKeyRules } from './fly-key-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
@@ -31,6 +33,7 @@ export interface ValidateFiles {
   dockerfile?: SourceFile;
   /** fly.toml's [build] dockerfile names this file (as written there) and it does not exist: a finding at that key. */
   dockerfileMissing?: string;
+  composeYaml?: SourceFile;
 }
 
 export interface ValidateOptions {
@@ -47,12 +50,12 @@ export interface ValidateOptions {
   regions?: RegionList;
 }
 
-type TomlResult = { ok: true; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
+type TomlResult = { ok: true; doc: Record<string, unknown>; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
 
 function readToml(file: SourceFile): TomlResult {
   try {
     const doc = parse(file.text) as Record<string, unknown>;
-    return { ok: true, model: flyModel(doc), at: locator(scanToml(file.text)) };
+    return { ok: true, doc, model: flyModel(doc), at: locator(scanToml(file.text)) };
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const first = error.message.split('\n')[0] ?? error.message;
@@ -95,7 +98,15 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
     else {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
-      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...portRules(ctx), ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS));
+      findings.push(
+        ...gpuRules(ctx),
+        ...memoryRule(ctx),
+        ...checkRules(ctx),
+        ...serviceRules(ctx),
+        ...portRules(ctx),
+        ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
+        ...unknownKeyRules(toml.doc, ctx),
+      );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
   }
@@ -110,6 +121,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
       if (options.contextHas) findings.push(...appFilesRule(stages, file, options.contextHas));
     }
   }
+  if (files.composeYaml) findings.push(...composeRules(files.composeYaml.path, files.composeYaml.text));
   return findings.sort(byPlace);
 }
 

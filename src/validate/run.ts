@@ -21,6 +21,8 @@ export interface ValidateCommandOptions {
   /** -c/--config; undefined means ./fly.toml when it exists. */
   config: string | undefined;
   dockerfile: string | undefined;
+  /** --compose; undefined means compose.yaml (or the other names docker compose reads) next to fly.toml when one exists. */
+  compose?: string | undefined;
   workload: WorkloadId | undefined;
 }
 
@@ -30,20 +32,23 @@ export interface ValidateJson {
   ok: boolean;
   exitCode: 0 | 1 | 2;
   /** The files checked, as shown in findings (relative to the working directory). */
-  files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' }>;
+  files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' | 'compose.yaml' }>;
   /** Files found but not checked: the Dockerfile when fly.toml does not parse. */
-  notChecked: Array<{ path: string; kind: 'Dockerfile'; reason: string }>;
+  notChecked: Array<{ path: string; kind: 'Dockerfile' | 'compose.yaml'; reason: string }>;
   errors: number;
   warnings: number;
   findings: Finding[];
 }
+
+/** The file names docker compose looks for, in its order (compose-spec: compose.yaml preferred). */
+export const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
 
 function read(path: string, shown: string, what: string): SourceFile {
   try {
     return { path: shown, text: readFileSync(path, 'utf8') };
   } catch (error) {
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
-      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : 'Pass its path with --dockerfile.',
+      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : what === 'Dockerfile' ? 'Pass its path with --dockerfile.' : 'Pass its path with --compose.',
     });
   }
 }
@@ -73,13 +78,21 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
     if (existsSync(path)) dockerfile = read(path, shown(path), 'Dockerfile');
     else if (named) dockerfileMissing = named;
   }
-  if (!flyToml && !dockerfile) {
+  let composeYaml: SourceFile | undefined;
+  if (options.compose !== undefined) {
+    const path = resolve(ctx.cwd, options.compose);
+    composeYaml = read(path, shown(path), 'compose file');
+  } else {
+    const path = COMPOSE_NAMES.map((name) => resolve(dirname(configPath), name)).find((p) => existsSync(p));
+    if (path) composeYaml = read(path, shown(path), 'compose file');
+  }
+  if (!flyToml && !dockerfile && !composeYaml) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
   // The build context is fly.toml's directory (flyctl builds from there), else the Dockerfile's.
   const context = flyToml ? dirname(configPath) : dirname(resolve(ctx.cwd, options.dockerfile ?? 'Dockerfile'));
   const contextHas = (path: string) => existsSync(resolve(context, path));
-  const findings = validateFiles({ flyToml, dockerfile, dockerfileMissing }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
+  const findings = validateFiles({ flyToml, dockerfile, dockerfileMissing, composeYaml }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
@@ -87,8 +100,15 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
     schemaVersion: 1,
     ok: exitCode === 0,
     exitCode,
-    files: [...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []), ...(dockerChecked ? [{ path: dockerChecked.path, kind: 'Dockerfile' as const }] : [])],
-    notChecked: dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile', reason: 'fly.toml is not valid TOML' }] : [],
+    files: [
+      ...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []),
+      ...(dockerChecked ? [{ path: dockerChecked.path, kind: 'Dockerfile' as const }] : []),
+      ...(composeYaml && !tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
+    ],
+    notChecked: [
+      ...(dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: 'fly.toml is not valid TOML' }] : []),
+      ...(composeYaml && tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: 'fly.toml is not valid TOML' }] : []),
+    ],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     findings,

@@ -11,10 +11,11 @@ import { deployedWorld, expectNoToken, TOKEN } from './fly-world.js';
 let server: Server;
 let base: string;
 let gpuHealth = 404;
+let gpuBody = 'nope';
 beforeAll(async () => {
   server = createServer((req, res) => {
     res.statusCode = req.url === '/health' ? 200 : req.url === '/gpu-health' ? gpuHealth : 404;
-    res.end(req.url === '/health' ? '{"status":"ok","model":"loaded"}' : 'nope');
+    res.end(req.url === '/health' ? '{"status":"ok","model":"loaded"}' : gpuBody);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,6 +93,32 @@ describe('gpuctl health', () => {
     expect(health.healthy).toBe(false);
     expect(health.reasons).toContain('/gpu-health: HTTP 503: nope');
     expect(health.reasons.some((r) => /^machine \w+ \(ord\) check servicecheck-00-http-8080 is critical/.test(r))).toBe(true);
+  });
+
+  it("a 503 from the agent's /gpu-health: each failed condition is a reason of its own, and shown", async () => {
+    const w = await deployedWorld();
+    gpuHealth = 503;
+    gpuBody = JSON.stringify({
+      status: 'failing',
+      mode: 'gpu',
+      gpus: 1,
+      failures: [
+        { condition: 'sample-stale', message: 'the last sample is 31.0 s old (limit 15 s)' },
+        { condition: 'clocks-throttled', gpu: 0, message: 'GPU 0 clocks are throttled: hw_thermal_slowdown' },
+      ],
+    });
+    try {
+      const json = await w.gpuctl(['health', '--url', base, '--json']);
+      expect(json.exitCode).toBe(1);
+      const health = JSON.parse(json.stdout) as HealthJson;
+      expect(health.reasons).toEqual(
+        expect.arrayContaining(['/gpu-health: sample-stale: the last sample is 31.0 s old (limit 15 s)', '/gpu-health: clocks-throttled: GPU 0 clocks are throttled: hw_thermal_slowdown']),
+      );
+      const text = await w.gpuctl(['health', '--url', base]);
+      expect(text.stdout).toContain('✗ /gpu-health  clocks-throttled: GPU 0 clocks are throttled: hw_thermal_slowdown');
+    } finally {
+      gpuBody = 'nope';
+    }
   });
 
   it('an endpoint that does not answer fails within --timeout', async () => {

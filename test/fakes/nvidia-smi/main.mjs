@@ -4,6 +4,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { computeApps, loop, loopInterval, oneShotRecords } from './loop.mjs';
+import { gpuInstances, renderLgi } from './mig.mjs';
 import { loadCapture } from './sources.mjs';
 
 const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
@@ -110,8 +111,43 @@ function run() {
   if (args.length === 1 && args[0] === '-q') return replay(files.q);
   if (args.length === 2 && args[0] === 'topo' && args[1] === '-m') return replay(files.topo);
   if (args.length === 2 && args[0] === 'nvlink' && (args[1] === '--status' || args[1] === '-s')) return replay(files.nvlink);
+  if (args[0] === 'mig') return mig(args.slice(1), files, records);
+  if (args.includes('-mig')) return setMig(args, records);
   if (args.length === 1 && args[0] === '--help-query-gpu') return replay(readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8'));
   fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
+}
+
+/** `-i N` in an argv: the GPU it names (null: every GPU). */
+function gpuIndex(argv, records) {
+  const at = argv.indexOf('-i');
+  if (at < 0) return null;
+  const index = Number(argv[at + 1]);
+  if (!Number.isInteger(index) || !records[index]) fail(`No devices were found\n`, 6);
+  return index;
+}
+
+// `nvidia-smi mig -lgi [-i N]`: the capture's GPU instances; none with FAKE_NVIDIA_SMI_MIG_INSTANCES=none,
+// the real lost-GPU failure (exit 15) with =lost-gpu.
+function mig(argv, files, records) {
+  if (!argv.includes('-lgi')) fail(`fake nvidia-smi: mig ${argv.join(' ')} is not recorded\n`, 99, process.stderr);
+  const only = gpuIndex(argv, records);
+  const enabled = records.map((r, i) => ({ i, on: r['mig.mode.current'] === 'Enabled' })).filter((g) => g.on && (only === null || g.i === only));
+  if (enabled.length === 0) fail('No MIG-enabled devices found.\n', 6);
+  if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'lost-gpu') fail(`Unable to determine the device handle for GPU${records[enabled[0].i]['pci.bus_id'].slice(4)}: Unknown Error\n`, 15);
+  const none = env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'none';
+  const listed = enabled.map(({ i }) => renderLgi(none ? [] : gpuInstances(files.q, files.list, i), i));
+  const tables = listed.filter((l) => l.code === 0);
+  if (tables.length === 0) fail(listed[0].text, listed[0].code);
+  out(tables.map((l) => l.text).join(''));
+}
+
+// `nvidia-smi [-i N] -mig 0|1`: the real confirmation text (the call itself is in FAKE_NVIDIA_SMI_LOG).
+function setMig(argv, records) {
+  const value = argv[argv.indexOf('-mig') + 1];
+  if (value !== '0' && value !== '1') fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
+  const only = gpuIndex(argv, records);
+  const lines = records.filter((_, i) => only === null || i === only).map((r) => `${value === '0' ? 'Disabled' : 'Enabled'} MIG Mode for GPU ${r['pci.bus_id']}`);
+  out(`${lines.join('\n')}\nAll done.\n`);
 }
 
 const mode = env.FAKE_NVIDIA_SMI_MODE ?? 'ok';

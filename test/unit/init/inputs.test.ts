@@ -25,6 +25,7 @@ describe('resolution', () => {
       port: 8080,
       volumeGb: 20,
       cmd: ['python3', '-m', 'app'],
+      forLocalGpu: false,
     });
   });
 

@@ -20,17 +20,19 @@ function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
   // <which>.missing: the Dockerfile fly.toml names, which validate found absent.
   const missing = join(DIR, id, `${which}.missing`);
   if (existsSync(missing)) files.dockerfileMissing = readFileSync(missing, 'utf8').trim();
+  const compose = join(DIR, id, `${which}.compose.yaml`);
+  if (existsSync(compose)) files.composeYaml = { path: `${which}.compose.yaml`, text: readFileSync(compose, 'utf8') };
   return files;
 }
 
 const inContext = (id: RuleId, which: 'fail' | 'pass') => (path: string) => existsSync(join(DIR, id, `${which}-context`, path));
 
 describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
-  const file = RULES[id].file === 'fly.toml' ? 'flyToml' : 'dockerfile';
+  const file = ({ 'fly.toml': 'flyToml', Dockerfile: 'dockerfile', 'compose.yaml': 'composeYaml' } as const)[RULES[id].file];
 
   test('its failing fixture raises it, at a line in the right file', () => {
     const files = load(id, 'fail');
-    expect(files[file], `fixture rules/${id}/fail.${RULES[id].file === 'fly.toml' ? 'fly.toml' : 'Dockerfile'}`).toBeDefined();
+    expect(files[file], `fixture rules/${id}/fail.${RULES[id].file}`).toBeDefined();
     const hits = validateFiles(files, { contextHas: inContext(id, 'fail') }).filter((f) => f.id === id);
     expect(hits.length).toBeGreaterThan(0);
     const lines = files[file]!.text.split('\n').length;

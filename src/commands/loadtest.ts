@@ -1,0 +1,159 @@
+import { appendFile } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import type { LoadRequest } from '../loadtest/autocannon.js';
+import type { Gate } from '../loadtest/gate.js';
+import type { LoadtestJson } from '../loadtest/render.js';
+import { parseDuration } from '../shared/duration.js';
+import { str, type RawInput } from '../shared/options.js';
+import { appOption, configOption, defineCommand } from './define.js';
+
+/** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
+export const LIMITS = { durationS: 600, rate: 10_000, connections: 1_000 } as const;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export interface LoadtestOptions {
+  /** The URL given, or null: the app's hostname (-a, or fly.toml) with --path. */
+  url: string | null;
+  app: string | undefined;
+  config: string;
+  path: string;
+  request: Omit<LoadRequest, 'url'>;
+  gate: Gate;
+}
+
+function seconds(raw: RawInput, name: string, flag: string, max: number, fallback?: string): number {
+  const text = str(raw, name) ?? fallback;
+  if (text === undefined)
+    throw new UsageError(`${flag} is required: a load run has a fixed length.`, { hint: `e.g. ${flag} 30s (at most ${max / 60} min).` });
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 30s, 2m or 1m30s.' });
+  if (ms / 1000 > max)
+    throw new UsageError(`${flag} ${text} is longer than the ${max} s a load run may take.`, { hint: `Use at most ${max / 60}m.` });
+  return ms / 1000;
+}
+
+function count(raw: RawInput, name: string, flag: string, max: number): number | undefined {
+  const text = str(raw, name);
+  if (text === undefined) return undefined;
+  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`${flag} must be a number above 0 and at most ${max}, not "${text}".`);
+  return n;
+}
+
+function headers(raw: RawInput): Record<string, string> {
+  const list = raw.opts.header;
+  const values = Array.isArray(list) ? (list as string[]) : typeof list === 'string' ? [list] : [];
+  return Object.fromEntries(
+    values.map((h) => {
+      const at = h.indexOf(':');
+      if (at <= 0) throw new UsageError(`--header "${h}" is not "Name: value".`);
+      return [h.slice(0, at).trim(), h.slice(at + 1).trim()];
+    }),
+  );
+}
+
+/** Flags → options, pure. */
+export function parseLoadtest(raw: RawInput): LoadtestOptions {
+  const url = raw.args[0] ?? null;
+  const app = str(raw, 'app');
+  if (url !== null && app !== undefined)
+    throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
+  const rate = count(raw, 'rate', '--rate', LIMITS.rate);
+  const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);
+  if (connectionsGiven !== undefined && !Number.isInteger(connectionsGiven)) throw new UsageError('--connections must be a whole number.');
+  const method = (str(raw, 'method') ?? 'GET').toUpperCase();
+  if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method ${method} is not one of ${METHODS.join(', ')}.`);
+  const maxP95 = str(raw, 'maxP95');
+  const maxP95Ms = maxP95 === undefined ? undefined : parseDuration(maxP95);
+  if (maxP95 !== undefined && (maxP95Ms === undefined || maxP95Ms <= 0))
+    throw new UsageError(`--max-p95 "${maxP95}" is not a duration.`, { hint: 'e.g. --max-p95 10ms' });
+  const minRps = count(raw, 'minRps', '--min-rps', 1e9);
+  const body = str(raw, 'body');
+  return {
+    url,
+    app,
+    config: str(raw, 'config') ?? 'fly.toml',
+    path: str(raw, 'path') ?? '/',
+    request: {
+      method: method as LoadRequest['method'],
+      headers: headers(raw),
+      ...(body !== undefined ? { body } : {}),
+      durationS: seconds(raw, 'duration', '--duration', LIMITS.durationS),
+      connections: connectionsGiven ?? (rate === undefined ? 10 : Math.min(10, Math.ceil(rate))),
+      rate: rate ?? null,
+      timeoutS: seconds(raw, 'timeout', '--timeout', 60, '10s'),
+    },
+    gate: { ...(maxP95Ms !== undefined ? { maxP95Ms } : {}), ...(minRps !== undefined ? { minRps } : {}) },
+  };
+}
+
+export const loadtestCommand = defineCommand<LoadtestOptions>({
+  name: 'loadtest',
+  summary: "Measure the app's own latency and throughput: a bounded load run, with a CI gate",
+  description:
+    'Sends requests to URL (or https://<app>.fly.dev with --path) for --duration, at a fixed --rate (requests per\n' +
+    'second over all connections) or as fast as a fixed number of --connections go, with autocannon. Prints\n' +
+    'requests per second, p50/p90/p95/p99/p99.9 latency of the 2xx responses, errors and non-2xx; --max-p95 and\n' +
+    '--min-rps make it a gate (exit 1 when missed). Bounded: --duration is required (at most 10 min), --rate at\n' +
+    'most 10000/s, --connections at most 1000; it always stops by itself, and Ctrl-C stops it cleanly (exit 130).\n' +
+    'A markdown summary goes to GITHUB_STEP_SUMMARY when set.',
+  args: [{ name: 'url', description: 'the URL to load (http or https)' }],
+  options: [
+    appOption,
+    configOption,
+    { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
+    { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
+    { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
+    { flags: '--connections <n>', description: `concurrent connections (default 10; at most ${LIMITS.connections})` },
+    { flags: '--method <method>', description: 'HTTP method (default GET)' },
+    { flags: '-H, --header <name: value>', description: 'a request header (repeatable)', repeatable: true },
+    { flags: '--body <text>', description: 'request body' },
+    { flags: '--timeout <duration>', description: 'per request (default 10s)' },
+    { flags: '--max-p95 <duration>', description: 'gate: fail (exit 1) when p95 latency is above this, e.g. 10ms' },
+    { flags: '--min-rps <n>', description: 'gate: fail (exit 1) below this many requests per second' },
+  ],
+  examples: [
+    ['gpuctl loadtest http://127.0.0.1:9400/metrics --duration 30s --rate 200', 'a fixed rate, locally'],
+    ['gpuctl loadtest -a quant-signals --path /predict --duration 1m --connections 32', 'fixed concurrency against the app'],
+    ['gpuctl loadtest https://quant-signals.fly.dev/health -d 30s -r 100 --max-p95 10ms --min-rps 95', 'in CI: exit 1 when missed'],
+    ['gpuctl loadtest http://127.0.0.1:8080/ -d 10s --json > load.json', 'machine-readable (schemaVersion 1)'],
+  ],
+  parse: parseLoadtest,
+  run: async (options, ctx) => {
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render] = await Promise.all([
+      import('../loadtest/target.js'),
+      import('../loadtest/autocannon.js'),
+      import('../loadtest/gate.js'),
+      import('../loadtest/render.js'),
+    ]);
+    let url: URL;
+    if (options.url !== null) url = parseTarget(options.url);
+    else {
+      const { resolveAppName } = await import('../flyio/app-name.js');
+      url = appTarget(await resolveAppName(ctx, options.app, options.config), options.path);
+    }
+    checkLoopback(url, ctx.env);
+    const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
+    const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal).finally(() => spinner.stop());
+    const gate = evaluateGate(outcome.summary, options.gate);
+    const exitCode = outcome.interrupted ? 130 : gate.passed ? 0 : 1;
+    const r = options.request;
+    const json: LoadtestJson = {
+      schemaVersion: 1,
+      url: url.href,
+      mode: { rate: r.rate, connections: r.connections, durationS: r.durationS, method: r.method },
+      interrupted: outcome.interrupted,
+      summary: outcome.summary,
+      gate,
+      exitCode,
+    };
+    ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(json, null, 2)}\n` : render.renderText(json, ctx.style));
+    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
+    if (summaryFile)
+      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(json))).catch(() =>
+        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
+      );
+    return exitCode;
+  },
+});

@@ -1,0 +1,37 @@
+/**
+ * Where a load run goes: an http(s) URL, or the app's Fly hostname with a path. Tests set
+ * GPUCTL_LOADTEST_LOOPBACK_ONLY=1 so that no run can ever leave the machine. Pure.
+ */
+import { UsageError } from '../errors.js';
+
+export const LOOPBACK_ONLY_ENV = 'GPUCTL_LOADTEST_LOOPBACK_ONLY';
+
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export function parseTarget(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`"${text}" is not a URL.`, { hint: 'Give the full URL, e.g. https://my-app.fly.dev/predict, or -a APP.' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`"${text}" is not an http(s) URL.`, { hint: 'e.g. http://127.0.0.1:8080/health' });
+  return url;
+}
+
+export function appTarget(app: string, path: string): URL {
+  return parseTarget(`https://${app}.fly.dev${path.startsWith('/') ? path : `/${path}`}`);
+}
+
+/** Refuses a target off this machine when the environment asks for loopback only. */
+export function checkLoopback(url: URL, env: Readonly<Record<string, string | undefined>>): void {
+  if (env[LOOPBACK_ONLY_ENV] === '1' && !isLoopback(url.hostname)) {
+    throw new UsageError(`${url.host} is not a loopback address, and ${LOOPBACK_ONLY_ENV}=1 allows only 127.0.0.1, ::1 and localhost.`, {
+      hint: `Unset ${LOOPBACK_ONLY_ENV} to load a remote target.`,
+    });
+  }
+}

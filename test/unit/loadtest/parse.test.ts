@@ -1,0 +1,53 @@
+/** `gpuctl loadtest` flags: --duration required, the bounds, the gate values. */
+import { expect, test } from 'vitest';
+import { LIMITS, parseLoadtest } from '../../../src/commands/loadtest.js';
+
+const parse = (args: string[], opts: Record<string, unknown>) => parseLoadtest({ args, opts });
+
+test('a fixed rate: connections follow the rate up to 10; the gate is read in milliseconds', () => {
+  const o = parse(['http://127.0.0.1:8080/'], { duration: '30s', rate: '200', maxP95: '10ms', minRps: '190' });
+  expect(o.request).toMatchObject({ durationS: 30, rate: 200, connections: 10, method: 'GET', timeoutS: 10 });
+  expect(o.gate).toEqual({ maxP95Ms: 10, minRps: 190 });
+  expect(parse(['http://x/'], { duration: '5s', rate: '3' }).request.connections).toBe(3);
+});
+
+test('fixed concurrency, headers, method and body', () => {
+  const o = parse(['http://127.0.0.1/'], {
+    duration: '1m',
+    connections: '32',
+    header: ['Authorization: Bearer x', 'X-A: b'],
+    method: 'post',
+    body: '{}',
+  });
+  expect(o.request).toMatchObject({
+    durationS: 60,
+    rate: null,
+    connections: 32,
+    method: 'POST',
+    body: '{}',
+    headers: { Authorization: 'Bearer x', 'X-A': 'b' },
+  });
+});
+
+test.each([
+  [{}, /--duration is required/],
+  [{ duration: '11m' }, /longer than the 600 s/],
+  [{ duration: 'soon' }, /is not a duration/],
+  [{ duration: '10s', rate: String(LIMITS.rate + 1) }, /--rate must be a number above 0 and at most 10000/],
+  [{ duration: '10s', connections: '1001' }, /--connections must be a number above 0 and at most 1000/],
+  [{ duration: '10s', connections: '2.5' }, /whole number/],
+  [{ duration: '10s', rate: '0' }, /--rate must be a number above 0/],
+  [{ duration: '10s', maxP95: 'fast' }, /--max-p95 "fast" is not a duration/],
+  [{ duration: '10s', method: 'TRACE' }, /--method TRACE/],
+  [{ duration: '10s', header: ['nocolon'] }, /is not "Name: value"/],
+  [{ duration: '10s', app: 'x' }, /Give a URL or -a, not both/],
+])('%o is refused (exit 2)', (opts, message) => {
+  let thrown: unknown;
+  try {
+    parse(['http://127.0.0.1/'], opts);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toMatchObject({ exitCode: 2 });
+  expect((thrown as Error).message).toMatch(message);
+});

@@ -1,0 +1,136 @@
+/** The statistics and the gate of a load run, as tables: percentiles against exact nearest-rank, gates both ways. */
+import { describe, expect, test } from 'vitest';
+import { evaluateGate } from '../../../src/loadtest/gate.js';
+import { Histogram } from '../../../src/loadtest/histogram.js';
+import { Recorder, type LoadSummary } from '../../../src/loadtest/stats.js';
+import { checkLoopback, isLoopback, parseTarget } from '../../../src/loadtest/target.js';
+
+/** Exact nearest-rank percentile of a list. */
+function exact(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil((q / 100) * sorted.length)) - 1]!;
+}
+
+/** A fixed pseudo-random sequence (no Math.random: the same numbers every run). */
+function lcg(n: number, seed: number, scale: number): number[] {
+  let x = seed;
+  return Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * scale);
+}
+
+describe('Histogram percentiles agree with exact nearest-rank within 0.2% (never below it)', () => {
+  test.each([
+    ['uniform 0-5 ms', lcg(5000, 7, 5)],
+    ['uniform 0-2000 ms', lcg(20000, 11, 2000)],
+    ['sub-millisecond', lcg(3000, 3, 0.9)],
+    ['long tail', [...lcg(9900, 5, 10), ...lcg(100, 9, 5000)]],
+    ['one value', [42]],
+  ])('%s', (_, values) => {
+    const h = new Histogram();
+    for (const v of values) h.record(v);
+    for (const q of [50, 90, 95, 99, 99.9]) {
+      const want = exact(values, q);
+      const got = h.percentile(q)!;
+      expect(got, `p${q}`).toBeGreaterThanOrEqual(want - 0.001);
+      expect(got, `p${q}`).toBeLessThanOrEqual(want * 1.002 + 0.001);
+    }
+    expect(h.maxMs()).toBeCloseTo(Math.max(...values), 6);
+  });
+
+  test('empty: no percentiles', () => {
+    expect(new Histogram().percentile(95)).toBeNull();
+  });
+});
+
+describe('Recorder', () => {
+  test('latency over 2xx only; non-2xx, errors and timeouts counted apart; rps over the measured time', () => {
+    const r = new Recorder();
+    for (let i = 1; i <= 100; i += 1) r.response(200, i);
+    r.response(503, 0.1);
+    r.response(404, 0.1);
+    r.error(false);
+    r.error(true);
+    const s = r.summary(2);
+    expect(s).toMatchObject({
+      responses: 102,
+      ok2xx: 100,
+      non2xx: 2,
+      errors: 2,
+      timeouts: 1,
+      rps: 51,
+      statusCodes: { '200': 100, '404': 1, '503': 1 },
+    });
+    // Within the histogram's 0.2%, never below the exact value.
+    for (const [got, want] of [
+      [s.latencyMs?.p50, 50],
+      [s.latencyMs?.p95, 95],
+      [s.latencyMs?.p999, 100],
+    ] as const) {
+      expect(got).toBeGreaterThanOrEqual(want);
+      expect(got).toBeLessThanOrEqual(want * 1.002);
+    }
+  });
+});
+
+const summary = (over: Partial<LoadSummary>): LoadSummary => ({
+  responses: 1000,
+  ok2xx: 1000,
+  non2xx: 0,
+  errors: 0,
+  timeouts: 0,
+  statusCodes: { '200': 1000 },
+  durationS: 10,
+  rps: 100,
+  latencyMs: { p50: 3, p90: 6, p95: 8, p99: 12, p999: 20, mean: 4, max: 25 },
+  ...over,
+});
+
+describe('evaluateGate', () => {
+  test.each([
+    ['no gate, a healthy run', {}, summary({}), true, []],
+    ['p95 under the limit', { maxP95Ms: 10 }, summary({}), true, ['p95:true']],
+    ['p95 exactly at the limit passes', { maxP95Ms: 8 }, summary({}), true, ['p95:true']],
+    ['p95 over the limit', { maxP95Ms: 5 }, summary({}), false, ['p95:false']],
+    ['rps under the floor', { minRps: 150 }, summary({}), false, ['rps:false']],
+    ['both met', { maxP95Ms: 10, minRps: 100 }, summary({}), true, ['p95:true', 'rps:true']],
+    [
+      'a latency gate with no 2xx response',
+      { maxP95Ms: 10 },
+      summary({ ok2xx: 0, non2xx: 1000, latencyMs: null }),
+      false,
+      ['2xx responses:false', 'p95:false'],
+    ],
+    [
+      'no 2xx at all fails without a gate',
+      {},
+      summary({ responses: 0, ok2xx: 0, rps: 0, latencyMs: null }),
+      false,
+      ['2xx responses:false'],
+    ],
+  ])('%s', (_, gate, s, passed, checks) => {
+    const verdict = evaluateGate(s, gate);
+    expect(verdict.passed).toBe(passed);
+    expect(verdict.checks.map((c) => `${c.name}:${c.passed}`)).toEqual(checks);
+  });
+});
+
+describe('targets', () => {
+  test.each([
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['localhost', true],
+    ['[::1]', true],
+    ['10.0.0.1', false],
+    ['quant-signals.fly.dev', false],
+    ['127.0.0.1.nip.io', false],
+  ])('%s loopback: %s', (host, loopback) => {
+    expect(isLoopback(host)).toBe(loopback);
+  });
+
+  test('GPUCTL_LOADTEST_LOOPBACK_ONLY=1 refuses anything else (exit 2); unset, it allows it', () => {
+    const env = { GPUCTL_LOADTEST_LOOPBACK_ONLY: '1' };
+    expect(() => checkLoopback(parseTarget('https://quant-signals.fly.dev/'), env)).toThrow(/not a loopback address/);
+    expect(() => checkLoopback(parseTarget('http://127.0.0.1:8080/'), env)).not.toThrow();
+    expect(() => checkLoopback(parseTarget('https://quant-signals.fly.dev/'), {})).not.toThrow();
+    expect(() => parseTarget('ftp://x')).toThrow(/not an http\(s\) URL/);
+  });
+});
