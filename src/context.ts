@@ -7,6 +7,7 @@ import type { Prompter } from './ui/prompt.js';
 import type { Spinner } from './ui/spinner.js';
 import type { Style } from './ui/style.js';
 import type { Writer } from './shared/writer.js';
+import type { Print } from './ui/output.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,6 +38,11 @@ export interface Ctx {
   readonly stderr: Writer;
   readonly style: Style;
   readonly log: Logger;
+  /**
+   * Prints a command's result on stdout: with --json the value as the one JSON document
+   * (ui/output.ts), otherwise what `render(result, style)` returns. The only way a command prints its result.
+   */
+  readonly print: Print;
   readonly signal: AbortSignal;
   exec(request: ExecRequest): Promise<Awaited<ReturnType<Exec>>>;
   spinner(text: string): Spinner;

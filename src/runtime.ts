@@ -12,6 +12,7 @@ import {
 import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
+import { makePrint } from './ui/output.js';
 import { createStyle } from './ui/style.js';
 
 export interface RuntimeIO {
@@ -31,15 +32,17 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const ci = isCI(io.env);
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   const err = (text: string) => io.stderr.write(redact(text));
+  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
   const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0, ci });
   return {
     env: io.env,
     cwd: io.cwd,
     flags,
     interactive,
-    stdout: { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) },
+    stdout,
     stderr: { isTTY: io.stderr.isTTY, write: err },
     style,
+    print: makePrint(flags.json, stdout, style),
     signal: io.signal,
     log: {
       info: (message) => {

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { compilerErrors, compilingWhat, makePlan } from './build-plan.js';
 import { BUILD_TIMEOUT_MS, msFromEnv, PROGRAM_NAME } from './paths.js';
+import { jsonText } from '../ui/output.js';
 
 export interface CompileRequest {
   nativeDir: string;
@@ -81,7 +82,7 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
       });
     }
     await keepOnly(tmp, [PROGRAM_NAME]);
-    await writeFile(join(tmp, 'build.json'), `${JSON.stringify({ key, arch, nvcc: request.nvccRelease, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }, null, 2)}\n`);
+    await writeFile(join(tmp, 'build.json'), jsonText({ key, arch, nvcc: request.nvccRelease, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }));
     try {
       await rename(tmp, final);
     } catch (error) {

@@ -19,6 +19,7 @@ import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
 import { buildArch, GPU_LESS_ARCH, gpuTarget } from './target.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
+import { jsonText } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 
 function buildEvents(ctx: Ctx): BuildEvents & { close(ok: boolean): void } {
@@ -50,23 +51,16 @@ async function getBinary(ctx: Ctx, arch: string, requireCompiler = false): Promi
 export async function benchBuildOnly(options: BenchOptions, ctx: Ctx): Promise<number> {
   const arch = await buildArch(ctx, options.arch);
   const binary = await getBinary(ctx, arch, true);
-  if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, binary }, null, 2)}\n`);
-  else {
-    ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
-    ctx.stdout.write(`${binary.path}\n`);
-  }
+  ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
+  ctx.print({ schemaVersion: 1, binary }, (result) => `${result.binary.path}\n`);
   return ExitCode.ok;
 }
 
 export async function benchList(options: BenchOptions, ctx: Ctx): Promise<number> {
   const binary = await getBinary(ctx, GPU_LESS_ARCH);
   const kernels = await listKernels(ctx, binary, options);
-  if (ctx.flags.json) {
-    const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
-    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, kernels: list }, null, 2)}\n`);
-  } else {
-    ctx.stdout.write(renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
-  }
+  const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
+  ctx.print({ schemaVersion: 1, kernels: list }, (result) => renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], result.kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
   return ExitCode.ok;
 }
 
@@ -116,14 +110,13 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
 
 async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report: BenchReport, comparison: Comparison | null): Promise<void> {
   const document = { ...report, baseline: comparison && options.baseline ? { path: options.baseline, ...comparison } : null };
-  const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (ctx.flags.json) ctx.stdout.write(json);
-  else {
-    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}`);
-    if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
-  }
+  ctx.print(
+    document,
+    (_, style) =>
+      `${renderHeader(report, binary)}\n${renderResults(report, style)}` + (comparison ? `\n${renderComparison(comparison, options.baseline ?? 'baseline', style)}` : ''),
+  );
   if (options.out) {
-    const path = await writeReport(options.out, ctx.cwd, json, options.force, options.baseline);
+    const path = await writeReport(options.out, ctx.cwd, jsonText(document), options.force, options.baseline);
     ctx.log.info(`Wrote ${path}`);
   }
   const summary = ctx.env.GITHUB_STEP_SUMMARY;

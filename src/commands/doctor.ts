@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { str } from '../shared/options.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
 const REQUIRABLE = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'] as const;
@@ -17,32 +17,34 @@ export function parseRequire(value: string | undefined): Requirable[] {
   return items as Requirable[];
 }
 
-export const doctorCommand = defineCommand<DoctorOptions>({
+const options = [{ flags: '--require <checks>', description: `treat these as required (comma list: ${REQUIRABLE.join(',')})` }] as const;
+
+export function parseDoctorOptions(raw: RawInput<OptionKeys<typeof options>>): DoctorOptions {
+  return { require: parseRequire(str(raw, 'require')) };
+}
+
+export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'Check that this machine is ready to build, bench and deploy',
   description:
     'One row per check, with a remedy: Node.js, the NVIDIA driver, nvcc and the architectures it targets, whether the\n' +
     'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed) and the Docker client.\n' +
     'Exits 1 when a check fails; missing optional tools are warnings unless named in --require.',
-  options: [{ flags: '--require <checks>', description: `treat these as required (comma list: ${REQUIRABLE.join(',')})` }],
+  options,
   examples: [
     ['gpuctl doctor', 'check everything'],
     ['gpuctl doctor --require gpu,nvcc', 'in CI on a GPU runner: fail unless the GPU toolchain is ready'],
     ['gpuctl doctor --require flyctl,fly-auth --json', 'before a deploy job'],
   ],
-  parse: (raw) => ({ require: parseRequire(str(raw, 'require')) }),
+  parse: parseDoctorOptions,
   run: async (options, ctx) => {
     const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
     const spinner = ctx.spinner('Checking tools');
     const facts = await gatherDoctorFacts(ctx);
     spinner.stop();
     const rows = decideDoctor(facts, options.require);
-    if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: doctorExitCode(rows) === 0, checks: rows }, null, 2)}\n`);
-    } else {
-      const { renderDoctor } = await import('../doctor/render.js');
-      ctx.stdout.write(renderDoctor(rows, ctx.style));
-    }
+    const { renderDoctor } = await import('../doctor/render.js');
+    ctx.print({ schemaVersion: 1, ok: doctorExitCode(rows) === ExitCode.ok, checks: rows }, (result, style) => renderDoctor(result.checks, style));
     return doctorExitCode(rows);
   },
 });

@@ -4,6 +4,7 @@ import type { NvccInfo } from '../gpu/nvcc.js';
 import { smFor } from '../gpu/nvcc.js';
 import { FLYCTL_GPU_REMOVED_IN } from '../flyio/gpu-kinds.js';
 import { compareSemver } from '../flyio/flyctl.js';
+import { ExitCode } from '../errors.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type CheckId = 'node' | 'gpu' | 'nvcc' | 'cuda-compat' | 'flyctl' | 'fly-auth' | 'docker';
@@ -105,6 +106,6 @@ export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = 
   return rows.map((r) => (required.includes(r.id) && (r.status === 'warn' || r.status === 'skip') ? { ...r, status: 'fail' } : r));
 }
 
-export function doctorExitCode(rows: readonly CheckRow[]): 0 | 1 {
-  return rows.some((r) => r.status === 'fail') ? 1 : 0;
+export function doctorExitCode(rows: readonly CheckRow[]): ExitCode {
+  return rows.some((r) => r.status === 'fail') ? ExitCode.failed : ExitCode.ok;
 }

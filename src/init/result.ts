@@ -2,7 +2,9 @@
  * init's outcome: the typed --json contract (schemaVersion 1) and the text people read. Renderers
  * return strings; the command prints them.
  */
+import { ExitCode, GpuctlError } from '../errors.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
+import { errorJson, type ErrorJson } from '../ui/output.js';
 import type { Style } from '../ui/style.js';
 import type { InitInputs } from './inputs.js';
 import { diffOf, type FileStatus, type PlannedFile } from './plan.js';
@@ -30,8 +32,8 @@ export interface InitJson {
   /** Set for a Fly GPU kind: Fly.io retired GPU Machines; the files do not deploy there. */
   retired: { message: string; cpuCommand: string } | null;
   files: InitFileJson[];
-  /** Set when init refused to write: conflicts without --force or --skip. */
-  error?: { code: 'conflicts'; message: string; hint: string };
+  /** Set when init refused to write: conflicts without --force or --skip (code "conflicts", exitCode 1). */
+  error?: ErrorJson;
 }
 
 export interface InitOutcome {
@@ -45,12 +47,15 @@ export interface InitOutcome {
   refused: boolean;
 }
 
-export function conflictError(files: readonly PlannedFile[]): { message: string; hint: string } {
+/** Why init refused (conflicts without --force or --skip): one error, for the --json document and for the boundary's "Error:/Hint:". */
+export function refusal(files: readonly PlannedFile[]): GpuctlError {
   const names = files.filter((f) => f.status === 'conflict').map((f) => f.path);
-  return {
-    message: `${names.length} file${names.length === 1 ? '' : 's'} already exist${names.length === 1 ? 's' : ''} and differ${names.length === 1 ? 's' : ''} from what gpuctl init would write: ${names.join(', ')}. Nothing was written.`,
-    hint: 'See the changes with --dry-run; then --force to overwrite them, or --skip to keep yours and write the rest.',
-  };
+  return new GpuctlError(
+    `${names.length} file${names.length === 1 ? '' : 's'} already exist${names.length === 1 ? 's' : ''} and differ${names.length === 1 ? 's' : ''} from what gpuctl init would write: ${names.join(', ')}. Nothing was written.`,
+    'conflicts',
+    ExitCode.failed,
+    { hint: 'See the changes with --dry-run; then --force to overwrite them, or --skip to keep yours and write the rest.' },
+  );
 }
 
 export function initJson(o: InitOutcome): InitJson {
@@ -67,7 +72,7 @@ export function initJson(o: InitOutcome): InitJson {
       const diff = f.status === 'identical' || f.status === 'skip' ? '' : diffOf(f);
       return { path: f.path, status: f.status, written: o.written.has(f.path), ...(f.note ? { note: f.note } : {}), ...(diff ? { diff } : {}) };
     }),
-    ...(o.refused ? { error: { code: 'conflicts' as const, ...conflictError(o.files) } } : {}),
+    ...(o.refused ? { error: errorJson(refusal(o.files)) } : {}),
   };
 }
 
