@@ -9,6 +9,8 @@ export default defineConfig({
     // Pinned environment: no colour, no CI detection leaking in, a temp HOME per run (test/setup.ts).
     env: { NO_COLOR: '1', FORCE_COLOR: '0' },
     setupFiles: ['test/setup.ts'],
+    // One temporary directory per run, removed at the end; dist/ rebuilt when sources are newer.
+    globalSetup: ['test/global-setup.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

@@ -1,14 +1,16 @@
-// Builds the prebuilt benchmark program shipped in the package: `make -C native fat` (SASS for
-// sm_75, sm_80, sm_86, sm_89, sm_90 plus compute_90 PTX, CUDA runtime linked statically, so only
-// the driver is needed) into a temp dir, then dist/native/gpuctl-bench, renamed into place.
-// Run at prepack; needs nvcc. `gpuctl bench` uses it when a user has no nvcc.
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+// Builds the prebuilt benchmark program shipped in the package: `make -C native fat` (SASS and PTX for
+// the architectures of native/fat-arches.json, the one list the Makefile and src/bench read too; CUDA
+// runtime linked statically, so only the driver is needed) into a temp dir, then
+// dist/native/gpuctl-bench, renamed into place. Run at prepack; needs nvcc (build it with CUDA 13:
+// the shipped binary then needs an R580 driver). `gpuctl bench` uses it when a user has no nvcc.
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const fat = JSON.parse(readFileSync(join(root, 'native/fat-arches.json'), 'utf8'));
 const out = mkdtempSync(join(tmpdir(), 'gpuctl-bench-fat-'));
 const jobs = `-j${Math.min(availableParallelism(), 8)}`;
 const make = execaSync(process.env.MAKE || 'make', ['-C', join(root, 'native'), jobs, 'fat', `OUT=${out}`], { stdio: 'inherit', timeout: 60 * 60_000, reject: false });
@@ -24,4 +26,4 @@ copyFileSync(join(out, 'gpuctl-bench-fat'), tmp);
 chmodSync(tmp, 0o755);
 renameSync(tmp, join(dest, 'gpuctl-bench'));
 rmSync(out, { recursive: true, force: true });
-console.log(`build:native-fat: wrote ${join(dest, 'gpuctl-bench')}`);
+console.log(`build:native-fat: wrote ${join(dest, 'gpuctl-bench')} (${fat.sass.join(', ')} + ${fat.ptx} PTX)`);

@@ -107,11 +107,14 @@ export async function main(): Promise<void> {
   }
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  // SIGTERM (a supervisor, `docker stop`, Fly stopping a machine) stops a command the way Ctrl-C does.
+  const interrupt = () => {
     interrupts += 1;
     if (interrupts > 1) process.exit(ExitCode.interrupted);
     controller.abort(new InterruptedError());
-  });
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   process.exitCode = await runCli({
     argv: process.argv.slice(2),
     env: process.env,

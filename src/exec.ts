@@ -44,7 +44,11 @@ function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) =>
 }
 
 /** Kills a detached child's process group at the timeout or on abort; says which happened. */
-function groupKiller(request: ExecRequest): { arm(pid: number | undefined): void; disarm(): void; reason(): 'timeout' | 'interrupted' | null } {
+function groupKiller(request: ExecRequest): {
+  arm(pid: number | undefined): void;
+  disarm(): void;
+  reason(): 'timeout' | 'interrupted' | null;
+} {
   let reason: 'timeout' | 'interrupted' | null = null;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -91,8 +95,14 @@ export const execTool: Exec = async (request) => {
   });
   if (request.onLine) {
     const onLine = request.onLine;
-    child.stdout?.on('data', lineSplitter((line) => onLine(line, 'stdout')));
-    child.stderr?.on('data', lineSplitter((line) => onLine(line, 'stderr')));
+    child.stdout?.on(
+      'data',
+      lineSplitter((line) => onLine(line, 'stdout')),
+    );
+    child.stderr?.on(
+      'data',
+      lineSplitter((line) => onLine(line, 'stderr')),
+    );
   }
   group?.arm(child.pid);
   const result = await child;
@@ -109,3 +119,118 @@ export const execTool: Exec = async (request) => {
   if (result.signal) return { kind: 'signaled', signal: result.signal, stdout, stderr };
   return { kind: 'spawn-failed', message: cause?.message ?? result.shortMessage ?? 'unknown error' };
 };
+
+export interface StreamRequest {
+  file: string;
+  args: readonly string[];
+  env?: Record<string, string | undefined>;
+  /** A long-running tool must keep talking: no complete stdout line for this long kills it ('silent'). */
+  silenceTimeoutMs: number;
+  /** A longer allowance for the first line (start-up). Defaults to silenceTimeoutMs. */
+  firstLineTimeoutMs?: number;
+  /** Every complete stdout line, as it arrives. Nothing is kept: memory stays bounded however long it runs. */
+  onLine: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export type StreamEnd =
+  | { kind: 'exited'; exitCode: number; stderrTail: string }
+  | { kind: 'signaled'; signal: string; stderrTail: string }
+  | { kind: 'not-found'; file: string }
+  | { kind: 'silent'; silenceMs: number; stderrTail: string }
+  | { kind: 'stopped'; reason: string }
+  | { kind: 'spawn-failed'; message: string };
+
+export interface StreamHandle {
+  readonly pid: number | undefined;
+  /** Kills the whole process group (SIGTERM, SIGKILL after 1 s); `ended` then says 'stopped' with the reason. */
+  stop(reason: string): void;
+  readonly ended: Promise<StreamEnd>;
+}
+
+const STDERR_TAIL = 2048;
+
+/**
+ * Starts a long-running tool (e.g. `nvidia-smi -lms 5000`) in its own process group and hands each
+ * stdout line to onLine. Its limit is silence, not total time: a tool that stops printing is killed.
+ */
+export function startStream(request: StreamRequest): StreamHandle {
+  let stopReason: string | null = null;
+  let silentFor: number | null = null;
+  let stderrTail = '';
+  const child = execa(request.file, [...request.args], {
+    reject: false,
+    detached: true,
+    buffer: false,
+    stdin: 'ignore',
+    env: request.env,
+    extendEnv: request.env === undefined,
+  });
+  const kill = () => {
+    const pid = child.pid;
+    if (pid === undefined) return;
+    const send = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    send('SIGTERM');
+    setTimeout(() => send('SIGKILL'), 1000).unref();
+  };
+  let watchdog: NodeJS.Timeout | undefined;
+  const arm = (ms: number) => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      silentFor = ms;
+      kill();
+    }, ms);
+  };
+  arm(request.firstLineTimeoutMs ?? request.silenceTimeoutMs);
+  const MAX_LINE = 64 * 1024;
+  const splitter = lineSplitter((line) => {
+    if (stopReason !== null || silentFor !== null) return;
+    arm(request.silenceTimeoutMs);
+    request.onLine(line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line);
+  });
+  child.stdout?.on('data', splitter);
+  let partial = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    // A tool that prints without newlines must not grow memory: an over-long line is cut and handed on.
+    const newline = chunk.lastIndexOf(10);
+    partial = newline === -1 ? partial + chunk.length : chunk.length - newline - 1;
+    if (partial > MAX_LINE) {
+      partial = 0;
+      splitter('\n');
+    }
+  });
+
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString()).slice(-STDERR_TAIL);
+  });
+  const onAbort = () => handle.stop('interrupted');
+  const handle: StreamHandle = {
+    pid: child.pid,
+    stop(reason) {
+      if (stopReason !== null) return;
+      stopReason = reason;
+      kill();
+    },
+    ended: (async (): Promise<StreamEnd> => {
+      const result = await child;
+      clearTimeout(watchdog);
+      request.signal?.removeEventListener('abort', onAbort);
+      const cause = result.cause as NodeJS.ErrnoException | undefined;
+      if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };
+      if (stopReason !== null) return { kind: 'stopped', reason: stopReason };
+      if (silentFor !== null) return { kind: 'silent', silenceMs: silentFor, stderrTail };
+      if (result.exitCode !== undefined) return { kind: 'exited', exitCode: result.exitCode, stderrTail };
+      if (result.signal) return { kind: 'signaled', signal: result.signal, stderrTail };
+      return { kind: 'spawn-failed', message: cause?.message ?? result.shortMessage ?? 'unknown error' };
+    })(),
+  };
+  if (request.signal?.aborted) handle.stop('interrupted');
+  else request.signal?.addEventListener('abort', onAbort, { once: true });
+  return handle;
+}

@@ -58,36 +58,8 @@ void emit_result(const Result& r) {
   emit_line(j.done());
 }
 
-static const std::vector<KernelInfo> kRegistry = {
-    {"memory", "d2d_copy", "GB/s", "device copy kernel, 16-byte loads/stores (bytes read + written)"},
-    {"memory", "triad", "GB/s", "STREAM triad a = b + s*c, 16-byte accesses (bytes read + written)"},
-    {"memory", "memcpy_d2d", "GB/s", "cudaMemcpyAsync device-to-device: the ceiling (bytes read + written)"},
-    {"memory", "h2d_pinned", "GB/s", "host-to-device copy from pinned memory (bytes transferred)"},
-    {"memory", "d2h_pinned", "GB/s", "device-to-host copy to pinned memory (bytes transferred)"},
-    {"memory", "h2d_pageable", "GB/s", "host-to-device copy from pageable memory (bytes transferred)"},
-    {"memory", "d2h_pageable", "GB/s", "device-to-host copy to pageable memory (bytes transferred)"},
-    {"compute", "gemm_fp32", "TFLOP/s", "cuBLASLt GEMM n^3, fp32 in/out, fp32 compute"},
-    {"compute", "gemm_tf32", "TFLOP/s", "cuBLASLt GEMM n^3, fp32 in/out, tf32 tensor cores"},
-    {"compute", "gemm_fp16", "TFLOP/s", "cuBLASLt GEMM n^3, fp16 in/out, fp32 accumulate"},
-    {"compute", "gemm_bf16", "TFLOP/s", "cuBLASLt GEMM n^3, bf16 in/out, fp32 accumulate"},
-    {"compute", "gemm_fp8", "TFLOP/s", "cuBLASLt GEMM n^3, fp8 e4m3 in, bf16 out, fp32 accumulate (sm_89+)"},
-    {"compute", "launch_latency", "us", "empty kernel, back-to-back stream launches: time per launch"},
-    {"compute", "graph_launch_latency", "us", "empty kernel, CUDA graph replay: time per kernel node"},
-    {"finance", "sma", "GB/s", "simple moving average n=20 over series x steps (float32)"},
-    {"finance", "ema", "GB/s", "exponential moving average n=20 (alpha=2/21, SMA seed), chunked scan"},
-    {"finance", "bollinger", "GB/s", "Bollinger bands n=20, k=2: mid, upper, lower (population std, two-pass/Welford)"},
-    {"finance", "rsi", "GB/s", "Wilder RSI(14), chunked scan of the smoothing recurrence"},
-    {"finance", "black_scholes", "GB/s", "Black-Scholes call and put, NVIDIA sample inputs"},
-    {"finance", "mc_european", "Mpaths/s", "Monte Carlo European call, in-kernel Philox4x32-10"},
-    {"finance", "mc_asian", "Mpaths/s", "Monte Carlo arithmetic Asian call, 64 monitoring steps, Philox4x32-10"},
-    {"finance", "var_historical", "TFLOP/s", "historical VaR 99%: P&L GEMM (fp32) + per-portfolio 1% quantile"},
-    {"finance", "backtest_grid", "Gsteps/s", "MA-crossover backtest, 8 fast x 8 slow windows, PnL per (series, fast, slow)"},
-};
-
-const std::vector<KernelInfo>& kernel_registry() { return kRegistry; }
-
-const KernelInfo* find_kernel(const std::string& name) {
-  for (auto& k : kRegistry)
-    if (name == k.name) return &k;
-  return nullptr;
+void fill_result(Result& r, const std::vector<double>& samples, double work, double scale) {
+  r.samples_ms = samples;
+  r.median_ms = median(samples);
+  r.value = r.median_ms > 0 ? work / (r.median_ms * 1e-3) / scale : 0;
 }

@@ -1,4 +1,4 @@
-// Shared host-side types: options, sizes, results, the kernel registry. No CUDA here.
+// Shared host-side types: options, sizes, results, the kernel registry (kernels.inc). No CUDA here.
 #pragma once
 #include <cstdint>
 #include <set>
@@ -55,14 +55,22 @@ struct Result {
 // Emits the result line, or the check_failed error line (and counts the failure) when the check failed.
 void emit_result(const Result& r);
 
+struct CpuRun;  // suites.hpp
+// One row of kernels.inc. The GPU column is not here: gpu_main.cu expands it (the CPU-only build has none).
 struct KernelInfo {
   const char* suite;
   const char* name;
   const char* unit;
   const char* description;
+  void (*cpu)(const CpuRun&, const KernelInfo&);  // --cpu mode
 };
 const std::vector<KernelInfo>& kernel_registry();
 const KernelInfo* find_kernel(const std::string& name);
+std::vector<std::string> suite_names();  // in table order
+// A result with the row's suite, name and unit set.
+Result result_for(const KernelInfo& k);
+// samples, median and value = work / median time / scale
+void fill_result(Result& r, const std::vector<double>& samples, double work, double scale);
 
 double median(std::vector<double> v);
 int cpu_threads();

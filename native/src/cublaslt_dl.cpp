@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <vector>
 
+extern const int gpuctl_cuda_runtime;  // gpu_main.cu: the CUDA version this program was built with
+
 namespace lt {
 namespace {
 template <class F>
@@ -16,13 +18,17 @@ bool sym(void* h, const char* name, F& f, std::string& err) {
 
 Api load() {
   Api a;
-  std::vector<std::string> names = {"libcublasLt.so.13", "libcublasLt.so.12"};
+  // The cuBLASLt of the runtime's own major first (a CUDA 12 build on an R5xx driver cannot use 13's).
+  const bool twelve = gpuctl_cuda_runtime / 1000 == 12;
+  const char* first = twelve ? "libcublasLt.so.12" : "libcublasLt.so.13";
+  const char* second = twelve ? "libcublasLt.so.13" : "libcublasLt.so.12";
+  std::vector<std::string> names = {first, second};
   if (const char* e = std::getenv("GPUCTL_CUBLASLT")) names.insert(names.begin(), e);
   const char* roots[] = {std::getenv("CUDA_HOME"), std::getenv("CUDA_PATH"), "/usr/local/cuda"};
   for (const char* root : roots) {
     if (!root) continue;
-    names.push_back(std::string(root) + "/lib64/libcublasLt.so.13");
-    names.push_back(std::string(root) + "/lib64/libcublasLt.so.12");
+    names.push_back(std::string(root) + "/lib64/" + first);
+    names.push_back(std::string(root) + "/lib64/" + second);
   }
   names.push_back("libcublasLt.so");
   void* h = nullptr;

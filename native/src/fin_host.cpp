@@ -24,12 +24,11 @@ static void ta_run(Ta k, const float* p, int64_t a0, int64_t a1, int64_t T, floa
   }
 }
 
-void TaCase::make(Ta k, int64_t a, int64_t t, uint64_t seed, bool with_ref) {
-  static const char* names[] = {"sma", "ema", "bollinger", "rsi"};
+void TaCase::make(Ta k, int64_t a, int64_t t, uint64_t seed, uint32_t stream, bool with_ref) {
   kind = k;
   A = a;
   T = t;
-  gen_series(p, A, T, seed, stream_of(names[static_cast<int>(k)]));
+  gen_series(p, A, T, seed, stream);
   if (!with_ref) return;
   for (int i = 0; i < nout(); ++i) ref[i].assign(static_cast<size_t>(A * T), 0.0);
   double* r[3] = {ref[0].data(), ref[1].data(), ref[2].data()};
@@ -72,9 +71,9 @@ void TaCase::cpu(int64_t a1, float* const* outs) const {
 }
 
 // ---------------------------------------------------------------- Black-Scholes
-void BsCase::make(int64_t count, uint64_t seed, bool with_ref) {
+void BsCase::make(int64_t count, uint64_t seed, uint32_t stream, bool with_ref) {
   n = count;
-  gen_options(S, K, T, n, seed, stream_of("black_scholes"));
+  gen_options(S, K, T, n, seed, stream);
   if (!with_ref) return;
   call.assign(n, 0);
   put.assign(n, 0);
@@ -124,11 +123,11 @@ McSums mc_asian_cpu_parallel(uint64_t seed, int64_t steps, int64_t paths) {
 }
 
 // ---------------------------------------------------------------- VaR
-void VarCase::make(int64_t p, int64_t s, int64_t a, uint64_t seed, bool with_ref) {
+void VarCase::make(int64_t p, int64_t s, int64_t a, uint64_t seed, uint32_t stream, bool with_ref) {
   P = p;
   S = s;
   A = a;
-  gen_var_inputs(W, R, P, S, A, seed, stream_of("var_historical"));
+  gen_var_inputs(W, R, P, S, A, seed, stream);
   if (!with_ref) return;
   ref.assign(P, 0);
   parallel_ranges(P, [&](int64_t b, int64_t e, int) { var_cpu<double>(W.data(), R.data(), ref.data(), b, e, S, A); });
@@ -141,10 +140,10 @@ void VarCase::cpu(int64_t p1, float* var) const {
 }
 
 // ---------------------------------------------------------------- backtest
-void BacktestCase::make(int64_t a, int64_t t, uint64_t seed, bool with_ref) {
+void BacktestCase::make(int64_t a, int64_t t, uint64_t seed, uint32_t stream, bool with_ref) {
   A = a;
   T = t;
-  gen_series(p, A, T, seed, stream_of("backtest_grid"));
+  gen_series(p, A, T, seed, stream);
   if (!with_ref) return;
   ref.assign(static_cast<size_t>(A * 64), 0);
   parallel_ranges(A, [&](int64_t b, int64_t e, int) { backtest_cpu<double>(p.data(), ref.data(), b, e, T); });

@@ -18,7 +18,7 @@ struct TaCase {
   int64_t A = 0, T = 0;
   std::vector<float> p;
   std::vector<double> ref[3];
-  void make(Ta k, int64_t A, int64_t T, uint64_t seed, bool with_ref = true);
+  void make(Ta k, int64_t A, int64_t T, uint64_t seed, uint32_t stream, bool with_ref = true);
   int nout() const { return kind == Ta::Bollinger ? 3 : 1; }
   double bytes() const { return 4.0 * A * T * (1 + nout()); }
   double bound() const { return (kind == Ta::Sma || kind == Ta::Ema) ? kBoundSmaEma : kBoundBbRsi; }
@@ -30,7 +30,7 @@ struct BsCase {
   int64_t n = 0;
   std::vector<float> S, K, T;  // padded to a multiple of 4
   std::vector<double> call, put;
-  void make(int64_t n, uint64_t seed, bool with_ref = true);
+  void make(int64_t n, uint64_t seed, uint32_t stream, bool with_ref = true);
   double bytes() const { return 20.0 * n; }  // 3 inputs read + 2 outputs written, 4 bytes each
   Check check(const float* call, const float* put) const;
   void cpu(int64_t i1, float* call, float* put) const;
@@ -45,7 +45,7 @@ struct VarCase {
   int64_t P = 0, S = 0, A = 0;
   std::vector<float> W, R;
   std::vector<double> ref;
-  void make(int64_t P, int64_t S, int64_t A, uint64_t seed, bool with_ref = true);
+  void make(int64_t P, int64_t S, int64_t A, uint64_t seed, uint32_t stream, bool with_ref = true);
   double flops() const { return 2.0 * P * S * A; }
   double bytes() const { return 4.0 * (P * A + S * A + P); }
   Check check(const float* var) const;
@@ -56,7 +56,7 @@ struct BacktestCase {
   int64_t A = 0, T = 0;
   std::vector<float> p;
   std::vector<double> ref;
-  void make(int64_t A, int64_t T, uint64_t seed, bool with_ref = true);
+  void make(int64_t A, int64_t T, uint64_t seed, uint32_t stream, bool with_ref = true);
   double steps() const { return 64.0 * A * (T - 1); }  // (series, fast, slow, step) evaluations
   Check check(const float* pnl) const;
   void cpu(int64_t a1, float* pnl) const;
@@ -64,4 +64,5 @@ struct BacktestCase {
 
 // Default fraction of the work the CPU implementation is timed on in GPU mode (1 with --cpu-compare).
 double cpu_fraction(const Options& o);
+// The Philox stream a kernel draws its inputs from: a hash of its name (KernelInfo::name).
 uint32_t stream_of(const char* name);

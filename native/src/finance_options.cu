@@ -147,9 +147,9 @@ __global__ void reduce_partials(const double* partial, int n, double* out) {
   }
 }
 
-void run_bs(GpuCtx& c) {
+void run_bs(GpuCtx& c, const KernelInfo& kd) {
   BsCase bc;
-  bc.make(c.o.sz.options, c.o.seed);
+  bc.make(c.o.sz.options, c.o.seed, stream_of(kd.name));
   const int64_t n4 = (int64_t)bc.S.size() / 4;
   DevBuf<float> S, X, T, call(4 * n4), put(4 * n4);
   to_dev(S, bc.S, c.s);
@@ -167,10 +167,7 @@ void run_bs(GpuCtx& c) {
   std::vector<float> hc, hp;
   to_host(hc, call, c.s);
   to_host(hp, put, c.s);
-  Result r;
-  r.suite = "finance";
-  r.name = "black_scholes";
-  r.unit = "GB/s";
+  Result r = result_for(kd);
   r.check = bc.check(hc.data(), hp.data());
   r.bytes = bc.bytes();
   fill_result(r, time_events(c, f), r.bytes, 1e9);
@@ -183,7 +180,7 @@ void run_bs(GpuCtx& c) {
   emit_result(r);
 }
 
-void run_mc(GpuCtx& c, bool asian) {
+void run_mc(GpuCtx& c, const KernelInfo& kd, bool asian) {
   using namespace fin;
   const int64_t paths = asian ? c.o.sz.asian_paths : c.o.sz.paths;
   const int steps = (int)c.o.sz.asian_steps;
@@ -212,10 +209,7 @@ void run_mc(GpuCtx& c, bool asian) {
   ms.n = paths;
   const double disc = std::exp(-(double)kMcR * kMcT);
   const McEstimate e = mc_estimate(ms, disc);
-  Result r;
-  r.suite = "finance";
-  r.name = asian ? "mc_asian" : "mc_european";
-  r.unit = "Mpaths/s";
+  Result r = result_for(kd);
   double expected = 0, expected_se = 0;
   if (asian) {
     const McEstimate ref = asian_reference_cv(c.o.seed, std::min<int64_t>(paths, 1 << 20), steps, cpu_threads());
@@ -245,8 +239,6 @@ void run_mc(GpuCtx& c, bool asian) {
 }
 }  // namespace
 
-void run_finance_options(GpuCtx& c) {
-  guarded(c, "finance", "black_scholes", [&] { run_bs(c); });
-  guarded(c, "finance", "mc_european", [&] { run_mc(c, false); });
-  guarded(c, "finance", "mc_asian", [&] { run_mc(c, true); });
-}
+void gpu_black_scholes(GpuCtx& c, const KernelInfo& k) { run_bs(c, k); }
+void gpu_mc_european(GpuCtx& c, const KernelInfo& k) { run_mc(c, k, false); }
+void gpu_mc_asian(GpuCtx& c, const KernelInfo& k) { run_mc(c, k, true); }

@@ -72,9 +72,9 @@ __global__ __launch_bounds__(256) void var_select_kernel(const float* __restrict
   }
 }
 
-void run_var(GpuCtx& c) {
+void run_var(GpuCtx& c, const KernelInfo& kd) {
   VarCase vc;
-  vc.make(c.o.sz.portfolios, c.o.sz.scenarios, c.o.sz.assets, c.o.seed);
+  vc.make(c.o.sz.portfolios, c.o.sz.scenarios, c.o.sz.assets, c.o.seed, stream_of(kd.name));
   const int64_t P = vc.P, S = vc.S, A = vc.A;
   const int k = (int)std::floor(fin::kVarAlpha * (double)S);
   DevBuf<float> W, R, pnl(P * S), var(P);
@@ -96,10 +96,7 @@ void run_var(GpuCtx& c) {
   f();
   std::vector<float> hv;
   to_host(hv, var, c.s);
-  Result r;
-  r.suite = "finance";
-  r.name = "var_historical";
-  r.unit = "TFLOP/s";
+  Result r = result_for(kd);
   r.check = vc.check(hv.data());
   r.flops = vc.flops();
   r.bytes = vc.bytes();
@@ -189,9 +186,9 @@ __global__ void backtest_reduce(const float* __restrict__ partial, float* __rest
   pnl[(int64_t)a * 64 + i] = s;
 }
 
-void run_backtest(GpuCtx& c) {
+void run_backtest(GpuCtx& c, const KernelInfo& kd) {
   BacktestCase bc;
-  bc.make(c.o.sz.grid_series, c.o.sz.grid_steps, c.o.seed);
+  bc.make(c.o.sz.grid_series, c.o.sz.grid_steps, c.o.seed, stream_of(kd.name));
   const int64_t A = bc.A, T = bc.T;
   const int chunks = (int)((T - 1 + BCH - 1) / BCH);
   DevBuf<float> p, partial(A * chunks * 64), pnl(A * 64);
@@ -207,10 +204,7 @@ void run_backtest(GpuCtx& c) {
   f();
   std::vector<float> h;
   to_host(h, pnl, c.s);
-  Result r;
-  r.suite = "finance";
-  r.name = "backtest_grid";
-  r.unit = "Gsteps/s";
+  Result r = result_for(kd);
   r.check = bc.check(h.data());
   r.bytes = 4.0 * A * T + 4.0 * 64 * A;
   fill_result(r, time_events(c, f), bc.steps(), 1e9);
@@ -223,10 +217,9 @@ void run_backtest(GpuCtx& c) {
 }
 }  // namespace
 
-void run_finance_risk(GpuCtx& c) {
-  if (c.o.selected("finance", "var_historical") && !lt::api().ok)
-    emit_skip("finance", "var_historical", "cuBLASLt unavailable: " + lt::api().error);
-  else
-    guarded(c, "finance", "var_historical", [&] { run_var(c); });
-  guarded(c, "finance", "backtest_grid", [&] { run_backtest(c); });
+// Skips (not an error) when cuBLASLt cannot be loaded.
+void gpu_var_historical(GpuCtx& c, const KernelInfo& k) {
+  if (!lt::api().ok) emit_skip(k.suite, k.name, "cuBLASLt unavailable: " + lt::api().error);
+  else run_var(c, k);
 }
+void gpu_backtest_grid(GpuCtx& c, const KernelInfo& k) { run_backtest(c, k); }

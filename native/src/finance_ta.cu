@@ -114,9 +114,9 @@ void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cuda
   CK_LAUNCH();
 }
 
-void run_ta(GpuCtx& c, Ta k, const char* name) {
+void run_ta(GpuCtx& c, const KernelInfo& kd, Ta k) {
   TaCase tc;
-  tc.make(k, c.o.sz.series, c.o.sz.steps, c.o.seed);
+  tc.make(k, c.o.sz.series, c.o.sz.steps, c.o.seed, stream_of(kd.name));
   const int64_t n = tc.A * tc.T;
   DevBuf<float> p, o[3];
   to_dev(p, tc.p, c.s);
@@ -133,10 +133,7 @@ void run_ta(GpuCtx& c, Ta k, const char* name) {
     to_host(h[i], o[i], c.s);
     hp[i] = h[i].data();
   }
-  Result r;
-  r.suite = "finance";
-  r.name = name;
-  r.unit = "GB/s";
+  Result r = result_for(kd);
   r.check = tc.check(hp);
   r.bytes = tc.bytes();
   fill_result(r, time_events(c, [&] { launch_ta(k, p.p, op, tc.A, tc.T, c.s); }), r.bytes, 1e9);
@@ -151,9 +148,7 @@ void run_ta(GpuCtx& c, Ta k, const char* name) {
 }
 }  // namespace
 
-void run_finance_ta(GpuCtx& c) {
-  guarded(c, "finance", "sma", [&] { run_ta(c, Ta::Sma, "sma"); });
-  guarded(c, "finance", "ema", [&] { run_ta(c, Ta::Ema, "ema"); });
-  guarded(c, "finance", "bollinger", [&] { run_ta(c, Ta::Bollinger, "bollinger"); });
-  guarded(c, "finance", "rsi", [&] { run_ta(c, Ta::Rsi, "rsi"); });
-}
+void gpu_sma(GpuCtx& c, const KernelInfo& k) { run_ta(c, k, Ta::Sma); }
+void gpu_ema(GpuCtx& c, const KernelInfo& k) { run_ta(c, k, Ta::Ema); }
+void gpu_bollinger(GpuCtx& c, const KernelInfo& k) { run_ta(c, k, Ta::Bollinger); }
+void gpu_rsi(GpuCtx& c, const KernelInfo& k) { run_ta(c, k, Ta::Rsi); }

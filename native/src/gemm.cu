@@ -126,7 +126,6 @@ double dec_e4m3(const void* p, int64_t i) {
 }
 
 struct Spec {
-  const char* name;
   const char* precision;
   int typeAB, typeC, compute, eab, ec;  // element sizes in bytes
   bool transA;
@@ -141,11 +140,11 @@ void gen(void* p, int64_t n, uint32_t k0, uint32_t k1, cudaStream_t s) {
   CK_LAUNCH();
 }
 
-void run_gemm(GpuCtx& c, const Spec& sp) {
+void run_gemm(GpuCtx& c, const KernelInfo& kd, const Spec& sp) {
   const int64_t n = c.o.sz.n;
   const int64_t nn = n * n;
   DevBuf<char> A(nn * sp.eab), B(nn * sp.eab), C(nn * sp.ec);
-  const uint32_t k0 = key0(c.o.seed, stream_of(sp.name)), k1 = key1(c.o.seed, stream_of(sp.name));
+  const uint32_t k0 = key0(c.o.seed, stream_of(kd.name)), k1 = key1(c.o.seed, stream_of(kd.name));
   auto g = [&](void* p, uint32_t kk) {
     switch (sp.typeAB) {
       case lt::R_32F: gen<float>(p, nn, kk, k1, c.s); break;
@@ -187,10 +186,7 @@ void run_gemm(GpuCtx& c, const Spec& sp) {
     ref[s] = acc;
     got[s] = static_cast<float>(sp.decC(hC.data(), i + j * n));
   });
-  Result r;
-  r.suite = "compute";
-  r.name = sp.name;
-  r.unit = "TFLOP/s";
+  Result r = result_for(kd);
   r.precision = sp.precision;
   r.flops = 2.0 * n * n * n;
   r.bytes = 2.0 * nn * sp.eab + nn * sp.ec;
@@ -207,30 +203,33 @@ void run_gemm(GpuCtx& c, const Spec& sp) {
            ", fastest of the heuristic's candidates; checked on 512 sampled entries vs float64";
   emit_result(r);
 }
+// Skips (not errors) when cuBLASLt cannot be loaded, and for fp8 below sm_89.
+void gemm(GpuCtx& c, const KernelInfo& k, const Spec& sp, int min_cc = 0) {
+  const int cc = c.prop.major * 10 + c.prop.minor;
+  if (!lt::api().ok) {
+    emit_skip(k.suite, k.name, "cuBLASLt unavailable: " + lt::api().error);
+    return;
+  }
+  if (cc < min_cc) {
+    emit_skip(k.suite, k.name, "no FP8 tensor cores on sm_" + std::to_string(cc) + " (needs sm_89+)");
+    return;
+  }
+  run_gemm(c, k, sp);
+}
 }  // namespace
 
-void run_launch(GpuCtx& c);  // launch.cu
-
-void run_compute(GpuCtx& c) {
-  const Spec specs[] = {
-      {"gemm_fp32", "fp32", lt::R_32F, lt::R_32F, lt::COMPUTE_32F, 4, 4, false, 1e-4, dec_f32, dec_f32},
-      {"gemm_tf32", "tf32", lt::R_32F, lt::R_32F, lt::COMPUTE_32F_FAST_TF32, 4, 4, false, 2e-3, dec_f32, dec_f32},
-      {"gemm_fp16", "fp16", lt::R_16F, lt::R_16F, lt::COMPUTE_32F, 2, 2, false, 2e-3, dec_f16, dec_f16},
-      {"gemm_bf16", "bf16", lt::R_16BF, lt::R_16BF, lt::COMPUTE_32F, 2, 2, false, 1e-2, dec_bf16, dec_bf16},
-      {"gemm_fp8", "fp8_e4m3", lt::R_8F_E4M3, lt::R_16BF, lt::COMPUTE_32F, 1, 2, true, 1e-2, dec_e4m3, dec_bf16},
-  };
-  const int cc = c.prop.major * 10 + c.prop.minor;
-  for (const Spec& sp : specs) {
-    if (!c.o.selected("compute", sp.name)) continue;
-    if (!lt::api().ok) {
-      emit_skip("compute", sp.name, "cuBLASLt unavailable: " + lt::api().error);
-      continue;
-    }
-    if (!std::strcmp(sp.name, "gemm_fp8") && cc < 89) {
-      emit_skip("compute", sp.name, "no FP8 tensor cores on sm_" + std::to_string(cc) + " (needs sm_89+)");
-      continue;
-    }
-    guarded(c, "compute", sp.name, [&] { run_gemm(c, sp); });
-  }
-  run_launch(c);
+void gpu_gemm_fp32(GpuCtx& c, const KernelInfo& k) {
+  gemm(c, k, {"fp32", lt::R_32F, lt::R_32F, lt::COMPUTE_32F, 4, 4, false, 1e-4, dec_f32, dec_f32});
+}
+void gpu_gemm_tf32(GpuCtx& c, const KernelInfo& k) {
+  gemm(c, k, {"tf32", lt::R_32F, lt::R_32F, lt::COMPUTE_32F_FAST_TF32, 4, 4, false, 2e-3, dec_f32, dec_f32});
+}
+void gpu_gemm_fp16(GpuCtx& c, const KernelInfo& k) {
+  gemm(c, k, {"fp16", lt::R_16F, lt::R_16F, lt::COMPUTE_32F, 2, 2, false, 2e-3, dec_f16, dec_f16});
+}
+void gpu_gemm_bf16(GpuCtx& c, const KernelInfo& k) {
+  gemm(c, k, {"bf16", lt::R_16BF, lt::R_16BF, lt::COMPUTE_32F, 2, 2, false, 1e-2, dec_bf16, dec_bf16});
+}
+void gpu_gemm_fp8(GpuCtx& c, const KernelInfo& k) {
+  gemm(c, k, {"fp8_e4m3", lt::R_8F_E4M3, lt::R_16BF, lt::COMPUTE_32F, 1, 2, true, 1e-2, dec_e4m3, dec_bf16}, 89);
 }

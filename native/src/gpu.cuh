@@ -78,14 +78,8 @@ void to_dev(DevBuf<T>& d, const std::vector<T>& h, cudaStream_t s) {
   CK(cudaStreamSynchronize(s));
 }
 
-// Runs one kernel's benchmark; CUDA errors become `error` lines (cuda_error), counted as failures.
+// Runs one kernel's benchmark (gpu_main.cu calls it around each GPU function of kernels.inc); CUDA
+// errors become `error` lines (cuda_error), counted as failures.
 void guarded(GpuCtx& c, const char* suite, const char* name, const std::function<void()>& body);
-
-// Suites
-void run_memory(GpuCtx& c);
-void run_compute(GpuCtx& c);
-void run_finance_ta(GpuCtx& c);
-void run_finance_options(GpuCtx& c);
-void run_finance_risk(GpuCtx& c);
 
 inline int grid_for(int64_t work, int block) { return static_cast<int>((work + block - 1) / block); }

@@ -1,4 +1,4 @@
-// GPU mode: driver/runtime checks, the device line, suite dispatch.
+// GPU mode: driver/runtime checks, the device line, and the dispatch over kernels.inc (GPU column).
 #include <cstdio>
 #include <string>
 
@@ -7,6 +7,17 @@
 #include "suites.hpp"
 
 extern const int gpuctl_cuda_runtime = CUDART_VERSION;
+
+using GpuFn = void (*)(GpuCtx&, const KernelInfo&);
+#define KERNEL(suite, name, unit, gpu, cpu, description) void gpu(GpuCtx&, const KernelInfo&);
+#include "kernels.inc"
+#undef KERNEL
+// Parallel to kernel_registry(): both are expansions of kernels.inc, row for row.
+static const GpuFn kGpuFns[] = {
+#define KERNEL(suite, name, unit, gpu, cpu, description) &gpu,
+#include "kernels.inc"
+#undef KERNEL
+};
 
 static __global__ void probe_kernel(int* p) {
   if (p) *p = 1;
@@ -67,7 +78,9 @@ int run_gpu_mode(const Options& o) {
   const std::string both = "driver supports CUDA " + ver(drv) + " (" + std::to_string(drv) + "), this program needs CUDA " +
                            ver(CUDART_VERSION) + " (" + std::to_string(CUDART_VERSION) + ")";
   if (drv / 1000 < CUDART_VERSION / 1000) {
-    emit_error("driver_too_old", "", "", both + ": update the NVIDIA driver (R580 or newer for CUDA 13)");
+    // Driver branches: CUDA 13.x needs R580+, CUDA 12.x R525+ (minor-version compatibility within 12).
+    emit_error("driver_too_old", "", "", both + (CUDART_VERSION >= 13000 ? ": update the NVIDIA driver (R580 or newer for CUDA 13)"
+                                                                         : ": update the NVIDIA driver (R525 or newer for CUDA 12)"));
     return 3;
   }
   int count = 0;
@@ -100,7 +113,7 @@ int run_gpu_mode(const Options& o) {
     const int cc = c.prop.major * 10 + c.prop.minor;
     if (cc < 75) {
       emit_error("no_gpu", "", "", std::string(c.prop.name) + " has compute capability " + std::to_string(c.prop.major) + "." +
-                                       std::to_string(c.prop.minor) + "; CUDA 13 builds need 7.5 or newer");
+                                       std::to_string(c.prop.minor) + "; gpuctl-bench needs 7.5 (Turing) or newer");
       return 3;
     }
     cudaFuncAttributes fa;
@@ -134,11 +147,12 @@ int run_gpu_mode(const Options& o) {
     emit_error("cuda_error", "", "", err.what());
     return 3;
   }
-  run_memory(c);
-  run_compute(c);
-  run_finance_ta(c);
-  run_finance_options(c);
-  run_finance_risk(c);
+  const std::vector<KernelInfo>& reg = kernel_registry();
+  if (reg.size() != sizeof kGpuFns / sizeof kGpuFns[0]) {
+    emit_error("cuda_error", "", "", "internal: kernel table and GPU dispatch differ in length");
+    return 1;
+  }
+  for (size_t i = 0; i < reg.size(); ++i) guarded(c, reg[i].suite, reg[i].name, [&] { kGpuFns[i](c, reg[i]); });
   if (c.s) cudaStreamDestroy(c.s);
   return 0;
 }

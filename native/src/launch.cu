@@ -32,11 +32,8 @@ Check counter_check(GpuCtx& c, DevBuf<unsigned>& ctr, const std::function<void()
   return k;
 }
 
-Result lat_result(const char* name, const std::vector<double>& ms, const char* note) {
-  Result r;
-  r.suite = "compute";
-  r.name = name;
-  r.unit = "us";
+Result lat_result(const KernelInfo& k, const std::vector<double>& ms, const char* note) {
+  Result r = result_for(k);
   r.samples_ms = ms;
   r.median_ms = median(ms);
   r.value = r.median_ms * 1000.0 / kBatch;
@@ -62,24 +59,23 @@ struct Graph {
 };
 }  // namespace
 
-void run_launch(GpuCtx& c) {
-  guarded(c, "compute", "launch_latency", [&] {
-    DevBuf<unsigned> ctr(1);
-    Check k = counter_check(c, ctr, [&] { batch(c, ctr.p); });
-    Result r = lat_result("launch_latency", time_events(c, [&] { batch(c, nullptr); }),
-                          "per-launch time of 1000 back-to-back <<<1,32>>> launches on one stream (sample = batch)");
-    r.check = k;
-    emit_result(r);
-  });
-  guarded(c, "compute", "graph_launch_latency", [&] {
-    DevBuf<unsigned> ctr(1);
-    Graph checked, timed;
-    checked.capture(c, ctr.p);
-    timed.capture(c, nullptr);
-    Check k = counter_check(c, ctr, [&] { CK(cudaGraphLaunch(checked.e, c.s)); });
-    Result r = lat_result("graph_launch_latency", time_events(c, [&] { CK(cudaGraphLaunch(timed.e, c.s)); }),
-                          "per-node time of a CUDA graph of 1000 <<<1,32>>> kernel nodes, replayed (sample = one replay)");
-    r.check = k;
-    emit_result(r);
-  });
+void gpu_launch_latency(GpuCtx& c, const KernelInfo& k) {
+  DevBuf<unsigned> ctr(1);
+  Check chk = counter_check(c, ctr, [&] { batch(c, ctr.p); });
+  Result r = lat_result(k, time_events(c, [&] { batch(c, nullptr); }),
+                        "per-launch time of 1000 back-to-back <<<1,32>>> launches on one stream (sample = batch)");
+  r.check = chk;
+  emit_result(r);
+}
+
+void gpu_graph_launch_latency(GpuCtx& c, const KernelInfo& k) {
+  DevBuf<unsigned> ctr(1);
+  Graph checked, timed;
+  checked.capture(c, ctr.p);
+  timed.capture(c, nullptr);
+  Check chk = counter_check(c, ctr, [&] { CK(cudaGraphLaunch(checked.e, c.s)); });
+  Result r = lat_result(k, time_events(c, [&] { CK(cudaGraphLaunch(timed.e, c.s)); }),
+                        "per-node time of a CUDA graph of 1000 <<<1,32>>> kernel nodes, replayed (sample = one replay)");
+  r.check = chk;
+  emit_result(r);
 }

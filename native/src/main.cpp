@@ -1,5 +1,6 @@
 // gpuctl-bench entry point: command line (PROTOCOL.md), --list, --version, and dispatch to --cpu mode
 // or GPU mode. This file touches no CUDA API.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -11,23 +12,24 @@
 #include "json.hpp"
 #include "suites.hpp"
 
-#ifndef GPUCTL_VERSION
-#define GPUCTL_VERSION "0.0.0"
-#endif
+extern const char* const gpuctl_version;  // build_info.cc: package.json's version
 extern const char* const gpuctl_built;
-extern const int gpuctl_cuda_runtime;  // gpu_main.cu: CUDART_VERSION (a constant; no API call)
+// gpu_main.cu: CUDART_VERSION (a constant; no API call); gpu_none.cc (CPU-only build): 0, written as null
+extern const int gpuctl_cuda_runtime;
 
 namespace {
+std::string cuda_runtime() { return gpuctl_cuda_runtime ? std::to_string(gpuctl_cuda_runtime) : "null"; }
+
 struct UsageError {
   std::string msg;
 };
 
 const char* kHelp =
     "usage: gpuctl-bench --list | --version\n"
-    "       gpuctl-bench [--suite memory,compute,finance] [--kernel NAME[,NAME...]] [--quick]\n"
+    "       gpuctl-bench [--suite SUITE[,SUITE...]] [--kernel NAME[,NAME...]] [--quick]\n"
     "                    [--repeat N] [--warmup N] [--size KEY=VALUE]... [--seed N] [--cpu]\n"
     "                    [--cpu-compare] [--device N]\n"
-    "JSON lines on stdout (see native/PROTOCOL.md); diagnostics on stderr.\n";
+    "Suites and kernels: --list. JSON lines on stdout (see native/PROTOCOL.md); diagnostics on stderr.\n";
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -128,7 +130,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--size") sizes.push_back(next());
     else if (a == "--suite") {
       for (auto& s : split(next())) {
-        if (s != "memory" && s != "compute" && s != "finance") throw UsageError{"unknown suite '" + s + "'"};
+        const auto known = suite_names();
+        if (std::find(known.begin(), known.end(), s) == known.end()) throw UsageError{"unknown suite '" + s + "'"};
         o.suites.insert(s);
       }
     } else if (a == "--kernel") {
@@ -165,8 +168,8 @@ int main(int argc, char** argv) {
                   .str("type", "version")
                   .integer("protocol", 1)
                   .str("program", "gpuctl-bench")
-                  .str("version", GPUCTL_VERSION)
-                  .integer("cudaRuntime", gpuctl_cuda_runtime)
+                  .str("version", gpuctl_version)
+                  .raw("cudaRuntime", cuda_runtime())
                   .str("built", gpuctl_built)
                   .done());
     return 0;
@@ -187,8 +190,8 @@ int main(int argc, char** argv) {
   emit_line(JsonObj()
                 .str("type", "hello")
                 .integer("protocol", 1)
-                .str("version", GPUCTL_VERSION)
-                .integer("cudaRuntime", gpuctl_cuda_runtime)
+                .str("version", gpuctl_version)
+                .raw("cudaRuntime", cuda_runtime())
                 .str("mode", o.cpu ? "cpu" : "gpu")
                 .done());
   int rc = 0;

@@ -68,11 +68,8 @@ __global__ __launch_bounds__(kBlock) void triad_kernel(float4* __restrict__ a, c
   }
 }
 
-Result mem_result(const char* name, const std::vector<double>& ms, double bytes, const char* note) {
-  Result r;
-  r.suite = "memory";
-  r.name = name;
-  r.unit = "GB/s";
+Result mem_result(const KernelInfo& k, const std::vector<double>& ms, double bytes, const char* note) {
+  Result r = result_for(k);
   r.bytes = bytes;
   fill_result(r, ms, bytes, 1e9);
   r.note = note;
@@ -94,136 +91,131 @@ Check exact_check(const float* got, const float* want, int64_t n) {
   if (bad) c.detail = std::to_string(bad) + " outputs not written";
   return c;
 }
-}  // namespace
-
-void run_memory(GpuCtx& c) {
-  const Options& o = c.o;
-  const int64_t n4 = (int64_t)(o.sz.bytes / 16), n = 4 * n4;
-  const double bytes = 16.0 * n4;
-  const uint32_t k0 = key0(o.seed, 21), k1 = key0(o.seed, 22), k2 = key1(o.seed, 21), k3 = key1(o.seed, 22);
-  bool need_dev = false;
-  for (const char* k : {"d2d_copy", "triad", "memcpy_d2d"}) need_dev |= o.selected("memory", k);
-  DevBuf<float4> a, b, cc;
-  const int grid = grid_for(n4, kBlock * kUnroll);
-  if (need_dev) {
-    try {
-      a.alloc(n4);
-      b.alloc(n4);
-      cc.alloc(n4);
-      fill_kernel<<<grid_for(n4, 256), 256, 0, c.s>>>(b.p, n4, k0, k2);
+// Device buffers of o.sz.bytes each: b and c filled with 1 + u (Philox), a the output; hb = b on the host.
+struct DeviceSet {
+  int64_t n4, n;
+  double bytes;
+  uint32_t k0, k1, k2, k3;
+  DevBuf<float4> a, b, c;
+  std::vector<float> hb;
+  DeviceSet(GpuCtx& ctx, bool with_c) {
+    const Options& o = ctx.o;
+    n4 = (int64_t)(o.sz.bytes / 16);
+    n = 4 * n4;
+    bytes = 16.0 * n4;
+    k0 = key0(o.seed, 21), k1 = key0(o.seed, 22), k2 = key1(o.seed, 21), k3 = key1(o.seed, 22);
+    a.alloc(n4);
+    b.alloc(n4);
+    fill_kernel<<<grid_for(n4, 256), 256, 0, ctx.s>>>(b.p, n4, k0, k2);
+    CK_LAUNCH();
+    if (with_c) {
+      c.alloc(n4);
+      fill_kernel<<<grid_for(n4, 256), 256, 0, ctx.s>>>(c.p, n4, k1, k3);
       CK_LAUNCH();
-      fill_kernel<<<grid_for(n4, 256), 256, 0, c.s>>>(cc.p, n4, k1, k3);
-      CK_LAUNCH();
-      CK(cudaStreamSynchronize(c.s));
-    } catch (const CudaError& e) {
-      for (const char* k : {"d2d_copy", "triad", "memcpy_d2d"})
-        if (o.selected("memory", k)) {
-          emit_error("cuda_error", "memory", k, e.what());
-          count_failure();
-        }
-      need_dev = false;
-      c.dead = cudaDeviceSynchronize() != cudaSuccess;
     }
-  }
-  std::vector<float> hb, hc, got;
-  if (need_dev) {
+    CK(cudaStreamSynchronize(ctx.s));
     hb.resize(n);
     fill_host(hb.data(), n4, k0, k2);
   }
-  if (need_dev) guarded(c, "memory", "d2d_copy", [&] {
-    auto f = [&] {
-      copy_kernel<<<grid, kBlock, 0, c.s>>>(reinterpret_cast<const uint4*>(b.p), reinterpret_cast<uint4*>(a.p), n4);
-      CK_LAUNCH();
-    };
-    poison(a.p, a.bytes(), c.s);
-    f();
-    to_host_raw(got, a.p, n, c.s);
-    Result r = mem_result("d2d_copy", time_events(c, f), 2 * bytes, "bytes = read + written (2 x buffer); kernel, 16-byte vector loads/stores");
-    r.check = exact_check(got.data(), hb.data(), n);
-    r.size = {{"bytes", bytes}};
-    emit_result(r);
-  });
-  if (need_dev) guarded(c, "memory", "triad", [&] {
-    const float s = 3.0f;
-    auto f = [&] {
-      triad_kernel<<<grid, kBlock, 0, c.s>>>(a.p, b.p, cc.p, s, n4);
-      CK_LAUNCH();
-    };
-    poison(a.p, a.bytes(), c.s);
-    f();
-    to_host_raw(got, a.p, n, c.s);
-    hc.resize(n);
-    fill_host(hc.data(), n4, k1, k3);
-    std::vector<double> ref(n);
-    parallel_for(n, [&](int64_t i) { ref[i] = (double)hb[i] + (double)s * hc[i]; });
-    Result r = mem_result("triad", time_events(c, f), 3 * bytes, "bytes = read + written (3 x buffer); a = b + s*c, 16-byte vector accesses");
-    r.check = check_rel_l2(got.data(), ref.data(), n, 1e-6);
-    r.size = {{"bytes", bytes}};
-    emit_result(r);
-  });
-  if (need_dev) guarded(c, "memory", "memcpy_d2d", [&] {
-    auto f = [&] { CK(cudaMemcpyAsync(a.p, b.p, bytes, cudaMemcpyDeviceToDevice, c.s)); };
-    poison(a.p, a.bytes(), c.s);
-    f();
-    to_host_raw(got, a.p, n, c.s);
-    Result r = mem_result("memcpy_d2d", time_events(c, f), 2 * bytes, "bytes = read + written (2 x buffer); cudaMemcpyAsync device-to-device: the ceiling");
-    r.check = exact_check(got.data(), hb.data(), n);
-    r.size = {{"bytes", bytes}};
-    emit_result(r);
-  });
-  a.free();
-  b.free();
-  cc.free();
+  int grid() const { return grid_for(n4, kBlock * kUnroll); }
+};
 
-  // Host <-> device: at most 256 MiB per transfer.
+// Host <-> device, at most 256 MiB per transfer: a round trip for the check, then one direction timed.
+void host_copy(GpuCtx& c, const KernelInfo& k, bool pinned, bool up) {
+  const Options& o = c.o;
   const int64_t hbytes = std::min<int64_t>((int64_t)o.sz.bytes, 256ll << 20), hn = hbytes / 4;
   const int hrep = std::min(c.repeat, 10);
-  for (int pinned = 1; pinned >= 0; --pinned) {
-    const char* up = pinned ? "h2d_pinned" : "h2d_pageable";
-    const char* down = pinned ? "d2h_pinned" : "d2h_pageable";
-    if (!o.selected("memory", up) && !o.selected("memory", down)) continue;
+  struct Host {
     float *src = nullptr, *dst = nullptr;
-    std::vector<float> psrc, pdst;
-    DevBuf<float> d;
-    guarded(c, "memory", o.selected("memory", up) ? up : down, [&] {
-      d.alloc(hn);
-      if (pinned) {
-        CK(cudaMallocHost(reinterpret_cast<void**>(&src), hbytes));
-        CK(cudaMallocHost(reinterpret_cast<void**>(&dst), hbytes));
-      } else {
-        psrc.resize(hn);
-        pdst.resize(hn);
-        src = psrc.data();
-        dst = pdst.data();
-      }
-      fill_host(src, hn / 4, k0, k1);
-      const char* note = pinned ? "bytes = bytes transferred (each byte counted once); pinned host buffer"
-                                : "bytes = bytes transferred (each byte counted once); pageable host buffer (malloc)";
-      // Round trip once for the check (both directions), then time each direction.
-      poison(d.p, d.bytes(), c.s);
-      std::memset(dst, 0xFF, hbytes);
-      CK(cudaMemcpyAsync(d.p, src, hbytes, cudaMemcpyHostToDevice, c.s));
-      CK(cudaMemcpyAsync(dst, d.p, hbytes, cudaMemcpyDeviceToHost, c.s));
-      CK(cudaStreamSynchronize(c.s));
-      Check chk = exact_check(dst, src, hn);
-      if (o.selected("memory", up)) {
-        Result r = mem_result(up, time_events(c, [&] { CK(cudaMemcpyAsync(d.p, src, hbytes, cudaMemcpyHostToDevice, c.s)); }, 2, hrep),
-                              (double)hbytes, note);
-        r.check = chk;
-        r.size = {{"bytes", (double)hbytes}};
-        emit_result(r);
-      }
-      if (o.selected("memory", down)) {
-        Result r = mem_result(down, time_events(c, [&] { CK(cudaMemcpyAsync(dst, d.p, hbytes, cudaMemcpyDeviceToHost, c.s)); }, 2, hrep),
-                              (double)hbytes, note);
-        r.check = chk;
-        r.size = {{"bytes", (double)hbytes}};
-        emit_result(r);
-      }
-    });
-    if (pinned) {
+    ~Host() {
       if (src) cudaFreeHost(src);
       if (dst) cudaFreeHost(dst);
     }
+  } pin;
+  float *src = nullptr, *dst = nullptr;
+  std::vector<float> psrc, pdst;
+  DevBuf<float> d(hn);
+  if (pinned) {
+    CK(cudaMallocHost(reinterpret_cast<void**>(&pin.src), hbytes));
+    CK(cudaMallocHost(reinterpret_cast<void**>(&pin.dst), hbytes));
+    src = pin.src;
+    dst = pin.dst;
+  } else {
+    psrc.resize(hn);
+    pdst.resize(hn);
+    src = psrc.data();
+    dst = pdst.data();
   }
+  fill_host(src, hn / 4, key0(o.seed, 21), key0(o.seed, 22));
+  const char* note = pinned ? "bytes = bytes transferred (each byte counted once); pinned host buffer"
+                            : "bytes = bytes transferred (each byte counted once); pageable host buffer (malloc)";
+  poison(d.p, d.bytes(), c.s);
+  std::memset(dst, 0xFF, hbytes);
+  CK(cudaMemcpyAsync(d.p, src, hbytes, cudaMemcpyHostToDevice, c.s));
+  CK(cudaMemcpyAsync(dst, d.p, hbytes, cudaMemcpyDeviceToHost, c.s));
+  CK(cudaStreamSynchronize(c.s));
+  Check chk = exact_check(dst, src, hn);
+  auto f = [&] {
+    if (up) CK(cudaMemcpyAsync(d.p, src, hbytes, cudaMemcpyHostToDevice, c.s));
+    else CK(cudaMemcpyAsync(dst, d.p, hbytes, cudaMemcpyDeviceToHost, c.s));
+  };
+  Result r = mem_result(k, time_events(c, f, 2, hrep), (double)hbytes, note);
+  r.check = chk;
+  r.size = {{"bytes", (double)hbytes}};
+  emit_result(r);
 }
+}  // namespace
+
+void gpu_d2d_copy(GpuCtx& c, const KernelInfo& k) {
+  DeviceSet m(c, false);
+  auto f = [&] {
+    copy_kernel<<<m.grid(), kBlock, 0, c.s>>>(reinterpret_cast<const uint4*>(m.b.p), reinterpret_cast<uint4*>(m.a.p), m.n4);
+    CK_LAUNCH();
+  };
+  std::vector<float> got;
+  poison(m.a.p, m.a.bytes(), c.s);
+  f();
+  to_host_raw(got, m.a.p, m.n, c.s);
+  Result r = mem_result(k, time_events(c, f), 2 * m.bytes, "bytes = read + written (2 x buffer); kernel, 16-byte vector loads/stores");
+  r.check = exact_check(got.data(), m.hb.data(), m.n);
+  r.size = {{"bytes", m.bytes}};
+  emit_result(r);
+}
+
+void gpu_triad(GpuCtx& c, const KernelInfo& k) {
+  DeviceSet m(c, true);
+  const float s = 3.0f;
+  auto f = [&] {
+    triad_kernel<<<m.grid(), kBlock, 0, c.s>>>(m.a.p, m.b.p, m.c.p, s, m.n4);
+    CK_LAUNCH();
+  };
+  std::vector<float> got, hc(m.n);
+  poison(m.a.p, m.a.bytes(), c.s);
+  f();
+  to_host_raw(got, m.a.p, m.n, c.s);
+  fill_host(hc.data(), m.n4, m.k1, m.k3);
+  std::vector<double> ref(m.n);
+  parallel_for(m.n, [&](int64_t i) { ref[i] = (double)m.hb[i] + (double)s * hc[i]; });
+  Result r = mem_result(k, time_events(c, f), 3 * m.bytes, "bytes = read + written (3 x buffer); a = b + s*c, 16-byte vector accesses");
+  r.check = check_rel_l2(got.data(), ref.data(), m.n, 1e-6);
+  r.size = {{"bytes", m.bytes}};
+  emit_result(r);
+}
+
+void gpu_memcpy_d2d(GpuCtx& c, const KernelInfo& k) {
+  DeviceSet m(c, false);
+  auto f = [&] { CK(cudaMemcpyAsync(m.a.p, m.b.p, m.bytes, cudaMemcpyDeviceToDevice, c.s)); };
+  std::vector<float> got;
+  poison(m.a.p, m.a.bytes(), c.s);
+  f();
+  to_host_raw(got, m.a.p, m.n, c.s);
+  Result r = mem_result(k, time_events(c, f), 2 * m.bytes, "bytes = read + written (2 x buffer); cudaMemcpyAsync device-to-device: the ceiling");
+  r.check = exact_check(got.data(), m.hb.data(), m.n);
+  r.size = {{"bytes", m.bytes}};
+  emit_result(r);
+}
+
+void gpu_h2d_pinned(GpuCtx& c, const KernelInfo& k) { host_copy(c, k, true, true); }
+void gpu_d2h_pinned(GpuCtx& c, const KernelInfo& k) { host_copy(c, k, true, false); }
+void gpu_h2d_pageable(GpuCtx& c, const KernelInfo& k) { host_copy(c, k, false, true); }
+void gpu_d2h_pageable(GpuCtx& c, const KernelInfo& k) { host_copy(c, k, false, false); }

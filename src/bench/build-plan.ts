@@ -4,12 +4,36 @@ export interface MakePlan {
   args: string[];
 }
 
-/** `make -C native -jN ARCH=sm_90 OUT=/tmp/… NVCC=nvcc`: the default target builds $(OUT)/gpuctl-bench for one architecture. */
-export function makePlan(input: { make: string; nativeDir: string; arch: string; out: string; nvcc: string; jobs: number }): MakePlan {
+/** What compiles native/: nvcc for one GPU architecture, or the host C++ compiler alone (CPU suite). */
+export type Toolchain =
+  /** release: the exact build (V13.0.88) for the cache key and messages; version: 13.0 */
+  | { kind: 'nvcc'; arch: string; file: string; release: string; version: string }
+  | { kind: 'cxx'; file: string; version: string };
+
+/** The file `make` leaves in $(OUT) for each toolchain (native/Makefile). */
+export function producedName(toolchain: Toolchain): string {
+  return toolchain.kind === 'nvcc' ? 'gpuctl-bench' : 'gpuctl-bench-cpu';
+}
+
+/**
+ * `make -C native -jN ARCH=sm_90 OUT=/tmp/… NVCC=nvcc`: the default target builds $(OUT)/gpuctl-bench
+ * for one architecture; `make -C native -jN cpu OUT=/tmp/… CXX=c++` builds $(OUT)/gpuctl-bench-cpu.
+ */
+export function makePlan(input: { make: string; nativeDir: string; toolchain: Toolchain; out: string; jobs: number }): MakePlan {
+  const { toolchain } = input;
+  const head = ['-C', input.nativeDir, `-j${Math.max(1, input.jobs)}`];
   return {
     file: input.make,
-    args: ['-C', input.nativeDir, `-j${Math.max(1, input.jobs)}`, `ARCH=${input.arch}`, `OUT=${input.out}`, `NVCC=${input.nvcc}`],
+    args:
+      toolchain.kind === 'nvcc'
+        ? [...head, `ARCH=${toolchain.arch}`, `OUT=${input.out}`, `NVCC=${toolchain.file}`]
+        : [...head, 'cpu', `OUT=${input.out}`, `CXX=${toolchain.file}`],
   };
+}
+
+/** "for sm_90 with nvcc 13.0" / "(CPU suite) with g++ (Debian 12.2.0-14) 12.2.0": for messages. */
+export function toolchainText(toolchain: Toolchain): string {
+  return toolchain.kind === 'nvcc' ? `for ${toolchain.arch} with nvcc ${toolchain.release}` : `(CPU suite) with ${toolchain.version}`;
 }
 
 const ERROR_LINE = /(\berror\b|\bfatal\b|\*\*\*|undefined reference|No rule to make target|not found)/i;
@@ -33,7 +57,7 @@ export function compilerErrors(output: string, limit = 8): string[] {
   return (picked.length ? picked : lines.slice(-limit)).slice(0, limit).map((line) => line.trimEnd());
 }
 
-/** "nvcc … -c src/gemm.cu -o …" → "gemm.cu": what make is compiling now, for the progress line. */
+/** "nvcc … -c src/gemm.cu -o …" (or g++ …) → "gemm.cu": what make is compiling now, for the progress line. */
 export function compilingWhat(line: string): string | undefined {
   const match = /\s-c\s+(\S+\.(?:cu|cpp|cc|c))\b/.exec(line);
   return match?.[1]?.split('/').at(-1);

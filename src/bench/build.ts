@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { MissingError, ToolError, UsageError } from '../errors.js';
 import { nvccBinary, probeNvcc } from '../gpu/nvcc.js';
-import { archNumber, FAT_ARCHES, prebuiltCovers } from './arch.js';
+import { archNumber, FAT_ARCHES, MIN_NVCC, nvccSupported, prebuiltCovers } from './arch.js';
+import type { Toolchain } from './build-plan.js';
 import { cacheKey, readSources } from './cache-key.js';
 import { buildTimeoutMs, compileInto } from './compile.js';
+import { probeCxx } from './cxx.js';
 import { withLock } from './lock.js';
+import { VERSION } from '../version.js';
 import { benchPaths, PROGRAM_NAME, type BenchPaths } from './paths.js';
 
 export type BinarySource = 'cache' | 'built' | 'prebuilt' | 'env';
@@ -19,11 +22,13 @@ export type BinarySource = 'cache' | 'built' | 'prebuilt' | 'env';
 export interface BenchBinary {
   path: string;
   source: BinarySource;
-  /** sm_XX for a build; "fat" for the prebuilt binary; null for GPUCTL_BENCH_BIN. */
+  /** sm_XX for a GPU build; "cpu" for the CPU-only build; "fat" for the prebuilt binary; null for GPUCTL_BENCH_BIN. */
   arch: string | null;
-  /** nvcc release that built it (null: prebuilt or given). */
+  /** nvcc release that built it (null: CPU-only build, prebuilt or given). */
   nvcc: string | null;
   key: string | null;
+  /** The host C++ compiler that built the CPU-only build (its --version line). */
+  cxx?: string;
 }
 
 export interface BuildEvents {
@@ -38,33 +43,92 @@ export interface BuildEvents {
 const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
 
 /** Says which program runs, for the user (gpuctl always says whether it compiled, reused or fell back). */
-export function describeSource(binary: BenchBinary): string {
+export function describeSource(binary: BenchBinary, cpuMode = false): string {
+  const what = binary.arch === 'cpu' ? `CPU-only build (${binary.cxx ?? 'host C++ compiler'})` : `build for ${binary.arch} (nvcc ${binary.nvcc})`;
   switch (binary.source) {
     case 'env':
       return `${binary.path} (GPUCTL_BENCH_BIN)`;
     case 'prebuilt':
-      return `the prebuilt fat binary shipped with gpuctl (${FAT_ARCHES.join(', ')} + PTX; nvcc not found): ${binary.path}`;
+      return cpuMode
+        ? `the prebuilt binary shipped with gpuctl (no C++ compiler found): ${binary.path}`
+        : `the prebuilt fat binary shipped with gpuctl (${FAT_ARCHES.sass.join(', ')} + PTX; nvcc not found): ${binary.path}`;
     case 'cache':
-      return `a cached build for ${binary.arch} (nvcc ${binary.nvcc}): ${binary.path}`;
+      return `a cached ${what}: ${binary.path}`;
     case 'built':
-      return `a fresh build for ${binary.arch} (nvcc ${binary.nvcc}): ${binary.path}`;
+      return `a fresh ${what}: ${binary.path}`;
   }
 }
-async function fromPrebuilt(paths: BenchPaths, arch: string, why: string): Promise<BenchBinary> {
-  if (prebuiltCovers(arch) && (await executable(paths.prebuilt))) return { path: paths.prebuilt, source: 'prebuilt', arch: 'fat', nvcc: null, key: null };
-  throw new MissingError(`No benchmark program for ${arch}: ${why}, and this gpuctl package ships no prebuilt ${PROGRAM_NAME} (looked for ${paths.prebuilt}).`, 'nvcc', {
-    hint:
-      'Install the CUDA 13 toolkit so that nvcc is on PATH (gpuctl then compiles native/ once and caches it), ' +
-      'or install a gpuctl package that ships the prebuilt binary (built by `npm run build:native-fat` at pack time).',
+
+const PACKED_HINT = 'or use a packed gpuctl (npm install -g gpuctl), which ships the prebuilt binary in dist/native/ (built by `npm run build:native-fat` at pack time).';
+
+async function fromPrebuilt(paths: BenchPaths, arch: string | null, why: string): Promise<BenchBinary> {
+  if ((arch === null || prebuiltCovers(arch)) && (await executable(paths.prebuilt))) return { path: paths.prebuilt, source: 'prebuilt', arch: 'fat', nvcc: null, key: null };
+  const missing = `this gpuctl ships no prebuilt ${PROGRAM_NAME} (looked for ${paths.prebuilt})`;
+  if (arch === null) {
+    throw new MissingError(`No benchmark program for the CPU suite: ${why}, and ${missing}.`, 'c++', {
+      hint: `Install a C++ compiler and make (Debian/Ubuntu: apt-get install g++ make; macOS: xcode-select --install; or set CXX), ${PACKED_HINT}`,
+    });
+  }
+  throw new MissingError(`No benchmark program for ${arch}: ${why}, and ${missing}.`, 'nvcc', {
+    hint: `Install a CUDA toolkit (12.4 or newer; 13 for the newest GPUs) so that nvcc is on PATH (gpuctl then compiles native/ once and caches it), ${PACKED_HINT}`,
   });
 }
 
-export async function resolveBinary(ctx: Ctx, arch: string, events: BuildEvents = {}): Promise<BenchBinary> {
+/** Cached or freshly compiled under the build lock. */
+async function cachedOrBuilt(ctx: Ctx, paths: BenchPaths, toolchain: Toolchain, events: BuildEvents): Promise<BenchBinary | null> {
+  const sources = await readSources(paths.nativeDir).catch(() => []);
+  if (!sources.some((file) => file.path === 'Makefile')) return null;
+  const key =
+    toolchain.kind === 'nvcc' ? cacheKey({ sources, nvcc: toolchain.release, arch: toolchain.arch, version: VERSION }) : cacheKey({ sources, cxx: toolchain.version, arch: 'cpu', version: VERSION });
+  const binary = (source: BinarySource): BenchBinary =>
+    toolchain.kind === 'nvcc'
+      ? { path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch: toolchain.arch, nvcc: toolchain.version, key }
+      : { path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch: 'cpu', nvcc: null, key, cxx: toolchain.version };
+  if (await executable(binary('cache').path)) return binary('cache');
+  await mkdir(paths.cacheRoot, { recursive: true });
+  const waitMs = buildTimeoutMs(ctx.env) + 60_000;
+  const label = toolchain.kind === 'nvcc' ? `for ${toolchain.arch}` : '(CPU suite)';
+  const by = toolchain.kind === 'nvcc' ? `nvcc ${toolchain.version}` : toolchain.version;
+  return withLock(join(paths.cacheRoot, `${key}.lock`), { signal: ctx.signal, waitMs, onWait: () => events.waiting?.() }, async () => {
+    if (await executable(binary('cache').path)) return binary('cache');
+    const started = Date.now();
+    events.building?.(`Compiling gpuctl-bench ${label} with ${by} (once; cached in ${paths.cacheRoot})`);
+    await compileInto(ctx, { nativeDir: paths.nativeDir, toolchain, key, cacheRoot: paths.cacheRoot, onProgress: (what) => events.progress?.(`Compiling gpuctl-bench ${label}: ${what}`) });
+    events.built?.(`Compiled gpuctl-bench ${label} in ${Math.round((Date.now() - started) / 1000)} s`);
+    return binary('built');
+  });
+}
+
+/** GPUCTL_BENCH_BIN, checked; undefined when unset. */
+async function fromEnv(ctx: Ctx): Promise<BenchBinary | undefined> {
   const given = ctx.env.GPUCTL_BENCH_BIN;
-  if (given) {
-    if (!(await executable(given))) throw new UsageError(`GPUCTL_BENCH_BIN is set to ${given}, which is not an executable file.`);
-    return { path: given, source: 'env', arch: null, nvcc: null, key: null };
+  if (!given) return undefined;
+  if (!(await executable(given))) throw new UsageError(`GPUCTL_BENCH_BIN is set to ${given}, which is not an executable file.`);
+  return { path: given, source: 'env', arch: null, nvcc: null, key: null };
+}
+
+/**
+ * For --cpu and --list: the CPU-only build (make cpu), compiled with the host C++ compiler; no nvcc,
+ * no CUDA headers, no architecture. Without a compiler, the prebuilt binary of a packed gpuctl.
+ */
+export async function resolveCpuBinary(ctx: Ctx, events: BuildEvents = {}): Promise<BenchBinary> {
+  const given = await fromEnv(ctx);
+  if (given) return given;
+  const paths = benchPaths(ctx.env, ctx.cwd);
+  const cxx = await probeCxx(ctx);
+  if (cxx.kind === 'broken') {
+    throw new ToolError(`The C++ compiler ${cxx.file} does not work: ${cxx.message}.`, cxx.file, 'tool_failed', {
+      hint: 'Set CXX to a working C++ compiler (g++ or clang++).',
+    });
   }
+  if (cxx.kind === 'absent') return fromPrebuilt(paths, null, `no C++ compiler on PATH (tried ${cxx.tried.join(', ')})`);
+  const built = await cachedOrBuilt(ctx, paths, { kind: 'cxx', file: cxx.file, version: cxx.version }, events);
+  return built ?? fromPrebuilt(paths, null, `the native/ sources are missing (${paths.nativeDir})`);
+}
+
+export async function resolveBinary(ctx: Ctx, arch: string, events: BuildEvents = {}): Promise<BenchBinary> {
+  const given = await fromEnv(ctx);
+  if (given) return given;
   const paths = benchPaths(ctx.env, ctx.cwd);
   const nvcc = await probeNvcc(ctx);
   if (nvcc.kind === 'absent') return fromPrebuilt(paths, arch, `nvcc is not on PATH`);
@@ -73,33 +137,12 @@ export async function resolveBinary(ctx: Ctx, arch: string, events: BuildEvents 
       hint: 'Run `nvcc --version` to see what is wrong; set NVCC to a working nvcc, or take it off PATH to use the prebuilt binary.',
     });
   }
+  if (!nvccSupported(nvcc.version)) return fromPrebuilt(paths, arch, `nvcc ${nvcc.version} is older than CUDA ${MIN_NVCC}, the oldest toolkit native/ supports`);
   if (nvcc.targets.length && !nvcc.targets.some((target) => archNumber(target) === archNumber(arch))) {
     throw new UsageError(`nvcc ${nvcc.version} cannot build for ${arch}; it targets ${nvcc.targets.join(', ')}.`, {
-      hint: 'Pick one of those with --arch, or install a CUDA toolkit that supports this GPU.',
+      hint: 'Pick one of those with --arch, or install a CUDA toolkit that supports this GPU (CUDA 12.8+ for sm_100/sm_120, 13 for sm_110).',
     });
   }
-  const sources = await readSources(paths.nativeDir).catch(() => []);
-  if (!sources.some((file) => file.path === 'Makefile')) return fromPrebuilt(paths, arch, `the native/ sources are missing (${paths.nativeDir})`);
-  const release = nvcc.build ?? nvcc.version;
-  const key = cacheKey({ sources, nvcc: release, arch });
-  const binary = (source: BinarySource): BenchBinary => ({ path: join(paths.cacheRoot, key, PROGRAM_NAME), source, arch, nvcc: nvcc.version, key });
-  if (await executable(binary('cache').path)) return binary('cache');
-  await mkdir(paths.cacheRoot, { recursive: true });
-  const waitMs = buildTimeoutMs(ctx.env) + 60_000;
-  return withLock(join(paths.cacheRoot, `${key}.lock`), { signal: ctx.signal, waitMs, onWait: () => events.waiting?.() }, async () => {
-    if (await executable(binary('cache').path)) return binary('cache');
-    const started = Date.now();
-    events.building?.(`Compiling gpuctl-bench for ${arch} with nvcc ${nvcc.version} (once; cached in ${paths.cacheRoot})`);
-    await compileInto(ctx, {
-      nativeDir: paths.nativeDir,
-      arch,
-      nvccFile: nvccBinary(ctx.env),
-      nvccRelease: release,
-      key,
-      cacheRoot: paths.cacheRoot,
-      onProgress: (what) => events.progress?.(`Compiling gpuctl-bench for ${arch}: ${what}`),
-    });
-    events.built?.(`Compiled gpuctl-bench for ${arch} in ${Math.round((Date.now() - started) / 1000)} s`);
-    return binary('built');
-  });
+  const built = await cachedOrBuilt(ctx, paths, { kind: 'nvcc', arch, file: nvccBinary(ctx.env), release: nvcc.build ?? nvcc.version, version: nvcc.version }, events);
+  return built ?? fromPrebuilt(paths, arch, `the native/ sources are missing (${paths.nativeDir})`);
 }

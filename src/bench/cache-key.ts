@@ -1,8 +1,9 @@
 /**
  * The build cache key: sha256 over every source file of native/ (path and bytes) and its Makefile,
- * the exact nvcc release and the target architecture. One changed byte, another nvcc or another
- * architecture gives another key, so a cached binary is never stale; docs (PROTOCOL.md, README)
- * and build outputs are not part of it.
+ * the compiler (the exact nvcc release, or the host C++ compiler's version line for the CPU-only
+ * build), the target (sm_XX or "cpu") and gpuctl's version (the Makefile bakes package.json's into
+ * the program). One changed byte, another compiler or target gives another key, so a cached binary
+ * is never stale; docs (PROTOCOL.md, README) and build outputs are not part of it.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -37,16 +38,21 @@ export async function readSources(dir: string): Promise<SourceFile[]> {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-export interface KeyInput {
+export type KeyInput = {
   sources: readonly SourceFile[];
-  /** The full nvcc release, e.g. "V13.0.88" (or "13.0" when only that is known). */
-  nvcc: string;
+  /** sm_XX, or "cpu" for the CPU-only build. */
   arch: string;
-}
+  /** gpuctl's version (package.json), which the program reports. */
+  version?: string;
+} & (
+  | /** The full nvcc release, e.g. "V13.0.88" (or "13.0" when only that is known). */ { nvcc: string }
+  | /** The host C++ compiler's --version line. */ { cxx: string }
+);
 
 export function cacheKey(input: KeyInput): string {
   const hash = createHash('sha256');
-  hash.update(`${KEY_FORMAT}\narch ${input.arch}\nnvcc ${input.nvcc}\n`);
+  hash.update(`${KEY_FORMAT}\narch ${input.arch}\n${'nvcc' in input ? `nvcc ${input.nvcc}` : `cxx ${input.cxx}`}\n`);
+  if (input.version) hash.update(`version ${input.version}\n`);
   for (const file of input.sources) {
     hash.update(`${file.path}\0${file.content.length}\0`);
     hash.update(file.content);

@@ -8,15 +8,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
-import { compilerErrors, compilingWhat, makePlan } from './build-plan.js';
+import { compilerErrors, compilingWhat, makePlan, producedName, toolchainText, type Toolchain } from './build-plan.js';
 import { BUILD_TIMEOUT_MS, msFromEnv, PROGRAM_NAME } from './paths.js';
 import { jsonText } from '../ui/output.js';
 
 export interface CompileRequest {
   nativeDir: string;
-  arch: string;
-  nvccFile: string;
-  nvccRelease: string;
+  toolchain: Toolchain;
   key: string;
   cacheRoot: string;
   /** What make is compiling now (for a progress line). */
@@ -33,12 +31,13 @@ async function keepOnly(dir: string, names: readonly string[]): Promise<void> {
 
 /** Compiles into cacheRoot/key/ and returns the binary's path. The caller holds the build lock. */
 export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<string> {
-  const { arch, cacheRoot, key } = request;
+  const { toolchain, cacheRoot, key } = request;
+  const tool = toolchain.kind === 'nvcc' ? 'nvcc' : toolchain.file;
   const final = join(cacheRoot, key);
   const tmp = await mkdtemp(join(cacheRoot, `.build-${key.slice(0, 12)}-`));
   const logPath = join(cacheRoot, `build-${key.slice(0, 12)}.log`);
   const timeoutMs = buildTimeoutMs(ctx.env);
-  const plan = makePlan({ make: ctx.env.MAKE || 'make', nativeDir: request.nativeDir, arch, out: tmp, nvcc: request.nvccFile, jobs: Math.min(availableParallelism(), 8) });
+  const plan = makePlan({ make: ctx.env.MAKE || 'make', nativeDir: request.nativeDir, toolchain, out: tmp, jobs: Math.min(availableParallelism(), 8) });
   try {
     const result = await ctx.exec({
       ...plan,
@@ -49,17 +48,17 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
         if (what) request.onProgress?.(what);
       },
     });
-    const what = `Compiling ${request.nativeDir} for ${arch} with nvcc ${request.nvccRelease}`;
+    const what = `Compiling ${request.nativeDir} ${toolchainText(toolchain)}`;
     switch (result.kind) {
       case 'not-found':
         throw new MissingError(`make is not on PATH; gpuctl needs it to compile ${request.nativeDir}.`, 'make', {
-          hint: 'Install it (Debian/Ubuntu: apt-get install make g++), or set MAKE to its path.',
+          hint: 'Install it (Debian/Ubuntu: apt-get install make g++; macOS: xcode-select --install), or set MAKE to its path.',
         });
       case 'interrupted':
         throw new InterruptedError('Interrupted while compiling gpuctl-bench.');
       case 'timeout':
         await writeFile(logPath, `${result.stdout}\n${result.stderr}`);
-        throw new ToolError(`${what} did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'nvcc', 'tool_timeout', {
+        throw new ToolError(`${what} did not finish within ${Math.round(timeoutMs / 1000)} s.`, tool, 'tool_timeout', {
           hint: `The output so far is in ${logPath}. On a slow machine, allow longer: GPUCTL_BENCH_BUILD_TIMEOUT_MS=1800000.`,
         });
       case 'spawn-failed':
@@ -70,19 +69,21 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
         if (result.kind === 'exited' && result.exitCode === 0) break;
         await writeFile(logPath, output);
         const how = result.kind === 'signaled' ? `was killed by ${result.signal}` : `failed (make exit ${result.exitCode})`;
-        throw new ToolError(`${what} ${how}:\n${compilerErrors(output).map((line) => `  ${line}`).join('\n')}`, 'nvcc', 'tool_failed', {
+        throw new ToolError(`${what} ${how}:\n${compilerErrors(output).map((line) => `  ${line}`).join('\n')}`, tool, 'tool_failed', {
           hint: `The full compiler output is in ${logPath}.`,
         });
       }
     }
-    const produced = (await readdir(tmp)).includes(PROGRAM_NAME);
-    if (!produced) {
-      throw new ToolError(`${what} succeeded but produced no ${PROGRAM_NAME} in ${tmp}.`, 'make', 'tool_failed', {
-        hint: 'native/Makefile must build $(OUT)/gpuctl-bench by default (see native/PROTOCOL.md).',
+    const name = producedName(toolchain);
+    if (!(await readdir(tmp)).includes(name)) {
+      throw new ToolError(`${what} succeeded but produced no ${name} in ${tmp}.`, 'make', 'tool_failed', {
+        hint: `native/Makefile must build $(OUT)/${name} (${toolchain.kind === 'nvcc' ? 'the default target' : 'make cpu'}; see native/PROTOCOL.md).`,
       });
     }
+    if (name !== PROGRAM_NAME) await rename(join(tmp, name), join(tmp, PROGRAM_NAME));
     await keepOnly(tmp, [PROGRAM_NAME]);
-    await writeFile(join(tmp, 'build.json'), jsonText({ key, arch, nvcc: request.nvccRelease, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }));
+    const made = toolchain.kind === 'nvcc' ? { arch: toolchain.arch, nvcc: toolchain.release } : { arch: 'cpu', cxx: toolchain.version };
+    await writeFile(join(tmp, 'build.json'), jsonText({ key, ...made, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }));
     try {
       await rename(tmp, final);
     } catch (error) {

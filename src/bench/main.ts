@@ -6,7 +6,7 @@
 import type { Ctx } from '../context.js';
 import { ExitCode, MissingError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { resolveBinary, describeSource, type BenchBinary, type BuildEvents } from './build.js';
+import { resolveBinary, resolveCpuBinary, describeSource, type BenchBinary, type BuildEvents } from './build.js';
 import { compareRuns, type Comparison } from './baseline.js';
 import { readBaseline } from './baseline-file.js';
 import { hostInfo, matchGpu } from './device.js';
@@ -17,7 +17,7 @@ import { renderComparison, renderHeader, renderResults } from './render.js';
 import { renderMarkdown } from './render-markdown.js';
 import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
-import { buildArch, GPU_LESS_ARCH, gpuTarget } from './target.js';
+import { buildArch, gpuTarget } from './target.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
 import { jsonText } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
@@ -33,12 +33,13 @@ function buildEvents(ctx: Ctx): BuildEvents & { close(ok: boolean): void } {
   };
 }
 
-async function getBinary(ctx: Ctx, arch: string, requireCompiler = false): Promise<BenchBinary> {
+/** arch null: --cpu and --list, which run no GPU code (the CPU-only build, compiled with the host C++ compiler). */
+async function getBinary(ctx: Ctx, arch: string | null, requireCompiler = false): Promise<BenchBinary> {
   const events = buildEvents(ctx);
   try {
-    const binary = await resolveBinary(ctx, arch, events);
+    const binary = arch === null ? await resolveCpuBinary(ctx, events) : await resolveBinary(ctx, arch, events);
     if (requireCompiler && binary.source === 'prebuilt') {
-      throw new MissingError('nvcc is not on PATH: --build-only compiles native/ and needs it.', 'nvcc', { hint: 'Install the CUDA 13 toolkit, or set NVCC to its nvcc.' });
+      throw new MissingError('nvcc is not on PATH: --build-only compiles native/ and needs it.', 'nvcc', { hint: 'Install a CUDA toolkit (12.4 or newer), or set NVCC to its nvcc.' });
     }
     events.close(true);
     return binary;
@@ -57,7 +58,7 @@ export async function benchBuildOnly(options: BenchOptions, ctx: Ctx): Promise<n
 }
 
 export async function benchList(options: BenchOptions, ctx: Ctx): Promise<number> {
-  const binary = await getBinary(ctx, GPU_LESS_ARCH);
+  const binary = await getBinary(ctx, null);
   const kernels = await listKernels(ctx, binary, options);
   const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
   ctx.print({ schemaVersion: 1, kernels: list }, (result) => renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], result.kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
@@ -68,7 +69,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   if (options.out) await checkOut(options.out, ctx.cwd, options.force, options.baseline);
   const baseline = options.baseline ? await readBaseline(options.baseline, ctx.cwd) : null;
   const target = options.cpu ? null : await gpuTarget(ctx);
-  const binary = await getBinary(ctx, target?.arch ?? GPU_LESS_ARCH);
+  const binary = await getBinary(ctx, target?.arch ?? null);
   const kernels = await listKernels(ctx, binary, options);
   const startedAt = ctx.now();
   const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);

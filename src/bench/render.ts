@@ -9,7 +9,7 @@ import type { BenchReport } from './report.js';
 export function renderHeader(report: BenchReport, binary: BenchBinary): string {
   const lines = [`gpuctl-bench ${report.program.version ?? ''} · ${report.mode === 'cpu' ? 'CPU mode' : 'GPU'} · ${report.quick ? 'quick sizes' : 'full sizes'}`.replace('  ', ' ')];
   lines.push(`Device: ${deviceSummary(report)}`);
-  lines.push(`Program: ${describeSource(binary)}`);
+  lines.push(`Program: ${describeSource(binary, report.mode === 'cpu')}`);
   if (report.ceiling) {
     const peak = report.device?.profile?.peakMemoryBandwidthGBs ?? null;
     lines.push(`Device-copy ceiling (memory/memcpy_d2d): ${sig(report.ceiling.gbs)} GB/s${peak ? ` = ${pct((100 * report.ceiling.gbs) / peak)} of the ${peak} GB/s datasheet peak` : ''}`);

@@ -7,7 +7,7 @@ import { isGpuctlError, MissingError, UsageError } from '../errors.js';
 import { detect, type DetectedGpu, type DetectResult } from '../detect/detect.js';
 import { smFor } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
-import { assertBuildable, DEFAULT_ARCH } from './arch.js';
+import { assertBuildable } from './arch.js';
 
 export interface GpuTarget {
   arch: string;
@@ -53,6 +53,3 @@ export async function buildArch(ctx: Ctx, asked: string | null): Promise<string>
   assertBuildable(arch, gpu.name);
   return arch;
 }
-
-/** --cpu and --list run no GPU code: any architecture's build will do. */
-export const GPU_LESS_ARCH = DEFAULT_ARCH;

@@ -29,7 +29,8 @@ export const doctorCommand = defineCommand({
   description:
     'One row per check, with a remedy: Node.js, the NVIDIA driver, nvcc and the architectures it targets, whether the\n' +
     'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed) and the Docker client.\n' +
-    'Exits 1 when a check fails; missing optional tools are warnings unless named in --require.',
+    'Exits 1 when a check fails; missing optional tools are warnings unless named in --require, and a required\n' +
+    'tool or device that is missing exits 3.',
   options,
   examples: [
     ['gpuctl doctor', 'check everything'],
@@ -38,13 +39,14 @@ export const doctorCommand = defineCommand({
   ],
   parse: parseDoctorOptions,
   run: async (options, ctx) => {
-    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
+    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode, missingChecks }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
     const spinner = ctx.spinner('Checking tools');
     const facts = await gatherDoctorFacts(ctx);
     spinner.stop();
     const rows = decideDoctor(facts, options.require);
+    const exitCode = doctorExitCode(rows, missingChecks(facts));
     const { renderDoctor } = await import('../doctor/render.js');
-    ctx.print({ schemaVersion: 1, ok: doctorExitCode(rows) === ExitCode.ok, checks: rows }, (result, style) => renderDoctor(result.checks, style));
-    return doctorExitCode(rows);
+    ctx.print({ schemaVersion: 1, ok: exitCode === ExitCode.ok, checks: rows }, (result, style) => renderDoctor(result.checks, style));
+    return exitCode;
   },
 });

@@ -1,4 +1,5 @@
 /** Every command, in help order. A definition is light: its run() imports what it needs. */
+import { agentCommand } from './agent.js';
 import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
 import { deployCommand } from './deploy.js';
@@ -20,4 +21,5 @@ export const registry: readonly CommandSpec<any>[] = [
   statusCommand,
   healthCommand,
   scaleCommand,
+  agentCommand,
 ];

@@ -9,7 +9,8 @@ import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
 import { FlyClient, findFlyctl, versionProblem } from '../flyio/client.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
-import { isKnownRegion, nearRegions } from '../flyio/regions.js';
+import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
+import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
 import type { FlyRelease } from '../flyio/schemas.js';
 import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
 import type { DeployOptions } from './options.js';
@@ -66,7 +67,9 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
     const first = errors[0] ?? (read.ok ? undefined : read.finding);
     const at = first?.line ? `${configPath}:${first.line}` : configPath;
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more: run \`gpuctl validate\`)` : '';
-    const error = new FailedError(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix });
+    // A file that does not parse is bad input (exit 2, as a missing one); rule findings are a failed check (exit 1).
+    const Failure = read.ok ? FailedError : UsageError;
+    const error = new Failure(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix ?? (read.ok ? undefined : 'Fix the TOML syntax at that line; `gpuctl validate` shows it too.') });
     return { row: row('fly.toml', 'fail', `${at}: ${first?.message ?? 'invalid'}`), error, facts: read.ok ? read.facts : undefined };
   }
   const gpu = read.facts.gpuGuests[0];
@@ -76,27 +79,22 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
   return { row: row('fly.toml', status, detail), error: undefined, facts: read.facts };
 }
 
-function regionCheck(region: string | undefined) {
+function regionCheck(region: string | undefined, list: RegionList) {
   if (!region) return { row: row('region', 'warn', 'no primary_region: flyctl keeps the regions the machines have'), error: undefined };
-  if (isKnownRegion(region)) return { row: row('region', 'pass', region), error: undefined };
-  const near = nearRegions(region);
-  const error = new UsageError(`Unknown Fly.io region "${region}".`, {
-    hint: near.length ? `Did you mean ${near.join(' or ')}? (flyctl platform regions lists them all)` : 'See `flyctl platform regions` for the codes.',
-  });
-  return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error };
+  if (isKnownRegion(region, list)) return { row: row('region', 'pass', region), error: undefined };
+  const { message, hint } = unknownRegion(region, list);
+  return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
 export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigCheck): Promise<Preflight> {
   const configPath = options.config;
   const local = await localChecks(ctx, options, check, configPath);
   const region = options.region ?? local.facts?.primaryRegion;
-  const regional = regionCheck(region);
   const app = options.app ?? ctx.env.FLY_APP ?? local.facts?.app;
   const result: Preflight = { rows: [], stop: undefined, fly: undefined, app, configPath, facts: local.facts, region, appExists: false, previous: undefined };
   const remote: PreflightRow[] = [];
   const errors = new Map<PreflightRow['name'], GpuctlError>();
   if (local.error) errors.set('fly.toml', local.error);
-  if (regional.error) errors.set('region', regional.error);
   const fail = (name: PreflightRow['name'], detail: string, error: GpuctlError) => {
     remote.push(row(name, 'fail', detail));
     errors.set(name, error);
@@ -121,6 +119,9 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
     }
   } else remote.push(row('login', 'skip', 'needs flyctl'));
   const loggedIn = remote.at(-1)?.status === 'pass';
+  // The region list: refreshed through flyctl when it is there and logged in, else the cached or built-in copy.
+  const regional = regionCheck(region, fly && loggedIn ? await refreshedRegions(ctx, fly) : knownRegions(ctx));
+  if (regional.error) errors.set('region', regional.error);
   if (!app) {
     fail('app', 'no app name', new UsageError('No app name: fly.toml has no `app`, and neither -a nor FLY_APP is set.', { hint: 'Pass -a <name>.' }));
   } else if (fly && loggedIn) {

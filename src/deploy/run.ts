@@ -64,7 +64,8 @@ async function stateAfterFailure(fly: FlyClient, app: string, previous: number |
 
 /** Deploys once (the new build, or a rollback image) and verifies it. */
 async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, options: DeployOptions, pre: Preflight, log: string[], clock?: Clock, label = '') {
-  const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label });
+  const gpuKind = pre.facts?.gpuGuests[0]?.kind;
+  const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label, gpuKind });
   if (streamed.error) {
     const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
     return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };

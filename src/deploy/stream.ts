@@ -45,7 +45,7 @@ export async function streamDeploy(
   ctx: Ctx,
   fly: FlyClient,
   input: DeployInput,
-  options: { timeoutMs: number; log: string[]; previousVersion: number | undefined; label?: string },
+  options: { timeoutMs: number; log: string[]; previousVersion: number | undefined; label?: string; gpuKind?: string },
 ): Promise<StreamedDeploy> {
   const started = performance.now();
   let phase = 'preparing' as Phase;
@@ -72,6 +72,7 @@ export async function streamDeploy(
       timeoutMs: options.timeoutMs,
       onLine: lines.push,
       stateNote: interruptedNote('releasing', input.app, options.previousVersion),
+      gpuKind: options.gpuKind,
     }).finally(lines.flush);
     if (phase === 'done') spinner.stop();
     else spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done} (${elapsed()})`);

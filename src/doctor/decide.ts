@@ -106,6 +106,23 @@ export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = 
   return rows.map((r) => (required.includes(r.id) && (r.status === 'warn' || r.status === 'skip') ? { ...r, status: 'fail' } : r));
 }
 
-export function doctorExitCode(rows: readonly CheckRow[]): ExitCode {
-  return rows.some((r) => r.status === 'fail') ? ExitCode.failed : ExitCode.ok;
+/** The checks that could not run because their tool or device is absent (not installed, not broken). */
+export function missingChecks(facts: DoctorFacts): CheckId[] {
+  const missing: CheckId[] = [];
+  if (facts.gpu.kind === 'absent') missing.push('gpu');
+  if (facts.nvcc.kind === 'absent') missing.push('nvcc');
+  if (facts.gpu.kind === 'absent' || facts.nvcc.kind === 'absent') missing.push('cuda-compat');
+  if (facts.flyctl.kind === 'absent') missing.push('flyctl', 'fly-auth');
+  if (facts.docker.kind === 'absent') missing.push('docker');
+  return missing;
+}
+
+/**
+ * 0 when nothing fails; 3 (a required tool or device is missing, as the README's table says) when
+ * every failure is a required check whose tool is absent; 1 when anything present failed.
+ */
+export function doctorExitCode(rows: readonly CheckRow[], missing: readonly CheckId[] = []): ExitCode {
+  const failed = rows.filter((r) => r.status === 'fail');
+  if (!failed.length) return ExitCode.ok;
+  return failed.every((r) => missing.includes(r.id)) ? ExitCode.missing : ExitCode.failed;
 }

@@ -21,6 +21,7 @@ export const machineListArgs = (app: string): Argv => ['machine', 'list', '--app
 export const checksListArgs = (app: string): Argv => ['checks', 'list', '--app', app, '--json'];
 export const scaleShowArgs = (app: string): Argv => ['scale', 'show', '--app', app, '--json'];
 export const releasesArgs = (app: string): Argv => ['releases', '--app', app, '--json'];
+export const platformRegionsArgs = (): Argv => ['platform', 'regions', '--json'];
 
 export type DeployStrategy = 'canary' | 'rolling' | 'bluegreen' | 'immediate';
 

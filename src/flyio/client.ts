@@ -50,6 +50,7 @@ interface CallOptions {
   app?: string;
   timeoutMs?: number;
   stateNote?: string;
+  gpuKind?: string;
   input?: string;
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -75,7 +76,7 @@ export class FlyClient {
       onLine: options.onLine,
     });
     if (outcome.kind === 'ok') return outcome;
-    throw flyError(outcome, { command: this.show(args), app: options.app, stateNote: options.stateNote });
+    throw flyError(outcome, { command: this.show(args), app: options.app, stateNote: options.stateNote, gpuKind: options.gpuKind });
   }
 
   private async json<S extends z.ZodType>(args: readonly string[], shape: S, options: CallOptions = {}): Promise<z.output<S>> {
@@ -92,10 +93,11 @@ export class FlyClient {
   checks = (app: string) => this.json(argv.checksListArgs(app), schema.checksListSchema, { app });
   scaleShow = (app: string) => this.json(argv.scaleShowArgs(app), schema.scaleShowSchema, { app });
   releases = (app: string) => this.json(argv.releasesArgs(app), schema.releasesSchema, { app });
+  platformRegions = () => this.json(argv.platformRegionsArgs(), schema.regionsSchema);
   createVolume = (input: argv.VolumeInput) =>
     this.json(argv.volumesCreateArgs(input), schema.volumeSchema, { app: input.app, timeoutMs: 60_000 });
 
-  deploy(input: argv.DeployInput, options: Pick<CallOptions, 'timeoutMs' | 'onLine' | 'stateNote'>) {
+  deploy(input: argv.DeployInput, options: Pick<CallOptions, 'timeoutMs' | 'onLine' | 'stateNote' | 'gpuKind'>) {
     return this.run(argv.deployArgs(input), { app: input.app, ...options });
   }
 

@@ -57,6 +57,8 @@ export interface FailureContext {
   app?: string;
   /** What state the app may be in if this command is cut short (mutating commands). */
   stateNote?: string;
+  /** The GPU kind the request carried (fly.toml's gpu_kind), named when Fly.io rejects it. */
+  gpuKind?: string;
 }
 
 const LOGIN_HINT = 'Set FLY_API_TOKEN (e.g. `flyctl tokens create deploy -a <app>` in CI) or run `flyctl auth login`.';
@@ -74,7 +76,7 @@ function failedError(reason: FlyFailureReason, message: string, exitCode: number
         hint: 'Check the name (-a, FLY_APP, or `app` in fly.toml); `gpuctl deploy --create` creates it.',
       });
     case 'gpu-rejected':
-      return new FlyError(`${retirementMessage('gpu')} flyctl said${said}.`, reason, {
+      return new FlyError(`${retirementMessage(context.gpuKind)} flyctl said${said}.`, reason, {
         hint: `Use a CPU size instead, e.g. \`gpuctl scale vm ${CPU_FALLBACK_SIZE}\` or size = "${CPU_FALLBACK_SIZE}" in fly.toml's [[vm]].`,
       });
     case 'capacity':

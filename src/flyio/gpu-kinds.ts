@@ -73,9 +73,10 @@ export function gpuKindForPreset(preset: string): FlyGpuKindId | undefined {
 /** The CPU layout to deploy instead of a retired GPU kind: same CPUs and memory as the GPU preset. */
 export const CPU_FALLBACK_SIZE = 'performance-8x';
 
-export function retirementMessage(kind: string): string {
+/** Without a kind (flyctl's rejection does not name one), the message names none rather than guess. */
+export function retirementMessage(kind?: string): string {
   return (
-    `Fly.io retired GPU Machines on ${FLY_GPU_RETIRED_ON}: the Machines API rejects GPU guests (gpu_kind "${kind}") ` +
+    `Fly.io retired GPU Machines on ${FLY_GPU_RETIRED_ON}: the Machines API rejects GPU guests${kind ? ` (gpu_kind "${kind}")` : ''} ` +
     `and flyctl >= v${FLYCTL_GPU_REMOVED_IN} rejects --vm-gpu-kind.`
   );
 }

@@ -183,5 +183,11 @@ export const versionSchema = z
   .object({ Version: str.regex(/^\d+\.\d+\.\d+/), Commit: optStr, BuildDate: optStr })
   .transform((v) => ({ version: v.Version, commit: v.Commit || null, buildDate: v.BuildDate || null }));
 
+/** `flyctl platform regions --json` (facts §2.7): fly-go Regions sorted by name; deprecated ones already left out. */
+export const regionsSchema = z
+  .array(z.object({ code: str.regex(/^[a-z]{3}$/), name: str, deprecated: z.boolean().nullish() }))
+  .min(1)
+  .transform((rs) => rs.filter((r) => !r.deprecated).map((r) => ({ code: r.code, name: r.name })));
+
 /** `flyctl auth whoami --json` (facts §2.9). */
 export const whoamiSchema = z.object({ email: str.min(1) }).transform((w) => w.email);

@@ -5,6 +5,8 @@
  * as "[N/A]", "[Not Supported]", "[Unknown Error]", "[Insufficient Permissions]" or
  * "[Requested functionality has been deprecated]": those parse as null.
  */
+import { printable } from './smi-text.js';
+
 export const QUERY_FIELDS = [
   'index',
   'name',
@@ -71,7 +73,7 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
   for (const [lineNo, line] of lines.entries()) {
     const cells = line.split(',');
     if (cells.length !== fields.length) {
-      return { ok: false, reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${line.slice(0, 80)}"` };
+      return { ok: false, reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${printable(line)}"` };
     }
     const get = (field: QueryField) => (fields.includes(field) ? cells[fields.indexOf(field)] : undefined);
     const index = number(get('index'));
@@ -86,7 +88,7 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
     const bad = Object.entries(numbers).find(([, n]) => Number.isNaN(n));
     const cc = value(get('compute_cap'));
     if (index === null || Number.isNaN(index) || !Number.isInteger(index) || name === null || bad || (cc !== null && !/^\d+\.\d+$/.test(cc))) {
-      return { ok: false, reason: `line ${lineNo + 1} is not a GPU record: "${line.slice(0, 80)}"` };
+      return { ok: false, reason: `line ${lineNo + 1} is not a GPU record: "${printable(line)}"` };
     }
     gpus.push({
       index,

@@ -5,6 +5,7 @@
 import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { invalidField, parseQuery, queryArgs, QUERY_FIELDS, type SmiGpu } from './nvidia-smi.js';
+import { meaningfulLines } from './smi-text.js';
 
 export type SmiOutcome = { kind: 'absent' } | { kind: 'ok'; gpus: SmiGpu[]; fields: readonly string[] };
 
@@ -31,10 +32,6 @@ const DRIVER_ERRORS: ReadonlyArray<readonly [RegExp, string, string]> = [
   ],
   [/NVML Shared Library Not Found|libnvidia-ml/i, 'nvidia-smi cannot load NVML (libnvidia-ml.so).', 'Reinstall the NVIDIA driver utilities.'],
 ];
-
-function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
-}
 
 export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELDS): Promise<SmiOutcome> {
   const file = smiBinary(ctx);
@@ -67,7 +64,7 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
     for (const [pattern, message, hint] of DRIVER_ERRORS) {
       if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });
     }
-    throw new ToolError(`nvidia-smi failed with exit code ${result.exitCode}: ${firstLine(output) || 'no message'}`, 'nvidia-smi', 'tool_failed', {
+    throw new ToolError(`nvidia-smi failed with exit code ${result.exitCode}: ${meaningfulLines(output) || 'no message'}`, 'nvidia-smi', 'tool_failed', {
       hint: 'Run `nvidia-smi` yourself to see the full message.',
     });
   }

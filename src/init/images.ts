@@ -4,6 +4,8 @@
  * the last nvidia/cuda image tag published for it (hub.docker.com/r/nvidia/cuda tags).
  */
 export const UBUNTU_VERSION = '22.04';
+/** The official Node image (node:<major>-bookworm-slim) whose node binary runs gpuctl agent in the image. */
+export const NODE_MAJOR = '22';
 
 const LAST_PATCH: Readonly<Record<string, string>> = {
   '12.2': '12.2.2',

@@ -19,6 +19,8 @@ export interface PlannedFile {
   status: FileStatus;
   /** Why the proposal replaces a file whole although init would normally edit it in place. */
   note?: string;
+  /** A binary file's bytes (existing/proposed are then fingerprints). */
+  bytes?: Uint8Array;
 }
 
 /** .dockerignore: the user's lines stay; the patterns gpuctl needs are added under a comment. */
@@ -41,7 +43,8 @@ function propose(file: RenderedFile, existing: string): { proposed: string; note
 }
 
 export function planFile(file: RenderedFile, existing: string | null): PlannedFile {
-  if (existing === null) return { path: file.path, mode: file.mode, existing, proposed: file.content, status: 'create' };
+  const bytes = file.bytes ? { bytes: file.bytes } : {};
+  if (existing === null) return { path: file.path, mode: file.mode, existing, proposed: file.content, status: 'create', ...bytes };
   const { proposed, note } = propose(file, existing);
   return {
     path: file.path,
@@ -50,6 +53,7 @@ export function planFile(file: RenderedFile, existing: string | null): PlannedFi
     proposed,
     status: proposed === existing ? 'identical' : 'conflict',
     ...(note && proposed !== existing ? { note } : {}),
+    ...bytes,
   };
 }
 

@@ -4,13 +4,16 @@
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { InitInputs } from './inputs.js';
-import { cudaImageVersion, UBUNTU_VERSION } from './images.js';
+import { cudaImageVersion, NODE_MAJOR, UBUNTU_VERSION } from './images.js';
 import { PROFILES, type WorkloadProfile } from '../shared/profiles.js';
 import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
 
+/** gpuctl agent's port: fly.toml's [metrics] and [checks.gpu], GPUCTL_METRICS_PORT for gpuctl-start.sh. */
 export const METRICS_PORT = 9091;
+export const AGENT_INTERVAL = '5s';
+export const AGENT_MAX_TEMP_C = 85;
 export const MODEL_DIR = '/models';
 
 export interface RenderedFile {
@@ -18,6 +21,8 @@ export interface RenderedFile {
   path: string;
   content: string;
   mode: number;
+  /** A binary file: `content` is then its fingerprint (what plan and diff compare), `bytes` what is written. */
+  bytes?: Uint8Array;
 }
 
 export interface RenderData {
@@ -74,6 +79,10 @@ function envLines(d: RenderData): string {
     ['GPUCTL_MODEL_DIR', MODEL_DIR],
     ['GPUCTL_PORT', d.inputs.port],
     ['GPUCTL_METRICS_PORT', METRICS_PORT],
+    // gpuctl agent's thresholds for /gpu-health (gpuctl agent --help).
+    ['GPUCTL_AGENT_INTERVAL', AGENT_INTERVAL],
+    ['GPUCTL_AGENT_MAX_TEMP_C', AGENT_MAX_TEMP_C],
+    ...(d.gpu ? [['GPUCTL_AGENT_EXPECT_GPUS', 1] as [string, number]] : []),
   ];
   return env.map(([key, value]) => `  ${key} = '${value}'`).join('\n');
 }
@@ -103,7 +112,7 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
       minMachines: profile.minMachinesRunning,
       softLimit: profile.concurrency.soft,
       hardLimit: profile.concurrency.hard,
-      deviceCheck: gpu ? 'the GPU as the application sees it' : 'here the CPU fallback the application runs on',
+      deviceCheck: gpu ? 'the health of every GPU of the machine' : 'here "cpu fallback" (200): a CPU layout has no GPU',
       volumeGb: inputs.volumeGb,
       vm: vm.trimEnd(),
       metricsPort: METRICS_PORT,
@@ -113,7 +122,7 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
 }
 
 export function renderDockerfile(t: Templates, d: RenderData): string {
-  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
+  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, nodeMajor: NODE_MAJOR, metricsPort: METRICS_PORT, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
   if (d.gpu) {
     const cc = d.gpu.computeCapability;
     return fill(

@@ -6,12 +6,15 @@
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { knownRegions } from '../flyio/region-cache.js';
+import { assertKnownRegions } from '../flyio/regions.js';
 import { askInputs } from './ask.js';
 import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
 import { planFile, type PlannedFile } from './plan.js';
 import { choicesFromFlyToml, parseRecorded, recordOf, RECORD_FILE } from './record.js';
-import { cpuCommandFor, renderData, renderFiles } from './render.js';
+import { AGENT_PACKAGE_PATH, fingerprint, loadAgentPackage, type AgentPackage } from './agent-package.js';
+import { cpuCommandFor, renderData, renderFiles, type RenderedFile } from './render.js';
 import type { InitOutcome } from './result.js';
 import { loadTemplates } from './templates.js';
 import { readIfExists, writeAtomic } from './writer.js';
@@ -31,8 +34,16 @@ function shouldAsk(ctx: Ctx, options: InitOptions, recorded: boolean): boolean {
   return ctx.interactive && !options.yes && !recorded;
 }
 
-export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutcome> {
+export interface InitDeps {
+  /** gpuctl's own package, for the image's agent (tests pass a small one). */
+  agentPackage: () => AgentPackage;
+}
+
+export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = { agentPackage: loadAgentPackage }): Promise<InitOutcome> {
   const dir = resolve(ctx.cwd, options.dir ?? '.');
+  // The region list validate and deploy use (cached from flyctl, else built in): a flag is checked before any question.
+  const regions = knownRegions(ctx);
+  if (options.choices.region !== undefined) assertKnownRegions([options.choices.region], regions);
   const dirName = basename(dir);
   const recordText = readIfExists(join(dir, RECORD_FILE));
   const flyText = readIfExists(join(dir, 'fly.toml'));
@@ -45,8 +56,16 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
   else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
-  const rendered = renderFiles(loadTemplates(), renderData(inputs, dirName));
-  const planned = rendered.map((file) => planFile(file, readIfExists(join(dir, file.path))));
+  assertKnownRegions([inputs.region], regions);
+  const pkg = deps.agentPackage();
+  const what = `gpuctl ${pkg.version} package`;
+  const rendered = [...renderFiles(loadTemplates(), renderData(inputs, dirName)), { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 }];
+  const onDisk = (file: RenderedFile) => {
+    if (!file.bytes) return readIfExists(join(dir, file.path));
+    const bytes = readIfExists(join(dir, file.path), 'binary');
+    return bytes === null ? null : fingerprint(bytes, what);
+  };
+  const planned = rendered.map((file) => planFile(file, onDisk(file)));
 
   const policy = policyFor(options, ctx.interactive);
   const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx) : applyPolicy(planned, policy);
@@ -55,7 +74,7 @@ export async function runInit(options: InitOptions, ctx: Ctx): Promise<InitOutco
   if (!options.dryRun && !refused) {
     for (const file of decided) {
       if (file.status !== 'create' && file.status !== 'overwrite') continue;
-      writeAtomic(join(dir, file.path), file.proposed, file.mode);
+      writeAtomic(join(dir, file.path), file.bytes ?? file.proposed, file.mode);
       written.add(file.path);
     }
   }

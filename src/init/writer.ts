@@ -7,10 +7,12 @@
 import { closeSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-/** The file's text, or null when it does not exist. */
-export function readIfExists(path: string): string | null {
+/** The file's text (its bytes with `binary`), or null when it does not exist. */
+export function readIfExists(path: string): string | null;
+export function readIfExists(path: string, binary: 'binary'): Buffer | null;
+export function readIfExists(path: string, binary?: 'binary'): string | Buffer | null {
   try {
-    return readFileSync(path, 'utf8');
+    return binary ? readFileSync(path) : readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -25,7 +27,7 @@ function resolveTarget(path: string): string {
   }
 }
 
-export function writeAtomic(path: string, content: string, mode: number): void {
+export function writeAtomic(path: string, content: string | Uint8Array, mode: number): void {
   const target = resolveTarget(path);
   const dir = dirname(target);
   mkdirSync(dir, { recursive: true });
@@ -39,7 +41,8 @@ export function writeAtomic(path: string, content: string, mode: number): void {
   const fd = openSync(temp, 'wx', finalMode);
   try {
     fchmodSync(fd, finalMode); // the umask does not get a say
-    writeSync(fd, content);
+    if (typeof content === 'string') writeSync(fd, content);
+    else writeSync(fd, content);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -8,6 +8,8 @@ import { scaleCountArgs, scaleVmArgs } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
 import { PRICE_SOURCE } from '../flyio/vm-sizes.js';
+import { refreshedRegions } from '../flyio/region-cache.js';
+import { assertKnownRegions } from '../flyio/regions.js';
 import { describeGuest } from '../flyio/app-name.js';
 import { machineHourlyUsd, totalHourlyUsd } from './cost.js';
 import { appMachines, planCount, type CountPlan, type CountRequest } from './plan-count.js';
@@ -45,6 +47,7 @@ export function countMismatches(plan: CountPlan, regions: Record<string, number>
 }
 
 export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: CountRequest, confirm: Confirm): Promise<ScaleResult<CountPlan>> {
+  if (request.regions.length) assertKnownRegions(request.regions, await refreshedRegions(ctx, fly));
   const machines = appMachines(await fly.machines(app));
   const plan = planCount(machines, request);
   const template = machines.find((m) => m.processGroup === plan.group);

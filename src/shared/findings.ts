@@ -31,6 +31,7 @@ export const RULES = {
   'gpu-kind-unknown': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind is not a GPU kind Fly ever offered' },
   'gpu-kind-region': { severity: 'error', file: 'fly.toml', summary: 'primary_region never offered the GPU kind' },
   'gpus-without-gpu-kind': { severity: 'error', file: 'fly.toml', summary: 'gpus is set without gpu_kind' },
+  'region-unknown': { severity: 'error', file: 'fly.toml', summary: 'primary_region is not a Fly.io region' },
   'vm-size-unknown': { severity: 'error', file: 'fly.toml', summary: '[[vm]] size is not a Fly preset' },
   'service-check-duration': { severity: 'warning', file: 'fly.toml', summary: 'a service check duration over 60 s (lowered) or under 1 s (raised)' },
   'check-interval-too-short': { severity: 'error', file: 'fly.toml', summary: 'a top-level check interval under 2 s' },

@@ -12,6 +12,8 @@ import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
+import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
+import { regionRule } from './region-rule.js';
 import { locator, scanToml } from '../shared/toml-scan.js';
 
 export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
@@ -35,6 +37,8 @@ export interface ValidateOptions {
    * GPU guest or there is no fly.toml; no CUDA check at all when fly.toml describes a CPU layout.
    */
   driverVersion?: string;
+  /** The known Fly regions (the cached flyctl list, region-cache.ts); default: the built-in list. */
+  regions?: RegionList;
 }
 
 type TomlResult = { ok: true; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
@@ -70,11 +74,12 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   let model: FlyModel | null = null;
   if (files.flyToml) {
     const toml = readToml(files.flyToml);
-    if (!toml.ok) findings.push(toml.finding);
+    // The finding says "nothing else was checked": the Dockerfile's rules depend on fly.toml's guest.
+    if (!toml.ok) return [toml.finding];
     else {
       model = toml.model;
       const ctx: RuleContext = { model, file: files.flyToml.path, at: toml.at, workload: options.workload };
-      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx));
+      findings.push(...gpuRules(ctx), ...memoryRule(ctx), ...checkRules(ctx), ...serviceRules(ctx), ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS));
     }
   }
   if (files.dockerfile) {
@@ -93,6 +98,6 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
 /**
  * `gpuctl deploy`'s preflight check (its ConfigCheck, handed in by commands/deploy.ts): every rule,
  * except the GPU retirement, which preflight owns (it stops with the exact CPU [[vm]] block, and
- * --allow-gpu lets it through).
+ * --allow-gpu lets it through), and the region, which preflight checks against the list flyctl gives.
  */
-export const validateConfigCheck = (flyToml: SourceFile): Finding[] => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired');
+export const validateConfigCheck = (flyToml: SourceFile): Finding[] => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired' && f.id !== 'region-unknown');

@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 
@@ -25,6 +26,8 @@ export interface ValidateJson {
   exitCode: ExitCode;
   /** The files checked, as shown in findings (relative to the working directory). */
   files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' }>;
+  /** Files found but not checked: the Dockerfile when fly.toml does not parse. */
+  notChecked: Array<{ path: string; kind: 'Dockerfile'; reason: string }>;
   errors: number;
   warnings: number;
   findings: Finding[];
@@ -67,13 +70,16 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   if (!flyToml && !dockerfile) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
-  const findings = validateFiles({ flyToml, dockerfile }, options.workload ? { workload: options.workload } : {});
+  const findings = validateFiles({ flyToml, dockerfile }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx) });
   const exitCode = exitCodeFor(findings);
+  const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
+  const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
   return {
     schemaVersion: 1,
     ok: exitCode === ExitCode.ok,
     exitCode,
-    files: [...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []), ...(dockerfile ? [{ path: dockerfile.path, kind: 'Dockerfile' as const }] : [])],
+    files: [...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []), ...(dockerChecked ? [{ path: dockerChecked.path, kind: 'Dockerfile' as const }] : [])],
+    notChecked: dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile', reason: 'fly.toml is not valid TOML' }] : [],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,
     findings,

@@ -3,19 +3,23 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/report.js';
-import { bench, benchEnv } from './bench-helpers.js';
+import { bench, benchEnv, calls } from './bench-helpers.js';
 
 describe('gpuctl bench --cpu', () => {
-  it('runs the CPU implementations with no GPU and no nvidia-smi; GPU-only kernels are skipped', async () => {
-    const setup = benchEnv(['nvcc']);
+  it('runs the CPU implementations with no GPU, no nvidia-smi and no nvcc (the host C++ compiler builds them); GPU-only kernels are skipped', async () => {
+    const setup = benchEnv(['c++']);
     const run = await bench(['--cpu', '--quick'], setup);
     expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain('Compiled gpuctl-bench (CPU suite)');
+    expect(run.stdout).toMatch(/Program: a fresh CPU-only build \(c\+\+ \(Debian 12\.2\.0-14\+deb12u1\) 12\.2\.0\)/);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/sm_\d|nvcc/);
+    expect(calls(setup.cxxLog).some((argv) => argv.includes('-c'))).toBe(true);
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
     expect(run.stdout).toContain('11 passed, 0 failed, 12 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
-    expect(json).toMatchObject({ mode: 'cpu', device: null, ceiling: null, ok: true });
+    expect(json).toMatchObject({ mode: 'cpu', device: null, ceiling: null, ok: true, program: { source: 'cache', arch: 'cpu', nvcc: null, cudaRuntime: null } });
     expect(json.host.logicalCores).toBeGreaterThan(0);
     expect(json.results.every((r) => r.pctOfPeak === null && r.cpu === null)).toBe(true);
   });

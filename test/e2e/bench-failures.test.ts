@@ -80,11 +80,25 @@ describe('kernels and the program', () => {
 
 describe('building', () => {
   it('no nvcc and no prebuilt binary: exit 3 naming both remedies', async () => {
-    const run = await bench(['--cpu'], benchEnv([]));
+    const run = await bench([], benchEnv(['nvidia-smi', 'c++']));
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toContain('Error: No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl package ships no prebuilt gpuctl-bench');
-    expect(run.stderr).toContain('Install the CUDA 13 toolkit');
+    expect(run.stderr).toContain('Error: No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl ships no prebuilt gpuctl-bench');
+    expect(run.stderr).toContain('Install a CUDA toolkit (12.4 or newer; 13 for the newest GPUs)');
     expect(run.stderr).toContain('npm run build:native-fat');
+  });
+
+  it('--cpu with no C++ compiler and no prebuilt binary: exit 3 naming the compiler, no sm_ architecture', async () => {
+    const run = await bench(['--cpu'], benchEnv(['nvcc']));
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('Error: No benchmark program for the CPU suite: no C++ compiler on PATH (tried c++, g++, clang++), and this gpuctl ships no prebuilt gpuctl-bench');
+    expect(run.stderr).toContain('apt-get install g++ make');
+    expect(run.stderr).not.toMatch(/sm_\d/);
+  });
+
+  it('--cpu: a C++ compile error is exit 1 with the compiler\'s first error lines', async () => {
+    const run = await bench(['--cpu'], benchEnv(['c++']), { FAKE_CXX_MODE: 'fail' });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("(CPU suite) with c++ (Debian 12.2.0-14+deb12u1) 12.2.0 failed (make exit 2):\n  src/cpu.cpp:12:10: error: 'undefined_symbol' was not declared in this scope");
   });
 
   it('no nvcc but a prebuilt binary: runs it and says so', async () => {
@@ -97,7 +111,7 @@ describe('building', () => {
 
   it('a compile error: exit 1 with the compiler\'s first error lines', async () => {
     const setup = benchEnv();
-    const run = await bench(['--cpu'], setup, { FAKE_NVCC_MODE: 'fail' });
+    const run = await bench([], setup, { FAKE_NVCC_MODE: 'fail' });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('for sm_90 with nvcc V13.0.88 failed (make exit 2):\n  src/kernels.cu(12): error: identifier "undefined_symbol" is undefined\n        return undefined_symbol;');
     expect(run.stderr).toMatch(/Hint: The full compiler output is in .*build-[0-9a-f]{12}\.log\./);
@@ -113,23 +127,23 @@ describe('building', () => {
   });
 
   it('nvcc that cannot start its own libraries: exit 1, told to fix or remove it', async () => {
-    const run = await bench(['--cpu'], benchEnv(), { FAKE_NVCC_MODE: 'broken-version' });
+    const run = await bench([], benchEnv(), { FAKE_NVCC_MODE: 'broken-version' });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('nvcc is on PATH but does not work');
   });
 
-  it('--build-only --arch sm_70: CUDA 13 cannot target Volta, exit 2, nothing run', async () => {
+  it('--build-only --arch sm_70: Volta is not supported, exit 2, nothing run', async () => {
     const setup = benchEnv();
     const run = await bench(['--build-only', '--arch', 'sm_70'], setup);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('Error: CUDA 13 cannot target sm_70 (Volta or older): its oldest architecture is sm_75 (Turing).');
+    expect(run.stderr).toContain('Error: gpuctl-bench does not support sm_70 (Volta or older): it needs Turing (sm_75) or newer.');
     expect(calls(setup.nvccLog)).toEqual([]);
   });
 
   it('a Volta GPU: exit 3 naming it', async () => {
     const run = await bench([], benchEnv(), { FAKE_NVIDIA_SMI_FIXTURE: 'public/gls__V100_x8.nvidia-smi-q.txt' });
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toMatch(/Error: Tesla V100-SXM2-\S+ is sm_70: CUDA 13 cannot target sm_70/);
+    expect(run.stderr).toMatch(/Error: Tesla V100-SXM2-\S+ is sm_70: gpuctl-bench does not support sm_70/);
   });
 
   it('--build-only prints just the path (for scripts), builds for the GPU found, and needs no GPU with --arch', async () => {

@@ -1,4 +1,4 @@
-/** Shared set-up for `gpuctl bench` process tests: fake nvcc, nvidia-smi and the fixture native/. */
+/** Shared set-up for `gpuctl bench` process tests: fake nvcc, c++, nvidia-smi and the fixture native/. */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,20 +12,24 @@ export interface BenchEnv {
   home: string;
   /** Every nvcc call, one argv per line. */
   nvccLog: string;
+  /** Every (fake) c++ call, one argv per line, the compiler's name first. */
+  cxxLog: string;
   /** Every call of the (fake) benchmark program. */
   benchLog: string;
   env: Record<string, string>;
 }
 
 /** tools: which fakes are on PATH (make always is); one HOME, so the build cache persists across runs. */
-export function benchEnv(tools: readonly string[] = ['nvcc', 'nvidia-smi'], extra: Record<string, string> = {}): BenchEnv {
+export function benchEnv(tools: readonly string[] = ['nvcc', 'nvidia-smi', 'c++'], extra: Record<string, string> = {}): BenchEnv {
   const home = tempHome();
   const logs = mkdtempSync(join(tmpdir(), 'bench-logs-'));
   const nvccLog = join(logs, 'nvcc.jsonl');
   const benchLog = join(logs, 'bench.jsonl');
+  const cxxLog = join(logs, 'cxx.jsonl');
   return {
     home,
     nvccLog,
+    cxxLog,
     benchLog,
     env: {
       PATH: fakePath(tools, { make: MAKE }),
@@ -35,6 +39,7 @@ export function benchEnv(tools: readonly string[] = ['nvcc', 'nvidia-smi'], extr
       GPUCTL_BENCH_PREBUILT: join(home, 'no-prebuilt/gpuctl-bench'),
       FAKE_NVIDIA_SMI_FIXTURE: H100,
       FAKE_NVCC_LOG: nvccLog,
+      FAKE_CXX_LOG: cxxLog,
       FAKE_BENCH_LOG: benchLog,
       ...extra,
     },

@@ -99,8 +99,8 @@ describe('gpuctl bench on an H100 (fakes)', () => {
     expect(calls(setup.benchLog)).toEqual([]);
   });
 
-  it('--list prints the kernels without a GPU', async () => {
-    const setup = benchEnv(['nvcc']);
+  it('--list prints the kernels without a GPU or nvcc', async () => {
+    const setup = benchEnv(['c++']);
     const run = await bench(['--list', '--suite', 'finance'], setup);
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^Suite\s+Kernel\s+Unit\s+What it measures\n/);

@@ -73,6 +73,17 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(await w.releases()).toHaveLength(1);
   });
 
+  it('-c with a file that is not TOML is bad input: exit 2, as the README says, nothing deployed', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'broken.toml'), 'app = "quant-signals"\n[http_service\n  internal_port = 8080\n');
+    const run = await w.gpuctl(['deploy', '-c', 'broken.toml', '--json']);
+    expect(run.exitCode).toBe(2);
+    const r = report(run.stdout);
+    expect(r.error).toMatchObject({ code: 'usage', exitCode: 2 });
+    expect(r.error?.message).toMatch(/^broken\.toml:2: Not valid TOML/);
+    expect(await w.releases()).toHaveLength(1);
+  });
+
   it('--allow-gpu goes on, and Fly rejects the GPU machine', async () => {
     const w = await deployedWorld();
     writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));
@@ -83,6 +94,16 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.outcome).toBe('deploy-failed');
     expect(r.error?.message).toContain('retired GPU Machines');
     expect(r.error?.message).toContain('config.guest.gpu_kind and config.guest.gpus must be unset');
+    expect(r.error?.message).toContain('rejects GPU guests (gpu_kind "a100-pcie-40gb")');
+  });
+
+  it('--allow-gpu: the rejection names the gpu_kind fly.toml asks for', async () => {
+    const w = await deployedWorld();
+    writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "l40s"'));
+    const run = await w.gpuctl(['deploy', '--allow-gpu']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Error: Fly.io retired GPU Machines on 2026-08-01: the Machines API rejects GPU guests (gpu_kind "l40s")');
+    expect(run.stderr).not.toContain('gpu_kind "gpu"');
   });
 
   it('without a token: not logged in, nothing deployed', async () => {
@@ -119,6 +140,16 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.release).toMatchObject({ version: 2 });
     expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image, release: 3, healthy: false });
     expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
+  });
+
+  it('a machine left on the previous release fails the verification, though flyctl exits 0 and it is healthy', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--json', '--wait-timeout', '2s'], { FAKE_FLYCTL_FAULT: 'stale-machine', FAKE_FLYCTL_FAULT_ON: 'deploy' });
+    expect(run.exitCode).toBe(1);
+    const r = report(run.stdout);
+    expect(r.release).toMatchObject({ version: 2 });
+    expect(r.machines.some((m) => m.release === 1 && m.state === 'started')).toBe(true);
+    expect(r.problems.map((p) => p.reason)).toContain('runs v1, not v2');
   });
 
   it('a failed verification rolls back to a healthy previous release', async () => {

@@ -29,6 +29,21 @@ describe('nvidia-smi failures', () => {
     expect(run.stdout).toBe('');
   });
 
+  it.each(['garbage', 'control-bytes'])('%s: control bytes nvidia-smi printed never reach the terminal', async (mode) => {
+    const run = await runGpuctl(['detect'], withMode(mode));
+    expect(run.exitCode).toBe(1);
+    // eslint-disable-next-line no-control-regex
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(run.stderr).toContain('\\x1b[');
+  });
+
+  it('a crash with a traceback keeps its last meaningful line, not the traceback header', async () => {
+    const run = await runGpuctl(['detect'], withMode('traceback'));
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('Error: nvidia-smi failed with exit code 1: pynvml.NVMLError_Unknown: Unknown Error');
+    expect(run.stderr).not.toContain('Traceback (most recent call last)');
+  });
+
   it('a hanging nvidia-smi is killed at the timeout', async () => {
     const run = await runGpuctl(['detect'], withMode('hang', { GPUCTL_NVIDIA_SMI_TIMEOUT_MS: '700' }));
     expect(run.exitCode).toBe(1);

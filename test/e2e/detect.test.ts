@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DetectResult } from '../../src/detect/detect.js';
-import { SMI_CASES } from '../fixtures/nvidia-smi/cases.js';
+import { captureSource, SMI_CASES } from '../fixtures/nvidia-smi/cases.js';
 import { runGpuctl } from '../helpers/cli.js';
 
 const smi = (fixture: string, env: Record<string, string> = {}) => ({
@@ -13,7 +13,8 @@ const smi = (fixture: string, env: Record<string, string> = {}) => ({
 });
 
 describe('gpuctl detect --json on every recorded GPU', () => {
-  it.each(SMI_CASES)('$fixture → $count × $name ($profile)', async (c) => {
+  const cases = SMI_CASES.map((c) => ({ ...c, via: captureSource(c.fixture) === 'csv' ? 'real --query-gpu CSV' : `CSV the fake derives from ${captureSource(c.fixture)}` }));
+  it.each(cases)('$fixture ($via) → $count × $name ($profile)', async (c) => {
     const log = join(mkdtempSync(join(tmpdir(), 'smi-log-')), 'calls.jsonl');
     const run = await runGpuctl(['detect', '--json'], smi(c.fixture, { FAKE_NVIDIA_SMI_LOG: log }));
     expect(run.stderr).toBe('');

@@ -27,10 +27,18 @@ describe('gpuctl doctor', () => {
     expect(run.stdout).toContain('1 check failed.');
   });
 
-  it('--require turns a missing GPU into a failure', async () => {
+  it('--require turns a missing GPU into a failure: exit 3, a required device is missing', async () => {
     const run = await runGpuctl(['doctor', '--require', 'gpu']);
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(3);
     expect(run.stdout).toMatch(/NVIDIA driver\s+✗ fail\s+nvidia-smi not found/);
+  });
+
+  it('--require gpu,flyctl with both missing exits 3, as the README says', async () => {
+    const run = await runGpuctl(['doctor', '--require', 'gpu,flyctl', '--json']);
+    expect(run.exitCode).toBe(3);
+    const { ok, checks } = JSON.parse(run.stdout) as { ok: boolean; checks: CheckRow[] };
+    expect(ok).toBe(false);
+    expect(checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['gpu', 'flyctl']);
   });
 
   it('reads flyctl and Fly authentication through the fake flyctl, never printing the token', async () => {

@@ -1,5 +1,5 @@
 /** `gpuctl init` as a user runs it: the built CLI, a fresh directory, no terminal. */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -21,8 +21,12 @@ describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
     expect(validate.exitCode).toBe(0);
     const again = await runGpuctl(['init', '--yes', '--json'], { cwd });
     const result = JSON.parse(again.stdout) as InitJson;
-    expect(result.files.map((f) => f.status)).toEqual(['identical', 'identical', 'identical', 'identical', 'identical']);
+    expect(result.files.map((f) => f.status)).toEqual(['identical', 'identical', 'identical', 'identical', 'identical', 'identical']);
     expect(result.inputs.workload).toBe(workload);
+    // Every file the Dockerfile copies from the context, except the application's own, is in it.
+    const sources = [...readFileSync(join(cwd, 'Dockerfile'), 'utf8').matchAll(/^COPY (?!--from)(?:--\S+ )*(\S+) \S+$/gm)].map((m) => m[1]);
+    expect(sources).toEqual(['requirements.txt', '.gpuctl/gpuctl.tgz', '.', 'gpuctl-start.sh']);
+    for (const source of sources.filter((s) => s !== 'requirements.txt' && s !== '.')) expect(existsSync(join(cwd, source!)), source).toBe(true);
   });
 });
 

@@ -44,6 +44,20 @@ describe('a tool that prints the token', () => {
     }
   });
 
+  // Every variable the README names, and FLY_AUTH_TOKEN that gpuctl redacts too: each alone, end to end.
+  it.each(['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN'])('%s is redacted from everything gpuctl prints', async (name) => {
+    const w = await deployedWorld();
+    const secret = `FlyV1 fm2_${name.toLowerCase()}_only_SECRETVALUE_0123456789,fm2_${name.toLowerCase()}_second_part`;
+    const raw = await w.flyctl(['status', '--app', 'quant-signals', '--json'], { ...leak('status'), FLY_API_TOKEN: '', [name]: secret });
+    expect(`${raw.stdout}${raw.stderr}`).toContain(`${name}=${secret}`);
+    const run = await w.gpuctl(['status', '--verbose'], { ...leak('status'), FLY_API_TOKEN: '', [name]: secret });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('[REDACTED]');
+    for (const part of [secret, `fm2_${name.toLowerCase()}_only_SECRETVALUE_0123456789`, `fm2_${name.toLowerCase()}_second_part`]) {
+      expect(`${run.stdout}${run.stderr}`).not.toContain(part);
+    }
+  });
+
   it('no log file anywhere holds the token', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--json'], leak('deploy'));

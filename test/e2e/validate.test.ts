@@ -27,6 +27,20 @@ test('TOML syntax errors carry line and column; exit 2', async () => {
   expect(result).toMatchObject({ ok: false, exitCode: 2, errors: 1, findings: [{ id: 'toml-syntax', file: 'fly.toml', line: 2, column: 14 }] });
 });
 
+test('a TOML syntax error does not claim the Dockerfile was checked', async () => {
+  const cwd = fresh();
+  writeFileSync(join(cwd, 'fly.toml'), 'app = "x"\n[http_service\n');
+  writeFileSync(join(cwd, 'Dockerfile'), 'FROM nvidia/cuda:12.2.2-devel-ubuntu22.04\nRUN apt-get install -y cuda-drivers\n');
+  const run = await runGpuctl(['validate'], { cwd });
+  expect(run.exitCode).toBe(2);
+  expect(run.stdout).toContain('✗ 1 error, 0 warnings in fly.toml.\n- Dockerfile not checked: fly.toml is not valid TOML;');
+  expect(run.stdout).not.toContain('dockerfile-driver-packages');
+  const json = JSON.parse((await runGpuctl(['validate', '--json'], { cwd })).stdout) as ValidateJson;
+  expect(json.files).toEqual([{ path: 'fly.toml', kind: 'fly.toml' }]);
+  expect(json.notChecked).toEqual([{ path: 'Dockerfile', kind: 'Dockerfile', reason: 'fly.toml is not valid TOML' }]);
+  expect(json.findings.map((f) => f.id)).toEqual(['toml-syntax']);
+});
+
 test('warnings only: exit 0', async () => {
   const cwd = fresh();
   writeFileSync(join(cwd, 'fly.toml'), 'app = "x"\n[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n    grace_period = "2m"\n');

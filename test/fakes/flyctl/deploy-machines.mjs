@@ -127,6 +127,8 @@ function updateExisting(ctx, w, app, plan, machines, release) {
   const immediate = plan.strategy === 'immediate';
   sorted.forEach((m, i) => {
     const id = formattedId(m);
+    // stale-machine: the first machine keeps its release, started and healthy, and flyctl still exits 0.
+    if (i === 0 && ctx.faults.has('stale-machine')) return;
     sl.log(i, `Updating ${id}`, 'running');
     sl.log(i, `Updating ${id}`);
     try {

@@ -17,6 +17,7 @@ export const FAULTS = [
   'deadline',
   'interrupted',
   'echo-token',
+  'stale-machine',
 ];
 
 const list = (value) =>
@@ -49,7 +50,10 @@ export async function genericFaults(faults) {
   if (faults.has('echo-token')) {
     // The worst a tool can do with a secret: flyctl's debug logging of request headers, and an
     // error that quotes the token back. gpuctl must redact whatever reaches its output or logs.
-    const token = faults.env.FLY_ACCESS_TOKEN || faults.env.FLY_API_TOKEN || '';
+    // Every token variable gpuctl knows of is dumped too, as a debug print of the environment would.
+    const names = ['FLY_ACCESS_TOKEN', 'FLY_API_TOKEN', 'FLY_AUTH_TOKEN'].filter((name) => faults.env[name]);
+    const token = faults.env.FLY_ACCESS_TOKEN || faults.env.FLY_API_TOKEN || faults.env.FLY_AUTH_TOKEN || '';
+    for (const name of names) process.stderr.write(`DEBUG env ${name}=${faults.env[name]}\n`);
     process.stdout.write(`DEBUG --> POST https://api.fly.io/graphql Authorization: ${token}\n`);
     throw new FlyError(`unauthorized: the token "${token}" was rejected`);
   }

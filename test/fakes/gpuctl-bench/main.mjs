@@ -12,6 +12,8 @@
 //   FAKE_BENCH_SCALE=1.3         every time × 1.3 (a slowdown, for baseline tests)
 //   FAKE_BENCH_JITTER=0.01       relative spread of the samples
 //   FAKE_BENCH_DEVICE / FAKE_BENCH_CC   the device line's name and compute capability
+// A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
+// null, and GPU mode exits 3 as native/src/gpu_none.cc does.
 import { appendFileSync } from 'node:fs';
 import { KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
 
@@ -56,10 +58,11 @@ for (let i = 0; i < argv.length; i += 1) {
     o.sizes[k] = Number(v);
   } else usage(`unknown argument '${a}'`);
 }
+const cudaRuntime = globalThis.FAKE_BENCH_CPU_ONLY ? null : 13000;
 const selected = (k) => (!o.suites.length || o.suites.includes(k.suite)) && (!o.kernels.length || o.kernels.includes(k.name));
 
 if (o.version) {
-  emit({ type: 'version', protocol: 1, program: 'gpuctl-bench', version: '0.1.0', cudaRuntime: 13000, built: globalThis.FAKE_BENCH_BUILT ?? 'fake' });
+  emit({ type: 'version', protocol: 1, program: 'gpuctl-bench', version: '0.1.0', cudaRuntime, built: globalThis.FAKE_BENCH_BUILT ?? 'fake' });
   process.exit(0);
 }
 if (o.list) {
@@ -67,7 +70,7 @@ if (o.list) {
   process.exit(0);
 }
 
-emit({ type: 'hello', protocol: 1, version: '0.1.0', cudaRuntime: 13000, mode: o.cpu ? 'cpu' : 'gpu' });
+emit({ type: 'hello', protocol: 1, version: '0.1.0', cudaRuntime, mode: o.cpu ? 'cpu' : 'gpu' });
 if (env.FAKE_BENCH_GARBAGE) process.stdout.write(`${env.FAKE_BENCH_GARBAGE}\n`);
 if (env.FAKE_BENCH_HANG) setInterval(() => undefined, 60_000);
 else run();
@@ -81,6 +84,9 @@ function fatal(code, message, exit) {
 
 function run() {
   if (!o.cpu) {
+    if (globalThis.FAKE_BENCH_CPU_ONLY) {
+      fatal('no_gpu', 'this gpuctl-bench is the CPU-only build (host C++ compiler, no CUDA): it runs --cpu and --list; GPU mode needs a build with nvcc', 3);
+    }
     if (env.FAKE_BENCH_NO_GPU) fatal('no_gpu', 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations', 3);
     const drv = Number(env.FAKE_BENCH_DRIVER_CUDA ?? 13000);
     const ver = (v) => `${Math.floor(v / 1000)}.${(v % 1000) / 10}`;

@@ -3,6 +3,7 @@
 // (FAKE_NVIDIA_SMI_MODE). Each call appends its argv as a JSON line to FAKE_NVIDIA_SMI_LOG if set.
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { loop, loopInterval } from './loop.mjs';
 import { loadCapture } from './sources.mjs';
 
 const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
@@ -27,6 +28,19 @@ const MODES = {
   hang: () => setInterval(() => undefined, 60_000),
   garbage: () => fail('\u001b[31m<html><body>502 Bad Gateway</body></html>\n', 0),
   crash: () => process.kill(process.pid, 'SIGSEGV'),
+  // An nvidia-smi that is a Python wrapper (pynvml) dying with a traceback on stderr, exit 1.
+  traceback: () =>
+    fail(
+      'Traceback (most recent call last):\n' +
+        '  File "/usr/local/bin/nvidia-smi", line 8, in <module>\n    sys.exit(main())\n' +
+        '  File "/usr/local/lib/python3.12/site-packages/pynvml.py", line 2248, in nvmlInit\n    _nvmlCheckReturn(ret)\n' +
+        '  File "/usr/local/lib/python3.12/site-packages/pynvml.py", line 979, in _nvmlCheckReturn\n    raise NVMLError(ret)\n' +
+        'pynvml.NVMLError_Unknown: Unknown Error\n',
+      1,
+      process.stderr,
+    ),
+  // A failing exit whose output carries terminal control sequences (title, clear screen, bell, NUL).
+  'control-bytes': () => fail('\u001b]0;owned\u0007\u001b[2J\u0000Unable to determine the device handle: \u001b[31mUnknown Error\u001b[0m\n', 15),
 };
 function validFields() {
   // Every field name and alias the real tool accepts, from its own --help-query-gpu.
@@ -42,11 +56,12 @@ function validFields() {
 const UNIT = (field) =>
   /^memory\./.test(field) ? 'MiB' : /^power\./.test(field) ? 'W' : /^clocks\./.test(field) ? 'MHz' : /^utilization\./.test(field) ? '%' : '';
 
-function query(spec, format, records) {
+/** The text of one --query-gpu answer (or exits as the real tool does on a bad field or format). */
+function renderQuery(spec, format, records) {
   const canonical = validFields();
   const fields = spec.split(',');
   for (const f of fields) {
-    const blocked = mode === 'old-driver' && f === 'compute_cap';
+    const blocked = (mode === 'old-driver' && f === 'compute_cap') || (env.FAKE_NVIDIA_SMI_UNKNOWN_FIELDS ?? '').split(',').includes(f);
     if (!canonical.has(f) || blocked) fail(`Field "${f}" is not a valid field to query.\n\n`, 2);
   }
   const opts = new Set(format.split(','));
@@ -68,7 +83,7 @@ function query(spec, format, records) {
   }
   let text = `${lines.join('\n')}\n`;
   if (mode === 'truncated') text = text.slice(0, Math.floor(text.length / 2));
-  out(text);
+  return text;
 }
 
 function run() {
@@ -78,7 +93,11 @@ function run() {
   const q = args.find((a) => a.startsWith('--query-gpu='));
   const format = args.find((a) => a.startsWith('--format='));
   const replay = (text) => (text === undefined ? fail('fake nvidia-smi: this capture has no recording for that invocation\n', 99, process.stderr) : out(text));
-  if (q) return format ? query(q.slice('--query-gpu='.length), format.slice('--format='.length), records) : fail('Please specify the output format with --format.\n', 2);
+  if (q && !format) fail('Please specify the output format with --format.\n', 2);
+  const render = (recs) => renderQuery(q.slice('--query-gpu='.length), format.slice('--format='.length), recs);
+  const every = loopInterval(args);
+  if (q && every !== undefined) return loop(every, records, render, env);
+  if (q) return out(render(records));
   if (args.length === 0) return replay(files.table);
   if (args.length === 1 && args[0] === '-L') return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
   if (args.includes('-q') && args.includes('-x')) return replay(files.xml);

@@ -11,9 +11,9 @@ describe('parseArch', () => {
     ['sm_120', 'sm_120'],
   ])('%s → %s', (text, arch) => expect(parseArch(text)).toBe(arch));
 
-  it.each(['sm_70', 'sm_72', '7.0', 'sm_61'])('%s: CUDA 13 cannot target it', (text) => {
+  it.each(['sm_70', 'sm_72', '7.0', 'sm_61'])('%s: gpuctl-bench needs Turing or newer', (text) => {
     expect(() => parseArch(text)).toThrow(UsageError);
-    expect(() => parseArch(text)).toThrow(/CUDA 13 cannot target sm_\d+ \(Volta or older\): its oldest architecture is sm_75/);
+    expect(() => parseArch(text)).toThrow(/does not support sm_\d+ \(Volta or older\): it needs Turing \(sm_75\) or newer/);
   });
 
   it.each(['compute_90', 'hopper', 'sm_', ''])('%s is not an architecture', (text) => expect(() => parseArch(text)).toThrow(/expects a GPU architecture/));

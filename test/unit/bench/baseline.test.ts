@@ -48,6 +48,16 @@ describe('compareKernel', () => {
     expect(k.noiseMs!).toBeGreaterThan(0.2);
   });
 
+  it('the threshold is strict (docs/bench.md: Δ > PCT% of the old median): exactly PCT% slower passes, a hair more regresses', () => {
+    // 2.0 → 2.5 ms is exactly 25% in floating point; samples without spread, so the noise margin is 0.
+    const exactly = compareKernel(result('triad', 2.0, 0), result('triad', 2.5, 0), 25);
+    expect(exactly.deltaPct).toBe(25);
+    expect(exactly.verdict).toBe('unchanged');
+    expect(compareKernel(result('triad', 2.0, 0), result('triad', 2.5, 0), 24.999).verdict).toBe('regressed');
+    expect(compareKernel(result('triad', 2.5, 0), result('triad', 2.0, 0), 20).verdict).toBe('unchanged');
+    expect(compareKernel(result('triad', 2.5, 0), result('triad', 2.0, 0), 19.999).verdict).toBe('improved');
+  });
+
   it('slower by less than the threshold is unchanged, however tight the samples', () => {
     expect(compareKernel(result('triad', 1.0, 0), result('triad', 1.05, 0), 10).verdict).toBe('unchanged');
   });

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmo
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveBinary } from '../../../src/bench/build.js';
+import { resolveBinary, resolveCpuBinary } from '../../../src/bench/build.js';
 import { compilerErrors, makePlan } from '../../../src/bench/build-plan.js';
 import { MissingError, ToolError, UsageError } from '../../../src/errors.js';
 import type { ExecRequest, ExecResult } from '../../../src/exec.js';
@@ -95,9 +95,80 @@ describe('without nvcc', () => {
     const error = await resolveBinary(ctx, 'sm_90').then(() => { throw new Error('resolved'); }, (e: unknown) => e as MissingError);
     expect(error).toBeInstanceOf(MissingError);
     expect(error.exitCode).toBe(3);
-    expect(error.message).toMatch(/^No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl package ships no prebuilt gpuctl-bench/);
-    expect(error.hint).toMatch(/Install the CUDA 13 toolkit/);
+    expect(error.message).toMatch(/^No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl ships no prebuilt gpuctl-bench/);
+    expect(error.hint).toMatch(/Install a CUDA toolkit \(12\.4 or newer; 13 for the newest GPUs\)/);
     expect(error.hint).toMatch(/npm run build:native-fat/);
+  });
+});
+
+describe('CUDA 12', () => {
+  const v12 = (release: string, build: string) => `nvcc: NVIDIA (R) Cuda compiler driver\nCuda compilation tools, release ${release}, ${build}\n`;
+  it('nvcc 12.4 builds native/ (for an architecture it targets)', async () => {
+    const { ctx } = setup([
+      { match: ['nvcc', '--version'], result: exited(v12('12.4', 'V12.4.131')) },
+      { match: ['nvcc', '--list-gpu-code'], result: exited('sm_50\nsm_52\nsm_53\nsm_60\nsm_61\nsm_62\nsm_70\nsm_72\nsm_75\nsm_80\nsm_86\nsm_87\nsm_89\nsm_90\n') },
+      { match: isMake, result: makeBuilds },
+    ]);
+    expect(await resolveBinary(ctx, 'sm_89')).toMatchObject({ source: 'built', arch: 'sm_89', nvcc: '12.4' });
+    await expect(resolveBinary(ctx, 'sm_120')).rejects.toThrow('nvcc 12.4 cannot build for sm_120; it targets sm_50');
+  });
+
+  it('nvcc older than 12.4 is not used: the prebuilt binary, or exit 3 saying why', async () => {
+    const { ctx } = setup([{ match: ['nvcc', '--version'], result: exited(v12('12.2', 'V12.2.140')) }, { match: ['nvcc', '--list-gpu-code'], result: exited('sm_90\n') }]);
+    await expect(resolveBinary(ctx, 'sm_90')).rejects.toThrow(/nvcc 12\.2 is older than CUDA 12\.4, the oldest toolkit native\/ supports/);
+    expect(ctx.calls.some(isMake)).toBe(false);
+  });
+});
+
+describe('the CPU-only build (--cpu, --list)', () => {
+  const gxx = 'g++ (Debian 12.2.0-14+deb12u1) 12.2.0\nCopyright (C) 2022 Free Software Foundation, Inc.\n';
+  const makeCpu = (request: ExecRequest): ExecResult => {
+    writeFileSync(join(outOf(request), 'gpuctl-bench-cpu'), '#!/bin/sh\n');
+    chmodSync(join(outOf(request), 'gpuctl-bench-cpu'), 0o755);
+    return exited('g++ -c src/cpu_suite.cpp -o cpu_suite.o\n');
+  };
+
+  it('compiles `make cpu` with the host C++ compiler; nvcc is never asked', async () => {
+    const { ctx, cacheRoot } = setup([{ match: ['c++', '--version'], result: exited(gxx) }, { match: isMake, result: makeCpu }]);
+    const built = await resolveCpuBinary(ctx);
+    expect(built).toMatchObject({ source: 'built', arch: 'cpu', nvcc: null, cxx: 'g++ (Debian 12.2.0-14+deb12u1) 12.2.0' });
+    expect(ctx.calls.find(isMake)!.args.join(' ')).toMatch(new RegExp(`^-C ${NATIVE} -j\\d+ cpu OUT=${cacheRoot}/\\.build-[0-9a-f]{12}-\\w+ CXX=c\\+\\+$`));
+    expect(readdirSync(join(cacheRoot, built.key!)).sort()).toEqual(['build.json', 'gpuctl-bench']);
+    expect(JSON.parse(readFileSync(join(cacheRoot, built.key!, 'build.json'), 'utf8'))).toMatchObject({ arch: 'cpu', cxx: 'g++ (Debian 12.2.0-14+deb12u1) 12.2.0' });
+    expect(ctx.calls.some((c) => c.file === 'nvcc')).toBe(false);
+    expect(await resolveCpuBinary(ctx)).toEqual({ ...built, source: 'cache' });
+  });
+
+  it('takes $CXX, else the first of c++, g++, clang++ on PATH', async () => {
+    const env = setup([{ match: ['/opt/gcc/bin/g++-13', '--version'], result: exited('g++-13 (GCC) 13.2.0\n') }, { match: isMake, result: makeCpu }], { CXX: '/opt/gcc/bin/g++-13' });
+    await resolveCpuBinary(env.ctx);
+    expect(env.ctx.calls.find(isMake)!.args).toContain('CXX=/opt/gcc/bin/g++-13');
+    const clang = setup([
+      { match: ['c++', '--version'], result: { kind: 'not-found', file: 'c++' } },
+      { match: ['g++', '--version'], result: { kind: 'not-found', file: 'g++' } },
+      { match: ['clang++', '--version'], result: exited('Homebrew clang version 18.1.8\n') },
+      { match: isMake, result: makeCpu },
+    ]);
+    expect((await resolveCpuBinary(clang.ctx)).cxx).toBe('Homebrew clang version 18.1.8');
+  });
+
+  it('no C++ compiler: the prebuilt binary of a packed gpuctl, else exit 3 naming the compiler, never an sm_ architecture', async () => {
+    const none = [
+      { match: ['c++', '--version'], result: { kind: 'not-found', file: 'c++' } },
+      { match: ['g++', '--version'], result: { kind: 'not-found', file: 'g++' } },
+      { match: ['clang++', '--version'], result: { kind: 'not-found', file: 'clang++' } },
+    ] satisfies ExecRule[];
+    const { ctx, home } = setup(none);
+    const error = await resolveCpuBinary(ctx).then(() => { throw new Error('resolved'); }, (e: unknown) => e as MissingError);
+    expect(error).toBeInstanceOf(MissingError);
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toMatch(/^No benchmark program for the CPU suite: no C\+\+ compiler on PATH \(tried c\+\+, g\+\+, clang\+\+\)/);
+    expect(error.hint).toMatch(/apt-get install g\+\+ make/);
+    expect(`${error.message} ${error.hint}`).not.toMatch(/sm_\d|nvcc|CUDA/);
+    const prebuilt = join(home, 'gpuctl-bench');
+    writeFileSync(prebuilt, '#!/bin/sh\n');
+    chmodSync(prebuilt, 0o755);
+    expect(await resolveCpuBinary({ ...ctx, env: { ...ctx.env, GPUCTL_BENCH_PREBUILT: prebuilt } })).toMatchObject({ source: 'prebuilt', path: prebuilt });
   });
 });
 
@@ -160,9 +231,14 @@ describe('toolchain failures', () => {
 
 describe('build plan', () => {
   it('make argv', () => {
-    expect(makePlan({ make: 'make', nativeDir: '/pkg/native', arch: 'sm_89', out: '/c/.b', nvcc: '/usr/local/cuda/bin/nvcc', jobs: 4 })).toEqual({
+    const nvcc = { kind: 'nvcc', arch: 'sm_89', file: '/usr/local/cuda/bin/nvcc', release: 'V13.0.88', version: '13.0' } as const;
+    expect(makePlan({ make: 'make', nativeDir: '/pkg/native', toolchain: nvcc, out: '/c/.b', jobs: 4 })).toEqual({
       file: 'make',
       args: ['-C', '/pkg/native', '-j4', 'ARCH=sm_89', 'OUT=/c/.b', 'NVCC=/usr/local/cuda/bin/nvcc'],
+    });
+    expect(makePlan({ make: 'make', nativeDir: '/pkg/native', toolchain: { kind: 'cxx', file: 'g++', version: 'g++ 12.2.0' }, out: '/c/.b', jobs: 2 })).toEqual({
+      file: 'make',
+      args: ['-C', '/pkg/native', '-j2', 'cpu', 'OUT=/c/.b', 'CXX=g++'],
     });
   });
 

@@ -22,7 +22,7 @@ describe('readSources', () => {
     writeFileSync(join(dir, 'build/gen.cu'), 'generated');
     mkdirSync(join(dir, '.cache'));
     writeFileSync(join(dir, '.cache/x.h'), 'editor');
-    expect((await readSources(dir)).map((f) => f.path)).toEqual(['Makefile', 'src/kernels.cu', 'src/kernels.cuh']);
+    expect((await readSources(dir)).map((f) => f.path)).toEqual(['Makefile', 'src/cpu.cpp', 'src/kernels.cu', 'src/kernels.cuh']);
   });
 
   it.each([
@@ -50,6 +50,15 @@ describe('cacheKey', () => {
     expect(await keyOf(dir)).toBe(before);
     writeFileSync(join(dir, 'src/kernels.cuh'), '// Fixture source: its bytes are part of the build cache key; the fake nvcc never reads it!\n');
     expect(await keyOf(dir)).not.toBe(before);
+  });
+
+  it('the CPU-only build: keyed by the host compiler line, never equal to an nvcc build; the gpuctl version counts', async () => {
+    const sources = await readSources(copyOfFixture());
+    const gxx = cacheKey({ sources, cxx: 'g++ (Debian 12.2.0-14) 12.2.0', arch: 'cpu' });
+    expect(cacheKey({ sources, cxx: 'g++ (Debian 12.2.0-14) 12.2.0', arch: 'cpu' })).toBe(gxx);
+    expect(cacheKey({ sources, cxx: 'clang version 18.1.8', arch: 'cpu' })).not.toBe(gxx);
+    expect(cacheKey({ sources, nvcc: 'g++ (Debian 12.2.0-14) 12.2.0', arch: 'cpu' })).not.toBe(gxx);
+    expect(cacheKey({ sources, cxx: 'g++ (Debian 12.2.0-14) 12.2.0', arch: 'cpu', version: '0.2.0' })).not.toBe(gxx);
   });
 
   it('changes with the Makefile, a new source file, the nvcc build and the architecture', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideDoctor, doctorExitCode, type DoctorFacts } from '../../../src/doctor/decide.js';
+import { decideDoctor, doctorExitCode, missingChecks, type DoctorFacts } from '../../../src/doctor/decide.js';
 
 const ready: DoctorFacts = {
   nodeVersion: '20.20.2',
@@ -26,8 +26,15 @@ describe('decideDoctor', () => {
     const facts: DoctorFacts = { ...ready, gpu: { kind: 'absent' }, nvcc: { kind: 'absent' }, flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' }, tokenInEnv: false, docker: { kind: 'absent' } };
     expect(status(facts)).toEqual({ node: 'pass', gpu: 'warn', nvcc: 'warn', 'cuda-compat': 'skip', flyctl: 'warn', 'fly-auth': 'skip', docker: 'warn' });
     expect(doctorExitCode(decideDoctor(facts))).toBe(0);
-    expect(doctorExitCode(decideDoctor(facts, ['gpu']))).toBe(1);
+    expect(doctorExitCode(decideDoctor(facts, ['gpu']), missingChecks(facts))).toBe(3);
+    expect(doctorExitCode(decideDoctor(facts, ['gpu', 'flyctl', 'fly-auth', 'cuda-compat']), missingChecks(facts))).toBe(3);
     expect(status(facts, ['fly-auth'])['fly-auth']).toBe('fail');
+  });
+
+  it('a required tool that is present but failing, next to a missing one, is a failure (exit 1), not "missing"', () => {
+    const facts: DoctorFacts = { ...ready, gpu: { kind: 'absent' }, flyctl: { kind: 'ok', version: '0.4.87' }, flyAuth: { kind: 'error', message: 'unauthorized' } };
+    expect(doctorExitCode(decideDoctor(facts, ['gpu', 'fly-auth']), missingChecks(facts))).toBe(1);
+    expect(doctorExitCode(decideDoctor({ ...ready, nodeVersion: '20.11.1' }), missingChecks(ready))).toBe(1);
   });
 
   it('old Node fails', () => {

@@ -46,6 +46,14 @@ describe('flyError', () => {
     expect(error.hint).toContain('performance-8x');
   });
 
+  it('GPU rejected names the gpu_kind the request carried, and none when it is not known', () => {
+    const text = 'failed to launch VM: GPU machines are no longer supported: config.guest.gpu_kind and config.guest.gpus must be unset';
+    expect(flyError(failed(1, text), { command: 'flyctl deploy', gpuKind: 'l40s' }).message).toContain('rejects GPU guests (gpu_kind "l40s")');
+    const unnamed = flyError(failed(1, text), { command: 'flyctl deploy' }).message;
+    expect(unnamed).toContain('the Machines API rejects GPU guests and flyctl');
+    expect(unnamed).not.toContain('gpu_kind "gpu"');
+  });
+
   it('deadline (126) is a timeout with the state note', () => {
     const error = flyError(failed(126, 'context deadline exceeded'), { command: 'flyctl deploy', stateNote: 'Some machines may run the new release.' });
     expect(error.code).toBe('tool_timeout');

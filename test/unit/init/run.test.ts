@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InterruptedError, UsageError } from '../../../src/errors.js';
-import { runInit, type InitOptions } from '../../../src/init/run.js';
+import { tarGz } from '../../../src/init/agent-package.js';
+import { runInit as runInitWith, type InitOptions } from '../../../src/init/run.js';
 import type { Prompter } from '../../../src/ui/prompt.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
 
@@ -19,6 +20,10 @@ function scripted(answers: Array<string | Error>): Prompter & { asked: string[] 
   };
   return { asked, confirm: async (m) => (await next(m)) === 'yes', input: next, select: next as Prompter['select'] };
 }
+
+// A small stand-in for gpuctl's own package (test/unit/init/agent-package.test.ts packs a real layout).
+const PACKAGE = { version: '0.0.0-test', bytes: tarGz([{ path: 'package.json', content: Buffer.from('{"name":"gpuctl"}'), mode: 0o644 }]) };
+const runInit = (options: InitOptions, ctx: Parameters<typeof runInitWith>[1]) => runInitWith(options, ctx, { agentPackage: () => PACKAGE });
 
 const opts = (over: Partial<InitOptions> = {}): InitOptions => ({ dir: undefined, choices: {}, yes: false, force: false, skip: false, dryRun: false, ...over });
 
@@ -43,7 +48,10 @@ describe('questions', () => {
       ['.dockerignore', 'create'],
       ['gpuctl-start.sh', 'create'],
       ['.gpuctl.json', 'create'],
+      ['.gpuctl/gpuctl.tgz', 'create'],
     ]);
+    // gpuctl's own package, byte for byte, where the Dockerfile's COPY expects it.
+    expect(readFileSync(join(dir, '.gpuctl/gpuctl.tgz')).equals(Buffer.from(PACKAGE.bytes))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, '.gpuctl.json'), 'utf8'))).toEqual({ init: { app: 'signals', vmSize: 'performance-4x', workload: 'batch', region: 'ams', port: 9000 } });
     expect(statSync(join(dir, 'gpuctl-start.sh')).mode & 0o777).toBe(0o755);
   });
@@ -92,7 +100,7 @@ describe('conflicts', () => {
     const dir = await edited();
     unlinkSync(join(dir, '.dockerignore'));
     const skipped = await runInit(opts({ skip: true, choices: { workload: 'batch' } }), ctxIn(dir));
-    expect(skipped.files.map((f) => f.status)).toEqual(['skip', 'skip', 'create', 'identical', 'skip']);
+    expect(skipped.files.map((f) => f.status)).toEqual(['skip', 'skip', 'create', 'identical', 'skip', 'identical']);
     expect([...skipped.written]).toEqual(['.dockerignore']);
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
     const forced = await runInit(opts({ force: true }), ctxIn(dir));
@@ -130,5 +138,20 @@ describe('conflicts', () => {
     chmodSync(join(dir, 'Dockerfile'), 0o600);
     await runInit(opts({ force: true }), ctxIn(dir));
     expect(statSync(join(dir, 'Dockerfile')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("gpuctl's package in the build context", () => {
+  test('a newer gpuctl is a conflict shown by fingerprint, and --force writes its bytes', async () => {
+    const dir = project();
+    await runInit(opts({ yes: true, choices: { workload: 'batch', target: { kind: 'cpu', vmSize: 'performance-2x' } } }), ctxIn(dir));
+    const newer = { version: '0.0.1-test', bytes: tarGz([{ path: 'package.json', content: Buffer.from('{"name":"gpuctl","version":"0.0.1"}'), mode: 0o644 }]) };
+    const again = await runInitWith(opts({ yes: true }), ctxIn(dir), { agentPackage: () => newer });
+    const tgz = again.files.find((f) => f.path === '.gpuctl/gpuctl.tgz');
+    expect(tgz?.status).toBe('conflict');
+    expect(tgz?.proposed).toMatch(/^gpuctl 0\.0\.1-test package: \d+ bytes, sha256 [0-9a-f]{64}\n$/);
+    expect(again.refused).toBe(true);
+    await runInitWith(opts({ force: true }), ctxIn(dir), { agentPackage: () => newer });
+    expect(readFileSync(join(dir, '.gpuctl/gpuctl.tgz')).equals(Buffer.from(newer.bytes))).toBe(true);
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * The /metrics registry (prom-client, a Registry of its own): GPU series re-set from the sampler's
+ * latest readings when they change, host CPU/memory and the agent's own sampling health at each scrape.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { HostMeter } from './host.js';
+import { GPU_LABELS, GPU_METRICS, gpuLabels, THROTTLE_METRIC } from './metric-defs.js';
+import { THROTTLE_REASONS } from './sample.js';
+import type { SamplerState } from './sampler.js';
+
+export interface AgentMetrics {
+  registry: Registry;
+  /** Brings the registry up to date with the sampler and the host; cheap when nothing changed. */
+  update(state: SamplerState, nowMs: number, healthy: boolean): void;
+}
+
+export function createAgentMetrics(hostname: string, host: HostMeter, version: string, mode: () => string): AgentMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const labelNames = [...GPU_LABELS];
+  const gpu = GPU_METRICS.map((def) => ({
+    def,
+    metric:
+      def.type === 'counter'
+        ? new Counter({ name: def.name, help: def.help, labelNames, registers })
+        : new Gauge({ name: def.name, help: def.help, labelNames, registers }),
+  }));
+  const throttled = new Gauge({ name: THROTTLE_METRIC.name, help: THROTTLE_METRIC.help, labelNames: [...labelNames, 'reason'], registers });
+  const g = (name: string, help: string, labels: string[] = []) => new Gauge({ name, help, labelNames: labels, registers });
+  const cpuBusy = g('gpuctl_host_cpu_busy_ratio', 'Share of CPU time spent busy over the last interval, all CPUs (0-1).');
+  const cpuCount = g('gpuctl_host_cpus', 'Number of logical CPUs.');
+  const load1 = g('gpuctl_host_load1', 'One-minute load average.');
+  const memTotal = g('gpuctl_host_memory_total_bytes', 'Host memory (bytes).');
+  const memAvail = g('gpuctl_host_memory_available_bytes', 'Host memory available without swapping (bytes).');
+  const age = g('gpuctl_agent_last_sample_age_seconds', 'Seconds since nvidia-smi last printed a sample (-1: none yet).');
+  const restarts = new Counter({
+    name: 'gpuctl_agent_sampler_restarts_total',
+    help: 'Times the nvidia-smi sampler died, hung or printed garbage and was restarted.',
+    registers,
+  });
+  const up = g('gpuctl_agent_sampler_up', 'Whether an nvidia-smi sampler process is running (1) or not (0).');
+  const gpus = g('gpuctl_agent_gpus', 'GPUs the agent has seen since it started.');
+  const healthy = g('gpuctl_agent_gpu_healthy', 'Whether /gpu-health answers 200 (1) or 503 (0).');
+  const info = g('gpuctl_agent_info', 'The agent: gpuctl version and mode (gpu or cpu fallback).', ['version', 'mode']);
+  collectDefaultMetrics({ register: registry });
+  let seenAt: number | null | undefined;
+  let seenSize = -1;
+  let restartsSeen = 0;
+  return {
+    registry,
+    update(state, nowMs, isHealthy) {
+      if (state.lastSampleAt !== seenAt || state.gpus.size !== seenSize) {
+        seenAt = state.lastSampleAt;
+        seenSize = state.gpus.size;
+        for (const { metric } of gpu) metric.reset();
+        throttled.reset();
+        for (const { sample, at } of state.gpus.values()) {
+          // A GPU nvidia-smi stopped reporting keeps no series: its last values would read as current.
+          if (nowMs - at > 3 * state.intervalMs) continue;
+          const labels = gpuLabels(sample, hostname);
+          for (const { def, metric } of gpu) {
+            const value = def.value(sample);
+            if (value === null) continue;
+            if (metric instanceof Counter) metric.inc(labels, value);
+            else metric.set(labels, value);
+          }
+          for (const reason of THROTTLE_REASONS) {
+            const v = sample.throttle[reason];
+            if (v !== null) throttled.set({ ...labels, reason }, v ? 1 : 0);
+          }
+        }
+      }
+      const h = host.read();
+      if (h.cpuBusyRatio !== null) cpuBusy.set(h.cpuBusyRatio);
+      cpuCount.set(h.cpuCount);
+      load1.set(h.load1);
+      memTotal.set(h.memoryTotalBytes);
+      memAvail.set(h.memoryAvailableBytes);
+      age.set(state.lastSampleAt === null ? -1 : (nowMs - state.lastSampleAt) / 1000);
+      if (state.restarts > restartsSeen) {
+        restarts.inc(state.restarts - restartsSeen);
+        restartsSeen = state.restarts;
+      }
+      up.set(state.phase === 'running' ? 1 : 0);
+      gpus.set(state.gpus.size);
+      healthy.set(isHealthy ? 1 : 0);
+      info.reset();
+      info.set({ version, mode: mode() }, 1);
+    },
+  };
+}

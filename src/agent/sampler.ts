@@ -1,0 +1,185 @@
+/**
+ * The background sampler: one long-running `nvidia-smi --query-gpu=… -lms N`, whose lines update the
+ * latest sample per GPU (memory bounded by the GPU count, however long it runs). A sampler that dies,
+ * goes silent for three intervals or prints garbage is killed and restarted with backoff; its state
+ * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
+ */
+import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
+import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from './sample.js';
+
+export type StartStream = (request: StreamRequest) => StreamHandle;
+
+export interface SamplerOptions {
+  file: string;
+  intervalMs: number;
+  env?: Record<string, string | undefined>;
+  /** First restart delay; doubles per consecutive failure up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  now?: () => number;
+  onLog?: (message: string) => void;
+}
+
+export interface GpuReading {
+  sample: GpuSample;
+  /** When this GPU's line last arrived (ms since epoch). */
+  at: number;
+}
+
+export interface SamplerState {
+  /** absent: nvidia-smi is not installed (the CPU layout); running: a process is up; waiting: between restarts. */
+  phase: 'starting' | 'running' | 'waiting' | 'absent' | 'stopped';
+  intervalMs: number;
+  gpus: ReadonlyMap<string, GpuReading>;
+  lastSampleAt: number | null;
+  restarts: number;
+  /** The last failure, kept until a good line arrives after it. */
+  failure: { at: number; message: string } | null;
+  /** Fields the driver rejected (old drivers), dropped from the query. */
+  droppedFields: readonly string[];
+}
+
+const INVALID_FIELD = /Field "([^"]+)" is not a valid field to query/;
+
+export function describeEnd(end: StreamEnd, file: string): string {
+  switch (end.kind) {
+    case 'exited':
+      return `nvidia-smi exited with code ${end.exitCode}${end.stderrTail.trim() ? `: ${end.stderrTail.trim().split('\n')[0]}` : ''}`;
+    case 'signaled':
+      return `nvidia-smi was killed by ${end.signal}`;
+    case 'not-found':
+      return `${file} was not found`;
+    case 'silent':
+      return `nvidia-smi printed nothing for ${end.silenceMs / 1000} s (hung); killed`;
+    case 'stopped':
+      return end.reason;
+    case 'spawn-failed':
+      return `nvidia-smi could not start: ${end.message}`;
+  }
+}
+
+export class Sampler {
+  private readonly gpus = new Map<string, GpuReading>();
+  private fields: string[] = [...SAMPLE_FIELDS];
+  private readonly dropped: string[] = [];
+  private phase: SamplerState['phase'] = 'starting';
+  private lastSampleAt: number | null = null;
+  private restarts = 0;
+  private failure: SamplerState['failure'] = null;
+  private current: StreamHandle | undefined;
+  private stopping = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly start: StartStream,
+    private readonly options: SamplerOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  state(): SamplerState {
+    return {
+      phase: this.phase,
+      intervalMs: this.options.intervalMs,
+      gpus: this.gpus,
+      lastSampleAt: this.lastSampleAt,
+      restarts: this.restarts,
+      failure: this.failure,
+      droppedFields: this.dropped,
+    };
+  }
+
+  run(): void {
+    this.loop ??= this.supervise();
+  }
+
+  /** Kills nvidia-smi and waits for the loop, at most waitMs (the child's group still gets SIGKILL later). */
+  async stop(waitMs = 500): Promise<void> {
+    this.stopping = true;
+    this.phase = 'stopped';
+    this.current?.stop('agent stopping');
+    this.wake?.();
+    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+  }
+
+  private async supervise(): Promise<void> {
+    const { intervalMs } = this.options;
+    let consecutive = 0;
+    while (!this.stopping) {
+      let rejected: string | undefined;
+      let firstGoodAt: number | null = null;
+      let lastGoodAt: number | null = null;
+      let badLine: string | undefined;
+      let garbageTimer: NodeJS.Timeout | undefined;
+      const handle = this.start({
+        file: this.options.file,
+        args: sampleArgs(this.fields, intervalMs),
+        env: this.options.env,
+        silenceTimeoutMs: 3 * intervalMs,
+        firstLineTimeoutMs: Math.max(3 * intervalMs, 10_000),
+        onLine: (line) => {
+          if (line.trim() === '') return;
+          const unknown = INVALID_FIELD.exec(line)?.[1];
+          if (unknown !== undefined) {
+            rejected = unknown;
+            handle.stop(`nvidia-smi does not know the field "${unknown}"`);
+            return;
+          }
+          if (badLine !== undefined) return;
+          const parsed = parseSampleLine(line, this.fields);
+          if (!parsed.ok) {
+            // A driver error is printed on stdout just before nvidia-smi exits: give it a moment to say so.
+            badLine = line.trim();
+            garbageTimer = setTimeout(() => handle.stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`), 250);
+            return;
+          }
+          const at = this.now();
+          firstGoodAt ??= at;
+          lastGoodAt = at;
+          this.gpus.set(parsed.sample.uuid, { sample: parsed.sample, at });
+          this.lastSampleAt = at;
+          this.failure = null;
+        },
+      });
+      this.current = handle;
+      this.phase = 'running';
+      const end = await handle.ended;
+      clearTimeout(garbageTimer);
+      this.current = undefined;
+      if (this.stopping) break;
+      if (end.kind === 'not-found' && this.gpus.size === 0) {
+        this.phase = 'absent';
+        this.options.onLog?.(`${this.options.file} not found: no GPU to sample (CPU fallback)`);
+        return;
+      }
+      if (end.kind === 'exited') rejected ??= INVALID_FIELD.exec(end.stderrTail)?.[1];
+      if (rejected !== undefined && !REQUIRED_FIELDS.includes(rejected) && this.fields.includes(rejected)) {
+        this.fields = this.fields.filter((field) => field !== rejected);
+        this.dropped.push(rejected);
+        this.options.onLog?.(`nvidia-smi does not know "${rejected}" (old driver); sampling without it`);
+        continue;
+      }
+      const message =
+        end.kind === 'exited' && badLine !== undefined
+          ? `nvidia-smi exited with code ${end.exitCode}: ${badLine.slice(0, 160)}`
+          : describeEnd(end, this.options.file);
+      this.failure = { at: this.now(), message };
+      this.restarts += 1;
+      const ranWell = firstGoodAt !== null && lastGoodAt !== null && lastGoodAt - firstGoodAt >= 3 * intervalMs;
+      consecutive = ranWell ? 1 : consecutive + 1;
+      const delay = Math.min((this.options.backoffMs ?? 1000) * 2 ** (consecutive - 1), this.options.maxBackoffMs ?? 30_000);
+      this.options.onLog?.(`${message}; restarting in ${delay / 1000} s`);
+      this.phase = 'waiting';
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

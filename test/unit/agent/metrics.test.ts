@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { HostMeter } from '../../../src/agent/host.js';
+import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
+import { createAgentMetrics } from '../../../src/agent/metrics.js';
+import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/agent/sample.js';
+import type { SamplerState } from '../../../src/agent/sampler.js';
+import { parseMetrics, seriesValue } from '../../helpers/prometheus.js';
+
+const NOW = 1_800_000_000_000;
+const LINE: Record<string, string> = {
+  index: '0',
+  uuid: 'GPU-b42dd28e',
+  name: 'NVIDIA H100 80GB HBM3',
+  'pci.bus_id': '00000000:18:00.0',
+  'utilization.gpu': '87',
+  'memory.used': '40000',
+  'memory.free': '41559',
+  'temperature.gpu': '61',
+  'power.draw': '512.5',
+  'clocks.sm': '1980',
+  'clocks_throttle_reasons.sw_power_cap': 'Active',
+  'ecc.errors.uncorrected.volatile.total': '0',
+};
+
+function stateWith(line: Record<string, string>, restarts = 0): SamplerState {
+  const parsed = parseSampleLine(SAMPLE_FIELDS.map((f) => line[f] ?? '[N/A]').join(', '), SAMPLE_FIELDS);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return {
+    phase: 'running',
+    intervalMs: 5000,
+    gpus: new Map([[parsed.sample.uuid, { sample: parsed.sample, at: NOW - 1500 }]]),
+    lastSampleAt: NOW - 1500,
+    restarts,
+    failure: null,
+    droppedFields: [],
+  };
+}
+
+describe('agent metrics', () => {
+  it('uses dcgm-exporter names, types, units and labels, read back by a Prometheus parser', async () => {
+    const m = createAgentMetrics('machine-1', new HostMeter(), '0.1.0', () => 'gpu');
+    m.update(stateWith(LINE), NOW, true);
+    const families = parseMetrics(await m.registry.metrics());
+    const labels = {
+      gpu: '0',
+      UUID: 'GPU-b42dd28e',
+      device: 'nvidia0',
+      modelName: 'NVIDIA H100 80GB HBM3',
+      Hostname: 'machine-1',
+      pci_bus_id: '00000000:18:00.0',
+    };
+    expect(families.get('DCGM_FI_DEV_GPU_UTIL')?.metrics[0]?.labels).toEqual(labels);
+    expect(families.get('DCGM_FI_DEV_GPU_UTIL')?.type).toBe('GAUGE');
+    expect(families.get('DCGM_FI_DEV_ECC_DBE_VOL_TOTAL')?.type).toBe('COUNTER');
+    expect(families.get('DCGM_FI_DEV_FB_USED')?.help).toBe('Framebuffer memory used (in MiB).');
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '0' })).toBe(87);
+    expect(seriesValue(families, 'DCGM_FI_DEV_FB_USED')).toBe(40000);
+    expect(seriesValue(families, 'DCGM_FI_DEV_POWER_USAGE')).toBe(512.5);
+    expect(seriesValue(families, 'DCGM_FI_DEV_SM_CLOCK')).toBe(1980);
+    expect(seriesValue(families, 'gpuctl_gpu_clock_throttled', { reason: 'sw_power_cap' })).toBe(1);
+    expect(seriesValue(families, 'gpuctl_agent_last_sample_age_seconds')).toBe(1.5);
+    expect(seriesValue(families, 'gpuctl_agent_gpu_healthy')).toBe(1);
+    expect(seriesValue(families, 'gpuctl_agent_info', { mode: 'gpu', version: '0.1.0' })).toBe(1);
+    expect(seriesValue(families, 'gpuctl_host_memory_total_bytes')).toBeGreaterThan(0);
+    // A field nvidia-smi did not report has no series rather than a made-up value.
+    expect(families.get('DCGM_FI_DEV_MEMORY_TEMP')?.metrics ?? []).toEqual([]);
+  });
+
+  it('keeps the restart counter monotonic and follows new samples', async () => {
+    const m = createAgentMetrics('h', new HostMeter(), '0.1.0', () => 'gpu');
+    m.update(stateWith(LINE, 2), NOW, false);
+    const later = stateWith({ ...LINE, 'utilization.gpu': '12' }, 3);
+    m.update({ ...later, lastSampleAt: NOW - 100 }, NOW, true);
+    const families = parseMetrics(await m.registry.metrics());
+    expect(seriesValue(families, 'gpuctl_agent_sampler_restarts_total')).toBe(3);
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL')).toBe(12);
+  });
+
+  it('names every GPU metric validly and once', () => {
+    const names = GPU_METRICS.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^(DCGM_FI_DEV_[A-Z_]+|gpuctl_gpu_[a-z_]+)$/);
+  });
+});
