@@ -123,6 +123,7 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     stdinTTY: process.stdin.isTTY === true,
     signal: controller.signal,
+    terminal: process.stderr,
   });
 }
 

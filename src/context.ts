@@ -28,6 +28,13 @@ export interface GlobalFlags {
   color: boolean;
 }
 
+/** Facts about the process gpuctl runs in (runtime.ts reads them; tests pin them). */
+export interface HostFacts {
+  nodeVersion: string;
+  platform: string;
+  arch: string;
+}
+
 export interface Ctx {
   readonly env: Env;
   readonly cwd: string;
@@ -50,6 +57,7 @@ export interface Ctx {
   /** Replaces every secret known to this process (Fly tokens) with a marker. */
   redact(text: string): string;
   now(): Date;
+  readonly host: HostFacts;
 }
 
 const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN'] as const;

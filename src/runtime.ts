@@ -22,6 +22,8 @@ export interface RuntimeIO {
   stderr: Writer;
   stdinTTY: boolean;
   signal: AbortSignal;
+  /** The terminal stream behind stderr, for an animated spinner (ora moves the cursor); without it, spinners print lines. */
+  terminal?: NodeJS.WritableStream;
 }
 
 export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
@@ -33,7 +35,7 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   const err = (text: string) => io.stderr.write(redact(text));
   const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
-  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0, ci });
+  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined, ci });
   return {
     env: io.env,
     cwd: io.cwd,
@@ -58,10 +60,12 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       if (flags.verbose) err(style.dim(`$ ${[request.file, ...request.args].join(' ')}\n`));
       return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
     },
-    spinner: (text) => redacting(mode === 'animated' ? deferredOra(redact(text), style.level > 0) : createLineSpinner(io.stderr, redact(text), mode), redact),
+    spinner: (text) =>
+      redacting(mode === 'animated' && io.terminal ? deferredOra(redact(text), style.level > 0, io.terminal) : createLineSpinner(io.stderr, redact(text), mode === 'silent' ? 'silent' : 'lines'), redact),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
     now: () => new Date(),
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
   };
 }
 
@@ -78,10 +82,10 @@ function redacting(spinner: Spinner, redact: (text: string) => string): Spinner 
 }
 
 /** ora loads asynchronously; calls made before it is ready are replayed in order. */
-function deferredOra(text: string, colour: boolean): Spinner {
+function deferredOra(text: string, colour: boolean, stream: NodeJS.WritableStream): Spinner {
   const queue: Array<(s: Spinner) => void> = [];
   let real: Spinner | undefined;
-  void createOraSpinner(text, colour).then((s) => {
+  void createOraSpinner(text, colour, stream).then((s) => {
     real = s;
     for (const call of queue.splice(0)) call(s);
   });

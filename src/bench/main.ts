@@ -96,7 +96,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
     binary,
     gpu: target ? matchGpu([target.gpu], device) : null,
     driver: target?.driver ?? { driverVersion: null, cudaVersion: null },
-    host: hostInfo(),
+    host: hostInfo(ctx.host),
     toolVersion: VERSION,
     startedAt,
     finishedAt: ctx.now(),

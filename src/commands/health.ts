@@ -39,14 +39,14 @@ export const healthCommand = defineCommand({
   ],
   parse: parseHealthOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { findFlyctl, FlyClient }, { probe, PROBES }, { assessHealth, renderHealth }] = await Promise.all([
+    const [{ resolveAppName }, { connectFlyctl }, { probe, PROBES }, { assessHealth, renderHealth }] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../health/probe.js'),
       import('../health/assess.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
-    const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+    const fly = await connectFlyctl(ctx);
     const spinner = ctx.spinner(`Checking ${app}`);
     try {
       const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);

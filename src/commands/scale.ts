@@ -86,9 +86,9 @@ export function parseVm(raw: RawInput<OptionKeys<typeof vmOptions>>): VmOptions 
 }
 
 async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: FlyClient }> {
-  const [{ resolveAppName }, { findFlyctl, FlyClient }] = await Promise.all([import('../flyio/app-name.js'), import('../flyio/client.js')]);
+  const [{ resolveAppName }, { connectFlyctl }] = await Promise.all([import('../flyio/app-name.js'), import('../flyio/client.js')]);
   const app = await resolveAppName(ctx, options.app, options.config);
-  return { app, fly: new FlyClient(ctx, (await findFlyctl(ctx)).file) };
+  return { app, fly: await connectFlyctl(ctx) };
 }
 
 function finish(ctx: Ctx, result: { applied: boolean; verified: { ok: boolean; problems: string[] } | null; command: string }): number {

@@ -36,14 +36,14 @@ export const statusCommand = defineCommand({
   ],
   parse: parseStatusOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { findFlyctl, FlyClient }, view, { realClock }] = await Promise.all([
+    const [{ resolveAppName }, { connectFlyctl }, view, { realClock }] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../status/view.js'),
       import('../shared/clock.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
-    const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+    const fly = await connectFlyctl(ctx);
     for (;;) {
       const snapshot = view.statusJson(await fly.status(app));
       if (!options.watch) {

@@ -71,6 +71,7 @@ export function makeTestCtx(options: {
     prompt: options.prompt ?? nonInteractivePrompter(),
     redact,
     now: () => options.now ?? new Date('2026-11-22T12:00:00Z'),
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
     out: () => out,
     err: () => err,
     calls,
