@@ -91,6 +91,9 @@ async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: Fl
   return { app, fly: await connectFlyctl(ctx) };
 }
 
+/** The plan is the command's output (issue 13: `scale count 2 --dry-run > plan.txt` has it); --json has it in the result. */
+const planEvents = (ctx: Ctx) => ({ plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) });
+
 function finish(ctx: Ctx, result: { applied: boolean; verified: { ok: boolean; problems: string[] } | null; command: string }): number {
   const off = result.verified !== null && !result.verified.ok;
   ctx.print(result, (r, style) => (r.applied && !off ? `${style.green('Done')}, checked with scale show: ${r.command}\n` : ''));
@@ -131,7 +134,7 @@ const countCommand = defineCommand({
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const { runCount } = await import('../scale/run.js');
-    return finish(ctx, await runCount(ctx, fly, app, options, options));
+    return finish(ctx, await runCount(ctx, fly, app, options, options, planEvents(ctx)));
   },
 });
 
@@ -148,7 +151,7 @@ const vmCommand = defineCommand({
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const { runVm } = await import('../scale/run.js');
-    return finish(ctx, await runVm(ctx, fly, app, options, options));
+    return finish(ctx, await runVm(ctx, fly, app, options, options, planEvents(ctx)));
   },
 });
 
