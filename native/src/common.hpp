@@ -15,6 +15,8 @@ struct Sizes {
   int64_t asian_paths = 4ll << 20, asian_steps = 64;
   int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
   int64_t grid_series = 256, grid_steps = 16384;
+  uint64_t coll_max = 1ull << 30;    // collectives: largest message (8 B .. coll_max, x2)
+  int64_t requests = 10000;          // latency: timed requests per variant
 };
 
 struct Options {
@@ -23,6 +25,7 @@ struct Options {
   uint64_t seed = 20261122;
   std::set<std::string> suites;       // empty = all
   std::set<std::string> kernels;      // empty = all
+  std::vector<int> gpus;              // --gpus: the GPUs links/collectives span (empty = --device only)
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };
@@ -69,6 +72,8 @@ const KernelInfo* find_kernel(const std::string& name);
 std::vector<std::string> suite_names();  // in table order
 // A result with the row's suite, name and unit set.
 Result result_for(const KernelInfo& k);
+// For rows that emit one result per GPU pair, message size or GPU: name = the row's name + "_" + instance.
+Result result_for(const KernelInfo& k, const std::string& instance);
 // samples, median and value = work / median time / scale
 void fill_result(Result& r, const std::vector<double>& samples, double work, double scale);
 

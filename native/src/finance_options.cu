@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "check.hpp"
+#include "cluster.cuh"
 #include "fin_host.hpp"
 #include "gpu.cuh"
 #include "json.hpp"
@@ -46,6 +47,17 @@ __global__ __launch_bounds__(256) void bs_kernel(const float4* __restrict__ S, c
   __stcs(put + i, p);
 }
 
+}  // namespace
+
+// Also used by the latency suite (cluster.cuh): n4 groups of 4 options.
+void launch_bs(const float* S, const float* X, const float* T, float* call, float* put, int64_t n4, cudaStream_t s) {
+  bs_kernel<<<grid_for(n4, 256), 256, 0, s>>>(reinterpret_cast<const float4*>(S), reinterpret_cast<const float4*>(X),
+                                              reinterpret_cast<const float4*>(T), reinterpret_cast<float4*>(call),
+                                              reinterpret_cast<float4*>(put), n4);
+  CK_LAUNCH();
+}
+
+namespace {
 __device__ __forceinline__ void bm(uint32_t a, uint32_t b, float& z0, float& z1) {
   const float rad = sqrtf(-2.0f * __logf(u01f(a)));
   float s, c;

@@ -8,6 +8,7 @@
 //    The next tile's loads are issued before the current tile is processed (register prefetch).
 // Effective bytes: input read once + outputs written once (4 bytes each).
 #include "check.hpp"
+#include "cluster.cuh"
 #include "finance_scan.cuh"
 #include "fin_host.hpp"
 #include "gpu.cuh"
@@ -97,6 +98,9 @@ __global__ __launch_bounds__(WT) void window_kernel(const float* __restrict__ p,
   }
 }
 
+}  // namespace
+
+// Also used by the latency suite (cluster.cuh).
 void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cudaStream_t s) {
   switch (k) {
     case Ta::Sma:
@@ -114,6 +118,7 @@ void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cuda
   CK_LAUNCH();
 }
 
+namespace {
 void run_ta(GpuCtx& c, const KernelInfo& kd, Ta k) {
   TaCase tc;
   tc.make(k, c.o.sz.series, c.o.sz.steps, c.o.seed, stream_of(kd.name));

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "cluster.cuh"
 #include "gpu.cuh"
 #include "json.hpp"
 #include "suites.hpp"
@@ -103,6 +104,11 @@ int run_gpu_mode(const Options& o) {
     emit_error("usage", "", "", "--device " + std::to_string(o.device) + " out of range: " + std::to_string(count) + " device(s)");
     return 2;
   }
+  for (int g : o.gpus)
+    if (g >= count) {
+      emit_error("usage", "", "", "--gpus " + std::to_string(g) + " out of range: " + std::to_string(count) + " device(s)");
+      return 2;
+    }
   GpuCtx c(o);
   c.dev = o.device;
   c.warmup = o.warmup >= 0 ? o.warmup : (o.quick ? 1 : 3);
@@ -153,6 +159,7 @@ int run_gpu_mode(const Options& o) {
     return 1;
   }
   for (size_t i = 0; i < reg.size(); ++i) guarded(c, reg[i].suite, reg[i].name, [&] { kGpuFns[i](c, reg[i]); });
+  cluster_teardown();  // links buffers, NCCL communicators (cluster.cuh)
   if (c.s) cudaStreamDestroy(c.s);
   return 0;
 }

@@ -28,7 +28,7 @@ const char* kHelp =
     "usage: gpuctl-bench --list | --version\n"
     "       gpuctl-bench [--suite SUITE[,SUITE...]] [--kernel NAME[,NAME...]] [--quick]\n"
     "                    [--repeat N] [--warmup N] [--size KEY=VALUE]... [--seed N] [--cpu]\n"
-    "                    [--cpu-compare] [--device N]\n"
+    "                    [--cpu-compare] [--device N] [--gpus N,N...]\n"
     "Suites and kernels: --list. JSON lines on stdout (see native/PROTOCOL.md); diagnostics on stderr.\n";
 
 std::vector<std::string> split(const std::string& s) {
@@ -62,6 +62,8 @@ void apply_quick(Sizes& z) {
   z.assets = 256;
   z.grid_series = 32;
   z.grid_steps = 4096;
+  z.coll_max = 64ull << 20;
+  z.requests = 1000;
 }
 
 void set_size(Sizes& z, const std::string& kv) {
@@ -82,6 +84,8 @@ void set_size(Sizes& z, const std::string& kv) {
   else if (k == "assets") z.assets = x;
   else if (k == "grid_series") z.grid_series = x;
   else if (k == "grid_steps") z.grid_steps = x;
+  else if (k == "coll_max") z.coll_max = static_cast<uint64_t>(x);
+  else if (k == "requests") z.requests = x;
   else throw UsageError{"unknown --size key '" + k + "'"};
 }
 
@@ -95,6 +99,7 @@ void validate(const Sizes& z) {
   need(z.grid_steps > fin::kMaxWin + 1, "--size grid_steps must be > 201 (the longest slow window is 200)");
   need(z.scenarios % 4 == 0 && z.scenarios >= 100, "--size scenarios must be a multiple of 4 and >= 100");
   need(z.assets % 4 == 0, "--size assets must be a multiple of 4");
+  need(z.coll_max >= 8, "--size coll_max must be >= 8");
   need(z.options < (1ll << 31) && z.paths < (1ll << 34) && z.asian_paths < (1ll << 31), "size too large");
 }
 
@@ -128,6 +133,11 @@ Options parse(int argc, char** argv) {
     else if (a == "--seed") o.seed = static_cast<uint64_t>(parse_int(a, next(), 0));
     else if (a == "--device") o.device = static_cast<int>(parse_int(a, next(), 0));
     else if (a == "--size") sizes.push_back(next());
+    else if (a == "--gpus") {
+      o.gpus.clear();
+      for (auto& g : split(next())) o.gpus.push_back(static_cast<int>(parse_int(a, g, 0)));
+      if (o.gpus.empty()) throw UsageError{"--gpus expects a comma list of device indices"};
+    }
     else if (a == "--suite") {
       for (auto& s : split(next())) {
         const auto known = suite_names();

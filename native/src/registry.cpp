@@ -39,3 +39,9 @@ Result result_for(const KernelInfo& k) {
   r.unit = k.unit;
   return r;
 }
+
+Result result_for(const KernelInfo& k, const std::string& instance) {
+  Result r = result_for(k);
+  r.name += "_" + instance;  // one row, several results: a GPU pair ("0_1"), a message size, a GPU
+  return r;
+}

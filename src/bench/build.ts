@@ -15,7 +15,7 @@ import { buildTimeoutMs, compileInto } from './compile.js';
 import { probeCxx } from './cxx.js';
 import { withLock } from './lock.js';
 import { VERSION } from '../version.js';
-import { benchPaths, PROGRAM_NAME, type BenchPaths } from './paths.js';
+import { benchPaths, PROGRAM_NAME, type BenchPaths } from '../shared/paths.js';
 
 export type BinarySource = 'cache' | 'built' | 'prebuilt' | 'env';
 

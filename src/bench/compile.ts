@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { compilerErrors, compilingWhat, makePlan, producedName, toolchainText, type Toolchain } from './build-plan.js';
-import { BUILD_TIMEOUT_MS, msFromEnv, PROGRAM_NAME } from './paths.js';
+import { BUILD_TIMEOUT_MS, msFromEnv, PROGRAM_NAME } from '../shared/paths.js';
 import { jsonText } from '../ui/output.js';
 
 export interface CompileRequest {

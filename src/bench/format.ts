@@ -14,7 +14,24 @@ export function sig(value: number): string {
 
 export const pct = (value: number | null): string => (value === null ? '–' : `${value.toFixed(1)}%`);
 
-export const figure = (r: Pick<BenchResult, 'value' | 'unit'>): string => `${sig(r.value)} ${r.unit}`;
+const PREFIXES = ['', 'k', 'M', 'G', 'T', 'P'];
+
+/**
+ * A value in its unit with the SI prefix rescaled so the number stays short: 459499 Mpaths/s →
+ * "459 Gpaths/s", 0.9 TFLOP/s → "900 GFLOP/s"; up from 10,000, down below 1. 2949 GB/s stays as it
+ * is (four digits read well for bandwidth); units without a rate (us, ms) are never rescaled.
+ */
+export function quantity(value: number, unit: string): string {
+  const match = /^([kMGTP]?)(\w+\/s)$/.exec(unit);
+  if (!match || !Number.isFinite(value)) return `${sig(value)} ${unit}`;
+  let index = PREFIXES.indexOf(match[1] ?? '');
+  let scaled = value;
+  while (Math.abs(scaled) >= 1e4 && index < PREFIXES.length - 1) [scaled, index] = [scaled / 1e3, index + 1];
+  while (Math.abs(scaled) < 1 && scaled !== 0 && index > 0) [scaled, index] = [scaled * 1e3, index - 1];
+  return `${sig(scaled)} ${PREFIXES[index]}${match[2]}`;
+}
+
+export const figure = (r: Pick<BenchResult, 'value' | 'unit'>): string => quantity(r.value, r.unit);
 
 export const kernelName = (r: { suite: string | null; name: string | null }): string => [r.suite, r.name].filter(Boolean).join('/') || '(program)';
 

@@ -17,7 +17,8 @@ import { renderComparison, renderHeader, renderResults } from './render.js';
 import { renderMarkdown } from './render-markdown.js';
 import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
-import { buildArch, gpuTarget } from './target.js';
+import { buildArch, gpuTarget, resolveGpus } from './target.js';
+import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
 import { jsonText } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
@@ -69,8 +70,17 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   if (options.out) await checkOut(options.out, ctx.cwd, options.force, options.baseline);
   const baseline = options.baseline ? await readBaseline(options.baseline, ctx.cwd) : null;
   const target = options.cpu ? null : await gpuTarget(ctx);
+  const gpus = target ? resolveGpus(options.gpus, target.all) : [];
   const binary = await getBinary(ctx, target?.arch ?? null);
   const kernels = await listKernels(ctx, binary, options);
+  if (target && gpus.length > 1) {
+    const { benchMulti } = await import('./multi.js');
+    return benchMulti(ctx, options, binary, kernels, target, gpus);
+  }
+  const chosen = target ? (target.all.find((g) => g.index === gpus[0]) ?? target.gpu) : null;
+  if (target && target.all.length > 1 && options.gpus !== 'all') {
+    ctx.log.info(`${target.all.length} GPUs found; measuring GPU ${chosen?.index ?? 0} (${chosen?.name ?? target.gpu.name}); --gpus all measures every one.`);
+  }
   const startedAt = ctx.now();
   const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);
   let done = 0;
@@ -85,7 +95,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
         const what = line.type === 'result' ? `${kernelName(line)} ${figure(line)}` : line.type === 'skip' ? `${kernelName(line)} skipped` : `${kernelName(line)} FAILED`;
         spinner.update(`[${done}/${kernels.length}] ${what}`);
       },
-    });
+    }, gpus);
   } catch (error) {
     spinner.fail('The benchmark did not complete');
     throw error;
@@ -94,7 +104,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
     lines: outcome.lines,
     options,
     binary,
-    gpu: target ? matchGpu([target.gpu], device) : null,
+    gpu: chosen ? matchGpu([chosen], device) : null,
     driver: target?.driver ?? { driverVersion: null, cudaVersion: null },
     host: hostInfo(ctx.host),
     toolVersion: VERSION,
@@ -111,11 +121,10 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
 
 async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report: BenchReport, comparison: Comparison | null): Promise<void> {
   const document = { ...report, baseline: comparison && options.baseline ? { path: options.baseline, ...comparison } : null };
-  ctx.print(
-    document,
-    (_, style) =>
-      `${renderHeader(report, binary)}\n${renderResults(report, style)}` + (comparison ? `\n${renderComparison(comparison, options.baseline ?? 'baseline', style)}` : ''),
-  );
+  ctx.print(document, (_, style) => {
+    const views = [renderLatency(report.results, style), renderLinks(report.results, style), renderCollectives(report.results, style)].filter(Boolean);
+    return `${renderHeader(report, binary)}\n${renderResults(report, style)}${views.map((v) => `\n${v}`).join('')}` + (comparison ? `\n${renderComparison(comparison, options.baseline ?? 'baseline', style)}` : '');
+  });
   if (options.out) {
     const path = await writeReport(options.out, ctx.cwd, jsonText(document), options.force, options.baseline);
     ctx.log.info(`Wrote ${path}`);

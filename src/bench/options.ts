@@ -2,8 +2,11 @@
 import { UsageError } from '../errors.js';
 import { parseArch } from './arch.js';
 
-export const SUITES = ['memory', 'compute', 'finance'] as const;
+export const SUITES = ['memory', 'compute', 'finance', 'latency', 'links', 'collectives'] as const; // native/src/kernels.inc order
 export type Suite = (typeof SUITES)[number];
+/** Suites that span several GPUs at once (one process for all); the others run on each GPU. */
+export const CLUSTER_SUITES: readonly Suite[] = ['links', 'collectives'];
+export const DEFAULT_OUTLIER_PCT = 10;
 
 export type BenchAction = 'run' | 'list' | 'build-only';
 
@@ -23,6 +26,10 @@ export interface BenchOptions {
   maxRegressionPct: number | null;
   /** sm_XX, only with --build-only. */
   arch: string | null;
+  /** --gpus: "all" or device indices (default [0]). */
+  gpus: 'all' | number[];
+  /** --outlier: a GPU this many percent worse than its peers' median fails a multi-GPU run. */
+  outlierPct: number;
 }
 
 export const DEFAULT_MAX_REGRESSION_PCT = 10;
@@ -95,6 +102,19 @@ export interface RawBenchInput {
   force: boolean;
   baseline?: string;
   maxRegression?: string;
+  gpus?: string;
+  outlier?: string;
+}
+
+/** "all" | "0,1,3" → the GPUs a run uses (default GPU 0). */
+export function parseGpus(text: string | undefined): 'all' | number[] {
+  if (text === undefined) return [0];
+  if (text.trim().toLowerCase() === 'all') return 'all';
+  const items = splitList([text]);
+  if (items.length === 0 || !items.every((i) => /^\d+$/.test(i))) {
+    throw new UsageError(`--gpus expects "all" or device indices such as 0,1,3, got "${text}".`);
+  }
+  return [...new Set(items.map(Number))].sort((a, b) => a - b);
 }
 
 export function parseBenchOptions(raw: RawBenchInput): BenchOptions {
@@ -106,6 +126,11 @@ export function parseBenchOptions(raw: RawBenchInput): BenchOptions {
   if (raw.maxRegression !== undefined && raw.baseline === undefined) throw new UsageError('--max-regression needs --baseline FILE to compare with.');
   if (action !== 'run' && (raw.baseline !== undefined || raw.out !== undefined)) {
     throw new UsageError(`--baseline and --out go with a run, not with --${action}.`);
+  }
+  if (raw.cpu && raw.gpus !== undefined) throw new UsageError('--gpus goes with a GPU run, not with --cpu.');
+  const gpus = parseGpus(raw.gpus);
+  if (raw.baseline !== undefined && (gpus === 'all' || gpus.length > 1)) {
+    throw new UsageError('--baseline compares runs on one GPU.', { hint: 'Compare each GPU with --gpus N, or use --outlier to compare the GPUs of one host.' });
   }
   return {
     action,
@@ -120,11 +145,17 @@ export function parseBenchOptions(raw: RawBenchInput): BenchOptions {
     baseline: raw.baseline ?? null,
     maxRegressionPct: raw.baseline === undefined ? null : (parsePercent('--max-regression', raw.maxRegression) ?? DEFAULT_MAX_REGRESSION_PCT),
     arch: raw.arch === undefined ? null : parseArch(raw.arch),
+    gpus,
+    outlierPct: parsePercent('--outlier', raw.outlier) ?? DEFAULT_OUTLIER_PCT,
   };
 }
 
-/** The native program's argv for a run or a listing (PROTOCOL.md). */
-export function programArgs(options: Pick<BenchOptions, 'suites' | 'kernels' | 'quick' | 'sizes' | 'repeat' | 'cpu'>, mode: 'run' | 'list'): string[] {
+/** The native program's argv for a run or a listing (PROTOCOL.md); `gpus`: --device (one) or --gpus (several). */
+export function programArgs(
+  options: Pick<BenchOptions, 'suites' | 'kernels' | 'quick' | 'sizes' | 'repeat' | 'cpu'>,
+  mode: 'run' | 'list',
+  gpus: readonly number[] = [],
+): string[] {
   const args: string[] = mode === 'list' ? ['--list'] : [];
   if (options.suites.length) args.push('--suite', options.suites.join(','));
   if (options.kernels.length) args.push('--kernel', options.kernels.join(','));
@@ -133,5 +164,7 @@ export function programArgs(options: Pick<BenchOptions, 'suites' | 'kernels' | '
   if (options.repeat !== null) args.push('--repeat', String(options.repeat));
   for (const [key, value] of options.sizes) args.push('--size', `${key}=${value}`);
   if (options.cpu) args.push('--cpu');
+  else if (gpus.length === 1 && gpus[0] !== 0) args.push('--device', String(gpus[0]), '--gpus', String(gpus[0]));
+  else if (gpus.length > 1) args.push('--gpus', gpus.join(','));
   return args;
 }

@@ -1,11 +1,12 @@
 /**
- * How close a figure comes to what the GPU can do. Two references, both as percentages:
- * - the datasheet peak from the catalogue: memory bandwidth for byte-counted work, the precision's
- *   dense TFLOP/s for flop-counted work; a kernel that states both is held to the roof it is
- *   nearest (the roofline's binding resource, i.e. the larger fraction);
- * - the device-copy ceiling measured in the same run (memory/memcpy_d2d, bytes read + written),
- *   for memory-bound work: what this GPU, driver and clock state actually deliver.
- * Latencies (us) and CPU-mode figures have neither.
+ * How close a figure comes to what the GPU can do, only against the roof that bounds the kernel,
+ * which its headline unit names (the kernel table's unit column, native/src/kernels.inc):
+ * - B/s figures: the datasheet memory bandwidth, and the device-copy ceiling measured in the same run
+ *   (memory/memcpy_d2d, bytes read + written): what this GPU, driver and clock state deliver;
+ * - FLOP/s figures: the precision's dense datasheet TFLOP/s;
+ * - anything else (Mpaths/s for Monte Carlo, Gsteps/s for the backtest grid, us for latencies) has no
+ *   datasheet roof that bounds it (RNG and FP64 issue, not FP32 FMA or DRAM): no percentage at all.
+ * Host<->device copies (PCIe/NVLink-C2C bound) and CPU-mode figures have none either.
  */
 import type { GpuProfile, Precision } from '../gpu/types.js';
 import { PRECISIONS } from '../gpu/types.js';
@@ -44,27 +45,35 @@ export function ceilingGBs(results: readonly ResultLine[]): number | null {
   return copy && copy.medianMs > 0 && copy.bytes > 0 ? copy.bytes / copy.medianMs / 1e6 : null;
 }
 
+/** Which roof a figure in this unit is held to: "bandwidth", "flops", or none. */
+export function roofOf(unit: string): 'bandwidth' | 'flops' | null {
+  if (/^[kMGTP]?B\/s$/.test(unit)) return 'bandwidth';
+  if (/^[kMGTP]?FLOP\/s$/.test(unit)) return 'flops';
+  return null;
+}
+
 export function peakFigures(result: ResultLine, profile: Pick<GpuProfile, 'peakMemoryBandwidthGBs' | 'peakTflops'> | null, ceiling: number | null, mode: 'gpu' | 'cpu'): PeakFigures {
   const none: PeakFigures = { pctOfPeak: null, peakBasis: null, peak: null, pctOfCeiling: null, achievedGBs: null, achievedTflops: null };
-  if (mode === 'cpu' || result.medianMs <= 0 || result.unit === 'us') return none;
+  // Links and collectives move bytes between GPUs: bounded by NVLink/PCIe, not by device memory.
+  if (mode === 'cpu' || result.medianMs <= 0 || result.unit === 'us' || result.suite === 'links' || result.suite === 'collectives') return none;
   const achievedGBs = result.bytes > 0 ? result.bytes / result.medianMs / 1e6 : null;
   const achievedTflops = result.flops > 0 ? result.flops / result.medianMs / 1e9 : null;
-  const candidates: Array<{ basis: PeakBasis; peak: number; pct: number }> = [];
-  const bandwidth = profile?.peakMemoryBandwidthGBs ?? null;
+  const figures = { ...none, achievedGBs, achievedTflops };
   // Host↔device copies are bounded by PCIe/NVLink-C2C, not by device memory: no datasheet peak for them.
   const hostLink = /^(h2d|d2h)_/.test(result.name);
-  if (achievedGBs !== null && bandwidth && !hostLink) candidates.push({ basis: 'bandwidth', peak: bandwidth, pct: (100 * achievedGBs) / bandwidth });
-  const precision = catalogPrecision(result.precision) ?? 'fp32';
-  const tflops = profile?.peakTflops[precision] ?? null;
-  if (achievedTflops !== null && tflops) candidates.push({ basis: precision, peak: tflops, pct: (100 * achievedTflops) / tflops });
-  const binding = candidates.sort((a, b) => b.pct - a.pct)[0];
-  const memoryBound = binding ? binding.basis === 'bandwidth' : achievedTflops === null;
-  return {
-    pctOfPeak: binding?.pct ?? null,
-    peakBasis: binding?.basis ?? null,
-    peak: binding?.peak ?? null,
-    pctOfCeiling: achievedGBs !== null && ceiling && !hostLink && memoryBound ? (100 * achievedGBs) / ceiling : null,
-    achievedGBs,
-    achievedTflops,
-  };
+  const roof = roofOf(result.unit);
+  if (roof === 'bandwidth' && achievedGBs !== null && !hostLink) {
+    const bandwidth = profile?.peakMemoryBandwidthGBs ?? null;
+    return {
+      ...figures,
+      ...(bandwidth ? { pctOfPeak: (100 * achievedGBs) / bandwidth, peakBasis: 'bandwidth' as const, peak: bandwidth } : {}),
+      pctOfCeiling: ceiling ? (100 * achievedGBs) / ceiling : null,
+    };
+  }
+  if (roof === 'flops' && achievedTflops !== null) {
+    const precision = catalogPrecision(result.precision) ?? 'fp32';
+    const tflops = profile?.peakTflops[precision] ?? null;
+    if (tflops) return { ...figures, pctOfPeak: (100 * achievedTflops) / tflops, peakBasis: precision, peak: tflops };
+  }
+  return figures;
 }

@@ -39,6 +39,8 @@ export interface ResultLine {
   check: Check;
   cpu: CpuTiming | null;
   note: string | null;
+  /** links, collectives, latency: the kernel-specific numbers (src, dst, algbw, p99Us, cpuP99Us …). */
+  extra?: Record<string, number>;
 }
 export interface SkipLine { type: 'skip'; suite: string; name: string; reason: string }
 export interface ErrorLine { type: 'error'; code: string; suite: string | null; name: string | null; message: string }
@@ -80,9 +82,12 @@ function result(o: Json): ResultLine {
   if (isObject(o.size)) for (const [k, v] of Object.entries(o.size)) if (typeof v === 'number') size[k] = v;
   const value = num(o, 'value');
   const medianMs = num(o, 'medianMs');
+  const suite = str(o, 'suite');
+  const extra: Record<string, number> = {};
+  if (EXTRA_SUITES.includes(suite)) for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && typeof v === 'number' && Number.isFinite(v)) extra[k] = v;
   return {
     type: 'result',
-    suite: str(o, 'suite'),
+    suite,
     name: str(o, 'name'),
     unit: str(o, 'unit'),
     value,
@@ -95,8 +100,12 @@ function result(o: Json): ResultLine {
     check: check(o),
     cpu: cpu(o),
     note: optStr(o, 'note'),
+    ...(EXTRA_SUITES.includes(suite) ? { extra } : {}),
   };
 }
+
+const EXTRA_SUITES = ['links', 'collectives', 'latency'];
+const KNOWN = new Set(['type', 'suite', 'name', 'unit', 'value', 'samplesMs', 'medianMs', 'bytes', 'flops', 'size', 'precision', 'check', 'cpu', 'speedup', 'note']);
 
 function decode(o: Json): BenchLine | null {
   switch (o.type) {

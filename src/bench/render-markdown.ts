@@ -1,6 +1,6 @@
 /** The markdown summary appended to $GITHUB_STEP_SUMMARY: results, failures and the baseline verdicts. */
 import type { Comparison } from './baseline.js';
-import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, VERDICT_TEXT, verdictText } from './format.js';
+import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, quantity, sig, speedupCell, VERDICT_TEXT, verdictText } from './format.js';
 import type { BenchReport } from './report.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -21,8 +21,8 @@ export function renderMarkdown(report: BenchReport, comparison: Comparison | nul
     for (const warning of comparison.warnings) parts.push(`> ${warning}`, '');
     const verdicts = comparison.kernels.map((k) => [
       `${k.suite}/${k.name}`,
-      k.before ? `${sig(k.before.value)} ${k.unit ?? ''}`.trim() : '–',
-      k.after ? `${sig(k.after.value)} ${k.unit ?? ''}`.trim() : '–',
+      k.before ? quantity(k.before.value, k.unit ?? '').trim() : '–',
+      k.after ? quantity(k.after.value, k.unit ?? '').trim() : '–',
       deltaCell(k),
       k.verdict === 'regressed' ? `**${VERDICT_TEXT[k.verdict]}**` : verdictText(k),
     ]);

@@ -3,7 +3,8 @@ import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import type { Comparison } from './baseline.js';
 import { describeSource, type BenchBinary } from './build.js';
-import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, sig, speedupCell, verdictText } from './format.js';
+import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, quantity, sig, speedupCell, verdictText } from './format.js';
+import { CLUSTER_VIEW_SUITES } from './render-cluster.js';
 import type { BenchReport } from './report.js';
 
 export function renderHeader(report: BenchReport, binary: BenchBinary): string {
@@ -20,7 +21,8 @@ export function renderHeader(report: BenchReport, binary: BenchBinary): string {
 }
 
 export function renderResults(report: BenchReport, style: Style): string {
-  const rows = report.results.map((r) => [kernelName(r), figure(r), peakCell(r), pct(r.pctOfCeiling), checkCell(r), speedupCell(r), ms(r.medianMs)]);
+  // links, collectives and latency have views of their own (render-cluster.ts)
+  const rows = report.results.filter((r) => !CLUSTER_VIEW_SUITES.includes(r.suite)).map((r) => [kernelName(r), figure(r), peakCell(r), pct(r.pctOfCeiling), checkCell(r), speedupCell(r), ms(r.medianMs)]);
   for (const f of report.failures.filter((f) => f.name !== null)) rows.push([kernelName(f), style.red('FAILED'), '', '', f.code, '', '']);
   let text = rows.length ? renderTable(['Kernel', 'Figure', '% peak', '% copy', 'Check (error ≤ bound)', 'vs CPU', 'Median'], rows) : 'No kernel ran.\n';
   const notes: string[] = [];
@@ -42,8 +44,8 @@ export function renderComparison(comparison: Comparison, baselinePath: string, s
     const verdict = verdictText(k);
     return [
       `${k.suite}/${k.name}`,
-      k.before ? `${sig(k.before.value)} ${k.unit ?? ''}`.trim() : '–',
-      k.after ? `${sig(k.after.value)} ${k.unit ?? ''}`.trim() : '–',
+      k.before ? quantity(k.before.value, k.unit ?? '').trim() : '–',
+      k.after ? quantity(k.after.value, k.unit ?? '').trim() : '–',
       deltaCell(k),
       k.noiseMs === null || !k.before ? '–' : `±${pct((100 * k.noiseMs) / k.before.medianMs)}`,
       k.verdict === 'regressed' ? style.red(verdict) : k.verdict === 'improved' ? style.green(verdict) : verdict,

@@ -63,7 +63,8 @@ function resultRecord(line: ResultLine, profile: BenchDevice['profile'], ceiling
   const { suite, name, unit, value, medianMs, samplesMs, bytes, flops, size, precision, check, note } = line;
   const fields = { suite, name, unit, value, medianMs, samplesMs, bytes, flops, size, precision, check, note };
   const cpu = line.cpu ? { ...line.cpu, speedup: mode === 'gpu' && line.medianMs > 0 ? line.cpu.medianMs / line.medianMs : null } : null;
-  return { ...fields, higherIsBetter: line.unit !== 'us' && line.unit !== 'ms', cpu, ...peakFigures(line, profile, ceiling, mode) };
+  const extra = line.extra ? { extra: line.extra } : {};
+  return { ...fields, higherIsBetter: line.unit !== 'us' && line.unit !== 'ms', cpu, ...peakFigures(line, profile, ceiling, mode), ...extra };
 }
 
 export function buildReport(input: ReportInput): BenchReport {

@@ -7,7 +7,7 @@ import type { BenchBinary } from './build.js';
 import type { BenchOptions } from './options.js';
 import { programArgs } from './options.js';
 import { interpretRun, type RunOutcome } from './outcome.js';
-import { LIST_TIMEOUT_MS, msFromEnv, RUN_TIMEOUT_MS } from './paths.js';
+import { LIST_TIMEOUT_MS, msFromEnv, RUN_TIMEOUT_MS } from '../shared/paths.js';
 import { parseLine, type BenchLine, type KernelLine } from './protocol.js';
 import { UsageError } from '../errors.js';
 
@@ -35,10 +35,17 @@ export interface RunEvents {
   line?(line: BenchLine): void;
 }
 
-export async function runSuite(ctx: Ctx, binary: BenchBinary, selection: Selection, driverVersion: string | null, events: RunEvents = {}): Promise<RunOutcome> {
+export async function runSuite(
+  ctx: Ctx,
+  binary: BenchBinary,
+  selection: Selection,
+  driverVersion: string | null,
+  events: RunEvents = {},
+  gpus: readonly number[] = [],
+): Promise<RunOutcome> {
   const result = await ctx.exec({
     file: binary.path,
-    args: programArgs(selection, 'run'),
+    args: programArgs(selection, 'run', gpus),
     timeoutMs: runTimeoutMs(ctx.env),
     onLine: (text, stream) => {
       if (stream !== 'stdout') return;

@@ -12,6 +12,8 @@ import { assertBuildable } from './arch.js';
 export interface GpuTarget {
   arch: string;
   gpu: DetectedGpu;
+  /** Every GPU nvidia-smi lists (for --gpus). */
+  all: DetectedGpu[];
   driver: Pick<DetectResult, 'driverVersion' | 'cudaVersion'>;
 }
 
@@ -27,12 +29,20 @@ export async function gpuTarget(ctx: Ctx): Promise<GpuTarget> {
     throw error;
   }
   const gpu = result.gpus[0]!;
-  if (result.gpus.length > 1) ctx.log.info(`${result.gpus.length} GPUs found; measuring GPU 0 (${gpu.name}).`);
   const cc = gpu.computeCapability ?? gpu.profile?.computeCapability ?? null;
   if (cc === null) throw new UsageError(`nvidia-smi reports no compute capability for ${gpu.name}.`, { hint: 'Use `gpuctl bench --build-only --arch sm_XX` and GPUCTL_BENCH_BIN to run that build.' });
   const arch = smFor(cc);
   assertBuildable(arch, gpu.name);
-  return { arch, gpu, driver: { driverVersion: result.driverVersion, cudaVersion: result.cudaVersion } };
+  return { arch, gpu, all: result.gpus, driver: { driverVersion: result.driverVersion, cudaVersion: result.cudaVersion } };
+}
+
+/** --gpus against the GPUs found: "all" → every index; an index nvidia-smi does not list is a usage error. */
+export function resolveGpus(asked: 'all' | readonly number[], found: readonly DetectedGpu[]): number[] {
+  const have = found.map((g) => g.index);
+  if (asked === 'all') return have;
+  const missing = asked.filter((g) => !have.includes(g));
+  if (missing.length) throw new UsageError(`--gpus ${missing.join(',')}: no such GPU (this host has ${have.map(String).join(', ') || 'none'}).`);
+  return [...asked];
 }
 
 /** For --build-only: --arch, else the local GPU's, else a usage error naming --arch. */

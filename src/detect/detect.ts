@@ -7,6 +7,8 @@ import { probeHost, type HostInfo } from '../gpu/host.js';
 import { deriveProfile, matchProfile } from '../gpu/match.js';
 import type { SmiGpu } from '../gpu/nvidia-smi.js';
 import { querySmi } from '../gpu/smi-probe.js';
+import { probeTopology } from '../gpu/topo-probe.js';
+import type { Topology } from '../gpu/topology.js';
 import type { GpuProfile } from '../gpu/types.js';
 
 export const DETECT_SCHEMA_VERSION = 1;
@@ -28,11 +30,15 @@ export interface DetectResult {
   /** How cudaVersion was found: the driver branch table (nvidia-smi has no query field for it). */
   cudaVersionSource: 'driver-branch' | 'driver-branch-at-least' | null;
   gpus: DetectedGpu[];
+  /** Hosts with 2+ GPUs: links between GPU pairs, CPU/NUMA affinity, NVLinks (docs/topology.md); else null. */
+  topology: Topology | null;
+  /** Why topology is null or incomplete on a multi-GPU host; null otherwise. */
+  topologyNote: string | null;
   /** Filled only when no NVIDIA GPU could be read. */
   host: HostInfo | null;
 }
 
-export function describeGpus(gpus: readonly SmiGpu[]): Omit<DetectResult, 'host'> {
+export function describeGpus(gpus: readonly SmiGpu[]): Omit<DetectResult, 'host' | 'topology' | 'topologyNote'> {
   const driverVersion = gpus.find((gpu) => gpu.driverVersion)?.driverVersion ?? null;
   const cuda = cudaVersionForDriver(driverVersion);
   return {
@@ -55,7 +61,15 @@ export function describeGpus(gpus: readonly SmiGpu[]): Omit<DetectResult, 'host'
 
 export async function detect(ctx: Ctx, options: { requireGpu: boolean }): Promise<DetectResult> {
   const smi = await querySmi(ctx);
-  if (smi.kind === 'ok' && smi.gpus.length > 0) return { ...describeGpus(smi.gpus), host: null };
+  if (smi.kind === 'ok' && smi.gpus.length > 0) {
+    const described = describeGpus(smi.gpus);
+    const architectureOf = (index: number) => {
+      const gpu = described.gpus.find((g) => g.index === index);
+      return (gpu?.profile ?? gpu?.derivedProfile)?.architecture ?? null;
+    };
+    const topo = smi.gpus.length > 1 ? await probeTopology(ctx, architectureOf) : { topology: null, topologyNote: null };
+    return { ...described, ...topo, host: null };
+  }
   if (options.requireGpu) {
     throw new MissingError('No NVIDIA GPU found: nvidia-smi is not on PATH.', 'gpu', {
       code: 'device_missing',
@@ -70,6 +84,8 @@ export async function detect(ctx: Ctx, options: { requireGpu: boolean }): Promis
     cudaVersion: null,
     cudaVersionSource: null,
     gpus: [],
+    topology: null,
+    topologyNote: null,
     host,
   };
 }

@@ -28,7 +28,16 @@ export interface DoctorFacts {
   flyAuth: Probe<{ email: string }> | { kind: 'skipped' };
   tokenInEnv: boolean;
   docker: Probe<{ version: string }>;
+  /** Whether this gpuctl ships the prebuilt benchmark binary (a packed install: dist/native/gpuctl-bench). */
+  benchPrebuilt?: boolean;
 }
+
+/**
+ * bench's support matrix: GPUs of compute capability 7.5 (Turing) or newer; a binary built with CUDA
+ * 13.x needs an R580+ driver, one built with CUDA 12.4-12.9 an R525+ driver (minor-version
+ * compatibility); the prebuilt fat binary is built with CUDA 13.0. --cpu needs neither.
+ */
+export const PREBUILT_CUDA = '13.0';
 
 const MIN_NODE = '20.19.0';
 
@@ -49,19 +58,29 @@ function gpuRow(gpu: DoctorFacts['gpu']): CheckRow {
   return row('gpu', 'NVIDIA driver', 'pass', `driver ${gpu.driverVersion ?? '?'} (CUDA ${gpu.cudaVersion ?? '?'}), ${gpu.gpus.length} × ${names}`);
 }
 
-function nvccRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu']): CheckRow {
-  if (nvcc.kind === 'absent') return row('nvcc', 'nvcc', 'warn', 'not found', '`gpuctl bench` falls back to its prebuilt binary; install the CUDA toolkit to build for this GPU.');
+function nvccRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu'], prebuilt: boolean): CheckRow {
+  if (nvcc.kind === 'absent') {
+    return prebuilt
+      ? row('nvcc', 'nvcc', 'warn', 'not found', `\`gpuctl bench\` runs the prebuilt binary this gpuctl ships (dist/native, built with CUDA ${PREBUILT_CUDA}: needs an R580+ driver); install a CUDA toolkit (12.4+) to build for this GPU and driver.`)
+      : row('nvcc', 'nvcc', 'warn', 'not found; this gpuctl ships no prebuilt benchmark binary (a clone: only packed installs have dist/native)', '`gpuctl bench --cpu` builds the CPU suite with the host C++ compiler; for GPU runs install a CUDA toolkit (12.4+ with an R525+ driver, 13 with R580+).');
+  }
   if (nvcc.kind === 'broken') return row('nvcc', 'nvcc', 'fail', nvcc.message, 'Reinstall the CUDA toolkit.');
   const span = nvcc.targets.length ? `targets ${nvcc.targets[0]}…${nvcc.targets.at(-1)}` : 'targets unknown';
   const needed = gpu.kind === 'ok' ? [...new Set(gpu.gpus.flatMap((g) => (g.computeCapability ? [smFor(g.computeCapability)] : [])))] : [];
   const missing = nvcc.targets.length ? needed.filter((sm) => !nvcc.targets.includes(sm)) : [];
   if (missing.length) {
-    return row('nvcc', 'nvcc', 'fail', `CUDA ${nvcc.version} cannot build for ${missing.join(', ')} (${span})`, 'CUDA 13 dropped Volta (sm_70) and older; use CUDA 12.x for these GPUs.');
+    return row('nvcc', 'nvcc', 'fail', `CUDA ${nvcc.version} cannot build for ${missing.join(', ')} (${span})`, 'gpuctl bench needs Turing (sm_75) or newer; for a newer GPU use a toolkit that targets it (12.8+ for sm_100/sm_120, 13 for sm_110).');
   }
   return row('nvcc', 'nvcc', 'pass', `CUDA ${nvcc.version}, ${span}`);
 }
 
-function compatRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu']): CheckRow {
+function compatRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu'], prebuilt: boolean): CheckRow {
+  if (nvcc.kind === 'absent' && prebuilt && gpu.kind === 'ok' && gpu.cudaVersion) {
+    const name = 'Driver runs the prebuilt bench';
+    return compareCuda(gpu.cudaVersion, PREBUILT_CUDA) >= 0
+      ? row('cuda-compat', name, 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ ${PREBUILT_CUDA} (the prebuilt binary's)`)
+      : row('cuda-compat', name, 'fail', `driver CUDA ${gpu.cudaVersion} cannot run the prebuilt binary (CUDA ${PREBUILT_CUDA}, needs an R580+ driver)`, 'Upgrade the NVIDIA driver to R580+, or install a CUDA toolkit 12.4+ that this driver supports so that gpuctl builds one.');
+  }
   if (nvcc.kind !== 'ok' || gpu.kind !== 'ok' || !gpu.cudaVersion) return row('cuda-compat', 'Driver runs nvcc output', 'skip', 'needs both a driver and nvcc');
   const cmp = compareCuda(gpu.cudaVersion, nvcc.version);
   if (cmp >= 0) return row('cuda-compat', 'Driver runs nvcc output', 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ nvcc ${nvcc.version}`);
@@ -97,8 +116,8 @@ export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = 
   const rows = [
     nodeRow(facts.nodeVersion),
     gpuRow(facts.gpu),
-    nvccRow(facts.nvcc, facts.gpu),
-    compatRow(facts.nvcc, facts.gpu),
+    nvccRow(facts.nvcc, facts.gpu, facts.benchPrebuilt ?? false),
+    compatRow(facts.nvcc, facts.gpu, facts.benchPrebuilt ?? false),
     flyctlRow(facts.flyctl),
     authRow(facts.flyAuth, facts.tokenInEnv),
     dockerRow(facts.docker),

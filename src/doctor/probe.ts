@@ -1,4 +1,6 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
+import { access, constants } from 'node:fs/promises';
+import { benchPaths } from '../shared/paths.js';
 import type { Ctx } from '../context.js';
 import { isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
@@ -50,8 +52,13 @@ async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
   return version ? { kind: 'ok', version: `Docker ${version}` } : { kind: 'error', message: 'docker --version printed no version' };
 }
 
+/** A packed gpuctl ships dist/native/gpuctl-bench (npm run build:native-fat at pack time); a clone does not. */
+async function benchPrebuilt(ctx: Ctx): Promise<boolean> {
+  return access(benchPaths(ctx.env, ctx.cwd).prebuilt, constants.X_OK).then(() => true, () => false);
+}
+
 export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
-  const [gpu, nvcc, fly, docker] = await Promise.all([gpuFacts(ctx), probeNvcc(ctx), flyctlFacts(ctx), dockerFacts(ctx)]);
+  const [gpu, nvcc, fly, docker, prebuilt] = await Promise.all([gpuFacts(ctx), probeNvcc(ctx), flyctlFacts(ctx), dockerFacts(ctx), benchPrebuilt(ctx)]);
   const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
-  return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker };
+  return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, benchPrebuilt: prebuilt };
 }

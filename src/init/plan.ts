@@ -34,7 +34,7 @@ export function mergeIgnore(existing: string, rendered: string): string {
 
 function propose(file: RenderedFile, existing: string): { proposed: string; note?: string } {
   if (file.path === 'fly.toml') {
-    const merged = mergeFlyToml(existing, file.content);
+    const merged = mergeFlyToml(existing, file.content, file.ownComments);
     if (merged.ok) return { proposed: merged.text };
     return { proposed: file.content, note: `fly.toml cannot be edited in place: ${merged.reason}; the proposal replaces it whole` };
   }

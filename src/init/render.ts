@@ -21,8 +21,18 @@ export interface RenderedFile {
   path: string;
   content: string;
   mode: number;
+  /** fly.toml: what gpuctl's own comment lines look like (any layout), so an update can tell them from the user's. */
+  ownComments?: readonly RegExp[];
   /** A binary file: `content` is then its fingerprint (what plan and diff compare), `bytes` what is written. */
   bytes?: Uint8Array;
+}
+
+/** Every comment line of the fly.toml templates as a pattern (a placeholder matches anything); the first is the header's first line. */
+export function ownCommentPatterns(t: Templates): RegExp[] {
+  const sources = [t['fly.toml'], t['fly-retired.toml'], t['fly-vm-cpu.toml'], t['fly-vm-gpu.toml']];
+  const lines = sources.flatMap((text) => text.split('\n').map((line) => line.trim()));
+  const comments = [...new Set(lines.filter((line) => line.startsWith('#') && line !== '#'))];
+  return comments.map((line) => new RegExp(`^${line.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
 }
 
 export interface RenderData {
@@ -147,7 +157,7 @@ export function renderDockerfile(t: Templates, d: RenderData): string {
 /** Every file init writes, in the order it reports them. */
 export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
   return [
-    { path: 'fly.toml', content: renderFlyToml(t, d), mode: 0o644 },
+    { path: 'fly.toml', content: renderFlyToml(t, d), mode: 0o644, ownComments: ownCommentPatterns(t) },
     { path: 'Dockerfile', content: renderDockerfile(t, d), mode: 0o644 },
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
     { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },

@@ -32,6 +32,10 @@ export interface InitJson {
   /** Set for a Fly GPU kind: Fly.io retired GPU Machines; the files do not deploy there. */
   retired: { message: string; cpuCommand: string } | null;
   files: InitFileJson[];
+  /** Files the Dockerfile needs that are not in the directory yet (requirements.txt, the module the command runs). */
+  needs: string[];
+  /** Set when no flag, answer, record or fly.toml named the app: the directory name it was derived from. */
+  appFromDirectory: string | null;
   /** Set when init refused to write: conflicts without --force or --skip (code "conflicts", exitCode 1). */
   error?: ErrorJson;
 }
@@ -45,6 +49,9 @@ export interface InitOutcome {
   written: ReadonlySet<string>;
   cpuCommand: string | null;
   refused: boolean;
+  /** See InitJson. */
+  needs: string[];
+  appFromDirectory: string | null;
 }
 
 /** Why init refused (conflicts without --force or --skip): one error, for the --json document and for the boundary's "Error:/Hint:". */
@@ -72,6 +79,8 @@ export function initJson(o: InitOutcome): InitJson {
       const diff = f.status === 'identical' || f.status === 'skip' ? '' : diffOf(f);
       return { path: f.path, status: f.status, written: o.written.has(f.path), ...(f.note ? { note: f.note } : {}), ...(diff ? { diff } : {}) };
     }),
+    needs: o.needs,
+    appFromDirectory: o.appFromDirectory,
     ...(o.refused ? { error: errorJson(refusal(o.files)) } : {}),
   };
 }
@@ -97,12 +106,14 @@ export function retirementBanner(o: Pick<InitOutcome, 'inputs' | 'cpuCommand'>, 
 export function renderInit(o: InitOutcome, style: Style): string {
   const width = Math.max(...o.files.map((f) => f.status.length));
   const lines = o.files.map((f) => `  ${VERB[f.status](style, f.status.padEnd(width))}  ${f.path}${f.note ? style.dim(`  (${f.note})`) : ''}`);
-  let text = retirementBanner(o, style) + `${lines.join('\n')}\n`;
+  const named = o.appFromDirectory === null ? '' : `App name ${style.bold(o.inputs.app)}, taken from the directory name "${o.appFromDirectory}" (--app to choose another).\n`;
+  let text = retirementBanner(o, style) + named + `${lines.join('\n')}\n`;
   if (o.dryRun) {
     const diffs = o.files.filter((f) => f.status !== 'identical' && f.status !== 'skip').map(diffOf).filter(Boolean);
     text += `\n${style.dim('Dry run: nothing was written.')}\n${diffs.length ? `\n${diffs.join('\n')}` : ''}`;
-  } else if (!o.refused && o.inputs.target.kind === 'cpu') {
-    text += `\nNext: ${style.cyan('gpuctl validate')}, then ${style.cyan('gpuctl deploy')}.\n`;
+  } else if (!o.refused) {
+    const needs = o.needs.length ? `add ${o.needs.join(' and ')} (the Dockerfile ${o.needs.length > 1 ? 'needs them' : 'needs it'}), then ` : '';
+    if (o.inputs.target.kind === 'cpu' || needs) text += `\nNext: ${needs}${style.cyan('gpuctl validate')}${o.inputs.target.kind === 'cpu' ? `, then ${style.cyan('gpuctl deploy')}` : ''}.\n`;
   }
   return text;
 }

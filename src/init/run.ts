@@ -3,6 +3,7 @@
  * existing fly.toml), render, compare with the disk, decide conflicts, and only then write. Any
  * refusal or Ctrl-C before the last step leaves every file as it was.
  */
+import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -79,6 +80,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     }
   }
   const dirArg = options.dir === undefined ? undefined : relative(ctx.cwd, dir) || '.';
+  const named = [options.choices, asked, recorded, fromFly].some((layer) => layer.app !== undefined);
   return {
     dir,
     dryRun: options.dryRun,
@@ -88,7 +90,21 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     written,
     cpuCommand: inputs.target.kind === 'gpu' ? cpuCommandFor(inputs, dirArg) : null,
     refused,
+    needs: appFilesNeeded(dir, inputs.cmd),
+    appFromDirectory: named ? null : dirName,
   };
+}
+
+/** What the rendered Dockerfile needs from the directory and does not find: requirements.txt, and the module `python3 -m <module>` runs. */
+export function appFilesNeeded(dir: string, cmd: readonly string[]): string[] {
+  const needs = existsSync(join(dir, 'requirements.txt')) ? [] : ['requirements.txt'];
+  const m = cmd.indexOf('-m');
+  const module = m > 0 && /^python[\d.]*$/.test(cmd[0] ?? '') ? cmd[m + 1] : undefined;
+  if (module && /^[\w.]+$/.test(module)) {
+    const path = module.replace(/\./g, '/');
+    if (!existsSync(join(dir, `${path}.py`)) && !existsSync(join(dir, path, '__main__.py'))) needs.push(`the module ${module} (${path}.py or ${path}/__main__.py)`);
+  }
+  return needs;
 }
 
 /**

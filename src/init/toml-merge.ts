@@ -5,6 +5,9 @@
  * layout has no use for them. The user's comments, order, quoting and other keys stay as they were.
  * The result is parsed again and checked against the rendered values; anything this cannot do
  * (a table written inline, dotted keys for a whole section) is reported instead of guessed.
+ * Comments gpuctl wrote (lines matching a comment of its templates, `ownComments`) are not the
+ * user's: in a file gpuctl wrote they are dropped and written again from the new rendering, so a
+ * GPU layout turned into the CPU one keeps no GPU header; every other comment stays where it was.
  */
 import { parse } from 'smol-toml';
 import { scanToml, type ScannedKey, type ScannedTable, type TomlPath } from '../shared/toml-scan.js';
@@ -52,7 +55,48 @@ function reindent(block: string, indent: string): string {
   return block.replace(/^[ \t]*(?=\S)/gm, indent);
 }
 
-export function mergeFlyToml(existing: string, rendered: string): MergeResult {
+/** A comment line of gpuctl's own (a bare "#" counts when one of gpuctl's follows it, as in the retired block). */
+function ownLine(lines: readonly string[], i: number, own: readonly RegExp[]): boolean {
+  const line = (lines[i] ?? '').trim();
+  if (!line.startsWith('#')) return false;
+  if (line === '#') return ownLine(lines, i + 1, own) && (lines[i + 1] ?? '').trim() !== '#';
+  return own.some((pattern) => pattern.test(line));
+}
+
+/** Drops gpuctl's comment lines; a blank line that a removal leaves doubled (or first in the file) goes too. */
+export function stripOwnComments(text: string, own: readonly RegExp[]): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let gap = false;
+  lines.forEach((line, i) => {
+    if (ownLine(lines, i, own)) {
+      gap = true;
+      return;
+    }
+    const blank = line.trim() === '';
+    if (blank && gap && (out.length === 0 || out.at(-1)?.trim() === '') && i < lines.length - 1) return;
+    if (!blank) gap = false;
+    out.push(line);
+  });
+  return out.join('\n');
+}
+
+/** The comment block at the top of a rendered file (before its first statement), with one blank line after it. */
+function headerBlock(rendered: string): string {
+  const lines = rendered.split('\n');
+  const first = lines.findIndex((line) => line.trim() !== '' && !line.trim().startsWith('#'));
+  const block = lines.slice(0, first < 0 ? lines.length : first).filter((line) => line.trim() !== '');
+  return block.length ? `${block.join('\n')}\n\n` : '';
+}
+
+/**
+ * `ownComments[0]` is the header line that marks a file gpuctl wrote. Only such a file has its
+ * gpuctl comments rewritten; in a user's own fly.toml every comment stays (new keys bring theirs).
+ */
+export function mergeFlyToml(existing: string, rendered: string, ownComments: readonly RegExp[] = []): MergeResult {
+  const marker = ownComments[0];
+  const rewriteComments = marker !== undefined && existing.split('\n').some((line) => marker.test(line.trim()));
+  if (rewriteComments) existing = stripOwnComments(existing, ownComments);
   let existingDoc: unknown;
   try {
     existingDoc = parse(existing);
@@ -68,11 +112,13 @@ export function mergeFlyToml(existing: string, rendered: string): MergeResult {
   const add = (start: number, end: number, text: string, table = false) => edits.push({ start, end, text, seq: edits.length + (table ? 1e9 : 0) });
   const used = new Set<ScannedTable>();
 
+  if (rewriteComments) add(0, 0, headerBlock(rendered).replace(/\n\n$/, existing.startsWith('\n') ? '\n' : '\n\n'));
   for (const table of theirs) {
     const target = counterpart(table, mine, existingDoc, renderedDoc, used);
     if (target === 'inline') return { ok: false, reason: `[${headerId(table)}] is written inline or with dotted keys` };
     if (target) {
       used.add(target);
+      if (rewriteComments && table.header && table.leadStart < table.start) add(target.start, target.start, rendered.slice(table.leadStart, table.start));
       mergeKeys(table, target);
       continue;
     }
@@ -90,6 +136,8 @@ export function mergeFlyToml(existing: string, rendered: string): MergeResult {
     let inserted = '';
     for (const key of table.keys) {
       const mineKey = target.keys.find((k) => same(k.key, key.key));
+      const comments = mineKey && rewriteComments ? leadingComments(rendered, key) : '';
+      if (mineKey && comments) add(mineKey.lineStart, mineKey.lineStart, reindent(comments, /^[ \t]*/.exec(existing.slice(mineKey.lineStart))?.[0] ?? ''));
       if (!mineKey) inserted += reindent(leadingComments(rendered, key) + lineOfText(rendered, key.lineStart, key.end), indent);
       else if (!same(valueOf(existing, mineKey), valueOf(rendered, key))) add(mineKey.valueStart, mineKey.valueEnd, rendered.slice(key.valueStart, key.valueEnd));
     }

@@ -50,6 +50,7 @@ export const RULES = {
   'dockerfile-driver-packages': { severity: 'error', file: 'Dockerfile', summary: 'installs NVIDIA driver packages (the platform supplies the driver)' },
   'dockerfile-cuda-too-new': { severity: 'error', file: 'Dockerfile', summary: "a CUDA userland newer than the target's driver runs" },
   'dockerfile-runs-as-root': { severity: 'warning', file: 'Dockerfile', summary: 'the application runs as root' },
+  'dockerfile-missing-file': { severity: 'error', file: 'Dockerfile', summary: 'a COPY source, or the module a `python3 -m` CMD runs, is not in the build context' },
   'dockerfile-devel-runtime': { severity: 'warning', file: 'Dockerfile', summary: 'the runtime image is a CUDA devel image (no multi-stage build)' },
 } as const satisfies Record<string, RuleInfo>;
 

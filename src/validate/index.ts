@@ -14,6 +14,7 @@ import { flyModel, type FlyModel } from './fly-model.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
+import { appFilesRule, type ContextHas } from './app-files-rule.js';
 import { locator, scanToml } from '../shared/toml-scan.js';
 
 export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
@@ -37,6 +38,8 @@ export interface ValidateOptions {
    * GPU guest or there is no fly.toml; no CUDA check at all when fly.toml describes a CPU layout.
    */
   driverVersion?: string;
+  /** Whether a path exists in the build context (fly.toml's directory); without it, the missing-file rule does not run. */
+  contextHas?: ContextHas;
   /** The known Fly regions (the cached flyctl list, region-cache.ts); default: the built-in list. */
   regions?: RegionList;
 }
@@ -90,6 +93,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
     } else {
       const target = dockerTarget(model, options);
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
+      if (options.contextHas) findings.push(...appFilesRule(stages, file, options.contextHas));
     }
   }
   return findings.sort(byPlace);

@@ -70,7 +70,10 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   if (!flyToml && !dockerfile) {
     throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
   }
-  const findings = validateFiles({ flyToml, dockerfile }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx) });
+  // The build context is fly.toml's directory (flyctl builds from there), else the Dockerfile's.
+  const context = flyToml ? dirname(configPath) : dirname(resolve(ctx.cwd, options.dockerfile ?? 'Dockerfile'));
+  const contextHas = (path: string) => existsSync(resolve(context, path));
+  const findings = validateFiles({ flyToml, dockerfile }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;

@@ -17,7 +17,7 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
-    expect(run.stdout).toContain('11 passed, 0 failed, 12 skipped');
+    expect(run.stdout).toContain('11 passed, 0 failed, 19 skipped'); // 12 GPU-only + 7 links/collectives/latency rows of the fake
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({ mode: 'cpu', device: null, ceiling: null, ok: true, program: { source: 'cache', arch: 'cpu', nvcc: null, cudaRuntime: null } });
     expect(json.host.logicalCores).toBeGreaterThan(0);

@@ -33,8 +33,13 @@ describe('gpuctl detect --json on every recorded GPU', () => {
       if (c.profile === null) expect(gpu.derivedProfile?.derived).toBe(true);
       else expect(gpu.derivedProfile).toBeNull();
     }
-    // One query call, always.
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(1);
+    // One query call, always; hosts with 2+ GPUs also get `topo -m` (these captures hold no recording of it,
+    // so the fake fails it the way an unknown invocation fails and detect says why).
+    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    expect(calls.filter((a) => a[0]?.startsWith('--query-gpu='))).toHaveLength(1);
+    expect(calls.slice(1)).toEqual(c.count > 1 ? [['topo', '-m']] : []);
+    expect(result.topology).toBeNull();
+    expect(result.topologyNote).toBe(c.count > 1 ? 'nvidia-smi topo -m exited with code 99' : null);
   });
 });
 
@@ -67,5 +72,33 @@ describe('gpuctl detect, human output', () => {
   it('says when MIG is enabled', async () => {
     const run = await runGpuctl(['detect'], smi('public/split/nvidia-h100-mig__590.48.01/idle.query-gpu.csv'));
     expect(run.stdout).toContain('MIG is enabled');
+  });
+});
+
+describe('gpuctl detect, topology of a multi-GPU host (2 x H200, NV18)', () => {
+  it('puts the pair links, affinities and NVLinks in --json', async () => {
+    const run = await runGpuctl(['detect', '--json'], smi('h200-x2/gpus.query-gpu.csv'));
+    expect(run.exitCode).toBe(0);
+    const result = JSON.parse(run.stdout) as DetectResult;
+    expect(result.topologyNote).toBeNull();
+    expect(result.topology?.links).toEqual([
+      { from: 0, to: 1, link: 'NV18', kind: 'nvlink', nvlinks: 18 },
+      { from: 1, to: 0, link: 'NV18', kind: 'nvlink', nvlinks: 18 },
+    ]);
+    expect(result.topology?.gpus[1]).toEqual({
+      index: 1,
+      cpuAffinity: '0-31',
+      numaAffinity: '0',
+      gpuNumaId: null,
+      nvlink: { activeLinks: 18, linkGBs: 26.562, totalGBs: 478.1, generation: 4 },
+    });
+  });
+
+  it('shows the matrix to people', async () => {
+    const run = await runGpuctl(['detect'], smi('h200-x2/gpus.query-gpu.csv'));
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Topology (nvidia-smi topo -m)');
+    expect(run.stdout).toMatch(/GPU0\s+X\s+NV18\s+0-31\s+0\s+NVLink 4, 18 x 26.562 GB\/s = 478.1 GB\/s/);
+    expect(run.stdout).toMatch(/GPU1\s+NV18\s+X\s+0-31/);
   });
 });

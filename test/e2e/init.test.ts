@@ -1,5 +1,5 @@
 /** `gpuctl init` as a user runs it: the built CLI, a fresh directory, no terminal. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,11 +11,21 @@ import { runGpuctl } from '../helpers/cli.js';
 const fresh = () => mkdtempSync(join(tmpdir(), 'gpuctl-e2e-init-'));
 
 describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
-  test('writes files that validate clean, and a second run reports identical', async () => {
+  test('writes files that validate clean once the app files exist, and a second run reports identical', async () => {
     const cwd = fresh();
     const first = await runGpuctl(['init', '--yes', '--workload', workload], { cwd });
     expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/create\s+fly\.toml/);
+    // The Dockerfile needs requirements.txt and the module app: init says so, and validate finds them missing.
+    expect(first.stdout).toContain('Next: add requirements.txt and the module app (app.py or app/__main__.py) (the Dockerfile needs them), then gpuctl validate');
+    const missing = JSON.parse((await runGpuctl(['validate', '--json'], { cwd })).stdout) as ValidateJson;
+    expect(missing.findings.map((f) => [f.id, f.severity, f.line])).toEqual([
+      ['dockerfile-missing-file', 'error', expect.any(Number)],
+      ['dockerfile-missing-file', 'warning', expect.any(Number)],
+    ]);
+    expect(missing.findings[0]?.message).toContain('COPY requirements.txt: requirements.txt is not in the build context');
+    writeFileSync(join(cwd, 'requirements.txt'), '');
+    writeFileSync(join(cwd, 'app.py'), 'print("serving")\n');
     const validate = await runGpuctl(['validate'], { cwd });
     expect(validate.stdout).toContain('fly.toml, Dockerfile: no problems found.');
     expect(validate.exitCode).toBe(0);
@@ -34,6 +44,9 @@ test('a GPU kind renders the GPU layout, says it is retired, and validate flags 
   const cwd = fresh();
   const init = await runGpuctl(['init', '--yes', '--gpu-kind', 'a100-pcie-40gb', '--workload', 'training', '--dir', 'gpu'], { cwd });
   expect(init.exitCode).toBe(0);
+  writeFileSync(join(cwd, 'gpu/requirements.txt'), 'torch\n');
+  mkdirSync(join(cwd, 'gpu/app'));
+  writeFileSync(join(cwd, 'gpu/app/__main__.py'), 'print("training")\n');
   expect(init.stdout).toContain('Fly.io retired GPU Machines on 2026-08-01');
   expect(init.stdout).toContain('gpuctl init --dir gpu --vm-size performance-8x --force');
   const validate = await runGpuctl(['validate', '-c', 'gpu/fly.toml', '--json'], { cwd });
@@ -41,11 +54,19 @@ test('a GPU kind renders the GPU layout, says it is retired, and validate flags 
   const result = JSON.parse(validate.stdout) as ValidateJson;
   expect(result.findings.map((f) => [f.id, f.file])).toEqual([['fly-gpu-retired', 'gpu/fly.toml']]);
   expect(result.files.map((f) => f.path)).toEqual(['gpu/fly.toml', 'gpu/Dockerfile']);
-  // The command it showed turns the GPU layout into the deployable one.
+  // The command it showed turns the GPU layout into the deployable one; a comment of the user's survives it.
+  const flyToml = join(cwd, 'gpu/fly.toml');
+  writeFileSync(flyToml, readFileSync(flyToml, 'utf8').replace('[metrics]', '# ours: scraped by the team Grafana too\n[metrics]'));
   const cpu = await runGpuctl(['init', '--dir', 'gpu', '--vm-size', 'performance-8x', '--force'], { cwd });
   expect(cpu.exitCode, cpu.stderr).toBe(0);
   expect((await runGpuctl(['validate', '-c', 'gpu/fly.toml'], { cwd })).exitCode).toBe(0);
-  expect(readFileSync(join(cwd, 'gpu/fly.toml'), 'utf8')).toContain('# !! Fly.io retired'); // edited in place: the old comments stay
+  const after = readFileSync(flyToml, 'utf8');
+  // gpuctl's own comments are rewritten with the layout: no GPU header, no GPU preset note above the CPU [[vm]].
+  expect(after).not.toContain('# !! Fly.io retired');
+  expect(after).not.toContain('This GPU layout no longer deploys on Fly');
+  expect(after).not.toMatch(/# NVIDIA A100[^\n]*performance CPUs/);
+  expect(after).toMatch(/^# fly\.toml for [\w-]+: training on performance-8x/);
+  expect(after).toContain('# ours: scraped by the team Grafana too\n');
 });
 
 test('a hand-edited file is a conflict and is kept; --force overwrites it', async () => {
@@ -84,4 +105,20 @@ test('without a terminal or --yes, a first run asks for flags (exit 2) and write
   expect(run.exitCode).toBe(2);
   expect(run.stderr).toContain('No terminal to ask on, and no --gpu-kind or --vm-size given.');
   expect(readdirSync(cwd)).toEqual([]);
+});
+
+test('init --yes says which app name it took from the directory, and --app or an existing app file says nothing of it', async () => {
+  const cwd = join(fresh(), 'quant-signals');
+  mkdirSync(cwd);
+  const run = await runGpuctl(['init', '--yes'], { cwd });
+  expect(run.exitCode, run.stderr).toBe(0);
+  expect(run.stdout).toContain('App name quant-signals, taken from the directory name "quant-signals" (--app to choose another).');
+  const json = JSON.parse((await runGpuctl(['init', '--yes', '--json', '--dry-run', '--app', 'other-name'], { cwd })).stdout) as InitJson;
+  expect(json.appFromDirectory).toBeNull();
+  writeFileSync(join(cwd, 'requirements.txt'), '');
+  mkdirSync(join(cwd, 'app'));
+  writeFileSync(join(cwd, 'app/__main__.py'), '');
+  const again = await runGpuctl(['init', '--yes'], { cwd });
+  expect(again.stdout).not.toContain('taken from the directory name'); // the record names it now
+  expect(again.stdout).toContain('Next: gpuctl validate, then gpuctl deploy.');
 });

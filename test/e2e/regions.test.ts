@@ -97,6 +97,8 @@ describe('the list comes from flyctl when flyctl is there', () => {
     const init = await runGpuctl(['init', '--yes', '--region', 'qqq'], { cwd, env, tools: ['flyctl'] });
     expect(init.exitCode, init.stderr).toBe(0);
     expect(readFileSync(join(cwd, 'fly.toml'), 'utf8')).toMatch(/primary_region = ['"]qqq['"]/);
+    writeFileSync(join(cwd, 'requirements.txt'), '');
+    writeFileSync(join(cwd, 'app.py'), '');
     const validate = await runGpuctl(['validate'], { cwd, env, tools: ['flyctl'] });
     expect(validate.exitCode, validate.stdout).toBe(0);
     const refused = await runGpuctl(['init', '--yes', '--region', 'yyz', '--dry-run'], { cwd, env, tools: ['flyctl'] });

@@ -20,7 +20,9 @@ if (args.includes('--version')) {
 }
 const source = args.find((a) => /\.(cpp|cc|cxx)$/.test(a));
 if (env.FAKE_CXX_MODE === 'fail' && source) {
-  process.stderr.write(`${source}: In function 'int main()':\n${source}:12:10: error: 'undefined_symbol' was not declared in this scope\n   12 |   return undefined_symbol;\n      |          ^~~~~~~~~~~~~~~~\n`);
+  process.stderr.write(
+    `${source}: In function 'int main()':\n${source}:12:10: error: 'undefined_symbol' was not declared in this scope\n   12 |   return undefined_symbol;\n      |          ^~~~~~~~~~~~~~~~\n`,
+  );
   process.exit(1);
 }
 const out = args[args.indexOf('-o') + 1];
@@ -33,5 +35,8 @@ if (args.includes('-c')) {
   process.exit(0);
 }
 const bench = fileURLToPath(new URL('../gpuctl-bench/main.mjs', import.meta.url));
-writeFileSync(out, `#!/usr/bin/env node\nglobalThis.FAKE_BENCH_BUILT = 'fake cpu-only';\nglobalThis.FAKE_BENCH_CPU_ONLY = true;\nawait import(${JSON.stringify(bench)});\n`);
+writeFileSync(
+  out,
+  `#!/usr/bin/env node\nglobalThis.FAKE_BENCH_BUILT = 'fake cpu-only';\nglobalThis.FAKE_BENCH_CPU_ONLY = true;\nawait import(${JSON.stringify(bench)});\n`,
+);
 chmodSync(out, 0o755);

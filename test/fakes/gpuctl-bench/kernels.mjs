@@ -37,4 +37,4 @@ export function workOf(k) {
   return { work: k.launches, scale: null }; // us per launch: value = ms * 1000 / launches
 }
 
-export const SIZE_KEYS = ['bytes', 'n', 'series', 'steps', 'options', 'paths', 'asian_paths', 'asian_steps', 'portfolios', 'scenarios', 'assets', 'grid_series', 'grid_steps'];
+export const SIZE_KEYS = ['bytes', 'n', 'series', 'steps', 'options', 'paths', 'asian_paths', 'asian_steps', 'portfolios', 'scenarios', 'assets', 'grid_series', 'grid_steps', 'coll_max', 'requests'];

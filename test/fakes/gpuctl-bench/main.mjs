@@ -12,10 +12,14 @@
 //   FAKE_BENCH_SCALE=1.3         every time × 1.3 (a slowdown, for baseline tests)
 //   FAKE_BENCH_JITTER=0.01       relative spread of the samples
 //   FAKE_BENCH_DEVICE / FAKE_BENCH_CC   the device line's name and compute capability
+//   FAKE_BENCH_SLOW_GPU=1:1.25   device 1's times × 1.25 (an outlier among several GPUs)
 // A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
 // null, and GPU mode exits 3 as native/src/gpu_none.cc does.
 import { appendFileSync } from 'node:fs';
-import { KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
+import { CLUSTER_KERNELS, clusterLines } from './cluster.mjs';
+import { KERNELS as BASE_KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
+
+const KERNELS = [...BASE_KERNELS, ...CLUSTER_KERNELS];
 
 const env = process.env;
 const argv = process.argv.slice(2);
@@ -28,7 +32,7 @@ function usage(message) {
   process.exit(2);
 }
 
-const o = { list: false, version: false, cpu: false, quick: false, repeat: 0, suites: [], kernels: [], sizes: {} };
+const o = { list: false, version: false, cpu: false, quick: false, repeat: 0, suites: [], kernels: [], sizes: {}, device: 0, gpus: null };
 for (let i = 0; i < argv.length; i += 1) {
   const a = argv[i];
   const next = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
@@ -42,7 +46,7 @@ for (let i = 0; i < argv.length; i += 1) {
     o.repeat = Number(v);
   } else if (a === '--suite') {
     for (const s of next().split(',').filter(Boolean)) {
-      if (!['memory', 'compute', 'finance'].includes(s)) usage(`unknown suite '${s}'`);
+      if (!['memory', 'compute', 'finance', 'links', 'collectives', 'latency'].includes(s)) usage(`unknown suite '${s}'`);
       o.suites.push(s);
     }
   } else if (a === '--kernel') {
@@ -50,7 +54,9 @@ for (let i = 0; i < argv.length; i += 1) {
       if (!KERNELS.some((x) => x.name === k)) usage(`unknown kernel '${k}' (see --list)`);
       o.kernels.push(k);
     }
-  } else if (a === '--size') {
+  } else if (a === '--device') o.device = Number(next());
+  else if (a === '--gpus') o.gpus = next().split(',').map(Number);
+  else if (a === '--size') {
     const kv = next();
     const [k, v] = kv.split('=');
     if (v === undefined) usage(`--size expects KEY=VALUE, got '${kv}'`);
@@ -93,15 +99,21 @@ function run() {
     if (Math.floor(drv / 1000) < 13) {
       fatal('driver_too_old', `driver supports CUDA ${ver(drv)} (${drv}), this program needs CUDA 13.0 (13000): update the NVIDIA driver (R580 or newer for CUDA 13)`, 3);
     }
-    emit({ type: 'device', index: 0, name: env.FAKE_BENCH_DEVICE ?? 'NVIDIA H100 80GB HBM3', computeCapability: env.FAKE_BENCH_CC ?? '9.0', sms: 132, memoryBytes: 85045379072, l2Bytes: 52428800, smClockMHz: 1980, memClockMHz: 2619, busWidthBits: 5120, driverCuda: drv, runtimeCuda: 13000 });
+    emit({ type: 'device', index: o.device, name: env.FAKE_BENCH_DEVICE ?? 'NVIDIA H100 80GB HBM3', computeCapability: env.FAKE_BENCH_CC ?? '9.0', sms: 132, memoryBytes: 85045379072, l2Bytes: 52428800, smClockMHz: 1980, memClockMHz: 2619, busWidthBits: 5120, driverCuda: drv, runtimeCuda: 13000 });
   }
   const failing = (env.FAKE_BENCH_FAIL_CHECK ?? '').split(',').filter(Boolean);
-  const scale = Number(env.FAKE_BENCH_SCALE ?? 1);
+  const [slowGpu, slowBy] = (env.FAKE_BENCH_SLOW_GPU ?? '').split(':');
+  const scale = Number(env.FAKE_BENCH_SCALE ?? 1) * (slowGpu !== undefined && slowGpu !== '' && Number(slowGpu) === o.device ? Number(slowBy) : 1);
   const jitter = Number(env.FAKE_BENCH_JITTER ?? 0.01);
   const repeat = o.repeat || (o.quick ? (o.cpu ? 3 : 5) : o.cpu ? 5 : 20);
   let failed = 0;
   let results = 0;
   for (const k of KERNELS.filter(selected)) {
+    if (CLUSTER_KERNELS.includes(k)) {
+      if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
+      else for (const line of clusterLines(k, o.gpus ?? [o.device], o.device, scale)) emit(line);
+      continue;
+    }
     if (o.cpu && k.gpuOnly) {
       if (k.suite === 'memory' || k.suite === 'compute') emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
       continue;

@@ -102,6 +102,8 @@ function run() {
   if (args.length === 1 && args[0] === '-L') return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
   if (args.includes('-q') && args.includes('-x')) return replay(files.xml);
   if (args.length === 1 && args[0] === '-q') return replay(files.q);
+  if (args.length === 2 && args[0] === 'topo' && args[1] === '-m') return replay(files.topo);
+  if (args.length === 2 && args[0] === 'nvlink' && (args[1] === '--status' || args[1] === '-s')) return replay(files.nvlink);
   if (args.length === 1 && args[0] === '--help-query-gpu') return replay(readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8'));
   fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
 }

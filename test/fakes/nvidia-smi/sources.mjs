@@ -105,6 +105,8 @@ export function loadCapture(path) {
     list: inDir('capabilities.L.txt') ?? inDir('nvidia-smi-L.txt'),
     q: name.includes('-q') || name.endsWith('.q.txt') ? (name.endsWith('.xml') ? undefined : text) : inDir(`${state}.q.txt`) ?? inDir('nvidia-smi-q.txt'),
     xml: name.endsWith('.xml') ? text : inDir('nvidia-smi-q.xml'),
+    topo: inDir('topo-m.txt'),
+    nvlink: inDir('nvlink-status.txt'),
   };
   return { records, files };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sig, small } from '../../../src/bench/format.js';
+import { quantity, sig, small } from '../../../src/bench/format.js';
 
 describe('number formats', () => {
   it.each([
@@ -18,4 +18,15 @@ describe('number formats', () => {
     [4, '4'],
     [0, '0'],
   ])('small(%d) = %s', (value, text) => expect(small(value)).toBe(text));
+
+  it.each([
+    [459499, 'Mpaths/s', '459 Gpaths/s'],
+    [51989, 'Mpaths/s', '52.0 Gpaths/s'],
+    [1100, 'Mpaths/s', '1100 Mpaths/s'],
+    [2949, 'GB/s', '2949 GB/s'],
+    [0.9, 'TFLOP/s', '900 GFLOP/s'],
+    [4.2, 'Gsteps/s', '4.20 Gsteps/s'],
+    [1.46, 'us', '1.46 us'],
+    [0, 'GB/s', '0.00 GB/s'],
+  ])('quantity(%d, %s) = %s (issue 10: scaled units)', (value, unit, text) => expect(quantity(value, unit)).toBe(text));
 });

@@ -41,7 +41,17 @@ describe('parseBenchOptions', () => {
   it('defaults to a full GPU run of every suite', () => {
     expect(parseBenchOptions(raw())).toEqual({
       action: 'run', suites: [], kernels: [], quick: false, sizes: [], repeat: null, cpu: false, out: null, force: false, baseline: null, maxRegressionPct: null, arch: null,
+      gpus: [0], outlierPct: 10,
     });
+  });
+
+  it('--gpus: "all", a sorted unique list, or a usage error; --outlier a percentage', () => {
+    expect(parseBenchOptions(raw({ gpus: 'all' })).gpus).toBe('all');
+    expect(parseBenchOptions(raw({ gpus: '3,1,1' })).gpus).toEqual([1, 3]);
+    expect(() => parseBenchOptions(raw({ gpus: '0,x' }))).toThrow('--gpus expects "all" or device indices such as 0,1,3, got "0,x".');
+    expect(() => parseBenchOptions(raw({ gpus: 'all', baseline: 'a.json' }))).toThrow('--baseline compares runs on one GPU.');
+    expect(parseBenchOptions(raw({ outlier: '5%' })).outlierPct).toBe(5);
+    expect(() => parseBenchOptions(raw({ outlier: 'ten' }))).toThrow('--outlier expects a percentage');
   });
 
   it('a baseline gets the default threshold of 10%', () => {

@@ -34,11 +34,23 @@ describe('peakFigures', () => {
     expect(f.pctOfPeak).toBeCloseTo((100 * (1.1e12 / 0.762 / 1e9)) / 1979, 10);
   });
 
-  it('a kernel that counts both is held to the roof it is nearest', () => {
-    // 2.7 TB/s of 3.35 (80.6%) vs 4 TFLOP/s of 67 fp32 (6%): bandwidth binds.
+  it('a kernel that counts both is held to the roof its unit names', () => {
     const f = peakFigures(line({ suite: 'finance', name: 'black_scholes', bytes: 2.7e9, flops: 4e9, medianMs: 1 }), h100, 3000, 'gpu');
     expect(f.peakBasis).toBe('bandwidth');
     expect(f.pctOfCeiling).toBeCloseTo(90, 10);
+    // VaR: a GEMM's TFLOP/s, though it reads 42 MB too.
+    const v = peakFigures(line({ suite: 'finance', name: 'var_historical', unit: 'TFLOP/s', bytes: 4.2e7, flops: 1.72e10, medianMs: 0.39 }), h100, 3000, 'gpu');
+    expect(v).toMatchObject({ peakBasis: 'fp32', pctOfCeiling: null });
+  });
+
+  it('Monte Carlo (Mpaths/s) and the backtest grid (Gsteps/s) are bound by no datasheet roof: no percentage (issue 10)', () => {
+    // Once shown as "2.7% fp32" (4 flops per path counted) and "1.8% bw" (16.8 MB of input).
+    const mc = peakFigures(line({ suite: 'finance', name: 'mc_european', unit: 'Mpaths/s', flops: 4 * 67108864, medianMs: 0.1453 }), h100, 3000, 'gpu');
+    expect(mc).toMatchObject({ pctOfPeak: null, peakBasis: null, peak: null, pctOfCeiling: null });
+    expect(mc.achievedTflops).toBeGreaterThan(0);
+    const grid = peakFigures(line({ suite: 'finance', name: 'backtest_grid', unit: 'Gsteps/s', bytes: 4 * 256 * 16384 + 4 * 64 * 256, medianMs: 0.2845 }), h100, 3000, 'gpu');
+    expect(grid).toMatchObject({ pctOfPeak: null, peakBasis: null, pctOfCeiling: null });
+    expect(grid.achievedGBs).toBeGreaterThan(0);
   });
 
   it('host copies, latencies, CPU mode and unknown GPUs have no peak', () => {

@@ -63,4 +63,23 @@ describe('decideDoctor', () => {
   it('flyctl older than v0.4.82 is flagged as still offering GPU flags', () => {
     expect(decideDoctor({ ...ready, flyctl: { kind: 'ok', version: '0.3.10' } }).find((r) => r.id === 'flyctl')?.detail).toContain('still offers GPU flags');
   });
+
+  describe('bench without nvcc: packed install or clone (issue 13)', () => {
+    const noNvcc = { ...ready, nvcc: { kind: 'absent' } } as const;
+    it('a packed gpuctl falls back to its prebuilt binary, which needs an R580 driver', () => {
+      const rows = decideDoctor({ ...noNvcc, benchPrebuilt: true });
+      expect(rows.find((r) => r.id === 'nvcc')?.remedy).toMatch(/runs the prebuilt binary this gpuctl ships \(dist\/native, built with CUDA 13\.0: needs an R580\+ driver\)/);
+      expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'pass', detail: "driver supports CUDA 13.0 ≥ 13.0 (the prebuilt binary's)" });
+      const old = decideDoctor({ ...noNvcc, benchPrebuilt: true, gpu: { kind: 'ok', driverVersion: '550.90.12', cudaVersion: '12.4', gpus: [] } });
+      expect(old.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'fail', detail: 'driver CUDA 12.4 cannot run the prebuilt binary (CUDA 13.0, needs an R580+ driver)' });
+    });
+
+    it('a clone has no prebuilt binary: --cpu builds with c++, GPU runs need a toolkit; never "falls back to its prebuilt binary"', () => {
+      const row = decideDoctor({ ...noNvcc, benchPrebuilt: false }).find((r) => r.id === 'nvcc')!;
+      expect(row.detail).toContain('this gpuctl ships no prebuilt benchmark binary (a clone');
+      expect(row.remedy).toContain('`gpuctl bench --cpu` builds the CPU suite with the host C++ compiler');
+      expect(row.remedy).toContain('12.4+ with an R525+ driver, 13 with R580+');
+      expect(`${row.detail} ${row.remedy}`).not.toContain('falls back');
+    });
+  });
 });

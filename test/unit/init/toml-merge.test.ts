@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, test } from 'vitest';
 import { resolveInputs, type InitChoices } from '../../../src/init/inputs.js';
-import { renderData, renderFlyToml } from '../../../src/init/render.js';
+import { ownCommentPatterns, renderData, renderFlyToml } from '../../../src/init/render.js';
 import { loadTemplates } from '../../../src/init/templates.js';
 import { mergeFlyToml } from '../../../src/init/toml-merge.js';
 import { validateFiles } from '../../../src/validate/index.js';
@@ -13,8 +13,10 @@ const templates = loadTemplates();
 const rendered = (choices: InitChoices) => renderFlyToml(templates, renderData(resolveInputs([choices], 'demo'), 'demo'));
 const cpu: InitChoices = { target: { kind: 'cpu', vmSize: 'performance-8x' }, workload: 'inference', app: 'my-ollama' };
 
+const own = ownCommentPatterns(templates);
+
 function merged(existing: string, choices: InitChoices = cpu): string {
-  const result = mergeFlyToml(existing, rendered(choices));
+  const result = mergeFlyToml(existing, rendered(choices), own);
   if (!result.ok) throw new Error(result.reason);
   return result.text;
 }
@@ -26,20 +28,34 @@ describe('merging into a file gpuctl rendered', () => {
   test.each(golden)('%s merged with itself is unchanged', (path) => {
     const text = readFileSync(path, 'utf8');
     expect(mergeFlyToml(text, text)).toEqual({ ok: true, text });
+    expect(mergeFlyToml(text, text, own)).toEqual({ ok: true, text });
   });
 
-  test('a GPU layout becomes the CPU layout: gpu keys go, comments and user keys stay', () => {
+  test("a GPU layout becomes the CPU layout: gpu keys and gpuctl's GPU comments go, the user's comments and keys stay", () => {
     const gpu = rendered({ ...cpu, target: { kind: 'gpu', gpuKind: 'l40s' } });
-    const edited = `${gpu.replace("  GPUCTL_PORT = '8080'", "  GPUCTL_PORT = '8080'\n  HF_HOME = '/models/hf' # ours")}`;
+    const ours = (text: string) => text.replace("  GPUCTL_PORT = '8080'", "  GPUCTL_PORT = '8080'\n  HF_HOME = '/models/hf' # ours").replace('[http_service]\n', '# Our own note: the proxy in front expects 8080.\n[http_service]\n');
+    const edited = ours(gpu);
     const out = merged(edited);
+    // Exactly the comments init writes for the CPU layout, plus the user's.
+    const comments = (text: string) => text.split('\n').filter((line) => line.trim().startsWith('#'));
+    expect(comments(out)).toEqual(comments(ours(rendered(cpu))));
+    expect(out).not.toContain('This GPU layout no longer deploys on Fly');
+    expect(out).not.toContain('# NVIDIA L40S');
+    expect(out).not.toContain('# !!');
     const doc = parse(out) as { vm: Array<Record<string, unknown>>; env: Record<string, string> };
     expect(doc.vm).toEqual([{ size: 'performance-8x', memory: '16gb' }]);
     expect(doc.env.HF_HOME).toBe('/models/hf');
     expect(doc.env.GPUCTL_GPU_MEMORY_FRACTION).toBeUndefined();
     expect(out).toContain("HF_HOME = '/models/hf' # ours");
-    expect(out).toContain('# !! Fly.io retired GPU Machines'); // the user's (formerly generated) comments are theirs now
+    expect(out).toContain('# Our own note: the proxy in front expects 8080.');
     expect(validateFiles({ flyToml: { path: 'fly.toml', text: out } })).toEqual([]);
   });
+});
+
+test('the CPU layout turned back into a GPU one gets the GPU header and comments again', () => {
+  const gpuChoices: InitChoices = { ...cpu, target: { kind: 'gpu', gpuKind: 'l40s' } };
+  const comments = (text: string) => text.split('\n').filter((line) => line.trim().startsWith('#'));
+  expect(comments(merged(rendered(cpu), gpuChoices))).toEqual(comments(rendered(gpuChoices)));
 });
 
 describe('merging into a hand-written file', () => {

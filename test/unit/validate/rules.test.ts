@@ -1,5 +1,6 @@
 /**
- * Every rule has a failing and a passing fixture: test/fixtures/validate/rules/<id>/{fail,pass}.<fly.toml|Dockerfile>.
+ * Every rule has a failing and a passing fixture: test/fixtures/validate/rules/<id>/{fail,pass}.<fly.toml|Dockerfile>;
+ * the build context a Dockerfile sees is rules/<id>/<fail|pass>-context/ (absent: an empty context).
  * The failing one must raise the rule (with a real line); the passing one, a near twin, must not.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,13 +20,15 @@ function load(id: RuleId, which: 'fail' | 'pass'): ValidateFiles {
   return files;
 }
 
+const inContext = (id: RuleId, which: 'fail' | 'pass') => (path: string) => existsSync(join(DIR, id, `${which}-context`, path));
+
 describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
   const file = RULES[id].file === 'fly.toml' ? 'flyToml' : 'dockerfile';
 
   test('its failing fixture raises it, at a line in the right file', () => {
     const files = load(id, 'fail');
     expect(files[file], `fixture rules/${id}/fail.${RULES[id].file === 'fly.toml' ? 'fly.toml' : 'Dockerfile'}`).toBeDefined();
-    const hits = validateFiles(files).filter((f) => f.id === id);
+    const hits = validateFiles(files, { contextHas: inContext(id, 'fail') }).filter((f) => f.id === id);
     expect(hits.length).toBeGreaterThan(0);
     const lines = files[file]!.text.split('\n').length;
     for (const hit of hits) {
@@ -40,7 +43,7 @@ describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
   test('its passing fixture does not', () => {
     const files = load(id, 'pass');
     expect(files[file]).toBeDefined();
-    expect(validateFiles(files).map((f) => f.id)).not.toContain(id);
+    expect(validateFiles(files, { contextHas: inContext(id, 'pass') }).map((f) => f.id)).not.toContain(id);
   });
 });
 
@@ -55,4 +58,10 @@ test('findings point at the offending line', () => {
   expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
   expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
   expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
+  const missing = validateFiles(load('dockerfile-missing-file', 'fail'), { contextHas: () => false }).filter((f) => f.id === 'dockerfile-missing-file');
+  expect(missing.map((f) => [f.line, f.severity, f.message.split(':')[0]])).toEqual([
+    [3, 'error', 'COPY requirements.txt'],
+    [7, 'warning', 'CMD runs the module app, but neither app.py nor app/__main__.py is in the build context'],
+  ]);
+  expect(missing[0]?.fix).toContain('Add requirements.txt next to fly.toml');
 });

@@ -1,0 +1,304 @@
+// Latency suite: one small trading request end to end, as a service sees it: copy the input from pinned
+// host memory, run the kernels, copy the result back, synchronise; timed with the host's steady clock per
+// request, 10,000 requests (--size requests=N) after warm-up, as plain stream launches and as one replayed
+// CUDA graph. The same request computed on one CPU thread (float32, the finance suite's CPU code) gives the
+// crossover. Percentiles are nearest-rank: p-th = sorted[ceil(p/100 x n) - 1].
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <map>
+
+#include "check.hpp"
+#include "cluster.cuh"
+#include "cpu_ref.hpp"
+#include "json.hpp"
+#include "suites.hpp"
+
+namespace {
+constexpr int kT = 1024, kVarS = 4096, kVarA = 512;
+
+// pnl[s] = sum_a R[s][a] w[a]: one warp per scenario row, float4 loads (A a multiple of 128).
+__global__ __launch_bounds__(256) void var_gemv(const float* __restrict__ R, const float* __restrict__ w, float* __restrict__ pnl, int S, int A) {
+  const int row = blockIdx.x * 8 + (threadIdx.x >> 5), lane = threadIdx.x & 31;
+  if (row >= S) return;
+  const float4* r4 = reinterpret_cast<const float4*>(R + (int64_t)row * A);
+  const float4* w4 = reinterpret_cast<const float4*>(w);
+  float acc = 0.f;
+  for (int i = lane; i < A / 4; i += 32) {
+    const float4 x = r4[i], y = w4[i];
+    acc = fmaf(x.x, y.x, fmaf(x.y, y.y, fmaf(x.z, y.z, fmaf(x.w, y.w, acc))));
+  }
+  for (int o = 16; o; o >>= 1) acc += __shfl_xor_sync(0xffffffffu, acc, o);
+  if (lane == 0) pnl[row] = acc;
+}
+
+// VaR = -(k-th smallest of 4096 P&Ls): bitonic sort in shared memory by one block of 1024 threads.
+__global__ __launch_bounds__(1024) void var_select(const float* __restrict__ pnl, int k, float* var) {
+  __shared__ float v[kVarS];
+  for (int i = threadIdx.x; i < kVarS; i += 1024) v[i] = pnl[i];
+  __syncthreads();
+  for (int size = 2; size <= kVarS; size <<= 1)
+    for (int j = size >> 1; j > 0; j >>= 1) {
+      for (int i = threadIdx.x; i < kVarS; i += 1024) {
+        const int ixj = i ^ j;
+        if (ixj > i) {
+          const bool up = (i & size) == 0;
+          const float a = v[i], b = v[ixj];
+          if ((a > b) == up) {
+            v[i] = b;
+            v[ixj] = a;
+          }
+        }
+      }
+      __syncthreads();
+    }
+  if (threadIdx.x == 0) *var = -v[k];
+}
+
+struct Pinned {
+  float* p = nullptr;
+  explicit Pinned(size_t n) { CK(cudaMallocHost(reinterpret_cast<void**>(&p), n * sizeof(float))); }
+  ~Pinned() {
+    if (p) cudaFreeHost(p);
+  }
+  Pinned(const Pinned&) = delete;
+  Pinned& operator=(const Pinned&) = delete;
+};
+
+// Three side streams for fork/join branches inside a captured graph.
+struct Branches {
+  cudaStream_t side[3] = {};
+  cudaEvent_t fork_ev = nullptr, join_ev[3] = {};
+  Branches() {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaStreamCreateWithFlags(&side[i], cudaStreamNonBlocking));
+      CK(cudaEventCreateWithFlags(&join_ev[i], cudaEventDisableTiming));
+    }
+    CK(cudaEventCreateWithFlags(&fork_ev, cudaEventDisableTiming));
+  }
+  ~Branches() {
+    for (int i = 0; i < 3; ++i) {
+      cudaStreamDestroy(side[i]);
+      cudaEventDestroy(join_ev[i]);
+    }
+    cudaEventDestroy(fork_ev);
+  }
+  void fork(cudaStream_t s) {
+    CK(cudaEventRecord(fork_ev, s));
+    for (auto x : side) CK(cudaStreamWaitEvent(x, fork_ev, 0));
+  }
+  void join(cudaStream_t s) {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaEventRecord(join_ev[i], side[i]));
+      CK(cudaStreamWaitEvent(s, join_ev[i], 0));
+    }
+  }
+};
+
+struct Request {
+  std::string base;
+  std::vector<std::pair<std::string, double>> size;
+  std::function<void(cudaStream_t, bool)> issue;  // H2D, kernels, D2H (no sync); true: being captured
+  std::function<Check()> check;             // of the pinned output, after a sync
+  std::function<void()> poison;             // NaN into the pinned output
+  std::function<void()> cpu;                // the same request on one CPU thread
+  std::string note;
+};
+
+double pct(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
+  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
+}
+double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+Check worst(const std::vector<Check>& all) {
+  Check w;
+  w.passed = true;
+  for (auto& c : all) {
+    if (!c.passed && w.passed) w = c;
+    if (w.passed && c.error >= w.error) {
+      w.error = c.error;
+      w.bound = c.bound;
+      w.metric = c.metric;
+    }
+  }
+  return w;
+}
+
+std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
+
+void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
+  const int64_t reps = c.o.sz.requests;
+  const int warm = c.o.quick ? 50 : 200;
+  {
+    {
+      cudaGraph_t g = nullptr;
+      cudaGraphExec_t ge = nullptr;
+      if (graph) {
+        CK(cudaStreamBeginCapture(c.s, cudaStreamCaptureModeThreadLocal));
+        q.issue(c.s, true);
+        CK(cudaStreamEndCapture(c.s, &g));
+        CK(cudaGraphInstantiate(&ge, g, 0));
+      }
+      auto once = [&] {
+        if (graph) CK(cudaGraphLaunch(ge, c.s));
+        else q.issue(c.s, false);
+        CK(cudaStreamSynchronize(c.s));
+      };
+      q.poison();
+      once();
+      const Check k = q.check();
+      for (int i = 0; i < warm; ++i) once();
+      std::vector<double> ms;
+      ms.reserve(reps);
+      for (int64_t i = 0; i < reps; ++i) {
+        const double t0 = now_ms();
+        once();
+        ms.push_back(now_ms() - t0);
+      }
+      if (ge) cudaGraphExecDestroy(ge);
+      if (g) cudaGraphDestroy(g);
+      std::vector<double>& cpu = cpu_cache[q.base];  // measured once per request, for both rows
+      if (cpu.empty()) {
+        q.cpu();
+        const double start = now_ms();
+        for (int64_t i = 0; i < reps && (i < 100 || now_ms() - start < 3000); ++i) {
+          const double t0 = now_ms();
+          q.cpu();
+          cpu.push_back(now_ms() - t0);
+        }
+        std::sort(cpu.begin(), cpu.end());
+      }
+      std::vector<double> s = ms;
+      std::sort(s.begin(), s.end());
+      Result r = result_for(kd);
+      r.precision = "fp32";
+      r.samples_ms = ms;
+      r.median_ms = pct(s, 50);
+      r.value = pct(s, 99) * 1000;
+      r.check = k;
+      r.size = q.size;
+      r.cpu.present = true;
+      r.cpu.median_ms = pct(cpu, 50);
+      r.cpu.threads = 1;
+      r.extra = {{"requests", (double)reps},     {"p50Us", pct(s, 50) * 1e3},      {"p95Us", pct(s, 95) * 1e3},
+                 {"p99Us", pct(s, 99) * 1e3},    {"p999Us", pct(s, 99.9) * 1e3},   {"maxUs", s.back() * 1e3},
+                 {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3}};
+      r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
+               "; value = p99 of host wall-clock time per request (us)";
+      emit_result(r);
+    }
+  }
+}
+
+void indicators(GpuCtx& c, const KernelInfo& k, int64_t A, bool graph) {
+  const int64_t n = A * kT;
+  TaCase tc;
+  tc.make(Ta::Sma, A, kT, c.o.seed, stream_of("lat_ind"), false);
+  std::vector<double> ref(6 * n);
+  double* rp = ref.data();
+  sma_cpu<double>(tc.p.data(), rp, 0, A, kT);
+  ema_cpu<double>(tc.p.data(), rp + n, 0, A, kT);
+  bollinger_cpu<double>(tc.p.data(), rp + 2 * n, rp + 3 * n, rp + 4 * n, 0, A, kT);
+  rsi_cpu<double>(tc.p.data(), rp + 5 * n, 0, A, kT);
+  Pinned hin(n), hout(6 * n);
+  std::copy(tc.p.begin(), tc.p.end(), hin.p);
+  DevBuf<float> din(n), dout(6 * n);
+  std::vector<float> cpu_out(6 * n);
+  float* o = dout.p;
+  Request q;
+  q.base = "lat_ind_" + std::to_string(A) + "x1024";
+  q.size = {{"series", (double)A}, {"steps", (double)kT}};
+  q.note = "H2D " + std::to_string(4 * n) + " B, SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14): 4 kernels, D2H 6 outputs";
+  Branches br;
+  q.issue = [&, o](cudaStream_t s, bool graph) {
+    CK(cudaMemcpyAsync(din.p, hin.p, 4 * n, cudaMemcpyHostToDevice, s));
+    float* outs[4][3] = {{o}, {o + n}, {o + 2 * n, o + 3 * n, o + 4 * n}, {o + 5 * n}};
+    const Ta kinds[4] = {Ta::Sma, Ta::Ema, Ta::Bollinger, Ta::Rsi};
+    // In the graph the four independent kernels are parallel branches (fork/join); on a stream, in order.
+    if (graph) br.fork(s);
+    for (int i = 0; i < 4; ++i) launch_ta(kinds[i], din.p, outs[i], A, kT, graph && i ? br.side[i - 1] : s);
+    if (graph) br.join(s);
+    CK(cudaMemcpyAsync(hout.p, o, 24 * n, cudaMemcpyDeviceToHost, s));
+  };
+  q.poison = [&] { std::fill(hout.p, hout.p + 6 * n, std::nanf("")); };
+  q.check = [&] {
+    std::vector<Check> all;
+    for (int i = 0; i < 6; ++i) all.push_back(check_rel_l2(hout.p + i * n, rp + i * n, n, i < 2 ? kBoundSmaEma : kBoundBbRsi));
+    return worst(all);
+  };
+  q.cpu = [&] {
+    float* co = cpu_out.data();
+    sma_cpu<float>(tc.p.data(), co, 0, A, kT);
+    ema_cpu<float>(tc.p.data(), co + n, 0, A, kT);
+    bollinger_cpu<float>(tc.p.data(), co + 2 * n, co + 3 * n, co + 4 * n, 0, A, kT);
+    rsi_cpu<float>(tc.p.data(), co + 5 * n, 0, A, kT);
+  };
+  run_request(c, k, q, graph);
+}
+
+void black_scholes(GpuCtx& c, const KernelInfo& k, int64_t n, bool graph) {
+  BsCase bc;
+  bc.make(n, c.o.seed, stream_of("lat_bs"));
+  Pinned hin(3 * n), hout(2 * n);
+  std::copy(bc.S.begin(), bc.S.begin() + n, hin.p);
+  std::copy(bc.K.begin(), bc.K.begin() + n, hin.p + n);
+  std::copy(bc.T.begin(), bc.T.begin() + n, hin.p + 2 * n);
+  DevBuf<float> din(3 * n), dout(2 * n);
+  std::vector<float> cc(n), cp(n);
+  Request q;
+  q.base = "lat_bs_" + std::to_string(n);
+  q.size = {{"options", (double)n}};
+  q.note = "H2D S,K,T (" + std::to_string(12 * n) + " B), Black-Scholes call+put, D2H (" + std::to_string(8 * n) + " B)";
+  q.issue = [&](cudaStream_t s, bool) {
+    CK(cudaMemcpyAsync(din.p, hin.p, 12 * n, cudaMemcpyHostToDevice, s));
+    launch_bs(din.p, din.p + n, din.p + 2 * n, dout.p, dout.p + n, n / 4, s);
+    CK(cudaMemcpyAsync(hout.p, dout.p, 8 * n, cudaMemcpyDeviceToHost, s));
+  };
+  q.poison = [&] { std::fill(hout.p, hout.p + 2 * n, std::nanf("")); };
+  q.check = [&] { return bc.check(hout.p, hout.p + n); };
+  q.cpu = [&] { bs_cpu<float>(bc.S.data(), bc.K.data(), bc.T.data(), cc.data(), cp.data(), 0, n); };
+  run_request(c, k, q, graph);
+}
+
+void value_at_risk(GpuCtx& c, const KernelInfo& k, bool graph) {
+  VarCase vc;
+  vc.make(1, kVarS, kVarA, c.o.seed, stream_of("lat_var"));
+  DevBuf<float> R, dw(kVarA), pnl(kVarS), var(1);
+  to_dev(R, vc.R, c.s);  // the scenarios stay resident; a request brings new weights
+  Pinned hw(kVarA), hout(1);
+  std::copy(vc.W.begin(), vc.W.end(), hw.p);
+  const int kth = (int)std::floor(fin::kVarAlpha * kVarS);
+  float cpu_var = 0;
+  Request q;
+  q.base = "lat_var_1";
+  q.size = {{"portfolios", 1}, {"scenarios", (double)kVarS}, {"assets", (double)kVarA}};
+  q.note = "H2D 512 weights, P&L over 4096 resident scenarios (GEMV) + 1% order statistic, D2H 4 B";
+  q.issue = [&](cudaStream_t s, bool) {
+    CK(cudaMemcpyAsync(dw.p, hw.p, 4 * kVarA, cudaMemcpyHostToDevice, s));
+    var_gemv<<<kVarS / 8, 256, 0, s>>>(R.p, dw.p, pnl.p, kVarS, kVarA);
+    CK_LAUNCH();
+    var_select<<<1, 1024, 0, s>>>(pnl.p, kth, var.p);
+    CK_LAUNCH();
+    CK(cudaMemcpyAsync(hout.p, var.p, 4, cudaMemcpyDeviceToHost, s));
+  };
+  q.poison = [&] { hout.p[0] = std::nanf(""); };
+  q.check = [&] { return vc.check(hout.p); };
+  q.cpu = [&] { var_cpu<float>(vc.W.data(), vc.R.data(), &cpu_var, 0, 1, kVarS, kVarA); };
+  run_request(c, k, q, graph);
+}
+
+}  // namespace
+
+void gpu_lat_ind_1x1024_stream(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 1, false); }
+void gpu_lat_ind_1x1024_graph(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 1, true); }
+void gpu_lat_ind_64x1024_stream(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 64, false); }
+void gpu_lat_ind_64x1024_graph(GpuCtx& c, const KernelInfo& k) { indicators(c, k, 64, true); }
+void gpu_lat_bs_1024_stream(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 1024, false); }
+void gpu_lat_bs_1024_graph(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 1024, true); }
+void gpu_lat_bs_65536_stream(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 65536, false); }
+void gpu_lat_bs_65536_graph(GpuCtx& c, const KernelInfo& k) { black_scholes(c, k, 65536, true); }
+void gpu_lat_var_1_stream(GpuCtx& c, const KernelInfo& k) { value_at_risk(c, k, false); }
+void gpu_lat_var_1_graph(GpuCtx& c, const KernelInfo& k) { value_at_risk(c, k, true); }

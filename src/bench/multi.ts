@@ -1,0 +1,109 @@
+/**
+ * `gpuctl bench --gpus all|LIST` on several GPUs: the per-GPU suites run on every chosen GPU at once (one
+ * process per GPU, started together), then the links and collectives suites span them (one process driving
+ * all). The figures go side by side with their spread; a GPU more than --outlier percent worse than the
+ * median of its peers is named and fails the run (exit 1). JSON contract: docs/bench.md ("Several GPUs").
+ */
+import type { Ctx } from '../context.js';
+import { ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+import type { BenchBinary } from './build.js';
+import { describeSource } from './build.js';
+import { hostInfo, matchGpu } from './device.js';
+import { CLUSTER_SUITES, SUITES, type BenchOptions, type Suite } from './options.js';
+import { findOutliers, spreadRows, type Outlier, type SpreadRow } from './outlier.js';
+import type { DeviceLine, KernelLine } from './protocol.js';
+import { renderCollectives, renderLatency, renderLinks, renderSideBySide } from './render-cluster.js';
+import { buildReport, BENCH_SCHEMA_VERSION, type BenchReport } from './report.js';
+import { kernelName } from './format.js';
+import { runSuite } from './run.js';
+import type { GpuTarget } from './target.js';
+import { writeReport } from './write.js';
+import { jsonText } from '../ui/output.js';
+
+export interface MultiGpuReport {
+  schemaVersion: typeof BENCH_SCHEMA_VERSION;
+  kind: 'multi-gpu';
+  gpus: number[];
+  outlierPct: number;
+  /** Per-GPU suites, one report per GPU (all run at the same time). */
+  perGpu: Array<{ gpu: number; report: BenchReport }>;
+  /** links and collectives across the chosen GPUs; null when not selected. */
+  cluster: BenchReport | null;
+  spread: SpreadRow[];
+  outliers: Outlier[];
+  ok: boolean;
+}
+
+const split = (options: BenchOptions, cluster: boolean): Suite[] =>
+  (options.suites.length ? options.suites : [...SUITES]).filter((s) => CLUSTER_SUITES.includes(s) === cluster);
+
+export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchBinary, kernels: KernelLine[], target: GpuTarget, gpus: number[]): Promise<number> {
+  const perGpuKernels = kernels.filter((k) => !(CLUSTER_SUITES as readonly string[]).includes(k.suite));
+  const clusterKernels = kernels.length - perGpuKernels.length;
+  const startedAt = ctx.now();
+  const spinner = ctx.spinner(`Running ${perGpuKernels.length} kernels on ${gpus.length} GPUs at once`);
+  const report = (lines: Parameters<typeof buildReport>[0]['lines'], gpu: number | null, began: Date): BenchReport => {
+    const device = lines.find((l): l is DeviceLine => l.type === 'device') ?? null;
+    const detected = gpu === null ? target.gpu : (target.all.find((g) => g.index === gpu) ?? target.gpu);
+    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.now() });
+  };
+  let perGpu: MultiGpuReport['perGpu'] = [];
+  let cluster: BenchReport | null = null;
+  try {
+    if (perGpuKernels.length) {
+      let done = 0;
+      const selection = { ...options, suites: split(options, false) };
+      const outcomes = await Promise.all(
+        gpus.map((g) =>
+          runSuite(ctx, binary, selection, target.driver.driverVersion, {
+            line: (l) => {
+              if (l.type === 'result' || l.type === 'skip' || (l.type === 'error' && l.name)) spinner.update(`[${++done}/${perGpuKernels.length * gpus.length}] GPU${g} ${kernelName(l)}`);
+            },
+          }, [g]),
+        ),
+      );
+      perGpu = outcomes.map((o, i) => ({ gpu: gpus[i]!, report: report(o.lines, gpus[i]!, startedAt) }));
+    }
+    if (clusterKernels) {
+      spinner.update(`Links and collectives across GPUs ${gpus.join(',')}`);
+      const began = ctx.now();
+      const outcome = await runSuite(ctx, binary, { ...options, suites: split(options, true) }, target.driver.driverVersion, {}, gpus);
+      cluster = report(outcome.lines, null, began);
+    }
+  } catch (error) {
+    spinner.fail('The benchmark did not complete');
+    throw error;
+  }
+  const spread = spreadRows(perGpu.map((p) => ({ gpu: p.gpu, results: p.report.results })));
+  const outliers = findOutliers(spread, options.outlierPct);
+  const failures = [...perGpu.flatMap((p) => p.report.failures), ...(cluster?.failures ?? [])].length;
+  const ok = failures === 0 && outliers.length === 0 && perGpu.every((p) => p.report.ok) && (cluster?.ok ?? true);
+  if (failures) spinner.fail(`${failures} kernel run${failures === 1 ? '' : 's'} failed`);
+  else if (outliers.length) spinner.fail(`Outlier: GPU ${[...new Set(outliers.map((o) => o.gpu))].join(', ')}`);
+  else spinner.succeed(`Ran on GPUs ${gpus.join(',')} in ${((ctx.now().getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`);
+  const document: MultiGpuReport = { schemaVersion: BENCH_SCHEMA_VERSION, kind: 'multi-gpu', gpus, outlierPct: options.outlierPct, perGpu, cluster, spread, outliers, ok };
+  ctx.print(document, (doc) => renderMulti(doc, binary, ctx));
+  if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, jsonText(document), options.force, null)}`);
+  return ok ? ExitCode.ok : ExitCode.failed;
+}
+
+function renderMulti(doc: MultiGpuReport, binary: BenchBinary, ctx: Ctx): string {
+  const style = ctx.style;
+  const first = doc.perGpu[0]?.report ?? doc.cluster;
+  const device = first?.device;
+  const lines = [`gpuctl-bench ${first?.program.version ?? ''} · ${doc.gpus.length} GPUs (${doc.gpus.join(',')}) · per-GPU suites on all at once · ${first?.quick ? 'quick' : 'full'} sizes`];
+  if (device) lines.push(`Device: ${device.name} · driver ${device.driverVersion ?? 'n/a'}`);
+  lines.push(`Program: ${describeSource(binary)}`, '');
+  if (doc.perGpu.length) lines.push(renderSideBySide(doc.spread, doc.gpus, doc.outliers, doc.outlierPct, style));
+  const problems = [...doc.perGpu.flatMap((p) => p.report.failures.map((f) => `GPU${p.gpu} ${kernelName(f)}: ${f.message}`)), ...(doc.cluster?.failures ?? []).map((f) => `${kernelName(f)}: ${f.message}`)];
+  for (const p of problems) lines.push(style.red(`✗ ${p}`));
+  const skips = [...doc.perGpu.flatMap((p) => p.report.skipped), ...(doc.cluster?.skipped ?? [])];
+  const reasons = [...new Set(skips.map((s) => s.reason))];
+  for (const r of reasons) lines.push(style.dim(`– skipped, ${r}: ${[...new Set(skips.filter((s) => s.reason === r).map(kernelName))].join(', ')}`));
+  const firstGpu = doc.perGpu[0];
+  const latency = firstGpu ? renderLatency(firstGpu.report.results, style, ` on GPU${firstGpu.gpu}`) : '';
+  for (const view of [latency, renderLinks(doc.cluster?.results ?? [], style), renderCollectives(doc.cluster?.results ?? [], style)]) if (view) lines.push('', view.trimEnd());
+  lines.push('', doc.ok ? style.green('OK') : style.red(`FAILED: ${problems.length} failure(s), ${doc.outliers.length} outlier figure(s)`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,59 @@
+/**
+ * The files the Dockerfile needs from the build context: every local COPY/ADD source (docker build
+ * fails without it), and the module a `python3 -m <module>` CMD runs (the machine fails at start
+ * without it). `gpuctl init`'s Dockerfile needs requirements.txt and a module `app`.
+ */
+import { finding, type Finding } from '../shared/findings.js';
+import type { Stage, Step } from './docker-model.js';
+
+/** Whether a path relative to the build context exists; runValidate gives one for fly.toml's directory. */
+export type ContextHas = (path: string) => boolean;
+
+function copySources(step: Step): string[] {
+  const words = step.words.map((w) => w.value).filter((w) => !w.startsWith('--'));
+  if (step.words.some((w) => w.value.startsWith('--from='))) return [];
+  let sources = words.slice(0, -1);
+  if (step.text.trim().startsWith('[')) {
+    try {
+      sources = (JSON.parse(step.text) as string[]).slice(0, -1);
+    } catch {
+      return [];
+    }
+  }
+  // Only plain relative paths: no globs, no URLs, no variables, not the whole context.
+  return sources.filter((s) => !/[*?[$]|^[a-z]+:\/\//i.test(s) && s !== '.' && s !== './' && !s.startsWith('/'));
+}
+
+function moduleOf(step: Step): string | undefined {
+  let argv: string[];
+  try {
+    argv = step.text.trim().startsWith('[') ? (JSON.parse(step.text) as string[]) : step.text.trim().split(/\s+/);
+  } catch {
+    return undefined;
+  }
+  const m = argv.indexOf('-m');
+  return m > 0 && /^python[\d.]*$/.test(argv[0]?.split('/').at(-1) ?? '') ? argv[m + 1] : undefined;
+}
+
+export function appFilesRule(stages: readonly Stage[], file: string, has: ContextHas): Finding[] {
+  const out: Finding[] = [];
+  for (const step of stages.flatMap((s) => s.steps)) {
+    if (step.keyword !== 'COPY' && step.keyword !== 'ADD') continue;
+    for (const source of copySources(step).filter((s) => !has(s))) {
+      out.push(
+        finding('dockerfile-missing-file', file, { line: step.line }, `${step.keyword} ${source}: ${source} is not in the build context, so docker build fails.`, source === 'requirements.txt' ? 'Add requirements.txt next to fly.toml: the Python packages the application needs, one per line (an empty file when it needs none).' : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`),
+      );
+    }
+  }
+  const cmd = stages.at(-1)?.steps.filter((s) => s.keyword === 'CMD').at(-1);
+  const module = cmd ? moduleOf(cmd) : undefined;
+  if (cmd && module && /^[\w.]+$/.test(module)) {
+    const path = module.replace(/\./g, '/');
+    if (!has(`${path}.py`) && !has(`${path}/__main__.py`)) {
+      out.push(
+        finding('dockerfile-missing-file', file, { line: cmd.line }, `CMD runs the module ${module}, but neither ${path}.py nor ${path}/__main__.py is in the build context: the machine fails at start.`, `Write the application as ${path}.py (or the package ${path}/ with a __main__.py), or set the command with \`gpuctl init --cmd\`.`, 'warning'),
+      );
+    }
+  }
+  return out;
+}
