@@ -77,6 +77,11 @@ async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, opt
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
     clock,
+    // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
+    onPoll: (polled) => {
+      const checks = summarizeMachines(polled.machines).checks;
+      spinner.update(`${label}Waiting for v${release?.version ?? '?'}: ${polled.machines.length} machine(s), checks ${checks.passing}/${checks.total} passing`);
+    },
   });
   const summary = summarizeMachines(state.machines);
   const took = formatDuration(state.elapsedMs);
