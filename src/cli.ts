@@ -2,10 +2,11 @@
  * The entry point and the single error boundary: every error becomes one clear sentence (a stack
  * only with --verbose) and an exit code. Commands return codes or throw; nothing else exits.
  */
-import type { CommandSpec, RawInput } from './commands/define.js';
+import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
-import { ExitCode, GpuctlError, InterruptedError, isGpuctlError } from './errors.js';
+import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
 import type { RuntimeIO } from './runtime.js';
+import { errorJson, errorText, jsonText } from './ui/output.js';
 import { VERSION } from './version.js';
 
 export interface CliIO extends RuntimeIO {
@@ -19,18 +20,16 @@ function flagsFrom(opts: Record<string, unknown>, env: Env): GlobalFlags {
 }
 
 export function renderError(error: unknown, flags: GlobalFlags, ctx: Pick<Ctx, 'style' | 'redact'>): { stdout: string; stderr: string; exitCode: number } {
-  const known = isGpuctlError(error) ? error : undefined;
-  const message = known ? known.message : `gpuctl hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-  const hint = known ? known.hint : 'This is a bug in gpuctl; please report it with the output of the same command run with --verbose.';
-  const exitCode = known ? known.exitCode : ExitCode.failed;
-  const code = known ? known.code : 'internal';
+  const known = isGpuctlError(error)
+    ? error
+    : new GpuctlError(`gpuctl hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`, 'internal', ExitCode.failed, {
+        hint: 'This is a bug in gpuctl; please report it with the output of the same command run with --verbose.',
+      });
   let stderr = '';
   let stdout = '';
-  if (flags.json) {
-    stdout = `${JSON.stringify({ error: { code, message: ctx.redact(message), hint: hint ? ctx.redact(hint) : null, exitCode } }, null, 2)}\n`;
-  } else {
-    stderr = `${ctx.style.red('Error:')} ${message}\n${hint ? `${ctx.style.dim(`Hint: ${hint}`)}\n` : ''}`;
-  }
+  // A result the command printed already carries a reported error: --json gets no second document.
+  if (!flags.json) stderr = errorText(ctx.style, known);
+  else if (!known.reported) stdout = jsonText({ error: errorJson(known, ctx.redact) });
   if (flags.verbose && error instanceof Error) {
     let current: unknown = error;
     while (current instanceof Error) {
@@ -38,7 +37,15 @@ export function renderError(error: unknown, flags: GlobalFlags, ctx: Pick<Ctx, '
       current = current.cause;
     }
   }
-  return { stdout: ctx.redact(stdout), stderr: ctx.redact(stderr), exitCode };
+  return { stdout: ctx.redact(stdout), stderr: ctx.redact(stderr), exitCode: known.exitCode };
+}
+
+/** commander's "error: unknown option '--nope'\n(Did you mean --now?)" → one sentence, and a hint that names the command's help. */
+export function usageErrorFrom(message: string, commandPath: string): UsageError {
+  const [first = '', ...rest] = message.replace(/^error: /, '').trim().split('\n');
+  const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}`.replace(/\.?$/, '.');
+  const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
+  return new UsageError(sentence, { hint: `${suggestion ? `${suggestion} ` : ''}Run '${commandPath} --help' for usage.` });
 }
 
 export async function runCli(io: CliIO): Promise<number> {
@@ -55,32 +62,33 @@ export async function runCli(io: CliIO): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);
-  const handler = async (spec: CommandSpec<unknown>, raw: RawInput) => {
+  const handler = async (spec: AnyCommand, raw: RawInput) => {
     flags = flagsFrom(raw.opts, io.env);
     ctx = io.makeContext ? io.makeContext(flags) : createContext(io, flags);
-    const options = spec.parse ? spec.parse(raw) : (raw as unknown);
+    const options: unknown = spec.parse ? spec.parse(raw) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;
   };
+  let usage: UsageError | undefined;
   const program = buildProgram(registry, handler, {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
+    usageError: (message, path) => {
+      usage = usageErrorFrom(message, path);
+    },
   });
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
     if (io.signal.aborted && exitCode === ExitCode.ok) return ExitCode.interrupted;
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof CommanderError && !usage) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
-      // commander has told a person on stderr; --json callers also get the documented error object.
-      if (io.argv.includes('--json')) {
-        const message = error.message.replace(/^error: /, '');
-        io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.`, hint: 'Run with --help for usage.', exitCode: ExitCode.usage } }, null, 2)}\n`);
-      }
-      return ExitCode.usage;
+      usage = usageErrorFrom(error.message, 'gpuctl');
     }
-    const failure = io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error;
+    // Commander stops at the first bad flag or argument, before any command ran: the flags are read from argv.
+    if (usage) flags = flagsFrom({ json: io.argv.includes('--json'), verbose: io.argv.includes('--verbose'), color: !io.argv.includes('--no-color') }, io.env);
+    const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
     const rendered = renderError(failure, flags, ctx ?? createContext(io, flags));
     if (rendered.stdout) io.stdout.write(rendered.stdout);
     if (rendered.stderr) io.stderr.write(rendered.stderr);
@@ -115,6 +123,7 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     stdinTTY: process.stdin.isTTY === true,
     signal: controller.signal,
+    terminal: process.stderr,
   });
 }
 

@@ -7,6 +7,7 @@ import type { Prompter } from './ui/prompt.js';
 import type { Spinner } from './ui/spinner.js';
 import type { Style } from './ui/style.js';
 import type { Writer } from './shared/writer.js';
+import type { Print } from './ui/output.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -27,6 +28,13 @@ export interface GlobalFlags {
   color: boolean;
 }
 
+/** Facts about the process gpuctl runs in (runtime.ts reads them; tests pin them). */
+export interface HostFacts {
+  nodeVersion: string;
+  platform: string;
+  arch: string;
+}
+
 export interface Ctx {
   readonly env: Env;
   readonly cwd: string;
@@ -37,6 +45,11 @@ export interface Ctx {
   readonly stderr: Writer;
   readonly style: Style;
   readonly log: Logger;
+  /**
+   * Prints a command's result on stdout: with --json the value as the one JSON document
+   * (ui/output.ts), otherwise what `render(result, style)` returns. The only way a command prints its result.
+   */
+  readonly print: Print;
   readonly signal: AbortSignal;
   exec(request: ExecRequest): Promise<Awaited<ReturnType<Exec>>>;
   spinner(text: string): Spinner;
@@ -44,6 +57,7 @@ export interface Ctx {
   /** Replaces every secret known to this process (Fly tokens) with a marker. */
   redact(text: string): string;
   now(): Date;
+  readonly host: HostFacts;
 }
 
 const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN', 'GPUCTL_PROMETHEUS_TOKEN'] as const;

@@ -20,16 +20,23 @@ export type ErrorCode =
   | 'tool_timeout'
   | 'bad_output'
   | 'interrupted'
+  | 'conflicts'
   | 'internal';
 
 export interface ErrorOptions {
   hint?: string;
   cause?: unknown;
+  /**
+   * The command has printed a result that carries this error (its --json document has it under
+   * `error`): the boundary adds the "Error:/Hint:" lines for people and, with --json, nothing.
+   */
+  reported?: boolean;
 }
 
 /** An expected failure: one sentence for the user, a hint, and an exit code. */
 export class GpuctlError extends Error {
   readonly hint: string | undefined;
+  readonly reported: boolean;
   constructor(
     message: string,
     readonly code: ErrorCode,
@@ -39,6 +46,14 @@ export class GpuctlError extends Error {
     super(message, { cause: options.cause });
     this.name = 'GpuctlError';
     this.hint = options.hint;
+    this.reported = options.reported === true;
+  }
+
+  /** The same error, marked as carried by the result the command printed (see ErrorOptions.reported). */
+  asReported(): GpuctlError {
+    const copy = new GpuctlError(this.message, this.code, this.exitCode, { hint: this.hint, cause: this.cause, reported: true });
+    copy.stack = this.stack;
+    return copy;
   }
 }
 

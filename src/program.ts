@@ -1,13 +1,40 @@
 /** Turns the registry's definitions into a commander program. Wiring only: no behaviour here. */
-import { Command, CommanderError, Option } from 'commander';
-import type { CommandSpec, RawInput } from './commands/define.js';
+import { Command, CommanderError, Option, type HelpContext } from 'commander';
+import type { AnyCommand, RawInput } from './commands/define.js';
 import { VERSION } from './version.js';
 
-export type ActionHandler = (spec: CommandSpec<unknown>, raw: RawInput, path: string[]) => Promise<void>;
+export type ActionHandler = (spec: AnyCommand, raw: RawInput, path: string[]) => Promise<void>;
 
 export interface ProgramOutput {
   writeOut(text: string): void;
   writeErr(text: string): void;
+  /**
+   * A usage error commander found (unknown option, missing argument), and the command it was in
+   * ('gpuctl scale count'): the boundary (cli.ts) prints it in the one error style. Without this,
+   * commander's own line goes to writeErr.
+   */
+  usageError?(message: string, commandPath: string): void;
+}
+
+/**
+ * Help asked for or needed (bare `gpuctl`, `gpuctl scale`) goes to stdout with exit 0, as kubectl
+ * and gh do; commander's default sends a missing subcommand's help to stderr with exit 1.
+ */
+class GpuctlCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new GpuctlCommand(name);
+  }
+
+  override help(context?: HelpContext | ((text: string) => string)): never {
+    if (typeof context === 'function') return super.help(context);
+    return super.help({ ...context, error: false });
+  }
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -22,14 +49,15 @@ export function reflow(text: string): string {
     .join('\n\n');
 }
 
-function examplesText(spec: CommandSpec<unknown>): string {
+function examplesText(spec: AnyCommand): string {
   if (!spec.examples?.length) return '';
   const lines = spec.examples.map(([command, what]) => `  $ ${command}\n      ${what}`);
   return `\nExamples:\n${lines.join('\n')}\n`;
 }
 
-function addCommand(parent: Command, spec: CommandSpec<unknown>, handler: ActionHandler, path: string[]): void {
+function addCommand(parent: Command, spec: AnyCommand, handler: ActionHandler, path: string[], output: ProgramOutput): void {
   const command = parent.command(spec.name).summary(spec.summary).description(reflow(spec.description ?? spec.summary));
+  withOutput(command, output);
   for (const arg of spec.args ?? []) {
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;
     command.argument(arg.required ? `<${name}>` : `[${name}]`, arg.description);
@@ -44,7 +72,7 @@ function addCommand(parent: Command, spec: CommandSpec<unknown>, handler: Action
   }
   const help = examplesText(spec);
   if (help) command.addHelpText('after', help);
-  for (const sub of spec.subcommands ?? []) addCommand(command, sub, handler, [...path, spec.name]);
+  for (const sub of spec.subcommands ?? []) addCommand(command, sub, handler, [...path, spec.name], output);
   if (spec.run) {
     command.action(async (...received: unknown[]) => {
       const self = received.at(-1) as Command;
@@ -56,25 +84,30 @@ function addCommand(parent: Command, spec: CommandSpec<unknown>, handler: Action
   }
 }
 
-export function buildProgram(
-  registry: readonly CommandSpec<unknown>[],
-  handler: ActionHandler,
-  output: ProgramOutput,
-): Command {
-  const program = new Command('gpuctl')
+function withOutput(command: Command, output: ProgramOutput): void {
+  command.configureOutput({
+    writeOut: (text) => output.writeOut(text),
+    writeErr: (text) => output.writeErr(text),
+    outputError: (text, write) => (output.usageError ? output.usageError(text.trim(), commandPath(command)) : write(text)),
+  });
+}
+
+export function buildProgram(registry: readonly AnyCommand[], handler: ActionHandler, output: ProgramOutput): Command {
+  const program = new GpuctlCommand('gpuctl')
     .description('Operations toolkit for GPU applications on Fly.io: detect, bench, init, validate, deploy, status, scale.')
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout (implies non-interactive, no colour)')
     .option('--verbose', 'show the commands gpuctl runs, and stack traces on errors')
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (text) => output.writeOut(text), writeErr: (text) => output.writeErr(text) })
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
+  withOutput(program, output);
+  if (!output.usageError) program.showHelpAfterError('(run with --help for usage)');
   program.addHelpText(
     'after',
     `\nExit codes: 0 ok, 1 failed, 2 usage error, 3 missing tool or GPU, 130 interrupted.\nRun 'gpuctl <command> --help' for a command's options and examples.\n`,
   );
-  for (const spec of registry) addCommand(program, spec, handler, []);
+  for (const spec of registry) addCommand(program, spec, handler, [], output);
   return program;
 }
 

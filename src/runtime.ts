@@ -12,6 +12,7 @@ import {
 import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
+import { makePrint } from './ui/output.js';
 import { createStyle } from './ui/style.js';
 
 export interface RuntimeIO {
@@ -21,6 +22,8 @@ export interface RuntimeIO {
   stderr: Writer;
   stdinTTY: boolean;
   signal: AbortSignal;
+  /** The terminal stream behind stderr, for an animated spinner (ora moves the cursor); without it, spinners print lines. */
+  terminal?: NodeJS.WritableStream;
 }
 
 export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
@@ -31,15 +34,17 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const ci = isCI(io.env);
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   const err = (text: string) => io.stderr.write(redact(text));
-  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0, ci });
+  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
+  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined, ci });
   return {
     env: io.env,
     cwd: io.cwd,
     flags,
     interactive,
-    stdout: { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) },
+    stdout,
     stderr: { isTTY: io.stderr.isTTY, write: err },
     style,
+    print: makePrint(flags.json, stdout, style),
     signal: io.signal,
     log: {
       info: (message) => {
@@ -55,10 +60,12 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       if (flags.verbose) err(style.dim(`$ ${[request.file, ...request.args].join(' ')}\n`));
       return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
     },
-    spinner: (text) => redacting(mode === 'animated' ? deferredOra(redact(text), style.level > 0) : createLineSpinner(io.stderr, redact(text), mode), redact),
+    spinner: (text) =>
+      redacting(mode === 'animated' && io.terminal ? deferredOra(redact(text), style.level > 0, io.terminal) : createLineSpinner(io.stderr, redact(text), mode === 'silent' ? 'silent' : 'lines'), redact),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
     now: () => new Date(),
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
   };
 }
 
@@ -75,10 +82,10 @@ function redacting(spinner: Spinner, redact: (text: string) => string): Spinner 
 }
 
 /** ora loads asynchronously; calls made before it is ready are replayed in order. */
-function deferredOra(text: string, colour: boolean): Spinner {
+function deferredOra(text: string, colour: boolean, stream: NodeJS.WritableStream): Spinner {
   const queue: Array<(s: Spinner) => void> = [];
   let real: Spinner | undefined;
-  void createOraSpinner(text, colour).then((s) => {
+  void createOraSpinner(text, colour, stream).then((s) => {
     real = s;
     for (const call of queue.splice(0)) call(s);
   });

@@ -1,5 +1,5 @@
 /** `gpuctl agent`'s options: flags first, then GPUCTL_AGENT_* variables (the templates set those), then defaults. Pure. */
-import type { RawInput } from '../shared/options.js';
+import { str, type RawInput } from '../shared/options.js';
 import type { Env } from '../context.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../shared/duration.js';
@@ -26,9 +26,12 @@ export function parseListen(text: string): { host: string; port: number } | unde
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-function pick(raw: RawInput, env: Env, opt: string, variable: string): { text: string; from: string } | undefined {
-  const flag = raw.opts[opt];
-  if (typeof flag === 'string') return { text: flag, from: `--${opt.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
+/** The flags `gpuctl agent` declares (commands/agent.ts): its options must produce these keys, or it does not compile. */
+export type AgentFlagKey = 'listen' | 'interval' | 'maxTemp' | 'maxMemory' | 'expectGpus' | 'withPid';
+
+function pick(raw: RawInput<AgentFlagKey>, env: Env, opt: AgentFlagKey, variable: string): { text: string; from: string } | undefined {
+  const flag = str(raw, opt);
+  if (flag !== undefined) return { text: flag, from: `--${opt.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` };
   const value = env[variable];
   return value !== undefined && value.trim() !== '' ? { text: value, from: variable } : undefined;
 }
@@ -46,7 +49,7 @@ function withPid(p: { text: string; from: string } | undefined): number | null {
   return Number(p.text);
 }
 
-export function parseAgentOptions(raw: RawInput, env: Env): AgentOptions {
+export function parseAgentOptions(raw: RawInput<AgentFlagKey>, env: Env): AgentOptions {
   const listenText = pick(raw, env, 'listen', 'GPUCTL_AGENT_LISTEN') ?? { text: AGENT_DEFAULTS.listen, from: '--listen' };
   const listen = parseListen(listenText.text);
   if (!listen)

@@ -10,6 +10,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { compilerErrors, compilingWhat, makePlan, producedName, toolchainText, type Toolchain } from './build-plan.js';
 import { BUILD_TIMEOUT_MS, msFromEnv, PROGRAM_NAME } from '../shared/paths.js';
+import { jsonText } from '../ui/output.js';
 
 export interface CompileRequest {
   nativeDir: string;
@@ -82,7 +83,7 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
     if (name !== PROGRAM_NAME) await rename(join(tmp, name), join(tmp, PROGRAM_NAME));
     await keepOnly(tmp, [PROGRAM_NAME]);
     const made = toolchain.kind === 'nvcc' ? { arch: toolchain.arch, nvcc: toolchain.release } : { arch: 'cpu', cxx: toolchain.version };
-    await writeFile(join(tmp, 'build.json'), `${JSON.stringify({ key, ...made, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }, null, 2)}\n`);
+    await writeFile(join(tmp, 'build.json'), jsonText({ key, ...made, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }));
     try {
       await rename(tmp, final);
     } catch (error) {

@@ -46,8 +46,8 @@ export interface HostInfo {
   logicalCores: number;
 }
 
-export function hostInfo(): HostInfo {
-  return { platform: process.platform, arch: process.arch, cpu: cpus()[0]?.model.trim() ?? 'unknown', logicalCores: availableParallelism() };
+export function hostInfo(host: { platform: string; arch: string }): HostInfo {
+  return { platform: host.platform, arch: host.arch, cpu: cpus()[0]?.model.trim() ?? 'unknown', logicalCores: availableParallelism() };
 }
 
 /** Picks the nvidia-smi record for the device CUDA ran on (CUDA and nvidia-smi may order GPUs differently). */

@@ -20,6 +20,7 @@ import { listKernels, runSuite } from './run.js';
 import { buildArch, gpuTarget, resolveGpus } from './target.js';
 import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
 import { appendSummary, checkOut, writeReport } from './write.js';
+import { jsonText } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 
 function buildEvents(ctx: Ctx): BuildEvents & { close(ok: boolean): void } {
@@ -52,23 +53,16 @@ async function getBinary(ctx: Ctx, arch: string | null, requireCompiler = false)
 export async function benchBuildOnly(options: BenchOptions, ctx: Ctx): Promise<number> {
   const arch = await buildArch(ctx, options.arch);
   const binary = await getBinary(ctx, arch, true);
-  if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, binary }, null, 2)}\n`);
-  else {
-    ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
-    ctx.stdout.write(`${binary.path}\n`);
-  }
+  ctx.log.info(`Benchmark program: ${describeSource(binary)}`);
+  ctx.print({ schemaVersion: 1, binary }, (result) => `${result.binary.path}\n`);
   return ExitCode.ok;
 }
 
 export async function benchList(options: BenchOptions, ctx: Ctx): Promise<number> {
   const binary = await getBinary(ctx, null);
   const kernels = await listKernels(ctx, binary, options);
-  if (ctx.flags.json) {
-    const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
-    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, kernels: list }, null, 2)}\n`);
-  } else {
-    ctx.stdout.write(renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
-  }
+  const list = kernels.map(({ suite, name, unit, description }) => ({ suite, name, unit, description }));
+  ctx.print({ schemaVersion: 1, kernels: list }, (result) => renderTable(['Suite', 'Kernel', 'Unit', 'What it measures'], result.kernels.map((k) => [k.suite, k.name, k.unit, k.description])));
   return ExitCode.ok;
 }
 
@@ -112,7 +106,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
     binary,
     gpu: chosen ? matchGpu([chosen], device) : null,
     driver: target?.driver ?? { driverVersion: null, cudaVersion: null },
-    host: hostInfo(),
+    host: hostInfo(ctx.host),
     toolVersion: VERSION,
     startedAt,
     finishedAt: ctx.now(),
@@ -127,15 +121,12 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
 
 async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report: BenchReport, comparison: Comparison | null): Promise<void> {
   const document = { ...report, baseline: comparison && options.baseline ? { path: options.baseline, ...comparison } : null };
-  const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (ctx.flags.json) ctx.stdout.write(json);
-  else {
-    const views = [renderLatency(report.results, ctx.style), renderLinks(report.results, ctx.style), renderCollectives(report.results, ctx.style)].filter(Boolean);
-    ctx.stdout.write(`${renderHeader(report, binary)}\n${renderResults(report, ctx.style)}${views.map((v) => `\n${v}`).join('')}`);
-    if (comparison) ctx.stdout.write(`\n${renderComparison(comparison, options.baseline ?? 'baseline', ctx.style)}`);
-  }
+  ctx.print(document, (_, style) => {
+    const views = [renderLatency(report.results, style), renderLinks(report.results, style), renderCollectives(report.results, style)].filter(Boolean);
+    return `${renderHeader(report, binary)}\n${renderResults(report, style)}${views.map((v) => `\n${v}`).join('')}` + (comparison ? `\n${renderComparison(comparison, options.baseline ?? 'baseline', style)}` : '');
+  });
   if (options.out) {
-    const path = await writeReport(options.out, ctx.cwd, json, options.force, options.baseline);
+    const path = await writeReport(options.out, ctx.cwd, jsonText(document), options.force, options.baseline);
     ctx.log.info(`Wrote ${path}`);
   }
   const summary = ctx.env.GITHUB_STEP_SUMMARY;

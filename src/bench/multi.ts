@@ -19,6 +19,7 @@ import { kernelName } from './format.js';
 import { runSuite } from './run.js';
 import type { GpuTarget } from './target.js';
 import { writeReport } from './write.js';
+import { jsonText } from '../ui/output.js';
 
 export interface MultiGpuReport {
   schemaVersion: typeof BENCH_SCHEMA_VERSION;
@@ -45,7 +46,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
   const report = (lines: Parameters<typeof buildReport>[0]['lines'], gpu: number | null, began: Date): BenchReport => {
     const device = lines.find((l): l is DeviceLine => l.type === 'device') ?? null;
     const detected = gpu === null ? target.gpu : (target.all.find((g) => g.index === gpu) ?? target.gpu);
-    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(), toolVersion: VERSION, startedAt: began, finishedAt: ctx.now() });
+    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.now() });
   };
   let perGpu: MultiGpuReport['perGpu'] = [];
   let cluster: BenchReport | null = null;
@@ -82,10 +83,8 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
   else if (outliers.length) spinner.fail(`Outlier: GPU ${[...new Set(outliers.map((o) => o.gpu))].join(', ')}`);
   else spinner.succeed(`Ran on GPUs ${gpus.join(',')} in ${((ctx.now().getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`);
   const document: MultiGpuReport = { schemaVersion: BENCH_SCHEMA_VERSION, kind: 'multi-gpu', gpus, outlierPct: options.outlierPct, perGpu, cluster, spread, outliers, ok };
-  const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (ctx.flags.json) ctx.stdout.write(json);
-  else ctx.stdout.write(renderMulti(document, binary, ctx));
-  if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, json, options.force, null)}`);
+  ctx.print(document, (doc) => renderMulti(doc, binary, ctx));
+  if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, jsonText(document), options.force, null)}`);
   return ok ? ExitCode.ok : ExitCode.failed;
 }
 

@@ -1,7 +1,29 @@
-import { defineCommand, type RawInput } from './define.js';
+import { defineCommand, type OptionKeys, type RawInput } from './define.js';
 
-// Options come from flags and GPUCTL_AGENT_* variables together, so they are parsed in run() with ctx.env.
-export const agentCommand = defineCommand<RawInput>({
+const options = [
+  { flags: '--listen <host:port>', description: 'address to serve on [GPUCTL_AGENT_LISTEN] (default: 0.0.0.0:9400)' },
+  { flags: '--interval <duration>', description: 'sampling interval [GPUCTL_AGENT_INTERVAL] (default: 5s)' },
+  { flags: '--max-temp <celsius>', description: 'fail /gpu-health above this GPU temperature [GPUCTL_AGENT_MAX_TEMP_C] (default: 85)' },
+  {
+    flags: '--max-memory <percent>',
+    description: 'fail /gpu-health above this GPU memory use [GPUCTL_AGENT_MAX_MEMORY_PCT] (default: off)',
+  },
+  {
+    flags: '--expect-gpus <n>',
+    description: 'fail /gpu-health unless this many GPUs are seen [GPUCTL_AGENT_EXPECT_GPUS] (default: off)',
+  },
+  { flags: '--with-pid <pid>', description: 'stop when this process is gone [GPUCTL_AGENT_WITH_PID] (gpuctl-start.sh sets it)' },
+] as const;
+
+/**
+ * Options come from flags and GPUCTL_AGENT_* variables together: parse keeps the typed flags (their keys
+ * checked against agent/options.ts's AgentFlagKey), run() resolves them with ctx.env.
+ */
+export function parseAgentFlags(raw: RawInput<OptionKeys<typeof options>>): RawInput<OptionKeys<typeof options>> {
+  return raw;
+}
+
+export const agentCommand = defineCommand({
   name: 'agent',
   summary: 'Serve /health, /gpu-health and Prometheus /metrics from inside the machine',
   description:
@@ -13,25 +35,13 @@ export const agentCommand = defineCommand<RawInput>({
     'Without nvidia-smi (the CPU layout) it serves host metrics and /gpu-health says "cpu fallback".\n' +
     'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C or SIGTERM (exit 130).\n' +
     'Try it: curl -s localhost:9400/gpu-health (200, or 503 with the reasons).',
-  options: [
-    { flags: '--listen <host:port>', description: 'address to serve on [GPUCTL_AGENT_LISTEN] (default: 0.0.0.0:9400)' },
-    { flags: '--interval <duration>', description: 'sampling interval [GPUCTL_AGENT_INTERVAL] (default: 5s)' },
-    { flags: '--max-temp <celsius>', description: 'fail /gpu-health above this GPU temperature [GPUCTL_AGENT_MAX_TEMP_C] (default: 85)' },
-    {
-      flags: '--max-memory <percent>',
-      description: 'fail /gpu-health above this GPU memory use [GPUCTL_AGENT_MAX_MEMORY_PCT] (default: off)',
-    },
-    {
-      flags: '--expect-gpus <n>',
-      description: 'fail /gpu-health unless this many GPUs are seen [GPUCTL_AGENT_EXPECT_GPUS] (default: off)',
-    },
-  ],
+  options,
   examples: [
     ['gpuctl agent', 'serve on 0.0.0.0:9400, sample every 5 s'],
     ['gpuctl agent --listen 127.0.0.1:9400 --interval 1s', 'on loopback, every second'],
     ['gpuctl agent --max-temp 80 --expect-gpus 8 --json', 'stricter health for an 8-GPU machine; the listening line as JSON'],
   ],
-  parse: (raw) => raw,
+  parse: parseAgentFlags,
   run: async (raw, ctx) => {
     const [{ parseAgentOptions }, { runAgent }] = await Promise.all([import('../agent/options.js'), import('../agent/run.js')]);
     return runAgent(parseAgentOptions(raw, ctx.env), ctx);

@@ -1,18 +1,26 @@
-/** The shape of a command definition: data for commander, a pure option parser, and run(). */
+/**
+ * The shape of a command definition: data for commander, a pure option parser, and run().
+ *
+ * One rule for parsing: a command declares its options in its own file `as const` (shared ones:
+ * appOption, configOption), and its `parse` (in the same file, exported for tests) reads commander's
+ * values with the typed readers of shared/options.ts (`str(raw, 'app')`), which accept only the keys
+ * those flags produce: a misspelt key fails to compile. Domain checks the parse calls stay with the
+ * feature (e.g. bench/options.ts). `run` prints its result with `ctx.print` and returns an exit code.
+ */
 import type { Ctx } from '../context.js';
-import type { RawInput } from '../shared/options.js';
+import type { OptionKeys, RawInput } from '../shared/options.js';
 
-export type { RawInput } from '../shared/options.js';
+export type { OptionKeys, RawInput } from '../shared/options.js';
 
 export interface OptionSpec {
   /** commander flags, e.g. '-a, --app <name>' or '--json'. */
-  flags: string;
-  description: string;
-  default?: string | boolean | string[];
-  choices?: readonly string[];
+  readonly flags: string;
+  readonly description: string;
+  readonly default?: string | boolean | readonly string[];
+  readonly choices?: readonly string[];
   /** Repeatable option: values are collected into an array. */
-  repeatable?: boolean;
-  hidden?: boolean;
+  readonly repeatable?: boolean;
+  readonly hidden?: boolean;
 }
 
 export interface ArgSpec {
@@ -22,31 +30,35 @@ export interface ArgSpec {
   variadic?: boolean;
 }
 
-export interface CommandSpec<O = unknown> {
+export interface CommandSpec<O = unknown, Options extends readonly OptionSpec[] = readonly OptionSpec[]> {
   name: string;
   summary: string;
   description?: string;
   args?: readonly ArgSpec[];
-  options?: readonly OptionSpec[];
+  options?: Options;
   examples?: ReadonlyArray<readonly [command: string, what: string]>;
-  subcommands?: readonly CommandSpec<any>[];
+  subcommands?: readonly AnyCommand[];
   /** Turns raw values into typed options; throws UsageError. Pure and tested on its own. */
-  parse?: (raw: RawInput) => O;
+  parse?: (raw: RawInput<OptionKeys<Options>>) => O;
   /** Returns the exit code (0 when omitted). Never calls process.exit. */
   run?: (options: O, ctx: Ctx) => Promise<number | void>;
 }
 
-export function defineCommand<O>(spec: CommandSpec<O>): CommandSpec<O> {
+/** A definition of any command, as the registry and program.ts hold them. */
+export type AnyCommand = CommandSpec<any, readonly OptionSpec[]>;
+
+/** Infers the option keys from the `flags` of `options` (declare them `as const`) and the options type from `parse`. */
+export function defineCommand<O, const Options extends readonly OptionSpec[] = readonly []>(spec: CommandSpec<O, Options>): AnyCommand {
   return spec;
 }
 
-export const appOption: OptionSpec = {
+export const appOption = {
   flags: '-a, --app <name>',
   description: 'Fly app name (default: FLY_APP, then `app` in fly.toml)',
-};
+} as const satisfies OptionSpec;
 
-export const configOption: OptionSpec = {
+export const configOption = {
   flags: '-c, --config <path>',
   description: 'path to fly.toml',
   default: 'fly.toml',
-};
+} as const satisfies OptionSpec;

@@ -1,8 +1,57 @@
 import type { DeployOptions } from '../deploy/options.js';
-import { parseDeployOptions, STRATEGIES } from '../deploy/options.js';
+import { STRATEGIES } from '../deploy/options.js';
+import { UsageError } from '../errors.js';
+import type { DeployStrategy } from '../flyio/args.js';
+import { bool, durationOption, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
-export const deployCommand = defineCommand<DeployOptions>({
+const options = [
+  appOption,
+  configOption,
+  { flags: '--create', description: 'create the app when it does not exist' },
+  { flags: '-o, --org <slug>', description: 'organization for --create' },
+  { flags: '-r, --region <code>', description: 'primary region (default: primary_region in fly.toml)' },
+  { flags: '--strategy <name>', description: 'deploy strategy', choices: STRATEGIES },
+  { flags: '-i, --image <ref>', description: 'deploy this image instead of building' },
+  { flags: '--build-arg <NAME=VALUE>', description: 'Docker build argument (repeatable)', repeatable: true },
+  { flags: '--wait-timeout <duration>', description: 'how long machines may take to pass their checks', default: '5m' },
+  { flags: '--deploy-timeout <duration>', description: 'limit for the whole flyctl deploy (build included)', default: '30m' },
+  { flags: '--verify-gpu', description: 'run `gpuctl detect --json` (or nvidia-smi) in each machine over ssh' },
+  { flags: '--rollback', description: 'on failure, deploy the previous release\'s image again' },
+  { flags: '--allow-gpu', description: 'deploy a GPU guest anyway (Fly.io rejects them since 2026-08-01)' },
+  { flags: '--dry-run', description: 'run the preflight and print the flyctl commands, change nothing' },
+] as const;
+
+/** commander's values → DeployOptions. Pure; bad values are UsageErrors. */
+export function parseDeployOptions(raw: RawInput<OptionKeys<typeof options>>): DeployOptions {
+  const strategy = str(raw, 'strategy');
+  const buildArgs = list(raw, 'buildArg');
+  const bad = buildArgs.find((arg) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(arg));
+  if (bad !== undefined) throw new UsageError(`--build-arg "${bad}" is not NAME=VALUE.`);
+  const waitTimeoutMs = durationOption(raw, 'waitTimeout', '--wait-timeout', '5m');
+  const deployTimeoutMs = durationOption(raw, 'deployTimeout', '--deploy-timeout', '30m');
+  if (deployTimeoutMs <= waitTimeoutMs) {
+    throw new UsageError('--deploy-timeout must be longer than --wait-timeout.', { hint: 'The deploy timeout covers the build, the push and the wait for checks.' });
+  }
+  return {
+    app: str(raw, 'app'),
+    config: str(raw, 'config') ?? 'fly.toml',
+    create: bool(raw, 'create'),
+    org: str(raw, 'org'),
+    region: str(raw, 'region')?.toLowerCase(),
+    strategy: strategy as DeployStrategy | undefined,
+    image: str(raw, 'image'),
+    buildArgs,
+    waitTimeoutMs,
+    deployTimeoutMs,
+    verifyGpu: bool(raw, 'verifyGpu'),
+    rollback: bool(raw, 'rollback'),
+    allowGpu: bool(raw, 'allowGpu'),
+    dryRun: bool(raw, 'dryRun'),
+  };
+}
+
+export const deployCommand = defineCommand({
   name: 'deploy',
   summary: 'Deploy to Fly.io with preflight checks, live phases, verification and rollback',
   description:
@@ -10,22 +59,7 @@ export const deployCommand = defineCommand<DeployOptions>({
     'here, since Fly.io retired GPU Machines on 2026-08-01. Then `flyctl deploy`, its output shown as phases (building,\n' +
     'pushing, releasing, checks) and kept in a log file; then verification: every machine on the new release, started,\n' +
     'with passing checks, within --wait-timeout. Exit 0 deployed and healthy, 1 failed (after --rollback too), 3 no flyctl.',
-  options: [
-    appOption,
-    configOption,
-    { flags: '--create', description: 'create the app when it does not exist' },
-    { flags: '-o, --org <slug>', description: 'organization for --create' },
-    { flags: '-r, --region <code>', description: 'primary region (default: primary_region in fly.toml)' },
-    { flags: '--strategy <name>', description: 'deploy strategy', choices: STRATEGIES },
-    { flags: '-i, --image <ref>', description: 'deploy this image instead of building' },
-    { flags: '--build-arg <NAME=VALUE>', description: 'Docker build argument (repeatable)', repeatable: true },
-    { flags: '--wait-timeout <duration>', description: 'how long machines may take to pass their checks', default: '5m' },
-    { flags: '--deploy-timeout <duration>', description: 'limit for the whole flyctl deploy (build included)', default: '30m' },
-    { flags: '--verify-gpu', description: 'run `gpuctl detect --json` (or nvidia-smi) in each machine over ssh' },
-    { flags: '--rollback', description: 'on failure, deploy the previous release\'s image again' },
-    { flags: '--allow-gpu', description: 'deploy a GPU guest anyway (Fly.io rejects them since 2026-08-01)' },
-    { flags: '--dry-run', description: 'run the preflight and print the flyctl commands, change nothing' },
-  ],
+  options,
   examples: [
     ['gpuctl deploy', 'deploy the app in ./fly.toml'],
     ['gpuctl deploy --dry-run', 'check everything and print the exact flyctl commands'],
@@ -40,19 +74,14 @@ export const deployCommand = defineCommand<DeployOptions>({
       import('../deploy/render.js'),
       import('node:fs/promises'),
     ]);
-    const { report, exitCode } = await runDeploy(ctx, options, { configCheck: validateConfigCheck });
+    const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck });
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && !options.dryRun) {
       await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() => ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`));
     }
-    if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      return exitCode;
-    }
-    ctx.stdout.write(render.renderDeploy(report, ctx.style));
-    if (report.error) {
-      ctx.stderr.write(`${ctx.style.red('Error:')} ${report.error.message}\n${report.error.hint ? `${ctx.style.dim(`Hint: ${report.error.hint}`)}\n` : ''}`);
-    }
+    ctx.print(report, render.renderDeploy);
+    // The report carries the error (its `error` field); the boundary adds "Error:/Hint:" for people.
+    if (error) throw error.asReported();
     return exitCode;
   },
 });

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { str } from '../shared/options.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
 const REQUIRABLE = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'] as const;
@@ -17,7 +17,13 @@ export function parseRequire(value: string | undefined): Requirable[] {
   return items as Requirable[];
 }
 
-export const doctorCommand = defineCommand<DoctorOptions>({
+const options = [{ flags: '--require <checks>', description: `treat these as required (comma list: ${REQUIRABLE.join(',')})` }] as const;
+
+export function parseDoctorOptions(raw: RawInput<OptionKeys<typeof options>>): DoctorOptions {
+  return { require: parseRequire(str(raw, 'require')) };
+}
+
+export const doctorCommand = defineCommand({
   name: 'doctor',
   summary: 'Check that this machine is ready to build, bench and deploy',
   description:
@@ -25,13 +31,13 @@ export const doctorCommand = defineCommand<DoctorOptions>({
     'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed) and the Docker client.\n' +
     'Exits 1 when a check fails; missing optional tools are warnings unless named in --require, and a required\n' +
     'tool or device that is missing exits 3.',
-  options: [{ flags: '--require <checks>', description: `treat these as required (comma list: ${REQUIRABLE.join(',')})` }],
+  options,
   examples: [
     ['gpuctl doctor', 'check everything'],
     ['gpuctl doctor --require gpu,nvcc', 'in CI on a GPU runner: fail unless the GPU toolchain is ready'],
     ['gpuctl doctor --require flyctl,fly-auth --json', 'before a deploy job'],
   ],
-  parse: (raw) => ({ require: parseRequire(str(raw, 'require')) }),
+  parse: parseDoctorOptions,
   run: async (options, ctx) => {
     const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode, missingChecks }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
     const spinner = ctx.spinner('Checking tools');
@@ -39,12 +45,8 @@ export const doctorCommand = defineCommand<DoctorOptions>({
     spinner.stop();
     const rows = decideDoctor(facts, options.require);
     const exitCode = doctorExitCode(rows, missingChecks(facts));
-    if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: exitCode === 0, checks: rows }, null, 2)}\n`);
-    } else {
-      const { renderDoctor } = await import('../doctor/render.js');
-      ctx.stdout.write(renderDoctor(rows, ctx.style));
-    }
+    const { renderDoctor } = await import('../doctor/render.js');
+    ctx.print({ schemaVersion: 1, ok: exitCode === ExitCode.ok, checks: rows }, (result, style) => renderDoctor(result.checks, style));
     return exitCode;
   },
 });

@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { durationOption, str } from '../shared/options.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { durationOption, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface HealthOptions {
@@ -10,13 +10,21 @@ export interface HealthOptions {
   probe: boolean;
 }
 
-export function parseHealthOptions(raw: { args: string[]; opts: Record<string, unknown> }): HealthOptions {
+const options = [
+  appOption,
+  configOption,
+  { flags: '--url <base>', description: 'probe this base URL instead of https://<app hostname>' },
+  { flags: '--timeout <duration>', description: 'limit for each HTTP probe', default: '10s' },
+  { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
+] as const;
+
+export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
   const url = str(raw, 'url');
   if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
-  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', url, timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'), probe: raw.opts.probe !== false };
+  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', url, timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'), probe: notNegated(raw, 'probe') };
 }
 
-export const healthCommand = defineCommand<HealthOptions>({
+export const healthCommand = defineCommand({
   name: 'health',
   summary: "Check the app's health: Fly's checks and its /health and /gpu-health endpoints",
   description:
@@ -24,13 +32,7 @@ export const healthCommand = defineCommand<HealthOptions>({
     'through https://<hostname> (or --url). /gpu-health is optional: a 404 is reported, not failed.\n' +
     'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy; with GITHUB_STEP_SUMMARY set,\n' +
     'a markdown summary is appended to it.',
-  options: [
-    appOption,
-    configOption,
-    { flags: '--url <base>', description: 'probe this base URL instead of https://<app hostname>' },
-    { flags: '--timeout <duration>', description: 'limit for each HTTP probe', default: '10s' },
-    { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
-  ],
+  options,
   examples: [
     ['gpuctl health', 'the app in ./fly.toml'],
     ['gpuctl health -a quant-signals --json', 'in CI after a deploy; exit 1 when unhealthy'],
@@ -38,7 +40,7 @@ export const healthCommand = defineCommand<HealthOptions>({
   ],
   parse: parseHealthOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { findFlyctl, FlyClient }, { probe, PROBES }, { assessHealth, renderHealth }, { renderHealthMarkdown }, { appendStepSummary }] = await Promise.all([
+    const [{ resolveAppName }, { connectFlyctl }, { probe, PROBES }, { assessHealth, renderHealth }, { renderHealthMarkdown }, { appendStepSummary }] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../health/probe.js'),
@@ -47,7 +49,7 @@ export const healthCommand = defineCommand<HealthOptions>({
       import('../ui/step-summary.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
-    const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+    const fly = await connectFlyctl(ctx);
     const spinner = ctx.spinner(`Checking ${app}`);
     try {
       const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);
@@ -55,9 +57,9 @@ export const healthCommand = defineCommand<HealthOptions>({
       const http = options.probe ? await Promise.all(PROBES.map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal))) : [];
       spinner.stop();
       const health = assessHealth(status, checks, http);
-      ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(health, null, 2)}\n` : renderHealth(health, ctx.style));
+      ctx.print(health, renderHealth);
       await appendStepSummary(ctx, () => renderHealthMarkdown(health));
-      return health.healthy ? 0 : 1;
+      return health.healthy ? ExitCode.ok : ExitCode.failed;
     } finally {
       spinner.stop();
     }

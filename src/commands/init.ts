@@ -1,13 +1,30 @@
-import { FailedError, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { FLY_GPU_KIND_IDS } from '../flyio/gpu-kinds.js';
 import { checkChoices } from '../init/inputs.js';
 import { WORKLOADS } from '../shared/profiles.js';
 import type { InitOptions } from '../init/run.js';
-import { bool, str, type RawInput } from '../shared/options.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, defineCommand } from './define.js';
 
+const options = [
+  { flags: '--dir <dir>', description: 'directory to write the files in (default: the current one)' },
+  appOption,
+  { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
+  { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
+  { flags: '--for-local-gpu', description: "the GPU layout for this machine's GPU (gpuctl detect): Dockerfile, compose.yaml; fly.toml is the CPU layout for Fly" },
+  { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind' },
+  { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
+  { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
+  { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },
+  { flags: '--cmd <command>', description: 'the application command, words separated by spaces (default: "python3 -m app")' },
+  { flags: '-y, --yes', description: 'ask nothing: take the defaults for inputs no flag gives' },
+  { flags: '--force', description: 'overwrite files that differ' },
+  { flags: '--skip', description: 'keep files that differ, write the rest' },
+  { flags: '--dry-run', description: 'print what would be written and the diff; write nothing' },
+] as const;
+
 /** Flags → options, each value checked as a recorded one would be. Pure. */
-export function parseInitFlags(raw: RawInput): InitOptions {
+export function parseInitFlags(raw: RawInput<OptionKeys<typeof options>>): InitOptions {
   const gpuKind = str(raw, 'gpuKind');
   const size = str(raw, 'vmSize');
   if (gpuKind !== undefined && size !== undefined) throw new UsageError('--gpu-kind and --vm-size exclude each other.', { hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.' });
@@ -27,7 +44,7 @@ export function parseInitFlags(raw: RawInput): InitOptions {
   return { dir: str(raw, 'dir'), choices, yes: bool(raw, 'yes'), force: bool(raw, 'force'), skip: bool(raw, 'skip'), dryRun: bool(raw, 'dryRun') };
 }
 
-export const initCommand = defineCommand<InitOptions>({
+export const initCommand = defineCommand({
   name: 'init',
   summary: 'Write a fly.toml, Dockerfile, .dockerignore and start script tuned for a GPU or CPU target and a workload',
   description:
@@ -37,22 +54,7 @@ export const initCommand = defineCommand<InitOptions>({
     'edited in place (your comments and keys stay), and a file that differs is a conflict: asked about on a terminal,\n' +
     'refused elsewhere unless --force or --skip. The inputs are recorded in .gpuctl.json so that running init again\n' +
     'reproduces the files. Ctrl-C in a question writes nothing (exit 130).',
-  options: [
-    { flags: '--dir <dir>', description: 'directory to write the files in (default: the current one)' },
-    appOption,
-    { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
-    { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
-    { flags: '--for-local-gpu', description: "the GPU layout for this machine's GPU (gpuctl detect): Dockerfile, compose.yaml; fly.toml is the CPU layout for Fly" },
-    { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind' },
-    { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
-    { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
-    { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },
-    { flags: '--cmd <command>', description: 'the application command, words separated by spaces (default: "python3 -m app")' },
-    { flags: '-y, --yes', description: 'ask nothing: take the defaults for inputs no flag gives' },
-    { flags: '--force', description: 'overwrite files that differ' },
-    { flags: '--skip', description: 'keep files that differ, write the rest' },
-    { flags: '--dry-run', description: 'print what would be written and the diff; write nothing' },
-  ],
+  options,
   examples: [
     ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
     ['gpuctl init --yes --workload batch --vm-size performance-4x', 'in CI: no questions'],
@@ -63,17 +65,11 @@ export const initCommand = defineCommand<InitOptions>({
   ],
   parse: parseInitFlags,
   run: async (options, ctx) => {
-    const [{ runInit }, { initJson, renderInit, conflictError }] = await Promise.all([import('../init/run.js'), import('../init/result.js')]);
+    const [{ runInit }, { initJson, renderInit, refusal }] = await Promise.all([import('../init/run.js'), import('../init/result.js')]);
     const outcome = await runInit(options, ctx);
-    if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify(initJson(outcome), null, 2)}\n`);
-      return outcome.refused ? 1 : 0;
-    }
-    ctx.stdout.write(renderInit(outcome, ctx.style));
-    if (outcome.refused) {
-      const { message, hint } = conflictError(outcome.files);
-      throw new FailedError(message, { hint });
-    }
-    return 0;
+    ctx.print(initJson(outcome), (_, style) => renderInit(outcome, style));
+    // One failure, printed one way: its --json document carries it under `error`, people get "Error:/Hint:".
+    if (outcome.refused) throw refusal(outcome.files).asReported();
+    return ExitCode.ok;
   },
 });

@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { FlyClient } from '../flyio/client.js';
-import { bool, str, type RawInput } from '../shared/options.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 interface Common {
@@ -24,10 +24,36 @@ export interface VmOptions extends Common {
   dryRun: boolean;
 }
 
-const common = (raw: RawInput): Common => ({ app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml' });
+const processGroupAlias = { flags: '--process-group <name>', description: "flyctl's name for --group", hidden: true } as const;
+const confirmOptions = [
+  { flags: '-y, --yes', description: 'apply without asking (required when not interactive)' },
+  { flags: '--dry-run', description: 'show the plan and the flyctl command, change nothing' },
+] as const;
+
+const showOptions = [appOption, configOption] as const;
+const countOptions = [
+  appOption,
+  configOption,
+  { flags: '-r, --region <codes>', description: 'comma-separated regions (default: where the app has machines)' },
+  { flags: '-g, --group <name>', description: 'process group (default: the only one, else app)' },
+  processGroupAlias,
+  { flags: '--max-per-region <n>', description: 'at most n machines per region' },
+  ...confirmOptions,
+] as const;
+const vmOptions = [
+  appOption,
+  configOption,
+  { flags: '--memory <MB>', description: "memory in MB (default: the preset's)" },
+  { flags: '-g, --group <name>', description: 'process group (required when the app has several)' },
+  processGroupAlias,
+  ...confirmOptions,
+] as const;
+
+export function parseShow(raw: RawInput<OptionKeys<typeof showOptions>>): Common {
+  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml' };
+}
 /** `--group`, or flyctl's own spelling `--process-group`. */
-const group = (raw: RawInput): string | undefined => str(raw, 'group') ?? str(raw, 'processGroup');
-const processGroupAlias = { flags: '--process-group <name>', description: "flyctl's name for --group", hidden: true };
+const group = (raw: RawInput<'group' | 'processGroup'>): string | undefined => str(raw, 'group') ?? str(raw, 'processGroup');
 
 function wholeNumber(text: string | undefined, what: string, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -35,10 +61,10 @@ function wholeNumber(text: string | undefined, what: string, min: number): numbe
   return Number(text);
 }
 
-export function parseCount(raw: RawInput): CountOptions {
+export function parseCount(raw: RawInput<OptionKeys<typeof countOptions>>): CountOptions {
   const regions = (str(raw, 'region') ?? '').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
   return {
-    ...common(raw),
+    ...parseShow(raw),
     count: wholeNumber(raw.args[0], 'The machine count', 0)!,
     regions,
     group: group(raw),
@@ -48,9 +74,9 @@ export function parseCount(raw: RawInput): CountOptions {
   };
 }
 
-export function parseVm(raw: RawInput): VmOptions {
+export function parseVm(raw: RawInput<OptionKeys<typeof vmOptions>>): VmOptions {
   return {
-    ...common(raw),
+    ...parseShow(raw),
     size: raw.args[0] ?? '',
     memoryMb: wholeNumber(str(raw, 'memory'), '--memory', 256),
     group: group(raw),
@@ -59,64 +85,47 @@ export function parseVm(raw: RawInput): VmOptions {
   };
 }
 
-const confirmOptions = [
-  { flags: '-y, --yes', description: 'apply without asking (required when not interactive)' },
-  { flags: '--dry-run', description: 'show the plan and the flyctl command, change nothing' },
-];
-
 async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: FlyClient }> {
-  const [{ resolveAppName }, { findFlyctl, FlyClient }] = await Promise.all([import('../flyio/app-name.js'), import('../flyio/client.js')]);
+  const [{ resolveAppName }, { connectFlyctl }] = await Promise.all([import('../flyio/app-name.js'), import('../flyio/client.js')]);
   const app = await resolveAppName(ctx, options.app, options.config);
-  return { app, fly: new FlyClient(ctx, (await findFlyctl(ctx)).file) };
+  return { app, fly: await connectFlyctl(ctx) };
 }
+
+/** The plan is the command's output (issue 13: `scale count 2 --dry-run > plan.txt` has it); --json has it in the result. */
+const planEvents = (ctx: Ctx) => ({ plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) });
 
 function finish(ctx: Ctx, result: { applied: boolean; verified: { ok: boolean; problems: string[] } | null; command: string }): number {
-  if (ctx.flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  if (result.verified && !result.verified.ok) {
-    if (!ctx.flags.json) ctx.stderr.write(`${ctx.style.red('Scaled, but not as planned:')}\n${result.verified.problems.map((p) => `  ${p}\n`).join('')}`);
-    return 1;
-  }
-  if (result.applied && !ctx.flags.json) ctx.stdout.write(`${ctx.style.green('Done')}, checked with scale show: ${result.command}\n`);
-  return 0;
+  const off = result.verified !== null && !result.verified.ok;
+  ctx.print(result, (r, style) => (r.applied && !off ? `${style.green('Done')}, checked with scale show: ${r.command}\n` : ''));
+  if (!off) return ExitCode.ok;
+  if (!ctx.flags.json) ctx.stderr.write(`${ctx.style.red('Scaled, but not as planned:')}\n${result.verified!.problems.map((p) => `  ${p}\n`).join('')}`);
+  return ExitCode.failed;
 }
 
-const showCommand = defineCommand<Common>({
+const showCommand = defineCommand({
   name: 'show',
   summary: 'Show machine counts, sizes, regions and hourly cost per process group',
-  options: [appOption, configOption],
+  options: showOptions,
   examples: [['gpuctl scale show --json', 'machine-readable']],
-  parse: common,
+  parse: parseShow,
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const groups = await fly.scaleShow(app);
-    const { hourlyPriceUsd, PRICE_SOURCE } = await import('../flyio/vm-sizes.js');
-    if (ctx.flags.json) {
-      const priced = groups.map((g) => {
-        const unit = hourlyPriceUsd(g);
-        return { ...g, hourlyUsd: unit === undefined ? null : unit * g.count };
-      });
-      ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, app, groups: priced, priceSource: PRICE_SOURCE }, null, 2)}\n`);
-    } else {
-      const { renderShow } = await import('../scale/render.js');
-      ctx.stdout.write(renderShow(app, groups));
-    }
-    return 0;
+    const [{ hourlyPriceUsd, PRICE_SOURCE }, { renderShow }] = await Promise.all([import('../flyio/vm-sizes.js'), import('../scale/render.js')]);
+    const priced = groups.map((g) => {
+      const unit = hourlyPriceUsd(g);
+      return { ...g, hourlyUsd: unit === undefined ? null : unit * g.count };
+    });
+    ctx.print({ schemaVersion: 1, app, groups: priced, priceSource: PRICE_SOURCE }, () => renderShow(app, groups));
+    return ExitCode.ok;
   },
 });
 
-const countCommand = defineCommand<CountOptions>({
+const countCommand = defineCommand({
   name: 'count',
   summary: 'Set the number of machines, showing the plan and its cost first',
   args: [{ name: 'N', description: 'machines wanted in the group', required: true }],
-  options: [
-    appOption,
-    configOption,
-    { flags: '-r, --region <codes>', description: 'comma-separated regions (default: where the app has machines)' },
-    { flags: '-g, --group <name>', description: 'process group (default: the only one, else app)' },
-    processGroupAlias,
-    { flags: '--max-per-region <n>', description: 'at most n machines per region' },
-    ...confirmOptions,
-  ],
+  options: countOptions,
   examples: [
     ['gpuctl scale count 3 --dry-run', 'show the plan'],
     ['gpuctl scale count 4 --region ord,iad --max-per-region 2 --yes', 'two in each region, in CI'],
@@ -125,22 +134,15 @@ const countCommand = defineCommand<CountOptions>({
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const { runCount } = await import('../scale/run.js');
-    return finish(ctx, await runCount(ctx, fly, app, options, options));
+    return finish(ctx, await runCount(ctx, fly, app, options, options, planEvents(ctx)));
   },
 });
 
-const vmCommand = defineCommand<VmOptions>({
+const vmCommand = defineCommand({
   name: 'vm',
   summary: 'Change the machine size, showing the plan and its cost first (GPU sizes are refused)',
   args: [{ name: 'SIZE', description: 'a CPU size preset, e.g. performance-8x', required: true }],
-  options: [
-    appOption,
-    configOption,
-    { flags: '--memory <MB>', description: 'memory in MB (default: the preset\'s)' },
-    { flags: '-g, --group <name>', description: 'process group (required when the app has several)' },
-    processGroupAlias,
-    ...confirmOptions,
-  ],
+  options: vmOptions,
   examples: [
     ['gpuctl scale vm performance-8x --dry-run', 'the CPU layout of a retired a100-40gb guest, and what it costs'],
     ['gpuctl scale vm performance-2x --memory 8192 --yes', 'more memory'],
@@ -149,12 +151,17 @@ const vmCommand = defineCommand<VmOptions>({
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const { runVm } = await import('../scale/run.js');
-    return finish(ctx, await runVm(ctx, fly, app, options, options));
+    return finish(ctx, await runVm(ctx, fly, app, options, options, planEvents(ctx)));
   },
 });
 
-export const scaleCommand = defineCommand<Common>({
+export const scaleCommand = defineCommand({
   name: 'scale',
   summary: 'Show and change machine counts and sizes, with a plan, its cost and a check afterwards',
+  examples: [
+    ['gpuctl scale show', 'machines, sizes, regions and hourly cost per process group'],
+    ['gpuctl scale count 2 --dry-run > plan.txt', 'the plan and the flyctl command, changing nothing'],
+    ['gpuctl scale vm performance-8x --yes', 'a new size, in CI (checked with scale show afterwards)'],
+  ],
   subcommands: [showCommand, countCommand, vmCommand],
 });

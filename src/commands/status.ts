@@ -1,5 +1,5 @@
-import { UsageError } from '../errors.js';
-import { bool, str } from '../shared/options.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface StatusOptions {
@@ -9,24 +9,26 @@ export interface StatusOptions {
   intervalMs: number;
 }
 
-export function parseStatusOptions(raw: { args: string[]; opts: Record<string, unknown> }): StatusOptions {
+const options = [
+  appOption,
+  configOption,
+  { flags: '-w, --watch', description: 'refresh until Ctrl-C' },
+  { flags: '--interval <seconds>', description: 'refresh interval for --watch', default: '5' },
+] as const;
+
+export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): StatusOptions {
   const watch = bool(raw, 'watch');
-  if (watch && raw.opts.json === true) throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
+  if (watch && bool(raw, 'json')) throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
   const interval = Number(str(raw, 'interval') ?? '5');
   if (!Number.isFinite(interval) || interval < 1 || interval > 3600) throw new UsageError('--interval must be between 1 and 3600 (seconds).');
   return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs: interval * 1000 };
 }
 
-export const statusCommand = defineCommand<StatusOptions>({
+export const statusCommand = defineCommand({
   name: 'status',
   summary: "Show the app's machines: region, state, guest, image, release and checks",
   description: 'One row per machine, from `flyctl status --json`, with the app\'s hostname and current release.',
-  options: [
-    appOption,
-    configOption,
-    { flags: '-w, --watch', description: 'refresh until Ctrl-C' },
-    { flags: '--interval <seconds>', description: 'refresh interval for --watch', default: '5' },
-  ],
+  options,
   examples: [
     ['gpuctl status', 'the app in ./fly.toml'],
     ['gpuctl status -a quant-signals --json', 'machine-readable (schemaVersion 1)'],
@@ -34,30 +36,26 @@ export const statusCommand = defineCommand<StatusOptions>({
   ],
   parse: parseStatusOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { findFlyctl, FlyClient }, view, { realClock }] = await Promise.all([
+    const [{ resolveAppName }, { connectFlyctl }, view, { realClock }] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../status/view.js'),
       import('../shared/clock.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
-    const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+    const fly = await connectFlyctl(ctx);
     for (;;) {
       const snapshot = view.statusJson(await fly.status(app));
-      if (ctx.flags.json) {
-        ctx.stdout.write(`${JSON.stringify(snapshot, null, 2)}\n`);
-        return 0;
+      if (!options.watch) {
+        ctx.print(snapshot, view.renderStatus);
+        return ExitCode.ok;
       }
       const text = view.renderStatus(snapshot, ctx.style);
-      if (!options.watch) {
-        ctx.stdout.write(text);
-        return 0;
-      }
       const clear = ctx.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
       ctx.stdout.write(`${clear}${text}${ctx.style.dim(`\n${ctx.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`);
       // Ctrl-C ends a watch: not an error (the CLI still exits 130, as for any interrupt).
       const stopped = await realClock.sleep(options.intervalMs, ctx.signal).then(() => false, () => true);
-      if (stopped) return 0;
+      if (stopped) return ExitCode.ok;
     }
   },
 });

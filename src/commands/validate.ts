@@ -2,10 +2,19 @@ import { checkWorkload } from '../init/inputs.js';
 import { WORKLOADS } from '../shared/profiles.js';
 import { UsageError } from '../errors.js';
 import { VALIDATE_FORMATS, type ValidateCommandOptions, type ValidateFormat } from '../validate/run.js';
-import { bool, str, type RawInput } from '../shared/options.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { jsonText } from '../ui/output.js';
 import { defineCommand } from './define.js';
 
-export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
+const options = [
+  { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
+  { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
+  { flags: '--compose <path>', description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)' },
+  { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
+  { flags: '--format <format>', description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)', choices: VALIDATE_FORMATS, default: 'text' },
+] as const;
+
+export function parseValidateFlags(raw: RawInput<OptionKeys<typeof options>>): ValidateCommandOptions {
   const workload = str(raw, 'workload');
   const format = (str(raw, 'format') ?? 'text') as ValidateFormat;
   if (format !== 'text' && bool(raw, 'json')) {
@@ -14,7 +23,7 @@ export function parseValidateFlags(raw: RawInput): ValidateCommandOptions {
   return { format, config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), compose: str(raw, 'compose'), workload: workload === undefined ? undefined : checkWorkload(workload) };
 }
 
-export const validateCommand = defineCommand<ValidateCommandOptions>({
+export const validateCommand = defineCommand({
   name: 'validate',
   summary: 'Check a fly.toml and Dockerfile for GPU pitfalls before anything is built or deployed',
   description:
@@ -26,13 +35,7 @@ export const validateCommand = defineCommand<ValidateCommandOptions>({
     'In CI, --format github prints each finding as a GitHub Actions annotation on its line, and --format sarif a SARIF 2.1.0\n' +
     'log for code scanning; with GITHUB_STEP_SUMMARY set, a markdown summary is appended to it.\n' +
     'Exit 0 when clean or warnings only, 1 on errors, 2 when a file cannot be parsed or found.',
-  options: [
-    { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
-    { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
-    { flags: '--compose <path>', description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)' },
-    { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
-    { flags: '--format <format>', description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)', choices: VALIDATE_FORMATS, default: 'text' },
-  ],
+  options,
   examples: [
     ['gpuctl validate', 'check ./fly.toml and ./Dockerfile'],
     ['gpuctl validate -c deploy/fly.toml --dockerfile deploy/Dockerfile.gpu', 'files elsewhere'],
@@ -42,20 +45,19 @@ export const validateCommand = defineCommand<ValidateCommandOptions>({
   ],
   parse: parseValidateFlags,
   run: async (options, ctx) => {
-    const [{ runValidate }, { appendStepSummary }] = await Promise.all([import('../validate/run.js'), import('../ui/step-summary.js')]);
+    const [{ runValidate }, { renderValidate }, { appendStepSummary }] = await Promise.all([import('../validate/run.js'), import('../validate/render.js'), import('../ui/step-summary.js')]);
     const result = runValidate(options, ctx);
     const workspace = ctx.env.GITHUB_WORKSPACE;
     if (ctx.flags.json) {
-      ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      ctx.print(result, renderValidate);
     } else if (options.format === 'github') {
       const { renderGithub } = await import('../validate/github.js');
       ctx.stdout.write(renderGithub(result, ctx.cwd, workspace));
     } else if (options.format === 'sarif') {
       const [{ toSarif }, { VERSION }] = await Promise.all([import('../validate/sarif.js'), import('../version.js')]);
-      ctx.stdout.write(`${JSON.stringify(toSarif(result, VERSION, ctx.cwd, workspace), null, 2)}\n`);
+      ctx.stdout.write(jsonText(toSarif(result, VERSION, ctx.cwd, workspace)));
     } else {
-      const { renderValidate } = await import('../validate/render.js');
-      ctx.stdout.write(renderValidate(result, ctx.style));
+      ctx.print(result, renderValidate);
     }
     const { renderValidateMarkdown } = await import('../validate/markdown.js');
     await appendStepSummary(ctx, () => renderValidateMarkdown(result));

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
-import { FlyClient, findFlyctl, versionProblem } from '../flyio/client.js';
+import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
@@ -104,7 +104,7 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
     const tooOld = versionProblem(found.version.version);
     if (tooOld) throw new FailedError(tooOld, { hint: 'Update flyctl: `flyctl version upgrade`.' });
     remote.push(row('flyctl', 'pass', `v${found.version.version} (${found.file})`));
-    result.fly = new FlyClient(ctx, found.file);
+    result.fly = found.fly;
   } catch (error) {
     if (!isGpuctlError(error) || error.code === 'interrupted') throw error;
     fail('flyctl', error.message, error);

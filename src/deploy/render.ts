@@ -35,7 +35,11 @@ export function renderDeploy(report: DeployReport, style: Style): string {
     pairs.push(['Release', `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd()]);
   }
   if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}`]);
-  if (report.checks.total) pairs.push(['Checks', `${report.checks.passing}/${report.checks.total} passing`]);
+  if (report.checks.total) {
+    // All checks passing on a rollout that is not healthy: say why both hold (issue 13).
+    const why = !report.ok && report.checks.passing === report.checks.total && report.problems[0] ? `; not healthy because machine ${report.problems[0].machineId} ${report.problems[0].reason}` : '';
+    pairs.push(['Checks', `${report.checks.passing}/${report.checks.total} passing${why}`]);
+  }
   if (report.gpu) pairs.push(['GPUs', report.gpu.map((g) => `${g.machineId}: ${g.detail}`).join('; ') || 'no started machine to check']);
   if (report.rollback) {
     const r = report.rollback;

@@ -1,6 +1,6 @@
 /** The result of `gpuctl deploy`: the `--json` contract (schemaVersion 1) and what the summaries show. */
-import type { GpuctlError } from '../errors.js';
 import type { FlyMachine } from '../flyio/schemas.js';
+import type { ErrorJson } from '../ui/output.js';
 import type { PreflightRow } from './preflight.js';
 import type { RolloutProblem } from '../flyio/machines.js';
 import type { GpuCheck } from './verify-gpu.js';
@@ -34,7 +34,7 @@ export interface DeployReport {
   commands: string[];
   durationMs: number;
   logFile: string | null;
-  error: { code: string; message: string; hint: string | null; exitCode: number } | null;
+  error: ErrorJson | null;
 }
 
 export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployReport, 'machines' | 'regions' | 'checks'> {
@@ -51,10 +51,6 @@ export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployR
     regions: [...new Set(machines.map((m) => m.region))].sort(),
     checks: summaries.reduce((sum, m) => ({ passing: sum.passing + m.checks.passing, total: sum.total + m.checks.total }), { passing: 0, total: 0 }),
   };
-}
-
-export function errorOf(error: GpuctlError | undefined, redact: (text: string) => string): DeployReport['error'] {
-  return error ? { code: error.code, message: redact(error.message), hint: error.hint ? redact(error.hint) : null, exitCode: error.exitCode } : null;
 }
 
 export function emptyReport(app: string | undefined): DeployReport {

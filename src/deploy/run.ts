@@ -4,7 +4,7 @@
  * its GPUs) → on failure, with --rollback, the previous release's image deployed again.
  */
 import type { Ctx } from '../context.js';
-import { FailedError, type GpuctlError } from '../errors.js';
+import { ExitCode, FailedError, type GpuctlError } from '../errors.js';
 import { deployArgs, releasesArgs, sshConsoleArgs, statusArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { formatDuration } from '../shared/duration.js';
@@ -14,12 +14,13 @@ import { logPath, writeLog } from './log-file.js';
 import type { DeployOptions } from './options.js';
 import { preflight, type Preflight } from './preflight.js';
 import { renderPreflight } from './render.js';
-import { emptyReport, errorOf, summarizeMachines, type DeployReport } from './report.js';
+import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout } from '../flyio/machines.js';
 import type { Clock } from '../shared/clock.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, verifyGpus } from './verify-gpu.js';
+import { errorJson } from '../ui/output.js';
 
 export interface DeployDeps {
   configCheck: ConfigCheck;
@@ -76,6 +77,11 @@ async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, opt
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
     clock,
+    // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
+    onPoll: (polled) => {
+      const checks = summarizeMachines(polled.machines).checks;
+      spinner.update(`${label}Waiting for v${release?.version ?? '?'}: ${polled.machines.length} machine(s), checks ${checks.passing}/${checks.total} passing`);
+    },
   });
   const summary = summarizeMachines(state.machines);
   const took = formatDuration(state.elapsedMs);
@@ -91,7 +97,7 @@ async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, opt
   return { error, flyctlFailed: false, release, state, image: streamed.image };
 }
 
-export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDeps): Promise<{ report: DeployReport; exitCode: number }> {
+export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDeps): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
   const started = performance.now();
   const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
   const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
@@ -100,17 +106,17 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
   report.preflight = pre.rows;
   report.previousRelease = releaseOf(pre.previous);
   const finish = (error: GpuctlError | undefined, exitCode: number) => {
-    report.error = errorOf(error, (text) => ctx.redact(text));
-    report.ok = exitCode === 0;
+    report.error = error ? errorJson(error, (text) => ctx.redact(text)) : null;
+    report.ok = exitCode === ExitCode.ok;
     report.durationMs = Math.round(performance.now() - started);
-    return { report, exitCode };
+    return { report, exitCode, error };
   };
-  if (pre.stop || !pre.fly || !pre.app) return finish(pre.stop, pre.stop?.exitCode ?? 1);
+  if (pre.stop || !pre.fly || !pre.app) return finish(pre.stop, pre.stop?.exitCode ?? ExitCode.failed);
   const { fly, app } = pre;
   if (options.dryRun) {
     report.outcome = 'dry-run';
     report.commands = dryRunCommands(fly, options, pre, app);
-    return finish(undefined, 0);
+    return finish(undefined, ExitCode.ok);
   }
   const log: string[] = [];
   report.logFile = logPath(ctx.env, app, ctx.now());
@@ -142,7 +148,7 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
         report.rollback = { toVersion: previous.version, image: previous.imageRef, release: rolled.release?.version ?? null, healthy: !rolled.error, error: rolled.error ? ctx.redact(rolled.error.message) : null };
       }
     }
-    return finish(result.error, result.error ? result.error.exitCode : 0);
+    return finish(result.error, result.error ? result.error.exitCode : ExitCode.ok);
   } finally {
     await writeLog(report.logFile, log, (text) => ctx.redact(text)).catch((error: unknown) => {
       ctx.log.warn(`Could not write the deploy log to ${report.logFile}: ${error instanceof Error ? error.message : String(error)}`);

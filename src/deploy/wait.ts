@@ -1,6 +1,7 @@
 /**
  * After `flyctl deploy`: is every machine on the new release, started, with its checks passing?
- * waitForRollout polls with backoff (1 s, ×1.6, at most 10 s) until yes or until the time is up;
+ * waitForRollout polls with backoff (1 s, ×1.6, at most 10 s) until yes or until the time is up:
+ * the last pause is cut short so that one last check happens at the deadline itself;
  * the judgement is flyio/machines.ts's assessRollout. flyctl's own exit 0 is not taken as proof (a
  * bluegreen deploy can exit 0 with no machines left: community.fly.io/t/27967).
  */
@@ -27,8 +28,8 @@ export async function waitForRollout(
     const state = assessRollout(await list(), options.release);
     options.onPoll?.(state);
     const elapsedMs = clock.now() - started;
-    if (state.ready || elapsedMs + pause > options.timeoutMs) return { ...state, elapsedMs };
-    await clock.sleep(pause, options.signal);
+    if (state.ready || elapsedMs >= options.timeoutMs) return { ...state, elapsedMs };
+    await clock.sleep(Math.min(pause, options.timeoutMs - elapsedMs), options.signal);
     pause = Math.min(pause * 1.6, 10_000);
   }
 }

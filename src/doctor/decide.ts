@@ -4,6 +4,7 @@ import type { NvccInfo } from '../gpu/nvcc.js';
 import { smFor } from '../gpu/nvcc.js';
 import { FLYCTL_GPU_REMOVED_IN } from '../flyio/gpu-kinds.js';
 import { compareSemver } from '../flyio/flyctl.js';
+import { ExitCode } from '../errors.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export type CheckId = 'node' | 'gpu' | 'nvcc' | 'cuda-compat' | 'flyctl' | 'fly-auth' | 'docker';
@@ -139,8 +140,8 @@ export function missingChecks(facts: DoctorFacts): CheckId[] {
  * 0 when nothing fails; 3 (a required tool or device is missing, as the README's table says) when
  * every failure is a required check whose tool is absent; 1 when anything present failed.
  */
-export function doctorExitCode(rows: readonly CheckRow[], missing: readonly CheckId[] = []): 0 | 1 | 3 {
+export function doctorExitCode(rows: readonly CheckRow[], missing: readonly CheckId[] = []): ExitCode {
   const failed = rows.filter((r) => r.status === 'fail');
-  if (!failed.length) return 0;
-  return failed.every((r) => missing.includes(r.id)) ? 3 : 1;
+  if (!failed.length) return ExitCode.ok;
+  return failed.every((r) => missing.includes(r.id)) ? ExitCode.missing : ExitCode.failed;
 }

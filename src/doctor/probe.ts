@@ -6,7 +6,9 @@ import { isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
 import { probeNvcc } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
-import { parseVersionJson, parseWhoamiJson, runFlyctl } from '../flyio/flyctl.js';
+import { whoamiArgs } from '../flyio/args.js';
+import { locateFlyctl } from '../flyio/client.js';
+import { parseWhoamiJson } from '../flyio/flyctl.js';
 import type { DoctorFacts } from './decide.js';
 
 async function gpuFacts(ctx: Ctx): Promise<DoctorFacts['gpu']> {
@@ -22,15 +24,17 @@ async function gpuFacts(ctx: Ctx): Promise<DoctorFacts['gpu']> {
 }
 
 async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyAuth'>> {
-  const version = await runFlyctl(ctx, ['version', '--json'], { timeoutMs: 10_000 });
-  if (version.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
-  if (version.kind !== 'ok') {
+  // Through the adapter, with its one default timeout; failures are facts to report, not errors.
+  const located = await locateFlyctl(ctx);
+  if (located.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
+  if (located.kind === 'failed') {
+    const version = located.outcome;
     const message = version.kind === 'failed' ? `flyctl version failed: ${version.message}` : `flyctl version: ${version.kind}`;
     return { flyctl: { kind: 'error', message }, flyAuth: { kind: 'skipped' } };
   }
-  const parsed = parseVersionJson(version.stdout);
-  if (!parsed) return { flyctl: { kind: 'error', message: 'flyctl version --json printed no version' }, flyAuth: { kind: 'skipped' } };
-  const whoami = await runFlyctl(ctx, ['auth', 'whoami', '--json'], { timeoutMs: 15_000 });
+  if (located.kind === 'unreadable') return { flyctl: { kind: 'error', message: 'flyctl version --json printed no version' }, flyAuth: { kind: 'skipped' } };
+  const parsed = located.version;
+  const whoami = await located.fly.outcome(whoamiArgs());
   const email = whoami.kind === 'ok' ? parseWhoamiJson(whoami.stdout) : undefined;
   const flyAuth: DoctorFacts['flyAuth'] = email
     ? { kind: 'ok', email }
@@ -56,5 +60,5 @@ async function benchPrebuilt(ctx: Ctx): Promise<boolean> {
 export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
   const [gpu, nvcc, fly, docker, prebuilt] = await Promise.all([gpuFacts(ctx), probeNvcc(ctx), flyctlFacts(ctx), dockerFacts(ctx), benchPrebuilt(ctx)]);
   const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
-  return { nodeVersion: process.versions.node, gpu, nvcc, ...fly, tokenInEnv, docker, benchPrebuilt: prebuilt };
+  return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, benchPrebuilt: prebuilt };
 }

@@ -6,9 +6,9 @@
 import type { Ctx } from '../context.js';
 import type { z } from 'zod';
 import * as argv from './args.js';
-import { decodeOrThrow } from './decode.js';
+import { decodeJson, decodeOrThrow } from './decode.js';
 import { flyError } from './failures.js';
-import { compareSemver, flyctlCandidates, runFlyctl, type FlyctlVersion } from './flyctl.js';
+import { compareSemver, flyctlCandidates, runFlyctl, type FlyctlOutcome, type FlyctlVersion } from './flyctl.js';
 import * as schema from './schemas.js';
 
 /** The oldest flyctl whose JSON gpuctl reads (scale show/checks list --json, duration --wait-timeout). */
@@ -16,11 +16,7 @@ export const FLYCTL_MIN_VERSION = '0.3.0';
 /** The version whose formats the adapter and the fake follow (shared/docs/flyio-facts.md). */
 export const FLYCTL_CHECKED_VERSION = '0.4.87';
 
-/** Reads: 30 s, or GPUCTL_FLYCTL_TIMEOUT_MS (tests, slow links). */
-export function readTimeoutMs(env: Ctx['env']): number {
-  const fromEnv = Number(env.GPUCTL_FLYCTL_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
-}
+export { readTimeoutMs } from './flyctl.js';
 const CHANGE_TIMEOUT_MS = 10 * 60_000;
 
 export interface FoundFlyctl {
@@ -34,16 +30,45 @@ export function versionProblem(version: string): string | undefined {
     : undefined;
 }
 
-/** FLYCTL, then `flyctl`, then `fly`: the first that answers `version --json`. */
-export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl> {
+/** Where flyctl was looked for, as a value: found (with its client), missing, or there but failing `version --json`. */
+export type LocatedFlyctl =
+  | { kind: 'found'; fly: FlyClient; version: FlyctlVersion }
+  | { kind: 'missing' }
+  | { kind: 'failed'; file: string; outcome: Exclude<FlyctlOutcome, { kind: 'ok' | 'missing' }> }
+  | { kind: 'unreadable'; file: string; stdout: string };
+
+/** FLYCTL, then `flyctl`, then `fly`: the first that answers `version --json`. Never throws for a missing or broken flyctl (doctor reports those). */
+export async function locateFlyctl(ctx: Ctx): Promise<LocatedFlyctl> {
   const args = argv.versionArgs();
   for (const file of flyctlCandidates(ctx.env)) {
-    const outcome = await runFlyctl(ctx, args, { file, timeoutMs: readTimeoutMs(ctx.env) });
+    const outcome = await runFlyctl(ctx, args, { file });
     if (outcome.kind === 'missing') continue;
-    if (outcome.kind !== 'ok') throw flyError(outcome, { command: argv.showCommand(file, args) });
-    return { file, version: decodeOrThrow(argv.showCommand(file, args), outcome.stdout, schema.versionSchema) };
+    if (outcome.kind !== 'ok') return { kind: 'failed', file, outcome };
+    const decoded = decodeJson(outcome.stdout, schema.versionSchema);
+    return decoded.ok ? { kind: 'found', fly: new FlyClient(ctx, file), version: decoded.value } : { kind: 'unreadable', file, stdout: outcome.stdout };
   }
-  throw flyError({ kind: 'missing' }, { command: 'flyctl version' });
+  return { kind: 'missing' };
+}
+
+/** The one way to get a client: locate flyctl, or throw the typed error (missing: exit 3). */
+export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl & { fly: FlyClient }> {
+  const located = await locateFlyctl(ctx);
+  const args = argv.versionArgs();
+  switch (located.kind) {
+    case 'found':
+      return { file: located.fly.file, version: located.version, fly: located.fly };
+    case 'missing':
+      throw flyError({ kind: 'missing' }, { command: 'flyctl version' });
+    case 'failed':
+      throw flyError(located.outcome, { command: argv.showCommand(located.file, args) });
+    case 'unreadable':
+      return { file: located.file, version: decodeOrThrow(argv.showCommand(located.file, args), located.stdout, schema.versionSchema), fly: new FlyClient(ctx, located.file) };
+  }
+}
+
+/** A client for the commands that need one (status, health, scale). */
+export async function connectFlyctl(ctx: Ctx): Promise<FlyClient> {
+  return (await findFlyctl(ctx)).fly;
 }
 
 interface CallOptions {
@@ -68,10 +93,15 @@ export class FlyClient {
     return argv.showCommand(this.file, args);
   }
 
+  /** The outcome as a value, for callers that report failures rather than stop on them (doctor). */
+  outcome(args: readonly string[]): Promise<FlyctlOutcome> {
+    return runFlyctl(this.ctx, args, { file: this.file });
+  }
+
   async run(args: readonly string[], options: CallOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const outcome = await runFlyctl(this.ctx, args, {
       file: this.file,
-      timeoutMs: options.timeoutMs ?? readTimeoutMs(this.ctx.env),
+      timeoutMs: options.timeoutMs,
       input: options.input,
       onLine: options.onLine,
     });

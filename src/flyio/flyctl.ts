@@ -8,7 +8,11 @@ import type { ExecResult } from '../exec.js';
 import { decodeJson } from './decode.js';
 import { versionSchema, whoamiSchema } from './schemas.js';
 
-export const FLYCTL_TIMEOUT_MS = 30_000;
+/** The one default timeout for a flyctl call: 30 s, or GPUCTL_FLYCTL_TIMEOUT_MS (tests, slow links). Changes pass their own. */
+export function readTimeoutMs(env: Ctx['env']): number {
+  const fromEnv = Number(env.GPUCTL_FLYCTL_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
 
 export type FlyctlOutcome =
   | { kind: 'ok'; stdout: string; stderr: string }
@@ -69,7 +73,7 @@ export async function runFlyctl(ctx: Ctx, args: readonly string[], options: Flyc
     const result = await ctx.exec({
       file,
       args,
-      timeoutMs: options.timeoutMs ?? FLYCTL_TIMEOUT_MS,
+      timeoutMs: options.timeoutMs ?? readTimeoutMs(ctx.env),
       input: options.input,
       onLine: options.onLine,
     });

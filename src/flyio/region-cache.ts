@@ -14,6 +14,7 @@ import type { Ctx } from '../context.js';
 import { isGpuctlError } from '../errors.js';
 import type { FlyClient } from './client.js';
 import { BUILT_IN_REGIONS, type Region, type RegionList } from './regions.js';
+import { jsonText } from '../ui/output.js';
 
 export const REGION_CACHE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -51,7 +52,7 @@ export async function refreshedRegions(ctx: Ctx, fly: FlyClient): Promise<Region
     const fresh: RegionList = { regions, source: 'flyctl', fetchedAt: ctx.now().toISOString() };
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.${process.pid}.tmp`, `${JSON.stringify({ fetchedAt: fresh.fetchedAt, regions }, null, 2)}\n`);
+      writeFileSync(`${path}.${process.pid}.tmp`, jsonText({ fetchedAt: fresh.fetchedAt, regions }));
       renameSync(`${path}.${process.pid}.tmp`, path);
     } catch (error) {
       ctx.log.debug(`Could not cache the region list in ${path}: ${(error as Error).message}`);

@@ -20,6 +20,7 @@ import {
   type InitInputs,
 } from './inputs.js';
 import { defaultRegion } from './target.js';
+import { jsonText } from '../ui/output.js';
 
 export const RECORD_FILE = '.gpuctl.json';
 
@@ -52,7 +53,7 @@ export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
 }
 
 export function renderRecord(record: RecordedInit): string {
-  return `${JSON.stringify({ init: record }, null, 2)}\n`;
+  return jsonText({ init: record });
 }
 
 function bad(path: string, detail: string): UsageError {

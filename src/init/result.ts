@@ -2,7 +2,9 @@
  * init's outcome: the typed --json contract (schemaVersion 1) and the text people read. Renderers
  * return strings; the command prints them.
  */
+import { ExitCode, GpuctlError } from '../errors.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
+import { errorJson, type ErrorJson } from '../ui/output.js';
 import type { Style } from '../ui/style.js';
 import type { InitInputs } from './inputs.js';
 import type { LocalGpu } from './local-gpu.js';
@@ -37,8 +39,8 @@ export interface InitJson {
   needs: string[];
   /** Set when no flag, answer, record or fly.toml named the app: the directory name it was derived from. */
   appFromDirectory: string | null;
-  /** Set when init refused to write: conflicts without --force or --skip. */
-  error?: { code: 'conflicts'; message: string; hint: string };
+  /** Set when init refused to write: conflicts without --force or --skip (code "conflicts", exitCode 1). */
+  error?: ErrorJson;
 }
 
 export interface InitOutcome {
@@ -57,12 +59,15 @@ export interface InitOutcome {
   local: LocalGpu | null;
 }
 
-export function conflictError(files: readonly PlannedFile[]): { message: string; hint: string } {
+/** Why init refused (conflicts without --force or --skip): one error, for the --json document and for the boundary's "Error:/Hint:". */
+export function refusal(files: readonly PlannedFile[]): GpuctlError {
   const names = files.filter((f) => f.status === 'conflict').map((f) => f.path);
-  return {
-    message: `${names.length} file${names.length === 1 ? '' : 's'} already exist${names.length === 1 ? 's' : ''} and differ${names.length === 1 ? 's' : ''} from what gpuctl init would write: ${names.join(', ')}. Nothing was written.`,
-    hint: 'See the changes with --dry-run; then --force to overwrite them, or --skip to keep yours and write the rest.',
-  };
+  return new GpuctlError(
+    `${names.length} file${names.length === 1 ? '' : 's'} already exist${names.length === 1 ? 's' : ''} and differ${names.length === 1 ? 's' : ''} from what gpuctl init would write: ${names.join(', ')}. Nothing was written.`,
+    'conflicts',
+    ExitCode.failed,
+    { hint: 'See the changes with --dry-run; then --force to overwrite them, or --skip to keep yours and write the rest.' },
+  );
 }
 
 export function initJson(o: InitOutcome): InitJson {
@@ -85,7 +90,7 @@ export function initJson(o: InitOutcome): InitJson {
     }),
     needs: o.needs,
     appFromDirectory: o.appFromDirectory,
-    ...(o.refused ? { error: { code: 'conflicts' as const, ...conflictError(o.files) } } : {}),
+    ...(o.refused ? { error: errorJson(refusal(o.files)) } : {}),
   };
 }
 

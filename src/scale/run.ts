@@ -46,7 +46,12 @@ export function countMismatches(plan: CountPlan, regions: Record<string, number>
   return all.filter((r) => (now[r] ?? 0) !== (plan.after[r] ?? 0)).map((r) => `${r} has ${now[r] ?? 0} machine(s) of group ${plan.group}, planned ${plan.after[r] ?? 0}`);
 }
 
-export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: CountRequest, confirm: Confirm): Promise<ScaleResult<CountPlan>> {
+/** What scale tells its command as it goes: the plan (and the dry run's command), which is the command's output. */
+export interface ScaleEvents {
+  plan(text: string): void;
+}
+
+export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: CountRequest, confirm: Confirm, events: ScaleEvents): Promise<ScaleResult<CountPlan>> {
   if (request.regions.length) assertKnownRegions(request.regions, await refreshedRegions(ctx, fly));
   const machines = appMachines(await fly.machines(app));
   const plan = planCount(machines, request);
@@ -66,9 +71,9 @@ export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: C
     ctx.log.info(`${app} already has ${plan.totalAfter} machine(s) of group ${plan.group} where asked: nothing to do.`);
     return result;
   }
-  if (!ctx.flags.json) ctx.stderr.write(renderCountPlan(app, plan, template ? describeGuest(template.guest) : 'default size', { before, after }, ctx.style));
+  events.plan(renderCountPlan(app, plan, template ? describeGuest(template.guest) : 'default size', { before, after }, ctx.style));
   if (!(await mayApply(ctx, app, confirm))) {
-    if (confirm.dryRun) ctx.log.info(`Dry run: would run ${result.command}`);
+    if (confirm.dryRun) events.plan(`Dry run: would run ${result.command}\n`);
     return result;
   }
   await fly.scaleCount({ app, count: request.count, regions: plan.regions, group: plan.group, maxPerRegion: request.maxPerRegion });
@@ -79,13 +84,13 @@ export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: C
   return result;
 }
 
-export async function runVm(ctx: Ctx, fly: FlyClient, app: string, request: VmRequest, confirm: Confirm): Promise<ScaleResult<VmPlan>> {
+export async function runVm(ctx: Ctx, fly: FlyClient, app: string, request: VmRequest, confirm: Confirm, events: ScaleEvents): Promise<ScaleResult<VmPlan>> {
   const plan = planVm(await fly.scaleShow(app), request);
   const args = scaleVmArgs({ app, size: plan.size.name, memoryMb: request.memoryMb, group: request.group });
   const result: ScaleResult<VmPlan> = { schemaVersion: 1, app, action: 'vm', plan, cost: { hourlyBefore: plan.hourlyBefore, hourlyAfter: plan.hourlyAfter, source: PRICE_SOURCE }, command: fly.show(args), applied: false, verified: null };
-  if (!ctx.flags.json) ctx.stderr.write(renderVmPlan(app, plan, ctx.style));
+  events.plan(renderVmPlan(app, plan, ctx.style));
   if (!(await mayApply(ctx, app, confirm))) {
-    if (confirm.dryRun) ctx.log.info(`Dry run: would run ${result.command}`);
+    if (confirm.dryRun) events.plan(`Dry run: would run ${result.command}\n`);
     return result;
   }
   await fly.scaleVm({ app, size: plan.size.name, memoryMb: request.memoryMb, group: request.group });

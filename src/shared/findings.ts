@@ -2,6 +2,8 @@
  * What validate reports, and the catalogue of its rules (documented in docs/init-validate.md; a test
  * holds every rule to a failing and a passing fixture).
  */
+import { ExitCode } from '../errors.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Finding {
@@ -72,9 +74,9 @@ export type RuleId = keyof typeof RULES;
 /** Findings that mean a file could not be read at all: validate exits 2 for these. */
 export const PARSE_FAILURES: ReadonlySet<RuleId> = new Set<RuleId>(['toml-syntax', 'dockerfile-syntax', 'compose-syntax']);
 
-export function exitCodeFor(findings: readonly Finding[]): 0 | 1 | 2 {
-  if (findings.some((f) => PARSE_FAILURES.has(f.id))) return 2;
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+export function exitCodeFor(findings: readonly Finding[]): ExitCode {
+  if (findings.some((f) => PARSE_FAILURES.has(f.id))) return ExitCode.usage;
+  return findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
 }
 
 export function finding(id: RuleId, file: string, place: { line: number; column?: number }, message: string, fix: string, severity?: Severity): Finding {

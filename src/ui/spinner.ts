@@ -19,14 +19,27 @@ export function spinnerMode(opts: { json: boolean; stderrTTY: boolean; ci: boole
   return opts.stderrTTY && !opts.ci ? 'animated' : 'lines';
 }
 
-export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent'): Spinner {
+/** Without a terminal (CI), a long step still says where it is at least this often. */
+export const PROGRESS_EVERY_MS = 30_000;
+
+/**
+ * Plain lines: the outcome of each step, and while a step runs, its latest text at most every
+ * PROGRESS_EVERY_MS ("… waiting for v3: 1/2 started (30 s)"), so a CI log never goes silent for minutes.
+ */
+export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent', now: () => number = () => performance.now()): Spinner {
   let text = initial;
+  const started = now();
+  let lastLine = started;
   const line = (mark: string, t?: string) => {
     if (mode === 'lines') stderr.write(`${mark} ${t ?? text}\n`);
   };
   return {
     update: (next) => {
       text = next;
+      const at = now();
+      if (at - lastLine < PROGRESS_EVERY_MS) return;
+      lastLine = at;
+      line('…', `${text} (${Math.round((at - started) / 1000)} s)`);
     },
     succeed: (t) => line('✓', t),
     fail: (t) => line('✗', t),
@@ -35,10 +48,10 @@ export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines'
   };
 }
 
-/** ora, loaded only when a spinner is actually animated. */
-export async function createOraSpinner(text: string, colour: boolean): Promise<Spinner> {
+/** ora, loaded only when a spinner is actually animated, on the terminal stream the context hands in. */
+export async function createOraSpinner(text: string, colour: boolean, stream: NodeJS.WritableStream): Promise<Spinner> {
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr, color: colour ? 'cyan' : false, isEnabled: true }).start();
+  const spinner = ora({ text, stream, color: colour ? 'cyan' : false, isEnabled: true }).start();
   return {
     update: (next) => {
       spinner.text = next;

@@ -7,7 +7,7 @@ import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
@@ -30,7 +30,7 @@ export interface ValidateJson {
   schemaVersion: 1;
   /** True when validate exits 0 (no errors; warnings allowed). */
   ok: boolean;
-  exitCode: 0 | 1 | 2;
+  exitCode: ExitCode;
   /** The files checked, as shown in findings (relative to the working directory). */
   files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' | 'compose.yaml' }>;
   /** Files found but not checked: the Dockerfile when fly.toml does not parse. */
@@ -98,7 +98,7 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
   return {
     schemaVersion: 1,
-    ok: exitCode === 0,
+    ok: exitCode === ExitCode.ok,
     exitCode,
     files: [
       ...(flyToml ? [{ path: flyToml.path, kind: 'fly.toml' as const }] : []),

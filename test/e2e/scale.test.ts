@@ -20,12 +20,12 @@ describe('gpuctl scale', () => {
     const w = await deployedWorld();
     const refused = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad']);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toContain('+1 machine in ord (performance-2x)');
-    expect(refused.stderr).toContain('+1 machine in iad (performance-2x)');
+    expect(refused.stdout).toContain('+1 machine in ord (performance-2x)');
+    expect(refused.stdout).toContain('+1 machine in iad (performance-2x)');
     expect(refused.stderr).toContain('pass --yes to confirm');
     const dry = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad', '--dry-run']);
     expect(dry.exitCode).toBe(0);
-    expect(dry.stderr).toContain('Dry run: would run flyctl scale count 4 --app quant-signals --region ord,iad --process-group app --yes');
+    expect(dry.stdout).toContain('Dry run: would run flyctl scale count 4 --app quant-signals --region ord,iad --process-group app --yes');
     expect((await scaleShow(w))[0]?.Count).toBe(2);
   });
 
@@ -43,7 +43,7 @@ describe('gpuctl scale', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'count', '1', '--region', 'sjc', '--yes']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain('Note: --region leaves ord(2) alone; the group will have 3 machines, not 1.');
+    expect(run.stdout).toContain('Note: --region leaves ord(2) alone; the group will have 3 machines, not 1.');
     expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 2, sjc: 1 });
   });
 
@@ -67,8 +67,8 @@ describe('gpuctl scale', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'vm', 'performance-8x', '--yes']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/app +2 +performance-2x +performance-8x/);
-    expect(run.stderr).toContain('$0.1722/h (~$124.00/30 days) → $0.6889/h (~$496.00/30 days)');
+    expect(run.stdout).toMatch(/app +2 +performance-2x +performance-8x/);
+    expect(run.stdout).toContain('$0.1722/h (~$124.00/30 days) → $0.6889/h (~$496.00/30 days)');
     expect((await scaleShow(w))[0]?.CPUs).toBe(8);
   });
 

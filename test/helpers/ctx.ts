@@ -7,6 +7,7 @@ import { makeRedactor, secretsFrom } from '../../src/context.js';
 import type { ExecRequest, ExecResult } from '../../src/exec.js';
 import { nonInteractivePrompter, type Prompter } from '../../src/ui/prompt.js';
 import { createLineSpinner } from '../../src/ui/spinner.js';
+import { makePrint } from '../../src/ui/output.js';
 import { createStyle } from '../../src/ui/style.js';
 
 export type ExecRule = {
@@ -41,14 +42,17 @@ export function makeTestCtx(options: {
   const redact = makeRedactor(secretsFrom(env));
   const stderr = { isTTY: false, write: (text: string) => void (err += redact(text)) };
   const flags = { json: options.json ?? false, verbose: options.verbose ?? false, color: false };
+  const stdout = { isTTY: false, write: (text: string) => void (out += redact(text)) };
+  const style = createStyle(false);
   return {
     env,
     cwd: process.cwd(),
     flags,
     interactive: options.interactive ?? false,
-    stdout: { isTTY: false, write: (text) => void (out += redact(text)) },
+    stdout,
     stderr,
-    style: createStyle(false),
+    style,
+    print: makePrint(flags.json, stdout, style),
     signal: new AbortController().signal,
     log: {
       info: (m) => void (flags.json ? undefined : stderr.write(`${m}\n`)),
@@ -67,6 +71,7 @@ export function makeTestCtx(options: {
     prompt: options.prompt ?? nonInteractivePrompter(),
     redact,
     now: () => options.now ?? new Date('2026-11-22T12:00:00Z'),
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
     out: () => out,
     err: () => err,
     calls,

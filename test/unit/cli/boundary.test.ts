@@ -61,7 +61,50 @@ describe('runCli', () => {
   it('usage errors are exit 2, help is exit 0', async () => {
     const ctx = makeTestCtx();
     expect(await runCli(io(['detect', '--nope'], ctx))).toBe(2);
-    expect(ctx.err()).toContain("unknown option '--nope'");
+    // issue 13: one style for every error, with a hint naming the command's help.
+    expect(ctx.err()).toBe("Error: Unknown option '--nope'.\nHint: Run 'gpuctl detect --help' for usage.\n");
+    expect(ctx.out()).toBe('');
     expect(await runCli(io(['--help'], ctx))).toBe(0);
+  });
+
+  it('a usage error with --json: the documented object on stdout and nothing on stderr', async () => {
+    const ctx = makeTestCtx({ json: true });
+    expect(await runCli(io(['scale', 'count', '--json'], ctx))).toBe(2);
+    expect(ctx.err()).toBe('');
+    expect(JSON.parse(ctx.out())).toEqual({
+      error: { code: 'usage', message: "Missing required argument 'N'.", hint: "Run 'gpuctl scale count --help' for usage.", exitCode: 2 },
+    });
+  });
+
+  it('a misspelt command gets the suggestion in its hint', async () => {
+    const ctx = makeTestCtx();
+    expect(await runCli(io(['deplyo'], ctx))).toBe(2);
+    expect(ctx.err()).toBe("Error: Unknown command 'deplyo'.\nHint: Did you mean deploy? Run 'gpuctl --help' for usage.\n");
+  });
+
+  it('bare gpuctl and gpuctl scale print help on stdout, exit 0 (as kubectl and gh do)', async () => {
+    for (const argv of [[], ['scale']]) {
+      const ctx = makeTestCtx();
+      expect(await runCli(io(argv, ctx))).toBe(0);
+      expect(ctx.err()).toBe('');
+      expect(ctx.out()).toMatch(/^Usage: gpuctl/);
+      expect(ctx.out()).toContain('Commands:');
+    }
+  });
+
+  it("every command's help lists the global options and has examples", async () => {
+    for (const argv of [['scale', '--help'], ['scale', 'count', '--help'], ['detect', '--help']]) {
+      const ctx = makeTestCtx();
+      expect(await runCli(io(argv, ctx))).toBe(0);
+      expect(ctx.out()).toContain('Global Options:');
+      expect(ctx.out()).toContain('--json');
+      expect(ctx.out()).toContain('Examples:');
+    }
+  });
+
+  it('a result that carries its error (init refused, deploy failed) is not printed twice with --json', () => {
+    const error = new FailedError('2 files differ.', { hint: 'Use --force.' }).asReported();
+    expect(renderError(error, { ...human, json: true }, plain)).toEqual({ stdout: '', stderr: '', exitCode: 1 });
+    expect(renderError(error, human, plain).stderr).toBe('Error: 2 files differ.\nHint: Use --force.\n');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseHealthOptions } from '../../../src/commands/health.js';
 import { parseCount, parseVm } from '../../../src/commands/scale.js';
 import { parseStatusOptions } from '../../../src/commands/status.js';
-import { parseDeployOptions } from '../../../src/deploy/options.js';
+import { parseDeployOptions } from '../../../src/commands/deploy.js';
 import { UsageError } from '../../../src/errors.js';
 import { parseDuration } from '../../../src/shared/duration.js';
 

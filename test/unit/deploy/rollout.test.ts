@@ -49,12 +49,22 @@ describe('waitForRollout', () => {
     expect(clock.sleeps).toEqual([1000, 1600]);
   });
 
-  it('gives up when the next pause would pass the timeout, with the last problems', async () => {
+  // issue 13: `--wait-timeout 15s` gave up at 9.4 s (when the next pause would pass the deadline).
+  it('waits until the deadline and checks one last time at it, with the last problems', async () => {
     const clock = fakeClock();
-    const state = await waitForRollout(async () => healthy.map(critical), { release: 7, timeoutMs: 5000, signal, clock });
+    const polls: number[] = [];
+    const state = await waitForRollout(async () => (polls.push(clock.now()), healthy.map(critical)), { release: 7, timeoutMs: 15_000, signal, clock });
     expect(state.ready).toBe(false);
-    expect(clock.sleeps).toEqual([1000, 1600]);
-    expect(state.elapsedMs).toBeLessThanOrEqual(5000);
+    expect(clock.sleeps).toEqual([1000, 1600, 2560, 4096, 5744]);
+    expect(polls.at(-1)).toBe(15_000);
+    expect(state.elapsedMs).toBe(15_000);
     expect(state.problems).toHaveLength(2);
+  });
+
+  it('a rollout that is healthy at the deadline counts', async () => {
+    const clock = fakeClock();
+    const state = await waitForRollout(async () => (clock.now() >= 5000 ? healthy : healthy.map(critical)), { release: 7, timeoutMs: 5000, signal, clock });
+    expect(state.ready).toBe(true);
+    expect(clock.sleeps).toEqual([1000, 1600, 2400]);
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * The one printer: every `--json` document, every serialized error and every "Error:/Hint:" pair
+ * gpuctl prints is made here. Commands print through `ctx.print` (context.ts), the boundary
+ * (cli.ts) through `errorJson` and `errorText`; nothing else calls JSON.stringify for output.
+ */
+import type { Style } from './style.js';
+
+/** A JSON document as gpuctl prints it: two-space indent, one trailing newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** What an error is made of, as the boundary and the commands' reports show it. */
+export interface ErrorLike {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string | null | undefined;
+  readonly exitCode: number;
+}
+
+/** The documented error object (README: `{"error": {"code", "message", "hint", "exitCode"}}`), redacted. */
+export interface ErrorJson {
+  code: string;
+  message: string;
+  hint: string | null;
+  exitCode: number;
+}
+
+export function errorJson(error: ErrorLike, redact: (text: string) => string = (text) => text): ErrorJson {
+  return { code: error.code, message: redact(error.message), hint: error.hint ? redact(error.hint) : null, exitCode: error.exitCode };
+}
+
+/** "Error: <sentence>" and, when there is one, "Hint: <what to do>", for stderr. */
+export function errorText(style: Style, error: Pick<ErrorLike, 'message' | 'hint'>): string {
+  return `${style.red('Error:')} ${error.message}\n${error.hint ? `${style.dim(`Hint: ${error.hint}`)}\n` : ''}`;
+}
+
+/** What `ctx.print` does: the value as JSON with --json, else the renderer's text. */
+export type Print = <T>(result: T, render: (result: T, style: Style) => string) => void;
+
+export function makePrint(json: boolean, out: { write(text: string): void }, style: Style): Print {
+  return (result, render) => out.write(json ? jsonText(result) : render(result, style));
+}
