@@ -29,11 +29,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions): Promise<numbe
   const config = toFlyAutoscaler(policy, options.org);
   for (const u of config.unsupported) ctx.log.warn(`fly-autoscaler cannot express: ${u}`);
   if (!options.out) {
-    ctx.stdout.write(
-      ctx.flags.json
-        ? `${JSON.stringify({ schemaVersion: 1, to: options.to, file: null, status: 'printed', ...config, toml: text }, null, 2)}\n`
-        : text,
-    );
+    ctx.print({ schemaVersion: 1, to: options.to, file: null, status: 'printed', ...config, toml: text }, (r) => r.toml);
     return ExitCode.ok;
   }
   const path = resolve(ctx.cwd, options.out);
@@ -56,8 +52,6 @@ export async function runExport(ctx: Ctx, options: ExportOptions): Promise<numbe
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
   }
-  if (ctx.flags.json)
-    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, to: options.to, file: options.out, status, ...config }, null, 2)}\n`);
-  else ctx.stdout.write(`${status.padEnd(9)} ${options.out}\n`);
+  ctx.print({ schemaVersion: 1, to: options.to, file: options.out, status, ...config }, (r) => `${r.status.padEnd(9)} ${r.file}\n`);
   return ExitCode.ok;
 }

@@ -1,7 +1,7 @@
 /** `gpuctl autoscale` options: typed, checked, pure (commands/autoscale.ts declares the flags). */
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../shared/duration.js';
-import { bool, str, type RawInput } from '../shared/options.js';
+import { bool, str, type GlobalKey, type RawInput } from '../shared/options.js';
 
 export interface Common {
   policy: string;
@@ -24,13 +24,18 @@ export interface ExportOptions {
   force: boolean;
 }
 
-const required = (raw: RawInput, name: string, flag: string): string => {
+/** The option keys each parser reads; the command's declared flags must produce them (else tsc fails there). */
+export type CommonKey = 'policy' | 'app' | 'prometheus' | 'timeout' | GlobalKey;
+export type RunKey = CommonKey | 'once' | 'dryRun' | 'iterations' | 'interval';
+export type ExportKey = 'policy' | 'app' | 'to' | 'org' | 'out' | 'force' | GlobalKey;
+
+const required = (raw: RawInput<'policy'>, name: 'policy', flag: string): string => {
   const v = str(raw, name);
   if (!v) throw new UsageError(`${flag} is required.`, { hint: 'Run with --help for an example.' });
   return v;
 };
 
-export function parseCommon(raw: RawInput): Common {
+export function parseCommon(raw: RawInput<CommonKey>): Common {
   const timeout = Number(str(raw, 'timeout') ?? '10');
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
   return {
@@ -41,7 +46,7 @@ export function parseCommon(raw: RawInput): Common {
   };
 }
 
-export function parseRun(raw: RawInput): RunOptions {
+export function parseRun(raw: RawInput<RunKey>): RunOptions {
   const iterations = str(raw, 'iterations');
   if (iterations !== undefined && !/^[1-9]\d*$/.test(iterations))
     throw new UsageError(`--iterations must be a whole number of at least 1, not "${iterations}".`);
@@ -58,7 +63,7 @@ export function parseRun(raw: RawInput): RunOptions {
   };
 }
 
-export function parseExport(raw: RawInput): ExportOptions {
+export function parseExport(raw: RawInput<ExportKey>): ExportOptions {
   const to = str(raw, 'to') ?? 'fly-autoscaler';
   if (to !== 'fly-autoscaler') throw new UsageError(`--to ${to}: the only target is fly-autoscaler.`);
   return {

@@ -1,11 +1,11 @@
-import { parseCommon, parseExport, parseRun, type Common, type ExportOptions, type RunOptions } from '../autoscale/options.js';
+import { parseCommon, parseExport, parseRun, type Common } from '../autoscale/options.js';
 import type { MetricSource } from '../autoscale/read.js';
 import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { defineCommand } from './define.js';
 
-const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" };
+const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" } as const;
 
 const common = [
   { flags: '-p, --policy <file>', description: 'the policy (TOML; see docs/autoscale.md)' },
@@ -15,7 +15,7 @@ const common = [
     description: 'Prometheus API base URL (default GPUCTL_PROMETHEUS_URL), e.g. https://api.fly.io/prometheus/<org>/',
   },
   { flags: '--timeout <seconds>', description: 'timeout of each Prometheus query', default: '10' },
-];
+] as const;
 
 async function setup(ctx: Ctx, options: Common) {
   const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { runCount }] = await Promise.all([
@@ -44,13 +44,15 @@ async function setup(ctx: Ctx, options: Common) {
     return { kind: 'matrix', series: outcome.data.result.map((r) => r.values) };
   };
   const scale: ScaleCount = async (request, dryRun) => {
-    const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun });
+    // scale's plan is this command's side note (stdout carries the decisions): on stderr, as before.
+    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stderr.write(text)) };
+    const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun }, events);
     return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
   };
   return { policy, fly, now, run, metrics, scale };
 }
 
-const planCommand = defineCommand<Common>({
+const planCommand = defineCommand({
   name: 'plan',
   summary: 'Show what autoscale would do now, and why (reads Prometheus and the machines; changes nothing)',
   options: common,
@@ -59,10 +61,7 @@ const planCommand = defineCommand<Common>({
       'gpuctl autoscale plan --policy autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/',
       "against Fly's Prometheus (GPUCTL_PROMETHEUS_TOKEN set)",
     ],
-    [
-      'GPUCTL_NOW=2026-11-30T14:20:00Z gpuctl autoscale plan -p autoscale.toml --json',
-      'rehearse Monday 09:20 New York (schedules and cooldowns only)',
-    ],
+    ['gpuctl autoscale plan -p autoscale.toml --json', 'with GPUCTL_NOW=2026-11-30T14:20:00Z set: rehearse Monday 09:20 New York (schedules and cooldowns only)'],
   ],
   parse: parseCommon,
   run: async (options, ctx) => {
@@ -77,12 +76,12 @@ const planCommand = defineCommand<Common>({
       now: s.now,
     });
     const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
-    ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step), null, 2)}\n` : renderPlan(step, ctx.style));
+    ctx.print(jsonRecord(step), () => renderPlan(step, ctx.style));
     return ExitCode.ok;
   },
 });
 
-const runCommand = defineCommand<RunOptions>({
+const runCommand = defineCommand({
   name: 'run',
   summary: 'Decide and scale at every interval (flyctl scale count), logging each decision with its reason',
   description: `Reads the metrics, decides with the policy and scales through flyctl, every policy interval
@@ -95,7 +94,7 @@ const runCommand = defineCommand<RunOptions>({
     { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
     { flags: '--iterations <n>', description: 'stop after n decisions' },
     { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
-  ],
+  ] as const,
   examples: [
     ['gpuctl autoscale run -p autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/', 'scale until Ctrl-C'],
     ['gpuctl autoscale run -p autoscale.toml --once --dry-run --json', 'one decision as JSON, nothing changed'],
@@ -136,7 +135,7 @@ const runCommand = defineCommand<RunOptions>({
   },
 });
 
-const exportCommand = defineCommand<ExportOptions>({
+const exportCommand = defineCommand({
   name: 'export',
   summary: "Write fly-autoscaler's configuration for the policy, naming what it cannot express",
   options: [
@@ -146,7 +145,7 @@ const exportCommand = defineCommand<ExportOptions>({
     { flags: '--org <slug>', description: 'Fly organisation (FAS_ORG and the Prometheus address)' },
     { flags: '-o, --out <file>', description: 'write to a file (default: stdout)' },
     { flags: '--force', description: 'replace --out if it exists (the diff is shown)' },
-  ],
+  ] as const,
   examples: [
     ['gpuctl autoscale export -p autoscale.toml --to fly-autoscaler --org my-org', 'print the fly.toml of an autoscaler app'],
     ['gpuctl autoscale export -p autoscale.toml --org my-org -o autoscaler/fly.toml', 'write it (refuses to overwrite without --force)'],
@@ -158,8 +157,13 @@ const exportCommand = defineCommand<ExportOptions>({
   },
 });
 
-export const autoscaleCommand = defineCommand<Common>({
+export const autoscaleCommand = defineCommand({
   name: 'autoscale',
   summary: 'Scale an app on GPU metrics from Prometheus, with schedules (market hours) and cooldowns',
+  examples: [
+    ['gpuctl autoscale plan -p autoscale.toml', 'what it would do now, and why'],
+    ['gpuctl autoscale run -p autoscale.toml', 'scale until Ctrl-C'],
+    ['gpuctl autoscale export -p autoscale.toml --org my-org', "fly-autoscaler's configuration"],
+  ],
   subcommands: [planCommand, runCommand, exportCommand],
 });

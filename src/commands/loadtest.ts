@@ -1,10 +1,10 @@
 import { appendFile } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
 import { parseDuration } from '../shared/duration.js';
-import { str, type RawInput } from '../shared/options.js';
+import { list, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 /** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
@@ -21,7 +21,23 @@ export interface LoadtestOptions {
   gate: Gate;
 }
 
-function seconds(raw: RawInput, name: string, flag: string, max: number, fallback?: string): number {
+const options = [
+  appOption,
+  configOption,
+  { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
+  { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
+  { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
+  { flags: '--connections <n>', description: `concurrent connections (default 10; at most ${LIMITS.connections})` },
+  { flags: '--method <method>', description: 'HTTP method (default GET)' },
+  { flags: '-H, --header <name: value>', description: 'a request header (repeatable)', repeatable: true },
+  { flags: '--body <text>', description: 'request body' },
+  { flags: '--timeout <duration>', description: 'per request (default 10s)' },
+  { flags: '--max-p95 <duration>', description: 'gate: fail (exit 1) when p95 latency is above this, e.g. 10ms' },
+  { flags: '--min-rps <n>', description: 'gate: fail (exit 1) below this many requests per second' },
+] as const;
+type Raw = RawInput<OptionKeys<typeof options>>;
+
+function seconds(raw: Raw, name: 'duration' | 'timeout', flag: string, max: number, fallback?: string): number {
   const text = str(raw, name) ?? fallback;
   if (text === undefined)
     throw new UsageError(`${flag} is required: a load run has a fixed length.`, { hint: `e.g. ${flag} 30s (at most ${max / 60} min).` });
@@ -33,7 +49,7 @@ function seconds(raw: RawInput, name: string, flag: string, max: number, fallbac
   return ms / 1000;
 }
 
-function count(raw: RawInput, name: string, flag: string, max: number): number | undefined {
+function count(raw: Raw, name: 'rate' | 'connections' | 'minRps', flag: string, max: number): number | undefined {
   const text = str(raw, name);
   if (text === undefined) return undefined;
   const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -41,11 +57,9 @@ function count(raw: RawInput, name: string, flag: string, max: number): number |
   return n;
 }
 
-function headers(raw: RawInput): Record<string, string> {
-  const list = raw.opts.header;
-  const values = Array.isArray(list) ? (list as string[]) : typeof list === 'string' ? [list] : [];
+function headers(raw: Raw): Record<string, string> {
   return Object.fromEntries(
-    values.map((h) => {
+    list(raw, 'header').map((h) => {
       const at = h.indexOf(':');
       if (at <= 0) throw new UsageError(`--header "${h}" is not "Name: value".`);
       return [h.slice(0, at).trim(), h.slice(at + 1).trim()];
@@ -54,7 +68,7 @@ function headers(raw: RawInput): Record<string, string> {
 }
 
 /** Flags → options, pure. */
-export function parseLoadtest(raw: RawInput): LoadtestOptions {
+export function parseLoadtest(raw: Raw): LoadtestOptions {
   const url = raw.args[0] ?? null;
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
@@ -88,7 +102,7 @@ export function parseLoadtest(raw: RawInput): LoadtestOptions {
   };
 }
 
-export const loadtestCommand = defineCommand<LoadtestOptions>({
+export const loadtestCommand = defineCommand({
   name: 'loadtest',
   summary: "Measure the app's own latency and throughput: a bounded load run, with a CI gate",
   description:
@@ -99,20 +113,7 @@ export const loadtestCommand = defineCommand<LoadtestOptions>({
     'most 10000/s, --connections at most 1000; it always stops by itself, and Ctrl-C stops it cleanly (exit 130).\n' +
     'A markdown summary goes to GITHUB_STEP_SUMMARY when set.',
   args: [{ name: 'url', description: 'the URL to load (http or https)' }],
-  options: [
-    appOption,
-    configOption,
-    { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
-    { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
-    { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
-    { flags: '--connections <n>', description: `concurrent connections (default 10; at most ${LIMITS.connections})` },
-    { flags: '--method <method>', description: 'HTTP method (default GET)' },
-    { flags: '-H, --header <name: value>', description: 'a request header (repeatable)', repeatable: true },
-    { flags: '--body <text>', description: 'request body' },
-    { flags: '--timeout <duration>', description: 'per request (default 10s)' },
-    { flags: '--max-p95 <duration>', description: 'gate: fail (exit 1) when p95 latency is above this, e.g. 10ms' },
-    { flags: '--min-rps <n>', description: 'gate: fail (exit 1) below this many requests per second' },
-  ],
+  options,
   examples: [
     ['gpuctl loadtest http://127.0.0.1:9400/metrics --duration 30s --rate 200', 'a fixed rate, locally'],
     ['gpuctl loadtest -a quant-signals --path /predict --duration 1m --connections 32', 'fixed concurrency against the app'],
@@ -137,7 +138,7 @@ export const loadtestCommand = defineCommand<LoadtestOptions>({
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
     const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
-    const exitCode = outcome.interrupted ? 130 : gate.passed ? 0 : 1;
+    const exitCode = outcome.interrupted ? ExitCode.interrupted : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;
     const json: LoadtestJson = {
       schemaVersion: 1,
@@ -148,7 +149,7 @@ export const loadtestCommand = defineCommand<LoadtestOptions>({
       gate,
       exitCode,
     };
-    ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(json, null, 2)}\n` : render.renderText(json, ctx.style));
+    ctx.print(json, render.renderText);
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile)
       await appendFile(summaryFile, ctx.redact(render.renderMarkdown(json))).catch(() =>

@@ -1,8 +1,7 @@
-import type { MonitorOptions } from '../monitor/options.js';
 import { parseMonitorOptions } from '../monitor/options.js';
 import { defineCommand } from './define.js';
 
-export const monitorCommand = defineCommand<MonitorOptions>({
+export const monitorCommand = defineCommand({
   name: 'monitor',
   summary: 'A live view of the local GPUs: utilisation, memory, temperature, power, clocks, processes',
   description:
@@ -16,7 +15,7 @@ export const monitorCommand = defineCommand<MonitorOptions>({
     { flags: '--max-temp <celsius>', description: 'alert above this GPU temperature', default: '85' },
     { flags: '--max-memory <percent>', description: 'alert above this share of GPU memory used', default: '90' },
     { flags: '--max-util <percent>', description: 'alert above this GPU utilisation (default: off)' },
-  ],
+  ] as const,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],

@@ -1,6 +1,6 @@
 /** `gpuctl monitor`'s options, from commander's raw values. Pure. */
 import { UsageError } from '../errors.js';
-import { durationOption, str, type RawInput } from '../shared/options.js';
+import { bool, durationOption, str, type GlobalKey, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS } from './render.js';
 import type { MonitorThresholds } from './types.js';
 
@@ -10,7 +10,10 @@ export interface MonitorOptions {
   thresholds: MonitorThresholds;
 }
 
-function percent(raw: RawInput, name: string, flag: string, min: number, max: number): number | null {
+/** The option keys the parser reads; the command's declared flags must produce them (else tsc fails there). */
+export type MonitorKey = 'interval' | 'once' | 'maxTemp' | 'maxMemory' | 'maxUtil' | GlobalKey;
+
+function percent(raw: RawInput<MonitorKey>, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: string, min: number, max: number): number | null {
   const text = str(raw, name);
   if (text === undefined) return null;
   const v = Number(text);
@@ -18,12 +21,12 @@ function percent(raw: RawInput, name: string, flag: string, min: number, max: nu
   return v;
 }
 
-export function parseMonitorOptions(raw: RawInput): MonitorOptions {
+export function parseMonitorOptions(raw: RawInput<MonitorKey>): MonitorOptions {
   const intervalMs = durationOption(raw, 'interval', '--interval', '2s');
   if (intervalMs < 100) throw new UsageError(`--interval "${str(raw, 'interval')}" is under 100ms.`);
   return {
     intervalMs,
-    once: raw.opts.once === true,
+    once: bool(raw, 'once'),
     thresholds: {
       maxTempC: percent(raw, 'maxTemp', '--max-temp', 1, 150) ?? DEFAULT_THRESHOLDS.maxTempC,
       maxMemoryPct: percent(raw, 'maxMemory', '--max-memory', 1, 100) ?? DEFAULT_THRESHOLDS.maxMemoryPct,
