@@ -1,29 +1,73 @@
-import { parseMonitorOptions } from '../monitor/options.js';
+import type { Ctx } from '../context.js';
+import { FailedError, UsageError } from '../errors.js';
+import type { SampleSource } from '../monitor/run.js';
+import { parseMonitorOptions, type MonitorOptions } from '../monitor/options.js';
 import { defineCommand } from './define.js';
+
+/**
+ * The remote view's source: every machine of the app, read from Prometheus (prometheus/gpu-samples.ts)
+ * and handed to monitor here (features do not import each other). The token comes from
+ * GPUCTL_PROMETHEUS_TOKEN and is only ever sent as a header.
+ */
+async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Promise<SampleSource> {
+  const baseUrl = options.prometheus ?? ctx.env.GPUCTL_PROMETHEUS_URL;
+  if (!baseUrl)
+    throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
+      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
+    });
+  if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
+  const [prom, { readAppGpus }] = await Promise.all([import('../prometheus/client.js'), import('../prometheus/gpu-samples.js')]);
+  const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: prom.DEFAULT_TIMEOUT_MS, signal: ctx.signal };
+  // Fly scrapes every 15 s: a machine is stale when its newest sample is older than four scrapes (or three intervals).
+  const staleAfterSeconds = Math.max(60, (3 * options.intervalMs) / 1000);
+  return async () => {
+    const at = new Date();
+    const read = await readAppGpus(target, app, { at, staleAfterSeconds });
+    if (read.kind === 'failed') {
+      const reason = `Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`;
+      // One screen (or a script) gets the failure as an exit code; the live view shows it and tries again.
+      if (options.once || ctx.flags.json) throw new FailedError(reason);
+      return { at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error: reason }] };
+    }
+    if (read.machines.length === 0) {
+      const error = `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent?)`;
+      if (options.once || ctx.flags.json) throw new FailedError(`${error}.`, { hint: 'gpuctl init writes [metrics] for the agent on port 9400.' });
+      return { at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] };
+    }
+    return { at: at.toISOString(), machines: read.machines };
+  };
+}
 
 export const monitorCommand = defineCommand({
   name: 'monitor',
-  summary: 'A live view of the local GPUs: utilisation, memory, temperature, power, clocks, processes',
+  summary: 'A live view of the GPUs: utilisation, memory, temperature, power, clocks, processes (local, or every machine of an app)',
   description:
     'Asks nvidia-smi every --interval (one --query-gpu and one --query-compute-apps call) and redraws the\n' +
     'screen, in the spirit of nvitop and gpustat. Values over a threshold are shown in red and named on an\n' +
     'ALERT line. Ctrl-C quits and gives the terminal back. --once prints one screen; --json prints one\n' +
-    'NDJSON record per sample ({schemaVersion, at, machines, alerts}) for piping.',
+    'NDJSON record per sample ({schemaVersion, at, machines, alerts}) for piping.\n\n' +
+    'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
+    "Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n" +
+    'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there.',
   options: [
     { flags: '--interval <duration>', description: 'time between samples', default: '2s' },
     { flags: '--once', description: 'print one sample and exit' },
     { flags: '--max-temp <celsius>', description: 'alert above this GPU temperature', default: '85' },
     { flags: '--max-memory <percent>', description: 'alert above this share of GPU memory used', default: '90' },
     { flags: '--max-util <percent>', description: 'alert above this GPU utilisation (default: off)' },
+    { flags: '-a, --app <name>', description: "every machine of this Fly app, from Prometheus (the agents' series)" },
+    { flags: '--prometheus <url>', description: 'Prometheus API base URL for --app (default GPUCTL_PROMETHEUS_URL)' },
   ] as const,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],
     ['gpuctl monitor --json --interval 1s | jq -c .alerts', 'one record per second, for scripts'],
+    ['gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/', 'every machine of the app (GPUCTL_PROMETHEUS_TOKEN set)'],
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
-    const [{ runMonitor }, { sampleLocal }] = await Promise.all([import('../monitor/run.js'), import('../monitor/local.js')]);
-    return runMonitor(options, ctx, sampleLocal);
+    const { runMonitor } = await import('../monitor/run.js');
+    const source = options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
+    return runMonitor(options, ctx, source);
   },
 });
