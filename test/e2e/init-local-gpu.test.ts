@@ -32,6 +32,9 @@ test('written, then validated clean (fly.toml, Dockerfile and compose.yaml); a b
     files: Array<{ path: string }>;
   };
   expect(json.localGpu).toMatchObject({ name: 'NVIDIA H200', cudaImage: '13.0.2', indices: [0] });
+  // The application's own files, which init's Next line asks for (validate reports them missing otherwise).
+  writeFileSync(join(cwd, 'requirements.txt'), '');
+  writeFileSync(join(cwd, 'app.py'), '');
   const validate = await runGpuctl(['validate', '--json'], { cwd });
   expect(JSON.parse(validate.stdout)).toMatchObject({
     exitCode: 0,

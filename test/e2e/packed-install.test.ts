@@ -161,7 +161,11 @@ describe('installed globally, run from elsewhere', () => {
   test('init finds its templates, and validate passes what it wrote', async () => {
     const init = await gpuctl(['init', '--yes', '--workload', 'batch']);
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(readdirSync(init.cwd).sort()).toEqual(['.dockerignore', '.gpuctl.json', 'Dockerfile', 'fly.toml', 'gpuctl-start.sh']);
+    expect(readdirSync(init.cwd).sort()).toEqual(['.dockerignore', '.gpuctl', '.gpuctl.json', 'Dockerfile', 'fly.toml', 'gpuctl-start.sh']);
+    expect(readdirSync(join(init.cwd, '.gpuctl'))).toEqual(['gpuctl.tgz']);
+    // The application's own files, which init's Next line asks for.
+    writeFileSync(join(init.cwd, 'requirements.txt'), '');
+    writeFileSync(join(init.cwd, 'app.py'), '');
     const validate = await gpuctl(['validate'], { cwd: init.cwd });
     expect(validate.stdout).toContain('fly.toml, Dockerfile: no problems found.');
     expect(validate.exitCode).toBe(0);
