@@ -10,11 +10,21 @@ export function floorRules(basePath) {
   const { base, hardware, fly, detection, features, top } = FLOORS;
   const zone = (target, from, message) => ({ target, from, message: `${message} (docs/architecture.md)` });
   const zones = [
-    zone(base, [...hardware, ...fly, ...detection, ...features, ...top], 'floor 0 (shared, ui, errors, exec, context) imports nothing above it'),
+    zone(
+      base,
+      [...hardware, ...fly, ...detection, ...features, ...top],
+      'floor 0 (shared, ui, errors, exec, context) imports nothing above it',
+    ),
     zone(hardware, [...fly, ...detection, ...features, ...top], 'gpu/ is the hardware floor: no Fly, no features, no rendering above it'),
     zone(fly, [...detection, ...features, ...top], 'flyio/ may import floor 0 and gpu/ only'),
     zone(detection, [...features, ...top], 'detect/ may import floor 0, gpu/ and flyio/ only'),
-    ...features.map((feature) => zone(feature, [...features.filter((f) => f !== feature), ...top], `a feature (${feature}) imports no other feature and no command: move what two share down`)),
+    ...features.map((feature) =>
+      zone(
+        feature,
+        [...features.filter((f) => f !== feature), ...top],
+        `a feature (${feature}) imports no other feature and no command: move what two share down`,
+      ),
+    ),
   ];
   return {
     files: ['src/**/*.ts'],
@@ -51,6 +61,16 @@ export default tseslint.config(
   floorRules(import.meta.dirname),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
   },
 );

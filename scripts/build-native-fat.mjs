@@ -13,7 +13,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const fat = JSON.parse(readFileSync(join(root, 'native/fat-arches.json'), 'utf8'));
 const out = mkdtempSync(join(tmpdir(), 'gpuctl-bench-fat-'));
 const jobs = `-j${Math.min(availableParallelism(), 8)}`;
-const make = execaSync(process.env.MAKE || 'make', ['-C', join(root, 'native'), jobs, 'fat', `OUT=${out}`], { stdio: 'inherit', timeout: 60 * 60_000, reject: false });
+const make = execaSync(process.env.MAKE || 'make', ['-C', join(root, 'native'), jobs, 'fat', `OUT=${out}`], {
+  stdio: 'inherit',
+  timeout: 60 * 60_000,
+  reject: false,
+});
 if (make.failed) {
   rmSync(out, { recursive: true, force: true });
   console.error(`build:native-fat: make fat failed (${make.shortMessage}); is nvcc on PATH?`);

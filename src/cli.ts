@@ -19,12 +19,21 @@ function flagsFrom(opts: Record<string, unknown>, env: Env): GlobalFlags {
   return { json: opts.json === true, verbose: opts.verbose === true || env.GPUCTL_VERBOSE === '1', color: opts.color !== false };
 }
 
-export function renderError(error: unknown, flags: GlobalFlags, ctx: Pick<Ctx, 'style' | 'redact'>): { stdout: string; stderr: string; exitCode: number } {
+export function renderError(
+  error: unknown,
+  flags: GlobalFlags,
+  ctx: Pick<Ctx, 'style' | 'redact'>,
+): { stdout: string; stderr: string; exitCode: number } {
   const known = isGpuctlError(error)
     ? error
-    : new GpuctlError(`gpuctl hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`, 'internal', ExitCode.failed, {
-        hint: 'This is a bug in gpuctl; please report it with the output of the same command run with --verbose.',
-      });
+    : new GpuctlError(
+        `gpuctl hit an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+        'internal',
+        ExitCode.failed,
+        {
+          hint: 'This is a bug in gpuctl; please report it with the output of the same command run with --verbose.',
+        },
+      );
   let stderr = '';
   let stdout = '';
   // A result the command printed already carries a reported error: --json gets no second document.
@@ -42,9 +51,15 @@ export function renderError(error: unknown, flags: GlobalFlags, ctx: Pick<Ctx, '
 
 /** commander's "error: unknown option '--nope'\n(Did you mean --now?)" → one sentence, and a hint that names the command's help. */
 export function usageErrorFrom(message: string, commandPath: string): UsageError {
-  const [first = '', ...rest] = message.replace(/^error: /, '').trim().split('\n');
+  const [first = '', ...rest] = message
+    .replace(/^error: /, '')
+    .trim()
+    .split('\n');
   const sentence = `${first.charAt(0).toUpperCase()}${first.slice(1)}`.replace(/\.?$/, '.');
-  const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
+  const suggestion = rest
+    .join(' ')
+    .replace(/^\((.*)\)$/, '$1')
+    .trim();
   return new UsageError(sentence, { hint: `${suggestion ? `${suggestion} ` : ''}Run '${commandPath} --help' for usage.` });
 }
 
@@ -83,11 +98,16 @@ export async function runCli(io: CliIO): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError && !usage) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')
+        return ExitCode.ok;
       usage = usageErrorFrom(error.message, 'gpuctl');
     }
     // Commander stops at the first bad flag or argument, before any command ran: the flags are read from argv.
-    if (usage) flags = flagsFrom({ json: io.argv.includes('--json'), verbose: io.argv.includes('--verbose'), color: !io.argv.includes('--no-color') }, io.env);
+    if (usage)
+      flags = flagsFrom(
+        { json: io.argv.includes('--json'), verbose: io.argv.includes('--verbose'), color: !io.argv.includes('--no-color') },
+        io.env,
+      );
     const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
     const rendered = renderError(failure, flags, ctx ?? createContext(io, flags));
     if (rendered.stdout) io.stdout.write(rendered.stdout);

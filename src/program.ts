@@ -56,7 +56,10 @@ function examplesText(spec: AnyCommand): string {
 }
 
 function addCommand(parent: Command, spec: AnyCommand, handler: ActionHandler, path: string[], output: ProgramOutput): void {
-  const command = parent.command(spec.name).summary(spec.summary).description(reflow(spec.description ?? spec.summary));
+  const command = parent
+    .command(spec.name)
+    .summary(spec.summary)
+    .description(reflow(spec.description ?? spec.summary));
   withOutput(command, output);
   for (const arg of spec.args ?? []) {
     const name = `${arg.name}${arg.variadic ? '...' : ''}`;

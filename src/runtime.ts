@@ -1,14 +1,5 @@
 /** Builds the real Ctx for a process: streams, styling, runner, prompts, spinners, Ctrl-C. */
-import {
-  colorEnabled,
-  isCI,
-  makeRedactor,
-  secretsFrom,
-  type Ctx,
-  type Env,
-  type GlobalFlags,
-  type Writer,
-} from './context.js';
+import { colorEnabled, isCI, makeRedactor, secretsFrom, type Ctx, type Env, type GlobalFlags, type Writer } from './context.js';
 import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
@@ -35,7 +26,11 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   const err = (text: string) => io.stderr.write(redact(text));
   const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
-  const mode = spinnerMode({ json: flags.json, stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined, ci });
+  const mode = spinnerMode({
+    json: flags.json,
+    stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined,
+    ci,
+  });
   return {
     env: io.env,
     cwd: io.cwd,
@@ -61,7 +56,12 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
     },
     spinner: (text) =>
-      redacting(mode === 'animated' && io.terminal ? deferredOra(redact(text), style.level > 0, io.terminal) : createLineSpinner(io.stderr, redact(text), mode === 'silent' ? 'silent' : 'lines'), redact),
+      redacting(
+        mode === 'animated' && io.terminal
+          ? deferredOra(redact(text), style.level > 0, io.terminal)
+          : createLineSpinner(io.stderr, redact(text), mode === 'silent' ? 'silent' : 'lines'),
+        redact,
+      ),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
     now: () => new Date(),

@@ -61,7 +61,10 @@ const planCommand = defineCommand({
       'gpuctl autoscale plan --policy autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/',
       "against Fly's Prometheus (GPUCTL_PROMETHEUS_TOKEN set)",
     ],
-    ['gpuctl autoscale plan -p autoscale.toml --json', 'with GPUCTL_NOW=2026-11-30T14:20:00Z set: rehearse Monday 09:20 New York (schedules and cooldowns only)'],
+    [
+      'gpuctl autoscale plan -p autoscale.toml --json',
+      'with GPUCTL_NOW=2026-11-30T14:20:00Z set: rehearse Monday 09:20 New York (schedules and cooldowns only)',
+    ],
   ],
   parse: parseCommon,
   run: async (options, ctx) => {

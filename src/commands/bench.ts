@@ -4,7 +4,11 @@ import { bool, list, str, type OptionKeys, type RawInput } from '../shared/optio
 import { defineCommand } from './define.js';
 
 const options = [
-  { flags: '--suite <names>', description: 'suites to run (comma list: memory,compute,finance,latency,links,collectives)', repeatable: true },
+  {
+    flags: '--suite <names>',
+    description: 'suites to run (comma list: memory,compute,finance,latency,links,collectives)',
+    repeatable: true,
+  },
   { flags: '--kernel <names>', description: 'kernels to run (comma list; see --list)', repeatable: true },
   { flags: '--quick', description: 'small sizes and few repeats (smoke tests, CI)' },
   { flags: '--size <key=value>', description: 'override a size, e.g. n=4096 or bytes=256Mi (repeatable)', repeatable: true },
@@ -14,7 +18,10 @@ const options = [
   { flags: '--force', description: 'let --out replace an existing file' },
   { flags: '--baseline <file>', description: 'compare with a previous --json report; exit 1 on a regression' },
   { flags: '--max-regression <pct>', description: 'slowdown that fails the gate, beyond the noise margin (default 10)' },
-  { flags: '--gpus <list>', description: '"all" or device indices (0,1,…): per-GPU suites on each at once, links/collectives across them (default 0)' },
+  {
+    flags: '--gpus <list>',
+    description: '"all" or device indices (0,1,…): per-GPU suites on each at once, links/collectives across them (default 0)',
+  },
   { flags: '--outlier <pct>', description: 'several GPUs: fail (exit 1) when one is this much worse than its peers’ median (default 10)' },
   { flags: '--list', description: 'list the kernels and exit' },
   { flags: '--build-only', description: 'compile the benchmark program (or find it in the cache) and print its path' },

@@ -17,7 +17,7 @@ const options = [
   { flags: '--wait-timeout <duration>', description: 'how long machines may take to pass their checks', default: '5m' },
   { flags: '--deploy-timeout <duration>', description: 'limit for the whole flyctl deploy (build included)', default: '30m' },
   { flags: '--verify-gpu', description: 'run `gpuctl detect --json` (or nvidia-smi) in each machine over ssh' },
-  { flags: '--rollback', description: 'on failure, deploy the previous release\'s image again' },
+  { flags: '--rollback', description: "on failure, deploy the previous release's image again" },
   { flags: '--allow-gpu', description: 'deploy a GPU guest anyway (Fly.io rejects them since 2026-08-01)' },
   { flags: '--dry-run', description: 'run the preflight and print the flyctl commands, change nothing' },
 ] as const;
@@ -31,7 +31,9 @@ export function parseDeployOptions(raw: RawInput<OptionKeys<typeof options>>): D
   const waitTimeoutMs = durationOption(raw, 'waitTimeout', '--wait-timeout', '5m');
   const deployTimeoutMs = durationOption(raw, 'deployTimeout', '--deploy-timeout', '30m');
   if (deployTimeoutMs <= waitTimeoutMs) {
-    throw new UsageError('--deploy-timeout must be longer than --wait-timeout.', { hint: 'The deploy timeout covers the build, the push and the wait for checks.' });
+    throw new UsageError('--deploy-timeout must be longer than --wait-timeout.', {
+      hint: 'The deploy timeout covers the build, the push and the wait for checks.',
+    });
   }
   return {
     app: str(raw, 'app'),
@@ -77,7 +79,9 @@ export const deployCommand = defineCommand({
     const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck });
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && !options.dryRun) {
-      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() => ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`));
+      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() =>
+        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
+      );
     }
     ctx.print(report, render.renderDeploy);
     // The report carries the error (its `error` field); the boundary adds "Error:/Hint:" for people.

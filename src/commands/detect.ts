@@ -29,7 +29,11 @@ export const detectCommand = defineCommand({
   parse: parseDetectOptions,
   run: async (options, ctx) => {
     const { detect } = await import('../detect/detect.js');
-    const [result, { renderDetect }, { renderTopology }] = await Promise.all([detect(ctx, options), import('../detect/render.js'), import('../detect/render-topology.js')]);
+    const [result, { renderDetect }, { renderTopology }] = await Promise.all([
+      detect(ctx, options),
+      import('../detect/render.js'),
+      import('../detect/render-topology.js'),
+    ]);
     ctx.print(result, (r, style) => renderDetect(r, style) + renderTopology(r.topology, r.topologyNote, style));
     return ExitCode.ok;
   },

@@ -11,9 +11,13 @@ export interface DoctorOptions {
 
 export function parseRequire(value: string | undefined): Requirable[] {
   if (!value) return [];
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !(REQUIRABLE as readonly string[]).includes(item));
-  if (unknown.length) throw new UsageError(`Unknown check for --require: ${unknown.join(', ')}.`, { hint: `Choose from ${REQUIRABLE.join(', ')}.` });
+  if (unknown.length)
+    throw new UsageError(`Unknown check for --require: ${unknown.join(', ')}.`, { hint: `Choose from ${REQUIRABLE.join(', ')}.` });
   return items as Requirable[];
 }
 
@@ -39,7 +43,10 @@ export const doctorCommand = defineCommand({
   ],
   parse: parseDoctorOptions,
   run: async (options, ctx) => {
-    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode, missingChecks }] = await Promise.all([import('../doctor/probe.js'), import('../doctor/decide.js')]);
+    const [{ gatherDoctorFacts }, { decideDoctor, doctorExitCode, missingChecks }] = await Promise.all([
+      import('../doctor/probe.js'),
+      import('../doctor/decide.js'),
+    ]);
     const spinner = ctx.spinner('Checking tools');
     const facts = await gatherDoctorFacts(ctx);
     spinner.stop();

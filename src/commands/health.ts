@@ -20,8 +20,15 @@ const options = [
 
 export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
   const url = str(raw, 'url');
-  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
-  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', url, timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'), probe: notNegated(raw, 'probe') };
+  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url))
+    throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
+  return {
+    app: str(raw, 'app'),
+    config: str(raw, 'config') ?? 'fly.toml',
+    url,
+    timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'),
+    probe: notNegated(raw, 'probe'),
+  };
 }
 
 export const healthCommand = defineCommand({
@@ -40,7 +47,14 @@ export const healthCommand = defineCommand({
   ],
   parse: parseHealthOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { connectFlyctl }, { probe, PROBES }, { assessHealth, renderHealth }, { renderHealthMarkdown }, { appendStepSummary }] = await Promise.all([
+    const [
+      { resolveAppName },
+      { connectFlyctl },
+      { probe, PROBES },
+      { assessHealth, renderHealth },
+      { renderHealthMarkdown },
+      { appendStepSummary },
+    ] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../health/probe.js'),
@@ -54,7 +68,9 @@ export const healthCommand = defineCommand({
     try {
       const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);
       const base = options.url ?? `https://${status.hostname}`;
-      const http = options.probe ? await Promise.all(PROBES.map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal))) : [];
+      const http = options.probe
+        ? await Promise.all(PROBES.map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal)))
+        : [];
       spinner.stop();
       const health = assessHealth(status, checks, http);
       ctx.print(health, renderHealth);

@@ -11,8 +11,15 @@ const options = [
   appOption,
   { flags: '-r, --region <code>', description: 'primary region (default: ord; a GPU kind: its first region)' },
   { flags: '--gpu-kind <kind>', description: `Fly GPU kind for the GPU layout: ${FLY_GPU_KIND_IDS.join(', ')} (retired on Fly)` },
-  { flags: '--for-local-gpu', description: "the GPU layout for this machine's GPU (gpuctl detect): Dockerfile, compose.yaml; fly.toml is the CPU layout for Fly" },
-  { flags: '--vm-size <size>', description: 'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind' },
+  {
+    flags: '--for-local-gpu',
+    description: "the GPU layout for this machine's GPU (gpuctl detect): Dockerfile, compose.yaml; fly.toml is the CPU layout for Fly",
+  },
+  {
+    flags: '--vm-size <size>',
+    description:
+      'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind',
+  },
   { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
   { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
   { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },
@@ -27,9 +34,16 @@ const options = [
 export function parseInitFlags(raw: RawInput<OptionKeys<typeof options>>): InitOptions {
   const gpuKind = str(raw, 'gpuKind');
   const size = str(raw, 'vmSize');
-  if (gpuKind !== undefined && size !== undefined) throw new UsageError('--gpu-kind and --vm-size exclude each other.', { hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.' });
-  if (gpuKind !== undefined && bool(raw, 'forLocalGpu')) throw new UsageError('--gpu-kind and --for-local-gpu exclude each other.', { hint: '--for-local-gpu renders the GPU layout for the GPU of this machine; --gpu-kind for a (retired) Fly GPU kind.' });
-  if (bool(raw, 'force') && bool(raw, 'skip')) throw new UsageError('--force and --skip exclude each other.', { hint: '--force overwrites conflicting files; --skip keeps them.' });
+  if (gpuKind !== undefined && size !== undefined)
+    throw new UsageError('--gpu-kind and --vm-size exclude each other.', {
+      hint: 'A GPU kind is the GPU layout; a VM size is the CPU layout. Pick one.',
+    });
+  if (gpuKind !== undefined && bool(raw, 'forLocalGpu'))
+    throw new UsageError('--gpu-kind and --for-local-gpu exclude each other.', {
+      hint: '--for-local-gpu renders the GPU layout for the GPU of this machine; --gpu-kind for a (retired) Fly GPU kind.',
+    });
+  if (bool(raw, 'force') && bool(raw, 'skip'))
+    throw new UsageError('--force and --skip exclude each other.', { hint: '--force overwrites conflicting files; --skip keeps them.' });
   const choices = checkChoices({
     app: str(raw, 'app'),
     region: str(raw, 'region'),
@@ -41,7 +55,14 @@ export function parseInitFlags(raw: RawInput<OptionKeys<typeof options>>): InitO
     cmd: str(raw, 'cmd'),
     ...(bool(raw, 'forLocalGpu') ? { forLocalGpu: true } : {}),
   });
-  return { dir: str(raw, 'dir'), choices, yes: bool(raw, 'yes'), force: bool(raw, 'force'), skip: bool(raw, 'skip'), dryRun: bool(raw, 'dryRun') };
+  return {
+    dir: str(raw, 'dir'),
+    choices,
+    yes: bool(raw, 'yes'),
+    force: bool(raw, 'force'),
+    skip: bool(raw, 'skip'),
+    dryRun: bool(raw, 'dryRun'),
+  };
 }
 
 export const initCommand = defineCommand({

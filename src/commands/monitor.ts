@@ -31,7 +31,8 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     }
     if (read.machines.length === 0) {
       const error = `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent?)`;
-      if (options.once || ctx.flags.json) throw new FailedError(`${error}.`, { hint: 'gpuctl init writes [metrics] for the agent on port 9400.' });
+      if (options.once || ctx.flags.json)
+        throw new FailedError(`${error}.`, { hint: 'gpuctl init writes [metrics] for the agent on port 9400.' });
       return { at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] };
     }
     return { at: at.toISOString(), machines: read.machines };
@@ -47,7 +48,7 @@ export const monitorCommand = defineCommand({
     'ALERT line. Ctrl-C quits and gives the terminal back. --once prints one screen; --json prints one\n' +
     'NDJSON record per sample ({schemaVersion, at, machines, alerts}) for piping.\n\n' +
     'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
-    "Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n" +
+    'Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n' +
     'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there.',
   options: [
     { flags: '--interval <duration>', description: 'time between samples', default: '2s' },
@@ -62,12 +63,16 @@ export const monitorCommand = defineCommand({
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],
     ['gpuctl monitor --json --interval 1s | jq -c .alerts', 'one record per second, for scripts'],
-    ['gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/', 'every machine of the app (GPUCTL_PROMETHEUS_TOKEN set)'],
+    [
+      'gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
+      'every machine of the app (GPUCTL_PROMETHEUS_TOKEN set)',
+    ],
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
     const { runMonitor } = await import('../monitor/run.js');
-    const source = options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
+    const source =
+      options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
     return runMonitor(options, ctx, source);
   },
 });

@@ -62,7 +62,10 @@ function wholeNumber(text: string | undefined, what: string, min: number): numbe
 }
 
 export function parseCount(raw: RawInput<OptionKeys<typeof countOptions>>): CountOptions {
-  const regions = (str(raw, 'region') ?? '').split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+  const regions = (str(raw, 'region') ?? '')
+    .split(',')
+    .map((r) => r.trim().toLowerCase())
+    .filter(Boolean);
   return {
     ...parseShow(raw),
     count: wholeNumber(raw.args[0], 'The machine count', 0)!,
@@ -98,7 +101,8 @@ function finish(ctx: Ctx, result: { applied: boolean; verified: { ok: boolean; p
   const off = result.verified !== null && !result.verified.ok;
   ctx.print(result, (r, style) => (r.applied && !off ? `${style.green('Done')}, checked with scale show: ${r.command}\n` : ''));
   if (!off) return ExitCode.ok;
-  if (!ctx.flags.json) ctx.stderr.write(`${ctx.style.red('Scaled, but not as planned:')}\n${result.verified!.problems.map((p) => `  ${p}\n`).join('')}`);
+  if (!ctx.flags.json)
+    ctx.stderr.write(`${ctx.style.red('Scaled, but not as planned:')}\n${result.verified!.problems.map((p) => `  ${p}\n`).join('')}`);
   return ExitCode.failed;
 }
 
@@ -111,7 +115,10 @@ const showCommand = defineCommand({
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
     const groups = await fly.scaleShow(app);
-    const [{ hourlyPriceUsd, PRICE_SOURCE }, { renderShow }] = await Promise.all([import('../flyio/vm-sizes.js'), import('../scale/render.js')]);
+    const [{ hourlyPriceUsd, PRICE_SOURCE }, { renderShow }] = await Promise.all([
+      import('../flyio/vm-sizes.js'),
+      import('../scale/render.js'),
+    ]);
     const priced = groups.map((g) => {
       const unit = hourlyPriceUsd(g);
       return { ...g, hourlyUsd: unit === undefined ? null : unit * g.count };

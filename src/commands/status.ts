@@ -18,16 +18,18 @@ const options = [
 
 export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): StatusOptions {
   const watch = bool(raw, 'watch');
-  if (watch && bool(raw, 'json')) throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
+  if (watch && bool(raw, 'json'))
+    throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
   const interval = Number(str(raw, 'interval') ?? '5');
-  if (!Number.isFinite(interval) || interval < 1 || interval > 3600) throw new UsageError('--interval must be between 1 and 3600 (seconds).');
+  if (!Number.isFinite(interval) || interval < 1 || interval > 3600)
+    throw new UsageError('--interval must be between 1 and 3600 (seconds).');
   return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs: interval * 1000 };
 }
 
 export const statusCommand = defineCommand({
   name: 'status',
   summary: "Show the app's machines: region, state, guest, image, release and checks",
-  description: 'One row per machine, from `flyctl status --json`, with the app\'s hostname and current release.',
+  description: "One row per machine, from `flyctl status --json`, with the app's hostname and current release.",
   options,
   examples: [
     ['gpuctl status', 'the app in ./fly.toml'],
@@ -52,9 +54,14 @@ export const statusCommand = defineCommand({
       }
       const text = view.renderStatus(snapshot, ctx.style);
       const clear = ctx.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
-      ctx.stdout.write(`${clear}${text}${ctx.style.dim(`\n${ctx.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`);
+      ctx.stdout.write(
+        `${clear}${text}${ctx.style.dim(`\n${ctx.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
+      );
       // Ctrl-C ends a watch: not an error (the CLI still exits 130, as for any interrupt).
-      const stopped = await realClock.sleep(options.intervalMs, ctx.signal).then(() => false, () => true);
+      const stopped = await realClock.sleep(options.intervalMs, ctx.signal).then(
+        () => false,
+        () => true,
+      );
       if (stopped) return ExitCode.ok;
     }
   },

@@ -9,18 +9,38 @@ import { defineCommand } from './define.js';
 const options = [
   { flags: '-c, --config <path>', description: 'path to fly.toml (default: ./fly.toml)' },
   { flags: '--dockerfile <path>', description: "path to the Dockerfile (default: fly.toml's [build] dockerfile, else ./Dockerfile)" },
-  { flags: '--compose <path>', description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)' },
-  { flags: '--workload <profile>', description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD', choices: WORKLOADS },
-  { flags: '--format <format>', description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)', choices: VALIDATE_FORMATS, default: 'text' },
+  {
+    flags: '--compose <path>',
+    description: 'path to the Compose file (default: compose.yaml, compose.yml, docker-compose.yaml or .yml next to fly.toml)',
+  },
+  {
+    flags: '--workload <profile>',
+    description: 'workload profile for the memory rule when [env] has no GPUCTL_WORKLOAD',
+    choices: WORKLOADS,
+  },
+  {
+    flags: '--format <format>',
+    description: 'text, github (workflow commands: annotations) or sarif (SARIF 2.1.0 for code scanning)',
+    choices: VALIDATE_FORMATS,
+    default: 'text',
+  },
 ] as const;
 
 export function parseValidateFlags(raw: RawInput<OptionKeys<typeof options>>): ValidateCommandOptions {
   const workload = str(raw, 'workload');
   const format = (str(raw, 'format') ?? 'text') as ValidateFormat;
   if (format !== 'text' && bool(raw, 'json')) {
-    throw new UsageError(`--json and --format ${format} exclude each other.`, { hint: '--json prints gpuctl\'s own JSON (schemaVersion 1); --format sarif prints SARIF 2.1.0.' });
+    throw new UsageError(`--json and --format ${format} exclude each other.`, {
+      hint: "--json prints gpuctl's own JSON (schemaVersion 1); --format sarif prints SARIF 2.1.0.",
+    });
   }
-  return { format, config: str(raw, 'config'), dockerfile: str(raw, 'dockerfile'), compose: str(raw, 'compose'), workload: workload === undefined ? undefined : checkWorkload(workload) };
+  return {
+    format,
+    config: str(raw, 'config'),
+    dockerfile: str(raw, 'dockerfile'),
+    compose: str(raw, 'compose'),
+    workload: workload === undefined ? undefined : checkWorkload(workload),
+  };
 }
 
 export const validateCommand = defineCommand({
@@ -45,7 +65,11 @@ export const validateCommand = defineCommand({
   ],
   parse: parseValidateFlags,
   run: async (options, ctx) => {
-    const [{ runValidate }, { renderValidate }, { appendStepSummary }] = await Promise.all([import('../validate/run.js'), import('../validate/render.js'), import('../ui/step-summary.js')]);
+    const [{ runValidate }, { renderValidate }, { appendStepSummary }] = await Promise.all([
+      import('../validate/run.js'),
+      import('../validate/render.js'),
+      import('../ui/step-summary.js'),
+    ]);
     const result = runValidate(options, ctx);
     const workspace = ctx.env.GITHUB_WORKSPACE;
     if (ctx.flags.json) {

@@ -59,9 +59,12 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
     doc = parse(text);
   } catch (error) {
     const line = error instanceof TomlError ? error.line : 1;
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
     const fix = 'Fix the syntax at this line and column; nothing else was checked.';
-    return { ok: false, finding: { id: 'toml-syntax', severity: 'error', file: path, line, message: `fly.toml is not valid TOML: ${message}`, fix } };
+    return {
+      ok: false,
+      finding: { id: 'toml-syntax', severity: 'error', file: path, line, message: `fly.toml is not valid TOML: ${message}`, fix },
+    };
   }
   const gpuLine = /^\s*(vm\.|compute\.)?(gpu_kind|gpus)\s*=|^\s*(vm\.)?size\s*=\s*["'](a10|l40s|a100-40gb|a100-80gb)["']/;
   let searchFrom = 0;

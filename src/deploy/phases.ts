@@ -10,8 +10,14 @@ export const PHASE_ORDER: readonly Phase[] = ['preparing', 'building', 'pushing'
 
 const RULES: ReadonlyArray<readonly [Phase, RegExp]> = [
   ['done', /^Visit your newly deployed app at/i],
-  ['checks', /waiting for .*(healthy|health checks)|checking health|health check .* (is now )?passing|is now in a good state|smoke checks/i],
-  ['releasing', /updating existing machines|creating (a )?release|release[ _]command|release v\d+ created|launching new machine|creating green machines|updating machine|watch your deployment at/i],
+  [
+    'checks',
+    /waiting for .*(healthy|health checks)|checking health|health check .* (is now )?passing|is now in a good state|smoke checks/i,
+  ],
+  [
+    'releasing',
+    /updating existing machines|creating (a )?release|release[ _]command|release v\d+ created|launching new machine|creating green machines|updating machine|watch your deployment at/i,
+  ],
   ['pushing', /pushing image|^--> pushing|pushing manifest/i],
   ['building', /building image|depot builder|remote builder|^#\d+ |^\[\+\] Building|searching for image|image found:/i],
 ];

@@ -61,7 +61,11 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
   // A GPU guest comes first: whatever else is wrong, that is what would fail on Fly.io.
   const gpuFirst = read.ok ? read.facts.gpuGuests[0] : undefined;
   if (gpuFirst && !options.allowGpu) {
-    return { row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpuFirst.kind}"): retired on Fly.io`), error: gpuStopError(configPath, gpuFirst), facts: read.ok ? read.facts : undefined };
+    return {
+      row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpuFirst.kind}"): retired on Fly.io`),
+      error: gpuStopError(configPath, gpuFirst),
+      facts: read.ok ? read.facts : undefined,
+    };
   }
   if (!read.ok || errors.length) {
     const first = errors[0] ?? (read.ok ? undefined : read.finding);
@@ -69,7 +73,9 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more: run \`gpuctl validate\`)` : '';
     // A file that does not parse is bad input (exit 2, as a missing one); rule findings are a failed check (exit 1).
     const Failure = read.ok ? FailedError : UsageError;
-    const error = new Failure(`${at}: ${first?.message ?? 'invalid'}${more}`, { hint: first?.fix ?? (read.ok ? undefined : 'Fix the TOML syntax at that line; `gpuctl validate` shows it too.') });
+    const error = new Failure(`${at}: ${first?.message ?? 'invalid'}${more}`, {
+      hint: first?.fix ?? (read.ok ? undefined : 'Fix the TOML syntax at that line; `gpuctl validate` shows it too.'),
+    });
     return { row: row('fly.toml', 'fail', `${at}: ${first?.message ?? 'invalid'}`), error, facts: read.ok ? read.facts : undefined };
   }
   const gpu = read.facts.gpuGuests[0];
@@ -91,7 +97,17 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
   const local = await localChecks(ctx, options, check, configPath);
   const region = options.region ?? local.facts?.primaryRegion;
   const app = options.app ?? ctx.env.FLY_APP ?? local.facts?.app;
-  const result: Preflight = { rows: [], stop: undefined, fly: undefined, app, configPath, facts: local.facts, region, appExists: false, previous: undefined };
+  const result: Preflight = {
+    rows: [],
+    stop: undefined,
+    fly: undefined,
+    app,
+    configPath,
+    facts: local.facts,
+    region,
+    appExists: false,
+    previous: undefined,
+  };
   const remote: PreflightRow[] = [];
   const errors = new Map<PreflightRow['name'], GpuctlError>();
   if (local.error) errors.set('fly.toml', local.error);
@@ -123,7 +139,11 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
   const regional = regionCheck(region, fly && loggedIn ? await refreshedRegions(ctx, fly) : knownRegions(ctx));
   if (regional.error) errors.set('region', regional.error);
   if (!app) {
-    fail('app', 'no app name', new UsageError('No app name: fly.toml has no `app`, and neither -a nor FLY_APP is set.', { hint: 'Pass -a <name>.' }));
+    fail(
+      'app',
+      'no app name',
+      new UsageError('No app name: fly.toml has no `app`, and neither -a nor FLY_APP is set.', { hint: 'Pass -a <name>.' }),
+    );
   } else if (fly && loggedIn) {
     try {
       const apps = await fly.listApps(options.org);
@@ -141,9 +161,13 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
         remote.push(row('app', 'pass', `${created.name} created${created.orgSlug ? ` in ${created.orgSlug}` : ''}`));
         result.appExists = true;
       } else {
-        fail('app', `${app} not found`, new FailedError(`The Fly app "${app}" does not exist, or this token cannot see it.`, {
-          hint: 'Check the name (-a, FLY_APP, `app` in fly.toml), or pass --create (with --org) to create it.',
-        }));
+        fail(
+          'app',
+          `${app} not found`,
+          new FailedError(`The Fly app "${app}" does not exist, or this token cannot see it.`, {
+            hint: 'Check the name (-a, FLY_APP, `app` in fly.toml), or pass --create (with --org) to create it.',
+          }),
+        );
       }
     } catch (error) {
       if (!isGpuctlError(error) || error.code === 'interrupted') throw error;

@@ -32,25 +32,41 @@ export function renderDeploy(report: DeployReport, style: Style): string {
   const pairs: Array<[string, string]> = [];
   if (report.release) {
     const notes = [report.ok ? '' : 'not healthy', report.previousRelease ? `was v${report.previousRelease.version}` : ''].filter(Boolean);
-    pairs.push(['Release', `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd()]);
+    pairs.push([
+      'Release',
+      `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd(),
+    ]);
   }
   if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}`]);
   if (report.checks.total) {
     // All checks passing on a rollout that is not healthy: say why both hold (issue 13).
-    const why = !report.ok && report.checks.passing === report.checks.total && report.problems[0] ? `; not healthy because machine ${report.problems[0].machineId} ${report.problems[0].reason}` : '';
+    const why =
+      !report.ok && report.checks.passing === report.checks.total && report.problems[0]
+        ? `; not healthy because machine ${report.problems[0].machineId} ${report.problems[0].reason}`
+        : '';
     pairs.push(['Checks', `${report.checks.passing}/${report.checks.total} passing${why}`]);
   }
   if (report.gpu) pairs.push(['GPUs', report.gpu.map((g) => `${g.machineId}: ${g.detail}`).join('; ') || 'no started machine to check']);
   if (report.rollback) {
     const r = report.rollback;
-    pairs.push(['Rollback', `to v${r.toVersion} → ${r.release ? `v${r.release}` : 'no release'}, ${r.healthy ? 'healthy' : `not healthy: ${r.error ?? ''}`}`]);
+    pairs.push([
+      'Rollback',
+      `to v${r.toVersion} → ${r.release ? `v${r.release}` : 'no release'}, ${r.healthy ? 'healthy' : `not healthy: ${r.error ?? ''}`}`,
+    ]);
   }
   if (report.logFile) pairs.push(['Log', report.logFile]);
   out += renderPairs(pairs);
   if (report.machines.length) {
     out += `\n${renderTable(
       ['Machine', 'Region', 'Group', 'State', 'Release', 'Checks'],
-      report.machines.map((m) => [m.id, m.region, m.processGroup, m.state, m.release === null ? '-' : `v${m.release}`, `${m.checks.passing}/${m.checks.total}`]),
+      report.machines.map((m) => [
+        m.id,
+        m.region,
+        m.processGroup,
+        m.state,
+        m.release === null ? '-' : `v${m.release}`,
+        `${m.checks.passing}/${m.checks.total}`,
+      ]),
     )}`;
   }
   if (report.problems.length) out += `\nProblems:\n${report.problems.map((p) => `  ${p.machineId} (${p.region}): ${p.reason}\n`).join('')}`;
@@ -59,15 +75,28 @@ export function renderDeploy(report: DeployReport, style: Style): string {
 
 export function renderMarkdown(report: DeployReport): string {
   const icon = report.ok ? '✅' : '❌';
-  const title = report.outcome === 'deployed' ? `${report.app} v${report.release?.version ?? '?'}` : `${report.app ?? ''} ${report.outcome}`;
+  const title =
+    report.outcome === 'deployed' ? `${report.app} v${report.release?.version ?? '?'}` : `${report.app ?? ''} ${report.outcome}`;
   const lines = [`### ${icon} gpuctl deploy: ${title}`, ''];
   if (report.error) lines.push(`**${report.error.message}**`, '');
-  lines.push('| Check | Result |', '|---|---|', ...report.preflight.map((r) => `| ${r.name} | ${r.status}: ${r.detail.replace(/\|/g, '\\|')} |`), '');
+  lines.push(
+    '| Check | Result |',
+    '|---|---|',
+    ...report.preflight.map((r) => `| ${r.name} | ${r.status}: ${r.detail.replace(/\|/g, '\\|')} |`),
+    '',
+  );
   if (report.machines.length) {
     lines.push('| Machine | Region | State | Release | Checks |', '|---|---|---|---|---|');
-    lines.push(...report.machines.map((m) => `| \`${m.id}\` | ${m.region} | ${m.state} | ${m.release === null ? '-' : `v${m.release}`} | ${m.checks.passing}/${m.checks.total} |`), '');
+    lines.push(
+      ...report.machines.map(
+        (m) =>
+          `| \`${m.id}\` | ${m.region} | ${m.state} | ${m.release === null ? '-' : `v${m.release}`} | ${m.checks.passing}/${m.checks.total} |`,
+      ),
+      '',
+    );
   }
-  if (report.rollback) lines.push(`Rolled back to v${report.rollback.toVersion}: ${report.rollback.healthy ? 'healthy' : 'not healthy'}.`, '');
+  if (report.rollback)
+    lines.push(`Rolled back to v${report.rollback.toVersion}: ${report.rollback.healthy ? 'healthy' : 'not healthy'}.`, '');
   lines.push(`Duration: ${formatDuration(report.durationMs)}`, '');
   return `${lines.join('\n')}\n`;
 }

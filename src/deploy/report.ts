@@ -49,7 +49,10 @@ export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployR
   return {
     machines: summaries,
     regions: [...new Set(machines.map((m) => m.region))].sort(),
-    checks: summaries.reduce((sum, m) => ({ passing: sum.passing + m.checks.passing, total: sum.total + m.checks.total }), { passing: 0, total: 0 }),
+    checks: summaries.reduce((sum, m) => ({ passing: sum.passing + m.checks.passing, total: sum.total + m.checks.total }), {
+      passing: 0,
+      total: 0,
+    }),
   };
 }
 

@@ -63,9 +63,24 @@ async function stateAfterFailure(fly: FlyClient, app: string, previous: number |
 }
 
 /** Deploys once (the new build, or a rollback image) and verifies it. */
-async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, options: DeployOptions, pre: Preflight, log: string[], clock?: Clock, label = '') {
+async function deployAndVerify(
+  ctx: Ctx,
+  fly: FlyClient,
+  input: DeployInput,
+  options: DeployOptions,
+  pre: Preflight,
+  log: string[],
+  clock?: Clock,
+  label = '',
+) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
-  const streamed = await streamDeploy(ctx, fly, input, { timeoutMs: options.deployTimeoutMs, log, previousVersion: pre.previous?.version, label, gpuKind });
+  const streamed = await streamDeploy(ctx, fly, input, {
+    timeoutMs: options.deployTimeoutMs,
+    log,
+    previousVersion: pre.previous?.version,
+    label,
+    gpuKind,
+  });
   if (streamed.error) {
     const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
     return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
@@ -80,24 +95,35 @@ async function deployAndVerify(ctx: Ctx, fly: FlyClient, input: DeployInput, opt
     // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) => {
       const checks = summarizeMachines(polled.machines).checks;
-      spinner.update(`${label}Waiting for v${release?.version ?? '?'}: ${polled.machines.length} machine(s), checks ${checks.passing}/${checks.total} passing`);
+      spinner.update(
+        `${label}Waiting for v${release?.version ?? '?'}: ${polled.machines.length} machine(s), checks ${checks.passing}/${checks.total} passing`,
+      );
     },
   });
   const summary = summarizeMachines(state.machines);
   const took = formatDuration(state.elapsedMs);
   if (state.ready) {
-    spinner.succeed(`${label}${state.machines.length} machine${state.machines.length === 1 ? '' : 's'} of v${release?.version} started in ${summary.regions.join(', ')}, checks ${summary.checks.passing}/${summary.checks.total} passing (${took})`);
+    spinner.succeed(
+      `${label}${state.machines.length} machine${state.machines.length === 1 ? '' : 's'} of v${release?.version} started in ${summary.regions.join(', ')}, checks ${summary.checks.passing}/${summary.checks.total} passing (${took})`,
+    );
     return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };
   }
   spinner.fail(`${label}Machines not healthy after ${took}: ${state.problems.length} problem${state.problems.length === 1 ? '' : 's'}`);
   const first = state.problems[0];
-  const error = new FailedError(`Release v${release?.version ?? '?'} of ${input.app} is not healthy after ${took}${first ? `: machine ${first.machineId} ${first.reason}` : ''}.`, {
-    hint: 'Run `gpuctl health` for details; slow model loads need a longer --wait-timeout.',
-  });
+  const error = new FailedError(
+    `Release v${release?.version ?? '?'} of ${input.app} is not healthy after ${took}${first ? `: machine ${first.machineId} ${first.reason}` : ''}.`,
+    {
+      hint: 'Run `gpuctl health` for details; slow model loads need a longer --wait-timeout.',
+    },
+  );
   return { error, flyctlFailed: false, release, state, image: streamed.image };
 }
 
-export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDeps): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
+export async function runDeploy(
+  ctx: Ctx,
+  options: DeployOptions,
+  deps: DeployDeps,
+): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
   const started = performance.now();
   const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
   const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
@@ -130,7 +156,13 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
       const missing = report.gpu.filter((g) => !g.ok);
       if (missing.length) {
         report.outcome = 'gpu-missing';
-        result = { ...result, error: new FailedError(`${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`, { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' }) };
+        result = {
+          ...result,
+          error: new FailedError(
+            `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
+            { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' },
+          ),
+        };
       }
     }
     report.release = result.release ? { version: result.release.version, image: result.release.imageRef ?? result.image ?? null } : null;
@@ -145,7 +177,13 @@ export async function runDeploy(ctx: Ctx, options: DeployOptions, deps: DeployDe
         report.commands.push(fly.show(deployArgs(back)));
         log.push('', `# rollback to v${previous.version}`);
         const rolled = await deployAndVerify(ctx, fly, back, options, pre, log, deps.clock, `Rollback to v${previous.version}: `);
-        report.rollback = { toVersion: previous.version, image: previous.imageRef, release: rolled.release?.version ?? null, healthy: !rolled.error, error: rolled.error ? ctx.redact(rolled.error.message) : null };
+        report.rollback = {
+          toVersion: previous.version,
+          image: previous.imageRef,
+          release: rolled.release?.version ?? null,
+          healthy: !rolled.error,
+          error: rolled.error ? ctx.redact(rolled.error.message) : null,
+        };
       }
     }
     return finish(result.error, result.error ? result.error.exitCode : ExitCode.ok);

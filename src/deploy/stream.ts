@@ -68,19 +68,23 @@ export async function streamDeploy(
   };
   const lines = reorderByStream(handle);
   try {
-    await fly.deploy(input, {
-      timeoutMs: options.timeoutMs,
-      onLine: lines.push,
-      stateNote: interruptedNote('releasing', input.app, options.previousVersion),
-      gpuKind: options.gpuKind,
-    }).finally(lines.flush);
+    await fly
+      .deploy(input, {
+        timeoutMs: options.timeoutMs,
+        onLine: lines.push,
+        stateNote: interruptedNote('releasing', input.app, options.previousVersion),
+        gpuKind: options.gpuKind,
+      })
+      .finally(lines.flush);
     if (phase === 'done') spinner.stop();
     else spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done} (${elapsed()})`);
     return { error: undefined, phase, image, durationMs: performance.now() - started };
   } catch (error) {
     spinner.fail(`${options.label ?? ''}${PHASE_LABEL[phase].doing} failed (${elapsed()})`);
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(`Interrupted during \`flyctl deploy\` (${PHASE_LABEL[phase].doing.toLowerCase()}). ${interruptedNote(phase, input.app, options.previousVersion)}`);
+      throw new InterruptedError(
+        `Interrupted during \`flyctl deploy\` (${PHASE_LABEL[phase].doing.toLowerCase()}). ${interruptedNote(phase, input.app, options.previousVersion)}`,
+      );
     }
     if (!isGpuctlError(error)) throw error;
     return { error, phase, image, durationMs: performance.now() - started };

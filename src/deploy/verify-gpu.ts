@@ -41,10 +41,17 @@ async function checkMachine(fly: FlyClient, app: string, machine: FlyMachine): P
   const detect = await fly.ssh(app, machine.id, DETECT_COMMAND);
   const detected = detect.kind === 'ok' ? gpusFromDetect(detect.stdout) : undefined;
   if (detected) {
-    return { ...base, ok: detected.length > 0, gpus: detected, via: 'gpuctl detect', detail: detected.length ? detected.join(', ') : 'gpuctl detect sees no GPU' };
+    return {
+      ...base,
+      ok: detected.length > 0,
+      gpus: detected,
+      via: 'gpuctl detect',
+      detail: detected.length ? detected.join(', ') : 'gpuctl detect sees no GPU',
+    };
   }
   const smi = await fly.ssh(app, machine.id, SMI_COMMAND);
-  if (smi.kind === 'remote-failed') return { ...base, ok: false, gpus: [], via: null, detail: `no GPU visible: nvidia-smi failed (${smi.message})` };
+  if (smi.kind === 'remote-failed')
+    return { ...base, ok: false, gpus: [], via: null, detail: `no GPU visible: nvidia-smi failed (${smi.message})` };
   const gpus = gpusFromSmi(smi.stdout);
   return { ...base, ok: gpus.length > 0, gpus, via: 'nvidia-smi', detail: gpus.length ? gpus.join(', ') : 'nvidia-smi lists no GPU' };
 }

@@ -18,7 +18,12 @@ function gpuBlock(gpu: DetectedGpu, style: Style): string {
   const profile = gpu.profile ?? gpu.derivedProfile;
   const title = `${style.bold(`GPU ${gpu.index}`)}  ${gpu.name}${gpu.profile ? '' : style.yellow('  (not in the catalogue: derived profile)')}`;
   const rows: Array<[string, string]> = [
-    ['Architecture', profile ? `${profile.architecture}, compute capability ${gpu.computeCapability ?? profile.computeCapability}` : na(gpu.computeCapability)],
+    [
+      'Architecture',
+      profile
+        ? `${profile.architecture}, compute capability ${gpu.computeCapability ?? profile.computeCapability}`
+        : na(gpu.computeCapability),
+    ],
     ['Memory', `${na(gpu.memoryMiB, ' MiB')} (${na(gpu.memoryUsedMiB, ' MiB')} used)`],
     ['Bandwidth', profile?.peakMemoryBandwidthGBs ? `${profile.peakMemoryBandwidthGBs} GB/s peak` : 'unknown'],
     ['Peak', profile ? peaks(profile) : 'unknown'],
@@ -34,7 +39,12 @@ export function recommendations(gpu: DetectedGpu): string[] {
   const profile = gpu.profile ?? gpu.derivedProfile;
   const lines: string[] = [];
   if (profile) {
-    const why = profile.bestPrecision === 'bf16' ? 'BF16 tensor cores (Ampere and later)' : profile.bestPrecision === 'fp16' ? 'FP16 tensor cores; no BF16 before Ampere' : 'no tensor cores';
+    const why =
+      profile.bestPrecision === 'bf16'
+        ? 'BF16 tensor cores (Ampere and later)'
+        : profile.bestPrecision === 'fp16'
+          ? 'FP16 tensor cores; no BF16 before Ampere'
+          : 'no tensor cores';
     const fp8 = profile.peakTflops.fp8 !== null ? '; FP8 for inference where the model supports it' : '';
     lines.push(`Precision: ${profile.bestPrecision} (${why}${fp8})`);
   }
@@ -55,18 +65,29 @@ export function renderDetect(result: DetectResult, style: Style): string {
     const host = result.host;
     const lines = [`${style.bold('No NVIDIA GPU found')} (nvidia-smi is not on PATH).`];
     if (host) {
-      lines.push(renderPairs([
-        ['CPU', host.cpu],
-        ['Cores', `${host.physicalCores} physical, ${host.logicalCores} logical`],
-        ['Memory', `${(host.memoryBytes / GiB).toFixed(1)} GiB`],
-        ['Other GPUs', host.otherGpus.length ? host.otherGpus.map((g) => `${g.vendor} ${g.model}`.trim()).join('; ') : 'none'],
-      ]).trimEnd());
+      lines.push(
+        renderPairs([
+          ['CPU', host.cpu],
+          ['Cores', `${host.physicalCores} physical, ${host.logicalCores} logical`],
+          ['Memory', `${(host.memoryBytes / GiB).toFixed(1)} GiB`],
+          ['Other GPUs', host.otherGpus.length ? host.otherGpus.map((g) => `${g.vendor} ${g.model}`.trim()).join('; ') : 'none'],
+        ]).trimEnd(),
+      );
     }
-    lines.push(`gpuctl bench --cpu runs the CPU implementations; for Fly, deploy a CPU layout (gpuctl init --vm-size ${CPU_FALLBACK_SIZE}).`);
+    lines.push(
+      `gpuctl bench --cpu runs the CPU implementations; for Fly, deploy a CPU layout (gpuctl init --vm-size ${CPU_FALLBACK_SIZE}).`,
+    );
     return `${lines.join('\n')}\n`;
   }
-  const cuda = result.cudaVersion ? `${result.cudaVersionSource === 'driver-branch-at-least' ? '>= ' : ''}${result.cudaVersion}` : 'unknown';
+  const cuda = result.cudaVersion
+    ? `${result.cudaVersionSource === 'driver-branch-at-least' ? '>= ' : ''}${result.cudaVersion}`
+    : 'unknown';
   const header = `Driver ${na(result.driverVersion)} · CUDA ${cuda} · ${result.gpus.length} GPU${result.gpus.length === 1 ? '' : 's'}\n\n`;
-  const blocks = result.gpus.map((gpu) => `${gpuBlock(gpu, style)}${recommendations(gpu).map((l) => `  ${style.cyan('→')} ${l}`).join('\n')}\n`);
+  const blocks = result.gpus.map(
+    (gpu) =>
+      `${gpuBlock(gpu, style)}${recommendations(gpu)
+        .map((l) => `  ${style.cyan('→')} ${l}`)
+        .join('\n')}\n`,
+  );
   return header + blocks.join('\n');
 }

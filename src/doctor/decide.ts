@@ -52,24 +52,54 @@ function nodeRow(version: string): CheckRow {
 }
 
 function gpuRow(gpu: DoctorFacts['gpu']): CheckRow {
-  if (gpu.kind === 'absent') return row('gpu', 'NVIDIA driver', 'warn', 'nvidia-smi not found: no NVIDIA GPU here', 'Needed for `gpuctl bench` on a GPU; `gpuctl bench --cpu` works without.');
+  if (gpu.kind === 'absent')
+    return row(
+      'gpu',
+      'NVIDIA driver',
+      'warn',
+      'nvidia-smi not found: no NVIDIA GPU here',
+      'Needed for `gpuctl bench` on a GPU; `gpuctl bench --cpu` works without.',
+    );
   if (gpu.kind === 'error') return row('gpu', 'NVIDIA driver', 'fail', gpu.message, 'Run `nvidia-smi` to see the driver error.');
   const names = [...new Set(gpu.gpus.map((g) => g.name))].join(', ');
-  return row('gpu', 'NVIDIA driver', 'pass', `driver ${gpu.driverVersion ?? '?'} (CUDA ${gpu.cudaVersion ?? '?'}), ${gpu.gpus.length} × ${names}`);
+  return row(
+    'gpu',
+    'NVIDIA driver',
+    'pass',
+    `driver ${gpu.driverVersion ?? '?'} (CUDA ${gpu.cudaVersion ?? '?'}), ${gpu.gpus.length} × ${names}`,
+  );
 }
 
 function nvccRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu'], prebuilt: boolean): CheckRow {
   if (nvcc.kind === 'absent') {
     return prebuilt
-      ? row('nvcc', 'nvcc', 'warn', 'not found', `\`gpuctl bench\` runs the prebuilt binary this gpuctl ships (dist/native, built with CUDA ${PREBUILT_CUDA}: needs an R580+ driver); install a CUDA toolkit (12.4+) to build for this GPU and driver.`)
-      : row('nvcc', 'nvcc', 'warn', 'not found; this gpuctl ships no prebuilt benchmark binary (a clone: only packed installs have dist/native)', '`gpuctl bench --cpu` builds the CPU suite with the host C++ compiler; for GPU runs install a CUDA toolkit (12.4+ with an R525+ driver, 13 with R580+).');
+      ? row(
+          'nvcc',
+          'nvcc',
+          'warn',
+          'not found',
+          `\`gpuctl bench\` runs the prebuilt binary this gpuctl ships (dist/native, built with CUDA ${PREBUILT_CUDA}: needs an R580+ driver); install a CUDA toolkit (12.4+) to build for this GPU and driver.`,
+        )
+      : row(
+          'nvcc',
+          'nvcc',
+          'warn',
+          'not found; this gpuctl ships no prebuilt benchmark binary (a clone: only packed installs have dist/native)',
+          '`gpuctl bench --cpu` builds the CPU suite with the host C++ compiler; for GPU runs install a CUDA toolkit (12.4+ with an R525+ driver, 13 with R580+).',
+        );
   }
   if (nvcc.kind === 'broken') return row('nvcc', 'nvcc', 'fail', nvcc.message, 'Reinstall the CUDA toolkit.');
   const span = nvcc.targets.length ? `targets ${nvcc.targets[0]}…${nvcc.targets.at(-1)}` : 'targets unknown';
   const needed = gpu.kind === 'ok' ? [...new Set(gpu.gpus.flatMap((g) => (g.computeCapability ? [smFor(g.computeCapability)] : [])))] : [];
   const missing = nvcc.targets.length ? needed.filter((sm) => !nvcc.targets.includes(sm)) : [];
   if (missing.length) {
-    return row('nvcc', 'nvcc', 'fail', `CUDA ${nvcc.version} cannot build for ${missing.join(', ')} (${span})`, 'gpuctl bench needs Turing (sm_75) or newer; for a newer GPU use a toolkit that targets it (12.8+ for sm_100/sm_120, 13 for sm_110).');
+    return row(
+      'nvcc',
+      'nvcc',
+      'fail',
+      `CUDA ${nvcc.version} cannot build for ${missing.join(', ')} (${span})`,
+      'gpuctl bench needs Turing (sm_75) or newer; for a newer GPU use a toolkit that targets it (12.8+ for sm_100/sm_120, 13 for sm_110).',
+    );
   }
   return row('nvcc', 'nvcc', 'pass', `CUDA ${nvcc.version}, ${span}`);
 }
@@ -79,21 +109,51 @@ function compatRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu'], prebuilt: boolean): 
     const name = 'Driver runs the prebuilt bench';
     return compareCuda(gpu.cudaVersion, PREBUILT_CUDA) >= 0
       ? row('cuda-compat', name, 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ ${PREBUILT_CUDA} (the prebuilt binary's)`)
-      : row('cuda-compat', name, 'fail', `driver CUDA ${gpu.cudaVersion} cannot run the prebuilt binary (CUDA ${PREBUILT_CUDA}, needs an R580+ driver)`, 'Upgrade the NVIDIA driver to R580+, or install a CUDA toolkit 12.4+ that this driver supports so that gpuctl builds one.');
+      : row(
+          'cuda-compat',
+          name,
+          'fail',
+          `driver CUDA ${gpu.cudaVersion} cannot run the prebuilt binary (CUDA ${PREBUILT_CUDA}, needs an R580+ driver)`,
+          'Upgrade the NVIDIA driver to R580+, or install a CUDA toolkit 12.4+ that this driver supports so that gpuctl builds one.',
+        );
   }
-  if (nvcc.kind !== 'ok' || gpu.kind !== 'ok' || !gpu.cudaVersion) return row('cuda-compat', 'Driver runs nvcc output', 'skip', 'needs both a driver and nvcc');
+  if (nvcc.kind !== 'ok' || gpu.kind !== 'ok' || !gpu.cudaVersion)
+    return row('cuda-compat', 'Driver runs nvcc output', 'skip', 'needs both a driver and nvcc');
   const cmp = compareCuda(gpu.cudaVersion, nvcc.version);
-  if (cmp >= 0) return row('cuda-compat', 'Driver runs nvcc output', 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ nvcc ${nvcc.version}`);
+  if (cmp >= 0)
+    return row('cuda-compat', 'Driver runs nvcc output', 'pass', `driver supports CUDA ${gpu.cudaVersion} ≥ nvcc ${nvcc.version}`);
   const sameMajor = gpu.cudaVersion.split('.')[0] === nvcc.version.split('.')[0];
   return sameMajor
-    ? row('cuda-compat', 'Driver runs nvcc output', 'warn', `driver CUDA ${gpu.cudaVersion} < nvcc ${nvcc.version}: minor-version compatibility only (no PTX JIT)`, 'Upgrade the driver, or build with an older toolkit.')
-    : row('cuda-compat', 'Driver runs nvcc output', 'fail', `driver CUDA ${gpu.cudaVersion} cannot run binaries from nvcc ${nvcc.version}`, `Upgrade the NVIDIA driver to one supporting CUDA ${nvcc.version}.`);
+    ? row(
+        'cuda-compat',
+        'Driver runs nvcc output',
+        'warn',
+        `driver CUDA ${gpu.cudaVersion} < nvcc ${nvcc.version}: minor-version compatibility only (no PTX JIT)`,
+        'Upgrade the driver, or build with an older toolkit.',
+      )
+    : row(
+        'cuda-compat',
+        'Driver runs nvcc output',
+        'fail',
+        `driver CUDA ${gpu.cudaVersion} cannot run binaries from nvcc ${nvcc.version}`,
+        `Upgrade the NVIDIA driver to one supporting CUDA ${nvcc.version}.`,
+      );
 }
 
 function flyctlRow(flyctl: DoctorFacts['flyctl']): CheckRow {
-  if (flyctl.kind === 'absent') return row('flyctl', 'flyctl', 'warn', 'not found (FLYCTL, flyctl, fly)', 'Install flyctl (https://fly.io/docs/flyctl/install/) for deploy, status and scale.');
+  if (flyctl.kind === 'absent')
+    return row(
+      'flyctl',
+      'flyctl',
+      'warn',
+      'not found (FLYCTL, flyctl, fly)',
+      'Install flyctl (https://fly.io/docs/flyctl/install/) for deploy, status and scale.',
+    );
   if (flyctl.kind === 'error') return row('flyctl', 'flyctl', 'fail', flyctl.message, 'Reinstall flyctl.');
-  const gpuNote = compareSemver(flyctl.version, FLYCTL_GPU_REMOVED_IN) >= 0 ? 'GPU flags removed (Fly GPUs retired)' : `older than v${FLYCTL_GPU_REMOVED_IN}: still offers GPU flags the API rejects`;
+  const gpuNote =
+    compareSemver(flyctl.version, FLYCTL_GPU_REMOVED_IN) >= 0
+      ? 'GPU flags removed (Fly GPUs retired)'
+      : `older than v${FLYCTL_GPU_REMOVED_IN}: still offers GPU flags the API rejects`;
   return row('flyctl', 'flyctl', 'pass', `v${flyctl.version}; ${gpuNote}`);
 }
 
@@ -102,11 +162,24 @@ function authRow(auth: DoctorFacts['flyAuth'], tokenInEnv: boolean): CheckRow {
   if (auth.kind === 'skipped') return row('fly-auth', 'Fly authentication', 'skip', 'needs flyctl');
   if (auth.kind === 'ok') return row('fly-auth', 'Fly authentication', 'pass', `logged in as ${auth.email}${via}`);
   const message = auth.kind === 'error' ? auth.message : 'not logged in';
-  return row('fly-auth', 'Fly authentication', 'warn', `${message}${via}`, 'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).');
+  return row(
+    'fly-auth',
+    'Fly authentication',
+    'warn',
+    `${message}${via}`,
+    'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).',
+  );
 }
 
 function dockerRow(docker: DoctorFacts['docker']): CheckRow {
-  if (docker.kind === 'absent') return row('docker', 'Docker client', 'warn', 'not found', 'Optional: flyctl builds remotely by default; install Docker for --local-only builds.');
+  if (docker.kind === 'absent')
+    return row(
+      'docker',
+      'Docker client',
+      'warn',
+      'not found',
+      'Optional: flyctl builds remotely by default; install Docker for --local-only builds.',
+    );
   if (docker.kind === 'error') return row('docker', 'Docker client', 'warn', docker.message);
   return row('docker', 'Docker client', 'pass', docker.version);
 }

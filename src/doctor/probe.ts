@@ -32,7 +32,8 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
     const message = version.kind === 'failed' ? `flyctl version failed: ${version.message}` : `flyctl version: ${version.kind}`;
     return { flyctl: { kind: 'error', message }, flyAuth: { kind: 'skipped' } };
   }
-  if (located.kind === 'unreadable') return { flyctl: { kind: 'error', message: 'flyctl version --json printed no version' }, flyAuth: { kind: 'skipped' } };
+  if (located.kind === 'unreadable')
+    return { flyctl: { kind: 'error', message: 'flyctl version --json printed no version' }, flyAuth: { kind: 'skipped' } };
   const parsed = located.version;
   const whoami = await located.fly.outcome(whoamiArgs());
   const email = whoami.kind === 'ok' ? parseWhoamiJson(whoami.stdout) : undefined;
@@ -47,18 +48,28 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
 async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
   const result = await ctx.exec({ file: ctx.env.DOCKER ?? 'docker', args: ['--version'], timeoutMs: 10_000 });
   if (result.kind === 'not-found') return { kind: 'absent' };
-  if (result.kind !== 'exited' || result.exitCode !== 0) return { kind: 'error', message: `docker --version did not succeed (${result.kind})` };
+  if (result.kind !== 'exited' || result.exitCode !== 0)
+    return { kind: 'error', message: `docker --version did not succeed (${result.kind})` };
   const version = /Docker version ([^,\s]+)/.exec(result.stdout)?.[1];
   return version ? { kind: 'ok', version: `Docker ${version}` } : { kind: 'error', message: 'docker --version printed no version' };
 }
 
 /** A packed gpuctl ships dist/native/gpuctl-bench (npm run build:native-fat at pack time); a clone does not. */
 async function benchPrebuilt(ctx: Ctx): Promise<boolean> {
-  return access(benchPaths(ctx.env, ctx.cwd).prebuilt, constants.X_OK).then(() => true, () => false);
+  return access(benchPaths(ctx.env, ctx.cwd).prebuilt, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
-  const [gpu, nvcc, fly, docker, prebuilt] = await Promise.all([gpuFacts(ctx), probeNvcc(ctx), flyctlFacts(ctx), dockerFacts(ctx), benchPrebuilt(ctx)]);
+  const [gpu, nvcc, fly, docker, prebuilt] = await Promise.all([
+    gpuFacts(ctx),
+    probeNvcc(ctx),
+    flyctlFacts(ctx),
+    dockerFacts(ctx),
+    benchPrebuilt(ctx),
+  ]);
   const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
   return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, benchPrebuilt: prebuilt };
 }

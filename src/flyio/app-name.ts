@@ -19,19 +19,31 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
     try {
       name = parse(text).app;
     } catch (error) {
-      throw new UsageError(`${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
-        hint: 'Pass -a <app>, or run `gpuctl validate`.',
-      });
+      throw new UsageError(
+        `${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        {
+          hint: 'Pass -a <app>, or run `gpuctl validate`.',
+        },
+      );
     }
     if (typeof name === 'string' && name !== '') return name;
   }
-  throw new UsageError(`Which app? ${text === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`, {
-    hint: 'Pass -a <app>.',
-  });
+  throw new UsageError(
+    `Which app? ${text === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`,
+    {
+      hint: 'Pass -a <app>.',
+    },
+  );
 }
 
 /** Guest as people read it: "performance-8x", "shared-cpu-1x 1024 MB", plus the GPU when there is one. */
-export function describeGuest(guest: { cpuKind: string | null; cpus: number | null; memoryMb: number | null; gpuKind?: string | null; gpus?: number }): string {
+export function describeGuest(guest: {
+  cpuKind: string | null;
+  cpus: number | null;
+  memoryMb: number | null;
+  gpuKind?: string | null;
+  gpus?: number;
+}): string {
   if (!guest.cpuKind || !guest.cpus) return '-';
   const name = guest.cpuKind === 'shared' ? `shared-cpu-${guest.cpus}x` : `${guest.cpuKind}-${guest.cpus}x`;
   const standard = guest.cpus * (guest.cpuKind === 'shared' ? 256 : 2048);

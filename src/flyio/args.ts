@@ -41,13 +41,16 @@ export interface DeployInput {
 export function deployArgs(input: DeployInput): Argv {
   return [
     'deploy',
-    '--app', input.app,
-    '--config', input.config,
+    '--app',
+    input.app,
+    '--config',
+    input.config,
     ...(input.image ? ['--image', input.image] : []),
     ...(input.strategy ? ['--strategy', input.strategy] : []),
     ...(input.primaryRegion ? ['--primary-region', input.primaryRegion] : []),
     ...(input.buildArgs ?? []).flatMap((arg) => ['--build-arg', arg]),
-    '--wait-timeout', `${input.waitTimeoutS}s`,
+    '--wait-timeout',
+    `${input.waitTimeoutS}s`,
     '--yes',
   ];
 }
@@ -63,8 +66,11 @@ export interface ScaleCountInput {
 /** `--yes` is required when not interactive (facts §2.11); gpuctl asks its own question first. */
 export function scaleCountArgs(input: ScaleCountInput): Argv {
   return [
-    'scale', 'count', String(input.count),
-    '--app', input.app,
+    'scale',
+    'count',
+    String(input.count),
+    '--app',
+    input.app,
     ...(input.regions.length ? ['--region', input.regions.join(',')] : []),
     ...(input.group ? ['--process-group', input.group] : []),
     ...(input.maxPerRegion !== undefined ? ['--max-per-region', String(input.maxPerRegion)] : []),
@@ -81,8 +87,11 @@ export interface ScaleVmInput {
 
 export function scaleVmArgs(input: ScaleVmInput): Argv {
   return [
-    'scale', 'vm', input.size,
-    '--app', input.app,
+    'scale',
+    'vm',
+    input.size,
+    '--app',
+    input.app,
     ...(input.memoryMb !== undefined ? ['--vm-memory', String(input.memoryMb)] : []),
     ...(input.group ? ['--process-group', input.group] : []),
   ];

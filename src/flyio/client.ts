@@ -45,7 +45,9 @@ export async function locateFlyctl(ctx: Ctx): Promise<LocatedFlyctl> {
     if (outcome.kind === 'missing') continue;
     if (outcome.kind !== 'ok') return { kind: 'failed', file, outcome };
     const decoded = decodeJson(outcome.stdout, schema.versionSchema);
-    return decoded.ok ? { kind: 'found', fly: new FlyClient(ctx, file), version: decoded.value } : { kind: 'unreadable', file, stdout: outcome.stdout };
+    return decoded.ok
+      ? { kind: 'found', fly: new FlyClient(ctx, file), version: decoded.value }
+      : { kind: 'unreadable', file, stdout: outcome.stdout };
   }
   return { kind: 'missing' };
 }
@@ -62,7 +64,11 @@ export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl & { fly: FlyClie
     case 'failed':
       throw flyError(located.outcome, { command: argv.showCommand(located.file, args) });
     case 'unreadable':
-      return { file: located.file, version: decodeOrThrow(argv.showCommand(located.file, args), located.stdout, schema.versionSchema), fly: new FlyClient(ctx, located.file) };
+      return {
+        file: located.file,
+        version: decodeOrThrow(argv.showCommand(located.file, args), located.stdout, schema.versionSchema),
+        fly: new FlyClient(ctx, located.file),
+      };
   }
 }
 
@@ -116,8 +122,7 @@ export class FlyClient {
 
   whoami = () => this.json(argv.whoamiArgs(), schema.whoamiSchema);
   listApps = (org?: string) => this.json(argv.appsListArgs(org), schema.appsListSchema);
-  createApp = (name: string, org?: string) =>
-    this.json(argv.appsCreateArgs(name, org), schema.appSchema, { app: name, timeoutMs: 60_000 });
+  createApp = (name: string, org?: string) => this.json(argv.appsCreateArgs(name, org), schema.appSchema, { app: name, timeoutMs: 60_000 });
   status = (app: string) => this.json(argv.statusArgs(app), schema.statusSchema, { app });
   machines = (app: string) => this.json(argv.machineListArgs(app), schema.machineListSchema, { app });
   checks = (app: string) => this.json(argv.checksListArgs(app), schema.checksListSchema, { app });

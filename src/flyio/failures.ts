@@ -70,7 +70,9 @@ function failedError(reason: FlyFailureReason, message: string, exitCode: number
     case 'not-logged-in':
       return new FlyError('flyctl is not logged in to Fly.io.', reason, { hint: LOGIN_HINT });
     case 'unauthorized':
-      return new FlyError(`Fly.io refused the token${said}.`, reason, { hint: `The token may be expired or lack access to ${app}. ${LOGIN_HINT}` });
+      return new FlyError(`Fly.io refused the token${said}.`, reason, {
+        hint: `The token may be expired or lack access to ${app}. ${LOGIN_HINT}`,
+      });
     case 'app-not-found':
       return new FlyError(`The Fly app ${app} does not exist, or this token cannot see it.`, reason, {
         hint: 'Check the name (-a, FLY_APP, or `app` in fly.toml); `gpuctl deploy --create` creates it.',
@@ -95,9 +97,13 @@ function failedError(reason: FlyFailureReason, message: string, exitCode: number
         hint: `${context.stateNote ? `${context.stateNote} ` : ''}Fly's API may be slow: check https://status.flyio.net and run it again.`,
       });
     case 'interrupted':
-      return new InterruptedError(`\`${context.command}\` was interrupted (flyctl exit 127).${context.stateNote ? ` ${context.stateNote}` : ''}`);
+      return new InterruptedError(
+        `\`${context.command}\` was interrupted (flyctl exit 127).${context.stateNote ? ` ${context.stateNote}` : ''}`,
+      );
     case 'unknown-flag':
-      return new FlyError(`This flyctl does not know a flag gpuctl passed${said}.`, reason, { hint: 'Update flyctl: `flyctl version upgrade`.' });
+      return new FlyError(`This flyctl does not know a flag gpuctl passed${said}.`, reason, {
+        hint: 'Update flyctl: `flyctl version upgrade`.',
+      });
     case 'other':
       return new FlyError(`\`${context.command}\` failed (exit ${exitCode})${said || '.'}`, reason, {
         hint: `Run it yourself to see everything flyctl printed, or use gpuctl --verbose.`,
@@ -113,12 +119,18 @@ export function flyError(outcome: Exclude<FlyctlOutcome, { kind: 'ok' }>, contex
         hint: 'Install it with `curl -L https://fly.io/install.sh | sh`, or set FLYCTL to its path.',
       });
     case 'timeout':
-      return new FlyError(`\`${context.command}\` did not finish within ${Math.round(outcome.timeoutMs / 1000)} s and was stopped.`, 'deadline', {
-        timeout: true,
-        hint: `${context.stateNote ? `${context.stateNote} ` : ''}Fly's API may be slow or unreachable: check https://status.flyio.net.`,
-      });
+      return new FlyError(
+        `\`${context.command}\` did not finish within ${Math.round(outcome.timeoutMs / 1000)} s and was stopped.`,
+        'deadline',
+        {
+          timeout: true,
+          hint: `${context.stateNote ? `${context.stateNote} ` : ''}Fly's API may be slow or unreachable: check https://status.flyio.net.`,
+        },
+      );
     case 'interrupted':
-      return new InterruptedError(`Interrupted while \`${context.command}\` was running.${context.stateNote ? ` ${context.stateNote}` : ''}`);
+      return new InterruptedError(
+        `Interrupted while \`${context.command}\` was running.${context.stateNote ? ` ${context.stateNote}` : ''}`,
+      );
     case 'broken':
       return new FlyError(`\`${context.command}\` could not run: ${outcome.message}.`, 'other');
     case 'failed': {

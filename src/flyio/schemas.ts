@@ -6,7 +6,10 @@
 import { z } from 'zod';
 
 const str = z.string();
-const optStr = z.string().nullish().transform((v) => v ?? '');
+const optStr = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? '');
 
 const check = z.object({ name: str, status: str, output: optStr, updated_at: optStr }).transform((c) => ({
   name: c.name,
@@ -118,7 +121,14 @@ export const scaleShowSchema = z.array(
       Memory: z.number().int(),
       Regions: z.record(str, z.number().int()).nullish(),
     })
-    .transform((g) => ({ group: g.Process, count: g.Count, cpuKind: g.CPUKind, cpus: g.CPUs, memoryMb: g.Memory, regions: g.Regions ?? {} })),
+    .transform((g) => ({
+      group: g.Process,
+      count: g.Count,
+      cpuKind: g.CPUKind,
+      cpus: g.CPUs,
+      memoryMb: g.Memory,
+      regions: g.Regions ?? {},
+    })),
 );
 export type FlyScaleGroup = z.output<typeof scaleShowSchema>[number];
 

@@ -24,7 +24,11 @@ export async function probeHost(ctx: Pick<Ctx, 'log'>, timeoutMs = 5000): Promis
   const [cpu, mem, graphics] = await Promise.all([
     withTimeout(si.cpu(), timeoutMs, undefined),
     withTimeout(si.mem(), timeoutMs, undefined),
-    withTimeout(si.graphics().catch(() => undefined), timeoutMs, undefined),
+    withTimeout(
+      si.graphics().catch(() => undefined),
+      timeoutMs,
+      undefined,
+    ),
   ]);
   if (!graphics) ctx.log.debug('systeminformation did not list display controllers in time');
   return {

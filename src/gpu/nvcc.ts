@@ -2,9 +2,7 @@
 import type { Ctx } from '../context.js';
 
 export type NvccInfo =
-  | { kind: 'absent' }
-  | { kind: 'ok'; version: string; targets: string[]; build?: string }
-  | { kind: 'broken'; message: string };
+  { kind: 'absent' } | { kind: 'ok'; version: string; targets: string[]; build?: string } | { kind: 'broken'; message: string };
 
 export const NVCC_TIMEOUT_MS = 15_000;
 
@@ -39,7 +37,8 @@ export async function probeNvcc(ctx: Ctx): Promise<NvccInfo> {
   const file = nvccBinary(ctx.env);
   const version = await ctx.exec({ file, args: ['--version'], timeoutMs: NVCC_TIMEOUT_MS });
   if (version.kind === 'not-found') return { kind: 'absent' };
-  if (version.kind !== 'exited' || version.exitCode !== 0) return { kind: 'broken', message: `nvcc --version did not succeed (${version.kind})` };
+  if (version.kind !== 'exited' || version.exitCode !== 0)
+    return { kind: 'broken', message: `nvcc --version did not succeed (${version.kind})` };
   const release = parseNvccVersion(version.stdout);
   if (!release) return { kind: 'broken', message: 'nvcc --version printed no release number' };
   const codes = await ctx.exec({ file, args: ['--list-gpu-code'], timeoutMs: NVCC_TIMEOUT_MS });

@@ -73,7 +73,10 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
   for (const [lineNo, line] of lines.entries()) {
     const cells = line.split(',');
     if (cells.length !== fields.length) {
-      return { ok: false, reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${printable(line)}"` };
+      return {
+        ok: false,
+        reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${printable(line)}"`,
+      };
     }
     const get = (field: QueryField) => (fields.includes(field) ? cells[fields.indexOf(field)] : undefined);
     const index = number(get('index'));
@@ -87,7 +90,14 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
     };
     const bad = Object.entries(numbers).find(([, n]) => Number.isNaN(n));
     const cc = value(get('compute_cap'));
-    if (index === null || Number.isNaN(index) || !Number.isInteger(index) || name === null || bad || (cc !== null && !/^\d+\.\d+$/.test(cc))) {
+    if (
+      index === null ||
+      Number.isNaN(index) ||
+      !Number.isInteger(index) ||
+      name === null ||
+      bad ||
+      (cc !== null && !/^\d+\.\d+$/.test(cc))
+    ) {
       return { ok: false, reason: `line ${lineNo + 1} is not a GPU record: "${printable(line)}"` };
     }
     gpus.push({

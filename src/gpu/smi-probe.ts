@@ -24,13 +24,21 @@ const DRIVER_ERRORS: ReadonlyArray<readonly [RegExp, string, string]> = [
     'nvidia-smi cannot reach the NVIDIA driver: it is not loaded or not installed.',
     'Check `lsmod | grep nvidia` and install or load the driver; in a container, pass the GPU through (e.g. --gpus all).',
   ],
-  [/No devices were found/i, 'nvidia-smi found no NVIDIA GPU.', 'Check that the GPU is visible to this machine or container (lspci | grep -i nvidia).'],
+  [
+    /No devices were found/i,
+    'nvidia-smi found no NVIDIA GPU.',
+    'Check that the GPU is visible to this machine or container (lspci | grep -i nvidia).',
+  ],
   [
     /Driver\/library version mismatch/i,
     'The NVIDIA kernel driver and its user-space library have different versions.',
     'Reboot after a driver upgrade, or reinstall the driver so both parts match.',
   ],
-  [/NVML Shared Library Not Found|libnvidia-ml/i, 'nvidia-smi cannot load NVML (libnvidia-ml.so).', 'Reinstall the NVIDIA driver utilities.'],
+  [
+    /NVML Shared Library Not Found|libnvidia-ml/i,
+    'nvidia-smi cannot load NVML (libnvidia-ml.so).',
+    'Reinstall the NVIDIA driver utilities.',
+  ],
 ];
 
 export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELDS): Promise<SmiOutcome> {
@@ -48,9 +56,14 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
       });
     case 'spawn-failed':
     case 'signaled':
-      throw new ToolError(`nvidia-smi could not run: ${result.kind === 'signaled' ? `killed by ${result.signal}` : result.message}.`, 'nvidia-smi', 'tool_failed', {
-        hint: 'Run `nvidia-smi` yourself; a crash usually means a broken driver install (check `dmesg`).',
-      });
+      throw new ToolError(
+        `nvidia-smi could not run: ${result.kind === 'signaled' ? `killed by ${result.signal}` : result.message}.`,
+        'nvidia-smi',
+        'tool_failed',
+        {
+          hint: 'Run `nvidia-smi` yourself; a crash usually means a broken driver install (check `dmesg`).',
+        },
+      );
     case 'exited':
       break;
   }
@@ -59,14 +72,22 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
     const unknown = invalidField(output);
     if (unknown && fields.includes(unknown) && unknown !== 'index' && unknown !== 'name') {
       ctx.log.debug(`nvidia-smi does not know the field "${unknown}" (old driver); asking again without it`);
-      return querySmi(ctx, fields.filter((field) => field !== unknown));
+      return querySmi(
+        ctx,
+        fields.filter((field) => field !== unknown),
+      );
     }
     for (const [pattern, message, hint] of DRIVER_ERRORS) {
       if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });
     }
-    throw new ToolError(`nvidia-smi failed with exit code ${result.exitCode}: ${meaningfulLines(output) || 'no message'}`, 'nvidia-smi', 'tool_failed', {
-      hint: 'Run `nvidia-smi` yourself to see the full message.',
-    });
+    throw new ToolError(
+      `nvidia-smi failed with exit code ${result.exitCode}: ${meaningfulLines(output) || 'no message'}`,
+      'nvidia-smi',
+      'tool_failed',
+      {
+        hint: 'Run `nvidia-smi` yourself to see the full message.',
+      },
+    );
   }
   const parsed = parseQuery(result.stdout, fields);
   if (!parsed.ok) {

@@ -14,7 +14,12 @@ export function printable(text: string, max = 80): string {
   return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
-const NOISE = [/^Traceback \(most recent call last\):$/, /^During handling of the above exception/, /^The above exception was the direct cause/, /^\^+$/];
+const NOISE = [
+  /^Traceback \(most recent call last\):$/,
+  /^During handling of the above exception/,
+  /^The above exception was the direct cause/,
+  /^\^+$/,
+];
 
 /**
  * The last `count` lines that say something: blank lines, a traceback's header and its indented

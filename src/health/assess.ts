@@ -12,7 +12,14 @@ export interface HealthJson {
   app: string;
   hostname: string;
   release: number;
-  machines: Array<{ id: string; region: string; state: string; healthy: boolean; reasons: string[]; checks: Array<{ name: string; status: string; output: string }> }>;
+  machines: Array<{
+    id: string;
+    region: string;
+    state: string;
+    healthy: boolean;
+    reasons: string[];
+    checks: Array<{ name: string; status: string; output: string }>;
+  }>;
   http: ProbeResult[];
   /** Why the app is unhealthy, one line each; empty when healthy. */
   reasons: string[];
@@ -22,7 +29,14 @@ export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, h
   const machines = status.machines.map((m) => {
     const own = checks[m.id] ?? m.checks;
     const reasons = machineProblems({ ...m, checks: own }, undefined);
-    return { id: m.id, region: m.region, state: m.state, healthy: reasons.length === 0, reasons, checks: own.map(({ name, status: s, output }) => ({ name, status: s, output })) };
+    return {
+      id: m.id,
+      region: m.region,
+      state: m.state,
+      healthy: reasons.length === 0,
+      reasons,
+      checks: own.map(({ name, status: s, output }) => ({ name, status: s, output })),
+    };
   });
   const reasons = [
     ...(machines.length === 0 ? ['the app has no machines'] : []),
@@ -31,7 +45,16 @@ export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, h
       .filter((p) => p.verdict === 'failed')
       .flatMap((p) => (p.conditions?.length ? p.conditions.map((c) => `${p.path}: ${conditionLine(c)}`) : [`${p.path}: ${p.detail}`])),
   ];
-  return { schemaVersion: 1, healthy: reasons.length === 0, app: status.name, hostname: status.hostname, release: status.releaseVersion, machines, http: [...http], reasons };
+  return {
+    schemaVersion: 1,
+    healthy: reasons.length === 0,
+    app: status.name,
+    hostname: status.hostname,
+    release: status.releaseVersion,
+    machines,
+    http: [...http],
+    reasons,
+  };
 }
 
 /** Each failed condition a body named, one line each under its endpoint. */
@@ -54,7 +77,9 @@ export function renderHealth(health: HealthJson, style: Style): string {
     p.latencyMs === null ? '-' : `${p.latencyMs} ms`,
     p.detail,
   ]);
-  const verdict = health.healthy ? style.green(`${health.app} is healthy.`) : style.red(`${health.app} is unhealthy: ${health.reasons.length} problem${health.reasons.length === 1 ? '' : 's'}.`);
+  const verdict = health.healthy
+    ? style.green(`${health.app} is healthy.`)
+    : style.red(`${health.app} is unhealthy: ${health.reasons.length} problem${health.reasons.length === 1 ? '' : 's'}.`);
   return [
     `${style.bold(health.app)}  https://${health.hostname}  release v${health.release}\n`,
     health.machines.length ? renderTable(['Machine', 'Region', 'State', 'Fly checks', 'Verdict'], machineRows) : 'No machines.\n',

@@ -31,7 +31,11 @@ export function judge(status: number, body: string, optional: boolean): Pick<Pro
   if (parsed && parsed.failed.length > 0) {
     const lines = parsed.failed.map(conditionLine);
     const verdict = status >= 200 && status < 300 && !/^fail/i.test(parsed.status ?? '') ? 'ok' : 'failed';
-    return { verdict, detail: `HTTP ${status}: ${parsed.failed.length} failed condition${parsed.failed.length === 1 ? '' : 's'}: ${lines.join('; ')}`, conditions: parsed.failed };
+    return {
+      verdict,
+      detail: `HTTP ${status}: ${parsed.failed.length} failed condition${parsed.failed.length === 1 ? '' : 's'}: ${lines.join('; ')}`,
+      conditions: parsed.failed,
+    };
   }
   const snippet = body.replace(/\s+/g, ' ').trim().slice(0, 120);
   if (status >= 200 && status < 300) return { verdict: 'ok', detail: `${status}${snippet ? ` ${snippet}` : ''}` };
@@ -45,11 +49,18 @@ export async function probe(base: string, path: string, optional: boolean, timeo
   try {
     const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'manual' });
     const body = await response.text();
-    return { path, url, status: response.status, latencyMs: Math.round(performance.now() - started), ...judge(response.status, body, optional) };
+    return {
+      path,
+      url,
+      status: response.status,
+      latencyMs: Math.round(performance.now() - started),
+      ...judge(response.status, body, optional),
+    };
   } catch (error) {
     if (signal.aborted) throw error;
     const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    const detail = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `request failed: ${cause}`;
+    const detail =
+      error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `request failed: ${cause}`;
     return { path, url, status: null, latencyMs: null, verdict: 'failed', detail };
   }
 }

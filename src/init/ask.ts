@@ -36,9 +36,19 @@ const CPU_CHOICES = ['shared-cpu-4x', 'performance-2x', 'performance-4x', CPU_FA
 
 export function targetChoices(hint: DetectedHint | null): Choice<string>[] {
   const local = hint
-    ? [{ value: 'local', name: `this machine's ${hint.name} ← detected`, description: 'the GPU layout for this GPU (Dockerfile, compose.yaml); fly.toml is the CPU layout for Fly' }]
+    ? [
+        {
+          value: 'local',
+          name: `this machine's ${hint.name} ← detected`,
+          description: 'the GPU layout for this GPU (Dockerfile, compose.yaml); fly.toml is the CPU layout for Fly',
+        },
+      ]
     : [];
-  const cpu = CPU_CHOICES.map((size) => ({ value: `cpu:${size}`, name: `${size} (CPU)`, description: 'deploys on Fly today; the application runs with GPUCTL_DEVICE=cpu' }));
+  const cpu = CPU_CHOICES.map((size) => ({
+    value: `cpu:${size}`,
+    name: `${size} (CPU)`,
+    description: 'deploys on Fly today; the application runs with GPUCTL_DEVICE=cpu',
+  }));
   const kinds = [...FLY_GPU_KIND_IDS].sort((a, b) => Number(b === hint?.flyGpuKind) - Number(a === hint?.flyGpuKind));
   const gpu = kinds.map((kind) => ({
     value: `gpu:${kind}`,
@@ -54,9 +64,7 @@ export function targetFromChoice(value: string): Target {
 }
 
 export function hintLine(hint: DetectedHint): string {
-  const fly = hint.flyGpuKind
-    ? `Fly offered it as ${hint.flyGpuKind} until ${FLY_GPU_RETIRED_ON}`
-    : 'Fly never offered it';
+  const fly = hint.flyGpuKind ? `Fly offered it as ${hint.flyGpuKind} until ${FLY_GPU_RETIRED_ON}` : 'Fly never offered it';
   return `Detected ${hint.name} (${hint.architecture}, best precision ${hint.bestPrecision}); ${fly}.`;
 }
 
@@ -81,7 +89,9 @@ export async function askInputs(ctx: Ctx, given: InitChoices, defaults: { app: s
   if (!given.region) {
     const target = given.target ?? answers.target;
     const suggested = target ? defaultRegion(target) : undefined;
-    answers.region = checkRegion((await ctx.prompt.input('Primary region', { default: suggested, validate: validator(checkRegion) })).trim());
+    answers.region = checkRegion(
+      (await ctx.prompt.input('Primary region', { default: suggested, validate: validator(checkRegion) })).trim(),
+    );
   }
   return answers;
 }

@@ -35,19 +35,29 @@ const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** A Fly app name from a directory name: lowercase, dashes for anything else ("My Model_v2" → "my-model-v2"). */
 export function appNameFrom(dirName: string): string {
-  const name = dirName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const name = dirName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return name || 'gpu-app';
 }
 
 export function checkApp(value: string): string {
   if (!APP_NAME.test(value)) {
-    throw new UsageError(`"${value}" is not a valid Fly app name.`, { hint: 'Use lowercase letters, digits and dashes (at most 63), e.g. --app my-model.' });
+    throw new UsageError(`"${value}" is not a valid Fly app name.`, {
+      hint: 'Use lowercase letters, digits and dashes (at most 63), e.g. --app my-model.',
+    });
   }
   return value;
 }
 
 export function checkRegion(value: string): string {
-  if (!/^[a-z]{3}$/.test(value)) throw new UsageError(`"${value}" is not a Fly region code.`, { hint: 'Region codes are three letters, e.g. ord, iad, ams (fly platform regions).' });
+  if (!/^[a-z]{3}$/.test(value))
+    throw new UsageError(`"${value}" is not a Fly region code.`, {
+      hint: 'Region codes are three letters, e.g. ord, iad, ams (fly platform regions).',
+    });
   return value;
 }
 
@@ -80,7 +90,8 @@ export function checkWorkload(value: string): WorkloadId {
 
 function checkInt(value: string | number, what: string, min: number, max: number): number {
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${value}".`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${what} must be a whole number from ${min} to ${max}, not "${value}".`);
   return n;
 }
 
@@ -89,7 +100,10 @@ export const checkVolume = (value: string | number): number => checkInt(value, '
 
 export function checkCmd(value: string): string[] {
   const words = value.trim().split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new UsageError('The command is empty.', { hint: 'e.g. --cmd "python3 -m app"; for anything a shell would do, point it at a script.' });
+  if (words.length === 0)
+    throw new UsageError('The command is empty.', {
+      hint: 'e.g. --cmd "python3 -m app"; for anything a shell would do, point it at a script.',
+    });
   return words;
 }
 

@@ -61,5 +61,8 @@ export function planFile(file: RenderedFile, existing: string | null): PlannedFi
 export function diffOf(file: Pick<PlannedFile, 'path' | 'existing' | 'proposed'>): string {
   if (file.existing === file.proposed) return '';
   const from = file.existing === null ? '/dev/null' : `a/${file.path}`;
-  return createTwoFilesPatch(from, `b/${file.path}`, file.existing ?? '', file.proposed, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY });
+  return createTwoFilesPatch(from, `b/${file.path}`, file.existing ?? '', file.proposed, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
 }

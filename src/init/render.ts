@@ -34,7 +34,15 @@ export function ownCommentPatterns(t: Templates): RegExp[] {
   const sources = [t['fly.toml'], t['fly-retired.toml'], t['fly-vm-cpu.toml'], t['fly-vm-gpu.toml']];
   const lines = sources.flatMap((text) => text.split('\n').map((line) => line.trim()));
   const comments = [...new Set(lines.filter((line) => line.startsWith('#') && line !== '#'))];
-  return comments.map((line) => new RegExp(`^${line.split(/\{\{\w+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+  return comments.map(
+    (line) =>
+      new RegExp(
+        `^${line
+          .split(/\{\{\w+\}\}/)
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ),
+  );
 }
 
 export interface RenderData {
@@ -111,8 +119,16 @@ function envLines(d: RenderData): string {
 export function renderFlyToml(t: Templates, d: RenderData): string {
   const { inputs, profile, gpu } = d;
   const vm = gpu
-    ? fill(t['fly-vm-gpu.toml'], { gpuName: gpu.profile.displayName, cpus: gpu.cpus, memory: memoryString(d.memoryMb), gpuKind: gpu.kind }, 'fly-vm-gpu.toml')
-    : fill(t['fly-vm-cpu.toml'], { size: inputs.target.kind === 'cpu' ? inputs.target.vmSize : '', memory: memoryString(d.memoryMb) }, 'fly-vm-cpu.toml');
+    ? fill(
+        t['fly-vm-gpu.toml'],
+        { gpuName: gpu.profile.displayName, cpus: gpu.cpus, memory: memoryString(d.memoryMb), gpuKind: gpu.kind },
+        'fly-vm-gpu.toml',
+      )
+    : fill(
+        t['fly-vm-cpu.toml'],
+        { size: inputs.target.kind === 'cpu' ? inputs.target.vmSize : '', memory: memoryString(d.memoryMb) },
+        'fly-vm-cpu.toml',
+      );
   const retired =
     gpu && d.cpuCommand
       ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml')
@@ -148,7 +164,15 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
 }
 
 export function renderDockerfile(t: Templates, d: RenderData): string {
-  const common = { app: d.inputs.app, workload: d.inputs.workload, ubuntuVersion: UBUNTU_VERSION, nodeMajor: NODE_MAJOR, metricsPort: METRICS_PORT, port: d.inputs.port, cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]` };
+  const common = {
+    app: d.inputs.app,
+    workload: d.inputs.workload,
+    ubuntuVersion: UBUNTU_VERSION,
+    nodeMajor: NODE_MAJOR,
+    metricsPort: METRICS_PORT,
+    port: d.inputs.port,
+    cmdJson: `[${d.inputs.cmd.map((w) => JSON.stringify(w)).join(', ')}]`,
+  };
   const b = d.build;
   if (b) {
     return fill(
@@ -180,7 +204,22 @@ export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
     { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
     ...(d.local && d.build
-      ? [{ path: 'compose.yaml', content: renderCompose(t, { inputs: d.inputs, profile: d.profile, build: d.build, local: d.local, killReason: KILL_REASON[d.inputs.workload], modelDir: MODEL_DIR, metricsPort: METRICS_PORT, agent: { interval: AGENT_INTERVAL, maxTempC: AGENT_MAX_TEMP_C } }), mode: 0o644 }]
+      ? [
+          {
+            path: 'compose.yaml',
+            content: renderCompose(t, {
+              inputs: d.inputs,
+              profile: d.profile,
+              build: d.build,
+              local: d.local,
+              killReason: KILL_REASON[d.inputs.workload],
+              modelDir: MODEL_DIR,
+              metricsPort: METRICS_PORT,
+              agent: { interval: AGENT_INTERVAL, maxTempC: AGENT_MAX_TEMP_C },
+            }),
+            mode: 0o644,
+          },
+        ]
       : []),
     { path: RECORD_FILE, content: renderRecord(recordOf(d.inputs, d.dirName)), mode: 0o644 },
   ];

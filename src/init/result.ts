@@ -33,7 +33,17 @@ export interface InitJson {
   /** Set for a Fly GPU kind: Fly.io retired GPU Machines; the files do not deploy there. */
   retired: { message: string; cpuCommand: string } | null;
   /** --for-local-gpu: the detected GPU the Dockerfile and compose.yaml are for; null otherwise. */
-  localGpu: { name: string; count: number; indices: number[]; computeCapability: string; memoryGB: number; driverVersion: string; maxCuda: string; cudaImage: string; derived: boolean } | null;
+  localGpu: {
+    name: string;
+    count: number;
+    indices: number[];
+    computeCapability: string;
+    memoryGB: number;
+    driverVersion: string;
+    maxCuda: string;
+    cudaImage: string;
+    derived: boolean;
+  } | null;
   files: InitFileJson[];
   /** Files the Dockerfile needs that are not in the directory yet (requirements.txt, the module the command runs). */
   needs: string[];
@@ -82,11 +92,27 @@ export function initJson(o: InitOutcome): InitJson {
     recorded: o.recorded,
     retired: target.kind === 'gpu' && o.cpuCommand ? { message: retirementMessage(target.gpuKind), cpuCommand: o.cpuCommand } : null,
     localGpu: l
-      ? { name: l.name, count: l.indices.length, indices: l.indices, computeCapability: l.computeCapability, memoryGB: l.memoryGB, driverVersion: l.driverVersion, maxCuda: l.maxCuda, cudaImage: l.cudaImage, derived: l.profile.derived }
+      ? {
+          name: l.name,
+          count: l.indices.length,
+          indices: l.indices,
+          computeCapability: l.computeCapability,
+          memoryGB: l.memoryGB,
+          driverVersion: l.driverVersion,
+          maxCuda: l.maxCuda,
+          cudaImage: l.cudaImage,
+          derived: l.profile.derived,
+        }
       : null,
     files: o.files.map((f) => {
       const diff = f.status === 'identical' || f.status === 'skip' ? '' : diffOf(f);
-      return { path: f.path, status: f.status, written: o.written.has(f.path), ...(f.note ? { note: f.note } : {}), ...(diff ? { diff } : {}) };
+      return {
+        path: f.path,
+        status: f.status,
+        written: o.written.has(f.path),
+        ...(f.note ? { note: f.note } : {}),
+        ...(diff ? { diff } : {}),
+      };
     }),
     needs: o.needs,
     appFromDirectory: o.appFromDirectory,
@@ -124,15 +150,26 @@ export function localBanner(o: Pick<InitOutcome, 'local'>, style: Style): string
 
 export function renderInit(o: InitOutcome, style: Style): string {
   const width = Math.max(...o.files.map((f) => f.status.length));
-  const lines = o.files.map((f) => `  ${VERB[f.status](style, f.status.padEnd(width))}  ${f.path}${f.note ? style.dim(`  (${f.note})`) : ''}`);
-  const named = o.appFromDirectory === null ? '' : `App name ${style.bold(o.inputs.app)}, taken from the directory name "${o.appFromDirectory}" (--app to choose another).\n`;
+  const lines = o.files.map(
+    (f) => `  ${VERB[f.status](style, f.status.padEnd(width))}  ${f.path}${f.note ? style.dim(`  (${f.note})`) : ''}`,
+  );
+  const named =
+    o.appFromDirectory === null
+      ? ''
+      : `App name ${style.bold(o.inputs.app)}, taken from the directory name "${o.appFromDirectory}" (--app to choose another).\n`;
   let text = retirementBanner(o, style) + localBanner(o, style) + named + `${lines.join('\n')}\n`;
   if (o.dryRun) {
-    const diffs = o.files.filter((f) => f.status !== 'identical' && f.status !== 'skip').map(diffOf).filter(Boolean);
+    const diffs = o.files
+      .filter((f) => f.status !== 'identical' && f.status !== 'skip')
+      .map(diffOf)
+      .filter(Boolean);
     text += `\n${style.dim('Dry run: nothing was written.')}\n${diffs.length ? `\n${diffs.join('\n')}` : ''}`;
   } else if (!o.refused) {
-    const needs = o.needs.length ? `add ${o.needs.join(' and ')} (the Dockerfile ${o.needs.length > 1 ? 'needs them' : 'needs it'}), then ` : '';
-    if (o.inputs.target.kind === 'cpu' || needs) text += `\nNext: ${needs}${style.cyan('gpuctl validate')}${o.inputs.target.kind === 'cpu' ? `, then ${style.cyan('gpuctl deploy')}` : ''}.\n`;
+    const needs = o.needs.length
+      ? `add ${o.needs.join(' and ')} (the Dockerfile ${o.needs.length > 1 ? 'needs them' : 'needs it'}), then `
+      : '';
+    if (o.inputs.target.kind === 'cpu' || needs)
+      text += `\nNext: ${needs}${style.cyan('gpuctl validate')}${o.inputs.target.kind === 'cpu' ? `, then ${style.cyan('gpuctl deploy')}` : ''}.\n`;
   }
   return text;
 }

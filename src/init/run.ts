@@ -63,7 +63,10 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
   const pkg = deps.agentPackage();
   const what = `gpuctl ${pkg.version} package`;
-  const rendered = [...renderFiles(loadTemplates(), renderData(inputs, dirName, local)), { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 }];
+  const rendered = [
+    ...renderFiles(loadTemplates(), renderData(inputs, dirName, local)),
+    { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
+  ];
   const onDisk = (file: RenderedFile) => {
     if (!file.bytes) return readIfExists(join(dir, file.path));
     const bytes = readIfExists(join(dir, file.path), 'binary');
@@ -111,7 +114,8 @@ export function appFilesNeeded(dir: string, cmd: readonly string[]): string[] {
   const module = m > 0 && /^python[\d.]*$/.test(cmd[0] ?? '') ? cmd[m + 1] : undefined;
   if (module && /^[\w.]+$/.test(module)) {
     const path = module.replace(/\./g, '/');
-    if (!existsSync(join(dir, `${path}.py`)) && !existsSync(join(dir, path, '__main__.py'))) needs.push(`the module ${module} (${path}.py or ${path}/__main__.py)`);
+    if (!existsSync(join(dir, `${path}.py`)) && !existsSync(join(dir, path, '__main__.py')))
+      needs.push(`the module ${module} (${path}.py or ${path}/__main__.py)`);
   }
   return needs;
 }
@@ -127,7 +131,9 @@ async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
  * never gets defaults it did not ask for). Target and workload are the inputs that matter.
  */
 function requireFlagsOrYes(known: InitChoices): void {
-  const missing = [known.target || known.forLocalGpu ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter((m) => m !== null);
+  const missing = [known.target || known.forLocalGpu ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter(
+    (m) => m !== null,
+  );
   if (missing.length === 0) return;
   throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',
@@ -139,7 +145,13 @@ function createDir(dir: string, given: string | undefined): void {
   try {
     makeDirs(dir);
     const fs = pseudoFilesystem(dir);
-    if (fs) throw new DirError(`Cannot write files in ${dir}: it is on ${fs}, a kernel interface, not a filesystem for files.`, dir, 'EINVAL', fs);
+    if (fs)
+      throw new DirError(
+        `Cannot write files in ${dir}: it is on ${fs}, a kernel interface, not a filesystem for files.`,
+        dir,
+        'EINVAL',
+        fs,
+      );
   } catch (error) {
     if (!(error instanceof DirError)) throw error;
     throw new UsageError(error.message, {

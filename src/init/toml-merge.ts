@@ -35,7 +35,10 @@ const valueOf = (text: string, key: ScannedKey): unknown => (parse(`v = ${text.s
 const headerId = (t: ScannedTable): string => (t.header ?? []).join('.');
 
 function getAt(doc: unknown, path: TomlPath): unknown {
-  return path.reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string | number, unknown>)[part] : undefined), doc);
+  return path.reduce<unknown>(
+    (node, part) => (node && typeof node === 'object' ? (node as Record<string | number, unknown>)[part] : undefined),
+    doc,
+  );
 }
 
 function lineOfText(text: string, start: number, end: number): string {
@@ -109,7 +112,8 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
   const theirs = scanToml(rendered);
   const edits: Edit[] = [];
   // Whole tables added at an offset go after keys added to the table that ends there.
-  const add = (start: number, end: number, text: string, table = false) => edits.push({ start, end, text, seq: edits.length + (table ? 1e9 : 0) });
+  const add = (start: number, end: number, text: string, table = false) =>
+    edits.push({ start, end, text, seq: edits.length + (table ? 1e9 : 0) });
   const used = new Set<ScannedTable>();
 
   if (rewriteComments) add(0, 0, headerBlock(rendered).replace(/\n\n$/, existing.startsWith('\n') ? '\n' : '\n\n'));
@@ -118,7 +122,8 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
     if (target === 'inline') return { ok: false, reason: `[${headerId(table)}] is written inline or with dotted keys` };
     if (target) {
       used.add(target);
-      if (rewriteComments && table.header && table.leadStart < table.start) add(target.start, target.start, rendered.slice(table.leadStart, table.start));
+      if (rewriteComments && table.header && table.leadStart < table.start)
+        add(target.start, target.start, rendered.slice(table.leadStart, table.start));
       mergeKeys(table, target);
       continue;
     }
@@ -137,9 +142,11 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
     for (const key of table.keys) {
       const mineKey = target.keys.find((k) => same(k.key, key.key));
       const comments = mineKey && rewriteComments ? leadingComments(rendered, key) : '';
-      if (mineKey && comments) add(mineKey.lineStart, mineKey.lineStart, reindent(comments, /^[ \t]*/.exec(existing.slice(mineKey.lineStart))?.[0] ?? ''));
+      if (mineKey && comments)
+        add(mineKey.lineStart, mineKey.lineStart, reindent(comments, /^[ \t]*/.exec(existing.slice(mineKey.lineStart))?.[0] ?? ''));
       if (!mineKey) inserted += reindent(leadingComments(rendered, key) + lineOfText(rendered, key.lineStart, key.end), indent);
-      else if (!same(valueOf(existing, mineKey), valueOf(rendered, key))) add(mineKey.valueStart, mineKey.valueEnd, rendered.slice(key.valueStart, key.valueEnd));
+      else if (!same(valueOf(existing, mineKey), valueOf(rendered, key)))
+        add(mineKey.valueStart, mineKey.valueEnd, rendered.slice(key.valueStart, key.valueEnd));
     }
     if (inserted) {
       // Root keys must come before the first table; a table's keys go after its last key (or its header).
@@ -159,7 +166,13 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
 }
 
 /** The existing table a rendered one updates; null when there is none; 'inline' when the data exists but not as a table. */
-function counterpart(table: ScannedTable, mine: ScannedTable[], mineDoc: unknown, renderedDoc: unknown, used: Set<ScannedTable>): ScannedTable | null | 'inline' {
+function counterpart(
+  table: ScannedTable,
+  mine: ScannedTable[],
+  mineDoc: unknown,
+  renderedDoc: unknown,
+  used: Set<ScannedTable>,
+): ScannedTable | null | 'inline' {
   if (!table.header) return mine[0] ?? null;
   const id = headerId(table);
   const candidates = mine.filter((t) => t.header && headerId(t) === id && !used.has(t));

@@ -16,7 +16,13 @@ export interface MonitorOptions {
 /** The option keys the parser reads; the command's declared flags must produce them (else tsc fails there). */
 export type MonitorKey = 'interval' | 'once' | 'maxTemp' | 'maxMemory' | 'maxUtil' | 'app' | 'prometheus' | GlobalKey;
 
-function percent(raw: RawInput<MonitorKey>, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: string, min: number, max: number): number | null {
+function percent(
+  raw: RawInput<MonitorKey>,
+  name: 'maxTemp' | 'maxMemory' | 'maxUtil',
+  flag: string,
+  min: number,
+  max: number,
+): number | null {
   const text = str(raw, name);
   if (text === undefined) return null;
   const v = Number(text);
@@ -30,8 +36,11 @@ export function parseMonitorOptions(raw: RawInput<MonitorKey>): MonitorOptions {
   const app = str(raw, 'app');
   const prometheus = str(raw, 'prometheus');
   if (prometheus !== undefined && app === undefined)
-    throw new UsageError('--prometheus is for the remote view: name the app with --app.', { hint: 'e.g. gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/' });
-  if (prometheus !== undefined && !/^https?:\/\/\S+$/.test(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
+    throw new UsageError('--prometheus is for the remote view: name the app with --app.', {
+      hint: 'e.g. gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
+    });
+  if (prometheus !== undefined && !/^https?:\/\/\S+$/.test(prometheus))
+    throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
   return {
     intervalMs,
     once: bool(raw, 'once'),

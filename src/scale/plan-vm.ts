@@ -44,16 +44,21 @@ export function checkVmRequest(request: VmRequest): { size: VmSize; memoryMb: nu
   return { size, memoryMb };
 }
 
-const sum = (values: Array<number | null>): number | null => (values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0));
+const sum = (values: Array<number | null>): number | null =>
+  values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
 
 export function planVm(groups: readonly FlyScaleGroup[], request: VmRequest): VmPlan {
   const { size, memoryMb } = checkVmRequest(request);
   if (!request.group && groups.length > 1) {
-    throw new UsageError(`The app has ${groups.length} process groups (${groups.map((g) => g.group).join(', ')}).`, { hint: 'Pass --group <name>: flyctl needs it too.' });
+    throw new UsageError(`The app has ${groups.length} process groups (${groups.map((g) => g.group).join(', ')}).`, {
+      hint: 'Pass --group <name>: flyctl needs it too.',
+    });
   }
   const chosen = request.group ? groups.filter((g) => g.group === request.group) : [...groups];
   if (request.group && chosen.length === 0) {
-    throw new UsageError(`The app has no process group "${request.group}".`, { hint: `Groups: ${groups.map((g) => g.group).join(', ') || 'none'}.` });
+    throw new UsageError(`The app has no process group "${request.group}".`, {
+      hint: `Groups: ${groups.map((g) => g.group).join(', ') || 'none'}.`,
+    });
   }
   const planned = chosen.map((g) => {
     const to = { cpuKind: size.cpuKind, cpus: size.cpus, memoryMb };
@@ -79,6 +84,8 @@ export function vmMismatches(plan: VmPlan, after: readonly FlyScaleGroup[]): str
     const now = after.find((a) => a.group === g.group);
     if (!now) return [`group ${g.group} has no machines any more`];
     const same = now.cpuKind === g.to.cpuKind && now.cpus === g.to.cpus && now.memoryMb === g.to.memoryMb;
-    return same ? [] : [`group ${g.group} is ${now.cpuKind} ${now.cpus} CPU ${now.memoryMb} MB, not ${g.to.cpuKind} ${g.to.cpus} CPU ${g.to.memoryMb} MB`];
+    return same
+      ? []
+      : [`group ${g.group} is ${now.cpuKind} ${now.cpus} CPU ${now.memoryMb} MB, not ${g.to.cpuKind} ${g.to.cpus} CPU ${g.to.memoryMb} MB`];
   });
 }

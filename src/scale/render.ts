@@ -17,7 +17,13 @@ const regionList = (regions: Record<string, number>) =>
 export function renderShow(app: string, groups: readonly FlyScaleGroup[]): string {
   const rows = groups.map((g) => {
     const price = hourlyPriceUsd(g);
-    return [g.group, String(g.count), describeGuest(g), regionList(g.regions), price === undefined ? '?' : `$${(price * g.count).toFixed(4)}`];
+    return [
+      g.group,
+      String(g.count),
+      describeGuest(g),
+      regionList(g.regions),
+      price === undefined ? '?' : `$${(price * g.count).toFixed(4)}`,
+    ];
   });
   const total = groups.reduce<number | null>((sum, g) => {
     const price = hourlyPriceUsd(g);
@@ -26,7 +32,13 @@ export function renderShow(app: string, groups: readonly FlyScaleGroup[]): strin
   return `VM resources of ${app}\n${renderTable(['Group', 'Count', 'Size', 'Regions', 'USD/h'], rows)}\nTotal ${formatUsd(total)}, if all started (${PRICE_SOURCE})\n`;
 }
 
-export function renderCountPlan(app: string, plan: CountPlan, size: string, cost: { before: number | null; after: number | null }, style: Style): string {
+export function renderCountPlan(
+  app: string,
+  plan: CountPlan,
+  size: string,
+  cost: { before: number | null; after: number | null },
+  style: Style,
+): string {
   const lines = plan.deltas.map(({ region, delta }) => {
     const text = `${delta > 0 ? '+' : ''}${delta} machine${Math.abs(delta) === 1 ? '' : 's'} in ${region} (${size})`;
     return `  ${delta > 0 ? style.green(text) : style.red(text)}\n`;
@@ -41,7 +53,9 @@ export function renderCountPlan(app: string, plan: CountPlan, size: string, cost
     ['Cost', `${formatUsd(cost.before)} → ${formatUsd(cost.after)}, whole app if all started`],
   ];
   const untouched = Object.keys(plan.untouched).length
-    ? style.yellow(`Note: --region leaves ${regionList(plan.untouched)} alone; the group will have ${plan.totalAfter} machines, not ${plan.totalAfter - Object.values(plan.untouched).reduce((a, b) => a + b, 0)}.\n`)
+    ? style.yellow(
+        `Note: --region leaves ${regionList(plan.untouched)} alone; the group will have ${plan.totalAfter} machines, not ${plan.totalAfter - Object.values(plan.untouched).reduce((a, b) => a + b, 0)}.\n`,
+      )
     : '';
   return `Plan for ${app}, group ${plan.group}:\n${lines.join('')}${renderPairs(pairs)}${untouched}`;
 }

@@ -36,14 +36,19 @@ export interface ScaleResult<P> {
 async function mayApply(ctx: Ctx, app: string, confirm: Confirm): Promise<boolean> {
   if (confirm.dryRun) return false;
   if (confirm.yes) return true;
-  if (!ctx.interactive) throw new UsageError('Scaling changes machines: pass --yes to confirm when not running interactively.', { hint: 'Or --dry-run to only see the plan.' });
+  if (!ctx.interactive)
+    throw new UsageError('Scaling changes machines: pass --yes to confirm when not running interactively.', {
+      hint: 'Or --dry-run to only see the plan.',
+    });
   return ctx.prompt.confirm(`Scale ${app}?`, false);
 }
 
 export function countMismatches(plan: CountPlan, regions: Record<string, number> | undefined): string[] {
   const now = regions ?? {};
   const all = [...new Set([...Object.keys(plan.after), ...Object.keys(now)])].sort();
-  return all.filter((r) => (now[r] ?? 0) !== (plan.after[r] ?? 0)).map((r) => `${r} has ${now[r] ?? 0} machine(s) of group ${plan.group}, planned ${plan.after[r] ?? 0}`);
+  return all
+    .filter((r) => (now[r] ?? 0) !== (plan.after[r] ?? 0))
+    .map((r) => `${r} has ${now[r] ?? 0} machine(s) of group ${plan.group}, planned ${plan.after[r] ?? 0}`);
 }
 
 /** What scale tells its command as it goes: the plan (and the dry run's command), which is the command's output. */
@@ -51,22 +56,41 @@ export interface ScaleEvents {
   plan(text: string): void;
 }
 
-export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: CountRequest, confirm: Confirm, events: ScaleEvents): Promise<ScaleResult<CountPlan>> {
+export async function runCount(
+  ctx: Ctx,
+  fly: FlyClient,
+  app: string,
+  request: CountRequest,
+  confirm: Confirm,
+  events: ScaleEvents,
+): Promise<ScaleResult<CountPlan>> {
   if (request.regions.length) assertKnownRegions(request.regions, await refreshedRegions(ctx, fly));
   const machines = appMachines(await fly.machines(app));
   const plan = planCount(machines, request);
   const template = machines.find((m) => m.processGroup === plan.group);
   if (template?.guest.gpuKind && plan.deltas.some((d) => d.delta > 0)) {
-    throw new FailedError(`New machines of group ${plan.group} would copy its GPU guest (${template.guest.gpuKind}). ${retirementMessage(template.guest.gpuKind)}`, {
-      hint: `Move the group to the CPU layout first: \`gpuctl scale vm ${CPU_FALLBACK_SIZE} --group ${plan.group}\`.`,
-    });
+    throw new FailedError(
+      `New machines of group ${plan.group} would copy its GPU guest (${template.guest.gpuKind}). ${retirementMessage(template.guest.gpuKind)}`,
+      {
+        hint: `Move the group to the CPU layout first: \`gpuctl scale vm ${CPU_FALLBACK_SIZE} --group ${plan.group}\`.`,
+      },
+    );
   }
   const before = totalHourlyUsd(machines);
   const unit = template ? machineHourlyUsd(template.guest) : null;
   const added = plan.deltas.reduce((sum, d) => sum + d.delta, 0);
   const after = before === null || unit === null ? (added === 0 ? before : null) : before + unit * added;
   const args = scaleCountArgs({ app, count: request.count, regions: plan.regions, group: plan.group, maxPerRegion: request.maxPerRegion });
-  const result: ScaleResult<CountPlan> = { schemaVersion: 1, app, action: 'count', plan, cost: { hourlyBefore: before, hourlyAfter: after, source: PRICE_SOURCE }, command: fly.show(args), applied: false, verified: null };
+  const result: ScaleResult<CountPlan> = {
+    schemaVersion: 1,
+    app,
+    action: 'count',
+    plan,
+    cost: { hourlyBefore: before, hourlyAfter: after, source: PRICE_SOURCE },
+    command: fly.show(args),
+    applied: false,
+    verified: null,
+  };
   if (plan.deltas.length === 0) {
     ctx.log.info(`${app} already has ${plan.totalAfter} machine(s) of group ${plan.group} where asked: nothing to do.`);
     return result;
@@ -84,10 +108,26 @@ export async function runCount(ctx: Ctx, fly: FlyClient, app: string, request: C
   return result;
 }
 
-export async function runVm(ctx: Ctx, fly: FlyClient, app: string, request: VmRequest, confirm: Confirm, events: ScaleEvents): Promise<ScaleResult<VmPlan>> {
+export async function runVm(
+  ctx: Ctx,
+  fly: FlyClient,
+  app: string,
+  request: VmRequest,
+  confirm: Confirm,
+  events: ScaleEvents,
+): Promise<ScaleResult<VmPlan>> {
   const plan = planVm(await fly.scaleShow(app), request);
   const args = scaleVmArgs({ app, size: plan.size.name, memoryMb: request.memoryMb, group: request.group });
-  const result: ScaleResult<VmPlan> = { schemaVersion: 1, app, action: 'vm', plan, cost: { hourlyBefore: plan.hourlyBefore, hourlyAfter: plan.hourlyAfter, source: PRICE_SOURCE }, command: fly.show(args), applied: false, verified: null };
+  const result: ScaleResult<VmPlan> = {
+    schemaVersion: 1,
+    app,
+    action: 'vm',
+    plan,
+    cost: { hourlyBefore: plan.hourlyBefore, hourlyAfter: plan.hourlyAfter, source: PRICE_SOURCE },
+    command: fly.show(args),
+    applied: false,
+    verified: null,
+  };
   events.plan(renderVmPlan(app, plan, ctx.style));
   if (!(await mayApply(ctx, app, confirm))) {
     if (confirm.dryRun) events.plan(`Dry run: would run ${result.command}\n`);

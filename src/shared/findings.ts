@@ -27,17 +27,29 @@ export interface RuleInfo {
 export const RULES = {
   'toml-syntax': { severity: 'error', file: 'fly.toml', summary: 'fly.toml is not valid TOML (exit 2)' },
   'fly-gpu-retired': { severity: 'error', file: 'fly.toml', summary: 'a GPU guest on Fly: retired on 2026-08-01' },
-  'gpu-kind-size-alias': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind holds a size preset (a100-40gb) instead of a kind (a100-pcie-40gb)' },
+  'gpu-kind-size-alias': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'gpu_kind holds a size preset (a100-40gb) instead of a kind (a100-pcie-40gb)',
+  },
   'gpu-kind-unknown': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind is not a GPU kind Fly ever offered' },
   'gpu-kind-region': { severity: 'error', file: 'fly.toml', summary: 'primary_region never offered the GPU kind' },
   'gpus-without-gpu-kind': { severity: 'error', file: 'fly.toml', summary: 'gpus is set without gpu_kind' },
   'region-unknown': { severity: 'error', file: 'fly.toml', summary: 'primary_region is not a Fly.io region' },
   'vm-size-unknown': { severity: 'error', file: 'fly.toml', summary: '[[vm]] size is not a Fly preset' },
-  'service-check-duration': { severity: 'warning', file: 'fly.toml', summary: 'a service check duration over 60 s (lowered) or under 1 s (raised)' },
+  'service-check-duration': {
+    severity: 'warning',
+    file: 'fly.toml',
+    summary: 'a service check duration over 60 s (lowered) or under 1 s (raised)',
+  },
   'check-interval-too-short': { severity: 'error', file: 'fly.toml', summary: 'a top-level check interval under 2 s' },
   'check-timeout-too-long': { severity: 'error', file: 'fly.toml', summary: 'a top-level check timeout over 60 s' },
   'check-type-invalid': { severity: 'error', file: 'fly.toml', summary: "a top-level check without type 'http' or 'tcp'" },
-  'port-not-served': { severity: 'warning', file: 'fly.toml', summary: 'a [metrics] port or /gpu-health check port that nothing in the layout serves' },
+  'port-not-served': {
+    severity: 'warning',
+    file: 'fly.toml',
+    summary: 'a [metrics] port or /gpu-health check port that nothing in the layout serves',
+  },
   'suspend-with-gpu': { severity: 'error', file: 'fly.toml', summary: 'auto_stop_machines = "suspend" with a GPU' },
   'env-fly-prefix': { severity: 'error', file: 'fly.toml', summary: '[env] names starting with FLY_' },
   'deploy-strategy-unknown': { severity: 'error', file: 'fly.toml', summary: 'an unknown [deploy] strategy' },
@@ -46,16 +58,36 @@ export const RULES = {
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
-  'fly-unknown-key': { severity: 'warning', file: 'fly.toml', summary: "a section or key flyctl's config model does not have (flyctl ignores it), with the nearest known key" },
-  'fly-autoscaling-block': { severity: 'warning', file: 'fly.toml', summary: 'an [[autoscaling]] block: no fly.toml section; the policy belongs to gpuctl autoscale' },
+  'fly-unknown-key': {
+    severity: 'warning',
+    file: 'fly.toml',
+    summary: "a section or key flyctl's config model does not have (flyctl ignores it), with the nearest known key",
+  },
+  'fly-autoscaling-block': {
+    severity: 'warning',
+    file: 'fly.toml',
+    summary: 'an [[autoscaling]] block: no fly.toml section; the policy belongs to gpuctl autoscale',
+  },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
   'dockerfile-missing': { severity: 'error', file: 'fly.toml', summary: '[build] dockerfile names a file that does not exist' },
   'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
-  'dockerfile-driver-packages': { severity: 'error', file: 'Dockerfile', summary: 'installs NVIDIA driver packages (the platform supplies the driver)' },
+  'dockerfile-driver-packages': {
+    severity: 'error',
+    file: 'Dockerfile',
+    summary: 'installs NVIDIA driver packages (the platform supplies the driver)',
+  },
   'dockerfile-cuda-too-new': { severity: 'error', file: 'Dockerfile', summary: "a CUDA userland newer than the target's driver runs" },
   'dockerfile-runs-as-root': { severity: 'warning', file: 'Dockerfile', summary: 'the application runs as root' },
-  'dockerfile-missing-file': { severity: 'error', file: 'Dockerfile', summary: 'a COPY source, or the module a `python3 -m` CMD runs, is not in the build context' },
-  'dockerfile-devel-runtime': { severity: 'warning', file: 'Dockerfile', summary: 'the runtime image is a CUDA devel image (no multi-stage build)' },
+  'dockerfile-missing-file': {
+    severity: 'error',
+    file: 'Dockerfile',
+    summary: 'a COPY source, or the module a `python3 -m` CMD runs, is not in the build context',
+  },
+  'dockerfile-devel-runtime': {
+    severity: 'warning',
+    file: 'Dockerfile',
+    summary: 'the runtime image is a CUDA devel image (no multi-stage build)',
+  },
   'compose-syntax': { severity: 'error', file: 'compose.yaml', summary: 'compose.yaml is not valid YAML or has no services (exit 2)' },
   'compose-gpu-reservation-missing': {
     severity: 'error',
@@ -65,7 +97,8 @@ export const RULES = {
   'compose-gpu-reservation-invalid': {
     severity: 'error',
     file: 'compose.yaml',
-    summary: 'a GPU device request without capabilities [gpu], with a driver other than nvidia, with both count and device_ids, or a bad count',
+    summary:
+      'a GPU device request without capabilities [gpu], with a driver other than nvidia, with both count and device_ids, or a bad count',
   },
 } as const satisfies Record<string, RuleInfo>;
 
@@ -79,6 +112,21 @@ export function exitCodeFor(findings: readonly Finding[]): ExitCode {
   return findings.some((f) => f.severity === 'error') ? ExitCode.failed : ExitCode.ok;
 }
 
-export function finding(id: RuleId, file: string, place: { line: number; column?: number }, message: string, fix: string, severity?: Severity): Finding {
-  return { id, severity: severity ?? RULES[id].severity, file, line: place.line, ...(place.column ? { column: place.column } : {}), message, fix };
+export function finding(
+  id: RuleId,
+  file: string,
+  place: { line: number; column?: number },
+  message: string,
+  fix: string,
+  severity?: Severity,
+): Finding {
+  return {
+    id,
+    severity: severity ?? RULES[id].severity,
+    file,
+    line: place.line,
+    ...(place.column ? { column: place.column } : {}),
+    message,
+    fix,
+  };
 }

@@ -152,7 +152,16 @@ export function scanToml(text: string): ScannedTable[] {
       const header = c.readKey();
       c.skipToLineEnd();
       const path = indexedPath(header, array, arrays);
-      current = { header, array, path, line: lineOf(starts, lineStart), leadStart: commentRun ?? lineStart, start: lineStart, end: c.i, keys: [] };
+      current = {
+        header,
+        array,
+        path,
+        line: lineOf(starts, lineStart),
+        leadStart: commentRun ?? lineStart,
+        start: lineStart,
+        end: c.i,
+        keys: [],
+      };
       tables.push(current);
       commentRun = null;
       continue;

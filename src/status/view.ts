@@ -56,7 +56,11 @@ function checksCell(checks: StatusJson['machines'][number]['checks'], style: Sty
 }
 
 function stateCell(state: string, style: Style): string {
-  return state === 'started' ? style.green(state) : ['stopped', 'suspended', 'created'].includes(state) ? style.yellow(state) : style.red(state);
+  return state === 'started'
+    ? style.green(state)
+    : ['stopped', 'suspended', 'created'].includes(state)
+      ? style.yellow(state)
+      : style.red(state);
 }
 
 /** "registry.fly.io/app:deployment-01J…" → "app:deployment-01J…": the registry is always Fly's. */
@@ -76,6 +80,8 @@ export function renderStatus(view: StatusJson, style: Style): string {
     checksCell(m.checks, style),
   ]);
   const table = renderTable(['Machine', 'Region', 'State', 'Group', 'Guest', 'Image', 'Release', 'Checks'], rows);
-  const failing = view.machines.flatMap((m) => m.checks.filter((c) => c.status !== 'passing').map((c) => `  ${m.id} ${c.name}: ${c.status}${c.output ? ` (${c.output})` : ''}`));
+  const failing = view.machines.flatMap((m) =>
+    m.checks.filter((c) => c.status !== 'passing').map((c) => `  ${m.id} ${c.name}: ${c.status}${c.output ? ` (${c.output})` : ''}`),
+  );
   return `${head}\n${table}${failing.length ? `\nFailing checks:\n${failing.join('\n')}\n` : ''}`;
 }

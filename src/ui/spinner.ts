@@ -26,7 +26,12 @@ export const PROGRESS_EVERY_MS = 30_000;
  * Plain lines: the outcome of each step, and while a step runs, its latest text at most every
  * PROGRESS_EVERY_MS ("… waiting for v3: 1/2 started (30 s)"), so a CI log never goes silent for minutes.
  */
-export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent', now: () => number = () => performance.now()): Spinner {
+export function createLineSpinner(
+  stderr: Writer,
+  initial: string,
+  mode: 'lines' | 'silent',
+  now: () => number = () => performance.now(),
+): Spinner {
   let text = initial;
   const started = now();
   let lastLine = started;

@@ -41,17 +41,35 @@ export function appFilesRule(stages: readonly Stage[], file: string, has: Contex
     if (step.keyword !== 'COPY' && step.keyword !== 'ADD') continue;
     for (const source of copySources(step).filter((s) => !has(s))) {
       out.push(
-        finding('dockerfile-missing-file', file, { line: step.line }, `${step.keyword} ${source}: ${source} is not in the build context, so docker build fails.`, source === 'requirements.txt' ? 'Add requirements.txt next to fly.toml: the Python packages the application needs, one per line (an empty file when it needs none).' : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`),
+        finding(
+          'dockerfile-missing-file',
+          file,
+          { line: step.line },
+          `${step.keyword} ${source}: ${source} is not in the build context, so docker build fails.`,
+          source === 'requirements.txt'
+            ? 'Add requirements.txt next to fly.toml: the Python packages the application needs, one per line (an empty file when it needs none).'
+            : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`,
+        ),
       );
     }
   }
-  const cmd = stages.at(-1)?.steps.filter((s) => s.keyword === 'CMD').at(-1);
+  const cmd = stages
+    .at(-1)
+    ?.steps.filter((s) => s.keyword === 'CMD')
+    .at(-1);
   const module = cmd ? moduleOf(cmd) : undefined;
   if (cmd && module && /^[\w.]+$/.test(module)) {
     const path = module.replace(/\./g, '/');
     if (!has(`${path}.py`) && !has(`${path}/__main__.py`)) {
       out.push(
-        finding('dockerfile-missing-file', file, { line: cmd.line }, `CMD runs the module ${module}, but neither ${path}.py nor ${path}/__main__.py is in the build context: the machine fails at start.`, `Write the application as ${path}.py (or the package ${path}/ with a __main__.py), or set the command with \`gpuctl init --cmd\`.`, 'warning'),
+        finding(
+          'dockerfile-missing-file',
+          file,
+          { line: cmd.line },
+          `CMD runs the module ${module}, but neither ${path}.py nor ${path}/__main__.py is in the build context: the machine fails at start.`,
+          `Write the application as ${path}.py (or the package ${path}/ with a __main__.py), or set the command with \`gpuctl init --cmd\`.`,
+          'warning',
+        ),
       );
     }
   }

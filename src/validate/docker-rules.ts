@@ -12,7 +12,8 @@ export interface DockerTarget {
 }
 
 /** Driver packages: the platform supplies the driver; a second copy in the image breaks or shadows it. */
-const DRIVER_PACKAGE = /^(?:cuda-drivers(?:-\d+)?|nvidia-driver-\d+.*|nvidia-dkms-.*|nvidia-kernel-.*|nvidia-utils-\d+.*|libnvidia-(?:compute|gl|decode|encode|extra|fbc1|cfg1|common)-\d+.*|cuda|cuda-\d+-\d+|cuda-runtime-\d+-\d+)$/;
+const DRIVER_PACKAGE =
+  /^(?:cuda-drivers(?:-\d+)?|nvidia-driver-\d+.*|nvidia-dkms-.*|nvidia-kernel-.*|nvidia-utils-\d+.*|libnvidia-(?:compute|gl|decode|encode|extra|fbc1|cfg1|common)-\d+.*|cuda|cuda-\d+-\d+|cuda-runtime-\d+-\d+)$/;
 const DRIVER_INSTALLER = /NVIDIA-Linux-.*\.run/;
 const CUDA_PACKAGE = /^(?:cuda|lib(?:cu|npp|nv))[a-z0-9-]*?-(\d+)-(\d+)$/;
 const CUDA_IMAGE = /(?:^|\/)cuda:(\d+)\.(\d+)|cuda(\d+)\.(\d+)/;
@@ -35,7 +36,13 @@ export function driverRule(stages: readonly Stage[], file: string): Finding[] {
       const packages = installedPackages(s).filter((p) => DRIVER_PACKAGE.test(p.value));
       const installers = s.words.filter((w) => DRIVER_INSTALLER.test(w.value));
       return [...packages, ...installers].map((w) =>
-        finding('dockerfile-driver-packages', file, w, `${w.value} installs (part of) an NVIDIA driver; the platform supplies the driver, and a second one in the image breaks it.`, 'Remove it; install only CUDA userland libraries (e.g. cuda-cudart-12-3, libcublas-12-3), or start from an nvidia/cuda runtime or base image.'),
+        finding(
+          'dockerfile-driver-packages',
+          file,
+          w,
+          `${w.value} installs (part of) an NVIDIA driver; the platform supplies the driver, and a second one in the image breaks it.`,
+          'Remove it; install only CUDA userland libraries (e.g. cuda-cudart-12-3, libcublas-12-3), or start from an nvidia/cuda runtime or base image.',
+        ),
       );
     }),
   );
@@ -47,7 +54,12 @@ export function cudaRule(stages: readonly Stage[], file: string, target: DockerT
   const uses: Array<{ version: string; where: Word; what: string }> = [];
   for (const stage of stages) {
     const fromImage = cudaOf(stage.base, CUDA_IMAGE);
-    if (fromImage) uses.push({ version: fromImage, where: { value: stage.base, line: stage.baseLine, column: 1 }, what: `the base image ${stage.base}` });
+    if (fromImage)
+      uses.push({
+        version: fromImage,
+        where: { value: stage.base, line: stage.baseLine, column: 1 },
+        what: `the base image ${stage.base}`,
+      });
     for (const s of stage.steps.filter((st) => st.keyword === 'RUN')) {
       for (const p of installedPackages(s)) {
         const version = cudaOf(p.value, CUDA_PACKAGE);
@@ -82,7 +94,9 @@ export function cudaRule(stages: readonly Stage[], file: string, target: DockerT
 export function rootRule(stages: readonly Stage[], file: string): Finding[] {
   const final = stages.at(-1);
   if (!final) return [];
-  const steps = lineage(final).reverse().flatMap((s) => s.steps);
+  const steps = lineage(final)
+    .reverse()
+    .flatMap((s) => s.steps);
   const user = steps.filter((s) => s.keyword === 'USER').at(-1);
   const userName = user?.words[0]?.value.split(':')[0];
   if (userName !== undefined && userName !== 'root' && userName !== '0') return [];
@@ -94,7 +108,13 @@ export function rootRule(stages: readonly Stage[], file: string): Finding[] {
   if (steps.some((s) => (s.keyword === 'ENTRYPOINT' || s.keyword === 'CMD') && PRIVILEGE_DROP.test(s.text))) return [];
   const where = user ? { line: user.line } : { line: final.baseLine };
   return [
-    finding('dockerfile-runs-as-root', file, where, 'The application runs as root: nothing in the final stage switches to another user.', 'Create a user (useradd --uid 10001 app) and add USER app, or drop privileges in the entrypoint after root-only steps (gpuctl-start.sh does, via GPUCTL_RUN_AS).'),
+    finding(
+      'dockerfile-runs-as-root',
+      file,
+      where,
+      'The application runs as root: nothing in the final stage switches to another user.',
+      'Create a user (useradd --uid 10001 app) and add USER app, or drop privileges in the entrypoint after root-only steps (gpuctl-start.sh does, via GPUCTL_RUN_AS).',
+    ),
   ];
 }
 
@@ -108,6 +128,12 @@ export function develRule(stages: readonly Stage[], file: string): Finding[] {
   if (!DEVEL_IMAGE.test(image) && !toolkit) return [];
   const what = toolkit ? `installs ${toolkit.value}` : `is ${image}`;
   return [
-    finding('dockerfile-devel-runtime', file, toolkit ?? { line: final.baseLine }, `The image that runs ${what}: the whole CUDA toolkit (GBs) ships and starts with every machine.`, 'Build in a devel stage (FROM nvidia/cuda:<version>-devel-<os> AS build) and copy the results into a stage FROM nvidia/cuda:<version>-runtime-<os> or -base-<os>.'),
+    finding(
+      'dockerfile-devel-runtime',
+      file,
+      toolkit ?? { line: final.baseLine },
+      `The image that runs ${what}: the whole CUDA toolkit (GBs) ships and starts with every machine.`,
+      'Build in a devel stage (FROM nvidia/cuda:<version>-devel-<os> AS build) and copy the results into a stage FROM nvidia/cuda:<version>-runtime-<os> or -base-<os>.',
+    ),
   ];
 }

@@ -1,5 +1,13 @@
 /** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
-import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, FLY_GPU_KIND_IDS, gpuKindForPreset, isFlyGpuKind, retirementMessage, type FlyGpuKindId } from '../flyio/gpu-kinds.js';
+import {
+  CPU_FALLBACK_SIZE,
+  FLY_GPU_KINDS,
+  FLY_GPU_KIND_IDS,
+  gpuKindForPreset,
+  isFlyGpuKind,
+  retirementMessage,
+  type FlyGpuKindId,
+} from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
@@ -28,7 +36,9 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const vm of model.vms) {
     const kind = vmGpuKind(vm);
-    const where = at(vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus']);
+    const where = at(
+      vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus'],
+    );
     if (isGpuVm(vm)) {
       out.push(
         finding(
@@ -44,28 +54,72 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
       const real = gpuKindForPreset(vm.gpuKind);
       if (real) {
-        out.push(finding('gpu-kind-size-alias', file, where, `gpu_kind = '${vm.gpuKind}' is the size preset's name, not a GPU kind.`, `Write gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`));
+        out.push(
+          finding(
+            'gpu-kind-size-alias',
+            file,
+            where,
+            `gpu_kind = '${vm.gpuKind}' is the size preset's name, not a GPU kind.`,
+            `Write gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`,
+          ),
+        );
       } else {
-        out.push(finding('gpu-kind-unknown', file, where, `gpu_kind = '${vm.gpuKind}' is not a GPU kind Fly offered.`, `Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`));
+        out.push(
+          finding(
+            'gpu-kind-unknown',
+            file,
+            where,
+            `gpu_kind = '${vm.gpuKind}' is not a GPU kind Fly offered.`,
+            `Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`,
+          ),
+        );
       }
     }
     if (vm.gpus !== undefined && vm.gpuKind === undefined && !isGpuPreset(vm.size)) {
-      out.push(finding('gpus-without-gpu-kind', file, at([...vm.path, 'gpus']), `gpus = ${vm.gpus} without gpu_kind: flyctl needs gpu_kind to choose the GPU.`, `Add gpu_kind (one of ${FLY_GPU_KIND_IDS.join(', ')}), or remove gpus.`));
+      out.push(
+        finding(
+          'gpus-without-gpu-kind',
+          file,
+          at([...vm.path, 'gpus']),
+          `gpus = ${vm.gpus} without gpu_kind: flyctl needs gpu_kind to choose the GPU.`,
+          `Add gpu_kind (one of ${FLY_GPU_KIND_IDS.join(', ')}), or remove gpus.`,
+        ),
+      );
     }
     if (vm.size !== undefined && !vmSize(vm.size) && !isGpuPreset(vm.size)) {
-      out.push(finding('vm-size-unknown', file, at([...vm.path, 'size']), `size = '${vm.size}' is not a Fly Machine preset.`, 'Use a preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).'));
+      out.push(
+        finding(
+          'vm-size-unknown',
+          file,
+          at([...vm.path, 'size']),
+          `size = '${vm.size}' is not a Fly Machine preset.`,
+          'Use a preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).',
+        ),
+      );
     }
     if (kind && isFlyGpuKind(kind) && model.primaryRegion && !FLY_GPU_KINDS[kind].regions.includes(model.primaryRegion)) {
       const regions = FLY_GPU_KINDS[kind].regions;
       out.push(
-        finding('gpu-kind-region', file, at(['primary_region']), `primary_region '${model.primaryRegion}' never offered the ${kind} GPU (Fly offered it in ${regions.join(', ')}).`, `Set primary_region = '${regions[0]}'.`),
+        finding(
+          'gpu-kind-region',
+          file,
+          at(['primary_region']),
+          `primary_region '${model.primaryRegion}' never offered the ${kind} GPU (Fly offered it in ${regions.join(', ')}).`,
+          `Set primary_region = '${regions[0]}'.`,
+        ),
       );
     }
   }
   if (model.vms.some(isGpuVm) && model.mounts.length === 0) {
     const vm = model.vms.find(isGpuVm);
     out.push(
-      finding('gpu-without-volume', file, at(vm ? vm.path : []), 'A GPU layout without a volume: model weights would be downloaded on every start or baked into the image.', "Add [[mounts]] with source = 'models', destination = '/models' and an initial_size for the weights (Fly's GPU default was 100gb)."),
+      finding(
+        'gpu-without-volume',
+        file,
+        at(vm ? vm.path : []),
+        'A GPU layout without a volume: model weights would be downloaded on every start or baked into the image.',
+        "Add [[mounts]] with source = 'models', destination = '/models' and an initial_size for the weights (Fly's GPU default was 100gb).",
+      ),
     );
   }
   return out;
@@ -88,7 +142,17 @@ export function memoryRule({ model, file, at, workload }: RuleContext): Finding[
   return vms.flatMap((vm) => {
     const have = vmMemoryMb(vm);
     if (have === null || have >= need) return [];
-    const what = model.vms.length ? `This [[vm]] gets ${have} MB` : `fly.toml sizes no machine, so new ones get shared-cpu-1x with ${have} MB`;
-    return [finding('memory-below-workload', file, at(vm.memoryPath ?? (vm.size ? [...vm.path, 'size'] : vm.path)), `${what}; the ${declared} profile needs at least ${need} MB.`, `Set memory = '${need / 1024}gb' in [[vm]] (or choose a larger size).`)];
+    const what = model.vms.length
+      ? `This [[vm]] gets ${have} MB`
+      : `fly.toml sizes no machine, so new ones get shared-cpu-1x with ${have} MB`;
+    return [
+      finding(
+        'memory-below-workload',
+        file,
+        at(vm.memoryPath ?? (vm.size ? [...vm.path, 'size'] : vm.path)),
+        `${what}; the ${declared} profile needs at least ${need} MB.`,
+        `Set memory = '${need / 1024}gb' in [[vm]] (or choose a larger size).`,
+      ),
+    ];
   });
 }

@@ -55,7 +55,8 @@ export interface FlyModel {
   strategy?: string;
 }
 
-const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isTable = (value: unknown): value is Table =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** A table or an array of tables, each with its path. */
 function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
@@ -108,20 +109,42 @@ export function flyModel(doc: Table): FlyModel {
       path,
       internalPort: num(table.internal_port),
       autoStop: autoStop(table.auto_stop_machines),
-      checks: serviceChecks(table, path, [['http_checks', 'HTTP'], ['tcp_checks', 'TCP']]),
+      checks: serviceChecks(table, path, [
+        ['http_checks', 'HTTP'],
+        ['tcp_checks', 'TCP'],
+      ]),
     })),
   ];
   const checks: TopCheck[] = [];
   if (isTable(doc.checks)) {
     for (const [name, check] of Object.entries(doc.checks)) {
-      if (isTable(check)) checks.push({ path: ['checks', name], name, type: check.type, interval: check.interval, timeout: check.timeout, port: check.port, httpPath: check.path });
+      if (isTable(check))
+        checks.push({
+          path: ['checks', name],
+          name,
+          type: check.type,
+          interval: check.interval,
+          timeout: check.timeout,
+          port: check.port,
+          httpPath: check.path,
+        });
     }
   } else {
     for (const { table, path } of tables(doc.checks, ['checks'])) {
-      checks.push({ path, name: str(table.name) ?? '', type: table.type, interval: table.interval, timeout: table.timeout, port: table.port, httpPath: table.path });
+      checks.push({
+        path,
+        name: str(table.name) ?? '',
+        type: table.type,
+        interval: table.interval,
+        timeout: table.timeout,
+        port: table.port,
+        httpPath: table.path,
+      });
     }
   }
-  const env = tables(doc.env, ['env']).flatMap(({ table, path }) => Object.entries(table).map(([name, value]) => ({ path: [...path, name], name, value })));
+  const env = tables(doc.env, ['env']).flatMap(({ table, path }) =>
+    Object.entries(table).map(([name, value]) => ({ path: [...path, name], name, value })),
+  );
   const deploy = isTable(doc.deploy) ? doc.deploy : {};
   return {
     primaryRegion: str(doc.primary_region),

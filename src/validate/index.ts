@@ -61,7 +61,13 @@ function readToml(file: SourceFile): TomlResult {
     const first = error.message.split('\n')[0] ?? error.message;
     return {
       ok: false,
-      finding: finding('toml-syntax', file.path, { line: error.line, column: error.column }, `Not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`, 'Fix the syntax at this line and column; nothing else was checked.'),
+      finding: finding(
+        'toml-syntax',
+        file.path,
+        { line: error.line, column: error.column },
+        `Not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`,
+        'Fix the syntax at this line and column; nothing else was checked.',
+      ),
     };
   }
 }
@@ -70,7 +76,11 @@ function dockerTarget(model: FlyModel | null, options: ValidateOptions): DockerT
   const gpu = model === null || model.vms.some(isGpuVm);
   if (!gpu && options.driverVersion === undefined) return { maxCuda: null, driverVersion: null, known: true };
   const driverVersion = options.driverVersion ?? FLY_GPU_DRIVER_VERSION;
-  return { maxCuda: cudaVersionForDriver(driverVersion).cudaVersion, driverVersion, known: model !== null || options.driverVersion !== undefined };
+  return {
+    maxCuda: cudaVersionForDriver(driverVersion).cudaVersion,
+    driverVersion,
+    known: model !== null || options.driverVersion !== undefined,
+  };
 }
 
 function missingDockerfile({ file, at }: RuleContext, named: string): Finding {
@@ -114,7 +124,15 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
     const file = files.dockerfile.path;
     const stages = dockerStages(files.dockerfile.text);
     if (stages.length === 0) {
-      findings.push(finding('dockerfile-syntax', file, { line: 1 }, 'No FROM instruction: this is not a Dockerfile docker can build.', 'Start the file with FROM <image>.'));
+      findings.push(
+        finding(
+          'dockerfile-syntax',
+          file,
+          { line: 1 },
+          'No FROM instruction: this is not a Dockerfile docker can build.',
+          'Start the file with FROM <image>.',
+        ),
+      );
     } else {
       const target = dockerTarget(model, options);
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
@@ -130,4 +148,5 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
  * except the GPU retirement, which preflight owns (it stops with the exact CPU [[vm]] block, and
  * --allow-gpu lets it through), and the region, which preflight checks against the list flyctl gives.
  */
-export const validateConfigCheck = (flyToml: SourceFile): Finding[] => validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired' && f.id !== 'region-unknown');
+export const validateConfigCheck = (flyToml: SourceFile): Finding[] =>
+  validateFiles({ flyToml }).filter((f) => f.id !== 'fly-gpu-retired' && f.id !== 'region-unknown');

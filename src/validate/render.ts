@@ -15,6 +15,8 @@ export function renderValidate(result: ValidateJson, style: Style): string {
     result.findings.length === 0
       ? `${style.green('✓')} ${files}: no problems found.`
       : `${result.errors ? style.red('✗') : style.yellow('!')} ${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')} in ${files}.`;
-  const skipped = result.notChecked.map((f) => `${style.dim('-')} ${f.path} not checked: ${f.reason}; fix it and run gpuctl validate again.\n`).join('');
+  const skipped = result.notChecked
+    .map((f) => `${style.dim('-')} ${f.path} not checked: ${f.reason}; fix it and run gpuctl validate again.\n`)
+    .join('');
   return `${blocks.join('\n')}${blocks.length ? '\n' : ''}${summary}\n${skipped}`;
 }

@@ -48,7 +48,12 @@ function read(path: string, shown: string, what: string): SourceFile {
     return { path: shown, text: readFileSync(path, 'utf8') };
   } catch (error) {
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
-      hint: what === 'fly.toml' ? 'Pass its path with -c, or run gpuctl init to write one.' : what === 'Dockerfile' ? 'Pass its path with --dockerfile.' : 'Pass its path with --compose.',
+      hint:
+        what === 'fly.toml'
+          ? 'Pass its path with -c, or run gpuctl init to write one.'
+          : what === 'Dockerfile'
+            ? 'Pass its path with --dockerfile.'
+            : 'Pass its path with --compose.',
     });
   }
 }
@@ -87,12 +92,17 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
     if (path) composeYaml = read(path, shown(path), 'compose file');
   }
   if (!flyToml && !dockerfile && !composeYaml) {
-    throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, { hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.' });
+    throw new UsageError(`Nothing to validate: no fly.toml or Dockerfile in ${shown(dirname(configPath)) || '.'}.`, {
+      hint: 'Pass -c fly.toml and/or --dockerfile, or run gpuctl init.',
+    });
   }
   // The build context is fly.toml's directory (flyctl builds from there), else the Dockerfile's.
   const context = flyToml ? dirname(configPath) : dirname(resolve(ctx.cwd, options.dockerfile ?? 'Dockerfile'));
   const contextHas = (path: string) => existsSync(resolve(context, path));
-  const findings = validateFiles({ flyToml, dockerfile, dockerfileMissing, composeYaml }, { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas });
+  const findings = validateFiles(
+    { flyToml, dockerfile, dockerfileMissing, composeYaml },
+    { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas },
+  );
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');
   const dockerChecked = dockerfile && !tomlBroken ? dockerfile : undefined;
@@ -106,8 +116,12 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
       ...(composeYaml && !tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
     ],
     notChecked: [
-      ...(dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: 'fly.toml is not valid TOML' }] : []),
-      ...(composeYaml && tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: 'fly.toml is not valid TOML' }] : []),
+      ...(dockerfile && !dockerChecked
+        ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: 'fly.toml is not valid TOML' }]
+        : []),
+      ...(composeYaml && tomlBroken
+        ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: 'fly.toml is not valid TOML' }]
+        : []),
     ],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,

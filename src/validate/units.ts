@@ -41,7 +41,17 @@ export function formatDuration(ms: number): string {
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
 }
 
-const SIZE_MB: Readonly<Record<string, number>> = { '': 1, k: 1 / 1024, kb: 1 / 1024, m: 1, mb: 1, g: 1024, gb: 1024, t: 1024 * 1024, tb: 1024 * 1024 };
+const SIZE_MB: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1 / 1024,
+  kb: 1 / 1024,
+  m: 1,
+  mb: 1,
+  g: 1024,
+  gb: 1024,
+  t: 1024 * 1024,
+  tb: 1024 * 1024,
+};
 
 /** Memory in MB: an integer is MB; "2gb" / "2GB" / "512mb" / "1.5g" use binary multiples (as flyctl does). */
 export function memoryMb(value: unknown): number | null {

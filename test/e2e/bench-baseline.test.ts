@@ -19,7 +19,13 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
     expect(run.stdout).toContain('11 passed, 0 failed, 19 skipped'); // 12 GPU-only + 7 links/collectives/latency rows of the fake
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
-    expect(json).toMatchObject({ mode: 'cpu', device: null, ceiling: null, ok: true, program: { source: 'cache', arch: 'cpu', nvcc: null, cudaRuntime: null } });
+    expect(json).toMatchObject({
+      mode: 'cpu',
+      device: null,
+      ceiling: null,
+      ok: true,
+      program: { source: 'cache', arch: 'cpu', nvcc: null, cudaRuntime: null },
+    });
     expect(json.host.logicalCores).toBeGreaterThan(0);
     expect(json.results.every((r) => r.pctOfPeak === null && r.cpu === null)).toBe(true);
   });
@@ -35,7 +41,9 @@ describe('gpuctl bench --baseline', () => {
   it('30% slower with tight samples: exit 1 with a before/after table', async () => {
     const setup = benchEnv();
     await baseline(setup);
-    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, { FAKE_BENCH_SCALE: '1.3' });
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, {
+      FAKE_BENCH_SCALE: '1.3',
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('Compared with main.json (fails on > 10% slower and beyond the noise margin):');
     expect(run.stdout).toMatch(/finance\/sma\s+2610 GB\/s\s+2008 GB\/s\s+\+30\.0%\s+±\d\.\d%\s+REGRESSED/);
@@ -45,7 +53,10 @@ describe('gpuctl bench --baseline', () => {
   it('the same slowdown inside wide sample noise passes, reported as within noise', async () => {
     const setup = benchEnv();
     await bench(['--quick', '--suite', 'finance', '--json', '--out', 'main.json'], setup, { FAKE_BENCH_JITTER: '0.5' });
-    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, { FAKE_BENCH_SCALE: '1.3', FAKE_BENCH_JITTER: '0.5' });
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json', '--max-regression', '10'], setup, {
+      FAKE_BENCH_SCALE: '1.3',
+      FAKE_BENCH_JITTER: '0.5',
+    });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/finance\/sma\s+.*\+30\.0%\s+±\d+\.\d%\s+within noise/);
     expect(run.stdout).toContain('No regression.');
@@ -54,11 +65,21 @@ describe('gpuctl bench --baseline', () => {
   it('faster is an improvement; kernels on one side only are reported, not fatal', async () => {
     const setup = benchEnv();
     await baseline(setup);
-    const run = await bench(['--quick', '--kernel', 'sma,ema,triad', '--baseline', 'main.json', '--json'], setup, { FAKE_BENCH_SCALE: '0.5' });
+    const run = await bench(['--quick', '--kernel', 'sma,ema,triad', '--baseline', 'main.json', '--json'], setup, {
+      FAKE_BENCH_SCALE: '0.5',
+    });
     expect(run.exitCode).toBe(0);
-    const report = JSON.parse(run.stdout) as BenchReport & { baseline: { regressed: number; kernels: Array<{ name: string; verdict: string }> } };
+    const report = JSON.parse(run.stdout) as BenchReport & {
+      baseline: { regressed: number; kernels: Array<{ name: string; verdict: string }> };
+    };
     const verdicts = Object.fromEntries(report.baseline.kernels.map((k) => [k.name, k.verdict]));
-    expect(verdicts).toMatchObject({ sma: 'improved', ema: 'improved', triad: 'only-new', rsi: 'only-baseline', mc_asian: 'only-baseline' });
+    expect(verdicts).toMatchObject({
+      sma: 'improved',
+      ema: 'improved',
+      triad: 'only-new',
+      rsi: 'only-baseline',
+      mc_asian: 'only-baseline',
+    });
     expect(report.baseline.regressed).toBe(0);
   });
 
@@ -76,7 +97,10 @@ describe('gpuctl bench --baseline', () => {
     await baseline(setup);
     const summary = join(setup.home, 'summary.md');
     writeFileSync(summary, '## Earlier step\n');
-    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, { FAKE_BENCH_SCALE: '1.3', GITHUB_STEP_SUMMARY: summary });
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, {
+      FAKE_BENCH_SCALE: '1.3',
+      GITHUB_STEP_SUMMARY: summary,
+    });
     expect(run.exitCode).toBe(1);
     const text = readFileSync(summary, 'utf8');
     expect(text.startsWith('## Earlier step\n### ❌ gpuctl bench (GPU, quick sizes)\n')).toBe(true);

@@ -24,9 +24,15 @@ describe('the GPU and its driver', () => {
 
   it('a driver too old: exit 3 naming the driver, both CUDA versions and the remedy', async () => {
     // An H200 on driver 550 (CUDA 12.4), as recorded; the program is built with CUDA 13.0.
-    const run = await bench([], benchEnv(), { FAKE_NVIDIA_SMI_FIXTURE: 'public/gls__H200.nvidia-smi-q.txt', FAKE_BENCH_DEVICE: 'NVIDIA H200', FAKE_BENCH_DRIVER_CUDA: '12040' });
+    const run = await bench([], benchEnv(), {
+      FAKE_NVIDIA_SMI_FIXTURE: 'public/gls__H200.nvidia-smi-q.txt',
+      FAKE_BENCH_DEVICE: 'NVIDIA H200',
+      FAKE_BENCH_DRIVER_CUDA: '12040',
+    });
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toContain('Error: NVIDIA driver 550.90.12 is too old for this benchmark program: driver supports CUDA 12.4 (12040), this program needs CUDA 13.0 (13000)');
+    expect(run.stderr).toContain(
+      'Error: NVIDIA driver 550.90.12 is too old for this benchmark program: driver supports CUDA 12.4 (12040), this program needs CUDA 13.0 (13000)',
+    );
     expect(run.stderr).toContain('Hint: Update the NVIDIA driver to R580 or newer (CUDA 13.0)');
   });
 
@@ -50,13 +56,17 @@ describe('kernels and the program', () => {
     const report = JSON.parse(json.stdout) as BenchReport;
     expect(report.ok).toBe(false);
     expect(report.results.map((r) => r.name)).not.toContain('ema');
-    expect(report.failures).toEqual([{ suite: 'finance', name: 'ema', code: 'check_failed', message: 'rel_l2 0.0312 exceeds bound 0.00001' }]);
+    expect(report.failures).toEqual([
+      { suite: 'finance', name: 'ema', code: 'check_failed', message: 'rel_l2 0.0312 exceeds bound 0.00001' },
+    ]);
   });
 
   it('a garbage line: exit 1 naming the line', async () => {
     const run = await bench([], benchEnv(), { FAKE_BENCH_GARBAGE: 'nvlink: warning, degraded link' });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/gpuctl-bench printed line 2, which is not protocol JSON \(it is not JSON\): "nvlink: warning, degraded link"\./);
+    expect(run.stderr).toMatch(
+      /gpuctl-bench printed line 2, which is not protocol JSON \(it is not JSON\): "nvlink: warning, degraded link"\./,
+    );
   });
 
   it('output cut short: exit 1 saying where', async () => {
@@ -68,7 +78,9 @@ describe('kernels and the program', () => {
   it('a crash: exit 1 with the signal and its last words', async () => {
     const run = await bench([], benchEnv(), { FAKE_BENCH_CRASH: '1' });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/gpuctl-bench crashed \(SIGSEGV\) after 2 results\.\n {2}gpuctl-bench: fatal: an illegal memory access was encountered/);
+    expect(run.stderr).toMatch(
+      /gpuctl-bench crashed \(SIGSEGV\) after 2 results\.\n {2}gpuctl-bench: fatal: an illegal memory access was encountered/,
+    );
   });
 
   it('a hang: killed at the timeout, exit 1', async () => {
@@ -82,7 +94,9 @@ describe('building', () => {
   it('no nvcc and no prebuilt binary: exit 3 naming both remedies', async () => {
     const run = await bench([], benchEnv(['nvidia-smi', 'c++']));
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toContain('Error: No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl ships no prebuilt gpuctl-bench');
+    expect(run.stderr).toContain(
+      'Error: No benchmark program for sm_90: nvcc is not on PATH, and this gpuctl ships no prebuilt gpuctl-bench',
+    );
     expect(run.stderr).toContain('Install a CUDA toolkit (12.4 or newer; 13 for the newest GPUs)');
     expect(run.stderr).toContain('npm run build:native-fat');
   });
@@ -90,30 +104,40 @@ describe('building', () => {
   it('--cpu with no C++ compiler and no prebuilt binary: exit 3 naming the compiler, no sm_ architecture', async () => {
     const run = await bench(['--cpu'], benchEnv(['nvcc']));
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toContain('Error: No benchmark program for the CPU suite: no C++ compiler on PATH (tried c++, g++, clang++), and this gpuctl ships no prebuilt gpuctl-bench');
+    expect(run.stderr).toContain(
+      'Error: No benchmark program for the CPU suite: no C++ compiler on PATH (tried c++, g++, clang++), and this gpuctl ships no prebuilt gpuctl-bench',
+    );
     expect(run.stderr).toContain('apt-get install g++ make');
     expect(run.stderr).not.toMatch(/sm_\d/);
   });
 
-  it('--cpu: a C++ compile error is exit 1 with the compiler\'s first error lines', async () => {
+  it("--cpu: a C++ compile error is exit 1 with the compiler's first error lines", async () => {
     const run = await bench(['--cpu'], benchEnv(['c++']), { FAKE_CXX_MODE: 'fail' });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain("(CPU suite) with c++ (Debian 12.2.0-14+deb12u1) 12.2.0 failed (make exit 2):\n  src/cpu.cpp:12:10: error: 'undefined_symbol' was not declared in this scope");
+    expect(run.stderr).toContain(
+      "(CPU suite) with c++ (Debian 12.2.0-14+deb12u1) 12.2.0 failed (make exit 2):\n  src/cpu.cpp:12:10: error: 'undefined_symbol' was not declared in this scope",
+    );
   });
 
   it('no nvcc but a prebuilt binary: runs it and says so', async () => {
     const setup = benchEnv(['nvidia-smi'], { GPUCTL_BENCH_PREBUILT: join(FAKE_BIN, 'gpuctl-bench-fake') });
     const run = await bench(['--quick'], setup);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toContain('Program: the prebuilt fat binary shipped with gpuctl (sm_75, sm_80, sm_86, sm_89, sm_90 + PTX; nvcc not found)');
-    expect((await bench(['--build-only', '--arch', 'sm_90'], setup)).stderr).toContain('nvcc is not on PATH: --build-only compiles native/ and needs it.');
+    expect(run.stdout).toContain(
+      'Program: the prebuilt fat binary shipped with gpuctl (sm_75, sm_80, sm_86, sm_89, sm_90 + PTX; nvcc not found)',
+    );
+    expect((await bench(['--build-only', '--arch', 'sm_90'], setup)).stderr).toContain(
+      'nvcc is not on PATH: --build-only compiles native/ and needs it.',
+    );
   });
 
-  it('a compile error: exit 1 with the compiler\'s first error lines', async () => {
+  it("a compile error: exit 1 with the compiler's first error lines", async () => {
     const setup = benchEnv();
     const run = await bench([], setup, { FAKE_NVCC_MODE: 'fail' });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('for sm_90 with nvcc V13.0.88 failed (make exit 2):\n  src/kernels.cu(12): error: identifier "undefined_symbol" is undefined\n        return undefined_symbol;');
+    expect(run.stderr).toContain(
+      'for sm_90 with nvcc V13.0.88 failed (make exit 2):\n  src/kernels.cu(12): error: identifier "undefined_symbol" is undefined\n        return undefined_symbol;',
+    );
     expect(run.stderr).toMatch(/Hint: The full compiler output is in .*build-[0-9a-f]{12}\.log\./);
     expect(readdirSync(join(setup.home, '.cache/gpuctl/bench')).filter((n) => !n.endsWith('.log'))).toEqual([]);
   });

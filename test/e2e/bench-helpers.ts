@@ -52,7 +52,11 @@ export function bench(args: readonly string[], setup: BenchEnv, env: Record<stri
 
 export function calls(log: string): string[][] {
   try {
-    return readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as string[]);
+    return readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]);
   } catch {
     return [];
   }

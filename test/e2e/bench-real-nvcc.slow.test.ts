@@ -16,30 +16,44 @@ describe(`[slow] real nvcc, real native/ (${nvcc ? `with ${nvcc}` : 'no nvcc'})`
   // The host's own PATH: make, g++ and nvcc's toolchain are all real here.
   const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_CACHE_HOME: `${home}/.cache` };
 
-  it('nvcc compiles native/ for sm_90; its CPU implementations pass every check; the build is cached', { timeout: 25 * 60_000 }, async (ctx) => {
-    if (!nvcc) ctx.skip('nvcc is not on PATH, so native/ was not compiled with the real nvcc');
-    const build = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 20 * 60_000 });
-    expect(build.exitCode, build.stderr).toBe(0);
-    const { binary } = JSON.parse(build.stdout) as { binary: { source: string; path: string; arch: string } };
-    expect(binary).toMatchObject({ source: 'built', arch: 'sm_90' });
+  it(
+    'nvcc compiles native/ for sm_90; its CPU implementations pass every check; the build is cached',
+    { timeout: 25 * 60_000 },
+    async (ctx) => {
+      if (!nvcc) ctx.skip('nvcc is not on PATH, so native/ was not compiled with the real nvcc');
+      const build = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 20 * 60_000 });
+      expect(build.exitCode, build.stderr).toBe(0);
+      const { binary } = JSON.parse(build.stdout) as { binary: { source: string; path: string; arch: string } };
+      expect(binary).toMatchObject({ source: 'built', arch: 'sm_90' });
 
-    const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], { env: { ...env, GPUCTL_BENCH_BIN: binary.path }, timeoutMs: 4 * 60_000 });
-    expect(run.stderr).toBe('');
-    expect(run.exitCode).toBe(0);
-    const report = JSON.parse(run.stdout) as BenchReport;
-    expect(report).toMatchObject({ schemaVersion: 1, mode: 'cpu', quick: true, ok: true, failures: [], program: { source: 'env', protocol: 1, cudaRuntime: expect.stringMatching(/^1[23]\.\d$/) as string } });
-    expect(report.results.length).toBeGreaterThanOrEqual(8);
-    for (const result of report.results) {
-      expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);
-      expect(result.value, `${result.suite}/${result.name}`).toBeGreaterThan(0);
-      expect(result.samplesMs.length).toBeGreaterThanOrEqual(3);
-    }
-    // GPU-only kernels are reported as skipped, not silently dropped.
-    expect(report.skipped.map((s) => s.name)).toContain('gemm_bf16');
+      const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], {
+        env: { ...env, GPUCTL_BENCH_BIN: binary.path },
+        timeoutMs: 4 * 60_000,
+      });
+      expect(run.stderr).toBe('');
+      expect(run.exitCode).toBe(0);
+      const report = JSON.parse(run.stdout) as BenchReport;
+      expect(report).toMatchObject({
+        schemaVersion: 1,
+        mode: 'cpu',
+        quick: true,
+        ok: true,
+        failures: [],
+        program: { source: 'env', protocol: 1, cudaRuntime: expect.stringMatching(/^1[23]\.\d$/) as string },
+      });
+      expect(report.results.length).toBeGreaterThanOrEqual(8);
+      for (const result of report.results) {
+        expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);
+        expect(result.value, `${result.suite}/${result.name}`).toBeGreaterThan(0);
+        expect(result.samplesMs.length).toBeGreaterThanOrEqual(3);
+      }
+      // GPU-only kernels are reported as skipped, not silently dropped.
+      expect(report.skipped.map((s) => s.name)).toContain('gemm_bf16');
 
-    // The same sources, nvcc and architecture: found in the cache, not compiled again.
-    const again = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 60_000 });
-    expect(again.exitCode).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ binary: { source: 'cache', path: binary.path } });
-  });
+      // The same sources, nvcc and architecture: found in the cache, not compiled again.
+      const again = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 60_000 });
+      expect(again.exitCode).toBe(0);
+      expect(JSON.parse(again.stdout)).toMatchObject({ binary: { source: 'cache', path: binary.path } });
+    },
+  );
 });

@@ -57,7 +57,10 @@ describe('gpuctl bench on an H100 (fakes)', () => {
 
   it('--json is the documented contract, with every sample; --out writes the same document', async () => {
     const setup = benchEnv();
-    const run = await bench(['--json', '--quick', '--suite', 'memory,compute', '--repeat', '7', '--size', 'n=2048', '--out', 'result.json'], setup);
+    const run = await bench(
+      ['--json', '--quick', '--suite', 'memory,compute', '--repeat', '7', '--size', 'n=2048', '--out', 'result.json'],
+      setup,
+    );
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout) as BenchReport;
@@ -72,7 +75,12 @@ describe('gpuctl bench on an H100 (fakes)', () => {
       sizes: { n: 2048 },
       filters: { suites: ['memory', 'compute'], kernels: [] },
       device: {
-        name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0', sms: 132, driverVersion: '590.48.01', cudaVersion: '13.0', runtimeCudaVersion: '13.0',
+        name: 'NVIDIA H100 80GB HBM3',
+        computeCapability: '9.0',
+        sms: 132,
+        driverVersion: '590.48.01',
+        cudaVersion: '13.0',
+        runtimeCudaVersion: '13.0',
         clocks: { smMHz: 1980, memMHz: 2619 },
         profile: { id: 'h100-sxm', peakMemoryBandwidthGBs: 3350 },
       },

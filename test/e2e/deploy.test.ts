@@ -12,8 +12,21 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--json']);
     expect(run.exitCode, run.stderr).toBe(0);
     const r = report(run.stdout);
-    expect(r).toMatchObject({ ok: true, outcome: 'deployed', app: 'quant-signals', release: { version: 1 }, regions: ['ord'], error: null });
-    expect(r.preflight.map((p) => `${p.name}:${p.status}`)).toEqual(['flyctl:pass', 'login:pass', 'fly.toml:pass', 'app:pass', 'region:pass']);
+    expect(r).toMatchObject({
+      ok: true,
+      outcome: 'deployed',
+      app: 'quant-signals',
+      release: { version: 1 },
+      regions: ['ord'],
+      error: null,
+    });
+    expect(r.preflight.map((p) => `${p.name}:${p.status}`)).toEqual([
+      'flyctl:pass',
+      'login:pass',
+      'fly.toml:pass',
+      'app:pass',
+      'region:pass',
+    ]);
     expect(r.machines.length).toBeGreaterThanOrEqual(1);
     expect(r.machines.every((m) => m.state === 'started' && m.release === 1)).toBe(true);
     expect(r.checks.passing).toBe(r.checks.total);
@@ -39,13 +52,18 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const run = await w.gpuctl(['deploy', '--dry-run', '--rollback', '--wait-timeout', '90s']);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toContain('flyctl deploy --app quant-signals --config fly.toml --wait-timeout 90s --yes');
-    expect(run.stdout).toMatch(/flyctl deploy --app quant-signals --config fly\.toml --image registry\.fly\.io\/quant-signals:\S+ --wait-timeout 90s --yes {2}# only if the deploy fails/);
+    expect(run.stdout).toMatch(
+      /flyctl deploy --app quant-signals --config fly\.toml --image registry\.fly\.io\/quant-signals:\S+ --wait-timeout 90s --yes {2}# only if the deploy fails/,
+    );
     expect(await w.releases()).toHaveLength(1);
   });
 
   it('stops at preflight on a GPU guest, with the retirement message and the CPU layout', async () => {
     const w = await deployedWorld();
-    writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "a100-pcie-40gb"'));
+    writeFileSync(
+      join(w.dir, 'fly.toml'),
+      FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "a100-pcie-40gb"'),
+    );
     const run = await w.gpuctl(['deploy']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('fly.toml:15 asks for a GPU guest (gpu_kind "a100-pcie-40gb"). Fly.io retired GPU Machines on 2026-08-01');
@@ -58,7 +76,10 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const w = world(FLY_TOML.replace('size = "performance-2x"', 'size = "a100-40gb"'));
     const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--json']);
     expect(run.exitCode).toBe(1);
-    expect(report(run.stdout).preflight.find((p) => p.name === 'app')).toMatchObject({ status: 'warn', detail: 'quant-signals does not exist: not created, since preflight failed' });
+    expect(report(run.stdout).preflight.find((p) => p.name === 'app')).toMatchObject({
+      status: 'warn',
+      detail: 'quant-signals does not exist: not created, since preflight failed',
+    });
     const apps = await w.flyctl(['apps', 'list', '--json']);
     expect(JSON.parse(apps.stdout)).toEqual([]);
   });
@@ -69,7 +90,10 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const run = await w.gpuctl(['deploy', '--json']);
     expect(run.exitCode).toBe(1);
     const r = report(run.stdout);
-    expect(r.preflight.find((p) => p.name === 'fly.toml')).toMatchObject({ status: 'fail', detail: expect.stringContaining('FLY_REGION_HINT') as string });
+    expect(r.preflight.find((p) => p.name === 'fly.toml')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('FLY_REGION_HINT') as string,
+    });
     expect(await w.releases()).toHaveLength(1);
   });
 
@@ -144,7 +168,10 @@ describe('gpuctl deploy against the fake flyctl', () => {
 
   it('a machine left on the previous release fails the verification, though flyctl exits 0 and it is healthy', async () => {
     const w = await deployedWorld();
-    const run = await w.gpuctl(['deploy', '--json', '--wait-timeout', '2s'], { FAKE_FLYCTL_FAULT: 'stale-machine', FAKE_FLYCTL_FAULT_ON: 'deploy' });
+    const run = await w.gpuctl(['deploy', '--json', '--wait-timeout', '2s'], {
+      FAKE_FLYCTL_FAULT: 'stale-machine',
+      FAKE_FLYCTL_FAULT_ON: 'deploy',
+    });
     expect(run.exitCode).toBe(1);
     const r = report(run.stdout);
     expect(r.release).toMatchObject({ version: 2 });
@@ -189,13 +216,19 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy'], { FAKE_FLYCTL_FAULT: 'interrupted', FAKE_FLYCTL_FAULT_ON: 'deploy' });
     expect(run.exitCode).toBe(130);
-    expect(run.stderr).toContain('Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.');
+    expect(run.stderr).toContain(
+      'Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.',
+    );
     expect(run.stderr).toContain('Check with `gpuctl status -a quant-signals`');
   });
 
   it('a hung flyctl is stopped at its timeout', async () => {
     const w = await deployedWorld();
-    const run = await w.gpuctl(['deploy'], { FAKE_FLYCTL_FAULT: 'hang', FAKE_FLYCTL_FAULT_ON: 'auth whoami', GPUCTL_FLYCTL_TIMEOUT_MS: '1500' });
+    const run = await w.gpuctl(['deploy'], {
+      FAKE_FLYCTL_FAULT: 'hang',
+      FAKE_FLYCTL_FAULT_ON: 'auth whoami',
+      GPUCTL_FLYCTL_TIMEOUT_MS: '1500',
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('did not finish within 2 s and was stopped');
   });
@@ -239,7 +272,15 @@ describe('Ctrl-C during gpuctl deploy', () => {
       reject: false,
       cwd: w.dir,
       extendEnv: false,
-      env: { PATH: fakePath(['flyctl']), HOME: tempHome(), NO_COLOR: '1', FAKE_FLYCTL_STATE: w.state, FLY_API_TOKEN: TOKEN, FAKE_FLYCTL_FAULT: 'hang', FAKE_FLYCTL_FAULT_ON: 'deploy' },
+      env: {
+        PATH: fakePath(['flyctl']),
+        HOME: tempHome(),
+        NO_COLOR: '1',
+        FAKE_FLYCTL_STATE: w.state,
+        FLY_API_TOKEN: TOKEN,
+        FAKE_FLYCTL_FAULT: 'hang',
+        FAKE_FLYCTL_FAULT_ON: 'deploy',
+      },
       timeout: 20_000,
     });
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -247,7 +288,9 @@ describe('Ctrl-C during gpuctl deploy', () => {
     });
     const result = await child;
     expect(result.exitCode).toBe(130);
-    expect(String(result.stderr)).toContain('Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.');
+    expect(String(result.stderr)).toContain(
+      'Error: Interrupted during `flyctl deploy` (verifying app config). No release had started: quant-signals should still run v1.',
+    );
     expect(await w.releases()).toHaveLength(1);
   });
 });

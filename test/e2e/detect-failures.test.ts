@@ -56,7 +56,10 @@ describe('nvidia-smi failures', () => {
     expect(run.exitCode).toBe(0);
     const result = JSON.parse(run.stdout) as { gpus: Array<{ name: string; computeCapability: string | null; profile: { id: string } }> };
     expect(result.gpus[0]).toMatchObject({ name: 'NVIDIA H200', computeCapability: null, profile: { id: 'h200' } });
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(calls).toHaveLength(2);
     expect(calls[1]?.[0]).not.toContain('compute_cap');
   });

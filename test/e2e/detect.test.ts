@@ -13,7 +13,10 @@ const smi = (fixture: string, env: Record<string, string> = {}) => ({
 });
 
 describe('gpuctl detect --json on every recorded GPU', () => {
-  const cases = SMI_CASES.map((c) => ({ ...c, via: captureSource(c.fixture) === 'csv' ? 'real --query-gpu CSV' : `CSV the fake derives from ${captureSource(c.fixture)}` }));
+  const cases = SMI_CASES.map((c) => ({
+    ...c,
+    via: captureSource(c.fixture) === 'csv' ? 'real --query-gpu CSV' : `CSV the fake derives from ${captureSource(c.fixture)}`,
+  }));
   it.each(cases)('$fixture ($via) → $count × $name ($profile)', async (c) => {
     const log = join(mkdtempSync(join(tmpdir(), 'smi-log-')), 'calls.jsonl');
     const run = await runGpuctl(['detect', '--json'], smi(c.fixture, { FAKE_NVIDIA_SMI_LOG: log }));
@@ -35,7 +38,10 @@ describe('gpuctl detect --json on every recorded GPU', () => {
     }
     // One query call, always; hosts with 2+ GPUs also get `topo -m` (these captures hold no recording of it,
     // so the fake fails it the way an unknown invocation fails and detect says why).
-    const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     expect(calls.filter((a) => a[0]?.startsWith('--query-gpu='))).toHaveLength(1);
     expect(calls.slice(1)).toEqual(c.count > 1 ? [['topo', '-m']] : []);
     expect(result.topology).toBeNull();

@@ -20,7 +20,10 @@ describe('gpuctl doctor', () => {
   });
 
   it('a broken driver fails the run (exit 1) and shows the remedy', async () => {
-    const run = await runGpuctl(['doctor'], { tools: ['nvidia-smi'], env: { FAKE_NVIDIA_SMI_FIXTURE: 'h200-x1/query.csv', FAKE_NVIDIA_SMI_MODE: 'no-driver' } });
+    const run = await runGpuctl(['doctor'], {
+      tools: ['nvidia-smi'],
+      env: { FAKE_NVIDIA_SMI_FIXTURE: 'h200-x1/query.csv', FAKE_NVIDIA_SMI_MODE: 'no-driver' },
+    });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/NVIDIA driver\s+✗ fail\s+nvidia-smi cannot reach the NVIDIA driver/);
     expect(run.stdout).toContain('To fix:');
@@ -51,10 +54,13 @@ describe('gpuctl doctor', () => {
     expect(`${run.stdout}${run.stderr}`).not.toContain('fm2_doctor_test_token');
   });
 
-  it('without a token, Fly authentication warns with flyctl\'s own message', async () => {
+  it("without a token, Fly authentication warns with flyctl's own message", async () => {
     const state = mkdtempSync(join(tmpdir(), 'fly-state-'));
     const run = await runGpuctl(['doctor', '--json'], { tools: ['flyctl'], env: { FAKE_FLYCTL_STATE: state } });
     const { checks } = JSON.parse(run.stdout) as { checks: CheckRow[] };
-    expect(checks.find((c) => c.id === 'fly-auth')).toMatchObject({ status: 'warn', detail: "no access token available. Please login with 'flyctl auth login'" });
+    expect(checks.find((c) => c.id === 'fly-auth')).toMatchObject({
+      status: 'warn',
+      detail: "no access token available. Please login with 'flyctl auth login'",
+    });
   });
 });

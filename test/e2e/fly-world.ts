@@ -51,10 +51,19 @@ export function world(flyToml = FLY_TOML, stateDir?: string): World {
     state,
     gpuctl: (args, extra) => runGpuctl(args, { tools: ['flyctl'], cwd: dir, env: env(extra), timeoutMs: 25_000 }),
     flyctl: async (args, extra) => {
-      const r = await execa(process.execPath, [join(FAKE_BIN, 'flyctl'), ...args], { reject: false, cwd: dir, env: env(extra), timeout: 15_000 });
+      const r = await execa(process.execPath, [join(FAKE_BIN, 'flyctl'), ...args], {
+        reject: false,
+        cwd: dir,
+        env: env(extra),
+        timeout: 15_000,
+      });
       return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
     },
-    releases: async () => JSON.parse((await self.flyctl(['releases', '--app', 'quant-signals', '--json'])).stdout) as Array<{ Version: number; Status: string }>,
+    releases: async () =>
+      JSON.parse((await self.flyctl(['releases', '--app', 'quant-signals', '--json'])).stdout) as Array<{
+        Version: number;
+        Status: string;
+      }>,
     seedSsh: (app, replies) => {
       for (const [command, reply] of Object.entries(replies)) flyState(state).setSshResponse(app, command, reply);
     },

@@ -84,7 +84,9 @@ describe("Fly's GPU size presets as --vm-size", () => {
     expect(fly).toContain(`gpu_kind = '${kind}'`);
     expect((await runGpuctl(['init', '--yes', '--gpu-kind', kind, '--dir', 'by-kind'], { cwd })).exitCode).toBe(0);
     // gpuctl's own package for the image is the same bytes either way.
-    expect(readFileSync(join(cwd, 'by-preset/.gpuctl/gpuctl.tgz')).equals(readFileSync(join(cwd, 'by-kind/.gpuctl/gpuctl.tgz')))).toBe(true);
+    expect(readFileSync(join(cwd, 'by-preset/.gpuctl/gpuctl.tgz')).equals(readFileSync(join(cwd, 'by-kind/.gpuctl/gpuctl.tgz')))).toBe(
+      true,
+    );
     for (const name of readdirSync(join(cwd, 'by-kind')).filter((n) => n !== '.gpuctl')) {
       expect(readFileSync(join(cwd, 'by-preset', name), 'utf8'), name).toBe(
         readFileSync(join(cwd, 'by-kind', name), 'utf8').replaceAll('by-kind', 'by-preset'),

@@ -16,7 +16,10 @@ writeFileSync(script, loadTemplates()['gpuctl-start.sh']);
 function fakeSmi(exitCode: number): { bin: string; log: string } {
   const bin = mkdtempSync(join(tmpdir(), 'gpuctl-smi-'));
   const log = join(bin, 'calls.log');
-  writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\necho "nvidia-smi $*" >> '${log}'\n[ "$1" = "--query-gpu=mig.mode.current" ] && echo Disabled\nexit ${exitCode}\n`);
+  writeFileSync(
+    join(bin, 'nvidia-smi'),
+    `#!/bin/sh\necho "nvidia-smi $*" >> '${log}'\n[ "$1" = "--query-gpu=mig.mode.current" ] && echo Disabled\nexit ${exitCode}\n`,
+  );
   chmodSync(join(bin, 'nvidia-smi'), 0o755);
   return { bin, log };
 }

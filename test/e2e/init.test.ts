@@ -17,7 +17,9 @@ describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
     expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/create\s+fly\.toml/);
     // The Dockerfile needs requirements.txt and the module app: init says so, and validate finds them missing.
-    expect(first.stdout).toContain('Next: add requirements.txt and the module app (app.py or app/__main__.py) (the Dockerfile needs them), then gpuctl validate');
+    expect(first.stdout).toContain(
+      'Next: add requirements.txt and the module app (app.py or app/__main__.py) (the Dockerfile needs them), then gpuctl validate',
+    );
     const missing = JSON.parse((await runGpuctl(['validate', '--json'], { cwd })).stdout) as ValidateJson;
     expect(missing.findings.map((f) => [f.id, f.severity, f.line])).toEqual([
       ['dockerfile-missing-file', 'error', expect.any(Number)],
@@ -36,7 +38,8 @@ describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
     // Every file the Dockerfile copies from the context, except the application's own, is in it.
     const sources = [...readFileSync(join(cwd, 'Dockerfile'), 'utf8').matchAll(/^COPY (?!--from)(?:--\S+ )*(\S+) \S+$/gm)].map((m) => m[1]);
     expect(sources).toEqual(['requirements.txt', '.gpuctl/gpuctl.tgz', '.', 'gpuctl-start.sh']);
-    for (const source of sources.filter((s) => s !== 'requirements.txt' && s !== '.')) expect(existsSync(join(cwd, source!)), source).toBe(true);
+    for (const source of sources.filter((s) => s !== 'requirements.txt' && s !== '.'))
+      expect(existsSync(join(cwd, source!)), source).toBe(true);
   });
 });
 
@@ -77,7 +80,9 @@ test('a hand-edited file is a conflict and is kept; --force overwrites it', asyn
   const refused = await runGpuctl(['init', '--yes'], { cwd });
   expect(refused.exitCode).toBe(1);
   expect(refused.stdout).toMatch(/conflict\s+fly\.toml/);
-  expect(refused.stderr).toContain('Error: 1 file already exists and differs from what gpuctl init would write: fly.toml. Nothing was written.');
+  expect(refused.stderr).toContain(
+    'Error: 1 file already exists and differs from what gpuctl init would write: fly.toml. Nothing was written.',
+  );
   expect(readFileSync(join(cwd, 'fly.toml'), 'utf8')).toBe(edited);
   const json = JSON.parse((await runGpuctl(['init', '--yes', '--json'], { cwd })).stdout) as InitJson;
   expect(json).toMatchObject({ ok: false, error: { code: 'conflicts' } });
@@ -94,7 +99,7 @@ test('--dry-run prints the diff and writes nothing', async () => {
   const dry = await runGpuctl(['init', '--yes', '--dry-run', '--workload', 'backtest'], { cwd });
   expect(dry.exitCode).toBe(0);
   expect(dry.stdout).toContain('Dry run: nothing was written.');
-  expect(dry.stdout).toContain("+++ b/fly.toml\n@@ -0,0 +1,");
+  expect(dry.stdout).toContain('+++ b/fly.toml\n@@ -0,0 +1,');
   expect(dry.stdout).toContain("+  GPUCTL_WORKLOAD = 'backtest'");
   expect(readdirSync(cwd)).toEqual([]);
 });

@@ -23,9 +23,27 @@ describe('SIGINT', () => {
       reject: false,
       extendEnv: false,
       cwd: home,
-      env: { PATH: fakePath(['nvidia-smi']), HOME: home, NO_COLOR: '1', FAKE_NVIDIA_SMI_FIXTURE: 'h200-x1/query.csv', FAKE_NVIDIA_SMI_MODE: 'hang', FAKE_NVIDIA_SMI_PIDFILE: pidFile },
+      env: {
+        PATH: fakePath(['nvidia-smi']),
+        HOME: home,
+        NO_COLOR: '1',
+        FAKE_NVIDIA_SMI_FIXTURE: 'h200-x1/query.csv',
+        FAKE_NVIDIA_SMI_MODE: 'hang',
+        FAKE_NVIDIA_SMI_PIDFILE: pidFile,
+      },
     });
-    await expect.poll(() => { try { return readFileSync(pidFile, 'utf8'); } catch { return ''; } }, { timeout: 10_000 }).toMatch(/^\d+\n$/);
+    await expect
+      .poll(
+        () => {
+          try {
+            return readFileSync(pidFile, 'utf8');
+          } catch {
+            return '';
+          }
+        },
+        { timeout: 10_000 },
+      )
+      .toMatch(/^\d+\n$/);
     const smiPid = Number(readFileSync(pidFile, 'utf8'));
     expect(alive(smiPid)).toBe(true);
     child.kill('SIGINT');

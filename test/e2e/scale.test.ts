@@ -4,7 +4,11 @@ import type { ScaleResult } from '../../src/scale/run.js';
 import { deployedWorld, expectNoToken } from './fly-world.js';
 
 const scaleShow = async (w: Awaited<ReturnType<typeof deployedWorld>>) =>
-  JSON.parse((await w.flyctl(['scale', 'show', '--app', 'quant-signals', '--json'])).stdout) as Array<{ Count: number; Regions: Record<string, number>; CPUs: number }>;
+  JSON.parse((await w.flyctl(['scale', 'show', '--app', 'quant-signals', '--json'])).stdout) as Array<{
+    Count: number;
+    Regions: Record<string, number>;
+    CPUs: number;
+  }>;
 
 describe('gpuctl scale', () => {
   it('show: groups, sizes, regions and hourly cost', async () => {

@@ -37,7 +37,12 @@ describe('gpuctl status', () => {
     const run = await w.gpuctl(['status', '--json', '-a', 'quant-signals']);
     const status = JSON.parse(run.stdout) as StatusJson;
     expect(status).toMatchObject({ schemaVersion: 1, app: 'quant-signals', hostname: 'quant-signals.fly.dev', release: 1 });
-    expect(status.machines[0]).toMatchObject({ region: 'ord', state: 'started', release: 1, guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null } });
+    expect(status.machines[0]).toMatchObject({
+      region: 'ord',
+      state: 'started',
+      release: 1,
+      guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null },
+    });
   });
 
   it('an unknown app, and unreadable JSON, are clear errors', async () => {
@@ -112,7 +117,10 @@ describe('gpuctl health', () => {
       expect(json.exitCode).toBe(1);
       const health = JSON.parse(json.stdout) as HealthJson;
       expect(health.reasons).toEqual(
-        expect.arrayContaining(['/gpu-health: sample-stale: the last sample is 31.0 s old (limit 15 s)', '/gpu-health: clocks-throttled: GPU 0 clocks are throttled: hw_thermal_slowdown']),
+        expect.arrayContaining([
+          '/gpu-health: sample-stale: the last sample is 31.0 s old (limit 15 s)',
+          '/gpu-health: clocks-throttled: GPU 0 clocks are throttled: hw_thermal_slowdown',
+        ]),
       );
       const text = await w.gpuctl(['health', '--url', base]);
       expect(text.stdout).toContain('✗ /gpu-health  clocks-throttled: GPU 0 clocks are throttled: hw_thermal_slowdown');

@@ -36,7 +36,11 @@ describe('a tool that prints the token', () => {
 
   it('status and health: the error names no token', async () => {
     const w = await deployedWorld();
-    for (const [args, command] of [[['status'], 'status'], [['health', '--no-probe'], 'checks list'], [['scale', 'show', '--json'], 'scale show']] as const) {
+    for (const [args, command] of [
+      [['status'], 'status'],
+      [['health', '--no-probe'], 'checks list'],
+      [['scale', 'show', '--json'], 'scale show'],
+    ] as const) {
       const run = await w.gpuctl([...args, '--verbose'], leak(command));
       expect(run.exitCode, `${args.join(' ')}: ${run.stderr}`).toBe(1);
       expect(run.stderr).toContain('[REDACTED]');

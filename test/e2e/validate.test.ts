@@ -14,7 +14,9 @@ test('a blog-post GPU config: every finding with file, line and fix; exit 1', as
   const run = await runGpuctl(['validate'], { cwd });
   expect(run.exitCode).toBe(1);
   expect(run.stdout).toContain('fly.toml:4:1  warning  kill-timeout-too-long');
-  expect(run.stdout).toContain('fly.toml:20:5  warning  service-check-duration\n  Service HTTP check has a grace period greater than 1 minute (10m0s); flyctl lowers it to 1 minute.');
+  expect(run.stdout).toContain(
+    'fly.toml:20:5  warning  service-check-duration\n  Service HTTP check has a grace period greater than 1 minute (10m0s); flyctl lowers it to 1 minute.',
+  );
   expect(run.stdout).toMatch(/✗ 7 errors, 4 warnings in fly\.toml\.$/);
 });
 
@@ -24,7 +26,12 @@ test('TOML syntax errors carry line and column; exit 2', async () => {
   const run = await runGpuctl(['validate', '--json'], { cwd });
   expect(run.exitCode).toBe(2);
   const result = JSON.parse(run.stdout) as ValidateJson;
-  expect(result).toMatchObject({ ok: false, exitCode: 2, errors: 1, findings: [{ id: 'toml-syntax', file: 'fly.toml', line: 2, column: 14 }] });
+  expect(result).toMatchObject({
+    ok: false,
+    exitCode: 2,
+    errors: 1,
+    findings: [{ id: 'toml-syntax', file: 'fly.toml', line: 2, column: 14 }],
+  });
 });
 
 test('a TOML syntax error does not claim the Dockerfile was checked', async () => {
@@ -43,7 +50,10 @@ test('a TOML syntax error does not claim the Dockerfile was checked', async () =
 
 test('warnings only: exit 0', async () => {
   const cwd = fresh();
-  writeFileSync(join(cwd, 'fly.toml'), 'app = "x"\n[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n    grace_period = "2m"\n');
+  writeFileSync(
+    join(cwd, 'fly.toml'),
+    'app = "x"\n[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n    grace_period = "2m"\n',
+  );
   const run = await runGpuctl(['validate'], { cwd });
   expect(run.exitCode).toBe(0);
   expect(run.stdout).toContain('! 0 errors, 1 warning in fly.toml.');
@@ -52,7 +62,10 @@ test('warnings only: exit 0', async () => {
 test('the Dockerfile named in [build] is checked too', async () => {
   const cwd = fresh();
   writeFileSync(join(cwd, 'fly.toml'), 'app = "x"\n[build]\n  dockerfile = "Dockerfile.gpu"\n[[vm]]\n  size = "performance-2x"\n');
-  writeFileSync(join(cwd, 'Dockerfile.gpu'), 'FROM nvidia/cuda:12.2.2-devel-ubuntu22.04\nRUN apt-get install -y cuda-drivers\nCMD ["python3"]\n');
+  writeFileSync(
+    join(cwd, 'Dockerfile.gpu'),
+    'FROM nvidia/cuda:12.2.2-devel-ubuntu22.04\nRUN apt-get install -y cuda-drivers\nCMD ["python3"]\n',
+  );
   const result = JSON.parse((await runGpuctl(['validate', '--json'], { cwd })).stdout) as ValidateJson;
   expect(result.findings.map((f) => `${f.file}:${f.line} ${f.id}`)).toEqual([
     'Dockerfile.gpu:1 dockerfile-devel-runtime',

@@ -26,15 +26,17 @@ export interface TestCtx extends Ctx {
   calls: ExecRequest[];
 }
 
-export function makeTestCtx(options: {
-  rules?: readonly ExecRule[];
-  env?: Env;
-  json?: boolean;
-  verbose?: boolean;
-  interactive?: boolean;
-  prompt?: Prompter;
-  now?: Date;
-} = {}): TestCtx {
+export function makeTestCtx(
+  options: {
+    rules?: readonly ExecRule[];
+    env?: Env;
+    json?: boolean;
+    verbose?: boolean;
+    interactive?: boolean;
+    prompt?: Prompter;
+    now?: Date;
+  } = {},
+): TestCtx {
   let out = '';
   let err = '';
   const calls: ExecRequest[] = [];

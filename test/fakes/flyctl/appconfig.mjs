@@ -47,7 +47,17 @@ export function parseMemoryMb(value) {
   return Math.trunc(Number(m[1]) * (m[2] === '' && !m[3] ? 1 : scale));
 }
 
-const GUEST_FIELDS = ['cpu_kind', 'cpus', 'memory_mb', 'max_memory_mb', 'gpus', 'gpu_kind', 'host_dedication_id', 'persist_rootfs', 'kernel_args'];
+const GUEST_FIELDS = [
+  'cpu_kind',
+  'cpus',
+  'memory_mb',
+  'max_memory_mb',
+  'gpus',
+  'gpu_kind',
+  'host_dedication_id',
+  'persist_rootfs',
+  'kernel_args',
+];
 
 /** appconfig computeToGuest: the preset, then `memory`, then any non-empty MachineGuest field. */
 export function computeToGuest(compute) {
@@ -74,8 +84,14 @@ const duration = (v) => (v === undefined ? undefined : goDuration(parseDuration(
 
 function checkFields(c) {
   const out = {
-    interval: duration(c.interval), timeout: duration(c.timeout), grace_period: duration(c.grace_period),
-    method: c.method, path: c.path, protocol: c.protocol, tls_skip_verify: c.tls_skip_verify, tls_server_name: c.tls_server_name,
+    interval: duration(c.interval),
+    timeout: duration(c.timeout),
+    grace_period: duration(c.grace_period),
+    method: c.method,
+    path: c.path,
+    protocol: c.protocol,
+    tls_skip_verify: c.tls_skip_verify,
+    tls_server_name: c.tls_server_name,
     headers: c.headers ? Object.entries(c.headers).map(([name, value]) => ({ name, values: [String(value)] })) : undefined,
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
@@ -91,9 +107,14 @@ export function httpServiceToMachine(hs) {
     autostop: autostop(hs.auto_stop_machines),
     autostart: hs.auto_start_machines,
     min_machines_running: hs.min_machines_running,
-    ports: [{ port: 80, handlers: ['http'], force_https: Boolean(hs.force_https) }, { port: 443, handlers: ['http', 'tls'] }],
+    ports: [
+      { port: 80, handlers: ['http'], force_https: Boolean(hs.force_https) },
+      { port: 443, handlers: ['http', 'tls'] },
+    ],
     checks: asList(hs.checks).map((c) => ({ type: 'http', ...checkFields(c) })),
-    concurrency: hs.concurrency ? { type: hs.concurrency.type, hard_limit: hs.concurrency.hard_limit, soft_limit: hs.concurrency.soft_limit } : undefined,
+    concurrency: hs.concurrency
+      ? { type: hs.concurrency.type, hard_limit: hs.concurrency.hard_limit, soft_limit: hs.concurrency.soft_limit }
+      : undefined,
     force_instance_key: null,
   };
   return Object.fromEntries(Object.entries(service).filter(([, v]) => v !== undefined));
@@ -104,7 +125,17 @@ function serviceToMachine(s) {
     ...asList(s.tcp_checks).map((c) => ({ type: 'tcp', ...checkFields(c) })),
     ...asList(s.http_checks).map((c) => ({ type: 'http', ...checkFields(c) })),
   ];
-  return { protocol: s.protocol ?? 'tcp', internal_port: s.internal_port, autostop: autostop(s.auto_stop_machines), autostart: s.auto_start_machines, min_machines_running: s.min_machines_running, ports: s.ports ?? [], checks, concurrency: s.concurrency, force_instance_key: null };
+  return {
+    protocol: s.protocol ?? 'tcp',
+    internal_port: s.internal_port,
+    autostop: autostop(s.auto_stop_machines),
+    autostart: s.auto_start_machines,
+    min_machines_running: s.min_machines_running,
+    ports: s.ports ?? [],
+    checks,
+    concurrency: s.concurrency,
+    force_instance_key: null,
+  };
 }
 
 export function servicesForGroup(cfg, group) {
@@ -135,8 +166,15 @@ const RESTART_POLICIES = { always: 'always', never: 'no', 'on-failure': 'on-fail
 export function machineConfigForGroup(cfg, group) {
   const restart = cfg.restart.filter((r) => forGroup(r, group)).at(-1);
   if (restart && !RESTART_POLICIES[restart.policy]) throw new FlyError(`invalid restart policy: ${restart.policy}`);
-  const cmd = cfg.processes[group] ? String(cfg.processes[group]).match(/"[^"]*"|'[^']*'|\S+/g).map((w) => w.replace(/^["']|["']$/g, '')) : undefined;
-  const stop = cfg.killSignal || cfg.killTimeout !== undefined ? { timeout: cfg.killTimeout === undefined ? undefined : goDuration(parseDuration(cfg.killTimeout, 1000)), signal: cfg.killSignal } : null;
+  const cmd = cfg.processes[group]
+    ? String(cfg.processes[group])
+        .match(/"[^"]*"|'[^']*'|\S+/g)
+        .map((w) => w.replace(/^["']|["']$/g, ''))
+    : undefined;
+  const stop =
+    cfg.killSignal || cfg.killTimeout !== undefined
+      ? { timeout: cfg.killTimeout === undefined ? undefined : goDuration(parseDuration(cfg.killTimeout, 1000)), signal: cfg.killSignal }
+      : null;
   return {
     env: { ...cfg.env, FLY_PROCESS_GROUP: group, ...(cfg.primaryRegion ? { PRIMARY_REGION: cfg.primaryRegion } : {}) },
     init: { ...(cmd ? { cmd } : {}), ...(cfg.swapSizeMb ? { swap_size_mb: cfg.swapSizeMb } : {}) },
@@ -173,5 +211,7 @@ export function validate(cfg) {
       invalid = true;
     }
   }
-  return invalid ? { info: `${info}\n   ✘invalid app configuration\n`, error: 'App configuration is not valid' } : { info: `${info}✓ Configuration is valid\n` };
+  return invalid
+    ? { info: `${info}\n   ✘invalid app configuration\n`, error: 'App configuration is not valid' }
+    : { info: `${info}✓ Configuration is valid\n` };
 }

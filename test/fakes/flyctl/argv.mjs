@@ -124,7 +124,10 @@ export function parseFlags(tokens, defs) {
   }
   const flags = {};
   for (const def of defs) {
-    flags[def.name] = values[def.name] ?? def.default ?? (def.kind === 'bool' ? false : def.kind === 'int' ? 0 : def.kind === 'strings' || def.kind === 'array' ? [] : '');
+    flags[def.name] =
+      values[def.name] ??
+      def.default ??
+      (def.kind === 'bool' ? false : def.kind === 'int' ? 0 : def.kind === 'strings' || def.kind === 'array' ? [] : '');
   }
   return { flags, args, specified };
 }

@@ -11,7 +11,8 @@ import { FlyError } from './errors.mjs';
 
 export const VM_PRESETS = {};
 for (const n of [1, 2, 4, 6, 8]) VM_PRESETS[`shared-cpu-${n}x`] = { cpu_kind: 'shared', cpus: n, memory_mb: n * 256 };
-for (const n of [1, 2, 4, 6, 8, 10, 12, 14, 16]) VM_PRESETS[`performance-${n}x`] = { cpu_kind: 'performance', cpus: n, memory_mb: n * 2048 };
+for (const n of [1, 2, 4, 6, 8, 10, 12, 14, 16])
+  VM_PRESETS[`performance-${n}x`] = { cpu_kind: 'performance', cpus: n, memory_mb: n * 2048 };
 
 export const GPU_PRESETS = {
   a10: 'a10',
@@ -29,7 +30,9 @@ export function guestForSize(size) {
   if (GPU_PRESETS[size]) return { cpu_kind: 'performance', cpus: 8, memory_mb: 32768, gpus: 1, gpu_kind: GPU_PRESETS[size] };
   const kind = size.startsWith('shared') ? 'shared' : size.startsWith('performance') ? 'performance' : '';
   if (!kind) throw new FlyError(`invalid machine preset requested, '${size}', expected to start with 'shared' or 'performance'`);
-  const valid = Object.keys(VM_PRESETS).filter((name) => name.startsWith(kind)).sort(compareGo);
+  const valid = Object.keys(VM_PRESETS)
+    .filter((name) => name.startsWith(kind))
+    .sort(compareGo);
   throw new FlyError(`'${size}' is an invalid machine size, choose one of: [${valid.join(' ')}]`);
 }
 

@@ -34,7 +34,13 @@ export function appsList(ctx) {
     if (!ctx.flags.quiet) ctx.out('No apps found\n');
     return;
   }
-  if (ctx.flags.quiet) return ctx.out(table('', apps.map((app) => [app.name])));
+  if (ctx.flags.quiet)
+    return ctx.out(
+      table(
+        '',
+        apps.map((app) => [app.name]),
+      ),
+    );
   const now = tick();
   const showNetwork = apps.some((app) => app.network);
   const rows = apps.map((app) => {
@@ -76,7 +82,9 @@ export function appsCreate(ctx) {
   const wanted = chooseName(ctx);
   const { app, org } = ctx.mutate((w) => {
     const org = chooseOrg(ctx, w.state);
-    const name = wanted ?? `${['ancient', 'billowing', 'cool', 'dawn'][w.state.counter % 4]}-${['forest', 'river', 'sky', 'field'][(w.state.counter >> 2) % 4]}-${1000 + w.next()}`;
+    const name =
+      wanted ??
+      `${['ancient', 'billowing', 'cool', 'dawn'][w.state.counter % 4]}-${['forest', 'river', 'sky', 'field'][(w.state.counter >> 2) % 4]}-${1000 + w.next()}`;
     if (w.state.apps[name]) {
       throw new FlyError('Name has already been taken', { requestId: requestId(w.tick(), w.next()), suggestion: NAME_TAKEN_SUGGESTION });
     }
@@ -98,6 +106,13 @@ export function releases(ctx) {
   if (ctx.flags.json) return ctx.json(list.map(releaseJson));
   const now = tick();
   const image = ctx.flags.image;
-  const rows = list.map((r) => [`v${r.version}`, r.status, r.description, r.user.email, relativeTime(r.createdAt, now), ...(image ? [r.imageRef] : [])]);
+  const rows = list.map((r) => [
+    `v${r.version}`,
+    r.status,
+    r.description,
+    r.user.email,
+    relativeTime(r.createdAt, now),
+    ...(image ? [r.imageRef] : []),
+  ]);
   ctx.out(table('', rows, ['Version', 'Status', 'Description', 'User', 'Date', ...(image ? ['Docker Image'] : [])]));
 }

@@ -24,7 +24,9 @@ function durationFlag(ctx, name) {
   if (v === 'none') return 0;
   const ms = /^\d+$/.test(v) ? Number(v) * 1000 : parseDuration(v);
   if (ms === undefined) {
-    throw new FlyError(`invalid duration value ${v} used for --${name} flag: valid options are a number of seconds, number with time unit (i.e.: 5m, 180s) or 'none'`);
+    throw new FlyError(
+      `invalid duration value ${v} used for --${name} flag: valid options are a number of seconds, number with time unit (i.e.: 5m, 180s) or 'none'`,
+    );
   }
   return ms;
 }
@@ -59,7 +61,9 @@ function buildImage(ctx, cfg, w, appName) {
     ctx.err('==> Building image with Docker\n--> Building image done\n');
   } else {
     const build = ulid(at, 'build', w.next()).toLowerCase();
-    ctx.err(`Waiting for depot builder...\n\n==> Building image with Depot\n--> build:  (\u200Bhttps://depot.dev/orgs/fly/projects/${appName}/builds/${build})\n`);
+    ctx.err(
+      `Waiting for depot builder...\n\n==> Building image with Depot\n--> build:  (\u200Bhttps://depot.dev/orgs/fly/projects/${appName}/builds/${build})\n`,
+    );
     ctx.err(`--> Build Summary:  (\u200Bhttps://depot.dev/orgs/fly/projects/${appName}/builds/${build})\n--> Building image done\n`);
   }
   ctx.err(`image: ${tag}\nimage size: 48 MB\n`);
@@ -104,7 +108,12 @@ export function deploy(ctx) {
     const strategy = cfg.deploy.strategy && STRATEGIES.includes(cfg.deploy.strategy) ? cfg.deploy.strategy : 'rolling';
     const existing = app.machines.some((m) => m.state !== 'destroyed');
     const plan = {
-      cfg, image, guest, strategy, env, waitMs,
+      cfg,
+      image,
+      guest,
+      strategy,
+      env,
+      waitMs,
       region: cfg.primaryRegion || 'iad',
       ha: ctx.flags.ha,
       detach: ctx.flags.detach,
@@ -142,6 +151,7 @@ export function deploy(ctx) {
     ctx.out(`${JSON.stringify({ id: release.id, version: release.version, image_ref: release.imageRef })}\n`);
   }
   if (ctx.flags['no-public-ips']) ctx.out('\nYour app is deployed but does not have a public or private IP address\n');
-  else if (ctx.flags.flycast) ctx.out(`\nYour your newly deployed app is available in the organizations' private network under http://${name}.flycast\n`);
+  else if (ctx.flags.flycast)
+    ctx.out(`\nYour your newly deployed app is available in the organizations' private network under http://${name}.flycast\n`);
   else if (hasUrl(plan.cfg)) ctx.out(`\nVisit your newly deployed app at https://${app.hostname}/\n\n`);
 }

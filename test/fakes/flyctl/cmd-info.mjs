@@ -34,7 +34,13 @@ export function whoami(ctx) {
   ctx.out(`${email}\n`);
 }
 
-const GEO_NAMES = { africa: 'Africa', asia_pacific: 'Asia Pacific', europe: 'Europe', north_america: 'North America', south_america: 'South America' };
+const GEO_NAMES = {
+  africa: 'Africa',
+  asia_pacific: 'Asia Pacific',
+  europe: 'Europe',
+  north_america: 'North America',
+  south_america: 'South America',
+};
 
 /** Sorted by name; the table groups them by geo region (regions.go). */
 export function regions(ctx) {

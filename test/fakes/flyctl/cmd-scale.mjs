@@ -45,7 +45,11 @@ export function scaleShow(ctx) {
         CPUKind: guest.cpu_kind ?? '',
         CPUs: guest.cpus ?? 0,
         Memory: guest.memory_mb ?? 0,
-        Regions: Object.fromEntries(Object.keys(regions).sort().map((r) => [r, regions[r]])),
+        Regions: Object.fromEntries(
+          Object.keys(regions)
+            .sort()
+            .map((r) => [r, regions[r]]),
+        ),
       };
     });
     // json.MarshalIndent + Fprintln: same bytes as render.JSON for this data; a nil slice would be "null".
@@ -56,7 +60,14 @@ export function scaleShow(ctx) {
       .map(([r, n]) => (n > 1 ? `${r}(${n})` : r))
       .sort()
       .join(',');
-  const tableRows = rows.map(({ group, machines: ms, guest }) => [group, String(ms.length), guest.cpu_kind, String(guest.cpus), `${guest.memory_mb} MB`, formatRegions(ms)]);
+  const tableRows = rows.map(({ group, machines: ms, guest }) => [
+    group,
+    String(ms.length),
+    guest.cpu_kind,
+    String(guest.cpus),
+    `${guest.memory_mb} MB`,
+    formatRegions(ms),
+  ]);
   ctx.out(`VM Resources for app: ${name}\n\n`);
   ctx.out(table('Groups', tableRows, ['Name', 'Count', 'Kind', 'CPUs', 'Memory', 'Regions']));
 }
@@ -67,12 +78,20 @@ const CPUS_PER_KIND = { shared: [1, 2, 4, 6, 8], performance: [1, 2, 4, 6, 8, 10
 function checkGuest(guest) {
   const valid = CPUS_PER_KIND[guest.cpu_kind];
   if (!valid) throw new FlyError('invalid CPU kind', { description: `The CPU kind given: ${guest.cpu_kind}, is not valid` });
-  if (!valid.includes(guest.cpus)) throw new FlyError('invalid number of CPUs', { description: `For the CPU kind ${guest.cpu_kind}, ${guest.cpus} CPUs is not valid` });
+  if (!valid.includes(guest.cpus))
+    throw new FlyError('invalid number of CPUs', { description: `For the CPU kind ${guest.cpu_kind}, ${guest.cpus} CPUs is not valid` });
   const step = guest.cpu_kind === 'shared' ? 256 : 1024;
-  if (guest.memory_mb % step !== 0) throw new FlyError('invalid memory size', { description: `${guest.memory_mb}MiB of memory is not valid` });
+  if (guest.memory_mb % step !== 0)
+    throw new FlyError('invalid memory size', { description: `${guest.memory_mb}MiB of memory is not valid` });
   const [min, max] = guest.cpu_kind === 'shared' ? [256, 2048] : [2048, 8192];
-  if (guest.memory_mb < min * guest.cpus) throw new FlyError('memory size for config is too low', { description: `For ${guest.cpu_kind} VMs with ${guest.cpus} CPUs, ${guest.memory_mb}MiB of memory is too low` });
-  if (guest.memory_mb > max * guest.cpus) throw new FlyError('memory size for config is too high', { description: `For ${guest.cpu_kind} VMs with ${guest.cpus} CPUs, ${guest.memory_mb}MiB of memory is too high` });
+  if (guest.memory_mb < min * guest.cpus)
+    throw new FlyError('memory size for config is too low', {
+      description: `For ${guest.cpu_kind} VMs with ${guest.cpus} CPUs, ${guest.memory_mb}MiB of memory is too low`,
+    });
+  if (guest.memory_mb > max * guest.cpus)
+    throw new FlyError('memory size for config is too high', {
+      description: `For ${guest.cpu_kind} VMs with ${guest.cpus} CPUs, ${guest.memory_mb}MiB of memory is too high`,
+    });
 }
 
 export function scaleVm(ctx) {
@@ -84,11 +103,16 @@ export function scaleVm(ctx) {
   let group = ctx.flags['process-group'];
   const result = ctx.mutate((w) => {
     const app = findApp(ctx, w.state, name);
-    if (!app) throw new FlyError(`error listing active machines for ${name} app: failed to list active VMs: app not found`, { requestId: requestId(w.tick(), w.next()) });
+    if (!app)
+      throw new FlyError(`error listing active machines for ${name} app: failed to list active VMs: app not found`, {
+        requestId: requestId(w.tick(), w.next()),
+      });
     if (!group) {
       const processes = Object.keys(app.lastConfig?.processes ?? {}).sort();
       if (processes.length > 1) {
-        throw new FlyError(`scaling an app with multiple process groups requires specifying a group with '--process-group <name>'\n * this app has the following process groups: [${processes.join(', ')}]`);
+        throw new FlyError(
+          `scaling an app with multiple process groups requires specifying a group with '--process-group <name>'\n * this app has the following process groups: [${processes.join(', ')}]`,
+        );
       }
       group = processes[0] ?? 'app';
     }
@@ -117,6 +141,10 @@ export function scaleVm(ctx) {
   });
   if (result.error) throw result.error;
   const guest = result.guest;
-  ctx.out(ctx.flags['process-group'] ? `Scaled VM Type for '${group}' to '${sizeOfGuest(guest)}'\n` : `Scaled VM Type to '${sizeOfGuest(guest)}'\n`);
+  ctx.out(
+    ctx.flags['process-group']
+      ? `Scaled VM Type for '${group}' to '${sizeOfGuest(guest)}'\n`
+      : `Scaled VM Type to '${sizeOfGuest(guest)}'\n`,
+  );
   ctx.out(`${'CPU Cores'.padStart(15)}: ${guest.cpus}\n${'Memory'.padStart(15)}: ${guest.memory_mb} MB\n`);
 }

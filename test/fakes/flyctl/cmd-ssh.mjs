@@ -13,7 +13,9 @@ import { processGroup } from './machine-ops.mjs';
 function selectMachine(ctx, app) {
   let machines = listActive(app).filter((m) => m.state === 'started');
   if (machines.length < 1) {
-    throw new FlyError(`app ${app.name} has no started VMs.\nIt may be unhealthy or not have been deployed yet.\nTry the following command to verify:\n\nfly status`);
+    throw new FlyError(
+      `app ${app.name} has no started VMs.\nIt may be unhealthy or not have been deployed yet.\nTry the following command to verify:\n\nfly status`,
+    );
   }
   const { region, 'process-group': group, machine: machineId } = ctx.flags;
   if (region) {

@@ -65,13 +65,24 @@ export function status(ctx) {
     return ctx.json(doc);
   }
   const managed = machines.filter(isV2);
-  const newest = [...managed].sort((a, b) => Number(b.config.metadata.fly_release_version ?? 0) - Number(a.config.metadata.fly_release_version ?? 0))[0];
+  const newest = [...managed].sort(
+    (a, b) => Number(b.config.metadata.fly_release_version ?? 0) - Number(a.config.metadata.fly_release_version ?? 0),
+  )[0];
   const image = newest?.config.metadata.fly_release_version ? `${newest.image_ref.repository}:${newest.image_ref.tag}` : '-';
   const headers = ['Name', 'Owner', 'Hostname', 'Image', ...(app.network ? ['Network'] : [])];
   let text = verticalTable('App', [app.name, app.org, app.hostname, image, app.network], headers);
   if (managed.length > 0) {
     const rows = managed
-      .map((m) => [group(m) || '<default>', m.id, m.config.metadata.fly_release_version ?? '', m.region, m.state, m.config.metadata.role ?? '', checksSummary(m), m.updated_at])
+      .map((m) => [
+        group(m) || '<default>',
+        m.id,
+        m.config.metadata.fly_release_version ?? '',
+        m.region,
+        m.state,
+        m.config.metadata.role ?? '',
+        checksSummary(m),
+        m.updated_at,
+      ])
       .sort((a, b) => a.join('\u0000').localeCompare(b.join('\u0000')));
     text += table('Machines', rows, ['Process', 'ID', 'Version', 'Region', 'State', 'Role', 'Checks', 'Last Updated']);
   }
@@ -91,19 +102,51 @@ export function machineList(ctx) {
     if (!ctx.flags.quiet) ctx.out(`No machines are available on this app ${name}\n`);
     return;
   }
-  if (ctx.flags.quiet) return ctx.out(table('', machines.map((m) => [m.id])));
-  ctx.out(`${machines.length} machines have been retrieved from app ${name}.\nView them in the UI here (\u200Bhttps://fly.io/apps/${name}/machines/)\n\n`);
+  if (ctx.flags.quiet)
+    return ctx.out(
+      table(
+        '',
+        machines.map((m) => [m.id]),
+      ),
+    );
+  ctx.out(
+    `${machines.length} machines have been retrieved from app ${name}.\nView them in the UI here (\u200Bhttps://fly.io/apps/${name}/machines/)\n\n`,
+  );
   const rows = machines.map((m) => {
     const checks = m.checks ?? [];
     const passing = checks.filter((c) => c.status === 'passing').length;
     const guest = m.config?.guest;
     return [
-      m.id, m.name, m.state, checks.length ? `${passing}/${checks.length}` : '', m.region, '',
-      `${m.image_ref.repository}:${m.image_ref.tag}`, m.private_ip, m.config?.mounts?.[0]?.volume ?? '',
-      m.created_at, m.updated_at, group(m), guest ? `${sizeOfGuest(guest)}:${guest.memory_mb}MB` : '',
+      m.id,
+      m.name,
+      m.state,
+      checks.length ? `${passing}/${checks.length}` : '',
+      m.region,
+      '',
+      `${m.image_ref.repository}:${m.image_ref.tag}`,
+      m.private_ip,
+      m.config?.mounts?.[0]?.volume ?? '',
+      m.created_at,
+      m.updated_at,
+      group(m),
+      guest ? `${sizeOfGuest(guest)}:${guest.memory_mb}MB` : '',
     ];
   });
-  const headers = ['ID', 'Name', 'State', 'Checks', 'Region', 'Role', 'Image', 'IP Address', 'Volume', 'Created', 'Last Updated', 'Process Group', 'Size'];
+  const headers = [
+    'ID',
+    'Name',
+    'State',
+    'Checks',
+    'Region',
+    'Role',
+    'Image',
+    'IP Address',
+    'Volume',
+    'Created',
+    'Last Updated',
+    'Process Group',
+    'Size',
+  ];
   ctx.out(table(name, rows, headers));
 }
 

@@ -23,9 +23,16 @@ function rfc822(iso) {
 function printVolume(v, app) {
   const line = (k, val) => `${k.padStart(20)}: ${val}\n`;
   return [
-    line('ID', v.id), line('Name', v.name), line('App', app), line('Region', v.region), line('Zone', v.zone),
-    line('Size GB', v.size_gb), line('Encrypted', v.encrypted), line('Created at', rfc822(v.created_at)),
-    line('Snapshot retention', v.snapshot_retention), line('Scheduled snapshots', v.auto_backup_enabled),
+    line('ID', v.id),
+    line('Name', v.name),
+    line('App', app),
+    line('Region', v.region),
+    line('Zone', v.zone),
+    line('Size GB', v.size_gb),
+    line('Encrypted', v.encrypted),
+    line('Created at', rfc822(v.created_at)),
+    line('Snapshot retention', v.snapshot_retention),
+    line('Scheduled snapshots', v.auto_backup_enabled),
   ].join('');
 }
 
@@ -38,7 +45,9 @@ export function volumesCreate(ctx) {
     if (!app) throw new FlyError(couldNotFindApp(name));
     const count = ctx.flags.count;
     if (!ctx.flags.yes && count <= 1 && !app.volumes.some((v) => v.name === volumeName)) {
-      ctx.err('Warning! Every volume is pinned to a specific physical host. You should create two or more volumes per application to avoid downtime. Learn more at https://fly.io/docs/volumes/overview/\n');
+      ctx.err(
+        'Warning! Every volume is pinned to a specific physical host. You should create two or more volumes per application to avoid downtime. Learn more at https://fly.io/docs/volumes/overview/\n',
+      );
       throw new FlyError('yes flag must be specified when not running interactively');
     }
     const region = ctx.flags.region;
@@ -74,6 +83,16 @@ export function volumesList(ctx) {
   const volumes = app.volumes.filter((v) => ctx.flags.all || !['destroyed', 'pending_destroy', 'destroying'].includes(v.state));
   if (ctx.flags.json) return ctx.json(volumes.map(volumeJson));
   const now = w.tick();
-  const rows = volumes.map((v) => [v.id, v.state, v.name, `${v.size_gb}GB`, v.region, v.zone, String(v.encrypted), v.attached_machine_id ?? '', relativeTime(v.created_at, now)]);
+  const rows = volumes.map((v) => [
+    v.id,
+    v.state,
+    v.name,
+    `${v.size_gb}GB`,
+    v.region,
+    v.zone,
+    String(v.encrypted),
+    v.attached_machine_id ?? '',
+    relativeTime(v.created_at, now),
+  ]);
   ctx.out(table('', rows, ['ID', 'State', 'Name', 'Size', 'Region', 'Zone', 'Encrypted', 'Attached VM', 'Created At']));
 }

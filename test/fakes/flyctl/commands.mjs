@@ -19,29 +19,73 @@ const leaf = (name, spec) => ({ name, aliases: [], args: { max: 0 }, flags: [], 
 const group = (name, children, aliases = []) => ({ name, aliases, children });
 
 export const ROOT = group('flyctl', [
-  leaf('version', { path: 'version', flags: [json, { name: 'saveinstall', short: 's', kind: 'string' }], run: lazy('./cmd-info.mjs', 'version') }),
+  leaf('version', {
+    path: 'version',
+    flags: [json, { name: 'saveinstall', short: 's', kind: 'string' }],
+    run: lazy('./cmd-info.mjs', 'version'),
+  }),
   group('auth', [leaf('whoami', { path: 'auth whoami', flags: [json], run: lazy('./cmd-info.mjs', 'whoami') })]),
-  group('apps', [
-    leaf('list', { path: 'apps list', aliases: ['ls'], flags: [json, org, { name: 'quiet', short: 'q', kind: 'bool' }], run: lazy('./cmd-apps.mjs', 'appsList') }),
-    leaf('create', {
-      path: 'apps create',
-      args: { max: 1 },
-      flags: [json, org, yes, { name: 'name', kind: 'string' }, { name: 'generate-name', kind: 'bool' }, { name: 'network', kind: 'string' }, { name: 'machines', kind: 'bool' }, { name: 'save', kind: 'bool' }],
-      run: lazy('./cmd-apps.mjs', 'appsCreate'),
-    }),
-    leaf('releases', { path: 'releases', flags: [...appFlags, json, { name: 'image', kind: 'bool' }], run: lazy('./cmd-apps.mjs', 'releases') }),
-  ], ['app']),
-  leaf('releases', { path: 'releases', flags: [...appFlags, json, { name: 'image', kind: 'bool' }], run: lazy('./cmd-apps.mjs', 'releases') }),
+  group(
+    'apps',
+    [
+      leaf('list', {
+        path: 'apps list',
+        aliases: ['ls'],
+        flags: [json, org, { name: 'quiet', short: 'q', kind: 'bool' }],
+        run: lazy('./cmd-apps.mjs', 'appsList'),
+      }),
+      leaf('create', {
+        path: 'apps create',
+        args: { max: 1 },
+        flags: [
+          json,
+          org,
+          yes,
+          { name: 'name', kind: 'string' },
+          { name: 'generate-name', kind: 'bool' },
+          { name: 'network', kind: 'string' },
+          { name: 'machines', kind: 'bool' },
+          { name: 'save', kind: 'bool' },
+        ],
+        run: lazy('./cmd-apps.mjs', 'appsCreate'),
+      }),
+      leaf('releases', {
+        path: 'releases',
+        flags: [...appFlags, json, { name: 'image', kind: 'bool' }],
+        run: lazy('./cmd-apps.mjs', 'releases'),
+      }),
+    ],
+    ['app'],
+  ),
+  leaf('releases', {
+    path: 'releases',
+    flags: [...appFlags, json, { name: 'image', kind: 'bool' }],
+    run: lazy('./cmd-apps.mjs', 'releases'),
+  }),
   leaf('status', {
     path: 'status',
     flags: [...appFlags, json, { name: 'all', kind: 'bool' }, { name: 'watch', kind: 'bool' }, { name: 'rate', kind: 'int', default: 5 }],
     run: lazy('./cmd-status.mjs', 'status'),
   }),
-  group('machine', [
-    leaf('list', { path: 'machine list', aliases: ['ls'], flags: [...appFlags, json, { name: 'quiet', short: 'q', kind: 'bool' }], run: lazy('./cmd-status.mjs', 'machineList') }),
-  ], ['machines', 'm']),
+  group(
+    'machine',
+    [
+      leaf('list', {
+        path: 'machine list',
+        aliases: ['ls'],
+        flags: [...appFlags, json, { name: 'quiet', short: 'q', kind: 'bool' }],
+        run: lazy('./cmd-status.mjs', 'machineList'),
+      }),
+    ],
+    ['machines', 'm'],
+  ),
   group('checks', [
-    leaf('list', { path: 'checks list', aliases: ['ls'], flags: [...appFlags, json, { name: 'check-name', kind: 'string' }], run: lazy('./cmd-status.mjs', 'checksList') }),
+    leaf('list', {
+      path: 'checks list',
+      aliases: ['ls'],
+      flags: [...appFlags, json, { name: 'check-name', kind: 'string' }],
+      run: lazy('./cmd-status.mjs', 'checksList'),
+    }),
   ]),
   group('scale', [
     leaf('show', { path: 'scale show', flags: [...appFlags, json], run: lazy('./cmd-scale.mjs', 'scaleShow') }),
@@ -49,7 +93,9 @@ export const ROOT = group('flyctl', [
       path: 'scale count',
       args: { min: 1, max: Infinity },
       flags: [
-        ...appFlags, yes, ...VM_SIZE_FLAGS,
+        ...appFlags,
+        yes,
+        ...VM_SIZE_FLAGS,
         { name: 'region', short: 'r', kind: 'string' },
         { name: 'process-group', short: 'g', kind: 'string', aliases: ['group'] },
         { name: 'max-per-region', kind: 'int', default: -1 },
@@ -62,7 +108,11 @@ export const ROOT = group('flyctl', [
     leaf('vm', {
       path: 'scale vm',
       args: { min: 1, max: 1 },
-      flags: [...appFlags, { name: 'vm-memory', kind: 'int', aliases: ['memory'] }, { name: 'process-group', short: 'g', kind: 'string', aliases: ['group'] }],
+      flags: [
+        ...appFlags,
+        { name: 'vm-memory', kind: 'int', aliases: ['memory'] },
+        { name: 'process-group', short: 'g', kind: 'string', aliases: ['group'] },
+      ],
       run: lazy('./cmd-scale.mjs', 'scaleVm'),
     }),
   ]),
@@ -88,26 +138,38 @@ export const ROOT = group('flyctl', [
       run: lazy('./cmd-ssh.mjs', 'sshConsole'),
     }),
   ]),
-  group('volumes', [
-    leaf('create', {
-      path: 'volumes create',
-      args: { min: 1, max: 1 },
-      flags: [
-        ...appFlags, json, yes, ...VM_SIZE_FLAGS,
-        { name: 'region', short: 'r', kind: 'string' },
-        { name: 'size', short: 's', kind: 'int', default: 1 },
-        { name: 'count', short: 'n', kind: 'int', default: 1 },
-        { name: 'snapshot-retention', kind: 'int', default: 5 },
-        { name: 'scheduled-snapshots', kind: 'bool', default: true },
-        { name: 'no-encryption', kind: 'bool' },
-        { name: 'require-unique-zone', kind: 'bool', default: true },
-        { name: 'unique-zone-app-wide', kind: 'bool' },
-        { name: 'snapshot-id', kind: 'string' },
-      ],
-      run: lazy('./cmd-volumes.mjs', 'volumesCreate'),
-    }),
-    leaf('list', { path: 'volumes list', aliases: ['ls'], flags: [...appFlags, json, { name: 'all', kind: 'bool' }, { name: 'quiet', short: 'q', kind: 'bool' }], run: lazy('./cmd-volumes.mjs', 'volumesList') }),
-  ], ['volume', 'vol']),
+  group(
+    'volumes',
+    [
+      leaf('create', {
+        path: 'volumes create',
+        args: { min: 1, max: 1 },
+        flags: [
+          ...appFlags,
+          json,
+          yes,
+          ...VM_SIZE_FLAGS,
+          { name: 'region', short: 'r', kind: 'string' },
+          { name: 'size', short: 's', kind: 'int', default: 1 },
+          { name: 'count', short: 'n', kind: 'int', default: 1 },
+          { name: 'snapshot-retention', kind: 'int', default: 5 },
+          { name: 'scheduled-snapshots', kind: 'bool', default: true },
+          { name: 'no-encryption', kind: 'bool' },
+          { name: 'require-unique-zone', kind: 'bool', default: true },
+          { name: 'unique-zone-app-wide', kind: 'bool' },
+          { name: 'snapshot-id', kind: 'string' },
+        ],
+        run: lazy('./cmd-volumes.mjs', 'volumesCreate'),
+      }),
+      leaf('list', {
+        path: 'volumes list',
+        aliases: ['ls'],
+        flags: [...appFlags, json, { name: 'all', kind: 'bool' }, { name: 'quiet', short: 'q', kind: 'bool' }],
+        run: lazy('./cmd-volumes.mjs', 'volumesList'),
+      }),
+    ],
+    ['volume', 'vol'],
+  ),
   group('platform', [
     leaf('regions', { path: 'platform regions', flags: [json], run: lazy('./cmd-info.mjs', 'regions') }),
     leaf('vm-sizes', { path: 'platform vm-sizes', flags: [json], run: lazy('./cmd-info.mjs', 'vmSizes') }),

@@ -7,7 +7,16 @@
 import { guestForGroup, machineConfigForGroup, mountsForGroup, processNames } from './appconfig.mjs';
 import { FlyError } from './errors.mjs';
 import { digest } from './ids.mjs';
-import { destroyMachine, flyAppsMachines, formattedId, healthOf, launchMachine, processGroup, statusLogger, updateMachine } from './machine-ops.mjs';
+import {
+  destroyMachine,
+  flyAppsMachines,
+  formattedId,
+  healthOf,
+  launchMachine,
+  processGroup,
+  statusLogger,
+  updateMachine,
+} from './machine-ops.mjs';
 import { newVolume } from './model.mjs';
 
 const healthTimeout = (m) =>
@@ -24,15 +33,21 @@ function provisionFirstDeploy(ctx, w, app, plan) {
   const hasServices = groups.some((g) => machineConfigForGroup(plan.cfg, g).services.length > 0);
   if (hasServices && !(app.ips ?? []).length) {
     const h = digest('ip', app.name);
-    app.ips = [`2a09:8280:1::${h.readUInt16BE(0).toString(16)}:${h.readUInt16BE(2).toString(16)}:0`, `66.241.124.${h[4] % 250 + 2}`];
-    ctx.out(`Provisioning ips for ${app.name}\n  Dedicated ipv6: ${app.ips[0]}\n  Shared ipv4: ${app.ips[1]}\n  Add a dedicated ipv4 with: fly ips allocate-v4\n\n`);
+    app.ips = [`2a09:8280:1::${h.readUInt16BE(0).toString(16)}:${h.readUInt16BE(2).toString(16)}:0`, `66.241.124.${(h[4] % 250) + 2}`];
+    ctx.out(
+      `Provisioning ips for ${app.name}\n  Dedicated ipv6: ${app.ips[0]}\n  Shared ipv4: ${app.ips[1]}\n  Add a dedicated ipv4 with: fly ips allocate-v4\n\n`,
+    );
   }
   for (const group of groups) {
     for (const mount of mountsForGroup(plan.cfg, group)) {
       if (app.volumes.some((v) => v.name === mount.source && !v.attached_machine_id)) continue;
       const guest = guestForGroup(plan.cfg, group) ?? plan.guest;
-      const size = mount.initial_size ? Number.parseInt(String(mount.initial_size), 10) : plan.volumeInitialSize || (guest.gpu_kind ? 100 : 1);
-      ctx.out(`Creating a ${size} GB volume named '${mount.source}' for process group '${group}'. Use 'fly vol extend' to increase its size\n`);
+      const size = mount.initial_size
+        ? Number.parseInt(String(mount.initial_size), 10)
+        : plan.volumeInitialSize || (guest.gpu_kind ? 100 : 1);
+      ctx.out(
+        `Creating a ${size} GB volume named '${mount.source}' for process group '${group}'. Use 'fly vol extend' to increase its size\n`,
+      );
       app.volumes.push(newVolume(w, { name: mount.source, region: plan.region, sizeGb: size }));
     }
   }
@@ -51,7 +66,10 @@ function launchSpec(plan, group, release, app) {
   };
   if (config.mounts.length > 0) {
     const volume = app.volumes.find((v) => v.name === config.mounts[0].name && !v.attached_machine_id && v.region === plan.region);
-    if (!volume) throw new FlyError(`New machine in group '${group}' needs an unattached volume named '${config.mounts[0].name}' in region '${plan.region}'`);
+    if (!volume)
+      throw new FlyError(
+        `New machine in group '${group}' needs an unattached volume named '${config.mounts[0].name}' in region '${plan.region}'`,
+      );
     spec.mounts = [{ ...config.mounts[0], volume: volume.id, encrypted: volume.encrypted, size_gb: volume.size_gb }];
     spec.volume = volume;
   }
@@ -94,7 +112,9 @@ function createForGroups(ctx, w, app, plan, groups, release) {
       const cfg = machineConfigForGroup(plan.cfg, group);
       if (!plan.ha || cfg.mounts.length > 0) return;
       if (cfg.services.length > 0) {
-        ctx.out('Creating a second machine for high availability and zero downtime deployments.\nTo disable this, set "min_machines_running = 0" in your fly.toml.\n');
+        ctx.out(
+          'Creating a second machine for high availability and zero downtime deployments.\nTo disable this, set "min_machines_running = 0" in your fly.toml.\n',
+        );
         step();
       } else {
         ctx.out(`Creating a standby machine for ${first.id}\n`);
@@ -108,13 +128,18 @@ function createForGroups(ctx, w, app, plan, groups, release) {
   if (groups.length > 0) ctx.err('Finished launching new machines\n');
   // The proxy applies the most restrictive autostop of a group's services (off < stop < suspend).
   const rank = (v) => (v === 'suspend' ? 2 : v === true ? 1 : 0);
-  for (const [level, verb, done] of [[1, 'stop', 'stopped'], [2, 'suspend', 'suspended']]) {
+  for (const [level, verb, done] of [
+    [1, 'stop', 'stopped'],
+    [2, 'suspend', 'suspended'],
+  ]) {
     const idle = groups.filter((g) => {
       const services = machineConfigForGroup(plan.cfg, g).services;
       return services.length > 0 && Math.min(...services.map((sv) => rank(sv.autostop))) === level;
     });
     if (idle.length > 0) {
-      ctx.out(`\n\nNOTE: The machines for [${idle.sort().join(',')}] have services with 'auto_stop_machines = "${verb}"' that will be ${done} when idling\n\n`);
+      ctx.out(
+        `\n\nNOTE: The machines for [${idle.sort().join(',')}] have services with 'auto_stop_machines = "${verb}"' that will be ${done} when idling\n\n`,
+      );
     }
   }
 }
@@ -171,7 +196,12 @@ export function deployMachines(ctx, w, app, plan, release) {
     for (const [grp, n] of Object.entries(counts)) ctx.out(` * destroy ${n} "${grp}" machine${n === 1 ? '' : 's'}\n`);
     for (const g of needing) {
       const cfg = machineConfigForGroup(plan.cfg, g);
-      const what = !plan.ha || cfg.mounts.length > 0 ? `1 "${g}" machine` : cfg.services.length > 0 ? `2 "${g}" machines` : `1 "${g}" machine and 1 standby machine for it`;
+      const what =
+        !plan.ha || cfg.mounts.length > 0
+          ? `1 "${g}" machine`
+          : cfg.services.length > 0
+            ? `2 "${g}" machines`
+            : `1 "${g}" machine and 1 standby machine for it`;
       ctx.out(` * create ${what}\n`);
     }
     ctx.out('\n');

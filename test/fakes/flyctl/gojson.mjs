@@ -5,8 +5,7 @@
  * Struct field order is the caller's job (insertion order of the object literal).
  */
 
-const escapeHtml = (text) =>
-  text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const escapeHtml = (text) => text.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** render.JSON: 4-space indent, HTML-escaped, newline-terminated. */
 export const goJson = (value) => `${escapeHtml(JSON.stringify(value, null, 4))}\n`;

@@ -77,7 +77,9 @@ export const formattedId = (m) => (processGroup(m) ? `${m.id} [${processGroup(m)
 export const flyAppsMachines = (app) =>
   app.machines.filter(
     (m) =>
-      m.state !== 'destroyed' && m.state !== 'destroying' && m.config?.metadata?.fly_platform_version === 'v2' &&
+      m.state !== 'destroyed' &&
+      m.state !== 'destroying' &&
+      m.config?.metadata?.fly_platform_version === 'v2' &&
       !['fly_app_release_command', 'fly_app_console'].includes(processGroup(m)),
   );
 

@@ -12,7 +12,46 @@ import { faultsFor, genericFaults } from './faults.mjs';
 import { stateDirFrom } from './state.mjs';
 
 /** Real top-level flyctl commands this fake does not model (so the error can say so). */
-const NOT_MODELLED = new Set(['agent', 'certs', 'config', 'console', 'consul', 'dashboard', 'destroy', 'dig', 'docs', 'doctor', 'extensions', 'history', 'image', 'incidents', 'ips', 'jobs', 'launch', 'logs', 'mcp', 'mpg', 'open', 'orgs', 'ping', 'postgres', 'proxy', 'redis', 'regions', 'restart', 'resume', 'secrets', 'services', 'settings', 'sftp', 'storage', 'suspend', 'synthetics', 'tokens', 'wireguard']);
+const NOT_MODELLED = new Set([
+  'agent',
+  'certs',
+  'config',
+  'console',
+  'consul',
+  'dashboard',
+  'destroy',
+  'dig',
+  'docs',
+  'doctor',
+  'extensions',
+  'history',
+  'image',
+  'incidents',
+  'ips',
+  'jobs',
+  'launch',
+  'logs',
+  'mcp',
+  'mpg',
+  'open',
+  'orgs',
+  'ping',
+  'postgres',
+  'proxy',
+  'redis',
+  'regions',
+  'restart',
+  'resume',
+  'secrets',
+  'services',
+  'settings',
+  'sftp',
+  'storage',
+  'suspend',
+  'synthetics',
+  'tokens',
+  'wireguard',
+]);
 
 function levenshtein(a, b) {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);

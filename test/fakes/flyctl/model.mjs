@@ -98,7 +98,13 @@ export function newMachine(w, app, spec) {
   const events = [{ type: 'launch', status: 'created', source: 'user', timestamp: created }];
   if (state !== 'created') events.unshift({ type: 'start', status: 'started', source: 'flyd', timestamp: started });
   if (state === 'stopped') {
-    events.unshift({ type: 'exit', status: 'stopped', source: 'flyd', timestamp: started + 500, request: { exit_event: { requested_stop: true, exited_at: rfc3339(started) } } });
+    events.unshift({
+      type: 'exit',
+      status: 'stopped',
+      source: 'flyd',
+      timestamp: started + 500,
+      request: { exit_event: { requested_stop: true, exited_at: rfc3339(started) } },
+    });
   }
   return {
     id: spec.id ?? id.hexId('machine', n),

@@ -78,7 +78,9 @@ function plan(ctx, app, counts, regionsFlag, maxPerRegion) {
     for (const m of inGroup) current[m.region] = (current[m.region] ?? 0) + 1;
     const targetRegions = regions.length ? regions : [cfg.primaryRegion || 'iad'];
     const diffs = convergeGroupCounts(expected, inGroup.length ? current : {}, targetRegions, maxPerRegion);
-    const template = inGroup[0] ? JSON.parse(JSON.stringify(inGroup[0].config)) : { ...machineConfigForGroup(cfg, group), guest: fallbackGuest };
+    const template = inGroup[0]
+      ? JSON.parse(JSON.stringify(inGroup[0].config))
+      : { ...machineConfigForGroup(cfg, group), guest: fallbackGuest };
     delete template.standbys;
     if (template.env) delete template.env.FLY_STANDBY_FOR;
     for (const region of [...new Set([...targetRegions, ...Object.keys(diffs)])]) {
@@ -105,12 +107,17 @@ export function scaleCount(ctx) {
   const name = ctx.appName();
   const result = ctx.mutate((w) => {
     const app = findApp(ctx, w.state, name);
-    if (!app) throw new FlyError(`error listing active machines for ${name} app: failed to list active VMs: app not found`, { requestId: requestId(w.tick(), w.next()) });
+    if (!app)
+      throw new FlyError(`error listing active machines for ${name} app: failed to list active VMs: app not found`, {
+        requestId: requestId(w.tick(), w.next()),
+      });
     const known = processNames(normalizeConfig(app.lastConfig ?? {}, ''));
     const counts = parseGroupCounts(ctx.args, ctx.flags['process-group'] || 'app');
     const unknown = Object.keys(counts).filter((g) => !known.includes(g));
     if (unknown.length > 0) {
-      throw new FlyError(`Attempting to scale unknown process groups [${unknown.join(' ')}] but valid names are [${known.join(' ')}].\n Use \`fly scale count COUNT --process-group=NAME\` \n or multi group syntax \`fly scale count NAME1=COUNT1 NAME2=COUNT2 ...\``);
+      throw new FlyError(
+        `Attempting to scale unknown process groups [${unknown.join(' ')}] but valid names are [${known.join(' ')}].\n Use \`fly scale count COUNT --process-group=NAME\` \n or multi group syntax \`fly scale count NAME1=COUNT1 NAME2=COUNT2 ...\``,
+      );
     }
     const release = [...app.releases].filter((r) => r.status === 'complete').sort((a, b) => b.version - a.version)[0];
     if (!release) throw new FlyError('this app has no complete releases. Run `fly deploy` to create one and rerun this command');
@@ -133,11 +140,19 @@ export function scaleCount(ctx) {
           const volume = config.mounts?.length ? attachableVolume(ctx, w, app, config.mounts[0], a.region) : undefined;
           if (volume) config.mounts = [{ ...config.mounts[0], volume: volume.id, size_gb: volume.size_gb, encrypted: volume.encrypted }];
           const m = launchMachine(ctx, w, app, {
-            ...config, guest, env: { ...templateEnv, ...env }, group: a.group, region: a.region, image: config.image,
-            metadata, release: { id: release.id, version: release.version },
+            ...config,
+            guest,
+            env: { ...templateEnv, ...env },
+            group: a.group,
+            region: a.region,
+            image: config.image,
+            metadata,
+            release: { id: release.id, version: release.version },
           });
           if (volume) volume.attached_machine_id = m.id;
-          ctx.out(`  Created ${m.id} group:${a.group} region:${a.region} size:${sizeOfGuest(m.config.guest)}${volume ? ` volume:${volume.id}` : ''}\n`);
+          ctx.out(
+            `  Created ${m.id} group:${a.group} region:${a.region} size:${sizeOfGuest(m.config.guest)}${volume ? ` volume:${volume.id}` : ''}\n`,
+          );
         }
         for (let i = 0; i < -a.delta; i++) {
           destroyMachine(w, a.machines[i]);

@@ -14,16 +14,23 @@ import { emptyState, loadState, saveState, withState, world } from './state.mjs'
 const SEED_EMAIL = 'ops@example.com';
 
 function seedMachine(w, app, spec, release) {
-  const services = spec.services ?? (spec.internalPort
-    ? [httpServiceToMachine({
-        internal_port: spec.internalPort,
-        force_https: true,
-        auto_stop_machines: spec.autostop ?? 'stop',
-        auto_start_machines: true,
-        min_machines_running: 0,
-        checks: spec.healthPath === null ? [] : [{ grace_period: '10s', interval: '15s', timeout: '5s', method: 'GET', path: spec.healthPath ?? '/health' }],
-      })]
-    : []);
+  const services =
+    spec.services ??
+    (spec.internalPort
+      ? [
+          httpServiceToMachine({
+            internal_port: spec.internalPort,
+            force_https: true,
+            auto_stop_machines: spec.autostop ?? 'stop',
+            auto_start_machines: true,
+            min_machines_running: 0,
+            checks:
+              spec.healthPath === null
+                ? []
+                : [{ grace_period: '10s', interval: '15s', timeout: '5s', method: 'GET', path: spec.healthPath ?? '/health' }],
+          }),
+        ]
+      : []);
   return newMachine(w, app, {
     id: spec.id,
     name: spec.name,
@@ -108,7 +115,8 @@ export function flyState(dir) {
       }),
     setChecks: (appName, status) =>
       withState(dir, (s) => {
-        for (const m of s.apps[appName].machines) for (const c of m.checks ?? []) Object.assign(c, { status, output: CHECK_OUTPUT[status] ?? status });
+        for (const m of s.apps[appName].machines)
+          for (const c of m.checks ?? []) Object.assign(c, { status, output: CHECK_OUTPUT[status] ?? status });
       }),
   };
 }

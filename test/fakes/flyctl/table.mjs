@@ -23,7 +23,14 @@ export function table(title, rows, headers = [], { headerLine = false, blankAfte
   const all = headers.length > 0 ? [headers.map(formatHeader), ...rows] : rows;
   const rendered = all.length > 0 ? lines(all.map((r) => r.map(String))) : [];
   if (headerLine && headers.length > 0) {
-    rendered.splice(1, 0, rendered[0].split('│').map((cell) => '─'.repeat(width(cell))).join('┼'));
+    rendered.splice(
+      1,
+      0,
+      rendered[0]
+        .split('│')
+        .map((cell) => '─'.repeat(width(cell)))
+        .join('┼'),
+    );
   }
   const body = rendered.length > 0 ? `${rendered.join('\n')}\n` : '';
   return `${title ? `${title}\n` : ''}${body}${blankAfter ? '\n' : ''}`;

@@ -68,11 +68,19 @@ const cudaRuntime = globalThis.FAKE_BENCH_CPU_ONLY ? null : 13000;
 const selected = (k) => (!o.suites.length || o.suites.includes(k.suite)) && (!o.kernels.length || o.kernels.includes(k.name));
 
 if (o.version) {
-  emit({ type: 'version', protocol: 1, program: 'gpuctl-bench', version: '0.1.0', cudaRuntime, built: globalThis.FAKE_BENCH_BUILT ?? 'fake' });
+  emit({
+    type: 'version',
+    protocol: 1,
+    program: 'gpuctl-bench',
+    version: '0.1.0',
+    cudaRuntime,
+    built: globalThis.FAKE_BENCH_BUILT ?? 'fake',
+  });
   process.exit(0);
 }
 if (o.list) {
-  for (const k of KERNELS.filter(selected)) emit({ type: 'kernel', suite: k.suite, name: k.name, unit: k.unit, description: k.description });
+  for (const k of KERNELS.filter(selected))
+    emit({ type: 'kernel', suite: k.suite, name: k.name, unit: k.unit, description: k.description });
   process.exit(0);
 }
 
@@ -91,19 +99,42 @@ function fatal(code, message, exit) {
 function run() {
   if (!o.cpu) {
     if (globalThis.FAKE_BENCH_CPU_ONLY) {
-      fatal('no_gpu', 'this gpuctl-bench is the CPU-only build (host C++ compiler, no CUDA): it runs --cpu and --list; GPU mode needs a build with nvcc', 3);
+      fatal(
+        'no_gpu',
+        'this gpuctl-bench is the CPU-only build (host C++ compiler, no CUDA): it runs --cpu and --list; GPU mode needs a build with nvcc',
+        3,
+      );
     }
-    if (env.FAKE_BENCH_NO_GPU) fatal('no_gpu', 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations', 3);
+    if (env.FAKE_BENCH_NO_GPU)
+      fatal('no_gpu', 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations', 3);
     const drv = Number(env.FAKE_BENCH_DRIVER_CUDA ?? 13000);
     const ver = (v) => `${Math.floor(v / 1000)}.${(v % 1000) / 10}`;
     if (Math.floor(drv / 1000) < 13) {
-      fatal('driver_too_old', `driver supports CUDA ${ver(drv)} (${drv}), this program needs CUDA 13.0 (13000): update the NVIDIA driver (R580 or newer for CUDA 13)`, 3);
+      fatal(
+        'driver_too_old',
+        `driver supports CUDA ${ver(drv)} (${drv}), this program needs CUDA 13.0 (13000): update the NVIDIA driver (R580 or newer for CUDA 13)`,
+        3,
+      );
     }
-    emit({ type: 'device', index: o.device, name: env.FAKE_BENCH_DEVICE ?? 'NVIDIA H100 80GB HBM3', computeCapability: env.FAKE_BENCH_CC ?? '9.0', sms: 132, memoryBytes: 85045379072, l2Bytes: 52428800, smClockMHz: 1980, memClockMHz: 2619, busWidthBits: 5120, driverCuda: drv, runtimeCuda: 13000 });
+    emit({
+      type: 'device',
+      index: o.device,
+      name: env.FAKE_BENCH_DEVICE ?? 'NVIDIA H100 80GB HBM3',
+      computeCapability: env.FAKE_BENCH_CC ?? '9.0',
+      sms: 132,
+      memoryBytes: 85045379072,
+      l2Bytes: 52428800,
+      smClockMHz: 1980,
+      memClockMHz: 2619,
+      busWidthBits: 5120,
+      driverCuda: drv,
+      runtimeCuda: 13000,
+    });
   }
   const failing = (env.FAKE_BENCH_FAIL_CHECK ?? '').split(',').filter(Boolean);
   const [slowGpu, slowBy] = (env.FAKE_BENCH_SLOW_GPU ?? '').split(':');
-  const scale = Number(env.FAKE_BENCH_SCALE ?? 1) * (slowGpu !== undefined && slowGpu !== '' && Number(slowGpu) === o.device ? Number(slowBy) : 1);
+  const scale =
+    Number(env.FAKE_BENCH_SCALE ?? 1) * (slowGpu !== undefined && slowGpu !== '' && Number(slowGpu) === o.device ? Number(slowBy) : 1);
   const jitter = Number(env.FAKE_BENCH_JITTER ?? 0.01);
   const repeat = o.repeat || (o.quick ? (o.cpu ? 3 : 5) : o.cpu ? 5 : 20);
   let failed = 0;
@@ -115,7 +146,8 @@ function run() {
       continue;
     }
     if (o.cpu && k.gpuOnly) {
-      if (k.suite === 'memory' || k.suite === 'compute') emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
+      if (k.suite === 'memory' || k.suite === 'compute')
+        emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
       continue;
     }
     const metric = k.metric ?? 'rel_l2';
@@ -136,12 +168,33 @@ function run() {
     const sorted = [...samplesMs].sort((a, b) => a - b);
     const mid = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     const value = unitScale === null ? (mid * 1000) / work : work / mid / unitScale;
-    const size = { ...(k.suite === 'memory' ? { bytes: (o.quick ? 64 : 1024) * 2 ** 20 } : k.suite === 'compute' ? { n: o.quick ? 1024 : 8192 } : { series: o.quick ? 256 : 4096 }), ...o.sizes };
+    const size = {
+      ...(k.suite === 'memory'
+        ? { bytes: (o.quick ? 64 : 1024) * 2 ** 20 }
+        : k.suite === 'compute'
+          ? { n: o.quick ? 1024 : 8192 }
+          : { series: o.quick ? 256 : 4096 }),
+      ...o.sizes,
+    };
     const line = {
-      type: 'result', suite: k.suite, name: k.name, unit: k.unit, value, samplesMs, medianMs: mid,
-      bytes: k.unit === 'GB/s' ? work : (k.bytes ?? 0) * quick, flops: k.unit === 'TFLOP/s' ? work : (k.flops ?? 0) * quick, size, precision: k.precision ?? 'fp32',
+      type: 'result',
+      suite: k.suite,
+      name: k.name,
+      unit: k.unit,
+      value,
+      samplesMs,
+      medianMs: mid,
+      bytes: k.unit === 'GB/s' ? work : (k.bytes ?? 0) * quick,
+      flops: k.unit === 'TFLOP/s' ? work : (k.flops ?? 0) * quick,
+      size,
+      precision: k.precision ?? 'fp32',
       check: { passed: true, metric, error: metric === 'ci' ? 0.84 : 1.2e-7, bound },
-      ...(!o.cpu && k.cpu ? { cpu: { medianMs: mid * (k.gpu / k.cpu), threads: 16, measuredMs: (mid * (k.gpu / k.cpu)) / 16, fraction: 0.0625 }, speedup: k.gpu / k.cpu } : {}),
+      ...(!o.cpu && k.cpu
+        ? {
+            cpu: { medianMs: mid * (k.gpu / k.cpu), threads: 16, measuredMs: (mid * (k.gpu / k.cpu)) / 16, fraction: 0.0625 },
+            speedup: k.gpu / k.cpu,
+          }
+        : {}),
     };
     if (env.FAKE_BENCH_TRUNCATE && results === 2) {
       process.stdout.write(JSON.stringify(line).slice(0, 40));

@@ -38,7 +38,9 @@ function compile() {
   const arches = [];
   for (const [i, a] of args.entries()) {
     const gencode = a === '-gencode' ? args[i + 1] : undefined;
-    const m = gencode ? /arch=compute_(\d+)/.exec(gencode) : /^-arch=(?:sm|compute)_(\d+)/.exec(a) ?? (a === '-arch' ? /(\d+)/.exec(args[i + 1] ?? '') : null);
+    const m = gencode
+      ? /arch=compute_(\d+)/.exec(gencode)
+      : (/^-arch=(?:sm|compute)_(\d+)/.exec(a) ?? (a === '-arch' ? /(\d+)/.exec(args[i + 1] ?? '') : null));
     if (m) arches.push(`sm_${m[1]}`);
   }
   for (const arch of arches) {
@@ -66,6 +68,9 @@ function compile() {
     return;
   }
   const bench = fileURLToPath(new URL('../gpuctl-bench/main.mjs', import.meta.url));
-  writeFileSync(out, `#!/usr/bin/env node\nglobalThis.FAKE_BENCH_BUILT = ${JSON.stringify(`fake ${arches.join(',')}`)};\nawait import(${JSON.stringify(bench)});\n`);
+  writeFileSync(
+    out,
+    `#!/usr/bin/env node\nglobalThis.FAKE_BENCH_BUILT = ${JSON.stringify(`fake ${arches.join(',')}`)};\nawait import(${JSON.stringify(bench)});\n`,
+  );
   chmodSync(out, 0o755);
 }

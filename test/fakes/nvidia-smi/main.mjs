@@ -21,10 +21,18 @@ if (env.FAKE_NVIDIA_SMI_PIDFILE) appendFileSync(env.FAKE_NVIDIA_SMI_PIDFILE, `${
 
 // The real failure modes, texts as nvidia-smi prints them.
 const MODES = {
-  'no-driver': () => fail("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n", 9),
+  'no-driver': () =>
+    fail(
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n\n",
+      9,
+    ),
   'no-devices': () => fail('No devices were found\n', 6),
   mismatch: () => fail('Failed to initialize NVML: Driver/library version mismatch\nNVML library version: 580.159\n', 18),
-  'no-nvml': () => fail('NVIDIA-SMI couldn\'t find libnvidia-ml.so library in your system. Please make sure that the NVIDIA Display Driver is properly installed and present in your system.\nPlease also try adding directory that contains libnvidia-ml.so to your system PATH.\n', 12),
+  'no-nvml': () =>
+    fail(
+      "NVIDIA-SMI couldn't find libnvidia-ml.so library in your system. Please make sure that the NVIDIA Display Driver is properly installed and present in your system.\nPlease also try adding directory that contains libnvidia-ml.so to your system PATH.\n",
+      12,
+    ),
   'lost-gpu': () => fail('Unable to determine the device handle for GPU0000:00:06.0: Unknown Error\n', 15),
   hang: () => setInterval(() => undefined, 60_000),
   garbage: () => fail('\u001b[31m<html><body>502 Bad Gateway</body></html>\n', 0),
@@ -41,7 +49,8 @@ const MODES = {
       process.stderr,
     ),
   // A failing exit whose output carries terminal control sequences (title, clear screen, bell, NUL).
-  'control-bytes': () => fail('\u001b]0;owned\u0007\u001b[2J\u0000Unable to determine the device handle: \u001b[31mUnknown Error\u001b[0m\n', 15),
+  'control-bytes': () =>
+    fail('\u001b]0;owned\u0007\u001b[2J\u0000Unable to determine the device handle: \u001b[31mUnknown Error\u001b[0m\n', 15),
 };
 function validFields() {
   // Every field name and alias the real tool accepts, from its own --help-query-gpu.
@@ -55,7 +64,15 @@ function validFields() {
 }
 
 const UNIT = (field) =>
-  /^memory\./.test(field) ? 'MiB' : /^power\./.test(field) ? 'W' : /^clocks\./.test(field) ? 'MHz' : /^utilization\./.test(field) ? '%' : '';
+  /^memory\./.test(field)
+    ? 'MiB'
+    : /^power\./.test(field)
+      ? 'W'
+      : /^clocks\./.test(field)
+        ? 'MHz'
+        : /^utilization\./.test(field)
+          ? '%'
+          : '';
 
 /** The text of one --query-gpu answer (or exits as the real tool does on a bad field or format). */
 function renderQuery(spec, format, records) {
@@ -93,7 +110,8 @@ function run() {
   const { records, files } = loadCapture(isAbsolute(fixture) ? fixture : join(FIXTURES, fixture));
   const q = args.find((a) => a.startsWith('--query-gpu='));
   const format = args.find((a) => a.startsWith('--format='));
-  const replay = (text) => (text === undefined ? fail('fake nvidia-smi: this capture has no recording for that invocation\n', 99, process.stderr) : out(text));
+  const replay = (text) =>
+    text === undefined ? fail('fake nvidia-smi: this capture has no recording for that invocation\n', 99, process.stderr) : out(text);
   if (q && !format) fail('Please specify the output format with --format.\n', 2);
   const render = (recs) => renderQuery(q.slice('--query-gpu='.length), format.slice('--format='.length), recs);
   const every = loopInterval(args);
@@ -106,14 +124,16 @@ function run() {
     return answer.exitCode ? fail(answer.text, answer.exitCode) : out(answer.text);
   }
   if (args.length === 0) return replay(files.table);
-  if (args.length === 1 && args[0] === '-L') return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
+  if (args.length === 1 && args[0] === '-L')
+    return replay(files.list ?? records.map((r) => `GPU ${r.index}: ${r.name} (UUID: ${r.uuid})\n`).join(''));
   if (args.includes('-q') && args.includes('-x')) return replay(files.xml);
   if (args.length === 1 && args[0] === '-q') return replay(files.q);
   if (args.length === 2 && args[0] === 'topo' && args[1] === '-m') return replay(files.topo);
   if (args.length === 2 && args[0] === 'nvlink' && (args[1] === '--status' || args[1] === '-s')) return replay(files.nvlink);
   if (args[0] === 'mig') return mig(args.slice(1), files, records);
   if (args.includes('-mig')) return setMig(args, records);
-  if (args.length === 1 && args[0] === '--help-query-gpu') return replay(readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8'));
+  if (args.length === 1 && args[0] === '--help-query-gpu')
+    return replay(readFileSync(join(FIXTURES, 'h200-x1/help-query-gpu.txt'), 'utf8'));
   fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
 }
 
@@ -131,9 +151,12 @@ function gpuIndex(argv, records) {
 function mig(argv, files, records) {
   if (!argv.includes('-lgi')) fail(`fake nvidia-smi: mig ${argv.join(' ')} is not recorded\n`, 99, process.stderr);
   const only = gpuIndex(argv, records);
-  const enabled = records.map((r, i) => ({ i, on: r['mig.mode.current'] === 'Enabled' })).filter((g) => g.on && (only === null || g.i === only));
+  const enabled = records
+    .map((r, i) => ({ i, on: r['mig.mode.current'] === 'Enabled' }))
+    .filter((g) => g.on && (only === null || g.i === only));
   if (enabled.length === 0) fail('No MIG-enabled devices found.\n', 6);
-  if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'lost-gpu') fail(`Unable to determine the device handle for GPU${records[enabled[0].i]['pci.bus_id'].slice(4)}: Unknown Error\n`, 15);
+  if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'lost-gpu')
+    fail(`Unable to determine the device handle for GPU${records[enabled[0].i]['pci.bus_id'].slice(4)}: Unknown Error\n`, 15);
   const none = env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'none';
   const listed = enabled.map(({ i }) => renderLgi(none ? [] : gpuInstances(files.q, files.list, i), i));
   const tables = listed.filter((l) => l.code === 0);
@@ -146,7 +169,9 @@ function setMig(argv, records) {
   const value = argv[argv.indexOf('-mig') + 1];
   if (value !== '0' && value !== '1') fail(`Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n`, 2);
   const only = gpuIndex(argv, records);
-  const lines = records.filter((_, i) => only === null || i === only).map((r) => `${value === '0' ? 'Disabled' : 'Enabled'} MIG Mode for GPU ${r['pci.bus_id']}`);
+  const lines = records
+    .filter((_, i) => only === null || i === only)
+    .map((r) => `${value === '0' ? 'Disabled' : 'Enabled'} MIG Mode for GPU ${r['pci.bus_id']}`);
   out(`${lines.join('\n')}\nAll done.\n`);
 }
 

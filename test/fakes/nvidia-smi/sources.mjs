@@ -8,14 +8,21 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseQText, pick } from './qtext.mjs';
 
 // The 22 fields of h200-x1/query.csv, in order (its README gives the exact command).
-const H200_QUERY = 'index,uuid,name,pci.bus_id,driver_version,memory.total,memory.used,memory.free,utilization.gpu,utilization.memory,temperature.gpu,power.draw,power.limit,clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,compute_cap,pstate,ecc.errors.uncorrected.volatile.total,persistence_mode,mig.mode.current'.split(',');
+const H200_QUERY =
+  'index,uuid,name,pci.bus_id,driver_version,memory.total,memory.used,memory.free,utilization.gpu,utilization.memory,temperature.gpu,power.draw,power.limit,clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem,compute_cap,pstate,ecc.errors.uncorrected.volatile.total,persistence_mode,mig.mode.current'.split(
+    ',',
+  );
 
 const stripUnit = (v) => v.replace(/\s+(MiB|W|MHz|%|C|KB\/s|us)$/, '').trim();
 
 function fromCsv(text, fields) {
   const lines = text.split('\n').filter((l) => l.trim());
   let header = fields;
-  if (!header) header = lines.shift().split(', ').map((h) => h.replace(/\s*\[.*\]$/, '').trim());
+  if (!header)
+    header = lines
+      .shift()
+      .split(', ')
+      .map((h) => h.replace(/\s*\[.*\]$/, '').trim());
   return lines.map((line) => {
     const cells = line.split(', ');
     return Object.fromEntries(header.map((h, i) => [h, stripUnit(cells[i] ?? '[N/A]')]));
@@ -41,7 +48,10 @@ function fromQText(text, deviceQuery) {
     'memory.free': pick(g, 'FB Memory Usage/Free'),
     compute_cap: ccs[index],
     'power.limit': pick(g, 'GPU Power Readings/Requested Power Limit') ?? pick(g, 'Power Readings/Power Limit'),
-    'power.draw': pick(g, 'GPU Power Readings/Power Draw') ?? pick(g, 'GPU Power Readings/Instantaneous Power Draw') ?? pick(g, 'Power Readings/Power Draw'),
+    'power.draw':
+      pick(g, 'GPU Power Readings/Power Draw') ??
+      pick(g, 'GPU Power Readings/Instantaneous Power Draw') ??
+      pick(g, 'Power Readings/Power Draw'),
     'clocks.max.sm': pick(g, 'Max Clocks/SM'),
     'clocks.max.mem': pick(g, 'Max Clocks/Memory'),
     'clocks.sm': pick(g, 'Clocks/SM'),
@@ -101,9 +111,14 @@ export function loadCapture(path) {
   else throw new Error(`fake nvidia-smi: no loader for ${name}`);
   const state = name.split('.')[0];
   const files = {
-    table: name.startsWith('gls__') ? sibling('.nvidia-smi-table.txt') : inDir(`${state}.table.txt`) ?? inDir('nvidia-smi.txt'),
+    table: name.startsWith('gls__') ? sibling('.nvidia-smi-table.txt') : (inDir(`${state}.table.txt`) ?? inDir('nvidia-smi.txt')),
     list: inDir('capabilities.L.txt') ?? inDir('nvidia-smi-L.txt'),
-    q: name.includes('-q') || name.endsWith('.q.txt') ? (name.endsWith('.xml') ? undefined : text) : inDir(`${state}.q.txt`) ?? inDir('nvidia-smi-q.txt'),
+    q:
+      name.includes('-q') || name.endsWith('.q.txt')
+        ? name.endsWith('.xml')
+          ? undefined
+          : text
+        : (inDir(`${state}.q.txt`) ?? inDir('nvidia-smi-q.txt')),
     xml: name.endsWith('.xml') ? text : inDir('nvidia-smi-q.xml'),
     topo: inDir('topo-m.txt'),
     nvlink: inDir('nvlink-status.txt'),

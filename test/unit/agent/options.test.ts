@@ -41,7 +41,11 @@ describe('agent options', () => {
       expectGpus: 8,
       withPid: null,
     });
-    expect(parseAgentOptions(raw({ maxTemp: '75', interval: '500ms', withPid: '4242' }), env)).toMatchObject({ maxTempC: 75, intervalMs: 500, withPid: 4242 });
+    expect(parseAgentOptions(raw({ maxTemp: '75', interval: '500ms', withPid: '4242' }), env)).toMatchObject({
+      maxTempC: 75,
+      intervalMs: 500,
+      withPid: 4242,
+    });
   });
 
   it.each([

@@ -48,8 +48,14 @@ describe('renderError', () => {
 
 describe('runCli', () => {
   const io = (argv: string[], ctx = makeTestCtx()) => ({
-    argv, env: {}, cwd: '/', stdout: ctx.stdout, stderr: ctx.stderr, stdinTTY: false,
-    signal: new AbortController().signal, makeContext: () => ctx,
+    argv,
+    env: {},
+    cwd: '/',
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    stdinTTY: false,
+    signal: new AbortController().signal,
+    makeContext: () => ctx,
   });
 
   it('returns the command exit code and prints nothing else', async () => {
@@ -93,7 +99,11 @@ describe('runCli', () => {
   });
 
   it("every command's help lists the global options and has examples", async () => {
-    for (const argv of [['scale', '--help'], ['scale', 'count', '--help'], ['detect', '--help']]) {
+    for (const argv of [
+      ['scale', '--help'],
+      ['scale', 'count', '--help'],
+      ['detect', '--help'],
+    ]) {
       const ctx = makeTestCtx();
       expect(await runCli(io(argv, ctx))).toBe(0);
       expect(ctx.out()).toContain('Global Options:');

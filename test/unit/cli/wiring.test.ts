@@ -11,9 +11,13 @@ import { UsageError } from '../../../src/errors.js';
 
 async function parse(argv: string[]): Promise<{ name: string; options: unknown; raw: RawInput }> {
   let seen: { name: string; options: unknown; raw: RawInput } | undefined;
-  const program = buildProgram(registry, async (spec: CommandSpec<unknown>, raw) => {
-    seen = { name: spec.name, options: spec.parse ? spec.parse(raw) : raw, raw };
-  }, { writeOut: () => undefined, writeErr: () => undefined });
+  const program = buildProgram(
+    registry,
+    async (spec: CommandSpec<unknown>, raw) => {
+      seen = { name: spec.name, options: spec.parse ? spec.parse(raw) : raw, raw };
+    },
+    { writeOut: () => undefined, writeErr: () => undefined },
+  );
   await program.parseAsync(argv, { from: 'user' });
   if (!seen) throw new Error('no command ran');
   return seen;
@@ -27,7 +31,11 @@ describe('wiring', () => {
 
   it('global flags are read before or after the command', async () => {
     expect((await parse(['--json', 'detect'])).raw.opts).toMatchObject({ json: true, color: true });
-    expect((await parse(['detect', '--json', '--no-color', '--verbose'])).raw.opts).toMatchObject({ json: true, color: false, verbose: true });
+    expect((await parse(['detect', '--json', '--no-color', '--verbose'])).raw.opts).toMatchObject({
+      json: true,
+      color: false,
+      verbose: true,
+    });
   });
 
   it('doctor --require', async () => {
@@ -48,7 +56,9 @@ describe('wiring', () => {
 
 describe('help text', () => {
   it('reflows hard-wrapped descriptions and keeps paragraphs', () => {
-    expect(reflow('One row per check,\n  with a remedy.\n\nExits 1 when\na check fails.')).toBe('One row per check, with a remedy.\n\nExits 1 when a check fails.');
+    expect(reflow('One row per check,\n  with a remedy.\n\nExits 1 when\na check fails.')).toBe(
+      'One row per check, with a remedy.\n\nExits 1 when a check fails.',
+    );
   });
 });
 

@@ -10,7 +10,11 @@ const facts = (text: string) => {
 
 describe('readFlyToml', () => {
   it('reads app and primary region; a CPU guest is not a GPU guest', () => {
-    expect(facts('app = "q"\nprimary_region = "ord"\n[[vm]]\n  size = "performance-8x"\n')).toEqual({ app: 'q', primaryRegion: 'ord', gpuGuests: [] });
+    expect(facts('app = "q"\nprimary_region = "ord"\n[[vm]]\n  size = "performance-8x"\n')).toEqual({
+      app: 'q',
+      primaryRegion: 'ord',
+      gpuGuests: [],
+    });
   });
 
   const gpuCases: Array<[string, string, string, number]> = [

@@ -11,10 +11,46 @@ const raw = (opts: Record<string, unknown>, args: string[] = []) => ({ args, opt
 describe('argv → options', () => {
   it('deploy: defaults and every option', () => {
     expect(parseDeployOptions(raw({ config: 'fly.toml', waitTimeout: '5m', deployTimeout: '30m' }))).toMatchObject({
-      app: undefined, config: 'fly.toml', waitTimeoutMs: 300_000, deployTimeoutMs: 1_800_000, rollback: false, allowGpu: false, dryRun: false, buildArgs: [],
+      app: undefined,
+      config: 'fly.toml',
+      waitTimeoutMs: 300_000,
+      deployTimeoutMs: 1_800_000,
+      rollback: false,
+      allowGpu: false,
+      dryRun: false,
+      buildArgs: [],
     });
-    const all = parseDeployOptions(raw({ app: 'q', config: 'ops/fly.toml', create: true, org: 'team', region: 'ORD', strategy: 'bluegreen', image: 'img', buildArg: ['A=1'], waitTimeout: '1m30s', deployTimeout: '20m', verifyGpu: true, rollback: true, allowGpu: true, dryRun: true }));
-    expect(all).toMatchObject({ app: 'q', region: 'ord', strategy: 'bluegreen', buildArgs: ['A=1'], waitTimeoutMs: 90_000, verifyGpu: true, rollback: true, allowGpu: true, dryRun: true, create: true, org: 'team' });
+    const all = parseDeployOptions(
+      raw({
+        app: 'q',
+        config: 'ops/fly.toml',
+        create: true,
+        org: 'team',
+        region: 'ORD',
+        strategy: 'bluegreen',
+        image: 'img',
+        buildArg: ['A=1'],
+        waitTimeout: '1m30s',
+        deployTimeout: '20m',
+        verifyGpu: true,
+        rollback: true,
+        allowGpu: true,
+        dryRun: true,
+      }),
+    );
+    expect(all).toMatchObject({
+      app: 'q',
+      region: 'ord',
+      strategy: 'bluegreen',
+      buildArgs: ['A=1'],
+      waitTimeoutMs: 90_000,
+      verifyGpu: true,
+      rollback: true,
+      allowGpu: true,
+      dryRun: true,
+      create: true,
+      org: 'team',
+    });
   });
 
   it('deploy: bad durations and build args are usage errors', () => {
@@ -24,7 +60,14 @@ describe('argv → options', () => {
   });
 
   it('durations', () => {
-    expect([parseDuration('90'), parseDuration('90s'), parseDuration('1m30s'), parseDuration('2h'), parseDuration('500ms'), parseDuration('5 m')]).toEqual([90_000, 90_000, 90_000, 7_200_000, 500, undefined]);
+    expect([
+      parseDuration('90'),
+      parseDuration('90s'),
+      parseDuration('1m30s'),
+      parseDuration('2h'),
+      parseDuration('500ms'),
+      parseDuration('5 m'),
+    ]).toEqual([90_000, 90_000, 90_000, 7_200_000, 500, undefined]);
   });
 
   it('status: --watch and --json do not mix', () => {
@@ -35,15 +78,30 @@ describe('argv → options', () => {
   });
 
   it('health: --url must be http(s), --no-probe turns probes off', () => {
-    expect(parseHealthOptions(raw({ url: 'http://127.0.0.1:8080', timeout: '2s', probe: false }))).toMatchObject({ url: 'http://127.0.0.1:8080', timeoutMs: 2000, probe: false });
+    expect(parseHealthOptions(raw({ url: 'http://127.0.0.1:8080', timeout: '2s', probe: false }))).toMatchObject({
+      url: 'http://127.0.0.1:8080',
+      timeoutMs: 2000,
+      probe: false,
+    });
     expect(() => parseHealthOptions(raw({ url: 'quant-signals.fly.dev' }))).toThrow(UsageError);
   });
 
   it('scale count / vm', () => {
-    expect(parseCount(raw({ region: 'ord, IAD', group: 'web', maxPerRegion: '2', yes: true }, ['4']))).toMatchObject({ count: 4, regions: ['ord', 'iad'], group: 'web', maxPerRegion: 2, yes: true, dryRun: false });
+    expect(parseCount(raw({ region: 'ord, IAD', group: 'web', maxPerRegion: '2', yes: true }, ['4']))).toMatchObject({
+      count: 4,
+      regions: ['ord', 'iad'],
+      group: 'web',
+      maxPerRegion: 2,
+      yes: true,
+      dryRun: false,
+    });
     expect(() => parseCount(raw({}, ['-1']))).toThrow(UsageError);
     expect(() => parseCount(raw({}, ['two']))).toThrow(UsageError);
-    expect(parseVm(raw({ memory: '8192', dryRun: true }, ['performance-2x']))).toMatchObject({ size: 'performance-2x', memoryMb: 8192, dryRun: true });
+    expect(parseVm(raw({ memory: '8192', dryRun: true }, ['performance-2x']))).toMatchObject({
+      size: 'performance-2x',
+      memoryMb: 8192,
+      dryRun: true,
+    });
     // flyctl spells it --process-group; both work.
     expect(parseCount(raw({ processGroup: 'worker' }, ['2'])).group).toBe('worker');
     expect(parseVm(raw({ processGroup: 'worker' }, ['performance-2x'])).group).toBe('worker');

@@ -22,7 +22,13 @@ describe('flyctl deploy output → phases', () => {
 
   it('only moves forward', () => {
     let phase: Phase = 'preparing';
-    for (const line of ['==> Building image', 'Watch your deployment at x', 'Waiting for m to become healthy', '  > [2/2] Updating b80 [app]']) phase = advance(phase, line);
+    for (const line of [
+      '==> Building image',
+      'Watch your deployment at x',
+      'Waiting for m to become healthy',
+      '  > [2/2] Updating b80 [app]',
+    ])
+      phase = advance(phase, line);
     expect(phase).toBe('checks');
   });
 
@@ -49,6 +55,11 @@ describe('reorderByStream', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     lines.push('Visit your newly deployed app at https://q.fly.dev/', 'stdout');
     lines.flush();
-    expect(seen).toEqual(['==> Building image', 'image: registry.fly.io/q:deployment-1', 'Watch your deployment at https://fly.io/apps/q/monitoring', 'Visit your newly deployed app at https://q.fly.dev/']);
+    expect(seen).toEqual([
+      '==> Building image',
+      'image: registry.fly.io/q:deployment-1',
+      'Watch your deployment at https://fly.io/apps/q/monitoring',
+      'Visit your newly deployed app at https://q.fly.dev/',
+    ]);
   });
 });

@@ -9,7 +9,10 @@ import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.j
 const decoded = decodeJson(readFileSync(new URL('../../fixtures/flyctl/machine-list.json', import.meta.url), 'utf8'), machineListSchema);
 if (!decoded.ok) throw new Error(decoded.reason);
 const healthy: FlyMachine[] = decoded.value;
-const critical = (m: FlyMachine): FlyMachine => ({ ...m, checks: [{ name: 'servicecheck-00-http-8080', status: 'critical', output: 'connection refused', updatedAt: null }] });
+const critical = (m: FlyMachine): FlyMachine => ({
+  ...m,
+  checks: [{ name: 'servicecheck-00-http-8080', status: 'critical', output: 'connection refused', updatedAt: null }],
+});
 
 describe('assessRollout', () => {
   it('is ready when every machine runs the release, started, checks passing', () => {
@@ -53,7 +56,12 @@ describe('waitForRollout', () => {
   it('waits until the deadline and checks one last time at it, with the last problems', async () => {
     const clock = fakeClock();
     const polls: number[] = [];
-    const state = await waitForRollout(async () => (polls.push(clock.now()), healthy.map(critical)), { release: 7, timeoutMs: 15_000, signal, clock });
+    const state = await waitForRollout(async () => (polls.push(clock.now()), healthy.map(critical)), {
+      release: 7,
+      timeoutMs: 15_000,
+      signal,
+      clock,
+    });
     expect(state.ready).toBe(false);
     expect(clock.sleeps).toEqual([1000, 1600, 2560, 4096, 5744]);
     expect(polls.at(-1)).toBe(15_000);
@@ -63,7 +71,12 @@ describe('waitForRollout', () => {
 
   it('a rollout that is healthy at the deadline counts', async () => {
     const clock = fakeClock();
-    const state = await waitForRollout(async () => (clock.now() >= 5000 ? healthy : healthy.map(critical)), { release: 7, timeoutMs: 5000, signal, clock });
+    const state = await waitForRollout(async () => (clock.now() >= 5000 ? healthy : healthy.map(critical)), {
+      release: 7,
+      timeoutMs: 5000,
+      signal,
+      clock,
+    });
     expect(state.ready).toBe(true);
     expect(clock.sleeps).toEqual([1000, 1600, 2400]);
   });

@@ -30,7 +30,10 @@ describe('docs match the code', () => {
   it('the README says how many detect cases replay real CSV and how many go through CSV the fake derives', () => {
     const count = (source: string) => SMI_CASES.filter((c) => captureSource(c.fixture) === source).length;
     const readme = read('README.md').replace(/\s+/g, ' ');
-    const claim = /(\d+) cases replay nvidia-smi's own `--query-gpu` CSV .*?and (\d+) reach gpuctl as CSV that the fake derives from `-q` text \((\d+)\) or `-q -x` XML \((\d+)\)/.exec(readme);
+    const claim =
+      /(\d+) cases replay nvidia-smi's own `--query-gpu` CSV .*?and (\d+) reach gpuctl as CSV that the fake derives from `-q` text \((\d+)\) or `-q -x` XML \((\d+)\)/.exec(
+        readme,
+      );
     expect(claim?.slice(1).map(Number)).toEqual([count('csv'), count('q-text') + count('q-xml'), count('q-text'), count('q-xml')]);
   });
 

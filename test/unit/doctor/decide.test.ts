@@ -23,8 +23,24 @@ describe('decideDoctor', () => {
   });
 
   it('a laptop without GPU or flyctl warns but does not fail', () => {
-    const facts: DoctorFacts = { ...ready, gpu: { kind: 'absent' }, nvcc: { kind: 'absent' }, flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' }, tokenInEnv: false, docker: { kind: 'absent' } };
-    expect(status(facts)).toEqual({ node: 'pass', gpu: 'warn', nvcc: 'warn', 'cuda-compat': 'skip', flyctl: 'warn', 'fly-auth': 'skip', docker: 'warn' });
+    const facts: DoctorFacts = {
+      ...ready,
+      gpu: { kind: 'absent' },
+      nvcc: { kind: 'absent' },
+      flyctl: { kind: 'absent' },
+      flyAuth: { kind: 'skipped' },
+      tokenInEnv: false,
+      docker: { kind: 'absent' },
+    };
+    expect(status(facts)).toEqual({
+      node: 'pass',
+      gpu: 'warn',
+      nvcc: 'warn',
+      'cuda-compat': 'skip',
+      flyctl: 'warn',
+      'fly-auth': 'skip',
+      docker: 'warn',
+    });
     expect(doctorExitCode(decideDoctor(facts))).toBe(0);
     expect(doctorExitCode(decideDoctor(facts, ['gpu']), missingChecks(facts))).toBe(3);
     expect(doctorExitCode(decideDoctor(facts, ['gpu', 'flyctl', 'fly-auth', 'cuda-compat']), missingChecks(facts))).toBe(3);
@@ -32,7 +48,12 @@ describe('decideDoctor', () => {
   });
 
   it('a required tool that is present but failing, next to a missing one, is a failure (exit 1), not "missing"', () => {
-    const facts: DoctorFacts = { ...ready, gpu: { kind: 'absent' }, flyctl: { kind: 'ok', version: '0.4.87' }, flyAuth: { kind: 'error', message: 'unauthorized' } };
+    const facts: DoctorFacts = {
+      ...ready,
+      gpu: { kind: 'absent' },
+      flyctl: { kind: 'ok', version: '0.4.87' },
+      flyAuth: { kind: 'error', message: 'unauthorized' },
+    };
     expect(doctorExitCode(decideDoctor(facts, ['gpu', 'fly-auth']), missingChecks(facts))).toBe(1);
     expect(doctorExitCode(decideDoctor({ ...ready, nodeVersion: '20.11.1' }), missingChecks(ready))).toBe(1);
   });
@@ -47,31 +68,67 @@ describe('decideDoctor', () => {
   });
 
   it('CUDA 13 cannot build for Volta', () => {
-    const volta: DoctorFacts = { ...ready, gpu: { kind: 'ok', driverVersion: '550.127.05', cudaVersion: '12.4', gpus: [{ name: 'Tesla V100-SXM2-16GB', computeCapability: '7.0' }] } };
+    const volta: DoctorFacts = {
+      ...ready,
+      gpu: {
+        kind: 'ok',
+        driverVersion: '550.127.05',
+        cudaVersion: '12.4',
+        gpus: [{ name: 'Tesla V100-SXM2-16GB', computeCapability: '7.0' }],
+      },
+    };
     const rows = decideDoctor(volta);
-    expect(rows.find((r) => r.id === 'nvcc')).toMatchObject({ status: 'fail', detail: expect.stringContaining('cannot build for sm_70') as string });
-    expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'fail', detail: 'driver CUDA 12.4 cannot run binaries from nvcc 13.0' });
+    expect(rows.find((r) => r.id === 'nvcc')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('cannot build for sm_70') as string,
+    });
+    expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({
+      status: 'fail',
+      detail: 'driver CUDA 12.4 cannot run binaries from nvcc 13.0',
+    });
   });
 
   it('driver one minor behind nvcc is a warning (minor-version compatibility)', () => {
-    const rows = decideDoctor({ ...ready, gpu: { ...ready.gpu, kind: 'ok', driverVersion: '575.1', cudaVersion: '12.9', gpus: [] }, nvcc: { kind: 'ok', version: '12.9', targets: [] } });
+    const rows = decideDoctor({
+      ...ready,
+      gpu: { ...ready.gpu, kind: 'ok', driverVersion: '575.1', cudaVersion: '12.9', gpus: [] },
+      nvcc: { kind: 'ok', version: '12.9', targets: [] },
+    });
     expect(rows.find((r) => r.id === 'cuda-compat')?.status).toBe('pass');
-    const behind = decideDoctor({ ...ready, gpu: { kind: 'ok', driverVersion: '570.1', cudaVersion: '12.8', gpus: [] }, nvcc: { kind: 'ok', version: '12.9', targets: [] } });
+    const behind = decideDoctor({
+      ...ready,
+      gpu: { kind: 'ok', driverVersion: '570.1', cudaVersion: '12.8', gpus: [] },
+      nvcc: { kind: 'ok', version: '12.9', targets: [] },
+    });
     expect(behind.find((r) => r.id === 'cuda-compat')?.status).toBe('warn');
   });
 
   it('flyctl older than v0.4.82 is flagged as still offering GPU flags', () => {
-    expect(decideDoctor({ ...ready, flyctl: { kind: 'ok', version: '0.3.10' } }).find((r) => r.id === 'flyctl')?.detail).toContain('still offers GPU flags');
+    expect(decideDoctor({ ...ready, flyctl: { kind: 'ok', version: '0.3.10' } }).find((r) => r.id === 'flyctl')?.detail).toContain(
+      'still offers GPU flags',
+    );
   });
 
   describe('bench without nvcc: packed install or clone (issue 13)', () => {
     const noNvcc = { ...ready, nvcc: { kind: 'absent' } } as const;
     it('a packed gpuctl falls back to its prebuilt binary, which needs an R580 driver', () => {
       const rows = decideDoctor({ ...noNvcc, benchPrebuilt: true });
-      expect(rows.find((r) => r.id === 'nvcc')?.remedy).toMatch(/runs the prebuilt binary this gpuctl ships \(dist\/native, built with CUDA 13\.0: needs an R580\+ driver\)/);
-      expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'pass', detail: "driver supports CUDA 13.0 ≥ 13.0 (the prebuilt binary's)" });
-      const old = decideDoctor({ ...noNvcc, benchPrebuilt: true, gpu: { kind: 'ok', driverVersion: '550.90.12', cudaVersion: '12.4', gpus: [] } });
-      expect(old.find((r) => r.id === 'cuda-compat')).toMatchObject({ status: 'fail', detail: 'driver CUDA 12.4 cannot run the prebuilt binary (CUDA 13.0, needs an R580+ driver)' });
+      expect(rows.find((r) => r.id === 'nvcc')?.remedy).toMatch(
+        /runs the prebuilt binary this gpuctl ships \(dist\/native, built with CUDA 13\.0: needs an R580\+ driver\)/,
+      );
+      expect(rows.find((r) => r.id === 'cuda-compat')).toMatchObject({
+        status: 'pass',
+        detail: "driver supports CUDA 13.0 ≥ 13.0 (the prebuilt binary's)",
+      });
+      const old = decideDoctor({
+        ...noNvcc,
+        benchPrebuilt: true,
+        gpu: { kind: 'ok', driverVersion: '550.90.12', cudaVersion: '12.4', gpus: [] },
+      });
+      expect(old.find((r) => r.id === 'cuda-compat')).toMatchObject({
+        status: 'fail',
+        detail: 'driver CUDA 12.4 cannot run the prebuilt binary (CUDA 13.0, needs an R580+ driver)',
+      });
     });
 
     it('a clone has no prebuilt binary: --cpu builds with c++, GPU runs need a toolkit; never "falls back to its prebuilt binary"', () => {

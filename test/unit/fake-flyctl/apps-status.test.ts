@@ -13,12 +13,47 @@ describe('apps create / list / releases', () => {
     const list = await fly(['apps', 'list', '--json'], { state });
     const [app] = json<Obj[]>(list);
     expect(Object.keys(app ?? {})).toEqual([
-      'ID', 'InternalNumericID', 'Name', 'State', 'Status', 'Deployed', 'Hostname', 'AppURL', 'Version', 'NetworkID', 'Network',
-      'Release', 'Organization', 'Secrets', 'CurrentRelease', 'Releases', 'IPAddresses', 'EgressIpAddresses', 'SharedIPAddress',
-      'CNAMETarget', 'IPAddress', 'Certificates', 'Certificate', 'PostgresAppRole', 'Image', 'ImageUpgradeAvailable',
-      'ImageVersionTrackingEnabled', 'ImageDetails', 'LatestImageDetails', 'PlatformVersion', 'Machines', 'CurrentLock',
+      'ID',
+      'InternalNumericID',
+      'Name',
+      'State',
+      'Status',
+      'Deployed',
+      'Hostname',
+      'AppURL',
+      'Version',
+      'NetworkID',
+      'Network',
+      'Release',
+      'Organization',
+      'Secrets',
+      'CurrentRelease',
+      'Releases',
+      'IPAddresses',
+      'EgressIpAddresses',
+      'SharedIPAddress',
+      'CNAMETarget',
+      'IPAddress',
+      'Certificates',
+      'Certificate',
+      'PostgresAppRole',
+      'Image',
+      'ImageUpgradeAvailable',
+      'ImageVersionTrackingEnabled',
+      'ImageDetails',
+      'LatestImageDetails',
+      'PlatformVersion',
+      'Machines',
+      'CurrentLock',
     ]);
-    expect(app).toMatchObject({ ID: 'gpu-api', Name: 'gpu-api', Status: 'pending', Deployed: false, Hostname: 'gpu-api.fly.dev', CurrentRelease: null });
+    expect(app).toMatchObject({
+      ID: 'gpu-api',
+      Name: 'gpu-api',
+      Status: 'pending',
+      Deployed: false,
+      Hostname: 'gpu-api.fly.dev',
+      CurrentRelease: null,
+    });
     expect(app?.Organization).toMatchObject({ Slug: 'personal', Name: 'Personal', ID: '' });
     expect(list.stdout).toMatch(/^\[\n {4}\{\n {8}"ID": "gpu-api",/);
   });
@@ -29,13 +64,20 @@ describe('apps create / list / releases', () => {
     await fly(['apps', 'create', 'taken'], { state });
     const again = await fly(['apps', 'create', '--name', 'taken'], { state });
     expect(again.exitCode).toBe(1);
-    expect(again.stderr).toMatch(/Error: Name has already been taken \(Request ID: [0-9A-Z]{26}-iad\)\nApp names are unique across all of Fly\.io/);
+    expect(again.stderr).toMatch(
+      /Error: Name has already been taken \(Request ID: [0-9A-Z]{26}-iad\)\nApp names are unique across all of Fly\.io/,
+    );
     const unnamed = await fly(['apps', 'create'], { state });
     expect(unnamed.stderr).toBe('Error: name argument or flag must be specified when not running interactively\n');
   });
 
   it('requires -o when there are several organizations', async () => {
-    const fake = seedFlyState({ orgs: [{ slug: 'personal', name: 'Me', type: 'PERSONAL' }, { slug: 'quant', name: 'Quant' }] });
+    const fake = seedFlyState({
+      orgs: [
+        { slug: 'personal', name: 'Me', type: 'PERSONAL' },
+        { slug: 'quant', name: 'Quant' },
+      ],
+    });
     const run = await fly(['apps', 'create', 'x'], { state: fake.dir });
     expect(run.stderr).toBe('Error: org slug must be specified when not running interactively\n');
     const json2 = await fly(['apps', 'create', 'x', '-o', 'quant', '--json'], { state: fake.dir });
@@ -48,7 +90,19 @@ describe('apps create / list / releases', () => {
     expect(releases).toHaveLength(25);
     expect(releases.map((r) => r.Version).slice(0, 3)).toEqual([30, 29, 28]);
     expect(Object.keys(releases[0] ?? {})).toEqual([
-      'ID', 'Version', 'Stable', 'InProgress', 'Reason', 'Description', 'Status', 'DeploymentStrategy', 'Metadata', 'User', 'EvaluationID', 'CreatedAt', 'ImageRef',
+      'ID',
+      'Version',
+      'Stable',
+      'InProgress',
+      'Reason',
+      'Description',
+      'Status',
+      'DeploymentStrategy',
+      'Metadata',
+      'User',
+      'EvaluationID',
+      'CreatedAt',
+      'ImageRef',
     ]);
     expect(releases[0]).toMatchObject({ Status: 'complete', ImageRef: 'registry.fly.io/busy:deployment-v30', Metadata: null });
     const alias = await fly(['apps', 'releases', '-a', 'busy', '--json'], { state: fake.dir });
@@ -59,22 +113,35 @@ describe('apps create / list / releases', () => {
 describe('status / machine list / checks list', () => {
   const seed = () =>
     seedFlyState({
-      apps: [{
-        name: 'gpu-api',
-        machines: [
-          { id: '0a0000000000aa', region: 'ord', internalPort: 8000 },
-          { id: '0b0000000000bb', region: 'iad', internalPort: 8000, checks: 'critical' },
-          { id: '0c0000000000cc', platformVersion: null },
-          { id: '0d0000000000dd', state: 'destroyed' },
-        ],
-      }],
+      apps: [
+        {
+          name: 'gpu-api',
+          machines: [
+            { id: '0a0000000000aa', region: 'ord', internalPort: 8000 },
+            { id: '0b0000000000bb', region: 'iad', internalPort: 8000, checks: 'critical' },
+            { id: '0c0000000000cc', platformVersion: null },
+            { id: '0d0000000000dd', state: 'destroyed' },
+          ],
+        },
+      ],
     });
 
   it('status --json: sorted keys, active v2 machines by ID descending', async () => {
     const fake = seed();
     const run = await fly(['status', '-a', 'gpu-api', '--json'], { state: fake.dir });
     const doc = json<Obj>(run);
-    expect(Object.keys(doc)).toEqual(['AppURL', 'Deployed', 'Hostname', 'ID', 'Machines', 'Name', 'Organization', 'PlatformVersion', 'Status', 'Version']);
+    expect(Object.keys(doc)).toEqual([
+      'AppURL',
+      'Deployed',
+      'Hostname',
+      'ID',
+      'Machines',
+      'Name',
+      'Organization',
+      'PlatformVersion',
+      'Status',
+      'Version',
+    ]);
     expect((doc.Machines as Obj[]).map((m) => m.id)).toEqual(['0b0000000000bb', '0a0000000000aa']);
     expect(doc).toMatchObject({ Deployed: true, Status: 'deployed', Version: 1, PlatformVersion: 'machines', Hostname: 'gpu-api.fly.dev' });
     expect(Object.keys(doc.Organization as Obj)).toEqual(['ID', 'InternalNumericID', 'Name', 'Slug', 'RawSlug', 'PaidPlan']);
@@ -88,15 +155,33 @@ describe('status / machine list / checks list', () => {
     expect(machines.map((m) => m.id)).toEqual(['0a0000000000aa', '0b0000000000bb', '0c0000000000cc']);
     const [first] = machines;
     expect(Object.keys(first ?? {})).toEqual([
-      'id', 'name', 'state', 'region', 'image_ref', 'instance_id', 'private_ip', 'created_at', 'updated_at', 'config', 'events', 'checks', 'host_status', 'cordoned',
+      'id',
+      'name',
+      'state',
+      'region',
+      'image_ref',
+      'instance_id',
+      'private_ip',
+      'created_at',
+      'updated_at',
+      'config',
+      'events',
+      'checks',
+      'host_status',
+      'cordoned',
     ]);
     const config = first?.config as Obj;
     expect(Object.keys(config)).toEqual(['env', 'init', 'guest', 'metadata', 'services', 'image', 'restart']);
     expect(config.metadata).toEqual({
-      fly_flyctl_version: '0.4.87', fly_platform_version: 'v2', fly_process_group: 'app',
-      fly_release_id: expect.stringMatching(/^[0-9A-Za-z]{25}$/) as unknown, fly_release_version: '1',
+      fly_flyctl_version: '0.4.87',
+      fly_platform_version: 'v2',
+      fly_process_group: 'app',
+      fly_release_id: expect.stringMatching(/^[0-9A-Za-z]{25}$/) as unknown,
+      fly_release_version: '1',
     });
-    expect(first?.checks).toEqual([{ name: 'servicecheck-00-http-8000', status: 'passing', output: 'Success', updated_at: expect.stringMatching(/Z$/) as unknown }]);
+    expect(first?.checks).toEqual([
+      { name: 'servicecheck-00-http-8000', status: 'passing', output: 'Success', updated_at: expect.stringMatching(/Z$/) as unknown },
+    ]);
     expect((first?.events as Obj[]).map((e) => e.type)).toEqual(['start', 'launch']);
     expect(first?.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(first?.id).toMatch(/^[0-9a-f]{14}$/);

@@ -17,7 +17,16 @@ describe('fake flyctl basics', () => {
     const versionRun = await fly(['version', '--json'], { state, token: null });
     expect(versionRun.exitCode).toBe(0);
     expect(versionRun.stdout.trimEnd().split('\n')).toHaveLength(1);
-    expect(Object.keys(json(versionRun))).toEqual(['Name', 'Version', 'Commit', 'BranchName', 'BuildDate', 'OS', 'Architecture', 'Environment']);
+    expect(Object.keys(json(versionRun))).toEqual([
+      'Name',
+      'Version',
+      'Commit',
+      'BranchName',
+      'BuildDate',
+      'OS',
+      'Architecture',
+      'Environment',
+    ]);
     expect(json(versionRun)).toMatchObject({ Name: 'flyctl', Version: '0.4.87', Environment: 'production' });
   });
 

@@ -31,7 +31,9 @@ describe('fake flyctl deploy', () => {
     const fake = fresh();
     const run = await fly(['deploy', '--remote-only', '-y', '--now'], { state: fake.dir, cwd: project(TOML) });
     expect(run.exitCode).toBe(0);
-    expect(run.stderr).toMatch(/^==> Verifying app config\n--> Verified app config\n==> Building image\nSearching for image 'ghcr.io\/acme\/gpu-api:1\.2\.3' remotely\.\.\.\nimage found: img_[a-z0-9]{16}\n/);
+    expect(run.stderr).toMatch(
+      /^==> Verifying app config\n--> Verified app config\n==> Building image\nSearching for image 'ghcr.io\/acme\/gpu-api:1\.2\.3' remotely\.\.\.\nimage found: img_[a-z0-9]{16}\n/,
+    );
     expect(run.stdout).toContain('Validating ');
     expect(run.stdout).toContain('✓ Configuration is valid\n');
     expect(run.stdout).toContain('\nWatch your deployment at https://fly.io/apps/gpu-api/monitoring\n\n');
@@ -53,7 +55,10 @@ describe('fake flyctl deploy', () => {
     const fake = fresh();
     const dir = project(TOML);
     await fly(['deploy'], { state: fake.dir, cwd: dir });
-    const before = fake.machines('gpu-api').map((m) => m.id).sort();
+    const before = fake
+      .machines('gpu-api')
+      .map((m) => m.id)
+      .sort();
     const run = await fly(['deploy', '-i', 'ghcr.io/acme/gpu-api:1.2.4', '--strategy', 'immediate'], { state: fake.dir, cwd: dir });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain("Updating existing machines in 'gpu-api' with immediate strategy\n");
@@ -62,8 +67,13 @@ describe('fake flyctl deploy', () => {
     expect(after.map((m) => [m.id, m.config.image, m.config.metadata.fly_release_version])).toEqual(
       before.map((id) => [id, 'ghcr.io/acme/gpu-api:1.2.4', '2']),
     );
-    const releases = json<Array<{ Version: number; ImageRef: string }>>(await fly(['releases', '--json', '-a', 'gpu-api'], { state: fake.dir }));
-    expect(releases.map((r) => [r.Version, r.ImageRef])).toEqual([[2, 'ghcr.io/acme/gpu-api:1.2.4'], [1, 'ghcr.io/acme/gpu-api:1.2.3']]);
+    const releases = json<Array<{ Version: number; ImageRef: string }>>(
+      await fly(['releases', '--json', '-a', 'gpu-api'], { state: fake.dir }),
+    );
+    expect(releases.map((r) => [r.Version, r.ImageRef])).toEqual([
+      [2, 'ghcr.io/acme/gpu-api:1.2.4'],
+      [1, 'ghcr.io/acme/gpu-api:1.2.3'],
+    ]);
   });
 
   it('--ha=false and mounts make one machine; a group without services gets a standby', async () => {
@@ -71,10 +81,17 @@ describe('fake flyctl deploy', () => {
     await fly(['deploy', '--ha=false'], { state: fake.dir, cwd: project(TOML) });
     expect(fake.machines('gpu-api')).toHaveLength(1);
     const mounted = fresh();
-    const withMount = await fly(['deploy'], { state: mounted.dir, cwd: project(`${TOML}\n[mounts]\n  source = "models"\n  destination = "/models"\n`) });
-    expect(withMount.stdout).toContain("Creating a 1 GB volume named 'models' for process group 'app'. Use 'fly vol extend' to increase its size\n");
+    const withMount = await fly(['deploy'], {
+      state: mounted.dir,
+      cwd: project(`${TOML}\n[mounts]\n  source = "models"\n  destination = "/models"\n`),
+    });
+    expect(withMount.stdout).toContain(
+      "Creating a 1 GB volume named 'models' for process group 'app'. Use 'fly vol extend' to increase its size\n",
+    );
     const [volume] = mounted.app('gpu-api')?.volumes ?? [];
-    expect(mounted.machines('gpu-api').map((m) => m.config.mounts)).toEqual([[{ path: '/models', name: 'models', volume: volume?.id, encrypted: true, size_gb: 1 }]]);
+    expect(mounted.machines('gpu-api').map((m) => m.config.mounts)).toEqual([
+      [{ path: '/models', name: 'models', volume: volume?.id, encrypted: true, size_gb: 1 }],
+    ]);
     expect(volume?.attached_machine_id).toBe(mounted.machines('gpu-api')[0]?.id);
     const worker = seedFlyState({ apps: [{ name: 'w' }] });
     const run = await fly(['deploy', '-a', 'w'], { state: worker.dir, cwd: project('[build]\nimage = "busybox"\n') });
@@ -98,7 +115,11 @@ describe('fake flyctl deploy', () => {
   });
 
   it('rejects GPU flags before doing anything', async () => {
-    for (const flag of [['--vm-gpu-kind', 'a100-pcie-40gb'], ['--vm-gpukind', 'l40s'], ['--vm-gpus', '1']]) {
+    for (const flag of [
+      ['--vm-gpu-kind', 'a100-pcie-40gb'],
+      ['--vm-gpukind', 'l40s'],
+      ['--vm-gpus', '1'],
+    ]) {
       const fake = fresh();
       const run = await fly(['deploy', ...flag], { state: fake.dir, cwd: project(TOML) });
       expect(run.exitCode).toBe(1);
@@ -129,11 +150,19 @@ describe('fake flyctl deploy', () => {
     const run = await fly(['deploy'], { state: fake.dir, cwd: project(TOML), env: { FAKE_FLYCTL_FAULT: 'unhealthy' } });
     expect(run.exitCode).toBe(1);
     const [machine] = fake.machines('gpu-api');
-    expect(errorLine(run)).toBe(`Error: timeout reached waiting for health checks to pass for machine ${machine?.id}: context deadline exceeded`);
+    expect(errorLine(run)).toBe(
+      `Error: timeout reached waiting for health checks to pass for machine ${machine?.id}: context deadline exceeded`,
+    );
     expect(run.stdout).toContain(`✖ Failed: timeout reached waiting for health checks to pass for machine ${machine?.id}`);
     expect(fake.releases('gpu-api')[0]?.status).toBe('failed');
-    const checks = json<Record<string, Array<{ status: string }>>>(await fly(['checks', 'list', '--json', '-a', 'gpu-api'], { state: fake.dir }));
-    expect(Object.values(checks).flat().map((c) => c.status)).toEqual(['critical']);
+    const checks = json<Record<string, Array<{ status: string }>>>(
+      await fly(['checks', 'list', '--json', '-a', 'gpu-api'], { state: fake.dir }),
+    );
+    expect(
+      Object.values(checks)
+        .flat()
+        .map((c) => c.status),
+    ).toEqual(['critical']);
   });
 
   it('capacity: placement fails with the flaps suggestion; invalid strategies fail validation', async () => {
@@ -143,7 +172,9 @@ describe('fake flyctl deploy', () => {
       /Error: error creating a new machine: failed to launch VM: could not reserve resource for machine: insufficient memory available to fulfill request \(Request ID: \S+\)\nTry choosing a different region for machine creation\n\n$/,
     );
     const bad = await fly(['deploy'], { state: fake.dir, cwd: project(`${TOML}\n[deploy]\n  strategy = "fast"\n`) });
-    expect(bad.stdout).toContain("unsupported deployment strategy 'fast'; Apps v2 supports the following strategies: canary, rolling, immediate, bluegreen\n   ✘invalid app configuration\n");
+    expect(bad.stdout).toContain(
+      "unsupported deployment strategy 'fast'; Apps v2 supports the following strategies: canary, rolling, immediate, bluegreen\n   ✘invalid app configuration\n",
+    );
     expect(errorLine(bad)).toBe('Error: App configuration is not valid');
   });
 
@@ -151,6 +182,10 @@ describe('fake flyctl deploy', () => {
     const fake = fresh();
     const run = await fly(['deploy'], { state: fake.dir, cwd: project(TOML), env: { FLY_EMIT_RELEASE_JSON: '1' } });
     const line = run.stdout.split('\n').find((l) => l.startsWith('{"id"'));
-    expect(JSON.parse(line ?? 'null')).toEqual({ id: fake.releases('gpu-api')[0]?.id, version: 1, image_ref: 'ghcr.io/acme/gpu-api:1.2.3' });
+    expect(JSON.parse(line ?? 'null')).toEqual({
+      id: fake.releases('gpu-api')[0]?.id,
+      version: 1,
+      image_ref: 'ghcr.io/acme/gpu-api:1.2.3',
+    });
   });
 });

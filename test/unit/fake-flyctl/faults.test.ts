@@ -19,10 +19,16 @@ describe('fake flyctl faults', () => {
   it('not-logged-in and app-not-found use flyctl texts', async () => {
     const fake = seed();
     const env = { FAKE_FLYCTL_FAULT: 'not-logged-in' };
-    expect(errorLine(await fly(['status', '-a', 'svc'], { state: fake.dir, env }))).toBe("Error: no access token available. Please login with 'flyctl auth login'");
+    expect(errorLine(await fly(['status', '-a', 'svc'], { state: fake.dir, env }))).toBe(
+      "Error: no access token available. Please login with 'flyctl auth login'",
+    );
     const missing = { FAKE_FLYCTL_FAULT: 'app-not-found' };
-    expect(errorLine(await fly(['status', '-a', 'svc'], { state: fake.dir, env: missing }))).toBe('Error: failed to get app: Could not find App "svc"');
-    expect(errorLine(await fly(['machine', 'list', '-a', 'svc', '--json'], { state: fake.dir, env: missing }))).toMatch(/^Error: failed to list VMs: app not found \(Request ID: /);
+    expect(errorLine(await fly(['status', '-a', 'svc'], { state: fake.dir, env: missing }))).toBe(
+      'Error: failed to get app: Could not find App "svc"',
+    );
+    expect(errorLine(await fly(['machine', 'list', '-a', 'svc', '--json'], { state: fake.dir, env: missing }))).toMatch(
+      /^Error: failed to list VMs: app not found \(Request ID: /,
+    );
   });
 
   it('garbage-json and truncated-json break only JSON output', async () => {

@@ -20,7 +20,14 @@ describe('flyctl argument lists', () => {
     ],
     [
       'deploy (rollback image, strategy, build args)',
-      a.deployArgs({ app: 'q', config: 'ops/fly.toml', image: 'registry.fly.io/q:deployment-1', strategy: 'immediate', waitTimeoutS: 60, buildArgs: ['A=1', 'B=x y'] }),
+      a.deployArgs({
+        app: 'q',
+        config: 'ops/fly.toml',
+        image: 'registry.fly.io/q:deployment-1',
+        strategy: 'immediate',
+        waitTimeoutS: 60,
+        buildArgs: ['A=1', 'B=x y'],
+      }),
       'deploy --app q --config ops/fly.toml --image registry.fly.io/q:deployment-1 --strategy immediate --build-arg A=1 --build-arg B=x y --wait-timeout 60s --yes',
     ],
     ['scale count', a.scaleCountArgs({ app: 'q', count: 3, regions: [] }), 'scale count 3 --app q --yes'],
@@ -30,20 +37,43 @@ describe('flyctl argument lists', () => {
       'scale count 4 --app q --region ord,iad --process-group worker --max-per-region 2 --yes',
     ],
     ['scale vm', a.scaleVmArgs({ app: 'q', size: 'performance-8x' }), 'scale vm performance-8x --app q'],
-    ['scale vm, memory and group', a.scaleVmArgs({ app: 'q', size: 'performance-2x', memoryMb: 8192, group: 'web' }), 'scale vm performance-2x --app q --vm-memory 8192 --process-group web'],
-    ['ssh console', a.sshConsoleArgs('q', 'e2865641be6d86', 'gpuctl detect --json'), 'ssh console --app q --machine e2865641be6d86 -C gpuctl detect --json'],
-    ['volumes create', a.volumesCreateArgs({ app: 'q', name: 'models', region: 'ord', sizeGb: 100 }), 'volumes create models --app q --region ord --size 100 --yes --json'],
+    [
+      'scale vm, memory and group',
+      a.scaleVmArgs({ app: 'q', size: 'performance-2x', memoryMb: 8192, group: 'web' }),
+      'scale vm performance-2x --app q --vm-memory 8192 --process-group web',
+    ],
+    [
+      'ssh console',
+      a.sshConsoleArgs('q', 'e2865641be6d86', 'gpuctl detect --json'),
+      'ssh console --app q --machine e2865641be6d86 -C gpuctl detect --json',
+    ],
+    [
+      'volumes create',
+      a.volumesCreateArgs({ app: 'q', name: 'models', region: 'ord', sizeGb: 100 }),
+      'volumes create models --app q --region ord --size 100 --yes --json',
+    ],
   ];
   it.each(table)('%s', (_name, args, expected) => {
     expect(args.join(' ')).toBe(expected);
   });
 
   it('keeps a command with spaces as one argument, never a shell string', () => {
-    expect(a.sshConsoleArgs('q', 'm1', 'nvidia-smi -L')).toEqual(['ssh', 'console', '--app', 'q', '--machine', 'm1', '-C', 'nvidia-smi -L']);
+    expect(a.sshConsoleArgs('q', 'm1', 'nvidia-smi -L')).toEqual([
+      'ssh',
+      'console',
+      '--app',
+      'q',
+      '--machine',
+      'm1',
+      '-C',
+      'nvidia-smi -L',
+    ]);
   });
 
   it('shows commands the way a person would type them', () => {
-    expect(a.showCommand('flyctl', a.sshConsoleArgs('q', 'm1', "echo 'hi'"))).toBe(`flyctl ssh console --app q --machine m1 -C 'echo '\\''hi'\\'''`);
+    expect(a.showCommand('flyctl', a.sshConsoleArgs('q', 'm1', "echo 'hi'"))).toBe(
+      `flyctl ssh console --app q --machine m1 -C 'echo '\\''hi'\\'''`,
+    );
     expect(a.showCommand('flyctl', ['scale', 'count', '2', '--region', 'ord,iad'])).toBe('flyctl scale count 2 --region ord,iad');
     expect(a.showCommand('fly', ['x', ''])).toBe("fly x ''");
   });

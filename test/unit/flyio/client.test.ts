@@ -19,7 +19,10 @@ describe('findFlyctl', () => {
   });
 
   it('uses FLYCTL when set', async () => {
-    const ctx = makeTestCtx({ env: { FLYCTL: '/opt/fly/bin/flyctl' }, rules: [{ match: ['/opt/fly/bin/flyctl', 'version', '--json'], result: exited(version) }] });
+    const ctx = makeTestCtx({
+      env: { FLYCTL: '/opt/fly/bin/flyctl' },
+      rules: [{ match: ['/opt/fly/bin/flyctl', 'version', '--json'], result: exited(version) }],
+    });
     expect((await findFlyctl(ctx)).file).toBe('/opt/fly/bin/flyctl');
   });
 
@@ -32,7 +35,10 @@ describe('findFlyctl', () => {
 describe('FlyClient', () => {
   it('passes the token through the environment only, never on the command line', async () => {
     const token = 'FlyV1 fm2_lJPECAAAAAAAAAAA_secret';
-    const ctx = makeTestCtx({ env: { FLY_API_TOKEN: token }, rules: [{ match: ['flyctl', 'status', '--app', 'quant-signals', '--json'], result: exited(status) }] });
+    const ctx = makeTestCtx({
+      env: { FLY_API_TOKEN: token },
+      rules: [{ match: ['flyctl', 'status', '--app', 'quant-signals', '--json'], result: exited(status) }],
+    });
     const app = await new FlyClient(ctx, 'flyctl').status('quant-signals');
     expect(app.machines).toHaveLength(2);
     expect(JSON.stringify(ctx.calls)).not.toContain('fm2_');
@@ -47,7 +53,9 @@ describe('FlyClient', () => {
   });
 
   it('ssh console: stdin is a closed pipe, a remote failure is a result', async () => {
-    const ctx = makeTestCtx({ rules: [{ match: () => true, result: exited('', 1, 'Error: ssh shell: Process exited with status 127\n') }] });
+    const ctx = makeTestCtx({
+      rules: [{ match: () => true, result: exited('', 1, 'Error: ssh shell: Process exited with status 127\n') }],
+    });
     const result = await new FlyClient(ctx, 'flyctl').ssh('q', 'm1', 'nvidia-smi');
     expect(result).toEqual({ kind: 'remote-failed', message: 'ssh shell: Process exited with status 127', stdout: '' });
     expect(ctx.calls[0]?.input).toBe('');
@@ -55,7 +63,10 @@ describe('FlyClient', () => {
   });
 
   it('every call has a timeout', async () => {
-    const ctx = makeTestCtx({ env: { GPUCTL_FLYCTL_TIMEOUT_MS: '1500' }, rules: [{ match: () => true, result: { kind: 'timeout', timeoutMs: 1500, stdout: '', stderr: '' } }] });
+    const ctx = makeTestCtx({
+      env: { GPUCTL_FLYCTL_TIMEOUT_MS: '1500' },
+      rules: [{ match: () => true, result: { kind: 'timeout', timeoutMs: 1500, stdout: '', stderr: '' } }],
+    });
     await expect(new FlyClient(ctx, 'flyctl').releases('q')).rejects.toThrow('did not finish within 2 s');
     expect(ctx.calls[0]?.timeoutMs).toBe(1500);
   });

@@ -9,7 +9,11 @@ describe('classifyFailure (flyctl error texts, facts §2.12)', () => {
     [1, 'failed to get app: Could not find App "ghost"', 'app-not-found'],
     [1, 'failed to list VMs: app not found (Request ID: 01J-ord)', 'app-not-found'],
     [1, 'GPU machines are no longer supported: --vm-gpu-kind and --vm-gpus are no longer accepted', 'gpu-rejected'],
-    [1, 'failed to launch VM: GPU machines are no longer supported: config.guest.gpu_kind and config.guest.gpus must be unset', 'gpu-rejected'],
+    [
+      1,
+      'failed to launch VM: GPU machines are no longer supported: config.guest.gpu_kind and config.guest.gpus must be unset',
+      'gpu-rejected',
+    ],
     [1, 'could not reserve resource for machine: insufficient memory available to fulfill request', 'capacity'],
     [1, 'timeout reached waiting for health checks to pass for machine e2865641be6d86: failed to get VM', 'unhealthy'],
     [1, 'this app has no complete releases. Run `fly deploy` to create one and rerun this command', 'no-releases'],
@@ -25,10 +29,18 @@ describe('classifyFailure (flyctl error texts, facts §2.12)', () => {
 });
 
 describe('flyError', () => {
-  const failed = (exitCode: number, message: string) => ({ kind: 'failed' as const, exitCode, message, stdout: '', stderr: `Error: ${message}\n` });
+  const failed = (exitCode: number, message: string) => ({
+    kind: 'failed' as const,
+    exitCode,
+    message,
+    stdout: '',
+    stderr: `Error: ${message}\n`,
+  });
 
   it('not logged in: a FlyError with the token hint', () => {
-    const error = flyError(failed(1, "no access token available. Please login with 'flyctl auth login'"), { command: 'flyctl auth whoami --json' });
+    const error = flyError(failed(1, "no access token available. Please login with 'flyctl auth login'"), {
+      command: 'flyctl auth whoami --json',
+    });
     expect(error).toBeInstanceOf(FlyError);
     expect((error as FlyError).reason).toBe('not-logged-in');
     expect(error.message).toBe('flyctl is not logged in to Fly.io.');
@@ -48,14 +60,19 @@ describe('flyError', () => {
 
   it('GPU rejected names the gpu_kind the request carried, and none when it is not known', () => {
     const text = 'failed to launch VM: GPU machines are no longer supported: config.guest.gpu_kind and config.guest.gpus must be unset';
-    expect(flyError(failed(1, text), { command: 'flyctl deploy', gpuKind: 'l40s' }).message).toContain('rejects GPU guests (gpu_kind "l40s")');
+    expect(flyError(failed(1, text), { command: 'flyctl deploy', gpuKind: 'l40s' }).message).toContain(
+      'rejects GPU guests (gpu_kind "l40s")',
+    );
     const unnamed = flyError(failed(1, text), { command: 'flyctl deploy' }).message;
     expect(unnamed).toContain('the Machines API rejects GPU guests and flyctl');
     expect(unnamed).not.toContain('gpu_kind "gpu"');
   });
 
   it('deadline (126) is a timeout with the state note', () => {
-    const error = flyError(failed(126, 'context deadline exceeded'), { command: 'flyctl deploy', stateNote: 'Some machines may run the new release.' });
+    const error = flyError(failed(126, 'context deadline exceeded'), {
+      command: 'flyctl deploy',
+      stateNote: 'Some machines may run the new release.',
+    });
     expect(error.code).toBe('tool_timeout');
     expect(error.message).toContain('exit 126');
     expect(error.hint).toContain('Some machines may run the new release.');
@@ -78,6 +95,8 @@ describe('flyError', () => {
   });
 
   it('a timeout says how long gpuctl waited', () => {
-    expect(flyError({ kind: 'timeout', timeoutMs: 30_000 }, { command: 'flyctl status' }).message).toBe('`flyctl status` did not finish within 30 s and was stopped.');
+    expect(flyError({ kind: 'timeout', timeoutMs: 30_000 }, { command: 'flyctl status' }).message).toBe(
+      '`flyctl status` did not finish within 30 s and was stopped.',
+    );
   });
 });

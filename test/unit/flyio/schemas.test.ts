@@ -14,7 +14,13 @@ function decode<T>(name: string, schema: Parameters<typeof decodeJson>[1]): T {
 describe('flyctl JSON answers (synthetic fixtures written from the facts document in v0.4.87 shapes; the e2e tests decode the live output of the fake flyctl)', () => {
   it('status --json: app, release and machines with guest, image, release and checks', () => {
     const status = decode<s.FlyAppStatus>('status.json', s.statusSchema);
-    expect(status).toMatchObject({ name: 'quant-signals', hostname: 'quant-signals.fly.dev', deployed: true, releaseVersion: 7, orgSlug: 'quant-team' });
+    expect(status).toMatchObject({
+      name: 'quant-signals',
+      hostname: 'quant-signals.fly.dev',
+      deployed: true,
+      releaseVersion: 7,
+      orgSlug: 'quant-team',
+    });
     expect(status.machines.map((m) => m.id)).toEqual(['e2865641be6d86', '3d8d9016b3d089']);
     expect(status.machines[0]).toMatchObject({
       region: 'ord',
@@ -56,7 +62,13 @@ describe('flyctl JSON answers (synthetic fixtures written from the facts documen
 
   it('apps list / apps create / volumes create', () => {
     expect(decode<s.FlyApp[]>('apps-list.json', s.appsListSchema).map((a) => a.name)).toEqual(['quant-signals', 'news-ingest']);
-    expect(decode('apps-create.json', s.appSchema)).toEqual({ name: 'fresh-app', status: 'pending', deployed: false, hostname: 'fresh-app.fly.dev', orgSlug: 'quant-team' });
+    expect(decode('apps-create.json', s.appSchema)).toEqual({
+      name: 'fresh-app',
+      status: 'pending',
+      deployed: false,
+      hostname: 'fresh-app.fly.dev',
+      orgSlug: 'quant-team',
+    });
     expect(decode('volume-create.json', s.volumeSchema)).toMatchObject({ id: 'vol_4y2k8q1r0v9xn3wz', sizeGb: 100, region: 'ord' });
   });
 

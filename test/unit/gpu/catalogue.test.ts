@@ -6,13 +6,27 @@ import { FLY_GPU_KINDS } from '../../../src/flyio/gpu-kinds.js';
 describe('the catalogue', () => {
   it('covers every GPU the product promises, by the name nvidia-smi prints', () => {
     const names: Array<[string, string]> = [
-      ['Tesla T4', 't4'], ['NVIDIA A10', 'a10'], ['NVIDIA A10G', 'a10g'], ['NVIDIA L4', 'l4'], ['NVIDIA L40S', 'l40s'],
-      ['NVIDIA A100-PCIE-40GB', 'a100-pcie-40gb'], ['NVIDIA A100 80GB PCIe', 'a100-pcie-80gb'],
-      ['NVIDIA A100-SXM4-40GB', 'a100-sxm4-40gb'], ['NVIDIA A100-SXM4-80GB', 'a100-sxm4-80gb'],
-      ['NVIDIA H100 PCIe', 'h100-pcie'], ['NVIDIA H100 80GB HBM3', 'h100-sxm'], ['NVIDIA H100 NVL', 'h100-nvl'], ['NVIDIA H200', 'h200'],
-      ['Tesla V100-PCIE-16GB', 'v100-pcie-16gb'], ['Tesla V100-PCIE-32GB', 'v100-pcie-32gb'], ['Tesla V100-SXM2-16GB', 'v100-sxm2-16gb'],
-      ['Tesla V100-SXM2-32GB', 'v100-sxm2-32gb'], ['NVIDIA GeForce RTX 3090', 'rtx-3090'], ['NVIDIA GeForce RTX 4090', 'rtx-4090'],
-      ['NVIDIA RTX A6000', 'rtx-a6000'], ['NVIDIA RTX 6000 Ada Generation', 'rtx-6000-ada'],
+      ['Tesla T4', 't4'],
+      ['NVIDIA A10', 'a10'],
+      ['NVIDIA A10G', 'a10g'],
+      ['NVIDIA L4', 'l4'],
+      ['NVIDIA L40S', 'l40s'],
+      ['NVIDIA A100-PCIE-40GB', 'a100-pcie-40gb'],
+      ['NVIDIA A100 80GB PCIe', 'a100-pcie-80gb'],
+      ['NVIDIA A100-SXM4-40GB', 'a100-sxm4-40gb'],
+      ['NVIDIA A100-SXM4-80GB', 'a100-sxm4-80gb'],
+      ['NVIDIA H100 PCIe', 'h100-pcie'],
+      ['NVIDIA H100 80GB HBM3', 'h100-sxm'],
+      ['NVIDIA H100 NVL', 'h100-nvl'],
+      ['NVIDIA H200', 'h200'],
+      ['Tesla V100-PCIE-16GB', 'v100-pcie-16gb'],
+      ['Tesla V100-PCIE-32GB', 'v100-pcie-32gb'],
+      ['Tesla V100-SXM2-16GB', 'v100-sxm2-16gb'],
+      ['Tesla V100-SXM2-32GB', 'v100-sxm2-32gb'],
+      ['NVIDIA GeForce RTX 3090', 'rtx-3090'],
+      ['NVIDIA GeForce RTX 4090', 'rtx-4090'],
+      ['NVIDIA RTX A6000', 'rtx-a6000'],
+      ['NVIDIA RTX 6000 Ada Generation', 'rtx-6000-ada'],
     ];
     for (const [name, id] of names) expect(matchProfile(name)?.id, name).toBe(id);
   });
@@ -52,9 +66,17 @@ describe('the catalogue', () => {
 describe('deriveProfile', () => {
   it('works out what follows from the compute capability, and says it is derived', () => {
     expect(deriveProfile('NVIDIA GeForce RTX 2080 SUPER', '7.5', 8192)).toMatchObject({
-      architecture: 'Turing', bestPrecision: 'fp16', tensorCores: true, derived: true, memoryGB: 8, peakMemoryBandwidthGBs: null,
+      architecture: 'Turing',
+      bestPrecision: 'fp16',
+      tensorCores: true,
+      derived: true,
+      memoryGB: 8,
+      peakMemoryBandwidthGBs: null,
     });
-    expect(deriveProfile('NVIDIA RTX 4000 SFF Ada Generation', '8.9', 20475)).toMatchObject({ architecture: 'Ada Lovelace', bestPrecision: 'bf16' });
+    expect(deriveProfile('NVIDIA RTX 4000 SFF Ada Generation', '8.9', 20475)).toMatchObject({
+      architecture: 'Ada Lovelace',
+      bestPrecision: 'bf16',
+    });
     expect(deriveProfile('Mystery', null, null)).toMatchObject({ architecture: 'unknown', bestPrecision: 'fp32', tensorCores: false });
     expect(architectureFor('10.0')).toBe('Blackwell');
   });

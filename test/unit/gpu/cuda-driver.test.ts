@@ -8,7 +8,9 @@ function tableHeaders(): Array<[driver: string, cuda: string, file: string]> {
   const dir = join(FIXTURES, 'nvidia-smi');
   const files = [
     'h200-x1/nvidia-smi.txt',
-    ...readdirSync(join(dir, 'public')).filter((f) => f.endsWith('table.txt')).map((f) => `public/${f}`),
+    ...readdirSync(join(dir, 'public'))
+      .filter((f) => f.endsWith('table.txt'))
+      .map((f) => `public/${f}`),
     ...readdirSync(join(dir, 'public/split')).map((d) => `public/split/${d}/idle.table.txt`),
   ];
   return files.map((file) => {

@@ -3,7 +3,8 @@ import { invalidField, parseQuery, queryArgs, QUERY_FIELDS } from '../../../src/
 
 // The real H200's record (test/fixtures/nvidia-smi/h200-x1) projected onto QUERY_FIELDS; ECC set to [N/A]
 // (that capture's query did not ask for it) to exercise the unavailable marker.
-const H200 = '0, NVIDIA H200, GPU-00000000-1111-2222-3333-444444444444, 00000000:00:06.0, 143771, 0, 9.0, 580.159.04, 700.00, 1980, 3201, Disabled, [N/A], Enabled';
+const H200 =
+  '0, NVIDIA H200, GPU-00000000-1111-2222-3333-444444444444, 00000000:00:06.0, 143771, 0, 9.0, 580.159.04, 700.00, 1980, 3201, Disabled, [N/A], Enabled';
 
 describe('queryArgs', () => {
   it('is one --query-gpu with the fixed field list, CSV without header or units', () => {
@@ -19,16 +20,30 @@ describe('parseQuery', () => {
       ok: true,
       gpus: [
         {
-          index: 0, name: 'NVIDIA H200', uuid: 'GPU-00000000-1111-2222-3333-444444444444', pciBusId: '00000000:00:06.0',
-          memoryMiB: 143771, memoryUsedMiB: 0, computeCapability: '9.0', driverVersion: '580.159.04', powerLimitW: 700,
-          maxSmClockMHz: 1980, maxMemClockMHz: 3201, migMode: 'Disabled', eccMode: null, persistenceMode: 'Enabled',
+          index: 0,
+          name: 'NVIDIA H200',
+          uuid: 'GPU-00000000-1111-2222-3333-444444444444',
+          pciBusId: '00000000:00:06.0',
+          memoryMiB: 143771,
+          memoryUsedMiB: 0,
+          computeCapability: '9.0',
+          driverVersion: '580.159.04',
+          powerLimitW: 700,
+          maxSmClockMHz: 1980,
+          maxMemClockMHz: 3201,
+          migMode: 'Disabled',
+          eccMode: null,
+          persistenceMode: 'Enabled',
         },
       ],
     });
   });
 
   it('reads several GPUs and every bracketed unavailable marker', () => {
-    const second = H200.replace(/^0,/, '1,').replace('700.00', '[Not Supported]').replace('1980', '[Unknown Error]').replace('3201', '[Insufficient Permissions]');
+    const second = H200.replace(/^0,/, '1,')
+      .replace('700.00', '[Not Supported]')
+      .replace('1980', '[Unknown Error]')
+      .replace('3201', '[Insufficient Permissions]');
     const parsed = parseQuery(`${H200}\r\n${second}\n\n`);
     if (!parsed.ok) throw new Error(parsed.reason);
     expect(parsed.gpus.map((g) => g.index)).toEqual([0, 1]);

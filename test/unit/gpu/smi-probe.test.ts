@@ -18,7 +18,12 @@ describe('querySmi', () => {
   it('honours GPUCTL_NVIDIA_SMI and the timeout override', async () => {
     const ctx = makeTestCtx({
       env: { GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi', GPUCTL_NVIDIA_SMI_TIMEOUT_MS: '250' },
-      rules: [{ match: (r) => r.file === '/opt/nv/nvidia-smi' && r.timeoutMs === 250, result: { kind: 'timeout', timeoutMs: 250, stdout: '', stderr: '' } }],
+      rules: [
+        {
+          match: (r) => r.file === '/opt/nv/nvidia-smi' && r.timeoutMs === 250,
+          result: { kind: 'timeout', timeoutMs: 250, stdout: '', stderr: '' },
+        },
+      ],
     });
     await expect(querySmi(ctx)).rejects.toThrow(ToolError);
   });
@@ -29,7 +34,8 @@ describe('querySmi', () => {
   });
 
   it('a driver failure is a missing device (exit 3)', async () => {
-    const text = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
+    const text =
+      "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";
     const ctx = makeTestCtx({ rules: [{ match: () => true, result: exited(text, 9) }] });
     await expect(querySmi(ctx)).rejects.toSatisfy((e) => e instanceof MissingError && e.exitCode === 3);
   });

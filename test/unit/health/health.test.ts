@@ -31,9 +31,15 @@ describe('assessHealth', () => {
 
   it('takes checks from `checks list` and gives the reason per machine', () => {
     const checks = { e2865641be6d86: [{ name: 'servicecheck-00-http-8080', status: 'critical', output: 'timeout', updatedAt: null }] };
-    const health = assessHealth(status, checks, [ok, { ...ok, path: '/gpu-health', status: 500, verdict: 'failed', detail: 'HTTP 500: no GPU' }]);
+    const health = assessHealth(status, checks, [
+      ok,
+      { ...ok, path: '/gpu-health', status: 500, verdict: 'failed', detail: 'HTTP 500: no GPU' },
+    ]);
     expect(health.healthy).toBe(false);
-    expect(health.reasons).toEqual(['machine e2865641be6d86 (ord) check servicecheck-00-http-8080 is critical: timeout', '/gpu-health: HTTP 500: no GPU']);
+    expect(health.reasons).toEqual([
+      'machine e2865641be6d86 (ord) check servicecheck-00-http-8080 is critical: timeout',
+      '/gpu-health: HTTP 500: no GPU',
+    ]);
   });
 });
 
@@ -59,6 +65,10 @@ describe('probe (a local server on 127.0.0.1)', () => {
   });
 
   it('times out', async () => {
-    expect(await probe(base, '/slow', false, 200, signal)).toMatchObject({ status: null, verdict: 'failed', detail: 'no answer within 0.2 s' });
+    expect(await probe(base, '/slow', false, 200, signal)).toMatchObject({
+      status: null,
+      verdict: 'failed',
+      detail: 'no answer within 0.2 s',
+    });
   });
 });

@@ -14,9 +14,18 @@ async function parsed<O>(spec: CommandSpec<O>, argv: string[]): Promise<O> {
 
 test.each([
   [[], { dir: undefined, choices: {}, yes: false, force: false, skip: false, dryRun: false }],
-  [['--yes', '--workload', 'batch', '--vm-size', 'performance-2x'], { yes: true, choices: { workload: 'batch', target: { kind: 'cpu', vmSize: 'performance-2x' } } }],
-  [['--gpu-kind', 'l40s', '-a', 'llm', '-r', 'ord', '--dir', 'out'], { dir: 'out', choices: { app: 'llm', region: 'ord', target: { kind: 'gpu', gpuKind: 'l40s' } } }],
-  [['--port', '9000', '--volume-size', '50', '--cmd', 'uv run serve', '--force', '--dry-run'], { force: true, dryRun: true, choices: { port: 9000, volumeGb: 50, cmd: ['uv', 'run', 'serve'] } }],
+  [
+    ['--yes', '--workload', 'batch', '--vm-size', 'performance-2x'],
+    { yes: true, choices: { workload: 'batch', target: { kind: 'cpu', vmSize: 'performance-2x' } } },
+  ],
+  [
+    ['--gpu-kind', 'l40s', '-a', 'llm', '-r', 'ord', '--dir', 'out'],
+    { dir: 'out', choices: { app: 'llm', region: 'ord', target: { kind: 'gpu', gpuKind: 'l40s' } } },
+  ],
+  [
+    ['--port', '9000', '--volume-size', '50', '--cmd', 'uv run serve', '--force', '--dry-run'],
+    { force: true, dryRun: true, choices: { port: 9000, volumeGb: 50, cmd: ['uv', 'run', 'serve'] } },
+  ],
 ])('gpuctl init %j', async (argv, expected) => {
   expect(await parsed(initCommand, argv)).toMatchObject(expected);
 });
@@ -34,7 +43,10 @@ test.each([
 
 test.each([
   [[], { format: 'text', config: undefined, dockerfile: undefined, workload: undefined }],
-  [['-c', 'deploy/fly.toml', '--dockerfile', 'Dockerfile.gpu', '--workload', 'training'], { format: 'text', config: 'deploy/fly.toml', dockerfile: 'Dockerfile.gpu', workload: 'training' }],
+  [
+    ['-c', 'deploy/fly.toml', '--dockerfile', 'Dockerfile.gpu', '--workload', 'training'],
+    { format: 'text', config: 'deploy/fly.toml', dockerfile: 'Dockerfile.gpu', workload: 'training' },
+  ],
 ])('gpuctl validate %j', async (argv, expected) => {
   expect(await parsed(validateCommand, argv)).toEqual(expected);
 });

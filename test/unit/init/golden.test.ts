@@ -36,7 +36,9 @@ if (UPDATE) {
   }
 }
 
-const cases = readdirSync(GOLDEN).filter((name) => existsSync(join(GOLDEN, name, 'inputs.json'))).sort();
+const cases = readdirSync(GOLDEN)
+  .filter((name) => existsSync(join(GOLDEN, name, 'inputs.json')))
+  .sort();
 const templates = loadTemplates();
 
 function render(name: string): RenderedFile[] {
@@ -68,7 +70,10 @@ describe.each(cases)('%s', (name) => {
   });
 
   test('validates clean on a CPU target, with exactly the retirement error on a GPU target', () => {
-    const findings = validateFiles({ flyToml: { path: 'fly.toml', text: file('fly.toml').content }, dockerfile: { path: 'Dockerfile', text: file('Dockerfile').content } });
+    const findings = validateFiles({
+      flyToml: { path: 'fly.toml', text: file('fly.toml').content },
+      dockerfile: { path: 'Dockerfile', text: file('Dockerfile').content },
+    });
     const gpu = 'gpuKind' in (JSON.parse(readFileSync(join(GOLDEN, name, 'inputs.json'), 'utf8')) as { init: object }).init;
     expect(findings.map((f) => f.id)).toEqual(gpu ? ['fly-gpu-retired'] : []);
   });

@@ -30,13 +30,21 @@ describe('resolution', () => {
   });
 
   test('the first source with a value wins', () => {
-    const inputs = resolveInputs([{ workload: 'batch' }, { workload: 'training', app: 'recorded' }, { app: 'from-fly', region: 'fra' }], 'x');
+    const inputs = resolveInputs(
+      [{ workload: 'batch' }, { workload: 'training', app: 'recorded' }, { app: 'from-fly', region: 'fra' }],
+      'x',
+    );
     expect(inputs).toMatchObject({ workload: 'batch', app: 'recorded', region: 'fra' });
   });
 
   test('a GPU kind brings its region and volume; an old region gives way unless it was a flag', () => {
-    expect(resolveInputs([{ target: { kind: 'gpu', gpuKind: 'a100-sxm4-80gb' } }, {}, { region: 'ord' }], 'x')).toMatchObject({ region: 'iad', volumeGb: 100 });
-    expect(() => resolveInputs([{ target: { kind: 'gpu', gpuKind: 'a10' }, region: 'iad' }], 'x')).toThrow('Fly offered a10 only in ord, not in iad.');
+    expect(resolveInputs([{ target: { kind: 'gpu', gpuKind: 'a100-sxm4-80gb' } }, {}, { region: 'ord' }], 'x')).toMatchObject({
+      region: 'iad',
+      volumeGb: 100,
+    });
+    expect(() => resolveInputs([{ target: { kind: 'gpu', gpuKind: 'a10' }, region: 'iad' }], 'x')).toThrow(
+      'Fly offered a10 only in ord, not in iad.',
+    );
   });
 
   test('a size too small for the workload is refused with a size that fits', () => {
@@ -46,7 +54,9 @@ describe('resolution', () => {
   });
 
   test('size aliases are caught with the right kind in the hint', () => {
-    expect(hintOf(() => checkGpuKind('a100-40gb'))).toBe('"a100-40gb" is the size preset; the gpu_kind is "a100-pcie-40gb": pass --gpu-kind a100-pcie-40gb.');
+    expect(hintOf(() => checkGpuKind('a100-40gb'))).toBe(
+      '"a100-40gb" is the size preset; the gpu_kind is "a100-pcie-40gb": pass --gpu-kind a100-pcie-40gb.',
+    );
   });
 
   test.each([
@@ -86,7 +96,18 @@ describe('the record', () => {
   });
 
   test('read back, it reproduces the inputs', () => {
-    const inputs = resolveInputs([{ target: { kind: 'cpu', vmSize: 'performance-2x' }, workload: 'backtest', region: 'syd', volumeGb: 7, cmd: ['uv', 'run', 'serve'] }], 'demo');
+    const inputs = resolveInputs(
+      [
+        {
+          target: { kind: 'cpu', vmSize: 'performance-2x' },
+          workload: 'backtest',
+          region: 'syd',
+          volumeGb: 7,
+          cmd: ['uv', 'run', 'serve'],
+        },
+      ],
+      'demo',
+    );
     const again = resolveInputs([parseRecorded(renderRecord(recordOf(inputs, 'demo')), '.gpuctl.json')], 'demo');
     expect(again).toEqual(inputs);
   });

@@ -23,9 +23,18 @@ function scripted(answers: Array<string | Error>): Prompter & { asked: string[] 
 
 // A small stand-in for gpuctl's own package (test/unit/init/agent-package.test.ts packs a real layout).
 const PACKAGE = { version: '0.0.0-test', bytes: tarGz([{ path: 'package.json', content: Buffer.from('{"name":"gpuctl"}'), mode: 0o644 }]) };
-const runInit = (options: InitOptions, ctx: Parameters<typeof runInitWith>[1]) => runInitWith(options, ctx, { agentPackage: () => PACKAGE });
+const runInit = (options: InitOptions, ctx: Parameters<typeof runInitWith>[1]) =>
+  runInitWith(options, ctx, { agentPackage: () => PACKAGE });
 
-const opts = (over: Partial<InitOptions> = {}): InitOptions => ({ dir: undefined, choices: {}, yes: false, force: false, skip: false, dryRun: false, ...over });
+const opts = (over: Partial<InitOptions> = {}): InitOptions => ({
+  dir: undefined,
+  choices: {},
+  yes: false,
+  force: false,
+  skip: false,
+  dryRun: false,
+  ...over,
+});
 
 function project(): string {
   return mkdtempSync(join(tmpdir(), 'gpuctl-init-'));
@@ -52,7 +61,9 @@ describe('questions', () => {
     ]);
     // gpuctl's own package, byte for byte, where the Dockerfile's COPY expects it.
     expect(readFileSync(join(dir, '.gpuctl/gpuctl.tgz')).equals(Buffer.from(PACKAGE.bytes))).toBe(true);
-    expect(JSON.parse(readFileSync(join(dir, '.gpuctl.json'), 'utf8'))).toEqual({ init: { app: 'signals', vmSize: 'performance-4x', workload: 'batch', region: 'ams', port: 9000 } });
+    expect(JSON.parse(readFileSync(join(dir, '.gpuctl.json'), 'utf8'))).toEqual({
+      init: { app: 'signals', vmSize: 'performance-4x', workload: 'batch', region: 'ams', port: 9000 },
+    });
     expect(statSync(join(dir, 'gpuctl-start.sh')).mode & 0o777).toBe(0o755);
   });
 
@@ -74,7 +85,9 @@ describe('questions', () => {
 
   test('without a terminal, a first run needs flags or --yes', async () => {
     await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(project()))).rejects.toThrow(UsageError);
-    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(project()))).rejects.toThrow('No terminal to ask on, and no --gpu-kind or --vm-size given.');
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(project()))).rejects.toThrow(
+      'No terminal to ask on, and no --gpu-kind or --vm-size given.',
+    );
   });
 });
 
@@ -122,7 +135,9 @@ describe('conflicts', () => {
     const dir = await edited();
     writeFileSync(join(dir, 'gpuctl-start.sh'), '#!/bin/sh\necho mine\n');
     chmodSync(join(dir, 'gpuctl-start.sh'), 0o700);
-    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(dir, scripted(['yes', 'quit'])))).rejects.toMatchObject({ exitCode: 130 });
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), ctxIn(dir, scripted(['yes', 'quit'])))).rejects.toMatchObject({
+      exitCode: 130,
+    });
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
   });
 
@@ -145,7 +160,10 @@ describe("gpuctl's package in the build context", () => {
   test('a newer gpuctl is a conflict shown by fingerprint, and --force writes its bytes', async () => {
     const dir = project();
     await runInit(opts({ yes: true, choices: { workload: 'batch', target: { kind: 'cpu', vmSize: 'performance-2x' } } }), ctxIn(dir));
-    const newer = { version: '0.0.1-test', bytes: tarGz([{ path: 'package.json', content: Buffer.from('{"name":"gpuctl","version":"0.0.1"}'), mode: 0o644 }]) };
+    const newer = {
+      version: '0.0.1-test',
+      bytes: tarGz([{ path: 'package.json', content: Buffer.from('{"name":"gpuctl","version":"0.0.1"}'), mode: 0o644 }]),
+    };
     const again = await runInitWith(opts({ yes: true }), ctxIn(dir), { agentPackage: () => newer });
     const tgz = again.files.find((f) => f.path === '.gpuctl/gpuctl.tgz');
     expect(tgz?.status).toBe('conflict');

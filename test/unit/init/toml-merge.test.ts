@@ -33,7 +33,10 @@ describe('merging into a file gpuctl rendered', () => {
 
   test("a GPU layout becomes the CPU layout: gpu keys and gpuctl's GPU comments go, the user's comments and keys stay", () => {
     const gpu = rendered({ ...cpu, target: { kind: 'gpu', gpuKind: 'l40s' } });
-    const ours = (text: string) => text.replace("  GPUCTL_PORT = '8080'", "  GPUCTL_PORT = '8080'\n  HF_HOME = '/models/hf' # ours").replace('[http_service]\n', '# Our own note: the proxy in front expects 8080.\n[http_service]\n');
+    const ours = (text: string) =>
+      text
+        .replace("  GPUCTL_PORT = '8080'", "  GPUCTL_PORT = '8080'\n  HF_HOME = '/models/hf' # ours")
+        .replace('[http_service]\n', '# Our own note: the proxy in front expects 8080.\n[http_service]\n');
     const edited = ours(gpu);
     const out = merged(edited);
     // Exactly the comments init writes for the CPU layout, plus the user's.
@@ -78,7 +81,8 @@ describe('merging into a hand-written file', () => {
   test('produces a file that matches the rendered values and validates clean', () => {
     const want = parse(rendered(cpu)) as Record<string, unknown>;
     const got = parse(out) as Record<string, unknown>;
-    for (const key of ['env', 'deploy', 'checks', 'vm', 'metrics', 'kill_timeout', 'swap_size_mb']) expect(got[key], key).toEqual(want[key]);
+    for (const key of ['env', 'deploy', 'checks', 'vm', 'metrics', 'kill_timeout', 'swap_size_mb'])
+      expect(got[key], key).toEqual(want[key]);
     expect([got.mounts].flat()).toEqual(want.mounts); // still the user's [mounts] table form, which flyctl reads as one mount
     expect(got.http_service).toEqual({ ...(want.http_service as object), processes: ['app'] }); // the user's key stays
     expect(validateFiles({ flyToml: { path: 'fly.toml', text: out } })).toEqual([]);

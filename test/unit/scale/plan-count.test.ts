@@ -7,8 +7,19 @@ let n = 0;
 function machine(region: string, group = 'app', state = 'started'): FlyMachine {
   n += 1;
   return {
-    id: `m${n}`, name: '', state, region, image: '', processGroup: group, platformVersion: 'v2', releaseVersion: 3,
-    guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null, gpus: 0 }, checks: [], hostStatus: 'ok', createdAt: null, updatedAt: null,
+    id: `m${n}`,
+    name: '',
+    state,
+    region,
+    image: '',
+    processGroup: group,
+    platformVersion: 'v2',
+    releaseVersion: 3,
+    guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null, gpus: 0 },
+    checks: [],
+    hostStatus: 'ok',
+    createdAt: null,
+    updatedAt: null,
   };
 }
 
@@ -31,7 +42,16 @@ describe('convergeCounts (flyctl count_machines.go)', () => {
 describe('planCount', () => {
   it('plans across the regions the app has machines in, in machine order', () => {
     const plan = planCount([machine('ord'), machine('iad')], { count: 4, regions: [], group: undefined, maxPerRegion: undefined });
-    expect(plan).toMatchObject({ group: 'app', regions: ['ord', 'iad'], deltas: [{ region: 'ord', delta: 1 }, { region: 'iad', delta: 1 }], totalBefore: 2, totalAfter: 4 });
+    expect(plan).toMatchObject({
+      group: 'app',
+      regions: ['ord', 'iad'],
+      deltas: [
+        { region: 'ord', delta: 1 },
+        { region: 'iad', delta: 1 },
+      ],
+      totalBefore: 2,
+      totalAfter: 4,
+    });
   });
 
   it('says that --region leaves machines elsewhere alone (the group ends larger than N)', () => {
@@ -59,6 +79,9 @@ describe('countMismatches', () => {
     // flyctl's round robin starts at the first region: the one new machine goes to ord.
     expect(plan.after).toEqual({ ord: 2 });
     expect(countMismatches(plan, { ord: 2 })).toEqual([]);
-    expect(countMismatches(plan, { ord: 1, iad: 1 })).toEqual(['iad has 1 machine(s) of group app, planned 0', 'ord has 1 machine(s) of group app, planned 2']);
+    expect(countMismatches(plan, { ord: 1, iad: 1 })).toEqual([
+      'iad has 1 machine(s) of group app, planned 0',
+      'ord has 1 machine(s) of group app, planned 2',
+    ]);
   });
 });

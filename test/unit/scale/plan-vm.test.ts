@@ -31,7 +31,9 @@ describe('scale vm plan', () => {
   });
 
   it('needs --group when there are several', () => {
-    expect(() => planVm([...groups, { ...groups[0]!, group: 'worker' }], { size: 'shared-cpu-2x', memoryMb: undefined, group: undefined })).toThrow(/has 2 process groups/);
+    expect(() =>
+      planVm([...groups, { ...groups[0]!, group: 'worker' }], { size: 'shared-cpu-2x', memoryMb: undefined, group: undefined }),
+    ).toThrow(/has 2 process groups/);
   });
 
   it('finds groups that did not land on the new size', () => {

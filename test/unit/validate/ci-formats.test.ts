@@ -18,7 +18,16 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 function resultOf(findings: Finding[], files: ValidateJson['files'] = [{ path: 'fly.toml', kind: 'fly.toml' }]): ValidateJson {
   const errors = findings.filter((f) => f.severity === 'error').length;
-  return { schemaVersion: 1, ok: errors === 0, exitCode: errors ? 1 : 0, files, errors, warnings: findings.length - errors, findings, notChecked: [] };
+  return {
+    schemaVersion: 1,
+    ok: errors === 0,
+    exitCode: errors ? 1 : 0,
+    files,
+    errors,
+    warnings: findings.length - errors,
+    findings,
+    notChecked: [],
+  };
 }
 
 const RETIRED = "app = 'quant-signals'\nprimary_region = 'ord'\n\n[[vm]]\n  gpu_kind = 'a10'\n";

@@ -11,7 +11,9 @@ import { FIXTURES } from '../../helpers/cli.js';
 
 const DIR = join(FIXTURES, 'validate/real-world');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<string, string[]>;
-const files = readdirSync(DIR).filter((name) => name.endsWith('.toml')).sort();
+const files = readdirSync(DIR)
+  .filter((name) => name.endsWith('.toml'))
+  .sort();
 
 test('every real-world file has an expectation', () => {
   expect(files.length).toBeGreaterThanOrEqual(12);

@@ -63,7 +63,9 @@ test('findings point at the offending line', () => {
   expect(at('dockerfile-driver-packages')?.message).toContain('nvidia-driver-535');
   expect(at('dockerfile-cuda-too-new')).toMatchObject({ line: 1, severity: 'error' });
   expect(at('env-fly-prefix')).toMatchObject({ line: 4, column: 3 });
-  const missing = validateFiles(load('dockerfile-missing-file', 'fail'), { contextHas: () => false }).filter((f) => f.id === 'dockerfile-missing-file');
+  const missing = validateFiles(load('dockerfile-missing-file', 'fail'), { contextHas: () => false }).filter(
+    (f) => f.id === 'dockerfile-missing-file',
+  );
   expect(missing.map((f) => [f.line, f.severity, f.message.split(':')[0]])).toEqual([
     [3, 'error', 'COPY requirements.txt'],
     [7, 'warning', 'CMD runs the module app, but neither app.py nor app/__main__.py is in the build context'],
@@ -72,7 +74,13 @@ test('findings point at the offending line', () => {
   expect(at('dockerfile-missing')).toMatchObject({ file: 'fail.fly.toml', line: 5, column: 3, severity: 'error' });
   const ports = validateFiles(load('port-not-served', 'fail')).filter((f) => f.id === 'port-not-served');
   expect(ports.map((f) => [f.line, f.message])).toEqual([
-    [11, "Check 'gpu' asks for /gpu-health on port 8081, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent))."],
-    [15, '[metrics] scrapes port 9090, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).'],
+    [
+      11,
+      "Check 'gpu' asks for /gpu-health on port 8081, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).",
+    ],
+    [
+      15,
+      '[metrics] scrapes port 9090, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).',
+    ],
   ]);
 });
