@@ -21,7 +21,12 @@ export function totalHourlyUsd(machines: readonly FlyMachine[]): number | null {
   return total;
 }
 
+/** Every price gpuctl prints, rounded one way: cents from $1 up, four decimals below (Fly's per-hour CPU prices). */
+export function usd(amount: number): string {
+  return `$${amount.toFixed(Math.abs(amount) < 1 ? 4 : 2)}`;
+}
+
 export function formatUsd(hourly: number | null): string {
   if (hourly === null) return 'unknown';
-  return `$${hourly.toFixed(hourly < 1 ? 4 : 2)}/h (~$${(hourly * 720).toFixed(2)}/30 days)`;
+  return `${usd(hourly)}/h (~${usd(hourly * 720)}/30 days)`;
 }

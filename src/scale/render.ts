@@ -4,7 +4,7 @@ import type { FlyScaleGroup } from '../flyio/schemas.js';
 import { hourlyPriceUsd, PRICE_SOURCE } from '../flyio/vm-sizes.js';
 import type { Style } from '../ui/style.js';
 import { renderPairs, renderTable } from '../ui/table.js';
-import { formatUsd } from './cost.js';
+import { formatUsd, usd } from './cost.js';
 import type { CountPlan } from './plan-count.js';
 import type { VmPlan } from './plan-vm.js';
 
@@ -17,13 +17,7 @@ const regionList = (regions: Record<string, number>) =>
 export function renderShow(app: string, groups: readonly FlyScaleGroup[]): string {
   const rows = groups.map((g) => {
     const price = hourlyPriceUsd(g);
-    return [
-      g.group,
-      String(g.count),
-      describeGuest(g),
-      regionList(g.regions),
-      price === undefined ? '?' : `$${(price * g.count).toFixed(4)}`,
-    ];
+    return [g.group, String(g.count), describeGuest(g), regionList(g.regions), price === undefined ? '?' : usd(price * g.count)];
   });
   const total = groups.reduce<number | null>((sum, g) => {
     const price = hourlyPriceUsd(g);
