@@ -1,15 +1,16 @@
 /**
  * native/Makefile, read by the real make in dry-run mode (`make -n`: nothing is compiled, so no nvcc
- * or C++ compiler is needed): the fat build's -gencode list is native/fat-arches.json's, the CPU-only
- * build never invokes nvcc or names an sm_ architecture, and the version comes from package.json.
+ * or C++ compiler is needed): the fat build's -gencode list is native/fat-arches.json's, less what the
+ * nvcc at hand cannot build (the fake nvcc's `--list-gpu-code` of 12.4 and 13.0), the CPU-only build never
+ * invokes nvcc or names an sm_ architecture, and the version comes from package.json.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FAT_ARCHES } from '../../src/bench/arch.js';
-import { ROOT } from '../helpers/cli.js';
+import { FAKE_BIN, ROOT } from '../helpers/cli.js';
 
 const make = execaSync('sh', ['-c', 'command -v make'], { reject: false }).stdout.trim();
 const dryRun = (...args: string[]) => {
@@ -48,5 +49,46 @@ describe('native/Makefile (make -n)', () => {
     for (const line of compiles) expect(line).toMatch(/-MMD -MP -MF \S+\.d/);
     for (const line of compiles.filter((l) => l.includes('.cu ')))
       expect(line).toContain('-gencode arch=compute_90,code=[sm_90,compute_90]');
+  });
+
+  it('make fat keeps the listed architectures this nvcc knows: CUDA 12.4 stops at sm_90 (PTX falls back to compute_90), 13.0 builds all', (ctx) => {
+    if (!make) ctx.skip('make is not on PATH');
+    // A copy of the Makefile beside a list that names Blackwell, as a future fat-arches.json might.
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-make-fat-'));
+    copyFileSync(join(ROOT, 'native/Makefile'), join(dir, 'Makefile'));
+    symlinkSync(join(ROOT, 'native/src'), join(dir, 'src'));
+    writeFileSync(join(dir, 'fat-arches.json'), JSON.stringify({ sass: ['sm_75', 'sm_90', 'sm_100', 'sm_120'], ptx: 'compute_120' }));
+    const fat = (release: string) => {
+      const args = ['-n', '-C', dir, 'fat', `OUT=${join(dir, 'out')}`, `NVCC=${join(FAKE_BIN, 'nvcc')}`, 'CXX=c++'];
+      const result = execaSync('make', args, { reject: false, env: { FAKE_NVCC_RELEASE: release } });
+      expect(result.exitCode, result.stderr).toBe(0);
+      const line = result.stdout.split('\n').find((l) => / -c src\/memory\.cu /.test(l)) ?? '';
+      return { gencode: line.match(/-gencode \S+/g), stamp: /fat:\S+?\\"/.exec(result.stdout)?.[0] };
+    };
+    expect(fat('12.4.131')).toEqual({
+      gencode: ['-gencode arch=compute_75,code=sm_75', '-gencode arch=compute_90,code=[sm_90,compute_90]'],
+      stamp: 'fat:sm_75,sm_90+compute_90\\"',
+    });
+    expect(fat('13.0.88')).toEqual({
+      gencode: [
+        '-gencode arch=compute_75,code=sm_75',
+        '-gencode arch=compute_90,code=sm_90',
+        '-gencode arch=compute_100,code=sm_100',
+        '-gencode arch=compute_120,code=[sm_120,compute_120]',
+      ],
+      stamp: 'fat:sm_75,sm_90,sm_100,sm_120+compute_120\\"',
+    });
+  });
+
+  it('make fat with an nvcc that builds none of the list stops and says which it targets', (ctx) => {
+    if (!make) ctx.skip('make is not on PATH');
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-make-fat-'));
+    copyFileSync(join(ROOT, 'native/Makefile'), join(dir, 'Makefile'));
+    symlinkSync(join(ROOT, 'native/src'), join(dir, 'src'));
+    writeFileSync(join(dir, 'fat-arches.json'), JSON.stringify({ sass: ['sm_100', 'sm_120'], ptx: 'compute_120' }));
+    const args = ['-n', '-C', dir, 'fat', `OUT=${join(dir, 'out')}`, `NVCC=${join(FAKE_BIN, 'nvcc')}`];
+    const result = execaSync('make', args, { reject: false, env: { FAKE_NVCC_RELEASE: '12.4.131' } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("builds none of fat-arches.json's architectures (sm_100 sm_120); it targets sm_50");
   });
 });

@@ -3,7 +3,7 @@
 // placeholder object; a link writes an executable that IS the fake benchmark program
 // (test/fakes/gpuctl-bench), stamped with the architectures it was built for.
 // Knobs: FAKE_NVCC_LOG=file (argv as a JSON line per call), FAKE_NVCC_MODE=fail|hang|hang-version|
-// broken-version, FAKE_NVCC_RELEASE=12.4.131 (another release).
+// broken-version, FAKE_NVCC_RELEASE=12.4.131 (another release; 12.0-12.7 list 12.4's targets).
 import { appendFileSync, chmodSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -14,7 +14,10 @@ if (env.FAKE_NVCC_LOG) appendFileSync(env.FAKE_NVCC_LOG, `${JSON.stringify(args)
 const hang = () => setInterval(() => undefined, 60_000);
 const [major, minor, patch] = (env.FAKE_NVCC_RELEASE ?? '13.0.88').split('.');
 
-const TARGETS = ['sm_75', 'sm_80', 'sm_86', 'sm_87', 'sm_88', 'sm_89', 'sm_90', 'sm_100', 'sm_110', 'sm_103', 'sm_120', 'sm_121'];
+// `--list-gpu-code` of the real releases: 13.0 (Turing and newer) and 12.4 (Maxwell to Hopper; 12.8 added Blackwell).
+const TARGETS_13_0 = ['sm_75', 'sm_80', 'sm_86', 'sm_87', 'sm_88', 'sm_89', 'sm_90', 'sm_100', 'sm_110', 'sm_103', 'sm_120', 'sm_121'];
+const TARGETS_12_4 = 'sm_50 sm_52 sm_53 sm_60 sm_61 sm_62 sm_70 sm_72 sm_75 sm_80 sm_86 sm_87 sm_89 sm_90'.split(' ');
+const TARGETS = Number(major) === 12 && Number(minor) < 8 ? TARGETS_12_4 : TARGETS_13_0;
 
 if (args.includes('--version')) {
   if (mode === 'hang-version') hang();
