@@ -1,22 +1,17 @@
 // Links suite: copies between every ordered GPU pair, as nvbandwidth measures them (copy engine:
 // cudaMemcpyPeerAsync; SM: a copy kernel on the source GPU writing into the peer's memory; bidirectional:
-// both directions at once, reported per direction), peer read latency by pointer chase, and host-to-device
-// copies per GPU from pinned memory first touched on the GPU's own NUMA node. Bytes are counted once.
-#include <pthread.h>
-#include <sched.h>
-
+// both directions at once, reported per direction), peer read latency by pointer chase (links_latency.cu),
+// and host-to-device copies per GPU from pinned memory first touched on the GPU's own NUMA node
+// (links_numa.cu). Bytes are counted once.
 #include <algorithm>
-#include <cctype>
-#include <cstring>
-#include <fstream>
-#include <memory>
-#include <numeric>
-#include <random>
-#include <sstream>
+#include <functional>
+#include <string>
 
-#include "cluster.cuh"
 #include "json.hpp"
+#include "links.cuh"
 #include "suites.hpp"
+
+using namespace links;
 
 namespace {
 __global__ __launch_bounds__(512) void peer_copy(const uint4* __restrict__ src, uint4* __restrict__ dst, int64_t n4) {
@@ -32,22 +27,10 @@ __global__ __launch_bounds__(512) void peer_copy(const uint4* __restrict__ src, 
   for (; i < n4; i += stride) dst[i] = src[i];
 }
 
-__global__ void chase(const uint32_t* next, int hops, uint32_t* out) {
-  uint32_t j = 0;
-  for (int h = 0; h < hops; ++h) j = __ldcv(next + j);
-  *out = j;
-}
-
 __global__ void fill_u32(uint32_t* p, int64_t n, uint32_t salt) {
   const int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
   if (i < n) p[i] = (uint32_t)i * 2654435761u + salt;
 }
-
-struct Dev {
-  int id = 0, sms = 0;
-  cudaStream_t s[2] = {nullptr, nullptr};
-  void* buf[2] = {nullptr, nullptr};
-};
 
 // Two-stream timing on device `a`: `work(0)` on stream A, `work(1)` on stream B (when bidir), both released
 // by one event, the span from that event to the later end.
@@ -78,93 +61,10 @@ double timed_ms(Dev& a, Dev& b, bool bidir, const std::function<void(int)>& work
   cudaEventDestroy(eb);
   return ms;
 }
-
-std::string sysfs_dir(int dev) {
-  char bus[32] = {0};
-  if (cudaDeviceGetPCIBusId(bus, sizeof bus, dev) != cudaSuccess) return "";
-  std::string b(bus);
-  for (auto& ch : b) ch = (char)std::tolower((unsigned char)ch);
-  return "/sys/bus/pci/devices/" + b;
-}
-
-std::string read_line(const std::string& path) {
-  std::ifstream f(path);
-  std::string s;
-  std::getline(f, s);
-  return s;
-}
-
-// "0-31,64-95" -> cpu_set_t; false when empty or unreadable.
-bool parse_cpulist(const std::string& text, cpu_set_t& set) {
-  CPU_ZERO(&set);
-  std::stringstream ss(text);
-  std::string part;
-  int count = 0;
-  while (std::getline(ss, part, ',')) {
-    if (part.empty()) continue;
-    const auto dash = part.find('-');
-    const int lo = std::atoi(part.c_str()), hi = dash == std::string::npos ? lo : std::atoi(part.c_str() + dash + 1);
-    for (int i = lo; i <= hi && i < CPU_SETSIZE; ++i, ++count) CPU_SET(i, &set);
-  }
-  return count > 0;
-}
-
-void h2d_numa(GpuCtx& c, const KernelInfo& k, const std::vector<int>& gpus) {
-  const int64_t bytes = std::min<int64_t>((int64_t)c.o.sz.bytes, 256ll << 20);
-  for (int g : gpus) {
-    guarded(c, k.suite, k.name, [&] {
-      const std::string dir = sysfs_dir(g);
-      const std::string node = read_line(dir + "/numa_node"), cpus = read_line(dir + "/local_cpulist");
-      cpu_set_t want, old;
-      pthread_getaffinity_np(pthread_self(), sizeof old, &old);
-      const bool pinned = parse_cpulist(cpus, want) && pthread_setaffinity_np(pthread_self(), sizeof want, &want) == 0;
-      // First touch under the GPU's CPUs places the pages on its node (default local allocation policy).
-      std::unique_ptr<char, decltype(&std::free)> host(static_cast<char*>(std::aligned_alloc(4096, bytes)), &std::free);
-      if (!host) throw std::bad_alloc();
-      for (int64_t i = 0; i < bytes; ++i) host.get()[i] = (char)(i * 131 + 7);
-      if (pinned) pthread_setaffinity_np(pthread_self(), sizeof old, &old);
-      CK(cudaHostRegister(host.get(), bytes, cudaHostRegisterDefault));
-      CK(cudaSetDevice(g));
-      void* d = nullptr;
-      cudaStream_t s = nullptr;
-      CK(cudaMalloc(&d, bytes));
-      CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
-      std::vector<char> back(bytes);
-      CK(cudaMemcpyAsync(d, host.get(), bytes, cudaMemcpyHostToDevice, s));
-      CK(cudaMemcpyAsync(back.data(), d, bytes, cudaMemcpyDeviceToHost, s));
-      CK(cudaStreamSynchronize(s));
-      GpuCtx gc(c.o);
-      gc.s = s;
-      gc.warmup = 2;
-      gc.repeat = std::min(c.repeat, 10);
-      std::vector<double> ms = time_events(gc, [&] { CK(cudaMemcpyAsync(d, host.get(), bytes, cudaMemcpyHostToDevice, s)); });
-      Result r = result_for(k, std::to_string(g));
-      r.bytes = (double)bytes;
-      fill_result(r, ms, (double)bytes, 1e9);
-      r.check.metric = "max_abs";
-      r.check.passed = std::memcmp(back.data(), host.get(), bytes) == 0;
-      if (!r.check.passed) r.check.detail = "round trip differs";
-      r.size = {{"bytes", (double)bytes}, {"gpu", (double)g}};
-      r.extra = {{"gpu", (double)g}, {"numaNode", node.empty() ? -1.0 : std::atof(node.c_str())}};
-      r.note = pinned ? "pinned buffer first touched by threads bound to the GPU's local CPUs (" + cpus + ")"
-                      : "GPU's local CPUs unknown (no sysfs entry): buffer allocated wherever the OS put it";
-      emit_result(r);
-      cudaHostUnregister(host.get());
-      cudaFree(d);
-      cudaStreamDestroy(s);
-      CK(cudaSetDevice(c.dev));
-    });
-  }
-}
 }  // namespace
 
-namespace {
-// Buffers on every chosen GPU, kept from the first pair row to the last (or to cluster_teardown()).
-struct LinksState {
-  bool tried = false, ready = false;
-  std::vector<Dev> dev;
-  int64_t bytes = 0, n4 = 0;
-} L;
+namespace links {
+LinksState L;
 
 bool peer_ok(int a, int b) {
   int can = 0;
@@ -204,7 +104,9 @@ void setup(GpuCtx& c, const std::vector<int>& gpus) {
   CK(cudaSetDevice(c.dev));
   L.ready = true;
 }
+}  // namespace links
 
+namespace {
 // kind 0..3: CE uni, CE bidir, SM uni, SM bidir
 void copies(GpuCtx& c, const KernelInfo& k, int kind) {
   const std::vector<int> gpus = chosen_gpus(c);
@@ -267,59 +169,6 @@ void copies(GpuCtx& c, const KernelInfo& k, int kind) {
       });
     }
 }
-
-void latencies(GpuCtx& c, const KernelInfo& k) {
-  const std::vector<int> gpus = chosen_gpus(c);
-  if (gpus.size() < 2) return emit_skip(k.suite, k.name, "needs two or more GPUs (--gpus)");
-  setup(c, gpus);
-  if (L.bytes < (16ll << 20)) return emit_skip(k.suite, k.name, "needs --size bytes of at least 16 MiB (the chase buffer)");
-  for (size_t i = 0; i < L.dev.size(); ++i)
-    for (size_t j = 0; j < L.dev.size(); ++j) {
-      if (i == j) continue;
-      Dev &a = L.dev[i], &b = L.dev[j];
-      const std::string pair = std::to_string(a.id) + "_" + std::to_string(b.id), name = std::string(k.name) + "_" + pair;
-      if (!peer_ok(a.id, b.id)) {
-        emit_skip(k.suite, name, "no peer access between GPU " + std::to_string(a.id) + " and " + std::to_string(b.id));
-        continue;
-      }
-      guarded(c, k.suite, k.name, [&] {
-        // A random cycle over 64 Ki slots 256 B apart (16 MiB) in b's memory, walked by one thread on a.
-        constexpr uint32_t kSlots = 1u << 16, kStride = 64;  // u32 units
-        const int hops = 20000;
-        std::vector<uint32_t> order(kSlots), next(size_t(kSlots) * kStride, 0);
-        std::iota(order.begin(), order.end(), 0u);
-        std::shuffle(order.begin() + 1, order.end(), std::mt19937(1234 + a.id * 31 + b.id));
-        for (uint32_t q = 0; q < kSlots; ++q) next[size_t(order[q]) * kStride] = order[(q + 1) % kSlots] * kStride;
-        uint32_t expect = 0;
-        for (int h = 0; h < hops; ++h) expect = next[expect];
-        CK(cudaSetDevice(b.id));
-        CK(cudaMemcpy(b.buf[1], next.data(), next.size() * 4, cudaMemcpyHostToDevice));
-        CK(cudaSetDevice(a.id));
-        uint32_t* out = (uint32_t*)a.buf[1];
-        GpuCtx gc(c.o);
-        gc.s = a.s[0];
-        std::vector<double> ms = time_events(gc, [&] {
-          chase<<<1, 1, 0, a.s[0]>>>((const uint32_t*)b.buf[1], hops, out);
-          CK_LAUNCH();
-        }, 1, std::min(c.repeat, 5));
-        uint32_t last = 0;
-        CK(cudaMemcpy(&last, out, 4, cudaMemcpyDeviceToHost));
-        CK(cudaSetDevice(c.dev));
-        Result r = result_for(k, pair);
-        r.samples_ms = ms;
-        r.median_ms = median(ms);
-        r.value = r.median_ms * 1000.0 / hops;
-        r.precision = "none";
-        r.check.metric = "max_abs";
-        r.check.passed = last == expect;
-        if (!r.check.passed) r.check.detail = "chase ended at the wrong slot";
-        r.size = {{"hops", (double)hops}, {"src", (double)a.id}, {"dst", (double)b.id}};
-        r.extra = {{"src", (double)a.id}, {"dst", (double)b.id}, {"ns", r.value * 1000}};
-        r.note = "one thread on src follows a random cycle through 16 MiB of dst memory (volatile loads); time per hop";
-        emit_result(r);
-      });
-    }
-}
 }  // namespace
 
 void links_teardown() {
@@ -339,9 +188,3 @@ void gpu_p2p_ce_uni(GpuCtx& c, const KernelInfo& k) { copies(c, k, 0); }
 void gpu_p2p_ce_bidir(GpuCtx& c, const KernelInfo& k) { copies(c, k, 1); }
 void gpu_p2p_sm_uni(GpuCtx& c, const KernelInfo& k) { copies(c, k, 2); }
 void gpu_p2p_sm_bidir(GpuCtx& c, const KernelInfo& k) { copies(c, k, 3); }
-void gpu_p2p_latency(GpuCtx& c, const KernelInfo& k) { latencies(c, k); }
-void gpu_h2d_numa(GpuCtx& c, const KernelInfo& k) {
-  links_teardown();  // the last links row: the pair buffers are no longer needed
-  h2d_numa(c, k, chosen_gpus(c));
-  cudaSetDevice(c.dev);
-}
