@@ -3,7 +3,7 @@
 #include "fin_host.hpp"
 #include "gpu.cuh"
 
-// The table's GPU functions (kernels.inc) are defined in links.cu, collectives.cu and latency.cu.
+// The table's GPU functions (kernels.inc) are defined in links*.cu, collectives.cu and latency*.cu.
 // Frees what the links and collectives rows keep between rows (buffers on every GPU, communicators).
 void cluster_teardown();
 void links_teardown();        // links.cu

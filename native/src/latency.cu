@@ -4,18 +4,16 @@
 // CUDA graph. The same request computed on one CPU thread (float32, the finance suite's CPU code) gives the
 // crossover. Percentiles are nearest-rank: p-th = sorted[ceil(p/100 x n) - 1].
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <functional>
-#include <map>
 
-#include "check.hpp"
-#include "cluster.cuh"
 #include "cpu_ref.hpp"
 #include "json.hpp"
+#include "latency.cuh"
 #include "suites.hpp"
 
 namespace {
+using namespace lat;
+
 constexpr int kT = 1024, kVarS = 4096, kVarA = 512;
 
 // pnl[s] = sum_a R[s][a] w[a]: one warp per scenario row, float4 loads (A a multiple of 128).
@@ -54,143 +52,6 @@ __global__ __launch_bounds__(1024) void var_select(const float* __restrict__ pnl
       __syncthreads();
     }
   if (threadIdx.x == 0) *var = -v[k];
-}
-
-struct Pinned {
-  float* p = nullptr;
-  explicit Pinned(size_t n) { CK(cudaMallocHost(reinterpret_cast<void**>(&p), n * sizeof(float))); }
-  ~Pinned() {
-    if (p) cudaFreeHost(p);
-  }
-  Pinned(const Pinned&) = delete;
-  Pinned& operator=(const Pinned&) = delete;
-};
-
-// Three side streams for fork/join branches inside a captured graph.
-struct Branches {
-  cudaStream_t side[3] = {};
-  cudaEvent_t fork_ev = nullptr, join_ev[3] = {};
-  Branches() {
-    for (int i = 0; i < 3; ++i) {
-      CK(cudaStreamCreateWithFlags(&side[i], cudaStreamNonBlocking));
-      CK(cudaEventCreateWithFlags(&join_ev[i], cudaEventDisableTiming));
-    }
-    CK(cudaEventCreateWithFlags(&fork_ev, cudaEventDisableTiming));
-  }
-  ~Branches() {
-    for (int i = 0; i < 3; ++i) {
-      cudaStreamDestroy(side[i]);
-      cudaEventDestroy(join_ev[i]);
-    }
-    cudaEventDestroy(fork_ev);
-  }
-  void fork(cudaStream_t s) {
-    CK(cudaEventRecord(fork_ev, s));
-    for (auto x : side) CK(cudaStreamWaitEvent(x, fork_ev, 0));
-  }
-  void join(cudaStream_t s) {
-    for (int i = 0; i < 3; ++i) {
-      CK(cudaEventRecord(join_ev[i], side[i]));
-      CK(cudaStreamWaitEvent(s, join_ev[i], 0));
-    }
-  }
-};
-
-struct Request {
-  std::string base;
-  std::vector<std::pair<std::string, double>> size;
-  std::function<void(cudaStream_t, bool)> issue;  // H2D, kernels, D2H (no sync); true: being captured
-  std::function<Check()> check;             // of the pinned output, after a sync
-  std::function<void()> poison;             // NaN into the pinned output
-  std::function<void()> cpu;                // the same request on one CPU thread
-  std::string note;
-};
-
-double pct(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
-  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
-}
-double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
-
-Check worst(const std::vector<Check>& all) {
-  Check w;
-  w.passed = true;
-  for (auto& c : all) {
-    if (!c.passed && w.passed) w = c;
-    if (w.passed && c.error >= w.error) {
-      w.error = c.error;
-      w.bound = c.bound;
-      w.metric = c.metric;
-    }
-  }
-  return w;
-}
-
-std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
-
-void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
-  const int64_t reps = c.o.sz.requests;
-  const int warm = c.o.quick ? 50 : 200;
-  {
-    {
-      cudaGraph_t g = nullptr;
-      cudaGraphExec_t ge = nullptr;
-      if (graph) {
-        CK(cudaStreamBeginCapture(c.s, cudaStreamCaptureModeThreadLocal));
-        q.issue(c.s, true);
-        CK(cudaStreamEndCapture(c.s, &g));
-        CK(cudaGraphInstantiate(&ge, g, 0));
-      }
-      auto once = [&] {
-        if (graph) CK(cudaGraphLaunch(ge, c.s));
-        else q.issue(c.s, false);
-        CK(cudaStreamSynchronize(c.s));
-      };
-      q.poison();
-      once();
-      const Check k = q.check();
-      for (int i = 0; i < warm; ++i) once();
-      std::vector<double> ms;
-      ms.reserve(reps);
-      for (int64_t i = 0; i < reps; ++i) {
-        const double t0 = now_ms();
-        once();
-        ms.push_back(now_ms() - t0);
-      }
-      if (ge) cudaGraphExecDestroy(ge);
-      if (g) cudaGraphDestroy(g);
-      std::vector<double>& cpu = cpu_cache[q.base];  // measured once per request, for both rows
-      if (cpu.empty()) {
-        q.cpu();
-        const double start = now_ms();
-        for (int64_t i = 0; i < reps && (i < 100 || now_ms() - start < 3000); ++i) {
-          const double t0 = now_ms();
-          q.cpu();
-          cpu.push_back(now_ms() - t0);
-        }
-        std::sort(cpu.begin(), cpu.end());
-      }
-      std::vector<double> s = ms;
-      std::sort(s.begin(), s.end());
-      Result r = result_for(kd);
-      r.precision = "fp32";
-      r.samples_ms = ms;
-      r.median_ms = pct(s, 50);
-      r.value = pct(s, 99) * 1000;
-      r.check = k;
-      r.size = q.size;
-      r.cpu.present = true;
-      r.cpu.median_ms = pct(cpu, 50);
-      r.cpu.threads = 1;
-      r.extra = {{"requests", (double)reps},     {"p50Us", pct(s, 50) * 1e3},      {"p95Us", pct(s, 95) * 1e3},
-                 {"p99Us", pct(s, 99) * 1e3},    {"p999Us", pct(s, 99.9) * 1e3},   {"maxUs", s.back() * 1e3},
-                 {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3}};
-      r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
-               "; value = p99 of host wall-clock time per request (us)";
-      emit_result(r);
-    }
-  }
 }
 
 void indicators(GpuCtx& c, const KernelInfo& k, int64_t A, bool graph) {

@@ -1,0 +1,69 @@
+// Latency suite (latency.cu: the three requests; latency_run.cu: timing a request): what a request is, and
+// the pinned buffers and graph branches the requests share.
+#pragma once
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "check.hpp"
+#include "cluster.cuh"
+
+namespace lat {
+struct Pinned {
+  float* p = nullptr;
+  explicit Pinned(size_t n) { CK(cudaMallocHost(reinterpret_cast<void**>(&p), n * sizeof(float))); }
+  ~Pinned() {
+    if (p) cudaFreeHost(p);
+  }
+  Pinned(const Pinned&) = delete;
+  Pinned& operator=(const Pinned&) = delete;
+};
+
+// Three side streams for fork/join branches inside a captured graph.
+struct Branches {
+  cudaStream_t side[3] = {};
+  cudaEvent_t fork_ev = nullptr, join_ev[3] = {};
+  Branches() {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaStreamCreateWithFlags(&side[i], cudaStreamNonBlocking));
+      CK(cudaEventCreateWithFlags(&join_ev[i], cudaEventDisableTiming));
+    }
+    CK(cudaEventCreateWithFlags(&fork_ev, cudaEventDisableTiming));
+  }
+  ~Branches() {
+    for (int i = 0; i < 3; ++i) {
+      cudaStreamDestroy(side[i]);
+      cudaEventDestroy(join_ev[i]);
+    }
+    cudaEventDestroy(fork_ev);
+  }
+  void fork(cudaStream_t s) {
+    CK(cudaEventRecord(fork_ev, s));
+    for (auto x : side) CK(cudaStreamWaitEvent(x, fork_ev, 0));
+  }
+  void join(cudaStream_t s) {
+    for (int i = 0; i < 3; ++i) {
+      CK(cudaEventRecord(join_ev[i], side[i]));
+      CK(cudaStreamWaitEvent(s, join_ev[i], 0));
+    }
+  }
+};
+
+struct Request {
+  std::string base;
+  std::vector<std::pair<std::string, double>> size;
+  std::function<void(cudaStream_t, bool)> issue;  // H2D, kernels, D2H (no sync); true: being captured
+  std::function<Check()> check;             // of the pinned output, after a sync
+  std::function<void()> poison;             // NaN into the pinned output
+  std::function<void()> cpu;                // the same request on one CPU thread
+  std::string note;
+};
+
+// The first failed check, else the largest error (with its bound and metric) of a request's outputs.
+Check worst(const std::vector<Check>& all);
+// One result line: the request checked once (after poisoning its output), warmed up, then timed per request
+// with the host's steady clock, as plain stream launches or as one captured graph replayed; the CPU side
+// measured once per request and shared by its two rows.
+void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph);
+}  // namespace lat

@@ -1,0 +1,95 @@
+// Latency suite, timing one request: nearest-rank percentiles (p-th = sorted[ceil(p/100 x n) - 1]) of the host
+// wall-clock time per request, next to the same request on one CPU thread.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "json.hpp"
+#include "latency.cuh"
+#include "suites.hpp"
+
+namespace {
+double pct(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
+  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
+}
+
+std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
+}  // namespace
+
+namespace lat {
+Check worst(const std::vector<Check>& all) {
+  Check w;
+  w.passed = true;
+  for (auto& c : all) {
+    if (!c.passed && w.passed) w = c;
+    if (w.passed && c.error >= w.error) {
+      w.error = c.error;
+      w.bound = c.bound;
+      w.metric = c.metric;
+    }
+  }
+  return w;
+}
+
+void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
+  const int64_t reps = c.o.sz.requests;
+  const int warm = c.o.quick ? 50 : 200;
+  cudaGraph_t g = nullptr;
+  cudaGraphExec_t ge = nullptr;
+  if (graph) {
+    CK(cudaStreamBeginCapture(c.s, cudaStreamCaptureModeThreadLocal));
+    q.issue(c.s, true);
+    CK(cudaStreamEndCapture(c.s, &g));
+    CK(cudaGraphInstantiate(&ge, g, 0));
+  }
+  auto once = [&] {
+    if (graph) CK(cudaGraphLaunch(ge, c.s));
+    else q.issue(c.s, false);
+    CK(cudaStreamSynchronize(c.s));
+  };
+  q.poison();
+  once();
+  const Check k = q.check();
+  for (int i = 0; i < warm; ++i) once();
+  std::vector<double> ms;
+  ms.reserve(reps);
+  for (int64_t i = 0; i < reps; ++i) {
+    const double t0 = now_ms();
+    once();
+    ms.push_back(now_ms() - t0);
+  }
+  if (ge) cudaGraphExecDestroy(ge);
+  if (g) cudaGraphDestroy(g);
+  std::vector<double>& cpu = cpu_cache[q.base];  // measured once per request, for both rows
+  if (cpu.empty()) {
+    q.cpu();
+    const double start = now_ms();
+    for (int64_t i = 0; i < reps && (i < 100 || now_ms() - start < 3000); ++i) {
+      const double t0 = now_ms();
+      q.cpu();
+      cpu.push_back(now_ms() - t0);
+    }
+    std::sort(cpu.begin(), cpu.end());
+  }
+  std::vector<double> s = ms;
+  std::sort(s.begin(), s.end());
+  Result r = result_for(kd);
+  r.precision = "fp32";
+  r.samples_ms = ms;
+  r.median_ms = pct(s, 50);
+  r.value = pct(s, 99) * 1000;
+  r.check = k;
+  r.size = q.size;
+  r.cpu.present = true;
+  r.cpu.median_ms = pct(cpu, 50);
+  r.cpu.threads = 1;
+  r.extra = {{"requests", (double)reps},     {"p50Us", pct(s, 50) * 1e3},      {"p95Us", pct(s, 95) * 1e3},
+             {"p99Us", pct(s, 99) * 1e3},    {"p999Us", pct(s, 99.9) * 1e3},   {"maxUs", s.back() * 1e3},
+             {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3}};
+  r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
+           "; value = p99 of host wall-clock time per request (us)";
+  emit_result(r);
+}
+}  // namespace lat
