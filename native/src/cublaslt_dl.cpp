@@ -1,66 +1,39 @@
 #include "cublaslt_dl.hpp"
 
-#include <dlfcn.h>
-
 #include <cstdlib>
 #include <vector>
+
+#include "dl.hpp"
 
 extern const int gpuctl_cuda_runtime;  // gpu_main.cu: the CUDA version this program was built with
 
 namespace lt {
 namespace {
-template <class F>
-bool sym(void* h, const char* name, F& f, std::string& err) {
-  f = reinterpret_cast<F>(dlsym(h, name));
-  if (!f) err = std::string("symbol ") + name + " not found";
-  return f != nullptr;
-}
-
 Api load() {
   Api a;
   // The cuBLASLt of the runtime's own major first (a CUDA 12 build on an R5xx driver cannot use 13's).
   const bool twelve = gpuctl_cuda_runtime / 1000 == 12;
-  const char* first = twelve ? "libcublasLt.so.12" : "libcublasLt.so.13";
-  const char* second = twelve ? "libcublasLt.so.13" : "libcublasLt.so.12";
-  std::vector<std::string> names = {first, second};
-  if (const char* e = std::getenv("GPUCTL_CUBLASLT")) names.insert(names.begin(), e);
-  const char* roots[] = {std::getenv("CUDA_HOME"), std::getenv("CUDA_PATH"), "/usr/local/cuda"};
-  for (const char* root : roots) {
-    if (!root) continue;
-    names.push_back(std::string(root) + "/lib64/" + first);
-    names.push_back(std::string(root) + "/lib64/" + second);
-  }
+  const std::string first = twelve ? "libcublasLt.so.12" : "libcublasLt.so.13";
+  const std::string second = twelve ? "libcublasLt.so.13" : "libcublasLt.so.12";
+  std::vector<std::string> names;
+  if (const char* e = std::getenv("GPUCTL_CUBLASLT")) names.push_back(e);
+  names.push_back(first);
+  names.push_back(second);
+  for (auto& n : dl::in_cuda_roots({first, second})) names.push_back(n);
   names.push_back("libcublasLt.so");
-  void* h = nullptr;
-  std::string tried;
-  for (auto& n : names) {
-    h = dlopen(n.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (h) {
-      a.path = n;
-      break;
-    }
-    tried += (tried.empty() ? "" : ", ") + n;
-  }
-  if (!h) {
-    a.error = "cuBLASLt not found (tried " + tried + ")";
-    return a;
-  }
-  std::string err;
-  bool ok = sym(h, "cublasLtCreate", a.create, err) && sym(h, "cublasLtDestroy", a.destroy, err) &&
-            sym(h, "cublasLtMatmulDescCreate", a.descCreate, err) &&
-            sym(h, "cublasLtMatmulDescDestroy", a.descDestroy, err) &&
-            sym(h, "cublasLtMatmulDescSetAttribute", a.descSetAttribute, err) &&
-            sym(h, "cublasLtMatrixLayoutCreate", a.layoutCreate, err) &&
-            sym(h, "cublasLtMatrixLayoutDestroy", a.layoutDestroy, err) &&
-            sym(h, "cublasLtMatmulPreferenceCreate", a.prefCreate, err) &&
-            sym(h, "cublasLtMatmulPreferenceDestroy", a.prefDestroy, err) &&
-            sym(h, "cublasLtMatmulPreferenceSetAttribute", a.prefSetAttribute, err) &&
-            sym(h, "cublasLtMatmulAlgoGetHeuristic", a.algoGetHeuristic, err) &&
-            sym(h, "cublasLtMatmul", a.matmul, err) && sym(h, "cublasLtGetVersion", a.getVersion, err);
-  if (!ok) {
-    a.error = a.path + ": " + err;
-    return a;
-  }
+  const dl::Library lib = dl::load(
+      "cuBLASLt", names,
+      {dl::sym("cublasLtCreate", a.create), dl::sym("cublasLtDestroy", a.destroy),
+       dl::sym("cublasLtMatmulDescCreate", a.descCreate), dl::sym("cublasLtMatmulDescDestroy", a.descDestroy),
+       dl::sym("cublasLtMatmulDescSetAttribute", a.descSetAttribute), dl::sym("cublasLtMatrixLayoutCreate", a.layoutCreate),
+       dl::sym("cublasLtMatrixLayoutDestroy", a.layoutDestroy), dl::sym("cublasLtMatmulPreferenceCreate", a.prefCreate),
+       dl::sym("cublasLtMatmulPreferenceDestroy", a.prefDestroy),
+       dl::sym("cublasLtMatmulPreferenceSetAttribute", a.prefSetAttribute),
+       dl::sym("cublasLtMatmulAlgoGetHeuristic", a.algoGetHeuristic), dl::sym("cublasLtMatmul", a.matmul),
+       dl::sym("cublasLtGetVersion", a.getVersion)});
+  a.path = lib.path;
+  a.error = lib.error;
+  if (!lib.ok()) return a;
   a.version = a.getVersion();
   a.ok = true;
   return a;

@@ -51,6 +51,7 @@ struct Api {
   size_t (*getVersion)() = nullptr;
 };
 
-// Loads once (libcublasLt.so.13, then .so.12, then $GPUCTL_CUBLASLT / CUDA_HOME / /usr/local/cuda).
+// Loads once (dl.hpp): $GPUCTL_CUBLASLT, then libcublasLt.so.N of the runtime's own major and the other,
+// then both under CUDA_HOME / CUDA_PATH / /usr/local/cuda lib64, then libcublasLt.so.
 const Api& api();
 }  // namespace lt

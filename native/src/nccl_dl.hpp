@@ -31,6 +31,6 @@ struct Api {
   int (*broadcast)(const void* s, void* r, size_t count, int type, int root, Comm c, void* stream) = nullptr;
 };
 
-// Loads once: $GPUCTL_NCCL, libnccl.so.2, then CUDA_HOME / CUDA_PATH / /usr/local/cuda lib64.
+// Loads once (dl.hpp): $GPUCTL_NCCL, libnccl.so.2, then CUDA_HOME / CUDA_PATH / /usr/local/cuda lib64.
 const Api& api();
 }  // namespace nccl
