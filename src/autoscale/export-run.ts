@@ -11,7 +11,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, FailedError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
-import { writeAtomic } from './state.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 async function existing(path: string): Promise<string | null> {
   try {
@@ -47,7 +47,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions): Promise<numbe
     throw new UsageError(`${options.out} exists and differs (diff above); not overwriting it.`, { hint: 'Pass --force to replace it.' });
   if (status === 'created' || status === 'replaced') {
     try {
-      await writeAtomic(path, text);
+      writeFileAtomic(path, text);
     } catch (error) {
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
