@@ -105,7 +105,7 @@ const runCommand = defineCommand({
   parse: parseRun,
   run: async (options, ctx) => {
     const s = await setup(ctx, options);
-    const { jsonRecord, renderStepLine } = await import('../autoscale/render.js');
+    const [{ jsonRecord, renderStepLine }, { jsonLine }] = await Promise.all([import('../autoscale/render.js'), import('../ui/output.js')]);
     const limit = options.once ? 1 : (options.iterations ?? Infinity);
     const interval = options.intervalMs ?? s.policy.intervalMs;
     let failed = false;
@@ -121,7 +121,7 @@ const runCommand = defineCommand({
           dryRun: options.dryRun,
           now: s.now,
         });
-        ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step))}\n` : renderStepLine(step));
+        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(step));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
@@ -156,7 +156,7 @@ const exportCommand = defineCommand({
   parse: parseExport,
   run: async (options, ctx) => {
     const { runExport } = await import('../autoscale/export-run.js');
-    return runExport(ctx, options);
+    return runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) });
   },
 });
 

@@ -70,9 +70,16 @@ export const monitorCommand = defineCommand({
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
-    const { runMonitor } = await import('../monitor/run.js');
+    const [{ runMonitor }, { monitorScreen }] = await Promise.all([import('../monitor/run.js'), import('../monitor/screen.js')]);
     const source =
       options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
-    return runMonitor(options, ctx, source);
+    // The loop samples; the screen (and so the terminal) is the command's, given back however the loop ends.
+    const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
+    if (screen.enter) ctx.stdout.write(screen.enter);
+    try {
+      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(sample, first)));
+    } finally {
+      if (screen.leave) ctx.stdout.write(screen.leave);
+    }
   },
 });
