@@ -42,6 +42,26 @@ export function floorRules(basePath) {
   };
 }
 
+/**
+ * Who may touch `process`: cli.ts (the entry point hands argv, env, cwd, streams, signals and the host's
+ * facts to the runtime) and exec.ts (the process adapter: it kills process groups and probes a pid).
+ * Everything else gets what it needs from the Ctx (docs/architecture.md).
+ */
+export const PROCESS_OWNERS = ['src/cli.ts', 'src/exec.ts'];
+
+export function processRule() {
+  const message = 'only src/cli.ts and src/exec.ts touch `process`: take it from the Ctx (docs/architecture.md)';
+  return {
+    files: ['src/**/*.ts'],
+    ignores: PROCESS_OWNERS,
+    rules: {
+      'no-restricted-globals': ['error', { name: 'process', message }],
+      'no-restricted-properties': ['error', { object: 'globalThis', property: 'process', message }],
+      'no-restricted-imports': ['error', { paths: ['node:process', 'process'].map((name) => ({ name, message })) }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -59,6 +79,7 @@ export default tseslint.config(
     },
   },
   floorRules(import.meta.dirname),
+  processRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {
