@@ -62,6 +62,24 @@ export function processRule() {
   };
 }
 
+/**
+ * Who writes to the terminal: the commands (they own their output), ui/, runtime.ts and cli.ts. Core
+ * code returns values or emits events for its command to print, and shows progress through ctx.spinner.
+ */
+export const TERMINAL_OWNERS = ['src/commands/**', 'src/ui/**', 'src/runtime.ts', 'src/cli.ts'];
+
+export function terminalRule() {
+  const message =
+    'core code does not write to the terminal: return a value or emit an event for the command to print (docs/architecture.md)';
+  return {
+    files: ['src/**/*.ts'],
+    ignores: TERMINAL_OWNERS,
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='ctx'][property.name=/^(stdout|stderr)$/]", message }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -80,6 +98,7 @@ export default tseslint.config(
   },
   floorRules(import.meta.dirname),
   processRule(),
+  terminalRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -1,8 +1,11 @@
 /**
- * Only src/cli.ts and src/exec.ts touch `process` (docs/architecture.md): the rest takes argv, env, the
- * streams and the host's facts from the Ctx. eslint.config.js's processRule() keeps it so; these tests
- * prove it fires on each way in (the global, globalThis.process, an import of node:process), stays
- * quiet for the two owners, and that the repo's own config has it on.
+ * Two owners, kept by eslint.config.js (docs/architecture.md):
+ * - only src/cli.ts and src/exec.ts touch `process` (processRule): the rest takes argv, env, the streams
+ *   and the host's facts from the Ctx. The tests prove it fires on each way in (the global,
+ *   globalThis.process, an import of node:process) and stays quiet for the two owners;
+ * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
+ *   code returns values or emits events for its command to print.
+ * And the repo's own config has both on.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +20,7 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 interface LintConfigModule {
   PROCESS_OWNERS: string[];
   processRule: () => Linter.Config;
+  terminalRule: () => Linter.Config;
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -25,18 +29,21 @@ afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-async function lint(files: Record<string, string>): Promise<Record<string, Array<string | null>>> {
+async function lint(
+  files: Record<string, string>,
+  which: 'processRule' | 'terminalRule' = 'processRule',
+): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  const { processRule } = await loadConfig();
+  const rule = (await loadConfig())[which];
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, processRule()],
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, rule()],
   });
   const results = await eslint.lintFiles(['src/**/*.ts']);
   return Object.fromEntries(results.map((r) => [r.filePath.slice(root.length + 1), r.messages.map((m) => m.ruleId)]));
@@ -74,5 +81,37 @@ describe('nothing but cli.ts and exec.ts touches process', () => {
       expect(await rule(file)).toEqual([2, expect.objectContaining({ name: 'process' })]);
     }
     for (const file of ['src/cli.ts', 'src/exec.ts', 'test/helpers/ctx.ts']) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('only the commands (and ui/, runtime.ts, cli.ts) write to the terminal', () => {
+  const write = "import type { Ctx } from '../context.js';\nexport const show = (ctx: Ctx): void => ctx.stderr.write('x\\n');\n";
+  it('reports ctx.stdout and ctx.stderr in core code, not in the owners, nor an exec result’s stdout', async () => {
+    const rules = await lint(
+      {
+        'src/deploy/run.ts': write,
+        'src/init/ask.ts': write.replace('stderr', 'stdout'),
+        'src/agent/run.ts': 'export const out = (result: { stdout: string }): string => result.stdout;\n',
+        'src/commands/deploy.ts': write,
+        'src/ui/spinner.ts': write,
+        'src/runtime.ts': write,
+      },
+      'terminalRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/run.ts': ['no-restricted-syntax'],
+      'src/init/ask.ts': ['no-restricted-syntax'],
+      'src/agent/run.ts': [],
+      'src/commands/deploy.ts': [],
+      'src/ui/spinner.ts': [],
+      'src/runtime.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on for core code, off for the commands", async () => {
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['no-restricted-syntax'];
+    for (const file of ['src/deploy/run.ts', 'src/init/conflicts.ts', 'src/monitor/run.ts']) expect((await rule(file))?.[0]).toBe(2);
+    for (const file of ['src/commands/deploy.ts', 'src/ui/output.ts', 'src/runtime.ts']) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
