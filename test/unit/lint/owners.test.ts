@@ -111,7 +111,11 @@ describe('only the commands (and ui/, runtime.ts, cli.ts) write to the terminal'
   it("the repo's own config has it on for core code, off for the commands", async () => {
     const eslint = new ESLint({ cwd: REPO });
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['no-restricted-syntax'];
-    for (const file of ['src/deploy/run.ts', 'src/init/conflicts.ts', 'src/monitor/run.ts']) expect((await rule(file))?.[0]).toBe(2);
+    for (const file of ['src/deploy/run.ts', 'src/init/conflicts.ts', 'src/monitor/run.ts']) {
+      const [level, options] = (await rule(file)) as [number, { selector: string }];
+      expect(level).toBe(2);
+      expect(options.selector).toContain('stdout|stderr');
+    }
     for (const file of ['src/commands/deploy.ts', 'src/ui/output.ts', 'src/runtime.ts']) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
