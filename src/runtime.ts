@@ -1,5 +1,15 @@
 /** Builds the real Ctx for a process: streams, styling, runner, prompts, spinners, Ctrl-C. */
-import { colorEnabled, isCI, makeRedactor, secretsFrom, type Ctx, type Env, type GlobalFlags, type HostFacts, type Writer } from './context.js';
+import {
+  colorEnabled,
+  isCI,
+  makeRedactor,
+  secretsFrom,
+  type Ctx,
+  type Env,
+  type GlobalFlags,
+  type HostFacts,
+  type Writer,
+} from './context.js';
 import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';

@@ -78,7 +78,8 @@ export const deployCommand = defineCommand({
     ]);
     // The deploy emits; the command shows: the preflight table, and flyctl's lines with --verbose (both on stderr).
     const events = {
-      preflight: (rows: Parameters<typeof render.renderPreflight>[0]) => void (ctx.flags.json ? undefined : ctx.stderr.write(render.renderPreflight(rows, ctx.style))),
+      preflight: (rows: Parameters<typeof render.renderPreflight>[0]) =>
+        void (ctx.flags.json ? undefined : ctx.stderr.write(render.renderPreflight(rows, ctx.style))),
       flyctlLine: (line: string) => void (ctx.flags.verbose ? ctx.stderr.write(`  ${ctx.style.dim(line)}\n`) : undefined),
     };
     const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck, events });

@@ -63,7 +63,8 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
 
   let asked: InitChoices = {};
   const known = { ...fromFly, ...recorded, ...options.choices };
-  if (shouldAsk(ctx, options, recordText !== null)) asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) }, events.detected);
+  if (shouldAsk(ctx, options, recordText !== null))
+    asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) }, events.detected);
   else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);

@@ -129,7 +129,10 @@ describe('conflicts', () => {
     const ctx = ctxIn(dir, prompt);
     // init emits the diff asked for; the command (commands/init.ts) prints it on stderr with colourDiff.
     const shown: string[] = [];
-    const outcome = await runInitWith(opts(), ctx, { agentPackage: () => PACKAGE, events: { diff: (f) => shown.push(colourDiff(diffOf(f), ctx)) } });
+    const outcome = await runInitWith(opts(), ctx, {
+      agentPackage: () => PACKAGE,
+      events: { diff: (f) => shown.push(colourDiff(diffOf(f), ctx)) },
+    });
     expect(shown).toHaveLength(1);
     expect(shown[0]).toContain('-# mine');
     expect(ctx.err()).toBe('');
