@@ -42,6 +42,44 @@ export function floorRules(basePath) {
   };
 }
 
+/**
+ * Who may touch `process`: cli.ts (the entry point hands argv, env, cwd, streams, signals and the host's
+ * facts to the runtime) and exec.ts (the process adapter: it kills process groups and probes a pid).
+ * Everything else gets what it needs from the Ctx (docs/architecture.md).
+ */
+export const PROCESS_OWNERS = ['src/cli.ts', 'src/exec.ts'];
+
+export function processRule() {
+  const message = 'only src/cli.ts and src/exec.ts touch `process`: take it from the Ctx (docs/architecture.md)';
+  return {
+    files: ['src/**/*.ts'],
+    ignores: PROCESS_OWNERS,
+    rules: {
+      'no-restricted-globals': ['error', { name: 'process', message }],
+      'no-restricted-properties': ['error', { object: 'globalThis', property: 'process', message }],
+      'no-restricted-imports': ['error', { paths: ['node:process', 'process'].map((name) => ({ name, message })) }],
+    },
+  };
+}
+
+/**
+ * Who writes to the terminal: the commands (they own their output), ui/, runtime.ts and cli.ts. Core
+ * code returns values or emits events for its command to print, and shows progress through ctx.spinner.
+ */
+export const TERMINAL_OWNERS = ['src/commands/**', 'src/ui/**', 'src/runtime.ts', 'src/cli.ts'];
+
+export function terminalRule() {
+  const message =
+    'core code does not write to the terminal: return a value or emit an event for the command to print (docs/architecture.md)';
+  return {
+    files: ['src/**/*.ts'],
+    ignores: TERMINAL_OWNERS,
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[object.name='ctx'][property.name=/^(stdout|stderr)$/]", message }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -59,6 +97,8 @@ export default tseslint.config(
     },
   },
   floorRules(import.meta.dirname),
+  processRule(),
+  terminalRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -144,6 +144,7 @@ export async function main(): Promise<void> {
     stdinTTY: process.stdin.isTTY === true,
     signal: controller.signal,
     terminal: process.stderr,
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch, pid: process.pid },
   });
 }
 

@@ -33,6 +33,8 @@ export interface HostFacts {
   nodeVersion: string;
   platform: string;
   arch: string;
+  /** This process's id (the agent reports it when listening). */
+  pid: number;
 }
 
 export interface Ctx {

@@ -34,6 +34,16 @@ export type ExecResult =
 
 export type Exec = (request: ExecRequest) => Promise<ExecResult>;
 
+/** True while a process with this id exists (EPERM: it does, under another user). The agent's --with-pid watch. */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) => void {
   let rest = '';
   return (chunk) => {

@@ -1,5 +1,15 @@
 /** Builds the real Ctx for a process: streams, styling, runner, prompts, spinners, Ctrl-C. */
-import { colorEnabled, isCI, makeRedactor, secretsFrom, type Ctx, type Env, type GlobalFlags, type Writer } from './context.js';
+import {
+  colorEnabled,
+  isCI,
+  makeRedactor,
+  secretsFrom,
+  type Ctx,
+  type Env,
+  type GlobalFlags,
+  type HostFacts,
+  type Writer,
+} from './context.js';
 import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
@@ -13,6 +23,8 @@ export interface RuntimeIO {
   stderr: Writer;
   stdinTTY: boolean;
   signal: AbortSignal;
+  /** Node's version, the platform and this process's id: cli.ts reads them from `process`, tests pin them. */
+  host: HostFacts;
   /** The terminal stream behind stderr, for an animated spinner (ora moves the cursor); without it, spinners print lines. */
   terminal?: NodeJS.WritableStream;
 }
@@ -65,7 +77,7 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
     now: () => new Date(),
-    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
+    host: io.host,
   };
 }
 

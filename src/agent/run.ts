@@ -1,7 +1,7 @@
 /** `gpuctl agent`, wired: sampler + host meter + registry + server, until Ctrl-C or SIGTERM (ctx.signal). */
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
-import { startStream } from '../exec.js';
+import { processExists, startStream } from '../exec.js';
 import { FailedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
@@ -11,13 +11,23 @@ import type { AgentOptions } from './options.js';
 import { Sampler } from './sampler.js';
 import { listen } from './server.js';
 
-export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number> {
-  const log = (message: string) =>
-    ctx.stderr.write(
-      ctx.flags.json
-        ? `${JSON.stringify({ event: 'log', at: ctx.now().toISOString(), message })}\n`
-        : `${ctx.style.dim(ctx.now().toISOString())} ${message}\n`,
-    );
+/** The agent serving, as the command shows it (the `listening` line; with --json, its one JSON record). */
+export interface AgentReady {
+  event: 'listening';
+  url: string;
+  endpoints: string[];
+  intervalMs: number;
+  pid: number;
+}
+
+/** What the agent tells the command, which owns the terminal: once serving, and each log message. */
+export interface AgentEvents {
+  listening(ready: AgentReady): void;
+  log(message: string): void;
+}
+
+export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEvents): Promise<number> {
+  const log = (message: string) => events.log(message);
   const sampler = new Sampler(startStream, {
     file: ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi',
     intervalMs: options.intervalMs,
@@ -57,18 +67,13 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
       },
     );
   }
-  const ready = {
+  events.listening({
     event: 'listening',
     url: server.url,
     endpoints: ['/health', '/gpu-health', '/metrics'],
     intervalMs: options.intervalMs,
-    pid: process.pid,
-  };
-  ctx.stdout.write(
-    ctx.flags.json
-      ? `${JSON.stringify(ready)}\n`
-      : `gpuctl agent listening on ${server.url} (/health, /gpu-health, /metrics), sampling every ${options.intervalMs / 1000} s\n`,
-  );
+    pid: ctx.host.pid,
+  });
   let watch: NodeJS.Timeout | undefined;
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
@@ -76,7 +81,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
     const pid = options.withPid;
     if (pid !== null) {
       watch = setInterval(() => {
-        if (processGone(pid)) {
+        if (!processExists(pid)) {
           log(`process ${pid} has exited; stopping`);
           resolve();
         }
@@ -88,16 +93,6 @@ export async function runAgent(options: AgentOptions, ctx: Ctx): Promise<number>
   await Promise.all([server.close(), sampler.stop(500)]);
   log('stopped');
   return 0;
-}
-
-/** True once `pid` no longer exists (EPERM: it exists under another user). */
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** `make()`'s promise, shared by every caller until it is `ttlMs` old (concurrent callers share one run). */

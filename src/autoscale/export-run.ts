@@ -11,7 +11,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, FailedError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
-import { writeAtomic } from './state.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 async function existing(path: string): Promise<string | null> {
   try {
@@ -22,7 +22,12 @@ async function existing(path: string): Promise<string | null> {
   }
 }
 
-export async function runExport(ctx: Ctx, options: ExportOptions): Promise<number> {
+/** The diff of a file that exists and differs, for the command to show (on stderr), whether it is then replaced or refused. */
+export interface ExportEvents {
+  diff?(patch: string): void;
+}
+
+export async function runExport(ctx: Ctx, options: ExportOptions, events: ExportEvents = {}): Promise<number> {
   const policy = await readPolicy(ctx.cwd, options.policy);
   if (options.app) policy.app = options.app;
   const text = renderFlyAutoscalerToml(policy, options.org, options.policy);
@@ -36,7 +41,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions): Promise<numbe
   const before = await existing(path);
   const status = before === null ? 'created' : before === text ? 'identical' : options.force ? 'replaced' : 'refused';
   if (before !== null && before !== text) {
-    ctx.stderr.write(
+    events.diff?.(
       createTwoFilesPatch(`a/${options.out}`, `b/${options.out}`, before, text, undefined, undefined, {
         context: 3,
         headerOptions: FILE_HEADERS_ONLY,
@@ -47,7 +52,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions): Promise<numbe
     throw new UsageError(`${options.out} exists and differs (diff above); not overwriting it.`, { hint: 'Pass --force to replace it.' });
   if (status === 'created' || status === 'replaced') {
     try {
-      await writeAtomic(path, text);
+      writeFileAtomic(path, text);
     } catch (error) {
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }

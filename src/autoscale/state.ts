@@ -4,10 +4,11 @@
  * in the same directory, synced, renamed). An unreadable file is treated as "acted just now", so a
  * lost state can delay an action by one cooldown but never cause a burst.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import type { LastActions } from './decide.js';
 
 export interface StateFile {
@@ -62,23 +63,5 @@ export function record(last: LastActions, rule: string, action: 'up' | 'down' | 
 
 export async function saveState(path: string, state: StateFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
-}
-
-/** A temp file in the same directory, synced, then renamed over the target: readers see old or new, never half. */
-export async function writeAtomic(path: string, text: string, mode = 0o644): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const handle = await open(tmp, 'wx', mode);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }

@@ -3,9 +3,10 @@
  * renamed) and the CI step summary (appended, never truncated). Like every gpuctl write, --out
  * replaces an existing file only with --force, and never the --baseline it is compared with.
  */
-import { appendFile, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { appendFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { FailedError, UsageError } from '../errors.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
 export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
@@ -25,18 +26,9 @@ export async function checkOut(path: string, cwd: string, force: boolean, baseli
 
 export async function writeReport(path: string, cwd: string, text: string, force: boolean, baseline: string | null = null): Promise<string> {
   const full = await checkOut(path, cwd, force, baseline);
-  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, full);
+    writeFileAtomic(full, text);
   } catch (error) {
-    await rm(tmp, { force: true });
     throw new FailedError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   return full;

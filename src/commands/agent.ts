@@ -43,7 +43,23 @@ export const agentCommand = defineCommand({
   ],
   parse: parseAgentFlags,
   run: async (raw, ctx) => {
-    const [{ parseAgentOptions }, { runAgent }] = await Promise.all([import('../agent/options.js'), import('../agent/run.js')]);
-    return runAgent(parseAgentOptions(raw, ctx.env), ctx);
+    const [{ parseAgentOptions }, { runAgent }, { jsonLine }] = await Promise.all([
+      import('../agent/options.js'),
+      import('../agent/run.js'),
+      import('../ui/output.js'),
+    ]);
+    // The agent emits; this prints: the listening line on stdout, timestamped log lines on stderr (NDJSON with --json).
+    return runAgent(parseAgentOptions(raw, ctx.env), ctx, {
+      listening: (ready) =>
+        ctx.stdout.write(
+          ctx.flags.json
+            ? jsonLine(ready)
+            : `gpuctl agent listening on ${ready.url} (/health, /gpu-health, /metrics), sampling every ${ready.intervalMs / 1000} s\n`,
+        ),
+      log: (message) => {
+        const at = ctx.now().toISOString();
+        ctx.stderr.write(ctx.flags.json ? jsonLine({ event: 'log', at, message }) : `${ctx.style.dim(at)} ${message}\n`);
+      },
+    });
   },
 });

@@ -1,8 +1,10 @@
-import { parseCommon, parseExport, parseRun, type Common } from '../autoscale/options.js';
+import type { Common, ExportOptions, RunOptions } from '../autoscale/options.js';
 import type { MetricSource } from '../autoscale/read.js';
 import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { parseDuration } from '../shared/duration.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
 const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" } as const;
@@ -16,6 +18,54 @@ const common = [
   },
   { flags: '--timeout <seconds>', description: 'timeout of each Prometheus query', default: '10' },
 ] as const;
+
+const runOptions = [
+  ...common,
+  { flags: '--once', description: 'one decision, then exit' },
+  { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
+  { flags: '--iterations <n>', description: 'stop after n decisions' },
+  { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
+] as const;
+
+const exportOptions = [
+  { flags: '-p, --policy <file>', description: 'the policy (TOML)' },
+  appOption,
+  { flags: '--to <target>', description: 'what to write for', default: 'fly-autoscaler', choices: ['fly-autoscaler'] },
+  { flags: '--org <slug>', description: 'Fly organisation (FAS_ORG and the Prometheus address)' },
+  { flags: '-o, --out <file>', description: 'write to a file (default: stdout)' },
+  { flags: '--force', description: 'replace --out if it exists (the diff is shown)' },
+] as const;
+
+function required(raw: RawInput<'policy'>): string {
+  const v = str(raw, 'policy');
+  if (!v) throw new UsageError('--policy is required.', { hint: 'Run with --help for an example.' });
+  return v;
+}
+
+/** commander's values → the options of each subcommand. Pure; bad values are UsageErrors. */
+export function parseCommon(raw: RawInput<OptionKeys<typeof common>>): Common {
+  const timeout = Number(str(raw, 'timeout') ?? '10');
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
+  return { policy: required(raw), app: str(raw, 'app'), prometheus: str(raw, 'prometheus'), timeoutMs: timeout * 1000 };
+}
+
+export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptions {
+  const iterations = str(raw, 'iterations');
+  if (iterations !== undefined && !/^[1-9]\d*$/.test(iterations))
+    throw new UsageError(`--iterations must be a whole number of at least 1, not "${iterations}".`);
+  const interval = str(raw, 'interval');
+  const intervalMs = interval === undefined ? undefined : parseDuration(interval);
+  if (interval !== undefined && (intervalMs === undefined || intervalMs < 1000))
+    throw new UsageError(`--interval must be a duration of at least 1s, not "${interval}".`);
+  const once = bool(raw, 'once');
+  return { ...parseCommon(raw), once, dryRun: bool(raw, 'dryRun'), iterations: iterations ? Number(iterations) : undefined, intervalMs };
+}
+
+export function parseExport(raw: RawInput<OptionKeys<typeof exportOptions>>): ExportOptions {
+  const to = str(raw, 'to') ?? 'fly-autoscaler';
+  if (to !== 'fly-autoscaler') throw new UsageError(`--to ${to}: the only target is fly-autoscaler.`);
+  return { policy: required(raw), app: str(raw, 'app'), to, org: str(raw, 'org'), out: str(raw, 'out'), force: bool(raw, 'force') };
+}
 
 async function setup(ctx: Ctx, options: Common) {
   const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { runCount }] = await Promise.all([
@@ -91,13 +141,7 @@ const runCommand = defineCommand({
     until Ctrl-C (or --iterations). --once decides once; --dry-run shows the flyctl command instead of
     running it. The last actions are kept under XDG_STATE_HOME for the cooldowns. With --json every
     decision is one JSON line (NDJSON).`,
-  options: [
-    ...common,
-    { flags: '--once', description: 'one decision, then exit' },
-    { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
-    { flags: '--iterations <n>', description: 'stop after n decisions' },
-    { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
-  ] as const,
+  options: runOptions,
   examples: [
     ['gpuctl autoscale run -p autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/', 'scale until Ctrl-C'],
     ['gpuctl autoscale run -p autoscale.toml --once --dry-run --json', 'one decision as JSON, nothing changed'],
@@ -105,7 +149,7 @@ const runCommand = defineCommand({
   parse: parseRun,
   run: async (options, ctx) => {
     const s = await setup(ctx, options);
-    const { jsonRecord, renderStepLine } = await import('../autoscale/render.js');
+    const [{ jsonRecord, renderStepLine }, { jsonLine }] = await Promise.all([import('../autoscale/render.js'), import('../ui/output.js')]);
     const limit = options.once ? 1 : (options.iterations ?? Infinity);
     const interval = options.intervalMs ?? s.policy.intervalMs;
     let failed = false;
@@ -121,7 +165,7 @@ const runCommand = defineCommand({
           dryRun: options.dryRun,
           now: s.now,
         });
-        ctx.stdout.write(ctx.flags.json ? `${JSON.stringify(jsonRecord(step))}\n` : renderStepLine(step));
+        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(step));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
@@ -141,14 +185,7 @@ const runCommand = defineCommand({
 const exportCommand = defineCommand({
   name: 'export',
   summary: "Write fly-autoscaler's configuration for the policy, naming what it cannot express",
-  options: [
-    { flags: '-p, --policy <file>', description: 'the policy (TOML)' },
-    appOption,
-    { flags: '--to <target>', description: 'what to write for', default: 'fly-autoscaler', choices: ['fly-autoscaler'] },
-    { flags: '--org <slug>', description: 'Fly organisation (FAS_ORG and the Prometheus address)' },
-    { flags: '-o, --out <file>', description: 'write to a file (default: stdout)' },
-    { flags: '--force', description: 'replace --out if it exists (the diff is shown)' },
-  ] as const,
+  options: exportOptions,
   examples: [
     ['gpuctl autoscale export -p autoscale.toml --to fly-autoscaler --org my-org', 'print the fly.toml of an autoscaler app'],
     ['gpuctl autoscale export -p autoscale.toml --org my-org -o autoscaler/fly.toml', 'write it (refuses to overwrite without --force)'],
@@ -156,7 +193,7 @@ const exportCommand = defineCommand({
   parse: parseExport,
   run: async (options, ctx) => {
     const { runExport } = await import('../autoscale/export-run.js');
-    return runExport(ctx, options);
+    return runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) });
   },
 });
 

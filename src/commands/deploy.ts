@@ -76,7 +76,13 @@ export const deployCommand = defineCommand({
       import('../deploy/render.js'),
       import('node:fs/promises'),
     ]);
-    const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck });
+    // The deploy emits; the command shows: the preflight table, and flyctl's lines with --verbose (both on stderr).
+    const events = {
+      preflight: (rows: Parameters<typeof render.renderPreflight>[0]) =>
+        void (ctx.flags.json ? undefined : ctx.stderr.write(render.renderPreflight(rows, ctx.style))),
+      flyctlLine: (line: string) => void (ctx.flags.verbose ? ctx.stderr.write(`  ${ctx.style.dim(line)}\n`) : undefined),
+    };
+    const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck, events });
     const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
     if (summaryFile && !options.dryRun) {
       await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() =>

@@ -86,8 +86,21 @@ export const initCommand = defineCommand({
   ],
   parse: parseInitFlags,
   run: async (options, ctx) => {
-    const [{ runInit }, { initJson, renderInit, refusal }] = await Promise.all([import('../init/run.js'), import('../init/result.js')]);
-    const outcome = await runInit(options, ctx);
+    const [{ runInit }, { initJson, renderInit, refusal }, { hintLine }, { colourDiff }, { diffOf }] = await Promise.all([
+      import('../init/run.js'),
+      import('../init/result.js'),
+      import('../init/ask.js'),
+      import('../init/conflicts.js'),
+      import('../init/plan.js'),
+    ]);
+    // Around the questions (the prompt library draws those on the terminal), gpuctl's own lines go to stderr from here.
+    const outcome = await runInit(options, ctx, {
+      events: {
+        detected: (hint) => ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`),
+        asking: (file) => void (file.note ? ctx.stderr.write(`${ctx.style.yellow('!')} ${file.note}\n`) : undefined),
+        diff: (file) => ctx.stderr.write(colourDiff(diffOf(file), ctx)),
+      },
+    });
     ctx.print(initJson(outcome), (_, style) => renderInit(outcome, style));
     // One failure, printed one way: its --json document carries it under `error`, people get "Error:/Hint:".
     if (outcome.refused) throw refusal(outcome.files).asReported();

@@ -1,8 +1,49 @@
 import type { Ctx } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
 import type { SampleSource } from '../monitor/run.js';
-import { parseMonitorOptions, type MonitorOptions } from '../monitor/options.js';
+import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
+import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
+
+const options = [
+  { flags: '--interval <duration>', description: 'time between samples', default: '2s' },
+  { flags: '--once', description: 'print one sample and exit' },
+  { flags: '--max-temp <celsius>', description: 'alert above this GPU temperature', default: '85' },
+  { flags: '--max-memory <percent>', description: 'alert above this share of GPU memory used', default: '90' },
+  { flags: '--max-util <percent>', description: 'alert above this GPU utilisation (default: off)' },
+  { flags: '-a, --app <name>', description: "every machine of this Fly app, from Prometheus (the agents' series)" },
+  { flags: '--prometheus <url>', description: 'Prometheus API base URL for --app (default GPUCTL_PROMETHEUS_URL)' },
+] as const;
+
+type Raw = RawInput<OptionKeys<typeof options>>;
+
+function bounded(raw: Raw, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: string, min: number, max: number): number | null {
+  const text = str(raw, name);
+  if (text === undefined) return null;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`${flag} "${text}" is not a number from ${min} to ${max}.`);
+  return v;
+}
+
+/** commander's values → MonitorOptions. Pure; bad values are UsageErrors. */
+export function parseMonitorOptions(raw: Raw): MonitorOptions {
+  const intervalMs = durationOption(raw, 'interval', '--interval', '2s');
+  if (intervalMs < 100) throw new UsageError(`--interval "${str(raw, 'interval')}" is under 100ms.`);
+  const app = str(raw, 'app');
+  const prometheus = str(raw, 'prometheus');
+  if (prometheus !== undefined && app === undefined)
+    throw new UsageError('--prometheus is for the remote view: name the app with --app.', {
+      hint: 'e.g. gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
+    });
+  if (prometheus !== undefined && !/^https?:\/\/\S+$/.test(prometheus))
+    throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
+  const thresholds = {
+    maxTempC: bounded(raw, 'maxTemp', '--max-temp', 1, 150) ?? DEFAULT_THRESHOLDS.maxTempC,
+    maxMemoryPct: bounded(raw, 'maxMemory', '--max-memory', 1, 100) ?? DEFAULT_THRESHOLDS.maxMemoryPct,
+    maxUtilPct: bounded(raw, 'maxUtil', '--max-util', 0, 100),
+  };
+  return { intervalMs, once: bool(raw, 'once'), thresholds, app, prometheus };
+}
 
 /**
  * The remote view's source: every machine of the app, read from Prometheus (prometheus/gpu-samples.ts)
@@ -50,15 +91,7 @@ export const monitorCommand = defineCommand({
     'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
     'Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n' +
     'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there.',
-  options: [
-    { flags: '--interval <duration>', description: 'time between samples', default: '2s' },
-    { flags: '--once', description: 'print one sample and exit' },
-    { flags: '--max-temp <celsius>', description: 'alert above this GPU temperature', default: '85' },
-    { flags: '--max-memory <percent>', description: 'alert above this share of GPU memory used', default: '90' },
-    { flags: '--max-util <percent>', description: 'alert above this GPU utilisation (default: off)' },
-    { flags: '-a, --app <name>', description: "every machine of this Fly app, from Prometheus (the agents' series)" },
-    { flags: '--prometheus <url>', description: 'Prometheus API base URL for --app (default GPUCTL_PROMETHEUS_URL)' },
-  ] as const,
+  options,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],
@@ -70,9 +103,16 @@ export const monitorCommand = defineCommand({
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
-    const { runMonitor } = await import('../monitor/run.js');
+    const [{ runMonitor }, { monitorScreen }] = await Promise.all([import('../monitor/run.js'), import('../monitor/screen.js')]);
     const source =
       options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
-    return runMonitor(options, ctx, source);
+    // The loop samples; the screen (and so the terminal) is the command's, given back however the loop ends.
+    const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
+    if (screen.enter) ctx.stdout.write(screen.enter);
+    try {
+      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(sample, first)));
+    } finally {
+      if (screen.leave) ctx.stdout.write(screen.leave);
+    }
   },
 });

@@ -2,10 +2,10 @@
  * The full flyctl deploy log, kept for after the spinner is gone: under XDG_STATE_HOME (or
  * ~/.local/state) in gpuctl/logs, redacted, written atomically (temp file + rename).
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 
 export function logDir(env: Env): string {
@@ -20,7 +20,5 @@ export function logPath(env: Env, app: string, at: Date): string {
 
 export async function writeLog(path: string, lines: readonly string[], redact: (text: string) => string): Promise<void> {
   makeDirs(dirname(path)); // not mkdir -p: it never returns under /proc
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, redact(`${lines.join('\n')}\n`), { mode: 0o600 });
-  await rename(temp, path);
+  writeFileAtomic(path, redact(`${lines.join('\n')}\n`), 0o600);
 }

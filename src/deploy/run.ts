@@ -12,8 +12,7 @@ import type { FlyRelease } from '../flyio/schemas.js';
 import type { ConfigCheck } from './config.js';
 import { logPath, writeLog } from './log-file.js';
 import type { DeployOptions } from './options.js';
-import { preflight, type Preflight } from './preflight.js';
-import { renderPreflight } from './render.js';
+import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout } from '../flyio/machines.js';
 import type { Clock } from '../shared/clock.js';
@@ -22,9 +21,18 @@ import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, verifyGpus } from './verify-gpu.js';
 import { errorJson } from '../ui/output.js';
 
+/** What happens along the way, for the command to show (the deploy itself writes nothing to the terminal). */
+export interface DeployEvents {
+  /** The preflight's rows, once it is done (before anything is deployed). */
+  preflight?(rows: readonly PreflightRow[]): void;
+  /** Every line flyctl deploy prints, as it arrives (also kept for the log file). */
+  flyctlLine?: (line: string) => void;
+}
+
 export interface DeployDeps {
   configCheck: ConfigCheck;
   clock?: Clock;
+  events?: DeployEvents;
 }
 
 const releaseOf = (r: FlyRelease | undefined) => (r ? { version: r.version, image: r.imageRef } : null);
@@ -70,7 +78,7 @@ async function deployAndVerify(
   options: DeployOptions,
   pre: Preflight,
   log: string[],
-  clock?: Clock,
+  deps: Pick<DeployDeps, 'clock' | 'events'>,
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
@@ -80,6 +88,7 @@ async function deployAndVerify(
     previousVersion: pre.previous?.version,
     label,
     gpuKind,
+    onLine: deps.events?.flyctlLine,
   });
   if (streamed.error) {
     const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
@@ -91,7 +100,7 @@ async function deployAndVerify(
     release: release?.version,
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
-    clock,
+    clock: deps.clock,
     // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) => {
       const checks = summarizeMachines(polled.machines).checks;
@@ -127,7 +136,7 @@ export async function runDeploy(
   const started = performance.now();
   const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
   const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
-  if (!ctx.flags.json) ctx.stderr.write(renderPreflight(pre.rows, ctx.style));
+  deps.events?.preflight?.(pre.rows);
   const report = emptyReport(pre.app);
   report.preflight = pre.rows;
   report.previousRelease = releaseOf(pre.previous);
@@ -149,7 +158,7 @@ export async function runDeploy(
   try {
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));
-    let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps.clock);
+    let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps);
     report.outcome = result.error ? (result.flyctlFailed ? 'deploy-failed' : 'unhealthy') : 'deployed';
     if (!result.error && options.verifyGpu && result.state) {
       report.gpu = await verifyGpus(fly, app, result.state.machines);
@@ -176,7 +185,7 @@ export async function runDeploy(
         const back = inputFor(options, pre, app, previous.imageRef);
         report.commands.push(fly.show(deployArgs(back)));
         log.push('', `# rollback to v${previous.version}`);
-        const rolled = await deployAndVerify(ctx, fly, back, options, pre, log, deps.clock, `Rollback to v${previous.version}: `);
+        const rolled = await deployAndVerify(ctx, fly, back, options, pre, log, deps, `Rollback to v${previous.version}: `);
         report.rollback = {
           toVersion: previous.version,
           image: previous.imageRef,

@@ -1,6 +1,6 @@
 /**
  * Runs `flyctl deploy`, turning its streamed output into phases on a spinner (one line per finished
- * phase in CI logs), keeping every line for the log file, and echoing them with --verbose.
+ * phase in CI logs), keeping every line for the log file, and handing each to `onLine`.
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
@@ -45,7 +45,15 @@ export async function streamDeploy(
   ctx: Ctx,
   fly: FlyClient,
   input: DeployInput,
-  options: { timeoutMs: number; log: string[]; previousVersion: number | undefined; label?: string; gpuKind?: string },
+  options: {
+    timeoutMs: number;
+    log: string[];
+    previousVersion: number | undefined;
+    label?: string;
+    gpuKind?: string;
+    /** Each line flyctl prints, for the command to echo (with --verbose). */
+    onLine?: ((line: string) => void) | undefined;
+  },
 ): Promise<StreamedDeploy> {
   const started = performance.now();
   let phase = 'preparing' as Phase;
@@ -56,7 +64,7 @@ export async function streamDeploy(
   options.log.push(`$ ${fly.show(deployArgs(input))}`);
   const handle = (line: string) => {
     options.log.push(line);
-    if (ctx.flags.verbose) ctx.stderr.write(`  ${ctx.style.dim(line)}\n`);
+    options.onLine?.(line);
     image = imageOfLine(line) ?? image;
     const next = advance(phase, line);
     if (next === phase) return;

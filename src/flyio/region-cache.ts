@@ -7,10 +7,11 @@
  * - init and validate never start flyctl: they read the cached copy if there is one (whatever its
  *   age), else the built-in list. They work offline.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Ctx } from '../context.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import { isGpuctlError } from '../errors.js';
 import type { FlyClient } from './client.js';
 import { BUILT_IN_REGIONS, type Region, type RegionList } from './regions.js';
@@ -52,8 +53,7 @@ export async function refreshedRegions(ctx: Ctx, fly: FlyClient): Promise<Region
     const fresh: RegionList = { regions, source: 'flyctl', fetchedAt: ctx.now().toISOString() };
     try {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(`${path}.${process.pid}.tmp`, jsonText({ fetchedAt: fresh.fetchedAt, regions }));
-      renameSync(`${path}.${process.pid}.tmp`, path);
+      writeFileAtomic(path, jsonText({ fetchedAt: fresh.fetchedAt, regions }));
     } catch (error) {
       ctx.log.debug(`Could not cache the region list in ${path}: ${(error as Error).message}`);
     }

@@ -68,12 +68,17 @@ export function hintLine(hint: DetectedHint): string {
   return `Detected ${hint.name} (${hint.architecture}, best precision ${hint.bestPrecision}); ${fly}.`;
 }
 
-/** Asks for each input the flags left out; returns only what was asked. */
-export async function askInputs(ctx: Ctx, given: InitChoices, defaults: { app: string }): Promise<InitChoices> {
+/** Asks for each input the flags left out; returns only what was asked. `detected` hears of the local GPU before the target question. */
+export async function askInputs(
+  ctx: Ctx,
+  given: InitChoices,
+  defaults: { app: string },
+  detected: (hint: DetectedHint) => void = () => undefined,
+): Promise<InitChoices> {
   const answers: InitChoices = {};
   if (!given.target && !given.forLocalGpu) {
     const hint = await detectHint(ctx);
-    if (hint) ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`);
+    if (hint) detected(hint);
     // With a GPU here, the default is its GPU layout (fly.toml then holds the CPU layout for Fly).
     const choice = await ctx.prompt.select('Target', targetChoices(hint), hint ? 'local' : `cpu:${CPU_FALLBACK_SIZE}`);
     answers.target = targetFromChoice(choice);

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError } from '../errors.js';
-import { diffOf, type PlannedFile } from './plan.js';
+import type { PlannedFile } from './plan.js';
 
 export type ConflictPolicy = 'force' | 'skip' | 'ask' | 'refuse';
 
@@ -32,7 +32,13 @@ export function applyPolicy(files: readonly PlannedFile[], policy: Exclude<Confl
   return files.map((file) => (file.status === 'conflict' ? { ...file, status } : file));
 }
 
-export async function askConflicts(files: readonly PlannedFile[], ctx: Ctx): Promise<PlannedFile[]> {
+/** What a person sees around each question, for the command to show: the file asked about (its note), and a diff asked for. */
+export interface ConflictEvents {
+  asking?(file: PlannedFile): void;
+  diff?(file: PlannedFile): void;
+}
+
+export async function askConflicts(files: readonly PlannedFile[], ctx: Ctx, events: ConflictEvents = {}): Promise<PlannedFile[]> {
   const out: PlannedFile[] = [];
   let all = false;
   for (const file of files) {
@@ -42,10 +48,10 @@ export async function askConflicts(files: readonly PlannedFile[], ctx: Ctx): Pro
     }
     let answer: Answer = all ? 'yes' : 'diff';
     while (!all) {
-      if (file.note) ctx.stderr.write(`${ctx.style.yellow('!')} ${file.note}\n`);
+      events.asking?.(file);
       answer = await ctx.prompt.select<Answer>(`${file.path} differs from what gpuctl init would write. Overwrite it?`, CHOICES, 'no');
       if (answer !== 'diff') break;
-      ctx.stderr.write(colourDiff(diffOf(file), ctx));
+      events.diff?.(file);
     }
     if (answer === 'quit') throw new InterruptedError('Quit; nothing was written.');
     if (answer === 'all') all = true;

@@ -10,8 +10,8 @@ import { FailedError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
-import { askInputs } from './ask.js';
-import { applyPolicy, askConflicts, policyFor } from './conflicts.js';
+import { askInputs, type DetectedHint } from './ask.js';
+import { applyPolicy, askConflicts, policyFor, type ConflictEvents } from './conflicts.js';
 import { appNameFrom, resolveInputs, type InitChoices } from './inputs.js';
 import { localGpuFrom, type LocalGpu } from './local-gpu.js';
 import { planFile, type PlannedFile } from './plan.js';
@@ -37,12 +37,20 @@ function shouldAsk(ctx: Ctx, options: InitOptions, recorded: boolean): boolean {
   return ctx.interactive && !options.yes && !recorded;
 }
 
-export interface InitDeps {
-  /** gpuctl's own package, for the image's agent (tests pass a small one). */
-  agentPackage: () => AgentPackage;
+/** What init has to show a person while it asks, for the command to render (init writes nothing to the terminal itself). */
+export interface InitEvents extends ConflictEvents {
+  /** The local GPU, found before the target question (the suggestion). */
+  detected?: (hint: DetectedHint) => void;
 }
 
-export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = { agentPackage: loadAgentPackage }): Promise<InitOutcome> {
+export interface InitDeps {
+  /** gpuctl's own package, for the image's agent (tests pass a small one). */
+  agentPackage?: () => AgentPackage;
+  events?: InitEvents;
+}
+
+export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {}): Promise<InitOutcome> {
+  const events = deps.events ?? {};
   const dir = resolve(ctx.cwd, options.dir ?? '.');
   // The region list validate and deploy use (cached from flyctl, else built in): a flag is checked before any question.
   const regions = knownRegions(ctx);
@@ -55,13 +63,14 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
 
   let asked: InitChoices = {};
   const known = { ...fromFly, ...recorded, ...options.choices };
-  if (shouldAsk(ctx, options, recordText !== null)) asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) });
+  if (shouldAsk(ctx, options, recordText !== null))
+    asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) }, events.detected);
   else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
   assertKnownRegions([inputs.region], regions);
   const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
-  const pkg = deps.agentPackage();
+  const pkg = (deps.agentPackage ?? loadAgentPackage)();
   const what = `gpuctl ${pkg.version} package`;
   const rendered = [
     ...renderFiles(loadTemplates(), renderData(inputs, dirName, local)),
@@ -75,7 +84,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const planned = rendered.map((file) => planFile(file, onDisk(file)));
 
   const policy = policyFor(options, ctx.interactive);
-  const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx) : applyPolicy(planned, policy);
+  const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx, events) : applyPolicy(planned, policy);
   const refused = decided.some((f) => f.status === 'conflict') && !options.dryRun;
   const written = new Set<string>();
   if (!options.dryRun && !refused) {

@@ -4,21 +4,10 @@
  * or the new one, never half of one. A symlink is written through to its target; an existing file
  * keeps its permissions.
  */
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 import { describeErrno, makeDirs } from '../shared/make-dirs.js';
 
 /**
@@ -59,23 +48,5 @@ export function writeAtomic(path: string, content: string | Uint8Array, mode: nu
   } catch {
     // a new file takes the mode it was rendered with
   }
-  const temp = join(dir, `.${basename(target)}.gpuctl-${process.pid}-${Date.now().toString(36)}.tmp`);
-  const fd = openSync(temp, 'wx', finalMode);
-  try {
-    fchmodSync(fd, finalMode); // the umask does not get a say
-    if (typeof content === 'string') writeSync(fd, content);
-    else writeSync(fd, content);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw error;
-  }
-  closeSync(fd);
-  try {
-    renameSync(temp, target);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
+  writeFileAtomic(target, content, finalMode); // the exact mode: the umask does not get a say
 }

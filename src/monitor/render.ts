@@ -6,7 +6,7 @@
 import type { Style } from '../ui/style.js';
 import type { MonitorAlert, MonitorGpu, MonitorSample, MonitorThresholds } from './types.js';
 
-export const DEFAULT_THRESHOLDS: MonitorThresholds = { maxTempC: 85, maxMemoryPct: 90, maxUtilPct: null };
+export { DEFAULT_THRESHOLDS } from './options.js';
 
 const memPct = (g: MonitorGpu) => (g.memoryUsedMiB !== null && g.memoryTotalMiB ? (100 * g.memoryUsedMiB) / g.memoryTotalMiB : null);
 

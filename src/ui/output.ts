@@ -1,13 +1,19 @@
 /**
  * The one printer: every `--json` document, every serialized error and every "Error:/Hint:" pair
  * gpuctl prints is made here. Commands print through `ctx.print` (context.ts), the boundary
- * (cli.ts) through `errorJson` and `errorText`; nothing else calls JSON.stringify for output.
+ * (cli.ts) through `errorJson` and `errorText`; streams of records (NDJSON: the agent's events, monitor's
+ * samples, autoscale's steps) through `jsonLine`. Nothing else calls JSON.stringify for output.
  */
 import type { Style } from './style.js';
 
 /** A JSON document as gpuctl prints it: two-space indent, one trailing newline. */
 export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/** One record of an NDJSON stream: compact, one line. */
+export function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
 }
 
 /** What an error is made of, as the boundary and the commands' reports show it. */

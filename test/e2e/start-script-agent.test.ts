@@ -4,7 +4,7 @@
  * agent that stops on its own takes the application down with it.
  */
 import { execa } from 'execa';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,11 @@ const dir = mkdtempSync(join(tmpdir(), 'gpuctl-start-agent-'));
 const script = join(dir, 'gpuctl-start.sh');
 writeFileSync(script, loadTemplates()['gpuctl-start.sh']);
 const bin = mkdtempSync(join(tmpdir(), 'gpuctl-start-bin-'));
-writeFileSync(join(bin, 'gpuctl'), `#!/bin/sh\nexec '${process.execPath}' '${join(ROOT, 'bin/gpuctl.js')}' "$@"\n`);
+// The gpuctl on PATH notes each call in GPUCTL_CALLS before it runs the built CLI.
+writeFileSync(
+  join(bin, 'gpuctl'),
+  `#!/bin/sh\necho "$*" >>"$GPUCTL_CALLS"\nexec '${process.execPath}' '${join(ROOT, 'bin/gpuctl.js')}' "$@"\n`,
+);
 writeFileSync(join(bin, 'nvidia-smi'), `#!/bin/sh\nexec '${process.execPath}' '${join(FAKE_BIN, 'nvidia-smi')}' "$@"\n`);
 chmodSync(join(bin, 'gpuctl'), 0o755);
 chmodSync(join(bin, 'nvidia-smi'), 0o755);
@@ -30,15 +34,16 @@ const freePort = () =>
     });
   });
 
-// The "application": asks the agent for /gpu-health until it answers 200, prints it, then waits for SIGINT/SIGTERM.
+// The "application": handles SIGINT/SIGTERM, says it is up, asks the agent for /gpu-health until it answers 200,
+// prints it, then waits.
 const APP = `
 const port = process.env.GPUCTL_METRICS_PORT;
-console.log('app up');
-const ask = () => fetch('http://127.0.0.1:' + port + '/gpu-health').then(async (r) => (r.status === 200 ? console.log('gpu-health', r.status, (await r.json()).gpus) : setTimeout(ask, 100)), () => setTimeout(ask, 100));
-ask();
 const stop = (s) => { console.log('app got ' + s); process.exit(0); };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+console.log('app up');
+const ask = () => fetch('http://127.0.0.1:' + port + '/gpu-health').then(async (r) => (r.status === 200 ? console.log('gpu-health', r.status, (await r.json()).gpus) : setTimeout(ask, 100)), () => setTimeout(ask, 100));
+ask();
 setInterval(() => {}, 1000);
 `;
 
@@ -46,6 +51,7 @@ function start(env: Record<string, string>) {
   const smiDir = mkdtempSync(join(tmpdir(), 'smi-pids-'));
   const smiPids = join(smiDir, 'pids');
   const smiLog = join(smiDir, 'calls');
+  const gpuctlLog = join(smiDir, 'gpuctl-calls');
   const child = execa('sh', [script, process.execPath, '-e', APP], {
     env: {
       PATH: `${bin}:/usr/bin:/bin`,
@@ -54,6 +60,7 @@ function start(env: Record<string, string>) {
       FAKE_NVIDIA_SMI_PIDFILE: smiPids,
       FAKE_NVIDIA_SMI_LOG: smiLog,
       GPUCTL_AGENT_INTERVAL: '200ms',
+      GPUCTL_CALLS: gpuctlLog,
       NO_COLOR: '1',
       ...env,
     },
@@ -62,7 +69,7 @@ function start(env: Record<string, string>) {
   });
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => void (out += chunk.toString()));
-  return { child, out: () => out, smiPids, smiLog };
+  return { child, out: () => out, smiPids, smiLog, gpuctlCalls: () => (existsSync(gpuctlLog) ? readFileSync(gpuctlLog, 'utf8') : '') };
 }
 
 test('the agent serves beside the application and goes when the application goes', async () => {
@@ -76,6 +83,7 @@ test('the agent serves beside the application and goes when the application goes
   const result = await run.child;
   expect(result.exitCode).toBe(0);
   expect(run.out()).toContain('app got SIGINT');
+  expect(run.gpuctlCalls()).toBe('agent\n');
   // The agent notices the application is gone and stops, taking its nvidia-smi with it.
   await expect.poll(() => alive(smi), { timeout: 5000 }).toBe(false);
   await expect
@@ -107,11 +115,12 @@ test('an agent that stops on its own stops the application', async () => {
 test('GPUCTL_AGENT=off runs the application alone', async () => {
   const run = start({ GPUCTL_AGENT: 'off', GPUCTL_METRICS_PORT: String(await freePort()) });
   await expect.poll(run.out, { timeout: 10_000 }).toContain('app up');
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  expect(run.out()).toBe('app up\n');
   run.child.kill('SIGTERM');
   expect((await run.child).exitCode).toBe(0);
-  // nvidia-smi ran at boot (the script's own check), never looping for an agent.
+  expect(run.out()).toBe('app up\napp got SIGTERM\n');
+  // The script never started gpuctl (the agent would have been forked before the application started),
+  // and nvidia-smi ran at boot (the script's own check), never looping for an agent.
+  expect(run.gpuctlCalls()).toBe('');
   const calls = readFileSync(run.smiLog, 'utf8').trim().split('\n');
   expect(calls.length).toBeGreaterThan(0);
   expect(calls.filter((c) => c.includes('-lms'))).toEqual([]);

@@ -73,7 +73,7 @@ export function makeTestCtx(
     prompt: options.prompt ?? nonInteractivePrompter(),
     redact,
     now: () => options.now ?? new Date('2026-11-22T12:00:00Z'),
-    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch },
+    host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch, pid: process.pid },
     out: () => out,
     err: () => err,
     calls,

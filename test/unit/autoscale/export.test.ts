@@ -77,9 +77,11 @@ describe('autoscale export --to fly-autoscaler', () => {
     expect(ctx.out()).toMatch(/^identical/);
     writeFileSync(out, written.replace("FAS_INTERVAL = '15s'", "FAS_INTERVAL = '1m'"));
     ctx = makeTestCtx();
-    await expect(runExport(ctx, options)).rejects.toThrow(/exists and differs/);
-    expect(ctx.err()).toContain("-  FAS_INTERVAL = '1m'");
-    expect(ctx.err()).toContain("+  FAS_INTERVAL = '15s'");
+    const patches: string[] = []; // the command prints each on stderr
+    await expect(runExport(ctx, options, { diff: (patch) => patches.push(patch) })).rejects.toThrow(/exists and differs/);
+    expect(patches).toHaveLength(1);
+    expect(patches[0]).toContain("-  FAS_INTERVAL = '1m'");
+    expect(patches[0]).toContain("+  FAS_INTERVAL = '15s'");
     expect(readFileSync(out, 'utf8')).toContain("'1m'");
     ctx = makeTestCtx();
     await runExport(ctx, { ...options, force: true });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRun } from '../../../src/autoscale/options.js';
+import { parseRun } from '../../../src/commands/autoscale.js';
 import { expandQuery, readSignal, signalQueries, windowQuery, type MatrixAnswer } from '../../../src/autoscale/read.js';
 import { clock } from '../../../src/autoscale/run.js';
 import { loadState, record, saveState, statePath } from '../../../src/autoscale/state.js';

@@ -55,6 +55,7 @@ describe('runCli', () => {
     stderr: ctx.stderr,
     stdinTTY: false,
     signal: new AbortController().signal,
+    host: ctx.host,
     makeContext: () => ctx,
   });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InterruptedError, UsageError } from '../../../src/errors.js';
 import { tarGz } from '../../../src/init/agent-package.js';
+import { colourDiff } from '../../../src/init/conflicts.js';
+import { diffOf } from '../../../src/init/plan.js';
 import { runInit as runInitWith, type InitOptions } from '../../../src/init/run.js';
 import type { Prompter } from '../../../src/ui/prompt.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
@@ -125,8 +127,15 @@ describe('conflicts', () => {
     const dir = await edited();
     const prompt = scripted(['diff', 'no']);
     const ctx = ctxIn(dir, prompt);
-    const outcome = await runInit(opts(), ctx);
-    expect(ctx.err()).toContain('-# mine');
+    // init emits the diff asked for; the command (commands/init.ts) prints it on stderr with colourDiff.
+    const shown: string[] = [];
+    const outcome = await runInitWith(opts(), ctx, {
+      agentPackage: () => PACKAGE,
+      events: { diff: (f) => shown.push(colourDiff(diffOf(f), ctx)) },
+    });
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toContain('-# mine');
+    expect(ctx.err()).toBe('');
     expect(outcome.files.find((f) => f.path === 'Dockerfile')?.status).toBe('skip');
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseComputeApps } from '../../../src/gpu/smi-live.js';
 import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import { toMachine } from '../../../src/monitor/local.js';
-import { parseMonitorOptions } from '../../../src/monitor/options.js';
+import { parseMonitorOptions } from '../../../src/commands/monitor.js';
 import { alertsFor, bar, DEFAULT_THRESHOLDS, renderMonitor } from '../../../src/monitor/render.js';
 import type { MonitorSample } from '../../../src/monitor/types.js';
 import { createStyle } from '../../../src/ui/style.js';

@@ -1,0 +1,121 @@
+/**
+ * Two owners, kept by eslint.config.js (docs/architecture.md):
+ * - only src/cli.ts and src/exec.ts touch `process` (processRule): the rest takes argv, env, the streams
+ *   and the host's facts from the Ctx. The tests prove it fires on each way in (the global,
+ *   globalThis.process, an import of node:process) and stays quiet for the two owners;
+ * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
+ *   code returns values or emits events for its command to print.
+ * And the repo's own config has both on.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ESLint, type Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+interface LintConfigModule {
+  PROCESS_OWNERS: string[];
+  processRule: () => Linter.Config;
+  terminalRule: () => Linter.Config;
+}
+const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
+
+const roots: string[] = [];
+afterAll(() => {
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+async function lint(
+  files: Record<string, string>,
+  which: 'processRule' | 'terminalRule' = 'processRule',
+): Promise<Record<string, Array<string | null>>> {
+  const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const rule = (await loadConfig())[which];
+  const eslint = new ESLint({
+    cwd: root,
+    overrideConfigFile: true,
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, rule()],
+  });
+  const results = await eslint.lintFiles(['src/**/*.ts']);
+  return Object.fromEntries(results.map((r) => [r.filePath.slice(root.length + 1), r.messages.map((m) => m.ruleId)]));
+}
+
+describe('nothing but cli.ts and exec.ts touches process', () => {
+  it('reports the global, globalThis.process and an import of node:process anywhere else', async () => {
+    const rules = await lint({
+      'src/agent/run.ts': 'export const pid = (): number => process.pid;\n',
+      'src/runtime.ts': 'export const platform = (): string => globalThis.process.platform;\n',
+      'src/deploy/log-file.ts': "import { pid } from 'node:process';\nexport const temp = `x.${pid}.tmp`;\n",
+      'src/commands/scale.ts': "import process from 'process';\nexport const env = process.env;\n",
+    });
+    expect(rules['src/agent/run.ts']).toEqual(['no-restricted-globals']);
+    expect(rules['src/runtime.ts']).toEqual(['no-restricted-properties']);
+    expect(rules['src/deploy/log-file.ts']).toEqual(['no-restricted-imports']);
+    expect(rules['src/commands/scale.ts']).toEqual(['no-restricted-imports']);
+  }, 60_000);
+
+  it('lets cli.ts and exec.ts use it, and leaves files outside src/ alone', async () => {
+    const rules = await lint({
+      'src/cli.ts': 'export const argv = (): string[] => process.argv.slice(2);\n',
+      'src/exec.ts': "export const kill = (pid: number): boolean => process.kill(-pid, 'SIGTERM');\n",
+      'src/shared/clock.ts': 'export const later = (): number => Date.now() + 1;\n',
+    });
+    expect(rules).toEqual({ 'src/cli.ts': [], 'src/exec.ts': [], 'src/shared/clock.ts': [] });
+  }, 60_000);
+
+  it("the repo's own config has the rule on for source files, off for the two owners and for tests", async () => {
+    const { PROCESS_OWNERS } = await loadConfig();
+    expect(PROCESS_OWNERS).toEqual(['src/cli.ts', 'src/exec.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['no-restricted-globals'];
+    for (const file of ['src/agent/run.ts', 'src/runtime.ts', 'src/commands/deploy.ts', 'src/shared/atomic-write.ts']) {
+      expect(await rule(file)).toEqual([2, expect.objectContaining({ name: 'process' })]);
+    }
+    for (const file of ['src/cli.ts', 'src/exec.ts', 'test/helpers/ctx.ts']) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('only the commands (and ui/, runtime.ts, cli.ts) write to the terminal', () => {
+  const write = "import type { Ctx } from '../context.js';\nexport const show = (ctx: Ctx): void => ctx.stderr.write('x\\n');\n";
+  it('reports ctx.stdout and ctx.stderr in core code, not in the owners, nor an exec result’s stdout', async () => {
+    const rules = await lint(
+      {
+        'src/deploy/run.ts': write,
+        'src/init/ask.ts': write.replace('stderr', 'stdout'),
+        'src/agent/run.ts': 'export const out = (result: { stdout: string }): string => result.stdout;\n',
+        'src/commands/deploy.ts': write,
+        'src/ui/spinner.ts': write,
+        'src/runtime.ts': write,
+      },
+      'terminalRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/run.ts': ['no-restricted-syntax'],
+      'src/init/ask.ts': ['no-restricted-syntax'],
+      'src/agent/run.ts': [],
+      'src/commands/deploy.ts': [],
+      'src/ui/spinner.ts': [],
+      'src/runtime.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on for core code, off for the commands", async () => {
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['no-restricted-syntax'];
+    for (const file of ['src/deploy/run.ts', 'src/init/conflicts.ts', 'src/monitor/run.ts']) {
+      const [level, options] = (await rule(file)) as [number, { selector: string }];
+      expect(level).toBe(2);
+      expect(options.selector).toContain('stdout|stderr');
+    }
+    for (const file of ['src/commands/deploy.ts', 'src/ui/output.ts', 'src/runtime.ts']) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
