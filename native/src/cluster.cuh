@@ -19,3 +19,8 @@ void launch_bs(const float* S, const float* X, const float* T, float* call, floa
 
 // The GPUs the multi-GPU suites span: --gpus, or the --device alone.
 inline std::vector<int> chosen_gpus(const GpuCtx& c) { return c.o.gpus.empty() ? std::vector<int>{c.dev} : c.o.gpus; }
+
+// The GPU's PCI device directory in sysfs ("" when CUDA does not say) and the first line of a file
+// (links_numa.cu): local_cpulist and numa_node place host buffers and threads near a GPU.
+std::string gpu_sysfs_dir(int dev);
+std::string read_line(const std::string& path);

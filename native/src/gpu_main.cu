@@ -1,7 +1,9 @@
 // GPU mode: driver/runtime checks, the device line, and the dispatch over kernels.inc (GPU column).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
+#include "affinity.hpp"
 #include "cluster.cuh"
 #include "gpu.cuh"
 #include "json.hpp"
@@ -109,6 +111,20 @@ int run_gpu_mode(const Options& o) {
       emit_error("usage", "", "", "--gpus " + std::to_string(g) + " out of range: " + std::to_string(count) + " device(s)");
       return 2;
     }
+  // A run on one GPU (the per-GPU suites; one such process per GPU with --gpus) keeps to the CPUs local
+  // to its GPU, as nccl-tests and nvbandwidth are run under numactl: its host buffers are then first
+  // touched on the GPU's NUMA node and its pageable copies are staged there, and four processes on four
+  // GPUs do not crowd one socket. The CPU reference's worker threads keep the whole machine
+  // (threads.hpp). GPUCTL_BENCH_BIND=0 leaves the affinity alone.
+  std::string bound_cpus, numa_node;
+  const char* bind_env = std::getenv("GPUCTL_BENCH_BIND");
+  if (o.gpus.size() <= 1 && !(bind_env && std::string(bind_env) == "0")) {
+    const std::string dir = gpu_sysfs_dir(o.device);
+    if (!dir.empty()) {
+      bound_cpus = affinity::bind(read_line(dir + "/local_cpulist"));
+      numa_node = read_line(dir + "/numa_node");
+    }
+  }
   GpuCtx c(o);
   c.dev = o.device;
   c.warmup = o.warmup >= 0 ? o.warmup : (o.quick ? 1 : 3);
@@ -135,20 +151,25 @@ int run_gpu_mode(const Options& o) {
     int sm_khz = 0, mem_khz = 0;
     cudaDeviceGetAttribute(&sm_khz, cudaDevAttrClockRate, c.dev);
     cudaDeviceGetAttribute(&mem_khz, cudaDevAttrMemoryClockRate, c.dev);
-    emit_line(JsonObj()
-                  .str("type", "device")
-                  .integer("index", c.dev)
-                  .str("name", c.prop.name)
-                  .str("computeCapability", std::to_string(c.prop.major) + "." + std::to_string(c.prop.minor))
-                  .integer("sms", c.prop.multiProcessorCount)
-                  .integer("memoryBytes", static_cast<int64_t>(c.prop.totalGlobalMem))
-                  .integer("l2Bytes", c.prop.l2CacheSize)
-                  .integer("smClockMHz", sm_khz / 1000)
-                  .integer("memClockMHz", mem_khz / 1000)
-                  .integer("busWidthBits", c.prop.memoryBusWidth)
-                  .integer("driverCuda", drv)
-                  .integer("runtimeCuda", CUDART_VERSION)
-                  .done());
+    JsonObj device;
+    device.str("type", "device")
+        .integer("index", c.dev)
+        .str("name", c.prop.name)
+        .str("computeCapability", std::to_string(c.prop.major) + "." + std::to_string(c.prop.minor))
+        .integer("sms", c.prop.multiProcessorCount)
+        .integer("memoryBytes", static_cast<int64_t>(c.prop.totalGlobalMem))
+        .integer("l2Bytes", c.prop.l2CacheSize)
+        .integer("smClockMHz", sm_khz / 1000)
+        .integer("memClockMHz", mem_khz / 1000)
+        .integer("busWidthBits", c.prop.memoryBusWidth)
+        .integer("driverCuda", drv)
+        .integer("runtimeCuda", CUDART_VERSION);
+    // Where this process runs: the CPUs it was bound to (null when it was not) and its GPU's NUMA node.
+    if (bound_cpus.empty()) device.raw("cpuAffinity", "null");
+    else device.str("cpuAffinity", bound_cpus);
+    if (!numa_node.empty() && std::atoi(numa_node.c_str()) >= 0) device.integer("numaNode", std::atoi(numa_node.c_str()));
+    else device.raw("numaNode", "null");
+    emit_line(device.done());
   } catch (const CudaError& err) {
     emit_error("cuda_error", "", "", err.what());
     return 3;

@@ -1,5 +1,6 @@
 // Links suite, host-to-device per GPU: copies from pinned memory first touched by threads bound to the GPU's
-// local CPUs (sysfs local_cpulist), so that the pages sit on the GPU's own NUMA node.
+// local CPUs (sysfs local_cpulist), so that the pages sit on the GPU's own NUMA node. Also the sysfs
+// helpers gpu_main.cu uses to bind a one-GPU run to that GPU's CPUs.
 #include <pthread.h>
 #include <sched.h>
 
@@ -9,15 +10,14 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
+#include "affinity.hpp"
 #include "cluster.cuh"
 #include "json.hpp"
 #include "suites.hpp"
 
-namespace {
-std::string sysfs_dir(int dev) {
+std::string gpu_sysfs_dir(int dev) {
   char bus[32] = {0};
   if (cudaDeviceGetPCIBusId(bus, sizeof bus, dev) != cudaSuccess) return "";
   std::string b(bus);
@@ -32,30 +32,16 @@ std::string read_line(const std::string& path) {
   return s;
 }
 
-// "0-31,64-95" -> cpu_set_t; false when empty or unreadable.
-bool parse_cpulist(const std::string& text, cpu_set_t& set) {
-  CPU_ZERO(&set);
-  std::stringstream ss(text);
-  std::string part;
-  int count = 0;
-  while (std::getline(ss, part, ',')) {
-    if (part.empty()) continue;
-    const auto dash = part.find('-');
-    const int lo = std::atoi(part.c_str()), hi = dash == std::string::npos ? lo : std::atoi(part.c_str() + dash + 1);
-    for (int i = lo; i <= hi && i < CPU_SETSIZE; ++i, ++count) CPU_SET(i, &set);
-  }
-  return count > 0;
-}
-
+namespace {
 void h2d_numa(GpuCtx& c, const KernelInfo& k, const std::vector<int>& gpus) {
   const int64_t bytes = std::min<int64_t>((int64_t)c.o.sz.bytes, 256ll << 20);
   for (int g : gpus) {
     guarded(c, k.suite, k.name, [&] {
-      const std::string dir = sysfs_dir(g);
+      const std::string dir = gpu_sysfs_dir(g);
       const std::string node = read_line(dir + "/numa_node"), cpus = read_line(dir + "/local_cpulist");
       cpu_set_t want, old;
       pthread_getaffinity_np(pthread_self(), sizeof old, &old);
-      const bool pinned = parse_cpulist(cpus, want) && pthread_setaffinity_np(pthread_self(), sizeof want, &want) == 0;
+      const bool pinned = affinity::parse(cpus, want) && pthread_setaffinity_np(pthread_self(), sizeof want, &want) == 0;
       // First touch under the GPU's CPUs places the pages on its node (default local allocation policy).
       std::unique_ptr<char, decltype(&std::free)> host(static_cast<char*>(std::aligned_alloc(4096, bytes)), &std::free);
       if (!host) throw std::bad_alloc();

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "affinity.hpp"
 #include "common.hpp"
 
 // f(begin, end, worker) is called once per worker with a contiguous range.
@@ -20,7 +21,10 @@ void parallel_ranges(int64_t n, F&& f, int threads = 0) {
   pool.reserve(threads);
   for (int w = 0; w < threads; ++w) {
     int64_t b = n * w / threads, e = n * (w + 1) / threads;
-    pool.emplace_back([&f, b, e, w] { f(b, e, w); });
+    pool.emplace_back([&f, b, e, w] {
+      affinity::restore_for_worker();  // the CPU reference uses the whole machine, even in a bound GPU run
+      f(b, e, w);
+    });
   }
   for (auto& t : pool) t.join();
 }

@@ -24,6 +24,9 @@ export interface BenchDevice {
   cudaVersion: string | null;
   /** CUDA version the benchmark program was built with. */
   runtimeCudaVersion: string | null;
+  /** The CPUs the run was bound to (the GPU's local CPUs) and the GPU's NUMA node; null when not known. */
+  cpuAffinity: string | null;
+  numaNode: number | null;
   clocks: { smMHz: number | null; memMHz: number | null; maxSmMHz: number | null; maxMemMHz: number | null };
   eccMode: string | null;
   migMode: string | null;
@@ -76,6 +79,8 @@ export function deviceRecord(
     driverVersion: gpu?.driverVersion ?? driver.driverVersion,
     cudaVersion: cudaText(line?.driverCuda ?? null) ?? driver.cudaVersion,
     runtimeCudaVersion: cudaText(line?.runtimeCuda ?? null),
+    cpuAffinity: line?.cpuAffinity ?? null,
+    numaNode: line?.numaNode ?? null,
     clocks: { smMHz: line?.smClockMHz ?? null, memMHz: line?.memClockMHz ?? null, maxSmMHz: gpu?.maxSmClockMHz ?? null, maxMemMHz: gpu?.maxMemClockMHz ?? null },
     eccMode: gpu?.eccMode ?? null,
     migMode: gpu?.migMode ?? null,

@@ -20,6 +20,10 @@ export interface DeviceLine {
   busWidthBits: number | null;
   driverCuda: number | null;
   runtimeCuda: number | null;
+  /** The CPUs a one-GPU run was bound to (its GPU's local CPUs, sysfs local_cpulist); null when not bound. */
+  cpuAffinity: string | null;
+  /** The GPU's NUMA node (sysfs numa_node); null when unknown. */
+  numaNode: number | null;
 }
 export interface KernelLine { type: 'kernel'; suite: string; name: string; unit: string; description: string }
 export interface Check { passed: boolean; metric: string; error: number | null; bound: number | null }
@@ -123,8 +127,9 @@ function decode(o: Json): BenchLine | null {
         name: str(o, 'name'),
         computeCapability: str(o, 'computeCapability'),
         ...Object.fromEntries(
-          (['sms', 'memoryBytes', 'l2Bytes', 'smClockMHz', 'memClockMHz', 'busWidthBits', 'driverCuda', 'runtimeCuda'] as const).map((k) => [k, optNum(o, k)]),
+          (['sms', 'memoryBytes', 'l2Bytes', 'smClockMHz', 'memClockMHz', 'busWidthBits', 'driverCuda', 'runtimeCuda', 'numaNode'] as const).map((k) => [k, optNum(o, k)]),
         ),
+        cpuAffinity: optStr(o, 'cpuAffinity'),
       } as DeviceLine;
     case 'kernel':
       return { type: 'kernel', suite: str(o, 'suite'), name: str(o, 'name'), unit: str(o, 'unit'), description: optStr(o, 'description') ?? '' };

@@ -16,6 +16,11 @@ describe('gpuctl bench --gpus all on 2 GPUs', () => {
     expect(doc.kind).toBe('multi-gpu');
     expect(doc.gpus).toEqual([0, 1]);
     expect(doc.perGpu.map((p) => p.report.device?.index)).toEqual([0, 1]);
+    // Each GPU's process ran on that GPU's own CPUs, as the program reported.
+    expect(doc.perGpu.map((p) => [p.report.device?.cpuAffinity, p.report.device?.numaNode])).toEqual([
+      ['0-7', 0],
+      ['8-15', 1],
+    ]);
     expect(doc.cluster).toBeNull();
     const triad = doc.spread.find((r) => r.name === 'triad');
     expect(triad?.figures.map((f) => f.gpu)).toEqual([0, 1]);

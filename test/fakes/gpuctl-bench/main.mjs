@@ -129,6 +129,10 @@ function run() {
       busWidthBits: 5120,
       driverCuda: drv,
       runtimeCuda: 13000,
+      // As the real program: a one-GPU run is bound to its GPU's local CPUs (here two NUMA nodes of 8 CPUs,
+      // even GPUs on node 0, odd ones on node 1); a run spanning several GPUs is not bound.
+      cpuAffinity: (o.gpus ?? []).length <= 1 && env.GPUCTL_BENCH_BIND !== '0' ? ['0-7', '8-15'][o.device % 2] : null,
+      numaNode: o.device % 2,
     });
   }
   const failing = (env.FAKE_BENCH_FAIL_CHECK ?? '').split(',').filter(Boolean);

@@ -16,6 +16,12 @@ describe('parseLine: protocol lines', () => {
     expect(parseLine(HELLO)).toEqual({ ok: true, line: { type: 'hello', protocol: 1, version: '0.1.0', cudaRuntime: 13000, mode: 'gpu' } });
     const device = parseLine(DEVICE);
     expect(device.ok && device.line).toMatchObject({ type: 'device', name: 'NVIDIA H100 80GB HBM3', computeCapability: '9.0', sms: 132, memClockMHz: 2619, driverCuda: 13000 });
+    // Where the run was placed: absent (an older program) or null is null; a bound run names its CPUs.
+    expect(device.ok && device.line).toMatchObject({ cpuAffinity: null, numaNode: null });
+    const bound = parseLine(DEVICE.replace('}', ',"cpuAffinity":"0-51,104-155","numaNode":1}'));
+    expect(bound.ok && bound.line).toMatchObject({ cpuAffinity: '0-51,104-155', numaNode: 1 });
+    const unbound = parseLine(DEVICE.replace('}', ',"cpuAffinity":null,"numaNode":null}'));
+    expect(unbound.ok && unbound.line).toMatchObject({ cpuAffinity: null, numaNode: null });
     expect(parseLine('{"type":"done","ok":false,"failed":2}')).toEqual({ ok: true, line: { type: 'done', ok: false, failed: 2 } });
   });
 
