@@ -7,20 +7,10 @@
  * mirror condition. Slower by more than PCT but inside the noise margin is reported as "noise" and
  * does not fail. Kernels on one side only, or run at different sizes, are reported, never fatal.
  */
+import { hostBound } from './host-bound.js';
 import { MAD_TO_SIGMA, mad } from './stats.js';
 
 export const NOISE_SIGMAS = 3;
-
-/**
- * Kernels whose figure is the host's more than the GPU's: pageable copies go through a bounce
- * buffer in host memory, and two back-to-back runs on the H200 host differed by 33% (d2h_pageable,
- * docs/captures/bench-h200.txt) while their within-run spread was 22%. They are compared and shown,
- * never gated.
- */
-export const UNGATED: Readonly<Record<string, string>> = {
-  'memory/h2d_pageable': 'pageable copies depend on the host; shown, not gated',
-  'memory/d2h_pageable': 'pageable copies depend on the host; shown, not gated',
-};
 
 export interface ComparableResult {
   suite: string;
@@ -82,8 +72,8 @@ export function compareKernel(before: ComparableResult, after: ComparableResult,
   const beyondThreshold = Math.abs(deltaPct) > maxRegressionPct;
   const beyondNoise = Math.abs(delta) > noiseMs;
   const verdict: Verdict = !beyondThreshold ? 'unchanged' : !beyondNoise ? (delta > 0 ? 'noise' : 'unchanged') : delta > 0 ? 'regressed' : 'improved';
-  const ungated = UNGATED[keyOf(after)];
-  if (ungated && verdict === 'regressed') return { ...base, verdict: 'ungated', deltaPct, noiseMs, reason: ungated };
+  const host = hostBound(after.suite, after.name);
+  if (host && verdict === 'regressed') return { ...base, verdict: 'ungated', deltaPct, noiseMs, reason: `${host}; shown, not gated` };
   return { ...base, verdict, deltaPct, noiseMs, reason: verdict === 'noise' ? 'slower, but within the noise margin' : null };
 }
 

@@ -2,8 +2,10 @@
  * Several GPUs, one suite each: the figures side by side, their spread, and the outlier rule behind
  * `--outlier PCT`: a GPU whose figure is more than PCT% worse than the median of its peers (the other
  * chosen GPUs) is named. "Worse" is lower for rates (GB/s, TFLOP/s …) and a longer median time for
- * latencies (unit us or ms). Pure: tested on made-up and recorded figures.
+ * latencies (unit us or ms). Kernels that measure the host (host-bound.ts: pageable copies) are shown
+ * side by side but never name a GPU. Pure: tested on made-up and recorded figures.
  */
+import { hostBound } from './host-bound.js';
 import { median } from './stats.js';
 
 export interface GpuFigure {
@@ -20,6 +22,8 @@ export interface SpreadRow {
   figures: GpuFigure[];
   /** (max - min) / median of the values, in percent. */
   spreadPct: number | null;
+  /** Why the outlier rule does not judge this kernel (it measures the host), else null. */
+  notJudged: string | null;
 }
 
 export interface Outlier {
@@ -47,7 +51,7 @@ export function spreadRows(perGpu: ReadonlyArray<{ gpu: number; results: readonl
   for (const { gpu, results } of perGpu) {
     for (const r of results) {
       const key = `${r.suite}/${r.name}`;
-      const row = rows.get(key) ?? { suite: r.suite, name: r.name, unit: r.unit, higherIsBetter: r.higherIsBetter, figures: [], spreadPct: null };
+      const row = rows.get(key) ?? { suite: r.suite, name: r.name, unit: r.unit, higherIsBetter: r.higherIsBetter, figures: [], spreadPct: null, notJudged: hostBound(r.suite, r.name) };
       row.figures.push({ gpu, value: r.value, medianMs: r.medianMs });
       rows.set(key, row);
     }
@@ -63,7 +67,7 @@ export function spreadRows(perGpu: ReadonlyArray<{ gpu: number; results: readonl
 export function findOutliers(rows: readonly SpreadRow[], marginPct: number): Outlier[] {
   const out: Outlier[] = [];
   for (const row of rows) {
-    if (row.figures.length < 2) continue;
+    if (row.figures.length < 2 || row.notJudged) continue;
     const metric = (f: GpuFigure) => (row.higherIsBetter ? f.value : f.medianMs);
     for (const f of row.figures) {
       const peers = row.figures.filter((p) => p.gpu !== f.gpu).map(metric);

@@ -87,7 +87,7 @@ export function renderLatency(results: readonly BenchResult[], style: Style, gpu
 export function renderSideBySide(rows: readonly SpreadRow[], gpus: readonly number[], outliers: readonly Outlier[], marginPct: number, style: Style): string {
   const flagged = new Set(outliers.map((o) => `${o.suite}/${o.name}/${o.gpu}`));
   const body = rows.map((row) => [
-    `${row.suite}/${row.name}`,
+    `${row.suite}/${row.name}${row.notJudged ? ' †' : ''}`,
     ...gpus.map((g) => {
       const f = row.figures.find((x) => x.gpu === g);
       if (!f) return '–';
@@ -98,6 +98,8 @@ export function renderSideBySide(rows: readonly SpreadRow[], gpus: readonly numb
     row.spreadPct === null ? '–' : `${row.spreadPct.toFixed(1)}%`,
   ]);
   let text = renderTable(['Kernel', ...gpus.map((g) => `GPU${g}`), 'Unit', 'Spread'], body);
+  const notJudged = [...new Set(rows.flatMap((r) => (r.notJudged ? [r.notJudged] : [])))];
+  if (notJudged.length) text += `† ${notJudged.join('; ')}: shown, not judged by --outlier.\n`;
   text += outliers.length
     ? `\n${outliers.map((o) => style.red(`✗ GPU${o.gpu} ${o.suite}/${o.name}: ${o.worsePct.toFixed(1)}% worse than its peers’ median (${sig(o.figure)} vs ${sig(o.peerMedian)}${rows.find((r) => r.suite === o.suite && r.name === o.name)?.higherIsBetter === false ? ' ms' : ''})`)).join('\n')}\n`
     : `\n${style.green(`No GPU more than ${marginPct}% worse than its peers’ median.`)}\n`;

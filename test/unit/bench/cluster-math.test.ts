@@ -96,6 +96,21 @@ describe('the outlier rule', () => {
     expect(out.map((o) => [o.gpu, Math.round(o.worsePct)])).toEqual([[2, 50]]);
   });
 
+  it('kernels that measure the host (pageable copies) are side by side but never name a GPU', () => {
+    const copy = (gpu: number, pageable: number, triad: number) => ({
+      gpu,
+      results: [
+        { suite: 'memory', name: 'h2d_pageable', unit: 'GB/s', value: pageable, medianMs: 1000 / pageable, higherIsBetter: true },
+        { suite: 'memory', name: 'triad', unit: 'GB/s', value: triad, medianMs: 1000 / triad, higherIsBetter: true },
+      ],
+    });
+    // The 4 x H200 figures of 2026-11-26 (h2d_pageable, four at once): GPU 1 25% below its peers.
+    const rows = spreadRows([copy(0, 9.006, 4328), copy(1, 6.638, 4306), copy(2, 8.551, 4331), copy(3, 8.882, 3000)]);
+    expect(rows.find((r) => r.name === 'h2d_pageable')).toMatchObject({ notJudged: 'pageable copies depend on the host' });
+    expect(rows.find((r) => r.name === 'triad')?.notJudged).toBeNull();
+    expect(findOutliers(rows, 10).map((o) => [o.gpu, o.name])).toEqual([[3, 'triad']]);
+  });
+
   it('one GPU: no peers, no outlier', () => {
     expect(findOutliers(spreadRows([rate(0, 1)]), 1)).toEqual([]);
   });
