@@ -12,8 +12,8 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { BenchReport } from '../../src/bench/report.js';
-import { runGpuctl, tempHome } from '../helpers/cli.js';
+import { tempHome } from '../helpers/cli.js';
+import { buildThenRunCpu } from './bench-helpers.js';
 
 const cached = join(userInfo().homedir, '.cache/gpuctl/cuda12/root/usr/lib/nvidia-cuda-toolkit/bin/nvcc');
 const nvcc12 = process.env.GPUCTL_NVCC12 || (existsSync(cached) ? cached : '');
@@ -32,18 +32,8 @@ describe(`[slow] CUDA 12 nvcc, real native/ (${nvcc12 ? `with ${nvcc12}` : 'no C
       const release = execaSync(nvcc12, ['--version'], { reject: false, timeout: 15_000 });
       expect(release.stdout, `${nvcc12} --version`).toMatch(/release 12\.([4-9]), V12\./);
 
-      const build = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 20 * 60_000 });
-      expect(build.exitCode, build.stderr).toBe(0);
-      const { binary } = JSON.parse(build.stdout) as { binary: { source: string; path: string; arch: string; nvcc: string } };
+      const { binary, report } = await buildThenRunCpu(env);
       expect(binary).toMatchObject({ source: 'built', arch: 'sm_90', nvcc: expect.stringMatching(/^12\.\d$/) as string });
-
-      const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], {
-        env: { ...env, GPUCTL_BENCH_BIN: binary.path },
-        timeoutMs: 4 * 60_000,
-      });
-      expect(run.stderr).toBe('');
-      expect(run.exitCode).toBe(0);
-      const report = JSON.parse(run.stdout) as BenchReport;
       expect(report).toMatchObject({ mode: 'cpu', ok: true, failures: [], program: { source: 'env', cudaRuntime: binary.nvcc } });
       expect(report.results.length).toBeGreaterThanOrEqual(8);
       for (const result of report.results) expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
+import { expect } from 'vitest';
+import type { BenchReport } from '../../src/bench/report.js';
 import { fakePath, FIXTURES, runGpuctl, tempHome, type CliRun } from '../helpers/cli.js';
 
 export const H100 = 'public/split/nvidia-h100-80gb-hbm3__590.48.01/load.query-gpu.csv';
@@ -64,3 +66,28 @@ export function calls(log: string): string[][] {
 
 /** nvcc calls that link the program (compiles have -c; probes have --version / --list-gpu-code). */
 export const links = (log: string) => calls(log).filter((argv) => argv.includes('-o') && !argv.includes('-c'));
+
+export interface BuiltBinary {
+  source: string;
+  path: string;
+  arch: string;
+  nvcc: string;
+}
+
+/**
+ * The real-compiler tests' two steps: `gpuctl bench --build-only --arch sm_90` with the host's tools in
+ * `env` (it must succeed), then that program's CPU implementations through `bench --cpu --quick --json`
+ * (GPUCTL_BENCH_BIN), which must print nothing on stderr and exit 0. Returns both for the test's checks.
+ */
+export async function buildThenRunCpu(env: Record<string, string>): Promise<{ binary: BuiltBinary; report: BenchReport }> {
+  const build = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 20 * 60_000 });
+  expect(build.exitCode, build.stderr).toBe(0);
+  const { binary } = JSON.parse(build.stdout) as { binary: BuiltBinary };
+  const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], {
+    env: { ...env, GPUCTL_BENCH_BIN: binary.path },
+    timeoutMs: 4 * 60_000,
+  });
+  expect(run.stderr).toBe('');
+  expect(run.exitCode).toBe(0);
+  return { binary, report: JSON.parse(run.stdout) as BenchReport };
+}

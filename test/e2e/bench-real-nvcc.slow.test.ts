@@ -6,8 +6,8 @@
  */
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { BenchReport } from '../../src/bench/report.js';
 import { runGpuctl, tempHome } from '../helpers/cli.js';
+import { buildThenRunCpu } from './bench-helpers.js';
 
 const nvcc = execaSync('sh', ['-c', 'command -v nvcc'], { reject: false }).stdout.trim();
 
@@ -21,18 +21,8 @@ describe(`[slow] real nvcc, real native/ (${nvcc ? `with ${nvcc}` : 'no nvcc'})`
     { timeout: 25 * 60_000 },
     async (ctx) => {
       if (!nvcc) ctx.skip('nvcc is not on PATH, so native/ was not compiled with the real nvcc');
-      const build = await runGpuctl(['bench', '--build-only', '--arch', 'sm_90', '--json'], { env, timeoutMs: 20 * 60_000 });
-      expect(build.exitCode, build.stderr).toBe(0);
-      const { binary } = JSON.parse(build.stdout) as { binary: { source: string; path: string; arch: string } };
+      const { binary, report } = await buildThenRunCpu(env);
       expect(binary).toMatchObject({ source: 'built', arch: 'sm_90' });
-
-      const run = await runGpuctl(['bench', '--cpu', '--quick', '--json'], {
-        env: { ...env, GPUCTL_BENCH_BIN: binary.path },
-        timeoutMs: 4 * 60_000,
-      });
-      expect(run.stderr).toBe('');
-      expect(run.exitCode).toBe(0);
-      const report = JSON.parse(run.stdout) as BenchReport;
       expect(report).toMatchObject({
         schemaVersion: 1,
         mode: 'cpu',
