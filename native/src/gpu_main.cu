@@ -167,7 +167,8 @@ int run_gpu_mode(const Options& o) {
     // Where this process runs: the CPUs it was bound to (null when it was not) and its GPU's NUMA node.
     if (bound_cpus.empty()) device.raw("cpuAffinity", "null");
     else device.str("cpuAffinity", bound_cpus);
-    if (!numa_node.empty() && std::atoi(numa_node.c_str()) >= 0) device.integer("numaNode", std::atoi(numa_node.c_str()));
+    const int node = numa_node.empty() ? -1 : std::atoi(numa_node.c_str());  // sysfs says -1 when it has none
+    if (node >= 0) device.integer("numaNode", node);
     else device.raw("numaNode", "null");
     emit_line(device.done());
   } catch (const CudaError& err) {

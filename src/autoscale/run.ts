@@ -16,6 +16,9 @@ import { countInRegions } from './regions.js';
 import type { Samples } from './signals.js';
 import { loadState, record, saveState, statePath } from './state.js';
 
+/** Waits between rounds of `autoscale run`, or less when Ctrl-C comes (false then). */
+export { pause } from '../shared/clock.js';
+
 export const NOW_ENV = 'GPUCTL_NOW';
 
 /** The decision's clock: GPUCTL_NOW (an ISO time, for tests and rehearsals), else the real one. */
@@ -92,20 +95,4 @@ export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
   if (scaled.applied)
     await saveState(path, { version: 1, app: policy.app, group: policy.group, last: record(last, decision.rule, decision.action, now) });
   return result;
-}
-
-/** Waits `ms`, or less when Ctrl-C comes: returns false then. */
-export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import { jsonText } from '../ui/output.js';
 import type { LastActions } from './decide.js';
 
 export interface StateFile {
@@ -63,5 +64,5 @@ export function record(last: LastActions, rule: string, action: 'up' | 'down' | 
 
 export async function saveState(path: string, state: StateFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+  writeFileAtomic(path, jsonText(state), 0o600);
 }

@@ -5,6 +5,7 @@
  */
 import { lock } from 'proper-lockfile';
 import { InterruptedError, ToolError } from '../errors.js';
+import { pause } from '../shared/clock.js';
 
 export const STALE_MS = 30_000;
 const POLL_MS = 500;
@@ -17,16 +18,6 @@ export interface LockWait {
   onWait?: () => void;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export async function withLock<T>(lockPath: string, wait: LockWait, body: () => Promise<T>): Promise<T> {
   const started = Date.now();
@@ -49,7 +40,7 @@ export async function withLock<T>(lockPath: string, wait: LockWait, body: () => 
           hint: `If no other gpuctl is running, remove the lock: rm -r ${lockPath}`,
         });
       }
-      await sleep(POLL_MS, wait.signal);
+      await pause(POLL_MS, wait.signal);
       if (wait.signal.aborted) throw new InterruptedError('Interrupted while waiting for another build of gpuctl-bench.');
     }
   }

@@ -41,10 +41,12 @@ const DRIVER_ERRORS: ReadonlyArray<readonly [RegExp, string, string]> = [
   ],
 ];
 
-export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELDS): Promise<SmiOutcome> {
-  const file = smiBinary(ctx);
+export type SmiRun = { kind: 'absent' } | { kind: 'ok'; stdout: string } | { kind: 'failed'; output: string; exitCode: number };
+
+/** One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. */
+export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun> {
   const timeoutMs = smiTimeoutMs(ctx);
-  const result = await ctx.exec({ file, args: queryArgs(fields), timeoutMs });
+  const result = await ctx.exec({ file: smiBinary(ctx), args: [...args], timeoutMs });
   switch (result.kind) {
     case 'not-found':
       return { kind: 'absent' };
@@ -65,11 +67,32 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
         },
       );
     case 'exited':
-      break;
+      return result.exitCode === 0
+        ? { kind: 'ok', stdout: result.stdout }
+        : { kind: 'failed', output: `${result.stdout}\n${result.stderr}`, exitCode: result.exitCode };
   }
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.exitCode !== 0) {
-    const unknown = invalidField(output);
+}
+
+/** A non-zero exit as one clear error: a driver problem gpuctl recognises, else the last meaningful lines. */
+export function smiFailure(output: string, exitCode: number): never {
+  for (const [pattern, message, hint] of DRIVER_ERRORS) {
+    if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });
+  }
+  throw new ToolError(
+    `nvidia-smi failed with exit code ${exitCode}: ${meaningfulLines(output) || 'no message'}`,
+    'nvidia-smi',
+    'tool_failed',
+    {
+      hint: 'Run `nvidia-smi` yourself to see the full message.',
+    },
+  );
+}
+
+export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELDS): Promise<SmiOutcome> {
+  const result = await runSmi(ctx, queryArgs(fields));
+  if (result.kind === 'absent') return result;
+  if (result.kind === 'failed') {
+    const unknown = invalidField(result.output);
     if (unknown && fields.includes(unknown) && unknown !== 'index' && unknown !== 'name') {
       ctx.log.debug(`nvidia-smi does not know the field "${unknown}" (old driver); asking again without it`);
       return querySmi(
@@ -77,17 +100,7 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
         fields.filter((field) => field !== unknown),
       );
     }
-    for (const [pattern, message, hint] of DRIVER_ERRORS) {
-      if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });
-    }
-    throw new ToolError(
-      `nvidia-smi failed with exit code ${result.exitCode}: ${meaningfulLines(output) || 'no message'}`,
-      'nvidia-smi',
-      'tool_failed',
-      {
-        hint: 'Run `nvidia-smi` yourself to see the full message.',
-      },
-    );
+    smiFailure(result.output, result.exitCode);
   }
   const parsed = parseQuery(result.stdout, fields);
   if (!parsed.ok) {

@@ -3,23 +3,11 @@
  * to `show`; the command turns samples into what the terminal gets (monitor/screen.ts).
  */
 import type { Ctx } from '../context.js';
+import { pause } from '../shared/clock.js';
 import type { MonitorOptions } from './options.js';
 import type { MonitorSample } from './types.js';
 
 export type SampleSource = (ctx: Ctx) => Promise<MonitorSample>;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export async function runMonitor(
   options: MonitorOptions,
@@ -32,7 +20,7 @@ export async function runMonitor(
     if (ctx.signal.aborted) break;
     show(sample, first);
     if (options.once) break;
-    await sleep(options.intervalMs, ctx.signal);
+    await pause(options.intervalMs, ctx.signal);
   }
   return 0;
 }

@@ -1,5 +1,4 @@
-/** Time for code that polls: the real clock, or a test's fake one. */
-import { setTimeout as delay } from 'node:timers/promises';
+/** Time for code that polls or waits: the real clock, or a test's fake one, and one way to pause. */
 import { InterruptedError } from '../errors.js';
 
 export interface Clock {
@@ -7,13 +6,25 @@ export interface Clock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
+/** Waits `ms`, or less when the signal aborts (Ctrl-C): true when the time passed, false when aborted. */
+export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep: async (ms, signal) => {
-    try {
-      await delay(ms, undefined, { signal });
-    } catch {
-      throw new InterruptedError('Interrupted while waiting for the machines.');
-    }
+    if (!(await pause(ms, signal))) throw new InterruptedError('Interrupted while waiting for the machines.');
   },
 };

@@ -10,7 +10,7 @@ import { expect, test } from 'vitest';
 const ROOT = join(import.meta.dirname, '../../..');
 const MARKER = /^(<{7}|>{7}) \S/m;
 
-export function conflictLines(text: string): number[] {
+function conflictLines(text: string): number[] {
   return text.split('\n').flatMap((line, i) => (MARKER.test(line) ? [i + 1] : []));
 }
 
