@@ -5,6 +5,7 @@
  * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
  */
 import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
+import { invalidField } from '../gpu/nvidia-smi.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 
 export type StartStream = (request: StreamRequest) => StreamHandle;
@@ -38,8 +39,6 @@ export interface SamplerState {
   /** Fields the driver rejected (old drivers), dropped from the query. */
   droppedFields: readonly string[];
 }
-
-const INVALID_FIELD = /Field "([^"]+)" is not a valid field to query/;
 
 export function describeEnd(end: StreamEnd, file: string): string {
   switch (end.kind) {
@@ -121,7 +120,7 @@ export class Sampler {
         firstLineTimeoutMs: Math.max(3 * intervalMs, 10_000),
         onLine: (line) => {
           if (line.trim() === '') return;
-          const unknown = INVALID_FIELD.exec(line)?.[1];
+          const unknown = invalidField(line);
           if (unknown !== undefined) {
             rejected = unknown;
             handle.stop(`nvidia-smi does not know the field "${unknown}"`);
@@ -154,7 +153,7 @@ export class Sampler {
         this.options.onLog?.(`${this.options.file} not found: no GPU to sample (CPU fallback)`);
         return;
       }
-      if (end.kind === 'exited') rejected ??= INVALID_FIELD.exec(end.stderrTail)?.[1];
+      if (end.kind === 'exited') rejected ??= invalidField(end.stderrTail);
       if (rejected !== undefined && !REQUIRED_FIELDS.includes(rejected) && this.fields.includes(rejected)) {
         this.fields = this.fields.filter((field) => field !== rejected);
         this.dropped.push(rejected);

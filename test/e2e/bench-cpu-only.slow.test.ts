@@ -9,13 +9,12 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/report.js';
-import { ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
+import { onPath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 
-const which = (tool: string) => execaSync('sh', ['-c', `command -v ${tool}`], { reject: false }).stdout.trim();
-const cxx = which('c++') || which('g++');
+const cxx = onPath('c++') || onPath('g++');
 const NO_CXX = 'no C++ compiler (c++ or g++) on PATH, so the CPU-only build of native/ was not compiled';
 const SHELL_TOOLS = ['make', 'as', 'ld', 'sh', 'mkdir', 'cmp', 'sed', 'grep', 'head', 'date', 'rm'];
 
@@ -25,7 +24,7 @@ function hermeticPath(): string {
   symlinkSync(process.execPath, join(dir, 'node'));
   symlinkSync(cxx, join(dir, 'c++'));
   for (const tool of SHELL_TOOLS) {
-    const path = which(tool);
+    const path = onPath(tool);
     if (path) symlinkSync(path, join(dir, tool));
   }
   return dir;
@@ -35,7 +34,7 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
   it('gpuctl bench --cpu --quick --json compiles native/ with c++ alone and passes every check', { timeout: 15 * 60_000 }, async (ctx) => {
     if (!cxx) ctx.skip(NO_CXX);
     const path = hermeticPath();
-    expect(execaSync('sh', ['-c', 'command -v nvcc'], { env: { PATH: path }, extendEnv: false, reject: false }).exitCode).not.toBe(0);
+    expect(onPath('nvcc', path)).toBe('');
     const home = tempHome();
     const env = {
       PATH: path,

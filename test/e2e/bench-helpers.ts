@@ -2,13 +2,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execaSync } from 'execa';
 import { expect } from 'vitest';
 import type { BenchReport } from '../../src/bench/report.js';
-import { fakePath, FIXTURES, runGpuctl, tempHome, type CliRun } from '../helpers/cli.js';
+import { fakePath, FIXTURES, onPath, runGpuctl, tempHome, type CliRun } from '../helpers/cli.js';
 
 export const H100 = 'public/split/nvidia-h100-80gb-hbm3__590.48.01/load.query-gpu.csv';
-const MAKE = execaSync('sh', ['-c', 'command -v make']).stdout.trim();
+const MAKE = onPath('make');
 
 export interface BenchEnv {
   home: string;

@@ -4,12 +4,11 @@
  * (GPUCTL_BENCH_BIN), and the build found again in the cache. When nvcc is not on PATH the test is
  * skipped with its reason, which the test summary prints in a line of its own.
  */
-import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { runGpuctl, tempHome } from '../helpers/cli.js';
+import { onPath, runGpuctl, tempHome } from '../helpers/cli.js';
 import { buildThenRunCpu } from './bench-helpers.js';
 
-const nvcc = execaSync('sh', ['-c', 'command -v nvcc'], { reject: false }).stdout.trim();
+const nvcc = onPath('nvcc');
 
 describe(`[slow] real nvcc, real native/ (${nvcc ? `with ${nvcc}` : 'no nvcc'})`, () => {
   const home = tempHome();

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FAT_ARCHES } from '../../src/bench/arch.js';
-import { FAKE_BIN, ROOT } from '../helpers/cli.js';
+import { FAKE_BIN, onPath, ROOT } from '../helpers/cli.js';
 
-const make = execaSync('sh', ['-c', 'command -v make'], { reject: false }).stdout.trim();
+const make = onPath('make');
 const dryRun = (...args: string[]) => {
   const out = mkdtempSync(join(tmpdir(), 'gpuctl-make-n-'));
   const result = execaSync('make', ['-n', '-C', join(ROOT, 'native'), ...args, `OUT=${out}`, 'NVCC=nvcc', 'CXX=c++'], { reject: false });

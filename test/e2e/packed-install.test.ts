@@ -9,17 +9,16 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { execa, execaSync } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TEMPLATE_NAMES } from '../../src/init/templates.js';
-import { fakePath, ROOT, tempHome } from '../helpers/cli.js';
+import { fakePath, onPath, ROOT, tempHome } from '../helpers/cli.js';
 import { H100 } from './bench-helpers.js';
 
-const which = (tool: string) => execaSync('sh', ['-c', `command -v ${tool}`]).stdout.trim();
-const MAKE = which('make');
+const MAKE = onPath('make');
 /** native/Makefile's own needs besides the compilers: make, and the coreutils and text tools it calls. */
-const BUILD_TOOLS = Object.fromEntries(['make', 'mkdir', 'date', 'sed', 'grep', 'head'].map((tool) => [tool, which(tool)]));
-const NPM = which('npm');
+const BUILD_TOOLS = Object.fromEntries(['make', 'mkdir', 'date', 'sed', 'grep', 'head'].map((tool) => [tool, onPath(tool)]));
+const NPM = onPath('npm');
 /** What `files` in package.json ships beside dist/ (compared with the repository's own files). */
 const NATIVE_SOURCES = readdirSync(join(ROOT, 'native/src')).map((f) => `native/src/${f}`);
 

@@ -4,9 +4,9 @@
  * PATH is visible, so "nvidia-smi missing" really is missing.
  */
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const FAKE_BIN = join(ROOT, 'test/bin');
@@ -25,6 +25,20 @@ export function fakePath(tools: readonly string[], extra: Record<string, string>
   for (const tool of tools) symlinkSync(join(FAKE_BIN, tool), join(dir, tool));
   for (const [name, target] of Object.entries(extra)) symlinkSync(target, join(dir, name));
   return dir;
+}
+
+/** The executable `tool` on `path` (default: the host's PATH), as `command -v` finds it, or '' when none. */
+export function onPath(tool: string, path = process.env.PATH ?? ''): string {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const file = join(dir, tool);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here: the next directory
+    }
+  }
+  return '';
 }
 
 export function tempHome(): string {

@@ -3,10 +3,10 @@
  * a failure leaves no temporary file behind. The mid-write failure is real: a child Node process runs
  * the helper under `ulimit -f 1` (files over 1 KiB fail with EFBIG), so the write stops part way.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execaSync } from 'execa';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { tempPathFor, writeFileAtomic } from '../../../src/shared/atomic-write.js';
@@ -68,7 +68,7 @@ catch (error) { console.log(error.code); }`,
       outfile: runner,
       logLevel: 'silent',
     });
-    const child = spawnSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$1" "$2"', process.execPath, runner, target], { encoding: 'utf8' });
+    const child = execaSync('bash', ['-c', 'ulimit -f 1 && exec "$0" "$1" "$2"', process.execPath, runner, target], { reject: false });
     expect(child.stdout.trim()).toBe('EFBIG');
     expect(readFileSync(target, 'utf8')).toBe('app = "mine"\n');
     expect(readdirSync(dir)).toEqual(['fly.toml']);
