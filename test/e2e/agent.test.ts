@@ -103,7 +103,7 @@ describe('gpuctl agent', () => {
     agent.child.kill('SIGTERM');
     const result = await agent.child;
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(result.exitCode).toBe(130);
+    expect(result.exitCode).toBe(143);
     await expect.poll(() => alive(smi ?? 0), { timeout: 2000 }).toBe(false);
   });
 

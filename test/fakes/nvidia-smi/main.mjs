@@ -1,11 +1,13 @@
 // Fake nvidia-smi: replays a recorded capture (FAKE_NVIDIA_SMI_FIXTURE, a path relative to
 // test/fixtures/nvidia-smi or absolute) and reproduces the real tool's failure texts and exit codes
 // (FAKE_NVIDIA_SMI_MODE). Each call appends its argv as a JSON line to FAKE_NVIDIA_SMI_LOG if set.
+// FAKE_NVIDIA_SMI_LEAVE_CHILD (a file): first starts a child holding stdout, as `sleep 1000 &` would (../leave-child.mjs).
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { computeApps, loop, loopInterval, oneShotRecords } from './loop.mjs';
 import { gpuInstances, renderLgi } from './mig.mjs';
 import { loadCapture } from './sources.mjs';
+import { leaveChild } from '../leave-child.mjs';
 
 const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -18,6 +20,7 @@ const fail = (text, code, stream = process.stdout) => {
 
 if (env.FAKE_NVIDIA_SMI_LOG) appendFileSync(env.FAKE_NVIDIA_SMI_LOG, `${JSON.stringify(args)}\n`);
 if (env.FAKE_NVIDIA_SMI_PIDFILE) appendFileSync(env.FAKE_NVIDIA_SMI_PIDFILE, `${process.pid}\n`);
+leaveChild(env.FAKE_NVIDIA_SMI_LEAVE_CHILD);
 
 // The real failure modes, texts as nvidia-smi prints them.
 const MODES = {
