@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { ExportOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { ExitCode, FailedError, UsageError } from '../errors.js';
+import { ExitCode, FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
@@ -54,6 +54,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions, events: Export
     try {
       writeFileAtomic(path, text);
     } catch (error) {
+      if (isGpuctlError(error)) throw error;
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
   }
