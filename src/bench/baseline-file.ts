@@ -1,9 +1,9 @@
 /** Reads a previous `gpuctl bench --json` report as a baseline, checking what the gate relies on. */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Comparable, ComparableResult } from './baseline.js';
 import { BENCH_SCHEMA_VERSION } from './report.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,8 +43,9 @@ export async function readBaseline(path: string, cwd: string): Promise<Comparabl
   const full = resolve(cwd, path);
   let text: string;
   try {
-    text = await readFile(full, 'utf8');
+    text = await readRegularFile(full, 'utf8');
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read the baseline ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
       hint: 'Create one with `gpuctl bench --json --out baseline.json` on the reference commit.',
     });

@@ -3,7 +3,6 @@
  * (version, whoami, apps list, releases) and the local fly.toml checks, and returns one row per check
  * plus the first error that must stop the deploy. Rows that depend on a failed one are skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
@@ -14,6 +13,7 @@ import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.
 import type { FlyRelease } from '../flyio/schemas.js';
 import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
 import type { DeployOptions } from './options.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 export type RowStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface PreflightRow {
@@ -50,8 +50,9 @@ const row = (name: PreflightRow['name'], status: RowStatus, detail: string): Pre
 async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
   let text: string;
   try {
-    text = await readFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
-  } catch {
+    text = await readRegularFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
+  } catch (caught) {
+    if (caught instanceof NotRegularFileError) return { row: row('fly.toml', 'fail', caught.message), error: caught, facts: undefined };
     const error = new UsageError(`${configPath} not found.`, { hint: 'Run gpuctl in the directory of fly.toml, or pass -c/--config.' });
     return { row: row('fly.toml', 'fail', `${configPath} not found`), error, facts: undefined };
   }

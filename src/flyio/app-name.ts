@@ -1,8 +1,8 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 import { resolveFlyToml } from './config-path.js';
 
 export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string | undefined, config: string): Promise<string> {
@@ -10,8 +10,9 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
   if (ctx.env.FLY_APP) return ctx.env.FLY_APP;
   let text: string | undefined;
   try {
-    text = await readFile(resolveFlyToml(ctx.cwd, config), 'utf8');
-  } catch {
+    text = await readRegularFile(resolveFlyToml(ctx.cwd, config), 'utf8');
+  } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     text = undefined;
   }
   if (text !== undefined) {

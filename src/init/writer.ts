@@ -4,11 +4,12 @@
  * or the new one, never half of one. A symlink is written through to its target; an existing file
  * keeps its permissions.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { describeErrno, makeDirs } from '../shared/make-dirs.js';
+import { readRegularFileSync } from '../shared/regular-file.js';
 
 /**
  * The file's text (its bytes with `binary`), or null when it does not exist. Only a regular file is read
@@ -18,10 +19,7 @@ export function readIfExists(path: string): string | null;
 export function readIfExists(path: string, binary: 'binary'): Buffer | null;
 export function readIfExists(path: string, binary?: 'binary'): string | Buffer | null {
   try {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) return null;
-    if (!stat.isFile()) throw new UsageError(`${path} exists and is not a regular file; gpuctl init reads and writes only regular files.`);
-    return binary ? readFileSync(path) : readFileSync(path, 'utf8');
+    return binary ? readRegularFileSync(path) : readRegularFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -8,21 +8,14 @@
  * a directory, a block device) is refused before anything is written.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { describeKind } from './regular-file.js';
 
 /** The temporary name for `path`: hidden, beside it, random (never the process id: it repeats across writers). */
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-}
-
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFIFO()) return 'a FIFO (named pipe)';
-  if (stat.isSocket()) return 'a socket';
-  if (stat.isBlockDevice()) return 'a block device';
-  return 'not a regular file';
 }
 
 /**
@@ -34,7 +27,7 @@ export function writeTarget(path: string): 'absent' | 'file' | 'device' {
   if (stat === undefined) return 'absent';
   if (stat.isFile()) return 'file';
   if (stat.isCharacterDevice()) return 'device';
-  throw new UsageError(`${path} is ${kindOf(stat)}; gpuctl replaces only regular files.`, {
+  throw new UsageError(`${path} is ${describeKind(stat)}; gpuctl replaces only regular files.`, {
     hint: 'Name a regular file (or a new one), or a character device such as /dev/null.',
   });
 }
