@@ -14,6 +14,7 @@ import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
 import { makePrint } from './ui/output.js';
+import { terminalText } from './ui/printable.js';
 import { createStyle } from './ui/style.js';
 
 export interface RuntimeIO {
@@ -36,8 +37,9 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const style = createStyle(color);
   const ci = isCI(io.env);
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
-  const err = (text: string) => io.stderr.write(redact(text));
-  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
+  // Every byte for the terminal passes here: redacted, then with no control sequence but colour (ui/printable.ts).
+  const err = (text: string) => io.stderr.write(terminalText(redact(text)));
+  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(terminalText(redact(text))) };
   const mode = spinnerMode({
     json: flags.json,
     stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined,

@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { parseDuration } from '../shared/duration.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
 const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" } as const;
@@ -165,7 +166,7 @@ const runCommand = defineCommand({
           dryRun: options.dryRun,
           now: s.now,
         });
-        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(step));
+        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(printableValue(step)));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.

@@ -3,6 +3,7 @@ import { FailedError, UsageError } from '../errors.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
 import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
 const options = [
@@ -110,7 +111,7 @@ export const monitorCommand = defineCommand({
     const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
     if (screen.enter) ctx.stdout.write(screen.enter);
     try {
-      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(sample, first)));
+      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(printableValue(sample), first)));
     } finally {
       if (screen.leave) ctx.stdout.write(screen.leave);
     }
