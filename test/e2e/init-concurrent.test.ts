@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lock } from 'proper-lockfile';
 import { describe, expect, it } from 'vitest';
 import { runGpuctl } from '../helpers/cli.js';
 
@@ -52,11 +53,28 @@ describe('init and symlinks', () => {
 });
 
 describe('two inits at once into one directory', () => {
-  it('leave the files of one run, never a mix (8 concurrent pairs)', async () => {
+  it('an init waits while another holds the directory, then writes', async () => {
+    const cwd = fresh();
+    const lockPath = join(cwd, '.gpuctl-init.lock');
+    // Another init, mid-write: it holds the directory's lock (the same call shared/lock.ts makes).
+    const release = await lock(lockPath, { lockfilePath: lockPath, realpath: false });
+    let done = false;
+    const run = runGpuctl(['init', '--yes', '--app', 'alpha-app'], { cwd, timeoutMs: 60_000 }).finally(() => (done = true));
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(done).toBe(false);
+    expect(existsSync(join(cwd, 'fly.toml'))).toBe(false);
+    await release();
+    const result = await run;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'fly.toml'), 'utf8')).toContain('alpha-app');
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('leave the files of one run, never a mix (8 concurrent pairs, both with --force)', async () => {
     const dirs = Array.from({ length: 8 }, fresh);
     await Promise.all(
       dirs.flatMap((cwd) =>
-        ['alpha-app', 'bravo-app'].map((app) => runGpuctl(['init', '--yes', '--app', app], { cwd, timeoutMs: 60_000 })),
+        ['alpha-app', 'bravo-app'].map((app) => runGpuctl(['init', '--yes', '--force', '--app', app], { cwd, timeoutMs: 60_000 })),
       ),
     );
     for (const cwd of dirs) {
