@@ -125,8 +125,13 @@ export const execTool: Exec = async (request) => {
     cwd: request.cwd,
   });
   track(child.pid);
-  // The tool is done: whatever it left in its group would keep stdout open and gpuctl waiting.
-  child.on('exit', () => endGroup(child.pid, 2000));
+  const group = groupKiller(request, child.pid);
+  // The tool is done (its exit is the outcome, whatever the clock says next): whatever it left in its
+  // group would keep stdout open and gpuctl waiting, so the group is ended now.
+  child.on('exit', () => {
+    group.disarm();
+    endGroup(child.pid, 2000);
+  });
   if (request.onLine) {
     const onLine = request.onLine;
     child.stdout?.on(
@@ -138,7 +143,6 @@ export const execTool: Exec = async (request) => {
       lineSplitter((line) => onLine(line, 'stderr')),
     );
   }
-  const group = groupKiller(request, child.pid);
   const result = await child;
   group.disarm();
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
