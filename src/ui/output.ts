@@ -7,14 +7,20 @@
 import { printable, printableValue } from './printable.js';
 import type { Style } from './style.js';
 
+// JSON.stringify escapes U+0000-U+001F but leaves DEL and the C1 controls raw (a terminal may act on them):
+// they are escaped too (\u009b), the same value, so the final filter (printable.ts) never touches a document.
+const RAW_IN_JSON = /[\u007f-\u009f]/g;
+const json = (value: unknown, indent?: number) =>
+  `${JSON.stringify(value, null, indent)}`.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A JSON document as gpuctl prints it: two-space indent, one trailing newline. */
 export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${json(value, 2)}\n`;
 }
 
 /** One record of an NDJSON stream: compact, one line. */
 export function jsonLine(value: unknown): string {
-  return `${JSON.stringify(value)}\n`;
+  return `${json(value)}\n`;
 }
 
 /** What an error is made of, as the boundary and the commands' reports show it. */

@@ -1,5 +1,6 @@
 /** The sanitiser's two layers (ui/printable.ts): values fully escaped; the final text keeps colour and gpuctl's screen codes only. */
 import { describe, expect, it } from 'vitest';
+import { jsonLine, jsonText } from '../../../src/ui/output.js';
 import { printable, printableValue, SCREEN, terminalText } from '../../../src/ui/printable.js';
 import { createStyle } from '../../../src/ui/style.js';
 
@@ -35,5 +36,15 @@ describe('terminalText', () => {
     expect(terminalText(`${SCREEN.homeClear}frame`)).toBe(`${SCREEN.homeClear}frame`);
     expect(terminalText(`${SCREEN.enter}`)).toBe(SCREEN.enter);
     expect(terminalText(`frame${SCREEN.homeClear}`)).toBe('frame\\x1b[H\\x1b[2J');
+  });
+});
+
+describe('JSON through the final filter', () => {
+  it('a document with DEL and C1 controls stays valid JSON with the same value (they are \\u-escaped)', () => {
+    const value = { name: `a\u009b2Jb\u007fc${OSC52}` };
+    for (const text of [jsonText(value), jsonLine(value)]) {
+      expect(terminalText(text)).toBe(text);
+      expect(JSON.parse(terminalText(text))).toEqual(value);
+    }
   });
 });
