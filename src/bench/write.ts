@@ -4,11 +4,12 @@
  * replaces an existing file only with --force, and never the --baseline it is compared with.
  */
 import { constants, realpathSync } from 'node:fs';
-import { access, appendFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { writeFileAtomic, writeTarget } from '../shared/atomic-write.js';
 import { describeErrno } from '../shared/make-dirs.js';
+import { appendRegularFile } from '../shared/regular-file.js';
 
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
 export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
@@ -61,5 +62,5 @@ export async function writeReport(path: string, cwd: string, text: string, force
 }
 
 export async function appendSummary(path: string, markdown: string): Promise<void> {
-  await appendFile(path, markdown);
+  await appendRegularFile(path, markdown);
 }

@@ -6,7 +6,7 @@
  * read. A FIFO, socket, device or directory is a usage error naming what it is.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
@@ -52,5 +52,30 @@ export function readRegularFileSync(path: string, encoding?: 'utf8'): Buffer | s
     return encoding ? readFileSync(fd, encoding) : readFileSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * Appends to a regular file (created when missing), never blocking: GITHUB_STEP_SUMMARY naming a FIFO
+ * would otherwise park a thread in open() until a reader came. Anything but a regular file is refused.
+ */
+export async function appendRegularFile(path: string, text: string): Promise<void> {
+  const notRegular = (stat: Stats) =>
+    new UsageError(`${path} is ${describeKind(stat)}, not a regular file; gpuctl appends only to regular files.`);
+  const handle = await open(
+    path,
+    constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK | constants.O_NOCTTY,
+    0o666,
+  ).catch(async (error: NodeJS.ErrnoException) => {
+    // ENXIO: a FIFO (or a socket, a device) with no reader. Say what it is.
+    if (error.code === 'ENXIO') throw notRegular(await stat(path));
+    throw error;
+  });
+  try {
+    const found = await handle.stat();
+    if (!found.isFile()) throw notRegular(found);
+    await handle.appendFile(text);
+  } finally {
+    await handle.close();
   }
 }

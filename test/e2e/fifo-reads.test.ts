@@ -48,6 +48,17 @@ describe('a FIFO where a file should be', () => {
     expect(run.stderr).toContain(`quant-signals.app.json ${IS_FIFO}`);
   });
 
+  it('GITHUB_STEP_SUMMARY naming a FIFO: validate warns and ends, instead of waiting for a reader', async () => {
+    const w = await deployedWorld();
+    const summary = join(mkdtempSync(join(tmpdir(), 'gpuctl-summary-')), 'summary');
+    fifo(summary);
+    const run = await w.gpuctl(['validate'], { GITHUB_STEP_SUMMARY: summary });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      `Could not append to GITHUB_STEP_SUMMARY (${summary}): ${summary} is a FIFO (named pipe), not a regular file`,
+    );
+  });
+
   it('the reader itself: FIFO, directory and /dev/zero refused (sync and async); a regular file read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-fifo-'));
     fifo(join(dir, 'p'));
