@@ -78,7 +78,11 @@ export function secretsFrom(env: Env): string[] {
 
 export function makeRedactor(secrets: readonly string[]): (text: string) => string {
   if (secrets.length === 0) return (text) => text;
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+  // Both the raw token and its JSON-escaped form: a token holding " or \ appears escaped in --json output.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return (text) => forms.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
 }
 
 export function isCI(env: Env): boolean {

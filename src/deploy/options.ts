@@ -12,7 +12,10 @@ export interface DeployOptions {
   strategy: DeployStrategy | undefined;
   image: string | undefined;
   buildArgs: string[];
+  /** gpuctl's own wait for checks after flyctl returns. */
   waitTimeoutMs: number;
+  /** Only a --wait-timeout the user typed goes to flyctl, so fly.toml's wait_timeout holds otherwise. */
+  waitTimeoutGiven: boolean;
   deployTimeoutMs: number;
   verifyGpu: boolean;
   rollback: boolean;

@@ -6,6 +6,7 @@
 import { resolveFlyToml } from '../flyio/config-path.js';
 import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
@@ -93,11 +94,18 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
+/** -a, then FLY_APP, then fly.toml's `app`, each checked as a Fly app name before it reaches flyctl. */
+function appName(flag: string | undefined, env: string | undefined, toml: string | undefined, config: string): string | undefined {
+  if (flag) return checkFlyAppName(flag, '--app');
+  if (env) return checkFlyAppName(env, 'FLY_APP');
+  return toml === undefined ? undefined : checkFlyAppName(toml, `\`app\` in ${config}`);
+}
+
 export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigCheck): Promise<Preflight> {
   const configPath = options.config;
   const local = await localChecks(ctx, options, check, configPath);
   const region = options.region ?? local.facts?.primaryRegion;
-  const app = options.app ?? ctx.env.FLY_APP ?? local.facts?.app;
+  const app = appName(options.app, ctx.env.FLY_APP, local.facts?.app, configPath);
   const result: Preflight = {
     rows: [],
     stop: undefined,

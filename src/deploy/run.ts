@@ -45,7 +45,7 @@ function inputFor(options: DeployOptions, pre: Preflight, app: string, image?: s
     strategy: options.strategy,
     primaryRegion: options.region,
     buildArgs: options.buildArgs,
-    waitTimeoutS: Math.ceil(options.waitTimeoutMs / 1000),
+    waitTimeoutS: options.waitTimeoutGiven ? Math.ceil(options.waitTimeoutMs / 1000) : undefined,
   };
 }
 

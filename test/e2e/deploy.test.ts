@@ -47,13 +47,22 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect((await w.releases())[0]).toMatchObject({ Version: 2, Status: 'complete' });
   });
 
+  // issue 18: deploy always sent --wait-timeout 300s, overriding fly.toml's wait_timeout (10m in the generated one).
+  it("--dry-run without --wait-timeout leaves flyctl fly.toml's wait_timeout", async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--dry-run']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('flyctl deploy --app=quant-signals --config=fly.toml --yes');
+    expect(run.stdout).not.toContain('--wait-timeout=');
+  });
+
   it('--dry-run runs the preflight and prints the exact commands, changing nothing', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--dry-run', '--rollback', '--wait-timeout', '90s']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('flyctl deploy --app quant-signals --config fly.toml --wait-timeout 90s --yes');
+    expect(run.stdout).toContain('flyctl deploy --app=quant-signals --config=fly.toml --wait-timeout=90s --yes');
     expect(run.stdout).toMatch(
-      /flyctl deploy --app quant-signals --config fly\.toml --image registry\.fly\.io\/quant-signals:\S+ --wait-timeout 90s --yes {2}# only if the deploy fails/,
+      /flyctl deploy --app=quant-signals --config=fly\.toml --image=registry\.fly\.io\/quant-signals:\S+ --wait-timeout=90s --yes {2}# only if the deploy fails/,
     );
     expect(await w.releases()).toHaveLength(1);
   });
@@ -163,7 +172,7 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.problems.some((p) => /critical/.test(p.reason))).toBe(true);
     expect(r.release).toMatchObject({ version: 2 });
     expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image, release: 3, healthy: false });
-    expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
+    expect(r.commands[1]).toContain(`--image=${r.previousRelease?.image}`);
   });
 
   it('a machine left on the previous release fails the verification, though flyctl exits 0 and it is healthy', async () => {
@@ -255,8 +264,8 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--verbose', '--build-arg', `HF_TOKEN=${TOKEN}`]);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain('$ flyctl deploy --app quant-signals');
-    expect(run.stderr).toContain('--build-arg HF_TOKEN=[REDACTED]');
+    expect(run.stderr).toContain('$ flyctl deploy --app=quant-signals');
+    expect(run.stderr).toContain('--build-arg=HF_TOKEN=[REDACTED]');
     expectNoToken(run);
     const log = /Log\s+(\S+)/.exec(run.stdout)?.[1];
     expectNoToken(readFileSync(log!, 'utf8'));
