@@ -38,6 +38,11 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     help: 'Times the nvidia-smi sampler died, hung or printed garbage and was restarted.',
     registers,
   });
+  const bad = new Counter({
+    name: 'gpuctl_agent_bad_samples_total',
+    help: 'Samples with an impossible reading (utilisation outside 0-100, temperature below -40 C, negative memory…); those values are not exported.',
+    registers,
+  });
   const up = g('gpuctl_agent_sampler_up', 'Whether an nvidia-smi sampler process is running (1) or not (0).');
   const gpus = g('gpuctl_agent_gpus', 'GPUs the agent has seen since it started.');
   const healthy = g('gpuctl_agent_gpu_healthy', 'Whether /gpu-health answers 200 (1) or 503 (0).');
@@ -46,6 +51,7 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
   let seenAt: number | null | undefined;
   let seenSize = -1;
   let restartsSeen = 0;
+  let badSeen = 0;
   return {
     registry,
     update(state, nowMs, isHealthy) {
@@ -80,6 +86,10 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
       if (state.restarts > restartsSeen) {
         restarts.inc(state.restarts - restartsSeen);
         restartsSeen = state.restarts;
+      }
+      if (state.badSamples > badSeen) {
+        bad.inc(state.badSamples - badSeen);
+        badSeen = state.badSamples;
       }
       up.set(state.phase === 'running' ? 1 : 0);
       gpus.set(state.gpus.size);

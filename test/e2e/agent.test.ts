@@ -88,6 +88,32 @@ describe('gpuctl agent', () => {
     expect(agent.stderr()).toContain('restarting in 1 s');
   });
 
+  it('drops impossible readings (utilisation -50 or 1e308, -273 °C, negative memory) and counts bad samples', async () => {
+    const agent = await startAgent({
+      script: [
+        {
+          'utilization.gpu': [-50, 1e308, 30, 30, 30, 30, 30, 30],
+          'temperature.gpu': [40, 40, -273, 40, 40, 40, 40, 40],
+          'memory.used': [1000, 1000, 1000, -5, 1000, 1000, 1000, 1000],
+        },
+      ],
+    });
+    await expect
+      .poll(async () => seriesValue(await agent.metrics(), 'gpuctl_agent_bad_samples_total') ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const families = await agent.metrics();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '0' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '1' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '2' })).toBe(30);
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '2' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '3' })).toBe(40);
+    expect(seriesValue(families, 'DCGM_FI_DEV_FB_USED', { gpu: '3' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_FB_USED', { gpu: '4' })).toBe(1000);
+    // Every value exported is in range.
+    for (const m of families.get('DCGM_FI_DEV_GPU_UTIL')?.metrics ?? []) expect(Number(m.value)).toBeGreaterThanOrEqual(0);
+    expect(agent.stderr()).toContain('GPU 0: impossible readings dropped (utilGpuPct=-50)');
+  });
+
   it('drops a field an old driver does not know, without counting a failure', async () => {
     const agent = await startAgent({ env: { FAKE_NVIDIA_SMI_UNKNOWN_FIELDS: 'remapped_rows.pending' } });
     await expect.poll(async () => (await agent.gpuHealth()).status, { timeout: 10_000 }).toBe(200);
