@@ -4,26 +4,23 @@
  * test/fixtures/alerts are the renderers' output (UPDATE_FIXTURES=1 rewrites them), so a change shows in review.
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertRules, DEFAULT_THRESHOLDS, renderAlertRules } from '../../../src/alerts/rules.js';
 import { renderPromtoolTests } from '../../../src/alerts/promtool-tests.js';
+import { onPath } from '../../helpers/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/alerts');
 const T = { ...DEFAULT_THRESHOLDS, expectGpus: 2 };
 
 function promtool(): string {
-  const found = [
-    process.env.PROMTOOL_BIN,
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'promtool')),
-    '/usr/bin/promtool',
-  ].find((c): c is string => !!c && existsSync(c));
-  if (!found)
-    throw new Error(
-      'This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian), or set PROMTOOL_BIN.',
-    );
+  const found = onPath(
+    'promtool',
+    `${process.env.PROMTOOL_BIN ? `${dirname(process.env.PROMTOOL_BIN)}:` : ''}${process.env.PATH ?? ''}:/usr/bin`,
+  );
+  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
   return found;
 }
 
