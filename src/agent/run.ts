@@ -31,7 +31,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
   const sampler = new Sampler(startStream, {
     file: ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi',
     intervalMs: options.intervalMs,
-    env: { ...ctx.env },
+    env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },
     onLog: log,
   });
   const host = new HostMeter();
@@ -46,7 +46,10 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     metrics.update(sampler.state(), Date.now(), health().status === 'ok');
     return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
   });
-  const routes = { health, metrics: render };
+  const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
+  if (token !== undefined)
+    log("GPUCTL_AGENT_TOKEN is set: /metrics answers 401 without Authorization: Bearer (Fly's [metrics] scraper cannot send one)");
+  const routes = { health, metrics: render, token };
   let server;
   try {
     server = await listen(routes, options.host, options.port).catch((error: NodeJS.ErrnoException) => {

@@ -114,6 +114,24 @@ describe('gpuctl agent', () => {
     expect(agent.stderr()).toContain('GPU 0: impossible readings dropped (utilGpuPct=-50)');
   });
 
+  it('wants the bearer token on /metrics when GPUCTL_AGENT_TOKEN is set, and never prints it', async () => {
+    const token = 'agent-secret-7f3a9c';
+    const agent = await startAgent({ env: { GPUCTL_AGENT_TOKEN: token } });
+    const bare = await fetch(`${agent.url}/metrics`);
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer realm="gpuctl-agent"');
+    const body = await bare.text();
+    expect(body).toContain('Authorization: Bearer <GPUCTL_AGENT_TOKEN>');
+    expect((await fetch(`${agent.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const good = await fetch(`${agent.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(good.status).toBe(200);
+    expect(await good.text()).toContain('gpuctl_agent_sampler_up');
+    // /health and /gpu-health stay open: Fly's checks cannot send a header either.
+    expect((await agent.get('/health')).status).toBe(200);
+    expect(agent.stderr()).toContain('GPUCTL_AGENT_TOKEN is set');
+    expect(agent.stderr() + body).not.toContain(token);
+  });
+
   it('drops a field an old driver does not know, without counting a failure', async () => {
     const agent = await startAgent({ env: { FAKE_NVIDIA_SMI_UNKNOWN_FIELDS: 'remapped_rows.pending' } });
     await expect.poll(async () => (await agent.gpuHealth()).status, { timeout: 10_000 }).toBe(200);
