@@ -83,6 +83,13 @@ function cases(t: AlertThresholds): Record<string, Case> {
       ],
       fires: throttled,
     },
+    GpuctlDiagFailed: {
+      series: [
+        ['gpuctl_diag_result', { ...hot, level: 'quick' }, 2],
+        ['gpuctl_diag_result', { ...cool, level: 'quick' }, 1],
+      ],
+      fires: { ...hot, level: 'quick' },
+    },
     GpuctlGpuMissing: {
       series: [
         ['DCGM_FI_DEV_FB_TOTAL', hot, 100],

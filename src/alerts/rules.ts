@@ -118,6 +118,15 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       description: `On ${ON}, clocks are held down ({{ $labels.reason }}).`,
       runbook: 'gpuctl monitor --app <app> shows clocks; gpuctl diag checks the GPU.',
     },
+    {
+      alert: 'GpuctlDiagFailed',
+      expr: 'gpuctl_diag_result == 2',
+      for: '0s',
+      severity: 'critical',
+      summary: 'The last gpuctl diag failed a GPU',
+      description: `On ${ON}, the last gpuctl diag ({{ $labels.level }}) said fail.`,
+      runbook: 'gpuctl diag on that machine shows what failed; replace the machine if it fails again.',
+    },
   ];
   if (t.expectGpus !== null)
     rules.push({

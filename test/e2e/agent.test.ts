@@ -1,5 +1,6 @@
 /** The built `gpuctl agent` against the fake nvidia-smi (8 H100s, looping), over real HTTP on loopback. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seriesValue } from '../helpers/prometheus.js';
@@ -130,6 +131,35 @@ describe('gpuctl agent', () => {
     expect((await agent.get('/health')).status).toBe(200);
     expect(agent.stderr()).toContain('GPUCTL_AGENT_TOKEN is set');
     expect(agent.stderr() + body).not.toContain(token);
+  });
+
+  it('exposes the last gpuctl diag verdict from GPUCTL_DIAG_STATE; a malformed file is logged, not fatal', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gpuctl-diag-')), 'diag-last.json');
+    const verdict = {
+      schemaVersion: 1,
+      finishedAt: '2026-12-04T00:40:00.000Z',
+      level: 'quick',
+      gpus: [
+        { index: 0, uuid: 'GPU-a', verdict: 'pass' },
+        { index: 1, uuid: 'GPU-b', verdict: 'fail' },
+      ],
+    };
+    const agent = await startAgent({ env: { GPUCTL_DIAG_STATE: file } });
+    await expect.poll(async () => (await agent.gpuHealth()).status, { timeout: 10_000 }).toBe(200);
+    expect((await agent.metrics()).get('gpuctl_diag_result')?.metrics ?? []).toEqual([]);
+    writeFileSync(file, JSON.stringify(verdict));
+    await expect
+      .poll(async () => seriesValue(await agent.metrics(), 'gpuctl_diag_result', { gpu: '1', UUID: 'GPU-b', level: 'quick' }), {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    const families = await agent.metrics();
+    expect(seriesValue(families, 'gpuctl_diag_result', { gpu: '0' })).toBe(0);
+    expect(seriesValue(families, 'gpuctl_diag_last_run_timestamp_seconds', { level: 'quick' })).toBe(Date.parse(verdict.finishedAt) / 1000);
+    writeFileSync(file, '{"schemaVersion": 1, "finishedAt"');
+    await expect.poll(async () => (await agent.metrics()).get('gpuctl_diag_result')?.metrics.length ?? 0, { timeout: 10_000 }).toBe(0);
+    expect(agent.stderr()).toContain(`the last diag verdict ${file} is unreadable (not JSON)`);
+    expect((await agent.get('/health')).status).toBe(200);
   });
 
   it('drops a field an old driver does not know, without counting a failure', async () => {
