@@ -24,6 +24,7 @@ export const FLOORS = {
     'src/autoscale',
     'src/prometheus',
     'src/loadtest',
+    'src/alerts',
   ],
   top: ['src/commands', 'src/program.ts', 'src/cli.ts', 'src/runtime.ts'],
 };

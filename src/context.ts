@@ -62,7 +62,7 @@ export interface Ctx {
   readonly host: HostFacts;
 }
 
-const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN', 'GPUCTL_PROMETHEUS_TOKEN'] as const;
+const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN', 'GPUCTL_PROMETHEUS_TOKEN', 'GPUCTL_AGENT_TOKEN'] as const;
 
 export function secretsFrom(env: Env): string[] {
   const values: string[] = [];

@@ -1,5 +1,6 @@
 /** Every command, in help order. A definition is light: its run() imports what it needs. */
 import { agentCommand } from './agent.js';
+import { alertsCommand } from './alerts.js';
 import { autoscaleCommand } from './autoscale.js';
 import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
@@ -28,4 +29,5 @@ export const registry: readonly CommandSpec<any>[] = [
   agentCommand,
   autoscaleCommand,
   monitorCommand,
+  alertsCommand,
 ];
