@@ -4,6 +4,7 @@
  * kernel log, and the verdict. The program's path and the GPU list come from the command.
  */
 import type { Ctx } from '../context.js';
+import { MissingError } from '../errors.js';
 import { pause } from '../shared/clock.js';
 import { decideGpu, type GpuResult, type Level, type ProgramRun } from './decide.js';
 import { queryHealth, readKernelLog, runProgram } from './probe.js';
@@ -71,6 +72,17 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
     onGpu(index);
     args = programArgs(plan, index);
     const { run, load } = await underLoad(ctx, runProgram(ctx, plan.program, args, timeoutMs), index);
+    if (run.exitCode === 3) {
+      const why = run.lines.find((l) => l.type === 'error')?.message;
+      throw new MissingError(
+        `No usable GPU ${index}: ${typeof why === 'string' ? why : run.stderrTail || 'the benchmark program exited 3'}`,
+        'gpu',
+        {
+          code: 'device_missing',
+          hint: 'Check the NVIDIA driver (nvidia-smi) and that this GPU is visible to the process.',
+        },
+      );
+    }
     const after = (await queryHealth(ctx)).find((g) => g.index === index);
     if (!after) throw new Error(`GPU ${index} vanished from nvidia-smi during the diag`);
     const xid = await readKernelLog(ctx);

@@ -54,6 +54,8 @@ export function diagLines(k, o, env) {
     return error ? [line, error] : [line];
   }
   const seconds = o.sizes.seconds ?? (o.quick ? 2 : 60);
+  // a load window for gpuctl diag's nvidia-smi samples: the stress's seconds, at most 2.5 s
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(seconds * 1000, Number(env.FAKE_BENCH_STRESS_MS ?? 2500)));
   const n = o.sizes.n ?? (o.quick ? 1024 : 8192);
   const tflops = Number(env.FAKE_BENCH_STRESS_TFLOPS ?? 640);
   const iterations = Math.max(4, Math.round((tflops * 1e12 * seconds) / (2 * n ** 3)));
