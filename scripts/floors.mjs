@@ -15,6 +15,7 @@ export const FLOORS = {
     'src/init',
     'src/deploy',
     'src/bench',
+    'src/diag',
     'src/doctor',
     'src/health',
     'src/scale',

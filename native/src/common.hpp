@@ -17,6 +17,8 @@ struct Sizes {
   int64_t grid_series = 256, grid_steps = 16384;
   uint64_t coll_max = 1ull << 30;    // collectives: largest message (8 B .. coll_max, x2)
   int64_t requests = 10000;          // latency: timed requests per variant
+  int64_t seconds = 60;              // diag stress: duration (--quick 2)
+  int64_t mem_pct = 95;              // diag memtest: percent of free memory tested (--quick 4)
 };
 
 struct Options {
@@ -26,6 +28,7 @@ struct Options {
   std::set<std::string> suites;       // empty = all
   std::set<std::string> kernels;      // empty = all
   std::vector<int> gpus;              // --gpus: the GPUs links/collectives span (empty = --device only)
+  std::string fault;                  // --inject-fault (test only): mem_bitflip | stress_wrong
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };

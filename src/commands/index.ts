@@ -6,6 +6,7 @@ import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
+import { diagCommand } from './diag.js';
 import { doctorCommand } from './doctor.js';
 import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
@@ -19,6 +20,7 @@ export const registry: readonly CommandSpec<any>[] = [
   detectCommand,
   doctorCommand,
   benchCommand,
+  diagCommand,
   initCommand,
   validateCommand,
   deployCommand,

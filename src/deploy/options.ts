@@ -18,6 +18,8 @@ export interface DeployOptions {
   waitTimeoutGiven: boolean;
   deployTimeoutMs: number;
   verifyGpu: boolean;
+  /** --verify-gpu-diag (implies --verify-gpu): also `gpuctl diag --level quick` in each machine with gpuctl. */
+  verifyGpuDiag: boolean;
   rollback: boolean;
   allowGpu: boolean;
   dryRun: boolean;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
+import { ROOT } from '../helpers/cli.js';
 import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
 
 const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
@@ -198,6 +199,24 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.gpu?.every((g) => !g.ok && g.via === 'gpuctl detect')).toBe(true);
     expect(r.rollback).toMatchObject({ toVersion: 1, release: 3, healthy: true, error: null });
     expect((await w.releases()).map((x) => x.Version)).toEqual([3, 2, 1]);
+  });
+
+  it('--verify-gpu-diag runs gpuctl diag --level quick in the machine: a warn passes, a fail names the failed check', async () => {
+    // A real `gpuctl diag --level quick --json` from an H200 (docs/captures/diag/quick1.out): verdict warn (power cap).
+    const real = readFileSync(join(ROOT, 'docs/captures/diag/quick1.out'), 'utf8');
+    const detect = { 'gpuctl detect --json': { stdout: '{"schemaVersion":1,"source":"nvidia-smi","gpus":[{"name":"NVIDIA H200"}]}\n' } };
+    const ok = await deployedWorld();
+    ok.seedSsh('quant-signals', { ...detect, 'gpuctl diag --level quick --json': { stdout: real } });
+    const passed = await ok.gpuctl(['deploy', '--verify-gpu-diag', '--json']);
+    expect(passed.exitCode, passed.stdout).toBe(0);
+    expect(report(passed.stdout).gpu?.[0]).toMatchObject({ ok: true, diag: { verdict: 'warn', failed: [] } });
+    const failedJson = JSON.stringify({ ...(JSON.parse(real) as object), verdict: 'fail', failed: ['GPU 0: memtest'] });
+    const bad = await deployedWorld();
+    bad.seedSsh('quant-signals', { ...detect, 'gpuctl diag --level quick --json': { stdout: failedJson, exitCode: 1 } });
+    const failed = await bad.gpuctl(['deploy', '--verify-gpu-diag', '--json']);
+    expect(failed.exitCode).toBe(1);
+    expect(report(failed.stdout).gpu?.[0]).toMatchObject({ ok: false, diag: { verdict: 'fail', failed: ['GPU 0: memtest'] } });
+    expect(report(failed.stdout).gpu?.[0]?.detail).toContain('gpuctl diag failed: GPU 0: memtest');
   });
 
   it('--verify-gpu falls back to nvidia-smi when the image has no gpuctl', async () => {

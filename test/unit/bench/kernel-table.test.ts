@@ -77,7 +77,7 @@ describe('the kernel table (native/src/kernels.inc)', () => {
     expect(missing).toEqual([]);
   });
 
-  it("gives gpuctl's --suite the table's suites, in table order", () => {
-    expect([...SUITES]).toEqual([...new Set(rows().map((r) => r.suite))]);
+  it("gives gpuctl's --suite the table's suites, in table order (diag's rows are gpuctl diag's, not bench's)", () => {
+    expect([...SUITES]).toEqual([...new Set(rows().map((r) => r.suite))].filter((s) => s !== 'diag'));
   });
 });
