@@ -6,33 +6,16 @@
 
 #include "json.hpp"
 #include "latency.cuh"
+#include "latency_stats.hpp"
 #include "suites.hpp"
 
 namespace {
-double pct(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
-  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
-}
+using lat::pct;
 
 std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
 }  // namespace
 
 namespace lat {
-Check worst(const std::vector<Check>& all) {
-  Check w;
-  w.passed = true;
-  for (auto& c : all) {
-    if (!c.passed && w.passed) w = c;
-    if (w.passed && c.error >= w.error) {
-      w.error = c.error;
-      w.bound = c.bound;
-      w.metric = c.metric;
-    }
-  }
-  return w;
-}
-
 void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   const int64_t reps = c.o.sz.requests;
   const int warm = c.o.quick ? 50 : 200;

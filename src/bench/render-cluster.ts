@@ -77,7 +77,7 @@ export function renderLatency(results: readonly BenchResult[], style: Style, gpu
     const s = latencyStats(r.samplesMs);
     const cpuP50 = r.cpu ? r.cpu.medianMs * 1000 : undefined;
     const first = s && cpuP50 !== undefined ? (s.p50Us <= cpuP50 ? 'GPU' : 'CPU') : '–';
-    const [, request, launch] = /^lat_(.+)_(stream|graph)$/.exec(r.name) ?? [r.name, r.name, ''];
+    const [, request, launch] = /^lat_(.+)_(stream|graph|cpu1|cpuall)$/.exec(r.name) ?? [r.name, r.name, ''];
     return [request, launch, us(s?.p50Us), us(s?.p95Us), us(s?.p99Us), us(s?.p999Us), us(s?.maxUs), us(cpuP50), us(r.extra?.cpuP99Us), first];
   });
   const title = `Request latency${gpuLabel}: host wall clock per request, us (${lat[0]!.samplesMs.length} requests; CPU: one thread)`;
