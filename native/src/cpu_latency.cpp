@@ -71,7 +71,6 @@ class SpinPool {
 int64_t lo(int64_t n, int w, int k) { return n * w / k; }
 
 struct CpuRequest {
-  std::string base;  // lat_<base>_cpu1 / _cpuall
   std::vector<std::pair<std::string, double>> size;
   std::string note;
   std::function<void(int, int)> part;  // worker w of k computes its share (k = 1: the whole request)
@@ -103,8 +102,7 @@ void time_form(const CpuRun& run, const KernelInfo& k, CpuRequest& q, int thread
   }
   std::vector<double> s = ms;
   std::sort(s.begin(), s.end());
-  Result r = result_for(k);
-  r.name = "lat_" + q.base + (threads == 1 ? "_cpu1" : "_cpuall");
+  Result r = result_for_cpu_request(k, threads == 1 ? "cpu1" : "cpuall");
   r.samples_ms = ms;
   r.median_ms = lat::pct(s, 50);
   r.value = lat::pct(s, 99) * 1000;
@@ -139,7 +137,6 @@ void indicators(const CpuRun& run, const KernelInfo& k, int64_t A) {
   const float* p = tc.p.data();
   float* o = out.data();
   CpuRequest q;
-  q.base = "ind_" + std::to_string(A) + "x1024";
   q.size = {{"series", double(A)}, {"steps", double(kT)}};
   q.note = "SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14) on " + std::to_string(A) + " x 1024 (float32)";
   // One series: the four indicators are the parts; several: each worker all four on its series.
@@ -170,7 +167,6 @@ void black_scholes(const CpuRun& run, const KernelInfo& k, int64_t n) {
   bc.make(n, run.o.seed, stream_of("lat_bs"));
   std::vector<float> call(n), put(n);
   CpuRequest q;
-  q.base = "bs_" + std::to_string(n);
   q.size = {{"options", double(n)}};
   q.note = "Black-Scholes call+put for " + std::to_string(n) + " options (float32, vectorised exp/log/CND)";
   q.part = [&](int w, int kk) {
@@ -192,7 +188,6 @@ void value_at_risk(const CpuRun& run, const KernelInfo& k) {
   float var = 0;
   const int64_t kth = static_cast<int64_t>(std::floor(fin::kVarAlpha * kVarS));
   CpuRequest q;
-  q.base = "var_1";
   q.size = {{"portfolios", 1}, {"scenarios", double(kVarS)}, {"assets", double(kVarA)}};
   q.note = "VaR 99% of one portfolio: P&L over 4096 resident scenarios x 512 assets (GEMV) + 1% order statistic";
   q.part = [&](int w, int kk) { fast::gemv(vc.R.data(), vc.W.data(), pnl.data(), lo(kVarS, w, kk), lo(kVarS, w + 1, kk), kVarA); };
