@@ -3,13 +3,14 @@ import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { COLLECTIVES, collectivePoint } from './collectives.js';
 import { sig } from './format.js';
+import type { KernelName } from './kernel-names.js';
 import { latencyStats } from './latency-stats.js';
 import type { Outlier, SpreadRow } from './outlier.js';
 import type { BenchResult } from './report.js';
 
 export const CLUSTER_VIEW_SUITES = ['links', 'collectives', 'latency'];
 
-const LINK_KINDS: Array<[string, string]> = [
+const LINK_KINDS: Array<[KernelName, string]> = [
   ['p2p_ce_uni', 'Peer copy, copy engine, one direction (GB/s; rows: source, columns: destination)'],
   ['p2p_ce_bidir', 'Peer copy, copy engine, both directions at once (GB/s per direction)'],
   ['p2p_sm_uni', 'Peer copy, SM copy kernel writing to the peer, one direction (GB/s)'],
