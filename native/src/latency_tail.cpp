@@ -22,8 +22,8 @@ std::string env(const char* name) {
 TailKnobs TailKnobs::from_env() {
   TailKnobs k;
   if (!env("GPUCTL_BENCH_LAT_SYNC").empty()) k.sync = env("GPUCTL_BENCH_LAT_SYNC");
-  if (env("GPUCTL_BENCH_LAT_WAIT") == "poll") k.wait = "poll";
-  k.pin = env("GPUCTL_BENCH_LAT_PIN");
+  if (env("GPUCTL_BENCH_LAT_WAIT") == "sync") k.wait = "sync";
+  if (!env("GPUCTL_BENCH_LAT_PIN").empty()) k.pin = env("GPUCTL_BENCH_LAT_PIN");
   k.fifo = env("GPUCTL_BENCH_LAT_FIFO") == "1";
   k.mlock = env("GPUCTL_BENCH_LAT_MLOCK") == "1";
   return k;
@@ -31,7 +31,7 @@ TailKnobs TailKnobs::from_env() {
 
 std::string TailKnobs::describe() const {
   std::string s = "sync=" + sync + " wait=" + wait;
-  if (!pin.empty()) s += " pin=" + pin;
+  s += " pin=" + pin;
   if (fifo) s += " fifo";
   if (mlock) s += " mlock";
   return s;
@@ -46,14 +46,14 @@ Usage Usage::thread_now() {
 
 TailScope::TailScope(const TailKnobs& k) {
   static_assert(sizeof(cpu_set_t) <= sizeof saved_aff_, "cpu_set_t");
-  if (!k.pin.empty()) {
+  if (k.pin != "none") {
     cpu_set_t now;
     if (pthread_getaffinity_np(pthread_self(), sizeof now, &now) == 0) {
       std::memcpy(saved_aff_, &now, sizeof now);
       int cpu = -1;
-      if (k.pin == "first") {
-        for (int i = 0; i < CPU_SETSIZE && cpu < 0; ++i)
-          if (CPU_ISSET(i, &now)) cpu = i;
+      if (k.pin == "first" || k.pin == "last") {  // CPU 0 takes most of a VM's function-call interrupts: last
+        for (int i = 0; i < CPU_SETSIZE; ++i)
+          if (CPU_ISSET(i, &now) && (cpu < 0 || k.pin == "last")) cpu = i;
       } else {
         cpu = std::atoi(k.pin.c_str());
       }
