@@ -77,6 +77,8 @@ std::vector<std::string> suite_names();  // in table order
 Result result_for(const KernelInfo& k);
 // For rows that emit one result per GPU pair, message size or GPU: name = the row's name + "_" + instance.
 Result result_for(const KernelInfo& k, const std::string& instance);
+// A latency row's CPU forms in --cpu mode: the row's name less "_stream", + "_" + form (cpu1, cpuall).
+Result result_for_cpu_request(const KernelInfo& k, const std::string& form);
 // samples, median and value = work / median time / scale
 void fill_result(Result& r, const std::vector<double>& samples, double work, double scale);
 

@@ -6,6 +6,19 @@ import type { BenchReport } from '../../src/bench/report.js';
 import { bench, benchEnv, calls } from './bench-helpers.js';
 
 describe('gpuctl bench --cpu', () => {
+  it('runs the latency requests on the CPU (one thread, all threads) in the latency table; GPU-only kernels alone are an error (issue 21)', async () => {
+    const setup = benchEnv(['c++']);
+    const run = await bench(['--cpu', '--quick', '--suite', 'latency'], setup);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/bs_1024\s+cpu1\s+4\.\d+/);
+    expect(run.stdout).toMatch(/bs_1024\s+cpuall\s+3\.\d+/);
+    expect(run.stdout).toContain('2 passed, 0 failed, 1 skipped');
+    const gpuOnly = await bench(['--cpu', '--quick', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], setup);
+    expect(gpuOnly.exitCode).toBe(1);
+    expect(`${gpuOnly.stdout}${gpuOnly.stderr}`).toContain('every selected kernel is GPU-only');
+    expect(gpuOnly.stdout).not.toContain('0 passed, 0 failed');
+  });
+
   it('runs the CPU implementations with no GPU, no nvidia-smi and no nvcc (the host C++ compiler builds them); GPU-only kernels are skipped', async () => {
     const setup = benchEnv(['c++']);
     const run = await bench(['--cpu', '--quick'], setup);
@@ -17,7 +30,8 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
-    expect(run.stdout).toContain('11 passed, 0 failed, 19 skipped'); // 12 GPU-only + 7 links/collectives/latency rows of the fake
+    // 11 CPU kernels + the latency _stream row's two CPU forms; 12 GPU-only + 6 links/collectives/latency-graph rows of the fake
+    expect(run.stdout).toContain('13 passed, 0 failed, 18 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({
       mode: 'cpu',

@@ -17,7 +17,7 @@
 // A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
 // null, and GPU mode exits 3 as native/src/gpu_none.cc does.
 import { appendFileSync } from 'node:fs';
-import { CLUSTER_KERNELS, clusterLines } from './cluster.mjs';
+import { CLUSTER_KERNELS, clusterLines, cpuLatencyLines } from './cluster.mjs';
 import { DIAG_KERNELS, diagLines } from './diag.mjs';
 import { KERNELS as BASE_KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
 
@@ -152,6 +152,18 @@ function run() {
   const repeat = o.repeat || (o.quick ? (o.cpu ? 3 : 5) : o.cpu ? 5 : 20);
   let failed = 0;
   let results = 0;
+  // As the real program: in --cpu mode a latency _stream row runs its request on the CPU (cpuLatencyLines), and
+  // a selection with nothing the CPU can run is an error, not "0 passed".
+  const cpuRuns = (k) => (CLUSTER_KERNELS.includes(k) ? k.suite === 'latency' && k.name.endsWith('_stream') : !k.gpuOnly);
+  if (o.cpu && KERNELS.some(selected) && !KERNELS.filter(selected).some(cpuRuns)) {
+    emit({
+      type: 'error',
+      code: 'gpu_only',
+      message: 'every selected kernel is GPU-only: --cpu has nothing to run (--list names the CPU ones)',
+    });
+    emit({ type: 'done', ok: false, failed: 1 });
+    process.exit(1);
+  }
   for (const k of KERNELS.filter(selected)) {
     if (DIAG_KERNELS.includes(k)) {
       if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
@@ -163,7 +175,8 @@ function run() {
       continue;
     }
     if (CLUSTER_KERNELS.includes(k)) {
-      if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
+      if (o.cpu && cpuRuns(k)) for (const line of cpuLatencyLines(k)) emit(line);
+      else if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
       else for (const line of clusterLines(k, o.gpus ?? [o.device], o.device, scale)) emit(line);
       continue;
     }
