@@ -5,6 +5,7 @@ import type { Comparable, ComparableResult } from './baseline.js';
 import { BENCH_SCHEMA_VERSION } from './report.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -19,6 +20,12 @@ function result(value: unknown, index: number): ComparableResult {
     typeof value.medianMs === 'number' &&
     isNumbers(value.samplesMs);
   if (!ok) throw new Error(`results[${index}] lacks suite, name, unit, value, medianMs or samplesMs`);
+  for (const key of ['value', 'medianMs'] as const) {
+    const figure = value[key] as number;
+    // 1e-308 would make every delta +Infinity%; a figure is a positive, finite, normal number or nothing.
+    if (!(Number.isFinite(figure) && figure >= SMALLEST_NORMAL)) throw new Error(`results[${index}].${key} is ${figure}, not a positive finite number`);
+  }
+  if ((value.samplesMs as number[]).some((x) => x < 0)) throw new Error(`results[${index}].samplesMs holds a negative time`);
   const size: Record<string, number> = {};
   if (isObject(value.size)) for (const [k, v] of Object.entries(value.size)) if (typeof v === 'number') size[k] = v;
   return { suite: value.suite as string, name: value.name as string, unit: value.unit as string, value: value.value as number, medianMs: value.medianMs as number, samplesMs: value.samplesMs as number[], size };

@@ -76,6 +76,26 @@ describe('gpuctl bench --baseline', () => {
     expect(run.stdout).toContain('No regression.');
   });
 
+  it('a baseline that shares no kernel with the run compared nothing: exit 1, not "No regression" (issue 18)', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--suite', 'memory', '--baseline', 'main.json'], setup);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Nothing compared: no kernel of this run has a comparable figure in the baseline.');
+    expect(run.stdout).not.toContain('No regression.');
+  });
+
+  it('a baseline figure that is not a positive finite number is refused when the file is read (issue 18)', async () => {
+    const setup = benchEnv();
+    const path = await baseline(setup);
+    const report = JSON.parse(readFileSync(path, 'utf8')) as { results: Array<{ value: number }> };
+    report.results[0]!.value = 1e-308;
+    writeFileSync(path, JSON.stringify(report));
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('results[0].value is 1e-308, not a positive finite number');
+  });
+
   it('faster is an improvement; kernels on one side only are reported, not fatal', async () => {
     const setup = benchEnv();
     await baseline(setup);
