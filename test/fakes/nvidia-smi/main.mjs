@@ -150,7 +150,7 @@ function gpuIndex(argv, records) {
 }
 
 // `nvidia-smi mig -lgi [-i N]`: the capture's GPU instances; none with FAKE_NVIDIA_SMI_MIG_INSTANCES=none,
-// the real lost-GPU failure (exit 15) with =lost-gpu.
+// the real lost-GPU failure (exit 15) with =lost-gpu, a failure that prints a table heading with =failed-listing.
 function mig(argv, files, records) {
   if (!argv.includes('-lgi')) fail(`fake nvidia-smi: mig ${argv.join(' ')} is not recorded\n`, 99, process.stderr);
   const only = gpuIndex(argv, records);
@@ -160,6 +160,9 @@ function mig(argv, files, records) {
   if (enabled.length === 0) fail('No MIG-enabled devices found.\n', 6);
   if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'lost-gpu')
     fail(`Unable to determine the device handle for GPU${records[enabled[0].i]['pci.bus_id'].slice(4)}: Unknown Error\n`, 15);
+  // A failure whose text still holds a table heading: only the exit status tells it apart.
+  if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'failed-listing')
+    fail(`| GPU instances:                                        |\nFailed to display GPU instances: Insufficient Permissions\n`, 4);
   const none = env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'none';
   const listed = enabled.map(({ i }) => renderLgi(none ? [] : gpuInstances(files.q, files.list, i), i));
   const tables = listed.filter((l) => l.code === 0);
