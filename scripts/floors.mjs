@@ -15,6 +15,7 @@ export const FLOORS = {
     'src/init',
     'src/deploy',
     'src/bench',
+    'src/diag',
     'src/doctor',
     'src/health',
     'src/scale',
@@ -24,6 +25,7 @@ export const FLOORS = {
     'src/autoscale',
     'src/prometheus',
     'src/loadtest',
+    'src/alerts',
   ],
   top: ['src/commands', 'src/program.ts', 'src/cli.ts', 'src/runtime.ts'],
 };

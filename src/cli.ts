@@ -116,7 +116,11 @@ export async function runCli(io: CliIO): Promise<number> {
   }
 }
 
-/** Used by bin/gpuctl.js. Ctrl-C aborts the running command (children are killed); twice exits at once. */
+/**
+ * Used by bin/gpuctl.js. Ctrl-C (SIGINT) or SIGTERM aborts the running command; its children's process
+ * groups are ended (exec.ts), and gpuctl exits 130 (SIGINT) or 143 (SIGTERM). A second one exits at once
+ * (exec.ts's exit hook still kills every group gpuctl started).
+ */
 export async function main(): Promise<void> {
   // A reader that goes away (`gpuctl status | head -1`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
@@ -126,11 +130,13 @@ export async function main(): Promise<void> {
     });
   }
   const controller = new AbortController();
-  let interrupts = 0;
+  let first: NodeJS.Signals | undefined;
+  // The shell's convention, 128 + the signal's number: a supervisor sees which signal ended gpuctl.
+  const signalled = (code: number) => (code === ExitCode.interrupted && first === 'SIGTERM' ? ExitCode.terminated : code);
   // SIGTERM (a supervisor, `docker stop`, Fly stopping a machine) stops a command the way Ctrl-C does.
-  const interrupt = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(ExitCode.interrupted);
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (first !== undefined) process.exit(signalled(ExitCode.interrupted));
+    first = signal;
     controller.abort(new InterruptedError());
   };
   process.on('SIGINT', interrupt);
@@ -145,7 +151,7 @@ export async function main(): Promise<void> {
     signal: controller.signal,
     terminal: process.stderr,
     host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch, pid: process.pid },
-  });
+  }).then(signalled);
 }
 
 export { GpuctlError };

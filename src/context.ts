@@ -62,7 +62,7 @@ export interface Ctx {
   readonly host: HostFacts;
 }
 
-const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN', 'GPUCTL_PROMETHEUS_TOKEN'] as const;
+const SECRET_ENV = ['FLY_API_TOKEN', 'FLY_ACCESS_TOKEN', 'FLY_AUTH_TOKEN', 'GPUCTL_PROMETHEUS_TOKEN', 'GPUCTL_AGENT_TOKEN'] as const;
 
 export function secretsFrom(env: Env): string[] {
   const values: string[] = [];
@@ -78,7 +78,11 @@ export function secretsFrom(env: Env): string[] {
 
 export function makeRedactor(secrets: readonly string[]): (text: string) => string {
   if (secrets.length === 0) return (text) => text;
-  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
+  // Both the raw token and its JSON-escaped form: a token holding " or \ appears escaped in --json output.
+  const forms = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))].sort(
+    (a, b) => b.length - a.length,
+  );
+  return (text) => forms.reduce((out, secret) => out.split(secret).join('[REDACTED]'), text);
 }
 
 export function isCI(env: Env): boolean {

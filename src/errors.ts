@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   missing: 3,
   interrupted: 130,
+  /** SIGTERM (128 + 15): the same stop as Ctrl-C, told apart for a supervisor. Set only by cli.ts's main. */
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,6 +1,7 @@
 /**
  * The only place gpuctl starts a process. Every call has a timeout, takes an argument array
  * (never a shell string), and reports its outcome as a value: adapters decide what it means.
+ * Every child runs in its own process group, and the whole group is ended (see liveGroups).
  */
 import { execa } from 'execa';
 
@@ -12,16 +13,10 @@ export interface ExecRequest {
   input?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
-  /** Aborting kills the child (SIGTERM, then SIGKILL after 2 s). */
+  /** Aborting ends the child's whole process group (SIGTERM, then SIGKILL after 2 s). */
   signal?: AbortSignal;
   /** Called for every complete line as it arrives (for progress); output is still collected. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-  /**
-   * Start the child in its own process group and, on timeout or abort, kill the whole group (SIGTERM,
-   * then SIGKILL after 2 s). For drivers like make whose grandchildren (nvcc, cicc) would otherwise
-   * outlive them and keep the output pipes open.
-   */
-  killProcessGroup?: boolean;
 }
 
 export type ExecResult =
@@ -53,38 +48,66 @@ function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) =>
   };
 }
 
-/** Kills a detached child's process group at the timeout or on abort; says which happened. */
-function groupKiller(request: ExecRequest): {
-  arm(pid: number | undefined): void;
-  disarm(): void;
-  reason(): 'timeout' | 'interrupted' | null;
-} {
+/**
+ * Process groups gpuctl started that may still have members. Every child is the leader of its own group
+ * (detached), so a tool's own children (`sleep &`, make's nvcc, a wrapper's real binary) are ended with it:
+ * on timeout, on abort (Ctrl-C, SIGTERM), when the tool itself exits (what it left behind would hold its
+ * pipes open), and when gpuctl exits, whatever the way (a second Ctrl-C's `process.exit` included).
+ */
+const liveGroups = new Set<number>();
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // the group is already gone
+  }
+}
+
+function track(pgid: number | undefined): void {
+  if (pgid === undefined) return;
+  installExitHook();
+  liveGroups.add(pgid);
+}
+
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  });
+}
+
+/** Ends a group: SIGTERM now, SIGKILL after graceMs (or at gpuctl's exit, if that comes first). */
+function endGroup(pgid: number | undefined, graceMs: number): void {
+  if (pgid === undefined) return;
+  if (!signalGroup(pgid, 'SIGTERM')) {
+    liveGroups.delete(pgid);
+    return;
+  }
+  setTimeout(() => {
+    signalGroup(pgid, 'SIGKILL');
+    liveGroups.delete(pgid);
+  }, graceMs).unref();
+}
+
+/** Ends a child's process group at the timeout (counted from the start) or on abort; says which happened. */
+function groupKiller(request: ExecRequest, pid: number | undefined): { disarm(): void; reason(): 'timeout' | 'interrupted' | null } {
   let reason: 'timeout' | 'interrupted' | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+  const kill = (why: 'timeout' | 'interrupted') => {
+    reason ??= why;
+    endGroup(pid, 2000);
+  };
+  const timer = setTimeout(() => kill('timeout'), request.timeoutMs);
+  const onAbort = () => kill('interrupted');
+  if (request.signal?.aborted) onAbort();
+  else request.signal?.addEventListener('abort', onAbort, { once: true });
   return {
-    arm(pid) {
-      if (pid === undefined) return;
-      const kill = (why: 'timeout' | 'interrupted') => {
-        reason ??= why;
-        const send = (signal: NodeJS.Signals) => {
-          try {
-            process.kill(-pid, signal);
-          } catch {
-            // the group is already gone
-          }
-        };
-        send('SIGTERM');
-        setTimeout(() => send('SIGKILL'), 2000).unref();
-      };
-      timer = setTimeout(() => kill('timeout'), request.timeoutMs);
-      onAbort = () => kill('interrupted');
-      if (request.signal?.aborted) onAbort();
-      else request.signal?.addEventListener('abort', onAbort, { once: true });
-    },
     disarm() {
       clearTimeout(timer);
-      if (onAbort) request.signal?.removeEventListener('abort', onAbort);
+      request.signal?.removeEventListener('abort', onAbort);
     },
     reason: () => reason,
   };
@@ -92,16 +115,22 @@ function groupKiller(request: ExecRequest): {
 
 export const execTool: Exec = async (request) => {
   const started = performance.now();
-  const group = request.killProcessGroup ? groupKiller(request) : undefined;
   const child = execa(request.file, [...request.args], {
     reject: false,
-    ...(group ? { detached: true } : { timeout: request.timeoutMs, cancelSignal: request.signal }),
-    forceKillAfterDelay: 2000,
+    detached: true,
     stripFinalNewline: false,
     ...(request.input === undefined ? { stdin: 'ignore' as const } : { input: request.input }),
     env: request.env,
     extendEnv: request.env === undefined,
     cwd: request.cwd,
+  });
+  track(child.pid);
+  const group = groupKiller(request, child.pid);
+  // The tool is done (its exit is the outcome, whatever the clock says next): whatever it left in its
+  // group would keep stdout open and gpuctl waiting, so the group is ended now.
+  child.on('exit', () => {
+    group.disarm();
+    endGroup(child.pid, 2000);
   });
   if (request.onLine) {
     const onLine = request.onLine;
@@ -114,15 +143,14 @@ export const execTool: Exec = async (request) => {
       lineSplitter((line) => onLine(line, 'stderr')),
     );
   }
-  group?.arm(child.pid);
   const result = await child;
-  group?.disarm();
+  group.disarm();
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const cause = result.cause as NodeJS.ErrnoException | undefined;
   if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };
-  if (result.timedOut || group?.reason() === 'timeout') return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
-  if (result.isCanceled || group?.reason() === 'interrupted') return { kind: 'interrupted', stdout, stderr };
+  if (group.reason() === 'timeout') return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
+  if (group.reason() === 'interrupted') return { kind: 'interrupted', stdout, stderr };
   if (result.exitCode !== undefined) {
     return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: performance.now() - started };
   }
@@ -176,19 +204,10 @@ export function startStream(request: StreamRequest): StreamHandle {
     env: request.env,
     extendEnv: request.env === undefined,
   });
-  const kill = () => {
-    const pid = child.pid;
-    if (pid === undefined) return;
-    const send = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, signal);
-      } catch {
-        // the group is already gone
-      }
-    };
-    send('SIGTERM');
-    setTimeout(() => send('SIGKILL'), 1000).unref();
-  };
+  track(child.pid);
+  const kill = () => endGroup(child.pid, 1000);
+  // The tool ended: what it left in its group goes with it.
+  child.on('exit', kill);
   let watchdog: NodeJS.Timeout | undefined;
   const arm = (ms: number) => {
     clearTimeout(watchdog);

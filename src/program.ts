@@ -108,7 +108,7 @@ export function buildProgram(registry: readonly AnyCommand[], handler: ActionHan
   if (!output.usageError) program.showHelpAfterError('(run with --help for usage)');
   program.addHelpText(
     'after',
-    `\nExit codes: 0 ok, 1 failed, 2 usage error, 3 missing tool or GPU, 130 interrupted.\nRun 'gpuctl <command> --help' for a command's options and examples.\n`,
+    `\nExit codes: 0 ok, 1 failed, 2 usage error, 3 missing tool or GPU, 130 interrupted (143 on SIGTERM).\nRun 'gpuctl <command> --help' for a command's options and examples.\n`,
   );
   for (const spec of registry) addCommand(program, spec, handler, [], output);
   return program;

@@ -14,6 +14,7 @@ import type { ExecRequest } from './exec.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
 import { makePrint } from './ui/output.js';
+import { terminalText } from './ui/printable.js';
 import { createStyle } from './ui/style.js';
 
 export interface RuntimeIO {
@@ -36,8 +37,10 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const style = createStyle(color);
   const ci = isCI(io.env);
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
-  const err = (text: string) => io.stderr.write(redact(text));
-  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(redact(text)) };
+  // Every byte for the terminal passes here: redacted, then with no control sequence but colour (ui/printable.ts).
+  const forTerminal = (text: string) => terminalText(redact(text));
+  const err = (text: string) => io.stderr.write(forTerminal(text));
+  const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(forTerminal(text)) };
   const mode = spinnerMode({
     json: flags.json,
     stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined,
@@ -70,9 +73,9 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
     spinner: (text) =>
       redacting(
         mode === 'animated' && io.terminal
-          ? deferredOra(redact(text), style.level > 0, io.terminal)
-          : createLineSpinner(io.stderr, redact(text), mode === 'silent' ? 'silent' : 'lines'),
-        redact,
+          ? deferredOra(forTerminal(text), style.level > 0, io.terminal)
+          : createLineSpinner(io.stderr, forTerminal(text), mode === 'silent' ? 'silent' : 'lines'),
+        forTerminal,
       ),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
@@ -81,7 +84,7 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   };
 }
 
-/** ora writes to the terminal itself: every text it gets is redacted first. */
+/** ora writes to the terminal itself: every text it gets is redacted and filtered (ui/printable.ts) first. */
 function redacting(spinner: Spinner, redact: (text: string) => string): Spinner {
   const r = (text?: string) => (text === undefined ? undefined : redact(text));
   return {

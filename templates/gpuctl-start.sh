@@ -11,14 +11,16 @@ log() { echo "gpuctl-start: $*" >&2; }
 mig_without_instances_off() {
   nvidia-smi --query-gpu=index,mig.mode.current --format=csv,noheader 2>/dev/null | while IFS=', ' read -r index mig; do
     [ "$mig" = "Enabled" ] || continue
-    instances=$(nvidia-smi mig -i "$index" -lgi 2>&1) || true
-    case "$instances" in
+    # "No GPU instances found" comes with exit 6; a listing counts only when nvidia-smi succeeded.
+    code=0
+    instances=$(nvidia-smi mig -i "$index" -lgi 2>&1) || code=$?
+    case "$code:$instances" in
       *"No GPU instances found"*)
         log "GPU $index: MIG is enabled without GPU instances; disabling it"
         nvidia-smi -i "$index" -mig 0 >/dev/null 2>&1 || log "GPU $index: could not disable MIG"
         ;;
-      *"GPU instances:"*) log "GPU $index: MIG is enabled with GPU instances; leaving them as they are" ;;
-      *) log "GPU $index: MIG is enabled and its GPU instances could not be listed; leaving MIG as it is" ;;
+      0:*"GPU instances:"*) log "GPU $index: MIG is enabled with GPU instances; leaving them as they are" ;;
+      *) log "GPU $index: MIG is enabled and its GPU instances could not be listed (exit $code); leaving MIG as it is" ;;
     esac
   done
 }
@@ -41,14 +43,20 @@ if [ -n "${GPUCTL_CPU_THREADS:-}" ]; then
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$GPUCTL_CPU_THREADS}"
 fi
 
-drop=
+run_as=
 if [ "$(id -u)" = 0 ] && [ -n "${GPUCTL_RUN_AS:-}" ]; then
-  # Fly mounts volumes owned by root: give the application its model directory.
-  if [ -n "${GPUCTL_MODEL_DIR:-}" ] && [ -d "$GPUCTL_MODEL_DIR" ]; then
-    chown "$GPUCTL_RUN_AS:" "$GPUCTL_MODEL_DIR" || log "could not hand $GPUCTL_MODEL_DIR to $GPUCTL_RUN_AS"
+  run_as=$GPUCTL_RUN_AS
+  # Fly mounts volumes owned by root: give the application its model directory (never through a link).
+  if [ -n "${GPUCTL_MODEL_DIR:-}" ] && [ -L "$GPUCTL_MODEL_DIR" ]; then
+    log "$GPUCTL_MODEL_DIR is a symbolic link: not handing it to $run_as"
+  elif [ -n "${GPUCTL_MODEL_DIR:-}" ] && [ -d "$GPUCTL_MODEL_DIR" ]; then
+    chown -h "$run_as:" "$GPUCTL_MODEL_DIR" || log "could not hand $GPUCTL_MODEL_DIR to $run_as"
   fi
-  drop="setpriv --reuid=$GPUCTL_RUN_AS --regid=$GPUCTL_RUN_AS --init-groups --"
 fi
+# Runs its arguments as $run_as when set (one quoted argument each, never split), else as they are.
+as_app() {
+  if [ -n "$run_as" ]; then setpriv --reuid="$run_as" --regid="$run_as" --init-groups -- "$@"; else "$@"; fi
+}
 
 # gpuctl agent serves /health, /gpu-health and /metrics on GPUCTL_METRICS_PORT (fly.toml's [metrics] and
 # [checks.gpu]) beside the application. GPUCTL_AGENT=off runs the application alone.
@@ -61,7 +69,7 @@ if [ "${GPUCTL_AGENT:-on}" != off ]; then
     export GPUCTL_AGENT_LISTEN GPUCTL_AGENT_WITH_PID
     (
       code=0
-      $drop gpuctl agent || code=$?
+      as_app gpuctl agent || code=$?
       if kill -0 "$GPUCTL_AGENT_WITH_PID" 2>/dev/null; then
         log "gpuctl agent exited ($code); stopping the application"
         kill -TERM "$GPUCTL_AGENT_WITH_PID"
@@ -72,4 +80,5 @@ if [ "${GPUCTL_AGENT:-on}" != off ]; then
   fi
 fi
 unset GPUCTL_AGENT_WITH_PID
-exec $drop "$@"
+if [ -n "$run_as" ]; then exec setpriv --reuid="$run_as" --regid="$run_as" --init-groups -- "$@"; fi
+exec "$@"

@@ -9,6 +9,8 @@
 bool Options::selected(const std::string& suite, const std::string& name) const {
   if (!suites.empty() && !suites.count(suite)) return false;
   if (!kernels.empty() && !kernels.count(name)) return false;
+  // the diag suite (minutes of stress) runs only when named: --suite diag or --kernel NAME
+  if (suite == "diag" && !suites.count(suite) && !kernels.count(name)) return false;
   return true;
 }
 

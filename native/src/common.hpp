@@ -17,6 +17,8 @@ struct Sizes {
   int64_t grid_series = 256, grid_steps = 16384;
   uint64_t coll_max = 1ull << 30;    // collectives: largest message (8 B .. coll_max, x2)
   int64_t requests = 10000;          // latency: timed requests per variant
+  int64_t seconds = 60;              // diag stress: duration (--quick 2)
+  int64_t mem_pct = 95;              // diag memtest: percent of free memory tested (--quick 4)
 };
 
 struct Options {
@@ -26,6 +28,7 @@ struct Options {
   std::set<std::string> suites;       // empty = all
   std::set<std::string> kernels;      // empty = all
   std::vector<int> gpus;              // --gpus: the GPUs links/collectives span (empty = --device only)
+  std::string fault;                  // --inject-fault (test only): mem_bitflip | stress_wrong
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };
@@ -74,6 +77,8 @@ std::vector<std::string> suite_names();  // in table order
 Result result_for(const KernelInfo& k);
 // For rows that emit one result per GPU pair, message size or GPU: name = the row's name + "_" + instance.
 Result result_for(const KernelInfo& k, const std::string& instance);
+// A latency row's CPU forms in --cpu mode: the row's name less "_stream", + "_" + form (cpu1, cpuall).
+Result result_for_cpu_request(const KernelInfo& k, const std::string& form);
 // samples, median and value = work / median time / scale
 void fill_result(Result& r, const std::vector<double>& samples, double work, double scale);
 

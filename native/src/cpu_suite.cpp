@@ -182,6 +182,15 @@ int run_cpu_mode(const Options& o) {
     emit_error("check_failed", "", "philox", "Philox4x32-10 known-answer test failed");
     count_failure();
   }
+  // A selection of GPU-only kernels alone has nothing to run here: say so and fail, rather than "0 passed".
+  int selected = 0, runnable = 0;
+  for (auto& k : kernel_registry())
+    if (o.selected(k.suite, k.name)) ++selected, runnable += k.cpu != &cpu_gpu_only;
+  if (selected && !runnable) {
+    emit_error("gpu_only", "", "", "every selected kernel is GPU-only: --cpu has nothing to run (--list names the CPU ones)");
+    count_failure();
+    return 0;
+  }
   for (auto& k : kernel_registry())
     if (o.selected(k.suite, k.name)) k.cpu(run, k);
   return 0;

@@ -8,6 +8,7 @@
 
 #include "check.hpp"
 #include "cluster.cuh"
+#include "latency_stats.hpp"
 
 namespace lat {
 struct Pinned {
@@ -60,8 +61,6 @@ struct Request {
   std::string note;
 };
 
-// The first failed check, else the largest error (with its bound and metric) of a request's outputs.
-Check worst(const std::vector<Check>& all);
 // One result line: the request checked once (after poisoning its output), warmed up, then timed per request
 // with the host's steady clock, as plain stream launches or as one captured graph replayed; the CPU side
 // measured once per request and shared by its two rows.

@@ -6,36 +6,35 @@
 
 #include "json.hpp"
 #include "latency.cuh"
+#include "latency_stats.hpp"
+#include "latency_tail.hpp"
 #include "suites.hpp"
 
 namespace {
-double pct(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = (size_t)std::ceil(p * sorted.size() / 100.0 - 1e-9);  // 99.9 x 1000 / 100 ranks 999
-  return sorted[std::min(sorted.size(), std::max<size_t>(rank, 1)) - 1];
-}
+using lat::pct;
 
 std::map<std::string, std::vector<double>> cpu_cache;  // CPU request times, shared by a request's two rows
+
+// GPUCTL_BENCH_LAT_SYNC (latency_tail.hpp): the host thread's wait policy, set once for the context.
+void set_sync(const lat::TailKnobs& k) {
+  static bool done = false;
+  if (done || k.sync == "default") return;
+  done = true;
+  const unsigned f = k.sync == "spin" ? cudaDeviceScheduleSpin
+                     : k.sync == "yield" ? cudaDeviceScheduleYield
+                     : k.sync == "blocking" ? cudaDeviceScheduleBlockingSync
+                                            : cudaDeviceScheduleAuto;
+  CK(cudaSetDeviceFlags(f));
+}
 }  // namespace
 
 namespace lat {
-Check worst(const std::vector<Check>& all) {
-  Check w;
-  w.passed = true;
-  for (auto& c : all) {
-    if (!c.passed && w.passed) w = c;
-    if (w.passed && c.error >= w.error) {
-      w.error = c.error;
-      w.bound = c.bound;
-      w.metric = c.metric;
-    }
-  }
-  return w;
-}
-
 void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   const int64_t reps = c.o.sz.requests;
   const int warm = c.o.quick ? 50 : 200;
+  const TailKnobs knobs = TailKnobs::from_env();
+  set_sync(knobs);
+  mlock_once(knobs);
   cudaGraph_t g = nullptr;
   cudaGraphExec_t ge = nullptr;
   if (graph) {
@@ -47,7 +46,14 @@ void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   auto once = [&] {
     if (graph) CK(cudaGraphLaunch(ge, c.s));
     else q.issue(c.s, false);
-    CK(cudaStreamSynchronize(c.s));
+    if (knobs.wait == "poll") {
+      cudaError_t e;
+      while ((e = cudaStreamQuery(c.s)) == cudaErrorNotReady) {
+      }
+      CK(e);
+    } else {
+      CK(cudaStreamSynchronize(c.s));
+    }
   };
   q.poison();
   once();
@@ -55,10 +61,18 @@ void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   for (int i = 0; i < warm; ++i) once();
   std::vector<double> ms;
   ms.reserve(reps);
-  for (int64_t i = 0; i < reps; ++i) {
-    const double t0 = now_ms();
-    once();
-    ms.push_back(now_ms() - t0);
+  Usage u0, u1;
+  std::string applied;
+  {
+    TailScope scope(knobs);
+    applied = scope.applied;
+    u0 = Usage::thread_now();
+    for (int64_t i = 0; i < reps; ++i) {
+      const double t0 = now_ms();
+      once();
+      ms.push_back(now_ms() - t0);
+    }
+    u1 = Usage::thread_now();
   }
   if (ge) cudaGraphExecDestroy(ge);
   if (g) cudaGraphDestroy(g);
@@ -87,9 +101,11 @@ void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   r.cpu.threads = 1;
   r.extra = {{"requests", (double)reps},     {"p50Us", pct(s, 50) * 1e3},      {"p95Us", pct(s, 95) * 1e3},
              {"p99Us", pct(s, 99) * 1e3},    {"p999Us", pct(s, 99.9) * 1e3},   {"maxUs", s.back() * 1e3},
-             {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3}};
+             {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3},
+             {"minorFaults", (double)(u1.minflt - u0.minflt)}, {"majorFaults", (double)(u1.majflt - u0.majflt)},
+             {"volCtxSw", (double)(u1.nvcsw - u0.nvcsw)}, {"involCtxSw", (double)(u1.nivcsw - u0.nivcsw)}};
   r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
-           "; value = p99 of host wall-clock time per request (us)";
+           "; value = p99 of host wall-clock time per request (us); host: " + knobs.describe() + applied;
   emit_result(r);
 }
 }  // namespace lat

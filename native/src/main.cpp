@@ -64,6 +64,8 @@ void apply_quick(Sizes& z) {
   z.grid_steps = 4096;
   z.coll_max = 64ull << 20;
   z.requests = 1000;
+  z.seconds = 2;
+  z.mem_pct = 4;
 }
 
 void set_size(Sizes& z, const std::string& kv) {
@@ -86,6 +88,8 @@ void set_size(Sizes& z, const std::string& kv) {
   else if (k == "grid_steps") z.grid_steps = x;
   else if (k == "coll_max") z.coll_max = static_cast<uint64_t>(x);
   else if (k == "requests") z.requests = x;
+  else if (k == "seconds") z.seconds = x;
+  else if (k == "mem_pct") z.mem_pct = x;
   else throw UsageError{"unknown --size key '" + k + "'"};
 }
 
@@ -100,6 +104,7 @@ void validate(const Sizes& z) {
   need(z.scenarios % 4 == 0 && z.scenarios >= 100, "--size scenarios must be a multiple of 4 and >= 100");
   need(z.assets % 4 == 0, "--size assets must be a multiple of 4");
   need(z.coll_max >= 8, "--size coll_max must be >= 8");
+  need(z.mem_pct >= 1 && z.mem_pct <= 98, "--size mem_pct must be 1..98");
   need(z.options < (1ll << 31) && z.paths < (1ll << 34) && z.asian_paths < (1ll << 31), "size too large");
 }
 
@@ -128,6 +133,11 @@ Options parse(int argc, char** argv) {
     else if (a == "--quick") seen_quick = true;
     else if (a == "--cpu") o.cpu = true;
     else if (a == "--cpu-compare") o.cpu_compare = true;
+    else if (a == "--inject-fault") {
+      o.fault = next();
+      if (o.fault != "mem_bitflip" && o.fault != "stress_wrong")
+        throw UsageError{"--inject-fault expects mem_bitflip or stress_wrong, got '" + o.fault + "'"};
+    }
     else if (a == "--repeat") o.repeat = static_cast<int>(parse_int(a, next(), 1));
     else if (a == "--warmup") o.warmup = static_cast<int>(parse_int(a, next(), 0));
     else if (a == "--seed") o.seed = static_cast<uint64_t>(parse_int(a, next(), 0));

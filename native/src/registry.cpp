@@ -45,3 +45,12 @@ Result result_for(const KernelInfo& k, const std::string& instance) {
   r.name += "_" + instance;  // one row, several results: a GPU pair ("0_1"), a message size, a GPU
   return r;
 }
+
+Result result_for_cpu_request(const KernelInfo& k, const std::string& form) {
+  Result r = result_for(k);
+  const std::string stream = "_stream";
+  if (r.name.size() > stream.size() && r.name.compare(r.name.size() - stream.size(), stream.size(), stream) == 0)
+    r.name.resize(r.name.size() - stream.size());
+  r.name += "_" + form;  // lat_ind_1x1024_stream -> lat_ind_1x1024_cpu1 / _cpuall
+  return r;
+}

@@ -7,11 +7,12 @@ import type { HostMeter } from './host.js';
 import { GPU_LABELS, GPU_METRICS, gpuLabels, THROTTLE_METRIC } from './metric-defs.js';
 import { THROTTLE_REASONS } from '../gpu/smi-sample.js';
 import type { SamplerState } from './sampler.js';
+import type { DiagState } from './diag-state.js';
 
 export interface AgentMetrics {
   registry: Registry;
   /** Brings the registry up to date with the sampler and the host; cheap when nothing changed. */
-  update(state: SamplerState, nowMs: number, healthy: boolean): void;
+  update(state: SamplerState, nowMs: number, healthy: boolean, diag?: DiagState | null): void;
 }
 
 export function createAgentMetrics(hostname: string, host: HostMeter, version: string, mode: () => string): AgentMetrics {
@@ -38,17 +39,40 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     help: 'Times the nvidia-smi sampler died, hung or printed garbage and was restarted.',
     registers,
   });
+  const bad = new Counter({
+    name: 'gpuctl_agent_bad_samples_total',
+    help: 'Samples with an impossible reading (utilisation outside 0-100, temperature below -40 C, negative memory…); those values are not exported.',
+    registers,
+  });
   const up = g('gpuctl_agent_sampler_up', 'Whether an nvidia-smi sampler process is running (1) or not (0).');
   const gpus = g('gpuctl_agent_gpus', 'GPUs the agent has seen since it started.');
   const healthy = g('gpuctl_agent_gpu_healthy', 'Whether /gpu-health answers 200 (1) or 503 (0).');
   const info = g('gpuctl_agent_info', 'The agent: gpuctl version and mode (gpu or cpu fallback).', ['version', 'mode']);
+  const diagResult = g('gpuctl_diag_result', 'The last gpuctl diag verdict per GPU: 0 pass, 1 warn, 2 fail.', [
+    'gpu',
+    'UUID',
+    'level',
+    'Hostname',
+  ]);
+  const diagAt = g('gpuctl_diag_last_run_timestamp_seconds', 'When the last gpuctl diag finished (Unix seconds).', ['level', 'Hostname']);
   collectDefaultMetrics({ register: registry });
   let seenAt: number | null | undefined;
   let seenSize = -1;
   let restartsSeen = 0;
+  let badSeen = 0;
   return {
     registry,
-    update(state, nowMs, isHealthy) {
+    update(state, nowMs, isHealthy, diag = null) {
+      diagResult.reset();
+      diagAt.reset();
+      if (diag) {
+        diagAt.set({ level: diag.level, Hostname: hostname }, diag.finishedAtMs / 1000);
+        for (const d of diag.gpus)
+          diagResult.set(
+            { gpu: String(d.index), UUID: d.uuid, level: diag.level, Hostname: hostname },
+            ['pass', 'warn', 'fail'].indexOf(d.verdict),
+          );
+      }
       if (state.lastSampleAt !== seenAt || state.gpus.size !== seenSize) {
         seenAt = state.lastSampleAt;
         seenSize = state.gpus.size;
@@ -80,6 +104,10 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
       if (state.restarts > restartsSeen) {
         restarts.inc(state.restarts - restartsSeen);
         restartsSeen = state.restarts;
+      }
+      if (state.badSamples > badSeen) {
+        bad.inc(state.badSamples - badSeen);
+        badSeen = state.badSamples;
       }
       up.set(state.phase === 'running' ? 1 : 0);
       gpus.set(state.gpus.size);

@@ -1,4 +1,5 @@
 /** `gpuctl agent`, wired: sampler + host meter + registry + server, until Ctrl-C or SIGTERM (ctx.signal). */
+import { diagStatePath, diagStateReader } from './diag-state.js';
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
 import { processExists, startStream } from '../exec.js';
@@ -31,22 +32,26 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
   const sampler = new Sampler(startStream, {
     file: ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi',
     intervalMs: options.intervalMs,
-    env: { ...ctx.env },
+    env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },
     onLog: log,
   });
   const host = new HostMeter();
   const thresholds = { maxTempC: options.maxTempC, maxMemoryPct: options.maxMemoryPct, expectGpus: options.expectGpus };
   const health = () => decideHealth(sampler.state(), Date.now(), thresholds);
   const metrics = createAgentMetrics(hostname(), host, VERSION, () => (sampler.state().phase === 'absent' ? 'cpu fallback' : 'gpu'));
+  const diag = diagStateReader(diagStatePath(ctx.env), log);
   const hostTimer = setInterval(() => host.tick(), options.intervalMs);
   sampler.run();
   // Rendering /metrics costs ~2 ms of CPU (prom-client's process metrics most of it); the values change at
   // most once per sample, so one rendering serves every scrape for up to a second (or an interval if shorter).
   const render = cachedFor(Math.min(1000, options.intervalMs), async () => {
-    metrics.update(sampler.state(), Date.now(), health().status === 'ok');
+    metrics.update(sampler.state(), Date.now(), health().status === 'ok', diag());
     return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
   });
-  const routes = { health, metrics: render };
+  const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
+  if (token !== undefined)
+    log("GPUCTL_AGENT_TOKEN is set: /metrics answers 401 without Authorization: Bearer (Fly's [metrics] scraper cannot send one)");
+  const routes = { health, metrics: render, token };
   let server;
   try {
     server = await listen(routes, options.host, options.port).catch((error: NodeJS.ErrnoException) => {

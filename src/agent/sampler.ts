@@ -7,6 +7,7 @@
 import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
 import { invalidField } from '../gpu/nvidia-smi.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
+import { saneSample } from './sane.js';
 
 export type StartStream = (request: StreamRequest) => StreamHandle;
 
@@ -38,6 +39,8 @@ export interface SamplerState {
   failure: { at: number; message: string } | null;
   /** Fields the driver rejected (old drivers), dropped from the query. */
   droppedFields: readonly string[];
+  /** Samples that carried an impossible reading (dropped, see sane.ts). */
+  badSamples: number;
 }
 
 export function describeEnd(end: StreamEnd, file: string): string {
@@ -64,6 +67,7 @@ export class Sampler {
   private phase: SamplerState['phase'] = 'starting';
   private lastSampleAt: number | null = null;
   private restarts = 0;
+  private badSamples = 0;
   private failure: SamplerState['failure'] = null;
   private current: StreamHandle | undefined;
   private stopping = false;
@@ -87,6 +91,7 @@ export class Sampler {
       restarts: this.restarts,
       failure: this.failure,
       droppedFields: this.dropped,
+      badSamples: this.badSamples,
     };
   }
 
@@ -137,7 +142,16 @@ export class Sampler {
           const at = this.now();
           firstGoodAt ??= at;
           lastGoodAt = at;
-          this.gpus.set(parsed.sample.uuid, { sample: parsed.sample, at });
+          const { sample, dropped } = saneSample(parsed.sample);
+          if (dropped.length > 0) {
+            this.badSamples += 1;
+            // The first, then every 100th: a driver stuck on one bad value must not flood the log.
+            if (this.badSamples % 100 === 1)
+              this.options.onLog?.(
+                `GPU ${sample.index}: impossible readings dropped (${dropped.join(', ')}); ${this.badSamples} bad sample(s) so far`,
+              );
+          }
+          this.gpus.set(sample.uuid, { sample, at });
           this.lastSampleAt = at;
           this.failure = null;
         },

@@ -3,12 +3,22 @@
  * /metrics (Prometheus text). Handlers read what the sampler already holds; none waits on nvidia-smi.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { GpuHealth } from './health.js';
 
 export interface AgentRoutes {
   health(): GpuHealth;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** GPUCTL_AGENT_TOKEN: when set, /metrics wants `Authorization: Bearer <token>` (never logged or echoed). */
+  token?: string;
+}
+
+/** Compares digests so neither the token's length nor its content leaks through timing. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), digest(token));
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string, head: boolean): void {
@@ -30,6 +40,10 @@ export async function handle(routes: AgentRoutes, req: IncomingMessage, res: Ser
       return send(res, health.status === 'ok' ? 200 : 503, 'application/json', json(health), head);
     }
     case '/metrics': {
+      if (routes.token !== undefined && !bearerMatches(req.headers.authorization, routes.token)) {
+        res.setHeader('www-authenticate', 'Bearer realm="gpuctl-agent"');
+        return send(res, 401, 'application/json', json({ error: '/metrics needs Authorization: Bearer <GPUCTL_AGENT_TOKEN>' }), head);
+      }
       const { contentType, body } = await routes.metrics();
       return send(res, 200, contentType, body, head);
     }

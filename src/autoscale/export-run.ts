@@ -3,20 +3,21 @@
  * with the house rule for files: a new file is created; an identical one is left alone; a
  * different one is replaced only with --force, and the diff is shown either way; always atomically.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { ExportOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { ExitCode, FailedError, UsageError } from '../errors.js';
+import { ExitCode, FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 async function existing(path: string): Promise<string | null> {
   try {
-    return await readFile(path, 'utf8');
+    return await readRegularFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new UsageError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
@@ -54,6 +55,7 @@ export async function runExport(ctx: Ctx, options: ExportOptions, events: Export
     try {
       writeFileAtomic(path, text);
     } catch (error) {
+      if (isGpuctlError(error)) throw error;
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
   }

@@ -84,15 +84,22 @@ export function toFlyAutoscaler(policy: Policy, org: string | undefined): FlyAut
   return { env, query, expression, unsupported, approximations };
 }
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\0-\x08\n-\x1f\x7f]/;
+
 /** TOML string: a literal '…' when possible (PromQL is full of double quotes), else a basic string. */
 export function tomlString(text: string): string {
-  return !text.includes("'") && !/[\n\r]/.test(text) ? `'${text}'` : JSON.stringify(text);
+  return !text.includes("'") && !CONTROL.test(text) ? `'${text}'` : JSON.stringify(text).replace(/\x7f/g, '\\u007f');
 }
+
+/** One comment line: a control character (a newline above all) is shown escaped, so no value can end the comment. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const comment = (line: string): string => line.replace(/[\0-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** The fly.toml of an app that runs fly-autoscaler for this policy. */
 export function renderFlyAutoscalerToml(policy: Policy, org: string | undefined, source: string): string {
   const config = toFlyAutoscaler(policy, org);
-  const lines = [
+  const comments = [
     `# fly-autoscaler for ${policy.app} (process group ${policy.group}), written by \`gpuctl autoscale export\` from ${source}.`,
     `# Deploy: fly apps create ${policy.app}-autoscaler`,
     `#         fly secrets set -a ${policy.app}-autoscaler FAS_API_TOKEN="$(fly tokens create deploy -a ${policy.app})" FAS_PROMETHEUS_TOKEN="$(fly tokens create readonly)"`,
@@ -103,6 +110,9 @@ export function renderFlyAutoscalerToml(policy: Policy, org: string | undefined,
     ...config.unsupported.map((u) => `#   - ${u}`),
     '# Approximations:',
     ...config.approximations.map((a) => `#   - ${a}`),
+  ];
+  const lines = [
+    ...comments.map(comment),
     '',
     `app = ${tomlString(`${policy.app}-autoscaler`)}`,
     '',

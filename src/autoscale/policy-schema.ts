@@ -4,6 +4,7 @@
  * The parsed Policy has milliseconds and minutes, never strings. docs/autoscale.md is the reference.
  */
 import { z } from 'zod';
+import { isFlyAppName, isProcessGroupName } from '../flyio/app-name.js';
 import { isKnownRegion, unknownRegion } from '../flyio/regions.js';
 import { parseDuration } from '../shared/duration.js';
 
@@ -50,8 +51,11 @@ const threshold = z.strictObject({ query: z.string().min(1), above: z.number(), 
 
 export const policySchema = z
   .strictObject({
-    app: z.string().min(1),
-    process_group: z.string().min(1).default('app'),
+    app: z.string().refine(isFlyAppName, 'is not a valid Fly app name (lowercase letters, digits and dashes, starting with a letter)'),
+    process_group: z
+      .string()
+      .refine(isProcessGroupName, 'is not a process group name (letters, digits, dashes and underscores)')
+      .default('app'),
     min: count,
     max: count,
     regions: z

@@ -2,11 +2,11 @@
  * Reading a policy file: TOML syntax errors keep smol-toml's line and column, schema errors name
  * the key and the line it is on (found by scanning the text: smol-toml keeps no positions).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from '../errors.js';
 import { policySchema, toPolicy, type Policy } from './policy-schema.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 /** The 1-based line of a key path such as ['schedule', 0, 'min'], or undefined. Best effort. */
 export function lineOf(text: string, path: ReadonlyArray<PropertyKey>): number | undefined {
@@ -78,8 +78,9 @@ export function parsePolicy(text: string, file = 'policy'): Policy {
 export async function readPolicy(cwd: string, path: string): Promise<Policy> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, path), 'utf8');
+    text = await readRegularFile(resolve(cwd, path), 'utf8');
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read the policy ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
       hint: 'Pass --policy with a TOML file; examples/autoscale.toml is a start.',
     });

@@ -4,13 +4,14 @@
  * in the same directory, synced, renamed). An unreadable file is treated as "acted just now", so a
  * lost state can delay an action by one cooldown but never cause a burst.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { jsonText } from '../ui/output.js';
 import type { LastActions } from './decide.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 export interface StateFile {
   version: 1;
@@ -31,9 +32,10 @@ const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 export async function loadState(path: string, now: Date): Promise<Loaded> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readRegularFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
+    if (error instanceof NotRegularFileError) throw error;
     return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? String(error), last: justNow(now) };
   }
   try {

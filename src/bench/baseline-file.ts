@@ -1,10 +1,11 @@
 /** Reads a previous `gpuctl bench --json` report as a baseline, checking what the gate relies on. */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Comparable, ComparableResult } from './baseline.js';
 import { BENCH_SCHEMA_VERSION } from './report.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
@@ -19,6 +20,12 @@ function result(value: unknown, index: number): ComparableResult {
     typeof value.medianMs === 'number' &&
     isNumbers(value.samplesMs);
   if (!ok) throw new Error(`results[${index}] lacks suite, name, unit, value, medianMs or samplesMs`);
+  for (const key of ['value', 'medianMs'] as const) {
+    const figure = value[key] as number;
+    // 1e-308 would make every delta +Infinity%; a figure is a positive, finite, normal number or nothing.
+    if (!(Number.isFinite(figure) && figure >= SMALLEST_NORMAL)) throw new Error(`results[${index}].${key} is ${figure}, not a positive finite number`);
+  }
+  if ((value.samplesMs as number[]).some((x) => x < 0)) throw new Error(`results[${index}].samplesMs holds a negative time`);
   const size: Record<string, number> = {};
   if (isObject(value.size)) for (const [k, v] of Object.entries(value.size)) if (typeof v === 'number') size[k] = v;
   return { suite: value.suite as string, name: value.name as string, unit: value.unit as string, value: value.value as number, medianMs: value.medianMs as number, samplesMs: value.samplesMs as number[], size };
@@ -43,8 +50,9 @@ export async function readBaseline(path: string, cwd: string): Promise<Comparabl
   const full = resolve(cwd, path);
   let text: string;
   try {
-    text = await readFile(full, 'utf8');
+    text = await readRegularFile(full, 'utf8');
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read the baseline ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
       hint: 'Create one with `gpuctl bench --json --out baseline.json` on the reference commit.',
     });

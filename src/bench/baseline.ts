@@ -47,11 +47,17 @@ export interface KernelComparison {
 export interface Comparison {
   maxRegressionPct: number;
   regressed: number;
+  /** Kernels that had a comparable figure on both sides; 0 means the gate compared nothing and fails. */
+  compared: number;
   kernels: KernelComparison[];
   /** Things worth knowing that do not fail the gate (other device, other mode). */
   warnings: string[];
 }
 
+const COMPARED: ReadonlySet<Verdict> = new Set(['regressed', 'noise', 'ungated', 'unchanged', 'improved']);
+/** A gate fails when it regressed a kernel or compared none (a baseline that shares no kernel proves nothing). */
+export const gateFails = (c: Comparison): boolean => c.regressed > 0 || c.compared === 0;
+export const NOTHING_COMPARED = 'Nothing compared: no kernel of this run has a comparable figure in the baseline.';
 const keyOf = (r: { suite: string; name: string }) => `${r.suite}/${r.name}`;
 const sameSize = (a: Record<string, number>, b: Record<string, number>) =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
@@ -105,5 +111,6 @@ export function compareRuns(
   for (const old of before.values()) {
     kernels.push({ suite: old.suite, name: old.name, unit: old.unit, verdict: 'only-baseline', before: { value: old.value, medianMs: old.medianMs }, after: null, deltaPct: null, noiseMs: null, reason: failedKeys.has(keyOf(old)) ? 'failed in this run' : 'not in this run' });
   }
-  return { maxRegressionPct, regressed: kernels.filter((k) => k.verdict === 'regressed').length, kernels, warnings };
+  const compared = kernels.filter((k) => COMPARED.has(k.verdict)).length;
+  return { maxRegressionPct, regressed: kernels.filter((k) => k.verdict === 'regressed').length, compared, kernels, warnings };
 }

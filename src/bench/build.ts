@@ -6,15 +6,15 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
-import { MissingError, ToolError, UsageError } from '../errors.js';
+import { InterruptedError, MissingError, ToolError, UsageError } from '../errors.js';
 import { DirError, makeDirs } from '../shared/make-dirs.js';
+import { withLock } from '../shared/lock.js';
 import { nvccBinary, probeNvcc } from '../gpu/nvcc.js';
 import { archNumber, FAT_ARCHES, MIN_NVCC, nvccSupported, prebuiltCovers } from './arch.js';
 import type { Toolchain } from './build-plan.js';
 import { cacheKey, readSources } from './cache-key.js';
 import { buildTimeoutMs, compileInto } from './compile.js';
 import { probeCxx } from './cxx.js';
-import { withLock } from './lock.js';
 import { VERSION } from '../version.js';
 import { benchPaths, PROGRAM_NAME, type BenchPaths } from '../shared/paths.js';
 
@@ -95,7 +95,18 @@ async function cachedOrBuilt(ctx: Ctx, paths: BenchPaths, toolchain: Toolchain, 
   const waitMs = buildTimeoutMs(ctx.env) + 60_000;
   const label = toolchain.kind === 'nvcc' ? `for ${toolchain.arch}` : '(CPU suite)';
   const by = toolchain.kind === 'nvcc' ? `nvcc ${toolchain.version}` : toolchain.version;
-  return withLock(join(paths.cacheRoot, `${key}.lock`), { signal: ctx.signal, waitMs, onWait: () => events.waiting?.() }, async () => {
+  const lockPath = join(paths.cacheRoot, `${key}.lock`);
+  const wait = {
+    signal: ctx.signal,
+    waitMs,
+    onWait: () => events.waiting?.(),
+    timedOut: () =>
+      new ToolError(`Another gpuctl has been building the benchmark program for over ${Math.round(waitMs / 60_000)} min.`, 'gpuctl-bench', 'tool_timeout', {
+        hint: `If no other gpuctl is running, remove the lock: rm -r ${lockPath}`,
+      }),
+    interrupted: () => new InterruptedError('Interrupted while waiting for another build of gpuctl-bench.'),
+  };
+  return withLock(lockPath, wait, async () => {
     if (await executable(binary('cache').path)) return binary('cache');
     const started = Date.now();
     events.building?.(`Compiling gpuctl-bench ${label} with ${by} (once; cached in ${paths.cacheRoot})`);

@@ -6,8 +6,9 @@
  * is never stale; docs (PROTOCOL.md, README) and build outputs are not part of it.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { readRegularFile } from '../shared/regular-file.js';
 
 const KEY_FORMAT = 'gpuctl-bench-cache-v1';
 const SOURCE = /\.(cu|cuh|cpp|cc|cxx|c|h|hh|hpp|hxx|inl|inc)$/i;
@@ -33,7 +34,7 @@ export async function readSources(dir: string): Promise<SourceFile[]> {
     const full = join(entry.parentPath, entry.name);
     const path = relative(dir, full).split(sep).join('/');
     if (path.split('/').slice(0, -1).some((part) => SKIP_DIR.test(part)) || !isKeySource(path)) continue;
-    files.push({ path, content: await readFile(full) });
+    files.push({ path, content: await readRegularFile(full) });
   }
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

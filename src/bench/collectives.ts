@@ -4,7 +4,9 @@
  * busbw = algbw x a factor that makes the figure comparable with the hardware's link bandwidth whatever the
  * number of ranks n: all-reduce 2(n-1)/n, all-gather and reduce-scatter (n-1)/n, broadcast and reduce 1.
  */
-export const COLLECTIVES = ['all_reduce', 'all_gather', 'reduce_scatter', 'broadcast'] as const;
+import type { KernelName } from './kernel-names.js';
+
+export const COLLECTIVES = ['all_reduce', 'all_gather', 'reduce_scatter', 'broadcast'] as const satisfies readonly KernelName[];
 export type Collective = (typeof COLLECTIVES)[number];
 
 export function busFactor(op: Collective, ranks: number): number {

@@ -42,7 +42,6 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
     const result = await ctx.exec({
       ...plan,
       timeoutMs,
-      killProcessGroup: true, // a hung nvcc/cicc is make's grandchild
       onLine: (line) => {
         const what = compilingWhat(line);
         if (what) request.onProgress?.(what);

@@ -8,9 +8,11 @@
  *   while every pinned copy stayed within 1% (docs/benchmarks.md).
  * They are measured and shown; neither the baseline gate nor the outlier rule judges a GPU by them.
  */
+import { kernelKey } from './kernel-names.js';
+
 export const HOST_BOUND: Readonly<Record<string, string>> = {
-  'memory/h2d_pageable': 'pageable copies depend on the host',
-  'memory/d2h_pageable': 'pageable copies depend on the host',
+  [kernelKey('h2d_pageable')]: 'pageable copies depend on the host',
+  [kernelKey('d2h_pageable')]: 'pageable copies depend on the host',
 };
 
 export const hostBound = (suite: string, name: string): string | null => HOST_BOUND[`${suite}/${name}`] ?? null;

@@ -7,7 +7,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, MissingError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { resolveBinary, resolveCpuBinary, describeSource, type BenchBinary, type BuildEvents } from './build.js';
-import { compareRuns, type Comparison } from './baseline.js';
+import { compareRuns, gateFails, type Comparison } from './baseline.js';
 import { readBaseline } from './baseline-file.js';
 import { hostInfo, matchGpu } from './device.js';
 import { kernelName, figure } from './format.js';
@@ -116,7 +116,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   else spinner.succeed(`Ran ${report.results.length} kernels in ${(report.durationMs / 1000).toFixed(1)} s`);
   const comparison = baseline ? compareRuns(baseline, report, options.maxRegressionPct ?? 10, report.failures) : null;
   await emit(ctx, options, binary, report, comparison);
-  return failed || comparison?.regressed ? ExitCode.failed : ExitCode.ok;
+  return failed || (comparison && gateFails(comparison)) ? ExitCode.failed : ExitCode.ok;
 }
 
 async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report: BenchReport, comparison: Comparison | null): Promise<void> {

@@ -10,9 +10,10 @@
  */
 import type { GpuProfile, Precision } from '../gpu/types.js';
 import { PRECISIONS } from '../gpu/types.js';
+import { kernelRef } from './kernel-names.js';
 import type { ResultLine } from './protocol.js';
 
-export const CEILING_KERNEL = { suite: 'memory', name: 'memcpy_d2d' } as const;
+export const CEILING_KERNEL = kernelRef('memcpy_d2d');
 
 export type PeakBasis = 'bandwidth' | Precision;
 

@@ -3,13 +3,14 @@ import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { COLLECTIVES, collectivePoint } from './collectives.js';
 import { sig } from './format.js';
+import type { KernelName } from './kernel-names.js';
 import { latencyStats } from './latency-stats.js';
 import type { Outlier, SpreadRow } from './outlier.js';
 import type { BenchResult } from './report.js';
 
 export const CLUSTER_VIEW_SUITES = ['links', 'collectives', 'latency'];
 
-const LINK_KINDS: Array<[string, string]> = [
+const LINK_KINDS: Array<[KernelName, string]> = [
   ['p2p_ce_uni', 'Peer copy, copy engine, one direction (GB/s; rows: source, columns: destination)'],
   ['p2p_ce_bidir', 'Peer copy, copy engine, both directions at once (GB/s per direction)'],
   ['p2p_sm_uni', 'Peer copy, SM copy kernel writing to the peer, one direction (GB/s)'],
@@ -77,7 +78,7 @@ export function renderLatency(results: readonly BenchResult[], style: Style, gpu
     const s = latencyStats(r.samplesMs);
     const cpuP50 = r.cpu ? r.cpu.medianMs * 1000 : undefined;
     const first = s && cpuP50 !== undefined ? (s.p50Us <= cpuP50 ? 'GPU' : 'CPU') : '–';
-    const [, request, launch] = /^lat_(.+)_(stream|graph)$/.exec(r.name) ?? [r.name, r.name, ''];
+    const [, request, launch] = /^lat_(.+)_(stream|graph|cpu1|cpuall)$/.exec(r.name) ?? [r.name, r.name, ''];
     return [request, launch, us(s?.p50Us), us(s?.p95Us), us(s?.p99Us), us(s?.p999Us), us(s?.maxUs), us(cpuP50), us(r.extra?.cpuP99Us), first];
   });
   const title = `Request latency${gpuLabel}: host wall clock per request, us (${lat[0]!.samplesMs.length} requests; CPU: one thread)`;

@@ -1,7 +1,7 @@
 /** `gpuctl bench` for people: one row per kernel, then failures, skips and the baseline verdicts. */
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
-import type { Comparison } from './baseline.js';
+import { NOTHING_COMPARED, type Comparison } from './baseline.js';
 import { describeSource, type BenchBinary } from './build.js';
 import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, quantity, sig, speedupCell, verdictText } from './format.js';
 import { CLUSTER_VIEW_SUITES } from './render-cluster.js';
@@ -56,6 +56,8 @@ export function renderComparison(comparison: Comparison, baselinePath: string, s
   const table = renderTable(['Kernel', 'Before', 'After', 'Δ time', 'Noise', 'Verdict'], rows);
   const verdict = comparison.regressed
     ? style.red(`${comparison.regressed} kernel${comparison.regressed === 1 ? '' : 's'} regressed.`)
-    : style.green('No regression.');
+    : comparison.compared === 0
+      ? style.red(NOTHING_COMPARED)
+      : style.green('No regression.');
   return `${head}${warnings}${table}\n${verdict}\n`;
 }

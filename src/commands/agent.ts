@@ -33,7 +33,7 @@ export const agentCommand = defineCommand({
     'uncorrectable ECC errors, pages pending retirement, temperature over the limit, a GPU gone,\n' +
     "clocks throttled for thermal or power-brake reasons). /metrics uses dcgm-exporter's names and labels.\n" +
     'Without nvidia-smi (the CPU layout) it serves host metrics and /gpu-health says "cpu fallback".\n' +
-    'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C or SIGTERM (exit 130).\n' +
+    'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C (exit 130) or SIGTERM (exit 143).\n' +
     'Try it: curl -s localhost:9400/gpu-health (200, or 503 with the reasons).',
   options,
   examples: [

@@ -3,9 +3,14 @@ import type { MetricSource } from '../autoscale/read.js';
 import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 import { parseDuration } from '../shared/duration.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
+
+/** --app replaces the policy's app: the same check as the policy's own. */
+const appFlag = (app: string | undefined) => (app === undefined ? undefined : checkFlyAppName(app, '--app'));
 
 const appOption = { flags: '-a, --app <name>', description: "the Fly app (default: the policy's app)" } as const;
 
@@ -46,7 +51,7 @@ function required(raw: RawInput<'policy'>): string {
 export function parseCommon(raw: RawInput<OptionKeys<typeof common>>): Common {
   const timeout = Number(str(raw, 'timeout') ?? '10');
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
-  return { policy: required(raw), app: str(raw, 'app'), prometheus: str(raw, 'prometheus'), timeoutMs: timeout * 1000 };
+  return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs: timeout * 1000 };
 }
 
 export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptions {
@@ -64,7 +69,14 @@ export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptio
 export function parseExport(raw: RawInput<OptionKeys<typeof exportOptions>>): ExportOptions {
   const to = str(raw, 'to') ?? 'fly-autoscaler';
   if (to !== 'fly-autoscaler') throw new UsageError(`--to ${to}: the only target is fly-autoscaler.`);
-  return { policy: required(raw), app: str(raw, 'app'), to, org: str(raw, 'org'), out: str(raw, 'out'), force: bool(raw, 'force') };
+  return {
+    policy: required(raw),
+    app: appFlag(str(raw, 'app')),
+    to,
+    org: str(raw, 'org'),
+    out: str(raw, 'out'),
+    force: bool(raw, 'force'),
+  };
 }
 
 async function setup(ctx: Ctx, options: Common) {
@@ -165,7 +177,7 @@ const runCommand = defineCommand({
           dryRun: options.dryRun,
           now: s.now,
         });
-        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(step));
+        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(printableValue(step)));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.

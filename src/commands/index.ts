@@ -1,10 +1,12 @@
 /** Every command, in help order. A definition is light: its run() imports what it needs. */
 import { agentCommand } from './agent.js';
+import { alertsCommand } from './alerts.js';
 import { autoscaleCommand } from './autoscale.js';
 import { benchCommand } from './bench.js';
 import type { CommandSpec } from './define.js';
 import { deployCommand } from './deploy.js';
 import { detectCommand } from './detect.js';
+import { diagCommand } from './diag.js';
 import { doctorCommand } from './doctor.js';
 import { healthCommand } from './health.js';
 import { initCommand } from './init.js';
@@ -18,6 +20,7 @@ export const registry: readonly CommandSpec<any>[] = [
   detectCommand,
   doctorCommand,
   benchCommand,
+  diagCommand,
   initCommand,
   validateCommand,
   deployCommand,
@@ -28,4 +31,5 @@ export const registry: readonly CommandSpec<any>[] = [
   agentCommand,
   autoscaleCommand,
   monitorCommand,
+  alertsCommand,
 ];

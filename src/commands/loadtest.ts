@@ -49,20 +49,29 @@ function seconds(raw: Raw, name: 'duration' | 'timeout', flag: string, max: numb
   return ms / 1000;
 }
 
-function count(raw: Raw, name: 'rate' | 'connections' | 'minRps', flag: string, max: number): number | undefined {
+/** min: --rate is at least 1 request per second (0.5 reached the load generator and ended as "a bug in gpuctl"). */
+function count(raw: Raw, name: 'rate' | 'connections' | 'minRps', flag: string, max: number, min = 0): number | undefined {
   const text = str(raw, name);
   if (text === undefined) return undefined;
   const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
   if (!Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`${flag} must be a number above 0 and at most ${max}, not "${text}".`);
+  if (n < min) throw new UsageError(`${flag} must be at least ${min}, not "${text}".`);
   return n;
 }
+
+/** An HTTP header name is a token; a value holds no CR, LF or NUL (they would inject a header). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 function headers(raw: Raw): Record<string, string> {
   return Object.fromEntries(
     list(raw, 'header').map((h) => {
       const at = h.indexOf(':');
-      if (at <= 0) throw new UsageError(`--header "${h}" is not "Name: value".`);
-      return [h.slice(0, at).trim(), h.slice(at + 1).trim()];
+      if (at <= 0) throw new UsageError(`--header ${JSON.stringify(h)} is not "Name: value".`);
+      const name = h.slice(0, at).trim();
+      const value = h.slice(at + 1).trim();
+      if (!HEADER_NAME.test(name) || /[\r\n\0]/.test(h))
+        throw new UsageError(`--header ${JSON.stringify(h)} holds a character a header cannot have (CR, LF, NUL, or a space in the name).`);
+      return [name, value];
     }),
   );
 }
@@ -73,7 +82,7 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
     throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
-  const rate = count(raw, 'rate', '--rate', LIMITS.rate);
+  const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);
   const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);
   if (connectionsGiven !== undefined && !Number.isInteger(connectionsGiven)) throw new UsageError('--connections must be a whole number.');
   const method = (str(raw, 'method') ?? 'GET').toUpperCase();

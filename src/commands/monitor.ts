@@ -1,8 +1,10 @@
 import type { Ctx } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
 import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
 const options = [
@@ -29,7 +31,8 @@ function bounded(raw: Raw, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: stri
 export function parseMonitorOptions(raw: Raw): MonitorOptions {
   const intervalMs = durationOption(raw, 'interval', '--interval', '2s');
   if (intervalMs < 100) throw new UsageError(`--interval "${str(raw, 'interval')}" is under 100ms.`);
-  const app = str(raw, 'app');
+  const given = str(raw, 'app');
+  const app = given === undefined ? undefined : checkFlyAppName(given, '--app');
   const prometheus = str(raw, 'prometheus');
   if (prometheus !== undefined && app === undefined)
     throw new UsageError('--prometheus is for the remote view: name the app with --app.', {
@@ -110,7 +113,7 @@ export const monitorCommand = defineCommand({
     const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
     if (screen.enter) ctx.stdout.write(screen.enter);
     try {
-      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(sample, first)));
+      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(printableValue(sample), first)));
     } finally {
       if (screen.leave) ctx.stdout.write(screen.leave);
     }

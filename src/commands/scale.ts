@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { checkProcessGroup } from '../flyio/app-name.js';
 import type { FlyClient } from '../flyio/client.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
@@ -53,7 +54,10 @@ export function parseShow(raw: RawInput<OptionKeys<typeof showOptions>>): Common
   return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml' };
 }
 /** `--group`, or flyctl's own spelling `--process-group`. */
-const group = (raw: RawInput<'group' | 'processGroup'>): string | undefined => str(raw, 'group') ?? str(raw, 'processGroup');
+function group(raw: RawInput<'group' | 'processGroup'>): string | undefined {
+  const name = str(raw, 'group') ?? str(raw, 'processGroup');
+  return name === undefined ? undefined : checkProcessGroup(name, '--group');
+}
 
 function wholeNumber(text: string | undefined, what: string, min: number): number | undefined {
   if (text === undefined) return undefined;

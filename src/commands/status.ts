@@ -1,5 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { printableValue, SCREEN } from '../ui/printable.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface StatusOptions {
@@ -52,8 +53,8 @@ export const statusCommand = defineCommand({
         ctx.print(snapshot, view.renderStatus);
         return ExitCode.ok;
       }
-      const text = view.renderStatus(snapshot, ctx.style);
-      const clear = ctx.stdout.isTTY ? '\x1b[2J\x1b[H' : '';
+      const text = view.renderStatus(printableValue(snapshot), ctx.style);
+      const clear = ctx.stdout.isTTY ? SCREEN.clearHome : '';
       ctx.stdout.write(
         `${clear}${text}${ctx.style.dim(`\n${ctx.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
       );

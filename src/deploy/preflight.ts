@@ -3,10 +3,10 @@
  * (version, whoami, apps list, releases) and the local fly.toml checks, and returns one row per check
  * plus the first error that must stop the deploy. Rows that depend on a failed one are skipped.
  */
-import { readFile } from 'node:fs/promises';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
@@ -14,6 +14,7 @@ import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.
 import type { FlyRelease } from '../flyio/schemas.js';
 import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
 import type { DeployOptions } from './options.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 export type RowStatus = 'pass' | 'warn' | 'fail' | 'skip';
 export interface PreflightRow {
@@ -50,8 +51,9 @@ const row = (name: PreflightRow['name'], status: RowStatus, detail: string): Pre
 async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
   let text: string;
   try {
-    text = await readFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
-  } catch {
+    text = await readRegularFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
+  } catch (caught) {
+    if (caught instanceof NotRegularFileError) return { row: row('fly.toml', 'fail', caught.message), error: caught, facts: undefined };
     const error = new UsageError(`${configPath} not found.`, { hint: 'Run gpuctl in the directory of fly.toml, or pass -c/--config.' });
     return { row: row('fly.toml', 'fail', `${configPath} not found`), error, facts: undefined };
   }
@@ -92,11 +94,18 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
+/** -a, then FLY_APP, then fly.toml's `app`, each checked as a Fly app name before it reaches flyctl. */
+function appName(flag: string | undefined, env: string | undefined, toml: string | undefined, config: string): string | undefined {
+  if (flag) return checkFlyAppName(flag, '--app');
+  if (env) return checkFlyAppName(env, 'FLY_APP');
+  return toml === undefined ? undefined : checkFlyAppName(toml, `\`app\` in ${config}`);
+}
+
 export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigCheck): Promise<Preflight> {
   const configPath = options.config;
   const local = await localChecks(ctx, options, check, configPath);
   const region = options.region ?? local.facts?.primaryRegion;
-  const app = options.app ?? ctx.env.FLY_APP ?? local.facts?.app;
+  const app = appName(options.app, ctx.env.FLY_APP, local.facts?.app, configPath);
   const result: Preflight = {
     rows: [],
     stop: undefined,

@@ -18,7 +18,7 @@ import { assessRollout } from '../flyio/machines.js';
 import type { Clock } from '../shared/clock.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
-import { DETECT_COMMAND, verifyGpus } from './verify-gpu.js';
+import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
 import { errorJson } from '../ui/output.js';
 
 /** What happens along the way, for the command to show (the deploy itself writes nothing to the terminal). */
@@ -45,7 +45,7 @@ function inputFor(options: DeployOptions, pre: Preflight, app: string, image?: s
     strategy: options.strategy,
     primaryRegion: options.region,
     buildArgs: options.buildArgs,
-    waitTimeoutS: Math.ceil(options.waitTimeoutMs / 1000),
+    waitTimeoutS: options.waitTimeoutGiven ? Math.ceil(options.waitTimeoutMs / 1000) : undefined,
   };
 }
 
@@ -53,6 +53,8 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
   const commands = [fly.show(deployArgs(inputFor(options, pre, app))), `${fly.show(releasesArgs(app))}  # the new release`];
   commands.push(`${fly.show(statusArgs(app))}  # polled until every machine is started with passing checks (--wait-timeout)`);
   if (options.verifyGpu) commands.push(`${fly.show(sshConsoleArgs(app, '<machine-id>', DETECT_COMMAND))}  # for each machine`);
+  if (options.verifyGpuDiag)
+    commands.push(`${fly.show(sshConsoleArgs(app, '<machine-id>', DIAG_COMMAND))}  # for each machine with gpuctl`);
   if (options.rollback && pre.previous?.imageRef) {
     commands.push(`${fly.show(deployArgs(inputFor(options, pre, app, pre.previous.imageRef)))}  # only if the deploy fails`);
   }
@@ -161,16 +163,23 @@ export async function runDeploy(
     let result = await deployAndVerify(ctx, fly, input, options, pre, log, deps);
     report.outcome = result.error ? (result.flyctlFailed ? 'deploy-failed' : 'unhealthy') : 'deployed';
     if (!result.error && options.verifyGpu && result.state) {
-      report.gpu = await verifyGpus(fly, app, result.state.machines);
+      report.gpu = await verifyGpus(fly, app, result.state.machines, options.verifyGpuDiag);
       const missing = report.gpu.filter((g) => !g.ok);
       if (missing.length) {
         report.outcome = 'gpu-missing';
         result = {
           ...result,
-          error: new FailedError(
-            `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
-            { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' },
-          ),
+          error: missing.some((g) => g.diag?.verdict === 'fail')
+            ? new FailedError(
+                `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} failed the GPU check: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
+                {
+                  hint: 'Run `gpuctl diag --level medium` in the machine for the evidence; replace a GPU that fails it.',
+                },
+              )
+            : new FailedError(
+                `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
+                { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' },
+              ),
         };
       }
     }

@@ -1,11 +1,14 @@
 /**
  * --verify-gpu: in each started machine, through `flyctl ssh console -C`, ask `gpuctl detect --json`
  * (when the image has gpuctl) and otherwise `nvidia-smi`, and report the GPUs each one sees.
+ * --verify-gpu-diag: where the image has gpuctl, also `gpuctl diag --level quick --json`; a failed diag
+ * fails the machine with the failed checks.
  */
 import type { FlyClient } from '../flyio/client.js';
 import type { FlyMachine } from '../flyio/schemas.js';
 
 export const DETECT_COMMAND = 'gpuctl detect --json';
+export const DIAG_COMMAND = 'gpuctl diag --level quick --json';
 export const SMI_COMMAND = 'nvidia-smi --query-gpu=name,memory.total --format=csv,noheader';
 
 export interface GpuCheck {
@@ -15,6 +18,35 @@ export interface GpuCheck {
   gpus: string[];
   via: 'gpuctl detect' | 'nvidia-smi' | null;
   detail: string;
+  /** --verify-gpu-diag: the quick diag's verdict and failed checks; null when not run. */
+  diag?: { verdict: 'pass' | 'warn' | 'fail'; failed: string[] } | null;
+}
+
+/** The verdict of `gpuctl diag --json` (schemaVersion 1); undefined when it is not that. */
+export function diagFromJson(stdout: string): GpuCheck['diag'] | undefined {
+  try {
+    const data = JSON.parse(stdout) as { schemaVersion?: unknown; verdict?: unknown; failed?: unknown };
+    if (data.schemaVersion !== 1 || (data.verdict !== 'pass' && data.verdict !== 'warn' && data.verdict !== 'fail')) return undefined;
+    return { verdict: data.verdict, failed: Array.isArray(data.failed) ? data.failed.map(String) : [] };
+  } catch {
+    return undefined;
+  }
+}
+
+async function withDiag(fly: FlyClient, app: string, check: GpuCheck): Promise<GpuCheck> {
+  if (!check.ok) return check;
+  const run = await fly.ssh(app, check.machineId, DIAG_COMMAND, 180_000);
+  const diag = diagFromJson(run.stdout);
+  if (!diag)
+    return {
+      ...check,
+      ok: false,
+      diag: null,
+      detail: `${check.detail}; gpuctl diag gave no verdict${run.kind === 'remote-failed' ? ` (${run.message})` : ''}`,
+    };
+  if (diag.verdict === 'fail')
+    return { ...check, ok: false, diag, detail: `${check.detail}; gpuctl diag failed: ${diag.failed.join(', ')}` };
+  return { ...check, diag, detail: `${check.detail}; gpuctl diag --level quick: ${diag.verdict}` };
 }
 
 /** GPU names from `gpuctl detect --json` (schemaVersion 1); undefined when it is not that. */
@@ -56,7 +88,12 @@ async function checkMachine(fly: FlyClient, app: string, machine: FlyMachine): P
   return { ...base, ok: gpus.length > 0, gpus, via: 'nvidia-smi', detail: gpus.length ? gpus.join(', ') : 'nvidia-smi lists no GPU' };
 }
 
-export async function verifyGpus(fly: FlyClient, app: string, machines: readonly FlyMachine[]): Promise<GpuCheck[]> {
+export async function verifyGpus(fly: FlyClient, app: string, machines: readonly FlyMachine[], diag = false): Promise<GpuCheck[]> {
   const started = machines.filter((m) => m.state === 'started');
-  return Promise.all(started.map((m) => checkMachine(fly, app, m)));
+  return Promise.all(
+    started.map(async (m) => {
+      const check = await checkMachine(fly, app, m);
+      return diag && check.via === 'gpuctl detect' ? withDiag(fly, app, check) : check;
+    }),
+  );
 }

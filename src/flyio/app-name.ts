@@ -1,17 +1,47 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
-import { readFile } from 'node:fs/promises';
 import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
+import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 import { resolveFlyToml } from './config-path.js';
 
+/** Fly.io's rule for app names: lowercase letters, digits and dashes, starting with a letter, at most 63 characters. */
+const FLY_APP_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+export function isFlyAppName(name: string): boolean {
+  return FLY_APP_NAME.test(name);
+}
+
+/** The one check every app name passes where it enters gpuctl (flag, FLY_APP, fly.toml, policy file). */
+export function checkFlyAppName(name: string, source: string): string {
+  if (isFlyAppName(name)) return name;
+  throw new UsageError(`${source} ${JSON.stringify(name)} is not a valid Fly app name.`, {
+    hint: 'Fly app names are lowercase letters, digits and dashes, start with a letter and have at most 63 characters, e.g. my-model.',
+  });
+}
+
+/** A process group as fly.toml's [processes] names it: letters, digits, dashes and underscores, never a leading dash. */
+const PROCESS_GROUP = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+
+export function isProcessGroupName(name: string): boolean {
+  return PROCESS_GROUP.test(name);
+}
+
+export function checkProcessGroup(name: string, source: string): string {
+  if (isProcessGroupName(name)) return name;
+  throw new UsageError(`${source} ${JSON.stringify(name)} is not a process group name.`, {
+    hint: 'Process groups are named in fly.toml [processes]: letters, digits, dashes and underscores, e.g. app or worker.',
+  });
+}
+
 export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string | undefined, config: string): Promise<string> {
-  if (app) return app;
-  if (ctx.env.FLY_APP) return ctx.env.FLY_APP;
+  if (app) return checkFlyAppName(app, '--app');
+  if (ctx.env.FLY_APP) return checkFlyAppName(ctx.env.FLY_APP, 'FLY_APP');
   let text: string | undefined;
   try {
-    text = await readFile(resolveFlyToml(ctx.cwd, config), 'utf8');
-  } catch {
+    text = await readRegularFile(resolveFlyToml(ctx.cwd, config), 'utf8');
+  } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     text = undefined;
   }
   if (text !== undefined) {
@@ -26,7 +56,7 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
         },
       );
     }
-    if (typeof name === 'string' && name !== '') return name;
+    if (typeof name === 'string' && name !== '') return checkFlyAppName(name, `\`app\` in ${config}`);
   }
   throw new UsageError(
     `Which app? ${text === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`,

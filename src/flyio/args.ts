@@ -9,18 +9,18 @@ export const versionArgs = (): Argv => ['version', '--json'];
 export const whoamiArgs = (): Argv => ['auth', 'whoami', '--json'];
 
 export function appsListArgs(org?: string): Argv {
-  return ['apps', 'list', '--json', ...(org ? ['--org', org] : [])];
+  return ['apps', 'list', '--json', ...(org ? [`--org=${org}`] : [])];
 }
 
 export function appsCreateArgs(name: string, org?: string): Argv {
-  return ['apps', 'create', name, '--json', ...(org ? ['--org', org] : [])];
+  return ['apps', 'create', '--json', ...(org ? [`--org=${org}`] : []), '--', name];
 }
 
-export const statusArgs = (app: string): Argv => ['status', '--app', app, '--json'];
-export const machineListArgs = (app: string): Argv => ['machine', 'list', '--app', app, '--json'];
-export const checksListArgs = (app: string): Argv => ['checks', 'list', '--app', app, '--json'];
-export const scaleShowArgs = (app: string): Argv => ['scale', 'show', '--app', app, '--json'];
-export const releasesArgs = (app: string): Argv => ['releases', '--app', app, '--json'];
+export const statusArgs = (app: string): Argv => ['status', `--app=${app}`, '--json'];
+export const machineListArgs = (app: string): Argv => ['machine', 'list', `--app=${app}`, '--json'];
+export const checksListArgs = (app: string): Argv => ['checks', 'list', `--app=${app}`, '--json'];
+export const scaleShowArgs = (app: string): Argv => ['scale', 'show', `--app=${app}`, '--json'];
+export const releasesArgs = (app: string): Argv => ['releases', `--app=${app}`, '--json'];
 export const platformRegionsArgs = (): Argv => ['platform', 'regions', '--json'];
 
 export type DeployStrategy = 'canary' | 'rolling' | 'bluegreen' | 'immediate';
@@ -31,8 +31,8 @@ export interface DeployInput {
   /** Deploy this image instead of building (used by --rollback). */
   image?: string;
   strategy?: DeployStrategy;
-  /** flyctl's own wait for health checks; gpuctl passes its --wait-timeout through. */
-  waitTimeoutS: number;
+  /** flyctl's own wait for health checks: passed only when the user gave --wait-timeout (else fly.toml's wait_timeout holds). */
+  waitTimeoutS?: number;
   primaryRegion?: string;
   buildArgs?: readonly string[];
 }
@@ -41,16 +41,13 @@ export interface DeployInput {
 export function deployArgs(input: DeployInput): Argv {
   return [
     'deploy',
-    '--app',
-    input.app,
-    '--config',
-    input.config,
-    ...(input.image ? ['--image', input.image] : []),
-    ...(input.strategy ? ['--strategy', input.strategy] : []),
-    ...(input.primaryRegion ? ['--primary-region', input.primaryRegion] : []),
-    ...(input.buildArgs ?? []).flatMap((arg) => ['--build-arg', arg]),
-    '--wait-timeout',
-    `${input.waitTimeoutS}s`,
+    `--app=${input.app}`,
+    `--config=${input.config}`,
+    ...(input.image ? [`--image=${input.image}`] : []),
+    ...(input.strategy ? [`--strategy=${input.strategy}`] : []),
+    ...(input.primaryRegion ? [`--primary-region=${input.primaryRegion}`] : []),
+    ...(input.buildArgs ?? []).map((arg) => `--build-arg=${arg}`),
+    ...(input.waitTimeoutS !== undefined ? [`--wait-timeout=${input.waitTimeoutS}s`] : []),
     '--yes',
   ];
 }
@@ -69,11 +66,10 @@ export function scaleCountArgs(input: ScaleCountInput): Argv {
     'scale',
     'count',
     String(input.count),
-    '--app',
-    input.app,
-    ...(input.regions.length ? ['--region', input.regions.join(',')] : []),
-    ...(input.group ? ['--process-group', input.group] : []),
-    ...(input.maxPerRegion !== undefined ? ['--max-per-region', String(input.maxPerRegion)] : []),
+    `--app=${input.app}`,
+    ...(input.regions.length ? [`--region=${input.regions.join(',')}`] : []),
+    ...(input.group ? [`--process-group=${input.group}`] : []),
+    ...(input.maxPerRegion !== undefined ? [`--max-per-region=${input.maxPerRegion}`] : []),
     '--yes',
   ];
 }
@@ -89,17 +85,17 @@ export function scaleVmArgs(input: ScaleVmInput): Argv {
   return [
     'scale',
     'vm',
+    `--app=${input.app}`,
+    ...(input.memoryMb !== undefined ? [`--vm-memory=${input.memoryMb}`] : []),
+    ...(input.group ? [`--process-group=${input.group}`] : []),
+    '--',
     input.size,
-    '--app',
-    input.app,
-    ...(input.memoryMb !== undefined ? ['--vm-memory', String(input.memoryMb)] : []),
-    ...(input.group ? ['--process-group', input.group] : []),
   ];
 }
 
 /** One command in one machine. The caller pipes stdin and closes it: ssh console can hang otherwise. */
 export function sshConsoleArgs(app: string, machineId: string, command: string): Argv {
-  return ['ssh', 'console', '--app', app, '--machine', machineId, '-C', command];
+  return ['ssh', 'console', `--app=${app}`, `--machine=${machineId}`, `--command=${command}`];
 }
 
 export interface VolumeInput {
@@ -110,7 +106,17 @@ export interface VolumeInput {
 }
 
 export function volumesCreateArgs(input: VolumeInput): Argv {
-  return ['volumes', 'create', input.name, '--app', input.app, '--region', input.region, '--size', String(input.sizeGb), '--yes', '--json'];
+  return [
+    'volumes',
+    'create',
+    `--app=${input.app}`,
+    `--region=${input.region}`,
+    `--size=${input.sizeGb}`,
+    '--yes',
+    '--json',
+    '--',
+    input.name,
+  ];
 }
 
 /** For --dry-run and --verbose: how a person would type it. Display only; nothing runs through a shell. */

@@ -7,7 +7,7 @@
  * - init and validate never start flyctl: they read the cached copy if there is one (whatever its
  *   age), else the built-in list. They work offline.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Ctx } from '../context.js';
@@ -16,6 +16,7 @@ import { isGpuctlError } from '../errors.js';
 import type { FlyClient } from './client.js';
 import { BUILT_IN_REGIONS, type Region, type RegionList } from './regions.js';
 import { jsonText } from '../ui/output.js';
+import { readRegularFileSync } from '../shared/regular-file.js';
 
 export const REGION_CACHE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -27,7 +28,7 @@ export function regionCachePath(env: Ctx['env']): string {
 /** The cached copy, or undefined when there is none or it does not read as a region list. */
 function readCache(path: string): RegionList | undefined {
   try {
-    const data = JSON.parse(readFileSync(path, 'utf8')) as { fetchedAt?: unknown; regions?: unknown };
+    const data = JSON.parse(readRegularFileSync(path, 'utf8')) as { fetchedAt?: unknown; regions?: unknown };
     const isRegion = (r: unknown): r is Region =>
       typeof (r as Region | null)?.code === 'string' && typeof (r as Region | null)?.name === 'string';
     const regions = Array.isArray(data.regions) ? (data.regions as unknown[]).filter(isRegion) : [];

@@ -1,7 +1,8 @@
 /**
  * HTTP probes of an app's /health and /gpu-health through its public hostname (or --url), with
- * Node's fetch and a timeout per request. No token is ever sent: these are the app's own endpoints.
+ * the shared bounded read (shared/http-read.ts): one timeout per request, headers and body, and a capped body. No token is ever sent: these are the app's own endpoints.
  */
+import { fetchBounded } from '../shared/http-read.js';
 import { conditionLine, readGpuHealthBody, type FailedCondition } from './gpu-body.js';
 
 export interface ProbeResult {
@@ -47,14 +48,13 @@ export async function probe(base: string, path: string, optional: boolean, timeo
   const url = probeUrl(base, path);
   const started = performance.now();
   try {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]), redirect: 'manual' });
-    const body = await response.text();
+    const response = await fetchBounded(url, { signal, timeoutMs, redirect: 'manual' });
     return {
       path,
       url,
       status: response.status,
       latencyMs: Math.round(performance.now() - started),
-      ...judge(response.status, body, optional),
+      ...judge(response.status, response.body, optional),
     };
   } catch (error) {
     if (signal.aborted) throw error;

@@ -4,6 +4,7 @@
  * All pure; the values are checked here, so a bad flag and a bad recorded value read alike.
  */
 import { UsageError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
@@ -31,26 +32,20 @@ export const DEFAULT_TARGET: Target = { kind: 'cpu', vmSize: CPU_FALLBACK_SIZE }
 export const DEFAULT_WORKLOAD: WorkloadId = 'inference';
 export const MAX_VOLUME_GB = 500;
 
-const APP_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
 /** A Fly app name from a directory name: lowercase, dashes for anything else ("My Model_v2" → "my-model-v2"). */
 export function appNameFrom(dirName: string): string {
   const name = dirName
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
+    .replace(/^(?=[0-9])/, 'app-')
     .slice(0, 63)
     .replace(/-+$/, '');
   return name || 'gpu-app';
 }
 
 export function checkApp(value: string): string {
-  if (!APP_NAME.test(value)) {
-    throw new UsageError(`"${value}" is not a valid Fly app name.`, {
-      hint: 'Use lowercase letters, digits and dashes (at most 63), e.g. --app my-model.',
-    });
-  }
-  return value;
+  return checkFlyAppName(value, '--app');
 }
 
 export function checkRegion(value: string): string {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
-import { FailedError, UsageError } from '../errors.js';
+import { FailedError, InterruptedError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
@@ -20,7 +20,8 @@ import { AGENT_PACKAGE_PATH, fingerprint, loadAgentPackage, type AgentPackage } 
 import { cpuCommandFor, renderData, renderFiles, type RenderedFile } from './render.js';
 import type { InitOutcome } from './result.js';
 import { loadTemplates } from './templates.js';
-import { readIfExists, writeAtomic } from './writer.js';
+import { assertInside, readIfExists, writeAtomic } from './writer.js';
+import { withLock, type LockWait } from '../shared/lock.js';
 
 export interface InitOptions {
   dir: string | undefined;
@@ -81,16 +82,17 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     const bytes = readIfExists(join(dir, file.path), 'binary');
     return bytes === null ? null : fingerprint(bytes, what);
   };
-  const planned = rendered.map((file) => planFile(file, onDisk(file)));
-
-  const policy = policyFor(options, ctx.interactive);
-  const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx, events) : applyPolicy(planned, policy);
-  const refused = decided.some((f) => f.status === 'conflict') && !options.dryRun;
   const written = new Set<string>();
-  if (!options.dryRun && !refused) {
-    createDir(dir, options.dir);
-    for (const file of decided) {
-      if (file.status !== 'create' && file.status !== 'overwrite') continue;
+  // What is on disk is read, compared and written under one lock per directory: two inits never mix files.
+  const planAndWrite = async () => {
+    const planned = rendered.map((file) => planFile(file, onDisk(file)));
+    const policy = policyFor(options, ctx.interactive);
+    const decided: PlannedFile[] = policy === 'ask' ? await askConflicts(planned, ctx, events) : applyPolicy(planned, policy);
+    const refused = decided.some((f) => f.status === 'conflict') && !options.dryRun;
+    if (options.dryRun || refused) return { decided, refused };
+    const writes = decided.filter((file) => file.status === 'create' || file.status === 'overwrite');
+    for (const file of writes) assertInside(dir, join(dir, file.path));
+    for (const file of writes) {
       try {
         writeAtomic(join(dir, file.path), file.bytes ?? file.proposed, file.mode);
       } catch (error) {
@@ -98,7 +100,12 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
       }
       written.add(file.path);
     }
-  }
+    return { decided, refused };
+  };
+  if (!options.dryRun) createDir(dir, options.dir);
+  const { decided, refused } = options.dryRun
+    ? await planAndWrite()
+    : await withLock(join(dir, LOCK_NAME), lockWait(ctx, dir), planAndWrite);
   const dirArg = options.dir === undefined ? undefined : relative(ctx.cwd, dir) || '.';
   const named = [options.choices, asked, recorded, fromFly].some((layer) => layer.app !== undefined);
   return {
@@ -147,6 +154,22 @@ function requireFlagsOrYes(known: InitChoices): void {
   throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',
   });
+}
+
+/** The lock beside the files (a directory proper-lockfile makes and removes). */
+const LOCK_NAME = '.gpuctl-init.lock';
+
+function lockWait(ctx: Ctx, dir: string): LockWait {
+  return {
+    signal: ctx.signal,
+    waitMs: 60_000,
+    timedOut: () =>
+      new UsageError(`Another gpuctl init has been writing into ${dir} for over a minute.`, {
+        hint: `If no other gpuctl init is running, remove the lock: rm -r ${join(dir, LOCK_NAME)}`,
+      }),
+    interrupted: () =>
+      new InterruptedError('Interrupted while waiting for another gpuctl init in the same directory; nothing was written.'),
+  };
 }
 
 /** The --dir to write into, created when missing; one that cannot be (a pseudo filesystem, no permission) is a bad --dir. */

@@ -4,11 +4,12 @@
  * or the new one, never half of one. A symlink is written through to its target; an existing file
  * keeps its permissions.
  */
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { describeErrno, makeDirs } from '../shared/make-dirs.js';
+import { readRegularFileSync } from '../shared/regular-file.js';
 
 /**
  * The file's text (its bytes with `binary`), or null when it does not exist. Only a regular file is read
@@ -18,10 +19,7 @@ export function readIfExists(path: string): string | null;
 export function readIfExists(path: string, binary: 'binary'): Buffer | null;
 export function readIfExists(path: string, binary?: 'binary'): string | Buffer | null {
   try {
-    const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat === undefined) return null;
-    if (!stat.isFile()) throw new UsageError(`${path} exists and is not a regular file; gpuctl init reads and writes only regular files.`);
-    return binary ? readFileSync(path) : readFileSync(path, 'utf8');
+    return binary ? readRegularFileSync(path) : readRegularFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -36,6 +34,41 @@ function resolveTarget(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** Where writing `path` lands: through a symlink (of the file or of a directory above it) to its real place. */
+function landing(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    // A new file (or a dangling link): its directory's real place, or the path as it is when none exists yet.
+    const target = lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() ? resolveLink(path) : path;
+    const parent = dirname(target);
+    return parent === target ? target : join(landing(parent), basename(target));
+  }
+}
+
+function resolveLink(path: string): string {
+  const link = readlinkSync(path);
+  return isAbsolute(link) ? link : join(dirname(path), link);
+}
+
+/**
+ * A file init writes must land inside `root` (--dir): a symlink inside the directory is followed, one that
+ * leads outside (fly.toml -> ~/.bashrc, .gpuctl -> /etc) is refused, naming the link. Checked for every
+ * file before any is written.
+ */
+export function assertInside(root: string, path: string): void {
+  const realRoot = landing(root);
+  const real = landing(path);
+  const rel = relative(realRoot, real);
+  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return;
+  throw new UsageError(
+    `${path} leads outside ${root} (to ${real}) through a symbolic link; gpuctl init writes only inside its directory.`,
+    {
+      hint: 'Remove the link (or point it inside the directory); nothing was written.',
+    },
+  );
 }
 
 export function writeAtomic(path: string, content: string | Uint8Array, mode: number): void {

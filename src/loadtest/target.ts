@@ -3,6 +3,7 @@
  * GPUCTL_LOADTEST_LOOPBACK_ONLY=1 so that no run can ever leave the machine. Pure.
  */
 import { UsageError } from '../errors.js';
+import { checkFlyAppName } from '../flyio/app-name.js';
 
 export const LOOPBACK_ONLY_ENV = 'GPUCTL_LOADTEST_LOOPBACK_ONLY';
 
@@ -23,8 +24,15 @@ export function parseTarget(text: string): URL {
   return url;
 }
 
+/** https://<app>.fly.dev plus --path, built with the URL API: neither the name nor the path can change the host. */
 export function appTarget(app: string, path: string): URL {
-  return parseTarget(`https://${app}.fly.dev${path.startsWith('/') ? path : `/${path}`}`);
+  const url = new URL('https://fly.dev/');
+  url.hostname = `${checkFlyAppName(app, 'The app')}.fly.dev`;
+  const relative = new URL(path.startsWith('/') ? path : `/${path}`, 'https://path.invalid');
+  if (relative.host !== 'path.invalid') throw new UsageError(`--path "${path}" names another host; give a path such as /predict.`);
+  url.pathname = relative.pathname;
+  url.search = relative.search;
+  return url;
 }
 
 /** Refuses a target off this machine when the environment asks for loopback only. */

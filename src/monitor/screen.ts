@@ -5,13 +5,14 @@
  */
 import type { Style } from '../ui/style.js';
 import { jsonLine } from '../ui/output.js';
+import { SCREEN } from '../ui/printable.js';
 import type { MonitorOptions } from './options.js';
 import { alertsFor, renderMonitor } from './render.js';
 import type { MonitorSample } from './types.js';
 
-const ENTER = '\u001b[?1049h\u001b[?25l';
-const LEAVE = '\u001b[?25h\u001b[?1049l';
-const HOME_CLEAR = '\u001b[H\u001b[2J';
+const ENTER = SCREEN.enter;
+const LEAVE = SCREEN.leave;
+const HOME_CLEAR = SCREEN.homeClear;
 
 export function jsonRecord(sample: MonitorSample, options: MonitorOptions) {
   return { schemaVersion: 1, ...sample, alerts: alertsFor(sample, options.thresholds) };

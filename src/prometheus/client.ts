@@ -1,5 +1,6 @@
 /**
- * The Prometheus HTTP API adapter: instant queries (`/api/v1/query`), a timeout on every call,
+ * The Prometheus HTTP API adapter: instant queries (`/api/v1/query`), a timeout on every call (the whole
+ * exchange) and a capped answer (shared/http-read.ts),
  * outcomes as values. Works against any Prometheus-compatible server, Fly's hosted one included
  * (`https://api.fly.io/prometheus/<org>/`, VictoriaMetrics). The token comes from the environment
  * (GPUCTL_PROMETHEUS_TOKEN, e.g. `fly tokens create readonly`) and only ever goes into the
@@ -7,6 +8,7 @@
  * the way fly-autoscaler sends it (superfly/fly-autoscaler prometheus/prometheus.go).
  */
 import { z } from 'zod';
+import { BodyTooLargeError, fetchBounded, HttpTimeoutError, type BoundedResponse } from '../shared/http-read.js';
 
 export const TOKEN_ENV = 'GPUCTL_PROMETHEUS_TOKEN';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -74,12 +76,10 @@ export function queryUrl(baseUrl: string): URL {
 export async function instantQuery(target: PromTarget, query: string, time?: Date): Promise<QueryOutcome> {
   const form = new URLSearchParams({ query, timeout: `${Math.max(1, Math.floor(target.timeoutMs / 1000))}s` });
   if (time) form.set('time', (time.getTime() / 1000).toFixed(3));
-  const timeout = AbortSignal.timeout(target.timeoutMs);
-  const signal = target.signal ? AbortSignal.any([timeout, target.signal]) : timeout;
   const auth = authorization(target.token);
-  let response: Response;
+  let response: BoundedResponse;
   try {
-    response = await fetch(queryUrl(target.baseUrl), {
+    response = await fetchBounded(queryUrl(target.baseUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -87,20 +87,17 @@ export async function instantQuery(target: PromTarget, query: string, time?: Dat
         ...(auth ? { authorization: auth } : {}),
       },
       body: form,
-      signal,
+      timeoutMs: target.timeoutMs,
+      signal: target.signal,
     });
   } catch (error) {
     if (target.signal?.aborted) return { kind: 'interrupted' };
-    if (timeout.aborted) return { kind: 'timeout', timeoutMs: target.timeoutMs };
+    if (error instanceof HttpTimeoutError) return { kind: 'timeout', timeoutMs: target.timeoutMs };
+    if (error instanceof BodyTooLargeError) return { kind: 'bad-response', message: error.message };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return { kind: 'unreachable', message: cause?.code ?? cause?.message ?? (error as Error).message };
   }
-  let text: string;
-  try {
-    text = await response.text();
-  } catch {
-    return target.signal?.aborted ? { kind: 'interrupted' } : { kind: 'timeout', timeoutMs: target.timeoutMs };
-  }
+  const text = response.body;
   if (response.status === 401 || response.status === 403) return { kind: 'unauthorized', status: response.status };
   let json: unknown;
   try {

@@ -4,16 +4,23 @@
  * (cli.ts) through `errorJson` and `errorText`; streams of records (NDJSON: the agent's events, monitor's
  * samples, autoscale's steps) through `jsonLine`. Nothing else calls JSON.stringify for output.
  */
+import { printable, printableValue } from './printable.js';
 import type { Style } from './style.js';
+
+// JSON.stringify escapes U+0000-U+001F but leaves DEL and the C1 controls raw (a terminal may act on them):
+// they are escaped too (\u009b), the same value, so the final filter (printable.ts) never touches a document.
+const RAW_IN_JSON = /[\u007f-\u009f]/g;
+const json = (value: unknown, indent?: number) =>
+  `${JSON.stringify(value, null, indent)}`.replace(RAW_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** A JSON document as gpuctl prints it: two-space indent, one trailing newline. */
 export function jsonText(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+  return `${json(value, 2)}\n`;
 }
 
 /** One record of an NDJSON stream: compact, one line. */
 export function jsonLine(value: unknown): string {
-  return `${JSON.stringify(value)}\n`;
+  return `${json(value)}\n`;
 }
 
 /** What an error is made of, as the boundary and the commands' reports show it. */
@@ -38,12 +45,16 @@ export function errorJson(error: ErrorLike, redact: (text: string) => string = (
 
 /** "Error: <sentence>" and, when there is one, "Hint: <what to do>", for stderr. */
 export function errorText(style: Style, error: Pick<ErrorLike, 'message' | 'hint'>): string {
-  return `${style.red('Error:')} ${error.message}\n${error.hint ? `${style.dim(`Hint: ${error.hint}`)}\n` : ''}`;
+  return `${style.red('Error:')} ${printable(error.message)}\n${error.hint ? `${style.dim(`Hint: ${printable(error.hint)}`)}\n` : ''}`;
 }
 
-/** What `ctx.print` does: the value as JSON with --json, else the renderer's text. */
+/**
+ * What `ctx.print` does: the value as JSON with --json (escaped by JSON), else the renderer's text of the value
+ * with every string in it made printable first (ui/printable.ts), so no renderer prints a tool's or a server's
+ * control characters; the renderer's own colours are added after.
+ */
 export type Print = <T>(result: T, render: (result: T, style: Style) => string) => void;
 
 export function makePrint(json: boolean, out: { write(text: string): void }, style: Style): Print {
-  return (result, render) => out.write(json ? jsonText(result) : render(result, style));
+  return (result, render) => out.write(json ? jsonText(result) : render(printableValue(result), style));
 }

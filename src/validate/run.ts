@@ -2,7 +2,7 @@
  * `gpuctl validate`: find and read the files, run validateFiles, shape the result. Reading is the
  * only effect; a file that was asked for and is missing is a usage error (exit 2).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
 import { parse } from 'smol-toml';
@@ -11,6 +11,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
+import { NotRegularFileError, readRegularFileSync } from '../shared/regular-file.js';
 
 export const VALIDATE_FORMATS = ['text', 'github', 'sarif'] as const;
 export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
@@ -45,8 +46,9 @@ export const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yam
 
 function read(path: string, shown: string, what: string): SourceFile {
   try {
-    return { path: shown, text: readFileSync(path, 'utf8') };
+    return { path: shown, text: readRegularFileSync(path, 'utf8') };
   } catch (error) {
+    if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
       hint:
         what === 'fly.toml'

@@ -1,5 +1,6 @@
 /** The built `gpuctl agent` against the fake nvidia-smi (8 H100s, looping), over real HTTP on loopback. */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { seriesValue } from '../helpers/prometheus.js';
@@ -88,6 +89,79 @@ describe('gpuctl agent', () => {
     expect(agent.stderr()).toContain('restarting in 1 s');
   });
 
+  it('drops impossible readings (utilisation -50 or 1e308, -273 °C, negative memory) and counts bad samples', async () => {
+    const agent = await startAgent({
+      script: [
+        {
+          'utilization.gpu': [-50, 1e308, 30, 30, 30, 30, 30, 30],
+          'temperature.gpu': [40, 40, -273, 40, 40, 40, 40, 40],
+          'memory.used': [1000, 1000, 1000, -5, 1000, 1000, 1000, 1000],
+        },
+      ],
+    });
+    await expect
+      .poll(async () => seriesValue(await agent.metrics(), 'gpuctl_agent_bad_samples_total') ?? 0, { timeout: 10_000 })
+      .toBeGreaterThan(0);
+    const families = await agent.metrics();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '0' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '1' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL', { gpu: '2' })).toBe(30);
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '2' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_TEMP', { gpu: '3' })).toBe(40);
+    expect(seriesValue(families, 'DCGM_FI_DEV_FB_USED', { gpu: '3' })).toBeUndefined();
+    expect(seriesValue(families, 'DCGM_FI_DEV_FB_USED', { gpu: '4' })).toBe(1000);
+    // Every value exported is in range.
+    for (const m of families.get('DCGM_FI_DEV_GPU_UTIL')?.metrics ?? []) expect(Number(m.value)).toBeGreaterThanOrEqual(0);
+    expect(agent.stderr()).toContain('GPU 0: impossible readings dropped (utilGpuPct=-50)');
+  });
+
+  it('wants the bearer token on /metrics when GPUCTL_AGENT_TOKEN is set, and never prints it', async () => {
+    const token = 'agent-secret-7f3a9c';
+    const agent = await startAgent({ env: { GPUCTL_AGENT_TOKEN: token } });
+    const bare = await fetch(`${agent.url}/metrics`);
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toBe('Bearer realm="gpuctl-agent"');
+    const body = await bare.text();
+    expect(body).toContain('Authorization: Bearer <GPUCTL_AGENT_TOKEN>');
+    expect((await fetch(`${agent.url}/metrics`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const good = await fetch(`${agent.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(good.status).toBe(200);
+    expect(await good.text()).toContain('gpuctl_agent_sampler_up');
+    // /health and /gpu-health stay open: Fly's checks cannot send a header either.
+    expect((await agent.get('/health')).status).toBe(200);
+    expect(agent.stderr()).toContain('GPUCTL_AGENT_TOKEN is set');
+    expect(agent.stderr() + body).not.toContain(token);
+  });
+
+  it('exposes the last gpuctl diag verdict from GPUCTL_DIAG_STATE; a malformed file is logged, not fatal', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gpuctl-diag-')), 'diag-last.json');
+    const verdict = {
+      schemaVersion: 1,
+      finishedAt: '2026-12-04T00:40:00.000Z',
+      level: 'quick',
+      gpus: [
+        { index: 0, uuid: 'GPU-a', verdict: 'pass' },
+        { index: 1, uuid: 'GPU-b', verdict: 'fail' },
+      ],
+    };
+    const agent = await startAgent({ env: { GPUCTL_DIAG_STATE: file } });
+    await expect.poll(async () => (await agent.gpuHealth()).status, { timeout: 10_000 }).toBe(200);
+    expect((await agent.metrics()).get('gpuctl_diag_result')?.metrics ?? []).toEqual([]);
+    writeFileSync(file, JSON.stringify(verdict));
+    await expect
+      .poll(async () => seriesValue(await agent.metrics(), 'gpuctl_diag_result', { gpu: '1', UUID: 'GPU-b', level: 'quick' }), {
+        timeout: 10_000,
+      })
+      .toBe(2);
+    const families = await agent.metrics();
+    expect(seriesValue(families, 'gpuctl_diag_result', { gpu: '0' })).toBe(0);
+    expect(seriesValue(families, 'gpuctl_diag_last_run_timestamp_seconds', { level: 'quick' })).toBe(Date.parse(verdict.finishedAt) / 1000);
+    writeFileSync(file, '{"schemaVersion": 1, "finishedAt"');
+    await expect.poll(async () => (await agent.metrics()).get('gpuctl_diag_result')?.metrics.length ?? 0, { timeout: 10_000 }).toBe(0);
+    expect(agent.stderr()).toContain(`the last diag verdict ${file} is unreadable (not JSON)`);
+    expect((await agent.get('/health')).status).toBe(200);
+  });
+
   it('drops a field an old driver does not know, without counting a failure', async () => {
     const agent = await startAgent({ env: { FAKE_NVIDIA_SMI_UNKNOWN_FIELDS: 'remapped_rows.pending' } });
     await expect.poll(async () => (await agent.gpuHealth()).status, { timeout: 10_000 }).toBe(200);
@@ -103,7 +177,7 @@ describe('gpuctl agent', () => {
     agent.child.kill('SIGTERM');
     const result = await agent.child;
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(result.exitCode).toBe(130);
+    expect(result.exitCode).toBe(143);
     await expect.poll(() => alive(smi ?? 0), { timeout: 2000 }).toBe(false);
   });
 

@@ -114,7 +114,7 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     const run = await once(w, OFF_HOURS);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(decision(run.stdout)).toMatchObject({ rule: 'scale-up', action: 'up', current: 2, target: 3, applied: true });
-    expect(decision(run.stdout).command).toBe(`flyctl scale count 3 --app ${w.app} --region ord --process-group app --yes`);
+    expect(decision(run.stdout).command).toBe(`flyctl scale count 3 --app=${w.app} --region=ord --process-group=app --yes`);
     expect(w.count()).toBe(3);
     const again = await once(w, '2026-11-24T23:01:00Z');
     expect(decision(again.stdout)).toMatchObject({ rule: 'cooldown', action: 'hold', target: 3, applied: false });
@@ -126,7 +126,7 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     const plan = await w.gpuctl(['autoscale', 'plan', '-p', 'autoscale.toml', '--prometheus', prom.url], { GPUCTL_NOW: OFF_HOURS });
     expect(plan.exitCode, plan.stderr).toBe(0);
     expect(plan.stdout).toContain(`${w.app}, group app: 4 → 1 machine(s) (scale-down)`);
-    expect(plan.stdout).toContain(`would run: flyctl scale count 1 --app ${w.app} --region ord --process-group app --yes`);
+    expect(plan.stdout).toContain(`would run: flyctl scale count 1 --app=${w.app} --region=ord --process-group=app --yes`);
     expect(w.count()).toBe(4);
     const down = await once(w, OFF_HOURS);
     expect(decision(down.stdout)).toMatchObject({ rule: 'scale-down', current: 4, target: 1, applied: true });

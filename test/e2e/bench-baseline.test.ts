@@ -6,6 +6,19 @@ import type { BenchReport } from '../../src/bench/report.js';
 import { bench, benchEnv, calls } from './bench-helpers.js';
 
 describe('gpuctl bench --cpu', () => {
+  it('runs the latency requests on the CPU (one thread, all threads) in the latency table; GPU-only kernels alone are an error (issue 21)', async () => {
+    const setup = benchEnv(['c++']);
+    const run = await bench(['--cpu', '--quick', '--suite', 'latency'], setup);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/bs_1024\s+cpu1\s+4\.\d+/);
+    expect(run.stdout).toMatch(/bs_1024\s+cpuall\s+3\.\d+/);
+    expect(run.stdout).toContain('2 passed, 0 failed, 1 skipped');
+    const gpuOnly = await bench(['--cpu', '--quick', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], setup);
+    expect(gpuOnly.exitCode).toBe(1);
+    expect(`${gpuOnly.stdout}${gpuOnly.stderr}`).toContain('every selected kernel is GPU-only');
+    expect(gpuOnly.stdout).not.toContain('0 passed, 0 failed');
+  });
+
   it('runs the CPU implementations with no GPU, no nvidia-smi and no nvcc (the host C++ compiler builds them); GPU-only kernels are skipped', async () => {
     const setup = benchEnv(['c++']);
     const run = await bench(['--cpu', '--quick'], setup);
@@ -17,7 +30,8 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
-    expect(run.stdout).toContain('11 passed, 0 failed, 19 skipped'); // 12 GPU-only + 7 links/collectives/latency rows of the fake
+    // 11 CPU kernels + the latency _stream row's two CPU forms; 12 GPU-only + 6 links/collectives/latency-graph rows of the fake
+    expect(run.stdout).toContain('13 passed, 0 failed, 18 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({
       mode: 'cpu',
@@ -60,6 +74,26 @@ describe('gpuctl bench --baseline', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/finance\/sma\s+.*\+30\.0%\s+±\d+\.\d%\s+within noise/);
     expect(run.stdout).toContain('No regression.');
+  });
+
+  it('a baseline that shares no kernel with the run compared nothing: exit 1, not "No regression" (issue 18)', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const run = await bench(['--quick', '--suite', 'memory', '--baseline', 'main.json'], setup);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Nothing compared: no kernel of this run has a comparable figure in the baseline.');
+    expect(run.stdout).not.toContain('No regression.');
+  });
+
+  it('a baseline figure that is not a positive finite number is refused when the file is read (issue 18)', async () => {
+    const setup = benchEnv();
+    const path = await baseline(setup);
+    const report = JSON.parse(readFileSync(path, 'utf8')) as { results: Array<{ value: number }> };
+    report.results[0]!.value = 1e-308;
+    writeFileSync(path, JSON.stringify(report));
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('results[0].value is 1e-308, not a positive finite number');
   });
 
   it('faster is an improvement; kernels on one side only are reported, not fatal', async () => {

@@ -66,12 +66,30 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
       'mc_asian',
       'var_historical',
       'backtest_grid',
+      ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1'].flatMap((q) => [`lat_${q}_cpu1`, `lat_${q}_cpuall`]),
     ]);
     for (const result of report.results) {
       expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);
       expect(result.value, `${result.suite}/${result.name}`).toBeGreaterThan(0);
     }
     expect(report.skipped.map((s) => s.name)).toContain('gemm_bf16');
+    expect(report.skipped.map((s) => s.name)).toContain('lat_bs_1024_graph');
+    for (const result of report.results.filter((r) => r.suite === 'latency')) {
+      expect(result.extra?.p99Us, result.name).toBe(result.value);
+      expect(result.extra?.threads, result.name).toEqual(result.name.endsWith('_cpu1') ? 1 : expect.any(Number));
+    }
+
+    // Only GPU-only kernels selected: said so, and a failure (issue 21), not "0 passed".
+    const gpuOnly = await runGpuctl(['bench', '--cpu', '--quick', '--json', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], {
+      env,
+      timeoutMs: 10 * 60_000,
+    });
+    expect(gpuOnly.exitCode).toBe(1);
+    const failed = JSON.parse(gpuOnly.stdout) as BenchReport;
+    expect(failed.results).toEqual([]);
+    expect(failed.failures).toEqual([
+      expect.objectContaining({ code: 'gpu_only', message: expect.stringContaining('GPU-only') as string }),
+    ]);
   });
 
   it(

@@ -2,7 +2,8 @@
  * `gpuctl bench` as a process: the fake nvcc compiles the fixture native/ through real make, the
  * program it "builds" is the fake gpuctl-bench, and nvidia-smi is the fake replaying an H100.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { execaSync } from 'execa';
+import { appendFileSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/bench/report.js';
@@ -104,6 +105,20 @@ describe('gpuctl bench on an H100 (fakes)', () => {
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('notes.json already exists; not overwriting it.');
     expect(readFileSync(join(setup.home, 'notes.json'), 'utf8')).toBe('{"mine":true}');
+    expect(calls(setup.benchLog)).toEqual([]);
+  });
+
+  it('--out --force refuses a FIFO (it stays one) and a missing directory, before running anything', async () => {
+    const setup = benchEnv();
+    const fifo = join(setup.home, 'pipe.json');
+    execaSync('mkfifo', [fifo]);
+    const run = await bench(['--out', 'pipe.json', '--force'], setup);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(`${fifo} is a FIFO (named pipe); gpuctl replaces only regular files.`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const missing = await bench(['--out', 'no-such-dir/report.json'], setup);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toMatch(/Cannot write no-such-dir\/report\.json: .*no-such-dir no such file or directory \(ENOENT\)/);
     expect(calls(setup.benchLog)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
+import { ROOT } from '../helpers/cli.js';
 import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
 
 const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
@@ -47,13 +48,22 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect((await w.releases())[0]).toMatchObject({ Version: 2, Status: 'complete' });
   });
 
+  // issue 18: deploy always sent --wait-timeout 300s, overriding fly.toml's wait_timeout (10m in the generated one).
+  it("--dry-run without --wait-timeout leaves flyctl fly.toml's wait_timeout", async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--dry-run']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('flyctl deploy --app=quant-signals --config=fly.toml --yes');
+    expect(run.stdout).not.toContain('--wait-timeout=');
+  });
+
   it('--dry-run runs the preflight and prints the exact commands, changing nothing', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--dry-run', '--rollback', '--wait-timeout', '90s']);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stdout).toContain('flyctl deploy --app quant-signals --config fly.toml --wait-timeout 90s --yes');
+    expect(run.stdout).toContain('flyctl deploy --app=quant-signals --config=fly.toml --wait-timeout=90s --yes');
     expect(run.stdout).toMatch(
-      /flyctl deploy --app quant-signals --config fly\.toml --image registry\.fly\.io\/quant-signals:\S+ --wait-timeout 90s --yes {2}# only if the deploy fails/,
+      /flyctl deploy --app=quant-signals --config=fly\.toml --image=registry\.fly\.io\/quant-signals:\S+ --wait-timeout=90s --yes {2}# only if the deploy fails/,
     );
     expect(await w.releases()).toHaveLength(1);
   });
@@ -163,7 +173,7 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.problems.some((p) => /critical/.test(p.reason))).toBe(true);
     expect(r.release).toMatchObject({ version: 2 });
     expect(r.rollback).toMatchObject({ toVersion: 1, image: r.previousRelease?.image, release: 3, healthy: false });
-    expect(r.commands[1]).toContain(`--image ${r.previousRelease?.image}`);
+    expect(r.commands[1]).toContain(`--image=${r.previousRelease?.image}`);
   });
 
   it('a machine left on the previous release fails the verification, though flyctl exits 0 and it is healthy', async () => {
@@ -189,6 +199,24 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.gpu?.every((g) => !g.ok && g.via === 'gpuctl detect')).toBe(true);
     expect(r.rollback).toMatchObject({ toVersion: 1, release: 3, healthy: true, error: null });
     expect((await w.releases()).map((x) => x.Version)).toEqual([3, 2, 1]);
+  });
+
+  it('--verify-gpu-diag runs gpuctl diag --level quick in the machine: a warn passes, a fail names the failed check', async () => {
+    // A real `gpuctl diag --level quick --json` from an H200 (docs/captures/diag/quick1.out): verdict warn (power cap).
+    const real = readFileSync(join(ROOT, 'docs/captures/diag/quick1.out'), 'utf8');
+    const detect = { 'gpuctl detect --json': { stdout: '{"schemaVersion":1,"source":"nvidia-smi","gpus":[{"name":"NVIDIA H200"}]}\n' } };
+    const ok = await deployedWorld();
+    ok.seedSsh('quant-signals', { ...detect, 'gpuctl diag --level quick --json': { stdout: real } });
+    const passed = await ok.gpuctl(['deploy', '--verify-gpu-diag', '--json']);
+    expect(passed.exitCode, passed.stdout).toBe(0);
+    expect(report(passed.stdout).gpu?.[0]).toMatchObject({ ok: true, diag: { verdict: 'warn', failed: [] } });
+    const failedJson = JSON.stringify({ ...(JSON.parse(real) as object), verdict: 'fail', failed: ['GPU 0: memtest'] });
+    const bad = await deployedWorld();
+    bad.seedSsh('quant-signals', { ...detect, 'gpuctl diag --level quick --json': { stdout: failedJson, exitCode: 1 } });
+    const failed = await bad.gpuctl(['deploy', '--verify-gpu-diag', '--json']);
+    expect(failed.exitCode).toBe(1);
+    expect(report(failed.stdout).gpu?.[0]).toMatchObject({ ok: false, diag: { verdict: 'fail', failed: ['GPU 0: memtest'] } });
+    expect(report(failed.stdout).gpu?.[0]?.detail).toContain('gpuctl diag failed: GPU 0: memtest');
   });
 
   it('--verify-gpu falls back to nvidia-smi when the image has no gpuctl', async () => {
@@ -255,8 +283,8 @@ describe('gpuctl deploy against the fake flyctl', () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--verbose', '--build-arg', `HF_TOKEN=${TOKEN}`]);
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain('$ flyctl deploy --app quant-signals');
-    expect(run.stderr).toContain('--build-arg HF_TOKEN=[REDACTED]');
+    expect(run.stderr).toContain('$ flyctl deploy --app=quant-signals');
+    expect(run.stderr).toContain('--build-arg=HF_TOKEN=[REDACTED]');
     expectNoToken(run);
     const log = /Log\s+(\S+)/.exec(run.stdout)?.[1];
     expectNoToken(readFileSync(log!, 'utf8'));

@@ -64,7 +64,7 @@ test('a FIFO where fly.toml should be is refused, not read (which would block fo
   execaSync('mkfifo', [join(cwd, 'fly.toml')]);
   const run = await runGpuctl(['init', '--yes'], { cwd, ...quick });
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toContain(`Error: ${join(cwd, 'fly.toml')} exists and is not a regular file`);
+  expect(run.stderr).toContain(`Error: ${join(cwd, 'fly.toml')} is a FIFO (named pipe), not a regular file`);
 });
 
 describe("Fly's GPU size presets as --vm-size", () => {

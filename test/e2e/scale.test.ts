@@ -29,7 +29,7 @@ describe('gpuctl scale', () => {
     expect(refused.stderr).toContain('pass --yes to confirm');
     const dry = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad', '--dry-run']);
     expect(dry.exitCode).toBe(0);
-    expect(dry.stdout).toContain('Dry run: would run flyctl scale count 4 --app quant-signals --region ord,iad --process-group app --yes');
+    expect(dry.stdout).toContain('Dry run: would run flyctl scale count 4 --app=quant-signals --region=ord,iad --process-group=app --yes');
     expect((await scaleShow(w))[0]?.Count).toBe(2);
   });
 

@@ -76,5 +76,13 @@ test('MIG enabled but the listing fails (the GPU is lost): MIG is left as it is'
   expect(run.exitCode).toBe(0);
   expect(run.calls).toContain('mig -i 0 -lgi');
   expect(run.calls.some((call) => call.includes('-mig'))).toBe(false);
-  expect(run.stderr).toContain('could not be listed; leaving MIG as it is');
+  expect(run.stderr).toContain('could not be listed (exit 15); leaving MIG as it is');
+});
+
+test('a listing that fails but prints "GPU instances:" is a failure, not a partitioned GPU (issue 18)', async () => {
+  const run = await boot(H100_MIG, { FAKE_NVIDIA_SMI_MIG_INSTANCES: 'failed-listing' });
+  expect(run.exitCode).toBe(0);
+  expect(run.calls.some((call) => call.includes('-mig'))).toBe(false);
+  expect(run.stderr).toContain('GPU 0: MIG is enabled and its GPU instances could not be listed (exit 4); leaving MIG as it is');
+  expect(run.stderr).not.toContain('leaving them as they are');
 });

@@ -51,15 +51,18 @@ export interface Target {
   labels?: Record<string, string>;
 }
 
-function config(targets: readonly Target[]): string {
+function config(targets: readonly Target[], ruleFile?: string): string {
   const groups = targets.map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify(t.labels ?? {})}`).join('\n');
-  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: gpu\n    static_configs:\n${groups}\n`;
+  const rules = ruleFile === undefined ? '' : `rule_files:\n  - ${JSON.stringify(ruleFile)}\n`;
+  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${rules}scrape_configs:\n  - job_name: gpu\n    static_configs:\n${groups}\n`;
 }
 
-export async function startPrometheus(targets: readonly Target[]): Promise<PromServer> {
+/** `rules`: the text of a rule file Prometheus evaluates every second (alerts then show in /api/v1/alerts). */
+export async function startPrometheus(targets: readonly Target[], options: { rules?: string } = {}): Promise<PromServer> {
   const bin = findPrometheus();
   const dir = mkdtempSync(join(tmpdir(), 'gpuctl-prom-'));
-  writeFileSync(join(dir, 'prometheus.yml'), config(targets));
+  if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
+  writeFileSync(join(dir, 'prometheus.yml'), config(targets, options.rules === undefined ? undefined : join(dir, 'rules.yml')));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const child: ResultPromise = execa(

@@ -138,3 +138,36 @@ export function clusterLines(k, gpus, dev, slow) {
   }
   return lines;
 }
+
+/** --cpu mode, a latency _stream row: its request on one thread (_cpu1) and on all threads (_cpuall), as cpu_latency.cpp. */
+export function cpuLatencyLines(k) {
+  return [
+    ['cpu1', 1, 0.004],
+    ['cpuall', 16, 0.003],
+  ].map(([form, threads, base]) => {
+    const samplesMs = Array.from({ length: 1000 }, (_, i) => base * (1 + (0.05 * ((i * 7919) % 100)) / 100));
+    const sorted = [...samplesMs].sort((a, b) => a - b);
+    const p = (q) => sorted[Math.ceil((q * sorted.length) / 100 - 1e-9) - 1];
+    return {
+      type: 'result',
+      suite: 'latency',
+      name: `${k.name.replace(/_stream$/, '')}_${form}`,
+      unit: 'us',
+      value: p(99) * 1000,
+      samplesMs,
+      medianMs: p(50),
+      bytes: 0,
+      flops: 0,
+      size: { options: 1024 },
+      precision: 'fp32',
+      check: { ...check, metric: 'rel_l2', error: 1.1e-7, bound: 1e-5 },
+      requests: 1000,
+      threads,
+      p50Us: p(50) * 1000,
+      p95Us: p(95) * 1000,
+      p99Us: p(99) * 1000,
+      p999Us: p(99.9) * 1000,
+      maxUs: sorted.at(-1) * 1000,
+    };
+  });
+}

@@ -246,4 +246,6 @@ export const SIZE_KEYS = [
   'grid_steps',
   'coll_max',
   'requests',
+  'seconds',
+  'mem_pct',
 ];

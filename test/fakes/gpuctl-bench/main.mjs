@@ -13,13 +13,15 @@
 //   FAKE_BENCH_JITTER=0.01       relative spread of the samples
 //   FAKE_BENCH_DEVICE / FAKE_BENCH_CC   the device line's name and compute capability
 //   FAKE_BENCH_SLOW_GPU=1:1.25   device 1's times × 1.25 (an outlier among several GPUs)
+//   --inject-fault, FAKE_BENCH_FREE_BYTES, FAKE_BENCH_STRESS_TFLOPS   the diag suite (diag.mjs)
 // A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
 // null, and GPU mode exits 3 as native/src/gpu_none.cc does.
 import { appendFileSync } from 'node:fs';
-import { CLUSTER_KERNELS, clusterLines } from './cluster.mjs';
+import { CLUSTER_KERNELS, clusterLines, cpuLatencyLines } from './cluster.mjs';
+import { DIAG_KERNELS, diagLines } from './diag.mjs';
 import { KERNELS as BASE_KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
 
-const KERNELS = [...BASE_KERNELS, ...CLUSTER_KERNELS];
+const KERNELS = [...BASE_KERNELS, ...CLUSTER_KERNELS, ...DIAG_KERNELS];
 
 const env = process.env;
 const argv = process.argv.slice(2);
@@ -46,7 +48,7 @@ for (let i = 0; i < argv.length; i += 1) {
     o.repeat = Number(v);
   } else if (a === '--suite') {
     for (const s of next().split(',').filter(Boolean)) {
-      if (!['memory', 'compute', 'finance', 'links', 'collectives', 'latency'].includes(s)) usage(`unknown suite '${s}'`);
+      if (!['memory', 'compute', 'finance', 'links', 'collectives', 'latency', 'diag'].includes(s)) usage(`unknown suite '${s}'`);
       o.suites.push(s);
     }
   } else if (a === '--kernel') {
@@ -54,6 +56,9 @@ for (let i = 0; i < argv.length; i += 1) {
       if (!KERNELS.some((x) => x.name === k)) usage(`unknown kernel '${k}' (see --list)`);
       o.kernels.push(k);
     }
+  } else if (a === '--inject-fault') {
+    o.fault = next();
+    if (!['mem_bitflip', 'stress_wrong'].includes(o.fault)) usage(`--inject-fault expects mem_bitflip or stress_wrong, got '${o.fault}'`);
   } else if (a === '--device') o.device = Number(next());
   else if (a === '--gpus') o.gpus = next().split(',').map(Number);
   else if (a === '--size') {
@@ -65,7 +70,11 @@ for (let i = 0; i < argv.length; i += 1) {
   } else usage(`unknown argument '${a}'`);
 }
 const cudaRuntime = globalThis.FAKE_BENCH_CPU_ONLY ? null : 13000;
-const selected = (k) => (!o.suites.length || o.suites.includes(k.suite)) && (!o.kernels.length || o.kernels.includes(k.name));
+// as native/src/common.cpp: the diag suite runs only when named
+const selected = (k) =>
+  (!o.suites.length || o.suites.includes(k.suite)) &&
+  (!o.kernels.length || o.kernels.includes(k.name)) &&
+  (k.suite !== 'diag' || o.suites.includes('diag') || o.kernels.includes(k.name));
 
 if (o.version) {
   emit({
@@ -143,9 +152,31 @@ function run() {
   const repeat = o.repeat || (o.quick ? (o.cpu ? 3 : 5) : o.cpu ? 5 : 20);
   let failed = 0;
   let results = 0;
+  // As the real program: in --cpu mode a latency _stream row runs its request on the CPU (cpuLatencyLines), and
+  // a selection with nothing the CPU can run is an error, not "0 passed".
+  const cpuRuns = (k) => (CLUSTER_KERNELS.includes(k) ? k.suite === 'latency' && k.name.endsWith('_stream') : !k.gpuOnly);
+  if (o.cpu && KERNELS.some(selected) && !KERNELS.filter(selected).some(cpuRuns)) {
+    emit({
+      type: 'error',
+      code: 'gpu_only',
+      message: 'every selected kernel is GPU-only: --cpu has nothing to run (--list names the CPU ones)',
+    });
+    emit({ type: 'done', ok: false, failed: 1 });
+    process.exit(1);
+  }
   for (const k of KERNELS.filter(selected)) {
-    if (CLUSTER_KERNELS.includes(k)) {
+    if (DIAG_KERNELS.includes(k)) {
       if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
+      else
+        for (const line of diagLines(k, o, env)) {
+          emit(line);
+          if (line.type === 'error') failed += 1;
+        }
+      continue;
+    }
+    if (CLUSTER_KERNELS.includes(k)) {
+      if (o.cpu && cpuRuns(k)) for (const line of cpuLatencyLines(k)) emit(line);
+      else if (o.cpu) emit({ type: 'skip', suite: k.suite, name: k.name, reason: 'GPU-only kernel: not run in --cpu mode' });
       else for (const line of clusterLines(k, o.gpus ?? [o.device], o.device, scale)) emit(line);
       continue;
     }

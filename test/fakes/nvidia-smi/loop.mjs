@@ -5,7 +5,8 @@
 // FAKE_NVIDIA_SMI_LOOP_FAULT = die (the lost-GPU error, exit 15) | hang (stays alive, prints nothing
 // more) | garbage (prints a line that is not CSV, each loop) after FAKE_NVIDIA_SMI_FAULT_AFTER loops
 // (default 1), only for the first FAKE_NVIDIA_SMI_FAULT_RUNS invocations counted in FAKE_NVIDIA_SMI_STATE
-// (a file; without it every invocation faults).
+// (a file; without it every invocation faults). FAKE_NVIDIA_SMI_SCRIPT_LIVE=1 re-reads the script at each
+// loop (a test rewrites it to change the load while the agent runs).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** The loop period in ms, or undefined when the invocation does not loop. */
@@ -44,7 +45,8 @@ export function loop(everyMs, records, render, env) {
     process.stdout.write("Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n");
     process.exit(2);
   }
-  const steps = env.FAKE_NVIDIA_SMI_SCRIPT ? JSON.parse(readFileSync(env.FAKE_NVIDIA_SMI_SCRIPT, 'utf8')) : [{}];
+  const read = () => (env.FAKE_NVIDIA_SMI_SCRIPT ? JSON.parse(readFileSync(env.FAKE_NVIDIA_SMI_SCRIPT, 'utf8')) : [{}]);
+  let steps = read();
   const fault = faultsThisRun(env) ? env.FAKE_NVIDIA_SMI_LOOP_FAULT : undefined;
   const after = Number(env.FAKE_NVIDIA_SMI_FAULT_AFTER ?? 1);
   let n = 0;
@@ -61,6 +63,7 @@ export function loop(everyMs, records, render, env) {
         return;
       }
     }
+    if (env.FAKE_NVIDIA_SMI_SCRIPT_LIVE === '1') steps = read();
     process.stdout.write(render(applyStep(records, steps[Math.min(n, steps.length - 1)])));
     n += 1;
   };

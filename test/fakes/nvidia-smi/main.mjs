@@ -1,11 +1,13 @@
 // Fake nvidia-smi: replays a recorded capture (FAKE_NVIDIA_SMI_FIXTURE, a path relative to
 // test/fixtures/nvidia-smi or absolute) and reproduces the real tool's failure texts and exit codes
 // (FAKE_NVIDIA_SMI_MODE). Each call appends its argv as a JSON line to FAKE_NVIDIA_SMI_LOG if set.
+// FAKE_NVIDIA_SMI_LEAVE_CHILD (a file): first starts a child holding stdout, as `sleep 1000 &` would (../leave-child.mjs).
 import { appendFileSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { computeApps, loop, loopInterval, oneShotRecords } from './loop.mjs';
 import { gpuInstances, renderLgi } from './mig.mjs';
 import { loadCapture } from './sources.mjs';
+import { leaveChild } from '../leave-child.mjs';
 
 const FIXTURES = new URL('../../fixtures/nvidia-smi/', import.meta.url).pathname;
 const args = process.argv.slice(2);
@@ -18,6 +20,7 @@ const fail = (text, code, stream = process.stdout) => {
 
 if (env.FAKE_NVIDIA_SMI_LOG) appendFileSync(env.FAKE_NVIDIA_SMI_LOG, `${JSON.stringify(args)}\n`);
 if (env.FAKE_NVIDIA_SMI_PIDFILE) appendFileSync(env.FAKE_NVIDIA_SMI_PIDFILE, `${process.pid}\n`);
+leaveChild(env.FAKE_NVIDIA_SMI_LEAVE_CHILD);
 
 // The real failure modes, texts as nvidia-smi prints them.
 const MODES = {
@@ -147,7 +150,7 @@ function gpuIndex(argv, records) {
 }
 
 // `nvidia-smi mig -lgi [-i N]`: the capture's GPU instances; none with FAKE_NVIDIA_SMI_MIG_INSTANCES=none,
-// the real lost-GPU failure (exit 15) with =lost-gpu.
+// the real lost-GPU failure (exit 15) with =lost-gpu, a failure that prints a table heading with =failed-listing.
 function mig(argv, files, records) {
   if (!argv.includes('-lgi')) fail(`fake nvidia-smi: mig ${argv.join(' ')} is not recorded\n`, 99, process.stderr);
   const only = gpuIndex(argv, records);
@@ -157,6 +160,9 @@ function mig(argv, files, records) {
   if (enabled.length === 0) fail('No MIG-enabled devices found.\n', 6);
   if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'lost-gpu')
     fail(`Unable to determine the device handle for GPU${records[enabled[0].i]['pci.bus_id'].slice(4)}: Unknown Error\n`, 15);
+  // A failure whose text still holds a table heading: only the exit status tells it apart.
+  if (env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'failed-listing')
+    fail(`| GPU instances:                                        |\nFailed to display GPU instances: Insufficient Permissions\n`, 4);
   const none = env.FAKE_NVIDIA_SMI_MIG_INSTANCES === 'none';
   const listed = enabled.map(({ i }) => renderLgi(none ? [] : gpuInstances(files.q, files.list, i), i));
   const tables = listed.filter((l) => l.code === 0);

@@ -37,6 +37,7 @@ function state(readings: Array<[GpuSample, number]>, extra: Partial<SamplerState
     restarts: 0,
     failure: null,
     droppedFields: [],
+    badSamples: 0,
     ...extra,
   };
 }

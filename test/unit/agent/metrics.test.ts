@@ -34,6 +34,7 @@ function stateWith(line: Record<string, string>, restarts = 0): SamplerState {
     restarts,
     failure: null,
     droppedFields: [],
+    badSamples: 0,
   };
 }
 

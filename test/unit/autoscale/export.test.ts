@@ -14,6 +14,14 @@ const EXAMPLE = new URL('../../../examples/autoscale.toml', import.meta.url).pat
 const example = parsePolicy(readFileSync(EXAMPLE, 'utf8'));
 
 describe('autoscale export --to fly-autoscaler', () => {
+  // issue 18: `app = "x\n[[services]]…"` was written unescaped into comment lines and injected TOML.
+  it('no value can end a comment line or a string', () => {
+    const evil = { ...example, app: 'x\n[[services]]\ninternal_port = 1', group: 'g\r\n[x]' };
+    const toml = parse(renderFlyAutoscalerToml(evil, 'my-org', 'dir\n[evil]/p.toml')) as Record<string, unknown>;
+    expect(Object.keys(toml).sort()).toEqual(['app', 'build', 'env', 'metrics']);
+    expect(toml.app).toBe('x\n[[services]]\ninternal_port = 1-autoscaler');
+  });
+
   it("writes fly-autoscaler's FAS_* variables into a fly.toml that parses", () => {
     const toml = parse(renderFlyAutoscalerToml(example, 'my-org', 'autoscale.toml')) as {
       app: string;

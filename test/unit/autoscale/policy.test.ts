@@ -66,6 +66,14 @@ describe('policy file', () => {
       /p\.toml:1: regions\[0\]: Unknown Fly\.io region "ordd"\. Did you mean ord/,
     ],
     ['bad TOML keeps its line and column', `${BASE}\nmax = [`, /p\.toml:\d+:\d+: not valid TOML/],
+    // issue 18: the policy's app reached flyctl and the exported fly.toml's comments unchecked.
+    [
+      'an app that is not a Fly app name',
+      BASE.replace('app = "quant-signals"', 'app = "x\\n[[services]]"'),
+      /p\.toml:\d+: app: is not a valid Fly app name/,
+    ],
+    ['an app that is a flag', BASE.replace('app = "quant-signals"', 'app = "--help"'), /app: is not a valid Fly app name/],
+    ['a process group that is a flag', `process_group = "--help"\n${BASE}`, /process_group: is not a process group name/],
   ])('refuses %s', (_, text, message) => {
     expect(problem(text)).toMatch(message);
   });

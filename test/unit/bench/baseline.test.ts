@@ -1,6 +1,6 @@
 /** Baseline gating: regression, noise within the margin, improvement, missing kernels, other sizes. */
 import { describe, expect, it } from 'vitest';
-import { compareKernel, compareRuns, noiseMarginMs, type ComparableResult } from '../../../src/bench/baseline.js';
+import { compareKernel, compareRuns, gateFails, noiseMarginMs, type ComparableResult } from '../../../src/bench/baseline.js';
 import { parseBaseline } from '../../../src/bench/baseline-file.js';
 import { mad, median } from '../../../src/bench/stats.js';
 
@@ -94,6 +94,17 @@ describe('compareRuns', () => {
     const modes = compareRuns(run([result('triad', 1)], 'gpu'), run([result('triad', 50)], 'cpu'), 10);
     expect(modes.regressed).toBe(0);
     expect(modes.kernels[0]?.verdict).toBe('incomparable');
+    expect(gateFails(modes)).toBe(true);
+  });
+
+  it('a gate that compared no kernel fails; one that compared and found none slower passes', () => {
+    const disjoint = compareRuns(run([result('old', 1)]), run([result('new', 1)]), 10);
+    expect(disjoint.regressed).toBe(0);
+    expect(disjoint.compared).toBe(0);
+    expect(gateFails(disjoint)).toBe(true);
+    const same = compareRuns(run([result('triad', 1), result('old', 1)]), run([result('triad', 1), result('new', 1)]), 10);
+    expect(same.compared).toBe(1);
+    expect(gateFails(same)).toBe(false);
   });
 });
 
@@ -108,5 +119,9 @@ describe('parseBaseline', () => {
     ['no results', '{"schemaVersion":1}', 'it has no "results" list (is it the output of `gpuctl bench --json`?)'],
     ['another schema', '{"schemaVersion":2,"results":[]}', 'its schemaVersion is 2; this gpuctl reads 1'],
     ['a result without samples', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1,"medianMs":1}]}', 'results[0] lacks suite, name, unit, value, medianMs or samplesMs'],
+    ['a subnormal value', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1e-308,"medianMs":1,"samplesMs":[1]}]}', 'results[0].value is 1e-308, not a positive finite number'],
+    ['a negative value', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":-5,"medianMs":1,"samplesMs":[1]}]}', 'results[0].value is -5, not a positive finite number'],
+    ['a zero median', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1,"medianMs":0,"samplesMs":[1]}]}', 'results[0].medianMs is 0, not a positive finite number'],
+    ['a huge value', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1e999,"medianMs":1,"samplesMs":[1]}]}', 'results[0].value is Infinity, not a positive finite number'],
   ])('%s', (_what, text, message) => expect(() => parseBaseline(text)).toThrow(message));
 });

@@ -1,11 +1,14 @@
 /**
  * native/src/kernels.inc is the one table of kernels (suite, name, unit, GPU function, CPU function,
  * description): nothing else in native/ may spell a kernel's name or set a result's suite, name or unit
- * by hand, both dispatchers expand the table, and the CLI's --suite list is the table's.
+ * by hand, both dispatchers expand the table, and the CLI's --suite list is the table's. On the CLI side,
+ * the kernels src/bench names by hand come from one table (src/bench/kernel-names.ts), checked here
+ * against kernels.inc; the files that use them type the names as KernelName, so a misspelling fails tsc.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KERNELS } from '../../../src/bench/kernel-names.js';
 import { SUITES } from '../../../src/bench/options.js';
 
 const SRC = join(import.meta.dirname, '../../../native/src');
@@ -77,7 +80,13 @@ describe('the kernel table (native/src/kernels.inc)', () => {
     expect(missing).toEqual([]);
   });
 
-  it("gives gpuctl's --suite the table's suites, in table order", () => {
-    expect([...SUITES]).toEqual([...new Set(rows().map((r) => r.suite))]);
+  it("gives gpuctl's --suite the table's suites, in table order (diag's rows are gpuctl diag's, not bench's)", () => {
+    expect([...SUITES]).toEqual([...new Set(rows().map((r) => r.suite))].filter((s) => s !== 'diag'));
+  });
+
+  it("names in src/bench/kernel-names.ts only the table's kernels, each with its row's suite", () => {
+    const table = new Map(rows().map((r) => [r.name, r.suite]));
+    const wrong = Object.entries(KERNELS).flatMap(([name, suite]) => (table.get(name) === suite ? [] : [`${suite}/${name}: table has ${table.get(name) ?? 'no such row'}`]));
+    expect(wrong).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appendSummary, writeReport } from '../../../src/bench/write.js';
-import { FailedError, UsageError } from '../../../src/errors.js';
+import { UsageError } from '../../../src/errors.js';
 
 const REPORT = `${JSON.stringify({ schemaVersion: 1, tool: { name: 'gpuctl' }, results: [] })}\n`;
 
@@ -34,9 +34,11 @@ describe('writeReport', () => {
     expect(readFileSync(join(dir, 'notes.json'), 'utf8')).toBe(REPORT);
   });
 
-  it('a write that fails (no such directory) is a failure, exit 1, with no temp file left', async () => {
+  it('a missing directory is a usage error (checked before writing), exit 2, with no temp file left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'out-'));
-    await expect(writeReport('nope/r.json', dir, REPORT, false)).rejects.toSatisfy((e) => e instanceof FailedError && /Cannot write nope\/r\.json: ENOENT/.test(e.message));
+    await expect(writeReport('nope/r.json', dir, REPORT, false)).rejects.toSatisfy(
+      (e) => e instanceof UsageError && /Cannot write nope\/r\.json: .*nope no such file or directory \(ENOENT\)/.test(e.message),
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 });

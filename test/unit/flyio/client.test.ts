@@ -37,7 +37,7 @@ describe('FlyClient', () => {
     const token = 'FlyV1 fm2_lJPECAAAAAAAAAAA_secret';
     const ctx = makeTestCtx({
       env: { FLY_API_TOKEN: token },
-      rules: [{ match: ['flyctl', 'status', '--app', 'quant-signals', '--json'], result: exited(status) }],
+      rules: [{ match: ['flyctl', 'status', '--app=quant-signals', '--json'], result: exited(status) }],
     });
     const app = await new FlyClient(ctx, 'flyctl').status('quant-signals');
     expect(app.machines).toHaveLength(2);
@@ -59,7 +59,7 @@ describe('FlyClient', () => {
     const result = await new FlyClient(ctx, 'flyctl').ssh('q', 'm1', 'nvidia-smi');
     expect(result).toEqual({ kind: 'remote-failed', message: 'ssh shell: Process exited with status 127', stdout: '' });
     expect(ctx.calls[0]?.input).toBe('');
-    expect(ctx.calls[0]?.args).toEqual(['ssh', 'console', '--app', 'q', '--machine', 'm1', '-C', 'nvidia-smi']);
+    expect(ctx.calls[0]?.args).toEqual(['ssh', 'console', '--app=q', '--machine=m1', '--command=nvidia-smi']);
   });
 
   it('every call has a timeout', async () => {

@@ -78,6 +78,7 @@ describe('resolution', () => {
     ['Hello World', 'hello-world'],
     ['--x--', 'x'],
     ['日本', 'gpu-app'],
+    ['2fast', 'app-2fast'],
   ])('appNameFrom(%j) = %j', (dir, app) => expect(appNameFrom(dir)).toBe(app));
 
   test('precision comes from the GPU profile: bf16 from Ampere on, fp16 before, fp32 on a CPU', () => {

@@ -51,3 +51,13 @@ test.each([
   expect(thrown).toMatchObject({ exitCode: 2 });
   expect((thrown as Error).message).toMatch(message);
 });
+
+// issue 18: --rate 0.5 ended in "This is a bug in gpuctl"; a CR/LF in a header injected another header.
+test.each([
+  [{ duration: '10s', rate: '0.5' }, '--rate must be at least 1, not "0.5".'],
+  [{ duration: '10s', header: ['X-A: b\r\nX-Injected: 1'] }, /character a header cannot have/],
+  [{ duration: '10s', header: ['X A: b'] }, /character a header cannot have/],
+  [{ duration: '10s', header: ['X-A\n: b'] }, /character a header cannot have/],
+])('refuses %j', (opts, message) => {
+  expect(() => parse(['http://127.0.0.1/'], opts)).toThrow(message);
+});

@@ -3,7 +3,8 @@
  * a failure leaves no temporary file behind. The mid-write failure is real: a child Node process runs
  * the helper under `ulimit -f 1` (files over 1 KiB fail with EFBIG), so the write stops part way.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
@@ -39,12 +40,12 @@ describe('writeFileAtomic', () => {
     expect([...names].some((name) => name.includes(String(process.pid)))).toBe(false);
   });
 
-  it('a rename that fails removes the temporary file and throws', () => {
+  it('a directory in the way is refused before anything is written: no temporary file, the directory as it was', () => {
     const dir = fresh();
     const target = join(dir, 'taken');
     mkdirSync(target);
-    writeFileSync(join(target, 'inside'), 'x'); // a non-empty directory cannot be renamed over
-    expect(() => writeFileAtomic(target, 'text')).toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    writeFileSync(join(target, 'inside'), 'x');
+    expect(() => writeFileAtomic(target, 'text')).toThrow(`${target} is a directory; gpuctl replaces only regular files.`);
     expect(readdirSync(dir)).toEqual(['taken']);
     expect(readdirSync(target)).toEqual(['inside']);
   });
@@ -72,5 +73,39 @@ catch (error) { console.log(error.code); }`,
     expect(child.stdout.trim()).toBe('EFBIG');
     expect(readFileSync(target, 'utf8')).toBe('app = "mine"\n');
     expect(readdirSync(dir)).toEqual(['fly.toml']);
+  });
+
+  it('refuses a FIFO, a directory and a socket, naming what each is, and leaves each as it was', async () => {
+    const dir = fresh();
+    const fifo = join(dir, 'pipe');
+    execaSync('mkfifo', [fifo]);
+    expect(() => writeFileAtomic(fifo, 'x')).toThrow(`${fifo} is a FIFO (named pipe); gpuctl replaces only regular files.`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    mkdirSync(join(dir, 'sub'));
+    expect(() => writeFileAtomic(join(dir, 'sub'), 'x')).toThrow('is a directory; gpuctl replaces only regular files.');
+    const socket = join(dir, 'sock');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      expect(() => writeFileAtomic(socket, 'x')).toThrow('is a socket; gpuctl replaces only regular files.');
+      expect(lstatSync(socket).isSocket()).toBe(true);
+    } finally {
+      server.close();
+    }
+    expect(readdirSync(dir).sort()).toEqual(['pipe', 'sub']); // the socket's file went with its server
+  });
+
+  it('writes a character device directly (/dev/null stays a device)', () => {
+    writeFileAtomic('/dev/null', 'discarded');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  it('writes through a symlink: the link stays, the file it names is replaced', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'real.json'), 'old');
+    symlinkSync('real.json', join(dir, 'link.json'));
+    writeFileAtomic(join(dir, 'link.json'), 'new');
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.json'), 'utf8')).toBe('new');
   });
 });

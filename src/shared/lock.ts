@@ -1,11 +1,11 @@
 /**
- * The build lock: one build per cache key at a time, across processes. proper-lockfile creates the
- * lock directory atomically and keeps its mtime fresh while held, so a lock left by a killed process
- * goes stale after STALE_MS and is taken over. Waiting is ours: abortable and bounded.
+ * The one cross-process lock: bench's build (one build per cache key) and init (one run per directory).
+ * proper-lockfile creates the lock directory atomically and keeps its mtime fresh while held, so a lock
+ * left by a killed process goes stale after STALE_MS and is taken over. Waiting is ours: abortable and
+ * bounded; the caller says what the errors are.
  */
 import { lock } from 'proper-lockfile';
-import { InterruptedError, ToolError } from '../errors.js';
-import { pause } from '../shared/clock.js';
+import { pause } from './clock.js';
 
 export const STALE_MS = 30_000;
 const POLL_MS = 500;
@@ -16,8 +16,11 @@ export interface LockWait {
   waitMs: number;
   /** Called once when the lock is held by someone else. */
   onWait?: () => void;
+  /** The error when waitMs passed and the lock is still held. */
+  timedOut: () => Error;
+  /** The error when the signal aborted the wait. */
+  interrupted: () => Error;
 }
-
 
 export async function withLock<T>(lockPath: string, wait: LockWait, body: () => Promise<T>): Promise<T> {
   const started = Date.now();
@@ -29,19 +32,17 @@ export async function withLock<T>(lockPath: string, wait: LockWait, body: () => 
         lockfilePath: lockPath,
         realpath: false,
         stale: STALE_MS,
-        onCompromised: () => undefined, // the build renames atomically; a lost lock costs a duplicate build at worst
+        onCompromised: () => undefined, // the writes under it are atomic; a lost lock costs a duplicate build or run at worst
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       if (!told) wait.onWait?.();
       told = true;
       if (Date.now() - started > wait.waitMs) {
-        throw new ToolError(`Another gpuctl has been building the benchmark program for over ${Math.round(wait.waitMs / 60_000)} min.`, 'gpuctl-bench', 'tool_timeout', {
-          hint: `If no other gpuctl is running, remove the lock: rm -r ${lockPath}`,
-        });
+        throw wait.timedOut();
       }
       await pause(POLL_MS, wait.signal);
-      if (wait.signal.aborted) throw new InterruptedError('Interrupted while waiting for another build of gpuctl-bench.');
+      if (wait.signal.aborted) throw wait.interrupted();
     }
   }
   try {

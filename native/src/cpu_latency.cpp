@@ -1,0 +1,209 @@
+// Latency suite in --cpu mode (issue 21): the GPU rows' five requests computed on the CPU, as a service on a
+// CPU machine would answer them. Each request is timed with the host's steady clock, one request at a time,
+// 10,000 requests (--size requests=N; --quick 1,000) or a 5 s bound (1 s --quick), after warm-up; two forms:
+// one request on one thread (`lat_<request>_cpu1`) and one request split over every thread of the machine
+// (`lat_<request>_cpuall`, a spinning pool kept between requests, so a request pays no thread start).
+// Both are checked once against the float64 reference after poisoning their output. The `_stream` row's
+// CPU function emits both; the `_graph` rows stay GPU-only (a graph is a GPU launch form).
+// Black-Scholes uses the vectorisable kernels of cpu_fast.hpp; the indicators the finance suite's CPU code.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "check.hpp"
+#include "cpu_fast.hpp"
+#include "cpu_ref.hpp"
+#include "fin_host.hpp"
+#include "json.hpp"
+#include "latency_stats.hpp"
+#include "suites.hpp"
+
+namespace {
+constexpr int64_t kT = 1024, kVarS = 4096, kVarA = 512;
+
+// Workers spin on a generation counter (pause, then yield) and run job(worker, workers); run() returns when
+// all are done. The caller is worker 0.
+class SpinPool {
+ public:
+  explicit SpinPool(int n) : n_(std::max(1, n)) {
+    for (int w = 1; w < n_; ++w) th_.emplace_back([this, w] { loop(w); });
+  }
+  ~SpinPool() {
+    stop_.store(true);
+    gen_.fetch_add(1);
+    for (auto& t : th_) t.join();
+  }
+  int size() const { return n_; }
+  void run(const std::function<void(int, int)>& f) {
+    job_ = &f;
+    left_.store(n_ - 1);
+    gen_.fetch_add(1, std::memory_order_release);
+    f(0, n_);
+    for (int i = 0; left_.load(std::memory_order_acquire); ++i)
+      if (i > 4000) std::this_thread::yield();
+  }
+
+ private:
+  void loop(int w) {
+    uint64_t seen = 0;
+    for (;;) {
+      uint64_t g;
+      for (int i = 0; (g = gen_.load(std::memory_order_acquire)) == seen; ++i)
+        if (i > 4000) std::this_thread::yield();
+      seen = g;
+      if (stop_.load()) return;
+      (*job_)(w, n_);
+      left_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+  int n_;
+  std::vector<std::thread> th_;
+  std::atomic<uint64_t> gen_{0};
+  std::atomic<int> left_{0};
+  std::atomic<bool> stop_{false};
+  const std::function<void(int, int)>* job_ = nullptr;
+};
+
+int64_t lo(int64_t n, int w, int k) { return n * w / k; }
+
+struct CpuRequest {
+  std::vector<std::pair<std::string, double>> size;
+  std::string note;
+  std::function<void(int, int)> part;  // worker w of k computes its share (k = 1: the whole request)
+  std::function<void()> finish;        // serial tail after every part (VaR's order statistic), may be empty
+  std::function<void()> poison;
+  std::function<Check()> check;
+};
+
+void time_form(const CpuRun& run, const KernelInfo& k, CpuRequest& q, int threads) {
+  SpinPool pool(threads);
+  auto once = [&] {
+    if (pool.size() == 1) q.part(0, 1);
+    else pool.run(q.part);
+    if (q.finish) q.finish();
+  };
+  q.poison();
+  once();
+  const Check chk = q.check();
+  const int64_t reps = run.o.sz.requests;
+  const double bound_ms = run.o.quick ? 1000 : 5000;
+  for (int i = 0; i < (run.o.quick ? 20 : 200); ++i) once();
+  std::vector<double> ms;
+  ms.reserve(reps);
+  const double start = now_ms();
+  for (int64_t i = 0; i < reps && (i < 100 || now_ms() - start < bound_ms); ++i) {
+    const double t0 = now_ms();
+    once();
+    ms.push_back(now_ms() - t0);
+  }
+  std::vector<double> s = ms;
+  std::sort(s.begin(), s.end());
+  Result r = result_for_cpu_request(k, threads == 1 ? "cpu1" : "cpuall");
+  r.samples_ms = ms;
+  r.median_ms = lat::pct(s, 50);
+  r.value = lat::pct(s, 99) * 1000;
+  r.check = chk;
+  r.size = q.size;
+  r.extra = {{"requests", double(ms.size())}, {"threads", double(pool.size())}, {"p50Us", lat::pct(s, 50) * 1e3},
+             {"p95Us", lat::pct(s, 95) * 1e3}, {"p99Us", lat::pct(s, 99) * 1e3},  {"p999Us", lat::pct(s, 99.9) * 1e3},
+             {"maxUs", s.back() * 1e3}};
+  r.note = q.note + "; " + (threads == 1 ? "one thread" : std::to_string(pool.size()) + " threads (spinning pool)") +
+           "; value = p99 of host steady-clock time per request (us); CPU implementation";
+  emit_result(r);
+}
+
+void time_both(const CpuRun& run, const KernelInfo& k, CpuRequest& q) {
+  time_form(run, k, q, 1);
+  time_form(run, k, q, cpu_threads());
+}
+
+void poison(float* p, int64_t n) { std::fill(p, p + n, std::nanf("")); }
+
+void indicators(const CpuRun& run, const KernelInfo& k, int64_t A) {
+  const int64_t n = A * kT;
+  TaCase tc;
+  tc.make(Ta::Sma, A, kT, run.o.seed, stream_of("lat_ind"), false);
+  std::vector<double> ref(6 * n);
+  double* rp = ref.data();
+  sma_cpu<double>(tc.p.data(), rp, 0, A, kT);
+  ema_cpu<double>(tc.p.data(), rp + n, 0, A, kT);
+  bollinger_cpu<double>(tc.p.data(), rp + 2 * n, rp + 3 * n, rp + 4 * n, 0, A, kT);
+  rsi_cpu<double>(tc.p.data(), rp + 5 * n, 0, A, kT);
+  std::vector<float> out(6 * n);
+  const float* p = tc.p.data();
+  float* o = out.data();
+  CpuRequest q;
+  q.size = {{"series", double(A)}, {"steps", double(kT)}};
+  q.note = "SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14) on " + std::to_string(A) + " x 1024 (float32)";
+  // One series: the four indicators are the parts; several: each worker all four on its series.
+  auto ind = [=](int which, int64_t a0, int64_t a1) {
+    if (which == 0) sma_cpu<float>(p, o, a0, a1, kT);
+    if (which == 1) ema_cpu<float>(p, o + n, a0, a1, kT);
+    if (which == 2) bollinger_cpu<float>(p, o + 2 * n, o + 3 * n, o + 4 * n, a0, a1, kT);
+    if (which == 3) rsi_cpu<float>(p, o + 5 * n, a0, a1, kT);
+  };
+  q.part = [=](int w, int kk) {
+    if (A < kk) {
+      for (int i = w; i < 4; i += kk) ind(i, 0, A);
+    } else {
+      for (int i = 0; i < 4; ++i) ind(i, lo(A, w, kk), lo(A, w + 1, kk));
+    }
+  };
+  q.poison = [&] { poison(o, 6 * n); };
+  q.check = [&] {
+    std::vector<Check> all;
+    for (int i = 0; i < 6; ++i) all.push_back(check_rel_l2(o + i * n, rp + i * n, n, i < 2 ? kBoundSmaEma : kBoundBbRsi));
+    return lat::worst(all);
+  };
+  time_both(run, k, q);
+}
+
+void black_scholes(const CpuRun& run, const KernelInfo& k, int64_t n) {
+  BsCase bc;
+  bc.make(n, run.o.seed, stream_of("lat_bs"));
+  std::vector<float> call(n), put(n);
+  CpuRequest q;
+  q.size = {{"options", double(n)}};
+  q.note = "Black-Scholes call+put for " + std::to_string(n) + " options (float32, vectorised exp/log/CND)";
+  q.part = [&](int w, int kk) {
+    const int64_t b = lo(n / 8, w, kk) * 8, e = lo(n / 8, w + 1, kk) * 8;  // whole 8-lanes chunks
+    fast::bs(bc.S.data(), bc.K.data(), bc.T.data(), call.data(), put.data(), b, w + 1 == kk ? n : e);
+  };
+  q.poison = [&] {
+    poison(call.data(), n);
+    poison(put.data(), n);
+  };
+  q.check = [&] { return bc.check(call.data(), put.data()); };
+  time_both(run, k, q);
+}
+
+void value_at_risk(const CpuRun& run, const KernelInfo& k) {
+  VarCase vc;
+  vc.make(1, kVarS, kVarA, run.o.seed, stream_of("lat_var"));
+  std::vector<float> pnl(kVarS), sorted(kVarS);
+  float var = 0;
+  const int64_t kth = static_cast<int64_t>(std::floor(fin::kVarAlpha * kVarS));
+  CpuRequest q;
+  q.size = {{"portfolios", 1}, {"scenarios", double(kVarS)}, {"assets", double(kVarA)}};
+  q.note = "VaR 99% of one portfolio: P&L over 4096 resident scenarios x 512 assets (GEMV) + 1% order statistic";
+  q.part = [&](int w, int kk) { fast::gemv(vc.R.data(), vc.W.data(), pnl.data(), lo(kVarS, w, kk), lo(kVarS, w + 1, kk), kVarA); };
+  q.finish = [&] {
+    std::copy(pnl.begin(), pnl.end(), sorted.begin());
+    std::nth_element(sorted.begin(), sorted.begin() + kth, sorted.end());
+    var = -sorted[kth];
+  };
+  q.poison = [&] { var = std::nanf(""); };
+  q.check = [&] { return vc.check(&var); };
+  time_both(run, k, q);
+}
+}  // namespace
+
+void cpu_lat_ind_1x1024(const CpuRun& run, const KernelInfo& k) { indicators(run, k, 1); }
+void cpu_lat_ind_64x1024(const CpuRun& run, const KernelInfo& k) { indicators(run, k, 64); }
+void cpu_lat_bs_1024(const CpuRun& run, const KernelInfo& k) { black_scholes(run, k, 1024); }
+void cpu_lat_bs_65536(const CpuRun& run, const KernelInfo& k) { black_scholes(run, k, 65536); }
+void cpu_lat_var_1(const CpuRun& run, const KernelInfo& k) { value_at_risk(run, k); }

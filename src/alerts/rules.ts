@@ -1,0 +1,167 @@
+/**
+ * Prometheus alerting rules for the agent's series (dcgm-exporter names, see src/agent/metric-defs.ts),
+ * as data and as a pure YAML renderer. Strings are written JSON-quoted (YAML is a superset of JSON), so
+ * no value can break the file. Every rule names the machine (Hostname) and GPU and points at a command.
+ */
+
+export interface AlertThresholds {
+  utilPct: number;
+  memoryPct: number;
+  tempWarnC: number;
+  /** /gpu-health's limit (GPUCTL_AGENT_MAX_TEMP_C, default 85). */
+  tempFailC: number;
+  /** Seconds without a sample before the sampler counts as stopped. */
+  staleSeconds: number;
+  /** GPUs each machine must show; null: no missing-GPU rule. */
+  expectGpus: number | null;
+  /** `for:` of the sustained rules (5m in production; tests use seconds). */
+  sustained: string;
+  /** `for:` of the rules that fire soon. */
+  soon: string;
+}
+
+export const DEFAULT_THRESHOLDS: AlertThresholds = {
+  utilPct: 95,
+  memoryPct: 90,
+  tempWarnC: 80,
+  tempFailC: 85,
+  staleSeconds: 30,
+  expectGpus: null,
+  sustained: '5m',
+  soon: '1m',
+};
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  severity: 'warning' | 'critical';
+  summary: string;
+  description: string;
+  runbook: string;
+}
+
+const ON = 'machine {{ $labels.Hostname }} GPU {{ $labels.gpu }}';
+
+/** Pure: the rules for these thresholds, in a stable order. */
+export function alertRules(t: AlertThresholds): AlertRule[] {
+  const rules: AlertRule[] = [
+    {
+      alert: 'GpuctlGpuUtilisationHigh',
+      expr: `DCGM_FI_DEV_GPU_UTIL > ${t.utilPct}`,
+      for: t.sustained,
+      severity: 'warning',
+      summary: `GPU utilisation above ${t.utilPct}% for ${t.sustained}`,
+      description: `On ${ON}, utilisation has stayed above ${t.utilPct}%: the app is GPU-bound; add machines or GPUs.`,
+      runbook: 'gpuctl monitor --app <app> shows the live load; gpuctl scale adds machines.',
+    },
+    {
+      alert: 'GpuctlGpuMemoryHigh',
+      expr: `100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > ${t.memoryPct}`,
+      for: t.sustained,
+      severity: 'warning',
+      summary: `GPU memory above ${t.memoryPct}%`,
+      description: `On ${ON}, framebuffer memory use is above ${t.memoryPct}%: the next allocation may fail.`,
+      runbook: 'gpuctl monitor --app <app> shows memory per GPU and process.',
+    },
+    {
+      alert: 'GpuctlGpuTemperatureHigh',
+      expr: `DCGM_FI_DEV_GPU_TEMP > ${t.tempWarnC}`,
+      for: t.sustained,
+      severity: 'warning',
+      summary: `GPU above ${t.tempWarnC} C`,
+      description: `On ${ON}, the GPU is above ${t.tempWarnC} C; /gpu-health fails above ${t.tempFailC} C.`,
+      runbook: 'gpuctl monitor --app <app> shows temperature and clocks; gpuctl diag checks the GPU.',
+    },
+    {
+      alert: 'GpuctlGpuTemperatureCritical',
+      expr: `DCGM_FI_DEV_GPU_TEMP > ${t.tempFailC}`,
+      for: t.soon,
+      severity: 'critical',
+      summary: `GPU above ${t.tempFailC} C: /gpu-health fails`,
+      description: `On ${ON}, the GPU is above ${t.tempFailC} C, the limit at which /gpu-health answers 503.`,
+      runbook: 'gpuctl diag on that machine; move the load off it (gpuctl scale).',
+    },
+    {
+      alert: 'GpuctlSamplerStopped',
+      expr: `gpuctl_agent_last_sample_age_seconds > ${t.staleSeconds} or gpuctl_agent_sampler_up == 0`,
+      for: t.soon,
+      severity: 'critical',
+      summary: 'The agent has no fresh GPU sample',
+      description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s or is not running.`,
+      runbook: 'gpuctl monitor --app <app> shows the agent; curl :9400/gpu-health on the machine says why.',
+    },
+    {
+      alert: 'GpuctlGpuUncorrectableEcc',
+      expr: 'DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0',
+      for: '0s',
+      severity: 'critical',
+      summary: 'Uncorrectable ECC errors on a GPU',
+      description: `On ${ON}, uncorrectable (double-bit) ECC errors happened since boot.`,
+      runbook: 'gpuctl diag on that machine; replace the machine if they recur.',
+    },
+    {
+      alert: 'GpuctlGpuMemoryRepairPending',
+      expr: 'gpuctl_gpu_pages_pending > 0 or DCGM_FI_DEV_ROW_REMAP_FAILURE > 0',
+      for: '0s',
+      severity: 'critical',
+      summary: 'GPU memory pages or rows pending retirement, or a remap failed',
+      description: `On ${ON}, memory repair is pending (needs a GPU reset) or failed.`,
+      runbook: 'gpuctl diag on that machine; destroy and recreate the machine.',
+    },
+    {
+      alert: 'GpuctlGpuThermalThrottling',
+      expr: 'gpuctl_gpu_clock_throttled{reason=~"hw_thermal_slowdown|sw_thermal_slowdown|hw_power_brake_slowdown"} == 1',
+      for: t.soon,
+      severity: 'warning',
+      summary: 'GPU clocks slowed by heat or power brake',
+      description: `On ${ON}, clocks are held down ({{ $labels.reason }}).`,
+      runbook: 'gpuctl monitor --app <app> shows clocks; gpuctl diag checks the GPU.',
+    },
+    {
+      alert: 'GpuctlDiagFailed',
+      expr: 'gpuctl_diag_result == 2',
+      for: '0s',
+      severity: 'critical',
+      summary: 'The last gpuctl diag failed a GPU',
+      description: `On ${ON}, the last gpuctl diag ({{ $labels.level }}) said fail.`,
+      runbook: 'gpuctl diag on that machine shows what failed; replace the machine if it fails again.',
+    },
+  ];
+  if (t.expectGpus !== null)
+    rules.push({
+      alert: 'GpuctlGpuMissing',
+      expr: `(count by (instance, Hostname) (DCGM_FI_DEV_FB_TOTAL) or on (instance) (0 * group by (instance, Hostname) (gpuctl_agent_sampler_up))) < ${t.expectGpus}`,
+      for: t.soon,
+      severity: 'critical',
+      summary: `Fewer than ${t.expectGpus} GPUs reporting`,
+      description: `Machine {{ $labels.Hostname }} ({{ $labels.instance }}) reports fewer than ${t.expectGpus} GPUs.`,
+      runbook: 'gpuctl diag on that machine; nvidia-smi -L lists what the driver sees.',
+    });
+  return rules;
+}
+
+const q = (s: string) => JSON.stringify(s);
+
+/** Pure: a Prometheus rule file (one group). */
+export function renderAlertRules(t: AlertThresholds, group = 'gpuctl'): string {
+  const lines = [
+    "# Generated by gpuctl: alerting rules for the gpuctl agent's series (docs/alerts.md).",
+    'groups:',
+    `  - name: ${q(group)}`,
+    '    rules:',
+  ];
+  for (const r of alertRules(t))
+    lines.push(
+      `      - alert: ${r.alert}`,
+      `        expr: ${q(r.expr)}`,
+      `        for: ${r.for}`,
+      '        labels:',
+      `          severity: ${r.severity}`,
+      '        annotations:',
+      `          summary: ${q(r.summary)}`,
+      `          description: ${q(r.description)}`,
+      `          runbook: ${q(r.runbook)}`,
+    );
+  return `${lines.join('\n')}\n`;
+}

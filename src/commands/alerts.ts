@@ -1,0 +1,84 @@
+import { ExitCode, UsageError } from '../errors.js';
+import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
+import { defineCommand } from './define.js';
+
+export interface AlertsExportOptions {
+  thresholds: AlertThresholds;
+  /** Print the promtool unit tests for the rules instead of the rules. */
+  tests: boolean;
+}
+
+const options = [
+  { flags: '--expect-gpus <n>', description: 'GPUs each machine must show (adds GpuctlGpuMissing)' },
+  { flags: '--util-pct <pct>', description: 'utilisation threshold (default 95)' },
+  { flags: '--memory-pct <pct>', description: 'GPU memory threshold (default 90)' },
+  { flags: '--temp-warn-c <c>', description: 'temperature warning (default 80)' },
+  { flags: '--max-temp-c <c>', description: "the agent's /gpu-health limit, GPUCTL_AGENT_MAX_TEMP_C (default 85)" },
+  { flags: '--for <duration>', description: '`for:` of the sustained rules (default 5m)' },
+  { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
+] as const;
+
+function number(
+  raw: RawInput<OptionKeys<typeof options>>,
+  key: OptionKeys<typeof options>,
+  flag: string,
+  min: number,
+  max: number,
+  fallback: number,
+) {
+  const text = str(raw, key);
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${flag} "${text}" is not a number from ${min} to ${max}.`, { hint: `For example ${flag} ${fallback}.` });
+  return n;
+}
+
+export function parseAlertsExport(raw: RawInput<OptionKeys<typeof options>>, defaults: AlertThresholds): AlertsExportOptions {
+  const expect = str(raw, 'expectGpus');
+  const sustained = str(raw, 'for') ?? defaults.sustained;
+  if (!/^\d+[smh]$/.test(sustained))
+    throw new UsageError(`--for "${sustained}" is not a Prometheus duration.`, { hint: 'Write it like 30s, 5m or 1h.' });
+  return {
+    thresholds: {
+      ...defaults,
+      utilPct: number(raw, 'utilPct', '--util-pct', 0, 100, defaults.utilPct),
+      memoryPct: number(raw, 'memoryPct', '--memory-pct', 0, 100, defaults.memoryPct),
+      tempWarnC: number(raw, 'tempWarnC', '--temp-warn-c', 0, 150, defaults.tempWarnC),
+      tempFailC: number(raw, 'maxTempC', '--max-temp-c', 0, 150, defaults.tempFailC),
+      expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
+      sustained,
+    },
+    tests: bool(raw, 'tests'),
+  };
+}
+
+const exportCommand = defineCommand({
+  name: 'export',
+  summary: "Print Prometheus alerting rules for the agent's series (or their promtool tests)",
+  description:
+    'Rules for GPU utilisation, memory, temperature (warning, and the /gpu-health limit), a stopped sampler, uncorrectable\n' +
+    'ECC errors, pending memory repair, thermal throttling and (with --expect-gpus) a missing GPU. Each names the machine\n' +
+    'and GPU and a gpuctl command to run. See docs/alerts.md.',
+  options,
+  examples: [
+    ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
+    ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
+  ],
+  parse: (raw) => parseAlertsExport(raw, DEFAULT_THRESHOLDS),
+  run: async (options, ctx) => {
+    const { renderAlertRules } = await import('../alerts/rules.js');
+    const { renderPromtoolTests } = await import('../alerts/promtool-tests.js');
+    const text = options.tests ? renderPromtoolTests(options.thresholds, 'gpuctl-alerts.yml') : renderAlertRules(options.thresholds);
+    ctx.print({ schemaVersion: 1, kind: options.tests ? 'promtool-tests' : 'rules', text }, (r) => r.text);
+    return ExitCode.ok;
+  },
+});
+
+export const alertsCommand = defineCommand({
+  name: 'alerts',
+  summary: "Prometheus alerting rules for the gpuctl agent's series",
+  examples: [['gpuctl alerts export --expect-gpus 8', 'the rules, for 8-GPU machines']],
+  subcommands: [exportCommand],
+});

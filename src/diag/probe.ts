@@ -1,0 +1,57 @@
+/**
+ * diag's adapters: the health fields through nvidia-smi (the house's runner and failure classifier),
+ * the kernel log through `dmesg` (unreadable is said, never guessed), and the benchmark program's
+ * lines (result, error, diag: native/PROTOCOL.md) for one GPU.
+ */
+import type { Ctx } from '../context.js';
+import { MissingError } from '../errors.js';
+import { queryArgs } from '../gpu/nvidia-smi.js';
+import { runSmi, smiFailure } from '../gpu/smi-probe.js';
+import { DIAG_FIELDS, parseHealth, type SmiHealth } from './smi.js';
+import { parseXids, type XidReport } from './xid.js';
+import type { ProgramRun } from './decide.js';
+
+export async function queryHealth(ctx: Ctx): Promise<SmiHealth[]> {
+  const run = await runSmi(ctx, queryArgs(DIAG_FIELDS));
+  if (run.kind === 'absent')
+    throw new MissingError('nvidia-smi is not installed: no NVIDIA driver on this machine.', 'gpu', {
+      code: 'device_missing',
+      hint: 'Run gpuctl diag on the GPU machine.',
+    });
+  if (run.kind === 'failed') smiFailure(run.output, run.exitCode);
+  return parseHealth(run.stdout);
+}
+
+export async function readKernelLog(ctx: Ctx): Promise<XidReport> {
+  const result = await ctx.exec({ file: ctx.env.GPUCTL_DMESG ?? 'dmesg', args: [], timeoutMs: 10_000 });
+  if (result.kind === 'not-found') return { readable: false, reason: 'dmesg is not installed' };
+  if (result.kind !== 'exited') return { readable: false, reason: `dmesg did not finish (${result.kind})` };
+  if (result.exitCode !== 0) {
+    const why = (result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 200);
+    return { readable: false, reason: `dmesg exited ${result.exitCode}${why ? `: ${why}` : ''}` };
+  }
+  return { readable: true, events: parseXids(result.stdout) };
+}
+
+/** Runs the benchmark program; keeps the lines diag reads (results, errors, skips, diag lines). */
+export async function runProgram(ctx: Ctx, path: string, args: readonly string[], timeoutMs: number): Promise<ProgramRun> {
+  const lines: Array<Record<string, unknown>> = [];
+  const result = await ctx.exec({
+    file: path,
+    args,
+    timeoutMs,
+    signal: ctx.signal,
+    onLine: (text, stream) => {
+      if (stream !== 'stdout') return;
+      try {
+        const line = JSON.parse(text) as unknown;
+        if (line && typeof line === 'object' && !Array.isArray(line)) lines.push(line as Record<string, unknown>);
+      } catch {
+        // not protocol JSON: the exit status tells what went wrong
+      }
+    },
+  });
+  const exitCode = result.kind === 'exited' ? result.exitCode : null;
+  const stderr = 'stderr' in result ? result.stderr : result.kind === 'spawn-failed' ? result.message : '';
+  return { args: [...args], lines, exitCode, outcome: result.kind, stderrTail: stderr.trim().split('\n').slice(-3).join(' | ') };
+}

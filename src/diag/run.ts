@@ -1,0 +1,105 @@
+/**
+ * One diag run: for each chosen GPU in turn, the benchmark program's checks for the level while
+ * nvidia-smi is sampled every second (the "under load" readings), then the counters after, the
+ * kernel log, and the verdict. The program's path and the GPU list come from the command.
+ */
+import type { Ctx } from '../context.js';
+import { MissingError } from '../errors.js';
+import { pause } from '../shared/clock.js';
+import { decideGpu, type GpuResult, type Level, type ProgramRun } from './decide.js';
+import { queryHealth, readKernelLog, runProgram } from './probe.js';
+import type { SmiHealth } from './smi.js';
+
+export const DIAG_SCHEMA_VERSION = 1;
+export interface DiagPlan {
+  level: Level;
+  gpus: number[];
+  /** Stress seconds for medium and long. */
+  durationS: number;
+  program: string;
+  /** Test only (GPUCTL_DIAG_INJECT_FAULT): passed to the program as --inject-fault. */
+  fault: string | undefined;
+}
+export interface DiagReport {
+  schemaVersion: typeof DIAG_SCHEMA_VERSION;
+  level: Level;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  verdict: GpuResult['verdict'];
+  /** "GPU 0: memtest", one per failed check. */
+  failed: string[];
+  gpus: GpuResult[];
+  programArgs: string[];
+}
+
+const QUICK = ['gemm_bf16', 'black_scholes', 'mc_european', 'memtest', 'stress'];
+const FULL = ['memcpy_d2d', 'h2d_pinned', 'd2h_pinned', ...QUICK];
+
+export function programArgs(plan: Pick<DiagPlan, 'level' | 'durationS' | 'fault'>, device: number): string[] {
+  const args = ['--device', String(device), '--kernel', (plan.level === 'quick' ? QUICK : FULL).join(',')];
+  if (plan.level === 'quick') args.push('--quick', '--size', 'n=8192', '--size', 'seconds=3');
+  else args.push('--size', 'n=16384', '--size', `seconds=${plan.durationS}`, '--size', 'mem_pct=95');
+  if (plan.fault) args.push('--inject-fault', plan.fault);
+  return args;
+}
+
+async function underLoad(ctx: Ctx, work: Promise<ProgramRun>, index: number): Promise<{ run: ProgramRun; load: SmiHealth[] }> {
+  const load: SmiHealth[] = [];
+  let done = false;
+  const finished = work.finally(() => {
+    done = true;
+  });
+  const sampler = (async () => {
+    await pause(700, ctx.signal); // past the program's start-up (context, allocation)
+    while (!done && !ctx.signal.aborted) {
+      const now = await queryHealth(ctx).catch(() => []);
+      if (!done) load.push(...now.filter((g) => g.index === index));
+      await pause(1000, ctx.signal);
+    }
+  })();
+  const run = await finished;
+  await sampler;
+  return { run, load };
+}
+
+export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) => void = () => undefined): Promise<DiagReport> {
+  const started = new Date();
+  const results: GpuResult[] = [];
+  let args: string[] = [];
+  const timeoutMs = (plan.level === 'quick' ? 120 : plan.durationS + 600) * 1000;
+  for (const index of plan.gpus) {
+    onGpu(index);
+    args = programArgs(plan, index);
+    const { run, load } = await underLoad(ctx, runProgram(ctx, plan.program, args, timeoutMs), index);
+    if (run.exitCode === 3) {
+      const why = run.lines.find((l) => l.type === 'error')?.message;
+      throw new MissingError(
+        `No usable GPU ${index}: ${typeof why === 'string' ? why : run.stderrTail || 'the benchmark program exited 3'}`,
+        'gpu',
+        {
+          code: 'device_missing',
+          hint: 'Check the NVIDIA driver (nvidia-smi) and that this GPU is visible to the process.',
+        },
+      );
+    }
+    const after = (await queryHealth(ctx)).find((g) => g.index === index);
+    if (!after) throw new Error(`GPU ${index} vanished from nvidia-smi during the diag`);
+    const xid = await readKernelLog(ctx);
+    results.push(decideGpu(plan.level, { after, load, program: run, xid }));
+  }
+  const finished = new Date();
+  const failed = results.flatMap((g) => g.checks.filter((c) => c.verdict === 'fail').map((c) => `GPU ${g.index}: ${c.name}`));
+  const verdict = failed.length ? 'fail' : results.some((g) => g.verdict === 'warn') ? 'warn' : 'pass';
+  return {
+    schemaVersion: DIAG_SCHEMA_VERSION,
+    level: plan.level,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    seconds: (finished.getTime() - started.getTime()) / 1000,
+    verdict,
+    failed,
+    gpus: results,
+    programArgs: args,
+  };
+}

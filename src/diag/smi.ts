@@ -1,0 +1,102 @@
+/**
+ * The nvidia-smi health fields diag reads (pure): the query's field list and its CSV
+ * (`--format=csv,noheader,nounits`) as one record per GPU. "[N/A]" and "[Not Supported]" become null.
+ */
+export const DIAG_FIELDS = [
+  'index',
+  'uuid',
+  'name',
+  'pci.bus_id',
+  'temperature.gpu',
+  'power.draw',
+  'power.limit',
+  'clocks.current.sm',
+  'clocks.max.sm',
+  'ecc.errors.uncorrected.volatile.total',
+  'ecc.errors.uncorrected.aggregate.total',
+  'retired_pages.pending',
+  'remapped_rows.pending',
+  'remapped_rows.failure',
+  'clocks_event_reasons.active',
+  'clocks_event_reasons.sw_power_cap',
+  'clocks_event_reasons.hw_slowdown',
+  'clocks_event_reasons.hw_thermal_slowdown',
+  'clocks_event_reasons.hw_power_brake_slowdown',
+  'clocks_event_reasons.sw_thermal_slowdown',
+  'pcie.link.gen.gpucurrent',
+  'pcie.link.gen.max',
+  'pcie.link.width.current',
+  'pcie.link.width.max',
+] as const;
+
+export interface SmiHealth {
+  index: number;
+  uuid: string;
+  name: string;
+  busId: string;
+  temperatureC: number | null;
+  powerW: number | null;
+  powerLimitW: number | null;
+  smClockMHz: number | null;
+  smClockMaxMHz: number | null;
+  eccVolatile: number | null;
+  eccAggregate: number | null;
+  retiredPending: boolean | null;
+  remapPending: boolean | null;
+  remapFailure: boolean | null;
+  reasons: string | null;
+  swPowerCap: boolean | null;
+  hwSlowdown: boolean | null;
+  hwThermal: boolean | null;
+  hwPowerBrake: boolean | null;
+  swThermal: boolean | null;
+  linkGen: number | null;
+  linkGenMax: number | null;
+  linkWidth: number | null;
+  linkWidthMax: number | null;
+}
+
+const missing = (v: string | undefined) => v === undefined || v === '' || /^\[.*\]$/.test(v) || v === 'N/A';
+const num = (v: string | undefined) => (missing(v) || !Number.isFinite(Number(v)) ? null : Number(v));
+/** Yes/No (pending, failure) and Active/Not Active (clock-event reasons). */
+const flag = (v: string | undefined) => (missing(v) ? null : /^(yes|active)$/i.test(v!.trim()));
+
+/** One record per GPU line, the fields in `fields` order (a field an old driver rejected is absent: null). */
+export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIELDS): SmiHealth[] {
+  return stdout
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const cells = line.split(',').map((c) => c.trim());
+      const get = (field: string) => {
+        const i = fields.indexOf(field);
+        return i < 0 ? undefined : cells[i];
+      };
+      return {
+        index: num(get('index')) ?? -1,
+        uuid: get('uuid') ?? '',
+        name: get('name') ?? '',
+        busId: get('pci.bus_id') ?? '',
+        temperatureC: num(get('temperature.gpu')),
+        powerW: num(get('power.draw')),
+        powerLimitW: num(get('power.limit')),
+        smClockMHz: num(get('clocks.current.sm')),
+        smClockMaxMHz: num(get('clocks.max.sm')),
+        eccVolatile: num(get('ecc.errors.uncorrected.volatile.total')),
+        eccAggregate: num(get('ecc.errors.uncorrected.aggregate.total')),
+        retiredPending: flag(get('retired_pages.pending')),
+        remapPending: flag(get('remapped_rows.pending')),
+        remapFailure: flag(get('remapped_rows.failure')),
+        reasons: missing(get('clocks_event_reasons.active')) ? null : get('clocks_event_reasons.active')!,
+        swPowerCap: flag(get('clocks_event_reasons.sw_power_cap')),
+        hwSlowdown: flag(get('clocks_event_reasons.hw_slowdown')),
+        hwThermal: flag(get('clocks_event_reasons.hw_thermal_slowdown')),
+        hwPowerBrake: flag(get('clocks_event_reasons.hw_power_brake_slowdown')),
+        swThermal: flag(get('clocks_event_reasons.sw_thermal_slowdown')),
+        linkGen: num(get('pcie.link.gen.gpucurrent')),
+        linkGenMax: num(get('pcie.link.gen.max')),
+        linkWidth: num(get('pcie.link.width.current')),
+        linkWidthMax: num(get('pcie.link.width.max')),
+      };
+    });
+}

@@ -1,0 +1,42 @@
+/** `gpuctl alerts export` through the built CLI: its rules and its tests pass the REAL promtool; bad flags are usage errors. */
+import { execa } from 'execa';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { onPath, runGpuctl } from '../helpers/cli.js';
+
+function promtool(): string {
+  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
+  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
+  return found;
+}
+
+describe('gpuctl alerts export', () => {
+  it('prints rules and tests that promtool accepts and passes, with the missing-GPU rule for --expect-gpus', async () => {
+    const rules = await runGpuctl(['alerts', 'export', '--expect-gpus', '8', '--max-temp-c', '83']);
+    expect(rules.exitCode, rules.stderr).toBe(0);
+    expect(rules.stdout).toContain('expr: "DCGM_FI_DEV_GPU_TEMP > 83"');
+    expect(rules.stdout).toContain('< 8"');
+    const tests = await runGpuctl(['alerts', 'export', '--expect-gpus', '8', '--max-temp-c', '83', '--tests']);
+    expect(tests.exitCode, tests.stderr).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-export-'));
+    writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
+    writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
+    const check = await execa(promtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 10 rules found');
+    const run = await execa(promtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+  });
+
+  it.each([
+    [['--util-pct', '150'], '--util-pct "150" is not a number from 0 to 100.'],
+    [['--expect-gpus', 'eight'], '--expect-gpus "eight" is not a number from 1 to 64.'],
+    [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],
+  ])('refuses %j with exit 2 and says why', async (flags, message) => {
+    const r = await runGpuctl(['alerts', 'export', ...flags]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * `gpuctl diag` end to end over the fakes: nvidia-smi replaying recorded H200 outputs (healthy, and
+ * with planted ECC errors or a downgraded link), the fake gpuctl-bench with the native program's
+ * planted faults (--inject-fault through GPUCTL_DIAG_INJECT_FAULT), and a fake dmesg.
+ */
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FAKE_BIN, FIXTURES, runGpuctl } from '../helpers/cli.js';
+
+function diag(args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-diag-'));
+  const state = join(dir, 'diag-last.json');
+  const summary = join(dir, 'summary.md');
+  appendFileSync(summary, '# earlier step\n');
+  const run = runGpuctl(['diag', ...args], {
+    tools: ['nvidia-smi', 'dmesg'],
+    env: {
+      GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
+      FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
+      FAKE_BENCH_DEVICE: 'NVIDIA H200',
+      GPUCTL_DIAG_STATE: state,
+      GITHUB_STEP_SUMMARY: summary,
+      ...env,
+    },
+  });
+  return { run, state, summary };
+}
+
+describe('gpuctl diag', () => {
+  it('a healthy H200: every check with evidence, exit 0, the state file for the agent and a step summary', async () => {
+    const { run, state, summary } = diag([]);
+    const r = await run;
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('pcie-link      pass    PCIe under load: gen 5 x16 (max gen 5 x16)');
+    expect(r.stdout).toContain('memtest        pass    0 errors; 5.6 GiB tested (4.0% of free)');
+    expect(r.stdout.trimEnd().endsWith('\nPASS')).toBe(true);
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(saved)).toEqual(['schemaVersion', 'finishedAt', 'level', 'gpus']);
+    expect(saved).toMatchObject({
+      schemaVersion: 1,
+      level: 'quick',
+      gpus: [{ index: 0, uuid: 'GPU-00000000-1111-2222-3333-444444444444', verdict: 'pass' }],
+    });
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('# earlier step\n## gpuctl diag (quick): PASS')).toBe(true);
+    expect(md).toContain('| stress | ✅ pass | every iteration verified;');
+  });
+
+  it.each([
+    ['mem_bitflip', 'memtest', 'memtest        FAIL    1 errors; first at 0x7f2a4c000a80'],
+    ['stress_wrong', 'stress', 'stress         FAIL    1 iterations gave a wrong result (first: 3, 1 words)'],
+  ])('the planted fault %s is caught: exit 1 naming %s', async (fault, check, evidence) => {
+    const { run, state } = diag([], { GPUCTL_DIAG_INJECT_FAULT: fault });
+    const r = await run;
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain(evidence);
+    expect(r.stdout.trimEnd().endsWith(`FAIL: GPU 0: ${check}`)).toBe(true);
+    expect((JSON.parse(readFileSync(state, 'utf8')) as { gpus: Array<{ verdict: string }> }).gpus[0]!.verdict).toBe('fail');
+  });
+
+  it.each([
+    ['ecc-volatile', 'GPU 0: ecc'],
+    ['link-downgraded', 'GPU 0: pcie-link'],
+    ['thermal-throttle', 'GPU 0: clock-events, GPU 0: thermal'],
+  ])('recorded %s: exit 1 naming %s', async (fixture, failed) => {
+    const r = await diag([], { FAKE_NVIDIA_SMI_FIXTURE: `diag/${fixture}.query-gpu.csv` }).run;
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.trimEnd().endsWith(`FAIL: ${failed}`)).toBe(true);
+  });
+
+  it('a power cap under stress warns and exits 0; --json carries schemaVersion and every check', async () => {
+    const r = await diag(['--json'], { FAKE_NVIDIA_SMI_FIXTURE: 'diag/power-cap.query-gpu.csv' }).run;
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      schemaVersion: number;
+      verdict: string;
+      gpus: Array<{ checks: Array<{ name: string; verdict: string }> }>;
+    };
+    expect(report).toMatchObject({ schemaVersion: 1, verdict: 'warn' });
+    expect(report.gpus[0]!.checks.find((c) => c.name === 'clock-events')).toMatchObject({ verdict: 'warn' });
+  });
+
+  it('XID: an unreadable kernel log is said; a fallen-off-the-bus XID for this GPU fails', async () => {
+    const denied = await diag([], { FAKE_DMESG_MODE: 'denied' }).run;
+    expect(denied.stdout).toContain(
+      'xid            skip    kernel log not readable (dmesg exited 1: dmesg: read kernel buffer failed: Operation not permitted)',
+    );
+    const xid = await diag([], { FAKE_DMESG_FILE: join(FIXTURES, 'dmesg/xid79.txt') }).run;
+    expect(xid.exitCode).toBe(1);
+    expect(xid.stdout.trimEnd().endsWith('FAIL: GPU 0: xid')).toBe(true);
+  });
+
+  it('no driver: exit 3', async () => {
+    const r = await diag([], { FAKE_NVIDIA_SMI_MODE: 'no-driver' }).run;
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toContain('nvidia-smi cannot reach the NVIDIA driver');
+  });
+
+  it('medium runs the memory test over 95% of free memory, the copies and the stress for --duration', async () => {
+    const r = await diag(['--level', 'medium', '--duration', '2s', '--json']).run;
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(r.stdout) as { programArgs: string[]; gpus: Array<{ checks: Array<{ name: string; evidence: string }> }> };
+    expect(report.programArgs).toEqual(expect.arrayContaining(['seconds=2', 'mem_pct=95', 'n=16384']));
+    const memtest = report.gpus[0]!.checks.find((c) => c.name === 'memtest')!;
+    expect(memtest.evidence).toMatch(/\(95\.0% of free\).* of the cudaMemcpy ceiling/);
+  });
+});

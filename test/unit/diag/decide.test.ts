@@ -1,0 +1,157 @@
+/** diag's decision logic on recorded nvidia-smi outputs (test/fixtures/nvidia-smi/diag, from a real H200 capture). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decideGpu, type ProgramRun } from '../../../src/diag/decide.js';
+import { parseHealth, type SmiHealth } from '../../../src/diag/smi.js';
+import type { XidReport } from '../../../src/diag/xid.js';
+import { FIXTURES } from '../../helpers/cli.js';
+
+/** A fixture's one GPU, read by its own header (the fields in the order nvidia-smi printed them). */
+function fixture(name: string): SmiHealth {
+  const [head, ...rows] = readFileSync(join(FIXTURES, 'nvidia-smi/diag', `${name}.query-gpu.csv`), 'utf8')
+    .trim()
+    .split('\n');
+  const fields = head!.split(', ').map((h) => h.replace(/\s*\[.*\]$/, ''));
+  return parseHealth(rows.join('\n'), fields)[0]!;
+}
+
+const noXid: XidReport = { readable: true, events: [] };
+const line = (o: Record<string, unknown>) => o;
+function program(extra: Array<Record<string, unknown>> = [], drop: string[] = []): ProgramRun {
+  const ok = { passed: true, metric: 'rel_l2', error: 1e-3, bound: 1e-2 };
+  const lines = [
+    line({ type: 'result', name: 'gemm_bf16', value: 600, check: ok }),
+    line({ type: 'result', name: 'black_scholes', value: 2000, check: ok }),
+    line({ type: 'result', name: 'mc_european', value: 6e4, check: { ...ok, metric: 'ci' } }),
+    line({
+      type: 'diag',
+      name: 'memtest',
+      passed: true,
+      errors: 0,
+      firstAddresses: [],
+      bytesTested: 6e9,
+      coverage: 0.04,
+      passes: 41,
+      GBs: 3930,
+    }),
+    line({
+      type: 'diag',
+      name: 'stress',
+      passed: true,
+      referencePassed: true,
+      iterations: 1660,
+      badIterations: 0,
+      seconds: 3.2,
+      tflops: 575,
+      n: 8192,
+    }),
+  ].filter((l) => !drop.includes(String(l.name)));
+  return { args: [], lines: [...lines, ...extra], exitCode: 0, outcome: 'exited', stderrTail: '' };
+}
+function verdictOf(name: string, smi = 'h200-clean', run = program(), xid = noXid) {
+  const s = fixture(smi);
+  return decideGpu('quick', { after: s, load: [s, s], program: run, xid });
+}
+const check = (r: ReturnType<typeof verdictOf>, name: string) => r.checks.find((c) => c.name === name)!;
+
+describe('diag verdict on recorded nvidia-smi outputs', () => {
+  it('the clean H200 capture passes every measurable check; unreported fields are skipped, not passed', () => {
+    const r = verdictOf('clean');
+    expect(r.verdict).toBe('pass');
+    expect(check(r, 'retired-pages')).toMatchObject({ verdict: 'skip' });
+    expect(check(r, 'pcie-link').evidence).toBe('PCIe under load: gen 5 x16 (max gen 5 x16)');
+  });
+
+  it.each([
+    ['ecc-volatile', 'ecc', 'fail', 'volatile 2, aggregate 2'],
+    ['ecc-aggregate', 'ecc', 'warn', 'aggregate 1'],
+    ['retired-pending', 'retired-pages', 'fail', 'pending retirement: yes'],
+    ['remap-pending', 'remapped-rows', 'fail', 'pending: yes'],
+    ['remap-failure', 'remapped-rows', 'fail', 'remapping failure: yes'],
+    ['link-downgraded', 'pcie-link', 'fail', 'gen 3 x8 (max gen 5 x16)'],
+    ['thermal-throttle', 'clock-events', 'fail', 'HW thermal 2'],
+    ['thermal-throttle', 'thermal', 'fail', 'max 93 C'],
+    ['power-cap', 'clock-events', 'warn', 'power cap reached: normal under stress'],
+  ])('%s: %s %s', (smi, name, verdict, evidence) => {
+    const r = verdictOf(smi, smi);
+    expect(check(r, name).verdict).toBe(verdict);
+    expect(check(r, name).evidence).toContain(evidence);
+    expect(r.verdict).toBe(verdict);
+  });
+
+  it('a downgraded link seen only at idle is not judged: without samples under load the check is skipped', () => {
+    const s = fixture('link-downgraded');
+    const r = decideGpu('quick', { after: s, load: [], program: program(), xid: noXid });
+    expect(check(r, 'pcie-link')).toMatchObject({ verdict: 'skip', evidence: 'no sample under load' });
+  });
+
+  it('the planted memory fault fails memtest with the error count and first address', () => {
+    const bad = line({
+      type: 'diag',
+      name: 'memtest',
+      passed: false,
+      errors: 1,
+      firstAddresses: ['0x7f6c30d55554'],
+      bytesTested: 6e9,
+      coverage: 0.04,
+      passes: 41,
+      GBs: 3934,
+    });
+    const r = verdictOf('memtest', 'h200-clean', program([bad], ['memtest']));
+    expect(check(r, 'memtest')).toMatchObject({ verdict: 'fail' });
+    expect(check(r, 'memtest').evidence).toMatch(/^1 errors; first at 0x7f6c30d55554;/);
+  });
+
+  it('the planted stress fault fails stress naming the iteration', () => {
+    const bad = line({
+      type: 'diag',
+      name: 'stress',
+      passed: false,
+      referencePassed: true,
+      iterations: 1660,
+      badIterations: 1,
+      firstBadIteration: 3,
+      mismatches: 1,
+      seconds: 3.2,
+      tflops: 575,
+      n: 8192,
+    });
+    const r = verdictOf('stress', 'h200-clean', program([bad], ['stress']));
+    expect(check(r, 'stress').evidence).toMatch(/^1 iterations gave a wrong result \(first: 3, 1 words\)/);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('a known-result kernel that failed its check, or a program that died early, fails', () => {
+    const failed = program(
+      [line({ type: 'error', code: 'check_failed', name: 'gemm_bf16', message: 'rel_l2 0.3 exceeds bound 0.01' })],
+      ['gemm_bf16'],
+    );
+    expect(check(verdictOf('x', 'h200-clean', failed), 'compute').evidence).toBe('gemm_bf16: rel_l2 0.3 exceeds bound 0.01');
+    const died = { ...program([], ['stress', 'memtest']), exitCode: null, outcome: 'signaled' };
+    const r = verdictOf('x', 'h200-clean', died);
+    expect(check(r, 'stress')).toMatchObject({ verdict: 'fail', evidence: 'no stress result (benchmark program signaled)' });
+  });
+
+  it('XID: unreadable log is said, a critical code fails, another warns; only this GPU counts', () => {
+    expect(
+      check(
+        verdictOf('x', 'h200-clean', program(), {
+          readable: false,
+          reason: 'dmesg exited 1: dmesg: read kernel buffer failed: Operation not permitted',
+        }),
+        'xid',
+      ),
+    ).toMatchObject({
+      verdict: 'skip',
+      evidence: 'kernel log not readable (dmesg exited 1: dmesg: read kernel buffer failed: Operation not permitted)',
+    });
+    const ev = (code: number, pci = '0000:00:06') => ({
+      readable: true as const,
+      events: [{ pci, code, text: `NVRM: Xid (PCI:${pci}): ${code}, pid=1` }],
+    });
+    expect(check(verdictOf('x', 'h200-clean', program(), ev(79)), 'xid').verdict).toBe('fail');
+    expect(check(verdictOf('x', 'h200-clean', program(), ev(13)), 'xid').verdict).toBe('warn');
+    expect(check(verdictOf('x', 'h200-clean', program(), ev(79, '0000:00:07')), 'xid').verdict).toBe('pass');
+  });
+});

@@ -1,0 +1,63 @@
+/** diag's pure parts: XID lines, the state file's path and exact format, the program's arguments, option parsing. */
+import { describe, expect, it } from 'vitest';
+import { parseDiagOptions } from '../../../src/commands/diag.js';
+import { programArgs } from '../../../src/diag/run.js';
+import { diagStatePath, diagStateText } from '../../../src/diag/state.js';
+import { parseXids, sameDevice } from '../../../src/diag/xid.js';
+
+const raw = (opts: Record<string, string>) => ({ args: [], opts });
+
+describe('diag parts', () => {
+  it('reads NVRM Xid lines and matches the log PCI address to nvidia-smi bus ids', () => {
+    const log = '[ 12.1] nvidia: loading\n[345.6] NVRM: Xid (PCI:0000:00:06): 79, pid=1234, name=python3, GPU has fallen off the bus.\n';
+    expect(parseXids(log)).toEqual([
+      { pci: '0000:00:06', code: 79, text: '[345.6] NVRM: Xid (PCI:0000:00:06): 79, pid=1234, name=python3, GPU has fallen off the bus.' },
+    ]);
+    expect(sameDevice('00000000:00:06.0', '0000:00:06')).toBe(true);
+    expect(sameDevice('00000000:1B:00.0', '0000:1b:00')).toBe(true);
+    expect(sameDevice('00000000:00:07.0', '0000:00:06')).toBe(false);
+  });
+
+  it('state file: $GPUCTL_DIAG_STATE, else XDG_STATE_HOME, else ~/.local/state; exactly the agreed fields', () => {
+    expect(diagStatePath({ GPUCTL_DIAG_STATE: '/x/d.json' }, '/home/u')).toBe('/x/d.json');
+    expect(diagStatePath({ XDG_STATE_HOME: '/s' }, '/home/u')).toBe('/s/gpuctl/diag-last.json');
+    expect(diagStatePath({}, '/home/u')).toBe('/home/u/.local/state/gpuctl/diag-last.json');
+    const text = diagStateText({
+      finishedAt: '2026-12-04T00:37:17.434Z',
+      level: 'long',
+      gpus: [{ index: 0, uuid: 'GPU-1', name: 'H200', verdict: 'warn', checks: [] }],
+    });
+    expect(text).toBe(
+      '{"schemaVersion":1,"finishedAt":"2026-12-04T00:37:17.434Z","level":"long","gpus":[{"index":0,"uuid":"GPU-1","verdict":"warn"}]}\n',
+    );
+  });
+
+  it('program arguments per level, with the planted fault only when asked', () => {
+    expect(programArgs({ level: 'quick', durationS: 90, fault: undefined }, 1)).toEqual([
+      '--device',
+      '1',
+      '--kernel',
+      'gemm_bf16,black_scholes,mc_european,memtest,stress',
+      '--quick',
+      '--size',
+      'n=8192',
+      '--size',
+      'seconds=3',
+    ]);
+    expect(programArgs({ level: 'long', durationS: 1800, fault: 'stress_wrong' }, 0)).toContain('seconds=1800');
+    expect(programArgs({ level: 'long', durationS: 1800, fault: 'stress_wrong' }, 0).slice(-2)).toEqual(['--inject-fault', 'stress_wrong']);
+  });
+
+  it('options: levels, --gpus lists, --duration only for medium and long', () => {
+    expect(parseDiagOptions(raw({}))).toEqual({ level: 'quick', gpus: 'all', durationS: 90 });
+    expect(parseDiagOptions(raw({ level: 'long' })).durationS).toBe(600);
+    expect(parseDiagOptions(raw({ level: 'medium', duration: '2m', gpus: '0,2' }))).toEqual({
+      level: 'medium',
+      gpus: [0, 2],
+      durationS: 120,
+    });
+    expect(() => parseDiagOptions(raw({ level: 'fast' }))).toThrow('--level "fast" is not a level.');
+    expect(() => parseDiagOptions(raw({ gpus: 'first' }))).toThrow('--gpus "first" is not "all" or a list of GPU indices.');
+    expect(() => parseDiagOptions(raw({ duration: '5m' }))).toThrow('--duration applies to --level medium and long');
+  });
+});
