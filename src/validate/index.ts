@@ -9,6 +9,7 @@ import type { WorkloadId } from '../shared/profiles.js';
 import { composeRules } from './compose-rules.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
+import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
@@ -123,17 +124,8 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   if (files.dockerfile) {
     const file = files.dockerfile.path;
     const stages = dockerStages(files.dockerfile.text);
-    if (stages.length === 0) {
-      findings.push(
-        finding(
-          'dockerfile-syntax',
-          file,
-          { line: 1 },
-          'No FROM instruction: this is not a Dockerfile docker can build.',
-          'Start the file with FROM <image>.',
-        ),
-      );
-    } else {
+    findings.push(...dockerSyntaxRule(files.dockerfile.text, file));
+    if (stages.length > 0) {
       const target = dockerTarget(model, options);
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
       if (options.contextHas) findings.push(...appFilesRule(stages, file, options.contextHas));
