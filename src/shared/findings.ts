@@ -70,6 +70,11 @@ export const RULES = {
   },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
   'dockerfile-missing': { severity: 'error', file: 'fly.toml', summary: '[build] dockerfile names a file that does not exist' },
+  'build-image-invalid': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: "[build] image is not a container image reference (docker's reference grammar)",
+  },
   'dockerfile-syntax': {
     severity: 'error',
     file: 'Dockerfile',

@@ -19,6 +19,7 @@ import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
+import { buildImageRule } from './build-image-rule.js';
 import { locator, scanToml } from '../shared/toml-scan.js';
 
 export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
@@ -117,6 +118,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
         ...portRules(ctx),
         ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
         ...unknownKeyRules(toml.doc, ctx),
+        ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
