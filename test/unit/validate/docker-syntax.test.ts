@@ -53,6 +53,11 @@ test('lower-case instructions, heredoc bodies and comments inside continuations 
   expect(syntax(text)).toEqual([]);
 });
 
+test('a byte-order mark and CRLF line ends are read as docker reads them', () => {
+  expect(syntax('\uFEFFFROM scratch\r\nLABEL a=b \\\r\n  c=d\r\n')).toEqual([]);
+  expect(syntax('\uFEFFFROM scratch\r\nRUNN x\r\n').map((f) => f.line)).toEqual([2]);
+});
+
 test('every Dockerfile gpuctl init writes (the golden files) passes', () => {
   const files = ['init', 'init-local'].flatMap((dir) =>
     readdirSync(join(FIXTURES, dir)).map((name) => join(dir, name, 'expected/Dockerfile')),
