@@ -22,12 +22,17 @@ beforeAll(async () => {
   if (!onPath('podman')) {
     throw new Error('podman is missing: install the Debian packages podman runc (apt-get install podman runc); .ci/run does.');
   }
-  const hard = (await execa('sh', ['-c', 'ulimit -Hn'])).stdout.trim();
-  const nofile = hard === 'unlimited' ? 65536 : Math.min(65536, Number(hard));
-  // runc and cgroupfs: crun and systemd cgroups do not work on every CI machine; ulimits within the hard limit (no CAP_SYS_RESOURCE).
+  // As scripts/standin-bases.sh writes it: runc and cgroupfs (crun refuses this VM's cgroup layout), limits
+  // within the hard ones (root here cannot raise them; conmon's were lower than the shell's), a file event log.
+  const limit = async (flag: string) => {
+    const hard = (await execa('bash', ['-c', `ulimit -H${flag}`])).stdout.trim();
+    return hard === 'unlimited' ? 16384 : Math.min(16384, Number(hard));
+  };
+  const [nofile, nproc] = [await limit('n'), await limit('u')];
   writeFileSync(
     conf,
-    `[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}"]\n`,
+    `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]\n` +
+      '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n',
   );
 });
 
