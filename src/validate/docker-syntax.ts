@@ -7,6 +7,7 @@
  */
 import { DockerfileParser, type Instruction, type Property } from 'dockerfile-ast';
 import { finding, type Finding } from '../shared/findings.js';
+import { imageRefProblem } from '../shared/image-ref.js';
 
 export const INSTRUCTIONS = [
   'ADD',
@@ -164,6 +165,27 @@ function instructionProblem(instruction: Instruction): Problem | null {
   };
 }
 
+/**
+ * FROM's image must be an image reference (shared/image-ref.ts, docker's grammar): `FROM Ubuntu` stops
+ * the build ("repository name must be lowercase"). Not checked: scratch, an earlier stage (matched without
+ * case, as BuildKit does), and a base that holds a variable (its value is the build's business).
+ */
+function baseProblem(instruction: Instruction, stages: Set<string>): Problem | null {
+  if (instruction.getKeyword().toUpperCase() !== 'FROM') return null;
+  const [base, , name] = instruction.getArguments().map((a) => a.getValue());
+  if (name !== undefined) stages.add(name.toLowerCase());
+  if (base === undefined || base.includes('$') || base === 'scratch' || stages.has(base.toLowerCase())) return null;
+  const problem = imageRefProblem(base);
+  if (problem === null) return null;
+  const start = instruction.getRange().start;
+  return {
+    line: start.line + 1,
+    column: start.character + 1,
+    message: `FROM ${base}: not an image reference (${problem}): docker build stops here.`,
+    fix: 'Name the image as [registry/]name[:tag] with a lowercase name (e.g. python:3.12-slim), or an earlier stage.',
+  };
+}
+
 /** Every dockerfile-syntax finding for a Dockerfile's text. */
 export function dockerSyntaxRule(text: string, file: string): Finding[] {
   const dockerfile = DockerfileParser.parse(text);
@@ -178,8 +200,9 @@ export function dockerSyntaxRule(text: string, file: string): Finding[] {
     }
   }
   const instructions = dockerfile.getInstructions();
+  const stages = new Set<string>();
   for (const instruction of instructions) {
-    const problem = instructionProblem(instruction);
+    const problem = instructionProblem(instruction) ?? baseProblem(instruction, stages);
     if (problem) problems.push(problem);
   }
   if (!instructions.some((i) => i.getKeyword().toUpperCase() === 'FROM')) {
