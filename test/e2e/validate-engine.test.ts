@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RULES, validateFiles, type RuleId } from '../../src/validate/index.js';
 import { SYNTAX_CASES } from '../fixtures/validate/dockerfile-syntax/cases.js';
-import { FIXTURES, onPath } from '../helpers/cli.js';
+import { FIXTURES } from '../helpers/cli.js';
+import { podman, podmanPath } from '../helpers/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gpuctl-validate-engine-'));
 const conf = join(dir, 'containers.conf');
@@ -19,9 +20,7 @@ const runroot = mkdtempSync('/tmp/gpuctl-run-');
 let n = 0;
 
 beforeAll(async () => {
-  if (!onPath('podman')) {
-    throw new Error('podman is missing: install the Debian packages podman runc (apt-get install podman runc); .ci/run does.');
-  }
+  podmanPath(); // fails naming the packages to install when the engine is missing (.ci/run installs them)
   // As scripts/standin-bases.sh writes it: runc and cgroupfs (crun refuses this VM's cgroup layout), limits
   // within the hard ones (root here cannot raise them; conmon's were lower than the shell's), a file event log.
   const limit = async (flag: string) => {
@@ -48,23 +47,11 @@ async function build(text: string, files: Record<string, string> = {}): Promise<
   mkdirSync(context);
   writeFileSync(join(context, 'Dockerfile'), text);
   for (const [name, body] of Object.entries(files)) writeFileSync(join(context, name), body);
-  const r = await execa(
-    'podman',
-    [
-      '--root',
-      join(dir, 'root'),
-      '--runroot',
-      runroot,
-      '--storage-driver',
-      'vfs',
-      'build',
-      '--pull=never',
-      '-f',
-      join(context, 'Dockerfile'),
-      context,
-    ],
-    { reject: false, all: true, env: { CONTAINERS_CONF: conf }, timeout: 60_000 },
-  );
+  const storage = ['--root', join(dir, 'root'), '--runroot', runroot, '--storage-driver', 'vfs'];
+  const r = await podman({ CONTAINERS_CONF: conf }, [...storage, 'build', '--pull=never', '-f', join(context, 'Dockerfile'), context], {
+    all: true,
+    timeout: 60_000,
+  });
   return { exitCode: r.exitCode ?? -1, output: String(r.all) };
 }
 
