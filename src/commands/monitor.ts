@@ -84,7 +84,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
   const baseUrl = options.prometheus ?? ctx.env.GPUCTL_PROMETHEUS_URL;
   if (!baseUrl)
     throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
-      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
+      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN); or read the agents directly with --agent URL.",
     });
   if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
   const [prom, { readAppGpus }] = await Promise.all([import('../prometheus/client.js'), import('../prometheus/gpu-samples.js')]);
