@@ -134,7 +134,8 @@ export const monitorCommand = defineCommand({
     'NDJSON record per sample ({schemaVersion, at, machines, alerts}) for piping.\n\n' +
     'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
     'Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n' +
-    'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there.',
+    'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there. With\n' +
+    "--agent URL (repeatable), each machine's agent /metrics instead; GPUCTL_AGENT_TOKEN goes as a bearer.",
   options,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
@@ -143,6 +144,10 @@ export const monitorCommand = defineCommand({
     [
       'gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
       'every machine of the app (GPUCTL_PROMETHEUS_TOKEN set)',
+    ],
+    [
+      'gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400',
+      'one machine through `flyctl proxy 9400 -a quant-signals` (GPUCTL_AGENT_TOKEN set when the agent wants it)',
     ],
   ],
   parse: parseMonitorOptions,
