@@ -59,14 +59,19 @@ export function metricsCheck(answer: Answer, gpu: boolean): Check {
   if (answer.status !== 200) return fail(name, answer.status === 0 ? 'no answer' : `${answer.status} ${cut(answer.body)}`);
   let families: Set<string>;
   try {
-    families = new Set(parsePrometheusTextFormat(answer.body).map((f) => f.name));
+    // A family counts with at least one sample: the agent declares the DCGM families (HELP, TYPE) even without a GPU.
+    families = new Set(
+      parsePrometheusTextFormat(answer.body)
+        .filter((f) => f.metrics.length > 0)
+        .map((f) => f.name),
+    );
   } catch (error) {
     return fail(name, `not the Prometheus text format: ${error instanceof Error ? error.message : String(error)}`);
   }
   const expected = [...HOST_SERIES, ...(gpu ? GPU_SERIES : [])];
   const missing = expected.filter((series) => !families.has(series));
-  if (missing.length > 0) return fail(name, `${families.size} families; missing ${missing.join(', ')}`);
-  return pass(name, `${families.size} families; ${gpu ? 'dcgm-exporter series and ' : ''}${HOST_SERIES.join(', ')} present`);
+  if (missing.length > 0) return fail(name, `${families.size} series families; missing ${missing.join(', ')}`);
+  return pass(name, `${families.size} series families; ${gpu ? 'dcgm-exporter series and ' : ''}${HOST_SERIES.join(', ')} present`);
 }
 
 export interface Proc {
