@@ -16,6 +16,9 @@ export interface Engine {
 
 export const QUICK_MS = 30_000;
 
+/** Never aborts: ctx.exec ends a call on Ctrl-C unless it is given its own signal, and clean-up must run after one. */
+const UNTIL_DONE = new AbortController().signal;
+
 /** docker answers `version` only when its daemon does; a CLI without a daemon is passed over (podman has none). */
 const PROBE: Record<EngineName, readonly string[]> = {
   docker: ['version', '--format', 'Docker {{.Server.Version}}'],
@@ -39,7 +42,7 @@ export async function findEngine(ctx: Ctx, choice: EngineName | null): Promise<E
           file: name,
           args,
           timeoutMs,
-          ...(more.signal ? { signal: more.signal } : {}),
+          signal: more.signal ?? UNTIL_DONE,
           ...(more.onLine ? { onLine: (line: string) => more.onLine!(line) } : {}),
         }),
     };

@@ -24,7 +24,11 @@ export function renderText(j: SmokeJson, style: Style): string {
   ];
   const rows = j.checks.map((c) => [statusMark(c.status, style, true), c.name, c.evidence]);
   const tail = j.interrupted
-    ? ['Interrupted: the container and image smoke started were removed.']
+    ? [
+        j.checks.some((c) => c.name === 'clean-up')
+          ? 'Interrupted; the clean-up failed (above).'
+          : 'Interrupted: the container and image smoke started were removed.',
+      ]
     : j.failedStep
       ? [`Failed at: ${j.failedStep}. Build log: ${j.buildLog}`]
       : [];

@@ -9,7 +9,8 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGpuctl } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 import { fromImages, podman, standins } from '../helpers/engine.js';
 import { writeLayout, type Layout } from './image-helpers.js';
 
@@ -122,6 +123,34 @@ describe('gpuctl smoke on the CPU layout', () => {
       const { report } = await smoke(dir, '--wait-timeout', '8s');
       expect(report).toMatchObject({ passed: false, exitCode: 1, failedStep: 'application /health' });
       expect(report.checks.at(-1)!.evidence).toMatch(/\/health did not answer 200 within 8 s \(nothing answered\)/);
+      await nothingLeft(report.image.tag);
+    },
+    10 * 60_000,
+  );
+
+  it(
+    'Ctrl-C while waiting for /health: exit 130, the container and the image removed',
+    async () => {
+      const dir = variant('fly.toml', (text) =>
+        text.replace(/^app = .*$/m, "app = 'smoke-e2e-int'").replace(/internal_port = \d+/, 'internal_port = 8999'),
+      );
+      const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'smoke', '--dir', dir, '--engine', 'podman', '--json'], {
+        reject: false,
+        env: { ...engine, HOME: tempHome(), NO_COLOR: '1' },
+        extendEnv: false,
+        timeout: 10 * 60_000,
+      });
+      const running = async () =>
+        String((await podman(engine, ['ps', '--filter', 'label=gpuctl-smoke', '--format', '{{.Image}}'])).stdout).includes(
+          'gpuctl-smoke-smoke-e2e-int',
+        );
+      await expect.poll(running, { timeout: 5 * 60_000, interval: 1000 }).toBe(true);
+      child.kill('SIGINT');
+      const run = await child;
+      const report = JSON.parse(String(run.stdout)) as Report & { interrupted: boolean };
+      expect(run.exitCode, String(run.stderr)).toBe(130);
+      expect(report).toMatchObject({ interrupted: true, passed: false, exitCode: 130 });
+      expect(report.checks.map((c) => c.name)).not.toContain('clean-up');
       await nothingLeft(report.image.tag);
     },
     10 * 60_000,
