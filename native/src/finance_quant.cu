@@ -1,0 +1,297 @@
+// Quant kernels (issue 21); definitions and checks in quant_host.hpp.
+//  * zscore: one block per series walks it in tiles of 4096 steps (staged in shared memory with a 20-step
+//    halo, 16-byte loads); each thread makes 16 consecutive z values from sums of p - c (c its first price,
+//    so float32 keeps the digits of the variance), slid along its group. The signal's hysteresis is a "last
+//    setting" scan: a warp shuffle scan and a scan over the 8 warp totals give each thread its incoming
+//    state (the previous tile's last setting carries over), and the thread re-runs its 16 steps. Signals go
+//    out as one 16-byte store per thread; z is staged back through shared memory for coalesced stores.
+//  * momentum: one block (1024 threads, 4 assets each) per step of a time-major panel. roc from 16-byte
+//    loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
+//    a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
+//    lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
+//    then each value counts the smaller members of its own bucket (2-3 on average for 4096 assets).
+#include <cstring>
+
+#include "check.hpp"
+#include "fin_host.hpp"
+#include "gpu.cuh"
+#include "json.hpp"
+#include "quant_host.hpp"
+#include "suites.hpp"
+
+namespace {
+using quant::kZGroup;
+constexpr int ZT = 256, ZCH = ZT * kZGroup, ZH = 20;
+static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 16, "zscore tile");
+
+__device__ __forceinline__ int zcode(float z) {
+  return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
+}
+
+__global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z,
+                                                    int8_t* __restrict__ sig, int T) {
+  constexpr int N = quant::kZN;
+  __shared__ __align__(16) float tile[ZH + ZCH];
+  __shared__ int wtot[ZT / 32];
+  const int64_t base = (int64_t)blockIdx.x * T;
+  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  float4* tile4 = reinterpret_cast<float4*>(tile);
+  int carry = 0;
+  for (int c0 = 0; c0 < T; c0 += ZCH) {
+    for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
+      const int t = c0 - ZH + 4 * v;
+      float4 x = make_float4(0.f, 0.f, 0.f, 0.f);
+      if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(p + base + t));
+      tile4[v] = x;
+    }
+    __syncthreads();
+    const int t0 = c0 + kZGroup * tid;
+    float zz[kZGroup];
+    int last = 2;
+    if (t0 < T) {
+      float w[36];  // w[j] = p[t0 - 20 + j]
+#pragma unroll
+      for (int r = 0; r < 9; ++r) {
+        const float4 x = tile4[4 * tid + r];
+        w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+      }
+      const float c = w[20];
+      float s1 = 0.f, s2 = 0.f;
+#pragma unroll
+      for (int j = 1; j <= 20; ++j) {
+        const float y = (t0 - 20 + j >= 0) ? w[j] - c : 0.f;
+        s1 += y;
+        s2 += y * y;
+      }
+#pragma unroll
+      for (int k = 0; k < kZGroup; ++k) {
+        if (k > 0) {
+          const float yn = w[20 + k] - c, yo = (t0 + k - 20 >= 0) ? w[k] - c : 0.f;
+          s1 += yn - yo;
+          s2 += yn * yn - yo * yo;
+        }
+        const float m = s1 * (1.0f / N), var = fmaxf(s2 * (1.0f / N) - m * m, 0.f), sd = sqrtf(var);
+        const float zt = (t0 + k >= N - 1 && sd > 0.f) ? (w[20 + k] - c - m) / sd : 0.f;
+        zz[k] = zt;
+        const int cd = zcode(zt);
+        if (cd != 2) last = cd;
+      }
+    }
+    // inclusive "last setting" scan over the block
+    int v = last;
+#pragma unroll
+    for (int d = 1; d < 32; d <<= 1) {
+      const int o = __shfl_up_sync(0xffffffffu, v, d);
+      if (lane >= d && v == 2) v = o;
+    }
+    if (lane == 31) wtot[warp] = v;
+    __syncthreads();
+    int ex = __shfl_up_sync(0xffffffffu, v, 1);
+    if (lane == 0) ex = 2;
+    for (int q = warp - 1; q >= 0 && ex == 2; --q) ex = wtot[q];
+    if (ex == 2) ex = carry;
+    int blk = 2;
+    for (int q = ZT / 32 - 1; q >= 0 && blk == 2; --q) blk = wtot[q];
+    if (blk != 2) carry = blk;
+    if (t0 < T) {
+      alignas(16) int8_t s8[kZGroup];
+      int st = ex;
+#pragma unroll
+      for (int k = 0; k < kZGroup; ++k) {
+        const int cd = zcode(zz[k]);
+        if (cd != 2) st = cd;
+        s8[k] = (int8_t)st;
+      }
+      __stcs(reinterpret_cast<int4*>(sig + base + t0), *reinterpret_cast<const int4*>(s8));
+    }
+    __syncthreads();  // every read of the tile (and of wtot) is done
+    if (t0 < T) {
+#pragma unroll
+      for (int r = 0; r < 4; ++r) tile4[ZH / 4 + 4 * tid + r] = make_float4(zz[4 * r], zz[4 * r + 1], zz[4 * r + 2], zz[4 * r + 3]);
+    }
+    __syncthreads();
+    for (int q = tid; q < ZCH / 4; q += ZT) {
+      const int t = c0 + 4 * q;
+      if (t < T) __stcs(reinterpret_cast<float4*>(z + base + t), tile4[ZH / 4 + q]);
+    }
+    __syncthreads();
+  }
+}
+
+constexpr int MT = 1024;
+__device__ __forceinline__ float warp_min(float v) {
+  for (int o = 16; o; o >>= 1) v = fminf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+__device__ __forceinline__ float warp_max(float v) {
+  for (int o = 16; o; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+__global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc,
+                                                      int* __restrict__ rank, int A) {
+  extern __shared__ int sm[];  // hist/starts [A], members [A], values [A]
+  int* hist = sm;
+  int* mem = sm + A;
+  float* val = reinterpret_cast<float*>(sm + 2 * A);
+  __shared__ float rmin[32], rmax[32];
+  __shared__ int wsum[32];
+  const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, i0 = 4 * tid;
+  const bool active = i0 < A;
+  const int64_t row = (int64_t)t * A;
+  float r[4] = {0.f, 0.f, 0.f, 0.f};
+  if (active && t >= quant::kRocN) {
+    const float4 cur = __ldg(reinterpret_cast<const float4*>(p + row + i0));
+    const float4 prv = __ldg(reinterpret_cast<const float4*>(p + row - (int64_t)quant::kRocN * A + i0));
+    r[0] = cur.x / prv.x - 1.f; r[1] = cur.y / prv.y - 1.f; r[2] = cur.z / prv.z - 1.f; r[3] = cur.w / prv.w - 1.f;
+  }
+  for (int i = tid; i < A; i += MT) hist[i] = 0;
+  float mn = INFINITY, mx = -INFINITY;
+  if (active) {
+    __stcs(reinterpret_cast<float4*>(roc + row + i0), make_float4(r[0], r[1], r[2], r[3]));
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      val[i0 + q] = r[q];
+      mn = fminf(mn, r[q]);
+      mx = fmaxf(mx, r[q]);
+    }
+  }
+  mn = warp_min(mn);
+  mx = warp_max(mx);
+  if (lane == 0) rmin[warp] = mn, rmax[warp] = mx;
+  __syncthreads();
+  mn = warp_min(lane < MT / 32 ? rmin[lane] : INFINITY);
+  mx = warp_max(lane < MT / 32 ? rmax[lane] : -INFINITY);
+  if (mx == mn) {  // all equal (the first 20 steps): ties broken by index
+    if (active) __stcs(reinterpret_cast<int4*>(rank + row + i0), make_int4(i0, i0 + 1, i0 + 2, i0 + 3));
+    return;
+  }
+  const float scale = (float)A / (mx - mn);
+  int b[4], slot[4];
+  if (active) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      b[q] = min(A - 1, (int)((r[q] - mn) * scale));
+      slot[q] = atomicAdd(&hist[b[q]], 1);
+    }
+  }
+  __syncthreads();
+  int h[4] = {0, 0, 0, 0}, tot = 0;
+  if (active) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) h[q] = hist[i0 + q], tot += h[q];
+  }
+  int incl = tot;
+  for (int d = 1; d < 32; d <<= 1) {
+    const int o = __shfl_up_sync(0xffffffffu, incl, d);
+    if (lane >= d) incl += o;
+  }
+  if (lane == 31) wsum[warp] = incl;
+  __syncthreads();
+  if (warp == 0) {
+    int ws = wsum[lane], wi = ws;
+    for (int d = 1; d < 32; d <<= 1) {
+      const int o = __shfl_up_sync(0xffffffffu, wi, d);
+      if (lane >= d) wi += o;
+    }
+    wsum[lane] = wi - ws;  // exclusive
+  }
+  __syncthreads();
+  if (active) {
+    int s = wsum[warp] + incl - tot;
+#pragma unroll
+    for (int q = 0; q < 4; ++q) hist[i0 + q] = s, s += h[q];
+  }
+  __syncthreads();
+  if (active) {
+#pragma unroll
+    for (int q = 0; q < 4; ++q) mem[hist[b[q]] + slot[q]] = i0 + q;
+  }
+  __syncthreads();
+  if (active) {
+    int rk[4];
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      const int s = hist[b[q]], e = b[q] + 1 < A ? hist[b[q] + 1] : A, me = i0 + q;
+      int c = s;
+      for (int j = s; j < e; ++j) {
+        const int m = mem[j];
+        const float vm = val[m];
+        c += (vm < r[q]) || (vm == r[q] && m < me);
+      }
+      rk[q] = c;
+    }
+    __stcs(reinterpret_cast<int4*>(rank + row + i0), make_int4(rk[0], rk[1], rk[2], rk[3]));
+  }
+}
+
+void run_zscore(GpuCtx& c, const KernelInfo& kd) {
+  if (c.o.sz.steps % kZGroup) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
+  ZscoreCase zc;
+  zc.make(c.o.sz.series, c.o.sz.steps, c.o.seed, stream_of(kd.name));
+  const int64_t n = zc.A * zc.T;
+  DevBuf<float> p, z(n);
+  DevBuf<int8_t> s(n);
+  to_dev(p, zc.p, c.s);
+  auto f = [&] {
+    zscore_kernel<<<(unsigned)zc.A, ZT, 0, c.s>>>(p.p, z.p, s.p, (int)zc.T);
+    CK_LAUNCH();
+  };
+  poison(z.p, z.bytes(), c.s);
+  CK(cudaMemsetAsync(s.p, 0x7F, s.bytes(), c.s));  // 127: not a signal value (0xFF would read as -1)
+  f();
+  std::vector<float> hz;
+  std::vector<int8_t> hs;
+  to_host(hz, z, c.s);
+  to_host(hs, s, c.s);
+  Result r = result_for(kd);
+  double mismatch = 0;
+  r.check = zc.check(hz.data(), hs.data(), &mismatch);
+  r.bytes = zc.bytes();
+  fill_result(r, time_events(c, f), r.bytes, 1e9);
+  const int64_t a1 = std::max<int64_t>(1, (int64_t)(zc.A * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { zc.cpu(a1, hz.data(), hs.data()); }, (double)a1 / zc.A, 1, 3);
+  r.size = {{"series", (double)zc.A}, {"steps", (double)zc.T}};
+  r.extra = {{"signalMismatchVsFloat64", mismatch}};
+  r.note = "bytes = price read once + z (fp32) and signal (int8) written once";
+  emit_result(r);
+}
+
+void run_momentum(GpuCtx& c, const KernelInfo& kd) {
+  const int64_t A = c.o.sz.series, T = c.o.sz.steps;
+  if (A % 4 || A > 4 * MT) return emit_skip(kd.suite, kd.name, "--size series (the assets) must be a multiple of 4, at most 4096");
+  MomentumCase mc;
+  mc.make(A, T, c.o.seed, stream_of(kd.name));
+  const int64_t n = A * T;
+  DevBuf<float> p, roc(n);
+  DevBuf<int> rank(n);
+  to_dev(p, mc.p, c.s);
+  const size_t smem = 12 * (size_t)A;
+  if (smem > 48 * 1024) CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  auto f = [&] {
+    momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A);
+    CK_LAUNCH();
+  };
+  poison(roc.p, roc.bytes(), c.s);
+  poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
+  f();
+  std::vector<float> hr;
+  std::vector<int> hk;
+  to_host(hr, roc, c.s);
+  to_host(hk, rank, c.s);
+  Result r = result_for(kd);
+  double mismatch = 0;
+  r.check = mc.check(hr.data(), hk.data(), &mismatch);
+  r.bytes = mc.bytes();
+  fill_result(r, time_events(c, f), r.bytes, 1e9);
+  const int64_t t1 = std::max<int64_t>(1, (int64_t)(T * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { mc.cpu(t1, hr.data(), hk.data()); }, (double)t1 / T, 1, 3);
+  r.size = {{"series", (double)A}, {"steps", (double)T}};
+  r.extra = {{"rankMismatchVsFloat64", mismatch}};
+  r.note = "bytes = price read once + roc (fp32) and rank (int32) written once; rank by an in-block bucket sort";
+  emit_result(r);
+}
+}  // namespace
+
+void gpu_zscore(GpuCtx& c, const KernelInfo& k) { run_zscore(c, k); }
+void gpu_momentum(GpuCtx& c, const KernelInfo& k) { run_momentum(c, k); }
