@@ -255,7 +255,7 @@ def zscore_ref(x, n=Z_N):  # float64 two-pass on the unfolded windows
 
 def rank_rows(roc):
     """rank per row, ties by index: scatter the positions of a stable argsort"""
-    order = torch.argsort(roc, 1, stable=True)
+    order = torch.argsort(roc, dim=1, stable=True)
     rank = torch.empty_like(order, dtype=torch.int32)
     rank.scatter_(1, order, torch.arange(roc.shape[1], device=roc.device, dtype=torch.int32).expand_as(order).contiguous())
     return rank
@@ -269,7 +269,7 @@ def momentum_argsort(p, n=ROC_N):
 
 def momentum_sort2(p, n=ROC_N):  # rank = argsort of the argsort
     roc = F.pad(p[n:] / p[:-n] - 1, (0, 0, n, 0))
-    return roc, torch.argsort(torch.argsort(roc, 1, stable=True), 1, stable=True).to(torch.int32)
+    return roc, torch.argsort(torch.argsort(roc, dim=1, stable=True), 1, stable=True).to(torch.int32)
 
 
 def black_scholes(S, K, T, r=BS_R, v=BS_V):

@@ -1,10 +1,11 @@
 // Quant kernels (issue 21); definitions and checks in quant_host.hpp.
-//  * zscore: one block per series walks it in tiles of 4096 steps (staged in shared memory with a 20-step
-//    halo, 16-byte loads); each thread makes 16 consecutive z values from sums of p - c (c its first price,
-//    so float32 keeps the digits of the variance), slid along its group. The signal's hysteresis is a "last
-//    setting" scan: a warp shuffle scan and a scan over the 8 warp totals give each thread its incoming
-//    state (the previous tile's last setting carries over), and the thread re-runs its 16 steps. Signals go
-//    out as one 16-byte store per thread; z is staged back through shared memory for coalesced stores.
+//  * zscore: one block per (series, 4096-step chunk), staged in shared memory with a 20-step halo (16-byte
+//    loads), as the window kernels: each thread makes z for groups of 4 steps from sums of p - c (c the
+//    group's first price, so float32 keeps the digits of the variance), stored with coalesced 16-byte
+//    stores. The signal's hysteresis is a "last setting" scan: the codes go through shared memory, each
+//    thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
+//    incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
+//    (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
 //  * momentum: one block (1024 threads, 4 assets each) per step of a time-major panel. roc from 16-byte
 //    loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
 //    a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
@@ -21,100 +22,128 @@
 
 namespace {
 using quant::kZGroup;
-constexpr int ZT = 256, ZCH = ZT * kZGroup, ZH = 20;
-static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 16, "zscore tile");
+constexpr int ZT = 256, ZCH = 4096, ZH = 20;
+static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 4 && ZCH == ZT * 16, "zscore tile");
 
 __device__ __forceinline__ int zcode(float z) {
   return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
 }
 
+// z for steps t0 .. t0+3 from w[j] = p[t0 - 20 + j] (0 before the series start). Rounded operations only
+// (no contraction), so the chunk that makes these z and the next chunk's look-back get the same bits.
+__device__ __forceinline__ void zgroup(const float (&w)[24], int t0, float (&zz)[4]) {
+  constexpr int N = quant::kZN;
+  const float c = w[20];
+  float s1 = 0.f, s2 = 0.f;
+#pragma unroll
+  for (int j = 1; j <= 20; ++j) {
+    const float y = (t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
+    s1 = __fadd_rn(s1, y);
+    s2 = __fmaf_rn(y, y, s2);
+  }
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    if (k > 0) {
+      const float yn = __fsub_rn(w[20 + k], c), yo = (t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
+      s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
+      s2 = __fadd_rn(s2, __fsub_rn(__fmul_rn(yn, yn), __fmul_rn(yo, yo)));
+    }
+    const float m = __fmul_rn(s1, 1.0f / N), var = fmaxf(__fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m)), 0.f);
+    const float sd = __fsqrt_rn(var);
+    zz[k] = (t0 + k >= N - 1 && sd > 0.f) ? __fdiv_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), sd) : 0.f;
+  }
+}
+
+__device__ __forceinline__ void load_w(const float4* src, float (&w)[24]) {
+#pragma unroll
+  for (int r = 0; r < 6; ++r) {
+    const float4 x = src[r];
+    w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+  }
+}
+
+// The state entering step c0: the last setting before it (0 when none). Walks back group by group from
+// global memory; a setting comes every few steps (|z| < 0.5 is one), and z = 0 (a setting) for t < 19.
+__device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
+  for (int t0 = c0 - 4; t0 >= 0; t0 -= 4) {
+    float w[24], zz[4];
+#pragma unroll
+    for (int r = 0; r < 6; ++r) {
+      const int t = t0 - 20 + 4 * r;
+      const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
+      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+    }
+    zgroup(w, t0, zz);
+#pragma unroll
+    for (int k = 3; k >= 0; --k) {
+      const int cd = zcode(zz[k]);
+      if (cd != 2) return cd;
+    }
+  }
+  return 0;
+}
+
+// One block per (4096-step chunk, series), as the window kernels: z in groups of 4 (thread g of 1024 per
+// chunk, coalesced float4 stores), the setting codes through shared memory, then each thread scans 16
+// consecutive codes; the chunk's incoming state comes from warp 0's look-back into the previous chunk.
 __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z,
                                                     int8_t* __restrict__ sig, int T) {
-  constexpr int N = quant::kZN;
   __shared__ __align__(16) float tile[ZH + ZCH];
-  __shared__ int wtot[ZT / 32];
-  const int64_t base = (int64_t)blockIdx.x * T;
-  const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  __shared__ __align__(16) int8_t codes[ZCH];
+  __shared__ int wtot[ZT / 32], s_carry;
+  const int64_t base = (int64_t)blockIdx.y * T;
+  const int c0 = blockIdx.x * ZCH, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const float* ps = p + base;
   float4* tile4 = reinterpret_cast<float4*>(tile);
-  int carry = 0;
-  for (int c0 = 0; c0 < T; c0 += ZCH) {
-    for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
-      const int t = c0 - ZH + 4 * v;
-      float4 x = make_float4(0.f, 0.f, 0.f, 0.f);
-      if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(p + base + t));
-      tile4[v] = x;
-    }
-    __syncthreads();
-    const int t0 = c0 + kZGroup * tid;
-    float zz[kZGroup];
-    int last = 2;
-    if (t0 < T) {
-      float w[36];  // w[j] = p[t0 - 20 + j]
+  for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
+    const int t = c0 - ZH + 4 * v;
+    float4 x = make_float4(0.f, 0.f, 0.f, 0.f);
+    if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(ps + t));
+    tile4[v] = x;
+  }
+  if (tid == 0) s_carry = zscore_lookback(ps, c0);
+  __syncthreads();
+#pragma unroll 1
+  for (int q = 0; q < 4; ++q) {
+    const int g = tid + ZT * q, t0 = c0 + 4 * g;
+    if (t0 >= T) break;
+    float w[24], zz[4];
+    load_w(tile4 + g, w);
+    zgroup(w, t0, zz);
+    __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
+    char4 cd;
+    cd.x = (int8_t)zcode(zz[0]); cd.y = (int8_t)zcode(zz[1]); cd.z = (int8_t)zcode(zz[2]); cd.w = (int8_t)zcode(zz[3]);
+    reinterpret_cast<char4*>(codes)[g] = cd;
+  }
+  __syncthreads();
+  const int t0 = c0 + 16 * tid;
+  alignas(16) int8_t s8[16];
+  *reinterpret_cast<int4*>(s8) = t0 < T ? reinterpret_cast<const int4*>(codes)[tid] : make_int4(0x02020202, 0x02020202, 0x02020202, 0x02020202);
+  int last = 2;
 #pragma unroll
-      for (int r = 0; r < 9; ++r) {
-        const float4 x = tile4[4 * tid + r];
-        w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
-      }
-      const float c = w[20];
-      float s1 = 0.f, s2 = 0.f;
+  for (int k = 0; k < 16; ++k)
+    if (s8[k] != 2) last = s8[k];
+  // inclusive "last setting" scan over the block
+  int v = last;
 #pragma unroll
-      for (int j = 1; j <= 20; ++j) {
-        const float y = (t0 - 20 + j >= 0) ? w[j] - c : 0.f;
-        s1 += y;
-        s2 += y * y;
-      }
+  for (int d = 1; d < 32; d <<= 1) {
+    const int o = __shfl_up_sync(0xffffffffu, v, d);
+    if (lane >= d && v == 2) v = o;
+  }
+  if (lane == 31) wtot[warp] = v;
+  __syncthreads();
+  int ex = __shfl_up_sync(0xffffffffu, v, 1);
+  if (lane == 0) ex = 2;
+  for (int q = warp - 1; q >= 0 && ex == 2; --q) ex = wtot[q];
+  if (ex == 2) ex = s_carry;
+  if (t0 < T) {
+    int st = ex;
 #pragma unroll
-      for (int k = 0; k < kZGroup; ++k) {
-        if (k > 0) {
-          const float yn = w[20 + k] - c, yo = (t0 + k - 20 >= 0) ? w[k] - c : 0.f;
-          s1 += yn - yo;
-          s2 += yn * yn - yo * yo;
-        }
-        const float m = s1 * (1.0f / N), var = fmaxf(s2 * (1.0f / N) - m * m, 0.f), sd = sqrtf(var);
-        const float zt = (t0 + k >= N - 1 && sd > 0.f) ? (w[20 + k] - c - m) / sd : 0.f;
-        zz[k] = zt;
-        const int cd = zcode(zt);
-        if (cd != 2) last = cd;
-      }
+    for (int k = 0; k < 16; ++k) {
+      if (s8[k] != 2) st = s8[k];
+      s8[k] = (int8_t)st;
     }
-    // inclusive "last setting" scan over the block
-    int v = last;
-#pragma unroll
-    for (int d = 1; d < 32; d <<= 1) {
-      const int o = __shfl_up_sync(0xffffffffu, v, d);
-      if (lane >= d && v == 2) v = o;
-    }
-    if (lane == 31) wtot[warp] = v;
-    __syncthreads();
-    int ex = __shfl_up_sync(0xffffffffu, v, 1);
-    if (lane == 0) ex = 2;
-    for (int q = warp - 1; q >= 0 && ex == 2; --q) ex = wtot[q];
-    if (ex == 2) ex = carry;
-    int blk = 2;
-    for (int q = ZT / 32 - 1; q >= 0 && blk == 2; --q) blk = wtot[q];
-    if (blk != 2) carry = blk;
-    if (t0 < T) {
-      alignas(16) int8_t s8[kZGroup];
-      int st = ex;
-#pragma unroll
-      for (int k = 0; k < kZGroup; ++k) {
-        const int cd = zcode(zz[k]);
-        if (cd != 2) st = cd;
-        s8[k] = (int8_t)st;
-      }
-      __stcs(reinterpret_cast<int4*>(sig + base + t0), *reinterpret_cast<const int4*>(s8));
-    }
-    __syncthreads();  // every read of the tile (and of wtot) is done
-    if (t0 < T) {
-#pragma unroll
-      for (int r = 0; r < 4; ++r) tile4[ZH / 4 + 4 * tid + r] = make_float4(zz[4 * r], zz[4 * r + 1], zz[4 * r + 2], zz[4 * r + 3]);
-    }
-    __syncthreads();
-    for (int q = tid; q < ZCH / 4; q += ZT) {
-      const int t = c0 + 4 * q;
-      if (t < T) __stcs(reinterpret_cast<float4*>(z + base + t), tile4[ZH / 4 + q]);
-    }
-    __syncthreads();
+    __stcs(reinterpret_cast<int4*>(sig + base + t0), *reinterpret_cast<const int4*>(s8));
   }
 }
 
@@ -226,7 +255,7 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
 }
 
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
-  if (c.o.sz.steps % kZGroup) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
+  if (c.o.sz.steps % 16) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
   ZscoreCase zc;
   zc.make(c.o.sz.series, c.o.sz.steps, c.o.seed, stream_of(kd.name));
   const int64_t n = zc.A * zc.T;
@@ -234,7 +263,7 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   DevBuf<int8_t> s(n);
   to_dev(p, zc.p, c.s);
   auto f = [&] {
-    zscore_kernel<<<(unsigned)zc.A, ZT, 0, c.s>>>(p.p, z.p, s.p, (int)zc.T);
+    zscore_kernel<<<dim3((unsigned)((zc.T + ZCH - 1) / ZCH), (unsigned)zc.A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)zc.T);
     CK_LAUNCH();
   };
   poison(z.p, z.bytes(), c.s);
@@ -266,8 +295,8 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   DevBuf<float> p, roc(n);
   DevBuf<int> rank(n);
   to_dev(p, mc.p, c.s);
-  const size_t smem = 12 * (size_t)A;
-  if (smem > 48 * 1024) CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  const size_t smem = 12 * (size_t)A;  // with the static arrays, over 48 KB at 4096 assets: always opt in
+  CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
   auto f = [&] {
     momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A);
     CK_LAUNCH();
