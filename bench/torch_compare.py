@@ -269,7 +269,7 @@ def momentum_argsort(p, n=ROC_N):
 
 def momentum_sort2(p, n=ROC_N):  # rank = argsort of the argsort
     roc = F.pad(p[n:] / p[:-n] - 1, (0, 0, n, 0))
-    return roc, torch.argsort(torch.argsort(roc, dim=1, stable=True), 1, stable=True).to(torch.int32)
+    return roc, torch.argsort(torch.argsort(roc, dim=1, stable=True), dim=1, stable=True).to(torch.int32)
 
 
 def black_scholes(S, K, T, r=BS_R, v=BS_V):
