@@ -1,12 +1,12 @@
 // Quant kernels (issue 21); definitions and checks in quant_host.hpp.
 //  * zscore: one block per (series, 4096-step chunk), staged in shared memory with a 20-step halo (16-byte
-//    loads), as the window kernels: each thread makes z for groups of 4 steps from sums of p - c (c the
+//    loads), as the window kernels: each thread makes z for groups of 8 steps from sums of p - c (c the
 //    group's first price, so float32 keeps the digits of the variance), stored with coalesced 16-byte
 //    stores. The signal's hysteresis is a "last setting" scan: the codes go through shared memory, each
 //    thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
 //    incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
 //    (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
-//  * momentum: one block (1024 threads, 4 assets each) per step of a time-major panel. roc from 16-byte
+//  * momentum: one block (512 threads, 8 assets each) per step of a time-major panel. roc from 16-byte
 //    loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
 //    a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
 //    lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
@@ -23,59 +23,56 @@
 namespace {
 using quant::kZGroup;
 constexpr int ZT = 256, ZCH = 4096, ZH = 20;
-static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 4 && ZCH == ZT * 16, "zscore tile");
+static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 8 && ZCH == ZT * 16, "zscore tile");
 
 __device__ __forceinline__ int zcode(float z) {
   return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
 }
 
-// z for steps t0 .. t0+3 from w[j] = p[t0 - 20 + j] (0 before the series start). Rounded operations only
-// (no contraction), so the chunk that makes these z and the next chunk's look-back get the same bits.
-__device__ __forceinline__ void zgroup(const float (&w)[24], int t0, float (&zz)[4]) {
+// z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Rounded
+// operations only (no contraction) and the same instruction sequence wherever it is called, so the chunk
+// that makes these z and the next chunk's look-back get the same bits. 1/sd by rsqrtf (MUFU.RSQ).
+template <bool MASK>
+__device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
   constexpr int N = quant::kZN;
   const float c = w[20];
   float s1 = 0.f, s2 = 0.f;
 #pragma unroll
   for (int j = 1; j <= 20; ++j) {
-    const float y = (t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
+    const float y = (!MASK || t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
     s1 = __fadd_rn(s1, y);
     s2 = __fmaf_rn(y, y, s2);
   }
 #pragma unroll
-  for (int k = 0; k < 4; ++k) {
+  for (int k = 0; k < 8; ++k) {
     if (k > 0) {
-      const float yn = __fsub_rn(w[20 + k], c), yo = (t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
+      const float yn = __fsub_rn(w[20 + k], c), yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
       s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
       s2 = __fadd_rn(s2, __fsub_rn(__fmul_rn(yn, yn), __fmul_rn(yo, yo)));
     }
-    const float m = __fmul_rn(s1, 1.0f / N), var = fmaxf(__fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m)), 0.f);
-    const float sd = __fsqrt_rn(var);
-    zz[k] = (t0 + k >= N - 1 && sd > 0.f) ? __fdiv_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), sd) : 0.f;
+    const float m = __fmul_rn(s1, 1.0f / N), var = __fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m));
+    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), rsqrtf(var)) : 0.f;
   }
 }
-
-__device__ __forceinline__ void load_w(const float4* src, float (&w)[24]) {
-#pragma unroll
-  for (int r = 0; r < 6; ++r) {
-    const float4 x = src[r];
-    w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
-  }
+__device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&zz)[8]) {
+  if (t0 >= 20) zgroup<false>(w, t0, zz);
+  else zgroup<true>(w, t0, zz);
 }
 
 // The state entering step c0: the last setting before it (0 when none). Walks back group by group from
 // global memory; a setting comes every few steps (|z| < 0.5 is one), and z = 0 (a setting) for t < 19.
 __device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
-  for (int t0 = c0 - 4; t0 >= 0; t0 -= 4) {
-    float w[24], zz[4];
+  for (int t0 = c0 - 8; t0 >= 0; t0 -= 8) {
+    float w[28], zz[8];
 #pragma unroll
-    for (int r = 0; r < 6; ++r) {
+    for (int r = 0; r < 7; ++r) {
       const int t = t0 - 20 + 4 * r;
       const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
       w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
     }
-    zgroup(w, t0, zz);
+    zgroup_at(w, t0, zz);
 #pragma unroll
-    for (int k = 3; k >= 0; --k) {
+    for (int k = 7; k >= 0; --k) {
       const int cd = zcode(zz[k]);
       if (cd != 2) return cd;
     }
@@ -83,8 +80,8 @@ __device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
   return 0;
 }
 
-// One block per (4096-step chunk, series), as the window kernels: z in groups of 4 (thread g of 1024 per
-// chunk, coalesced float4 stores), the setting codes through shared memory, then each thread scans 16
+// One block per (4096-step chunk, series), as the window kernels: z in groups of 8 (thread g of 512 per
+// chunk, float4 stores), the setting codes through shared memory, then each thread scans 16
 // consecutive codes; the chunk's incoming state comes from warp 0's look-back into the previous chunk.
 __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z,
                                                     int8_t* __restrict__ sig, int T) {
@@ -101,20 +98,26 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
     if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(ps + t));
     tile4[v] = x;
   }
-  if (tid == 0) s_carry = zscore_lookback(ps, c0);
   __syncthreads();
 #pragma unroll 1
-  for (int q = 0; q < 4; ++q) {
-    const int g = tid + ZT * q, t0 = c0 + 4 * g;
+  for (int q = 0; q < 2; ++q) {
+    const int g = tid + ZT * q, t0 = c0 + 8 * g;
     if (t0 >= T) break;
-    float w[24], zz[4];
-    load_w(tile4 + g, w);
-    zgroup(w, t0, zz);
+    float w[28], zz[8];
+#pragma unroll
+    for (int r = 0; r < 7; ++r) {
+      const float4 x = tile4[2 * g + r];
+      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+    }
+    zgroup_at(w, t0, zz);
     __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
-    char4 cd;
-    cd.x = (int8_t)zcode(zz[0]); cd.y = (int8_t)zcode(zz[1]); cd.z = (int8_t)zcode(zz[2]); cd.w = (int8_t)zcode(zz[3]);
-    reinterpret_cast<char4*>(codes)[g] = cd;
+    __stcs(reinterpret_cast<float4*>(z + base + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
+    alignas(8) int8_t cd[8];
+#pragma unroll
+    for (int k = 0; k < 8; ++k) cd[k] = (int8_t)zcode(zz[k]);
+    reinterpret_cast<int2*>(codes)[g] = *reinterpret_cast<const int2*>(cd);
   }
+  if (tid == 0) s_carry = zscore_lookback(ps, c0);  // after its own groups: the other warps need it only below
   __syncthreads();
   const int t0 = c0 + 16 * tid;
   alignas(16) int8_t s8[16];
@@ -147,7 +150,7 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
   }
 }
 
-constexpr int MT = 1024;
+constexpr int MT = 512, MI = 8;  // threads per step, assets per thread
 __device__ __forceinline__ float warp_min(float v) {
   for (int o = 16; o; o >>= 1) v = fminf(v, __shfl_xor_sync(0xffffffffu, v, o));
   return v;
@@ -163,23 +166,36 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
   int* hist = sm;
   int* mem = sm + A;
   float* val = reinterpret_cast<float*>(sm + 2 * A);
-  __shared__ float rmin[32], rmax[32];
+  constexpr int NW = MT / 32;
+  __shared__ float rmin[NW], rmax[NW];
   __shared__ int wsum[32];
-  const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, i0 = 4 * tid;
+  const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, i0 = MI * tid;
   const bool active = i0 < A;
   const int64_t row = (int64_t)t * A;
-  float r[4] = {0.f, 0.f, 0.f, 0.f};
+  float r[MI];
+#pragma unroll
+  for (int q = 0; q < MI; ++q) r[q] = 0.f;
   if (active && t >= quant::kRocN) {
-    const float4 cur = __ldg(reinterpret_cast<const float4*>(p + row + i0));
-    const float4 prv = __ldg(reinterpret_cast<const float4*>(p + row - (int64_t)quant::kRocN * A + i0));
-    r[0] = cur.x / prv.x - 1.f; r[1] = cur.y / prv.y - 1.f; r[2] = cur.z / prv.z - 1.f; r[3] = cur.w / prv.w - 1.f;
+    float4 cur[MI / 4], prv[MI / 4];
+#pragma unroll
+    for (int h = 0; h < MI / 4; ++h) {
+      cur[h] = __ldg(reinterpret_cast<const float4*>(p + row + i0) + h);
+      prv[h] = __ldg(reinterpret_cast<const float4*>(p + row - (int64_t)quant::kRocN * A + i0) + h);
+    }
+#pragma unroll
+    for (int h = 0; h < MI / 4; ++h) {
+      r[4 * h] = cur[h].x / prv[h].x - 1.f; r[4 * h + 1] = cur[h].y / prv[h].y - 1.f;
+      r[4 * h + 2] = cur[h].z / prv[h].z - 1.f; r[4 * h + 3] = cur[h].w / prv[h].w - 1.f;
+    }
   }
   for (int i = tid; i < A; i += MT) hist[i] = 0;
   float mn = INFINITY, mx = -INFINITY;
   if (active) {
-    __stcs(reinterpret_cast<float4*>(roc + row + i0), make_float4(r[0], r[1], r[2], r[3]));
 #pragma unroll
-    for (int q = 0; q < 4; ++q) {
+    for (int h = 0; h < MI / 4; ++h)
+      __stcs(reinterpret_cast<float4*>(roc + row + i0) + h, make_float4(r[4 * h], r[4 * h + 1], r[4 * h + 2], r[4 * h + 3]));
+#pragma unroll
+    for (int q = 0; q < MI; ++q) {
       val[i0 + q] = r[q];
       mn = fminf(mn, r[q]);
       mx = fmaxf(mx, r[q]);
@@ -189,27 +205,28 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
   mx = warp_max(mx);
   if (lane == 0) rmin[warp] = mn, rmax[warp] = mx;
   __syncthreads();
-  mn = warp_min(lane < MT / 32 ? rmin[lane] : INFINITY);
-  mx = warp_max(lane < MT / 32 ? rmax[lane] : -INFINITY);
+  mn = warp_min(lane < NW ? rmin[lane] : INFINITY);
+  mx = warp_max(lane < NW ? rmax[lane] : -INFINITY);
   if (mx == mn) {  // all equal (the first 20 steps): ties broken by index
-    if (active) __stcs(reinterpret_cast<int4*>(rank + row + i0), make_int4(i0, i0 + 1, i0 + 2, i0 + 3));
+    if (active)
+#pragma unroll
+      for (int h = 0; h < MI / 4; ++h)
+        __stcs(reinterpret_cast<int4*>(rank + row + i0) + h, make_int4(i0 + 4 * h, i0 + 4 * h + 1, i0 + 4 * h + 2, i0 + 4 * h + 3));
     return;
   }
   const float scale = (float)A / (mx - mn);
-  int b[4], slot[4];
+  int b[MI], slot[MI];
   if (active) {
 #pragma unroll
-    for (int q = 0; q < 4; ++q) {
+    for (int q = 0; q < MI; ++q) {
       b[q] = min(A - 1, (int)((r[q] - mn) * scale));
       slot[q] = atomicAdd(&hist[b[q]], 1);
     }
   }
   __syncthreads();
-  int h[4] = {0, 0, 0, 0}, tot = 0;
-  if (active) {
+  int h[MI], tot = 0;
 #pragma unroll
-    for (int q = 0; q < 4; ++q) h[q] = hist[i0 + q], tot += h[q];
-  }
+  for (int q = 0; q < MI; ++q) h[q] = active ? hist[i0 + q] : 0, tot += h[q];
   int incl = tot;
   for (int d = 1; d < 32; d <<= 1) {
     const int o = __shfl_up_sync(0xffffffffu, incl, d);
@@ -218,7 +235,8 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
   if (lane == 31) wsum[warp] = incl;
   __syncthreads();
   if (warp == 0) {
-    int ws = wsum[lane], wi = ws;
+    const int ws = lane < NW ? wsum[lane] : 0;
+    int wi = ws;
     for (int d = 1; d < 32; d <<= 1) {
       const int o = __shfl_up_sync(0xffffffffu, wi, d);
       if (lane >= d) wi += o;
@@ -229,18 +247,18 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
   if (active) {
     int s = wsum[warp] + incl - tot;
 #pragma unroll
-    for (int q = 0; q < 4; ++q) hist[i0 + q] = s, s += h[q];
+    for (int q = 0; q < MI; ++q) hist[i0 + q] = s, s += h[q];
   }
   __syncthreads();
   if (active) {
 #pragma unroll
-    for (int q = 0; q < 4; ++q) mem[hist[b[q]] + slot[q]] = i0 + q;
+    for (int q = 0; q < MI; ++q) mem[hist[b[q]] + slot[q]] = i0 + q;
   }
   __syncthreads();
   if (active) {
-    int rk[4];
+    int rk[MI];
 #pragma unroll
-    for (int q = 0; q < 4; ++q) {
+    for (int q = 0; q < MI; ++q) {
       const int s = hist[b[q]], e = b[q] + 1 < A ? hist[b[q] + 1] : A, me = i0 + q;
       int c = s;
       for (int j = s; j < e; ++j) {
@@ -250,7 +268,9 @@ __global__ __launch_bounds__(MT) void momentum_kernel(const float* __restrict__ 
       }
       rk[q] = c;
     }
-    __stcs(reinterpret_cast<int4*>(rank + row + i0), make_int4(rk[0], rk[1], rk[2], rk[3]));
+#pragma unroll
+    for (int h2 = 0; h2 < MI / 4; ++h2)
+      __stcs(reinterpret_cast<int4*>(rank + row + i0) + h2, make_int4(rk[4 * h2], rk[4 * h2 + 1], rk[4 * h2 + 2], rk[4 * h2 + 3]));
   }
 }
 
@@ -288,7 +308,7 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
 
 void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   const int64_t A = c.o.sz.series, T = c.o.sz.steps;
-  if (A % 4 || A > 4 * MT) return emit_skip(kd.suite, kd.name, "--size series (the assets) must be a multiple of 4, at most 4096");
+  if (A % MI || A > MI * MT) return emit_skip(kd.suite, kd.name, "--size series (the assets) must be a multiple of 8, at most 4096");
   MomentumCase mc;
   mc.make(A, T, c.o.seed, stream_of(kd.name));
   const int64_t n = A * T;

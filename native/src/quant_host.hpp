@@ -19,7 +19,7 @@ namespace quant {
 constexpr int kZN = 20;  // z-score window
 constexpr float kZEntry = 2.0f, kZExit = 0.5f;
 constexpr int kRocN = 20;  // rate-of-change lag
-constexpr int kZGroup = 4;  // z from window sums restarted every 4 steps (GPU thread group, CPU form)
+constexpr int kZGroup = 8;  // z from window sums restarted every 8 steps (GPU thread group, CPU form)
 constexpr double kBoundZ = 1e-4, kBoundRoc = 1e-5;
 // The signal is a function of z's float value, so float32 and float64 differ where z is within rounding of a
 // threshold and afterwards until the next setting: at most this fraction of the steps may differ.
