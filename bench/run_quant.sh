@@ -39,6 +39,14 @@ for f in sys.argv[1:]:
         elif o.get("type") in ("error", "skip"):
             print(ln.strip()[:300])
 PY
+if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch of each quant kernel (clocks left alone)
+  for k in zscore momentum; do
+    timeout 90 ncu --clock-control none --kernel-name "regex:${k}_kernel" --launch-count 1 --section SpeedOfLight \
+      --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis "$BIN" --kernel "$k" --repeat 1 --warmup 0 \
+      > "$OUT/ncu-$k.txt" 2>&1; echo "ncu $k rc=$?"
+    grep -E "Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Theoretical Occupancy|Block Limit" "$OUT/ncu-$k.txt" | head -12
+  done
+fi
 echo "== after native: $(smi)" | tee -a "$OUT/env.txt"
 echo "== torch"
 timeout ${TORCH_TIMEOUT:-300} python3 "$ROOT/bench/torch_compare.py" --native-jsonl "$OUT/native-2.jsonl" --only "memcpy_d2d,$Q" \
