@@ -5,7 +5,7 @@
 //    stores. The signal's hysteresis is a "last setting" scan: the codes go through shared memory, each
 //    thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
 //    incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
-//    (warp 0 recomputes z, bit for bit, for the 32 groups of 8 before it; the nearest setting wins).
+//    (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
 //  * momentum: one block (512 threads, 8 assets each) per step of a time-major panel. roc from 16-byte
 //    loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
 //    a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
@@ -59,36 +59,25 @@ __device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&
   else zgroup<true>(w, t0, zz);
 }
 
-// The state entering step c0: the last setting before it (0 when none). Warp 0 recomputes z for the 32
-// groups of 8 before c0 (lane 0 the nearest), their prices loaded by load_lookback before the chunk's own
-// tile (one round of latency, overlapped with it); the nearest group holding a setting wins (a setting
-// comes every few steps: |z| < 0.5 is one; z = 0, a setting, for t < 19). Further rounds are a fallback.
-__device__ __forceinline__ void load_lookback(const float* __restrict__ ps, int t0, float (&w)[28]) {
+// The state entering step c0: the last setting before it (0 when none). Walks back group by group from
+// global memory; a setting comes every few steps (|z| < 0.5 is one), and z = 0 (a setting) for t < 19.
+__device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
+  for (int t0 = c0 - 8; t0 >= 0; t0 -= 8) {
+    float w[28], zz[8];
 #pragma unroll
-  for (int r = 0; r < 7; ++r) {
-    const int t = t0 - 20 + 4 * r;
-    const float4 x = (t0 >= 0 && t >= 0) ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
-    w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
-  }
-}
-__device__ int zscore_lookback(const float* __restrict__ ps, int c0, int lane, float (&w)[28]) {
-  for (int round = 0;; ++round) {
-    const int t0 = c0 - 8 * (32 * round + lane + 1);
-    if (round > 0) load_lookback(ps, t0, w);
-    int found = 2;
-    if (t0 >= 0) {
-      float zz[8];
-      zgroup_at(w, t0, zz);
-#pragma unroll
-      for (int k = 0; k < 8; ++k) {
-        const int cd = zcode(zz[k]);
-        if (cd != 2) found = cd;
-      }
+    for (int r = 0; r < 7; ++r) {
+      const int t = t0 - 20 + 4 * r;
+      const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
+      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
     }
-    const unsigned m = __ballot_sync(0xffffffffu, found != 2);
-    if (m) return __shfl_sync(0xffffffffu, found, __ffs(m) - 1);
-    if (c0 - 8 * 32 * (round + 1) <= 0) return 0;  // reached the series start
+    zgroup_at(w, t0, zz);
+#pragma unroll
+    for (int k = 7; k >= 0; --k) {
+      const int cd = zcode(zz[k]);
+      if (cd != 2) return cd;
+    }
   }
+  return 0;
 }
 
 // One block per (4096-step chunk, series), as the window kernels: z in groups of 8 (thread g of 512 per
@@ -103,17 +92,11 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
   const int c0 = blockIdx.x * ZCH, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const float* ps = p + base;
   float4* tile4 = reinterpret_cast<float4*>(tile);
-  float wl[28];
-  if (warp == 0) load_lookback(ps, c0 - 8 * (lane + 1), wl);
   for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
     const int t = c0 - ZH + 4 * v;
     float4 x = make_float4(0.f, 0.f, 0.f, 0.f);
     if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(ps + t));
     tile4[v] = x;
-  }
-  if (warp == 0) {
-    const int cv = zscore_lookback(ps, c0, lane, wl);
-    if (lane == 0) s_carry = cv;
   }
   __syncthreads();
 #pragma unroll 1
@@ -134,6 +117,7 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
     for (int k = 0; k < 8; ++k) cd[k] = (int8_t)zcode(zz[k]);
     reinterpret_cast<int2*>(codes)[g] = *reinterpret_cast<const int2*>(cd);
   }
+  if (tid == 0) s_carry = zscore_lookback(ps, c0);  // after its own groups: the other warps need it only below
   __syncthreads();
   const int t0 = c0 + 16 * tid;
   alignas(16) int8_t s8[16];
