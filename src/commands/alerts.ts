@@ -59,7 +59,8 @@ const exportCommand = defineCommand({
   summary: "Print Prometheus alerting rules for the agent's series (or their promtool tests)",
   description:
     'Rules for GPU utilisation, memory, temperature (warning, and the /gpu-health limit), a stopped sampler, uncorrectable\n' +
-    'ECC errors, pending memory repair, thermal throttling and (with --expect-gpus) a missing GPU. Each names the machine\n' +
+    'ECC errors, pending memory repair, thermal throttling, a PCIe link below its maximum under load, XID errors in the\n' +
+    'kernel log, a failed gpuctl diag and (with --expect-gpus) a missing GPU. Each names the machine\n' +
     'and GPU and a gpuctl command to run. See docs/alerts.md.',
   options,
   examples: [
