@@ -24,8 +24,8 @@ function cases(t: AlertThresholds): Record<string, Case> {
   return {
     GpuctlGpuUtilisationHigh: {
       series: [
-        ['DCGM_FI_DEV_GPU_UTIL', hot, t.utilPct + 1],
-        ['DCGM_FI_DEV_GPU_UTIL', cool, t.utilPct],
+        ['DCGM_FI_DEV_GPU_UTIL', hot, (t.utilPct ?? 0) + 1],
+        ['DCGM_FI_DEV_GPU_UTIL', cool, t.utilPct ?? 0],
       ],
       fires: hot,
     },

@@ -7,7 +7,8 @@
 import { CRITICAL_XIDS } from '../gpu/xid.js';
 
 export interface AlertThresholds {
-  utilPct: number;
+  /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
+  utilPct: number | null;
   memoryPct: number;
   tempWarnC: number;
   /** /gpu-health's limit (GPUCTL_AGENT_MAX_TEMP_C, default 85). */
@@ -51,16 +52,22 @@ export const LINK_LOAD_PCT = 50;
 
 /** Pure: the rules for these thresholds, in a stable order. */
 export function alertRules(t: AlertThresholds): AlertRule[] {
+  const util: AlertRule[] =
+    t.utilPct === null
+      ? []
+      : [
+          {
+            alert: 'GpuctlGpuUtilisationHigh',
+            expr: `DCGM_FI_DEV_GPU_UTIL > ${t.utilPct}`,
+            for: t.sustained,
+            severity: 'warning',
+            summary: `GPU utilisation above ${t.utilPct}% for ${t.sustained}`,
+            description: `On ${ON}, utilisation has stayed above ${t.utilPct}%: the app is GPU-bound; add machines or GPUs.`,
+            runbook: 'gpuctl monitor --app <app> shows the live load; gpuctl scale adds machines.',
+          },
+        ];
   const rules: AlertRule[] = [
-    {
-      alert: 'GpuctlGpuUtilisationHigh',
-      expr: `DCGM_FI_DEV_GPU_UTIL > ${t.utilPct}`,
-      for: t.sustained,
-      severity: 'warning',
-      summary: `GPU utilisation above ${t.utilPct}% for ${t.sustained}`,
-      description: `On ${ON}, utilisation has stayed above ${t.utilPct}%: the app is GPU-bound; add machines or GPUs.`,
-      runbook: 'gpuctl monitor --app <app> shows the live load; gpuctl scale adds machines.',
-    },
+    ...util,
     {
       alert: 'GpuctlGpuMemoryHigh',
       expr: `100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > ${t.memoryPct}`,

@@ -1,6 +1,8 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
+import { thresholdsFor } from '../alerts/profiles.js';
+import { isWorkload, WORKLOADS } from '../shared/profiles.js';
 import { defineCommand } from './define.js';
 
 export interface AlertsExportOptions {
@@ -10,6 +12,10 @@ export interface AlertsExportOptions {
 }
 
 const options = [
+  {
+    flags: '--workload <profile>',
+    description: `the app's workload profile (${WORKLOADS.join(', ')}): its thresholds, as gpuctl init writes them`,
+  },
   { flags: '--expect-gpus <n>', description: 'GPUs each machine must show (adds GpuctlGpuMissing)' },
   { flags: '--util-pct <pct>', description: 'utilisation threshold (default 95)' },
   { flags: '--memory-pct <pct>', description: 'GPU memory threshold (default 90)' },
@@ -35,7 +41,14 @@ function number(
   return n;
 }
 
-export function parseAlertsExport(raw: RawInput<OptionKeys<typeof options>>, defaults: AlertThresholds): AlertsExportOptions {
+export function parseAlertsExport(
+  raw: RawInput<OptionKeys<typeof options>>,
+  base: AlertThresholds = DEFAULT_THRESHOLDS,
+): AlertsExportOptions {
+  const workload = str(raw, 'workload');
+  if (workload !== undefined && !isWorkload(workload))
+    throw new UsageError(`--workload "${workload}" is not a workload profile.`, { hint: `Use one of: ${WORKLOADS.join(', ')}.` });
+  const defaults = workload === undefined ? base : thresholdsFor(workload);
   const expect = str(raw, 'expectGpus');
   const sustained = str(raw, 'for') ?? defaults.sustained;
   if (!/^\d+[smh]$/.test(sustained))
@@ -43,7 +56,7 @@ export function parseAlertsExport(raw: RawInput<OptionKeys<typeof options>>, def
   return {
     thresholds: {
       ...defaults,
-      utilPct: number(raw, 'utilPct', '--util-pct', 0, 100, defaults.utilPct),
+      utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : number(raw, 'utilPct', '--util-pct', 0, 100, 95),
       memoryPct: number(raw, 'memoryPct', '--memory-pct', 0, 100, defaults.memoryPct),
       tempWarnC: number(raw, 'tempWarnC', '--temp-warn-c', 0, 150, defaults.tempWarnC),
       tempFailC: number(raw, 'maxTempC', '--max-temp-c', 0, 150, defaults.tempFailC),
@@ -65,9 +78,10 @@ const exportCommand = defineCommand({
   options,
   examples: [
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
+    ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
     ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
   ],
-  parse: (raw) => parseAlertsExport(raw, DEFAULT_THRESHOLDS),
+  parse: (raw) => parseAlertsExport(raw),
   run: async (options, ctx) => {
     const { renderAlertRules } = await import('../alerts/rules.js');
     const { renderPromtoolTests } = await import('../alerts/promtool-tests.js');

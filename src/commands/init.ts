@@ -86,15 +86,26 @@ export const initCommand = defineCommand({
   ],
   parse: parseInitFlags,
   run: async (options, ctx) => {
-    const [{ runInit }, { initJson, renderInit, refusal }, { hintLine }, { colourDiff }, { diffOf }] = await Promise.all([
+    const [
+      { runInit },
+      { initJson, renderInit, refusal },
+      { hintLine },
+      { colourDiff },
+      { diffOf },
+      { renderAlertRules },
+      { thresholdsFor },
+    ] = await Promise.all([
       import('../init/run.js'),
       import('../init/result.js'),
       import('../init/ask.js'),
       import('../init/conflicts.js'),
       import('../init/plan.js'),
+      import('../alerts/rules.js'),
+      import('../alerts/profiles.js'),
     ]);
     // Around the questions (the prompt library draws those on the terminal), gpuctl's own lines go to stderr from here.
     const outcome = await runInit(options, ctx, {
+      alertRules: (workload, expectGpus) => renderAlertRules(thresholdsFor(workload, { expectGpus })),
       events: {
         detected: (hint) => ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`),
         asking: (file) => void (file.note ? ctx.stderr.write(`${ctx.style.yellow('!')} ${file.note}\n`) : undefined),
