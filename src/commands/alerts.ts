@@ -7,8 +7,8 @@ import { defineCommand } from './define.js';
 
 export interface AlertsExportOptions {
   thresholds: AlertThresholds;
-  /** Print the promtool unit tests for the rules instead of the rules. */
-  tests: boolean;
+  /** What to print: the rules, their promtool unit tests, or the Grafana dashboard. */
+  print: 'rules' | 'tests' | 'grafana';
 }
 
 const options = [
@@ -23,6 +23,7 @@ const options = [
   { flags: '--max-temp-c <c>', description: "the agent's /gpu-health limit, GPUCTL_AGENT_MAX_TEMP_C (default 85)" },
   { flags: '--for <duration>', description: '`for:` of the sustained rules (default 5m)' },
   { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
+  { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
 
 function number(
@@ -51,6 +52,8 @@ export function parseAlertsExport(
   const defaults = workload === undefined ? base : thresholdsFor(workload);
   const expect = str(raw, 'expectGpus');
   const sustained = str(raw, 'for') ?? defaults.sustained;
+  if (bool(raw, 'tests') && bool(raw, 'grafana'))
+    throw new UsageError('--tests and --grafana print different files: choose one.', { hint: 'Run the command twice, once with each.' });
   if (!/^\d+[smh]$/.test(sustained))
     throw new UsageError(`--for "${sustained}" is not a Prometheus duration.`, { hint: 'Write it like 30s, 5m or 1h.' });
   return {
@@ -63,7 +66,7 @@ export function parseAlertsExport(
       expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
       sustained,
     },
-    tests: bool(raw, 'tests'),
+    print: bool(raw, 'tests') ? 'tests' : bool(raw, 'grafana') ? 'grafana' : 'rules',
   };
 }
 
@@ -80,13 +83,22 @@ const exportCommand = defineCommand({
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
     ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
     ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
+    ['gpuctl alerts export --grafana --workload inference > gpuctl-dashboard.json', 'the dashboard, to import into Grafana'],
   ],
   parse: (raw) => parseAlertsExport(raw),
   run: async (options, ctx) => {
     const { renderAlertRules } = await import('../alerts/rules.js');
     const { renderPromtoolTests } = await import('../alerts/promtool-tests.js');
-    const text = options.tests ? renderPromtoolTests(options.thresholds, 'gpuctl-alerts.yml') : renderAlertRules(options.thresholds);
-    ctx.print({ schemaVersion: 1, kind: options.tests ? 'promtool-tests' : 'rules', text }, (r) => r.text);
+    const { renderDashboard } = await import('../alerts/dashboard.js');
+    const t = options.thresholds;
+    const text =
+      options.print === 'tests'
+        ? renderPromtoolTests(t, 'gpuctl-alerts.yml')
+        : options.print === 'grafana'
+          ? renderDashboard(t)
+          : renderAlertRules(t);
+    const kind = { rules: 'rules', tests: 'promtool-tests', grafana: 'grafana-dashboard' }[options.print];
+    ctx.print({ schemaVersion: 1, kind, text }, (r) => r.text);
     return ExitCode.ok;
   },
 });

@@ -94,6 +94,7 @@ export const initCommand = defineCommand({
       { diffOf },
       { renderAlertRules },
       { thresholdsFor },
+      { renderDashboard },
     ] = await Promise.all([
       import('../init/run.js'),
       import('../init/result.js'),
@@ -102,10 +103,14 @@ export const initCommand = defineCommand({
       import('../init/plan.js'),
       import('../alerts/rules.js'),
       import('../alerts/profiles.js'),
+      import('../alerts/dashboard.js'),
     ]);
     // Around the questions (the prompt library draws those on the terminal), gpuctl's own lines go to stderr from here.
     const outcome = await runInit(options, ctx, {
-      alertRules: (workload, expectGpus) => renderAlertRules(thresholdsFor(workload, { expectGpus })),
+      monitoring: (workload, expectGpus) => {
+        const t = thresholdsFor(workload, { expectGpus });
+        return { rules: renderAlertRules(t), dashboard: renderDashboard(t) };
+      },
       events: {
         detected: (hint) => ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`),
         asking: (file) => void (file.note ? ctx.stderr.write(`${ctx.style.yellow('!')} ${file.note}\n`) : undefined),

@@ -45,14 +45,15 @@ export interface InitEvents extends ConflictEvents {
   detected?: (hint: DetectedHint) => void;
 }
 
-/** Where a GPU layout's alerting rules go (docs/alerts.md: how Prometheus loads them). */
+/** Where a GPU layout's alerting rules and Grafana dashboard go (docs/alerts.md: how to load them). */
 export const ALERTS_FILE = 'prometheus/gpuctl-alerts.yml';
+export const DASHBOARD_FILE = 'prometheus/gpuctl-dashboard.json';
 
 export interface InitDeps {
   /** gpuctl's own package, for the image's agent (tests pass a small one). */
   agentPackage?: () => AgentPackage;
-  /** The alerting rules for the agent's series with the workload's thresholds (commands/init.ts hands in src/alerts'). */
-  alertRules?: (workload: WorkloadId, expectGpus: number) => string;
+  /** The alerting rules and dashboard for the agent's series with the workload's thresholds (commands/init.ts hands in src/alerts'). */
+  monitoring?: (workload: WorkloadId, expectGpus: number) => { rules: string; dashboard: string };
   events?: InitEvents;
 }
 
@@ -81,9 +82,15 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const what = `gpuctl ${pkg.version} package`;
   // A CPU layout has no GPU series to alert on (its agent reports "cpu fallback"): no rules file.
   const gpus = inputs.target.kind === 'gpu' ? 1 : (local?.indices.length ?? 0);
+  const monitoring = deps.monitoring && gpus > 0 ? deps.monitoring(inputs.workload, gpus) : null;
   const rendered: RenderedFile[] = [
     ...renderFiles(loadTemplates(), renderData(inputs, dirName, local)),
-    ...(deps.alertRules && gpus > 0 ? [{ path: ALERTS_FILE, content: deps.alertRules(inputs.workload, gpus), mode: 0o644 }] : []),
+    ...(monitoring
+      ? [
+          { path: ALERTS_FILE, content: monitoring.rules, mode: 0o644 },
+          { path: DASHBOARD_FILE, content: monitoring.dashboard, mode: 0o644 },
+        ]
+      : []),
     { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
   ];
   const onDisk = (file: RenderedFile) => {

@@ -34,6 +34,7 @@ describe('gpuctl alerts export', () => {
     [['--expect-gpus', 'eight'], '--expect-gpus "eight" is not a number from 1 to 64.'],
     [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],
     [['--workload', 'gaming'], '--workload "gaming" is not a workload profile.'],
+    [['--tests', '--grafana'], '--tests and --grafana print different files: choose one.'],
   ])('refuses %j with exit 2 and says why', async (flags, message) => {
     const r = await runGpuctl(['alerts', 'export', ...flags]);
     expect(r.exitCode).toBe(2);

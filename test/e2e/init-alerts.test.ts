@@ -1,5 +1,5 @@
 /**
- * `gpuctl init` writes prometheus/gpuctl-alerts.yml for a GPU layout: the workload profile's thresholds,
+ * `gpuctl init` writes prometheus/gpuctl-alerts.yml (and gpuctl-dashboard.json) for a GPU layout: the workload profile's thresholds,
  * the same text `gpuctl alerts export --workload W --expect-gpus 1` prints, accepted by the REAL promtool;
  * a hand-edited copy is a conflict that is kept unless --force; a CPU layout gets no rules file.
  */
@@ -38,10 +38,16 @@ describe('gpuctl init: alerting rules', () => {
       // Only inference pages on a busy GPU; a training job is meant to keep it at 100 %.
       expect(text.includes('GpuctlGpuUtilisationHigh')).toBe(workload === 'inference');
       expect(text).toContain('alert: GpuctlGpuMissing');
+      // The dashboard beside them: the same JSON as alerts export --grafana (test/e2e/dashboard.test.ts runs its queries).
+      const dashboard = await runGpuctl(['alerts', 'export', '--grafana', '--workload', workload, '--expect-gpus', '1']);
+      expect(readFileSync(join(cwd, 'prometheus/gpuctl-dashboard.json'), 'utf8').trimEnd()).toBe(dashboard.stdout.trimEnd());
       const check = await execa(promtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
       expect(check.stdout, check.stderr).toContain(`SUCCESS: ${count} rules found`);
       const again = JSON.parse((await runGpuctl(['init', '--yes', '--json'], { cwd })).stdout) as InitJson;
-      expect(again.files.find((f) => f.path === RULES)?.status).toBe('identical');
+      expect(again.files.filter((f) => f.path.startsWith('prometheus/')).map((f) => [f.path, f.status])).toEqual([
+        [RULES, 'identical'],
+        ['prometheus/gpuctl-dashboard.json', 'identical'],
+      ]);
     },
   );
 
