@@ -74,7 +74,9 @@ export const initCommand = defineCommand({
     'Existing files are compared first: identical ones are left alone, an existing fly.toml or .dockerignore is\n' +
     'edited in place (your comments and keys stay), and a file that differs is a conflict: asked about on a terminal,\n' +
     'refused elsewhere unless --force or --skip. The inputs are recorded in .gpuctl.json so that running init again\n' +
-    'reproduces the files. Ctrl-C in a question writes nothing (exit 130).',
+    'reproduces the files. A GPU layout also gets prometheus/gpuctl-alerts.yml and prometheus/gpuctl-dashboard.json\n' +
+    "(alerting rules and a Grafana dashboard with the workload's thresholds: docs/alerts.md). Ctrl-C in a question\n" +
+    'writes nothing (exit 130).',
   options,
   examples: [
     ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
