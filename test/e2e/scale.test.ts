@@ -63,7 +63,7 @@ describe('gpuctl scale', () => {
     const run = await w.gpuctl(['scale', 'vm', 'a100-80gb', '--yes']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('Fly.io retired GPU Machines on 2026-08-01');
-    expect(run.stderr).toContain('gpuctl scale vm performance-8x');
+    expect(run.stderr).toContain('gpuctl scale vm performance-8x --memory 32768');
     expect((await scaleShow(w))[0]?.CPUs).toBe(2);
   });
 
