@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
-import { FailedError, InterruptedError, UsageError } from '../errors.js';
+import { FailedError, InterruptedError, MissingError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
@@ -152,10 +152,19 @@ export function appFilesNeeded(dir: string, cmd: readonly string[]): string[] {
   return needs;
 }
 
-/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one). */
+const NO_GPU_HINT =
+  'Install the NVIDIA driver (it provides nvidia-smi) on the machine with the GPU, or run init without --for-local-gpu for the CPU layout.';
+
+/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one, with init's own remedy). */
 async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
   const { detect } = await import('../detect/detect.js');
-  return localGpuFrom(await detect(ctx, { requireGpu: true }));
+  try {
+    return localGpuFrom(await detect(ctx, { requireGpu: true }));
+  } catch (error) {
+    if (error instanceof MissingError)
+      throw new MissingError(error.message, 'gpu', { code: 'device_missing', hint: NO_GPU_HINT, cause: error });
+    throw error;
+  }
 }
 
 /**
