@@ -1,146 +1,106 @@
 /**
- * The verdict of each smoke check from what was observed (HTTP answers, the metrics text, the process
- * table read inside the container, the stop): pure, so each is tested with recorded inputs.
+ * Each smoke check as a pure function of what was observed: a status and the evidence a person can
+ * read in the table (and in --json). No I/O here; run.ts gathers the observations.
  */
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { constants } from 'node:os';
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
-export interface Check {
-  name: string;
+export interface SmokeCheck {
+  id: string;
+  title: string;
   status: CheckStatus;
   evidence: string;
 }
 
-const pass = (name: string, evidence: string): Check => ({ name, status: 'pass', evidence });
-const fail = (name: string, evidence: string): Check => ({ name, status: 'fail', evidence });
-const cut = (text: string, max = 200) => (text.length > max ? `${text.slice(0, max)}…` : text).replace(/\s+/g, ' ').trim();
+export const check = (id: string, title: string, status: CheckStatus, evidence: string): SmokeCheck => ({ id, title, status, evidence });
 
-export interface Answer {
-  /** 0: nothing answered. */
-  status: number;
-  body: string;
+/** The series /metrics must hold: dcgm-exporter's with a GPU, the agent's host series in CPU fallback. */
+export const EXPECTED_SERIES = {
+  gpu: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE'],
+  cpu: ['gpuctl_host_cpus', 'gpuctl_host_load1', 'gpuctl_host_cpu_busy_ratio'],
+} as const;
+
+/** The metric names of an exposition text (comments and blank lines skipped). */
+export function seriesNames(text: string): Set<string> {
+  return new Set([...text.matchAll(/^([A-Za-z_:][\w:]*)(?=[{\s])/gm)].map((m) => m[1]!));
 }
 
-export function agentHealthCheck(answer: Answer): Check {
-  const name = 'agent /health';
-  return answer.status === 200
-    ? pass(name, `200 ${cut(answer.body, 80)}`)
-    : fail(name, answer.status === 0 ? 'no answer' : `${answer.status} ${cut(answer.body)}`);
+export function metricsCheck(status: number, text: string, mode: 'gpu' | 'cpu'): SmokeCheck {
+  const title = 'agent /metrics';
+  if (status !== 200) return check('metrics', title, 'fail', status === 0 ? 'no answer' : `HTTP ${status}`);
+  const names = seriesNames(text);
+  const missing = EXPECTED_SERIES[mode].filter((name) => !names.has(name));
+  return missing.length === 0
+    ? check('metrics', title, 'pass', `${names.size} series, ${EXPECTED_SERIES[mode].join(', ')} present`)
+    : check('metrics', title, 'fail', `missing ${missing.join(', ')} (of ${names.size} series)`);
 }
 
-/**
- * /gpu-health: 200 with status ok passes; 503 names the failed conditions. Without a GPU on a GPU layout the
- * agent answers 503 (it expects its GPUs): that is the truth about this machine, reported as a failure.
- */
-export function gpuHealthCheck(answer: Answer): Check & { mode?: string } {
-  const name = 'agent /gpu-health';
-  if (answer.status === 0) return fail(name, 'no answer');
-  let body: { status?: unknown; mode?: unknown; gpus?: unknown; failures?: Array<{ condition?: unknown; message?: unknown }> };
-  try {
-    body = JSON.parse(answer.body) as typeof body;
-  } catch {
-    return fail(name, `${answer.status}, not JSON: ${cut(answer.body)}`);
-  }
-  const mode = typeof body.mode === 'string' ? body.mode : undefined;
-  const facts = `${answer.status} ${String(body.status)}${mode ? `, ${mode}` : ''}${typeof body.gpus === 'number' ? `, ${body.gpus} GPU(s)` : ''}`;
-  const failures = (body.failures ?? []).map((f) => String(f.message ?? f.condition)).join('; ');
-  if (answer.status === 200 && body.status === 'ok') return { ...pass(name, facts), ...(mode ? { mode } : {}) };
-  return { ...fail(name, failures ? `${facts}: ${failures}` : facts), ...(mode ? { mode } : {}) };
+export interface Verdict {
+  status: string | null;
+  mode: string | null;
+  failed: ReadonlyArray<{ name: string | null; message: string }>;
 }
 
-/** The dcgm-exporter series every GPU has; the host series every agent has (the CPU fallback has only these). */
-export const GPU_SERIES = ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE'] as const;
-export const HOST_SERIES = ['gpuctl_host_cpus', 'gpuctl_host_load1'] as const;
-
-/** /metrics parsed with a Prometheus text-format parser; the expected series present (the GPU ones when a GPU was given). */
-export function metricsCheck(answer: Answer, gpu: boolean): Check {
-  const name = 'agent /metrics';
-  if (answer.status !== 200) return fail(name, answer.status === 0 ? 'no answer' : `${answer.status} ${cut(answer.body)}`);
-  let families: Set<string>;
-  try {
-    // A family counts with at least one sample: the agent declares the DCGM families (HELP, TYPE) even without a GPU.
-    families = new Set(
-      parsePrometheusTextFormat(answer.body)
-        .filter((f) => f.metrics.length > 0)
-        .map((f) => f.name),
-    );
-  } catch (error) {
-    return fail(name, `not the Prometheus text format: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const expected = [...HOST_SERIES, ...(gpu ? GPU_SERIES : [])];
-  const missing = expected.filter((series) => !families.has(series));
-  if (missing.length > 0) return fail(name, `${families.size} series families; missing ${missing.join(', ')}`);
-  return pass(name, `${families.size} series families; ${gpu ? 'dcgm-exporter series and ' : ''}${HOST_SERIES.join(', ')} present`);
+/** /gpu-health: ok passes; a GPU layout run without a GPU fails its GPU conditions by design (a warning here, said so). */
+export function gpuHealthCheck(httpStatus: number, verdict: Verdict | null, o: { gpuLayout: boolean; gpusReserved: boolean }): SmokeCheck {
+  const title = 'agent /gpu-health';
+  if (httpStatus === 0 || verdict === null)
+    return check('gpu-health', title, 'fail', httpStatus === 0 ? 'no answer' : `HTTP ${httpStatus}, not the agent's body`);
+  const reasons = verdict.failed.map((f) => f.message).join('; ');
+  const said = `HTTP ${httpStatus} ${verdict.status ?? '?'}, ${verdict.mode ?? '?'}${reasons ? `: ${reasons}` : ''}`;
+  if (httpStatus === 200 && verdict.status === 'ok') return check('gpu-health', title, 'pass', said);
+  if (o.gpuLayout && !o.gpusReserved && verdict.mode === 'cpu fallback')
+    return check('gpu-health', title, 'warn', `${said} (a GPU layout on a machine without a GPU: the CPU fallback ran)`);
+  return check('gpu-health', title, 'fail', said);
 }
 
-export interface Proc {
-  pid: number;
-  uid: number;
-  args: string;
-}
-
-/** `pid uid args` lines, as the probe in container.ts prints them from /proc. */
-export function parseProcs(text: string): Proc[] {
-  return text
+/** `user cmdline` lines from /proc: the application (its CMD) and the agent run as the layout's user, never root. */
+export function userCheck(processes: string, cmd: readonly string[], runAs: string | null): SmokeCheck {
+  const title = 'runs as non-root';
+  const rows = processes
     .split('\n')
-    .map((line) => /^(\d+) (\d+) (.*)$/.exec(line.trim()))
+    .map((line) => /^(\S+) (.*)$/.exec(line.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), uid: Number(m[2]), args: m[3]!.trim() }));
+    .map((m) => ({ user: m[1]!, cmdline: m[2]!.trim() }));
+  const app = rows.find((r) => cmd.length > 0 && r.cmdline.startsWith(cmd.join(' ')));
+  if (!app) return check('user', title, 'fail', `no process runs ${JSON.stringify(cmd.join(' '))}`);
+  const agent = rows.find((r) => /\bgpuctl agent\b/.test(r.cmdline) && !r.cmdline.includes('gpuctl-start'));
+  const who = [`application as ${app.user}`, ...(agent ? [`agent as ${agent.user}`] : [])].join(', ');
+  const wrong = [app, ...(agent ? [agent] : [])].filter((r) => r.user === 'root' || (runAs !== null && r.user !== runAs));
+  return wrong.length === 0
+    ? check('user', title, 'pass', who)
+    : check('user', title, 'fail', `${who} (expected ${runAs ?? 'a non-root user'})`);
 }
 
-/**
- * The application (the image's CMD) and the agent run as the Dockerfile's user (USER, or GPUCTL_RUN_AS
- * for the start script), never as root.
- */
-export function userCheck(procs: readonly Proc[], cmd: readonly string[], user: { name: string; uid: number | null }): Check {
-  const name = 'runs as non-root user';
-  const command = cmd.join(' ');
-  const app = procs.filter((p) => command !== '' && p.args === command);
-  const agent = procs.filter((p) => /\bgpuctl(\.js)? agent\b/.test(p.args));
-  if (app.length === 0) return fail(name, `no process runs the image's CMD (${command || 'none'})`);
-  const wrong = [...app, ...agent].filter((p) => p.uid === 0 || (user.uid !== null && p.uid !== user.uid));
-  const where = `application uid ${[...new Set(app.map((p) => p.uid))].join(',')}; agent ${agent.length ? `uid ${[...new Set(agent.map((p) => p.uid))].join(',')}` : 'not running'}`;
-  if (user.uid === null)
-    return fail(
-      name,
-      `${user.name ? `user ${user.name} unknown in the image` : 'the Dockerfile names no user (USER or GPUCTL_RUN_AS)'}; ${where}`,
-    );
-  if (user.uid === 0) return fail(name, `the Dockerfile's user ${user.name} is root`);
-  if (wrong.length > 0) return fail(name, `expected ${user.name} (uid ${user.uid}); ${where}`);
-  return pass(name, `${user.name} (uid ${user.uid}): ${where}`);
-}
-
-/** The tools whose presence means the build stage leaked into the final one. */
-export const BUILD_TOOLS = ['gcc', 'cc', 'g++', 'c++', 'make', 'ld', 'nvcc'] as const;
-
-/** What `command -v` found, one path a line. */
-export function toolsCheck(found: string): Check {
-  const name = 'no build tools in the final stage';
+/** `command -v` lines for compilers and build tools in the final stage: none is the multi-stage promise. */
+export function buildToolsCheck(found: string): SmokeCheck {
   const paths = found
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  return paths.length === 0 ? pass(name, `none of ${BUILD_TOOLS.join(', ')}`) : fail(name, `found ${paths.join(', ')}`);
+  return paths.length === 0
+    ? check('build-tools', 'no build tools in the image', 'pass', 'no gcc, cc, g++, make, nvcc or git')
+    : check('build-tools', 'no build tools in the image', 'fail', `found ${paths.join(', ')}`);
 }
 
-export interface StopObservation {
-  signal: string;
-  /** The signal's number (exit 128+N when it ended the application). */
-  signalNumber: number;
-  killTimeoutS: number;
-  /** Seconds from the signal to the container's exit; null: still running at kill_timeout. */
-  seconds: number | null;
+/** The exit codes a clean stop gives: 0, or 128 + the stop signal (130 SIGINT, 143 SIGTERM). */
+export function cleanExitCodes(killSignal: string): number[] {
+  const n = (constants.signals as Record<string, number>)[killSignal];
+  return [0, ...new Set([...(n ? [128 + n] : []), 130, 143])];
+}
+
+export function stopCheck(o: {
+  stopped: boolean;
   exitCode: number | null;
-}
-
-/** The start script's documented status: the application's own (0 on a clean stop), 128+N when signal N ended it. */
-export function stopCheck(stop: StopObservation): Check {
-  const name = `stops on ${stop.signal} within kill_timeout`;
-  if (stop.seconds === null || stop.exitCode === null)
-    return fail(name, `still running ${stop.killTimeoutS} s after ${stop.signal} (Fly would kill it)`);
-  const expected = [0, 128 + stop.signalNumber];
-  const evidence = `exited ${stop.exitCode} after ${stop.seconds.toFixed(1)} s (kill_timeout ${stop.killTimeoutS} s); agent and application gone with the container`;
-  if (!expected.includes(stop.exitCode)) return fail(name, `${evidence}; expected ${expected.join(' or ')}`);
-  return pass(name, evidence);
+  seconds: number;
+  killSignal: string;
+  killTimeoutS: number;
+}): SmokeCheck {
+  const title = `stops on ${o.killSignal} within kill_timeout`;
+  if (!o.stopped) return check('stop', title, 'fail', `still running ${o.killTimeoutS} s after ${o.killSignal} (Fly would kill it)`);
+  const evidence = `stopped in ${o.seconds.toFixed(1)} s (kill_timeout ${o.killTimeoutS} s), exit ${o.exitCode ?? '?'}`;
+  return o.exitCode !== null && cleanExitCodes(o.killSignal).includes(o.exitCode)
+    ? check('stop', title, 'pass', evidence)
+    : check('stop', title, 'fail', evidence);
 }

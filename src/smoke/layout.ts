@@ -1,96 +1,99 @@
 /**
- * What smoke needs from the layout `gpuctl init` wrote in DIR: fly.toml's ports, stop signal and
- * kill_timeout and its [env] (compose.yaml's environment over it for a local-GPU layout, as compose
- * runs it), and from the Dockerfile whether it is a GPU layout and which user the application runs as.
- * The reading is pure (texts in, facts out); readLayout reads the files.
+ * What `gpuctl smoke` needs to know of a layout, read from the files `gpuctl init` writes: the ports,
+ * kill_signal and kill_timeout, the environment (fly.toml's [env], as Fly gives it; compose.yaml's for a
+ * local GPU layout, as `docker compose up` gives it), the volume's mount point, the application user and
+ * whether it is a GPU layout. Reads only regular files; a missing or malformed file is a usage error.
  */
 import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
+import { parse as parseToml, TomlError } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
-import { UsageError } from '../errors.js';
+import { FailedError, UsageError } from '../errors.js';
 import { readRegularFile } from '../shared/regular-file.js';
 
-export interface Layout {
+export interface SmokeLayout {
   dir: string;
   app: string;
+  /** The application's internal port ([http_service] or the first [[services]]). */
   port: number;
-  metricsPort: number;
+  /** The agent's port ([metrics] or [checks.gpu]), or null when the layout has no agent. */
+  metricsPort: number | null;
+  healthPath: string;
   killSignal: string;
   killTimeoutS: number;
   env: Record<string, string>;
-  gpu: boolean;
-  /** USER, else GPUCTL_RUN_AS (the start script drops to it); '' when neither. */
-  user: string;
+  /** Where Fly mounts the volume ([[mounts]] destination), mounted here as an anonymous root-owned volume. */
+  mounts: string[];
+  /** A CUDA base image in the final stage, or compose.yaml reserving a GPU. */
+  gpuLayout: boolean;
+  /** The final stage's non-root user (USER, else GPUCTL_RUN_AS), or null when it names none. */
+  runAs: string | null;
 }
 
-/** Fly's defaults: kill_signal SIGINT, kill_timeout 5 s. */
-const FLY_DEFAULTS = { killSignal: 'SIGINT', killTimeoutS: 5 };
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const strings = (value: unknown): Record<string, string> =>
-  Object.fromEntries(Object.entries(record(value)).map(([k, v]) => [k, String(v)]));
-
-export function layoutOf(dir: string, texts: { flyToml: string; dockerfile: string; compose?: string | undefined }): Layout {
-  let fly: Record<string, unknown>;
-  try {
-    fly = parseToml(texts.flyToml);
-  } catch (error) {
-    throw new UsageError(`${join(dir, 'fly.toml')} is not valid TOML: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const port = Number(record(fly.http_service).internal_port);
-  const metricsPort = Number(record(fly.metrics).port);
-  if (!Number.isInteger(port) || port <= 0)
-    throw new UsageError(`${join(dir, 'fly.toml')} has no [http_service] internal_port.`, { hint: 'Run gpuctl init in that directory.' });
-  let env = strings(fly.env);
-  if (texts.compose !== undefined) {
-    const app = record(record(record(parseYaml(texts.compose)).services).app);
-    env = { ...env, ...strings(app.environment) };
-  }
-  const killTimeout = Number(fly.kill_timeout);
-  const lines = texts.dockerfile.split('\n');
-  const gpu = lines.some((l) => /^FROM\s+(--\S+\s+)*nvidia\/cuda:/i.test(l.trim())) || env.GPUCTL_DEVICE === 'cuda';
-  const user =
-    lines
-      .map((l) => /^USER\s+(\S+)/i.exec(l.trim())?.[1])
-      .filter(Boolean)
-      .at(-1) ??
-    /GPUCTL_RUN_AS=(\w[\w.-]*)/.exec(texts.dockerfile)?.[1] ??
-    '';
-  return {
-    dir,
-    app: typeof fly.app === 'string' ? fly.app : 'app',
-    port,
-    metricsPort: Number.isInteger(metricsPort) && metricsPort > 0 ? metricsPort : 9400,
-    killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : FLY_DEFAULTS.killSignal,
-    killTimeoutS: Number.isFinite(killTimeout) && killTimeout > 0 ? killTimeout : FLY_DEFAULTS.killTimeoutS,
-    env,
-    gpu,
-    user: user.split(':')[0]!,
-  };
-}
-
-async function read(path: string, required: boolean): Promise<string | undefined> {
+async function read(path: string, what: string): Promise<string> {
   try {
     return await readRegularFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UsageError(`${path} not found.`, {
-        hint: 'gpuctl smoke checks the layout `gpuctl init` writes: run it there first, or pass --dir.',
+      throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
+        hint: `Run \`gpuctl init\` first (${what}).`,
       });
     throw error;
   }
 }
 
-export async function readLayout(dir: string): Promise<Layout> {
-  const [flyToml, dockerfile, compose] = await Promise.all([
-    read(join(dir, 'fly.toml'), true),
-    read(join(dir, 'Dockerfile'), true),
-    read(join(dir, 'compose.yaml'), false),
-  ]);
-  return layoutOf(dir, { flyToml: flyToml!, dockerfile: dockerfile!, compose });
+/** The final stage's user: the last USER, else GPUCTL_RUN_AS in an ENV (gpuctl-start.sh drops to it). Pure. */
+export function finalUser(dockerfile: string): string | null {
+  const final = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
+  const user = [...final.matchAll(/^USER\s+([^\s:]+)/gim)].at(-1)?.[1];
+  const runAs = [...final.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)].at(-1)?.[1];
+  const name = user ?? runAs ?? null;
+  return name === 'root' || name === '0' ? null : name;
 }
 
-/** Signal numbers on Linux, for the exit status 128+N. */
-export const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15 };
+/** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml. */
+export async function readLayout(dir: string): Promise<SmokeLayout> {
+  const flyPath = join(dir, 'fly.toml');
+  const text = await read(flyPath, 'fly.toml');
+  let fly: Table;
+  try {
+    fly = parseToml(text);
+  } catch (error) {
+    const where = error instanceof TomlError ? `:${error.line}` : '';
+    throw new UsageError(`${flyPath}${where} is not valid TOML.`, { hint: 'Run `gpuctl validate` for the details.' });
+  }
+  const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
+  const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
+  const port = num(service.internal_port);
+  if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
+  const checks = tables(service.checks);
+  const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
+  let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
+  const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
+  let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
+  const composeText = await read(join(dir, 'compose.yaml'), 'compose.yaml').catch(() => null);
+  if (composeText !== null) {
+    const app = (parseYaml(composeText) as { services?: Record<string, Table> } | null)?.services?.app;
+    if (app && isTable(app.environment)) env = Object.fromEntries(Object.entries(app.environment).map(([k, v]) => [k, String(v)]));
+    gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
+  }
+  return {
+    dir,
+    app: typeof fly.app === 'string' ? fly.app : 'app',
+    port,
+    metricsPort: num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port),
+    healthPath: checks.map((c) => c.path).find((p): p is string => typeof p === 'string') ?? '/health',
+    killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
+    killTimeoutS: num(fly.kill_timeout) ?? 5,
+    env,
+    mounts: tables(fly.mounts)
+      .map((m) => m.destination)
+      .filter((d): d is string => typeof d === 'string'),
+    gpuLayout,
+    runAs: finalUser(dockerfile),
+  };
+}

@@ -1,52 +1,44 @@
-/** `gpuctl smoke`'s report for people (a verdict table), for machines (--json) and for GITHUB_STEP_SUMMARY. Strings only. */
+/** The smoke verdict as text (a table of checks with their evidence) and as markdown for GITHUB_STEP_SUMMARY. Pure. */
+import { printable } from '../ui/printable.js';
 import { statusMark } from '../ui/status-mark.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
-import type { SmokeReport } from './run.js';
+import type { SmokeResult } from './run.js';
 
-export interface SmokeJson extends SmokeReport {
-  passed: boolean;
-  exitCode: number;
+const MB = (bytes: number | null) => (bytes === null ? '–' : `${(bytes / 1e6).toFixed(1)} MB`);
+
+function headline(r: SmokeResult): string {
+  return `${r.app} (${r.dir}) with ${r.engine}: ${r.passed ? 'passed' : 'failed'}`;
 }
 
-const mb = (bytes: number | null) => (bytes === null ? 'unknown' : `${(bytes / 1e6).toFixed(0)} MB`);
-const secs = (s: number | null) => (s === null ? 'not built' : `${s.toFixed(1)} s`);
-
-export function verdictOf(report: SmokeReport): boolean {
-  return report.failedStep === null && !report.interrupted && report.checks.length > 0;
+function gpuNote(r: SmokeResult): string | null {
+  if (!r.gpu.layout) return null;
+  return r.gpu.reserved
+    ? 'GPU layout: the GPUs were reserved for the container.'
+    : "GPU layout on a machine without a GPU: the start script's CPU fallback is what ran.";
 }
 
-export function renderText(j: SmokeJson, style: Style): string {
-  const head = [
-    `${j.passed ? style.green('PASS') : style.red(j.interrupted ? 'INTERRUPTED' : 'FAIL')} gpuctl smoke ${j.dir} with ${j.engine.version}`,
-    `image ${j.image.tag}: built in ${secs(j.image.buildSeconds)}, ${mb(j.image.sizeBytes)}${j.image.kept ? ' (kept)' : ' (removed)'}`,
-    j.gpu.note,
+export function renderSmoke(r: SmokeResult, style: Style): string {
+  const rows = r.checks.map((c) => [statusMark(c.status, style), c.title, printable(c.evidence)]);
+  const facts = [
+    `build ${r.buildSeconds === null ? '–' : `${r.buildSeconds} s`}, image ${MB(r.image.sizeBytes)}${r.image.kept ? ` (kept: ${r.image.tag})` : ''}`,
+    ...(gpuNote(r) ? [gpuNote(r)!] : []),
+    ...(r.logFile ? [`Full log: ${r.logFile}`] : []),
   ];
-  const rows = j.checks.map((c) => [statusMark(c.status, style, true), c.name, c.evidence]);
-  const tail = j.interrupted
-    ? [
-        j.checks.some((c) => c.name === 'clean-up')
-          ? 'Interrupted; the clean-up failed (above).'
-          : 'Interrupted: the container and image smoke started were removed.',
-      ]
-    : j.failedStep
-      ? [`Failed at: ${j.failedStep}. Build log: ${j.buildLog}`]
-      : [];
-  return `${head.join('\n')}\n\n${renderTable(['', 'check', 'evidence'], rows)}${tail.length ? `\n${tail.join('\n')}\n` : ''}`;
+  return `${style.bold(`Smoke: ${headline(r)}`)}\n\n${renderTable(['', 'check', 'evidence'], rows)}\n${facts.join('\n')}\n`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-export function renderMarkdown(j: SmokeJson): string {
-  const lines = [
-    `### gpuctl smoke: ${j.passed ? '✅ passed' : j.interrupted ? '⚠️ interrupted' : `❌ failed at ${cell(j.failedStep ?? 'unknown')}`}`,
+export function renderSmokeMarkdown(r: SmokeResult): string {
+  const icon = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' } as const;
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return [
+    `### gpuctl smoke: ${headline(r)}`,
     '',
-    `${cell(j.engine.version)}; image built in ${secs(j.image.buildSeconds)}, ${mb(j.image.sizeBytes)}; ${cell(j.gpu.note)}`,
+    `Build ${r.buildSeconds ?? '–'} s, image ${MB(r.image.sizeBytes)}.${gpuNote(r) ? ` ${gpuNote(r)}` : ''}`,
     '',
     '| | check | evidence |',
-    '| --- | --- | --- |',
-    ...j.checks.map((c) => `| ${c.status === 'pass' ? '✅' : c.status === 'fail' ? '❌' : '➖'} | ${cell(c.name)} | ${cell(c.evidence)} |`),
+    '|---|---|---|',
+    ...r.checks.map((c) => `| ${icon[c.status]} | ${cell(c.title)} | ${cell(c.evidence)} |`),
     '',
-  ];
-  return `${lines.join('\n')}\n`;
+  ].join('\n');
 }

@@ -1,208 +1,174 @@
 /**
- * `gpuctl smoke`, step by step: engine, build, run, wait for /health, the checks inside and outside the
- * container, the optional load run, the stop, the clean-up. Every step is a Check; the first failed step
- * ends the run (the rest are skipped), and what smoke started is removed whatever happens, Ctrl-C included.
+ * `gpuctl smoke`: build the layout's image, run it on loopback as Fly would (its environment, a volume,
+ * kill_signal), check it, stop it, and remove what it started: the container always, the image unless
+ * --keep, on Ctrl-C too. Progress goes out as events; the command owns the screen.
  */
-import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Ctx } from '../context.js';
-import {
-  agentHealthCheck,
-  gpuHealthCheck,
-  metricsCheck,
-  parseProcs,
-  stopCheck,
-  toolsCheck,
-  userCheck,
-  BUILD_TOOLS,
-  type Check,
-} from './checks.js';
-import { buildImage, smokeLogPath } from './build.js';
-import { execIn, get, hostPort, PROCS_PROBE, removeAll, runArgs, stopWith, waitForHealth } from './container.js';
-import { findEngine, ok, failureOf, type Engine } from './engine.js';
-import { readLayout, SIGNALS } from './layout.js';
-import type { SmokeLoad, SmokeOptions } from './options.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import type { Clock } from '../shared/clock.js';
+import { makeDirs } from '../shared/make-dirs.js';
+import { check, type SmokeCheck } from './checks.js';
+import { buildArgs, findEngine, hostPort, runArgs, type Engine, type EngineName } from './engine.js';
+import { readLayout, type SmokeLayout } from './layout.js';
+import { probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
 
-export interface SmokeEvents {
-  /** A step starts (the spinner's text). */
-  step(text: string): void;
-  /** A build phase ("3/12 RUN …"). */
-  phase(text: string): void;
-  /** A step's verdict. */
-  checked(check: Check): void;
+export interface SmokeOptions {
+  dir: string;
+  engine: EngineName | undefined;
+  buildArgs: string[];
+  waitTimeoutMs: number;
+  keep: boolean;
 }
 
-/** The load run, handed in by commands/smoke.ts (the loadtest feature). */
-export type LoadRun = (url: string, load: SmokeLoad, signal: AbortSignal) => Promise<Check>;
+export interface SmokeDeps extends ProbeDeps {
+  hasGpu(): Promise<boolean>;
+  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and health path. */
+  loadtest: ((appBase: string, healthPath: string) => Promise<SmokeCheck>) | undefined;
+}
 
-export interface SmokeReport {
+export interface SmokeResult {
   schemaVersion: 1;
   dir: string;
-  engine: { name: string; version: string };
-  image: { tag: string; buildSeconds: number | null; sizeBytes: number | null; kept: boolean };
-  gpu: { layout: boolean; machine: boolean; reserved: boolean; note: string };
-  checks: Check[];
-  failedStep: string | null;
-  buildLog: string;
-  interrupted: boolean;
+  app: string;
+  engine: EngineName;
+  image: { tag: string; sizeBytes: number | null; kept: boolean };
+  buildSeconds: number | null;
+  gpu: { layout: boolean; reserved: boolean };
+  logFile: string | null;
+  checks: SmokeCheck[];
+  passed: boolean;
 }
 
-async function hasGpu(ctx: Ctx): Promise<boolean> {
-  const out = await ctx.exec({ file: 'nvidia-smi', args: ['-L'], timeoutMs: 15_000 });
-  return ok(out) && /^GPU \d+/m.test(out.stdout);
+const BUILD_TIMEOUT_MS = 60 * 60_000;
+const safe = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'app';
+
+/** The phase a build output line starts ("[runtime 3/9] RUN apt-get …"), podman's or BuildKit's; null for other lines. Pure. */
+export function buildPhase(line: string): string | null {
+  const podman = /^(?:\[(\S+)\] )?STEP (\d+\/\d+): (.*)$/.exec(line);
+  const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
+  const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
+  return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
 }
 
-export async function runSmoke(ctx: Ctx, options: SmokeOptions, events: SmokeEvents, loadRun: LoadRun): Promise<SmokeReport> {
+function logPath(ctx: Ctx, app: string): string {
+  const state = ctx.env.XDG_STATE_HOME || join(ctx.env.HOME || homedir(), '.local', 'state');
+  return join(state, 'gpuctl', 'logs', `smoke-${safe(app)}-${ctx.now().toISOString().replace(/[:.]/g, '-')}.log`);
+}
+
+export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps, clock: Clock): Promise<SmokeResult> {
   const layout = await readLayout(options.dir);
-  const engine: Engine = await findEngine(ctx, options.engine);
-  const id = randomBytes(4).toString('hex');
-  const tag = `localhost/gpuctl-smoke-${layout.app.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}:${id}`;
-  const name = `gpuctl-smoke-${id}`;
-  const label = `gpuctl-smoke=${id}`;
-  const machineGpu = layout.gpu ? await hasGpu(ctx) : false;
-  const reserved = layout.gpu && machineGpu;
-  const report: SmokeReport = {
+  const engine = await findEngine(ctx, options.engine);
+  const id = `${ctx.now().getTime().toString(36)}${ctx.host.pid.toString(36)}`;
+  const label = `gpuctl.smoke=${id}`;
+  const result: SmokeResult = {
     schemaVersion: 1,
     dir: options.dir,
-    engine: { name: engine.name, version: engine.version },
-    image: { tag, buildSeconds: null, sizeBytes: null, kept: options.keep },
-    gpu: {
-      layout: layout.gpu,
-      machine: machineGpu,
-      reserved,
-      note: !layout.gpu
-        ? 'CPU layout: no GPU reserved'
-        : reserved
-          ? `GPU reserved (${engine.name === 'docker' ? '--gpus all' : '--device nvidia.com/gpu=all'})`
-          : "GPU layout on a machine without a GPU: the start script's CPU fallback ran",
-    },
+    app: layout.app,
+    engine: engine.name,
+    image: { tag: `localhost/gpuctl-smoke-${safe(layout.app)}:${id}`, sizeBytes: null, kept: false },
+    buildSeconds: null,
+    gpu: { layout: layout.gpuLayout, reserved: false },
+    logFile: null,
     checks: [],
-    failedStep: null,
-    buildLog: smokeLogPath(ctx.env, layout.app, ctx.now()),
-    interrupted: false,
+    passed: false,
   };
-  const started = { container: null as string | null, image: null as string | null };
-  const record = (check: Check): boolean => {
-    report.checks.push(check);
-    events.checked(check);
-    if (check.status === 'fail' && report.failedStep === null) report.failedStep = check.name;
-    return check.status !== 'fail';
-  };
+  const log: string[] = [];
+  const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, cmd: [], gpus: false };
+  let built = false;
+  let started = false;
   try {
-    await steps(ctx, options, events, loadRun, { engine, layout, tag, name, label, reserved, report, started, record });
-    if (ctx.signal.aborted) report.interrupted = true;
-  } catch (error) {
-    if (!ctx.signal.aborted) throw error;
-    report.interrupted = true;
+    deps.progress(`Building ${options.dir} with ${engine.name}`);
+    const t0 = clock.now();
+    const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
+    const build = await engine.run(args, {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      onLine: (line) => {
+        log.push(line);
+        const phase = buildPhase(line);
+        if (phase) deps.progress(`Building: ${phase}`);
+      },
+    });
+    result.buildSeconds = Math.round((clock.now() - t0) / 100) / 10;
+    if (build.exitCode !== 0) {
+      const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);
+      result.checks.push(check('build', 'image builds', 'fail', `${engine.name} build exited ${build.exitCode}: ${last.join(' | ')}`));
+      return result;
+    }
+    built = true;
+    result.checks.push(check('build', 'image builds', 'pass', `${result.buildSeconds} s`));
+    const inspect = await engine.run(['image', 'inspect', '--format', '{{.Size}} {{json .Config.Cmd}}', result.image.tag], {
+      timeoutMs: 30_000,
+    });
+    const [size, ...cmd] = inspect.stdout.trim().split(' ');
+    result.image.sizeBytes = Number(size) || null;
+    container.cmd = (JSON.parse(cmd.join(' ') || 'null') as string[] | null) ?? [];
+    container.gpus = result.gpu.reserved = layout.gpuLayout && (await deps.hasGpu());
+    await start(engine, layout, container, label, result.image.tag, result.checks);
+    started = true;
+    if (result.checks.some((c) => c.status === 'fail')) return result;
+    result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
+    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail'))
+      result.checks.push(await deps.loadtest(container.app, layout.healthPath));
+    if (!result.checks.some((c) => c.id === 'app-health' && c.status === 'fail'))
+      result.checks.push(await stopAsFly(ctx, engine, container, layout, deps));
+    return result;
   } finally {
-    // --keep keeps the image (not the container); Ctrl-C removes both.
-    if (options.keep && !report.interrupted) started.image = null;
-    events.step('Removing what smoke started');
-    const problems = await removeAll(engine, started);
-    if (problems.length > 0) record({ name: 'clean-up', status: 'fail', evidence: problems.join('; ') });
+    result.passed = result.checks.length > 0 && !result.checks.some((c) => c.status === 'fail');
+    result.image.kept = built && options.keep;
+    await cleanUp(engine, container.name, started, built && !options.keep ? result.image.tag : null, log);
+    result.logFile = await keepLog(ctx, layout, log);
   }
-  return report;
 }
 
-interface Run {
-  engine: Engine;
-  layout: Awaited<ReturnType<typeof readLayout>>;
-  tag: string;
-  name: string;
-  label: string;
-  reserved: boolean;
-  report: SmokeReport;
-  started: { container: string | null; image: string | null };
-  record: (check: Check) => boolean;
-}
-
-async function steps(ctx: Ctx, options: SmokeOptions, events: SmokeEvents, loadRun: LoadRun, r: Run): Promise<void> {
-  const { engine, layout, name, record, signal } = { ...r, signal: ctx.signal };
-  events.step(`Building ${r.tag} with ${engine.name}`);
-  const built = await buildImage(
-    ctx,
-    engine,
-    { dir: layout.dir, tag: r.tag, label: r.label, buildArgs: options.buildArgs, logPath: r.report.buildLog },
-    (phase) => events.phase(phase),
+async function start(engine: Engine, layout: SmokeLayout, c: Container, label: string, tag: string, checks: SmokeCheck[]): Promise<void> {
+  const ports = [layout.port, ...(layout.metricsPort !== null ? [layout.metricsPort] : [])];
+  const run = await engine.run(
+    runArgs(engine.name, { name: c.name, label, tag, ports, env: layout.env, mounts: layout.mounts, gpus: c.gpus }),
+    { timeoutMs: 120_000 },
   );
-  r.report.image.buildSeconds = built.seconds;
-  if (built.ok) {
-    r.started.image = r.tag;
-    r.report.image.sizeBytes = built.sizeBytes;
-  } else {
-    // A failed build may still have tagged nothing; dangling layers stay in the engine's cache.
-    record({ name: 'image builds', status: 'fail', evidence: built.reason });
+  if (run.exitCode !== 0) {
+    checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
     return;
   }
-  const size = built.sizeBytes === null ? 'size unknown' : `${(built.sizeBytes / 1e6).toFixed(0)} MB`;
-  record({ name: 'image builds', status: 'pass', evidence: `${built.seconds.toFixed(1)} s, ${size}; log ${r.report.buildLog}` });
-
-  events.step('Starting the container');
-  r.started.container = name;
-  const run = await engine.run(runArgs(layout, name, r.tag, r.label, engine.name, r.reserved), 60_000, { signal });
-  if (!ok(run)) return void record({ name: 'container starts', status: 'fail', evidence: failureOf(`${engine.name} run`, run) });
-  const [appPort, agentPort] = await Promise.all([hostPort(engine, name, layout.port), hostPort(engine, name, layout.metricsPort)]);
-  if (appPort === null || agentPort === null)
-    return void record({
-      name: 'container starts',
-      status: 'fail',
-      evidence: `no 127.0.0.1 host port for ${layout.port} or ${layout.metricsPort}`,
-    });
-  const app = `http://127.0.0.1:${appPort}`;
-  const agent = `http://127.0.0.1:${agentPort}`;
-
-  events.step(`Waiting for ${app}/health (at most ${options.waitTimeoutMs / 1000} s)`);
-  const waited = await waitForHealth(engine, name, `${app}/health`, options.waitTimeoutMs, signal);
-  if (!waited.ok) return void record({ name: 'application /health', status: 'fail', evidence: waited.reason });
-  record({
-    name: 'application /health',
-    status: 'pass',
-    evidence: `200 after ${waited.seconds.toFixed(1)} s on 127.0.0.1:${appPort} (container ${layout.port})`,
-  });
-
-  events.step('Checking the agent, the user and the final stage');
-  const agentHealth = await waitAgent(`${agent}/health`, signal);
-  record(agentHealthCheck(agentHealth));
-  record(gpuHealthCheck(await get(`${agent}/gpu-health`, signal, 10_000)));
-  record(metricsCheck(await get(`${agent}/metrics`, signal, 10_000), r.reserved));
-  record(await userStep(engine, name, r.tag, layout.user));
-  const tools = await execIn(engine, name, `for t in ${BUILD_TOOLS.join(' ')}; do command -v "$t"; done; true`);
-  record(tools.ok ? toolsCheck(tools.text) : { name: 'no build tools in the final stage', status: 'fail', evidence: tools.text });
-
-  if (options.loadtest) {
-    events.step(`Load on ${app}/health for ${options.loadtest.durationS} s`);
-    record(await loadRun(`${app}/health`, options.loadtest, signal));
-  }
-
-  events.step(`Stopping with ${layout.killSignal} (kill_timeout ${layout.killTimeoutS} s)`);
-  const stop = await stopWith(engine, name, layout.killSignal, layout.killTimeoutS);
-  if (stop.error) return void record({ name: `stops on ${layout.killSignal} within kill_timeout`, status: 'fail', evidence: stop.error });
-  record(
-    stopCheck({
-      signal: layout.killSignal,
-      signalNumber: SIGNALS[layout.killSignal] ?? 0,
-      killTimeoutS: layout.killTimeoutS,
-      seconds: stop.seconds,
-      exitCode: stop.exitCode,
-    }),
+  const port = async (p: number) => hostPort((await engine.run(['port', c.name, String(p)], { timeoutMs: 30_000 })).stdout);
+  c.app = `http://127.0.0.1:${await port(layout.port)}`;
+  c.agent = layout.metricsPort !== null ? `http://127.0.0.1:${await port(layout.metricsPort)}` : null;
+  checks.push(
+    check(
+      'start',
+      'container starts',
+      'pass',
+      `ports on 127.0.0.1: ${c.app.slice(17)}${c.agent ? `, agent ${c.agent.slice(17)}` : ''}${c.gpus ? ', GPUs reserved' : ''}`,
+    ),
   );
 }
 
-/** The agent starts beside the application and may answer a moment later. */
-async function waitAgent(url: string, signal: AbortSignal) {
-  let answer = await get(url, signal);
-  for (let i = 0; i < 20 && answer.status !== 200; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    answer = await get(url, signal);
+/** Never interrupted itself: it runs after Ctrl-C, on a signal of its own. */
+async function cleanUp(engine: Engine, name: string, started: boolean, image: string | null, log: string[]): Promise<void> {
+  const own = new AbortController().signal;
+  if (started) {
+    const logs = await engine.run(['logs', name], { timeoutMs: 30_000, signal: own }).catch(() => null);
+    if (logs) log.push('--- container log ---', ...logs.stdout.split('\n'), ...logs.stderr.split('\n'));
+    await engine.run(['rm', '--force', '--volumes', name], { timeoutMs: 60_000, signal: own }).catch(() => undefined);
   }
-  return answer;
+  if (image) await engine.run(['rmi', '--force', image], { timeoutMs: 60_000, signal: own }).catch(() => undefined);
 }
 
-async function userStep(engine: Engine, name: string, tag: string, user: string): Promise<Check> {
-  const procs = await execIn(engine, name, PROCS_PROBE);
-  if (!procs.ok) return { name: 'runs as non-root user', status: 'fail', evidence: procs.text };
-  const uid = /^[\w.-]+$/.test(user) ? await execIn(engine, name, `id -u ${JSON.stringify(user)}`) : { ok: false, text: '' };
-  const cmd = await engine.run(['image', 'inspect', '--format', '{{json .Config.Cmd}}', tag], 30_000);
-  const args = ok(cmd) ? ((JSON.parse(cmd.stdout.trim() || 'null') as string[] | null) ?? []) : [];
-  const uidNumber = uid.ok && /^\d+$/.test(uid.text.trim()) ? Number(uid.text.trim()) : null;
-  return userCheck(parseProcs(procs.text), args, { name: user, uid: uidNumber });
+async function keepLog(ctx: Ctx, layout: SmokeLayout, log: readonly string[]): Promise<string | null> {
+  if (log.length === 0) return null;
+  const path = logPath(ctx, layout.app);
+  try {
+    makeDirs(join(path, '..'));
+    writeFileAtomic(path, ctx.redact(`${log.join('\n')}\n`), 0o600);
+    return path;
+  } catch {
+    return null;
+  }
 }

@@ -1,158 +1,184 @@
 /**
- * `gpuctl smoke` with the real engine (podman, runc, the stand-in bases): the CPU layout `gpuctl init`
- * writes with a tiny application passes every check; a broken Dockerfile, an application that exits and
- * one that never answers each fail (exit 1) naming the step, and leave no container (nor image) behind.
- * One real build: the failing layouts are copies whose changes leave the layer cache valid (fly.toml is
- * not in the build context), so their builds take seconds.
- * [slow]: the first build takes 20-90 s on 2 cores.
+ * `gpuctl smoke` through the built CLI with the real podman (runc, the stand-in bases): a good layout passes
+ * every check; a broken Dockerfile, an application that exits and one that never answers each fail naming
+ * the step; no engine is exit 3; nothing is left behind, Ctrl-C included.
+ * [slow]: real image builds; the Node 22 re-run leaves these out.
  */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa } from 'execa';
-import { ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
+import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 import { fromImages, podman, standins } from '../helpers/engine.js';
-import { writeLayout, type Layout } from './image-helpers.js';
+import { RUN_ID, writeLayout, type Layout } from './image-helpers.js';
 
-interface Report {
-  passed: boolean;
-  exitCode: number;
-  failedStep: string | null;
-  image: { tag: string; kept: boolean; sizeBytes: number | null; buildSeconds: number | null };
-  gpu: { note: string };
-  checks: Array<{ name: string; status: string; evidence: string }>;
-}
-
+const SLOW = 15 * 60_000;
 let engine: Record<string, string> = {};
 let layout: Layout;
-const kept: string[] = [];
+const app = `smoke-e2e-${RUN_ID}`;
 
 beforeAll(async () => {
-  layout = await writeLayout(['-a', 'smoke-e2e']);
+  layout = await writeLayout(['-a', app]);
   engine = await standins(fromImages(readFileSync(join(layout.dir, 'Dockerfile'), 'utf8')));
-}, 30 * 60_000);
+}, SLOW);
 
 afterAll(async () => {
-  if (kept.length > 0) await podman(engine, ['rmi', '-f', ...kept]);
+  const images = await podman(engine, [
+    'images',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=localhost/gpuctl-smoke-${app}`,
+  ]);
+  const left = String(images.stdout).split('\n').filter(Boolean);
+  if (left.length > 0) await podman(engine, ['rmi', '-f', ...left]);
 }, 120_000);
 
-async function smoke(dir: string, ...args: string[]): Promise<{ report: Report; stderr: string }> {
-  const run = await runGpuctl(['smoke', '--dir', dir, '--engine', 'podman', '--json', ...args], { env: engine, timeoutMs: 20 * 60_000 });
-  const report = JSON.parse(run.stdout) as Report;
-  expect(run.exitCode, run.stderr).toBe(report.exitCode);
-  return { report, stderr: run.stderr };
+const PATH = () => `${fakePath([])}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin`;
+const smoke = (args: readonly string[], env: Record<string, string> = {}) =>
+  runGpuctl(['smoke', '--dir', layout.dir, ...args], { env: { PATH: PATH(), ...engine, ...env }, timeoutMs: SLOW });
+
+/** What the smoke runs of this file left: containers and images named for its app. */
+async function leftovers(): Promise<string[]> {
+  const containers = await podman(engine, ['ps', '-a', '--format', '{{.Names}}']);
+  const images = await podman(engine, ['images', '--format', '{{.Repository}}']);
+  return [...String(containers.stdout).split('\n'), ...String(images.stdout).split('\n')].filter((n) => n.includes(`gpuctl-smoke-${app}`));
 }
 
-/** Nothing of this run is left: no container with its label, no image with its tag. */
-async function nothingLeft(tag: string) {
-  const id = tag.split(':').at(-1)!;
-  const containers = await podman(engine, ['ps', '-a', '--filter', `label=gpuctl-smoke=${id}`, '--format', '{{.Names}}']);
-  expect(String(containers.stdout).trim()).toBe('');
-  expect((await podman(engine, ['image', 'exists', tag])).exitCode).toBe(1);
+interface SmokeJson {
+  passed: boolean;
+  engine: string;
+  image: { sizeBytes: number | null; kept: boolean };
+  checks: Array<{ id: string; status: string; evidence: string }>;
 }
 
-/** A copy of the layout, changed by `edit` (fly.toml or Dockerfile text). */
-function variant(file: 'fly.toml' | 'Dockerfile', edit: (text: string) => string): string {
-  const dir = `${layout.dir}-${file}-${Math.random().toString(36).slice(2, 8)}`;
-  cpSync(layout.dir, dir, { recursive: true });
-  writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
-  return dir;
+function setAppEnv(entries: Record<string, string>) {
+  const fly = join(layout.dir, 'fly.toml');
+  const original = readFileSync(fly, 'utf8');
+  const lines = Object.entries(entries).map(([k, v]) => `  ${k} = '${v}'`);
+  writeFileSync(fly, original.replace('[env]\n', `[env]\n${lines.join('\n')}\n`));
+  return () => writeFileSync(fly, original);
 }
 
-describe('gpuctl smoke on the CPU layout', () => {
+describe('gpuctl smoke with podman', () => {
   it(
-    'passes every check, with a load run, and keeps the image with --keep (and only the image)',
+    'passes the layout init wrote: every check, a load run within its gate, a clean stop; the summary appended; nothing left',
     async () => {
-      const { report } = await smoke(layout.dir, '--keep', '--loadtest', '2s,10', '--min-rps', '1');
-      kept.push(report.image.tag);
-      expect(
-        report.checks.filter((c) => c.status !== 'pass'),
-        JSON.stringify(report.checks),
-      ).toEqual([]);
-      expect(report.checks.map((c) => c.name)).toEqual([
-        'image builds',
-        'application /health',
-        'agent /health',
-        'agent /gpu-health',
-        'agent /metrics',
-        'runs as non-root user',
-        'no build tools in the final stage',
-        'loadtest',
-        'stops on SIGINT within kill_timeout',
+      const summary = join(tempHome(), 'summary.md');
+      const run = await smoke(['--engine', 'podman', '--loadtest', '3s,20', '--min-rps', '5', '--json'], { GITHUB_STEP_SUMMARY: summary });
+      // The load run requests the health check's path (no --path): 2xx only, so the gate holds.
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      const json = JSON.parse(run.stdout) as SmokeJson;
+      expect(json.passed).toBe(true);
+      expect(json.engine).toBe('podman');
+      expect(json.checks.map((c) => [c.id, c.status])).toEqual([
+        ['build', 'pass'],
+        ['start', 'pass'],
+        ['app-health', 'pass'],
+        ['agent-health', 'pass'],
+        ['gpu-health', 'pass'],
+        ['metrics', 'pass'],
+        ['user', 'pass'],
+        ['build-tools', 'pass'],
+        ['volume', 'pass'],
+        ['loadtest', 'pass'],
+        ['stop', 'pass'],
       ]);
-      expect(report).toMatchObject({ passed: true, exitCode: 0, failedStep: null, gpu: { note: 'CPU layout: no GPU reserved' } });
-      expect(report.checks.find((c) => c.name === 'runs as non-root user')?.evidence).toMatch(/^app \(uid 10001\)/);
-      expect(report.checks.find((c) => c.name === 'stops on SIGINT within kill_timeout')?.evidence).toMatch(/^exited 130 after/);
-      expect(report.image.sizeBytes).toBeGreaterThan(0);
-      expect((await podman(engine, ['image', 'exists', report.image.tag])).exitCode).toBe(0);
-      const id = report.image.tag.split(':').at(-1)!;
-      expect(String((await podman(engine, ['ps', '-a', '--filter', `label=gpuctl-smoke=${id}`, '-q'])).stdout).trim()).toBe('');
+      expect(json.checks.find((c) => c.id === 'user')?.evidence).toBe('application as app, agent as app');
+      expect(json.checks.find((c) => c.id === 'stop')?.evidence).toMatch(/^stopped in \d+\.\d s \(kill_timeout 30 s\), exit 130$/);
+      expect(json.image.sizeBytes).toBeGreaterThan(100e6);
+      expect(readFileSync(summary, 'utf8')).toContain(`### gpuctl smoke: ${app}`);
+      expect(await leftovers()).toEqual([]);
     },
-    20 * 60_000,
+    SLOW,
   );
 
   it(
-    'a broken Dockerfile: exit 1 at "image builds", the build log named, nothing left',
+    'a broken Dockerfile fails at the build, naming the instruction; nothing left',
     async () => {
-      const dir = variant('Dockerfile', (text) => text.replace('COPY requirements.txt ./', 'COPY no-such-file.txt ./'));
-      const { report } = await smoke(dir);
-      expect(report).toMatchObject({ passed: false, exitCode: 1, failedStep: 'image builds' });
-      expect(report.checks[0]!.evidence).toMatch(/podman build: exit \d+: .*no-such-file\.txt.*\(full log: .*smoke-smoke-e2e-.*\.log\)/);
-      await nothingLeft(report.image.tag);
+      const dockerfile = join(layout.dir, 'Dockerfile');
+      const original = readFileSync(dockerfile, 'utf8');
+      appendFileSync(dockerfile, 'RUN exit 7\n');
+      try {
+        const run = await smoke(['--engine', 'podman']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        expect(run.stdout).toMatch(/✗\s+image builds\s+podman build exited \d+/);
+        expect(run.stdout).not.toContain('container starts');
+        expect(run.stdout).toMatch(/Full log: \S+smoke-smoke-e2e/);
+      } finally {
+        writeFileSync(dockerfile, original);
+      }
+      expect(await leftovers()).toEqual([]);
     },
-    10 * 60_000,
+    SLOW,
   );
 
   it(
-    'an application that exits at start: exit 1 at "application /health", its exit code named, nothing left',
+    'an application that exits fails at /health with its exit code; nothing left',
     async () => {
-      const dir = variant('fly.toml', (text) => text.replace('[env]\n', "[env]\n  APP_EXIT_CODE = '7'\n"));
-      const { report } = await smoke(dir, '--wait-timeout', '60s');
-      expect(report).toMatchObject({ passed: false, exitCode: 1, failedStep: 'application /health' });
-      expect(report.checks.at(-1)!.evidence).toMatch(/^the container exited \(7\) before/);
-      await nothingLeft(report.image.tag);
+      const restore = setAppEnv({ APP_EXIT_CODE: '3' });
+      try {
+        const run = await smoke(['--engine', 'podman', '--json']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        const check = (JSON.parse(run.stdout) as SmokeJson).checks.at(-1);
+        expect(check).toMatchObject({ id: 'app-health', status: 'fail' });
+        expect(check?.evidence).toMatch(/^the container exited \(code 3\) before \/health answered/);
+      } finally {
+        restore();
+      }
+      expect(await leftovers()).toEqual([]);
     },
-    10 * 60_000,
+    SLOW,
   );
 
   it(
-    'an application that never answers: exit 1 at "application /health" after --wait-timeout, nothing left',
+    'an application that never answers fails after --wait-timeout; nothing left',
     async () => {
-      // fly.toml routes to a port the application does not listen on (it listens on GPUCTL_PORT).
-      const dir = variant('fly.toml', (text) => text.replace(/internal_port = \d+/, 'internal_port = 8999'));
-      const { report } = await smoke(dir, '--wait-timeout', '8s');
-      expect(report).toMatchObject({ passed: false, exitCode: 1, failedStep: 'application /health' });
-      expect(report.checks.at(-1)!.evidence).toMatch(/\/health did not answer 200 within 8 s \(nothing answered\)/);
-      await nothingLeft(report.image.tag);
+      const restore = setAppEnv({ APP_HANG: '1' });
+      try {
+        const run = await smoke(['--engine', 'podman', '--wait-timeout', '5s']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        expect(run.stdout).toMatch(/✗\s+application \/health\s+no 200 within 5 s; last: no answer/);
+      } finally {
+        restore();
+      }
+      expect(await leftovers()).toEqual([]);
     },
-    10 * 60_000,
+    SLOW,
   );
 
   it(
-    'Ctrl-C while waiting for /health: exit 130, the container and the image removed',
+    'Ctrl-C during the build stops it, removes what it started and exits 130',
     async () => {
-      const dir = variant('fly.toml', (text) =>
-        text.replace(/^app = .*$/m, "app = 'smoke-e2e-int'").replace(/internal_port = \d+/, 'internal_port = 8999'),
-      );
-      const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'smoke', '--dir', dir, '--engine', 'podman', '--json'], {
-        reject: false,
-        env: { ...engine, HOME: tempHome(), NO_COLOR: '1' },
-        extendEnv: false,
-        timeout: 10 * 60_000,
-      });
-      const running = async () =>
-        String((await podman(engine, ['ps', '--filter', 'label=gpuctl-smoke', '--format', '{{.Image}}'])).stdout).includes(
-          'gpuctl-smoke-smoke-e2e-int',
-        );
-      await expect.poll(running, { timeout: 5 * 60_000, interval: 1000 }).toBe(true);
-      child.kill('SIGINT');
-      const run = await child;
-      const report = JSON.parse(String(run.stdout)) as Report & { interrupted: boolean };
-      expect(run.exitCode, String(run.stderr)).toBe(130);
-      expect(report).toMatchObject({ interrupted: true, passed: false, exitCode: 130 });
-      expect(report.checks.map((c) => c.name)).not.toContain('clean-up');
-      await nothingLeft(report.image.tag);
+      const dockerfile = join(layout.dir, 'Dockerfile');
+      const original = readFileSync(dockerfile, 'utf8');
+      // A sleep of its own length (the run's pid as a fraction), so no other process matches it.
+      const slow = `sleep 120.${RUN_ID}`;
+      appendFileSync(dockerfile, `RUN ${slow}\n`);
+      try {
+        const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'smoke', '--dir', layout.dir, '--engine', 'podman'], {
+          reject: false,
+          env: { PATH: PATH(), ...engine, HOME: tempHome(), NO_COLOR: '1' },
+          extendEnv: false,
+        });
+        // Interrupted once the build has reached the slow step.
+        const building = () => execa('pgrep', ['-f', slow], { reject: false }).then((r) => r.exitCode === 0);
+        await expect.poll(building, { timeout: 120_000, interval: 500 }).toBe(true);
+        child.kill('SIGINT');
+        const result = await child;
+        expect(result.exitCode, String(result.stderr)).toBe(130);
+        await expect.poll(building, { timeout: 10_000 }).toBe(false);
+      } finally {
+        writeFileSync(dockerfile, original);
+      }
+      expect(await leftovers()).toEqual([]);
     },
-    10 * 60_000,
+    SLOW,
   );
 });
+
+it('without docker or podman: exit 3 naming both', async () => {
+  const run = await runGpuctl(['smoke', '--dir', '.'], { cwd: (await writeLayout(['-a', `${app}-none`])).dir });
+  expect(run.exitCode).toBe(3);
+  expect(run.stderr).toContain('No working container engine: docker: not installed; podman: not installed.');
+}, 120_000);
