@@ -17,7 +17,7 @@ test('--dry-run prints the H200 layout (CUDA 13.0 image, sm_90, compose with the
   expect(run.stdout).toContain("GPU layout for this machine's NVIDIA H200 (compute capability 9.0, driver 580.159.04: CUDA 13.0.2 image)");
   expect(run.stdout).toMatch(/create\s+compose\.yaml/);
   expect(run.stdout).toContain('+ARG CUDA_VERSION=13.0.2');
-  expect(run.stdout).toContain('+    TORCH_CUDA_ARCH_LIST=9.0 \\');
+  expect(run.stdout).toContain('+ENV TORCH_CUDA_ARCH_LIST=9.0 \\');
   expect(run.stdout).toContain("+              device_ids: ['0']");
   expect(run.stdout).toContain("+      GPUCTL_BATCH_SIZE: '32'");
   expect(run.stdout).toContain('Dry run: nothing was written.');
