@@ -37,6 +37,19 @@ describe('docs name what exists', () => {
     expect([minors[0], minors[1], minors.at(-1)]).toEqual([only, from, to]);
   });
 
+  it("bench.md's `--cpu --quick` transcript skips exactly the GPU-only kernels of native/src/kernels.inc (as the program printed it then), and counts them", () => {
+    const rows = [...read('native/src/kernels.inc').matchAll(/^KERNEL\((\w+),\s*(\w+),\s*"[^"]*",\s*\w+,\s*(\w+),/gm)]
+      .map((m) => ({
+        id: `${m[1]}/${m[2]}`,
+        gpuOnly: m[3] === 'cpu_gpu_only',
+      }))
+      .filter((r) => (SUITES as readonly string[]).includes(r.id.split('/')[0]!)); // diag's kernels are `gpuctl diag`'s
+    const transcript = /^\$ gpuctl bench --cpu --quick\n([\s\S]*?)^```$/m.exec(read('docs/bench.md'))?.[1] ?? '';
+    const skipped = /not run in --cpu mode: (.*)$/m.exec(transcript)?.[1]?.split(', ');
+    expect(skipped).toEqual(rows.filter((r) => r.gpuOnly).map((r) => r.id));
+    expect(/^\d+ passed, 0 failed, (\d+) skipped$/m.exec(transcript)?.[1]).toBe(String(rows.filter((r) => r.gpuOnly).length));
+  });
+
   it("bench.md's --suite row and synopsis list every suite", () => {
     const bench = read('docs/bench.md');
     const row = /^\| `--suite` \|(.*)$/m.exec(bench)?.[1] ?? '';
