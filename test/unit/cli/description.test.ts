@@ -11,7 +11,6 @@ describe('the one-line description', () => {
     const text = programDescription(registry);
     const listed = /: (.*)\.$/.exec(text)?.[1]?.split(', ');
     expect(listed).toEqual(registry.map((c) => c.name));
-    expect(listed).toHaveLength(15);
     expect(pkg.description).toBe(text);
   });
 });
