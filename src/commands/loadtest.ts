@@ -1,4 +1,3 @@
-import { appendFile } from 'node:fs/promises';
 import { ExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
@@ -131,11 +130,12 @@ export const loadtestCommand = defineCommand({
   ],
   parse: parseLoadtest,
   run: async (options, ctx) => {
-    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render] = await Promise.all([
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }] = await Promise.all([
       import('../loadtest/target.js'),
       import('../loadtest/autocannon.js'),
       import('../loadtest/gate.js'),
       import('../loadtest/render.js'),
+      import('../ui/step-summary.js'),
     ]);
     let url: URL;
     if (options.url !== null) url = parseTarget(options.url);
@@ -166,11 +166,7 @@ export const loadtestCommand = defineCommand({
       exitCode,
     };
     ctx.print(json, render.renderText);
-    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile)
-      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(json))).catch(() =>
-        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
-      );
+    await appendStepSummary(ctx, () => render.renderMarkdown(json));
     return exitCode;
   },
 });
