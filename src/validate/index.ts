@@ -14,6 +14,7 @@ import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules
 import { flyModel, type FlyModel } from './fly-model.js';
 import { portRules } from './fly-port-rules.js';
 import { unknownKeyRules } from './fly-key-rules.js';
+import { typeRules } from './fly-type-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
@@ -116,6 +117,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
         ...portRules(ctx),
         ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
         ...unknownKeyRules(toml.doc, ctx),
+        ...typeRules(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
