@@ -80,6 +80,40 @@ export function terminalRule() {
   };
 }
 
+/**
+ * One owner for a concern that a syntax selector can spot: the matching nodes anywhere in src/ but the
+ * owners are errors. Each owner rule is its own plugin rule (gpuctl-<name>/owner), so it never replaces
+ * another config's options for a core rule such as no-restricted-syntax.
+ */
+function ownerRule(name, { owners, selector, message }) {
+  const rule = {
+    meta: { type: 'problem', schema: [] },
+    create: (context) => ({ [selector]: (node) => context.report({ node, message }) }),
+  };
+  return {
+    files: ['src/**/*.ts'],
+    ignores: owners,
+    plugins: { [`gpuctl-${name}`]: { rules: { owner: rule } } },
+    rules: { [`gpuctl-${name}/owner`]: 'error' },
+  };
+}
+
+/**
+ * Who parses TOML: flyio/fly-toml.ts, the one reader of fly.toml (strict UTF-8, one problem text, the
+ * typed model); init/toml-merge.ts re-parses the text it generates; autoscale/policy.ts reads its own
+ * policy files (not fly.toml).
+ */
+export const TOML_OWNERS = ['src/flyio/fly-toml.ts', 'src/init/toml-merge.ts', 'src/autoscale/policy.ts'];
+
+export function tomlRule() {
+  return ownerRule('toml', {
+    owners: TOML_OWNERS,
+    selector: "ImportDeclaration[source.value='smol-toml'], ImportExpression[source.value='smol-toml']",
+    message:
+      'fly.toml is read through src/flyio/fly-toml.ts (readFlyToml/parseFlyToml and its model): do not parse TOML here (docs/architecture.md)',
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -99,6 +133,7 @@ export default tseslint.config(
   floorRules(import.meta.dirname),
   processRule(),
   terminalRule(),
+  tomlRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -56,7 +56,8 @@ export function typeProblem(value: unknown, spec: ValueSpec): string | null {
           ? 'a string or an array of strings'
           : 'an array of strings';
     case 'duration': {
-      const what = spec.unit === 's' ? 'a duration ("30s", "5m") or an integer of seconds' : 'a duration ("10s", "1m") or an integer of milliseconds';
+      const what =
+        spec.unit === 's' ? 'a duration ("30s", "5m") or an integer of seconds' : 'a duration ("10s", "1m") or an integer of milliseconds';
       if (isNumber(value)) return Number(value) >= 0 ? null : what;
       return typeof value === 'string' && durationMs(value) !== null ? null : what;
     }
@@ -93,7 +94,13 @@ function walk(table: Record<string, unknown>, path: TomlPath, out: Bad[]): void 
     const spec = FLY_TOML_TYPES[typeKey(at)];
     if (spec) {
       const want = typeProblem(value, spec);
-      if (want) out.push({ path: at, key: typeKey(at).replace(/^(checks|env|processes)\.\*/, (_, s: string) => `${s}.${String(at[1])}`), value, want });
+      if (want)
+        out.push({
+          path: at,
+          key: typeKey(at).replace(/^(checks|env|processes)\.\*/, (_, s: string) => `${s}.${String(at[1])}`),
+          value,
+          want,
+        });
     } else if (isTable(value)) walk(value, at, out);
     else if (Array.isArray(value)) value.forEach((el, i) => isTable(el) && walk(el, [...at, i], out));
   }

@@ -50,7 +50,10 @@ const HTTP_CHECK = {
   tls_server_name: STR,
   headers: { kind: 'any' },
 } satisfies Record<string, ValueSpec>;
-const MACHINE_CHECK = { command: LIST, image: STR, entrypoint: LIST, kill_signal: STR, kill_timeout: SEC } satisfies Record<string, ValueSpec>;
+const MACHINE_CHECK = { command: LIST, image: STR, entrypoint: LIST, kill_signal: STR, kill_timeout: SEC } satisfies Record<
+  string,
+  ValueSpec
+>;
 const CONCURRENCY = { type: STR, hard_limit: COUNT, soft_limit: COUNT } satisfies Record<string, ValueSpec>;
 const TLS = { alpn: LIST, versions: LIST, default_self_signed: BOOL } satisfies Record<string, ValueSpec>;
 const HTTP_OPTIONS = {

@@ -21,6 +21,8 @@ interface LintConfigModule {
   PROCESS_OWNERS: string[];
   processRule: () => Linter.Config;
   terminalRule: () => Linter.Config;
+  tomlRule: () => Linter.Config;
+  TOML_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -31,7 +33,7 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -117,5 +119,37 @@ describe('only the commands (and ui/, runtime.ts, cli.ts) write to the terminal'
       expect(options.selector).toContain('stdout|stderr');
     }
     for (const file of ['src/commands/deploy.ts', 'src/ui/output.ts', 'src/runtime.ts']) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('fly.toml is parsed by one reader (flyio/fly-toml.ts)', () => {
+  it('reports smol-toml imported anywhere but the owners', async () => {
+    const use = "import { parse } from 'smol-toml';\nexport const doc = (text: string): unknown => parse(text);\n";
+    const rules = await lint(
+      {
+        'src/deploy/config.ts': use,
+        'src/flyio/app-name.ts': "export const load = async (): Promise<unknown> => import('smol-toml');\n",
+        'src/flyio/fly-toml.ts': use,
+        'src/init/toml-merge.ts': use,
+        'src/autoscale/policy.ts': use,
+      },
+      'tomlRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/config.ts': ['gpuctl-toml/owner'],
+      'src/flyio/app-name.ts': ['gpuctl-toml/owner'],
+      'src/flyio/fly-toml.ts': [],
+      'src/init/toml-merge.ts': [],
+      'src/autoscale/policy.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the owners", async () => {
+    const { TOML_OWNERS } = await loadConfig();
+    expect(TOML_OWNERS).toEqual(['src/flyio/fly-toml.ts', 'src/init/toml-merge.ts', 'src/autoscale/policy.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-toml/owner'];
+    for (const file of ['src/deploy/config.ts', 'src/validate/index.ts', 'src/init/record.ts']) expect(await rule(file)).toEqual([2]);
+    for (const file of TOML_OWNERS) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
