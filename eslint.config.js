@@ -114,6 +114,22 @@ export function tomlRule() {
   });
 }
 
+/**
+ * Who spells the agent's metric names: shared/agent-metrics.ts (AGENT_METRIC), the one table of the
+ * series `gpuctl agent` exports; everything else names them from it. alerts/ still writes them in its
+ * PromQL and promtool fixtures (to move to AGENT_METRIC with alerts' next change).
+ */
+export const METRIC_NAME_OWNERS = ['src/shared/agent-metrics.ts', 'src/alerts/**'];
+
+export function metricNameRule() {
+  const name = '(DCGM_FI_[A-Z_]+|gpuctl_(gpu|agent|host|diag)_[a-z_]+)';
+  return ownerRule('metric-names', {
+    owners: METRIC_NAME_OWNERS,
+    selector: `Literal[value=/^${name}$/], TemplateElement[value.raw=/(^|[^A-Za-z_])${name}/]`,
+    message: "the agent's metric names are spelled once, in src/shared/agent-metrics.ts: use AGENT_METRIC (docs/architecture.md)",
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -134,6 +150,7 @@ export default tseslint.config(
   processRule(),
   terminalRule(),
   tomlRule(),
+  metricNameRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -23,6 +23,8 @@ interface LintConfigModule {
   terminalRule: () => Linter.Config;
   tomlRule: () => Linter.Config;
   TOML_OWNERS: string[];
+  metricNameRule: () => Linter.Config;
+  METRIC_NAME_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -33,7 +35,7 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -151,5 +153,36 @@ describe('fly.toml is parsed by one reader (flyio/fly-toml.ts)', () => {
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-toml/owner'];
     for (const file of ['src/deploy/config.ts', 'src/validate/index.ts', 'src/init/record.ts']) expect(await rule(file)).toEqual([2]);
     for (const file of TOML_OWNERS) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe("the agent's metric names are spelled once (shared/agent-metrics.ts)", () => {
+  it('reports a metric name as a string or inside a template anywhere but the table', async () => {
+    const rules = await lint(
+      {
+        'src/prometheus/gpu-samples.ts': "export const util = 'DCGM_FI_DEV_GPU_UTIL';\n",
+        'src/autoscale/export.ts': 'export const q = (app: string): string => `avg(gpuctl_agent_sampler_up{app="${app}"})`;\n',
+        'src/agent/diag-state.ts': "export const note = 'no gpuctl_diag_* series';\n",
+        'src/shared/agent-metrics.ts': "export const AGENT_METRIC = { gpuUtil: 'DCGM_FI_DEV_GPU_UTIL' } as const;\n",
+      },
+      'metricNameRule',
+    );
+    expect(rules).toEqual({
+      'src/prometheus/gpu-samples.ts': ['gpuctl-metric-names/owner'],
+      'src/autoscale/export.ts': ['gpuctl-metric-names/owner'],
+      'src/agent/diag-state.ts': [],
+      'src/shared/agent-metrics.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the table", async () => {
+    const { METRIC_NAME_OWNERS } = await loadConfig();
+    expect(METRIC_NAME_OWNERS[0]).toBe('src/shared/agent-metrics.ts');
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) =>
+      ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-metric-names/owner'];
+    for (const file of ['src/prometheus/gpu-samples.ts', 'src/autoscale/policy-schema.ts', 'src/agent/metrics.ts'])
+      expect(await rule(file)).toEqual([2]);
+    expect(await rule('src/shared/agent-metrics.ts')).toBeUndefined();
   }, 60_000);
 });
