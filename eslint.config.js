@@ -130,6 +130,20 @@ export function metricNameRule() {
   });
 }
 
+/**
+ * Who finds and runs nvidia-smi: gpu/smi-probe.ts (smiBinary: GPUCTL_NVIDIA_SMI or nvidia-smi; execSmi/runSmi:
+ * the timeout and the one failure classifier). Everything else goes through it.
+ */
+export const SMI_OWNERS = ['src/gpu/smi-probe.ts'];
+
+export function smiRule() {
+  return ownerRule('smi', {
+    owners: SMI_OWNERS,
+    selector: "MemberExpression[property.name=/^GPUCTL_NVIDIA_SMI/], Property[key.name='file'][value.value='nvidia-smi']",
+    message: 'nvidia-smi is found and run through src/gpu/smi-probe.ts (smiBinary, execSmi, runSmi) (docs/architecture.md)',
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -151,6 +165,7 @@ export default tseslint.config(
   terminalRule(),
   tomlRule(),
   metricNameRule(),
+  smiRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

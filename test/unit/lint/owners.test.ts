@@ -25,6 +25,8 @@ interface LintConfigModule {
   TOML_OWNERS: string[];
   metricNameRule: () => Linter.Config;
   METRIC_NAME_OWNERS: string[];
+  smiRule: () => Linter.Config;
+  SMI_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -35,7 +37,7 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -184,5 +186,35 @@ describe("the agent's metric names are spelled once (shared/agent-metrics.ts)", 
     for (const file of ['src/prometheus/gpu-samples.ts', 'src/autoscale/policy-schema.ts', 'src/agent/metrics.ts'])
       expect(await rule(file)).toEqual([2]);
     expect(await rule('src/shared/agent-metrics.ts')).toBeUndefined();
+  }, 60_000);
+});
+
+describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
+  it('reports GPUCTL_NVIDIA_SMI read, or nvidia-smi given as a file to run, anywhere but the adapter', async () => {
+    const rules = await lint(
+      {
+        'src/agent/run.ts': "export const file = (env: Record<string, string | undefined>): string => env.GPUCTL_NVIDIA_SMI ?? 'x';\n",
+        'src/gpu/topo-probe.ts': "export const request = { file: 'nvidia-smi', args: ['topo', '-m'] };\n",
+        'src/gpu/smi-live.ts': "export const tool = 'nvidia-smi';\n",
+        'src/gpu/smi-probe.ts':
+          "export const file = (env: Record<string, string | undefined>): string => env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi';\n",
+      },
+      'smiRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/run.ts': ['gpuctl-smi/owner'],
+      'src/gpu/topo-probe.ts': ['gpuctl-smi/owner'],
+      'src/gpu/smi-live.ts': [],
+      'src/gpu/smi-probe.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the adapter", async () => {
+    const { SMI_OWNERS } = await loadConfig();
+    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
+    for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
+    expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
   }, 60_000);
 });
