@@ -82,6 +82,10 @@ export const GPU_METRICS: readonly GpuMetricDef[] = [
     value: (s) =>
       s.retiredPending === true || s.remapPending === true ? 1 : s.retiredPending === null && s.remapPending === null ? null : 0,
   },
+  { name: AGENT_METRIC.pcieLinkGen, type: 'gauge', help: 'PCIe current link generation.', value: (s) => s.linkGen },
+  { name: AGENT_METRIC.pcieLinkWidth, type: 'gauge', help: 'PCIe current link width.', value: (s) => s.linkWidth },
+  { name: AGENT_METRIC.pcieMaxLinkGen, type: 'gauge', help: 'PCIe max link generation.', value: (s) => s.linkGenMax },
+  { name: AGENT_METRIC.pcieMaxLinkWidth, type: 'gauge', help: 'PCIe max link width.', value: (s) => s.linkWidthMax },
   { name: AGENT_METRIC.pstate, type: 'gauge', help: 'Performance state (0 for P0, the highest, to 15).', value: (s) => s.pstate },
   { name: AGENT_METRIC.maxSmClock, type: 'gauge', help: 'Maximum SM clock frequency (in MHz).', value: (s) => s.maxSmClockMHz },
 ];

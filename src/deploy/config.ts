@@ -5,7 +5,7 @@
  * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
-import { CPU_FALLBACK_SIZE, gpuKindForPreset } from '../flyio/gpu-kinds.js';
+import { CPU_FALLBACK, gpuKindForPreset } from '../flyio/gpu-kinds.js';
 import type { VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
@@ -18,6 +18,8 @@ export interface GpuGuest {
   line: number | undefined;
   processes: string[];
   memory: string | undefined;
+  /** The guest came from a GPU size preset (8 CPUs, 32 GB), not from gpu_kind alone (flyctl: performance-8x's 16 GB). */
+  fromPreset: boolean;
 }
 
 export interface FlyTomlFacts {
@@ -51,7 +53,8 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
     const gpu = gpuGuestOf(vm);
     if (!gpu) return [];
     const memory = typeof vm.memory === 'string' || typeof vm.memory === 'number' ? String(vm.memory) : undefined;
-    return [{ kind: gpu.kind, line: at([...vm.path, gpu.key]).line, processes: vm.processes, memory }];
+    const fromPreset = vm.size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size);
+    return [{ kind: gpu.kind, line: at([...vm.path, gpu.key]).line, processes: vm.processes, memory, fromPreset }];
   });
   return {
     ok: true,
@@ -59,10 +62,14 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
   };
 }
 
-/** The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory. */
+/**
+ * The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory
+ * (performance-8x has 16 GB of its own, a GPU preset had 32 GB; memory written in the guest stays).
+ */
 export function cpuLayoutFor(guest: GpuGuest): string {
-  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK_SIZE}"`];
-  if (guest.memory) lines.push(`  memory = ${/^\d+$/.test(guest.memory) ? guest.memory : `"${guest.memory}"`}`);
+  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK.size}"`];
+  const memory = guest.memory ?? (guest.fromPreset ? CPU_FALLBACK.memory : undefined);
+  if (memory) lines.push(`  memory = ${/^\d+$/.test(memory) ? memory : `"${memory}"`}`);
   if (guest.processes.length) lines.push(`  processes = [${guest.processes.map((p) => `"${p}"`).join(', ')}]`);
   return lines.join('\n');
 }

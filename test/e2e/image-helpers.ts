@@ -14,11 +14,17 @@ import { podman } from '../helpers/engine.js';
 
 export const RUN_ID = `${process.pid}`;
 
-/** The test application: /health answers 200; it exits with APP_EXIT_CODE at once when that is set. */
-const APP = `import http.server, os, sys
+/**
+ * The test application: /health answers 200 (HTTP/1.1, keep-alive); it exits with APP_EXIT_CODE at once
+ * when that is set, and never listens when APP_HANG is.
+ */
+const APP = `import http.server, os, sys, time
 if os.environ.get('APP_EXIT_CODE'):
     sys.exit(int(os.environ['APP_EXIT_CODE']))
+if os.environ.get('APP_HANG'):
+    time.sleep(1000000)
 class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
     def do_GET(self):
         body = b'{"ok": true}' if self.path == '/health' else b'not found'
         self.send_response(200 if self.path == '/health' else 404)

@@ -2,7 +2,7 @@
  * `gpuctl init --for-local-gpu` as the integrator runs it on the GPU machine (plain `node bin/gpuctl.js`),
  * against the fake nvidia-smi replaying our H200 capture; then `gpuctl validate` on what it wrote.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -55,4 +55,8 @@ test('without nvidia-smi: exit 3 and nothing written', async () => {
   const run = await runGpuctl(['init', '--for-local-gpu', '--yes'], { cwd });
   expect(run.exitCode).toBe(3);
   expect(run.stderr).toContain('No NVIDIA GPU found');
+  // The remedy names the flag the user gave, never detect's --require-gpu.
+  expect(run.stderr).not.toContain('--require-gpu');
+  expect(run.stderr).toContain('without --for-local-gpu');
+  expect(readdirSync(cwd)).toEqual([]);
 });

@@ -46,4 +46,4 @@ test('the repository is formatted; a badly formatted file fails, named, and --wr
   expect(formatNative({ root, write: true }).code).toBe(0);
   expect(readFileSync(join(root, 'native/src/bad.cu'), 'utf8')).toBe('int add(int a, int b) { return a + b; }\n');
   expect(formatNative({ root }).code).toBe(0);
-});
+}, 120_000);
