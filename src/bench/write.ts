@@ -1,6 +1,6 @@
 /**
  * Files a run writes: the --out report (atomically: a temp file in the same directory, synced, then
- * renamed) and the CI step summary (appended, never truncated). Like every gpuctl write, --out
+ * renamed); the CI step summary is ui/step-summary.ts's. Like every gpuctl write, --out
  * replaces an existing file only with --force, and never the --baseline it is compared with.
  */
 import { constants, realpathSync } from 'node:fs';
@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { writeFileAtomic, writeTarget } from '../shared/atomic-write.js';
 import { describeErrno } from '../shared/make-dirs.js';
-import { appendRegularFile } from '../shared/regular-file.js';
 
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
 export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
@@ -59,8 +58,4 @@ export async function writeReport(path: string, cwd: string, text: string, force
     throw new FailedError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   return full;
-}
-
-export async function appendSummary(path: string, markdown: string): Promise<void> {
-  await appendRegularFile(path, markdown);
 }

@@ -1,4 +1,3 @@
-import { appendFile } from 'node:fs/promises';
 import { ExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
@@ -131,17 +130,25 @@ export const loadtestCommand = defineCommand({
   ],
   parse: parseLoadtest,
   run: async (options, ctx) => {
-    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render] = await Promise.all([
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }] = await Promise.all([
       import('../loadtest/target.js'),
       import('../loadtest/autocannon.js'),
       import('../loadtest/gate.js'),
       import('../loadtest/render.js'),
+      import('../ui/step-summary.js'),
     ]);
     let url: URL;
     if (options.url !== null) url = parseTarget(options.url);
     else {
       const { resolveAppName } = await import('../flyio/app-name.js');
-      url = appTarget(await resolveAppName(ctx, options.app, options.config), options.path);
+      // Without -a, the app comes from FLY_APP or fly.toml; when neither names one, the URL was most likely forgotten.
+      const app = await resolveAppName(ctx, options.app, options.config).catch((error: unknown) => {
+        if (options.app !== undefined || !(error instanceof UsageError)) throw error;
+        throw new UsageError(`No URL to load: none was given, and no app to load either. ${error.message}`, {
+          hint: `Pass the URL (gpuctl loadtest https://my-app.fly.dev/health -d ${options.request.durationS}s), or -a <app> with --path.`,
+        });
+      });
+      url = appTarget(app, options.path);
     }
     checkLoopback(url, ctx.env);
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
@@ -159,11 +166,7 @@ export const loadtestCommand = defineCommand({
       exitCode,
     };
     ctx.print(json, render.renderText);
-    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile)
-      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(json))).catch(() =>
-        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
-      );
+    await appendStepSummary(ctx, () => render.renderMarkdown(json));
     return exitCode;
   },
 });

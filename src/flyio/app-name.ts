@@ -2,7 +2,7 @@
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { NotRegularFileError } from '../shared/regular-file.js';
-import { readFlyToml, type ParsedFlyToml } from './fly-toml.js';
+import type { ParsedFlyToml } from './fly-toml.js';
 import { resolveFlyToml } from './config-path.js';
 
 /** Fly.io's rule for app names: lowercase letters, digits and dashes, starting with a letter, at most 63 characters. */
@@ -44,6 +44,8 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
   if (ctx.env.FLY_APP) return checkFlyAppName(ctx.env.FLY_APP, 'FLY_APP');
   let parsed: ParsedFlyToml | undefined;
   try {
+    // Loaded here: the command definitions import this file, and `gpuctl --help` needs no TOML parser.
+    const { readFlyToml } = await import('./fly-toml.js');
     parsed = await readFlyToml(resolveFlyToml(ctx.cwd, config));
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;

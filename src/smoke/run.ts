@@ -3,12 +3,12 @@
  * kill_signal), check it, stop it, and remove what it started: the container always, the image unless
  * --keep, on Ctrl-C too. Progress goes out as events; the command owns the screen.
  */
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import type { Clock } from '../shared/clock.js';
 import { makeDirs } from '../shared/make-dirs.js';
+import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
 import { buildArgs, findEngine, hostPort, runArgs, type Engine, type EngineName } from './engine.js';
 import { readLayout, type SmokeLayout } from './layout.js';
@@ -58,8 +58,7 @@ export function buildPhase(line: string): string | null {
 }
 
 function logPath(ctx: Ctx, app: string): string {
-  const state = ctx.env.XDG_STATE_HOME || join(ctx.env.HOME || homedir(), '.local', 'state');
-  return join(state, 'gpuctl', 'logs', `smoke-${safe(app)}-${ctx.now().toISOString().replace(/[:.]/g, '-')}.log`);
+  return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.now().toISOString().replace(/[:.]/g, '-')}.log`);
 }
 
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps, clock: Clock): Promise<SmokeResult> {
