@@ -76,8 +76,7 @@ Check check_ci(double estimate, double se, double expected, double se_expected, 
   return c;
 }
 
-CpuTiming time_cpu(const std::function<void()>& run, double fraction, int warmup, int repeat,
-                   std::vector<double>* samples) {
+CpuTiming time_cpu(const std::function<void()>& run, double fraction, int warmup, int repeat, std::vector<double>* samples) {
   for (int i = 0; i < warmup; ++i) run();
   std::vector<double> t;
   for (int i = 0; i < std::max(1, repeat); ++i) {

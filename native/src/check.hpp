@@ -23,9 +23,6 @@ Check check_ci(double estimate, double se, double expected, double se_expected, 
 
 // Time a CPU implementation: `run` does the whole (already fractioned) job; returns the CPU timing with
 // median_ms scaled by 1/fraction.
-CpuTiming time_cpu(const std::function<void()>& run, double fraction, int warmup, int repeat,
-                   std::vector<double>* samples = nullptr);
+CpuTiming time_cpu(const std::function<void()>& run, double fraction, int warmup, int repeat, std::vector<double>* samples = nullptr);
 
-inline double now_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+inline double now_ms() { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count(); }

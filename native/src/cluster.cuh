@@ -14,7 +14,7 @@ inline void cluster_teardown() {
 }
 
 // Kernel launchers shared with the finance suite.
-void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cudaStream_t s);                        // finance_ta.cu
+void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cudaStream_t s);                          // finance_ta.cu
 void launch_bs(const float* S, const float* X, const float* T, float* call, float* put, int64_t n4, cudaStream_t s);  // finance_options.cu
 
 // The GPUs the multi-GPU suites span: --gpus, or the --device alone.

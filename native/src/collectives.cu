@@ -147,9 +147,13 @@ void run(GpuCtx& c, const KernelInfo& k, Coll kind) {
         CK(cudaMemsetAsync(C.rb[r], 0xFF, 4 * total, C.st[r]));
         auto op = [&] {
           switch (kind) {
-            case AllReduce: nk(api.allReduce(C.sb[r], C.rb[r], per, nccl::kFloat32, nccl::kSum, C.comm[r], C.st[r]), "ncclAllReduce"); break;
+            case AllReduce:
+              nk(api.allReduce(C.sb[r], C.rb[r], per, nccl::kFloat32, nccl::kSum, C.comm[r], C.st[r]), "ncclAllReduce");
+              break;
             case AllGather: nk(api.allGather(C.sb[r], C.rb[r], per, nccl::kFloat32, C.comm[r], C.st[r]), "ncclAllGather"); break;
-            case ReduceScatter: nk(api.reduceScatter(C.sb[r], C.rb[r], per, nccl::kFloat32, nccl::kSum, C.comm[r], C.st[r]), "ncclReduceScatter"); break;
+            case ReduceScatter:
+              nk(api.reduceScatter(C.sb[r], C.rb[r], per, nccl::kFloat32, nccl::kSum, C.comm[r], C.st[r]), "ncclReduceScatter");
+              break;
             case Broadcast: nk(api.broadcast(C.sb[r], C.rb[r], per, nccl::kFloat32, 0, C.comm[r], C.st[r]), "ncclBroadcast"); break;
           }
         };

@@ -29,8 +29,8 @@ int cpu_threads() {
 void emit_result(const Result& r) {
   if (!r.check.passed) {
     char b[256];
-    std::snprintf(b, sizeof b, "%s %.3g exceeds bound %.3g%s%s", r.check.metric.c_str(), r.check.error,
-                  r.check.bound, r.check.detail.empty() ? "" : "; ", r.check.detail.c_str());
+    std::snprintf(b, sizeof b, "%s %.3g exceeds bound %.3g%s%s", r.check.metric.c_str(), r.check.error, r.check.bound,
+                  r.check.detail.empty() ? "" : "; ", r.check.detail.c_str());
     emit_error("check_failed", r.suite, r.name, b);
     count_failure();
     return;
@@ -42,12 +42,8 @@ void emit_result(const Result& r) {
   JsonObj sz;
   for (auto& kv : r.size) sz.num(kv.first.c_str(), kv.second);
   j.raw("size", sz.done()).str("precision", r.precision);
-  j.raw("check", JsonObj()
-                     .boolean("passed", true)
-                     .str("metric", r.check.metric)
-                     .num("error", r.check.error)
-                     .num("bound", r.check.bound)
-                     .done());
+  j.raw("check",
+        JsonObj().boolean("passed", true).str("metric", r.check.metric).num("error", r.check.error).num("bound", r.check.bound).done());
   if (r.cpu.present) {
     JsonObj c;
     c.num("medianMs", r.cpu.median_ms).integer("threads", r.cpu.threads);

@@ -7,28 +7,28 @@
 #include <vector>
 
 struct Sizes {
-  uint64_t bytes = 1ull << 30;       // memory suite: bytes per buffer
-  int64_t n = 8192;                  // GEMM m = n = k
+  uint64_t bytes = 1ull << 30;  // memory suite: bytes per buffer
+  int64_t n = 8192;             // GEMM m = n = k
   int64_t series = 4096, steps = 16384;
-  int64_t options = 64ll << 20;      // Black-Scholes
-  int64_t paths = 64ll << 20;        // Monte Carlo European
+  int64_t options = 64ll << 20;  // Black-Scholes
+  int64_t paths = 64ll << 20;    // Monte Carlo European
   int64_t asian_paths = 4ll << 20, asian_steps = 64;
   int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
   int64_t grid_series = 256, grid_steps = 16384;
-  uint64_t coll_max = 1ull << 30;    // collectives: largest message (8 B .. coll_max, x2)
-  int64_t requests = 10000;          // latency: timed requests per variant
-  int64_t seconds = 60;              // diag stress: duration (--quick 2)
-  int64_t mem_pct = 95;              // diag memtest: percent of free memory tested (--quick 4)
+  uint64_t coll_max = 1ull << 30;  // collectives: largest message (8 B .. coll_max, x2)
+  int64_t requests = 10000;        // latency: timed requests per variant
+  int64_t seconds = 60;            // diag stress: duration (--quick 2)
+  int64_t mem_pct = 95;            // diag memtest: percent of free memory tested (--quick 4)
 };
 
 struct Options {
   bool list = false, version = false, cpu = false, quick = false, cpu_compare = false;
   int repeat = -1, warmup = -1, device = 0;
   uint64_t seed = 20261122;
-  std::set<std::string> suites;       // empty = all
-  std::set<std::string> kernels;      // empty = all
-  std::vector<int> gpus;              // --gpus: the GPUs links/collectives span (empty = --device only)
-  std::string fault;                  // --inject-fault (test only): mem_bitflip | stress_wrong
+  std::set<std::string> suites;   // empty = all
+  std::set<std::string> kernels;  // empty = all
+  std::vector<int> gpus;          // --gpus: the GPUs links/collectives span (empty = --device only)
+  std::string fault;              // --inject-fault (test only): mem_bitflip | stress_wrong
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };
@@ -37,13 +37,13 @@ struct Check {
   bool passed = false;
   std::string metric = "rel_l2";
   double error = 0, bound = 0;
-  std::string detail;                 // why it failed (coverage, NaN ...)
+  std::string detail;  // why it failed (coverage, NaN ...)
 };
 
 struct CpuTiming {
   bool present = false;
-  double median_ms = 0;               // scaled to the full size
-  double measured_ms = 0;             // as measured on `fraction` of the work
+  double median_ms = 0;    // scaled to the full size
+  double measured_ms = 0;  // as measured on `fraction` of the work
   double fraction = 1;
   int threads = 1;
 };
@@ -55,7 +55,7 @@ struct Result {
   std::vector<std::pair<std::string, double>> size;
   Check check;
   CpuTiming cpu;
-  std::vector<std::pair<std::string, double>> extra;   // kernel-specific numbers (price, stderr ...)
+  std::vector<std::pair<std::string, double>> extra;  // kernel-specific numbers (price, stderr ...)
 };
 
 // Emits the result line, or the check_failed error line (and counts the failure) when the check failed.
@@ -91,7 +91,7 @@ constexpr int kSmaN = 20, kEmaN = 20, kBbN = 20, kRsiN = 14;
 constexpr float kBbK = 2.0f;
 constexpr float kBsR = 0.02f, kBsV = 0.30f;
 constexpr float kMcS0 = 100.f, kMcK = 100.f, kMcR = 0.02f, kMcV = 0.30f, kMcT = 1.0f;
-constexpr double kVarAlpha = 0.01;     // 99% VaR: the floor(0.01*S)-th smallest P&L (0-based)
+constexpr double kVarAlpha = 0.01;  // 99% VaR: the floor(0.01*S)-th smallest P&L (0-based)
 constexpr int kFast[8] = {4, 6, 8, 10, 12, 16, 20, 24};
 constexpr int kSlow[8] = {30, 40, 50, 60, 80, 100, 150, 200};
 constexpr int kMaxWin = 200;
@@ -104,5 +104,5 @@ constexpr int kMaxWin = 200;
 FIN_HD constexpr int slow_window(int j) {
   return j == 0 ? 30 : j == 1 ? 40 : j == 2 ? 50 : j == 3 ? 60 : j == 4 ? 80 : j == 5 ? 100 : j == 6 ? 150 : 200;
 }
-constexpr float kCost = 1e-4f;         // backtest cost per unit of position change
+constexpr float kCost = 1e-4f;  // backtest cost per unit of position change
 }  // namespace fin

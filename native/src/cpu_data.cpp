@@ -16,7 +16,8 @@ bool philox_self_test() {
       {{0, 0, 0, 0}, 0, 0, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
       {{~0u, ~0u, ~0u, ~0u}, ~0u, ~0u, {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
       {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
-       0xa4093822u, 0x299f31d0u,
+       0xa4093822u,
+       0x299f31d0u,
        {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}},
   };
   for (const Kat& k : kats) {
@@ -46,8 +47,7 @@ void gen_series(std::vector<float>& p, int64_t A, int64_t T, uint64_t seed, uint
   });
 }
 
-void gen_options(std::vector<float>& S, std::vector<float>& K, std::vector<float>& T, int64_t n,
-                 uint64_t seed, uint32_t stream) {
+void gen_options(std::vector<float>& S, std::vector<float>& K, std::vector<float>& T, int64_t n, uint64_t seed, uint32_t stream) {
   int64_t n4 = (n + 3) / 4 * 4;
   S.assign(n4, 1.f);
   K.assign(n4, 1.f);
@@ -61,8 +61,7 @@ void gen_options(std::vector<float>& S, std::vector<float>& K, std::vector<float
   });
 }
 
-void gen_var_inputs(std::vector<float>& W, std::vector<float>& R, int64_t P, int64_t S, int64_t A,
-                    uint64_t seed, uint32_t stream) {
+void gen_var_inputs(std::vector<float>& W, std::vector<float>& R, int64_t P, int64_t S, int64_t A, uint64_t seed, uint32_t stream) {
   W.resize(static_cast<size_t>(P * A));
   R.resize(static_cast<size_t>(S * A));
   const uint32_t k0 = key0(seed, stream), k1 = key1(seed, stream);

@@ -66,7 +66,7 @@ inline v8f vlog(v8f x) {
   const v8i i = bits_i(x);
   v8f e = __builtin_convertvector(((i >> 23) & 0xff) - 126, v8f);
   v8f m = bits_f((i & 0x007fffff) | 0x3f000000);  // [0.5, 1)
-  const v8i small = m < 0.707106781186547524f;     // all ones where true
+  const v8i small = m < 0.707106781186547524f;    // all ones where true
   e = e - bits_f(small & bits_i(splat(1.f)));
   m = m - 1.f + bits_f(small & bits_i(m));
   const v8f z = m * m;

@@ -108,8 +108,8 @@ void time_form(const CpuRun& run, const KernelInfo& k, CpuRequest& q, int thread
   r.value = lat::pct(s, 99) * 1000;
   r.check = chk;
   r.size = q.size;
-  r.extra = {{"requests", double(ms.size())}, {"threads", double(pool.size())}, {"p50Us", lat::pct(s, 50) * 1e3},
-             {"p95Us", lat::pct(s, 95) * 1e3}, {"p99Us", lat::pct(s, 99) * 1e3},  {"p999Us", lat::pct(s, 99.9) * 1e3},
+  r.extra = {{"requests", double(ms.size())},  {"threads", double(pool.size())}, {"p50Us", lat::pct(s, 50) * 1e3},
+             {"p95Us", lat::pct(s, 95) * 1e3}, {"p99Us", lat::pct(s, 99) * 1e3}, {"p999Us", lat::pct(s, 99.9) * 1e3},
              {"maxUs", s.back() * 1e3}};
   r.note = q.note + "; " + (threads == 1 ? "one thread" : std::to_string(pool.size()) + " threads (spinning pool)") +
            "; value = p99 of host steady-clock time per request (us); CPU implementation";

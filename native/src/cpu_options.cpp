@@ -10,14 +10,10 @@
 #include "threads.hpp"
 
 namespace {
-template <class R>
-R cnd(R x) {
-  return R(0.5) * std::erfc(-x * R(0.70710678118654752440));
-}
+template <class R> R cnd(R x) { return R(0.5) * std::erfc(-x * R(0.70710678118654752440)); }
 }  // namespace
 
-template <class R>
-void bs_cpu(const float* S, const float* K, const float* T, R* call, R* put, int64_t i0, int64_t i1) {
+template <class R> void bs_cpu(const float* S, const float* K, const float* T, R* call, R* put, int64_t i0, int64_t i1) {
   const R r = fin::kBsR, v = fin::kBsV;
   for (int64_t i = i0; i < i1; ++i) {
     const R s = S[i], k = K[i], t = T[i];
@@ -89,9 +85,7 @@ McSums mc_asian_cpu(uint64_t seed, int64_t steps, int64_t p0, int64_t p1) {
   for (int64_t i = p0; i < p1; ++i) {
     float s = kMcS0, acc = 0.f;
     for (int64_t k = 0; k < steps; k += 4) {
-      U32x4 r = philox4x32_10({static_cast<uint32_t>(i), static_cast<uint32_t>(i >> 32),
-                               static_cast<uint32_t>(k >> 2), 0},
-                              k0, k1);
+      U32x4 r = philox4x32_10({static_cast<uint32_t>(i), static_cast<uint32_t>(i >> 32), static_cast<uint32_t>(k >> 2), 0}, k0, k1);
       float z[4];
       bm_f(r.x, r.y, &z[0], &z[1]);
       bm_f(r.z, r.w, &z[2], &z[3]);
@@ -135,9 +129,7 @@ McEstimate asian_reference_cv(uint64_t seed, int64_t paths, int64_t steps, int t
         for (int64_t i = b; i < e; ++i) {
           double logs = std::log(S0), arith = 0, geo = 0;
           for (int64_t k = 0; k < steps; k += 4) {
-            U32x4 q = philox4x32_10({static_cast<uint32_t>(i), static_cast<uint32_t>(i >> 32),
-                                     static_cast<uint32_t>(k >> 2), 0},
-                                    k0, k1);
+            U32x4 q = philox4x32_10({static_cast<uint32_t>(i), static_cast<uint32_t>(i >> 32), static_cast<uint32_t>(k >> 2), 0}, k0, k1);
             double z[4];
             box_muller_d(q.x, q.y, &z[0], &z[1]);
             box_muller_d(q.z, q.w, &z[2], &z[3]);
@@ -149,14 +141,22 @@ McEstimate asian_reference_cv(uint64_t seed, int64_t paths, int64_t steps, int t
           }
           const double x = std::max(arith / steps - K, 0.0);
           const double y = std::max(std::exp(geo / steps) - K, 0.0);
-          a.sx += x; a.sy += y; a.sxx += x * x; a.syy += y * y; a.sxy += x * y;
+          a.sx += x;
+          a.sy += y;
+          a.sxx += x * x;
+          a.syy += y * y;
+          a.sxy += x * y;
         }
         acc[w] = a;
       },
       threads);
   Acc t;
   for (auto& a : acc) {
-    t.sx += a.sx; t.sy += a.sy; t.sxx += a.sxx; t.syy += a.syy; t.sxy += a.sxy;
+    t.sx += a.sx;
+    t.sy += a.sy;
+    t.sxx += a.sxx;
+    t.syy += a.syy;
+    t.sxy += a.sxy;
   }
   const double n = static_cast<double>(paths), disc = std::exp(-r * T);
   const double mx = t.sx / n, my = t.sy / n;

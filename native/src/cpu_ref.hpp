@@ -8,12 +8,10 @@
 // Geometric random walks: p[a][0] = 50..150, log-step ~ N(0, 0.01^2). Series-major, p[a*T + t].
 void gen_series(std::vector<float>& p, int64_t A, int64_t T, uint64_t seed, uint32_t stream);
 // Black-Scholes inputs as in NVIDIA's sample: S in [5,30], K in [1,100], T in [0.25,10]; padded to 4.
-void gen_options(std::vector<float>& S, std::vector<float>& K, std::vector<float>& T, int64_t n,
-                 uint64_t seed, uint32_t stream);
+void gen_options(std::vector<float>& S, std::vector<float>& K, std::vector<float>& T, int64_t n, uint64_t seed, uint32_t stream);
 // VaR: weights W[P][A] (uniform, sum ~1 per portfolio), scenario returns R[S][A] (one market factor +
 // idiosyncratic normal, 1% daily scale).
-void gen_var_inputs(std::vector<float>& W, std::vector<float>& R, int64_t P, int64_t S, int64_t A,
-                    uint64_t seed, uint32_t stream);
+void gen_var_inputs(std::vector<float>& W, std::vector<float>& R, int64_t P, int64_t S, int64_t A, uint64_t seed, uint32_t stream);
 
 // ---- technical indicators over series [a0, a1), each series T steps ----
 template <class R> void sma_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T);

@@ -7,8 +7,7 @@
 #include "common.hpp"
 #include "cpu_ref.hpp"
 
-template <class R>
-void var_cpu(const float* W, const float* Rt, R* var, int64_t p0, int64_t p1, int64_t S, int64_t A) {
+template <class R> void var_cpu(const float* W, const float* Rt, R* var, int64_t p0, int64_t p1, int64_t S, int64_t A) {
   constexpr int64_t PB = 8, SB = 16;
   const int64_t k = static_cast<int64_t>(std::floor(fin::kVarAlpha * static_cast<double>(S)));
   std::vector<R> pnl(static_cast<size_t>(PB * S));
@@ -41,8 +40,7 @@ template void var_cpu<double>(const float*, const float*, double*, int64_t, int6
 // kCost * |pos[t] - pos[t-1]|; t = 0 .. T-2. The comparison slow*sum_fast vs fast*sum_slow is done on
 // float64 window sums of the float32 prices, which are exact (window price ratio < 2^12), so the GPU,
 // the CPU and the reference take identical decisions.
-template <class R>
-void backtest_cpu(const float* p, R* pnl, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void backtest_cpu(const float* p, R* pnl, int64_t a0, int64_t a1, int64_t T) {
   using namespace fin;
   for (int64_t a = a0; a < a1; ++a) {
     const float* x = p + a * T;

@@ -18,9 +18,7 @@ const char* kCpuNote = "CPU implementation (std::thread, wall-clock samples)";
 
 void poison(std::vector<float>& v) {
   const float nan = std::nanf("");
-  parallel_ranges(static_cast<int64_t>(v.size()), [&](int64_t b, int64_t e, int) {
-    std::fill(v.begin() + b, v.begin() + e, nan);
-  });
+  parallel_ranges(static_cast<int64_t>(v.size()), [&](int64_t b, int64_t e, int) { std::fill(v.begin() + b, v.begin() + e, nan); });
 }
 
 // Host-memory copy (memcpy per thread range) or STREAM triad over o.sz.bytes per buffer.
@@ -36,8 +34,7 @@ void cpu_memory(const CpuRun& run, const KernelInfo& k, bool triad) {
     parallel_ranges(n, [&](int64_t lo, int64_t hi, int) {
       if (triad)
         for (int64_t i = lo; i < hi; ++i) a[i] = b[i] + s * c[i];
-      else
-        std::memcpy(a.data() + lo, b.data() + lo, 4 * (hi - lo));
+      else std::memcpy(a.data() + lo, b.data() + lo, 4 * (hi - lo));
     });
   };
   poison(a);

@@ -19,8 +19,7 @@ namespace {
 constexpr int kGroup = 16;
 }
 
-template <class R>
-void sma_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void sma_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
   const int n = fin::kSmaN;
   for (int64_t a = a0; a < a1; ++a) {
     const float* x = p + a * T;
@@ -39,8 +38,7 @@ void sma_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
   }
 }
 
-template <class R>
-void ema_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void ema_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
   const int n = fin::kEmaN;
   const R alpha = R(2) / R(n + 1), a = R(1) - alpha;
   for (int64_t s = a0; s < a1; ++s) {
@@ -48,17 +46,14 @@ void ema_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
     R* o = out + s * T;
     R y = 0;
     for (int64_t t = 0; t < T; ++t) {
-      if (t < n)
-        y = (R(t) * y + R(x[t])) / R(t + 1);  // expanding mean; y[n-1] = SMA(n)
-      else
-        y = a * y + alpha * R(x[t]);
+      if (t < n) y = (R(t) * y + R(x[t])) / R(t + 1);  // expanding mean; y[n-1] = SMA(n)
+      else y = a * y + alpha * R(x[t]);
       o[t] = y;
     }
   }
 }
 
-template <class R>
-void bollinger_cpu(const float* p, R* mid, R* up, R* lo, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void bollinger_cpu(const float* p, R* mid, R* up, R* lo, int64_t a0, int64_t a1, int64_t T) {
   const int n = fin::kBbN;
   const R k = fin::kBbK;
   for (int64_t a = a0; a < a1; ++a) {
@@ -90,8 +85,7 @@ void bollinger_cpu(const float* p, R* mid, R* up, R* lo, int64_t a0, int64_t a1,
   }
 }
 
-template <class R>
-void rsi_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void rsi_cpu(const float* p, R* out, int64_t a0, int64_t a1, int64_t T) {
   const int N = fin::kRsiN;
   for (int64_t s = a0; s < a1; ++s) {
     const float* x = p + s * T;

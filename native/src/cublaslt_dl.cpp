@@ -23,14 +23,12 @@ Api load() {
   names.push_back("libcublasLt.so");
   const dl::Library lib = dl::load(
       "cuBLASLt", names,
-      {dl::sym("cublasLtCreate", a.create), dl::sym("cublasLtDestroy", a.destroy),
-       dl::sym("cublasLtMatmulDescCreate", a.descCreate), dl::sym("cublasLtMatmulDescDestroy", a.descDestroy),
-       dl::sym("cublasLtMatmulDescSetAttribute", a.descSetAttribute), dl::sym("cublasLtMatrixLayoutCreate", a.layoutCreate),
-       dl::sym("cublasLtMatrixLayoutDestroy", a.layoutDestroy), dl::sym("cublasLtMatmulPreferenceCreate", a.prefCreate),
-       dl::sym("cublasLtMatmulPreferenceDestroy", a.prefDestroy),
-       dl::sym("cublasLtMatmulPreferenceSetAttribute", a.prefSetAttribute),
-       dl::sym("cublasLtMatmulAlgoGetHeuristic", a.algoGetHeuristic), dl::sym("cublasLtMatmul", a.matmul),
-       dl::sym("cublasLtGetVersion", a.getVersion)});
+      {dl::sym("cublasLtCreate", a.create), dl::sym("cublasLtDestroy", a.destroy), dl::sym("cublasLtMatmulDescCreate", a.descCreate),
+       dl::sym("cublasLtMatmulDescDestroy", a.descDestroy), dl::sym("cublasLtMatmulDescSetAttribute", a.descSetAttribute),
+       dl::sym("cublasLtMatrixLayoutCreate", a.layoutCreate), dl::sym("cublasLtMatrixLayoutDestroy", a.layoutDestroy),
+       dl::sym("cublasLtMatmulPreferenceCreate", a.prefCreate), dl::sym("cublasLtMatmulPreferenceDestroy", a.prefDestroy),
+       dl::sym("cublasLtMatmulPreferenceSetAttribute", a.prefSetAttribute), dl::sym("cublasLtMatmulAlgoGetHeuristic", a.algoGetHeuristic),
+       dl::sym("cublasLtMatmul", a.matmul), dl::sym("cublasLtGetVersion", a.getVersion)});
   a.path = lib.path;
   a.error = lib.error;
   if (!lib.ok()) return a;

@@ -43,11 +43,11 @@ struct Api {
   int (*prefCreate)(void** pref) = nullptr;
   int (*prefDestroy)(void* pref) = nullptr;
   int (*prefSetAttribute)(void* pref, int attr, const void* buf, size_t size) = nullptr;
-  int (*algoGetHeuristic)(void* handle, void* op, void* a, void* b, void* c, void* d, void* pref, int requested,
-                          HeuristicResult* results, int* returned) = nullptr;
-  int (*matmul)(void* handle, void* op, const void* alpha, const void* A, void* Adesc, const void* B, void* Bdesc,
-                const void* beta, const void* C, void* Cdesc, void* D, void* Ddesc, const Algo* algo,
-                void* workspace, size_t workspaceSize, void* stream) = nullptr;
+  int (*algoGetHeuristic)(void* handle, void* op, void* a, void* b, void* c, void* d, void* pref, int requested, HeuristicResult* results,
+                          int* returned) = nullptr;
+  int (*matmul)(void* handle, void* op, const void* alpha, const void* A, void* Adesc, const void* B, void* Bdesc, const void* beta,
+                const void* C, void* Cdesc, void* D, void* Ddesc, const Algo* algo, void* workspace, size_t workspaceSize,
+                void* stream) = nullptr;
   size_t (*getVersion)() = nullptr;
 };
 

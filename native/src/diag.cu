@@ -30,8 +30,8 @@ __device__ void mismatch(MemErr* e, const uint4* base, int64_t i, int word) {
 }
 
 // check (cmode, cp) when check != 0, then write (wmode, wp) when write != 0: one read and/or one write per vector
-__global__ void sweep(uint4* m, int64_t n4, int check, int cmode, uint32_t cp, int write, int wmode, uint32_t wp, uint32_t k0,
-                      uint32_t k1, MemErr* e) {
+__global__ void sweep(uint4* m, int64_t n4, int check, int cmode, uint32_t cp, int write, int wmode, uint32_t wp, uint32_t k0, uint32_t k1,
+                      MemErr* e) {
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n4; i += (int64_t)gridDim.x * blockDim.x) {
     if (check) {
       const uint4 v = __ldcs(m + i), w = pattern(cmode, cp, i, k0, k1);

@@ -41,7 +41,8 @@ __global__ void compare(const uint4* a, const uint4* b, int64_t n4, int it, unsi
   }
 }
 __global__ void copy16(const uint4* __restrict__ s, uint4* __restrict__ d, int64_t n4) {
-  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n4; i += (int64_t)gridDim.x * blockDim.x) __stcs(d + i, __ldcs(s + i));
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n4; i += (int64_t)gridDim.x * blockDim.x)
+    __stcs(d + i, __ldcs(s + i));
 }
 double dec(const std::vector<char>& h, int64_t i) {
   const uint32_t b = static_cast<uint32_t>(reinterpret_cast<const uint16_t*>(h.data())[i]) << 16;
@@ -101,7 +102,7 @@ void gpu_stress(GpuCtx& c, const KernelInfo& k) {
       plan.run(A.p, B.p, C.p, c.s);
       if (c.o.fault == "stress_wrong" && it == 3) flip_bit(c, reinterpret_cast<uint32_t*>(C.p) + nn / 5, 1u << 3);
       compare<<<grid, 512, 0, c.s>>>(reinterpret_cast<const uint4*>(C.p), reinterpret_cast<const uint4*>(R.p), nn * 2 / 16, it,
-                                      &e.p->mismatches, &e.p->first_bad, bad.p);
+                                     &e.p->mismatches, &e.p->first_bad, bad.p);
       copy16<<<grid, 512, 0, c.s>>>(src.p, dst.p, cn4);
       compare<<<grid, 512, 0, c.s>>>(dst.p, src.p, cn4, it, &e.p->copy_mismatches, &e.p->first_bad, bad.p);
       CK_LAUNCH();
@@ -136,8 +137,8 @@ void gpu_stress(GpuCtx& c, const KernelInfo& k) {
   emit_line(j.done());
   if (!passed) {
     emit_error("check_failed", k.suite, k.name,
-               refc.passed ? std::to_string(bad_its) + " of " + std::to_string(it) + " iterations gave a wrong result (first: " +
-                                 std::to_string(h.first_bad) + ")"
+               refc.passed ? std::to_string(bad_its) + " of " + std::to_string(it) +
+                                 " iterations gave a wrong result (first: " + std::to_string(h.first_bad) + ")"
                            : "reference product failed its float64 check: rel_l2 " + std::to_string(refc.error));
     count_failure();
   }

@@ -5,8 +5,7 @@
 #include <cstdlib>
 
 namespace dl {
-Library load(const std::string& what, const std::vector<std::string>& names, const std::vector<Symbol>& table,
-             const std::string& hint) {
+Library load(const std::string& what, const std::vector<std::string>& names, const std::vector<Symbol>& table, const std::string& hint) {
   Library lib;
   void* handle = nullptr;
   std::string tried;

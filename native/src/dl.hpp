@@ -12,8 +12,7 @@ struct Symbol {
   void* slot;
   void (*assign)(void* slot, void* address);
 };
-template <class F>
-Symbol sym(const char* name, F& fn) {
+template <class F> Symbol sym(const char* name, F& fn) {
   return {name, &fn, [](void* slot, void* address) { *static_cast<F*>(slot) = reinterpret_cast<F>(address); }};
 }
 

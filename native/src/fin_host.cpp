@@ -77,9 +77,7 @@ void BsCase::make(int64_t count, uint64_t seed, uint32_t stream, bool with_ref) 
   if (!with_ref) return;
   call.assign(n, 0);
   put.assign(n, 0);
-  parallel_ranges(n, [&](int64_t b, int64_t e, int) {
-    bs_cpu<double>(S.data(), K.data(), T.data(), call.data(), put.data(), b, e);
-  });
+  parallel_ranges(n, [&](int64_t b, int64_t e, int) { bs_cpu<double>(S.data(), K.data(), T.data(), call.data(), put.data(), b, e); });
 }
 
 Check BsCase::check(const float* c, const float* p) const {

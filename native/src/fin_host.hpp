@@ -10,8 +10,7 @@
 enum class Ta { Sma, Ema, Bollinger, Rsi };
 
 // Bounds on rel_l2 against float64 (fp32 arithmetic). See docs/benchmarks.md.
-constexpr double kBoundSmaEma = 1e-5, kBoundBbRsi = 1e-4, kBoundBs = 1e-5, kBoundVar = 1e-4,
-                 kBoundBacktest = 1e-4, kBoundCi = 4.0;
+constexpr double kBoundSmaEma = 1e-5, kBoundBbRsi = 1e-4, kBoundBs = 1e-5, kBoundVar = 1e-4, kBoundBacktest = 1e-4, kBoundCi = 4.0;
 
 struct TaCase {
   Ta kind = Ta::Sma;

@@ -32,9 +32,8 @@ __device__ __forceinline__ void bs1(float S, float X, float T, float& call, floa
   put = ex * (1.0f - c2) - S * (1.0f - c1);
 }
 
-__global__ __launch_bounds__(256) void bs_kernel(const float4* __restrict__ S, const float4* __restrict__ X,
-                                                 const float4* __restrict__ T, float4* __restrict__ call,
-                                                 float4* __restrict__ put, int64_t n4) {
+__global__ __launch_bounds__(256) void bs_kernel(const float4* __restrict__ S, const float4* __restrict__ X, const float4* __restrict__ T,
+                                                 float4* __restrict__ call, float4* __restrict__ put, int64_t n4) {
   const int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
   if (i >= n4) return;
   const float4 s = __ldcs(S + i), x = __ldcs(X + i), t = __ldcs(T + i);
@@ -90,8 +89,7 @@ __device__ void block_sum2(float a, float b, double* out) {
   }
 }
 
-__global__ __launch_bounds__(256) void mc_euro_kernel(int64_t paths, uint32_t k0, uint32_t k1, float drift,
-                                                      float vol, double* partial) {
+__global__ __launch_bounds__(256) void mc_euro_kernel(int64_t paths, uint32_t k0, uint32_t k1, float drift, float vol, double* partial) {
   const int64_t groups = (paths + 3) / 4;
   float sum = 0.f, sq = 0.f;
   for (int64_t g = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; g < groups; g += (int64_t)gridDim.x * blockDim.x) {
@@ -110,8 +108,8 @@ __global__ __launch_bounds__(256) void mc_euro_kernel(int64_t paths, uint32_t k0
   block_sum2(sum, sq, partial + 2 * blockIdx.x);
 }
 
-__global__ __launch_bounds__(256) void mc_asian_kernel(int64_t paths, int steps, uint32_t k0, uint32_t k1,
-                                                       float drift, float vol, double* partial) {
+__global__ __launch_bounds__(256) void mc_asian_kernel(int64_t paths, int steps, uint32_t k0, uint32_t k1, float drift, float vol,
+                                                       double* partial) {
   float sum = 0.f, sq = 0.f;
   const float inv_steps = 1.0f / steps;
   for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < paths; i += (int64_t)gridDim.x * blockDim.x) {
@@ -169,8 +167,8 @@ void run_bs(GpuCtx& c, const KernelInfo& kd) {
   to_dev(T, bc.T, c.s);
   auto f = [&] {
     bs_kernel<<<grid_for(n4, 256), 256, 0, c.s>>>(reinterpret_cast<const float4*>(S.p), reinterpret_cast<const float4*>(X.p),
-                                                   reinterpret_cast<const float4*>(T.p), reinterpret_cast<float4*>(call.p),
-                                                   reinterpret_cast<float4*>(put.p), n4);
+                                                  reinterpret_cast<const float4*>(T.p), reinterpret_cast<float4*>(call.p),
+                                                  reinterpret_cast<float4*>(put.p), n4);
     CK_LAUNCH();
   };
   poison(call.p, call.bytes(), c.s);
@@ -202,10 +200,8 @@ void run_mc(GpuCtx& c, const KernelInfo& kd, bool asian) {
   const float dt = asian ? kMcT / steps : kMcT;
   const float drift = (kMcR - 0.5f * kMcV * kMcV) * dt, vol = kMcV * std::sqrt(dt);
   auto f = [&] {
-    if (asian)
-      mc_asian_kernel<<<blocks, 256, 0, c.s>>>(paths, steps, k0, k1, drift, vol, partial.p);
-    else
-      mc_euro_kernel<<<blocks, 256, 0, c.s>>>(paths, k0, k1, drift, vol, partial.p);
+    if (asian) mc_asian_kernel<<<blocks, 256, 0, c.s>>>(paths, steps, k0, k1, drift, vol, partial.p);
+    else mc_euro_kernel<<<blocks, 256, 0, c.s>>>(paths, k0, k1, drift, vol, partial.p);
     CK_LAUNCH();
     reduce_partials<<<1, 256, 0, c.s>>>(partial.p, blocks, sums.p);
     CK_LAUNCH();
@@ -238,10 +234,8 @@ void run_mc(GpuCtx& c, const KernelInfo& kd, bool asian) {
   const int64_t sub = std::max<int64_t>(1024, (int64_t)(paths * fr));
   r.cpu = time_cpu([&] { asian ? mc_asian_cpu_parallel(c.o.seed, steps, sub) : mc_european_cpu_parallel(c.o.seed, sub); },
                    (double)sub / paths, 1, 3);
-  if (asian)
-    r.size = {{"asian_paths", (double)paths}, {"asian_steps", (double)steps}};
-  else
-    r.size = {{"paths", (double)paths}};
+  if (asian) r.size = {{"asian_paths", (double)paths}, {"asian_steps", (double)steps}};
+  else r.size = {{"paths", (double)paths}};
   r.extra = {{"price", e.price}, {"stderr", e.se}, {"expected", expected}};
   if (asian) r.extra.push_back({"expectedStderr", expected_se});
   r.note = asian ? "arithmetic Asian call S0=K=100 r=0.02 v=0.30 T=1; checked against an independent float64 MC "

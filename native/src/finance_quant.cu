@@ -32,8 +32,7 @@ __device__ __forceinline__ int zcode(float z) {
 // z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Rounded
 // operations only (no contraction) and the same instruction sequence wherever it is called, so the chunk
 // that makes these z and the next chunk's look-back get the same bits. 1/sd by rsqrtf (MUFU.RSQ).
-template <bool MASK>
-__device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
+template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
   constexpr int N = quant::kZN;
   const float c = w[20];
   float s1 = 0.f, s2 = 0.f;
@@ -68,7 +67,10 @@ __device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
     for (int r = 0; r < 7; ++r) {
       const int t = t0 - 20 + 4 * r;
       const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
-      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
     }
     zgroup_at(w, t0, zz);
 #pragma unroll
@@ -83,8 +85,7 @@ __device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
 // One block per (4096-step chunk, series), as the window kernels: z in groups of 8 (thread g of 512 per
 // chunk, float4 stores), the setting codes through shared memory, then each thread scans 16
 // consecutive codes; the chunk's incoming state comes from warp 0's look-back into the previous chunk.
-__global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z,
-                                                    int8_t* __restrict__ sig, int T) {
+__global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z, int8_t* __restrict__ sig, int T) {
   __shared__ __align__(16) float tile[ZH + ZCH];
   __shared__ __align__(16) int8_t codes[ZCH];
   __shared__ int wtot[ZT / 32], s_carry;
@@ -107,7 +108,10 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
 #pragma unroll
     for (int r = 0; r < 7; ++r) {
       const float4 x = tile4[2 * g + r];
-      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
     }
     zgroup_at(w, t0, zz);
     __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
@@ -121,7 +125,8 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
   __syncthreads();
   const int t0 = c0 + 16 * tid;
   alignas(16) int8_t s8[16];
-  *reinterpret_cast<int4*>(s8) = t0 < T ? reinterpret_cast<const int4*>(codes)[tid] : make_int4(0x02020202, 0x02020202, 0x02020202, 0x02020202);
+  *reinterpret_cast<int4*>(s8) =
+      t0 < T ? reinterpret_cast<const int4*>(codes)[tid] : make_int4(0x02020202, 0x02020202, 0x02020202, 0x02020202);
   int last = 2;
 #pragma unroll
   for (int k = 0; k < 16; ++k)
@@ -160,8 +165,8 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
-__global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc,
-                                                      int* __restrict__ rank, int A) {
+__global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc, int* __restrict__ rank,
+                                                         int A) {
   extern __shared__ int sm[];  // hist/starts [A], members [A] as (value bits, index)
   int* hist = sm;
   int2* mem = reinterpret_cast<int2*>(sm + A);
@@ -183,8 +188,10 @@ __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict
     }
 #pragma unroll
     for (int h = 0; h < MI / 4; ++h) {
-      r[4 * h] = cur[h].x / prv[h].x - 1.f; r[4 * h + 1] = cur[h].y / prv[h].y - 1.f;
-      r[4 * h + 2] = cur[h].z / prv[h].z - 1.f; r[4 * h + 3] = cur[h].w / prv[h].w - 1.f;
+      r[4 * h] = cur[h].x / prv[h].x - 1.f;
+      r[4 * h + 1] = cur[h].y / prv[h].y - 1.f;
+      r[4 * h + 2] = cur[h].z / prv[h].z - 1.f;
+      r[4 * h + 3] = cur[h].w / prv[h].w - 1.f;
     }
   }
   for (int i = tid; i < A; i += MT) hist[i] = 0;

@@ -14,8 +14,7 @@
 #include "suites.hpp"
 
 namespace {
-__global__ __launch_bounds__(256) void var_select_kernel(const float* __restrict__ pnl, float* __restrict__ var,
-                                                         int S, int k) {
+__global__ __launch_bounds__(256) void var_select_kernel(const float* __restrict__ pnl, float* __restrict__ var, int S, int k) {
   extern __shared__ uint32_t keys[];
   __shared__ uint32_t hist[256];
   __shared__ uint32_t s_prefix, s_k;
@@ -211,8 +210,9 @@ void run_backtest(GpuCtx& c, const KernelInfo& kd) {
   const int64_t a1 = std::max<int64_t>(1, (int64_t)(A * cpu_fraction(c.o)));
   r.cpu = time_cpu([&] { bc.cpu(a1, h.data()); }, (double)a1 / A, 1, 3);
   r.size = {{"grid_series", (double)A}, {"grid_steps", (double)T}};
-  r.note = "value = series x 64 (fast, slow) pairs x (steps-1) / time; input 16 MB fits in L2: compute-bound "
-           "(float64 window sums for exact crossover decisions)";
+  r.note =
+      "value = series x 64 (fast, slow) pairs x (steps-1) / time; input 16 MB fits in L2: compute-bound "
+      "(float64 window sums for exact crossover decisions)";
   emit_result(r);
 }
 }  // namespace

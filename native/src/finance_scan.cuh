@@ -100,7 +100,14 @@ __global__ __launch_bounds__(ST, SCAN_MINB(Op::kMinBlocks)) void scan_kernel(con
     {
       const float4 u = *reinterpret_cast<const float4*>(&tile[sphys(SE * tid)]);
       const float4 v = *reinterpret_cast<const float4*>(&tile[sphys(SE * tid) + 4]);
-      x[0] = u.x; x[1] = u.y; x[2] = u.z; x[3] = u.w; x[4] = v.x; x[5] = v.y; x[6] = v.z; x[7] = v.w;
+      x[0] = u.x;
+      x[1] = u.y;
+      x[2] = u.z;
+      x[3] = u.w;
+      x[4] = v.x;
+      x[5] = v.y;
+      x[6] = v.z;
+      x[7] = v.w;
     }
     const float xin = tid == 0 ? prevp : tile[sphys(SE * tid - 1)];
     const int tb = t0 + SE * tid;

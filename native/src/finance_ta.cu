@@ -19,9 +19,8 @@ namespace {
 constexpr int WT = 256, WCH = WT * 16, WH = 20;  // window kernels: threads, outputs per block, halo
 static_assert(WH >= fin::kSmaN - 1 && WH >= fin::kBbN - 1 && WH % 4 == 0, "halo");
 
-template <bool BB>
-__global__ __launch_bounds__(WT) void window_kernel(const float* __restrict__ p, float* __restrict__ o0,
-                                                    float* __restrict__ o1, float* __restrict__ o2, int T) {
+template <bool BB> __global__ __launch_bounds__(WT) void window_kernel(const float* __restrict__ p, float* __restrict__ o0,
+                                                                       float* __restrict__ o1, float* __restrict__ o2, int T) {
   constexpr int N = BB ? fin::kBbN : fin::kSmaN;
   __shared__ __align__(16) float tile[WH + WCH];
   const int64_t base = (int64_t)blockIdx.y * T;
@@ -45,7 +44,10 @@ __global__ __launch_bounds__(WT) void window_kernel(const float* __restrict__ p,
 #pragma unroll
     for (int r = 0; r < 6; ++r) {
       const float4 x = reinterpret_cast<const float4*>(tile)[g + r];
-      w[4 * r] = x.x; w[4 * r + 1] = x.y; w[4 * r + 2] = x.z; w[4 * r + 3] = x.w;
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
     }
     float out0[4], out1[4], out2[4];
     if (t + 3 >= N - 1) {
@@ -106,10 +108,8 @@ void launch_ta(Ta k, const float* p, float* const* o, int64_t A, int64_t T, cuda
     case Ta::Sma:
     case Ta::Bollinger: {
       dim3 grid((unsigned)((T + WCH - 1) / WCH), (unsigned)A);
-      if (k == Ta::Sma)
-        window_kernel<false><<<grid, WT, 0, s>>>(p, o[0], nullptr, nullptr, (int)T);
-      else
-        window_kernel<true><<<grid, WT, 0, s>>>(p, o[0], o[1], o[2], (int)T);
+      if (k == Ta::Sma) window_kernel<false><<<grid, WT, 0, s>>>(p, o[0], nullptr, nullptr, (int)T);
+      else window_kernel<true><<<grid, WT, 0, s>>>(p, o[0], o[1], o[2], (int)T);
       break;
     }
     case Ta::Ema: scan_kernel<EmaOp><<<(unsigned)A, ST, 0, s>>>(p, o[0], (int)T); break;

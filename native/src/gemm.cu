@@ -30,8 +30,7 @@ void* lt_handle() {
   return h;
 }
 
-void LtPlan::init(int typeAB, int typeC, int compute, bool transA, int64_t m, int64_t n, int64_t k, int64_t lda,
-                  int64_t ldb, int64_t ldc) {
+void LtPlan::init(int typeAB, int typeC, int compute, bool transA, int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb, int64_t ldc) {
   const lt::Api& a = lt::api();
   void* h = lt_handle();
   lt_check(a.descCreate(&op, compute, scale_type), "MatmulDescCreate");
@@ -55,8 +54,7 @@ void LtPlan::init(int typeAB, int typeC, int compute, bool transA, int64_t m, in
 void LtPlan::run(const void* A, const void* B, void* C, cudaStream_t s, int algo) {
   const float one = 1.f, zero = 0.f;
   const lt::HeuristicResult& r = algos[algo < 0 ? chosen : algo];
-  lt_check(lt::api().matmul(lt_handle(), op, &one, A, la, B, lb, &zero, C, lc, C, lc, &r.algo, ws.p, ws.bytes(), s),
-           "cublasLtMatmul");
+  lt_check(lt::api().matmul(lt_handle(), op, &one, A, la, B, lb, &zero, C, lc, C, lc, &r.algo, ws.p, ws.bytes(), s), "cublasLtMatmul");
 }
 
 void LtPlan::autotune(GpuCtx& c, const void* A, const void* B, void* C) {
@@ -64,7 +62,8 @@ void LtPlan::autotune(GpuCtx& c, const void* A, const void* B, void* C) {
   for (int i = 0; i < (int)algos.size(); ++i) {
     std::vector<double> t;
     try {
-      t = time_events(c, [&] { run(A, B, C, c.s, i); }, 1, 3);
+      t = time_events(
+          c, [&] { run(A, B, C, c.s, i); }, 1, 3);
     } catch (const CudaError&) {
       cudaGetLastError();
       continue;
@@ -88,15 +87,13 @@ LtPlan::~LtPlan() {
 }
 
 namespace {
-template <class T>
-__device__ T cvt(float v);
+template <class T> __device__ T cvt(float v);
 template <> __device__ float cvt<float>(float v) { return v; }
 template <> __device__ __half cvt<__half>(float v) { return __float2half_rn(v); }
 template <> __device__ __nv_bfloat16 cvt<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
 template <> __device__ __nv_fp8_e4m3 cvt<__nv_fp8_e4m3>(float v) { return __nv_fp8_e4m3(v); }
 
-template <class T>
-__global__ void gen_matrix(T* p, int64_t n, uint32_t k0, uint32_t k1) {
+template <class T> __global__ void gen_matrix(T* p, int64_t n, uint32_t k0, uint32_t k1) {
   const int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x;
   if (i >= n) return;
   U32x4 r = philox4x32_10({(uint32_t)i, (uint32_t)(i >> 32), 0, 0}, k0, k1);
@@ -134,8 +131,7 @@ struct Spec {
   double (*decC)(const void*, int64_t);
 };
 
-template <class TA>
-void gen(void* p, int64_t n, uint32_t k0, uint32_t k1, cudaStream_t s) {
+template <class TA> void gen(void* p, int64_t n, uint32_t k0, uint32_t k1, cudaStream_t s) {
   gen_matrix<TA><<<grid_for(n, 256), 256, 0, s>>>(static_cast<TA*>(p), n, k0, k1);
   CK_LAUNCH();
 }

@@ -16,8 +16,7 @@ struct LtPlan {
   DevBuf<char> ws;
   int scale_type = lt::R_32F;
   // m x n result, inner dimension k; A is m x k (or k x m stored, when transA), B is k x n.
-  void init(int typeAB, int typeC, int compute, bool transA, int64_t m, int64_t n, int64_t k, int64_t lda,
-            int64_t ldb, int64_t ldc);
+  void init(int typeAB, int typeC, int compute, bool transA, int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb, int64_t ldc);
   void run(const void* A, const void* B, void* C, cudaStream_t s, int algo = -1);
   // Times every heuristic candidate briefly and keeps the fastest.
   void autotune(GpuCtx& c, const void* A, const void* B, void* C);

@@ -15,14 +15,13 @@ struct CudaError : std::runtime_error {
 
 inline void cuda_check(cudaError_t e, const char* what, const char* file, int line) {
   if (e != cudaSuccess)
-    throw CudaError(std::string(cudaGetErrorName(e)) + " (" + cudaGetErrorString(e) + ") at " + file + ":" +
-                    std::to_string(line) + ": " + what);
+    throw CudaError(std::string(cudaGetErrorName(e)) + " (" + cudaGetErrorString(e) + ") at " + file + ":" + std::to_string(line) + ": " +
+                    what);
 }
 #define CK(x) cuda_check((x), #x, __FILE__, __LINE__)
 #define CK_LAUNCH() cuda_check(cudaGetLastError(), "kernel launch", __FILE__, __LINE__)
 
-template <class T>
-struct DevBuf {
+template <class T> struct DevBuf {
   T* p = nullptr;
   size_t n = 0;
   DevBuf() = default;
@@ -59,20 +58,17 @@ std::vector<double> time_events(GpuCtx& c, const std::function<void()>& f, int w
 // NaN poison (0xFF bytes is a NaN for float, double, half and bf16).
 inline void poison(void* p, size_t bytes, cudaStream_t s) { CK(cudaMemsetAsync(p, 0xFF, bytes, s)); }
 
-template <class T>
-void to_host(std::vector<T>& h, const DevBuf<T>& d, cudaStream_t s, size_t count = 0) {
+template <class T> void to_host(std::vector<T>& h, const DevBuf<T>& d, cudaStream_t s, size_t count = 0) {
   h.resize(count ? count : d.n);
   CK(cudaMemcpyAsync(h.data(), d.p, h.size() * sizeof(T), cudaMemcpyDeviceToHost, s));
   CK(cudaStreamSynchronize(s));
 }
-template <class T>
-void to_host_raw(std::vector<T>& h, const void* d, size_t count, cudaStream_t s) {
+template <class T> void to_host_raw(std::vector<T>& h, const void* d, size_t count, cudaStream_t s) {
   h.resize(count);
   CK(cudaMemcpyAsync(h.data(), d, count * sizeof(T), cudaMemcpyDeviceToHost, s));
   CK(cudaStreamSynchronize(s));
 }
-template <class T>
-void to_dev(DevBuf<T>& d, const std::vector<T>& h, cudaStream_t s) {
+template <class T> void to_dev(DevBuf<T>& d, const std::vector<T>& h, cudaStream_t s) {
   if (d.n < h.size()) d.alloc(h.size());
   CK(cudaMemcpyAsync(d.p, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice, s));
   CK(cudaStreamSynchronize(s));

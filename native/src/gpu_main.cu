@@ -82,8 +82,9 @@ int run_gpu_mode(const Options& o) {
                            ver(CUDART_VERSION) + " (" + std::to_string(CUDART_VERSION) + ")";
   if (drv / 1000 < CUDART_VERSION / 1000) {
     // Driver branches: CUDA 13.x needs R580+, CUDA 12.x R525+ (minor-version compatibility within 12).
-    emit_error("driver_too_old", "", "", both + (CUDART_VERSION >= 13000 ? ": update the NVIDIA driver (R580 or newer for CUDA 13)"
-                                                                         : ": update the NVIDIA driver (R525 or newer for CUDA 12)"));
+    emit_error("driver_too_old", "", "",
+               both + (CUDART_VERSION >= 13000 ? ": update the NVIDIA driver (R580 or newer for CUDA 13)"
+                                               : ": update the NVIDIA driver (R525 or newer for CUDA 12)"));
     return 3;
   }
   int count = 0;
@@ -100,8 +101,7 @@ int run_gpu_mode(const Options& o) {
     emit_error("no_gpu", "", "", std::string("cudaGetDeviceCount failed: ") + cudaGetErrorName(e) + ": " + cudaGetErrorString(e));
     return 3;
   }
-  if (drv < CUDART_VERSION)
-    std::fprintf(stderr, "gpuctl-bench: warning: %s (running under minor-version compatibility)\n", both.c_str());
+  if (drv < CUDART_VERSION) std::fprintf(stderr, "gpuctl-bench: warning: %s (running under minor-version compatibility)\n", both.c_str());
   if (o.device >= count) {
     emit_error("usage", "", "", "--device " + std::to_string(o.device) + " out of range: " + std::to_string(count) + " device(s)");
     return 2;
@@ -134,8 +134,9 @@ int run_gpu_mode(const Options& o) {
     CK(cudaGetDeviceProperties(&c.prop, c.dev));
     const int cc = c.prop.major * 10 + c.prop.minor;
     if (cc < 75) {
-      emit_error("no_gpu", "", "", std::string(c.prop.name) + " has compute capability " + std::to_string(c.prop.major) + "." +
-                                       std::to_string(c.prop.minor) + "; gpuctl-bench needs 7.5 (Turing) or newer");
+      emit_error("no_gpu", "", "",
+                 std::string(c.prop.name) + " has compute capability " + std::to_string(c.prop.major) + "." + std::to_string(c.prop.minor) +
+                     "; gpuctl-bench needs 7.5 (Turing) or newer");
       return 3;
     }
     cudaFuncAttributes fa;
@@ -143,8 +144,8 @@ int run_gpu_mode(const Options& o) {
     if (e != cudaSuccess) {
       extern const char* const gpuctl_built;
       emit_error("cuda_error", "", "",
-                 std::string("this binary (") + gpuctl_built + ") has no code for sm_" + std::to_string(cc) + " (" +
-                     cudaGetErrorName(e) + "): rebuild with make ARCH=sm_" + std::to_string(cc) + " or use the fat build");
+                 std::string("this binary (") + gpuctl_built + ") has no code for sm_" + std::to_string(cc) + " (" + cudaGetErrorName(e) +
+                     "): rebuild with make ARCH=sm_" + std::to_string(cc) + " or use the fat build");
       return 3;
     }
     CK(cudaStreamCreateWithFlags(&c.s, cudaStreamNonBlocking));

@@ -38,11 +38,31 @@ void JsonObj::key(const char* k) {
   body_ += json_escape(k);
   body_ += ":";
 }
-JsonObj& JsonObj::str(const char* k, const std::string& v) { key(k); body_ += json_escape(v); return *this; }
-JsonObj& JsonObj::num(const char* k, double v) { key(k); body_ += json_number(v); return *this; }
-JsonObj& JsonObj::integer(const char* k, int64_t v) { key(k); body_ += std::to_string(v); return *this; }
-JsonObj& JsonObj::boolean(const char* k, bool v) { key(k); body_ += v ? "true" : "false"; return *this; }
-JsonObj& JsonObj::raw(const char* k, const std::string& j) { key(k); body_ += j; return *this; }
+JsonObj& JsonObj::str(const char* k, const std::string& v) {
+  key(k);
+  body_ += json_escape(v);
+  return *this;
+}
+JsonObj& JsonObj::num(const char* k, double v) {
+  key(k);
+  body_ += json_number(v);
+  return *this;
+}
+JsonObj& JsonObj::integer(const char* k, int64_t v) {
+  key(k);
+  body_ += std::to_string(v);
+  return *this;
+}
+JsonObj& JsonObj::boolean(const char* k, bool v) {
+  key(k);
+  body_ += v ? "true" : "false";
+  return *this;
+}
+JsonObj& JsonObj::raw(const char* k, const std::string& j) {
+  key(k);
+  body_ += j;
+  return *this;
+}
 JsonObj& JsonObj::nums(const char* k, const std::vector<double>& v) {
   key(k);
   body_ += "[";
@@ -60,16 +80,15 @@ void emit_line(const std::string& line) {
   std::fflush(stdout);
 }
 
-void emit_error(const std::string& code, const std::string& suite, const std::string& name,
-                const std::string& message) {
+void emit_error(const std::string& code, const std::string& suite, const std::string& name, const std::string& message) {
   JsonObj j;
   j.str("type", "error").str("code", code);
   if (!suite.empty()) j.str("suite", suite);
   if (!name.empty()) j.str("name", name);
   j.str("message", message);
   emit_line(j.done());
-  std::fprintf(stderr, "gpuctl-bench: error %s %s%s%s: %s\n", code.c_str(), suite.c_str(),
-               suite.empty() ? "" : "/", name.c_str(), message.c_str());
+  std::fprintf(stderr, "gpuctl-bench: error %s %s%s%s: %s\n", code.c_str(), suite.c_str(), suite.empty() ? "" : "/", name.c_str(),
+               message.c_str());
 }
 
 void emit_skip(const std::string& suite, const std::string& name, const std::string& reason) {

@@ -8,7 +8,7 @@
 class JsonObj {
  public:
   JsonObj& str(const char* key, const std::string& v);
-  JsonObj& num(const char* key, double v);      // non-finite -> null
+  JsonObj& num(const char* key, double v);  // non-finite -> null
   JsonObj& integer(const char* key, int64_t v);
   JsonObj& boolean(const char* key, bool v);
   JsonObj& raw(const char* key, const std::string& json);  // already-encoded value
@@ -26,8 +26,7 @@ std::string json_number(double v);
 
 // Emitters. Every line goes through emit_line(), which writes and flushes stdout.
 void emit_line(const std::string& line);
-void emit_error(const std::string& code, const std::string& suite, const std::string& name,
-                const std::string& message);
+void emit_error(const std::string& code, const std::string& suite, const std::string& name, const std::string& message);
 void emit_skip(const std::string& suite, const std::string& name, const std::string& reason);
 
 // Failures counted for the final `done` line and the exit code.

@@ -17,7 +17,8 @@ using namespace lat;
 constexpr int kT = 1024, kVarS = 4096, kVarA = 512;
 
 // pnl[s] = sum_a R[s][a] w[a]: one warp per scenario row, float4 loads (A a multiple of 128).
-__global__ __launch_bounds__(256) void var_gemv(const float* __restrict__ R, const float* __restrict__ w, float* __restrict__ pnl, int S, int A) {
+__global__ __launch_bounds__(256) void var_gemv(const float* __restrict__ R, const float* __restrict__ w, float* __restrict__ pnl, int S,
+                                                int A) {
   const int row = blockIdx.x * 8 + (threadIdx.x >> 5), lane = threadIdx.x & 31;
   if (row >= S) return;
   const float4* r4 = reinterpret_cast<const float4*>(R + (int64_t)row * A);

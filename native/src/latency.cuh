@@ -55,9 +55,9 @@ struct Request {
   std::string base;
   std::vector<std::pair<std::string, double>> size;
   std::function<void(cudaStream_t, bool)> issue;  // H2D, kernels, D2H (no sync); true: being captured
-  std::function<Check()> check;             // of the pinned output, after a sync
-  std::function<void()> poison;             // NaN into the pinned output
-  std::function<void()> cpu;                // the same request on one CPU thread
+  std::function<Check()> check;                   // of the pinned output, after a sync
+  std::function<void()> poison;                   // NaN into the pinned output
+  std::function<void()> cpu;                      // the same request on one CPU thread
   std::string note;
 };
 

@@ -20,8 +20,8 @@ void set_sync(const lat::TailKnobs& k) {
   static bool done = false;
   if (done || k.sync == "default") return;
   done = true;
-  const unsigned f = k.sync == "spin" ? cudaDeviceScheduleSpin
-                     : k.sync == "yield" ? cudaDeviceScheduleYield
+  const unsigned f = k.sync == "spin"       ? cudaDeviceScheduleSpin
+                     : k.sync == "yield"    ? cudaDeviceScheduleYield
                      : k.sync == "blocking" ? cudaDeviceScheduleBlockingSync
                                             : cudaDeviceScheduleAuto;
   CK(cudaSetDeviceFlags(f));
@@ -99,11 +99,19 @@ void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph) {
   r.cpu.present = true;
   r.cpu.median_ms = pct(cpu, 50);
   r.cpu.threads = 1;
-  r.extra = {{"requests", (double)reps},     {"p50Us", pct(s, 50) * 1e3},      {"p95Us", pct(s, 95) * 1e3},
-             {"p99Us", pct(s, 99) * 1e3},    {"p999Us", pct(s, 99.9) * 1e3},   {"maxUs", s.back() * 1e3},
-             {"cpuRequests", (double)cpu.size()}, {"cpuP50Us", pct(cpu, 50) * 1e3}, {"cpuP99Us", pct(cpu, 99) * 1e3},
-             {"minorFaults", (double)(u1.minflt - u0.minflt)}, {"majorFaults", (double)(u1.majflt - u0.majflt)},
-             {"volCtxSw", (double)(u1.nvcsw - u0.nvcsw)}, {"involCtxSw", (double)(u1.nivcsw - u0.nivcsw)}};
+  r.extra = {{"requests", (double)reps},
+             {"p50Us", pct(s, 50) * 1e3},
+             {"p95Us", pct(s, 95) * 1e3},
+             {"p99Us", pct(s, 99) * 1e3},
+             {"p999Us", pct(s, 99.9) * 1e3},
+             {"maxUs", s.back() * 1e3},
+             {"cpuRequests", (double)cpu.size()},
+             {"cpuP50Us", pct(cpu, 50) * 1e3},
+             {"cpuP99Us", pct(cpu, 99) * 1e3},
+             {"minorFaults", (double)(u1.minflt - u0.minflt)},
+             {"majorFaults", (double)(u1.majflt - u0.majflt)},
+             {"volCtxSw", (double)(u1.nvcsw - u0.nvcsw)},
+             {"involCtxSw", (double)(u1.nivcsw - u0.nivcsw)}};
   r.note = q.note + (graph ? "; one CUDA graph replayed per request" : "; plain stream launches") +
            "; value = p99 of host wall-clock time per request (us); host: " + knobs.describe() + applied;
   emit_result(r);

@@ -48,10 +48,13 @@ void latencies(GpuCtx& c, const KernelInfo& k) {
         uint32_t* out = (uint32_t*)a.buf[1];
         GpuCtx gc(c.o);
         gc.s = a.s[0];
-        std::vector<double> ms = time_events(gc, [&] {
-          chase<<<1, 1, 0, a.s[0]>>>((const uint32_t*)b.buf[1], hops, out);
-          CK_LAUNCH();
-        }, 1, std::min(c.repeat, 5));
+        std::vector<double> ms = time_events(
+            gc,
+            [&] {
+              chase<<<1, 1, 0, a.s[0]>>>((const uint32_t*)b.buf[1], hops, out);
+              CK_LAUNCH();
+            },
+            1, std::min(c.repeat, 5));
         uint32_t last = 0;
         CK(cudaMemcpy(&last, out, 4, cudaMemcpyDeviceToHost));
         CK(cudaSetDevice(c.dev));

@@ -137,8 +137,7 @@ Options parse(int argc, char** argv) {
       o.fault = next();
       if (o.fault != "mem_bitflip" && o.fault != "stress_wrong")
         throw UsageError{"--inject-fault expects mem_bitflip or stress_wrong, got '" + o.fault + "'"};
-    }
-    else if (a == "--repeat") o.repeat = static_cast<int>(parse_int(a, next(), 1));
+    } else if (a == "--repeat") o.repeat = static_cast<int>(parse_int(a, next(), 1));
     else if (a == "--warmup") o.warmup = static_cast<int>(parse_int(a, next(), 0));
     else if (a == "--seed") o.seed = static_cast<uint64_t>(parse_int(a, next(), 0));
     else if (a == "--device") o.device = static_cast<int>(parse_int(a, next(), 0));
@@ -147,8 +146,7 @@ Options parse(int argc, char** argv) {
       o.gpus.clear();
       for (auto& g : split(next())) o.gpus.push_back(static_cast<int>(parse_int(a, g, 0)));
       if (o.gpus.empty()) throw UsageError{"--gpus expects a comma list of device indices"};
-    }
-    else if (a == "--suite") {
+    } else if (a == "--suite") {
       for (auto& s : split(next())) {
         const auto known = suite_names();
         if (std::find(known.begin(), known.end(), s) == known.end()) throw UsageError{"unknown suite '" + s + "'"};

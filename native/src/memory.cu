@@ -48,8 +48,8 @@ __global__ __launch_bounds__(kBlock) void copy_kernel(const uint4* __restrict__ 
   }
 }
 
-__global__ __launch_bounds__(kBlock) void triad_kernel(float4* __restrict__ a, const float4* __restrict__ b,
-                                                       const float4* __restrict__ c, float s, int64_t n4) {
+__global__ __launch_bounds__(kBlock) void triad_kernel(float4* __restrict__ a, const float4* __restrict__ b, const float4* __restrict__ c,
+                                                       float s, int64_t n4) {
   const int64_t base = (int64_t)blockIdx.x * kBlock * kUnroll + threadIdx.x;
   float4 x[kUnroll], y[kUnroll];
 #pragma unroll
@@ -63,8 +63,7 @@ __global__ __launch_bounds__(kBlock) void triad_kernel(float4* __restrict__ a, c
 #pragma unroll
   for (int u = 0; u < kUnroll; ++u) {
     const int64_t i = base + u * kBlock;
-    if (i < n4)
-      __stcs(a + i, make_float4(x[u].x + s * y[u].x, x[u].y + s * y[u].y, x[u].z + s * y[u].z, x[u].w + s * y[u].w));
+    if (i < n4) __stcs(a + i, make_float4(x[u].x + s * y[u].x, x[u].y + s * y[u].y, x[u].z + s * y[u].z, x[u].w + s * y[u].w));
   }
 }
 
@@ -209,7 +208,8 @@ void gpu_memcpy_d2d(GpuCtx& c, const KernelInfo& k) {
   poison(m.a.p, m.a.bytes(), c.s);
   f();
   to_host_raw(got, m.a.p, m.n, c.s);
-  Result r = mem_result(k, time_events(c, f), 2 * m.bytes, "bytes = read + written (2 x buffer); cudaMemcpyAsync device-to-device: the ceiling");
+  Result r =
+      mem_result(k, time_events(c, f), 2 * m.bytes, "bytes = read + written (2 x buffer); cudaMemcpyAsync device-to-device: the ceiling");
   r.check = exact_check(got.data(), m.hb.data(), m.n);
   r.size = {{"bytes", m.bytes}};
   emit_result(r);

@@ -53,11 +53,7 @@ inline void box_muller_d(uint32_t a, uint32_t b, double* z0, double* z1) {
 }
 
 // Seeds -> key words. `stream` separates independent uses of one seed.
-GB_HD uint32_t key0(uint64_t seed, uint32_t stream) {
-  return static_cast<uint32_t>(seed) ^ (stream * 0x85EBCA6Bu);
-}
-GB_HD uint32_t key1(uint64_t seed, uint32_t stream) {
-  return static_cast<uint32_t>(seed >> 32) ^ (stream * 0xC2B2AE35u) ^ 0x1B873593u;
-}
+GB_HD uint32_t key0(uint64_t seed, uint32_t stream) { return static_cast<uint32_t>(seed) ^ (stream * 0x85EBCA6Bu); }
+GB_HD uint32_t key1(uint64_t seed, uint32_t stream) { return static_cast<uint32_t>(seed >> 32) ^ (stream * 0xC2B2AE35u) ^ 0x1B873593u; }
 
 bool philox_self_test();  // host, cpu_data.cpp

@@ -13,14 +13,10 @@
 using namespace quant;
 
 namespace {
-template <class R>
-int code_of(R z) {
-  return z > R(kZEntry) ? -1 : z < -R(kZEntry) ? 1 : (z < R(kZExit) && z > -R(kZExit)) ? 0 : 2;
-}
+template <class R> int code_of(R z) { return z > R(kZEntry) ? -1 : z < -R(kZEntry) ? 1 : (z < R(kZExit) && z > -R(kZExit)) ? 0 : 2; }
 
 // rank[i] = position of (v[i], i) in ascending order; ord is scratch of size n.
-template <class V>
-void rank_row(const V* v, int32_t* rank, std::vector<int32_t>& ord, int64_t n) {
+template <class V> void rank_row(const V* v, int32_t* rank, std::vector<int32_t>& ord, int64_t n) {
   ord.resize(static_cast<size_t>(n));
   std::iota(ord.begin(), ord.end(), 0);
   std::sort(ord.begin(), ord.end(), [&](int32_t a, int32_t b) { return v[a] < v[b] || (v[a] == v[b] && a < b); });
@@ -30,8 +26,7 @@ void rank_row(const V* v, int32_t* rank, std::vector<int32_t>& ord, int64_t n) {
 
 // R = double: two-pass mean and std per step. R = float: the GPU's arithmetic (sums of p - c, c the
 // group's first price, restarted every kZGroup steps, slid within the group).
-template <class R>
-void zscore_cpu(const float* p, R* z, int8_t* s, int64_t a0, int64_t a1, int64_t T) {
+template <class R> void zscore_cpu(const float* p, R* z, int8_t* s, int64_t a0, int64_t a1, int64_t T) {
   constexpr int N = kZN;
   for (int64_t a = a0; a < a1; ++a) {
     const float* x = p + a * T;
@@ -75,13 +70,11 @@ void zscore_cpu(const float* p, R* z, int8_t* s, int64_t a0, int64_t a1, int64_t
 template void zscore_cpu<float>(const float*, float*, int8_t*, int64_t, int64_t, int64_t);
 template void zscore_cpu<double>(const float*, double*, int8_t*, int64_t, int64_t, int64_t);
 
-template <class R>
-void momentum_cpu(const float* p, R* roc, int32_t* rank, int64_t t0, int64_t t1, int64_t A) {
+template <class R> void momentum_cpu(const float* p, R* roc, int32_t* rank, int64_t t0, int64_t t1, int64_t A) {
   std::vector<int32_t> ord;
   for (int64_t t = t0; t < t1; ++t) {
     R* r = roc + t * A;
-    for (int64_t a = 0; a < A; ++a)
-      r[a] = t >= kRocN ? static_cast<R>(R(p[t * A + a]) / R(p[(t - kRocN) * A + a]) - R(1)) : R(0);
+    for (int64_t a = 0; a < A; ++a) r[a] = t >= kRocN ? static_cast<R>(R(p[t * A + a]) / R(p[(t - kRocN) * A + a]) - R(1)) : R(0);
     rank_row(r, rank + t * A, ord, A);
   }
 }

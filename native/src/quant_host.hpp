@@ -18,7 +18,7 @@
 namespace quant {
 constexpr int kZN = 20;  // z-score window
 constexpr float kZEntry = 2.0f, kZExit = 0.5f;
-constexpr int kRocN = 20;  // rate-of-change lag
+constexpr int kRocN = 20;   // rate-of-change lag
 constexpr int kZGroup = 8;  // z from window sums restarted every 8 steps (GPU thread group, CPU form)
 constexpr double kBoundZ = 1e-4, kBoundRoc = 1e-5;
 // The signal is a function of z's float value, so float32 and float64 differ where z is within rounding of a
@@ -29,9 +29,7 @@ constexpr double kBoundSignalMismatch = 1e-3;
 constexpr double kBoundRankMismatch = 2e-2;
 
 // The hysteresis step: +1/-1/0 sets the state, 2 keeps it.
-inline int signal_code(float z) {
-  return z > kZEntry ? -1 : z < -kZEntry ? 1 : (z < kZExit && z > -kZExit) ? 0 : 2;
-}
+inline int signal_code(float z) { return z > kZEntry ? -1 : z < -kZEntry ? 1 : (z < kZExit && z > -kZExit) ? 0 : 2; }
 }  // namespace quant
 
 struct ZscoreCase {

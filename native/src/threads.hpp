@@ -9,8 +9,7 @@
 #include "common.hpp"
 
 // f(begin, end, worker) is called once per worker with a contiguous range.
-template <class F>
-void parallel_ranges(int64_t n, F&& f, int threads = 0) {
+template <class F> void parallel_ranges(int64_t n, F&& f, int threads = 0) {
   if (threads <= 0) threads = cpu_threads();
   threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
   if (threads == 1) {
@@ -30,10 +29,10 @@ void parallel_ranges(int64_t n, F&& f, int threads = 0) {
 }
 
 // f(i) for every i in [0, n).
-template <class F>
-void parallel_for(int64_t n, F&& f, int threads = 0) {
+template <class F> void parallel_for(int64_t n, F&& f, int threads = 0) {
   parallel_ranges(
-      n, [&f](int64_t b, int64_t e, int) {
+      n,
+      [&f](int64_t b, int64_t e, int) {
         for (int64_t i = b; i < e; ++i) f(i);
       },
       threads);

@@ -8,6 +8,7 @@ import { GPU_LABELS, GPU_METRICS, gpuLabels, THROTTLE_METRIC } from './metric-de
 import { THROTTLE_REASONS } from '../gpu/smi-sample.js';
 import type { SamplerState } from './sampler.js';
 import type { DiagState } from './diag-state.js';
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import type { XidReport } from '../gpu/xid.js';
 import { xidsFor } from './xid-watch.js';
 
@@ -30,36 +31,36 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
   }));
   const throttled = new Gauge({ name: THROTTLE_METRIC.name, help: THROTTLE_METRIC.help, labelNames: [...labelNames, 'reason'], registers });
   const g = (name: string, help: string, labels: string[] = []) => new Gauge({ name, help, labelNames: labels, registers });
-  const cpuBusy = g('gpuctl_host_cpu_busy_ratio', 'Share of CPU time spent busy over the last interval, all CPUs (0-1).');
-  const cpuCount = g('gpuctl_host_cpus', 'Number of logical CPUs.');
-  const load1 = g('gpuctl_host_load1', 'One-minute load average.');
-  const memTotal = g('gpuctl_host_memory_total_bytes', 'Host memory (bytes).');
-  const memAvail = g('gpuctl_host_memory_available_bytes', 'Host memory available without swapping (bytes).');
-  const age = g('gpuctl_agent_last_sample_age_seconds', 'Seconds since nvidia-smi last printed a sample (-1: none yet).');
+  const cpuBusy = g(AGENT_METRIC.hostCpuBusy, 'Share of CPU time spent busy over the last interval, all CPUs (0-1).');
+  const cpuCount = g(AGENT_METRIC.hostCpus, 'Number of logical CPUs.');
+  const load1 = g(AGENT_METRIC.hostLoad1, 'One-minute load average.');
+  const memTotal = g(AGENT_METRIC.hostMemoryTotal, 'Host memory (bytes).');
+  const memAvail = g(AGENT_METRIC.hostMemoryAvailable, 'Host memory available without swapping (bytes).');
+  const age = g(AGENT_METRIC.lastSampleAge, 'Seconds since nvidia-smi last printed a sample (-1: none yet).');
   const restarts = new Counter({
-    name: 'gpuctl_agent_sampler_restarts_total',
+    name: AGENT_METRIC.samplerRestarts,
     help: 'Times the nvidia-smi sampler died, hung or printed garbage and was restarted.',
     registers,
   });
   const bad = new Counter({
-    name: 'gpuctl_agent_bad_samples_total',
+    name: AGENT_METRIC.badSamples,
     help: 'Samples with an impossible reading (utilisation outside 0-100, temperature below -40 C, negative memory…); those values are not exported.',
     registers,
   });
-  const up = g('gpuctl_agent_sampler_up', 'Whether an nvidia-smi sampler process is running (1) or not (0).');
-  const gpus = g('gpuctl_agent_gpus', 'GPUs the agent has seen since it started.');
-  const healthy = g('gpuctl_agent_gpu_healthy', 'Whether /gpu-health answers 200 (1) or 503 (0).');
-  const info = g('gpuctl_agent_info', 'The agent: gpuctl version and mode (gpu or cpu fallback).', ['version', 'mode']);
-  const diagResult = g('gpuctl_diag_result', 'The last gpuctl diag verdict per GPU: 0 pass, 1 warn, 2 fail.', [
+  const up = g(AGENT_METRIC.samplerUp, 'Whether an nvidia-smi sampler process is running (1) or not (0).');
+  const gpus = g(AGENT_METRIC.gpus, 'GPUs the agent has seen since it started.');
+  const healthy = g(AGENT_METRIC.gpuHealthy, 'Whether /gpu-health answers 200 (1) or 503 (0).');
+  const info = g(AGENT_METRIC.info, 'The agent: gpuctl version and mode (gpu or cpu fallback).', ['version', 'mode']);
+  const diagResult = g(AGENT_METRIC.diagResult, 'The last gpuctl diag verdict per GPU: 0 pass, 1 warn, 2 fail.', [
     'gpu',
     'UUID',
     'level',
     'Hostname',
   ]);
-  const diagAt = g('gpuctl_diag_last_run_timestamp_seconds', 'When the last gpuctl diag finished (Unix seconds).', ['level', 'Hostname']);
-  const xidLast = g('DCGM_FI_DEV_XID_ERRORS', 'Value of the last XID error encountered (0: none in the kernel log).', labelNames);
-  const xidEvents = g('gpuctl_gpu_xid_events', "XID events of this code in the kernel log's ring buffer.", [...labelNames, 'xid']);
-  const logReadable = g('gpuctl_agent_kernel_log_readable', 'Whether the agent can read the kernel log for XID events (1) or not (0).');
+  const diagAt = g(AGENT_METRIC.diagLastRun, 'When the last gpuctl diag finished (Unix seconds).', ['level', 'Hostname']);
+  const xidLast = g(AGENT_METRIC.xidErrors, 'Value of the last XID error encountered (0: none in the kernel log).', labelNames);
+  const xidEvents = g(AGENT_METRIC.xidEvents, "XID events of this code in the kernel log's ring buffer.", [...labelNames, 'xid']);
+  const logReadable = g(AGENT_METRIC.kernelLogReadable, 'Whether the agent can read the kernel log for XID events (1) or not (0).');
   collectDefaultMetrics({ register: registry });
   let seenAt: number | null | undefined;
   let seenSize = -1;

@@ -3,6 +3,7 @@ import { diagStatePath, diagStateReader } from './diag-state.js';
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
 import { processExists, startStream } from '../exec.js';
+import { smiBinary } from '../gpu/smi-probe.js';
 import { FailedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
@@ -32,7 +33,7 @@ export interface AgentEvents {
 export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEvents): Promise<number> {
   const log = (message: string) => events.log(message);
   const sampler = new Sampler(startStream, {
-    file: ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi',
+    file: smiBinary(ctx),
     intervalMs: options.intervalMs,
     env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },
     onLog: log,

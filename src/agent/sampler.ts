@@ -5,7 +5,7 @@
  * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
  */
 import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
-import { invalidField } from '../gpu/nvidia-smi.js';
+import { dropField, invalidField } from '../gpu/nvidia-smi.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 import { saneSample } from './sane.js';
 
@@ -168,8 +168,9 @@ export class Sampler {
         return;
       }
       if (end.kind === 'exited') rejected ??= invalidField(end.stderrTail);
-      if (rejected !== undefined && !REQUIRED_FIELDS.includes(rejected) && this.fields.includes(rejected)) {
-        this.fields = this.fields.filter((field) => field !== rejected);
+      const fewer = dropField(rejected, this.fields, REQUIRED_FIELDS);
+      if (rejected !== undefined && fewer) {
+        this.fields = fewer;
         this.dropped.push(rejected);
         this.options.onLog?.(`nvidia-smi does not know "${rejected}" (old driver); sampling without it`);
         continue;

@@ -9,11 +9,12 @@
  */
 import type { Policy } from './policy-schema.js';
 import { describeWindow } from './schedule.js';
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 
 export const FAS_IMAGE = 'flyio/fly-autoscaler:0.3';
 export const METRIC_NAME = 'gpuctl_target';
 /** Machines of the app that report GPU metrics (one series per machine after `count by (instance)`). */
-export const MACHINES_QUERY = 'count(count by (instance) (DCGM_FI_DEV_GPU_UTIL{app="$APP_NAME"}))';
+export const MACHINES_QUERY = `count(count by (instance) (${AGENT_METRIC.gpuUtil}{app="$APP_NAME"}))`;
 
 export interface FlyAutoscalerConfig {
   env: Record<string, string>;
@@ -68,7 +69,7 @@ export function toFlyAutoscaler(policy: Policy, org: string | undefined): FlyAut
   if (policy.emergency) unsupported.push(`the emergency cooldown (${secs(policy.emergency.cooldownMs)}): as above`);
   if (policy.min === 0) unsupported.push('min = 0: fly-autoscaler never destroys the last machine');
   const approximations = [
-    `the current count is the number of machines reporting DCGM_FI_DEV_GPU_UTIL (${MACHINES_QUERY}), not flyctl's machine list: a machine whose agent is down is not counted`,
+    `the current count is the number of machines reporting ${AGENT_METRIC.gpuUtil} (${MACHINES_QUERY}), not flyctl's machine list: a machine whose agent is down is not counted`,
     `"for" windows are PromQL subqueries sampled every ${secs(policy.intervalMs)} (min_over_time/max_over_time), evaluated by Fly's Prometheus (MetricsQL)`,
     'a missing series makes the whole query empty: fly-autoscaler then skips the round ("empty prometheus result"), as gpuctl takes no action without data',
     ...(policy.regions.length ? ['FAS_REGIONS adds machines round-robin; flyctl scale count (gpuctl) fills regions in list order'] : []),

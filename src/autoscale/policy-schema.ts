@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { isFlyAppName, isProcessGroupName } from '../flyio/app-name.js';
 import { isKnownRegion, unknownRegion } from '../flyio/regions.js';
 import { parseDuration } from '../shared/duration.js';
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 
-export const DEFAULT_METRIC = 'avg(DCGM_FI_DEV_GPU_UTIL{app="$APP_NAME"})';
+export const DEFAULT_METRIC = `avg(${AGENT_METRIC.gpuUtil}{app="$APP_NAME"})`;
 export const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Day = (typeof DAYS)[number];
 

@@ -1,9 +1,10 @@
+import { OPTIONAL_CHECKS, type OptionalCheckId } from '../doctor/checks.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
-const REQUIRABLE = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'] as const;
-type Requirable = (typeof REQUIRABLE)[number];
+const REQUIRABLE = OPTIONAL_CHECKS;
+type Requirable = OptionalCheckId;
 
 export interface DoctorOptions {
   require: Requirable[];

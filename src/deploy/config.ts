@@ -4,12 +4,13 @@
  * The full rule set lives in `gpuctl validate`; preflight takes it as a ConfigCheck, which the
  * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
-import { parse, TomlError } from 'smol-toml';
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
 import { CPU_FALLBACK, gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import type { Finding } from '../shared/findings.js';
+import type { VmSection } from '../flyio/fly-model.js';
+import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
+import { finding, type Finding } from '../shared/findings.js';
 
-export type ConfigCheck = (flyToml: { path: string; text: string }) => Finding[];
+export type ConfigCheck = (flyToml: { path: string; text: string; bytes?: Uint8Array }) => Finding[];
 
 export interface GpuGuest {
   /** gpu_kind as written, or the kind a GPU size preset selects. */
@@ -29,65 +30,35 @@ export interface FlyTomlFacts {
 
 export type ReadFlyToml = { ok: true; facts: FlyTomlFacts } | { ok: false; finding: Finding };
 
-type Table = Record<string, unknown>;
-const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `vm` may be a table or an array; legacy `compute`/`computes` fold into it (flyctl appconfig/patches.go). */
-function vmEntries(doc: Table): Table[] {
-  return ['vm', 'compute', 'computes'].flatMap((key) => {
-    const value = doc[key];
-    if (Array.isArray(value)) return value.filter(isTable);
-    return isTable(value) ? [value] : [];
-  });
+/** The GPU a [[vm]] asks for, and the key that asks: gpu_kind, a GPU size preset, or gpus alone. */
+function gpuGuestOf(vm: VmSection): { kind: string; key: string } | undefined {
+  if (vm.gpuKind !== undefined && vm.gpuKind !== '' && vm.gpuKind !== 'none') return { kind: vm.gpuKind, key: 'gpu_kind' };
+  const preset = vm.size && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size) ? gpuKindForPreset(vm.size) : undefined;
+  if (preset) return { kind: preset, key: 'size' };
+  return vm.gpus !== undefined && vm.gpus > 0 ? { kind: 'unspecified', key: 'gpus' } : undefined;
 }
 
-function lineOf(text: string, pattern: RegExp, from = 0): number | undefined {
-  const lines = text.split('\n');
-  for (let i = from; i < lines.length; i++) if (pattern.test(lines[i] ?? '')) return i + 1;
-  return undefined;
-}
-
-function gpuGuestOf(entry: Table): string | undefined {
-  const gpuKind = typeof entry.gpu_kind === 'string' && entry.gpu_kind !== '' && entry.gpu_kind !== 'none' ? entry.gpu_kind : undefined;
-  const size = typeof entry.size === 'string' ? entry.size : undefined;
-  const presetKind = size && (GPU_SIZE_PRESETS as readonly string[]).includes(size) ? gpuKindForPreset(size) : undefined;
-  const gpus = typeof entry.gpus === 'number' && entry.gpus > 0;
-  return gpuKind ?? presetKind ?? (gpus ? 'unspecified' : undefined);
-}
-
-export function readFlyToml(path: string, text: string): ReadFlyToml {
-  let doc: Table;
-  try {
-    doc = parse(text);
-  } catch (error) {
-    const line = error instanceof TomlError ? error.line : 1;
-    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
-    const fix = 'Fix the syntax at this line and column; nothing else was checked.';
+/** Deploy's facts from fly.toml, read by the one reader (flyio/fly-toml.ts) and its model. */
+export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadFlyToml {
+  const parsed = typeof source === 'string' ? parseFlyToml(source) : source;
+  if (!parsed.ok) {
+    const { line, column, message } = parsed.problem;
     return {
       ok: false,
-      finding: { id: 'toml-syntax', severity: 'error', file: path, line, message: `fly.toml is not valid TOML: ${message}`, fix },
+      finding: finding('toml-syntax', path, { line, column }, message, 'Fix the syntax at this line and column; nothing else was checked.'),
     };
   }
-  const gpuLine = /^\s*(vm\.|compute\.)?(gpu_kind|gpus)\s*=|^\s*(vm\.)?size\s*=\s*["'](a10|l40s|a100-40gb|a100-80gb)["']/;
-  let searchFrom = 0;
-  const gpuGuests: GpuGuest[] = [];
-  for (const entry of vmEntries(doc)) {
-    const kind = gpuGuestOf(entry);
-    if (!kind) continue;
-    const line = lineOf(text, gpuLine, searchFrom);
-    searchFrom = line ?? searchFrom;
-    const processes = Array.isArray(entry.processes) ? entry.processes.filter((p): p is string => typeof p === 'string') : [];
-    const memory = typeof entry.memory === 'string' || typeof entry.memory === 'number' ? String(entry.memory) : undefined;
-    const fromPreset = typeof entry.size === 'string' && (GPU_SIZE_PRESETS as readonly string[]).includes(entry.size);
-    gpuGuests.push({ kind, line, processes, memory, fromPreset });
-  }
+  const { model, at } = parsed;
+  const gpuGuests = model.vms.flatMap((vm): GpuGuest[] => {
+    const gpu = gpuGuestOf(vm);
+    if (!gpu) return [];
+    const memory = typeof vm.memory === 'string' || typeof vm.memory === 'number' ? String(vm.memory) : undefined;
+    const fromPreset = vm.size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size);
+    return [{ kind: gpu.kind, line: at([...vm.path, gpu.key]).line, processes: vm.processes, memory, fromPreset }];
+  });
   return {
     ok: true,
-    facts: {
-      app: typeof doc.app === 'string' && doc.app !== '' ? doc.app : undefined,
-      primaryRegion: typeof doc.primary_region === 'string' && doc.primary_region !== '' ? doc.primary_region : undefined,
-      gpuGuests,
-    },
+    facts: { app: model.app || undefined, primaryRegion: model.primaryRegion || undefined, gpuGuests },
   };
 }
 

@@ -12,6 +12,7 @@ import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
 import type { FlyRelease } from '../flyio/schemas.js';
+import { parseFlyTomlBytes } from '../flyio/fly-toml.js';
 import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
 import type { DeployOptions } from './options.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
@@ -49,16 +50,16 @@ export function gpuStopError(path: string, guest: GpuGuest): FailedError {
 const row = (name: PreflightRow['name'], status: RowStatus, detail: string): PreflightRow => ({ name, status, detail });
 
 async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readRegularFile(resolveFlyToml(ctx.cwd, configPath), 'utf8');
+    bytes = await readRegularFile(resolveFlyToml(ctx.cwd, configPath));
   } catch (caught) {
     if (caught instanceof NotRegularFileError) return { row: row('fly.toml', 'fail', caught.message), error: caught, facts: undefined };
     const error = new UsageError(`${configPath} not found.`, { hint: 'Run gpuctl in the directory of fly.toml, or pass -c/--config.' });
     return { row: row('fly.toml', 'fail', `${configPath} not found`), error, facts: undefined };
   }
-  const read = readFlyToml(configPath, text);
-  const findings = check({ path: configPath, text }).filter((f) => !(options.allowGpu && /gpu/i.test(f.id)));
+  const read = readFlyToml(configPath, parseFlyTomlBytes(bytes));
+  const findings = check({ path: configPath, text: bytes.toString('utf8'), bytes }).filter((f) => !(options.allowGpu && /gpu/i.test(f.id)));
   const errors = findings.filter((f) => f.severity === 'error');
   // A GPU guest comes first: whatever else is wrong, that is what would fail on Fly.io.
   const gpuFirst = read.ok ? read.facts.gpuGuests[0] : undefined;

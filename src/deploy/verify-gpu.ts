@@ -4,6 +4,7 @@
  * --verify-gpu-diag: where the image has gpuctl, also `gpuctl diag --level quick --json`; a failed diag
  * fails the machine with the failed checks.
  */
+import { parseDetectJson } from '../detect/schema.js';
 import type { FlyClient } from '../flyio/client.js';
 import type { FlyMachine } from '../flyio/schemas.js';
 
@@ -49,15 +50,9 @@ async function withDiag(fly: FlyClient, app: string, check: GpuCheck): Promise<G
   return { ...check, diag, detail: `${check.detail}; gpuctl diag --level quick: ${diag.verdict}` };
 }
 
-/** GPU names from `gpuctl detect --json` (schemaVersion 1); undefined when it is not that. */
+/** GPU names from `gpuctl detect --json` (schemaVersion 1), read with detect's own schema; undefined when it is not that. */
 export function gpusFromDetect(stdout: string): string[] | undefined {
-  try {
-    const data = JSON.parse(stdout) as { schemaVersion?: unknown; gpus?: Array<{ name?: unknown }> };
-    if (data.schemaVersion !== 1 || !Array.isArray(data.gpus)) return undefined;
-    return data.gpus.map((gpu) => (typeof gpu.name === 'string' ? gpu.name : 'unknown GPU'));
-  } catch {
-    return undefined;
-  }
+  return parseDetectJson(stdout)?.gpus.map((gpu) => gpu.name);
 }
 
 /** GPU names from SMI_COMMAND's CSV ("NVIDIA A10, 23028 MiB" per line). */

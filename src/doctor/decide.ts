@@ -5,10 +5,11 @@ import { smFor } from '../gpu/nvcc.js';
 import { FLYCTL_GPU_REMOVED_IN } from '../flyio/gpu-kinds.js';
 import { compareSemver } from '../flyio/flyctl.js';
 import { ExitCode } from '../errors.js';
+import type { CheckId } from './checks.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
-export type CheckId = 'node' | 'gpu' | 'nvcc' | 'cuda-compat' | 'flyctl' | 'fly-auth' | 'docker';
-export const OPTIONAL_CHECKS: readonly CheckId[] = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'];
+
+export { CHECK_IDS, OPTIONAL_CHECKS, type CheckId, type OptionalCheckId } from './checks.js';
 
 export interface CheckRow {
   id: CheckId;

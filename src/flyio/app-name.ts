@@ -1,7 +1,8 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
-import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
+import { NotRegularFileError } from '../shared/regular-file.js';
+import type { ParsedFlyToml } from './fly-toml.js';
 import { resolveFlyToml } from './config-path.js';
 
 /** Fly.io's rule for app names: lowercase letters, digits and dashes, starting with a letter, at most 63 characters. */
@@ -41,30 +42,24 @@ export function checkProcessGroup(name: string, source: string): string {
 export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string | undefined, config: string): Promise<string> {
   if (app) return checkFlyAppName(app, '--app');
   if (ctx.env.FLY_APP) return checkFlyAppName(ctx.env.FLY_APP, 'FLY_APP');
-  let text: string | undefined;
+  let parsed: ParsedFlyToml | undefined;
   try {
-    text = await readRegularFile(resolveFlyToml(ctx.cwd, config), 'utf8');
+    // Loaded here: the command definitions import this file, and `gpuctl --help` needs no TOML parser.
+    const { readFlyToml } = await import('./fly-toml.js');
+    parsed = await readFlyToml(resolveFlyToml(ctx.cwd, config));
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
-    text = undefined;
+    parsed = undefined;
   }
-  if (text !== undefined) {
-    let name: unknown;
-    try {
-      // Loaded here: the command definitions import this file, and `gpuctl --help` needs no TOML parser.
-      name = (await import('smol-toml')).parse(text).app;
-    } catch (error) {
-      throw new UsageError(
-        `${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-        {
-          hint: 'Pass -a <app>, or run `gpuctl validate`.',
-        },
-      );
-    }
-    if (typeof name === 'string' && name !== '') return checkFlyAppName(name, `\`app\` in ${config}`);
+  if (parsed && !parsed.ok) {
+    const { line, column, message } = parsed.problem;
+    throw new UsageError(`${config}:${line}:${column}: ${message}; so it names no app.`, {
+      hint: 'Pass -a <app>, or run `gpuctl validate`.',
+    });
   }
+  if (parsed?.model.app) return checkFlyAppName(parsed.model.app, `\`app\` in ${config}`);
   throw new UsageError(
-    `Which app? ${text === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`,
+    `Which app? ${parsed === undefined ? `There is no ${config} here` : `${config} has no \`app\``}, and neither -a nor FLY_APP is set.`,
     {
       hint: 'Pass -a <app>.',
     },

@@ -5,7 +5,7 @@
  * as "[N/A]", "[Not Supported]", "[Unknown Error]", "[Insufficient Permissions]" or
  * "[Requested functionality has been deprecated]": those parse as null.
  */
-import { printable } from './smi-text.js';
+import { printable, smiValue } from './smi-text.js';
 
 export const QUERY_FIELDS = [
   'index',
@@ -25,8 +25,16 @@ export const QUERY_FIELDS = [
 ] as const;
 export type QueryField = (typeof QUERY_FIELDS)[number];
 
-export function queryArgs(fields: readonly string[] = QUERY_FIELDS): string[] {
-  return [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits'];
+/**
+ * The one argument builder for nvidia-smi's CSV queries: `--query-gpu` (default) or
+ * `--query-compute-apps`, without header or units; with intervalMs, the streaming form (`-lms N`).
+ */
+export function queryArgs(
+  fields: readonly string[] = QUERY_FIELDS,
+  options: { target?: 'gpu' | 'compute-apps'; intervalMs?: number } = {},
+): string[] {
+  const args = [`--query-${options.target ?? 'gpu'}=${fields.join(',')}`, '--format=csv,noheader,nounits'];
+  return options.intervalMs === undefined ? args : [...args, '-lms', String(options.intervalMs)];
 }
 
 export interface SmiGpu {
@@ -48,10 +56,7 @@ export interface SmiGpu {
 
 export type ParseResult = { ok: true; gpus: SmiGpu[] } | { ok: false; reason: string };
 
-function value(raw: string | undefined): string | null {
-  const v = raw?.trim() ?? '';
-  return v === '' || /^\[.*\]$/.test(v) || v === 'N/A' ? null : v;
-}
+const value = smiValue;
 
 function number(raw: string | undefined): number | null {
   const v = value(raw);
@@ -120,3 +125,14 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
 export function invalidField(output: string): string | undefined {
   return /Field "([^"]+)" is not a valid field to query/.exec(output)?.[1];
 }
+
+/**
+ * The one "drop the unknown field and ask again" rule (one-shot queries and the agent's stream): the
+ * fields without the one the driver rejected, or undefined when it is not an optional field asked for.
+ */
+export function dropField(unknown: string | undefined, fields: readonly string[], required: readonly string[]): string[] | undefined {
+  return unknown !== undefined && fields.includes(unknown) && !required.includes(unknown) ? fields.filter((f) => f !== unknown) : undefined;
+}
+
+/** Fields querySmi cannot do without. */
+export const QUERY_REQUIRED: readonly string[] = ['index', 'name'];

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.js';
 import { ToolError } from '../errors.js';
-import { invalidField } from './nvidia-smi.js';
+import { dropField, invalidField, queryArgs } from './nvidia-smi.js';
 import { runSmi, smiFailure } from './smi-probe.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, type GpuSample } from './smi-sample.js';
 
@@ -20,15 +20,11 @@ export type LiveGpus = { kind: 'absent' } | { kind: 'ok'; gpus: GpuSample[]; fie
 
 const APP_FIELDS = ['pid', 'process_name', 'used_memory', 'gpu_uuid'] as const;
 export async function queryLiveGpus(ctx: Ctx, fields: readonly string[] = SAMPLE_FIELDS): Promise<LiveGpus> {
-  const result = await runSmi(ctx, [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits']);
+  const result = await runSmi(ctx, queryArgs(fields));
   if (result.kind === 'absent') return result;
   if (result.kind === 'failed') {
-    const unknown = invalidField(result.output);
-    if (unknown && fields.includes(unknown) && !REQUIRED_FIELDS.includes(unknown))
-      return queryLiveGpus(
-        ctx,
-        fields.filter((f) => f !== unknown),
-      );
+    const fewer = dropField(invalidField(result.output), fields, REQUIRED_FIELDS);
+    if (fewer) return queryLiveGpus(ctx, fewer);
     smiFailure(result.output, result.exitCode);
   }
   const gpus: GpuSample[] = [];
@@ -42,7 +38,7 @@ export async function queryLiveGpus(ctx: Ctx, fields: readonly string[] = SAMPLE
 
 /** The processes using a GPU now ("[N/A]" memory, as in some containers, reads as null). */
 export async function queryComputeApps(ctx: Ctx): Promise<ComputeApp[]> {
-  const result = await runSmi(ctx, [`--query-compute-apps=${APP_FIELDS.join(',')}`, '--format=csv,noheader,nounits']);
+  const result = await runSmi(ctx, queryArgs(APP_FIELDS, { target: 'compute-apps' }));
   if (result.kind === 'absent') return [];
   if (result.kind === 'failed') smiFailure(result.output, result.exitCode);
   return parseComputeApps(result.stdout);

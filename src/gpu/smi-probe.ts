@@ -4,7 +4,7 @@
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
-import { invalidField, parseQuery, queryArgs, QUERY_FIELDS, type SmiGpu } from './nvidia-smi.js';
+import { dropField, invalidField, parseQuery, queryArgs, QUERY_FIELDS, QUERY_REQUIRED, type SmiGpu } from './nvidia-smi.js';
 import { meaningfulLines } from './smi-text.js';
 
 export type SmiOutcome = { kind: 'absent' } | { kind: 'ok'; gpus: SmiGpu[]; fields: readonly string[] };
@@ -43,8 +43,12 @@ const DRIVER_ERRORS: ReadonlyArray<readonly [RegExp, string, string]> = [
 
 export type SmiRun = { kind: 'absent' } | { kind: 'ok'; stdout: string } | { kind: 'failed'; output: string; exitCode: number };
 
-/** One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. */
-export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun> {
+/** What one nvidia-smi call came to, classified once: SmiRun, or why it did not run to an exit. */
+export type SmiExec =
+  SmiRun | { kind: 'timeout'; timeoutMs: number } | { kind: 'signaled'; signal: string } | { kind: 'spawn-failed'; message: string };
+
+/** The one way to run nvidia-smi once (GPUCTL_NVIDIA_SMI, the timeout, the classification). Ctrl-C throws. */
+export async function execSmi(ctx: Ctx, args: readonly string[]): Promise<SmiExec> {
   const timeoutMs = smiTimeoutMs(ctx);
   const result = await ctx.exec({ file: smiBinary(ctx), args: [...args], timeoutMs });
   switch (result.kind) {
@@ -53,7 +57,24 @@ export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun>
     case 'interrupted':
       throw new InterruptedError('Interrupted while nvidia-smi was running.');
     case 'timeout':
-      throw new ToolError(`nvidia-smi did not answer within ${timeoutMs / 1000} s.`, 'nvidia-smi', 'tool_timeout', {
+      return { kind: 'timeout', timeoutMs };
+    case 'signaled':
+      return { kind: 'signaled', signal: result.signal };
+    case 'spawn-failed':
+      return { kind: 'spawn-failed', message: result.message };
+    case 'exited':
+      return result.exitCode === 0
+        ? { kind: 'ok', stdout: result.stdout }
+        : { kind: 'failed', output: `${result.stdout}\n${result.stderr}`, exitCode: result.exitCode };
+  }
+}
+
+/** One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. */
+export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun> {
+  const result = await execSmi(ctx, args);
+  switch (result.kind) {
+    case 'timeout':
+      throw new ToolError(`nvidia-smi did not answer within ${result.timeoutMs / 1000} s.`, 'nvidia-smi', 'tool_timeout', {
         hint: 'The driver may be hung (a GPU fallen off the bus, or a process stuck in the driver); check `dmesg` for NVRM/Xid errors.',
       });
     case 'spawn-failed':
@@ -66,10 +87,8 @@ export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun>
           hint: 'Run `nvidia-smi` yourself; a crash usually means a broken driver install (check `dmesg`).',
         },
       );
-    case 'exited':
-      return result.exitCode === 0
-        ? { kind: 'ok', stdout: result.stdout }
-        : { kind: 'failed', output: `${result.stdout}\n${result.stderr}`, exitCode: result.exitCode };
+    default:
+      return result;
   }
 }
 
@@ -93,12 +112,10 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
   if (result.kind === 'absent') return result;
   if (result.kind === 'failed') {
     const unknown = invalidField(result.output);
-    if (unknown && fields.includes(unknown) && unknown !== 'index' && unknown !== 'name') {
+    const fewer = dropField(unknown, fields, QUERY_REQUIRED);
+    if (fewer) {
       ctx.log.debug(`nvidia-smi does not know the field "${unknown}" (old driver); asking again without it`);
-      return querySmi(
-        ctx,
-        fields.filter((field) => field !== unknown),
-      );
+      return querySmi(ctx, fewer);
     }
     smiFailure(result.output, result.exitCode);
   }

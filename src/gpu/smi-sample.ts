@@ -4,6 +4,8 @@
  * "[N/A]", "[Not Supported]" and the like read as null. Throttle reasons print "Active"/"Not Active",
  * pending page retirement "Yes"/"No", the active-reasons bitmask as hex ("0x0000000000000004").
  */
+import { queryArgs } from './nvidia-smi.js';
+import { smiValue } from './smi-text.js';
 
 /** Field names as `nvidia-smi --help-query-gpu` spells them (the throttle aliases old drivers also know). */
 export const SAMPLE_FIELDS = [
@@ -97,13 +99,10 @@ export interface GpuSample {
 
 export type LineParse = { ok: true; sample: GpuSample } | { ok: false; reason: string };
 
-const cell = (raw: string | undefined): string | null => {
-  const v = raw?.trim() ?? '';
-  return v === '' || v === 'N/A' || /^\[.*\]$/.test(v) ? null : v;
-};
+const cell = smiValue;
 
 export function sampleArgs(fields: readonly string[], intervalMs: number): string[] {
-  return [`--query-gpu=${fields.join(',')}`, '--format=csv,noheader,nounits', '-lms', String(intervalMs)];
+  return queryArgs(fields, { intervalMs });
 }
 
 /** Parses one line answering sampleArgs(fields). Anything that does not fit is a reason, never a wrong sample. */

@@ -42,3 +42,12 @@ export function meaningfulLines(output: string, count = 2): string {
     .map((line) => printable(line, 200))
     .join(' ');
 }
+
+/**
+ * The one "[N/A]" rule: a cell nvidia-smi fills with "[N/A]", "[Not Supported]", "[Unknown Error]",
+ * "[Insufficient Permissions]" (any bracketed word), "N/A" or nothing reads as null; else the trimmed text.
+ */
+export function smiValue(raw: string | undefined): string | null {
+  const v = raw?.trim() ?? '';
+  return v === '' || v === 'N/A' || /^\[.*\]$/.test(v) ? null : v;
+}

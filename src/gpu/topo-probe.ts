@@ -4,8 +4,7 @@
  * to a null topology, never a failed `detect`.
  */
 import type { Ctx } from '../context.js';
-import { InterruptedError } from '../errors.js';
-import { smiBinary, smiTimeoutMs } from './smi-probe.js';
+import { execSmi } from './smi-probe.js';
 import { parseNvlinkStatus, parseTopoMatrix, withNvlink, type Topology } from './topology.js';
 
 export interface TopologyOutcome {
@@ -15,21 +14,19 @@ export interface TopologyOutcome {
 }
 
 async function smiText(ctx: Ctx, args: string[]): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
-  const timeoutMs = smiTimeoutMs(ctx);
-  const result = await ctx.exec({ file: smiBinary(ctx), args, timeoutMs });
+  const result = await execSmi(ctx, args);
+  const what = `nvidia-smi ${args.join(' ')}`;
   switch (result.kind) {
-    case 'exited':
-      return result.exitCode === 0
-        ? { ok: true, text: result.stdout }
-        : { ok: false, reason: `nvidia-smi ${args.join(' ')} exited with code ${result.exitCode}` };
-    case 'interrupted':
-      throw new InterruptedError('Interrupted while nvidia-smi was running.');
+    case 'ok':
+      return { ok: true, text: result.stdout };
+    case 'failed':
+      return { ok: false, reason: `${what} exited with code ${result.exitCode}` };
     case 'timeout':
-      return { ok: false, reason: `nvidia-smi ${args.join(' ')} did not answer within ${timeoutMs / 1000} s` };
+      return { ok: false, reason: `${what} did not answer within ${result.timeoutMs / 1000} s` };
     case 'signaled':
-      return { ok: false, reason: `nvidia-smi ${args.join(' ')} was killed by ${result.signal}` };
+      return { ok: false, reason: `${what} was killed by ${result.signal}` };
     default:
-      return { ok: false, reason: `nvidia-smi ${args.join(' ')} could not run` };
+      return { ok: false, reason: `${what} could not run` };
   }
 }
 

@@ -5,7 +5,7 @@
  * workload), it survives edits to fly.toml (which init merges into rather than owns), it is not
  * copied into the image (.dockerignore lists it), and flyctl never sees a key it does not know.
  */
-import { parse } from 'smol-toml';
+import { parseFlyToml } from '../flyio/fly-toml.js';
 import { UsageError } from '../errors.js';
 import {
   appNameFrom,
@@ -105,11 +105,13 @@ export function parseRecorded(text: string, path: string): InitChoices {
 
 /** An existing fly.toml offers its app name and primary region; anything unreadable offers nothing. */
 export function choicesFromFlyToml(text: string): InitChoices {
+  const parsed = parseFlyToml(text);
+  if (!parsed.ok) return {};
+  const { app, primaryRegion } = parsed.model;
   try {
-    const doc = parse(text) as Record<string, unknown>;
     const choices: InitChoices = {};
-    if (typeof doc.app === 'string' && doc.app) choices.app = checkApp(doc.app);
-    if (typeof doc.primary_region === 'string' && /^[a-z]{3}$/.test(doc.primary_region)) choices.region = doc.primary_region;
+    if (app) choices.app = checkApp(app);
+    if (primaryRegion && /^[a-z]{3}$/.test(primaryRegion)) choices.region = primaryRegion;
     return choices;
   } catch {
     return {};

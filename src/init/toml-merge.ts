@@ -10,6 +10,7 @@
  * GPU layout turned into the CPU one keeps no GPU header; every other comment stays where it was.
  */
 import { parse } from 'smol-toml';
+import { parseFlyToml } from '../flyio/fly-toml.js';
 import { scanToml, type ScannedKey, type ScannedTable, type TomlPath } from '../shared/toml-scan.js';
 
 export type MergeResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -100,13 +101,9 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
   const marker = ownComments[0];
   const rewriteComments = marker !== undefined && existing.split('\n').some((line) => marker.test(line.trim()));
   if (rewriteComments) existing = stripOwnComments(existing, ownComments);
-  let existingDoc: unknown;
-  try {
-    existingDoc = parse(existing);
-  } catch (error) {
-    const e = error as { line?: number; column?: number };
-    return { ok: false, reason: `it is not valid TOML (line ${e.line ?? '?'}, column ${e.column ?? '?'})` };
-  }
+  const read = parseFlyToml(existing);
+  if (!read.ok) return { ok: false, reason: `it is not valid TOML (line ${read.problem.line}, column ${read.problem.column})` };
+  const existingDoc: unknown = read.doc;
   const renderedDoc = parse(rendered);
   const mine = scanToml(existing);
   const theirs = scanToml(rendered);

@@ -5,18 +5,19 @@
  * monitor's MonitorMachine (monitor/types.ts: same field names and units), so `gpuctl monitor --app
  * APP --prometheus URL` can render them as they are; processes are not in Prometheus, so none.
  */
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { describeOutcome, instantQuery, type PromTarget } from './client.js';
 
 /** Metric name → GPU field (the names of monitor's MonitorGpu). */
 export const GPU_FIELDS = {
-  DCGM_FI_DEV_GPU_UTIL: 'utilGpuPct',
-  DCGM_FI_DEV_FB_USED: 'memoryUsedMiB',
-  DCGM_FI_DEV_FB_TOTAL: 'memoryTotalMiB',
-  DCGM_FI_DEV_GPU_TEMP: 'temperatureC',
-  DCGM_FI_DEV_POWER_USAGE: 'powerDrawW',
-  DCGM_FI_DEV_POWER_MGMT_LIMIT: 'powerLimitW',
-  DCGM_FI_DEV_SM_CLOCK: 'smClockMHz',
-  DCGM_FI_DEV_MEM_CLOCK: 'memClockMHz',
+  [AGENT_METRIC.gpuUtil]: 'utilGpuPct',
+  [AGENT_METRIC.fbUsed]: 'memoryUsedMiB',
+  [AGENT_METRIC.fbTotal]: 'memoryTotalMiB',
+  [AGENT_METRIC.gpuTemp]: 'temperatureC',
+  [AGENT_METRIC.powerUsage]: 'powerDrawW',
+  [AGENT_METRIC.powerLimit]: 'powerLimitW',
+  [AGENT_METRIC.smClock]: 'smClockMHz',
+  [AGENT_METRIC.memClock]: 'memClockMHz',
 } as const;
 type Field = (typeof GPU_FIELDS)[keyof typeof GPU_FIELDS];
 
@@ -45,7 +46,7 @@ export function gpuQuery(app: string): string {
 }
 
 /** When each GPU's utilisation was last scraped (an instant vector carries the evaluation time, not the sample's). */
-export const ageQuery = (app: string) => `max by (instance) (timestamp(DCGM_FI_DEV_GPU_UTIL{app="${escapeLabel(app)}"}))`;
+export const ageQuery = (app: string) => `max by (instance) (timestamp(${AGENT_METRIC.gpuUtil}{app="${escapeLabel(app)}"}))`;
 
 const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
   index,

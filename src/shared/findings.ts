@@ -25,7 +25,7 @@ export interface RuleInfo {
 }
 
 export const RULES = {
-  'toml-syntax': { severity: 'error', file: 'fly.toml', summary: 'fly.toml is not valid TOML (exit 2)' },
+  'toml-syntax': { severity: 'error', file: 'fly.toml', summary: 'fly.toml is not valid TOML or not UTF-8 (exit 2)' },
   'fly-gpu-retired': { severity: 'error', file: 'fly.toml', summary: 'a GPU guest on Fly: retired on 2026-08-01' },
   'gpu-kind-size-alias': {
     severity: 'error',
@@ -58,6 +58,11 @@ export const RULES = {
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
+  'fly-value-type': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: "a value of the wrong type or out of range for its key (flyctl's config types and checks: app = 42, cpus = -4)",
+  },
   'fly-unknown-key': {
     severity: 'warning',
     file: 'fly.toml',

@@ -11,7 +11,7 @@ import {
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
-import { envValue, type FlyModel, type VmSection } from './fly-model.js';
+import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import { memoryMb } from './units.js';
 
@@ -138,7 +138,7 @@ export function memoryRule({ model, file, at, workload }: RuleContext): Finding[
   const declared = envValue(model, 'GPUCTL_WORKLOAD') ?? workload;
   if (!declared || !isWorkload(declared)) return [];
   const need = PROFILES[declared].minMemoryMb;
-  const vms: VmSection[] = model.vms.length ? model.vms : [{ path: [] }];
+  const vms: VmSection[] = model.vms.length ? model.vms : [{ path: [], processes: [] }];
   return vms.flatMap((vm) => {
     const have = vmMemoryMb(vm);
     if (have === null || have >= need) return [];

@@ -7,7 +7,7 @@
  */
 import { finding, type Finding } from '../shared/findings.js';
 import type { RuleContext } from './fly-gpu-rules.js';
-import { envValue, type FlyModel } from './fly-model.js';
+import { envValue, type FlyModel } from '../flyio/fly-model.js';
 
 const AGENT_DEFAULT_PORT = 9400;
 

@@ -1,7 +1,7 @@
 /** fly.toml rules about services, checks, [env] and [deploy], with flyctl's own limits and wording. */
 import { finding, type Finding } from '../shared/findings.js';
 import { isGpuVm, type RuleContext } from './fly-gpu-rules.js';
-import type { ServiceCheck } from './fly-model.js';
+import type { ServiceCheck } from '../flyio/fly-model.js';
 import { durationMs, formatDuration, killTimeoutSeconds } from './units.js';
 
 const STRATEGIES = ['canary', 'rolling', 'immediate', 'bluegreen'] as const;

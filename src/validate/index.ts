@@ -2,7 +2,6 @@
  * validate's public API: pure functions from file texts to findings. `gpuctl validate` reads the
  * files and prints; `gpuctl deploy` calls validateFiles as its preflight.
  */
-import { parse, TomlError } from 'smol-toml';
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
 import type { WorkloadId } from '../shared/profiles.js';
@@ -12,15 +11,16 @@ import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './
 import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
-import { flyModel, type FlyModel } from './fly-model.js';
+import type { FlyModel } from '../flyio/fly-model.js';
+import { parseFlyToml, parseFlyTomlBytes } from '../flyio/fly-toml.js';
 import { portRules } from './fly-port-rules.js';
 import { unknownKeyRules } from './fly-key-rules.js';
+import { typeRules } from './fly-type-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
 import { buildImageRule } from './build-image-rule.js';
-import { locator, scanToml } from '../shared/toml-scan.js';
 
 export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
 
@@ -28,6 +28,8 @@ export interface SourceFile {
   /** Shown in findings as given (relative paths read best). */
   path: string;
   text: string;
+  /** The file's bytes, when read from disk: fly.toml is then decoded strictly (invalid UTF-8 is a toml-syntax error). */
+  bytes?: Uint8Array;
 }
 
 export interface ValidateFiles {
@@ -55,23 +57,13 @@ export interface ValidateOptions {
 type TomlResult = { ok: true; doc: Record<string, unknown>; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
 
 function readToml(file: SourceFile): TomlResult {
-  try {
-    const doc = parse(file.text) as Record<string, unknown>;
-    return { ok: true, doc, model: flyModel(doc), at: locator(scanToml(file.text)) };
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
-    const first = error.message.split('\n')[0] ?? error.message;
-    return {
-      ok: false,
-      finding: finding(
-        'toml-syntax',
-        file.path,
-        { line: error.line, column: error.column },
-        `Not valid TOML: ${first.replace(/^Invalid TOML document: /, '')}`,
-        'Fix the syntax at this line and column; nothing else was checked.',
-      ),
-    };
-  }
+  const parsed = file.bytes ? parseFlyTomlBytes(file.bytes) : parseFlyToml(file.text);
+  if (parsed.ok) return parsed;
+  const { line, column, message } = parsed.problem;
+  const fix = message.startsWith('Not UTF-8')
+    ? 'Save fly.toml as UTF-8 (the byte at this line and column is not); nothing else was checked.'
+    : 'Fix the syntax at this line and column; nothing else was checked.';
+  return { ok: false, finding: finding('toml-syntax', file.path, { line, column }, message, fix) };
 }
 
 function dockerTarget(model: FlyModel | null, options: ValidateOptions): DockerTarget {
@@ -118,6 +110,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
         ...portRules(ctx),
         ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
         ...unknownKeyRules(toml.doc, ctx),
+        ...typeRules(toml.doc, ctx),
         ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
-import { parse } from 'smol-toml';
+import { parseFlyToml } from '../flyio/fly-toml.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
@@ -46,7 +46,9 @@ export const COMPOSE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yam
 
 function read(path: string, shown: string, what: string): SourceFile {
   try {
-    return { path: shown, text: readRegularFileSync(path, 'utf8') };
+    if (what !== 'fly.toml') return { path: shown, text: readRegularFileSync(path, 'utf8') };
+    const bytes = readRegularFileSync(path);
+    return { path: shown, text: bytes.toString('utf8'), bytes };
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
@@ -62,12 +64,9 @@ function read(path: string, shown: string, what: string): SourceFile {
 
 /** fly.toml's [build] dockerfile, when it names a local file; relative to fly.toml's directory. */
 function dockerfileFromConfig(text: string): string | undefined {
-  try {
-    const build = (parse(text) as { build?: { dockerfile?: unknown } }).build;
-    return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseFlyToml(text);
+  const build = parsed.ok ? (parsed.doc as { build?: { dockerfile?: unknown } }).build : undefined;
+  return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
 }
 
 export function runValidate(options: ValidateCommandOptions, ctx: Ctx): ValidateJson {

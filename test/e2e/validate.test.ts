@@ -82,3 +82,34 @@ test('a file that was asked for and is missing: exit 2', async () => {
   expect(nothing.exitCode).toBe(2);
   expect(nothing.stderr).toContain('Nothing to validate');
 });
+
+test('fly.toml that is not UTF-8 is the toml-syntax error at the bad byte; exit 2 (issue 18)', async () => {
+  const cwd = fresh();
+  writeFileSync(
+    join(cwd, 'fly.toml'),
+    Buffer.concat([Buffer.from('app = "x"\n[env]\n  NAME = "Jos'), Buffer.from([0xe9]), Buffer.from('"\n')]),
+  );
+  const run = await runGpuctl(['validate', '--json'], { cwd });
+  expect(run.exitCode).toBe(2);
+  const result = JSON.parse(run.stdout) as ValidateJson;
+  expect(result.findings).toEqual([
+    expect.objectContaining({
+      id: 'toml-syntax',
+      line: 3,
+      column: 14,
+      message: expect.stringMatching(/^Not UTF-8: byte 0xe9/) as unknown as string,
+    }),
+  ]);
+});
+
+test('values of the wrong type are errors with their lines; exit 1 (issue 18)', async () => {
+  const cwd = fresh();
+  writeFileSync(
+    join(cwd, 'fly.toml'),
+    'app = 42\nprimary_region = true\n[http_service]\n  internal_port = "eighty"\n[[vm]]\n  memory = "lots"\n  cpus = -4\n',
+  );
+  const run = await runGpuctl(['validate', '--json'], { cwd });
+  expect(run.exitCode).toBe(1);
+  const result = JSON.parse(run.stdout) as ValidateJson;
+  expect(result.findings.filter((f) => f.id === 'fly-value-type').map((f) => f.line)).toEqual([1, 2, 4, 6, 7]);
+});

@@ -21,6 +21,12 @@ interface LintConfigModule {
   PROCESS_OWNERS: string[];
   processRule: () => Linter.Config;
   terminalRule: () => Linter.Config;
+  tomlRule: () => Linter.Config;
+  TOML_OWNERS: string[];
+  metricNameRule: () => Linter.Config;
+  METRIC_NAME_OWNERS: string[];
+  smiRule: () => Linter.Config;
+  SMI_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -31,7 +37,7 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -117,5 +123,98 @@ describe('only the commands (and ui/, runtime.ts, cli.ts) write to the terminal'
       expect(options.selector).toContain('stdout|stderr');
     }
     for (const file of ['src/commands/deploy.ts', 'src/ui/output.ts', 'src/runtime.ts']) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('fly.toml is parsed by one reader (flyio/fly-toml.ts)', () => {
+  it('reports smol-toml imported anywhere but the owners', async () => {
+    const use = "import { parse } from 'smol-toml';\nexport const doc = (text: string): unknown => parse(text);\n";
+    const rules = await lint(
+      {
+        'src/deploy/config.ts': use,
+        'src/flyio/app-name.ts': "export const load = async (): Promise<unknown> => import('smol-toml');\n",
+        'src/flyio/fly-toml.ts': use,
+        'src/init/toml-merge.ts': use,
+        'src/autoscale/policy.ts': use,
+      },
+      'tomlRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/config.ts': ['gpuctl-toml/owner'],
+      'src/flyio/app-name.ts': ['gpuctl-toml/owner'],
+      'src/flyio/fly-toml.ts': [],
+      'src/init/toml-merge.ts': [],
+      'src/autoscale/policy.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the owners", async () => {
+    const { TOML_OWNERS } = await loadConfig();
+    expect(TOML_OWNERS).toEqual(['src/flyio/fly-toml.ts', 'src/init/toml-merge.ts', 'src/autoscale/policy.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-toml/owner'];
+    for (const file of ['src/deploy/config.ts', 'src/validate/index.ts', 'src/init/record.ts']) expect(await rule(file)).toEqual([2]);
+    for (const file of TOML_OWNERS) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe("the agent's metric names are spelled once (shared/agent-metrics.ts)", () => {
+  it('reports a metric name as a string or inside a template anywhere but the table', async () => {
+    const rules = await lint(
+      {
+        'src/prometheus/gpu-samples.ts': "export const util = 'DCGM_FI_DEV_GPU_UTIL';\n",
+        'src/autoscale/export.ts': 'export const q = (app: string): string => `avg(gpuctl_agent_sampler_up{app="${app}"})`;\n',
+        'src/agent/diag-state.ts': "export const note = 'no gpuctl_diag_* series';\n",
+        'src/shared/agent-metrics.ts': "export const AGENT_METRIC = { gpuUtil: 'DCGM_FI_DEV_GPU_UTIL' } as const;\n",
+      },
+      'metricNameRule',
+    );
+    expect(rules).toEqual({
+      'src/prometheus/gpu-samples.ts': ['gpuctl-metric-names/owner'],
+      'src/autoscale/export.ts': ['gpuctl-metric-names/owner'],
+      'src/agent/diag-state.ts': [],
+      'src/shared/agent-metrics.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the table", async () => {
+    const { METRIC_NAME_OWNERS } = await loadConfig();
+    expect(METRIC_NAME_OWNERS[0]).toBe('src/shared/agent-metrics.ts');
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) =>
+      ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-metric-names/owner'];
+    for (const file of ['src/prometheus/gpu-samples.ts', 'src/autoscale/policy-schema.ts', 'src/agent/metrics.ts'])
+      expect(await rule(file)).toEqual([2]);
+    expect(await rule('src/shared/agent-metrics.ts')).toBeUndefined();
+  }, 60_000);
+});
+
+describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
+  it('reports GPUCTL_NVIDIA_SMI read, or nvidia-smi given as a file to run, anywhere but the adapter', async () => {
+    const rules = await lint(
+      {
+        'src/agent/run.ts': "export const file = (env: Record<string, string | undefined>): string => env.GPUCTL_NVIDIA_SMI ?? 'x';\n",
+        'src/gpu/topo-probe.ts': "export const request = { file: 'nvidia-smi', args: ['topo', '-m'] };\n",
+        'src/gpu/smi-live.ts': "export const tool = 'nvidia-smi';\n",
+        'src/gpu/smi-probe.ts':
+          "export const file = (env: Record<string, string | undefined>): string => env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi';\n",
+      },
+      'smiRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/run.ts': ['gpuctl-smi/owner'],
+      'src/gpu/topo-probe.ts': ['gpuctl-smi/owner'],
+      'src/gpu/smi-live.ts': [],
+      'src/gpu/smi-probe.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the adapter", async () => {
+    const { SMI_OWNERS } = await loadConfig();
+    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
+    for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
+    expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
   }, 60_000);
 });

@@ -13,6 +13,8 @@ export interface At {
 
 export interface VmSection extends At {
   size?: string;
+  /** processes = [...]: the groups this guest is for (empty: all). */
+  processes: string[];
   gpuKind?: string;
   gpus?: number;
   memory?: unknown;
@@ -43,6 +45,7 @@ export interface TopCheck extends At {
 }
 
 export interface FlyModel {
+  app?: string;
   primaryRegion?: string;
   killTimeout?: unknown;
   env: Array<At & { name: string; value: unknown }>;
@@ -91,6 +94,7 @@ export function flyModel(doc: Table): FlyModel {
     tables(doc[key], [key]).map(({ table, path }): VmSection => ({
       path,
       size: str(table.size),
+      processes: Array.isArray(table.processes) ? table.processes.filter((p): p is string => typeof p === 'string') : [],
       gpuKind: str(table.gpu_kind),
       gpus: num(table.gpus),
       memory: table.memory,
@@ -147,6 +151,7 @@ export function flyModel(doc: Table): FlyModel {
   );
   const deploy = isTable(doc.deploy) ? doc.deploy : {};
   return {
+    app: str(doc.app),
     primaryRegion: str(doc.primary_region),
     killTimeout: doc.kill_timeout,
     env,
