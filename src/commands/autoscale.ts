@@ -142,7 +142,7 @@ const planCommand = defineCommand({
     });
     const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
     ctx.print(jsonRecord(step), () => renderPlan(step, ctx.style));
-    return ExitCode.ok;
+    return step.problems.length > 0 ? ExitCode.failed : ExitCode.ok;
   },
 });
 

@@ -139,7 +139,14 @@ export const loadtestCommand = defineCommand({
     if (options.url !== null) url = parseTarget(options.url);
     else {
       const { resolveAppName } = await import('../flyio/app-name.js');
-      url = appTarget(await resolveAppName(ctx, options.app, options.config), options.path);
+      // Without -a, the app comes from FLY_APP or fly.toml; when neither names one, the URL was most likely forgotten.
+      const app = await resolveAppName(ctx, options.app, options.config).catch((error: unknown) => {
+        if (options.app !== undefined || !(error instanceof UsageError)) throw error;
+        throw new UsageError(`No URL to load: none was given, and no app to load either. ${error.message}`, {
+          hint: `Pass the URL (gpuctl loadtest https://my-app.fly.dev/health -d ${options.request.durationS}s), or -a <app> with --path.`,
+        });
+      });
+      url = appTarget(app, options.path);
     }
     checkLoopback(url, ctx.env);
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);

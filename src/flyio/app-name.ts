@@ -1,5 +1,4 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
-import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
@@ -52,7 +51,8 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
   if (text !== undefined) {
     let name: unknown;
     try {
-      name = parse(text).app;
+      // Loaded here: the command definitions import this file, and `gpuctl --help` needs no TOML parser.
+      name = (await import('smol-toml')).parse(text).app;
     } catch (error) {
       throw new UsageError(
         `${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,

@@ -135,6 +135,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     refused,
     needs: appFilesNeeded(dir, inputs.cmd),
     appFromDirectory: named ? null : dirName,
+    configArg: dirArg === undefined || dirArg === '.' ? null : join(dirArg, 'fly.toml'),
     local,
   };
 }
