@@ -49,17 +49,55 @@ export function floorRules(basePath) {
  */
 export const PROCESS_OWNERS = ['src/cli.ts', 'src/exec.ts'];
 
+const PROCESS_MESSAGE = 'only src/cli.ts and src/exec.ts touch `process`: take it from the Ctx (docs/architecture.md)';
+const PROCESS_PROPERTY = { object: 'globalThis', property: 'process', message: PROCESS_MESSAGE };
+
 export function processRule() {
-  const message = 'only src/cli.ts and src/exec.ts touch `process`: take it from the Ctx (docs/architecture.md)';
+  const message = PROCESS_MESSAGE;
   return {
     files: ['src/**/*.ts'],
     ignores: PROCESS_OWNERS,
     rules: {
       'no-restricted-globals': ['error', { name: 'process', message }],
-      'no-restricted-properties': ['error', { object: 'globalThis', property: 'process', message }],
+      'no-restricted-properties': ['error', PROCESS_PROPERTY, ...envProperties()],
       'no-restricted-imports': ['error', { paths: ['node:process', 'process'].map((name) => ({ name, message })) }],
     },
   };
+}
+
+/**
+ * Who reads which environment variable: the step summary's file (ui/step-summary.ts appends to it, with
+ * the warning when it cannot) and the XDG directories (shared/paths.ts resolves them, defaults and all).
+ * Read as `env.NAME`, `env['NAME']` or `const { NAME } = env` anywhere else, they are reported.
+ */
+export const ENV_OWNERS = {
+  'src/ui/step-summary.ts': ['GITHUB_STEP_SUMMARY'],
+  'src/shared/paths.ts': ['XDG_STATE_HOME', 'XDG_CACHE_HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_RUNTIME_DIR'],
+};
+
+function envProperties(owner) {
+  return Object.entries(ENV_OWNERS)
+    .filter(([file]) => file !== owner)
+    .flatMap(([file, names]) =>
+      names.map((property) => ({ property, message: `only ${file} reads ${property}: call it instead (docs/architecture.md)` })),
+    );
+}
+
+/**
+ * The env owners' own blocks. ESLint keeps only the last options given to a rule for a file, so the
+ * owners (and the process owners, which processRule skips) get their no-restricted-properties here,
+ * each without its own variables: processRule's list, minus what the file owns.
+ */
+export function envRule() {
+  return [
+    ...Object.keys(ENV_OWNERS).map((owner) => ({
+      files: [owner],
+      rules: {
+        'no-restricted-properties': ['error', ...(PROCESS_OWNERS.includes(owner) ? [] : [PROCESS_PROPERTY]), ...envProperties(owner)],
+      },
+    })),
+    { files: PROCESS_OWNERS, rules: { 'no-restricted-properties': ['error', ...envProperties()] } },
+  ];
 }
 
 /**
@@ -166,6 +204,7 @@ export default tseslint.config(
   },
   floorRules(import.meta.dirname),
   processRule(),
+  ...envRule(),
   terminalRule(),
   tomlRule(),
   metricNameRule(),

@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { parseDuration } from '../shared/duration.js';
-import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -21,7 +21,7 @@ const common = [
     flags: '--prometheus <url>',
     description: 'Prometheus API base URL (default GPUCTL_PROMETHEUS_URL), e.g. https://api.fly.io/prometheus/<org>/',
   },
-  { flags: '--timeout <seconds>', description: 'timeout of each Prometheus query', default: '10' },
+  { flags: '--timeout <duration>', description: 'timeout of each Prometheus query, e.g. 10s (a bare number is seconds)', default: '10s' },
 ] as const;
 
 const runOptions = [
@@ -49,9 +49,9 @@ function required(raw: RawInput<'policy'>): string {
 
 /** commander's values → the options of each subcommand. Pure; bad values are UsageErrors. */
 export function parseCommon(raw: RawInput<OptionKeys<typeof common>>): Common {
-  const timeout = Number(str(raw, 'timeout') ?? '10');
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
-  return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs: timeout * 1000 };
+  const timeoutMs = durationOption(raw, 'timeout', '--timeout', '10s');
+  if (timeoutMs > 300_000) throw new UsageError('--timeout must be between 0 and 300 seconds (5m).');
+  return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs };
 }
 
 export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptions {

@@ -3,7 +3,7 @@ import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
 import { parseDuration } from '../shared/duration.js';
-import { list, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { durationOption, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 /** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
@@ -40,9 +40,7 @@ function seconds(raw: Raw, name: 'duration' | 'timeout', flag: string, max: numb
   const text = str(raw, name) ?? fallback;
   if (text === undefined)
     throw new UsageError(`${flag} is required: a load run has a fixed length.`, { hint: `e.g. ${flag} 30s (at most ${max / 60} min).` });
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0)
-    throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 30s, 2m or 1m30s.' });
+  const ms = durationOption(raw, name, flag, text);
   if (ms / 1000 > max)
     throw new UsageError(`${flag} ${text} is longer than the ${max} s a load run may take.`, { hint: `Use at most ${max / 60}m.` });
   return ms / 1000;

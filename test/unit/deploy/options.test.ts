@@ -75,6 +75,12 @@ describe('argv → options', () => {
     expect(() => parseStatusOptions(raw({ watch: true, json: true }))).toThrow(UsageError);
     expect(() => parseStatusOptions(raw({ interval: '0' }))).toThrow(UsageError);
     expect(() => parseStatusOptions(raw({ interval: '3000000' }))).toThrow('between 1 and 3600');
+    // issue 22: a duration like every other time option, a bare number still seconds
+    expect(parseStatusOptions(raw({ interval: '2m' })).intervalMs).toBe(120_000);
+    expect(parseStatusOptions(raw({ interval: '1500ms' })).intervalMs).toBe(1500);
+    expect(parseStatusOptions(raw({})).intervalMs).toBe(5000);
+    expect(() => parseStatusOptions(raw({ interval: 'soon' }))).toThrow('--interval "soon" is not a duration.');
+    expect(() => parseStatusOptions(raw({ interval: '500ms' }))).toThrow('between 1 and 3600');
   });
 
   it('health: --url must be http(s), --no-probe turns probes off', () => {
@@ -105,5 +111,19 @@ describe('argv → options', () => {
     // flyctl spells it --process-group; both work.
     expect(parseCount(raw({ processGroup: 'worker' }, ['2'])).group).toBe('worker');
     expect(parseVm(raw({ processGroup: 'worker' }, ['performance-2x'])).group).toBe('worker');
+  });
+});
+
+describe('autoscale --timeout (issue 22)', () => {
+  it('is a duration like every other time option; a bare number is still seconds; at most 5m', async () => {
+    const { parseCommon } = await import('../../../src/commands/autoscale.js');
+    const common = (timeout?: string) => parseCommon(raw({ policy: 'p.toml', ...(timeout === undefined ? {} : { timeout }) }));
+    expect(common().timeoutMs).toBe(10_000);
+    expect(common('2').timeoutMs).toBe(2000);
+    expect(common('1m').timeoutMs).toBe(60_000);
+    expect(common('500ms').timeoutMs).toBe(500);
+    expect(() => common('never')).toThrow('--timeout "never" is not a duration.');
+    expect(() => common('0')).toThrow(UsageError);
+    expect(() => common('6m')).toThrow('--timeout must be between 0 and 300 seconds');
   });
 });

@@ -5,7 +5,8 @@
  *   globalThis.process, an import of node:process) and stays quiet for the two owners;
  * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
  *   code returns values or emits events for its command to print.
- * And the repo's own config has both on.
+ * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule).
+ * And the repo's own config has them on.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,9 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 interface LintConfigModule {
   PROCESS_OWNERS: string[];
+  ENV_OWNERS: Record<string, string[]>;
   processRule: () => Linter.Config;
+  envRule: () => Linter.Config[];
   terminalRule: () => Linter.Config;
   tomlRule: () => Linter.Config;
   TOML_OWNERS: string[];
@@ -31,13 +34,14 @@ interface LintConfigModule {
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
 const roots: string[] = [];
+let lastMessages: Record<string, string[]> = {};
 afterAll(() => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'envRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -45,13 +49,16 @@ async function lint(
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  const rule = (await loadConfig())[which];
+  const config = await loadConfig();
+  // envRule's blocks only make sense after processRule's (they replace its options for the owners).
+  const rules = which === 'envRule' ? [config.processRule(), ...config.envRule()] : [config[which]()];
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, rule()],
+    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } }, ...rules],
   });
   const results = await eslint.lintFiles(['src/**/*.ts']);
+  lastMessages = Object.fromEntries(results.map((r) => [r.filePath.slice(root.length + 1), r.messages.map((m) => m.message)]));
   return Object.fromEntries(results.map((r) => [r.filePath.slice(root.length + 1), r.messages.map((m) => m.ruleId)]));
 }
 
@@ -216,5 +223,74 @@ describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
     for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
     expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
+  }, 60_000);
+});
+
+describe('GITHUB_STEP_SUMMARY and XDG_* are read only by their owners (issue 22)', () => {
+  const read = (expr: string) => `import type { Env } from '../context.js';\nexport const f = (env: Env): unknown => ${expr};\n`;
+  it('reports env.NAME, env["NAME"] and destructuring anywhere else, and lets each owner read its own', async () => {
+    const rules = await lint(
+      {
+        'src/commands/deploy.ts': read('env.GITHUB_STEP_SUMMARY'),
+        'src/bench/main.ts': read("env['GITHUB_STEP_SUMMARY']"),
+        'src/deploy/log-file.ts': read('env.XDG_STATE_HOME'),
+        'src/flyio/region-cache.ts':
+          'import type { Env } from "../context.js";\nexport const f = ({ XDG_CACHE_HOME }: Env): unknown => XDG_CACHE_HOME;\n',
+        'src/agent/config.ts': read('env.XDG_CONFIG_HOME'),
+        'src/cli.ts': read('env.XDG_RUNTIME_DIR'),
+        'src/ui/step-summary.ts': read('env.GITHUB_STEP_SUMMARY'),
+        'src/shared/paths.ts': read('[env.XDG_STATE_HOME, env.XDG_CACHE_HOME, env.XDG_CONFIG_HOME]'),
+        'src/deploy/run.ts': read('env.HOME'),
+      },
+      'envRule',
+    );
+    expect(rules).toEqual({
+      'src/commands/deploy.ts': ['no-restricted-properties'],
+      'src/bench/main.ts': ['no-restricted-properties'],
+      'src/deploy/log-file.ts': ['no-restricted-properties'],
+      'src/flyio/region-cache.ts': ['no-restricted-properties'],
+      'src/agent/config.ts': ['no-restricted-properties'],
+      'src/cli.ts': ['no-restricted-properties'],
+      'src/ui/step-summary.ts': [],
+      'src/shared/paths.ts': [],
+      'src/deploy/run.ts': [],
+    });
+    expect(lastMessages['src/commands/deploy.ts']![0]).toContain('only src/ui/step-summary.ts reads GITHUB_STEP_SUMMARY');
+    expect(lastMessages['src/deploy/log-file.ts']![0]).toContain('only src/shared/paths.ts reads XDG_STATE_HOME');
+  }, 60_000);
+
+  it('an owner may not read the other owner’s variables, nor globalThis.process', async () => {
+    const rules = await lint(
+      {
+        'src/ui/step-summary.ts': read('[env.XDG_STATE_HOME, globalThis.process]'),
+        'src/shared/paths.ts': read('env.GITHUB_STEP_SUMMARY'),
+      },
+      'envRule',
+    );
+    expect(rules).toEqual({
+      'src/ui/step-summary.ts': ['no-restricted-properties', 'no-restricted-properties'],
+      'src/shared/paths.ts': ['no-restricted-properties'],
+    });
+  }, 60_000);
+
+  it("the repo's own config keeps both the process rule and the env rule on, and the owners' own reads allowed", async () => {
+    const { ENV_OWNERS } = await loadConfig();
+    expect(Object.keys(ENV_OWNERS)).toEqual(['src/ui/step-summary.ts', 'src/shared/paths.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const banned = async (file: string) =>
+      (
+        ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['no-restricted-properties'] as [
+          number,
+          ...{ property: string }[],
+        ]
+      )
+        .slice(1)
+        .map((o) => (o as { property: string }).property);
+    expect(await banned('src/deploy/run.ts')).toEqual(expect.arrayContaining(['process', 'GITHUB_STEP_SUMMARY', 'XDG_STATE_HOME']));
+    expect(await banned('src/ui/step-summary.ts')).toEqual(expect.arrayContaining(['process', 'XDG_CACHE_HOME']));
+    expect(await banned('src/ui/step-summary.ts')).not.toContain('GITHUB_STEP_SUMMARY');
+    expect(await banned('src/shared/paths.ts')).not.toContain('XDG_CACHE_HOME');
+    expect(await banned('src/cli.ts')).not.toContain('process');
+    expect(await banned('src/cli.ts')).toContain('GITHUB_STEP_SUMMARY');
   }, 60_000);
 });
