@@ -4,8 +4,7 @@ import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
-import { parseDuration } from '../shared/duration.js';
-import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -21,7 +20,7 @@ const common = [
     flags: '--prometheus <url>',
     description: 'Prometheus API base URL (default GPUCTL_PROMETHEUS_URL), e.g. https://api.fly.io/prometheus/<org>/',
   },
-  { flags: '--timeout <seconds>', description: 'timeout of each Prometheus query', default: '10' },
+  { flags: '--timeout <duration>', description: 'timeout of each Prometheus query, e.g. 10s (a bare number is seconds)', default: '10s' },
 ] as const;
 
 const runOptions = [
@@ -49,19 +48,18 @@ function required(raw: RawInput<'policy'>): string {
 
 /** commander's values → the options of each subcommand. Pure; bad values are UsageErrors. */
 export function parseCommon(raw: RawInput<OptionKeys<typeof common>>): Common {
-  const timeout = Number(str(raw, 'timeout') ?? '10');
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 300) throw new UsageError('--timeout must be between 0 and 300 seconds.');
-  return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs: timeout * 1000 };
+  const timeoutMs = durationOption(raw, 'timeout', '--timeout', '10s');
+  if (timeoutMs > 300_000) throw new UsageError(`--timeout "${str(raw, 'timeout')}" must be between 0 and 300 seconds (at most 5m).`);
+  return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs };
 }
 
 export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptions {
   const iterations = str(raw, 'iterations');
   if (iterations !== undefined && !/^[1-9]\d*$/.test(iterations))
     throw new UsageError(`--iterations must be a whole number of at least 1, not "${iterations}".`);
-  const interval = str(raw, 'interval');
-  const intervalMs = interval === undefined ? undefined : parseDuration(interval);
-  if (interval !== undefined && (intervalMs === undefined || intervalMs < 1000))
-    throw new UsageError(`--interval must be a duration of at least 1s, not "${interval}".`);
+  const intervalMs = optionalDuration(raw, 'interval', '--interval');
+  if (intervalMs !== undefined && intervalMs < 1000)
+    throw new UsageError(`--interval must be a duration of at least 1s, not "${str(raw, 'interval')}".`);
   const once = bool(raw, 'once');
   return { ...parseCommon(raw), once, dryRun: bool(raw, 'dryRun'), iterations: iterations ? Number(iterations) : undefined, intervalMs };
 }

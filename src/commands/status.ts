@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue, SCREEN } from '../ui/printable.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
@@ -14,17 +14,17 @@ const options = [
   appOption,
   configOption,
   { flags: '-w, --watch', description: 'refresh until Ctrl-C' },
-  { flags: '--interval <seconds>', description: 'refresh interval for --watch', default: '5' },
+  { flags: '--interval <duration>', description: 'refresh interval for --watch, e.g. 5s or 2m (a bare number is seconds)', default: '5s' },
 ] as const;
 
 export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): StatusOptions {
   const watch = bool(raw, 'watch');
   if (watch && bool(raw, 'json'))
     throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
-  const interval = Number(str(raw, 'interval') ?? '5');
-  if (!Number.isFinite(interval) || interval < 1 || interval > 3600)
-    throw new UsageError('--interval must be between 1 and 3600 (seconds).');
-  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs: interval * 1000 };
+  const intervalMs = durationOption(raw, 'interval', '--interval', '5s');
+  if (intervalMs < 1000 || intervalMs > 3_600_000)
+    throw new UsageError(`--interval "${str(raw, 'interval')}" must be between 1 and 3600 seconds (1s to 1h).`);
+  return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs };
 }
 
 export const statusCommand = defineCommand({
