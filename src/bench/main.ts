@@ -19,7 +19,8 @@ import { buildReport, type BenchReport } from './report.js';
 import { listKernels, runSuite } from './run.js';
 import { buildArch, gpuTarget, resolveGpus } from './target.js';
 import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
-import { appendSummary, checkOut, writeReport } from './write.js';
+import { checkOut, writeReport } from './write.js';
+import { appendStepSummary } from '../ui/step-summary.js';
 import { jsonText } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 
@@ -129,6 +130,5 @@ async function emit(ctx: Ctx, options: BenchOptions, binary: BenchBinary, report
     const path = await writeReport(options.out, ctx.cwd, jsonText(document), options.force, options.baseline);
     ctx.log.info(`Wrote ${path}`);
   }
-  const summary = ctx.env.GITHUB_STEP_SUMMARY;
-  if (summary) await appendSummary(summary, renderMarkdown(report, comparison, options.baseline));
+  await appendStepSummary(ctx, () => renderMarkdown(report, comparison, options.baseline));
 }

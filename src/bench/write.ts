@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { writeFileAtomic, writeTarget } from '../shared/atomic-write.js';
 import { describeErrno } from '../shared/make-dirs.js';
-import { appendRegularFile } from '../shared/regular-file.js';
 
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
 export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
@@ -59,8 +58,4 @@ export async function writeReport(path: string, cwd: string, text: string, force
     throw new FailedError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }
   return full;
-}
-
-export async function appendSummary(path: string, markdown: string): Promise<void> {
-  await appendRegularFile(path, markdown);
 }

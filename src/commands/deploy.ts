@@ -79,11 +79,11 @@ export const deployCommand = defineCommand({
   ],
   parse: parseDeployOptions,
   run: async (options, ctx) => {
-    const [{ runDeploy }, { validateConfigCheck }, render, { appendFile }] = await Promise.all([
+    const [{ runDeploy }, { validateConfigCheck }, render, { appendStepSummary }] = await Promise.all([
       import('../deploy/run.js'),
       import('../validate/index.js'),
       import('../deploy/render.js'),
-      import('node:fs/promises'),
+      import('../ui/step-summary.js'),
     ]);
     // The deploy emits; the command shows: the preflight table, and flyctl's lines with --verbose (both on stderr).
     const events = {
@@ -92,12 +92,7 @@ export const deployCommand = defineCommand({
       flyctlLine: (line: string) => void (ctx.flags.verbose ? ctx.stderr.write(`  ${ctx.style.dim(line)}\n`) : undefined),
     };
     const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck, events });
-    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile && !options.dryRun) {
-      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(report))).catch(() =>
-        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
-      );
-    }
+    if (!options.dryRun) await appendStepSummary(ctx, () => render.renderMarkdown(report));
     ctx.print(report, render.renderDeploy);
     // The report carries the error (its `error` field); the boundary adds "Error:/Hint:" for people.
     if (error) throw error.asReported();

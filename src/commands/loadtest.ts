@@ -1,9 +1,9 @@
-import { appendFile } from 'node:fs/promises';
 import { ExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
 import { durationOption, list, numberOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { appendStepSummary } from '../ui/step-summary.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 /** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
@@ -155,11 +155,7 @@ export const loadtestCommand = defineCommand({
       exitCode,
     };
     ctx.print(json, render.renderText);
-    const summaryFile = ctx.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile)
-      await appendFile(summaryFile, ctx.redact(render.renderMarkdown(json))).catch(() =>
-        ctx.log.warn(`Could not append to GITHUB_STEP_SUMMARY (${summaryFile}).`),
-      );
+    await appendStepSummary(ctx, () => render.renderMarkdown(json));
     return exitCode;
   },
 });

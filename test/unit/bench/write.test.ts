@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendSummary, writeReport } from '../../../src/bench/write.js';
+import { writeReport } from '../../../src/bench/write.js';
 import { UsageError } from '../../../src/errors.js';
 
 const REPORT = `${JSON.stringify({ schemaVersion: 1, tool: { name: 'gpuctl' }, results: [] })}\n`;
@@ -40,14 +40,5 @@ describe('writeReport', () => {
       (e) => e instanceof UsageError && /Cannot write nope\/r\.json: .*nope no such file or directory \(ENOENT\)/.test(e.message),
     );
     expect(readdirSync(dir)).toEqual([]);
-  });
-});
-
-describe('appendSummary', () => {
-  it('appends, never truncates', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'sum-')), 'summary.md');
-    writeFileSync(file, 'before\n');
-    await appendSummary(file, 'after\n');
-    expect(readFileSync(file, 'utf8')).toBe('before\nafter\n');
   });
 });
