@@ -104,8 +104,8 @@ async function setup(ctx: Ctx, options: Common) {
     return { kind: 'matrix', series: outcome.data.result.map((r) => r.values) };
   };
   const scale: ScaleCount = async (request, dryRun) => {
-    // scale's plan is this command's side note (stdout carries the decisions): on stderr, as before.
-    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stderr.write(text)) };
+    // A plan is a result: on stdout, as `gpuctl scale` prints it (issue 22), before the decision's line; --json has the decision only.
+    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) };
     const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun }, events);
     return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
   };
