@@ -32,6 +32,7 @@ MC_S0, MC_K, MC_R, MC_V, MC_T = 100.0, 100.0, 0.02, 0.30, 1.0
 FAST = [4, 6, 8, 10, 12, 16, 20, 24]
 SLOW = [30, 40, 50, 60, 80, 100, 150, 200]
 COST = 1e-4
+Z_N, Z_ENTRY, Z_EXIT, ROC_N = 20, 2.0, 0.5, 20  # issue 21: native/src/quant_host.hpp
 DEFAULT_SIZES = dict(bytes=1 << 30, n=8192, series=4096, steps=16384, options=64 << 20, paths=64 << 20,
                      asian_paths=4 << 20, asian_steps=64, portfolios=1024, scenarios=4096, assets=2048,
                      grid_series=256, grid_steps=16384)
@@ -218,6 +219,59 @@ def bb_pool_f64(x, n=BB_N, k=BB_K):
     return m, m + k * sd, m - k * sd
 
 
+# ----------------------------------------------------------------------------- quant (issue 21)
+def hysteresis(z):
+    """signal: -1 when z > entry, +1 when z < -entry, 0 when |z| < exit, else the previous signal (0 at first):
+    the last setting at or before t (cummax of the setting steps' indices)."""
+    T = z.shape[1]
+    code = torch.where(z > Z_ENTRY, -1, torch.where(z < -Z_ENTRY, 1, torch.where(z.abs() < Z_EXIT, 0, 2)))
+    idx = torch.where(code != 2, torch.arange(T, device=z.device), -1)
+    last = torch.cummax(idx, 1).values
+    return torch.where(last >= 0, code.gather(1, last.clamp(min=0)), 0).to(torch.int8)
+
+
+def zscore_unfold(x, n=Z_N):
+    w = x.unfold(1, n, 1)
+    m, sd = w.mean(-1), w.std(-1, correction=0)
+    z = torch.where(sd > 0, (x[:, n - 1:] - m) / torch.where(sd > 0, sd, 1), 0)
+    z = F.pad(z, (n - 1, 0))
+    return z, hysteresis(z)
+
+
+def zscore_cumsum_f64(x, n=Z_N):
+    xd = x.double()
+    c = F.pad(torch.cumsum(xd, 1), (1, 0))
+    c2 = F.pad(torch.cumsum(xd * xd, 1), (1, 0))
+    m = (c[:, n:] - c[:, :-n]) / n
+    sd = torch.sqrt(torch.clamp((c2[:, n:] - c2[:, :-n]) / n - m * m, min=0))
+    z = torch.where(sd > 0, (xd[:, n - 1:] - m) / torch.where(sd > 0, sd, 1), 0).to(x.dtype)
+    z = F.pad(z, (n - 1, 0))
+    return z, hysteresis(z)
+
+
+def zscore_ref(x, n=Z_N):  # float64 two-pass on the unfolded windows
+    return zscore_unfold(x.double(), n)
+
+
+def rank_rows(roc):
+    """rank per row, ties by index: scatter the positions of a stable argsort"""
+    order = torch.argsort(roc, dim=1, stable=True)
+    rank = torch.empty_like(order, dtype=torch.int32)
+    rank.scatter_(1, order, torch.arange(roc.shape[1], device=roc.device, dtype=torch.int32).expand_as(order).contiguous())
+    return rank
+
+
+def momentum_argsort(p, n=ROC_N):
+    """p: time-major [T, A]. roc (0 for t < n) and its rank per step, ties by asset index."""
+    roc = F.pad(p[n:] / p[:-n] - 1, (0, 0, n, 0))
+    return roc, rank_rows(roc)
+
+
+def momentum_sort2(p, n=ROC_N):  # rank = argsort of the argsort
+    roc = F.pad(p[n:] / p[:-n] - 1, (0, 0, n, 0))
+    return roc, torch.argsort(torch.argsort(roc, dim=1, stable=True), dim=1, stable=True).to(torch.int32)
+
+
 def black_scholes(S, K, T, r=BS_R, v=BS_V):
     sq = torch.sqrt(T)
     d1 = (torch.log(S / K) + (r + 0.5 * v * v) * T) / (v * sq)
@@ -401,6 +455,20 @@ def torch_check(results):
     R = 0.01 * torch.randn(1024, 256, device=DEV)
     ref = -torch.sort((W.double() @ R.double().T), 1).values[:, 10]
     chk["var_historical"] = max(rel_l2(f(W, R, 10), ref) for f in (var_kth, var_topk, var_sort))
+    xz = random_walks(64, 4096, seed=11)
+    zd, sd_ = zscore_ref(xz)
+    chk["zscore"] = 0.0
+    for f in (zscore_unfold, zscore_cumsum_f64):
+        z, sg = f(xz)
+        # z by rel_l2; the signal must be the hysteresis of the variant's own z (exactly)
+        chk["zscore"] = max(chk["zscore"], rel_l2(z, zd), float((sg != hysteresis(z)).any()))
+    pm = random_walks(512, 1024, seed=13).T.contiguous()
+    rd, _ = momentum_argsort(pm.double())
+    chk["momentum"] = 0.0
+    for f in (momentum_argsort, momentum_sort2):
+        r, k = f(pm)
+        own = rank_rows(r)  # the rank must be the exact ranking of the variant's own roc
+        chk["momentum"] = max(chk["momentum"], rel_l2(r, rd), float((k != own).any()))
     pb = random_walks(8, 2048, seed=9)
     chk["backtest_grid"] = rel_l2(backtest(pb), backtest_ref(pb))
     return chk
@@ -542,6 +610,19 @@ def main():
         p = random_walks(A_, T_)
         torch_ms["backtest_grid"] = cmp.variants("backtest_grid", {"eager": backtest, "compile": compiled(backtest)}, lambda: (p,))
         del p
+    if want("zscore"):
+        A_, T_ = size("zscore", "series"), size("zscore", "steps")
+        x = random_walks(A_, T_)
+        torch_ms["zscore"] = cmp.variants("zscore", {"unfold": zscore_unfold, "compile(unfold)": compiled(zscore_unfold),
+                                                     "cumsum_f64": zscore_cumsum_f64, "compile(cumsum_f64)": compiled(zscore_cumsum_f64)},
+                                          lambda: (x,))
+        del x
+    if want("momentum"):
+        A_, T_ = size("momentum", "series"), size("momentum", "steps")
+        pm = random_walks(A_, T_).T.contiguous()
+        torch_ms["momentum"] = cmp.variants("momentum", {"argsort+scatter": momentum_argsort, "compile(argsort+scatter)": compiled(momentum_argsort),
+                                                         "argsort2": momentum_sort2}, lambda: (pm,))
+        del pm
     log(f"torch timings done in {time.time() - t_start:.0f} s")
     try:
         chk = torch_check(native)
@@ -553,12 +634,15 @@ def main():
     ceiling = native.get("memcpy_d2d", {}).get("value")
     targets = {"d2d_copy": ("ceil", 0.90), "triad": ("ceil", 0.90), "sma": ("ceil", 0.80), "bollinger": ("ceil", 0.80),
                "black_scholes": ("ceil", 0.80), "ema": ("ceil", 0.70), "rsi": ("ceil", 0.70),
+               "zscore": ("ceil", 0.80), "momentum": ("ceil", 0.80),
                "gemm_bf16": ("torch", 0.95), "gemm_fp16": ("torch", 0.95)}
-    finance = {"sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid"}
+    finance = {"sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
+               "zscore", "momentum"}
     rows = []
     order = ["d2d_copy", "triad", "memcpy_d2d", "h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable",
              "gemm_fp32", "gemm_tf32", "gemm_fp16", "gemm_bf16", "gemm_fp8", "launch_latency", "graph_launch_latency",
-             "sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid"]
+             "sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
+             "zscore", "momentum"]
     for name in order:
         r = native.get(name)
         if not r:

@@ -23,6 +23,25 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
 });
+// dist/image/: the same CLI with its dependencies bundled in and minified, for the image `gpuctl init`
+// writes (.gpuctl/gpuctl.tgz, src/init/agent-package.ts): the image's build then installs a package with
+// no dependencies, so it needs no registry, and gpuctl's layer is ~3 MB instead of ~22 MB of node_modules.
+// Some dependencies are CommonJS that call require(): the banner gives the ESM bundle one.
+await build({
+  entryPoints: ['src/cli.ts'],
+  outdir: new URL('image/', next).pathname,
+  bundle: true,
+  splitting: true,
+  minify: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  chunkNames: 'chunks/[name]-[hash]',
+  define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
+  banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'error',
+});
 // dist/native/ holds the prebuilt benchmark binary (npm run build:native-fat, minutes to make): keep it.
 await rename(new URL('dist/native/', root), new URL('native/', next)).catch((error) => {
   if (error.code !== 'ENOENT') throw error;

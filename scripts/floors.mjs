@@ -26,6 +26,7 @@ export const FLOORS = {
     'src/prometheus',
     'src/loadtest',
     'src/alerts',
+    'src/smoke',
   ],
   top: ['src/commands', 'src/program.ts', 'src/cli.ts', 'src/runtime.ts'],
 };

@@ -6,7 +6,7 @@ import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
 import type { RuntimeIO } from './runtime.js';
-import { errorJson, errorText, jsonText } from './ui/output.js';
+import { errorJson, errorText, jsonLine, jsonText } from './ui/output.js';
 import { VERSION } from './version.js';
 
 export interface CliIO extends RuntimeIO {
@@ -23,6 +23,7 @@ export function renderError(
   error: unknown,
   flags: GlobalFlags,
   ctx: Pick<Ctx, 'style' | 'redact'>,
+  stream: { ndjson?: boolean } = {},
 ): { stdout: string; stderr: string; exitCode: number } {
   const known = isGpuctlError(error)
     ? error
@@ -38,7 +39,7 @@ export function renderError(
   let stdout = '';
   // A result the command printed already carries a reported error: --json gets no second document.
   if (!flags.json) stderr = errorText(ctx.style, known);
-  else if (!known.reported) stdout = jsonText({ error: errorJson(known, ctx.redact) });
+  else if (!known.reported) stdout = (stream.ndjson ? jsonLine : jsonText)({ error: errorJson(known, ctx.redact) });
   if (flags.verbose && error instanceof Error) {
     let current: unknown = error;
     while (current instanceof Error) {
@@ -77,8 +78,10 @@ export async function runCli(io: CliIO): Promise<number> {
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);
+  let ndjson = false;
   const handler = async (spec: AnyCommand, raw: RawInput) => {
     flags = flagsFrom(raw.opts, io.env);
+    ndjson = spec.ndjson === true;
     ctx = io.makeContext ? io.makeContext(flags) : createContext(io, flags);
     const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
@@ -109,7 +112,7 @@ export async function runCli(io: CliIO): Promise<number> {
         io.env,
       );
     const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
-    const rendered = renderError(failure, flags, ctx ?? createContext(io, flags));
+    const rendered = renderError(failure, flags, ctx ?? createContext(io, flags), { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
     if (rendered.stderr) io.stderr.write(rendered.stderr);
     return rendered.exitCode;

@@ -4,6 +4,7 @@
  * Every child runs in its own process group, and the whole group is ended (see liveGroups).
  */
 import { execa } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ExecRequest {
   file: string;
@@ -77,7 +78,54 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    for (const pid of strays) signalPid(pid, 'SIGKILL');
   });
+}
+
+/**
+ * Processes below a child that left its group for a session of their own (a container's process under
+ * runc, started by `podman build`: when podman is stopped it leaves that process running). They are
+ * found through /proc's parent links while the child still lives (Linux; elsewhere none), and ended with
+ * the group: SIGTERM, then SIGKILL (which a container's init, PID 1 of its namespace, cannot ignore).
+ */
+const strays = new Set<number>();
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    strays.delete(pid); // already gone
+  }
+}
+
+export function descendantsOutsideGroup(pid: number): number[] {
+  const children = new Map<number, Array<{ pid: number; pgrp: number }>>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const list = children.get(Number(ppid)) ?? [];
+      list.push({ pid: Number(entry), pgrp: Number(pgrp) });
+      children.set(Number(ppid), list);
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const child of children.get(parent) ?? []) {
+      if (child.pgrp !== pid) found.push(child.pid);
+      walk(child.pid);
+    }
+  };
+  walk(pid);
+  return found;
 }
 
 /** Ends a group: SIGTERM now, SIGKILL after graceMs (or at gpuctl's exit, if that comes first). */
@@ -98,6 +146,12 @@ function groupKiller(request: ExecRequest, pid: number | undefined): { disarm():
   let reason: 'timeout' | 'interrupted' | null = null;
   const kill = (why: 'timeout' | 'interrupted') => {
     reason ??= why;
+    if (pid !== undefined)
+      for (const stray of descendantsOutsideGroup(pid)) {
+        strays.add(stray);
+        signalPid(stray, 'SIGTERM');
+        setTimeout(() => signalPid(stray, 'SIGKILL'), 2000).unref();
+      }
     endGroup(pid, 2000);
   };
   const timer = setTimeout(() => kill('timeout'), request.timeoutMs);

@@ -95,9 +95,14 @@ function withOutput(command: Command, output: ProgramOutput): void {
   });
 }
 
+/** What `gpuctl --help` says first, naming every command in the registry (package.json's "description" is this text). */
+export function programDescription(registry: readonly Pick<AnyCommand, 'name'>[]): string {
+  return `Operations toolkit for GPU applications on Fly.io: ${registry.map((c) => c.name).join(', ')}.`;
+}
+
 export function buildProgram(registry: readonly AnyCommand[], handler: ActionHandler, output: ProgramOutput): Command {
   const program = new GpuctlCommand('gpuctl')
-    .description('Operations toolkit for GPU applications on Fly.io: detect, bench, init, validate, deploy, status, scale.')
+    .description(programDescription(registry))
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout (implies non-interactive, no colour)')
     .option('--verbose', 'show the commands gpuctl runs, and stack traces on errors')

@@ -11,6 +11,7 @@ import {
   type Writer,
 } from './context.js';
 import type { ExecRequest } from './exec.js';
+import { mayBeOnPath } from './shared/on-path.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
 import { makePrint } from './ui/output.js';
@@ -66,9 +67,12 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       },
     },
     exec: async (request: ExecRequest) => {
-      const { execTool } = await import('./exec.js');
       if (flags.verbose) err(style.dim(`$ ${[request.file, ...request.args].join(' ')}\n`));
-      return execTool({ signal: io.signal, ...request, env: { ...io.env, ...request.env } });
+      const env = { ...io.env, ...request.env };
+      // A tool that is not on PATH is answered here, as the spawn would answer it: execa is loaded only to run something.
+      if (!mayBeOnPath(request.file, env.PATH, request.cwd ?? io.cwd, io.host.platform)) return { kind: 'not-found', file: request.file };
+      const { execTool } = await import('./exec.js');
+      return execTool({ signal: io.signal, ...request, env });
     },
     spinner: (text) =>
       redacting(

@@ -80,5 +80,7 @@ if [ "${GPUCTL_AGENT:-on}" != off ]; then
   fi
 fi
 unset GPUCTL_AGENT_WITH_PID
+# The image runs this script under tini (the Dockerfile's ENTRYPOINT), so the application is never PID 1
+# and the stop signal reaches it. Exit status: the application's; 128+N when signal N ended it.
 if [ -n "$run_as" ]; then exec setpriv --reuid="$run_as" --regid="$run_as" --init-groups -- "$@"; fi
 exec "$@"

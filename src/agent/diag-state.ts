@@ -6,6 +6,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { xdgHome } from '../shared/paths.js';
 
 export type DiagVerdict = 'pass' | 'warn' | 'fail';
 export interface DiagState {
@@ -16,7 +17,7 @@ export interface DiagState {
 
 export function diagStatePath(env: Record<string, string | undefined>): string | undefined {
   if (env.GPUCTL_DIAG_STATE) return env.GPUCTL_DIAG_STATE;
-  const base = env.XDG_STATE_HOME || (env.HOME ? join(env.HOME, '.local/state') : undefined);
+  const base = xdgHome(env, 'state', env.HOME || undefined);
   return base === undefined ? undefined : join(base, 'gpuctl', 'diag-last.json');
 }
 

@@ -78,6 +78,10 @@ export const GPU_METRICS: readonly GpuMetricDef[] = [
     value: (s) =>
       s.retiredPending === true || s.remapPending === true ? 1 : s.retiredPending === null && s.remapPending === null ? null : 0,
   },
+  { name: 'DCGM_FI_DEV_PCIE_LINK_GEN', type: 'gauge', help: 'PCIe current link generation.', value: (s) => s.linkGen },
+  { name: 'DCGM_FI_DEV_PCIE_LINK_WIDTH', type: 'gauge', help: 'PCIe current link width.', value: (s) => s.linkWidth },
+  { name: 'DCGM_FI_DEV_PCIE_MAX_LINK_GEN', type: 'gauge', help: 'PCIe max link generation.', value: (s) => s.linkGenMax },
+  { name: 'DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH', type: 'gauge', help: 'PCIe max link width.', value: (s) => s.linkWidthMax },
   { name: 'gpuctl_gpu_pstate', type: 'gauge', help: 'Performance state (0 for P0, the highest, to 15).', value: (s) => s.pstate },
   { name: 'gpuctl_gpu_max_sm_clock_mhz', type: 'gauge', help: 'Maximum SM clock frequency (in MHz).', value: (s) => s.maxSmClockMHz },
 ];

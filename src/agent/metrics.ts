@@ -8,11 +8,13 @@ import { GPU_LABELS, GPU_METRICS, gpuLabels, THROTTLE_METRIC } from './metric-de
 import { THROTTLE_REASONS } from '../gpu/smi-sample.js';
 import type { SamplerState } from './sampler.js';
 import type { DiagState } from './diag-state.js';
+import type { XidReport } from '../gpu/xid.js';
+import { xidsFor } from './xid-watch.js';
 
 export interface AgentMetrics {
   registry: Registry;
   /** Brings the registry up to date with the sampler and the host; cheap when nothing changed. */
-  update(state: SamplerState, nowMs: number, healthy: boolean, diag?: DiagState | null): void;
+  update(state: SamplerState, nowMs: number, healthy: boolean, diag?: DiagState | null, xid?: XidReport | null): void;
 }
 
 export function createAgentMetrics(hostname: string, host: HostMeter, version: string, mode: () => string): AgentMetrics {
@@ -55,6 +57,9 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     'Hostname',
   ]);
   const diagAt = g('gpuctl_diag_last_run_timestamp_seconds', 'When the last gpuctl diag finished (Unix seconds).', ['level', 'Hostname']);
+  const xidLast = g('DCGM_FI_DEV_XID_ERRORS', 'Value of the last XID error encountered (0: none in the kernel log).', labelNames);
+  const xidEvents = g('gpuctl_gpu_xid_events', "XID events of this code in the kernel log's ring buffer.", [...labelNames, 'xid']);
+  const logReadable = g('gpuctl_agent_kernel_log_readable', 'Whether the agent can read the kernel log for XID events (1) or not (0).');
   collectDefaultMetrics({ register: registry });
   let seenAt: number | null | undefined;
   let seenSize = -1;
@@ -62,7 +67,7 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
   let badSeen = 0;
   return {
     registry,
-    update(state, nowMs, isHealthy, diag = null) {
+    update(state, nowMs, isHealthy, diag = null, xid = null) {
       diagResult.reset();
       diagAt.reset();
       if (diag) {
@@ -94,6 +99,18 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
           }
         }
       }
+      xidLast.reset();
+      xidEvents.reset();
+      logReadable.reset();
+      if (xid) logReadable.set(xid.readable ? 1 : 0);
+      if (xid?.readable)
+        for (const { sample, at } of state.gpus.values()) {
+          if (nowMs - at > 3 * state.intervalMs || sample.pciBusId === null) continue;
+          const labels = gpuLabels(sample, hostname);
+          const { perCode, last } = xidsFor(xid.events, sample.pciBusId);
+          xidLast.set(labels, last);
+          for (const [code, count] of perCode) xidEvents.set({ ...labels, xid: String(code) }, count);
+        }
       const h = host.read();
       if (h.cpuBusyRatio !== null) cpuBusy.set(h.cpuBusyRatio);
       cpuCount.set(h.cpuCount);

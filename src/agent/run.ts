@@ -11,6 +11,8 @@ import { createAgentMetrics } from './metrics.js';
 import type { AgentOptions } from './options.js';
 import { Sampler } from './sampler.js';
 import { listen } from './server.js';
+import { readKernelLog } from '../gpu/kernel-log.js';
+import { watchXids } from './xid-watch.js';
 
 /** The agent serving, as the command shows it (the `listening` line; with --json, its one JSON record). */
 export interface AgentReady {
@@ -40,12 +42,13 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
   const health = () => decideHealth(sampler.state(), Date.now(), thresholds);
   const metrics = createAgentMetrics(hostname(), host, VERSION, () => (sampler.state().phase === 'absent' ? 'cpu fallback' : 'gpu'));
   const diag = diagStateReader(diagStatePath(ctx.env), log);
+  const xids = watchXids(() => readKernelLog(ctx, { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined }), 30_000, log);
   const hostTimer = setInterval(() => host.tick(), options.intervalMs);
   sampler.run();
   // Rendering /metrics costs ~2 ms of CPU (prom-client's process metrics most of it); the values change at
   // most once per sample, so one rendering serves every scrape for up to a second (or an interval if shorter).
   const render = cachedFor(Math.min(1000, options.intervalMs), async () => {
-    metrics.update(sampler.state(), Date.now(), health().status === 'ok', diag());
+    metrics.update(sampler.state(), Date.now(), health().status === 'ok', diag(), xids.state());
     return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
   });
   const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
@@ -62,6 +65,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     });
   } catch (error) {
     clearInterval(hostTimer);
+    xids.stop();
     await sampler.stop();
     const code = (error as NodeJS.ErrnoException).code;
     throw new FailedError(
@@ -95,6 +99,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
   });
   clearInterval(watch);
   clearInterval(hostTimer);
+  xids.stop();
   await Promise.all([server.close(), sampler.stop(500)]);
   log('stopped');
   return 0;

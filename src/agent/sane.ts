@@ -30,6 +30,11 @@ const RANGES: ReadonlyArray<readonly [NumericKey, number, number]> = [
   ['retiredDbe', 0, Number.MAX_SAFE_INTEGER],
   ['remappedCorrectable', 0, Number.MAX_SAFE_INTEGER],
   ['remappedUncorrectable', 0, Number.MAX_SAFE_INTEGER],
+  // PCIe generations 1-6 so far; widths x1 to x32.
+  ['linkGen', 1, 16],
+  ['linkGenMax', 1, 16],
+  ['linkWidth', 1, 32],
+  ['linkWidthMax', 1, 32],
 ];
 
 export interface SaneSample {

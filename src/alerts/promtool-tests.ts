@@ -24,8 +24,8 @@ function cases(t: AlertThresholds): Record<string, Case> {
   return {
     GpuctlGpuUtilisationHigh: {
       series: [
-        ['DCGM_FI_DEV_GPU_UTIL', hot, t.utilPct + 1],
-        ['DCGM_FI_DEV_GPU_UTIL', cool, t.utilPct],
+        ['DCGM_FI_DEV_GPU_UTIL', hot, (t.utilPct ?? 0) + 1],
+        ['DCGM_FI_DEV_GPU_UTIL', cool, t.utilPct ?? 0],
       ],
       fires: hot,
     },
@@ -82,6 +82,36 @@ function cases(t: AlertThresholds): Record<string, Case> {
         ['gpuctl_gpu_clock_throttled', { ...cool, reason: 'hw_thermal_slowdown' }, 0],
       ],
       fires: throttled,
+    },
+    GpuctlGpuPcieLinkDegraded: {
+      series: [
+        ['DCGM_FI_DEV_PCIE_LINK_GEN', hot, 4],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_GEN', hot, 5],
+        ['DCGM_FI_DEV_PCIE_LINK_WIDTH', hot, 16],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH', hot, 16],
+        ['DCGM_FI_DEV_GPU_UTIL', hot, 99],
+        // Idle with a lowered link: the power saving every GPU does, not a fault.
+        ['DCGM_FI_DEV_PCIE_LINK_GEN', cool, 1],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_GEN', cool, 5],
+        ['DCGM_FI_DEV_PCIE_LINK_WIDTH', cool, 16],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH', cool, 16],
+        ['DCGM_FI_DEV_GPU_UTIL', cool, 0],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuXidCritical: {
+      series: [
+        ['gpuctl_gpu_xid_events', { ...hot, xid: '79' }, 1],
+        ['gpuctl_gpu_xid_events', { ...cool, xid: '13' }, 3],
+      ],
+      fires: { ...hot, xid: '79' },
+    },
+    GpuctlGpuXid: {
+      series: [
+        ['gpuctl_gpu_xid_events', { ...hot, xid: '13' }, 2],
+        ['gpuctl_gpu_xid_events', { ...cool, xid: '79' }, 1],
+      ],
+      fires: { ...hot, xid: '13' },
     },
     GpuctlDiagFailed: {
       series: [

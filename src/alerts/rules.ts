@@ -4,8 +4,11 @@
  * no value can break the file. Every rule names the machine (Hostname) and GPU and points at a command.
  */
 
+import { CRITICAL_XIDS } from '../gpu/xid.js';
+
 export interface AlertThresholds {
-  utilPct: number;
+  /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
+  utilPct: number | null;
   memoryPct: number;
   tempWarnC: number;
   /** /gpu-health's limit (GPUCTL_AGENT_MAX_TEMP_C, default 85). */
@@ -42,19 +45,29 @@ export interface AlertRule {
 }
 
 const ON = 'machine {{ $labels.Hostname }} GPU {{ $labels.gpu }}';
+/** XIDs after which the GPU or its memory cannot be trusted (diag fails on them too). */
+const CRITICAL = CRITICAL_XIDS.join('|');
+/** Utilisation above which the link must be at its maximum (an idle GPU lowers it on purpose). */
+export const LINK_LOAD_PCT = 50;
 
 /** Pure: the rules for these thresholds, in a stable order. */
 export function alertRules(t: AlertThresholds): AlertRule[] {
+  const util: AlertRule[] =
+    t.utilPct === null
+      ? []
+      : [
+          {
+            alert: 'GpuctlGpuUtilisationHigh',
+            expr: `DCGM_FI_DEV_GPU_UTIL > ${t.utilPct}`,
+            for: t.sustained,
+            severity: 'warning',
+            summary: `GPU utilisation above ${t.utilPct}% for ${t.sustained}`,
+            description: `On ${ON}, utilisation has stayed above ${t.utilPct}%: the app is GPU-bound; add machines or GPUs.`,
+            runbook: 'gpuctl monitor --app <app> shows the live load; gpuctl scale adds machines.',
+          },
+        ];
   const rules: AlertRule[] = [
-    {
-      alert: 'GpuctlGpuUtilisationHigh',
-      expr: `DCGM_FI_DEV_GPU_UTIL > ${t.utilPct}`,
-      for: t.sustained,
-      severity: 'warning',
-      summary: `GPU utilisation above ${t.utilPct}% for ${t.sustained}`,
-      description: `On ${ON}, utilisation has stayed above ${t.utilPct}%: the app is GPU-bound; add machines or GPUs.`,
-      runbook: 'gpuctl monitor --app <app> shows the live load; gpuctl scale adds machines.',
-    },
+    ...util,
     {
       alert: 'GpuctlGpuMemoryHigh',
       expr: `100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > ${t.memoryPct}`,
@@ -117,6 +130,33 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       summary: 'GPU clocks slowed by heat or power brake',
       description: `On ${ON}, clocks are held down ({{ $labels.reason }}).`,
       runbook: 'gpuctl monitor --app <app> shows clocks; gpuctl diag checks the GPU.',
+    },
+    {
+      alert: 'GpuctlGpuPcieLinkDegraded',
+      expr: `(DCGM_FI_DEV_PCIE_LINK_GEN < DCGM_FI_DEV_PCIE_MAX_LINK_GEN or DCGM_FI_DEV_PCIE_LINK_WIDTH < DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH) and DCGM_FI_DEV_GPU_UTIL > ${LINK_LOAD_PCT}`,
+      for: t.soon,
+      severity: 'warning',
+      summary: 'PCIe link below its maximum under load',
+      description: `On ${ON}, the PCIe link runs below its maximum generation or width while the GPU is over ${LINK_LOAD_PCT}% busy: host-device copies are slower than the hardware allows.`,
+      runbook: 'gpuctl diag on that machine checks the link under load; nvidia-smi -q shows GPU Link Info.',
+    },
+    {
+      alert: 'GpuctlGpuXidCritical',
+      expr: `gpuctl_gpu_xid_events{xid=~"${CRITICAL}"} > 0`,
+      for: '0s',
+      severity: 'critical',
+      summary: 'A GPU logged an XID that means it cannot be trusted',
+      description: `On ${ON}, the kernel log holds XID {{ $labels.xid }} (memory, NVLink, GSP or fallen off the bus).`,
+      runbook: 'gpuctl diag on that machine; destroy and recreate the machine (the XID stays in the log until it reboots).',
+    },
+    {
+      alert: 'GpuctlGpuXid',
+      expr: `gpuctl_gpu_xid_events{xid!~"${CRITICAL}"} > 0`,
+      for: '0s',
+      severity: 'warning',
+      summary: 'A GPU logged an XID error',
+      description: `On ${ON}, the kernel log holds XID {{ $labels.xid }} (often an application fault such as 13, 31 or 43).`,
+      runbook: "gpuctl monitor --app <app> and the application's log around that time; gpuctl diag if it recurs.",
     },
     {
       alert: 'GpuctlDiagFailed',

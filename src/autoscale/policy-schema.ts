@@ -54,7 +54,7 @@ export const policySchema = z
     app: z.string().refine(isFlyAppName, 'is not a valid Fly app name (lowercase letters, digits and dashes, starting with a letter)'),
     process_group: z
       .string()
-      .refine(isProcessGroupName, 'is not a process group name (letters, digits, dashes and underscores)')
+      .refine(isProcessGroupName, 'is empty (name a group of fly.toml [processes], or leave the key out for app)')
       .default('app'),
     min: count,
     max: count,

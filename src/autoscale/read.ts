@@ -42,7 +42,7 @@ export function signalQueries(policy: Policy): SignalQuery[] {
 
 export async function readSignal(source: MetricSource, query: string, at: Date): Promise<Read> {
   const answer = await source(query, at);
-  if (answer.kind === 'failed') return { kind: 'missing', reason: answer.reason };
+  if (answer.kind === 'failed') return { kind: 'missing', reason: answer.reason, failed: true };
   if (answer.kind === 'other') return { kind: 'missing', reason: `expected samples (a matrix), got a ${answer.resultType}` };
   if (answer.series.length === 0) return { kind: 'missing', reason: 'the query returned no series' };
   if (answer.series.length > 1)

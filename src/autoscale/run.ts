@@ -88,6 +88,10 @@ export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
     dryRun: input.dryRun,
     problems: [],
   };
+  // An unreachable or failing Prometheus is a problem (exit 1: a CI check with a wrong URL fails); no data from a healthy one is a decision.
+  for (const read of [samples.utilization, samples.errorRate, samples.latency])
+    if (read?.kind === 'missing' && read.failed && !result.problems.includes(`Prometheus: ${read.reason}`))
+      result.problems.push(`Prometheus: ${read.reason}`);
   if (!changes || input.mode === 'plan') return result;
   const scaled = await input.scale(request, input.dryRun);
   result.applied = scaled.applied;

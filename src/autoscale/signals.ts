@@ -8,7 +8,8 @@ export interface Point {
   value: number;
 }
 
-export type Read = { kind: 'ok'; points: Point[] } | { kind: 'missing'; reason: string };
+/** failed: Prometheus could not answer (unreachable, an error status, a rejected query), as against a healthy one with no data. */
+export type Read = { kind: 'ok'; points: Point[] } | { kind: 'missing'; reason: string; failed?: true };
 
 export interface Samples {
   utilization: Read;

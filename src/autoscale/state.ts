@@ -4,11 +4,11 @@
  * in the same directory, synced, renamed). An unreadable file is treated as "acted just now", so a
  * lost state can delay an action by one cooldown but never cause a burst.
  */
-import { mkdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import { makeDirs } from '../shared/make-dirs.js';
+import { gpuctlDir } from '../shared/paths.js';
 import { jsonText } from '../ui/output.js';
 import type { LastActions } from './decide.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
@@ -21,8 +21,7 @@ export interface StateFile {
 }
 
 export function statePath(env: Env, app: string, group: string): string {
-  const base = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(base, 'gpuctl', 'autoscale', `${app}.${group}.json`.replace(/[^\w.-]/g, '_'));
+  return gpuctlDir(env, 'state', 'autoscale', `${app}.${group}.json`.replace(/[^\w.-]/g, '_'));
 }
 
 export type Loaded = { kind: 'ok'; last: LastActions } | { kind: 'none' } | { kind: 'unreadable'; reason: string; last: LastActions };
@@ -65,6 +64,6 @@ export function record(last: LastActions, rule: string, action: 'up' | 'down' | 
 }
 
 export async function saveState(path: string, state: StateFile): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  makeDirs(dirname(path));
   writeFileAtomic(path, jsonText(state), 0o600);
 }

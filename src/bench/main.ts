@@ -20,8 +20,8 @@ import { listKernels, runSuite } from './run.js';
 import { buildArch, gpuTarget, resolveGpus } from './target.js';
 import { renderCollectives, renderLatency, renderLinks } from './render-cluster.js';
 import { checkOut, writeReport } from './write.js';
-import { appendStepSummary } from '../ui/step-summary.js';
 import { jsonText } from '../ui/output.js';
+import { appendStepSummary } from '../ui/step-summary.js';
 import { renderTable } from '../ui/table.js';
 
 function buildEvents(ctx: Ctx): BuildEvents & { close(ok: boolean): void } {

@@ -88,7 +88,9 @@ function result(o: Json): ResultLine {
   const medianMs = num(o, 'medianMs');
   const suite = str(o, 'suite');
   const extra: Record<string, number> = {};
-  if (EXTRA_SUITES.includes(suite)) for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && typeof v === 'number' && Number.isFinite(v)) extra[k] = v;
+  const keepsExtra = EXTRA_SUITES.includes(suite) || EXTRA_WHEN_PRESENT.includes(suite);
+  if (keepsExtra) for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && typeof v === 'number' && Number.isFinite(v)) extra[k] = v;
+  const withExtra = EXTRA_SUITES.includes(suite) || Object.keys(extra).length > 0;
   return {
     type: 'result',
     suite,
@@ -104,11 +106,14 @@ function result(o: Json): ResultLine {
     check: check(o),
     cpu: cpu(o),
     note: optStr(o, 'note'),
-    ...(EXTRA_SUITES.includes(suite) ? { extra } : {}),
+    ...(withExtra ? { extra } : {}),
   };
 }
 
 const EXTRA_SUITES = ['links', 'collectives', 'latency'];
+// Finance lines carry kernel-specific numbers on some kernels only (Monte Carlo price and stderr; the quant kernels'
+// disagreement with float64, issue 21): kept as `extra` where there are any.
+const EXTRA_WHEN_PRESENT = ['finance'];
 const KNOWN = new Set(['type', 'suite', 'name', 'unit', 'value', 'samplesMs', 'medianMs', 'bytes', 'flops', 'size', 'precision', 'check', 'cpu', 'speedup', 'note']);
 
 function decode(o: Json): BenchLine | null {

@@ -1,6 +1,6 @@
 /**
  * Files a run writes: the --out report (atomically: a temp file in the same directory, synced, then
- * renamed) and the CI step summary (appended, never truncated). Like every gpuctl write, --out
+ * renamed); the CI step summary is ui/step-summary.ts's. Like every gpuctl write, --out
  * replaces an existing file only with --force, and never the --baseline it is compared with.
  */
 import { constants, realpathSync } from 'node:fs';

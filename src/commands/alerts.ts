@@ -1,15 +1,21 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
+import { thresholdsFor } from '../alerts/profiles.js';
+import { isWorkload, WORKLOADS } from '../shared/profiles.js';
 import { defineCommand } from './define.js';
 
 export interface AlertsExportOptions {
   thresholds: AlertThresholds;
-  /** Print the promtool unit tests for the rules instead of the rules. */
-  tests: boolean;
+  /** What to print: the rules, their promtool unit tests, or the Grafana dashboard. */
+  print: 'rules' | 'tests' | 'grafana';
 }
 
 const options = [
+  {
+    flags: '--workload <profile>',
+    description: `the app's workload profile (${WORKLOADS.join(', ')}): its thresholds, as gpuctl init writes them`,
+  },
   { flags: '--expect-gpus <n>', description: 'GPUs each machine must show (adds GpuctlGpuMissing)' },
   { flags: '--util-pct <pct>', description: 'utilisation threshold (default 95)' },
   { flags: '--memory-pct <pct>', description: 'GPU memory threshold (default 90)' },
@@ -17,6 +23,7 @@ const options = [
   { flags: '--max-temp-c <c>', description: "the agent's /gpu-health limit, GPUCTL_AGENT_MAX_TEMP_C (default 85)" },
   { flags: '--for <duration>', description: '`for:` of the sustained rules (default 5m)' },
   { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
+  { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
 
 function number(
@@ -30,22 +37,31 @@ function number(
   return numberOption(raw, key, flag, { min, max, hint: `For example ${flag} ${fallback}.` }) ?? fallback;
 }
 
-export function parseAlertsExport(raw: RawInput<OptionKeys<typeof options>>, defaults: AlertThresholds): AlertsExportOptions {
+export function parseAlertsExport(
+  raw: RawInput<OptionKeys<typeof options>>,
+  base: AlertThresholds = DEFAULT_THRESHOLDS,
+): AlertsExportOptions {
+  const workload = str(raw, 'workload');
+  if (workload !== undefined && !isWorkload(workload))
+    throw new UsageError(`--workload "${workload}" is not a workload profile.`, { hint: `Use one of: ${WORKLOADS.join(', ')}.` });
+  const defaults = workload === undefined ? base : thresholdsFor(workload);
   const expect = str(raw, 'expectGpus');
   const sustained = str(raw, 'for') ?? defaults.sustained;
+  if (bool(raw, 'tests') && bool(raw, 'grafana'))
+    throw new UsageError('--tests and --grafana print different files: choose one.', { hint: 'Run the command twice, once with each.' });
   if (!/^\d+[smh]$/.test(sustained))
     throw new UsageError(`--for "${sustained}" is not a Prometheus duration.`, { hint: 'Write it like 30s, 5m or 1h.' });
   return {
     thresholds: {
       ...defaults,
-      utilPct: number(raw, 'utilPct', '--util-pct', 0, 100, defaults.utilPct),
+      utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : number(raw, 'utilPct', '--util-pct', 0, 100, 95),
       memoryPct: number(raw, 'memoryPct', '--memory-pct', 0, 100, defaults.memoryPct),
       tempWarnC: number(raw, 'tempWarnC', '--temp-warn-c', 0, 150, defaults.tempWarnC),
       tempFailC: number(raw, 'maxTempC', '--max-temp-c', 0, 150, defaults.tempFailC),
       expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
       sustained,
     },
-    tests: bool(raw, 'tests'),
+    print: bool(raw, 'tests') ? 'tests' : bool(raw, 'grafana') ? 'grafana' : 'rules',
   };
 }
 
@@ -54,19 +70,30 @@ const exportCommand = defineCommand({
   summary: "Print Prometheus alerting rules for the agent's series (or their promtool tests)",
   description:
     'Rules for GPU utilisation, memory, temperature (warning, and the /gpu-health limit), a stopped sampler, uncorrectable\n' +
-    'ECC errors, pending memory repair, thermal throttling and (with --expect-gpus) a missing GPU. Each names the machine\n' +
+    'ECC errors, pending memory repair, thermal throttling, a PCIe link below its maximum under load, XID errors in the\n' +
+    'kernel log, a failed gpuctl diag and (with --expect-gpus) a missing GPU. Each names the machine\n' +
     'and GPU and a gpuctl command to run. See docs/alerts.md.',
   options,
   examples: [
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
+    ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
     ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
+    ['gpuctl alerts export --grafana --workload inference > gpuctl-dashboard.json', 'the dashboard, to import into Grafana'],
   ],
-  parse: (raw) => parseAlertsExport(raw, DEFAULT_THRESHOLDS),
+  parse: (raw) => parseAlertsExport(raw),
   run: async (options, ctx) => {
     const { renderAlertRules } = await import('../alerts/rules.js');
     const { renderPromtoolTests } = await import('../alerts/promtool-tests.js');
-    const text = options.tests ? renderPromtoolTests(options.thresholds, 'gpuctl-alerts.yml') : renderAlertRules(options.thresholds);
-    ctx.print({ schemaVersion: 1, kind: options.tests ? 'promtool-tests' : 'rules', text }, (r) => r.text);
+    const { renderDashboard } = await import('../alerts/dashboard.js');
+    const t = options.thresholds;
+    const text =
+      options.print === 'tests'
+        ? renderPromtoolTests(t, 'gpuctl-alerts.yml')
+        : options.print === 'grafana'
+          ? renderDashboard(t)
+          : renderAlertRules(t);
+    const kind = { rules: 'rules', tests: 'promtool-tests', grafana: 'grafana-dashboard' }[options.print];
+    ctx.print({ schemaVersion: 1, kind, text }, (r) => r.text);
     return ExitCode.ok;
   },
 });

@@ -140,7 +140,7 @@ const planCommand = defineCommand({
     });
     const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
     ctx.print(jsonRecord(step), () => renderPlan(step, ctx.style));
-    return ExitCode.ok;
+    return step.problems.length > 0 ? ExitCode.failed : ExitCode.ok;
   },
 });
 
@@ -150,8 +150,9 @@ const runCommand = defineCommand({
   description: `Reads the metrics, decides with the policy and scales through flyctl, every policy interval
     until Ctrl-C (or --iterations). --once decides once; --dry-run shows the flyctl command instead of
     running it. The last actions are kept under XDG_STATE_HOME for the cooldowns. With --json every
-    decision is one JSON line (NDJSON).`,
+    decision is one JSON line (NDJSON), and so is an error that ends the run (Ctrl-C during a step).`,
   options: runOptions,
+  ndjson: true,
   examples: [
     ['gpuctl autoscale run -p autoscale.toml --prometheus https://api.fly.io/prometheus/my-org/', 'scale until Ctrl-C'],
     ['gpuctl autoscale run -p autoscale.toml --once --dry-run --json', 'one decision as JSON, nothing changed'],

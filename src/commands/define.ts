@@ -38,6 +38,8 @@ export interface CommandSpec<O = unknown, Options extends readonly OptionSpec[] 
   options?: Options;
   examples?: ReadonlyArray<readonly [command: string, what: string]>;
   subcommands?: readonly AnyCommand[];
+  /** With --json the command prints a stream of NDJSON records, not one document: an error that ends it is one more line. */
+  ndjson?: boolean;
   /**
    * Turns raw values into typed options; throws UsageError. Pure and tested on its own. `env` is for the
    * options that also read a variable (the agent's GPUCTL_AGENT_*); flags win.

@@ -2,6 +2,7 @@ import type { DeployOptions } from '../deploy/options.js';
 import { STRATEGIES } from '../deploy/options.js';
 import { UsageError } from '../errors.js';
 import type { DeployStrategy } from '../flyio/args.js';
+import { checkImageRef } from '../shared/image-ref.js';
 import { bool, durationOption, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
@@ -35,6 +36,7 @@ export function parseDeployOptions(raw: RawInput<OptionKeys<typeof options>>): D
   const buildArgs = list(raw, 'buildArg');
   const bad = buildArgs.find((arg) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(arg));
   if (bad !== undefined) throw new UsageError(`--build-arg "${bad}" is not NAME=VALUE.`);
+  const image = str(raw, 'image');
   const waitTimeoutMs = durationOption(raw, 'waitTimeout', '--wait-timeout', '5m');
   const deployTimeoutMs = durationOption(raw, 'deployTimeout', '--deploy-timeout', '30m');
   if (deployTimeoutMs <= waitTimeoutMs) {
@@ -49,7 +51,7 @@ export function parseDeployOptions(raw: RawInput<OptionKeys<typeof options>>): D
     org: str(raw, 'org'),
     region: str(raw, 'region')?.toLowerCase(),
     strategy: strategy as DeployStrategy | undefined,
-    image: str(raw, 'image'),
+    image: image === undefined ? undefined : checkImageRef(image, '--image'),
     buildArgs,
     waitTimeoutMs,
     waitTimeoutGiven: str(raw, 'waitTimeout') !== undefined,

@@ -13,7 +13,10 @@ export interface HealthOptions {
 const options = [
   appOption,
   configOption,
-  { flags: '--url <base>', description: 'probe this base URL instead of https://<app hostname>' },
+  {
+    flags: '--url <base>',
+    description: 'probe /health and /gpu-health at this base URL instead (the GPU verdict from there, not from the gpu check)',
+  },
   { flags: '--timeout <duration>', description: 'limit for each HTTP probe', default: '10s' },
   { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
 ] as const;
@@ -33,10 +36,12 @@ export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): H
 
 export const healthCommand = defineCommand({
   name: 'health',
-  summary: "Check the app's health: Fly's checks and its /health and /gpu-health endpoints",
+  summary: "Check the app's health: Fly's checks, its /health endpoint and the GPU verdict of gpuctl agent",
   description:
-    "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health and /gpu-health\n" +
-    'through https://<hostname> (or --url). /gpu-health is optional: a 404 is reported, not failed.\n' +
+    "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health through\n" +
+    "https://<hostname>. The GPU verdict is the agent's /gpu-health, which the generated layout serves on the private\n" +
+    "metrics port: it is read per machine from Fly's `gpu` check ([checks.gpu]), whose output is the agent's answer.\n" +
+    '--url probes /health and /gpu-health at that address directly instead (a 404 on /gpu-health is reported, not failed).\n' +
     'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy; with GITHUB_STEP_SUMMARY set,\n' +
     'a markdown summary is appended to it.',
   options,
@@ -50,8 +55,9 @@ export const healthCommand = defineCommand({
     const [
       { resolveAppName },
       { connectFlyctl },
-      { probe, PROBES },
+      { probe, probesFor },
       { assessHealth, renderHealth },
+      { gpuCheckResults },
       { renderHealthMarkdown },
       { appendStepSummary },
     ] = await Promise.all([
@@ -59,6 +65,7 @@ export const healthCommand = defineCommand({
       import('../flyio/client.js'),
       import('../health/probe.js'),
       import('../health/assess.js'),
+      import('../health/gpu-check.js'),
       import('../health/markdown.js'),
       import('../ui/step-summary.js'),
     ]);
@@ -69,10 +76,10 @@ export const healthCommand = defineCommand({
       const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);
       const base = options.url ?? `https://${status.hostname}`;
       const http = options.probe
-        ? await Promise.all(PROBES.map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal)))
+        ? await Promise.all(probesFor(options.url).map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal)))
         : [];
       spinner.stop();
-      const health = assessHealth(status, checks, http);
+      const health = assessHealth(status, checks, http, options.url ? [] : gpuCheckResults(status, checks));
       ctx.print(health, renderHealth);
       await appendStepSummary(ctx, () => renderHealthMarkdown(health));
       return health.healthy ? ExitCode.ok : ExitCode.failed;

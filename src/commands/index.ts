@@ -13,6 +13,7 @@ import { initCommand } from './init.js';
 import { monitorCommand } from './monitor.js';
 import { loadtestCommand } from './loadtest.js';
 import { scaleCommand } from './scale.js';
+import { smokeCommand } from './smoke.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -23,6 +24,7 @@ export const registry: readonly CommandSpec<any>[] = [
   diagCommand,
   initCommand,
   validateCommand,
+  smokeCommand,
   deployCommand,
   statusCommand,
   healthCommand,

@@ -74,7 +74,9 @@ export const initCommand = defineCommand({
     'Existing files are compared first: identical ones are left alone, an existing fly.toml or .dockerignore is\n' +
     'edited in place (your comments and keys stay), and a file that differs is a conflict: asked about on a terminal,\n' +
     'refused elsewhere unless --force or --skip. The inputs are recorded in .gpuctl.json so that running init again\n' +
-    'reproduces the files. Ctrl-C in a question writes nothing (exit 130).',
+    'reproduces the files. A GPU layout also gets prometheus/gpuctl-alerts.yml and prometheus/gpuctl-dashboard.json\n' +
+    "(alerting rules and a Grafana dashboard with the workload's thresholds: docs/alerts.md). Ctrl-C in a question\n" +
+    'writes nothing (exit 130).',
   options,
   examples: [
     ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
@@ -86,15 +88,31 @@ export const initCommand = defineCommand({
   ],
   parse: parseInitFlags,
   run: async (options, ctx) => {
-    const [{ runInit }, { initJson, renderInit, refusal }, { hintLine }, { colourDiff }, { diffOf }] = await Promise.all([
+    const [
+      { runInit },
+      { initJson, renderInit, refusal },
+      { hintLine },
+      { colourDiff },
+      { diffOf },
+      { renderAlertRules },
+      { thresholdsFor },
+      { renderDashboard },
+    ] = await Promise.all([
       import('../init/run.js'),
       import('../init/result.js'),
       import('../init/ask.js'),
       import('../init/conflicts.js'),
       import('../init/plan.js'),
+      import('../alerts/rules.js'),
+      import('../alerts/profiles.js'),
+      import('../alerts/dashboard.js'),
     ]);
     // Around the questions (the prompt library draws those on the terminal), gpuctl's own lines go to stderr from here.
     const outcome = await runInit(options, ctx, {
+      monitoring: (workload, expectGpus) => {
+        const t = thresholdsFor(workload, { expectGpus });
+        return { rules: renderAlertRules(t), dashboard: renderDashboard(t) };
+      },
       events: {
         detected: (hint) => ctx.stderr.write(`${ctx.style.cyan('→')} ${hintLine(hint)}\n`),
         asking: (file) => void (file.note ? ctx.stderr.write(`${ctx.style.yellow('!')} ${file.note}\n`) : undefined),

@@ -3,7 +3,6 @@ import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
 import { durationOption, list, numberOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
-import { appendStepSummary } from '../ui/step-summary.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 /** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
@@ -127,17 +126,25 @@ export const loadtestCommand = defineCommand({
   ],
   parse: parseLoadtest,
   run: async (options, ctx) => {
-    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render] = await Promise.all([
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }] = await Promise.all([
       import('../loadtest/target.js'),
       import('../loadtest/autocannon.js'),
       import('../loadtest/gate.js'),
       import('../loadtest/render.js'),
+      import('../ui/step-summary.js'),
     ]);
     let url: URL;
     if (options.url !== null) url = parseTarget(options.url);
     else {
       const { resolveAppName } = await import('../flyio/app-name.js');
-      url = appTarget(await resolveAppName(ctx, options.app, options.config), options.path);
+      // Without -a, the app comes from FLY_APP or fly.toml; when neither names one, the URL was most likely forgotten.
+      const app = await resolveAppName(ctx, options.app, options.config).catch((error: unknown) => {
+        if (options.app !== undefined || !(error instanceof UsageError)) throw error;
+        throw new UsageError(`No URL to load: none was given, and no app to load either. ${error.message}`, {
+          hint: `Pass the URL (gpuctl loadtest https://my-app.fly.dev/health -d ${options.request.durationS}s), or -a <app> with --path.`,
+        });
+      });
+      url = appTarget(app, options.path);
     }
     checkLoopback(url, ctx.env);
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);

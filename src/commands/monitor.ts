@@ -3,7 +3,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
-import { bool, durationOption, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -15,12 +15,31 @@ const options = [
   { flags: '--max-util <percent>', description: 'alert above this GPU utilisation (default: off)' },
   { flags: '-a, --app <name>', description: "every machine of this Fly app, from Prometheus (the agents' series)" },
   { flags: '--prometheus <url>', description: 'Prometheus API base URL for --app (default GPUCTL_PROMETHEUS_URL)' },
+  {
+    flags: '--agent <url>',
+    description:
+      "for --app: read this machine's gpuctl agent /metrics instead of Prometheus (repeatable; GPUCTL_AGENT_TOKEN sent as a bearer)",
+    repeatable: true,
+  },
 ] as const;
 
 type Raw = RawInput<OptionKeys<typeof options>>;
 
 function bounded(raw: Raw, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: string, min: number, max: number): number | null {
   return numberOption(raw, name, flag, { min, max }) ?? null;
+}
+
+/** An agent URL: http(s), with no credentials in it (the token travels in a header, from GPUCTL_AGENT_TOKEN). */
+function checkAgentUrl(text: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new UsageError(`--agent must be an http(s) URL, not "${text}".`);
+  if (url.username || url.password)
+    throw new UsageError('--agent holds credentials in its URL.', { hint: 'Set GPUCTL_AGENT_TOKEN instead: gpuctl sends it as a bearer.' });
 }
 
 /** commander's values → MonitorOptions. Pure; bad values are UsageErrors. */
@@ -36,12 +55,20 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
     });
   if (prometheus !== undefined && !/^https?:\/\/\S+$/.test(prometheus))
     throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
+  const agents = list(raw, 'agent');
+  if (agents.length > 0 && app === undefined)
+    throw new UsageError('--agent is for the remote view: name the app with --app.', {
+      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400 -a quant-signals`)',
+    });
+  if (agents.length > 0 && prometheus !== undefined)
+    throw new UsageError('--agent and --prometheus are two sources for one view: give one.');
+  for (const agent of agents) checkAgentUrl(agent);
   const thresholds = {
     maxTempC: bounded(raw, 'maxTemp', '--max-temp', 1, 150) ?? DEFAULT_THRESHOLDS.maxTempC,
     maxMemoryPct: bounded(raw, 'maxMemory', '--max-memory', 1, 100) ?? DEFAULT_THRESHOLDS.maxMemoryPct,
     maxUtilPct: bounded(raw, 'maxUtil', '--max-util', 0, 100),
   };
-  return { intervalMs, once: bool(raw, 'once'), thresholds, app, prometheus };
+  return { intervalMs, once: bool(raw, 'once'), thresholds, app, prometheus, agents };
 }
 
 /**
@@ -53,7 +80,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
   const baseUrl = options.prometheus ?? ctx.env.GPUCTL_PROMETHEUS_URL;
   if (!baseUrl)
     throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
-      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
+      hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN); or read the agents directly with --agent URL.",
     });
   if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
   const [prom, { readAppGpus }] = await Promise.all([import('../prometheus/client.js'), import('../prometheus/gpu-samples.js')]);
@@ -79,6 +106,20 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
   };
 }
 
+/** The remote view read from each machine's agent (prometheus/agent-scrape.ts); the token is only ever a header. */
+async function agentSource(ctx: Ctx, options: MonitorOptions): Promise<SampleSource> {
+  const { readAgent } = await import('../prometheus/agent-scrape.js');
+  const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
+  return async () => {
+    const at = new Date().toISOString();
+    const machines = await Promise.all(options.agents.map((url) => readAgent({ url, token, timeoutMs: 10_000, signal: ctx.signal })));
+    const failed = machines.filter((m) => m.error !== undefined);
+    if (failed.length > 0 && (options.once || ctx.flags.json))
+      throw new FailedError(`Cannot read ${failed.map((m) => m.error).join('; ')}.`);
+    return { at, machines };
+  };
+}
+
 export const monitorCommand = defineCommand({
   name: 'monitor',
   summary: 'A live view of the GPUs: utilisation, memory, temperature, power, clocks, processes (local, or every machine of an app)',
@@ -89,7 +130,8 @@ export const monitorCommand = defineCommand({
     'NDJSON record per sample ({schemaVersion, at, machines, alerts}) for piping.\n\n' +
     'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
     'Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n' +
-    'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there.',
+    'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there. With\n' +
+    "--agent URL (repeatable), each machine's agent /metrics instead; GPUCTL_AGENT_TOKEN goes as a bearer.",
   options,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
@@ -99,12 +141,20 @@ export const monitorCommand = defineCommand({
       'gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
       'every machine of the app (GPUCTL_PROMETHEUS_TOKEN set)',
     ],
+    [
+      'gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400',
+      'one machine through `flyctl proxy 9400 -a quant-signals` (GPUCTL_AGENT_TOKEN set when the agent wants it)',
+    ],
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
     const [{ runMonitor }, { monitorScreen }] = await Promise.all([import('../monitor/run.js'), import('../monitor/screen.js')]);
     const source =
-      options.app === undefined ? (await import('../monitor/local.js')).sampleLocal : await remoteSource(ctx, options.app, options);
+      options.app === undefined
+        ? (await import('../monitor/local.js')).sampleLocal
+        : options.agents.length > 0
+          ? await agentSource(ctx, options)
+          : await remoteSource(ctx, options.app, options);
     // The loop samples; the screen (and so the terminal) is the command's, given back however the loop ends.
     const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
     if (screen.enter) ctx.stdout.write(screen.enter);

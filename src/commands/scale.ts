@@ -155,7 +155,7 @@ const vmCommand = defineCommand({
   args: [{ name: 'SIZE', description: 'a CPU size preset, e.g. performance-8x', required: true }],
   options: vmOptions,
   examples: [
-    ['gpuctl scale vm performance-8x --dry-run', 'the CPU layout of a retired a100-40gb guest, and what it costs'],
+    ['gpuctl scale vm performance-8x --memory 32768 --dry-run', 'the CPU layout of a retired a100-40gb guest, and what it costs'],
     ['gpuctl scale vm performance-2x --memory 8192 --yes', 'more memory'],
   ],
   parse: parseVm,

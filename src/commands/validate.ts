@@ -1,7 +1,8 @@
 import { checkWorkload } from '../init/inputs.js';
 import { WORKLOADS } from '../shared/profiles.js';
 import { UsageError } from '../errors.js';
-import { VALIDATE_FORMATS, type ValidateCommandOptions, type ValidateFormat } from '../validate/run.js';
+import { VALIDATE_FORMATS, type ValidateFormat } from '../validate/formats.js';
+import type { ValidateCommandOptions } from '../validate/run.js';
 import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { jsonText } from '../ui/output.js';
 import { defineCommand } from './define.js';

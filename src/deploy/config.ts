@@ -6,7 +6,7 @@
  */
 import { parse, TomlError } from 'smol-toml';
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
-import { CPU_FALLBACK_SIZE, gpuKindForPreset } from '../flyio/gpu-kinds.js';
+import { CPU_FALLBACK, gpuKindForPreset } from '../flyio/gpu-kinds.js';
 import type { Finding } from '../shared/findings.js';
 
 export type ConfigCheck = (flyToml: { path: string; text: string }) => Finding[];
@@ -17,6 +17,8 @@ export interface GpuGuest {
   line: number | undefined;
   processes: string[];
   memory: string | undefined;
+  /** The guest came from a GPU size preset (8 CPUs, 32 GB), not from gpu_kind alone (flyctl: performance-8x's 16 GB). */
+  fromPreset: boolean;
 }
 
 export interface FlyTomlFacts {
@@ -76,7 +78,8 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
     searchFrom = line ?? searchFrom;
     const processes = Array.isArray(entry.processes) ? entry.processes.filter((p): p is string => typeof p === 'string') : [];
     const memory = typeof entry.memory === 'string' || typeof entry.memory === 'number' ? String(entry.memory) : undefined;
-    gpuGuests.push({ kind, line, processes, memory });
+    const fromPreset = typeof entry.size === 'string' && (GPU_SIZE_PRESETS as readonly string[]).includes(entry.size);
+    gpuGuests.push({ kind, line, processes, memory, fromPreset });
   }
   return {
     ok: true,
@@ -88,10 +91,14 @@ export function readFlyToml(path: string, text: string): ReadFlyToml {
   };
 }
 
-/** The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory. */
+/**
+ * The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory
+ * (performance-8x has 16 GB of its own, a GPU preset had 32 GB; memory written in the guest stays).
+ */
 export function cpuLayoutFor(guest: GpuGuest): string {
-  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK_SIZE}"`];
-  if (guest.memory) lines.push(`  memory = ${/^\d+$/.test(guest.memory) ? guest.memory : `"${guest.memory}"`}`);
+  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK.size}"`];
+  const memory = guest.memory ?? (guest.fromPreset ? CPU_FALLBACK.memory : undefined);
+  if (memory) lines.push(`  memory = ${/^\d+$/.test(memory) ? memory : `"${memory}"`}`);
   if (guest.processes.length) lines.push(`  processes = [${guest.processes.map((p) => `"${p}"`).join(', ')}]`);
   return lines.join('\n');
 }

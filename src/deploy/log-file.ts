@@ -2,15 +2,14 @@
  * The full flyctl deploy log, kept for after the spinner is gone: under XDG_STATE_HOME (or
  * ~/.local/state) in gpuctl/logs, redacted, written atomically (temp file + rename).
  */
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
+import { gpuctlDir } from '../shared/paths.js';
 
 export function logDir(env: Env): string {
-  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
-  return join(state, 'gpuctl', 'logs');
+  return gpuctlDir(env, 'state', 'logs');
 }
 
 export function logPath(env: Env, app: string, at: Date): string {

@@ -8,6 +8,7 @@ import { ExitCode, FailedError, type GpuctlError } from '../errors.js';
 import { deployArgs, releasesArgs, sshConsoleArgs, statusArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { formatDuration } from '../shared/duration.js';
+import { imageRefProblem, isImageRef } from '../shared/image-ref.js';
 import type { FlyRelease } from '../flyio/schemas.js';
 import type { ConfigCheck } from './config.js';
 import { logPath, writeLog } from './log-file.js';
@@ -35,6 +36,12 @@ export interface DeployDeps {
   events?: DeployEvents;
 }
 
+/** The image --rollback deploys again: the previous release's, only when it is an image reference (it came from flyctl's JSON). */
+function rollbackImage(previous: FlyRelease | undefined): string | undefined {
+  const ref = previous?.imageRef;
+  return ref && isImageRef(ref) ? ref : undefined;
+}
+
 const releaseOf = (r: FlyRelease | undefined) => (r ? { version: r.version, image: r.imageRef } : null);
 
 function inputFor(options: DeployOptions, pre: Preflight, app: string, image?: string): DeployInput {
@@ -55,9 +62,8 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
   if (options.verifyGpu) commands.push(`${fly.show(sshConsoleArgs(app, '<machine-id>', DETECT_COMMAND))}  # for each machine`);
   if (options.verifyGpuDiag)
     commands.push(`${fly.show(sshConsoleArgs(app, '<machine-id>', DIAG_COMMAND))}  # for each machine with gpuctl`);
-  if (options.rollback && pre.previous?.imageRef) {
-    commands.push(`${fly.show(deployArgs(inputFor(options, pre, app, pre.previous.imageRef)))}  # only if the deploy fails`);
-  }
+  const back = rollbackImage(pre.previous);
+  if (options.rollback && back) commands.push(`${fly.show(deployArgs(inputFor(options, pre, app, back)))}  # only if the deploy fails`);
   return commands;
 }
 
@@ -188,16 +194,21 @@ export async function runDeploy(
     report.problems = result.state?.problems ?? [];
     if (result.error && options.rollback) {
       const previous = pre.previous;
+      const image = rollbackImage(previous);
       if (!previous?.imageRef) {
         ctx.log.warn(`No earlier complete release with an image to roll back to${previous ? ` (v${previous.version} has none)` : ''}.`);
+      } else if (!image) {
+        ctx.log.warn(
+          `Not rolling back: v${previous.version}'s image ${JSON.stringify(previous.imageRef)} is not an image reference (${imageRefProblem(previous.imageRef)}).`,
+        );
       } else {
-        const back = inputFor(options, pre, app, previous.imageRef);
+        const back = inputFor(options, pre, app, image);
         report.commands.push(fly.show(deployArgs(back)));
         log.push('', `# rollback to v${previous.version}`);
         const rolled = await deployAndVerify(ctx, fly, back, options, pre, log, deps, `Rollback to v${previous.version}: `);
         report.rollback = {
           toVersion: previous.version,
-          image: previous.imageRef,
+          image,
           release: rolled.release?.version ?? null,
           healthy: !rolled.error,
           error: rolled.error ? ctx.redact(rolled.error.message) : null,

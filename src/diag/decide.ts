@@ -4,7 +4,7 @@
  * fail > warn > pass; a skipped check (not measurable here) never passes or fails a GPU by itself.
  */
 import type { SmiHealth } from './smi.js';
-import type { XidReport } from './xid.js';
+import type { XidReport } from '../gpu/xid.js';
 import * as h from './health-checks.js';
 import type { CheckResult, Verdict } from './health-checks.js';
 

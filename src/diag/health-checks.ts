@@ -4,7 +4,7 @@
  * UNDER LOAD (an idle GPU lowers its link on purpose); counters on the reading after the load.
  */
 import type { SmiHealth } from './smi.js';
-import { CRITICAL_XIDS, sameDevice, type XidReport } from './xid.js';
+import { CRITICAL_XIDS, sameDevice, type XidReport } from '../gpu/xid.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
 export interface CheckResult {

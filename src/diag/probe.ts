@@ -1,6 +1,6 @@
 /**
  * diag's adapters: the health fields through nvidia-smi (the house's runner and failure classifier),
- * the kernel log through `dmesg` (unreadable is said, never guessed), and the benchmark program's
+ * the kernel log (src/gpu/kernel-log.ts), and the benchmark program's
  * lines (result, error, diag: native/PROTOCOL.md) for one GPU.
  */
 import type { Ctx } from '../context.js';
@@ -8,7 +8,6 @@ import { MissingError } from '../errors.js';
 import { queryArgs } from '../gpu/nvidia-smi.js';
 import { runSmi, smiFailure } from '../gpu/smi-probe.js';
 import { DIAG_FIELDS, parseHealth, type SmiHealth } from './smi.js';
-import { parseXids, type XidReport } from './xid.js';
 import type { ProgramRun } from './decide.js';
 
 export async function queryHealth(ctx: Ctx): Promise<SmiHealth[]> {
@@ -20,17 +19,6 @@ export async function queryHealth(ctx: Ctx): Promise<SmiHealth[]> {
     });
   if (run.kind === 'failed') smiFailure(run.output, run.exitCode);
   return parseHealth(run.stdout);
-}
-
-export async function readKernelLog(ctx: Ctx): Promise<XidReport> {
-  const result = await ctx.exec({ file: ctx.env.GPUCTL_DMESG ?? 'dmesg', args: [], timeoutMs: 10_000 });
-  if (result.kind === 'not-found') return { readable: false, reason: 'dmesg is not installed' };
-  if (result.kind !== 'exited') return { readable: false, reason: `dmesg did not finish (${result.kind})` };
-  if (result.exitCode !== 0) {
-    const why = (result.stderr.trim().split('\n').at(-1) ?? '').slice(0, 200);
-    return { readable: false, reason: `dmesg exited ${result.exitCode}${why ? `: ${why}` : ''}` };
-  }
-  return { readable: true, events: parseXids(result.stdout) };
 }
 
 /** Runs the benchmark program; keeps the lines diag reads (results, errors, skips, diag lines). */

@@ -7,7 +7,8 @@ import type { Ctx } from '../context.js';
 import { MissingError } from '../errors.js';
 import { pause } from '../shared/clock.js';
 import { decideGpu, type GpuResult, type Level, type ProgramRun } from './decide.js';
-import { queryHealth, readKernelLog, runProgram } from './probe.js';
+import { readKernelLog } from '../gpu/kernel-log.js';
+import { queryHealth, runProgram } from './probe.js';
 import type { SmiHealth } from './smi.js';
 
 export const DIAG_SCHEMA_VERSION = 1;

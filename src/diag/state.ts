@@ -7,11 +7,12 @@ import { dirname, join } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
+import { xdgHome } from '../shared/paths.js';
 import type { DiagReport } from './run.js';
 
 export function diagStatePath(env: Env, home: string): string {
   if (env.GPUCTL_DIAG_STATE) return env.GPUCTL_DIAG_STATE;
-  return join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'gpuctl', 'diag-last.json');
+  return join(xdgHome(env, 'state', home) ?? home, 'gpuctl', 'diag-last.json');
 }
 
 export function diagStateText(report: Pick<DiagReport, 'finishedAt' | 'level' | 'gpus'>): string {

@@ -1,5 +1,4 @@
 /** Which app a command is about, the way flyctl decides: -a, then FLY_APP, then `app` in fly.toml. */
-import { parse } from 'smol-toml';
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
@@ -20,17 +19,22 @@ export function checkFlyAppName(name: string, source: string): string {
   });
 }
 
-/** A process group as fly.toml's [processes] names it: letters, digits, dashes and underscores, never a leading dash. */
-const PROCESS_GROUP = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-
+/**
+ * A process group name, by flyctl's own rule (superfly/flyctl, read at ad0172f): flyctl has no
+ * character rule for it. `--process-group` (alias `--group`) is a plain string flag; `scale count`
+ * refuses only a name that is not one of the app's groups (`appConfig.ProcessNames()`: the keys of
+ * [processes], which TOML lets hold any character, else "app"), and an empty one means "app". So any
+ * non-empty name is one; gpuctl hands it to flyctl only as `--process-group=NAME`, where even "--help"
+ * is a value, never a flag, and flyctl says whether the app has that group.
+ */
 export function isProcessGroupName(name: string): boolean {
-  return PROCESS_GROUP.test(name);
+  return name !== '';
 }
 
 export function checkProcessGroup(name: string, source: string): string {
   if (isProcessGroupName(name)) return name;
-  throw new UsageError(`${source} ${JSON.stringify(name)} is not a process group name.`, {
-    hint: 'Process groups are named in fly.toml [processes]: letters, digits, dashes and underscores, e.g. app or worker.',
+  throw new UsageError(`${source} is empty: no process group has that name.`, {
+    hint: 'Name a group of fly.toml [processes] (e.g. app or worker), or leave the option out for the default.',
   });
 }
 
@@ -47,7 +51,8 @@ export async function resolveAppName(ctx: Pick<Ctx, 'env' | 'cwd'>, app: string 
   if (text !== undefined) {
     let name: unknown;
     try {
-      name = parse(text).app;
+      // Loaded here: the command definitions import this file, and `gpuctl --help` needs no TOML parser.
+      name = (await import('smol-toml')).parse(text).app;
     } catch (error) {
       throw new UsageError(
         `${config} is not valid TOML, so it names no app: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,

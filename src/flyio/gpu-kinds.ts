@@ -70,8 +70,18 @@ export function gpuKindForPreset(preset: string): FlyGpuKindId | undefined {
   return FLY_GPU_KIND_IDS.find((id) => FLY_GPU_KINDS[id].sizePreset === preset);
 }
 
-/** The CPU layout to deploy instead of a retired GPU kind: same CPUs and memory as the GPU preset. */
-export const CPU_FALLBACK_SIZE = 'performance-8x';
+/**
+ * The CPU layout to deploy instead of a retired GPU preset: performance-8x has the presets' 8 performance
+ * CPUs but only 16 GB of its own (2048 MB per CPU, vm-sizes.ts); the GPU presets had 32 GB, so the
+ * replacement raises the memory to theirs. The one place these figures are put together.
+ */
+export const CPU_FALLBACK = {
+  size: 'performance-8x',
+  cpus: guest.cpus,
+  memoryMb: guest.memoryMb,
+  memory: `${guest.memoryMb / 1024}gb`,
+} as const;
+export const CPU_FALLBACK_SIZE = CPU_FALLBACK.size;
 
 /** Without a kind (flyctl's rejection does not name one), the message names none rather than guess. */
 export function retirementMessage(kind?: string): string {

@@ -7,9 +7,7 @@
  * - init and validate never start flyctl: they read the cached copy if there is one (whatever its
  *   age), else the built-in list. They work offline.
  */
-import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Ctx } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { isGpuctlError } from '../errors.js';
@@ -17,12 +15,13 @@ import type { FlyClient } from './client.js';
 import { BUILT_IN_REGIONS, type Region, type RegionList } from './regions.js';
 import { jsonText } from '../ui/output.js';
 import { readRegularFileSync } from '../shared/regular-file.js';
+import { makeDirs } from '../shared/make-dirs.js';
+import { gpuctlDir } from '../shared/paths.js';
 
 export const REGION_CACHE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 export function regionCachePath(env: Ctx['env']): string {
-  const cacheHome = env.XDG_CACHE_HOME?.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'gpuctl', 'fly-regions.json');
+  return gpuctlDir(env, 'cache', 'fly-regions.json');
 }
 
 /** The cached copy, or undefined when there is none or it does not read as a region list. */
@@ -53,7 +52,7 @@ export async function refreshedRegions(ctx: Ctx, fly: FlyClient): Promise<Region
     const regions = await fly.platformRegions();
     const fresh: RegionList = { regions, source: 'flyctl', fetchedAt: ctx.now().toISOString() };
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileAtomic(path, jsonText({ fetchedAt: fresh.fetchedAt, regions }));
     } catch (error) {
       ctx.log.debug(`Could not cache the region list in ${path}: ${(error as Error).message}`);

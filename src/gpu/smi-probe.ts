@@ -73,7 +73,7 @@ export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun>
   }
 }
 
-/** A non-zero exit as one clear error: a driver problem gpuctl recognises, else the last meaningful lines. */
+/** A non-zero exit as one clear error: a driver problem gpuctl recognises, else the first meaningful lines (the error). */
 export function smiFailure(output: string, exitCode: number): never {
   for (const [pattern, message, hint] of DRIVER_ERRORS) {
     if (pattern.test(output)) throw new MissingError(message, 'gpu', { code: 'device_missing', hint });

@@ -40,6 +40,10 @@ export const SAMPLE_FIELDS = [
   'remapped_rows.uncorrectable',
   'remapped_rows.pending',
   'remapped_rows.failure',
+  'pcie.link.gen.gpucurrent',
+  'pcie.link.gen.max',
+  'pcie.link.width.current',
+  'pcie.link.width.max',
 ] as const;
 export type SampleField = (typeof SAMPLE_FIELDS)[number];
 
@@ -84,6 +88,11 @@ export interface GpuSample {
   remappedUncorrectable: number | null;
   remapPending: boolean | null;
   remapFailure: boolean | null;
+  /** PCIe link generation and width now (an idle GPU lowers them) and the most this GPU and host allow. */
+  linkGen: number | null;
+  linkGenMax: number | null;
+  linkWidth: number | null;
+  linkWidthMax: number | null;
 }
 
 export type LineParse = { ok: true; sample: GpuSample } | { ok: false; reason: string };
@@ -158,6 +167,10 @@ export function parseSampleLine(line: string, fields: readonly string[]): LinePa
     remappedUncorrectable: num('remapped_rows.uncorrectable'),
     remapPending: flag('remapped_rows.pending', 'Yes', 'No'),
     remapFailure: flag('remapped_rows.failure', 'Yes', 'No'),
+    linkGen: num('pcie.link.gen.gpucurrent'),
+    linkGenMax: num('pcie.link.gen.max'),
+    linkWidth: num('pcie.link.width.current'),
+    linkWidthMax: num('pcie.link.width.max'),
   };
   if (index === null || !Number.isInteger(index) || index < 0) bad ??= 'index is not a GPU index';
   if (uuid === null || name === null) bad ??= 'no uuid or name';

@@ -4,6 +4,7 @@ import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { conditionLine } from './gpu-body.js';
+import { GPU_CHECK_NAME, type GpuCheckResult } from './gpu-check.js';
 import type { ProbeResult } from './probe.js';
 
 export interface HealthJson {
@@ -21,14 +22,23 @@ export interface HealthJson {
     checks: Array<{ name: string; status: string; output: string }>;
   }>;
   http: ProbeResult[];
+  /** The GPU verdict per machine from Fly's `gpu` check (the agent's /gpu-health on the private port); empty with --url. */
+  gpu: GpuCheckResult[];
   /** Why the app is unhealthy, one line each; empty when healthy. */
   reasons: string[];
 }
 
-export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, http: readonly ProbeResult[]): HealthJson {
+/** `gpu`: the verdicts read from Fly's `gpu` check, which then speak for that check (its conditions, not its raw body). */
+export function assessHealth(
+  status: FlyAppStatus,
+  checks: FlyChecksByMachine,
+  http: readonly ProbeResult[],
+  gpu: readonly GpuCheckResult[] = [],
+): HealthJson {
   const machines = status.machines.map((m) => {
     const own = checks[m.id] ?? m.checks;
-    const reasons = machineProblems({ ...m, checks: own }, undefined);
+    const judged = gpu.some((g) => g.machine === m.id);
+    const reasons = machineProblems({ ...m, checks: judged ? own.filter((c) => c.name !== GPU_CHECK_NAME) : own }, undefined);
     return {
       id: m.id,
       region: m.region,
@@ -41,6 +51,13 @@ export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, h
   const reasons = [
     ...(machines.length === 0 ? ['the app has no machines'] : []),
     ...machines.flatMap((m) => m.reasons.map((r) => `machine ${m.id} (${m.region}) ${r}`)),
+    ...gpu
+      .filter((g) => g.verdict === 'failed')
+      .flatMap((g) =>
+        (g.conditions.length ? g.conditions.map(conditionLine) : [`check ${GPU_CHECK_NAME} is ${g.status}: ${g.detail}`]).map(
+          (line) => `machine ${g.machine} (${g.region}) /gpu-health: ${line}`,
+        ),
+      ),
     ...http
       .filter((p) => p.verdict === 'failed')
       .flatMap((p) => (p.conditions?.length ? p.conditions.map((c) => `${p.path}: ${conditionLine(c)}`) : [`${p.path}: ${p.detail}`])),
@@ -53,13 +70,17 @@ export function assessHealth(status: FlyAppStatus, checks: FlyChecksByMachine, h
     release: status.releaseVersion,
     machines,
     http: [...http],
+    gpu: [...gpu],
     reasons,
   };
 }
 
-/** Each failed condition a body named, one line each under its endpoint. */
-function conditionLines(http: readonly ProbeResult[], style: Style): string {
-  const lines = http.flatMap((p) => (p.conditions ?? []).map((c) => `  ${style.red('✗')} ${p.path}  ${conditionLine(c)}`));
+/** Each failed condition a body named, one line each under its endpoint (or machine). */
+function conditionLines(http: readonly ProbeResult[], gpu: readonly GpuCheckResult[], style: Style): string {
+  const lines = [
+    ...http.flatMap((p) => (p.conditions ?? []).map((c) => `  ${style.red('✗')} ${p.path}  ${conditionLine(c)}`)),
+    ...gpu.flatMap((g) => g.conditions.map((c) => `  ${style.red('✗')} ${g.machine} /gpu-health  ${conditionLine(c)}`)),
+  ];
   return lines.length ? `\n${lines.join('\n')}\n` : '';
 }
 
@@ -77,6 +98,13 @@ export function renderHealth(health: HealthJson, style: Style): string {
     p.latencyMs === null ? '-' : `${p.latencyMs} ms`,
     p.detail,
   ]);
+  const gpuRows = health.gpu.map((g) => [
+    g.machine,
+    g.region,
+    g.verdict === 'ok' ? style.green('ok') : style.red('failed'),
+    `${GPU_CHECK_NAME} ${g.status}`,
+    g.detail,
+  ]);
   const verdict = health.healthy
     ? style.green(`${health.app} is healthy.`)
     : style.red(`${health.app} is unhealthy: ${health.reasons.length} problem${health.reasons.length === 1 ? '' : 's'}.`);
@@ -84,7 +112,8 @@ export function renderHealth(health: HealthJson, style: Style): string {
     `${style.bold(health.app)}  https://${health.hostname}  release v${health.release}\n`,
     health.machines.length ? renderTable(['Machine', 'Region', 'State', 'Fly checks', 'Verdict'], machineRows) : 'No machines.\n',
     probeRows.length ? `\n${renderTable(['Endpoint', 'Result', 'Latency', 'Detail'], probeRows)}` : '',
-    conditionLines(health.http, style),
+    gpuRows.length ? `\n${renderTable(['GPU (Fly check)', 'Region', 'Result', 'Check', 'Detail'], gpuRows)}` : '',
+    conditionLines(health.http, health.gpu, style),
     `\n${verdict}\n`,
   ].join('');
 }

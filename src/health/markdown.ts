@@ -20,6 +20,11 @@ export function renderHealthMarkdown(health: HealthJson): string {
       lines.push(`| \`${p.path}\` | ${p.verdict} | ${p.latencyMs === null ? '-' : `${p.latencyMs} ms`} | ${cell(p.detail)} |`);
     lines.push('');
   }
+  if (health.gpu.length) {
+    lines.push('| GPU (Fly check) | Region | Result | Detail |', '|---|---|---|---|');
+    for (const g of health.gpu) lines.push(`| \`${g.machine}\` | ${g.region} | ${g.verdict} | ${cell(g.detail)} |`);
+    lines.push('');
+  }
   if (health.reasons.length) lines.push('Problems:', '', ...health.reasons.map((r) => `- ${cell(r)}`), '');
   return `${lines.join('\n')}\n`;
 }

@@ -22,6 +22,14 @@ export const PROBES: ReadonlyArray<{ path: string; optional: boolean }> = [
   { path: '/gpu-health', optional: true },
 ];
 
+/**
+ * What to probe: at --url both endpoints; through the public hostname only /health, which reaches the
+ * application's port (the agent's /gpu-health is on the private metrics port: Fly's gpu check reads it).
+ */
+export function probesFor(url: string | undefined): ReadonlyArray<{ path: string; optional: boolean }> {
+  return url ? PROBES : PROBES.filter((p) => p.path !== '/gpu-health');
+}
+
 export function probeUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }

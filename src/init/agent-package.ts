@@ -1,9 +1,11 @@
 /**
  * gpuctl's own package, for the image: the Dockerfile installs `gpuctl agent` from `.gpuctl/gpuctl.tgz`,
- * which init writes into the build context from the gpuctl that runs it (package.json, bin/, the built
- * dist/ and templates/, as `npm pack` lays them out under package/). The tarball is reproducible: the
- * same gpuctl gives the same bytes (sorted entries, fixed times and owners), so a second init reports
- * it identical. dist/native (the benchmark binary) and source maps stay out: the agent needs neither.
+ * which init writes into the build context from the gpuctl that runs it (package.json, bin/, templates/
+ * and the build's dist/image/ as dist/, as `npm pack` lays them out under package/). dist/image/ is the
+ * CLI with its dependencies bundled in (scripts/build.mjs), so the package.json written here declares
+ * none: installing it needs no registry, and the image's gpuctl layer is the ~3 MB bundle, not
+ * node_modules. The tarball is reproducible: the same gpuctl gives the same bytes (sorted entries, fixed
+ * times and owners), so a second init reports it identical.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -77,18 +79,26 @@ function walk(root: string, dir: string, keep: (path: string) => boolean): Packa
   });
 }
 
+/** The image's package.json: what npm needs to install the bundle and link its bin, and no dependencies. */
+function imageManifest(source: Record<string, unknown>): Uint8Array {
+  const keep = ['name', 'version', 'description', 'license', 'type', 'bin', 'engines'];
+  const manifest = Object.fromEntries(keep.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
+  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+}
+
 /** Packs the running gpuctl (found above its templates/). Throws when it has not been built. */
 export function loadAgentPackage(root: string = dirname(templatesDir())): AgentPackage {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) {
-    throw new FailedError(`This gpuctl has no built dist/ at ${root}, so init cannot put the agent into the image.`, {
+  if (!existsSync(join(root, 'dist', 'image', 'cli.js'))) {
+    throw new FailedError(`This gpuctl has no built dist/image/ at ${root}, so init cannot put the agent into the image.`, {
       hint: 'Run `npm run build` in the gpuctl checkout, or install gpuctl from its package.',
     });
   }
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string } & Record<string, unknown>;
+  const image = join('dist', 'image');
   const entries: PackageEntry[] = [
-    { path: 'package.json', content: readFileSync(join(root, 'package.json')), mode: 0o644 },
+    { path: 'package.json', content: imageManifest(pkg), mode: 0o644 },
     ...walk(root, 'bin', () => true),
-    ...walk(root, 'dist', (p) => p.endsWith('.js') && !p.startsWith(join('dist', 'native'))),
+    ...walk(root, image, (p) => p.endsWith('.js')).map((e) => ({ ...e, path: join('dist', relative(image, e.path)) })),
     ...walk(root, 'templates', () => true),
   ];
   return { version: pkg.version, bytes: tarGz(entries) };

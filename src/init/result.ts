@@ -65,6 +65,8 @@ export interface InitOutcome {
   /** See InitJson. */
   needs: string[];
   appFromDirectory: string | null;
+  /** --dir elsewhere than here: the fly.toml relative to the working directory, for the hint's `-c` (validate and deploy read ./fly.toml otherwise). */
+  configArg: string | null;
   /** --for-local-gpu: the GPU the layout was rendered for. */
   local: LocalGpu | null;
 }
@@ -168,8 +170,11 @@ export function renderInit(o: InitOutcome, style: Style): string {
     const needs = o.needs.length
       ? `add ${o.needs.join(' and ')} (the Dockerfile ${o.needs.length > 1 ? 'needs them' : 'needs it'}), then `
       : '';
-    if (o.inputs.target.kind === 'cpu' || needs)
-      text += `\nNext: ${needs}${style.cyan('gpuctl validate')}${o.inputs.target.kind === 'cpu' ? `, then ${style.cyan('gpuctl deploy')}` : ''}.\n`;
+    if (o.inputs.target.kind === 'cpu' || needs) {
+      const config = o.configArg === null ? '' : ` -c ${o.configArg}`;
+      const deploy = o.inputs.target.kind === 'cpu' ? `, then ${style.cyan(`gpuctl deploy${config}`)}` : '';
+      text += `\nNext: ${needs}${style.cyan(`gpuctl validate${config}`)}${deploy}.\n`;
+    }
   }
   return text;
 }

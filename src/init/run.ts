@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
-import { FailedError, InterruptedError, UsageError } from '../errors.js';
+import { FailedError, InterruptedError, MissingError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
@@ -22,6 +22,7 @@ import type { InitOutcome } from './result.js';
 import { loadTemplates } from './templates.js';
 import { assertInside, readIfExists, writeAtomic } from './writer.js';
 import { withLock, type LockWait } from '../shared/lock.js';
+import type { WorkloadId } from '../shared/profiles.js';
 
 export interface InitOptions {
   dir: string | undefined;
@@ -44,9 +45,15 @@ export interface InitEvents extends ConflictEvents {
   detected?: (hint: DetectedHint) => void;
 }
 
+/** Where a GPU layout's alerting rules and Grafana dashboard go (docs/alerts.md: how to load them). */
+export const ALERTS_FILE = 'prometheus/gpuctl-alerts.yml';
+export const DASHBOARD_FILE = 'prometheus/gpuctl-dashboard.json';
+
 export interface InitDeps {
   /** gpuctl's own package, for the image's agent (tests pass a small one). */
   agentPackage?: () => AgentPackage;
+  /** The alerting rules and dashboard for the agent's series with the workload's thresholds (commands/init.ts hands in src/alerts'). */
+  monitoring?: (workload: WorkloadId, expectGpus: number) => { rules: string; dashboard: string };
   events?: InitEvents;
 }
 
@@ -73,8 +80,17 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
   const pkg = (deps.agentPackage ?? loadAgentPackage)();
   const what = `gpuctl ${pkg.version} package`;
-  const rendered = [
+  // A CPU layout has no GPU series to alert on (its agent reports "cpu fallback"): no rules file.
+  const gpus = inputs.target.kind === 'gpu' ? 1 : (local?.indices.length ?? 0);
+  const monitoring = deps.monitoring && gpus > 0 ? deps.monitoring(inputs.workload, gpus) : null;
+  const rendered: RenderedFile[] = [
     ...renderFiles(loadTemplates(), renderData(inputs, dirName, local)),
+    ...(monitoring
+      ? [
+          { path: ALERTS_FILE, content: monitoring.rules, mode: 0o644 },
+          { path: DASHBOARD_FILE, content: monitoring.dashboard, mode: 0o644 },
+        ]
+      : []),
     { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
   ];
   const onDisk = (file: RenderedFile) => {
@@ -119,6 +135,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     refused,
     needs: appFilesNeeded(dir, inputs.cmd),
     appFromDirectory: named ? null : dirName,
+    configArg: dirArg === undefined || dirArg === '.' ? null : join(dirArg, 'fly.toml'),
     local,
   };
 }
@@ -136,10 +153,19 @@ export function appFilesNeeded(dir: string, cmd: readonly string[]): string[] {
   return needs;
 }
 
-/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one). */
+const NO_GPU_HINT =
+  'Install the NVIDIA driver (it provides nvidia-smi) on the machine with the GPU, or run init without --for-local-gpu for the CPU layout.';
+
+/** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one, with init's own remedy). */
 async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
   const { detect } = await import('../detect/detect.js');
-  return localGpuFrom(await detect(ctx, { requireGpu: true }));
+  try {
+    return localGpuFrom(await detect(ctx, { requireGpu: true }));
+  } catch (error) {
+    if (error instanceof MissingError)
+      throw new MissingError(error.message, 'gpu', { code: 'device_missing', hint: NO_GPU_HINT, cause: error });
+    throw error;
+  }
 }
 
 /**

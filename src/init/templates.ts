@@ -4,8 +4,9 @@
  * where. Loading is the only effect, kept apart so that rendering stays pure.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../shared/paths.js';
 
 export const TEMPLATE_NAMES = [
   'fly.toml',
@@ -22,13 +23,15 @@ export const TEMPLATE_NAMES = [
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export type Templates = Readonly<Record<TemplateName, string>>;
 
-/** templates/ sits at the package root; the code runs from src/init (tests) or dist/ or dist/chunks (built). */
+/** templates/ sits at the package root (shared/paths.ts finds it from src/init in tests, dist/ or dist/chunks built). */
 export function templatesDir(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (let i = 0; i < 5; i += 1) {
-    if (existsSync(join(dir, 'templates', 'fly.toml')) && existsSync(join(dir, 'package.json'))) return join(dir, 'templates');
-    dir = dirname(dir);
+  let root: string | undefined;
+  try {
+    root = packageRoot(from);
+  } catch {
+    root = undefined;
   }
+  if (root && existsSync(join(root, 'templates', 'fly.toml'))) return join(root, 'templates');
   throw new Error(`gpuctl's templates/ directory was not found above ${from}; the installation is incomplete.`);
 }
 

@@ -1,7 +1,7 @@
 /** The local machine as a MonitorSample: one nvidia-smi query for the GPUs, one for their processes. */
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
-import { MissingError } from '../errors.js';
+import { InterruptedError, isGpuctlError, MissingError } from '../errors.js';
 import { queryComputeApps, queryLiveGpus, type ComputeApp } from '../gpu/smi-live.js';
 import type { GpuSample } from '../gpu/smi-sample.js';
 import type { MonitorMachine, MonitorSample } from './types.js';
@@ -35,6 +35,15 @@ export async function sampleLocal(ctx: Ctx): Promise<MonitorSample> {
       hint: 'Run it on a machine with an NVIDIA driver; for a Fly app, use `gpuctl monitor --app APP --prometheus URL`.',
     });
   }
-  const apps = await queryComputeApps(ctx);
-  return { at, machines: [toMachine(hostname(), gpus.gpus, apps)] };
+  // The processes are the second query: when it fails (an error, a line gpuctl cannot read), the GPUs are still shown.
+  let apps: readonly ComputeApp[] = [];
+  let processesError: string | undefined;
+  try {
+    apps = await queryComputeApps(ctx);
+  } catch (error) {
+    if (!isGpuctlError(error) || error instanceof InterruptedError || ctx.signal.aborted) throw error;
+    processesError = error.message;
+  }
+  const machine = toMachine(hostname(), gpus.gpus, apps);
+  return { at, machines: [processesError === undefined ? machine : { ...machine, processesError }] };
 }

@@ -10,4 +10,6 @@ export interface MonitorOptions {
   /** --app: the remote view of this Fly app's machines, read from Prometheus (--prometheus, else GPUCTL_PROMETHEUS_URL). */
   app: string | undefined;
   prometheus: string | undefined;
+  /** --agent: read these agents' /metrics (GPUCTL_AGENT_TOKEN as a bearer) instead of Prometheus. */
+  agents: string[];
 }

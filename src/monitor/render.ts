@@ -81,7 +81,8 @@ export function renderMonitor(sample: MonitorSample, o: RenderOptions): string {
       for (const g of m.gpus) lines.push(gpuRow(g, o.thresholds, s));
     }
     lines.push(s.dim('  Processes'));
-    if (m.processes.length === 0) lines.push(s.dim('    none'));
+    if (m.processesError) lines.push(`    ${s.red(`could not be read: ${m.processesError}`)}`);
+    else if (m.processes.length === 0) lines.push(s.dim('    none'));
     for (const p of m.processes)
       lines.push(
         `    GPU ${p.gpu === null ? '?' : p.gpu}  ${String(p.pid).padStart(7)}  ${n(p.usedMemoryMiB, ' MiB').padStart(10)}  ${p.name}`,

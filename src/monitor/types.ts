@@ -32,6 +32,8 @@ export interface MonitorMachine {
   region?: string;
   gpus: MonitorGpu[];
   processes: MonitorProcess[];
+  /** Set when the GPUs were read but their processes could not be (processes is then empty): why. */
+  processesError?: string;
   /** Set when the machine could not be read (its GPUs are then empty). */
   error?: string;
 }

@@ -37,7 +37,8 @@ export interface RemoteMachine {
 
 export type RemoteRead = { kind: 'ok'; machines: RemoteMachine[] } | { kind: 'failed'; reason: string };
 
-export const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+/** A PromQL double-quoted string's content: backslash first, then the quote and line breaks (a raw newline ends the parse). */
+export const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 export function gpuQuery(app: string): string {
   return `{__name__=~"${Object.keys(GPU_FIELDS).join('|')}",app="${escapeLabel(app)}"}`;

@@ -1,6 +1,6 @@
 /** `scale vm`'s plan: which groups change from which guest to which, and what it costs. Pure. */
 import { FailedError, UsageError } from '../errors.js';
-import { CPU_FALLBACK_SIZE, gpuKindForPreset, retirementMessage } from '../flyio/gpu-kinds.js';
+import { CPU_FALLBACK, gpuKindForPreset, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { FlyScaleGroup } from '../flyio/schemas.js';
 import { GPU_SIZE_PRESETS, hourlyPriceUsd, vmSize, VM_SIZES, type VmSize } from '../flyio/vm-sizes.js';
 
@@ -30,7 +30,7 @@ export interface VmPlan {
 export function checkVmRequest(request: VmRequest): { size: VmSize; memoryMb: number } {
   if ((GPU_SIZE_PRESETS as readonly string[]).includes(request.size)) {
     throw new FailedError(retirementMessage(gpuKindForPreset(request.size) ?? request.size), {
-      hint: `Use the CPU layout with the same CPUs and memory: \`gpuctl scale vm ${CPU_FALLBACK_SIZE}\`.`,
+      hint: `Use the CPU layout with the GPU preset's ${CPU_FALLBACK.cpus} CPUs and ${CPU_FALLBACK.memoryMb / 1024} GB: \`gpuctl scale vm ${CPU_FALLBACK.size} --memory ${CPU_FALLBACK.memoryMb}\`.`,
     });
   }
   const size = vmSize(request.size);

@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { FailedError, UsageError } from '../errors.js';
 import { scaleCountArgs, scaleVmArgs } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
-import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
+import { CPU_FALLBACK, retirementMessage } from '../flyio/gpu-kinds.js';
 import { PRICE_SOURCE } from '../flyio/vm-sizes.js';
 import { refreshedRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
@@ -72,7 +72,7 @@ export async function runCount(
     throw new FailedError(
       `New machines of group ${plan.group} would copy its GPU guest (${template.guest.gpuKind}). ${retirementMessage(template.guest.gpuKind)}`,
       {
-        hint: `Move the group to the CPU layout first: \`gpuctl scale vm ${CPU_FALLBACK_SIZE} --group ${plan.group}\`.`,
+        hint: `Move the group to the CPU layout first: \`gpuctl scale vm ${CPU_FALLBACK.size} --memory ${CPU_FALLBACK.memoryMb} --group ${plan.group}\`.`,
       },
     );
   }

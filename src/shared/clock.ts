@@ -22,6 +22,22 @@ export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** The time now and a one-shot timer (its cancel returned): what a line of progress needs. Tests hand in a fake one. */
+export interface Timer {
+  now(): number;
+  after(ms: number, fn: () => void): () => void;
+}
+
+/** Real time; the timer never keeps gpuctl alive on its own (unref). */
+export const realTimer: Timer = {
+  now: () => performance.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
+
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep: async (ms, signal) => {

@@ -70,7 +70,17 @@ export const RULES = {
   },
   'gpu-without-volume': { severity: 'warning', file: 'fly.toml', summary: 'a GPU layout without a volume for model weights' },
   'dockerfile-missing': { severity: 'error', file: 'fly.toml', summary: '[build] dockerfile names a file that does not exist' },
-  'dockerfile-syntax': { severity: 'error', file: 'Dockerfile', summary: 'the Dockerfile has no FROM (exit 2)' },
+  'build-image-invalid': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: "[build] image is not a container image reference (docker's reference grammar)",
+  },
+  'dockerfile-syntax': {
+    severity: 'error',
+    file: 'Dockerfile',
+    summary:
+      'docker build refuses the Dockerfile before running anything: no FROM, an instruction that does not exist, an instruction without the arguments it needs, a bad escape directive (exit 2)',
+  },
   'dockerfile-driver-packages': {
     severity: 'error',
     file: 'Dockerfile',

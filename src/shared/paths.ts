@@ -1,6 +1,7 @@
 /**
- * Where things are: the package's native/ sources and prebuilt binary, and the user's build cache.
- * Environment overrides (documented in docs/bench.md) let developers build a checkout's native/
+ * Where things are: the package's root (its native/ sources, prebuilt binary and templates), and the
+ * user's XDG directories (state, cache, config): the only file that reads XDG_*_HOME (a lint rule says
+ * so). Environment overrides (documented in docs/bench.md) let developers build a checkout's native/
  * and let tests point at fixtures without touching the installed package.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +30,35 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
   }
 }
 
+export type XdgKind = 'state' | 'cache' | 'config';
+
+const XDG: Record<XdgKind, { variable: string; below: readonly string[] }> = {
+  state: { variable: 'XDG_STATE_HOME', below: ['.local', 'state'] },
+  cache: { variable: 'XDG_CACHE_HOME', below: ['.cache'] },
+  config: { variable: 'XDG_CONFIG_HOME', below: ['.config'] },
+};
+
+/**
+ * $XDG_STATE_HOME, $XDG_CACHE_HOME or $XDG_CONFIG_HOME when set to an absolute path (the XDG Base
+ * Directory spec ignores a relative one), else ~/.local/state, ~/.cache or ~/.config under `home`
+ * ($HOME, else the OS's home directory). With `home` given as undefined and no XDG variable: undefined.
+ */
+export function xdgHome(env: Env, kind: XdgKind): string;
+export function xdgHome(env: Env, kind: XdgKind, home: string | undefined): string | undefined;
+export function xdgHome(env: Env, kind: XdgKind, ...given: [home: string | undefined] | []): string | undefined {
+  const { variable, below } = XDG[kind];
+  const set = env[variable];
+  if (set && set.startsWith('/')) return set;
+  // Not a default parameter: an explicit undefined (no home known) must stay undefined.
+  const home = given.length ? given[0] : env.HOME || homedir();
+  return home === undefined ? undefined : join(home, ...below);
+}
+
+/** gpuctl's own directory in one of them: `<xdgHome>/gpuctl/<parts…>`. */
+export function gpuctlDir(env: Env, kind: XdgKind, ...parts: string[]): string {
+  return join(xdgHome(env, kind), 'gpuctl', ...parts);
+}
+
 export interface BenchPaths {
   /** The native/ sources to compile. */
   nativeDir: string;
@@ -40,11 +70,10 @@ export interface BenchPaths {
 
 export function benchPaths(env: Env, cwd: string, root: () => string = () => packageRoot()): BenchPaths {
   const at = (value: string) => resolve(cwd, value);
-  const cacheHome = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
   return {
     nativeDir: env.GPUCTL_NATIVE_DIR ? at(env.GPUCTL_NATIVE_DIR) : join(root(), 'native'),
     prebuilt: env.GPUCTL_BENCH_PREBUILT ? at(env.GPUCTL_BENCH_PREBUILT) : join(root(), 'dist', 'native', PROGRAM_NAME),
-    cacheRoot: join(cacheHome, 'gpuctl', 'bench'),
+    cacheRoot: gpuctlDir(env, 'cache', 'bench'),
   };
 }
 

@@ -2,6 +2,7 @@
  * Spinners belong to the CLI layer: ora on an interactive terminal, plain lines on stderr elsewhere
  * (CI logs keep the outcome of each step), nothing at all with --json.
  */
+import { realTimer, type Timer } from '../shared/clock.js';
 import type { Writer } from '../shared/writer.js';
 
 export interface Spinner {
@@ -23,33 +24,43 @@ export function spinnerMode(opts: { json: boolean; stderrTTY: boolean; ci: boole
 export const PROGRESS_EVERY_MS = 30_000;
 
 /**
- * Plain lines: the outcome of each step, and while a step runs, its latest text at most every
- * PROGRESS_EVERY_MS ("… waiting for v3: 1/2 started (30 s)"), so a CI log never goes silent for minutes.
+ * Plain lines: the outcome of each step, and while a step runs, its latest text every PROGRESS_EVERY_MS
+ * ("… waiting for v3: 1/2 started (30 s)"): an update prints when that long has passed since the last
+ * line, and a timer prints when the step is silent, so a CI log never goes quiet for longer. The outcome
+ * (or stop) ends the timer.
  */
-export function createLineSpinner(
-  stderr: Writer,
-  initial: string,
-  mode: 'lines' | 'silent',
-  now: () => number = () => performance.now(),
-): Spinner {
+export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent', timer: Timer = realTimer): Spinner {
   let text = initial;
-  const started = now();
+  const started = timer.now();
   let lastLine = started;
-  const line = (mark: string, t?: string) => {
+  let cancel: (() => void) | undefined;
+  const write = (mark: string, t?: string) => {
     if (mode === 'lines') stderr.write(`${mark} ${t ?? text}\n`);
   };
+  const progress = () => {
+    lastLine = timer.now();
+    write('…', `${text} (${Math.round((lastLine - started) / 1000)} s)`);
+    arm();
+  };
+  function arm(): void {
+    cancel?.();
+    cancel = timer.after(PROGRESS_EVERY_MS, progress);
+  }
+  const end = (mark: string, t?: string) => {
+    cancel?.();
+    cancel = undefined;
+    if (mark) write(mark, t);
+  };
+  if (mode === 'lines') arm();
   return {
     update: (next) => {
       text = next;
-      const at = now();
-      if (at - lastLine < PROGRESS_EVERY_MS) return;
-      lastLine = at;
-      line('…', `${text} (${Math.round((at - started) / 1000)} s)`);
+      if (cancel && timer.now() - lastLine >= PROGRESS_EVERY_MS) progress();
     },
-    succeed: (t) => line('✓', t),
-    fail: (t) => line('✗', t),
-    warn: (t) => line('!', t),
-    stop: () => undefined,
+    succeed: (t) => end('✓', t),
+    fail: (t) => end('✗', t),
+    warn: (t) => end('!', t),
+    stop: () => end(''),
   };
 }
 

@@ -9,6 +9,7 @@ import type { WorkloadId } from '../shared/profiles.js';
 import { composeRules } from './compose-rules.js';
 import { dockerStages } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
+import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import { flyModel, type FlyModel } from './fly-model.js';
@@ -18,6 +19,7 @@ import { checkRules, serviceRules } from './fly-service-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
+import { buildImageRule } from './build-image-rule.js';
 import { locator, scanToml } from '../shared/toml-scan.js';
 
 export { exitCodeFor, PARSE_FAILURES, RULES, type Finding, type RuleId, type Severity } from '../shared/findings.js';
@@ -116,6 +118,7 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
         ...portRules(ctx),
         ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
         ...unknownKeyRules(toml.doc, ctx),
+        ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
     }
@@ -123,17 +126,8 @@ export function validateFiles(files: ValidateFiles, options: ValidateOptions = {
   if (files.dockerfile) {
     const file = files.dockerfile.path;
     const stages = dockerStages(files.dockerfile.text);
-    if (stages.length === 0) {
-      findings.push(
-        finding(
-          'dockerfile-syntax',
-          file,
-          { line: 1 },
-          'No FROM instruction: this is not a Dockerfile docker can build.',
-          'Start the file with FROM <image>.',
-        ),
-      );
-    } else {
+    findings.push(...dockerSyntaxRule(files.dockerfile.text, file));
+    if (stages.length > 0) {
       const target = dockerTarget(model, options);
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
       if (options.contextHas) findings.push(...appFilesRule(stages, file, options.contextHas));

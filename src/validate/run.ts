@@ -13,8 +13,8 @@ import type { WorkloadId } from '../shared/profiles.js';
 import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
 import { NotRegularFileError, readRegularFileSync } from '../shared/regular-file.js';
 
-export const VALIDATE_FORMATS = ['text', 'github', 'sarif'] as const;
-export type ValidateFormat = (typeof VALIDATE_FORMATS)[number];
+import type { ValidateFormat } from './formats.js';
+export { VALIDATE_FORMATS, type ValidateFormat } from './formats.js';
 
 export interface ValidateCommandOptions {
   /** How findings are printed: for people, as GitHub workflow commands, or as SARIF 2.1.0 (--json is its own flag). */

@@ -24,7 +24,7 @@ describe('gpuctl alerts export', () => {
     writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
     writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
     const check = await execa(promtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
-    expect(check.stdout, check.stderr).toContain('SUCCESS: 10 rules found');
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 13 rules found');
     const run = await execa(promtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
@@ -33,6 +33,8 @@ describe('gpuctl alerts export', () => {
     [['--util-pct', '150'], '--util-pct "150" is not a number from 0 to 100.'],
     [['--expect-gpus', 'eight'], '--expect-gpus "eight" is not a number from 1 to 64.'],
     [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],
+    [['--workload', 'gaming'], '--workload "gaming" is not a workload profile.'],
+    [['--tests', '--grafana'], '--tests and --grafana print different files: choose one.'],
   ])('refuses %j with exit 2 and says why', async (flags, message) => {
     const r = await runGpuctl(['alerts', 'export', ...flags]);
     expect(r.exitCode).toBe(2);

@@ -153,7 +153,8 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
       ['autoscale', 'run', '-p', 'autoscale.toml', '--once', '--prometheus', 'http://127.0.0.1:9/', '--json', '--timeout', '2'],
       { GPUCTL_NOW: OFF_HOURS },
     );
-    expect(dead.exitCode, dead.stderr).toBe(0);
+    // Unreachable is a failure (exit 1), not "no data": the decision is still printed, with the problem.
+    expect(dead.exitCode, dead.stderr).toBe(1);
     expect(decision(dead.stdout)).toMatchObject({ rule: 'no-data', action: 'hold', applied: false });
     expect(decision(dead.stdout).reason).toContain('cannot reach Prometheus at http://127.0.0.1:9/');
     expect(w.count()).toBe(2);
@@ -211,7 +212,7 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
       GPUCTL_PROMETHEUS_TOKEN: token,
     });
     await new Promise<void>((resolve) => echo.close(() => resolve()));
-    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.exitCode, run.stderr).toBe(1); // a failing Prometheus (HTTP 500) is exit 1
     expect(seen).toEqual([token]);
     expect(run.stdout).toContain('(no-data)');
     expect(run.stdout).toContain('answered HTTP 500: upstream rejected [REDACTED]');

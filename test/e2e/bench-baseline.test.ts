@@ -142,6 +142,17 @@ describe('gpuctl bench --baseline', () => {
     expect(text).toMatch(/\| finance\/sma \| 2610 GB\/s \| 2008 GB\/s \| \+30\.0% \| \*\*REGRESSED\*\* \|/);
   });
 
+  it('a step summary that cannot be written is a warning: the run keeps its own exit code, not "unexpected error" (issue 22)', async () => {
+    const setup = benchEnv();
+    await baseline(setup);
+    const summary = join(setup.home, 'no-such-dir', 'summary.md');
+    const run = await bench(['--quick', '--suite', 'finance', '--baseline', 'main.json'], setup, { GITHUB_STEP_SUMMARY: summary });
+    expect(run.exitCode).toBe(0);
+    expect(run.stderr).toContain(`Warning: Could not append to GITHUB_STEP_SUMMARY (${summary}).`);
+    expect(run.stderr).not.toMatch(/unexpected error/i);
+    expect(run.stdout).toContain('No regression.');
+  });
+
   it('an unreadable baseline is a usage error before anything runs', async () => {
     const setup = benchEnv();
     writeFileSync(join(setup.home, 'bad.json'), '{"schemaVersion":1}');

@@ -37,7 +37,7 @@ describe('nvidia-smi failures', () => {
     expect(run.stderr).toContain('\\x1b[');
   });
 
-  it('a crash with a traceback keeps its last meaningful line, not the traceback header', async () => {
+  it('a crash with a traceback is reported by its error line, not the traceback header', async () => {
     const run = await runGpuctl(['detect'], withMode('traceback'));
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('Error: nvidia-smi failed with exit code 1: pynvml.NVMLError_Unknown: Unknown Error');

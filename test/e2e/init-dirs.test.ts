@@ -3,7 +3,7 @@
  * mkdir never returns), a file in the way, a FIFO where fly.toml should be. Each finishes with a
  * clear error within the timeout instead of hanging. And Fly's GPU size presets as --vm-size.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
@@ -87,7 +87,12 @@ describe("Fly's GPU size presets as --vm-size", () => {
     expect(readFileSync(join(cwd, 'by-preset/.gpuctl/gpuctl.tgz')).equals(readFileSync(join(cwd, 'by-kind/.gpuctl/gpuctl.tgz')))).toBe(
       true,
     );
-    for (const name of readdirSync(join(cwd, 'by-kind')).filter((n) => n !== '.gpuctl')) {
+    // Every file, those under prometheus/ (the alerting rules and dashboard) included.
+    const files = readdirSync(join(cwd, 'by-kind'), { recursive: true, encoding: 'utf8' }).filter(
+      (n) => !n.startsWith('.gpuctl') && statSync(join(cwd, 'by-kind', n)).isFile(),
+    );
+    expect(files).toContain('prometheus/gpuctl-alerts.yml');
+    for (const name of files) {
       expect(readFileSync(join(cwd, 'by-preset', name), 'utf8'), name).toBe(
         readFileSync(join(cwd, 'by-kind', name), 'utf8').replaceAll('by-kind', 'by-preset'),
       );

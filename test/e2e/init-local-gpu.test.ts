@@ -2,7 +2,7 @@
  * `gpuctl init --for-local-gpu` as the integrator runs it on the GPU machine (plain `node bin/gpuctl.js`),
  * against the fake nvidia-smi replaying our H200 capture; then `gpuctl validate` on what it wrote.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
@@ -17,7 +17,7 @@ test('--dry-run prints the H200 layout (CUDA 13.0 image, sm_90, compose with the
   expect(run.stdout).toContain("GPU layout for this machine's NVIDIA H200 (compute capability 9.0, driver 580.159.04: CUDA 13.0.2 image)");
   expect(run.stdout).toMatch(/create\s+compose\.yaml/);
   expect(run.stdout).toContain('+ARG CUDA_VERSION=13.0.2');
-  expect(run.stdout).toContain('+    TORCH_CUDA_ARCH_LIST=9.0 \\');
+  expect(run.stdout).toContain('+ENV TORCH_CUDA_ARCH_LIST=9.0 \\');
   expect(run.stdout).toContain("+              device_ids: ['0']");
   expect(run.stdout).toContain("+      GPUCTL_BATCH_SIZE: '32'");
   expect(run.stdout).toContain('Dry run: nothing was written.');
@@ -55,4 +55,8 @@ test('without nvidia-smi: exit 3 and nothing written', async () => {
   const run = await runGpuctl(['init', '--for-local-gpu', '--yes'], { cwd });
   expect(run.exitCode).toBe(3);
   expect(run.stderr).toContain('No NVIDIA GPU found');
+  // The remedy names the flag the user gave, never detect's --require-gpu.
+  expect(run.stderr).not.toContain('--require-gpu');
+  expect(run.stderr).toContain('without --for-local-gpu');
+  expect(readdirSync(cwd)).toEqual([]);
 });

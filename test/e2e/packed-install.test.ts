@@ -108,7 +108,7 @@ async function gpuctl(
 }
 
 describe('npm pack', () => {
-  test('ships the built CLI, the templates, the native/ sources and the prebuilt benchmark program; nothing of the development tree', () => {
+  test('ships the built CLI, the templates, the native/ sources, the prebuilt benchmark program, the docs pages, examples and LICENSE; nothing else of the development tree', () => {
     const files = packed.files;
     expect(files).toEqual(
       expect.arrayContaining([
@@ -123,7 +123,13 @@ describe('npm pack', () => {
     );
     expect(files).toEqual(expect.arrayContaining(TEMPLATE_NAMES.map((t) => `templates/${t}`)));
     expect(files).toEqual(expect.arrayContaining(NATIVE_SOURCES));
-    expect(files.filter((f) => !/^(bin|dist|templates|native)\//.test(f) && f !== 'package.json' && f !== 'README.md')).toEqual([]);
+    // Beside the code: the docs pages and the example its messages point to (packed-references.test.ts), and the LICENSE.
+    expect(
+      files.filter(
+        (f) =>
+          !/^(bin|dist|templates|native|examples)\/|^docs\/[^/]+\.md$/.test(f) && !['package.json', 'README.md', 'LICENSE'].includes(f),
+      ),
+    ).toEqual([]);
     expect(files.filter((f) => f.startsWith('native/') && !f.startsWith('native/src/'))).toEqual([
       'native/Makefile',
       'native/PROTOCOL.md',

@@ -33,6 +33,18 @@ describe('gpuctl scale', () => {
     expect((await scaleShow(w))[0]?.Count).toBe(2);
   });
 
+  it('count down: the cost after counts the machines removed (2 → 1 halves it), in the plan and in --json', async () => {
+    const w = await deployedWorld();
+    const json = await w.gpuctl(['scale', 'count', '1', '--dry-run', '--json']);
+    expect(json.exitCode, json.stderr).toBe(0);
+    const result = JSON.parse(json.stdout) as ScaleResult<CountPlan>;
+    expect(result.cost.hourlyBefore).toBeCloseTo((2 * 62) / 720, 6);
+    expect(result.cost.hourlyAfter).toBeCloseTo(62 / 720, 6);
+    const text = await w.gpuctl(['scale', 'count', '1', '--dry-run']);
+    expect(text.stdout).toContain('$0.1722/h (~$124.00/30 days) → $0.0861/h (~$62.00/30 days)');
+    expect((await scaleShow(w))[0]?.Count).toBe(2);
+  });
+
   it('count --yes: runs flyctl and verifies the regions with scale show', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'count', '4', '--region', 'ord,iad', '--max-per-region', '2', '--yes', '--json']);
@@ -63,7 +75,7 @@ describe('gpuctl scale', () => {
     const run = await w.gpuctl(['scale', 'vm', 'a100-80gb', '--yes']);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('Fly.io retired GPU Machines on 2026-08-01');
-    expect(run.stderr).toContain('gpuctl scale vm performance-8x');
+    expect(run.stderr).toContain('gpuctl scale vm performance-8x --memory 32768');
     expect((await scaleShow(w))[0]?.CPUs).toBe(2);
   });
 

@@ -71,6 +71,16 @@ test('MIG disabled: nvidia-smi mig is never asked and nothing is changed', async
   expect(run.calls).toEqual(['', '--query-gpu=index,mig.mode.current --format=csv,noheader']);
 });
 
+test.each([
+  ['RTX 4080 SUPER', 'public/split/nvidia-geforce-rtx-4080-super__595.71.05/idle.query-gpu.csv'],
+  ['L40S', 'public/split/nvidia-l40s__595.80/idle.query-gpu.csv'],
+])('a GPU without MIG (%s, mode [N/A]): only MIG "Enabled" is acted on; nvidia-smi mig is never asked', async (_, fixture) => {
+  const run = await boot(fixture);
+  expect(run).toMatchObject({ exitCode: 0, stdout: 'device=cuda' });
+  expect(run.calls).toEqual(['', '--query-gpu=index,mig.mode.current --format=csv,noheader']);
+  expect(run.stderr).not.toContain('MIG');
+});
+
 test('MIG enabled but the listing fails (the GPU is lost): MIG is left as it is', async () => {
   const run = await boot(H100_MIG, { FAKE_NVIDIA_SMI_MIG_INSTANCES: 'lost-gpu' });
   expect(run.exitCode).toBe(0);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthJson } from '../../src/health/assess.js';
 import type { StatusJson } from '../../src/status/view.js';
 import { fakePath, ROOT, tempHome } from '../helpers/cli.js';
-import { deployedWorld, expectNoToken, TOKEN } from './fly-world.js';
+import { flyState } from '../fakes/flyctl/seed.mjs';
+import { deployedWorld, expectNoToken, FLY_TOML, TOKEN } from './fly-world.js';
 
 let server: Server;
 let base: string;
@@ -139,6 +140,36 @@ describe('gpuctl health', () => {
     silent.close();
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/\/health +failed +- +no answer within 0.5 s/);
+  });
+
+  it("without --url the GPU verdict comes from Fly's gpu check (flyctl checks list), read as the agent's body", async () => {
+    const toml = `${FLY_TOML}\n[checks.gpu]\n  type = "http"\n  port = 9091\n  path = "/gpu-health"\n  interval = "30s"\n  timeout = "10s"\n`;
+    const w = await deployedWorld(toml);
+    const body = {
+      status: 'failing',
+      mode: 'gpu',
+      gpus: 1,
+      lastSampleAgeSeconds: 1.2,
+      samplerRestarts: 0,
+      failures: [{ condition: 'xid', gpu: 0, message: 'GPU 0 reported Xid 79 (fallen off the bus)' }],
+    };
+    flyState(w.state).setCheck('quant-signals', 'gpu', { status: 'critical', output: JSON.stringify(body) });
+    const run = await w.gpuctl(['health', '--no-probe', '--json']);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const health = JSON.parse(run.stdout) as HealthJson;
+    expect(health.http).toEqual([]);
+    // One verdict per machine (the deploy made two), each from that machine's gpu check.
+    expect(health.gpu.map((g) => [g.status, g.verdict])).toEqual(health.machines.map(() => ['critical', 'failed']));
+    expect(health.reasons).toEqual(
+      health.machines.map((m) => `machine ${m.id} (ord) /gpu-health: xid: GPU 0 reported Xid 79 (fallen off the bus)`),
+    );
+    flyState(w.state).setCheck('quant-signals', 'gpu', {
+      status: 'passing',
+      output: JSON.stringify({ ...body, status: 'ok', failures: [] }),
+    });
+    const fine = await w.gpuctl(['health', '--no-probe']);
+    expect(fine.exitCode, fine.stdout).toBe(0);
+    expect(fine.stdout).toMatch(/GPU \(Fly check\)[\s\S]*ord +ok +gpu passing +ok \(gpu\)/);
   });
 
   it("--no-probe: Fly's checks only; not logged in is a clear error", async () => {

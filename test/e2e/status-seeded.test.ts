@@ -43,6 +43,6 @@ describe('status, health and scale on a seeded legacy GPU app', () => {
     const more = await w.gpuctl(['scale', 'count', '3', '--yes']);
     expect(more.exitCode).toBe(1);
     expect(more.stderr).toContain('would copy its GPU guest (a100-pcie-40gb)');
-    expect(more.stderr).toContain('gpuctl scale vm performance-8x --group app');
+    expect(more.stderr).toContain('gpuctl scale vm performance-8x --memory 32768 --group app');
   });
 });

@@ -51,18 +51,31 @@ export interface Target {
   labels?: Record<string, string>;
 }
 
-function config(targets: readonly Target[], ruleFile?: string): string {
+function config(targets: readonly Target[], ruleFile?: string, alertmanager?: string): string {
   const groups = targets.map((t) => `      - targets: ['${t.address}']\n        labels: ${JSON.stringify(t.labels ?? {})}`).join('\n');
   const rules = ruleFile === undefined ? '' : `rule_files:\n  - ${JSON.stringify(ruleFile)}\n`;
-  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${rules}scrape_configs:\n  - job_name: gpu\n    static_configs:\n${groups}\n`;
+  const alerting =
+    alertmanager === undefined
+      ? ''
+      : `alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [${JSON.stringify(alertmanager)}]\n`;
+  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 900ms\n  evaluation_interval: 1s\n${rules}${alerting}scrape_configs:\n  - job_name: gpu\n    static_configs:\n${groups}\n`;
 }
 
-/** `rules`: the text of a rule file Prometheus evaluates every second (alerts then show in /api/v1/alerts). */
-export async function startPrometheus(targets: readonly Target[], options: { rules?: string } = {}): Promise<PromServer> {
+/**
+ * `rules`: the text of a rule file Prometheus evaluates every second (alerts then show in /api/v1/alerts);
+ * `alertmanager`: host:port of an Alertmanager Prometheus sends its alerts to.
+ */
+export async function startPrometheus(
+  targets: readonly Target[],
+  options: { rules?: string; alertmanager?: string } = {},
+): Promise<PromServer> {
   const bin = findPrometheus();
   const dir = mkdtempSync(join(tmpdir(), 'gpuctl-prom-'));
   if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
-  writeFileSync(join(dir, 'prometheus.yml'), config(targets, options.rules === undefined ? undefined : join(dir, 'rules.yml')));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    config(targets, options.rules === undefined ? undefined : join(dir, 'rules.yml'), options.alertmanager),
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   const child: ResultPromise = execa(

@@ -180,6 +180,11 @@ export interface FakeFlyState {
   update<T>(fn: (state: StateFile) => T): T;
   setSshResponse(app: string, command: string, reply: SshReply): void;
   setChecks(app: string, status: CheckStatus): void;
+  /**
+   * One named check on every machine of the app (or one machine), with the output Fly reports for it: for an
+   * HTTP check such as `[checks.gpu]`, what the endpoint answered (the agent's /gpu-health body).
+   */
+  setCheck(app: string, name: string, result: { status: CheckStatus; output: string }, machineId?: string): void;
 }
 
 export function seedFlyState(spec?: SeedSpec, options?: { dir?: string }): FakeFlyState;

@@ -113,6 +113,11 @@ export function flyState(dir) {
       withState(dir, (s) => {
         s.apps[appName].sshResponses[command] = { stdout: '', stderr: '', exitCode: 0, ...reply };
       }),
+    setCheck: (appName, name, result, machineId) =>
+      withState(dir, (s) => {
+        for (const m of s.apps[appName].machines)
+          for (const c of m.checks ?? []) if (c.name === name && (!machineId || m.id === machineId)) Object.assign(c, result);
+      }),
     setChecks: (appName, status) =>
       withState(dir, (s) => {
         for (const m of s.apps[appName].machines)

@@ -34,6 +34,19 @@ function capabilities(deviceQuery) {
   return [...deviceQuery.matchAll(/CUDA Capability Major\/Minor version number:\s+(\d+\.\d+)/g)].map((m) => m[1]);
 }
 
+// The PCIe link as -q reports it ("Link Width ... 16x"); older drivers have no "Device Current" and
+// their "Current" is what --query-gpu calls pcie.link.gen.current (gpucurrent on newer ones).
+function link({ genMax, gen, genDevice, widthMax, width }) {
+  const x = (v) => v?.replace(/x$/, '');
+  return {
+    'pcie.link.gen.max': genMax,
+    'pcie.link.gen.current': gen,
+    'pcie.link.gen.gpucurrent': genDevice ?? gen,
+    'pcie.link.width.max': x(widthMax),
+    'pcie.link.width.current': x(width),
+  };
+}
+
 function fromQText(text, deviceQuery) {
   const { globals, gpus } = parseQText(text);
   const ccs = capabilities(deviceQuery);
@@ -63,6 +76,13 @@ function fromQText(text, deviceQuery) {
     'temperature.gpu': pick(g, 'Temperature/GPU Current Temp'),
     'utilization.gpu': pick(g, 'Utilization/Gpu'),
     'utilization.memory': pick(g, 'Utilization/Memory'),
+    ...link({
+      genMax: pick(g, 'PCI/GPU Link Info/PCIe Generation/Max'),
+      gen: pick(g, 'PCI/GPU Link Info/PCIe Generation/Current'),
+      genDevice: pick(g, 'PCI/GPU Link Info/PCIe Generation/Device Current'),
+      widthMax: pick(g, 'PCI/GPU Link Info/Link Width/Max'),
+      width: pick(g, 'PCI/GPU Link Info/Link Width/Current'),
+    }),
   }));
 }
 
@@ -89,6 +109,13 @@ function fromXml(text) {
       'ecc.mode.current': s(g.ecc_mode?.current_ecc),
       persistence_mode: s(g.persistence_mode),
       pstate: s(g.performance_state),
+      ...link({
+        genMax: s(g.pci?.pci_gpu_link_info?.pcie_gen?.max_link_gen),
+        gen: s(g.pci?.pci_gpu_link_info?.pcie_gen?.current_link_gen),
+        genDevice: s(g.pci?.pci_gpu_link_info?.pcie_gen?.device_current_link_gen),
+        widthMax: s(g.pci?.pci_gpu_link_info?.link_widths?.max_link_width),
+        width: s(g.pci?.pci_gpu_link_info?.link_widths?.current_link_width),
+      }),
     };
   });
 }

@@ -75,6 +75,33 @@ describe('decideHealth', () => {
     ).toEqual([[condition, 1]]);
   });
 
+  it('the temperature limit is "over", not "at": 85 °C with an 85 °C limit is ok, 86 °C fails', () => {
+    expect(conditions(state([[gpu(0, { 'temperature.gpu': '85' }), 100]]))).toEqual([]);
+    expect(conditions(state([[gpu(0, { 'temperature.gpu': '86' }), 100]]))).toEqual([['temperature', 0]]);
+  });
+
+  it('an H200 at its power cap under full load is ok: sw_power_cap is normal, not a throttle that fails', () => {
+    // Seen on a real H200 under full load: 693 of 700 W, SM at 1500 MHz of 1980, the power cap the active reason.
+    const loaded = gpu(0, {
+      name: 'NVIDIA H200',
+      'memory.total': '143771',
+      'memory.used': '120000',
+      'utilization.gpu': '100',
+      'temperature.gpu': '62',
+      'power.draw': '693.00',
+      'power.limit': '700.00',
+      'clocks.sm': '1500',
+      'clocks.max.sm': '1980',
+      pstate: 'P0',
+      'clocks_throttle_reasons.active': '0x0000000000000004',
+      'clocks_throttle_reasons.sw_power_cap': 'Active',
+      'clocks_throttle_reasons.sw_thermal_slowdown': 'Not Active',
+      'clocks_throttle_reasons.hw_power_brake_slowdown': 'Not Active',
+    });
+    expect(loaded.throttle.sw_power_cap).toBe(true);
+    expect(decideHealth(state([[loaded, 100]]), NOW, T)).toMatchObject({ status: 'ok', mode: 'gpu', failures: [] });
+  });
+
   it('names every failed condition at once', () => {
     const s = state([[gpu(0, { 'temperature.gpu': '99', 'ecc.errors.uncorrected.volatile.total': '1' }), 100]], {
       failure: { at: NOW, message: 'nvidia-smi exited with code 15' },

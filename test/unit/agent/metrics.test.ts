@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseXids } from '../../../src/gpu/xid.js';
 import { HostMeter } from '../../../src/agent/host.js';
 import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
@@ -76,6 +79,35 @@ describe('agent metrics', () => {
     const families = parseMetrics(await m.registry.metrics());
     expect(seriesValue(families, 'gpuctl_agent_sampler_restarts_total')).toBe(3);
     expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL')).toBe(12);
+  });
+
+  it('exports the PCIe link (current and max) and XID events from a readable kernel log, per GPU and code', async () => {
+    const m = createAgentMetrics('h', new HostMeter(), '0.1.0', () => 'gpu');
+    const link = { 'pcie.link.gen.gpucurrent': '4', 'pcie.link.gen.max': '5', 'pcie.link.width.current': '8', 'pcie.link.width.max': '16' };
+    const log = readFileSync(join(import.meta.dirname, '../../fixtures/dmesg/xid79.txt'), 'utf8');
+    // The capture's GPU sits at 0000:00:06; a second XID for it and one for another device in the same log.
+    const text = `${log}[ 9000.1] NVRM: Xid (PCI:0000:00:06): 13, pid=7, Graphics Exception\n[ 9001.2] NVRM: Xid (PCI:0000:18:00): 48, pid=8, DBE\n`;
+    m.update(stateWith({ ...LINE, ...link, 'pci.bus_id': '00000000:00:06.0' }), NOW, true, null, {
+      readable: true,
+      events: parseXids(text),
+    });
+    let families = parseMetrics(await m.registry.metrics());
+    expect(seriesValue(families, 'DCGM_FI_DEV_PCIE_LINK_GEN')).toBe(4);
+    expect(seriesValue(families, 'DCGM_FI_DEV_PCIE_MAX_LINK_GEN')).toBe(5);
+    expect(seriesValue(families, 'DCGM_FI_DEV_PCIE_LINK_WIDTH')).toBe(8);
+    expect(seriesValue(families, 'DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH')).toBe(16);
+    expect(seriesValue(families, 'gpuctl_agent_kernel_log_readable')).toBe(1);
+    expect(families.get('gpuctl_gpu_xid_events')?.metrics.map((x) => [x.labels?.xid, Number(x.value)])).toEqual([
+      ['79', 1],
+      ['13', 1],
+    ]);
+    expect(seriesValue(families, 'DCGM_FI_DEV_XID_ERRORS', { gpu: '0' })).toBe(13);
+    // An unreadable log is said (0) and leaves no XID series: "no XID" would be a guess.
+    m.update(stateWith(LINE), NOW, true, null, { readable: false, reason: 'dmesg exited 1' });
+    families = parseMetrics(await m.registry.metrics());
+    expect(seriesValue(families, 'gpuctl_agent_kernel_log_readable')).toBe(0);
+    expect(families.get('gpuctl_gpu_xid_events')?.metrics ?? []).toEqual([]);
+    expect(families.get('DCGM_FI_DEV_XID_ERRORS')?.metrics ?? []).toEqual([]);
   });
 
   it('names every GPU metric validly and once', () => {

@@ -73,7 +73,7 @@ describe('policy file', () => {
       /p\.toml:\d+: app: is not a valid Fly app name/,
     ],
     ['an app that is a flag', BASE.replace('app = "quant-signals"', 'app = "--help"'), /app: is not a valid Fly app name/],
-    ['a process group that is a flag', `process_group = "--help"\n${BASE}`, /process_group: is not a process group name/],
+    ['an empty process group', `process_group = ""\n${BASE}`, /process_group: is empty/],
   ])('refuses %s', (_, text, message) => {
     expect(problem(text)).toMatch(message);
   });

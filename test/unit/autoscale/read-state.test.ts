@@ -61,6 +61,7 @@ describe('reading signals', () => {
     expect(await readSignal(source({ kind: 'failed', reason: 'cannot reach Prometheus' }), 'q', AT)).toEqual({
       kind: 'missing',
       reason: 'cannot reach Prometheus',
+      failed: true, // unlike no data from a healthy Prometheus (above): autoscale plan exits 1 on it
     });
     const nan = await readSignal(source({ kind: 'matrix', series: [[[t, 'NaN']]] }), 'q', AT);
     expect(nan.kind === 'ok' && Number.isNaN(nan.points[0]!.value)).toBe(true);

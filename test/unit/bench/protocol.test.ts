@@ -35,6 +35,16 @@ describe('parseLine: protocol lines', () => {
     });
   });
 
+  it('a finance result keeps its kernel-specific numbers as extra, and has none when it prints none (issue 21)', () => {
+    const zscore = RESULT.replace('"suite":"memory","name":"d2d_copy"', '"suite":"finance","name":"zscore"').replace('"note"', '"signalMismatchVsFloat64":2.4e-7,"note"');
+    const parsed = parseLine(zscore);
+    expect(parsed.ok && parsed.line).toMatchObject({ suite: 'finance', name: 'zscore', extra: { signalMismatchVsFloat64: 2.4e-7 } });
+    const sma = parseLine(RESULT.replace('"suite":"memory","name":"d2d_copy"', '"suite":"finance","name":"sma"'));
+    expect(sma.ok && sma.line && 'extra' in sma.line).toBe(false);
+    const memory = parseLine(RESULT.replace('"note"', '"signalMismatchVsFloat64":1,"note"'));
+    expect(memory.ok && memory.line && 'extra' in memory.line).toBe(false);
+  });
+
   it('skip and error lines, with and without a kernel', () => {
     expect(parseLine('{"type":"skip","suite":"compute","name":"gemm_fp8","reason":"no FP8 tensor cores on sm_86"}')).toEqual({
       ok: true, line: { type: 'skip', suite: 'compute', name: 'gemm_fp8', reason: 'no FP8 tensor cores on sm_86' },

@@ -1,4 +1,4 @@
-/** --out never clobbers a user's file and never leaves half a file; the step summary is appended to. */
+/** --out never clobbers a user's file and never leaves half a file (the step summary: test/unit/ui/step-summary.test.ts). */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

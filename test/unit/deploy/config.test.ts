@@ -47,4 +47,12 @@ describe('readFlyToml', () => {
     const [guest] = facts('[[vm]]\n  size = "l40s"\n  memory = "64gb"\n  processes = ["app", "worker"]\n').gpuGuests;
     expect(cpuLayoutFor(guest!)).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "64gb"\n  processes = ["app", "worker"]');
   });
+
+  it("a GPU size preset without memory becomes performance-8x with the preset's 32 GB (the CPU preset alone has 16 GB)", () => {
+    const [preset] = facts('[[vm]]\n  size = "a100-40gb"\n').gpuGuests;
+    expect(cpuLayoutFor(preset!)).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "32gb"');
+    // gpu_kind alone: flyctl started from performance-8x (16 GB), so the CPU layout keeps that memory.
+    const [kindOnly] = facts('[[vm]]\n  gpu_kind = "l40s"\n').gpuGuests;
+    expect(cpuLayoutFor(kindOnly!)).toBe('[[vm]]\n  size = "performance-8x"');
+  });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideGpu, type ProgramRun } from '../../../src/diag/decide.js';
 import { parseHealth, type SmiHealth } from '../../../src/diag/smi.js';
-import type { XidReport } from '../../../src/diag/xid.js';
+import type { XidReport } from '../../../src/gpu/xid.js';
 import { FIXTURES } from '../../helpers/cli.js';
 
 /** A fixture's one GPU, read by its own header (the fields in the order nvidia-smi printed them). */

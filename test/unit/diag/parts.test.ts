@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDiagOptions } from '../../../src/commands/diag.js';
 import { programArgs } from '../../../src/diag/run.js';
 import { diagStatePath, diagStateText } from '../../../src/diag/state.js';
-import { parseXids, sameDevice } from '../../../src/diag/xid.js';
+import { parseXids, sameDevice } from '../../../src/gpu/xid.js';
 
 const raw = (opts: Record<string, string>) => ({ args: [], opts });
 

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { MissingError, ToolError } from '../../../src/errors.js';
 import { queryArgs, QUERY_FIELDS } from '../../../src/gpu/nvidia-smi.js';
@@ -52,5 +53,26 @@ describe('querySmi', () => {
     expect(outcome.kind === 'ok' && outcome.fields).toEqual(withoutCc);
     const broken = makeTestCtx({ rules: [{ match: () => true, result: exited('Field "name" is not a valid field to query.\n', 2) }] });
     await expect(querySmi(broken)).rejects.toThrow('nvidia-smi failed with exit code 2');
+  });
+
+  it('a crash is reported by its first meaningful lines, the error, not the tail of a Node stack', async () => {
+    // A real Node crash (an nvidia-smi wrapper written in Node): the location, the echoed source line and its caret,
+    // the error, its stack, its properties in braces and "Node.js v…" last.
+    const script = "const e = new Error('NVML could not be initialised'); e.code = 'E_NVML'; throw e;";
+    const crash = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(crash.status).toBe(1);
+    expect(crash.stderr.trim().split('\n').at(-1)).toMatch(/^Node\.js v\d/);
+    const ctx = makeTestCtx({ rules: [{ match: () => true, result: exited('', 1, crash.stderr) }] });
+    const error = await querySmi(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).message).toBe('nvidia-smi failed with exit code 1: Error: NVML could not be initialised');
+  });
+
+  it('of a plain failure the first lines are kept, the error before its follow-up', async () => {
+    const text = 'Unable to determine the device handle for GPU0000:41:00.0: Unknown Error\nGPU is lost.\nReboot the system.\n';
+    const ctx = makeTestCtx({ rules: [{ match: () => true, result: exited(text, 15) }] });
+    await expect(querySmi(ctx)).rejects.toThrow(
+      'nvidia-smi failed with exit code 15: Unable to determine the device handle for GPU0000:41:00.0: Unknown Error GPU is lost.',
+    );
   });
 });

@@ -50,6 +50,13 @@ test('several GPUs keep a reserve for NCCL; the fraction never passes 0.95', () 
   expect(tuneFor('training', 141).memoryFraction).toBe(0.95);
 });
 
+test('the NCCL reserve starts at 2 GPUs: two GPUs of 80 GB keep 1 GB more than one (0.91 against 0.93 for batch)', () => {
+  expect(tuneFor('batch', 80, 1).memoryFraction).toBe(0.93);
+  expect(tuneFor('batch', 80, 2).memoryFraction).toBe(0.91);
+  expect(tuneFor('batch', 80, 2).memoryFraction).toBe(tuneFor('batch', 80, 8).memoryFraction);
+  expect(tuneFor('inference', 24, 2).memoryFraction).toBeLessThan(tuneFor('inference', 24, 1).memoryFraction);
+});
+
 test('framework variables: expandable segments and lazy loading always; NCCL (with NVLS off) only for several GPUs', () => {
   const one = frameworkEnv(tuneFor('inference', 80), 1).map((v) => `${v.name}=${v.value}`);
   expect(one).toEqual(

@@ -87,11 +87,17 @@ describe('monitor rendering', () => {
 
 describe('monitor options and process lines', () => {
   it('parses thresholds and the interval, refusing nonsense', () => {
-    expect(parseMonitorOptions({ args: [], opts: {} })).toEqual({ intervalMs: 2000, once: false, thresholds: DEFAULT_THRESHOLDS });
+    expect(parseMonitorOptions({ args: [], opts: {} })).toEqual({
+      intervalMs: 2000,
+      once: false,
+      thresholds: DEFAULT_THRESHOLDS,
+      agents: [],
+    });
     expect(parseMonitorOptions({ args: [], opts: { interval: '500ms', once: true, maxTemp: '80', maxUtil: '95' } })).toEqual({
       intervalMs: 500,
       once: true,
       thresholds: { maxTempC: 80, maxMemoryPct: 90, maxUtilPct: 95 },
+      agents: [],
     });
     expect(() => parseMonitorOptions({ args: [], opts: { maxMemory: '120' } })).toThrow(
       '--max-memory "120" is not a number from 1 to 100.',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FailedError, UsageError } from '../../../src/errors.js';
-import { hourlyPriceUsd } from '../../../src/flyio/vm-sizes.js';
+import { FLY_GPU_KINDS } from '../../../src/flyio/gpu-kinds.js';
+import { hourlyPriceUsd, vmSize } from '../../../src/flyio/vm-sizes.js';
 import { checkVmRequest, planVm, vmMismatches } from '../../../src/scale/plan-vm.js';
 
 const groups = [{ group: 'app', count: 2, cpuKind: 'shared', cpus: 1, memoryMb: 256, regions: { ord: 2 } }];
@@ -12,8 +13,23 @@ describe('scale vm plan', () => {
       checkVmRequest({ size: 'l40s', memoryMb: undefined, group: undefined });
     } catch (error) {
       expect((error as FailedError).message).toContain('retired GPU Machines on 2026-08-01');
-      expect((error as FailedError).hint).toContain('gpuctl scale vm performance-8x');
+      expect((error as FailedError).hint).toContain('gpuctl scale vm performance-8x --memory 32768');
     }
+  });
+
+  it("the hint's command gives the GPU preset's CPUs and memory (performance-8x alone has 16 GB, the GPU presets had 32 GB)", () => {
+    let hint = '';
+    try {
+      checkVmRequest({ size: 'a100-40gb', memoryMb: undefined, group: undefined });
+    } catch (error) {
+      hint = (error as FailedError).hint ?? '';
+    }
+    const [, size, memory] = /gpuctl scale vm (\S+) --memory (\d+)/.exec(hint) ?? [];
+    expect(vmSize(size ?? '')?.memoryMb).toBe(16384);
+    const plan = planVm(groups, { size: size ?? '', memoryMb: Number(memory), group: undefined });
+    const { cpuKind, cpus, memoryMb } = FLY_GPU_KINDS['a100-pcie-40gb'].guest;
+    expect(plan.groups[0]?.to).toMatchObject({ cpuKind, cpus, memoryMb });
+    expect(hint).toContain(`${cpus} CPUs and 32 GB`);
   });
 
   it('refuses unknown sizes and memory outside the preset', () => {

@@ -1,0 +1,99 @@
+/**
+ * What `gpuctl smoke` needs to know of a layout, read from the files `gpuctl init` writes: the ports,
+ * kill_signal and kill_timeout, the environment (fly.toml's [env], as Fly gives it; compose.yaml's for a
+ * local GPU layout, as `docker compose up` gives it), the volume's mount point, the application user and
+ * whether it is a GPU layout. Reads only regular files; a missing or malformed file is a usage error.
+ */
+import { join } from 'node:path';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { FailedError, UsageError } from '../errors.js';
+import { readRegularFile } from '../shared/regular-file.js';
+
+export interface SmokeLayout {
+  dir: string;
+  app: string;
+  /** The application's internal port ([http_service] or the first [[services]]). */
+  port: number;
+  /** The agent's port ([metrics] or [checks.gpu]), or null when the layout has no agent. */
+  metricsPort: number | null;
+  healthPath: string;
+  killSignal: string;
+  killTimeoutS: number;
+  env: Record<string, string>;
+  /** Where Fly mounts the volume ([[mounts]] destination), mounted here as an anonymous root-owned volume. */
+  mounts: string[];
+  /** A CUDA base image in the final stage, or compose.yaml reserving a GPU. */
+  gpuLayout: boolean;
+  /** The final stage's non-root user (USER, else GPUCTL_RUN_AS), or null when it names none. */
+  runAs: string | null;
+}
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
+
+async function read(path: string, what: string): Promise<string> {
+  try {
+    return await readRegularFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
+        hint: `Run \`gpuctl init\` first (${what}).`,
+      });
+    throw error;
+  }
+}
+
+/** The final stage's user: the last USER, else GPUCTL_RUN_AS in an ENV (gpuctl-start.sh drops to it). Pure. */
+export function finalUser(dockerfile: string): string | null {
+  const final = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
+  const user = [...final.matchAll(/^USER\s+([^\s:]+)/gim)].at(-1)?.[1];
+  const runAs = [...final.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)].at(-1)?.[1];
+  const name = user ?? runAs ?? null;
+  return name === 'root' || name === '0' ? null : name;
+}
+
+/** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml. */
+export async function readLayout(dir: string): Promise<SmokeLayout> {
+  const flyPath = join(dir, 'fly.toml');
+  const text = await read(flyPath, 'fly.toml');
+  let fly: Table;
+  try {
+    fly = parseToml(text);
+  } catch (error) {
+    const where = error instanceof TomlError ? `:${error.line}` : '';
+    throw new UsageError(`${flyPath}${where} is not valid TOML.`, { hint: 'Run `gpuctl validate` for the details.' });
+  }
+  const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
+  const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
+  const port = num(service.internal_port);
+  if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
+  const checks = tables(service.checks);
+  const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
+  let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
+  const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
+  let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
+  const composeText = await read(join(dir, 'compose.yaml'), 'compose.yaml').catch(() => null);
+  if (composeText !== null) {
+    const app = (parseYaml(composeText) as { services?: Record<string, Table> } | null)?.services?.app;
+    if (app && isTable(app.environment)) env = Object.fromEntries(Object.entries(app.environment).map(([k, v]) => [k, String(v)]));
+    gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
+  }
+  return {
+    dir,
+    app: typeof fly.app === 'string' ? fly.app : 'app',
+    port,
+    metricsPort: num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port),
+    healthPath: checks.map((c) => c.path).find((p): p is string => typeof p === 'string') ?? '/health',
+    killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
+    killTimeoutS: num(fly.kill_timeout) ?? 5,
+    env,
+    mounts: tables(fly.mounts)
+      .map((m) => m.destination)
+      .filter((d): d is string => typeof d === 'string'),
+    gpuLayout,
+    runAs: finalUser(dockerfile),
+  };
+}

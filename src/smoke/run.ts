@@ -1,0 +1,173 @@
+/**
+ * `gpuctl smoke`: build the layout's image, run it on loopback as Fly would (its environment, a volume,
+ * kill_signal), check it, stop it, and remove what it started: the container always, the image unless
+ * --keep, on Ctrl-C too. Progress goes out as events; the command owns the screen.
+ */
+import { join } from 'node:path';
+import type { Ctx } from '../context.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import type { Clock } from '../shared/clock.js';
+import { makeDirs } from '../shared/make-dirs.js';
+import { gpuctlDir } from '../shared/paths.js';
+import { check, type SmokeCheck } from './checks.js';
+import { buildArgs, findEngine, hostPort, runArgs, type Engine, type EngineName } from './engine.js';
+import { readLayout, type SmokeLayout } from './layout.js';
+import { probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
+
+export interface SmokeOptions {
+  dir: string;
+  engine: EngineName | undefined;
+  buildArgs: string[];
+  waitTimeoutMs: number;
+  keep: boolean;
+}
+
+export interface SmokeDeps extends ProbeDeps {
+  hasGpu(): Promise<boolean>;
+  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and health path. */
+  loadtest: ((appBase: string, healthPath: string) => Promise<SmokeCheck>) | undefined;
+}
+
+export interface SmokeResult {
+  schemaVersion: 1;
+  dir: string;
+  app: string;
+  engine: EngineName;
+  image: { tag: string; sizeBytes: number | null; kept: boolean };
+  buildSeconds: number | null;
+  gpu: { layout: boolean; reserved: boolean };
+  logFile: string | null;
+  checks: SmokeCheck[];
+  passed: boolean;
+}
+
+const BUILD_TIMEOUT_MS = 60 * 60_000;
+const safe = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40) || 'app';
+
+/** The phase a build output line starts ("[runtime 3/9] RUN apt-get …"), podman's or BuildKit's; null for other lines. Pure. */
+export function buildPhase(line: string): string | null {
+  const podman = /^(?:\[(\S+)\] )?STEP (\d+\/\d+): (.*)$/.exec(line);
+  const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
+  const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
+  return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
+}
+
+function logPath(ctx: Ctx, app: string): string {
+  return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.now().toISOString().replace(/[:.]/g, '-')}.log`);
+}
+
+export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps, clock: Clock): Promise<SmokeResult> {
+  const layout = await readLayout(options.dir);
+  const engine = await findEngine(ctx, options.engine);
+  const id = `${ctx.now().getTime().toString(36)}${ctx.host.pid.toString(36)}`;
+  const label = `gpuctl.smoke=${id}`;
+  const result: SmokeResult = {
+    schemaVersion: 1,
+    dir: options.dir,
+    app: layout.app,
+    engine: engine.name,
+    image: { tag: `localhost/gpuctl-smoke-${safe(layout.app)}:${id}`, sizeBytes: null, kept: false },
+    buildSeconds: null,
+    gpu: { layout: layout.gpuLayout, reserved: false },
+    logFile: null,
+    checks: [],
+    passed: false,
+  };
+  const log: string[] = [];
+  const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, cmd: [], gpus: false };
+  let built = false;
+  let started = false;
+  try {
+    deps.progress(`Building ${options.dir} with ${engine.name}`);
+    const t0 = clock.now();
+    const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
+    const build = await engine.run(args, {
+      timeoutMs: BUILD_TIMEOUT_MS,
+      onLine: (line) => {
+        log.push(line);
+        const phase = buildPhase(line);
+        if (phase) deps.progress(`Building: ${phase}`);
+      },
+    });
+    result.buildSeconds = Math.round((clock.now() - t0) / 100) / 10;
+    if (build.exitCode !== 0) {
+      const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);
+      result.checks.push(check('build', 'image builds', 'fail', `${engine.name} build exited ${build.exitCode}: ${last.join(' | ')}`));
+      return result;
+    }
+    built = true;
+    result.checks.push(check('build', 'image builds', 'pass', `${result.buildSeconds} s`));
+    const inspect = await engine.run(['image', 'inspect', '--format', '{{.Size}} {{json .Config.Cmd}}', result.image.tag], {
+      timeoutMs: 30_000,
+    });
+    const [size, ...cmd] = inspect.stdout.trim().split(' ');
+    result.image.sizeBytes = Number(size) || null;
+    container.cmd = (JSON.parse(cmd.join(' ') || 'null') as string[] | null) ?? [];
+    container.gpus = result.gpu.reserved = layout.gpuLayout && (await deps.hasGpu());
+    await start(engine, layout, container, label, result.image.tag, result.checks);
+    started = true;
+    if (result.checks.some((c) => c.status === 'fail')) return result;
+    result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
+    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail'))
+      result.checks.push(await deps.loadtest(container.app, layout.healthPath));
+    if (!result.checks.some((c) => c.id === 'app-health' && c.status === 'fail'))
+      result.checks.push(await stopAsFly(ctx, engine, container, layout, deps));
+    return result;
+  } finally {
+    result.passed = result.checks.length > 0 && !result.checks.some((c) => c.status === 'fail');
+    result.image.kept = built && options.keep;
+    await cleanUp(engine, container.name, started, built && !options.keep ? result.image.tag : null, log);
+    result.logFile = await keepLog(ctx, layout, log);
+  }
+}
+
+async function start(engine: Engine, layout: SmokeLayout, c: Container, label: string, tag: string, checks: SmokeCheck[]): Promise<void> {
+  const ports = [layout.port, ...(layout.metricsPort !== null ? [layout.metricsPort] : [])];
+  const run = await engine.run(
+    runArgs(engine.name, { name: c.name, label, tag, ports, env: layout.env, mounts: layout.mounts, gpus: c.gpus }),
+    { timeoutMs: 120_000 },
+  );
+  if (run.exitCode !== 0) {
+    checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
+    return;
+  }
+  const port = async (p: number) => hostPort((await engine.run(['port', c.name, String(p)], { timeoutMs: 30_000 })).stdout);
+  c.app = `http://127.0.0.1:${await port(layout.port)}`;
+  c.agent = layout.metricsPort !== null ? `http://127.0.0.1:${await port(layout.metricsPort)}` : null;
+  checks.push(
+    check(
+      'start',
+      'container starts',
+      'pass',
+      `ports on 127.0.0.1: ${c.app.slice(17)}${c.agent ? `, agent ${c.agent.slice(17)}` : ''}${c.gpus ? ', GPUs reserved' : ''}`,
+    ),
+  );
+}
+
+/** Never interrupted itself: it runs after Ctrl-C, on a signal of its own. */
+async function cleanUp(engine: Engine, name: string, started: boolean, image: string | null, log: string[]): Promise<void> {
+  const own = new AbortController().signal;
+  if (started) {
+    const logs = await engine.run(['logs', name], { timeoutMs: 30_000, signal: own }).catch(() => null);
+    if (logs) log.push('--- container log ---', ...logs.stdout.split('\n'), ...logs.stderr.split('\n'));
+    await engine.run(['rm', '--force', '--volumes', name], { timeoutMs: 60_000, signal: own }).catch(() => undefined);
+  }
+  if (image) await engine.run(['rmi', '--force', image], { timeoutMs: 60_000, signal: own }).catch(() => undefined);
+}
+
+async function keepLog(ctx: Ctx, layout: SmokeLayout, log: readonly string[]): Promise<string | null> {
+  if (log.length === 0) return null;
+  const path = logPath(ctx, layout.app);
+  try {
+    makeDirs(join(path, '..'));
+    writeFileAtomic(path, ctx.redact(`${log.join('\n')}\n`), 0o600);
+    return path;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * `gpuctl smoke` through the built CLI with the real podman (runc, the stand-in bases): a good layout passes
+ * every check; a broken Dockerfile, an application that exits and one that never answers each fail naming
+ * the step; no engine is exit 3; nothing is left behind, Ctrl-C included.
+ * [slow]: real image builds; the Node 22 re-run leaves these out.
+ */
+import { execa } from 'execa';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
+import { fromImages, podman, standins } from '../helpers/engine.js';
+import { RUN_ID, writeLayout, type Layout } from './image-helpers.js';
+
+const SLOW = 15 * 60_000;
+let engine: Record<string, string> = {};
+let layout: Layout;
+const app = `smoke-e2e-${RUN_ID}`;
+
+beforeAll(async () => {
+  layout = await writeLayout(['-a', app]);
+  engine = await standins(fromImages(readFileSync(join(layout.dir, 'Dockerfile'), 'utf8')));
+}, SLOW);
+
+afterAll(async () => {
+  const images = await podman(engine, [
+    'images',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=localhost/gpuctl-smoke-${app}`,
+  ]);
+  const left = String(images.stdout).split('\n').filter(Boolean);
+  if (left.length > 0) await podman(engine, ['rmi', '-f', ...left]);
+}, 120_000);
+
+const PATH = () => `${fakePath([])}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin`;
+const smoke = (args: readonly string[], env: Record<string, string> = {}) =>
+  runGpuctl(['smoke', '--dir', layout.dir, ...args], { env: { PATH: PATH(), ...engine, ...env }, timeoutMs: SLOW });
+
+/** What the smoke runs of this file left: containers and images named for its app. */
+async function leftovers(): Promise<string[]> {
+  const containers = await podman(engine, ['ps', '-a', '--format', '{{.Names}}']);
+  const images = await podman(engine, ['images', '--format', '{{.Repository}}']);
+  return [...String(containers.stdout).split('\n'), ...String(images.stdout).split('\n')].filter((n) => n.includes(`gpuctl-smoke-${app}`));
+}
+
+interface SmokeJson {
+  passed: boolean;
+  engine: string;
+  image: { sizeBytes: number | null; kept: boolean };
+  checks: Array<{ id: string; status: string; evidence: string }>;
+}
+
+function setAppEnv(entries: Record<string, string>) {
+  const fly = join(layout.dir, 'fly.toml');
+  const original = readFileSync(fly, 'utf8');
+  const lines = Object.entries(entries).map(([k, v]) => `  ${k} = '${v}'`);
+  writeFileSync(fly, original.replace('[env]\n', `[env]\n${lines.join('\n')}\n`));
+  return () => writeFileSync(fly, original);
+}
+
+describe('gpuctl smoke with podman', () => {
+  it(
+    'passes the layout init wrote: every check, a load run within its gate, a clean stop; the summary appended; nothing left',
+    async () => {
+      const summary = join(tempHome(), 'summary.md');
+      const run = await smoke(['--engine', 'podman', '--loadtest', '3s,20', '--min-rps', '5', '--json'], { GITHUB_STEP_SUMMARY: summary });
+      // The load run requests the health check's path (no --path): 2xx only, so the gate holds.
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      const json = JSON.parse(run.stdout) as SmokeJson;
+      expect(json.passed).toBe(true);
+      expect(json.engine).toBe('podman');
+      expect(json.checks.map((c) => [c.id, c.status])).toEqual([
+        ['build', 'pass'],
+        ['start', 'pass'],
+        ['app-health', 'pass'],
+        ['agent-health', 'pass'],
+        ['gpu-health', 'pass'],
+        ['metrics', 'pass'],
+        ['user', 'pass'],
+        ['build-tools', 'pass'],
+        ['volume', 'pass'],
+        ['loadtest', 'pass'],
+        ['stop', 'pass'],
+      ]);
+      expect(json.checks.find((c) => c.id === 'user')?.evidence).toBe('application as app, agent as app');
+      expect(json.checks.find((c) => c.id === 'stop')?.evidence).toMatch(/^stopped in \d+\.\d s \(kill_timeout 30 s\), exit 130$/);
+      expect(json.image.sizeBytes).toBeGreaterThan(100e6);
+      expect(readFileSync(summary, 'utf8')).toContain(`### gpuctl smoke: ${app}`);
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'a broken Dockerfile fails at the build, naming the instruction; nothing left',
+    async () => {
+      const dockerfile = join(layout.dir, 'Dockerfile');
+      const original = readFileSync(dockerfile, 'utf8');
+      appendFileSync(dockerfile, 'RUN exit 7\n');
+      try {
+        const run = await smoke(['--engine', 'podman']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        expect(run.stdout).toMatch(/✗\s+image builds\s+podman build exited \d+/);
+        expect(run.stdout).not.toContain('container starts');
+        expect(run.stdout).toMatch(/Full log: \S+smoke-smoke-e2e/);
+      } finally {
+        writeFileSync(dockerfile, original);
+      }
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'an application that exits fails at /health with its exit code; nothing left',
+    async () => {
+      const restore = setAppEnv({ APP_EXIT_CODE: '3' });
+      try {
+        const run = await smoke(['--engine', 'podman', '--json']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        const check = (JSON.parse(run.stdout) as SmokeJson).checks.at(-1);
+        expect(check).toMatchObject({ id: 'app-health', status: 'fail' });
+        expect(check?.evidence).toMatch(/^the container exited \(code 3\) before \/health answered/);
+      } finally {
+        restore();
+      }
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'an application that never answers fails after --wait-timeout; nothing left',
+    async () => {
+      const restore = setAppEnv({ APP_HANG: '1' });
+      try {
+        const run = await smoke(['--engine', 'podman', '--wait-timeout', '5s']);
+        expect(run.exitCode, run.stderr).toBe(1);
+        expect(run.stdout).toMatch(/✗\s+application \/health\s+no 200 within 5 s; last: no answer/);
+      } finally {
+        restore();
+      }
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'Ctrl-C during the build stops it, removes what it started and exits 130',
+    async () => {
+      const dockerfile = join(layout.dir, 'Dockerfile');
+      const original = readFileSync(dockerfile, 'utf8');
+      // A sleep of its own length (the run's pid as a fraction), so no other process matches it.
+      const slow = `sleep 120.${RUN_ID}`;
+      appendFileSync(dockerfile, `RUN ${slow}\n`);
+      try {
+        const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'smoke', '--dir', layout.dir, '--engine', 'podman'], {
+          reject: false,
+          env: { PATH: PATH(), ...engine, HOME: tempHome(), NO_COLOR: '1' },
+          extendEnv: false,
+        });
+        // Interrupted once the build has reached the slow step.
+        const building = () => execa('pgrep', ['-f', slow], { reject: false }).then((r) => r.exitCode === 0);
+        await expect.poll(building, { timeout: 120_000, interval: 500 }).toBe(true);
+        child.kill('SIGINT');
+        const result = await child;
+        expect(result.exitCode, String(result.stderr)).toBe(130);
+        await expect.poll(building, { timeout: 10_000 }).toBe(false);
+      } finally {
+        writeFileSync(dockerfile, original);
+      }
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+it('without docker or podman: exit 3 naming both', async () => {
+  const run = await runGpuctl(['smoke', '--dir', '.'], { cwd: (await writeLayout(['-a', `${app}-none`])).dir });
+  expect(run.exitCode).toBe(3);
+  expect(run.stderr).toContain('No working container engine: docker: not installed; podman: not installed.');
+}, 120_000);

@@ -1,0 +1,62 @@
+/**
+ * What each command loads at start-up (issue 19 item 11): the built CLI run with a resolve hook that records every
+ * module it imports. Help loads no command's dependencies; validate no process runner; detect on a machine without
+ * nvidia-smi neither execa (the missing tool is answered from PATH) nor systeminformation (the host is read from
+ * /proc and /sys). The times themselves are measured by `npm run bench:startup` (docs/benchmarks.md), not here.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, test } from 'vitest';
+import { fakePath, ROOT, runGpuctl } from '../helpers/cli.js';
+
+/** The packages a command loaded, by name. */
+async function packagesLoaded(args: readonly string[], options: { cwd?: string; path?: string } = {}): Promise<string[]> {
+  const trace = join(mkdtempSync(join(tmpdir(), 'gpuctl-imports-')), 'trace.txt');
+  writeFileSync(trace, '');
+  const run = await execa(
+    process.execPath,
+    ['--import', join(ROOT, 'test/helpers/import-trace.mjs'), join(ROOT, 'bin/gpuctl.js'), ...args],
+    {
+      reject: false,
+      extendEnv: false,
+      cwd: options.cwd ?? ROOT,
+      timeout: 20_000,
+      env: { PATH: options.path ?? fakePath([]), HOME: tmpdir(), NO_COLOR: '1', IMPORT_TRACE_FILE: trace },
+    },
+  );
+  expect(run.exitCode, String(run.stderr)).toBe(0);
+  const names = readFileSync(trace, 'utf8')
+    .split('\n')
+    .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return [...new Set(names)].sort();
+}
+
+/** What only some commands need: never loaded where they are not. */
+const HEAVY = ['systeminformation', 'execa', 'ajv', 'prom-client', 'autocannon', 'zod', '@inquirer/prompts', 'ora'];
+
+describe('start-up imports', () => {
+  test('--help loads commander and chalk, no parser and no command dependency', async () => {
+    const loaded = await packagesLoaded(['--help']);
+    expect(loaded).toContain('commander');
+    expect(loaded.filter((p) => [...HEAVY, 'cli-table3', 'smol-toml', 'yaml', 'dockerfile-ast'].includes(p))).toEqual([]);
+  });
+
+  test('validate of a small project loads its parsers, and nothing that runs processes or serves metrics', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuctl-imports-project-'));
+    expect((await runGpuctl(['init', '--yes'], { cwd })).exitCode).toBe(0);
+    writeFileSync(join(cwd, 'requirements.txt'), '');
+    writeFileSync(join(cwd, 'app.py'), 'print("serving")\n');
+    const loaded = await packagesLoaded(['validate'], { cwd });
+    expect(loaded).toEqual(expect.arrayContaining(['smol-toml', 'dockerfile-ast']));
+    expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+
+  test.skipIf(process.platform !== 'linux')('detect without nvidia-smi loads neither execa nor systeminformation', async () => {
+    const loaded = await packagesLoaded(['detect'], { path: fakePath([]) });
+    expect(loaded).toContain('cli-table3'); // the host table: the trace sees what detect renders with
+    expect(loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
+  });
+});
