@@ -83,7 +83,7 @@ export async function runCli(io: CliIO): Promise<number> {
     flags = flagsFrom(raw.opts, io.env);
     ndjson = spec.ndjson === true;
     ctx = io.makeContext ? io.makeContext(flags) : createContext(io, flags);
-    const options: unknown = spec.parse ? spec.parse(raw) : raw;
+    const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;
   };

@@ -1,3 +1,5 @@
+import { parseAgentOptions, type AgentOptions } from '../agent/options.js';
+import type { Env } from '../context.js';
 import { defineCommand, type OptionKeys, type RawInput } from './define.js';
 
 const options = [
@@ -16,11 +18,11 @@ const options = [
 ] as const;
 
 /**
- * Options come from flags and GPUCTL_AGENT_* variables together: parse keeps the typed flags (their keys
- * checked against agent/options.ts's AgentFlagKey), run() resolves them with ctx.env.
+ * Options come from flags and GPUCTL_AGENT_* variables together (flags win): parse resolves both, so bad
+ * values are UsageErrors before anything starts. The flags' keys are checked against agent/options.ts's AgentFlagKey.
  */
-export function parseAgentFlags(raw: RawInput<OptionKeys<typeof options>>): RawInput<OptionKeys<typeof options>> {
-  return raw;
+export function parseAgentFlags(raw: RawInput<OptionKeys<typeof options>>, env: Env = {}): AgentOptions {
+  return parseAgentOptions(raw, env);
 }
 
 export const agentCommand = defineCommand({
@@ -42,14 +44,10 @@ export const agentCommand = defineCommand({
     ['gpuctl agent --max-temp 80 --expect-gpus 8 --json', 'stricter health for an 8-GPU machine; the listening line as JSON'],
   ],
   parse: parseAgentFlags,
-  run: async (raw, ctx) => {
-    const [{ parseAgentOptions }, { runAgent }, { jsonLine }] = await Promise.all([
-      import('../agent/options.js'),
-      import('../agent/run.js'),
-      import('../ui/output.js'),
-    ]);
+  run: async (agentOptions, ctx) => {
+    const [{ runAgent }, { jsonLine }] = await Promise.all([import('../agent/run.js'), import('../ui/output.js')]);
     // The agent emits; this prints: the listening line on stdout, timestamped log lines on stderr (NDJSON with --json).
-    return runAgent(parseAgentOptions(raw, ctx.env), ctx, {
+    return runAgent(agentOptions, ctx, {
       listening: (ready) =>
         ctx.stdout.write(
           ctx.flags.json

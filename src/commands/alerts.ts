@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
 import { thresholdsFor } from '../alerts/profiles.js';
 import { isWorkload, WORKLOADS } from '../shared/profiles.js';
@@ -34,12 +34,7 @@ function number(
   max: number,
   fallback: number,
 ) {
-  const text = str(raw, key);
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} "${text}" is not a number from ${min} to ${max}.`, { hint: `For example ${flag} ${fallback}.` });
-  return n;
+  return numberOption(raw, key, flag, { min, max, hint: `For example ${flag} ${fallback}.` }) ?? fallback;
 }
 
 export function parseAlertsExport(

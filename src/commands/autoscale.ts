@@ -4,8 +4,7 @@ import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
-import { parseDuration } from '../shared/duration.js';
-import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -50,7 +49,7 @@ function required(raw: RawInput<'policy'>): string {
 /** commander's values → the options of each subcommand. Pure; bad values are UsageErrors. */
 export function parseCommon(raw: RawInput<OptionKeys<typeof common>>): Common {
   const timeoutMs = durationOption(raw, 'timeout', '--timeout', '10s');
-  if (timeoutMs > 300_000) throw new UsageError('--timeout must be between 0 and 300 seconds (5m).');
+  if (timeoutMs > 300_000) throw new UsageError(`--timeout "${str(raw, 'timeout')}" must be between 0 and 300 seconds (at most 5m).`);
   return { policy: required(raw), app: appFlag(str(raw, 'app')), prometheus: str(raw, 'prometheus'), timeoutMs };
 }
 
@@ -58,10 +57,9 @@ export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptio
   const iterations = str(raw, 'iterations');
   if (iterations !== undefined && !/^[1-9]\d*$/.test(iterations))
     throw new UsageError(`--iterations must be a whole number of at least 1, not "${iterations}".`);
-  const interval = str(raw, 'interval');
-  const intervalMs = interval === undefined ? undefined : parseDuration(interval);
-  if (interval !== undefined && (intervalMs === undefined || intervalMs < 1000))
-    throw new UsageError(`--interval must be a duration of at least 1s, not "${interval}".`);
+  const intervalMs = optionalDuration(raw, 'interval', '--interval');
+  if (intervalMs !== undefined && intervalMs < 1000)
+    throw new UsageError(`--interval must be a duration of at least 1s, not "${str(raw, 'interval')}".`);
   const once = bool(raw, 'once');
   return { ...parseCommon(raw), once, dryRun: bool(raw, 'dryRun'), iterations: iterations ? Number(iterations) : undefined, intervalMs };
 }
@@ -106,8 +104,8 @@ async function setup(ctx: Ctx, options: Common) {
     return { kind: 'matrix', series: outcome.data.result.map((r) => r.values) };
   };
   const scale: ScaleCount = async (request, dryRun) => {
-    // scale's plan is this command's side note (stdout carries the decisions): on stderr, as before.
-    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stderr.write(text)) };
+    // A plan is a result: on stdout, as `gpuctl scale` prints it (issue 22), before the decision's line; --json has the decision only.
+    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) };
     const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun }, events);
     return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
   };

@@ -7,7 +7,7 @@
  * those flags produce: a misspelt key fails to compile. Domain checks the parse calls stay with the
  * feature (e.g. bench/options.ts). `run` prints its result with `ctx.print` and returns an exit code.
  */
-import type { Ctx } from '../context.js';
+import type { Ctx, Env } from '../context.js';
 import type { OptionKeys, RawInput } from '../shared/options.js';
 
 export type { OptionKeys, RawInput } from '../shared/options.js';
@@ -40,8 +40,11 @@ export interface CommandSpec<O = unknown, Options extends readonly OptionSpec[] 
   subcommands?: readonly AnyCommand[];
   /** With --json the command prints a stream of NDJSON records, not one document: an error that ends it is one more line. */
   ndjson?: boolean;
-  /** Turns raw values into typed options; throws UsageError. Pure and tested on its own. */
-  parse?: (raw: RawInput<OptionKeys<Options>>) => O;
+  /**
+   * Turns raw values into typed options; throws UsageError. Pure and tested on its own. `env` is for the
+   * options that also read a variable (the agent's GPUCTL_AGENT_*); flags win.
+   */
+  parse?: (raw: RawInput<OptionKeys<Options>>, env?: Env) => O;
   /** Returns the exit code (0 when omitted). Never calls process.exit. */
   run?: (options: O, ctx: Ctx) => Promise<number | void>;
 }

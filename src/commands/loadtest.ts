@@ -2,8 +2,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
-import { parseDuration } from '../shared/duration.js';
-import { durationOption, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { durationOption, list, numberOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 /** Upper bounds: a load run is a measurement, not a stress test, and it always ends. */
@@ -48,11 +47,13 @@ function seconds(raw: Raw, name: 'duration' | 'timeout', flag: string, max: numb
 
 /** min: --rate is at least 1 request per second (0.5 reached the load generator and ended as "a bug in gpuctl"). */
 function count(raw: Raw, name: 'rate' | 'connections' | 'minRps', flag: string, max: number, min = 0): number | undefined {
-  const text = str(raw, name);
-  if (text === undefined) return undefined;
-  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(n) || n <= 0 || n > max) throw new UsageError(`${flag} must be a number above 0 and at most ${max}, not "${text}".`);
-  if (n < min) throw new UsageError(`${flag} must be at least ${min}, not "${text}".`);
+  const above0 = {
+    min: Number.MIN_VALUE,
+    max,
+    message: (text: string) => `${flag} must be a number above 0 and at most ${max}, not "${text}".`,
+  };
+  const n = numberOption(raw, name, flag, above0);
+  if (n !== undefined && n < min) throw new UsageError(`${flag} must be at least ${min}, not "${str(raw, name)}".`);
   return n;
 }
 
@@ -84,10 +85,7 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   if (connectionsGiven !== undefined && !Number.isInteger(connectionsGiven)) throw new UsageError('--connections must be a whole number.');
   const method = (str(raw, 'method') ?? 'GET').toUpperCase();
   if (!(METHODS as readonly string[]).includes(method)) throw new UsageError(`--method ${method} is not one of ${METHODS.join(', ')}.`);
-  const maxP95 = str(raw, 'maxP95');
-  const maxP95Ms = maxP95 === undefined ? undefined : parseDuration(maxP95);
-  if (maxP95 !== undefined && (maxP95Ms === undefined || maxP95Ms <= 0))
-    throw new UsageError(`--max-p95 "${maxP95}" is not a duration.`, { hint: 'e.g. --max-p95 10ms' });
+  const maxP95Ms = optionalDuration(raw, 'maxP95', '--max-p95');
   const minRps = count(raw, 'minRps', '--min-rps', 1e9);
   const body = str(raw, 'body');
   return {

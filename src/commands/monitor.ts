@@ -3,7 +3,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
-import { bool, durationOption, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -26,11 +26,7 @@ const options = [
 type Raw = RawInput<OptionKeys<typeof options>>;
 
 function bounded(raw: Raw, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: string, min: number, max: number): number | null {
-  const text = str(raw, name);
-  if (text === undefined) return null;
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < min || v > max) throw new UsageError(`${flag} "${text}" is not a number from ${min} to ${max}.`);
-  return v;
+  return numberOption(raw, name, flag, { min, max }) ?? null;
 }
 
 /** An agent URL: http(s), with no credentials in it (the token travels in a header, from GPUCTL_AGENT_TOKEN). */

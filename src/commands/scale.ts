@@ -1,8 +1,8 @@
 import type { Ctx } from '../context.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { checkProcessGroup } from '../flyio/app-name.js';
 import type { FlyClient } from '../flyio/client.js';
-import { bool, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, readNumber, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 interface Common {
@@ -61,8 +61,8 @@ function group(raw: RawInput<'group' | 'processGroup'>): string | undefined {
 
 function wholeNumber(text: string | undefined, what: string, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${what} must be a whole number of at least ${min}, not "${text}".`);
-  return Number(text);
+  const message = () => `${what} must be a whole number of at least ${min}, not "${text}".`;
+  return readNumber(text, what, { min, max: Number.MAX_SAFE_INTEGER, whole: true, message });
 }
 
 export function parseCount(raw: RawInput<OptionKeys<typeof countOptions>>): CountOptions {

@@ -14,7 +14,7 @@ const options = [
   appOption,
   configOption,
   { flags: '-w, --watch', description: 'refresh until Ctrl-C' },
-  { flags: '--interval <duration>', description: 'refresh interval for --watch, e.g. 5s or 1m (a bare number is seconds)', default: '5s' },
+  { flags: '--interval <duration>', description: 'refresh interval for --watch, e.g. 5s or 2m (a bare number is seconds)', default: '5s' },
 ] as const;
 
 export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): StatusOptions {
@@ -22,7 +22,8 @@ export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): S
   if (watch && bool(raw, 'json'))
     throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
   const intervalMs = durationOption(raw, 'interval', '--interval', '5s');
-  if (intervalMs < 1000 || intervalMs > 3_600_000) throw new UsageError('--interval must be between 1 and 3600 seconds (1s to 1h).');
+  if (intervalMs < 1000 || intervalMs > 3_600_000)
+    throw new UsageError(`--interval "${str(raw, 'interval')}" must be between 1 and 3600 seconds (1s to 1h).`);
   return { app: str(raw, 'app'), config: str(raw, 'config') ?? 'fly.toml', watch, intervalMs };
 }
 

@@ -53,11 +53,52 @@ export function list<K extends string>(raw: RawInput<K>, name: NoInfer<K>): stri
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
 }
 
-/** A duration option ("90s", "5m", "1m30s") in milliseconds; a missing one takes `fallback`, a bad or non-positive one is a UsageError. */
+/**
+ * The one reader of durations: "90s", "5m", "1m30s", or a bare number of seconds ("5", kept for the
+ * options that once took seconds). A missing one takes `fallback`; a bad or non-positive one is a UsageError.
+ * Bounds (`minMs`, `maxMs`) are the command's domain rule and its own message stays with it.
+ */
 export function durationOption<K extends string>(raw: RawInput<K>, name: NoInfer<K>, flag: string, fallback: string): number {
   const text = str(raw, name) ?? fallback;
   const ms = parseDuration(text);
   if (ms === undefined || ms <= 0)
     throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
   return ms;
+}
+
+/** An optional duration option: undefined when absent, else as durationOption reads it. */
+export function optionalDuration<K extends string>(raw: RawInput<K>, name: NoInfer<K>, flag: string): number | undefined {
+  const text = str(raw, name);
+  return text === undefined ? undefined : durationOption(raw, name, flag, text);
+}
+
+export interface NumberBounds {
+  min: number;
+  max: number;
+  /** Digits only: no fraction, no sign. */
+  whole?: boolean;
+  /** The error's text for this command (default: `FLAG "TEXT" is not a number from MIN to MAX.`). */
+  message?: (text: string) => string;
+  hint?: string;
+}
+
+/**
+ * The one reader of numbers: a decimal ("12", "0.5"; `whole` allows only digits) from `min` to `max`;
+ * undefined when absent. `message` words the error for the command (default: `FLAG "TEXT" is not a number from MIN to MAX.`).
+ */
+export function numberOption<K extends string>(raw: RawInput<K>, name: NoInfer<K>, flag: string, bounds: NumberBounds): number | undefined {
+  const text = str(raw, name);
+  if (text === undefined) return undefined;
+  return readNumber(text, flag, bounds);
+}
+
+/** numberOption's rule on a text already in hand (a positional argument, a variable). */
+export function readNumber(text: string, flag: string, bounds: NumberBounds): number {
+  const pattern = bounds.whole ? /^\d+$/ : /^-?\d+(\.\d+)?$/;
+  const n = pattern.test(text.trim()) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n) || n < bounds.min || n > bounds.max)
+    throw new UsageError(bounds.message ? bounds.message(text) : `${flag} "${text}" is not a number from ${bounds.min} to ${bounds.max}.`, {
+      ...(bounds.hint ? { hint: bounds.hint } : {}),
+    });
+  return n;
 }

@@ -142,6 +142,13 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     const dry = await once(w, OFF_HOURS, ['--dry-run']);
     expect(decision(dry.stdout)).toMatchObject({ rule: 'scale-up', applied: false });
     expect(w.count()).toBe(2);
+    // The plan is a result: on stdout, as in `gpuctl scale` (it went to stderr before issue 22).
+    const text = await w.gpuctl(['autoscale', 'run', '-p', 'autoscale.toml', '--once', '--dry-run', '--prometheus', prom.url], {
+      GPUCTL_NOW: OFF_HOURS,
+    });
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain('+1 machine in ord');
+    expect(text.stderr).not.toContain('+1 machine in ord');
     const dead = await w.gpuctl(
       ['autoscale', 'run', '-p', 'autoscale.toml', '--once', '--prometheus', 'http://127.0.0.1:9/', '--json', '--timeout', '2'],
       { GPUCTL_NOW: OFF_HOURS },
