@@ -124,6 +124,6 @@ describe('autoscale --timeout (issue 22)', () => {
     expect(common('500ms').timeoutMs).toBe(500);
     expect(() => common('never')).toThrow('--timeout "never" is not a duration.');
     expect(() => common('0')).toThrow(UsageError);
-    expect(() => common('6m')).toThrow('--timeout must be between 0 and 300 seconds');
+    expect(() => common('6m')).toThrow('--timeout "6m" must be between 0 and 300 seconds');
   });
 });
