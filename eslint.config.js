@@ -142,12 +142,10 @@ function ownerRule(name, { owners, selector, message }) {
  * policy files (not fly.toml).
  */
 export const TOML_OWNERS = ['src/flyio/fly-toml.ts', 'src/init/toml-merge.ts', 'src/autoscale/policy.ts'];
-/** Not yet moved to the one reader: smoke/layout.ts (merged while the reader was written; its owner moves it). */
-const TOML_NOT_YET = ['src/smoke/layout.ts'];
 
 export function tomlRule() {
   return ownerRule('toml', {
-    owners: [...TOML_OWNERS, ...TOML_NOT_YET],
+    owners: TOML_OWNERS,
     selector: "ImportDeclaration[source.value='smol-toml'], ImportExpression[source.value='smol-toml']",
     message:
       'fly.toml is read through src/flyio/fly-toml.ts (readFlyToml/parseFlyToml and its model): do not parse TOML here (docs/architecture.md)',
@@ -160,13 +158,11 @@ export function tomlRule() {
  * PromQL and promtool fixtures (to move to AGENT_METRIC with alerts' next change).
  */
 export const METRIC_NAME_OWNERS = ['src/shared/agent-metrics.ts', 'src/alerts/**'];
-/** Not yet moved to AGENT_METRIC: smoke/checks.ts (merged while the table was written; its owner moves it). */
-const METRIC_NAMES_NOT_YET = ['src/smoke/checks.ts'];
 
 export function metricNameRule() {
   const name = '(DCGM_FI_[A-Z_]+|gpuctl_(gpu|agent|host|diag)_[a-z_]+)';
   return ownerRule('metric-names', {
-    owners: [...METRIC_NAME_OWNERS, ...METRIC_NAMES_NOT_YET],
+    owners: METRIC_NAME_OWNERS,
     selector: `Literal[value=/^${name}$/], TemplateElement[value.raw=/(^|[^A-Za-z_])${name}/]`,
     message: "the agent's metric names are spelled once, in src/shared/agent-metrics.ts: use AGENT_METRIC (docs/architecture.md)",
   });

@@ -3,6 +3,7 @@
  * read in the table (and in --json). No I/O here; run.ts gathers the observations.
  */
 import { constants } from 'node:os';
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
@@ -17,8 +18,8 @@ export const check = (id: string, title: string, status: CheckStatus, evidence: 
 
 /** The series /metrics must hold: dcgm-exporter's with a GPU, the agent's host series in CPU fallback. */
 export const EXPECTED_SERIES = {
-  gpu: ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_POWER_USAGE'],
-  cpu: ['gpuctl_host_cpus', 'gpuctl_host_load1', 'gpuctl_host_cpu_busy_ratio'],
+  gpu: [AGENT_METRIC.gpuUtil, AGENT_METRIC.fbUsed, AGENT_METRIC.gpuTemp, AGENT_METRIC.powerUsage],
+  cpu: [AGENT_METRIC.hostCpus, AGENT_METRIC.hostLoad1, AGENT_METRIC.hostCpuBusy],
 } as const;
 
 /** The metric names of an exposition text (comments and blank lines skipped). */

@@ -5,9 +5,9 @@
  * whether it is a GPU layout. Reads only regular files; a missing or malformed file is a usage error.
  */
 import { join } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
+import { parseFlyToml } from '../flyio/fly-toml.js';
 import { readRegularFile } from '../shared/regular-file.js';
 
 export interface SmokeLayout {
@@ -59,13 +59,12 @@ export function finalUser(dockerfile: string): string | null {
 export async function readLayout(dir: string): Promise<SmokeLayout> {
   const flyPath = join(dir, 'fly.toml');
   const text = await read(flyPath, 'fly.toml');
-  let fly: Table;
-  try {
-    fly = parseToml(text);
-  } catch (error) {
-    const where = error instanceof TomlError ? `:${error.line}` : '';
-    throw new UsageError(`${flyPath}${where} is not valid TOML.`, { hint: 'Run `gpuctl validate` for the details.' });
-  }
+  const parsed = parseFlyToml(text);
+  if (!parsed.ok)
+    throw new UsageError(`${flyPath}:${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`, {
+      hint: 'Run `gpuctl validate` for the details.',
+    });
+  const fly: Table = parsed.doc;
   const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
   const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
   const port = num(service.internal_port);
