@@ -3,10 +3,10 @@
  * alertname, flushed after 1 s, resolved notifications on; clustering off, loopback only, a temp data dir.
  * `startAlertmanager` waits until /-/ready answers; `stop` always ends it and removes its files.
  */
-import { execa } from 'execa';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { startDaemon } from './daemon.js';
 import { freePort } from './prometheus-server.js';
 
 export interface AlertmanagerServer {
@@ -52,42 +52,13 @@ export async function startAlertmanager(webhookUrl: string): Promise<Alertmanage
   );
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const child = execa(
-    bin,
-    [
-      `--config.file=${join(dir, 'alertmanager.yml')}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=${address}`,
-      '--cluster.listen-address=',
-      '--log.level=warn',
-    ],
-    { reject: false, stdin: 'ignore', all: true, buffer: { all: true } },
-  );
-  let exited = false;
-  void child.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await child;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) {
-      const result = await child;
-      await stop();
-      throw new Error(`alertmanager exited at start (${String(result.exitCode)}): ${String(result.all).slice(-800)}`);
-    }
-    const ok = await fetch(`http://${address}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { address, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error('alertmanager did not become ready within 20 s');
+  const args = [
+    `--config.file=${join(dir, 'alertmanager.yml')}`,
+    `--storage.path=${join(dir, 'data')}`,
+    `--web.listen-address=${address}`,
+    '--cluster.listen-address=',
+    '--log.level=warn',
+  ];
+  const stop = await startDaemon('alertmanager', bin, args, dir, `http://${address}/-/ready`);
+  return { address, stop };
 }

@@ -4,8 +4,8 @@
  * `startPrometheus` waits until /-/ready answers; `stop` always ends it (SIGTERM, then SIGKILL)
  * and removes its files. A missing binary is an error that says how to install it.
  */
-import { execa, type ResultPromise } from 'execa';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { startDaemon } from './daemon.js';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -78,7 +78,8 @@ export async function startPrometheus(
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const child: ResultPromise = execa(
+  const stop = await startDaemon(
+    'prometheus',
     bin,
     [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -86,19 +87,9 @@ export async function startPrometheus(
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
-    { reject: false, stdin: 'ignore', all: true, buffer: { all: true } },
+    dir,
+    new URL('-/ready', url).href,
   );
-  let exited = false;
-  void child.then(() => (exited = true));
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await child;
-      clearTimeout(timer);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   const query: PromServer['query'] = async (q) => {
     const r = await fetch(new URL('api/v1/query', url), { method: 'POST', body: new URLSearchParams({ query: q }) });
     const json = (await r.json()) as { data?: { result?: unknown } };
@@ -119,20 +110,5 @@ export async function startPrometheus(
       throw new Error(`Prometheus: ${q} not ready after ${timeoutMs} ms; last answer ${JSON.stringify(last).slice(0, 400)}`);
     },
   };
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (exited) {
-      const result = await child;
-      await stop();
-      throw new Error(`prometheus exited at start (${String(result.exitCode)}): ${String(result.all).slice(-800)}`);
-    }
-    const ok = await fetch(new URL('-/ready', url)).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return server;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error('prometheus did not become ready within 20 s');
+  return server;
 }
