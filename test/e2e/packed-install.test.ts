@@ -59,7 +59,19 @@ beforeAll(async () => {
   const src = join(mkdtempSync(join(tmpdir(), 'gpuctl-pack-src-')), 'gpuctl');
   scratch.push(dirname(src));
   mkdirSync(src);
-  for (const entry of ['package.json', 'README.md', 'LICENSE', 'bin', 'src', 'scripts', 'native', 'templates', 'docs', 'examples', 'tsconfig.json'])
+  for (const entry of [
+    'package.json',
+    'README.md',
+    'LICENSE',
+    'bin',
+    'src',
+    'scripts',
+    'native',
+    'templates',
+    'docs',
+    'examples',
+    'tsconfig.json',
+  ])
     cpSync(join(ROOT, entry), join(src, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'));
   const out = mkdtempSync(join(tmpdir(), 'gpuctl-pack-out-'));
