@@ -62,7 +62,7 @@ export function podman(env: Record<string, string>, args: readonly string[], opt
 /** Builds DIR's Dockerfile on its stand-ins as TAG; throws with the build's last lines when it fails. */
 export async function buildImage(dir: string, tag: string): Promise<Record<string, string>> {
   const env = await standins(fromImages(readFileSync(join(dir, 'Dockerfile'), 'utf8')));
-  const build = await podman(env, ['build', '--pull=never', '--label', 'gpuctl-e2e=1', '-t', tag, dir], { all: true });
+  const build = await podman(env, ['build', '--pull=never', '--force-rm', '--label', 'gpuctl-e2e=1', '-t', tag, dir], { all: true });
   if (build.exitCode !== 0)
     throw new Error(`podman build ${dir} failed (${build.exitCode}):\n${String(build.all).split('\n').slice(-40).join('\n')}`);
   return env;
