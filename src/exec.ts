@@ -4,7 +4,7 @@
  * Every child runs in its own process group, and the whole group is ended (see liveGroups).
  */
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
+import { descendantsOutsideGroup } from './shared/process-tree.js';
 
 export interface ExecRequest {
   file: string;
@@ -96,36 +96,6 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
   } catch {
     strays.delete(pid); // already gone
   }
-}
-
-export function descendantsOutsideGroup(pid: number): number[] {
-  const children = new Map<number, Array<{ pid: number; pgrp: number }>>();
-  let entries: string[] = [];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const list = children.get(Number(ppid)) ?? [];
-      list.push({ pid: Number(entry), pgrp: Number(pgrp) });
-      children.set(Number(ppid), list);
-    } catch {
-      // gone between the listing and the read
-    }
-  }
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    for (const child of children.get(parent) ?? []) {
-      if (child.pgrp !== pid) found.push(child.pid);
-      walk(child.pid);
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 /** Ends a group: SIGTERM now, SIGKILL after graceMs (or at gpuctl's exit, if that comes first). */
