@@ -1,5 +1,5 @@
 // Host halves of the quant kernels (issue 21): inputs, float64 references, the float32 CPU forms
-// (multi-threaded) and the checks. No CUDA here; the GPU halves are in finance_quant.cu.
+// (multi-threaded) and the checks. No CUDA here; the GPU halves are in quant_zscore.cu and quant_momentum.cu.
 //
 // Mean reversion (zscore), series-major p[a*T + t]:
 //   z[t] = (p[t] - mean) / std over the window p[t-19 .. t] (population std); z = 0 while t < 19 or std = 0.

@@ -1,0 +1,175 @@
+// The momentum quant kernel (issue 21); definitions and checks in quant_host.hpp.
+// One block (512 threads, 8 assets each) per step of a time-major panel. roc from 16-byte
+// loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
+// a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
+// lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
+// then each value counts the smaller members of its own bucket (2-3 on average for 4096 assets).
+#include <cstring>
+
+#include "check.hpp"
+#include "fin_host.hpp"
+#include "gpu.cuh"
+#include "json.hpp"
+#include "quant_host.hpp"
+#include "suites.hpp"
+
+namespace {
+constexpr int MT = 512, MI = 8;  // threads per step, assets per thread
+__device__ __forceinline__ float warp_min(float v) {
+  for (int o = 16; o; o >>= 1) v = fminf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+__device__ __forceinline__ float warp_max(float v) {
+  for (int o = 16; o; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+__global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc, int* __restrict__ rank,
+                                                         int A) {
+  extern __shared__ int sm[];  // hist/starts [A], members [A] as (value bits, index)
+  int* hist = sm;
+  int2* mem = reinterpret_cast<int2*>(sm + A);
+  constexpr int NW = MT / 32;
+  __shared__ float rmin[NW], rmax[NW];
+  __shared__ int wsum[32];
+  const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, i0 = MI * tid;
+  const bool active = i0 < A;
+  const int64_t row = (int64_t)t * A;
+  float r[MI];
+#pragma unroll
+  for (int q = 0; q < MI; ++q) r[q] = 0.f;
+  if (active && t >= quant::kRocN) {
+    float4 cur[MI / 4], prv[MI / 4];
+#pragma unroll
+    for (int h = 0; h < MI / 4; ++h) {
+      cur[h] = __ldg(reinterpret_cast<const float4*>(p + row + i0) + h);
+      prv[h] = __ldg(reinterpret_cast<const float4*>(p + row - (int64_t)quant::kRocN * A + i0) + h);
+    }
+#pragma unroll
+    for (int h = 0; h < MI / 4; ++h) {
+      r[4 * h] = cur[h].x / prv[h].x - 1.f;
+      r[4 * h + 1] = cur[h].y / prv[h].y - 1.f;
+      r[4 * h + 2] = cur[h].z / prv[h].z - 1.f;
+      r[4 * h + 3] = cur[h].w / prv[h].w - 1.f;
+    }
+  }
+  for (int i = tid; i < A; i += MT) hist[i] = 0;
+  float mn = INFINITY, mx = -INFINITY;
+  if (active) {
+#pragma unroll
+    for (int h = 0; h < MI / 4; ++h)
+      __stcs(reinterpret_cast<float4*>(roc + row + i0) + h, make_float4(r[4 * h], r[4 * h + 1], r[4 * h + 2], r[4 * h + 3]));
+#pragma unroll
+    for (int q = 0; q < MI; ++q) {
+      mn = fminf(mn, r[q]);
+      mx = fmaxf(mx, r[q]);
+    }
+  }
+  mn = warp_min(mn);
+  mx = warp_max(mx);
+  if (lane == 0) rmin[warp] = mn, rmax[warp] = mx;
+  __syncthreads();
+  mn = warp_min(lane < NW ? rmin[lane] : INFINITY);
+  mx = warp_max(lane < NW ? rmax[lane] : -INFINITY);
+  if (mx == mn) {  // all equal (the first 20 steps): ties broken by index
+    if (active)
+#pragma unroll
+      for (int h = 0; h < MI / 4; ++h)
+        __stcs(reinterpret_cast<int4*>(rank + row + i0) + h, make_int4(i0 + 4 * h, i0 + 4 * h + 1, i0 + 4 * h + 2, i0 + 4 * h + 3));
+    return;
+  }
+  const float scale = (float)A / (mx - mn);
+  auto bucket = [&](float v) { return min(A - 1, (int)((v - mn) * scale)); };
+  int slot[MI];
+  if (active) {
+#pragma unroll
+    for (int q = 0; q < MI; ++q) slot[q] = atomicAdd(&hist[bucket(r[q])], 1);
+  }
+  __syncthreads();
+  int h[MI], tot = 0;
+#pragma unroll
+  for (int q = 0; q < MI; ++q) h[q] = active ? hist[i0 + q] : 0, tot += h[q];
+  int incl = tot;
+  for (int d = 1; d < 32; d <<= 1) {
+    const int o = __shfl_up_sync(0xffffffffu, incl, d);
+    if (lane >= d) incl += o;
+  }
+  if (lane == 31) wsum[warp] = incl;
+  __syncthreads();
+  if (warp == 0) {
+    const int ws = lane < NW ? wsum[lane] : 0;
+    int wi = ws;
+    for (int d = 1; d < 32; d <<= 1) {
+      const int o = __shfl_up_sync(0xffffffffu, wi, d);
+      if (lane >= d) wi += o;
+    }
+    wsum[lane] = wi - ws;  // exclusive
+  }
+  __syncthreads();
+  if (active) {
+    int s = wsum[warp] + incl - tot;
+#pragma unroll
+    for (int q = 0; q < MI; ++q) hist[i0 + q] = s, s += h[q];
+  }
+  __syncthreads();
+  if (active) {
+#pragma unroll
+    for (int q = 0; q < MI; ++q) mem[hist[bucket(r[q])] + slot[q]] = make_int2(__float_as_int(r[q]), i0 + q);
+  }
+  __syncthreads();
+  if (active) {
+    int rk[MI];
+#pragma unroll
+    for (int q = 0; q < MI; ++q) {
+      const int bq = bucket(r[q]), s = hist[bq], e = bq + 1 < A ? hist[bq + 1] : A, me = i0 + q;
+      int c = s;
+      for (int j = s; j < e; ++j) {
+        const int2 m = mem[j];
+        const float vm = __int_as_float(m.x);
+        c += (vm < r[q]) || (vm == r[q] && m.y < me);
+      }
+      rk[q] = c;
+    }
+#pragma unroll
+    for (int h2 = 0; h2 < MI / 4; ++h2)
+      __stcs(reinterpret_cast<int4*>(rank + row + i0) + h2, make_int4(rk[4 * h2], rk[4 * h2 + 1], rk[4 * h2 + 2], rk[4 * h2 + 3]));
+  }
+}
+
+void run_momentum(GpuCtx& c, const KernelInfo& kd) {
+  const int64_t A = c.o.sz.series, T = c.o.sz.steps;
+  if (A % MI || A > MI * MT) return emit_skip(kd.suite, kd.name, "--size series (the assets) must be a multiple of 8, at most 4096");
+  MomentumCase mc;
+  mc.make(A, T, c.o.seed, stream_of(kd.name));
+  const int64_t n = A * T;
+  DevBuf<float> p, roc(n);
+  DevBuf<int> rank(n);
+  to_dev(p, mc.p, c.s);
+  const size_t smem = 12 * (size_t)A;  // with the static arrays, over 48 KB at 4096 assets: always opt in
+  CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  auto f = [&] {
+    momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A);
+    CK_LAUNCH();
+  };
+  poison(roc.p, roc.bytes(), c.s);
+  poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
+  f();
+  std::vector<float> hr;
+  std::vector<int> hk;
+  to_host(hr, roc, c.s);
+  to_host(hk, rank, c.s);
+  Result r = result_for(kd);
+  double mismatch = 0;
+  r.check = mc.check(hr.data(), hk.data(), &mismatch);
+  r.bytes = mc.bytes();
+  fill_result(r, time_events(c, f), r.bytes, 1e9);
+  const int64_t t1 = std::max<int64_t>(1, (int64_t)(T * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { mc.cpu(t1, hr.data(), hk.data()); }, (double)t1 / T, 1, 3);
+  r.size = {{"series", (double)A}, {"steps", (double)T}};
+  r.extra = {{"rankMismatchVsFloat64", mismatch}};
+  r.note = "bytes = price read once + roc (fp32) and rank (int32) written once; rank by an in-block bucket sort";
+  emit_result(r);
+}
+}  // namespace
+
+void gpu_momentum(GpuCtx& c, const KernelInfo& k) { run_momentum(c, k); }

@@ -1,0 +1,187 @@
+// The zscore quant kernel (issue 21); definitions and checks in quant_host.hpp.
+// One block per (series, 4096-step chunk), staged in shared memory with a 20-step halo (16-byte
+// loads), as the window kernels: each thread makes z for groups of 8 steps from sums of p - c (c the
+// group's first price, so float32 keeps the digits of the variance), stored with coalesced 16-byte
+// stores. The signal's hysteresis is a "last setting" scan: the codes go through shared memory, each
+// thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
+// incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
+// (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
+#include <cstring>
+
+#include "check.hpp"
+#include "fin_host.hpp"
+#include "gpu.cuh"
+#include "json.hpp"
+#include "quant_host.hpp"
+#include "suites.hpp"
+
+namespace {
+using quant::kZGroup;
+constexpr int ZT = 256, ZCH = 4096, ZH = 20;
+static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 8 && ZCH == ZT * 16, "zscore tile");
+
+__device__ __forceinline__ int zcode(float z) {
+  return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
+}
+
+// z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Rounded
+// operations only (no contraction) and the same instruction sequence wherever it is called, so the chunk
+// that makes these z and the next chunk's look-back get the same bits. 1/sd by rsqrtf (MUFU.RSQ).
+template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
+  constexpr int N = quant::kZN;
+  const float c = w[20];
+  float s1 = 0.f, s2 = 0.f;
+#pragma unroll
+  for (int j = 1; j <= 20; ++j) {
+    const float y = (!MASK || t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
+    s1 = __fadd_rn(s1, y);
+    s2 = __fmaf_rn(y, y, s2);
+  }
+#pragma unroll
+  for (int k = 0; k < 8; ++k) {
+    if (k > 0) {
+      const float yn = __fsub_rn(w[20 + k], c), yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
+      s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
+      s2 = __fadd_rn(s2, __fsub_rn(__fmul_rn(yn, yn), __fmul_rn(yo, yo)));
+    }
+    const float m = __fmul_rn(s1, 1.0f / N), var = __fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m));
+    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), rsqrtf(var)) : 0.f;
+  }
+}
+__device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&zz)[8]) {
+  if (t0 >= 20) zgroup<false>(w, t0, zz);
+  else zgroup<true>(w, t0, zz);
+}
+
+// The state entering step c0: the last setting before it (0 when none). Walks back group by group from
+// global memory; a setting comes every few steps (|z| < 0.5 is one), and z = 0 (a setting) for t < 19.
+__device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
+  for (int t0 = c0 - 8; t0 >= 0; t0 -= 8) {
+    float w[28], zz[8];
+#pragma unroll
+    for (int r = 0; r < 7; ++r) {
+      const int t = t0 - 20 + 4 * r;
+      const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
+    }
+    zgroup_at(w, t0, zz);
+#pragma unroll
+    for (int k = 7; k >= 0; --k) {
+      const int cd = zcode(zz[k]);
+      if (cd != 2) return cd;
+    }
+  }
+  return 0;
+}
+
+// One block per (4096-step chunk, series), as the window kernels: z in groups of 8 (thread g of 512 per
+// chunk, float4 stores), the setting codes through shared memory, then each thread scans 16
+// consecutive codes; the chunk's incoming state comes from warp 0's look-back into the previous chunk.
+__global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p, float* __restrict__ z, int8_t* __restrict__ sig, int T) {
+  __shared__ __align__(16) float tile[ZH + ZCH];
+  __shared__ __align__(16) int8_t codes[ZCH];
+  __shared__ int wtot[ZT / 32], s_carry;
+  const int64_t base = (int64_t)blockIdx.y * T;
+  const int c0 = blockIdx.x * ZCH, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
+  const float* ps = p + base;
+  float4* tile4 = reinterpret_cast<float4*>(tile);
+  for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
+    const int t = c0 - ZH + 4 * v;
+    float4 x = make_float4(0.f, 0.f, 0.f, 0.f);
+    if (t >= 0 && t < T) x = __ldcs(reinterpret_cast<const float4*>(ps + t));
+    tile4[v] = x;
+  }
+  __syncthreads();
+#pragma unroll 1
+  for (int q = 0; q < 2; ++q) {
+    const int g = tid + ZT * q, t0 = c0 + 8 * g;
+    if (t0 >= T) break;
+    float w[28], zz[8];
+#pragma unroll
+    for (int r = 0; r < 7; ++r) {
+      const float4 x = tile4[2 * g + r];
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
+    }
+    zgroup_at(w, t0, zz);
+    __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
+    __stcs(reinterpret_cast<float4*>(z + base + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
+    alignas(8) int8_t cd[8];
+#pragma unroll
+    for (int k = 0; k < 8; ++k) cd[k] = (int8_t)zcode(zz[k]);
+    reinterpret_cast<int2*>(codes)[g] = *reinterpret_cast<const int2*>(cd);
+  }
+  if (tid == 0) s_carry = zscore_lookback(ps, c0);  // after its own groups: the other warps need it only below
+  __syncthreads();
+  const int t0 = c0 + 16 * tid;
+  alignas(16) int8_t s8[16];
+  *reinterpret_cast<int4*>(s8) =
+      t0 < T ? reinterpret_cast<const int4*>(codes)[tid] : make_int4(0x02020202, 0x02020202, 0x02020202, 0x02020202);
+  int last = 2;
+#pragma unroll
+  for (int k = 0; k < 16; ++k)
+    if (s8[k] != 2) last = s8[k];
+  // inclusive "last setting" scan over the block
+  int v = last;
+#pragma unroll
+  for (int d = 1; d < 32; d <<= 1) {
+    const int o = __shfl_up_sync(0xffffffffu, v, d);
+    if (lane >= d && v == 2) v = o;
+  }
+  if (lane == 31) wtot[warp] = v;
+  __syncthreads();
+  int ex = __shfl_up_sync(0xffffffffu, v, 1);
+  if (lane == 0) ex = 2;
+  for (int q = warp - 1; q >= 0 && ex == 2; --q) ex = wtot[q];
+  if (ex == 2) ex = s_carry;
+  if (t0 < T) {
+    int st = ex;
+#pragma unroll
+    for (int k = 0; k < 16; ++k) {
+      if (s8[k] != 2) st = s8[k];
+      s8[k] = (int8_t)st;
+    }
+    __stcs(reinterpret_cast<int4*>(sig + base + t0), *reinterpret_cast<const int4*>(s8));
+  }
+}
+
+void run_zscore(GpuCtx& c, const KernelInfo& kd) {
+  if (c.o.sz.steps % 16) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
+  ZscoreCase zc;
+  zc.make(c.o.sz.series, c.o.sz.steps, c.o.seed, stream_of(kd.name));
+  const int64_t n = zc.A * zc.T;
+  DevBuf<float> p, z(n);
+  DevBuf<int8_t> s(n);
+  to_dev(p, zc.p, c.s);
+  auto f = [&] {
+    zscore_kernel<<<dim3((unsigned)((zc.T + ZCH - 1) / ZCH), (unsigned)zc.A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)zc.T);
+    CK_LAUNCH();
+  };
+  poison(z.p, z.bytes(), c.s);
+  CK(cudaMemsetAsync(s.p, 0x7F, s.bytes(), c.s));  // 127: not a signal value (0xFF would read as -1)
+  f();
+  std::vector<float> hz;
+  std::vector<int8_t> hs;
+  to_host(hz, z, c.s);
+  to_host(hs, s, c.s);
+  Result r = result_for(kd);
+  double mismatch = 0;
+  r.check = zc.check(hz.data(), hs.data(), &mismatch);
+  r.bytes = zc.bytes();
+  fill_result(r, time_events(c, f), r.bytes, 1e9);
+  const int64_t a1 = std::max<int64_t>(1, (int64_t)(zc.A * cpu_fraction(c.o)));
+  r.cpu = time_cpu([&] { zc.cpu(a1, hz.data(), hs.data()); }, (double)a1 / zc.A, 1, 3);
+  r.size = {{"series", (double)zc.A}, {"steps", (double)zc.T}};
+  r.extra = {{"signalMismatchVsFloat64", mismatch}};
+  r.note = "bytes = price read once + z (fp32) and signal (int8) written once";
+  emit_result(r);
+}
+
+}  // namespace
+
+void gpu_zscore(GpuCtx& c, const KernelInfo& k) { run_zscore(c, k); }
