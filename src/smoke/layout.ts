@@ -34,15 +34,18 @@ const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null 
 const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
 
-async function read(path: string, what: string): Promise<string> {
+/** The file's text; `what` names a required file (missing: a usage error), none an optional one (missing: null). */
+async function read(path: string, what: string): Promise<string>;
+async function read(path: string): Promise<string | null>;
+async function read(path: string, what?: string): Promise<string | null> {
   try {
     return await readRegularFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
-        hint: `Run \`gpuctl init\` first (${what}).`,
-      });
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (what === undefined) return null;
+    throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
+      hint: `Run \`gpuctl init\` first (${what}).`,
+    });
   }
 }
 
@@ -74,7 +77,7 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
   const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
   let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
-  const composeText = await read(join(dir, 'compose.yaml'), 'compose.yaml').catch(() => null);
+  const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
     const app = (parseYaml(composeText) as { services?: Record<string, Table> } | null)?.services?.app;
     if (app && isTable(app.environment)) env = Object.fromEntries(Object.entries(app.environment).map(([k, v]) => [k, String(v)]));
