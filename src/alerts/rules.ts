@@ -1,10 +1,12 @@
 /**
  * Prometheus alerting rules for the agent's series (dcgm-exporter names, see src/agent/metric-defs.ts),
  * as data and as a pure YAML renderer. Strings are written JSON-quoted (YAML is a superset of JSON), so
- * no value can break the file. Every rule names the machine (Hostname) and GPU and points at a command.
+ * no value can break the file. Every GPU rule names the machine (Hostname) and GPU and points at a command;
+ * the application's rules (app-rules.ts) name the scraped instance (and Fly region).
  */
 
 import { CRITICAL_XIDS } from '../gpu/xid.js';
+import { appRules, DEFAULT_APP_REQUESTS, type AppRequests } from './app-rules.js';
 
 export interface AlertThresholds {
   /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
@@ -21,6 +23,14 @@ export interface AlertThresholds {
   sustained: string;
   /** `for:` of the rules that fire soon. */
   soon: string;
+  /** Percentage of the application's requests answered 5xx above which GpuctlAppErrorRateHigh fires. */
+  appErrorPct: number;
+  /** The application's request counter (src/alerts/app-rules.ts); null: no application rules. */
+  appRequests: AppRequests | null;
+  /** The window the application's error rate is taken over. */
+  appWindow: string;
+  /** `for:` of the info rule that says the application's counter is absent. */
+  absentFor: string;
 }
 
 export const DEFAULT_THRESHOLDS: AlertThresholds = {
@@ -32,13 +42,18 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   expectGpus: null,
   sustained: '5m',
   soon: '1m',
+  appErrorPct: 5,
+  appRequests: DEFAULT_APP_REQUESTS,
+  appWindow: '5m',
+  absentFor: '30m',
 };
 
 export interface AlertRule {
   alert: string;
   expr: string;
   for: string;
-  severity: 'warning' | 'critical';
+  /** critical pages, warning tickets, info only shows (in /api/v1/alerts, the dashboard). */
+  severity: 'info' | 'warning' | 'critical';
   summary: string;
   description: string;
   runbook: string;
@@ -178,7 +193,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       description: `Machine {{ $labels.Hostname }} ({{ $labels.instance }}) reports fewer than ${t.expectGpus} GPUs.`,
       runbook: 'gpuctl diag on that machine; nvidia-smi -L lists what the driver sees.',
     });
-  return rules;
+  return [...rules, ...appRules(t)];
 }
 
 const q = (s: string) => JSON.stringify(s);
