@@ -22,8 +22,8 @@ function promtool(): string {
 
 describe('gpuctl init: alerting rules', () => {
   it.each([
-    ['inference', 13, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
-    ['training', 12, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
+    ['inference', 15, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
+    ['training', 14, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
   ])(
     'a GPU layout for %s gets the profile thresholds, as alerts export prints them, and promtool accepts them',
     async (workload, count, memory) => {
@@ -38,6 +38,11 @@ describe('gpuctl init: alerting rules', () => {
       // Only inference pages on a busy GPU; a training job is meant to keep it at 100 %.
       expect(text.includes('GpuctlGpuUtilisationHigh')).toBe(workload === 'inference');
       expect(text).toContain('alert: GpuctlGpuMissing');
+      // The application's error rate, from its own request counter (docs/alerts.md), at 5 % for every profile.
+      expect(text).toMatch(
+        /alert: GpuctlAppErrorRateHigh\n {8}expr: "100 \* \(sum by \(app, instance, region\) \(rate\(http_requests_total\{code=~.*\) > 5"/,
+      );
+      expect(text).toContain('alert: GpuctlAppRequestsAbsent');
       // The dashboard beside them: the same JSON as alerts export --grafana (test/e2e/dashboard.test.ts runs its queries).
       const dashboard = await runGpuctl(['alerts', 'export', '--grafana', '--workload', workload, '--expect-gpus', '1']);
       expect(readFileSync(join(cwd, 'prometheus/gpuctl-dashboard.json'), 'utf8').trimEnd()).toBe(dashboard.stdout.trimEnd());
