@@ -7,15 +7,9 @@
  * `http_server_requests_seconds_count`) is a flag. With no such series nothing fires on the rate (no
  * data is not an error); an info rule says the rate cannot be watched. Pure; see docs/alerts.md.
  */
-import type { AlertRule, AlertThresholds } from './rules.js';
+import type { AlertRule, AlertThresholds, AppRequests } from './types.js';
 
-/** The application's counter of HTTP requests; null: no application rules. */
-export interface AppRequests {
-  /** Metric name, e.g. http_requests_total. */
-  metric: string;
-  /** Labels that may hold the response status (a series carries one of them). */
-  statusLabels: readonly string[];
-}
+export type { AppRequests } from './types.js';
 
 export const DEFAULT_APP_REQUESTS: AppRequests = { metric: 'http_requests_total', statusLabels: ['code', 'status'] };
 /** A Prometheus metric name and a label name (checked before they go into PromQL). */
