@@ -1,8 +1,8 @@
 /**
  * The application's error rate, from the application's own request counter (the agent never sees a
  * request: Fly's proxy hands them to the application's port). The counter is the conventional one:
- * `http_requests_total` (client_golang's promhttp, prom-client's and the Prometheus docs' examples,
- * prometheus-fastapi-instrumentator and so vLLM), its status in a `code` or a `status` label, "500" or
+ * `http_requests_total` (client_golang's promhttp handlers, as Prometheus's own; prometheus-fastapi-instrumentator
+ * and so vLLM), its status in a `code` or a `status` label, "500" or
  * "5xx" (both match `5..`). Another counter (Fly's proxy `fly_app_http_responses_count`, Micrometer's
  * `http_server_requests_seconds_count`) is a flag. With no such series nothing fires on the rate (no
  * data is not an error); an info rule says the rate cannot be watched. Pure; see docs/alerts.md.

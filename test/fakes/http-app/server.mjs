@@ -1,7 +1,7 @@
 // An application as the error-rate rule expects one (docs/alerts.md): a real HTTP server that counts its
 // requests in prom-client's `http_requests_total` and serves them on /metrics (not counted itself), with
 // prom-client's default process metrics beside them. /ok answers 200, /missing 404, /fail 500.
-// FAKE_APP_STATUS_LABEL names the status label (default `code`, as client_golang and prom-client's examples);
+// FAKE_APP_STATUS_LABEL names the status label (default `code`, as client_golang's promhttp handlers label it);
 // FAKE_APP_STATUS_CLASS=1 writes the class ("5xx") as prometheus-fastapi-instrumentator (and so vLLM) does.
 // Listens on 127.0.0.1, a free port, and prints `listening on http://127.0.0.1:PORT`.
 import { createServer } from 'node:http';
