@@ -4,13 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onPath, runGpuctl } from '../helpers/cli.js';
-
-function promtool(): string {
-  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
+import { runGpuctl } from '../helpers/cli.js';
+import { findPromtool } from '../helpers/prometheus-server.js';
 
 describe('gpuctl alerts export', () => {
   it('prints rules and tests that promtool accepts and passes, with the missing-GPU rule for --expect-gpus', async () => {
@@ -23,9 +18,9 @@ describe('gpuctl alerts export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-export-'));
     writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
     writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
-    const check = await execa(promtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
+    const check = await execa(findPromtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
     expect(check.stdout, check.stderr).toContain('SUCCESS: 15 rules found');
-    const run = await execa(promtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
+    const run = await execa(findPromtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
 

@@ -9,7 +9,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, onPath, ROOT, runGpuctl } from '../helpers/cli.js';
+import { FIXTURES, ROOT, runGpuctl } from '../helpers/cli.js';
+import { findPromtool } from '../helpers/prometheus-server.js';
 
 const page = (name: string) => readFileSync(join(ROOT, 'docs', name), 'utf8');
 
@@ -20,22 +21,16 @@ function block(text: string, first: string): string {
   return text.slice(start + 4, text.indexOf('\n```', start + 4) + 1);
 }
 
-function promtool(): string {
-  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
-
 /** `$ promtool <args>` and what it printed (stdout, then stderr, as a terminal shows them here). */
 async function transcript(cwd: string, args: string[]): Promise<string> {
-  const r = await execa(promtool(), args, { cwd, reject: false, timeout: 60_000, all: true, stripFinalNewline: false });
+  const r = await execa(findPromtool(), args, { cwd, reject: false, timeout: 60_000, all: true, stripFinalNewline: false });
   return `$ promtool ${args.join(' ')}\n${r.all}`;
 }
 
 describe('docs transcripts of alerts and diag', () => {
   it('docs/alerts.md: promtool on the committed rules, and on rules with a summary changed by hand', async () => {
     const text = page('alerts.md');
-    const version = (await execa(promtool(), ['--version'], { all: true })).all.split('\n')[0]!;
+    const version = (await execa(findPromtool(), ['--version'], { all: true })).all.split('\n')[0]!;
     expect(text).toContain(version);
     const dir = join(FIXTURES, 'alerts');
     const ok = `${await transcript(dir, ['check', 'rules', 'gpuctl-alerts.yml'])}${await transcript(dir, ['test', 'rules', 'gpuctl-alerts.test.yml'])}`;

@@ -9,16 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InitJson } from '../../src/init/result.js';
-import { onPath, runGpuctl } from '../helpers/cli.js';
+import { runGpuctl } from '../helpers/cli.js';
+import { findPromtool } from '../helpers/prometheus-server.js';
 
 const RULES = 'prometheus/gpuctl-alerts.yml';
 const fresh = () => mkdtempSync(join(tmpdir(), 'gpuctl-e2e-init-alerts-'));
-
-function promtool(): string {
-  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
 
 describe('gpuctl init: alerting rules', () => {
   it.each([
@@ -46,7 +41,7 @@ describe('gpuctl init: alerting rules', () => {
       // The dashboard beside them: the same JSON as alerts export --grafana (test/e2e/dashboard.test.ts runs its queries).
       const dashboard = await runGpuctl(['alerts', 'export', '--grafana', '--workload', workload, '--expect-gpus', '1']);
       expect(readFileSync(join(cwd, 'prometheus/gpuctl-dashboard.json'), 'utf8').trimEnd()).toBe(dashboard.stdout.trimEnd());
-      const check = await execa(promtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
+      const check = await execa(findPromtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
       expect(check.stdout, check.stderr).toContain(`SUCCESS: ${count} rules found`);
       const again = JSON.parse((await runGpuctl(['init', '--yes', '--json'], { cwd })).stdout) as InitJson;
       expect(again.files.filter((f) => f.path.startsWith('prometheus/')).map((f) => [f.path, f.status])).toEqual([

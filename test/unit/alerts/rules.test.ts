@@ -6,25 +6,16 @@
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertRules, DEFAULT_THRESHOLDS, renderAlertRules, type AlertThresholds } from '../../../src/alerts/rules.js';
 import { thresholdsFor } from '../../../src/alerts/profiles.js';
 import { WORKLOADS } from '../../../src/shared/profiles.js';
 import { renderPromtoolTests } from '../../../src/alerts/promtool-tests.js';
-import { onPath } from '../../helpers/cli.js';
+import { findPromtool } from '../../helpers/prometheus-server.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/alerts');
 const T = { ...DEFAULT_THRESHOLDS, expectGpus: 2 };
-
-function promtool(): string {
-  const found = onPath(
-    'promtool',
-    `${process.env.PROMTOOL_BIN ? `${dirname(process.env.PROMTOOL_BIN)}:` : ''}${process.env.PATH ?? ''}:/usr/bin`,
-  );
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
 
 function fixture(name: string, text: string): string {
   const file = join(FIXTURES, name);
@@ -37,10 +28,10 @@ describe('alerting rules', () => {
   it('match the committed fixtures, pass promtool check rules and every rule its promtool unit test', async () => {
     const rules = fixture('gpuctl-alerts.yml', renderAlertRules(T));
     const tests = fixture('gpuctl-alerts.test.yml', renderPromtoolTests(T, 'gpuctl-alerts.yml'));
-    const check = await execa(promtool(), ['check', 'rules', rules], { reject: false, timeout: 30_000 });
+    const check = await execa(findPromtool(), ['check', 'rules', rules], { reject: false, timeout: 30_000 });
     expect(check.exitCode, check.stderr).toBe(0);
     expect(check.stdout).toContain(`SUCCESS: ${alertRules(T).length} rules found`);
-    const run = await execa(promtool(), ['test', 'rules', tests], { reject: false, timeout: 60_000, cwd: FIXTURES });
+    const run = await execa(findPromtool(), ['test', 'rules', tests], { reject: false, timeout: 60_000, cwd: FIXTURES });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toContain('SUCCESS');
   });
@@ -50,7 +41,7 @@ describe('alerting rules', () => {
     // Rules with a higher utilisation threshold against the tests written for 95%: the firing case no longer fires.
     writeFileSync(join(dir, 'gpuctl-alerts.yml'), renderAlertRules({ ...T, utilPct: 99 }));
     writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(T, 'gpuctl-alerts.yml'));
-    const run = await execa(promtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+    const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
     expect(run.exitCode).toBe(1);
     expect(`${run.stdout}${run.stderr}`).toContain('GpuctlGpuUtilisationHigh');
   });
@@ -67,7 +58,7 @@ describe('alerting rules', () => {
     for (const rules of broken) {
       expect(rules).not.toBe(good);
       writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules);
-      const run = await execa(promtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+      const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
       expect(run.exitCode).toBe(1);
       expect(`${run.stdout}${run.stderr}`).toContain('alertname: GpuctlAppErrorRateHigh');
     }
@@ -90,7 +81,7 @@ describe('alerting rules', () => {
       const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
       writeFileSync(join(dir, 'gpuctl-alerts.yml'), renderAlertRules(t));
       writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(t, 'gpuctl-alerts.yml'));
-      const run = await execa(promtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+      const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
       expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
     },
     30_000,
