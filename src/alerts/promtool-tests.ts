@@ -1,7 +1,7 @@
 /**
  * A promtool rule-test file (`promtool test rules`) for alertRules(): per rule, one GPU over the threshold
- * that must fire and one under it that must not, and further inputs that must fire or stay quiet (promtool-cases.ts), with the annotations expanded as
- * Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`
+ * that must fire and one under it that must not, and further inputs that must fire or stay quiet
+ * (promtool-cases.ts), with the annotations expanded as Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`
  * and `{{ printf "%.1f" $value }}`, expanded here the same way (promtool compares the text, so a difference fails).
  */
 import { alertRules, type AlertRule, type AlertThresholds } from './rules.js';
