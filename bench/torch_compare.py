@@ -341,7 +341,32 @@ def var_sort(W, R, k):
     return -torch.sort(pnl, dim=1).values[:, k]
 
 
+# Expected Shortfall 97.5% (issue 21): minus the mean of the k = es_count(S) smallest P&L of each portfolio.
+def es_count(S):
+    return int(0.025 * S) if S >= 40 else 1
+
+
+def es_topk(W, R, k):
+    pnl = W @ R.T
+    return -torch.topk(pnl, k, dim=1, largest=False).values.mean(1)
+
+
+def es_sort(W, R, k):
+    pnl = W @ R.T
+    return -torch.sort(pnl, dim=1).values[:, :k].mean(1)
+
+
+def es_kth(W, R, k):  # the k-th smallest by kthvalue, then a masked sum (ties at the threshold fill the tail)
+    pnl = W @ R.T
+    th = torch.kthvalue(pnl, k, dim=1, keepdim=True).values
+    below = pnl < th
+    s = torch.where(below, pnl, torch.zeros_like(pnl)).sum(1)
+    return -(s + (k - below.sum(1)).to(pnl.dtype) * th[:, 0]) / k
+
+
 def backtest(p):
+    """PnL, Sharpe ratio (mean / population std of the step returns x sqrt(252)) and maximum drawdown of the
+    running PnL (peak with 0 included) per (series, fast, slow), as native/src/cpu_risk.cpp."""
     A, T = p.shape
     c = F.pad(torch.cumsum(p.double(), 1), (1, 0))                  # c[t+1] = sum p[0..t]
     idx = torch.arange(T, device=p.device)
@@ -360,13 +385,18 @@ def backtest(p):
     pos = pos * valid[None, None].to(pos.dtype)
     pos = pos[..., : T - 1]
     r = (p[:, 1:] - p[:, :-1]) / p[:, :-1]
-    gain = (pos * r[:, None, None, :]).sum(-1)
-    turns = torch.diff(F.pad(pos, (1, 0)), dim=-1).abs().sum(-1)
-    return (gain - COST * turns).reshape(A, 64)
+    ret = pos * r[:, None, None, :] - COST * torch.diff(F.pad(pos, (1, 0)), dim=-1).abs()   # [A, 8, 8, T-1]
+    eq = torch.cumsum(ret, -1)
+    mdd = (torch.cummax(eq, -1).values.clamp_min(0) - eq).amax(-1)
+    n = T - 1
+    m = eq[..., -1] / n
+    v = (ret * ret).sum(-1) / n - m * m
+    sharpe = torch.where(v > 0, m / v.clamp_min(1e-30).sqrt() * math.sqrt(252.0), torch.zeros_like(v))
+    return eq[..., -1].reshape(A, 64), sharpe.reshape(A, 64), mdd.reshape(A, 64)
 
 
 def backtest_ref(p):
-    return backtest(p.double()).double()
+    return tuple(x.double() for x in backtest(p.double()))
 
 
 # ----------------------------------------------------------------------------- driver
@@ -455,6 +485,9 @@ def torch_check(results):
     R = 0.01 * torch.randn(1024, 256, device=DEV)
     ref = -torch.sort((W.double() @ R.double().T), 1).values[:, 10]
     chk["var_historical"] = max(rel_l2(f(W, R, 10), ref) for f in (var_kth, var_topk, var_sort))
+    ke = es_count(R.shape[0])
+    ref = -torch.sort((W.double() @ R.double().T), 1).values[:, :ke].mean(1)
+    chk["es_historical"] = max(rel_l2(f(W, R, ke), ref) for f in (es_topk, es_sort, es_kth))
     xz = random_walks(64, 4096, seed=11)
     zd, sd_ = zscore_ref(xz)
     chk["zscore"] = 0.0
@@ -470,7 +503,7 @@ def torch_check(results):
         own = rank_rows(r)  # the rank must be the exact ranking of the variant's own roc
         chk["momentum"] = max(chk["momentum"], rel_l2(r, rd), float((k != own).any()))
     pb = random_walks(8, 2048, seed=9)
-    chk["backtest_grid"] = rel_l2(backtest(pb), backtest_ref(pb))
+    chk["backtest_grid"] = max(rel_l2(a, b) for a, b in zip(backtest(pb), backtest_ref(pb)))
     return chk
 
 
@@ -605,6 +638,15 @@ def main():
         torch_ms["var_historical"] = cmp.variants("var_historical", {"matmul+kthvalue": var_kth, "matmul+topk": var_topk,
                                                                      "matmul+sort": var_sort}, lambda: (W, R, k))
         del W, R
+    if want("es_historical"):
+        P, S_, A_ = size("es_historical", "portfolios"), size("es_historical", "scenarios"), size("es_historical", "assets")
+        W = torch.rand(P, A_, device=DEV) * 2 / A_
+        R = 0.01 * torch.randn(S_, A_, device=DEV)
+        torch_ms["es_historical"] = cmp.variants("es_historical", {"matmul+topk": es_topk, "compile(matmul+topk)": compiled(es_topk),
+                                                                   "matmul+sort": es_sort, "matmul+kthvalue": es_kth,
+                                                                   "compile(matmul+kthvalue)": compiled(es_kth)},
+                                                 lambda: (W, R, es_count(S_)))
+        del W, R
     if want("backtest_grid"):
         A_, T_ = size("backtest_grid", "grid_series"), size("backtest_grid", "grid_steps")
         p = random_walks(A_, T_)
@@ -637,12 +679,12 @@ def main():
                "zscore": ("ceil", 0.80), "momentum": ("ceil", 0.80),
                "gemm_bf16": ("torch", 0.95), "gemm_fp16": ("torch", 0.95)}
     finance = {"sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
-               "zscore", "momentum"}
+               "zscore", "momentum", "es_historical"}
     rows = []
     order = ["d2d_copy", "triad", "memcpy_d2d", "h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable",
              "gemm_fp32", "gemm_tf32", "gemm_fp16", "gemm_bf16", "gemm_fp8", "launch_latency", "graph_launch_latency",
              "sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
-             "zscore", "momentum"]
+             "zscore", "momentum", "es_historical"]
     for name in order:
         r = native.get(name)
         if not r:
