@@ -42,7 +42,7 @@ for f in sys.argv[1:]:
 PY
 if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch of each (clocks left alone)
   for k in momentum zscore; do
-    timeout 90 ncu --clock-control none --kernel-name "regex:${k}_" --launch-count 1 --section SpeedOfLight \
+    timeout 90 env -u GPUCTL_BENCH_VARIANTS ncu --clock-control none --kernel-name "regex:${k}_" --launch-count 1 --section SpeedOfLight \
       --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis "$BIN" --kernel "$k" --repeat 1 --warmup 0 \
       > "$OUT/ncu-$k.txt" 2>&1; echo "ncu $k rc=$?"
     grep -E "^  [a-z_]+.*\(|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|L1/TEX Cache Throughput|Achieved Occupancy|Block Limit (Sh|Reg)" "$OUT/ncu-$k.txt" | head -12
