@@ -219,106 +219,6 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
   }
 }
 
-// Groups of 16 (one per thread: its 16 codes stay in registers for the scan, no shared-memory pass), the
-// sliding sums with fused multiply-adds (s2 - yo^2 + yn^2 in two FMAs, var = s2/N - m^2 in one).
-template <bool MASK> __device__ __forceinline__ void zgroup16(const float (&w)[36], int t0, float (&zz)[16]) {
-  constexpr int N = quant::kZN;
-  const float c = w[20];
-  float s1 = 0.f, s2 = 0.f;
-#pragma unroll
-  for (int j = 1; j <= 20; ++j) {
-    const float y = (!MASK || t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
-    s1 = __fadd_rn(s1, y);
-    s2 = __fmaf_rn(y, y, s2);
-  }
-#pragma unroll
-  for (int k = 0; k < 16; ++k) {
-    const float yn = __fsub_rn(w[20 + k], c);
-    if (k > 0) {
-      const float yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
-      s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
-      s2 = __fmaf_rn(yn, yn, __fmaf_rn(-yo, yo, s2));
-    }
-    const float m = __fmul_rn(s1, 1.0f / N), var = __fmaf_rn(-m, m, __fmul_rn(s2, 1.0f / N));
-    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(yn, m), rsqrtf(var)) : 0.f;
-  }
-}
-__device__ __forceinline__ void zgroup16_at(const float (&w)[36], int t0, float (&zz)[16]) {
-  if (t0 >= 20) zgroup16<false>(w, t0, zz);
-  else zgroup16<true>(w, t0, zz);
-}
-__device__ int zscore_lookback16(const float* __restrict__ ps, int c0) {
-  for (int t0 = c0 - 16; t0 >= 0; t0 -= 16) {
-    float w[36], zz[16];
-#pragma unroll
-    for (int r = 0; r < 9; ++r) {
-      const int t = t0 - 20 + 4 * r;
-      const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
-      w[4 * r] = x.x, w[4 * r + 1] = x.y, w[4 * r + 2] = x.z, w[4 * r + 3] = x.w;
-    }
-    zgroup16_at(w, t0, zz);
-#pragma unroll
-    for (int k = 15; k >= 0; --k) {
-      const int cd = zcode(zz[k]);
-      if (cd != 2) return cd;
-    }
-  }
-  return 0;
-}
-
-template <int NCH, int MINB> __global__ __launch_bounds__(ZT, MINB) void zscore_g16_kernel(const float* __restrict__ p,
-                                                                                           float* __restrict__ z, int8_t* __restrict__ sig,
-                                                                                           int T) {
-  __shared__ __align__(16) float tile[2][ZH + ZCH];
-  __shared__ int wtot[ZT / 32], s_carry[2];
-  const int64_t base = (int64_t)blockIdx.y * T;
-  const int cfirst = blockIdx.x * NCH * ZCH, tid = threadIdx.x;
-  const float* ps = p + base;
-  auto load = [&](int buf, int c0) {
-    for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
-      const int t = c0 - ZH + 4 * v;
-      const bool ok = t >= 0 && t < T;
-      cp_async16(&tile[buf][4 * v], ok ? ps + t : ps, ok);
-    }
-    asm volatile("cp.async.commit_group;\n" ::);
-  };
-  load(0, cfirst);
-  if (tid == 0) s_carry[0] = zscore_lookback16(ps, cfirst);
-#pragma unroll 1
-  for (int i = 0; i < NCH; ++i) {
-    const int c0 = cfirst + i * ZCH, t0 = c0 + 16 * tid;
-    if (c0 >= T) break;
-    if (i + 1 < NCH && c0 + ZCH < T) {
-      load((i + 1) & 1, c0 + ZCH);
-      asm volatile("cp.async.wait_group 1;\n" ::);
-    } else {
-      asm volatile("cp.async.wait_group 0;\n" ::);
-    }
-    __syncthreads();
-    alignas(16) int8_t s8[16];
-    if (t0 < T) {
-      const float4* tile4 = reinterpret_cast<const float4*>(tile[i & 1]) + 4 * tid;
-      float w[36], zz[16];
-#pragma unroll
-      for (int r = 0; r < 9; ++r) {
-        const float4 x = tile4[r];
-        w[4 * r] = x.x, w[4 * r + 1] = x.y, w[4 * r + 2] = x.z, w[4 * r + 3] = x.w;
-      }
-      zgroup16_at(w, t0, zz);
-#pragma unroll
-      for (int k = 0; k < 16; k += 4)
-        __stcs(reinterpret_cast<float4*>(z + base + t0 + k), make_float4(zz[k], zz[k + 1], zz[k + 2], zz[k + 3]));
-#pragma unroll
-      for (int k = 0; k < 16; ++k) s8[k] = (int8_t)zcode(zz[k]);
-    } else {
-      *reinterpret_cast<int4*>(s8) = make_int4(0x02020202, 0x02020202, 0x02020202, 0x02020202);
-    }
-    const int st = zscore_scan(s8, wtot, &s_carry[i & 1], sig + base, c0, T);
-    if (tid == ZT - 1) s_carry[(i + 1) & 1] = st;
-    __syncthreads();
-  }
-}
-
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   if (c.o.sz.steps % 16) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
   ZscoreCase zc;
@@ -331,11 +231,8 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"g16x2", [&] { zscore_g16_kernel<2, 1><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
-      {"g16x2b5", [&] { zscore_g16_kernel<2, 5><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
-      {"g16x4", [&] { zscore_g16_kernel<4, 1><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
-      {"multi4", [&] { zscore_multi_kernel<4><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
+      {"multi4", [&] { zscore_multi_kernel<4><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
   std::vector<float> hz;
