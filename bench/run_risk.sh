@@ -2,7 +2,7 @@
 # Issue 21, risk + quant kernels: one device call builds native/ (make -j16 ARCH=sm_90), runs es_historical,
 # backtest_grid (PnL + Sharpe + max drawdown), zscore and momentum at --quick sizes on the GPU and in --cpu mode, then
 # at full sizes beside the ceilings (memcpy_d2d, gemm_fp32) and var_historical, twice, with GPUCTL_BENCH_VARIANTS=1
-# (zscore and momentum also check and time their other launch shapes: the result's extra), then the PyTorch forms
+# (zscore also checks and times its other launch shapes: the result's extra), then the PyTorch forms
 # (eager and torch.compile) on the second run's JSON lines. Run from the folder holding native/ and bench/:
 #   OUT=/tmp/out bench/run_risk.sh [extra gpuctl-bench args]      (NCU=1: one profiled launch of momentum and zscore)
 set -o pipefail

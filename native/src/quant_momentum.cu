@@ -4,11 +4,9 @@
 // a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
 // lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
 // then each value counts the smaller members of its own bucket (2-3 on average for 4096 assets).
-#include <cstdlib>
+// The bound is the shared-memory pipe (ncu: L1/shared 94%, DRAM 31%), not device memory: docs/benchmarks.md
+// counts its traffic and lists what was tried.
 #include <cstring>
-#include <functional>
-#include <string>
-#include <utility>
 
 #include "check.hpp"
 #include "fin_host.hpp"
@@ -23,139 +21,23 @@ __device__ __forceinline__ float warp_min(float v) {
   for (int o = 16; o; o >>= 1) v = fminf(v, __shfl_xor_sync(0xffffffffu, v, o));
   return v;
 }
-__device__ __forceinline__ float warp_sum(float v) {
-  for (int o = 16; o; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-  return v;
-}
 __device__ __forceinline__ float warp_max(float v) {
   for (int o = 16; o; o >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, o));
   return v;
 }
 
+// A thread's assets are interleaved (asset 4 (tid + 512 h) + c: 16-byte loads and stores coalesced across the
+// warp), and thread tid owns the 16-byte bucket groups tid + 512 h: the counts are read and the bucket starts
+// written with 16-byte shared accesses free of bank conflicts (8 consecutive ints per thread, as before, are
+// 8-way conflicts), the two segments h scanned side by side.
 __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc, int* __restrict__ rank,
                                                          int A) {
-  extern __shared__ int sm[];  // hist/starts [A], members [A] as (value bits, index)
-  int* hist = sm;
-  int2* mem = reinterpret_cast<int2*>(sm + A);
-  constexpr int NW = MT / 32;
-  __shared__ float rmin[NW], rmax[NW];
-  __shared__ int wsum[32];
-  const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, i0 = MI * tid;
-  const bool active = i0 < A;
-  const int64_t row = (int64_t)t * A;
-  float r[MI];
-#pragma unroll
-  for (int q = 0; q < MI; ++q) r[q] = 0.f;
-  if (active && t >= quant::kRocN) {
-    float4 cur[MI / 4], prv[MI / 4];
-#pragma unroll
-    for (int h = 0; h < MI / 4; ++h) {
-      cur[h] = __ldg(reinterpret_cast<const float4*>(p + row + i0) + h);
-      prv[h] = __ldg(reinterpret_cast<const float4*>(p + row - (int64_t)quant::kRocN * A + i0) + h);
-    }
-#pragma unroll
-    for (int h = 0; h < MI / 4; ++h) {
-      r[4 * h] = cur[h].x / prv[h].x - 1.f;
-      r[4 * h + 1] = cur[h].y / prv[h].y - 1.f;
-      r[4 * h + 2] = cur[h].z / prv[h].z - 1.f;
-      r[4 * h + 3] = cur[h].w / prv[h].w - 1.f;
-    }
-  }
-  for (int i = tid; i < A; i += MT) hist[i] = 0;
-  float mn = INFINITY, mx = -INFINITY;
-  if (active) {
-#pragma unroll
-    for (int h = 0; h < MI / 4; ++h)
-      __stcs(reinterpret_cast<float4*>(roc + row + i0) + h, make_float4(r[4 * h], r[4 * h + 1], r[4 * h + 2], r[4 * h + 3]));
-#pragma unroll
-    for (int q = 0; q < MI; ++q) {
-      mn = fminf(mn, r[q]);
-      mx = fmaxf(mx, r[q]);
-    }
-  }
-  mn = warp_min(mn);
-  mx = warp_max(mx);
-  if (lane == 0) rmin[warp] = mn, rmax[warp] = mx;
-  __syncthreads();
-  mn = warp_min(lane < NW ? rmin[lane] : INFINITY);
-  mx = warp_max(lane < NW ? rmax[lane] : -INFINITY);
-  if (mx == mn) {  // all equal (the first 20 steps): ties broken by index
-    if (active)
-#pragma unroll
-      for (int h = 0; h < MI / 4; ++h)
-        __stcs(reinterpret_cast<int4*>(rank + row + i0) + h, make_int4(i0 + 4 * h, i0 + 4 * h + 1, i0 + 4 * h + 2, i0 + 4 * h + 3));
-    return;
-  }
-  const float scale = (float)A / (mx - mn);
-  auto bucket = [&](float v) { return min(A - 1, (int)((v - mn) * scale)); };
-  int slot[MI];
-  if (active) {
-#pragma unroll
-    for (int q = 0; q < MI; ++q) slot[q] = atomicAdd(&hist[bucket(r[q])], 1);
-  }
-  __syncthreads();
-  int h[MI], tot = 0;
-#pragma unroll
-  for (int q = 0; q < MI; ++q) h[q] = active ? hist[i0 + q] : 0, tot += h[q];
-  int incl = tot;
-  for (int d = 1; d < 32; d <<= 1) {
-    const int o = __shfl_up_sync(0xffffffffu, incl, d);
-    if (lane >= d) incl += o;
-  }
-  if (lane == 31) wsum[warp] = incl;
-  __syncthreads();
-  if (warp == 0) {
-    const int ws = lane < NW ? wsum[lane] : 0;
-    int wi = ws;
-    for (int d = 1; d < 32; d <<= 1) {
-      const int o = __shfl_up_sync(0xffffffffu, wi, d);
-      if (lane >= d) wi += o;
-    }
-    wsum[lane] = wi - ws;  // exclusive
-  }
-  __syncthreads();
-  if (active) {
-    int s = wsum[warp] + incl - tot;
-#pragma unroll
-    for (int q = 0; q < MI; ++q) hist[i0 + q] = s, s += h[q];
-  }
-  __syncthreads();
-  if (active) {
-#pragma unroll
-    for (int q = 0; q < MI; ++q) mem[hist[bucket(r[q])] + slot[q]] = make_int2(__float_as_int(r[q]), i0 + q);
-  }
-  __syncthreads();
-  if (active) {
-    int rk[MI];
-#pragma unroll
-    for (int q = 0; q < MI; ++q) {
-      const int bq = bucket(r[q]), s = hist[bq], e = bq + 1 < A ? hist[bq + 1] : A, me = i0 + q;
-      int c = s;
-      for (int j = s; j < e; ++j) {
-        const int2 m = mem[j];
-        const float vm = __int_as_float(m.x);
-        c += (vm < r[q]) || (vm == r[q] && m.y < me);
-      }
-      rk[q] = c;
-    }
-#pragma unroll
-    for (int h2 = 0; h2 < MI / 4; ++h2)
-      __stcs(reinterpret_cast<int4*>(rank + row + i0) + h2, make_int4(rk[4 * h2], rk[4 * h2 + 1], rk[4 * h2 + 2], rk[4 * h2 + 3]));
-  }
-}
-
-// The same rank with the assets of a thread interleaved (asset 4 (tid + 512 h) + c: 16-byte loads and stores
-// coalesced across the warp) and A buckets, of which thread tid owns the 16-byte groups tid + 512 h: the
-// counts are read and the bucket starts written with 16-byte shared accesses free of bank conflicts (the first
-// kernel's 8 consecutive ints per thread are 8-way conflicts), and the segments h are scanned side by side.
-template <bool NORM> __global__ __launch_bounds__(MT, 3) void momentum_il_kernel(const float* __restrict__ p, float* __restrict__ roc,
-                                                                                 int* __restrict__ rank, int A) {
   extern __shared__ int4 sm4[];  // hist/starts [A], members [A] as (value bits, index)
   constexpr int NW = MT / 32, NS = 2;
   const int NB = A;
   int* hist = reinterpret_cast<int*>(sm4);
   int2* mem = reinterpret_cast<int2*>(hist + NB);
-  __shared__ float rmin[NW], rmax[NW], rs1[NW], rs2[NW];
+  __shared__ float rmin[NW], rmax[NW];
   __shared__ int wsum[NS][NW], segtot[NS];
   const int t = blockIdx.x, tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int64_t row = (int64_t)t * A;
@@ -175,14 +57,13 @@ template <bool NORM> __global__ __launch_bounds__(MT, 3) void momentum_il_kernel
     r[4 * h] = v.x, r[4 * h + 1] = v.y, r[4 * h + 2] = v.z, r[4 * h + 3] = v.w;
   }
   for (int i = tid; i < NB / 4; i += MT) sm4[i] = make_int4(0, 0, 0, 0);
-  float mn = INFINITY, mx = -INFINITY, s1 = 0.f, s2 = 0.f;
+  float mn = INFINITY, mx = -INFINITY;
 #pragma unroll
   for (int q = 0; q < 8; ++q)
-    if (act[q / 4]) mn = fminf(mn, r[q]), mx = fmaxf(mx, r[q]), s1 += r[q], s2 = fmaf(r[q], r[q], s2);
+    if (act[q / 4]) mn = fminf(mn, r[q]), mx = fmaxf(mx, r[q]);
   mn = warp_min(mn);
   mx = warp_max(mx);
-  if (NORM) s1 = warp_sum(s1), s2 = warp_sum(s2);
-  if (lane == 0) rmin[warp] = mn, rmax[warp] = mx, rs1[warp] = s1, rs2[warp] = s2;
+  if (lane == 0) rmin[warp] = mn, rmax[warp] = mx;
   __syncthreads();
   mn = warp_min(lane < NW ? rmin[lane] : INFINITY);
   mx = warp_max(lane < NW ? rmax[lane] : -INFINITY);
@@ -195,26 +76,7 @@ template <bool NORM> __global__ __launch_bounds__(MT, 3) void momentum_il_kernel
     return;
   }
   const float scale = (float)NB / (mx - mn);
-  // NORM: buckets of about equal probability for a normal cross-section (mean mu, std sd from the row): u = |v - mu| / sd
-  // on [0, 1), [1, 2), [2, 4.5] gets 68.3%, 27.2%, 4.5% of each half's buckets, linearly. Each piece is a monotone
-  // float function of v mapped to its own range of buckets, so the map stays monotone under rounding.
-  float mu = 0.f, isd = 0.f;
-  if (NORM) {
-    const float t1 = warp_sum(lane < NW ? rs1[lane] : 0.f), t2 = warp_sum(lane < NW ? rs2[lane] : 0.f);
-    mu = t1 / (float)A;
-    const float var = t2 / (float)A - mu * mu;
-    isd = var > 0.f ? rsqrtf(var) : 1.f / (mx - mn);
-  }
-  const int H = NB / 2, B1 = (int)(0.683f * H), B2 = (int)(0.955f * H);
-  auto bucket = [&](float v) {
-    if (!NORM) return min(NB - 1, (int)((v - mn) * scale));
-    const bool up = v >= mu;
-    const float u = up ? (v - mu) * isd : (mu - v) * isd;
-    const int i = u < 1.f   ? min(B1 - 1, (int)(u * B1))
-                  : u < 2.f ? B1 + min(B2 - B1 - 1, (int)((u - 1.f) * (B2 - B1)))
-                            : B2 + min(H - B2 - 1, (int)((u - 2.f) * ((H - B2) * 0.4f)));
-    return up ? H + i : H - 1 - i;
-  };
+  auto bucket = [&](float v) { return min(NB - 1, (int)((v - mn) * scale)); };
   int bs[8];  // bucket | slot << 13: the map is evaluated once per value (NB <= 8192, slot < 4096)
 #pragma unroll
   for (int q = 0; q < 8; ++q) {
@@ -301,37 +163,21 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   DevBuf<float> p, roc(n);
   DevBuf<int> rank(n);
   to_dev(p, mc.p, c.s);
-  // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
-  const size_t smem = 12 * (size_t)A;  // with the static arrays, over 48 KB at 4096 assets: opt in
+  const size_t smem = 12 * (size_t)A;  // with the static arrays, over 48 KB at 4096 assets: always opt in
   CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-  CK(cudaFuncSetAttribute(momentum_il_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-  CK(cudaFuncSetAttribute(momentum_il_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-  const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"interleaved", [&] { momentum_il_kernel<false><<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
-      {"normal", [&] { momentum_il_kernel<true><<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
-      {"consecutive", [&] { momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+  auto f = [&] {
+    momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A);
+    CK_LAUNCH();
   };
+  poison(roc.p, roc.bytes(), c.s);
+  poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
+  f();
   std::vector<float> hr;
   std::vector<int> hk;
+  to_host(hr, roc, c.s);
+  to_host(hk, rank, c.s);
   double mismatch = 0;
-  auto checked = [&](const std::function<void()>& launch) {
-    poison(roc.p, roc.bytes(), c.s);
-    poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
-    launch();
-    CK_LAUNCH();
-    to_host(hr, roc, c.s);
-    to_host(hk, rank, c.s);
-    return mc.check(hr.data(), hk.data(), &mismatch);
-  };
-  std::vector<std::pair<std::string, double>> extra;
-  if (std::getenv("GPUCTL_BENCH_VARIANTS"))
-    for (size_t i = 1; i < shapes.size(); ++i) {
-      const Check ck = checked(shapes[i].second);
-      extra.push_back({shapes[i].first + "Ms", median(time_events(c, shapes[i].second))});
-      extra.push_back({shapes[i].first + "Passed", ck.passed ? 1.0 : 0.0});
-    }
-  const auto& f = shapes[0].second;
-  const Check ck = checked(f);
+  const Check ck = mc.check(hr.data(), hk.data(), &mismatch);
   Result r = result_for(kd);
   r.check = ck;
   r.bytes = mc.bytes();
@@ -340,7 +186,6 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   r.cpu = time_cpu([&] { mc.cpu(t1, hr.data(), hk.data()); }, (double)t1 / T, 1, 3);
   r.size = {{"series", (double)A}, {"steps", (double)T}};
   r.extra = {{"rankMismatchVsFloat64", mismatch}};
-  r.extra.insert(r.extra.end(), extra.begin(), extra.end());
   r.note = "bytes = price read once + roc (fp32) and rank (int32) written once; rank by an in-block bucket sort";
   emit_result(r);
 }

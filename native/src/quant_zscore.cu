@@ -6,6 +6,9 @@
 // thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
 // incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
 // (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
+// The result's launch (zscore_multi_kernel<2>) gives a block two consecutive chunks: the second tile is copied
+// by cp.async while the first is computed, and the second chunk's incoming state is the first one's outgoing
+// state (one look-back per two chunks). GPUCTL_BENCH_VARIANTS=1 also times 4 chunks per block and one (extra).
 #include <cstdlib>
 #include <cstring>
 #include <functional>
