@@ -182,21 +182,18 @@ __device__ __forceinline__ void cp_async16(void* dst, const void* src, bool ok) 
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(d), "l"(src), "r"(ok ? 16 : 0));
 }
 
-// A run of `per` consecutive chunks (series-major order: chunk j is chunk j % nch of series j / nch) per block: the
-// next chunk's tile is copied by cp.async (double buffer, across series too) while this one is computed, and a
-// chunk's incoming signal state is the previous chunk's outgoing one (0 at a series start), so only the block's
-// first chunk needs the look-back (by thread 0, while the first tile is in flight). per = 2 (a pair of chunks of one
-// series) is the result's launch; a persistent grid (per = items / resident blocks) is a measured variant.
-__global__ __launch_bounds__(ZT) void zscore_multi_kernel(const float* __restrict__ p, float* __restrict__ z, int8_t* __restrict__ sig,
-                                                          int T, int nch, int64_t items, int per) {
+// NCH consecutive chunks of one series per block: the next chunk's tile is copied by cp.async (double buffer)
+// while this one is computed, and a chunk's incoming signal state is the previous chunk's outgoing one, so
+// only the block's first chunk needs the look-back (by thread 0, while the first tile is in flight).
+template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(const float* __restrict__ p, float* __restrict__ z,
+                                                                             int8_t* __restrict__ sig, int T) {
   __shared__ __align__(16) float tile[2][ZH + ZCH];
   __shared__ __align__(16) int8_t codes[ZCH];
   __shared__ int wtot[ZT / 32], s_carry[2];
-  const int64_t j0 = (int64_t)blockIdx.x * per, j1 = min(j0 + per, items);
-  const int tid = threadIdx.x;
-  auto load = [&](int buf, int64_t j) {
-    const float* ps = p + (j / nch) * T;
-    const int c0 = (int)(j % nch) * ZCH;
+  const int64_t base = (int64_t)blockIdx.y * T;
+  const int cfirst = blockIdx.x * NCH * ZCH, tid = threadIdx.x;
+  const float* ps = p + base;
+  auto load = [&](int buf, int c0) {
     for (int v = tid; v < (ZH + ZCH) / 4; v += ZT) {
       const int t = c0 - ZH + 4 * v;
       const bool ok = t >= 0 && t < T;
@@ -204,15 +201,14 @@ __global__ __launch_bounds__(ZT) void zscore_multi_kernel(const float* __restric
     }
     asm volatile("cp.async.commit_group;\n" ::);
   };
-  if (j0 >= j1) return;
-  load(0, j0);
-  if (tid == 0) s_carry[0] = zscore_lookback(p + (j0 / nch) * T, (int)(j0 % nch) * ZCH);
+  load(0, cfirst);
+  if (tid == 0) s_carry[0] = zscore_lookback(ps, cfirst);
 #pragma unroll 1
-  for (int64_t j = j0; j < j1; ++j) {
-    const int i = (int)(j - j0), c0 = (int)(j % nch) * ZCH;
-    const int64_t base = (j / nch) * T;
-    if (j + 1 < j1) {
-      load((i + 1) & 1, j + 1);  // that buffer's last reader finished before the previous barrier
+  for (int i = 0; i < NCH; ++i) {
+    const int c0 = cfirst + i * ZCH;
+    if (c0 >= T) break;
+    if (i + 1 < NCH && c0 + ZCH < T) {
+      load((i + 1) & 1, c0 + ZCH);  // that buffer's last reader finished before the previous barrier
       asm volatile("cp.async.wait_group 1;\n" ::);
     } else {
       asm volatile("cp.async.wait_group 0;\n" ::);
@@ -221,7 +217,7 @@ __global__ __launch_bounds__(ZT) void zscore_multi_kernel(const float* __restric
     zscore_groups(tile[i & 1], codes, z + base, c0, T);
     __syncthreads();
     const int st = zscore_signal(codes, wtot, &s_carry[i & 1], sig + base, c0, T);
-    if (tid == ZT - 1) s_carry[(i + 1) & 1] = (j + 1) % nch ? st : 0;
+    if (tid == ZT - 1) s_carry[(i + 1) & 1] = st;
     __syncthreads();
   }
 }
@@ -236,20 +232,11 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   to_dev(p, zc.p, c.s);
   // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
-  const int nch = (int)((T + ZCH - 1) / ZCH);
-  const int64_t items = (int64_t)A * nch;
-  int per_sm = 0;
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, zscore_multi_kernel, ZT, 0));
-  const int persist = (int)std::max<int64_t>(
-      2, (items + (int64_t)per_sm * c.prop.multiProcessorCount - 1) / ((int64_t)per_sm * c.prop.multiProcessorCount));
-  auto multi = [&](int per) {
-    zscore_multi_kernel<<<(unsigned)((items + per - 1) / per), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T, nch, items, per);
-  };
+  auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"persistent", [&] { multi(persist); }},
-      {"multi2", [&] { multi(2); }},
-      {"multi4", [&] { multi(4); }},
-      {"chunk", [&] { zscore_kernel<<<dim3(nch, A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
+      {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
+      {"multi4", [&] { zscore_multi_kernel<4><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
+      {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
   std::vector<float> hz;
   std::vector<int8_t> hs;
