@@ -30,8 +30,8 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
-    // 11 CPU kernels + the latency _stream row's two CPU forms; 12 GPU-only + 6 links/collectives/latency-graph rows of the fake
-    expect(run.stdout).toContain('13 passed, 0 failed, 18 skipped');
+    // 12 CPU kernels (meanvar: issue 21) + the latency _stream row's two CPU forms; 12 GPU-only + 6 links/collectives/latency-graph rows of the fake
+    expect(run.stdout).toContain('14 passed, 0 failed, 18 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({
       mode: 'cpu',

@@ -219,6 +219,17 @@ export const KERNELS = [
     steps: 256 * 16384 * 64,
     description: 'MA-crossover backtest, 8 fast x 8 slow windows, PnL per (series, fast, slow)',
   },
+  // Issue 21, the mean-variance step (native/src/quant_meanvar.cu): flops as the program counts them.
+  {
+    suite: 'finance',
+    name: 'meanvar',
+    unit: 'TFLOP/s',
+    gpu: 40,
+    cpu: 0.1,
+    flops: 1024 * (512 * 513 * 4096 + 512 * 4096 + 512 ** 3 / 3 + 2 * 512 * 512),
+    precision: 'fp32',
+    description: 'batched mean-variance: covariance (one triangle, fp32) of returns x assets per portfolio, Cholesky, min-variance weights',
+  },
 ];
 
 /** Work per run, and the scale that turns work/ms into the unit (value = work / ms / scale). */
@@ -244,6 +255,9 @@ export const SIZE_KEYS = [
   'assets',
   'grid_series',
   'grid_steps',
+  'mv_portfolios',
+  'mv_returns',
+  'mv_assets',
   'coll_max',
   'requests',
   'seconds',
