@@ -20,7 +20,8 @@ smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.m
   python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.get_device_name())"
 } 2>&1 | tee "$OUT/env.txt"
 ( cd "$ROOT/native" && make -j16 ARCH=sm_90 OUT=build PTXAS_V=1 ) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-grep -A3 "mv_syrk_kernel\|mv_chol_kernel\|mv_mean_kernel" "$OUT/build.log" | grep -i "registers\|spill" | head -6
+grep -A3 "mv_syrk_kernel\|mv_syrk_tc_kernel\|mv_chol_kernel\|mv_mean_kernel" "$OUT/build.log" | grep -i "registers\|spill" | head -8
+cuobjdump -sass "$ROOT/native/build/obj-sm_90/meanvar_syrk.o" > "$OUT/meanvar_syrk.sass" 2>&1 && echo "SASS: $(grep -c HMMA "$OUT/meanvar_syrk.sass") HMMA, $(grep -c 'LDL\|STL' "$OUT/meanvar_syrk.sass") LDL/STL, $(grep -c LDGSTS "$OUT/meanvar_syrk.sass") LDGSTS"
 "$BIN" --version | tee -a "$OUT/env.txt"
 K=meanvar
 show() {
@@ -49,7 +50,7 @@ for rep in 1 2; do
   show "$OUT/native-$rep.jsonl"
 done
 if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch of each kernel (clocks left alone)
-  for k in mv_syrk_kernel mv_chol_kernel; do
+  for k in mv_syrk_tc_kernel mv_chol_kernel; do
     timeout 120 ncu --clock-control none --kernel-name "regex:$k" --launch-count 1 --section SpeedOfLight --section Occupancy \
       --section LaunchStats "$BIN" --kernel "$K" --repeat 1 --warmup 0 > "$OUT/ncu-$k.txt" 2>&1; echo "ncu $k rc=$?"
     grep -E "Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Theoretical Occupancy|Block Limit" "$OUT/ncu-$k.txt" | head -12
