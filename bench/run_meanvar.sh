@@ -21,7 +21,7 @@ smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.m
 } 2>&1 | tee "$OUT/env.txt"
 ( cd "$ROOT/native" && make -j16 ARCH=sm_90 OUT=build PTXAS_V=1 ) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
 grep -A3 "mv_syrk_kernel\|mv_syrk_tc_kernel\|mv_chol_kernel\|mv_mean_kernel" "$OUT/build.log" | grep -i "registers\|spill" | head -8
-cuobjdump -sass "$ROOT/native/build/obj-sm_90/meanvar_syrk.o" > "$OUT/meanvar_syrk.sass" 2>&1 && echo "SASS: $(grep -c HMMA "$OUT/meanvar_syrk.sass") HMMA, $(grep -c 'LDL\|STL' "$OUT/meanvar_syrk.sass") LDL/STL, $(grep -c LDGSTS "$OUT/meanvar_syrk.sass") LDGSTS"
+cuobjdump -sass "$ROOT/native/build/obj-sm_90/meanvar_syrk.o" > /tmp/meanvar_syrk.sass 2>&1 && echo "SASS: $(grep -c HMMA /tmp/meanvar_syrk.sass) HMMA, $(grep -c 'LDL\|STL' /tmp/meanvar_syrk.sass) LDL/STL, $(grep -c LDGSTS /tmp/meanvar_syrk.sass) LDGSTS"
 "$BIN" --version | tee -a "$OUT/env.txt"
 K=meanvar
 show() {

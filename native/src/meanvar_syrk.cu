@@ -101,8 +101,12 @@ __device__ __forceinline__ void cp16(float* smem, const float* g) {
 // Block (lower-triangle tile, portfolio); warp (wm, wn) of 2 x 4 owns rows 64 wm .. +63 and columns 32 wn .. +31 of
 // the tile: 4 x 4 m16n8 accumulators. Each thread centres the elements it copied in. Fragment element (row g or g+8, k t or t+4), g = lane
 // / 4, t = lane % 4.
-__global__ __launch_bounds__(256, 2) void mv_syrk_tc_kernel(const float* __restrict__ R, const float* __restrict__ mean,
-                                                            float* __restrict__ S, int T, int N, float scale) {
+// FLUSH: each 32-return slice's products go into fresh accumulators that are then added to the running sums with
+// FP32 adds (round to nearest): the tensor cores' own accumulation is then over 12 products only (more registers:
+// one block per SM).
+template <bool FLUSH>
+__global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const float* __restrict__ R, const float* __restrict__ mean,
+                                                                        float* __restrict__ S, int T, int N, float scale) {
   extern __shared__ __align__(16) float sm[];  // [stage][A, B][TK][TLD]
   const int bi = tile_row(blockIdx.x), bj = blockIdx.x - bi * (bi + 1) / 2, p = blockIdx.y, tid = threadIdx.x;
   const int lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3, wm = warp & 1, wn = warp >> 1;
@@ -148,6 +152,16 @@ __global__ __launch_bounds__(256, 2) void mv_syrk_tc_kernel(const float* __restr
     asm volatile("cp.async.commit_group;");
     const float* a = sm + (kt % TST) * 2 * TK * TLD;
     const float* b = a + TK * TLD;
+    float tmp[4][4][4];
+    if constexpr (FLUSH) {
+#pragma unroll
+      for (int mi = 0; mi < 4; ++mi)
+#pragma unroll
+        for (int ni = 0; ni < 4; ++ni)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) tmp[mi][ni][e] = 0.f;
+    }
+    float(&d)[4][4][4] = FLUSH ? tmp : acc;
 #pragma unroll
     for (int k8 = 0; k8 < TK; k8 += 8) {
       uint32_t bh[4][2], bl[4][2];
@@ -167,11 +181,19 @@ __global__ __launch_bounds__(256, 2) void mv_syrk_tc_kernel(const float* __restr
         split(a[(k8 + t + 4) * TLD + i + 8], ah[3], al[3]);
 #pragma unroll
         for (int ni = 0; ni < 4; ++ni) {
-          mma(acc[mi][ni], al, bh[ni][0], bh[ni][1]);
-          mma(acc[mi][ni], ah, bl[ni][0], bl[ni][1]);
-          mma(acc[mi][ni], ah, bh[ni][0], bh[ni][1]);
+          mma(d[mi][ni], al, bh[ni][0], bh[ni][1]);
+          mma(d[mi][ni], ah, bl[ni][0], bl[ni][1]);
+          mma(d[mi][ni], ah, bh[ni][0], bh[ni][1]);
         }
       }
+    }
+    if constexpr (FLUSH) {
+#pragma unroll
+      for (int mi = 0; mi < 4; ++mi)
+#pragma unroll
+        for (int ni = 0; ni < 4; ++ni)
+#pragma unroll
+          for (int e = 0; e < 4; ++e) acc[mi][ni][e] += tmp[mi][ni][e];
     }
   }
   asm volatile("cp.async.wait_group 0;");
@@ -187,17 +209,18 @@ __global__ __launch_bounds__(256, 2) void mv_syrk_tc_kernel(const float* __restr
 }
 }  // namespace
 
-void mv_syrk(const float* R, const float* mean, float* S, int P, int T, int N, bool tensor, cudaStream_t s) {
+void mv_syrk(const float* R, const float* mean, float* S, int P, int T, int N, int mode, cudaStream_t s) {
   const int nt = N / MT;
   const dim3 grid((unsigned)(nt * (nt + 1) / 2), (unsigned)P);
   const float scale = 1.0f / (float)(T - 1);
-  if (tensor) {
-    static bool attr = false;  // raised once per process (the device is chosen before the first call)
-    if (!attr) CK(cudaFuncSetAttribute(mv_syrk_tc_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
+  static bool attr = false;  // raised once per process (the device is chosen before the first call)
+  if (mode != kSyrkSimt && !attr) {
+    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
+    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
     attr = true;
-    mv_syrk_tc_kernel<<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
-  } else {
-    mv_syrk_kernel<<<grid, 256, 0, s>>>(R, mean, S, T, N, scale);
   }
+  if (mode == kSyrkTf32x3) mv_syrk_tc_kernel<false><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
+  else if (mode == kSyrkTf32x3Flush) mv_syrk_tc_kernel<true><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
+  else mv_syrk_kernel<<<grid, 256, 0, s>>>(R, mean, S, T, N, scale);
   CK_LAUNCH();
 }

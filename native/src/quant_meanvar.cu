@@ -1,9 +1,10 @@
 // The batched mean-variance step (issue 21); definitions, inputs and the check in meanvar.hpp, kernels in
 // meanvar.cuh. One step is three launches: mv_mean (the column means, one pass over the returns), mv_syrk (one
-// triangle of the covariance: 3xTF32 tensor cores, fp32-level accuracy; the FP32 SIMT kernel is timed and checked
-// beside it) and mv_chol (Cholesky, the two triangular solves, the weights). This file: the inputs, the means and
-// the benchmark.
+// triangle of the covariance, kMain below; the other forms are checked and timed beside it) and mv_chol (Cholesky,
+// the two triangular solves, the weights). This file: the inputs, the means and the benchmark.
 #include <algorithm>
+#include <cmath>
+#include <string>
 
 #include "check.hpp"
 #include "fin_host.hpp"
@@ -63,6 +64,10 @@ void mv_mean(const float* R, float* mean, int P, int T, int N, cudaStream_t s) {
 }
 
 namespace {
+// The covariance the step uses (meanvar.cuh); the other two are checked and timed beside it (extra fields).
+constexpr int kMain = kSyrkSimt;
+const char* const kModeName[3] = {"simt", "tf32x3", "tf32x3Flush"};
+
 void run_meanvar(GpuCtx& c, const KernelInfo& kd) {
   const Sizes& z = c.o.sz;
   MeanVarCase mc;
@@ -71,20 +76,21 @@ void run_meanvar(GpuCtx& c, const KernelInfo& kd) {
   const size_t ns = mc.sub.size();
   DevBuf<float> R((size_t)P * T * N), mean((size_t)P * N), S((size_t)P * N * N), w((size_t)P * N);
   mv_gen(R.p, P, T, N, mc.k0, mc.k1, c.s);
-  auto step = [&](bool tensor) {
+  auto syrk = [&](int mode) { mv_syrk(R.p, mean.p, S.p, P, T, N, mode, c.s); };
+  auto step = [&](int mode) {
     mv_mean(R.p, mean.p, P, T, N, c.s);
-    mv_syrk(R.p, mean.p, S.p, P, T, N, tensor, c.s);
+    syrk(mode);
     mv_chol(S.p, w.p, P, N, c.s);
   };
-  // The subset's weights out of w (P x N) into ws.
+  // One step into poisoned weights, checked: every portfolio's w (hw) and the subset's (ws) against float64.
   std::vector<float> hw, ws(ns * (size_t)N);
-  auto fetch = [&] {
+  auto checked = [&](int mode) {
+    poison(w.p, w.bytes(), c.s);
+    step(mode);
     to_host(hw, w, c.s);
     for (size_t i = 0; i < ns; ++i) std::copy(hw.begin() + mc.sub[i] * N, hw.begin() + (mc.sub[i] + 1) * N, ws.begin() + i * N);
+    return mc.check(ws.data(), hw.data());
   };
-  poison(w.p, w.bytes(), c.s);
-  step(true);
-  fetch();
   mc.R.resize(ns * (size_t)T * N);
   for (size_t i = 0; i < ns; ++i)
     CK(cudaMemcpyAsync(&mc.R[i * (size_t)T * N], R.p + (size_t)mc.sub[i] * T * N, (size_t)T * N * sizeof(float), cudaMemcpyDeviceToHost,
@@ -92,48 +98,40 @@ void run_meanvar(GpuCtx& c, const KernelInfo& kd) {
   CK(cudaStreamSynchronize(c.s));
   mc.reference();
   Result r = result_for(kd);
-  r.precision = "tf32";  // the unit that does the covariance's work (three TF32 passes: fp32-level accuracy)
-  r.check = mc.check(ws.data(), hw.data());
+  r.check = checked(kMain);
   r.flops = mc.flops(P);
   r.bytes = mc.bytes();
-  fill_result(r, time_events(c, [&] { step(true); }), r.flops, 1e12);
-  // The FP32 SIMT covariance in the same step: checked the same way, timed.
-  poison(w.p, w.bytes(), c.s);
-  step(false);
-  fetch();
-  const Check simt = mc.check(ws.data(), hw.data());
-  const double simt_ms = median(time_events(
-      c, [&] { step(false); }, 1, 5));
+  fill_result(r, time_events(c, [&] { step(kMain); }), r.flops, 1e12);
+  r.cpu = time_cpu([&] { mc.cpu(ws.data()); }, (double)ns / P, 1, 3);
   // Each launch alone (median of 5): the covariance is the GEMM-bound part. The Cholesky factorises in place, so
   // each of its timings follows a fresh covariance.
-  const double mean_ms = median(time_events(
-      c, [&] { mv_mean(R.p, mean.p, P, T, N, c.s); }, 1, 5));
-  const double tc_ms = median(time_events(
-      c, [&] { mv_syrk(R.p, mean.p, S.p, P, T, N, true, c.s); }, 1, 5));
-  const double fma_ms = median(time_events(
-      c, [&] { mv_syrk(R.p, mean.p, S.p, P, T, N, false, c.s); }, 1, 5));
+  const double tri = (double)P * N * (N + 1.0) * T;  // one triangle's flops
+  r.extra = {{"checkedPortfolios", (double)ns},
+             {"meanMs", median(time_events(
+                            c, [&] { mv_mean(R.p, mean.p, P, T, N, c.s); }, 1, 5))}};
+  for (int mode = 0; mode < 3; ++mode) {
+    const std::string m = kModeName[mode];
+    const double ms = median(time_events(
+        c, [&] { syrk(mode); }, 1, 5));
+    r.extra.push_back({m + "CovarianceMs", ms});
+    r.extra.push_back({m + "CovarianceTflops", tri / (ms * 1e-3) / 1e12});
+    if (mode == kMain) continue;
+    const Check k = checked(mode);  // NaN or an unwritten weight: -1
+    r.extra.push_back({m + "RelL2", std::isfinite(k.error) ? k.error : -1});
+    r.extra.push_back({m + "StepMs", median(time_events(
+                                         c, [&] { step(mode); }, 1, 5))});
+  }
   std::vector<double> chol;
   for (int i = 0; i < 5; ++i) {
-    mv_syrk(R.p, mean.p, S.p, P, T, N, true, c.s);
+    syrk(kMain);
     chol.push_back(time_events(
         c, [&] { mv_chol(S.p, w.p, P, N, c.s); }, 0, 1)[0]);
   }
-  const double tri = (double)P * N * (N + 1.0) * T;  // one triangle's flops
-  r.cpu = time_cpu([&] { mc.cpu(ws.data()); }, (double)ns / P, 1, 3);
+  r.extra.push_back({"choleskySolveMs", median(chol)});
   r.size = {{"mv_portfolios", (double)P}, {"mv_returns", (double)T}, {"mv_assets", (double)N}};
-  r.extra = {{"checkedPortfolios", (double)ns},
-             {"meanMs", mean_ms},
-             {"covarianceMs", tc_ms},
-             {"covarianceTflops", tri / (tc_ms * 1e-3) / 1e12},
-             {"choleskySolveMs", median(chol)},
-             {"simtStepMs", simt_ms},
-             {"simtCovarianceMs", fma_ms},
-             {"simtCovarianceTflops", tri / (fma_ms * 1e-3) / 1e12},
-             {"simtRelL2", simt.passed ? simt.error : -1}};
-  r.note =
-      "flops = P (N(N+1)T + NT + N^3/3 + 2N^2): one triangle of the covariance (3xTF32 tensor cores, fp32 accuracy), the "
-      "means, Cholesky, two solves; checked against float64 on " +
-      std::to_string(ns) + " portfolios, every portfolio's weights sum to 1; simt*: the same step with an FP32 FMA covariance";
+  r.note = std::string("flops = P (N(N+1)T + NT + N^3/3 + 2N^2): one triangle of the covariance (") + kModeName[kMain] +
+           "), the means, Cholesky, two solves; checked against float64 on " + std::to_string(ns) +
+           " portfolios, every portfolio's weights sum to 1; the other covariance kernels: *RelL2, *StepMs";
   emit_result(r);
 }
 }  // namespace
