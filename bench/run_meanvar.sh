@@ -33,7 +33,7 @@ for f in sys.argv[1:]:
         o = json.loads(ln)
         if o.get("type") == "result":
             c, cpu = o["check"], o.get("cpu") or {}
-            ex = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in o.items() if k.endswith(("Ms", "Tflops", "Portfolios"))
+            ex = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in o.items() if k.endswith(("Ms", "RelL2", "Form"))
                   and k not in ("medianMs", "samplesMs")}
             print(f'{o["name"]:12s} {o["value"]:9.4g} {o["unit"]:7s} {o["medianMs"]:9.3f} ms err {c["error"]:.2e} '
                   f'{"ok" if c["passed"] else "FAIL " + c.get("detail", "")} cpu {cpu.get("medianMs", 0):.0f} ms {ex}')

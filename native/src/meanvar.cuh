@@ -12,8 +12,9 @@ void mv_gen(float* R, int P, int T, int N, uint32_t k0, uint32_t k1, cudaStream_
 void mv_mean(const float* R, float* mean, int P, int T, int N, cudaStream_t s);
 // The lower triangle (128 x 128 tiles bi >= bj) of S[p] = (R[p] - mean[p])'(R[p] - mean[p]) / (T - 1); the tiles above
 // the diagonal are not written. mode: FP32 FMA (SIMT), or 3xTF32 tensor-core products (hi/lo splits), with the
-// tensor cores accumulating all T returns, or each 32-return slice's sum added to the running sums by FP32 adds.
-enum { kSyrkSimt = 0, kSyrkTf32x3 = 1, kSyrkTf32x3Flush = 2 };
+// tensor cores accumulating all T returns, or each 32-return slice's sum added to the running sums by FP32 adds
+// (8 warps of 64 x 32 outputs, or 16 warps of 32 x 32).
+enum { kSyrkSimt = 0, kSyrkTf32x3 = 1, kSyrkTf32x3Flush = 2, kSyrkTf32x3Flush16 = 3, kSyrkModes = 4 };
 void mv_syrk(const float* R, const float* mean, float* S, int P, int T, int N, int mode, cudaStream_t s);
 // S[p]'s lower triangle becomes L (S = L L'); w[p] = S^-1 1 / (1' S^-1 1).
 void mv_chol(float* S, float* w, int P, int N, cudaStream_t s);

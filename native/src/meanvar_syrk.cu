@@ -4,8 +4,8 @@
 //  - SIMT: 8 x 8 outputs per thread, k-slices of 8 returns double-buffered in shared memory, FP32 FMA.
 //  - 3xTF32: mma.sync m16n8k8 TF32 tensor-core products of hi/lo splits (x = hi + lo, hi and lo TF32; hi*hi +
 //    hi*lo + lo*hi, the lo*lo term ~2^-22 relative left out), FP32 accumulators: fp32-level accuracy (a single
-//    TF32 product misses the weights' bound, meanvar.hpp). Warps of 64 x 32, k-slices of 32 returns in a
-//    3-stage cp.async pipeline (104 KB of shared memory, 2 blocks per SM).
+//    TF32 product misses the weights' bound, meanvar.hpp). 8 warps of 64 x 32 or 16 of 32 x 32, k-slices of 32
+//    returns in a 3-stage cp.async pipeline (104 KB of shared memory).
 #include "gpu.cuh"
 #include "meanvar.cuh"
 #include "meanvar.hpp"
@@ -98,18 +98,18 @@ __device__ __forceinline__ void cp16(float* smem, const float* g) {
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(d), "l"(g));
 }
 
-// Block (lower-triangle tile, portfolio); warp (wm, wn) of 2 x 4 owns rows 64 wm .. +63 and columns 32 wn .. +31 of
-// the tile: 4 x 4 m16n8 accumulators. Each thread centres the elements it copied in. Fragment element (row g or g+8, k t or t+4), g = lane
-// / 4, t = lane % 4.
+// Block (lower-triangle tile, portfolio) of WMW x 4 warps; warp (wm, wn) owns rows 16 MI wm .. and columns 32 wn ..
+// of the tile: MI x 4 m16n8 accumulators (MI = 8 / WMW). Each thread centres the elements it copied in. Fragment
+// element (row g or g+8, k t or t+4), g = lane / 4, t = lane % 4.
 // FLUSH: each 32-return slice's products go into fresh accumulators that are then added to the running sums with
-// FP32 adds (round to nearest): the tensor cores' own accumulation is then over 12 products only (more registers:
-// one block per SM).
-template <bool FLUSH>
-__global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const float* __restrict__ R, const float* __restrict__ mean,
-                                                                        float* __restrict__ S, int T, int N, float scale) {
+// FP32 adds (round to nearest): the tensor cores' own accumulation is then over 12 products only (twice the
+// accumulator registers: one block per SM). Without it the error of the weights grows with T (run 3: 1.3e-4 at 4096).
+template <int WMW, bool FLUSH> __global__ __launch_bounds__(128 * WMW, (FLUSH || WMW > 2) ? 1 : 2) void mv_syrk_tc_kernel(
+    const float* __restrict__ R, const float* __restrict__ mean, float* __restrict__ S, int T, int N, float scale) {
+  constexpr int THR = 128 * WMW, MI = 8 / WMW, QN = TK * MT / 4 / THR;
   extern __shared__ __align__(16) float sm[];  // [stage][A, B][TK][TLD]
   const int bi = tile_row(blockIdx.x), bj = blockIdx.x - bi * (bi + 1) / 2, p = blockIdx.y, tid = threadIdx.x;
-  const int lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3, wm = warp & 1, wn = warp >> 1;
+  const int lane = tid & 31, warp = tid >> 5, g = lane >> 2, t = lane & 3, wm = warp % WMW, wn = warp / WMW;
   const float* Rp = R + (int64_t)p * T * N;
   __shared__ float4 Ma[MT / 4], Mb[MT / 4];
   if (tid < 32) Ma[tid] = reinterpret_cast<const float4*>(mean + (int64_t)p * N + bi * MT)[tid];
@@ -118,8 +118,8 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
     float* a = sm + st * 2 * TK * TLD;
     float* b = a + TK * TLD;
 #pragma unroll
-    for (int q = 0; q < 4; ++q) {
-      const int idx = tid + 256 * q, r = idx >> 5, c4 = 4 * (idx & 31);
+    for (int q = 0; q < QN; ++q) {
+      const int idx = tid + THR * q, r = idx >> 5, c4 = 4 * (idx & 31);
       const float* src = Rp + (int64_t)(kt * TK + r) * N + c4;
       cp16(a + r * TLD + c4, src + bi * MT);
       cp16(b + r * TLD + c4, src + bj * MT);
@@ -131,7 +131,7 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
     if (st < KT) load(st, st);
     asm volatile("cp.async.commit_group;");
   }
-  float acc[4][4][4] = {};
+  float acc[MI][4][4] = {};
   for (int kt = 0; kt < KT; ++kt) {
     asm volatile("cp.async.wait_group %0;" ::"n"(TST - 2));
     if (kt == 0) __syncthreads();  // Ma, Mb
@@ -139,8 +139,8 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
       float* a = sm + (kt % TST) * 2 * TK * TLD;
       const float4 m0 = Ma[tid & 31], m1 = Mb[tid & 31];
 #pragma unroll
-      for (int q = 0; q < 4; ++q) {
-        const int idx = tid + 256 * q, o = (idx >> 5) * TLD + 4 * (idx & 31);
+      for (int q = 0; q < QN; ++q) {
+        const int idx = tid + THR * q, o = (idx >> 5) * TLD + 4 * (idx & 31);
         float4* x = reinterpret_cast<float4*>(a + o);
         float4* y = reinterpret_cast<float4*>(a + TK * TLD + o);
         *x = make_float4(x->x - m0.x, x->y - m0.y, x->z - m0.z, x->w - m0.w);
@@ -152,16 +152,16 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
     asm volatile("cp.async.commit_group;");
     const float* a = sm + (kt % TST) * 2 * TK * TLD;
     const float* b = a + TK * TLD;
-    float tmp[4][4][4];
+    float tmp[MI][4][4];
     if constexpr (FLUSH) {
 #pragma unroll
-      for (int mi = 0; mi < 4; ++mi)
+      for (int mi = 0; mi < MI; ++mi)
 #pragma unroll
         for (int ni = 0; ni < 4; ++ni)
 #pragma unroll
           for (int e = 0; e < 4; ++e) tmp[mi][ni][e] = 0.f;
     }
-    float(&d)[4][4][4] = FLUSH ? tmp : acc;
+    float(&d)[MI][4][4] = FLUSH ? tmp : acc;
 #pragma unroll
     for (int k8 = 0; k8 < TK; k8 += 8) {
       uint32_t bh[4][2], bl[4][2];
@@ -172,8 +172,8 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
         split(b[(k8 + t + 4) * TLD + j], bh[ni][1], bl[ni][1]);
       }
 #pragma unroll
-      for (int mi = 0; mi < 4; ++mi) {
-        const int i = 64 * wm + 16 * mi + g;
+      for (int mi = 0; mi < MI; ++mi) {
+        const int i = 16 * MI * wm + 16 * mi + g;
         uint32_t ah[4], al[4];
         split(a[(k8 + t) * TLD + i], ah[0], al[0]);
         split(a[(k8 + t) * TLD + i + 8], ah[1], al[1]);
@@ -189,7 +189,7 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
     }
     if constexpr (FLUSH) {
 #pragma unroll
-      for (int mi = 0; mi < 4; ++mi)
+      for (int mi = 0; mi < MI; ++mi)
 #pragma unroll
         for (int ni = 0; ni < 4; ++ni)
 #pragma unroll
@@ -199,10 +199,10 @@ __global__ __launch_bounds__(256, FLUSH ? 1 : 2) void mv_syrk_tc_kernel(const fl
   asm volatile("cp.async.wait_group 0;");
   float* out = S + (int64_t)p * N * N + (int64_t)(bi * MT) * N + bj * MT;
 #pragma unroll
-  for (int mi = 0; mi < 4; ++mi)
+  for (int mi = 0; mi < MI; ++mi)
 #pragma unroll
     for (int ni = 0; ni < 4; ++ni) {
-      float* o = out + (int64_t)(64 * wm + 16 * mi + g) * N + 32 * wn + 8 * ni + 2 * t;
+      float* o = out + (int64_t)(16 * MI * wm + 16 * mi + g) * N + 32 * wn + 8 * ni + 2 * t;
       *reinterpret_cast<float2*>(o) = make_float2(acc[mi][ni][0] * scale, acc[mi][ni][1] * scale);
       *reinterpret_cast<float2*>(o + 8 * (int64_t)N) = make_float2(acc[mi][ni][2] * scale, acc[mi][ni][3] * scale);
     }
@@ -215,12 +215,14 @@ void mv_syrk(const float* R, const float* mean, float* S, int P, int T, int N, i
   const float scale = 1.0f / (float)(T - 1);
   static bool attr = false;  // raised once per process (the device is chosen before the first call)
   if (mode != kSyrkSimt && !attr) {
-    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
-    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
+    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<2, false>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
+    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<2, true>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
+    CK(cudaFuncSetAttribute(mv_syrk_tc_kernel<4, true>, cudaFuncAttributeMaxDynamicSharedMemorySize, kTcSmem));
     attr = true;
   }
-  if (mode == kSyrkTf32x3) mv_syrk_tc_kernel<false><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
-  else if (mode == kSyrkTf32x3Flush) mv_syrk_tc_kernel<true><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
+  if (mode == kSyrkTf32x3) mv_syrk_tc_kernel<2, false><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
+  else if (mode == kSyrkTf32x3Flush) mv_syrk_tc_kernel<2, true><<<grid, 256, kTcSmem, s>>>(R, mean, S, T, N, scale);
+  else if (mode == kSyrkTf32x3Flush16) mv_syrk_tc_kernel<4, true><<<grid, 512, kTcSmem, s>>>(R, mean, S, T, N, scale);
   else mv_syrk_kernel<<<grid, 256, 0, s>>>(R, mean, S, T, N, scale);
   CK_LAUNCH();
 }
