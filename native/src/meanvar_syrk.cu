@@ -1,11 +1,12 @@
 // The mean-variance step's covariance kernels (issue 21; meanvar.hpp, meanvar.cuh): the lower triangle of
-// S = (R - m)'(R - m) / (T - 1) in 128 x 128 tiles (bi >= bj only: 10 of 16 tiles at N = 512), one block of 256
-// threads per (tile, portfolio), the means subtracted as the operands are read.
-//  - SIMT: 8 x 8 outputs per thread, k-slices of 8 returns double-buffered in shared memory, FP32 FMA.
+// S = (R - m)'(R - m) / (T - 1) in 128 x 128 tiles (bi >= bj only: 10 of 16 tiles at N = 512), one block per
+// (tile, portfolio), the means subtracted as the operands are read.
+//  - SIMT: 256 threads of 8 x 8 outputs, k-slices of 8 returns double-buffered in shared memory, FP32 FMA.
 //  - 3xTF32: mma.sync m16n8k8 TF32 tensor-core products of hi/lo splits (x = hi + lo, hi and lo TF32; hi*hi +
-//    hi*lo + lo*hi, the lo*lo term ~2^-22 relative left out), FP32 accumulators: fp32-level accuracy (a single
-//    TF32 product misses the weights' bound, meanvar.hpp). 8 warps of 64 x 32 or 16 of 32 x 32, k-slices of 32
-//    returns in a 3-stage cp.async pipeline (104 KB of shared memory).
+//    hi*lo + lo*hi, the lo*lo term ~2^-22 relative left out) into FP32 accumulators; 8 warps of 64 x 32 or 16 of
+//    32 x 32 outputs, k-slices of 32 returns in a 3-stage cp.async pipeline (104 KB of shared memory). The products
+//    are exact, but the tensor cores' accumulation over all T returns loses digits (1.3e-4 on the weights at
+//    T = 4096, over the bound); the FLUSH forms add each slice's sums to the running sums with FP32 adds (8e-6).
 #include "gpu.cuh"
 #include "meanvar.cuh"
 #include "meanvar.hpp"
