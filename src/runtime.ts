@@ -97,7 +97,7 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
  * a schedule. Only this function reads it. Monotonic time, sleeps, timers and `present()` stay real.
  * A value that is not a time is a usage error where the time is first asked for.
  */
-export const NOW_ENV = 'GPUCTL_NOW';
+const NOW_ENV = 'GPUCTL_NOW';
 
 export function clockFor(env: Env): Clock {
   const fixed = env[NOW_ENV];
