@@ -39,6 +39,8 @@ DEFAULT_SIZES = dict(bytes=1 << 30, n=8192, series=4096, steps=16384, options=64
 QUICK_SIZES = dict(bytes=64 << 20, n=1024, series=256, steps=4096, options=1 << 20, paths=1 << 20,
                    asian_paths=1 << 16, asian_steps=64, portfolios=128, scenarios=1024, assets=256,
                    grid_series=32, grid_steps=4096)
+DEFAULT_SIZES.update(mv_portfolios=1024, mv_returns=4096, mv_assets=512)  # issue 21, mean-variance (native/src/main.cpp)
+QUICK_SIZES.update(mv_portfolios=64, mv_returns=1024, mv_assets=256)
 
 
 def log(*a):
@@ -399,6 +401,57 @@ def backtest_ref(p):
     return tuple(x.double() for x in backtest(p.double()))
 
 
+# ----------------------------------------------------------------------------- mean-variance (issue 21, native/src/meanvar.hpp)
+def mv_returns(P, T, N, seed=17, chunk=64):
+    """The native model (3 factors + idiosyncratic) drawn with torch's generator, P x T x N, built in chunks."""
+    g = torch.Generator(device=DEV).manual_seed(seed)
+    R = torch.empty(P, T, N, device=DEV)
+    for p0 in range(0, P, chunk):
+        n = min(chunk, P - p0)
+        b = torch.rand(n, N, 3, device=DEV, generator=g) + torch.tensor([0.5, -0.5, -0.5], device=DEV)
+        s = 0.5 + torch.rand(n, 1, N, device=DEV, generator=g)
+        f = torch.randn(n, T, 3, device=DEV, generator=g)
+        R[p0:p0 + n] = 5e-4 + 0.01 * (0.6 * (f @ b.transpose(1, 2)) + 0.8 * s * torch.randn(n, T, N, device=DEV, generator=g))
+    return R
+
+
+def mv_cov(R):
+    Rc = R - R.mean(1, keepdim=True)
+    return (Rc.mT @ Rc) / (R.shape[1] - 1)
+
+
+def mv_cholesky(R):  # torch.linalg.cholesky (cuSOLVER) + cholesky_solve: w = S^-1 1 / (1' S^-1 1)
+    L = torch.linalg.cholesky(mv_cov(R))
+    y = torch.cholesky_solve(torch.ones(R.shape[0], R.shape[2], 1, device=R.device, dtype=R.dtype), L).squeeze(-1)
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_cholesky_ex(R):  # cholesky_ex (no host sync on the info check) + two solve_triangular
+    L, _ = torch.linalg.cholesky_ex(mv_cov(R))
+    one = torch.ones(R.shape[0], R.shape[2], 1, device=R.device, dtype=R.dtype)
+    z = torch.linalg.solve_triangular(L, one, upper=False)
+    y = torch.linalg.solve_triangular(L.mT, z, upper=True).squeeze(-1)
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_lu(R):  # torch.linalg.solve (LU)
+    y = torch.linalg.solve(mv_cov(R), torch.ones(R.shape[0], R.shape[2], device=R.device, dtype=R.dtype))
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_torch_check():
+    """Each variant against the float64 Cholesky form on fresh returns (8 portfolios of 4096 x 512)."""
+    R = mv_returns(8, 4096, 512, seed=23)
+    ref = mv_cholesky(R.double())
+    err = max(rel_l2(f(R), ref) for f in (mv_cholesky, mv_cholesky_ex, mv_lu))
+    torch.backends.cuda.matmul.allow_tf32 = True
+    try:
+        log(f"  meanvar_tf32 rel_l2 of w against float64: {rel_l2(mv_cholesky_ex(R), ref):.2e} (fp32 forms: {err:.2e})")
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = False
+    return err
+
+
 # ----------------------------------------------------------------------------- driver
 def compiled(fn):
     return torch.compile(fn, dynamic=False)
@@ -665,12 +718,27 @@ def main():
         torch_ms["momentum"] = cmp.variants("momentum", {"argsort+scatter": momentum_argsort, "compile(argsort+scatter)": compiled(momentum_argsort),
                                                          "argsort2": momentum_sort2}, lambda: (pm,))
         del pm
+    if want("meanvar"):  # issue 21: fp32 (torch's default, allow_tf32 off) is the comparison; tf32 timed beside it
+        P_, T_, N_ = size("meanvar", "mv_portfolios"), size("meanvar", "mv_returns"), size("meanvar", "mv_assets")
+        R = mv_returns(P_, T_, N_)
+        torch_ms["meanvar"] = cmp.variants("meanvar", {"bmm+cholesky+cholesky_solve": mv_cholesky, "bmm+cholesky_ex+solve_triangular": mv_cholesky_ex,
+                                                       "bmm+linalg.solve": mv_lu, "compile(cholesky_ex)": compiled(mv_cholesky_ex)},
+                                           lambda: (R,))
+        torch.backends.cuda.matmul.allow_tf32 = True
+        cmp.variants("meanvar_tf32", {"tf32 bmm+cholesky_ex+solve_triangular": mv_cholesky_ex}, lambda: (R,))
+        torch.backends.cuda.matmul.allow_tf32 = False
+        del R
     log(f"torch timings done in {time.time() - t_start:.0f} s")
     try:
         chk = torch_check(native)
     except Exception as e:  # noqa: BLE001
         log("torch_check failed:", e)
         chk = {}
+    if want("meanvar"):
+        try:
+            chk["meanvar"] = mv_torch_check()
+        except Exception as e:  # noqa: BLE001
+            log("mv_torch_check failed:", e)
 
     # --- table
     ceiling = native.get("memcpy_d2d", {}).get("value")
@@ -678,6 +746,7 @@ def main():
                "black_scholes": ("ceil", 0.80), "ema": ("ceil", 0.70), "rsi": ("ceil", 0.70),
                "zscore": ("ceil", 0.80), "momentum": ("ceil", 0.80),
                "gemm_bf16": ("torch", 0.95), "gemm_fp16": ("torch", 0.95)}
+    targets["meanvar"] = ("torch", 1 / 1.2)  # issue 21: within 1.2x of torch.linalg (cuBLAS/cuSOLVER)
     finance = {"sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
                "zscore", "momentum", "es_historical"}
     rows = []
@@ -685,6 +754,7 @@ def main():
              "gemm_fp32", "gemm_tf32", "gemm_fp16", "gemm_bf16", "gemm_fp8", "launch_latency", "graph_launch_latency",
              "sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
              "zscore", "momentum", "es_historical"]
+    order.append("meanvar")
     for name in order:
         r = native.get(name)
         if not r:

@@ -16,6 +16,8 @@ struct Sizes {
   int64_t asian_paths = 4ll << 20, asian_steps = 64;
   int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
   int64_t grid_series = 256, grid_steps = 16384;
+  // mean-variance step (issue 21): portfolios x returns x assets
+  int64_t mv_portfolios = 1024, mv_returns = 4096, mv_assets = 512;
   uint64_t coll_max = 1ull << 30;  // collectives: largest message (8 B .. coll_max, x2)
   int64_t requests = 10000;        // latency: timed requests per variant
   int64_t seconds = 60;            // diag stress: duration (--quick 2)

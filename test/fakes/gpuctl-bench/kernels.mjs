@@ -248,6 +248,17 @@ export const KERNELS = [
     bytes: 12 * 4096 * 16384,
     description: 'momentum: 20-step rate of change + its cross-sectional rank per step (series = assets, <= 4096)',
   },
+  // Issue 21, the mean-variance step (native/src/quant_meanvar.cu): flops as the program counts them.
+  {
+    suite: 'finance',
+    name: 'meanvar',
+    unit: 'TFLOP/s',
+    gpu: 40,
+    cpu: 0.1,
+    flops: 1024 * (512 * 513 * 4096 + 512 * 4096 + 512 ** 3 / 3 + 2 * 512 * 512),
+    precision: 'fp32',
+    description: 'batched mean-variance: covariance (one triangle, fp32) of returns x assets per portfolio, Cholesky, min-variance weights',
+  },
 ];
 
 /** Work per run, and the scale that turns work/ms into the unit (value = work / ms / scale). */
@@ -273,6 +284,9 @@ export const SIZE_KEYS = [
   'assets',
   'grid_series',
   'grid_steps',
+  'mv_portfolios',
+  'mv_returns',
+  'mv_assets',
   'coll_max',
   'requests',
   'seconds',
