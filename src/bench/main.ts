@@ -82,7 +82,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
   if (target && target.all.length > 1 && options.gpus !== 'all') {
     ctx.log.info(`${target.all.length} GPUs found; measuring GPU ${chosen?.index ?? 0} (${chosen?.name ?? target.gpu.name}); --gpus all measures every one.`);
   }
-  const startedAt = ctx.now();
+  const startedAt = ctx.clock.now();
   const spinner = ctx.spinner(`Running ${kernels.length} kernels${options.cpu ? ' (CPU implementations)' : ''}`);
   let done = 0;
   let device: DeviceLine | null = null;
@@ -110,7 +110,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx): Promise<number>
     host: hostInfo(ctx.host),
     toolVersion: VERSION,
     startedAt,
-    finishedAt: ctx.now(),
+    finishedAt: ctx.clock.now(),
   });
   const failed = report.failures.length;
   if (failed) spinner.fail(`${failed} kernel${failed === 1 ? '' : 's'} failed`);

@@ -41,12 +41,12 @@ const split = (options: BenchOptions, cluster: boolean): Suite[] =>
 export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchBinary, kernels: KernelLine[], target: GpuTarget, gpus: number[]): Promise<number> {
   const perGpuKernels = kernels.filter((k) => !(CLUSTER_SUITES as readonly string[]).includes(k.suite));
   const clusterKernels = kernels.length - perGpuKernels.length;
-  const startedAt = ctx.now();
+  const startedAt = ctx.clock.now();
   const spinner = ctx.spinner(`Running ${perGpuKernels.length} kernels on ${gpus.length} GPUs at once`);
   const report = (lines: Parameters<typeof buildReport>[0]['lines'], gpu: number | null, began: Date): BenchReport => {
     const device = lines.find((l): l is DeviceLine => l.type === 'device') ?? null;
     const detected = gpu === null ? target.gpu : (target.all.find((g) => g.index === gpu) ?? target.gpu);
-    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.now() });
+    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.clock.now() });
   };
   let perGpu: MultiGpuReport['perGpu'] = [];
   let cluster: BenchReport | null = null;
@@ -67,7 +67,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
     }
     if (clusterKernels) {
       spinner.update(`Links and collectives across GPUs ${gpus.join(',')}`);
-      const began = ctx.now();
+      const began = ctx.clock.now();
       const outcome = await runSuite(ctx, binary, { ...options, suites: split(options, true) }, target.driver.driverVersion, {}, gpus);
       cluster = report(outcome.lines, null, began);
     }
@@ -81,7 +81,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
   const ok = failures === 0 && outliers.length === 0 && perGpu.every((p) => p.report.ok) && (cluster?.ok ?? true);
   if (failures) spinner.fail(`${failures} kernel run${failures === 1 ? '' : 's'} failed`);
   else if (outliers.length) spinner.fail(`Outlier: GPU ${[...new Set(outliers.map((o) => o.gpu))].join(', ')}`);
-  else spinner.succeed(`Ran on GPUs ${gpus.join(',')} in ${((ctx.now().getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`);
+  else spinner.succeed(`Ran on GPUs ${gpus.join(',')} in ${((ctx.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`);
   const document: MultiGpuReport = { schemaVersion: BENCH_SCHEMA_VERSION, kind: 'multi-gpu', gpus, outlierPct: options.outlierPct, perGpu, cluster, spread, outliers, ok };
   ctx.print(document, (doc) => renderMulti(doc, binary, ctx));
   if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, jsonText(document), options.force, null)}`);

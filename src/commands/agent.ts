@@ -55,7 +55,7 @@ export const agentCommand = defineCommand({
             : `gpuctl agent listening on ${ready.url} (/health, /gpu-health, /metrics), sampling every ${ready.intervalMs / 1000} s\n`,
         ),
       log: (message) => {
-        const at = ctx.now().toISOString();
+        const at = ctx.clock.now().toISOString();
         ctx.stderr.write(ctx.flags.json ? jsonLine({ event: 'log', at, message }) : `${ctx.style.dim(at)} ${message}\n`);
       },
     });

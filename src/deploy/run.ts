@@ -16,7 +16,6 @@ import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout } from '../flyio/machines.js';
-import type { Clock } from '../shared/clock.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -32,7 +31,6 @@ export interface DeployEvents {
 
 export interface DeployDeps {
   configCheck: ConfigCheck;
-  clock?: Clock;
   events?: DeployEvents;
 }
 
@@ -86,7 +84,7 @@ async function deployAndVerify(
   options: DeployOptions,
   pre: Preflight,
   log: string[],
-  deps: Pick<DeployDeps, 'clock' | 'events'>,
+  deps: Pick<DeployDeps, 'events'>,
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
@@ -108,7 +106,7 @@ async function deployAndVerify(
     release: release?.version,
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
-    clock: deps.clock,
+    clock: ctx.clock,
     // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) => {
       const checks = summarizeMachines(polled.machines).checks;
@@ -141,7 +139,7 @@ export async function runDeploy(
   options: DeployOptions,
   deps: DeployDeps,
 ): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
-  const started = performance.now();
+  const started = ctx.clock.monotonic();
   const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
   const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
   deps.events?.preflight?.(pre.rows);
@@ -151,7 +149,7 @@ export async function runDeploy(
   const finish = (error: GpuctlError | undefined, exitCode: number) => {
     report.error = error ? errorJson(error, (text) => ctx.redact(text)) : null;
     report.ok = exitCode === ExitCode.ok;
-    report.durationMs = Math.round(performance.now() - started);
+    report.durationMs = Math.round(ctx.clock.monotonic() - started);
     return { report, exitCode, error };
   };
   if (pre.stop || !pre.fly || !pre.app) return finish(pre.stop, pre.stop?.exitCode ?? ExitCode.failed);
@@ -162,7 +160,7 @@ export async function runDeploy(
     return finish(undefined, ExitCode.ok);
   }
   const log: string[] = [];
-  report.logFile = logPath(ctx.env, app, ctx.now());
+  report.logFile = logPath(ctx.env, app, ctx.clock.now());
   try {
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
 import { deployArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
+import type { Clock } from '../shared/clock.js';
 import { formatDuration } from '../shared/duration.js';
 import type { Spinner } from '../ui/spinner.js';
 import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
@@ -15,12 +16,12 @@ import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type P
  * two pipes can be read in either order. Lines are held for 50 ms and, within that window, stderr
  * lines go first, so a quick build is not reported after the release it precedes.
  */
-export function reorderByStream(emit: (line: string) => void, windowMs = 50) {
+export function reorderByStream(emit: (line: string) => void, clock: Clock, windowMs = 50) {
   let held: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    cancel?.();
+    cancel = undefined;
     const batch = held;
     held = [];
     for (const entry of [...batch.filter((e) => e.stream === 'stderr'), ...batch.filter((e) => e.stream === 'stdout')]) emit(entry.line);
@@ -28,7 +29,7 @@ export function reorderByStream(emit: (line: string) => void, windowMs = 50) {
   return {
     push: (line: string, stream: 'stdout' | 'stderr') => {
       held.push({ line, stream });
-      timer ??= setTimeout(flush, windowMs);
+      cancel ??= clock.after(windowMs, flush);
     },
     flush,
   };
@@ -55,12 +56,12 @@ export async function streamDeploy(
     onLine?: ((line: string) => void) | undefined;
   },
 ): Promise<StreamedDeploy> {
-  const started = performance.now();
+  const started = ctx.clock.monotonic();
   let phase = 'preparing' as Phase;
   let phaseStarted = started;
   let image: string | undefined;
   let spinner: Spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL.preparing.doing}`);
-  const elapsed = () => formatDuration(performance.now() - phaseStarted);
+  const elapsed = () => formatDuration(ctx.clock.monotonic() - phaseStarted);
   options.log.push(`$ ${fly.show(deployArgs(input))}`);
   const handle = (line: string) => {
     options.log.push(line);
@@ -71,10 +72,10 @@ export async function streamDeploy(
     const built = (phase === 'building' || phase === 'pushing') && image && PHASE_ORDER.indexOf(next) > PHASE_ORDER.indexOf('pushing');
     spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done}${built ? ` ${image}` : ''} (${elapsed()})`);
     phase = next;
-    phaseStarted = performance.now();
+    phaseStarted = ctx.clock.monotonic();
     spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL[phase].doing}`);
   };
-  const lines = reorderByStream(handle);
+  const lines = reorderByStream(handle, ctx.clock);
   try {
     await fly
       .deploy(input, {
@@ -86,7 +87,7 @@ export async function streamDeploy(
       .finally(lines.flush);
     if (phase === 'done') spinner.stop();
     else spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done} (${elapsed()})`);
-    return { error: undefined, phase, image, durationMs: performance.now() - started };
+    return { error: undefined, phase, image, durationMs: ctx.clock.monotonic() - started };
   } catch (error) {
     spinner.fail(`${options.label ?? ''}${PHASE_LABEL[phase].doing} failed (${elapsed()})`);
     if (error instanceof InterruptedError) {
@@ -95,6 +96,6 @@ export async function streamDeploy(
       );
     }
     if (!isGpuctlError(error)) throw error;
-    return { error, phase, image, durationMs: performance.now() - started };
+    return { error, phase, image, durationMs: ctx.clock.monotonic() - started };
   }
 }
