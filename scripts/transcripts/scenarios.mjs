@@ -195,4 +195,10 @@ export const SCENARIOS = [
     aliases: ({ home }) => [[home, '~']],
     steps: [{ run: 'bench --suite memory,finance' }],
   },
+  {
+    // diag on a machine without a GPU: no nvidia-smi on PATH.
+    doc: 'docs/diag.md',
+    dir: 'diag',
+    steps: [{ run: 'diag' }],
+  },
 ];
