@@ -2,7 +2,7 @@
  * A Dockerfile as stages, read with dockerfile-ast (continuations, heredocs, the escape directive
  * and ARG expansion are its business). Lines here are 1-based.
  */
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile, type Instruction } from 'dockerfile-ast';
 
 export interface Word {
   value: string;
@@ -41,10 +41,15 @@ function step(instruction: Instruction): Step {
   };
 }
 
+/** One parse per Dockerfile: the stages and the syntax rule read the same tree (a cold parse is most of validate's own time). */
+export function parseDockerfile(text: string): Dockerfile {
+  return DockerfileParser.parse(text);
+}
+
 /** The stages in order; empty when there is no FROM at all. */
-export function dockerStages(text: string): Stage[] {
+export function dockerStages(dockerfile: Dockerfile): Stage[] {
   const stages: Stage[] = [];
-  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+  for (const instruction of dockerfile.getInstructions()) {
     const s = step(instruction);
     if (s.keyword === 'FROM') {
       const words = s.words.filter((w) => !w.value.startsWith('--'));

@@ -5,7 +5,7 @@
  * to refuse are reported (test/e2e/validate-engine.test.ts builds each one with podman). Continuations,
  * heredocs and the escape character are dockerfile-ast's business.
  */
-import { DockerfileParser, type Instruction, type Property } from 'dockerfile-ast';
+import type { Dockerfile, Instruction, Property } from 'dockerfile-ast';
 import { finding, type Finding } from '../shared/findings.js';
 import { imageRefProblem } from '../shared/image-ref.js';
 
@@ -187,8 +187,7 @@ function baseProblem(instruction: Instruction, stages: Set<string>): Problem | n
 }
 
 /** Every dockerfile-syntax finding for a Dockerfile's text. */
-export function dockerSyntaxRule(text: string, file: string): Finding[] {
-  const dockerfile = DockerfileParser.parse(text);
+export function dockerSyntaxRule(dockerfile: Dockerfile, file: string): Finding[] {
   const problems: Problem[] = [];
   for (const directive of dockerfile.getDirectives()) {
     if (directive.getName().toLowerCase() === 'escape' && !['\\', '`'].includes(directive.getValue())) {

@@ -6,7 +6,7 @@
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
 import type { WorkloadId } from '../shared/profiles.js';
-import { dockerStages } from './docker-model.js';
+import { dockerStages, parseDockerfile } from './docker-model.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
 import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';
@@ -119,8 +119,9 @@ export function validateWith(files: ValidateFiles, options: ValidateOptions, com
   }
   if (files.dockerfile) {
     const file = files.dockerfile.path;
-    const stages = dockerStages(files.dockerfile.text);
-    findings.push(...dockerSyntaxRule(files.dockerfile.text, file));
+    const dockerfile = parseDockerfile(files.dockerfile.text);
+    const stages = dockerStages(dockerfile);
+    findings.push(...dockerSyntaxRule(dockerfile, file));
     if (stages.length > 0) {
       const target = dockerTarget(model, options);
       findings.push(...driverRule(stages, file), ...cudaRule(stages, file, target), ...rootRule(stages, file), ...develRule(stages, file));
