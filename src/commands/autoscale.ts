@@ -203,8 +203,9 @@ const exportCommand = defineCommand({
   ],
   parse: parseExport,
   run: async (options, ctx) => {
-    const { runExport } = await import('../autoscale/export-run.js');
-    return runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) });
+    const { runExport, renderExport } = await import('../autoscale/export-run.js');
+    ctx.print(await runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) }), renderExport);
+    return ExitCode.ok;
   },
 });
 
