@@ -182,6 +182,26 @@ export function smiRule() {
   });
 }
 
+/**
+ * Who owns the screen: the commands (and ui/, runtime.ts, cli.ts) start spinners and print results. A feature
+ * emits typed events its command shows (deploy's phases, bench's kernels) and returns its result for the command
+ * to print; it never calls ctx.spinner or ctx.print (terminalRule keeps ctx.stdout/ctx.stderr to the same owners).
+ */
+export const SCREEN_OWNERS = TERMINAL_OWNERS;
+
+export function screenRule() {
+  return ownerRule('screen', {
+    owners: SCREEN_OWNERS,
+    selector: [
+      "MemberExpression[object.name='ctx'][property.name=/^(spinner|print)$/]",
+      "MemberExpression[object.name='ctx'][property.value=/^(spinner|print)$/]",
+      "VariableDeclarator[init.name='ctx'] > ObjectPattern > Property[key.name=/^(spinner|print)$/]",
+    ].join(', '),
+    message:
+      'a feature emits events and returns results; its command starts the spinners and prints (ctx.spinner, ctx.print) (docs/architecture.md)',
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -205,6 +225,7 @@ export default tseslint.config(
   tomlRule(),
   metricNameRule(),
   smiRule(),
+  screenRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

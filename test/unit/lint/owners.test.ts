@@ -5,7 +5,8 @@
  *   globalThis.process, an import of node:process) and stays quiet for the two owners;
  * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
  *   code returns values or emits events for its command to print.
- * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule).
+ * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule);
+ * - only the same owners start spinners or print results (screenRule): a feature emits events and returns results.
  * And the repo's own config has them on.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ interface LintConfigModule {
   METRIC_NAME_OWNERS: string[];
   smiRule: () => Linter.Config;
   SMI_OWNERS: string[];
+  screenRule: () => Linter.Config;
+  SCREEN_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -41,7 +44,7 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'envRule' = 'processRule',
+  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'screenRule' | 'envRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -223,6 +226,55 @@ describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
     for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
     expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
+  }, 60_000);
+});
+
+describe('only the commands (and ui/, runtime.ts, cli.ts) start spinners and print results (issue 22)', () => {
+  const head = "import type { Ctx } from '../context.js';\n";
+  it('reports ctx.spinner and ctx.print in a feature, called, passed on, indexed or destructured; not in the owners', async () => {
+    const rules = await lint(
+      {
+        'src/deploy/run.ts': `${head}export const wait = (ctx: Ctx): void => ctx.spinner('Waiting').stop();\n`,
+        'src/bench/main.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({ a: 1 }, (r) => \`\${r.a}\\n\`);\n`,
+        'src/bench/multi.ts': `${head}export const start = (ctx: Ctx): Ctx['spinner'] => ctx.spinner;\n`,
+        'src/autoscale/export-run.ts': `${head}export const show = (ctx: Ctx): void => ctx['print']({}, () => '');\n`,
+        'src/deploy/stream.ts': `${head}export const start = (ctx: Ctx): void => {\n  const { spinner } = ctx;\n  spinner('x').stop();\n};\n`,
+        'src/agent/run.ts': 'export const draw = (job: { print(): void; spinner: number }): number => (job.print(), job.spinner);\n',
+        'src/commands/bench.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({}, () => ctx.spinner('x') && '');\n`,
+        'src/ui/spinner.ts': `${head}export const slot = (ctx: Ctx): void => ctx.spinner('x').stop();\n`,
+        'src/runtime.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({}, () => '');\n`,
+      },
+      'screenRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/run.ts': ['gpuctl-screen/owner'],
+      'src/bench/main.ts': ['gpuctl-screen/owner'],
+      'src/bench/multi.ts': ['gpuctl-screen/owner'],
+      'src/autoscale/export-run.ts': ['gpuctl-screen/owner'],
+      'src/deploy/stream.ts': ['gpuctl-screen/owner'],
+      'src/agent/run.ts': [],
+      'src/commands/bench.ts': [],
+      'src/ui/spinner.ts': [],
+      'src/runtime.ts': [],
+    });
+    expect(lastMessages['src/deploy/run.ts']![0]).toContain('its command starts the spinners and prints');
+  }, 60_000);
+
+  it("the repo's own config has it on for the features, off for the commands and ui/", async () => {
+    const { SCREEN_OWNERS } = await loadConfig();
+    expect(SCREEN_OWNERS).toEqual(['src/commands/**', 'src/ui/**', 'src/runtime.ts', 'src/cli.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-screen/owner'];
+    for (const file of [
+      'src/deploy/run.ts',
+      'src/deploy/stream.ts',
+      'src/bench/main.ts',
+      'src/bench/multi.ts',
+      'src/autoscale/export-run.ts',
+    ])
+      expect(await rule(file)).toEqual([2]);
+    for (const file of ['src/commands/deploy.ts', 'src/ui/spinner.ts', 'src/runtime.ts', 'src/cli.ts'])
+      expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
 
