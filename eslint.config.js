@@ -202,6 +202,21 @@ export function screenRule() {
   });
 }
 
+/**
+ * Who writes stdout: ui/ (`ctx.print` for a result, `streamWriter` for a stream of records or a plan shown before
+ * its action), runtime.ts and cli.ts. A command prints through them, never `ctx.stdout.write` directly, so --json
+ * always gets JSON and every string is made printable. (A command's notes to stderr are its own.)
+ */
+export const STDOUT_OWNERS = ['src/ui/**', 'src/runtime.ts', 'src/cli.ts'];
+
+export function stdoutRule() {
+  return ownerRule('stdout', {
+    owners: STDOUT_OWNERS,
+    selector: "CallExpression > MemberExpression.callee[property.name='write'][object.property.name='stdout'][object.object.name='ctx']",
+    message: 'stdout is written through ui/output.ts: ctx.print for a result, streamWriter for a stream or a plan (docs/architecture.md)',
+  });
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -226,6 +241,7 @@ export default tseslint.config(
   metricNameRule(),
   smiRule(),
   screenRule(),
+  stdoutRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

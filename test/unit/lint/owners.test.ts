@@ -33,6 +33,8 @@ interface LintConfigModule {
   SMI_OWNERS: string[];
   screenRule: () => Linter.Config;
   SCREEN_OWNERS: string[];
+  stdoutRule: () => Linter.Config;
+  STDOUT_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -44,7 +46,8 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'screenRule' | 'envRule' = 'processRule',
+  which:
+    'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'screenRule' | 'stdoutRule' | 'envRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -275,6 +278,38 @@ describe('only the commands (and ui/, runtime.ts, cli.ts) start spinners and pri
       expect(await rule(file)).toEqual([2]);
     for (const file of ['src/commands/deploy.ts', 'src/ui/spinner.ts', 'src/runtime.ts', 'src/cli.ts'])
       expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('stdout is written through ui/output.ts (ctx.print, streamWriter), even by the commands (issue 22)', () => {
+  const head = "import type { Ctx } from '../context.js';\n";
+  it('reports ctx.stdout.write anywhere but ui/, runtime.ts and cli.ts; not ctx.stderr, nor passing ctx.stdout on', async () => {
+    const rules = await lint(
+      {
+        'src/commands/scale.ts': `${head}export const plan = (ctx: Ctx, text: string): void => ctx.stdout.write(text);\n`,
+        'src/commands/agent.ts': `${head}export const note = (ctx: Ctx): void => ctx.stderr.write('x\\n');\n`,
+        'src/commands/monitor.ts': `${head}export const tty = (ctx: Ctx): boolean => ctx.stdout.isTTY;\n`,
+        'src/ui/output.ts': `${head}export const line = (ctx: Ctx): void => ctx.stdout.write('x\\n');\n`,
+        'src/runtime.ts': `${head}export const line = (ctx: Ctx): void => ctx.stdout.write('x\\n');\n`,
+      },
+      'stdoutRule',
+    );
+    expect(rules).toEqual({
+      'src/commands/scale.ts': ['gpuctl-stdout/owner'],
+      'src/commands/agent.ts': [],
+      'src/commands/monitor.ts': [],
+      'src/ui/output.ts': [],
+      'src/runtime.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on for the commands, off for ui/", async () => {
+    const { STDOUT_OWNERS } = await loadConfig();
+    expect(STDOUT_OWNERS).toEqual(['src/ui/**', 'src/runtime.ts', 'src/cli.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-stdout/owner'];
+    for (const file of ['src/commands/monitor.ts', 'src/commands/scale.ts', 'src/deploy/run.ts']) expect(await rule(file)).toEqual([2]);
+    for (const file of ['src/ui/output.ts', 'src/runtime.ts', 'src/cli.ts']) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
 
