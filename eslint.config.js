@@ -170,15 +170,26 @@ export function metricNameRule() {
 
 /**
  * Who finds and runs nvidia-smi: gpu/smi-probe.ts (smiBinary: GPUCTL_NVIDIA_SMI or nvidia-smi; execSmi/runSmi:
- * the timeout and the one failure classifier). Everything else goes through it.
+ * the timeout and the one failure classifier; streamSmi: the streaming form, the only user of ctx.stream) and
+ * gpu/smi-text.ts (smiValue: the one "[N/A]" rule). Everything else goes through them: reading GPUCTL_NVIDIA_SMI,
+ * naming nvidia-smi as a file to run, starting a stream (ctx.stream, exec.ts startStream) or spelling "N/A" /
+ * the bracket rule are reported.
  */
-export const SMI_OWNERS = ['src/gpu/smi-probe.ts'];
+export const SMI_OWNERS = ['src/gpu/smi-probe.ts', 'src/gpu/smi-text.ts'];
 
 export function smiRule() {
   return ownerRule('smi', {
     owners: SMI_OWNERS,
-    selector: "MemberExpression[property.name=/^GPUCTL_NVIDIA_SMI/], Property[key.name='file'][value.value='nvidia-smi']",
-    message: 'nvidia-smi is found and run through src/gpu/smi-probe.ts (smiBinary, execSmi, runSmi) (docs/architecture.md)',
+    selector: [
+      'MemberExpression[property.name=/^GPUCTL_NVIDIA_SMI/]',
+      "Property[key.name='file'][value.value='nvidia-smi']",
+      "MemberExpression[object.name='ctx'][property.name='stream']",
+      "ImportSpecifier[imported.name='startStream']",
+      'Literal[value=/^\\[?N\\/A\\]?$/]',
+      "Literal[regex.pattern='^\\\\[.*\\\\]$']",
+    ].join(', '),
+    message:
+      'nvidia-smi is found, run and streamed through src/gpu/smi-probe.ts (smiBinary, execSmi, runSmi, streamSmi), its "[N/A]" cells read by gpu/smi-text.ts smiValue (docs/architecture.md)',
   });
 }
 

@@ -4,14 +4,17 @@
  * goes silent for three intervals or prints garbage is killed and restarted with backoff; its state
  * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
  */
-import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
+import type { StreamEnd, StreamHandle } from '../exec.js';
 import { dropField, invalidField } from '../gpu/nvidia-smi.js';
+import type { SmiStreamRequest } from '../gpu/smi-probe.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 import { saneSample } from './sane.js';
 
-export type StartStream = (request: StreamRequest) => StreamHandle;
+/** Starts the streaming nvidia-smi: gpu/smi-probe.ts `streamSmi` (ctx.stream), a fake in tests. */
+export type StartStream = (request: SmiStreamRequest) => Promise<StreamHandle>;
 
 export interface SamplerOptions {
+  /** The nvidia-smi it runs (smiBinary), for its messages. */
   file: string;
   intervalMs: number;
   env?: Record<string, string | undefined>;
@@ -117,8 +120,11 @@ export class Sampler {
       let lastGoodAt: number | null = null;
       let badLine: string | undefined;
       let garbageTimer: NodeJS.Timeout | undefined;
-      const handle = this.start({
-        file: this.options.file,
+      let handle: StreamHandle | undefined = undefined;
+      let stopFirst: string | undefined;
+      // A line may ask for a stop before start() has answered: it happens as soon as it has.
+      const stop = (reason: string) => (handle ? handle.stop(reason) : void (stopFirst ??= reason));
+      handle = await this.start({
         args: sampleArgs(this.fields, intervalMs),
         env: this.options.env,
         silenceTimeoutMs: 3 * intervalMs,
@@ -128,7 +134,7 @@ export class Sampler {
           const unknown = invalidField(line);
           if (unknown !== undefined) {
             rejected = unknown;
-            handle.stop(`nvidia-smi does not know the field "${unknown}"`);
+            stop(`nvidia-smi does not know the field "${unknown}"`);
             return;
           }
           if (badLine !== undefined) return;
@@ -136,7 +142,7 @@ export class Sampler {
           if (!parsed.ok) {
             // A driver error is printed on stdout just before nvidia-smi exits: give it a moment to say so.
             badLine = line.trim();
-            garbageTimer = setTimeout(() => handle.stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`), 250);
+            garbageTimer = setTimeout(() => stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`), 250);
             return;
           }
           const at = this.now();
@@ -156,6 +162,8 @@ export class Sampler {
           this.failure = null;
         },
       });
+      if (this.stopping) handle.stop('agent stopping');
+      else if (stopFirst !== undefined) handle.stop(stopFirst);
       this.current = handle;
       this.phase = 'running';
       const end = await handle.ended;

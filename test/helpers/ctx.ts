@@ -4,7 +4,7 @@
  */
 import type { Ctx, Env } from '../../src/context.js';
 import { makeRedactor, secretsFrom } from '../../src/context.js';
-import type { ExecRequest, ExecResult } from '../../src/exec.js';
+import type { ExecRequest, ExecResult, StreamHandle, StreamRequest } from '../../src/exec.js';
 import { nonInteractivePrompter, type Prompter } from '../../src/ui/prompt.js';
 import { createLineSpinner } from '../../src/ui/spinner.js';
 import { makePrint } from '../../src/ui/output.js';
@@ -35,6 +35,8 @@ export function makeTestCtx(
     interactive?: boolean;
     prompt?: Prompter;
     now?: Date;
+    /** The long-running tools (ctx.stream); without it, starting one fails the test. */
+    stream?: (request: StreamRequest) => StreamHandle;
   } = {},
 ): TestCtx {
   let out = '';
@@ -68,6 +70,10 @@ export function makeTestCtx(
       );
       if (!rule) throw new Error(`unexpected command in test: ${[request.file, ...request.args].join(' ')}`);
       return typeof rule.result === 'function' ? rule.result(request) : rule.result;
+    },
+    stream: async (request) => {
+      if (!options.stream) throw new Error(`unexpected stream in test: ${[request.file, ...request.args].join(' ')}`);
+      return options.stream(request);
     },
     spinner: (text) => createLineSpinner(stderr, text, flags.json ? 'silent' : 'lines'),
     prompt: options.prompt ?? nonInteractivePrompter(),

@@ -202,7 +202,7 @@ describe("the agent's metric names are spelled once (shared/agent-metrics.ts)", 
   }, 60_000);
 });
 
-describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
+describe('nvidia-smi is found, run and streamed through gpu/smi-probe.ts; its cells read by gpu/smi-text.ts', () => {
   it('reports GPUCTL_NVIDIA_SMI read, or nvidia-smi given as a file to run, anywhere but the adapter', async () => {
     const rules = await lint(
       {
@@ -222,13 +222,39 @@ describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
     });
   }, 60_000);
 
-  it("the repo's own config has it on, off for the adapter", async () => {
+  it('reports a stream started outside the adapter (ctx.stream, startStream) and the "[N/A]" rule spelled again', async () => {
+    const head = "import type { Ctx } from '../context.js';\n";
+    const rules = await lint(
+      {
+        'src/agent/run.ts': "import { startStream } from '../exec.js';\nexport const start = startStream;\n",
+        'src/agent/sampler.ts': `${head}export const start = (ctx: Ctx) => ctx.stream({ file: 'x', args: [], silenceTimeoutMs: 1, onLine: () => undefined });\n`,
+        'src/diag/smi.ts': "export const missing = (v: string): boolean => v === '' || /^\\[.*\\]$/.test(v) || v === 'N/A';\n",
+        'src/gpu/topology.ts': "export const na = (v: string): boolean => v === '[N/A]';\n",
+        'src/deploy/verify-gpu.ts': "export const note = 'N/A means not available';\n",
+        'src/gpu/smi-text.ts': "export const missing = (v: string): boolean => v === 'N/A' || /^\\[.*\\]$/.test(v);\n",
+        'src/gpu/smi-probe.ts': `${head}export const start = (ctx: Ctx) => ctx.stream({ file: 'x', args: [], silenceTimeoutMs: 1, onLine: () => undefined });\n`,
+      },
+      'smiRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/run.ts': ['gpuctl-smi/owner'],
+      'src/agent/sampler.ts': ['gpuctl-smi/owner'],
+      'src/diag/smi.ts': ['gpuctl-smi/owner', 'gpuctl-smi/owner'],
+      'src/gpu/topology.ts': ['gpuctl-smi/owner'],
+      'src/deploy/verify-gpu.ts': [],
+      'src/gpu/smi-text.ts': [],
+      'src/gpu/smi-probe.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the adapter and the text rules", async () => {
     const { SMI_OWNERS } = await loadConfig();
-    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts']);
+    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts', 'src/gpu/smi-text.ts']);
     const eslint = new ESLint({ cwd: REPO });
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
-    for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
-    expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
+    for (const file of ['src/agent/run.ts', 'src/agent/sampler.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts', 'src/diag/smi.ts'])
+      expect(await rule(file)).toEqual([2]);
+    for (const file of SMI_OWNERS) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
 
