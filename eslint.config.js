@@ -228,6 +228,41 @@ export function stdoutRule() {
   });
 }
 
+/**
+ * Who reads the time and owns timers: shared/clock.ts, the one clock (wall time, monotonic time, sleep,
+ * after, every), which runtime.ts puts on the context as ctx.clock and unit tests replace with a fake.
+ * Everything else asks ctx.clock (or the clock its command hands in); exec.ts and http-read.ts take the
+ * real one from shared/clock.ts. GPUCTL_NOW, the one test hook on time, is read by runtime.ts only.
+ */
+export const CLOCK_OWNERS = ['src/shared/clock.ts'];
+export const NOW_HOOK_OWNERS = ['src/runtime.ts'];
+
+export function clockRule() {
+  const timers = '/^(setTimeout|setInterval|setImmediate|clearTimeout|clearInterval|clearImmediate)$/';
+  return [
+    ownerRule('clock', {
+      owners: CLOCK_OWNERS,
+      selector: [
+        "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+        "MemberExpression[object.name='performance'][property.name='now']",
+        "NewExpression[callee.name='Date'][arguments.length=0]",
+        "CallExpression[callee.name='Date']",
+        `CallExpression[callee.name=${timers}]`,
+        `MemberExpression[object.name='globalThis'][property.name=${timers}]`,
+        "MemberExpression[object.name='globalThis'][property.name='performance']",
+        'ImportDeclaration[source.value=/^(node:)?(timers|timers\\/promises|perf_hooks)$/]',
+      ].join(', '),
+      message:
+        'time comes from ctx.clock (src/shared/clock.ts: now, monotonic, sleep, after, every): no Date.now, performance.now, new Date() or global timers here (docs/architecture.md)',
+    }),
+    ownerRule('now-hook', {
+      owners: NOW_HOOK_OWNERS,
+      selector: "Literal[value='GPUCTL_NOW'], MemberExpression[property.name='GPUCTL_NOW']",
+      message: 'GPUCTL_NOW is read once, by src/runtime.ts when it builds ctx.clock: take the time from ctx.clock (docs/architecture.md)',
+    }),
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'native/', 'bench/', '.carry/', '.bench-carry/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
@@ -253,6 +288,7 @@ export default tseslint.config(
   smiRule(),
   screenRule(),
   stdoutRule(),
+  ...clockRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -39,6 +39,8 @@ DEFAULT_SIZES = dict(bytes=1 << 30, n=8192, series=4096, steps=16384, options=64
 QUICK_SIZES = dict(bytes=64 << 20, n=1024, series=256, steps=4096, options=1 << 20, paths=1 << 20,
                    asian_paths=1 << 16, asian_steps=64, portfolios=128, scenarios=1024, assets=256,
                    grid_series=32, grid_steps=4096)
+DEFAULT_SIZES.update(mv_portfolios=1024, mv_returns=4096, mv_assets=512)  # issue 21, mean-variance (native/src/main.cpp)
+QUICK_SIZES.update(mv_portfolios=64, mv_returns=1024, mv_assets=256)
 
 
 def log(*a):
@@ -341,7 +343,32 @@ def var_sort(W, R, k):
     return -torch.sort(pnl, dim=1).values[:, k]
 
 
+# Expected Shortfall 97.5% (issue 21): minus the mean of the k = es_count(S) smallest P&L of each portfolio.
+def es_count(S):
+    return int(0.025 * S) if S >= 40 else 1
+
+
+def es_topk(W, R, k):
+    pnl = W @ R.T
+    return -torch.topk(pnl, k, dim=1, largest=False).values.mean(1)
+
+
+def es_sort(W, R, k):
+    pnl = W @ R.T
+    return -torch.sort(pnl, dim=1).values[:, :k].mean(1)
+
+
+def es_kth(W, R, k):  # the k-th smallest by kthvalue, then a masked sum (ties at the threshold fill the tail)
+    pnl = W @ R.T
+    th = torch.kthvalue(pnl, k, dim=1, keepdim=True).values
+    below = pnl < th
+    s = torch.where(below, pnl, torch.zeros_like(pnl)).sum(1)
+    return -(s + (k - below.sum(1)).to(pnl.dtype) * th[:, 0]) / k
+
+
 def backtest(p):
+    """PnL, Sharpe ratio (mean / population std of the step returns x sqrt(252)) and maximum drawdown of the
+    running PnL (peak with 0 included) per (series, fast, slow), as native/src/cpu_risk.cpp."""
     A, T = p.shape
     c = F.pad(torch.cumsum(p.double(), 1), (1, 0))                  # c[t+1] = sum p[0..t]
     idx = torch.arange(T, device=p.device)
@@ -360,13 +387,69 @@ def backtest(p):
     pos = pos * valid[None, None].to(pos.dtype)
     pos = pos[..., : T - 1]
     r = (p[:, 1:] - p[:, :-1]) / p[:, :-1]
-    gain = (pos * r[:, None, None, :]).sum(-1)
-    turns = torch.diff(F.pad(pos, (1, 0)), dim=-1).abs().sum(-1)
-    return (gain - COST * turns).reshape(A, 64)
+    ret = pos * r[:, None, None, :] - COST * torch.diff(F.pad(pos, (1, 0)), dim=-1).abs()   # [A, 8, 8, T-1]
+    eq = torch.cumsum(ret, -1)
+    mdd = (torch.cummax(eq, -1).values.clamp_min(0) - eq).amax(-1)
+    n = T - 1
+    m = eq[..., -1] / n
+    v = (ret * ret).sum(-1) / n - m * m
+    sharpe = torch.where(v > 0, m / v.clamp_min(1e-30).sqrt() * math.sqrt(252.0), torch.zeros_like(v))
+    return eq[..., -1].reshape(A, 64), sharpe.reshape(A, 64), mdd.reshape(A, 64)
 
 
 def backtest_ref(p):
-    return backtest(p.double()).double()
+    return tuple(x.double() for x in backtest(p.double()))
+
+
+# ----------------------------------------------------------------------------- mean-variance (issue 21, native/src/meanvar.hpp)
+def mv_returns(P, T, N, seed=17, chunk=64):
+    """The native model (3 factors + idiosyncratic) drawn with torch's generator, P x T x N, built in chunks."""
+    g = torch.Generator(device=DEV).manual_seed(seed)
+    R = torch.empty(P, T, N, device=DEV)
+    for p0 in range(0, P, chunk):
+        n = min(chunk, P - p0)
+        b = torch.rand(n, N, 3, device=DEV, generator=g) + torch.tensor([0.5, -0.5, -0.5], device=DEV)
+        s = 0.5 + torch.rand(n, 1, N, device=DEV, generator=g)
+        f = torch.randn(n, T, 3, device=DEV, generator=g)
+        R[p0:p0 + n] = 5e-4 + 0.01 * (0.6 * (f @ b.transpose(1, 2)) + 0.8 * s * torch.randn(n, T, N, device=DEV, generator=g))
+    return R
+
+
+def mv_cov(R):
+    Rc = R - R.mean(1, keepdim=True)
+    return (Rc.mT @ Rc) / (R.shape[1] - 1)
+
+
+def mv_cholesky(R):  # torch.linalg.cholesky (cuSOLVER) + cholesky_solve: w = S^-1 1 / (1' S^-1 1)
+    L = torch.linalg.cholesky(mv_cov(R))
+    y = torch.cholesky_solve(torch.ones(R.shape[0], R.shape[2], 1, device=R.device, dtype=R.dtype), L).squeeze(-1)
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_cholesky_ex(R):  # cholesky_ex (no host sync on the info check) + two solve_triangular
+    L, _ = torch.linalg.cholesky_ex(mv_cov(R))
+    one = torch.ones(R.shape[0], R.shape[2], 1, device=R.device, dtype=R.dtype)
+    z = torch.linalg.solve_triangular(L, one, upper=False)
+    y = torch.linalg.solve_triangular(L.mT, z, upper=True).squeeze(-1)
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_lu(R):  # torch.linalg.solve (LU)
+    y = torch.linalg.solve(mv_cov(R), torch.ones(R.shape[0], R.shape[2], device=R.device, dtype=R.dtype))
+    return y / y.sum(1, keepdim=True)
+
+
+def mv_torch_check():
+    """Each variant against the float64 Cholesky form on fresh returns (8 portfolios of 4096 x 512)."""
+    R = mv_returns(8, 4096, 512, seed=23)
+    ref = mv_cholesky(R.double())
+    err = max(rel_l2(f(R), ref) for f in (mv_cholesky, mv_cholesky_ex, mv_lu))
+    torch.backends.cuda.matmul.allow_tf32 = True
+    try:
+        log(f"  meanvar_tf32 rel_l2 of w against float64: {rel_l2(mv_cholesky_ex(R), ref):.2e} (fp32 forms: {err:.2e})")
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = False
+    return err
 
 
 # ----------------------------------------------------------------------------- driver
@@ -455,6 +538,9 @@ def torch_check(results):
     R = 0.01 * torch.randn(1024, 256, device=DEV)
     ref = -torch.sort((W.double() @ R.double().T), 1).values[:, 10]
     chk["var_historical"] = max(rel_l2(f(W, R, 10), ref) for f in (var_kth, var_topk, var_sort))
+    ke = es_count(R.shape[0])
+    ref = -torch.sort((W.double() @ R.double().T), 1).values[:, :ke].mean(1)
+    chk["es_historical"] = max(rel_l2(f(W, R, ke), ref) for f in (es_topk, es_sort, es_kth))
     xz = random_walks(64, 4096, seed=11)
     zd, sd_ = zscore_ref(xz)
     chk["zscore"] = 0.0
@@ -470,7 +556,7 @@ def torch_check(results):
         own = rank_rows(r)  # the rank must be the exact ranking of the variant's own roc
         chk["momentum"] = max(chk["momentum"], rel_l2(r, rd), float((k != own).any()))
     pb = random_walks(8, 2048, seed=9)
-    chk["backtest_grid"] = rel_l2(backtest(pb), backtest_ref(pb))
+    chk["backtest_grid"] = max(rel_l2(a, b) for a, b in zip(backtest(pb), backtest_ref(pb)))
     return chk
 
 
@@ -605,6 +691,15 @@ def main():
         torch_ms["var_historical"] = cmp.variants("var_historical", {"matmul+kthvalue": var_kth, "matmul+topk": var_topk,
                                                                      "matmul+sort": var_sort}, lambda: (W, R, k))
         del W, R
+    if want("es_historical"):
+        P, S_, A_ = size("es_historical", "portfolios"), size("es_historical", "scenarios"), size("es_historical", "assets")
+        W = torch.rand(P, A_, device=DEV) * 2 / A_
+        R = 0.01 * torch.randn(S_, A_, device=DEV)
+        torch_ms["es_historical"] = cmp.variants("es_historical", {"matmul+topk": es_topk, "compile(matmul+topk)": compiled(es_topk),
+                                                                   "matmul+sort": es_sort, "matmul+kthvalue": es_kth,
+                                                                   "compile(matmul+kthvalue)": compiled(es_kth)},
+                                                 lambda: (W, R, es_count(S_)))
+        del W, R
     if want("backtest_grid"):
         A_, T_ = size("backtest_grid", "grid_series"), size("backtest_grid", "grid_steps")
         p = random_walks(A_, T_)
@@ -623,12 +718,27 @@ def main():
         torch_ms["momentum"] = cmp.variants("momentum", {"argsort+scatter": momentum_argsort, "compile(argsort+scatter)": compiled(momentum_argsort),
                                                          "argsort2": momentum_sort2}, lambda: (pm,))
         del pm
+    if want("meanvar"):  # issue 21: fp32 (torch's default, allow_tf32 off) is the comparison; tf32 timed beside it
+        P_, T_, N_ = size("meanvar", "mv_portfolios"), size("meanvar", "mv_returns"), size("meanvar", "mv_assets")
+        R = mv_returns(P_, T_, N_)
+        torch_ms["meanvar"] = cmp.variants("meanvar", {"bmm+cholesky+cholesky_solve": mv_cholesky, "bmm+cholesky_ex+solve_triangular": mv_cholesky_ex,
+                                                       "bmm+linalg.solve": mv_lu, "compile(cholesky_ex)": compiled(mv_cholesky_ex)},
+                                           lambda: (R,))
+        torch.backends.cuda.matmul.allow_tf32 = True
+        cmp.variants("meanvar_tf32", {"tf32 bmm+cholesky_ex+solve_triangular": mv_cholesky_ex}, lambda: (R,))
+        torch.backends.cuda.matmul.allow_tf32 = False
+        del R
     log(f"torch timings done in {time.time() - t_start:.0f} s")
     try:
         chk = torch_check(native)
     except Exception as e:  # noqa: BLE001
         log("torch_check failed:", e)
         chk = {}
+    if want("meanvar"):
+        try:
+            chk["meanvar"] = mv_torch_check()
+        except Exception as e:  # noqa: BLE001
+            log("mv_torch_check failed:", e)
 
     # --- table
     ceiling = native.get("memcpy_d2d", {}).get("value")
@@ -636,13 +746,15 @@ def main():
                "black_scholes": ("ceil", 0.80), "ema": ("ceil", 0.70), "rsi": ("ceil", 0.70),
                "zscore": ("ceil", 0.80), "momentum": ("ceil", 0.80),
                "gemm_bf16": ("torch", 0.95), "gemm_fp16": ("torch", 0.95)}
+    targets["meanvar"] = ("torch", 1 / 1.2)  # issue 21: within 1.2x of torch.linalg (cuBLAS/cuSOLVER)
     finance = {"sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
-               "zscore", "momentum"}
+               "zscore", "momentum", "es_historical"}
     rows = []
     order = ["d2d_copy", "triad", "memcpy_d2d", "h2d_pinned", "d2h_pinned", "h2d_pageable", "d2h_pageable",
              "gemm_fp32", "gemm_tf32", "gemm_fp16", "gemm_bf16", "gemm_fp8", "launch_latency", "graph_launch_latency",
              "sma", "ema", "bollinger", "rsi", "black_scholes", "mc_european", "mc_asian", "var_historical", "backtest_grid",
-             "zscore", "momentum"]
+             "zscore", "momentum", "es_historical"]
+    order.append("meanvar")
     for name in order:
         r = native.get(name)
         if not r:

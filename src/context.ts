@@ -3,6 +3,7 @@
  * runner, prompts and spinners. Commands receive it; tests build one with fakes (test/helpers).
  */
 import type { Exec, ExecRequest, StreamHandle, StreamRequest } from './exec.js';
+import type { Clock } from './shared/clock.js';
 import type { Prompter } from './ui/prompt.js';
 import type { Spinner } from './ui/spinner.js';
 import type { Style } from './ui/style.js';
@@ -64,7 +65,8 @@ export interface Ctx {
   readonly prompt: Prompter;
   /** Replaces every secret known to this process (Fly tokens) with a marker. */
   redact(text: string): string;
-  now(): Date;
+  /** The one clock: wall and monotonic time, sleeps, timers (shared/clock.ts; a fake in unit tests). */
+  readonly clock: Clock;
   readonly host: HostFacts;
 }
 

@@ -4,6 +4,7 @@
  * Every child runs in its own process group, and the whole group is ended (see liveGroups).
  */
 import { execa } from 'execa';
+import { realClock } from './shared/clock.js';
 import { descendantsOutsideGroup } from './shared/process-tree.js';
 
 export interface ExecRequest {
@@ -105,10 +106,10 @@ function endGroup(pgid: number | undefined, graceMs: number): void {
     liveGroups.delete(pgid);
     return;
   }
-  setTimeout(() => {
+  realClock.after(graceMs, () => {
     signalGroup(pgid, 'SIGKILL');
     liveGroups.delete(pgid);
-  }, graceMs).unref();
+  });
 }
 
 /** Ends a child's process group at the timeout (counted from the start) or on abort; says which happened. */
@@ -120,17 +121,17 @@ function groupKiller(request: ExecRequest, pid: number | undefined): { disarm():
       for (const stray of descendantsOutsideGroup(pid)) {
         strays.add(stray);
         signalPid(stray, 'SIGTERM');
-        setTimeout(() => signalPid(stray, 'SIGKILL'), 2000).unref();
+        realClock.after(2000, () => signalPid(stray, 'SIGKILL'));
       }
     endGroup(pid, 2000);
   };
-  const timer = setTimeout(() => kill('timeout'), request.timeoutMs);
+  const cancelTimeout = realClock.after(request.timeoutMs, () => kill('timeout'));
   const onAbort = () => kill('interrupted');
   if (request.signal?.aborted) onAbort();
   else request.signal?.addEventListener('abort', onAbort, { once: true });
   return {
     disarm() {
-      clearTimeout(timer);
+      cancelTimeout();
       request.signal?.removeEventListener('abort', onAbort);
     },
     reason: () => reason,
@@ -138,7 +139,7 @@ function groupKiller(request: ExecRequest, pid: number | undefined): { disarm():
 }
 
 export const execTool: Exec = async (request) => {
-  const started = performance.now();
+  const started = realClock.monotonic();
   const child = execa(request.file, [...request.args], {
     reject: false,
     detached: true,
@@ -176,7 +177,7 @@ export const execTool: Exec = async (request) => {
   if (group.reason() === 'timeout') return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
   if (group.reason() === 'interrupted') return { kind: 'interrupted', stdout, stderr };
   if (result.exitCode !== undefined) {
-    return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: performance.now() - started };
+    return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: realClock.monotonic() - started };
   }
   if (result.signal) return { kind: 'signaled', signal: result.signal, stdout, stderr };
   return { kind: 'spawn-failed', message: cause?.message ?? result.shortMessage ?? 'unknown error' };
@@ -232,13 +233,13 @@ export function startStream(request: StreamRequest): StreamHandle {
   const kill = () => endGroup(child.pid, 1000);
   // The tool ended: what it left in its group goes with it.
   child.on('exit', kill);
-  let watchdog: NodeJS.Timeout | undefined;
+  let disarm: (() => void) | undefined;
   const arm = (ms: number) => {
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
+    disarm?.();
+    disarm = realClock.after(ms, () => {
       silentFor = ms;
       kill();
-    }, ms);
+    });
   };
   arm(request.firstLineTimeoutMs ?? request.silenceTimeoutMs);
   const MAX_LINE = 64 * 1024;
@@ -272,7 +273,7 @@ export function startStream(request: StreamRequest): StreamHandle {
     },
     ended: (async (): Promise<StreamEnd> => {
       const result = await child;
-      clearTimeout(watchdog);
+      disarm?.();
       request.signal?.removeEventListener('abort', onAbort);
       const cause = result.cause as NodeJS.ErrnoException | undefined;
       if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };

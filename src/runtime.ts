@@ -10,7 +10,9 @@ import {
   type HostFacts,
   type Writer,
 } from './context.js';
+import { UsageError } from './errors.js';
 import type { ExecRequest } from './exec.js';
+import { pinnedClock, realClock, type Clock } from './shared/clock.js';
 import { mayBeOnPath } from './shared/on-path.js';
 import { inquirerPrompter, nonInteractivePrompter } from './ui/prompt.js';
 import { createLineSpinner, createOraSpinner, spinnerMode, type Spinner } from './ui/spinner.js';
@@ -42,6 +44,7 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const forTerminal = (text: string) => terminalText(redact(text));
   const err = (text: string) => io.stderr.write(forTerminal(text));
   const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(forTerminal(text)) };
+  const clock = clockFor(io.env);
   const mode = spinnerMode({
     json: flags.json,
     stderrTTY: io.stderr.isTTY && (io.stderr.columns ?? 0) > 0 && io.terminal !== undefined,
@@ -80,14 +83,33 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       redacting(
         mode === 'animated' && io.terminal
           ? deferredOra(forTerminal(text), style.level > 0, io.terminal)
-          : createLineSpinner(io.stderr, forTerminal(text), mode === 'silent' ? 'silent' : 'lines'),
+          : createLineSpinner(io.stderr, forTerminal(text), mode === 'silent' ? 'silent' : 'lines', clock),
         forTerminal,
       ),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,
-    now: () => new Date(),
+    clock,
     host: io.host,
   };
+}
+
+/**
+ * The one test hook on time: GPUCTL_NOW (an ISO time) pins the wall clock, `ctx.clock.now()`, for the
+ * end-to-end tests that run the CLI as a process (autoscale's schedules and cooldowns) and for rehearsing
+ * a schedule. Only this function reads it. Monotonic time, sleeps, timers and `present()` stay real.
+ * A value that is not a time is a usage error where the time is first asked for.
+ */
+const NOW_ENV = 'GPUCTL_NOW';
+
+export function clockFor(env: Env): Clock {
+  const fixed = env[NOW_ENV];
+  if (!fixed) return realClock;
+  const t = Date.parse(fixed);
+  if (!Number.isFinite(t))
+    return pinnedClock(realClock, () => {
+      throw new UsageError(`${NOW_ENV}="${fixed}" is not a time; use ISO 8601, e.g. 2026-11-24T14:20:00Z.`);
+    });
+  return pinnedClock(realClock, new Date(t));
 }
 
 /** ora writes to the terminal itself: every text it gets is redacted and filtered (ui/printable.ts) first. */

@@ -1,5 +1,6 @@
 // Shared host-side types: options, sizes, results, the kernel registry (kernels.inc). No CUDA here.
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -15,6 +16,8 @@ struct Sizes {
   int64_t asian_paths = 4ll << 20, asian_steps = 64;
   int64_t portfolios = 1024, scenarios = 4096, assets = 2048;
   int64_t grid_series = 256, grid_steps = 16384;
+  // mean-variance step (issue 21): portfolios x returns x assets
+  int64_t mv_portfolios = 1024, mv_returns = 4096, mv_assets = 512;
   uint64_t coll_max = 1ull << 30;  // collectives: largest message (8 B .. coll_max, x2)
   int64_t requests = 10000;        // latency: timed requests per variant
   int64_t seconds = 60;            // diag stress: duration (--quick 2)
@@ -92,6 +95,7 @@ constexpr float kBbK = 2.0f;
 constexpr float kBsR = 0.02f, kBsV = 0.30f;
 constexpr float kMcS0 = 100.f, kMcK = 100.f, kMcR = 0.02f, kMcV = 0.30f, kMcT = 1.0f;
 constexpr double kVarAlpha = 0.01;  // 99% VaR: the floor(0.01*S)-th smallest P&L (0-based)
+constexpr double kEsAlpha = 0.025;  // ES/CVaR 97.5%: minus the mean of the es_count(S) smallest P&L
 constexpr int kFast[8] = {4, 6, 8, 10, 12, 16, 20, 24};
 constexpr int kSlow[8] = {30, 40, 50, 60, 80, 100, 150, 200};
 constexpr int kMaxWin = 200;
@@ -100,9 +104,18 @@ constexpr int kMaxWin = 200;
 #else
 #define FIN_HD
 #endif
+// max(1, floor(0.025 S)): the tail that ES averages
+FIN_HD constexpr int64_t es_count(int64_t S) { return S >= 40 ? static_cast<int64_t>(kEsAlpha * static_cast<double>(S)) : 1; }
 // kSlow[j] for device code (namespace-scope arrays are host-only)
 FIN_HD constexpr int slow_window(int j) {
   return j == 0 ? 30 : j == 1 ? 40 : j == 2 ? 50 : j == 3 ? 60 : j == 4 ? 80 : j == 5 ? 100 : j == 6 ? 150 : 200;
 }
 constexpr float kCost = 1e-4f;  // backtest cost per unit of position change
+// Backtest statistics per (series, fast, slow) over the n = T-1 step returns ret[t] (the PnL's terms): Sharpe =
+// mean / population std x sqrt(252) (0 when the std is 0); the maximum drawdown is max over t of (the peak of the
+// cumulative PnL up to t, 0 included) - cumulative PnL at t.
+FIN_HD inline double sharpe_of(double sum, double sumsq, double n) {
+  const double m = sum / n, v = sumsq / n - m * m;
+  return v > 0 ? m / sqrt(v) * sqrt(252.0) : 0.0;
+}
 }  // namespace fin

@@ -39,7 +39,9 @@ McEstimate asian_reference_cv(uint64_t seed, int64_t paths, int64_t steps, int t
 double geometric_asian_call(double S0, double K, double r, double v, double T, int64_t m);
 
 // ---- risk ----
-// VaR for portfolios [p0, p1): pnl = W R^T (accumulated in R), VaR = -(floor(alpha*S)-th smallest pnl)
-template <class R> void var_cpu(const float* W, const float* Rt, R* var, int64_t p0, int64_t p1, int64_t S, int64_t A);
-// MA-crossover backtest, series [a0, a1): pnl[a][f][s] (8 x 8). Decisions use exact float64 window sums.
-template <class R> void backtest_cpu(const float* p, R* pnl, int64_t a0, int64_t a1, int64_t T);
+// VaR for portfolios [p0, p1): pnl = W R^T (accumulated in R), VaR = -(floor(alpha*S)-th smallest pnl);
+// es: ES 97.5% instead, -(mean of the k = max(1, floor(0.025*S)) smallest pnl).
+template <class R> void var_cpu(const float* W, const float* Rt, R* var, int64_t p0, int64_t p1, int64_t S, int64_t A, bool es = false);
+// MA-crossover backtest, series [a0, a1): pnl, Sharpe and maximum drawdown [a][f][s] (8 x 8). Decisions use exact
+// float64 window sums.
+template <class R> void backtest_cpu(const float* p, R* pnl, R* sharpe, R* mdd, int64_t a0, int64_t a1, int64_t T);

@@ -142,8 +142,10 @@ void cpu_mc_asian(const CpuRun& run, const KernelInfo& k) {
   emit_result(r);
 }
 
-void cpu_var_historical(const CpuRun& run, const KernelInfo& k) {
+namespace {
+void cpu_tail_risk(const CpuRun& run, const KernelInfo& k, bool es) {
   VarCase c;
+  c.es = es;
   c.make(run.o.sz.portfolios, run.o.sz.scenarios, run.o.sz.assets, run.o.seed, stream_of(k.name));
   std::vector<float> var(c.P);
   poison(var);
@@ -157,17 +159,22 @@ void cpu_var_historical(const CpuRun& run, const KernelInfo& k) {
   r.size = {{"portfolios", double(c.P)}, {"scenarios", double(c.S)}, {"assets", double(c.A)}};
   emit_result(r);
 }
+}  // namespace
+
+void cpu_var_historical(const CpuRun& run, const KernelInfo& k) { cpu_tail_risk(run, k, false); }
+void cpu_es_historical(const CpuRun& run, const KernelInfo& k) { cpu_tail_risk(run, k, true); }
 
 void cpu_backtest_grid(const CpuRun& run, const KernelInfo& k) {
   BacktestCase c;
   c.make(run.o.sz.grid_series, run.o.sz.grid_steps, run.o.seed, stream_of(k.name));
-  std::vector<float> pnl(static_cast<size_t>(c.A * 64));
-  poison(pnl);
+  std::vector<float> out[3];
+  for (auto& v : out) v.resize(static_cast<size_t>(c.A * 64)), poison(v);
+  float* outs[3] = {out[0].data(), out[1].data(), out[2].data()};
   std::vector<double> samples;
-  time_cpu([&] { c.cpu(c.A, pnl.data()); }, 1.0, run.warmup, run.repeat, &samples);
+  time_cpu([&] { c.cpu(c.A, outs); }, 1.0, run.warmup, run.repeat, &samples);
   Result r = finance_result(k);
-  r.check = c.check(pnl.data());
-  r.bytes = 4.0 * c.A * c.T + 4.0 * 64 * c.A;
+  r.check = c.check(outs);
+  r.bytes = c.bytes();
   fill_result(r, samples, c.steps(), 1e9);
   r.size = {{"grid_series", double(c.A)}, {"grid_steps", double(c.T)}};
   emit_result(r);

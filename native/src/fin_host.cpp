@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "check.hpp"
 #include "threads.hpp"
@@ -128,13 +129,13 @@ void VarCase::make(int64_t p, int64_t s, int64_t a, uint64_t seed, uint32_t stre
   gen_var_inputs(W, R, P, S, A, seed, stream);
   if (!with_ref) return;
   ref.assign(P, 0);
-  parallel_ranges(P, [&](int64_t b, int64_t e, int) { var_cpu<double>(W.data(), R.data(), ref.data(), b, e, S, A); });
+  parallel_ranges(P, [&](int64_t b, int64_t e, int) { var_cpu<double>(W.data(), R.data(), ref.data(), b, e, S, A, es); });
 }
 
 Check VarCase::check(const float* var) const { return check_rel_l2(var, ref.data(), P, kBoundVar); }
 
 void VarCase::cpu(int64_t p1, float* var) const {
-  parallel_ranges(p1, [&](int64_t b, int64_t e, int) { var_cpu<float>(W.data(), R.data(), var, b, e, S, A); });
+  parallel_ranges(p1, [&](int64_t b, int64_t e, int) { var_cpu<float>(W.data(), R.data(), var, b, e, S, A, es); });
 }
 
 // ---------------------------------------------------------------- backtest
@@ -143,12 +144,24 @@ void BacktestCase::make(int64_t a, int64_t t, uint64_t seed, uint32_t stream, bo
   T = t;
   gen_series(p, A, T, seed, stream);
   if (!with_ref) return;
-  ref.assign(static_cast<size_t>(A * 64), 0);
-  parallel_ranges(A, [&](int64_t b, int64_t e, int) { backtest_cpu<double>(p.data(), ref.data(), b, e, T); });
+  for (auto& r : ref) r.assign(static_cast<size_t>(A * 64), 0);
+  parallel_ranges(A,
+                  [&](int64_t b, int64_t e, int) { backtest_cpu<double>(p.data(), ref[0].data(), ref[1].data(), ref[2].data(), b, e, T); });
 }
 
-Check BacktestCase::check(const float* pnl) const { return check_rel_l2(pnl, ref.data(), A * 64, kBoundBacktest); }
+Check BacktestCase::check(const float* const* outs) const {
+  static const char* const what[3] = {"pnl", "sharpe", "max drawdown"};
+  Check worst;
+  worst.passed = true;
+  for (int i = 0; i < 3; ++i) {
+    Check c = check_rel_l2(outs[i], ref[i].data(), A * 64, kBoundBacktest);
+    if (!c.passed) c.detail = std::string(what[i]) + (c.detail.empty() ? "" : ": " + c.detail);
+    if (!c.passed || c.error > worst.error) worst = c;
+    if (!worst.passed) break;
+  }
+  return worst;
+}
 
-void BacktestCase::cpu(int64_t a1, float* pnl) const {
-  parallel_ranges(a1, [&](int64_t b, int64_t e, int) { backtest_cpu<float>(p.data(), pnl, b, e, T); });
+void BacktestCase::cpu(int64_t a1, float* const* outs) const {
+  parallel_ranges(a1, [&](int64_t b, int64_t e, int) { backtest_cpu<float>(p.data(), outs[0], outs[1], outs[2], b, e, T); });
 }

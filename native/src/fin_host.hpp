@@ -40,7 +40,9 @@ double mc_european_expected();
 McSums mc_european_cpu_parallel(uint64_t seed, int64_t paths);
 McSums mc_asian_cpu_parallel(uint64_t seed, int64_t steps, int64_t paths);
 
+// es: Expected Shortfall 97.5% (fin::es_count) instead of VaR 99%, from the same P&L product.
 struct VarCase {
+  bool es = false;
   int64_t P = 0, S = 0, A = 0;
   std::vector<float> W, R;
   std::vector<double> ref;
@@ -51,14 +53,16 @@ struct VarCase {
   void cpu(int64_t p1, float* var) const;
 };
 
+// Outputs per (series, fast, slow), each A x 64: PnL, Sharpe ratio, maximum drawdown (fin::sharpe_of).
 struct BacktestCase {
   int64_t A = 0, T = 0;
   std::vector<float> p;
-  std::vector<double> ref;
+  std::vector<double> ref[3];
   void make(int64_t A, int64_t T, uint64_t seed, uint32_t stream, bool with_ref = true);
   double steps() const { return 64.0 * A * (T - 1); }  // (series, fast, slow, step) evaluations
-  Check check(const float* pnl) const;
-  void cpu(int64_t a1, float* pnl) const;
+  double bytes() const { return 4.0 * A * T + 3 * 4.0 * 64 * A; }
+  Check check(const float* const* outs) const;  // the worst of the three rel_l2
+  void cpu(int64_t a1, float* const* outs) const;
 };
 
 // Default fraction of the work the CPU implementation is timed on in GPU mode (1 with --cpu-compare).

@@ -4,71 +4,26 @@
 //    order-preserving uint32 keys in shared memory; VaR = -that P&L.
 //  * MA-crossover grid backtest: one block per (series, 2016-step chunk), one warp per fast window, one
 //    lane per 63-step slice; window sums are float64 (exact for float32 prices), the 8 slow windows per
-//    thread slide together; per-slice PnL is reduced over lanes, then over chunks by a second kernel.
+//    thread slide together. Each thread keeps, per combo, its slice's summary of the step returns (sum, sum of
+//    squares, running peak, trough and maximum drawdown of the running sum: RetSum), reduced in time order over
+//    lanes (shuffles), then over chunks by a second kernel that writes PnL, Sharpe and maximum drawdown.
 #include <cmath>
 
 #include "check.hpp"
 #include "fin_host.hpp"
 #include "gemm.cuh"
 #include "json.hpp"
+#include "risk_select.cuh"
 #include "suites.hpp"
 
 namespace {
 __global__ __launch_bounds__(256) void var_select_kernel(const float* __restrict__ pnl, float* __restrict__ var, int S, int k) {
   extern __shared__ uint32_t keys[];
-  __shared__ uint32_t hist[256];
-  __shared__ uint32_t s_prefix, s_k;
+  __shared__ RiskSelectShared sh;
   const float* row = pnl + (int64_t)blockIdx.x * S;
-  for (int i = threadIdx.x; i < S; i += blockDim.x) {
-    const uint32_t u = __float_as_uint(row[i]);
-    keys[i] = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-  }
-  uint32_t prefix = 0, mask = 0, kk = (uint32_t)k;
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    hist[threadIdx.x] = 0;
-    __syncthreads();
-    for (int i = threadIdx.x; i < S; i += blockDim.x) {
-      const uint32_t key = keys[i];
-      if ((key & mask) == prefix) atomicAdd(&hist[(key >> shift) & 255u], 1u);
-    }
-    __syncthreads();
-    if (threadIdx.x < 32) {
-      const int lane = threadIdx.x;
-      uint32_t c[8], tot = 0;
-#pragma unroll
-      for (int j = 0; j < 8; ++j) {
-        c[j] = hist[lane * 8 + j];
-        tot += c[j];
-      }
-      uint32_t incl = tot;
-#pragma unroll
-      for (int d = 1; d < 32; d <<= 1) {
-        const uint32_t v = __shfl_up_sync(0xffffffffu, incl, d);
-        if (lane >= d) incl += v;
-      }
-      const uint32_t excl = incl - tot;
-      if (kk >= excl && kk < incl) {
-        uint32_t run = excl;
-#pragma unroll
-        for (int j = 0; j < 8; ++j) {
-          if (kk >= run && kk < run + c[j]) {
-            s_prefix = prefix | ((uint32_t)(lane * 8 + j) << shift);
-            s_k = kk - run;
-          }
-          run += c[j];
-        }
-      }
-    }
-    __syncthreads();
-    prefix = s_prefix;
-    kk = s_k;
-    mask |= 255u << shift;
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) {
-    const uint32_t u = (prefix & 0x80000000u) ? (prefix & 0x7FFFFFFFu) : ~prefix;
-    var[blockIdx.x] = -__uint_as_float(u);
-  }
+  for (int i = threadIdx.x; i < S; i += blockDim.x) keys[i] = risk_key(row[i]);
+  const uint32_t key = risk_select(keys, S, (uint32_t)k, sh);
+  if (threadIdx.x == 0) var[blockIdx.x] = -risk_unkey(key);
 }
 
 void run_var(GpuCtx& c, const KernelInfo& kd) {
@@ -111,6 +66,37 @@ void run_var(GpuCtx& c, const KernelInfo& kd) {
 constexpr int BL = 63, BCH = 32 * BL, BHALO = fin::kMaxWin;  // 63 coprime with 32: conflict-free smem
 __constant__ int c_fast[8] = {4, 6, 8, 10, 12, 16, 20, 24};
 
+// A run of step returns: sum, sum of squares, the peak and the trough of its running sum (0, the start,
+// included in both) and its maximum drawdown. join(a, b) is the summary of a followed by b.
+struct RetSum {
+  float s = 0.f, q = 0.f, p = 0.f, m = 0.f, d = 0.f;
+  __device__ __forceinline__ void step(float r) {
+    s += r;
+    q = fmaf(r, r, q);
+    p = fmaxf(p, s);
+    m = fminf(m, s);
+    d = fmaxf(d, p - s);
+  }
+};
+__device__ __forceinline__ RetSum join(const RetSum& a, const RetSum& b) {
+  RetSum o;
+  o.s = a.s + b.s;
+  o.q = a.q + b.q;
+  o.p = fmaxf(a.p, a.s + b.p);
+  o.m = fminf(a.m, a.s + b.m);
+  o.d = fmaxf(fmaxf(a.d, b.d), a.p - (a.s + b.m));
+  return o;
+}
+__device__ __forceinline__ RetSum shfl_down(const RetSum& v, int o) {
+  RetSum r;
+  r.s = __shfl_down_sync(0xffffffffu, v.s, o);
+  r.q = __shfl_down_sync(0xffffffffu, v.q, o);
+  r.p = __shfl_down_sync(0xffffffffu, v.p, o);
+  r.m = __shfl_down_sync(0xffffffffu, v.m, o);
+  r.d = __shfl_down_sync(0xffffffffu, v.d, o);
+  return r;
+}
+
 __global__ __launch_bounds__(256) void backtest_kernel(const float* __restrict__ p, float* __restrict__ partial, int T) {
   __shared__ double sp[BHALO + BCH + 1];
   __shared__ float sr[BCH];
@@ -130,9 +116,7 @@ __global__ __launch_bounds__(256) void backtest_kernel(const float* __restrict__
   const int f = c_fast[w];
   const double fd = f;
   const int tb = c0 + lane * BL, te = min(tb + BL, T - 1);
-  float pnl[8];
-#pragma unroll
-  for (int j = 0; j < 8; ++j) pnl[j] = 0.f;
+  RetSum rs[8];
   if (tb < te) {
     // P(t) = sp[t - c0 + BHALO]
     const double* P = sp + BHALO - c0;
@@ -160,29 +144,45 @@ __global__ __launch_bounds__(256) void backtest_kernel(const float* __restrict__
         S[j] += x - P[t - fin::slow_window(j)];
         const double lhs = fin::slow_window(j) * F, rhs = fd * S[j];
         const int pos = (t >= fin::slow_window(j) - 1) ? (lhs > rhs) - (lhs < rhs) : 0;
-        pnl[j] += (float)pos * r - fin::kCost * (float)abs(pos - prev[j]);
+        rs[j].step((float)pos * r - fin::kCost * (float)abs(pos - prev[j]));
         prev[j] = pos;
       }
     }
   }
+  // lane order is time order: after the offsets 1 .. 16, lane 0 holds lanes 0 .. 31 joined in order
 #pragma unroll
-  for (int j = 0; j < 8; ++j) {
-    float v = pnl[j];
-    for (int o = 16; o; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
-    pnl[j] = v;
-  }
+  for (int j = 0; j < 8; ++j)
+    for (int o = 1; o < 32; o <<= 1) rs[j] = join(rs[j], shfl_down(rs[j], o));
   if (lane == 0) {
-    float* out = partial + (((int64_t)a * gridDim.x + chunk) * 8 + w) * 8;
+    float* out = partial + ((int64_t)a * gridDim.x + chunk) * 5 * 64 + w * 8;  // [series][chunk][field][combo]
 #pragma unroll
-    for (int j = 0; j < 8; ++j) out[j] = pnl[j];
+    for (int j = 0; j < 8; ++j) {
+      out[j] = rs[j].s;
+      out[64 + j] = rs[j].q;
+      out[128 + j] = rs[j].p;
+      out[192 + j] = rs[j].m;
+      out[256 + j] = rs[j].d;
+    }
   }
 }
 
-__global__ void backtest_reduce(const float* __restrict__ partial, float* __restrict__ pnl, int chunks) {
+__global__ void backtest_reduce(const float* __restrict__ partial, float* __restrict__ pnl, float* __restrict__ sharpe,
+                                float* __restrict__ mdd, int chunks, int steps) {
   const int a = blockIdx.x, i = threadIdx.x;  // 64 threads: (fast, slow)
-  float s = 0.f;
-  for (int c = 0; c < chunks; ++c) s += partial[((int64_t)a * chunks + c) * 64 + i];
-  pnl[(int64_t)a * 64 + i] = s;
+  RetSum s;
+  for (int c = 0; c < chunks; ++c) {
+    const float* in = partial + ((int64_t)a * chunks + c) * 5 * 64 + i;
+    RetSum x;
+    x.s = in[0];
+    x.q = in[64];
+    x.p = in[128];
+    x.m = in[192];
+    x.d = in[256];
+    s = join(s, x);
+  }
+  pnl[(int64_t)a * 64 + i] = s.s;
+  sharpe[(int64_t)a * 64 + i] = (float)fin::sharpe_of(s.s, s.q, steps);
+  mdd[(int64_t)a * 64 + i] = s.d;
 }
 
 void run_backtest(GpuCtx& c, const KernelInfo& kd) {
@@ -190,29 +190,31 @@ void run_backtest(GpuCtx& c, const KernelInfo& kd) {
   bc.make(c.o.sz.grid_series, c.o.sz.grid_steps, c.o.seed, stream_of(kd.name));
   const int64_t A = bc.A, T = bc.T;
   const int chunks = (int)((T - 1 + BCH - 1) / BCH);
-  DevBuf<float> p, partial(A * chunks * 64), pnl(A * 64);
+  DevBuf<float> p, partial(A * chunks * 5 * 64), out[3];
+  for (auto& o : out) o.alloc(A * 64);
   to_dev(p, bc.p, c.s);
   auto f = [&] {
     backtest_kernel<<<dim3(chunks, (unsigned)A), 256, 0, c.s>>>(p.p, partial.p, (int)T);
     CK_LAUNCH();
-    backtest_reduce<<<(unsigned)A, 64, 0, c.s>>>(partial.p, pnl.p, chunks);
+    backtest_reduce<<<(unsigned)A, 64, 0, c.s>>>(partial.p, out[0].p, out[1].p, out[2].p, chunks, (int)(T - 1));
     CK_LAUNCH();
   };
   poison(partial.p, partial.bytes(), c.s);
-  poison(pnl.p, pnl.bytes(), c.s);
+  for (auto& o : out) poison(o.p, o.bytes(), c.s);
   f();
-  std::vector<float> h;
-  to_host(h, pnl, c.s);
+  std::vector<float> h[3];
+  for (int i = 0; i < 3; ++i) to_host(h[i], out[i], c.s);
+  float* hs[3] = {h[0].data(), h[1].data(), h[2].data()};
   Result r = result_for(kd);
-  r.check = bc.check(h.data());
-  r.bytes = 4.0 * A * T + 4.0 * 64 * A;
+  r.check = bc.check(hs);
+  r.bytes = bc.bytes();
   fill_result(r, time_events(c, f), bc.steps(), 1e9);
   const int64_t a1 = std::max<int64_t>(1, (int64_t)(A * cpu_fraction(c.o)));
-  r.cpu = time_cpu([&] { bc.cpu(a1, h.data()); }, (double)a1 / A, 1, 3);
+  r.cpu = time_cpu([&] { bc.cpu(a1, hs); }, (double)a1 / A, 1, 3);
   r.size = {{"grid_series", (double)A}, {"grid_steps", (double)T}};
   r.note =
-      "value = series x 64 (fast, slow) pairs x (steps-1) / time; input 16 MB fits in L2: compute-bound "
-      "(float64 window sums for exact crossover decisions)";
+      "value = series x 64 (fast, slow) pairs x (steps-1) / time; outputs PnL, Sharpe and max drawdown per pair; input 16 MB "
+      "fits in L2: compute-bound (float64 window sums for exact crossover decisions)";
   emit_result(r);
 }
 }  // namespace

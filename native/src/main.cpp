@@ -62,6 +62,9 @@ void apply_quick(Sizes& z) {
   z.assets = 256;
   z.grid_series = 32;
   z.grid_steps = 4096;
+  z.mv_portfolios = 64;
+  z.mv_returns = 1024;
+  z.mv_assets = 256;
   z.coll_max = 64ull << 20;
   z.requests = 1000;
   z.seconds = 2;
@@ -86,6 +89,9 @@ void set_size(Sizes& z, const std::string& kv) {
   else if (k == "assets") z.assets = x;
   else if (k == "grid_series") z.grid_series = x;
   else if (k == "grid_steps") z.grid_steps = x;
+  else if (k == "mv_portfolios") z.mv_portfolios = x;
+  else if (k == "mv_returns") z.mv_returns = x;
+  else if (k == "mv_assets") z.mv_assets = x;
   else if (k == "coll_max") z.coll_max = static_cast<uint64_t>(x);
   else if (k == "requests") z.requests = x;
   else if (k == "seconds") z.seconds = x;
@@ -103,6 +109,10 @@ void validate(const Sizes& z) {
   need(z.grid_steps > fin::kMaxWin + 1, "--size grid_steps must be > 201 (the longest slow window is 200)");
   need(z.scenarios % 4 == 0 && z.scenarios >= 100, "--size scenarios must be a multiple of 4 and >= 100");
   need(z.assets % 4 == 0, "--size assets must be a multiple of 4");
+  need(z.mv_assets % 128 == 0 && z.mv_assets <= 1024, "--size mv_assets must be a multiple of 128 and <= 1024");
+  need(z.mv_returns % 8 == 0 && z.mv_returns > z.mv_assets,
+       "--size mv_returns must be a multiple of 8 and > mv_assets (else the covariance is singular)");
+  need(z.mv_portfolios < 65536, "--size mv_portfolios must be < 65536");
   need(z.coll_max >= 8, "--size coll_max must be >= 8");
   need(z.mem_pct >= 1 && z.mem_pct <= 98, "--size mem_pct must be 1..98");
   need(z.options < (1ll << 31) && z.paths < (1ll << 34) && z.asian_paths < (1ll << 31), "size too large");

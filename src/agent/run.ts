@@ -36,22 +36,27 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     file: smiBinary(ctx),
     intervalMs: options.intervalMs,
     env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },
+    clock: ctx.clock,
     onLog: log,
   });
   const host = new HostMeter();
   const thresholds = { maxTempC: options.maxTempC, maxMemoryPct: options.maxMemoryPct, expectGpus: options.expectGpus };
-  const health = () => decideHealth(sampler.state(), Date.now(), thresholds);
+  const health = () => decideHealth(sampler.state(), ctx.clock.now().getTime(), thresholds);
   const metrics = createAgentMetrics(hostname(), host, VERSION, () => (sampler.state().phase === 'absent' ? 'cpu fallback' : 'gpu'));
   const diag = diagStateReader(diagStatePath(ctx.env), log);
-  const xids = watchXids(() => readKernelLog(ctx, { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined }), 30_000, log);
-  const hostTimer = setInterval(() => host.tick(), options.intervalMs);
+  const xids = watchXids(() => readKernelLog(ctx, { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined }), 30_000, log, ctx.clock);
+  const stopHost = ctx.clock.every(options.intervalMs, () => host.tick());
   sampler.run();
   // Rendering /metrics costs ~2 ms of CPU (prom-client's process metrics most of it); the values change at
   // most once per sample, so one rendering serves every scrape for up to a second (or an interval if shorter).
-  const render = cachedFor(Math.min(1000, options.intervalMs), async () => {
-    metrics.update(sampler.state(), Date.now(), health().status === 'ok', diag(), xids.state());
-    return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
-  });
+  const render = cachedFor(
+    Math.min(1000, options.intervalMs),
+    async () => {
+      metrics.update(sampler.state(), ctx.clock.now().getTime(), health().status === 'ok', diag(), xids.state());
+      return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
+    },
+    () => ctx.clock.monotonic(),
+  );
   const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
   if (token !== undefined)
     log("GPUCTL_AGENT_TOKEN is set: /metrics answers 401 without Authorization: Bearer (Fly's [metrics] scraper cannot send one)");
@@ -65,7 +70,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
       return listen(routes, '0.0.0.0', options.port);
     });
   } catch (error) {
-    clearInterval(hostTimer);
+    stopHost();
     xids.stop();
     await sampler.stop();
     const code = (error as NodeJS.ErrnoException).code;
@@ -84,22 +89,22 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     intervalMs: options.intervalMs,
     pid: ctx.host.pid,
   });
-  let watch: NodeJS.Timeout | undefined;
+  let stopWatch: (() => void) | undefined;
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) resolve();
     else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
     const pid = options.withPid;
     if (pid !== null) {
-      watch = setInterval(() => {
+      stopWatch = ctx.clock.every(250, () => {
         if (!processExists(pid)) {
           log(`process ${pid} has exited; stopping`);
           resolve();
         }
-      }, 250);
+      });
     }
   });
-  clearInterval(watch);
-  clearInterval(hostTimer);
+  stopWatch?.();
+  stopHost();
   xids.stop();
   await Promise.all([server.close(), sampler.stop(500)]);
   log('stopped');
@@ -107,7 +112,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
 }
 
 /** `make()`'s promise, shared by every caller until it is `ttlMs` old (concurrent callers share one run). */
-export function cachedFor<T>(ttlMs: number, make: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+export function cachedFor<T>(ttlMs: number, make: () => Promise<T>, now: () => number): () => Promise<T> {
   let cached: { at: number; value: Promise<T> } | undefined;
   return () => {
     const t = now();

@@ -7,6 +7,7 @@
 import type { StreamEnd, StreamHandle } from '../exec.js';
 import { dropField, invalidField } from '../gpu/nvidia-smi.js';
 import type { SmiStreamRequest } from '../gpu/smi-probe.js';
+import type { Clock } from '../shared/clock.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 import { saneSample } from './sane.js';
 
@@ -21,7 +22,8 @@ export interface SamplerOptions {
   /** First restart delay; doubles per consecutive failure up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  now?: () => number;
+  /** The context's clock: sample times, the garbage grace, the restart backoff. */
+  clock: Clock;
   onLog?: (message: string) => void;
 }
 
@@ -76,13 +78,14 @@ export class Sampler {
   private stopping = false;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
-  private readonly now: () => number;
 
   constructor(
     private readonly start: StartStream,
     private readonly options: SamplerOptions,
-  ) {
-    this.now = options.now ?? Date.now;
+  ) {}
+
+  private now(): number {
+    return this.options.clock.now().getTime();
   }
 
   state(): SamplerState {
@@ -108,7 +111,9 @@ export class Sampler {
     this.phase = 'stopped';
     this.current?.stop('agent stopping');
     this.wake?.();
-    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, waitMs).unref())]);
+    let cancel: (() => void) | undefined;
+    await Promise.race([this.loop, new Promise<void>((resolve) => (cancel = this.options.clock.after(waitMs, resolve)))]);
+    cancel?.();
   }
 
   private async supervise(): Promise<void> {
@@ -119,7 +124,7 @@ export class Sampler {
       let firstGoodAt: number | null = null;
       let lastGoodAt: number | null = null;
       let badLine: string | undefined;
-      let garbageTimer: NodeJS.Timeout | undefined;
+      let cancelGarbage: (() => void) | undefined;
       let handle: StreamHandle | undefined = undefined;
       let stopFirst: string | undefined;
       // A line may ask for a stop before start() has answered: it happens as soon as it has.
@@ -142,7 +147,9 @@ export class Sampler {
           if (!parsed.ok) {
             // A driver error is printed on stdout just before nvidia-smi exits: give it a moment to say so.
             badLine = line.trim();
-            garbageTimer = setTimeout(() => stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`), 250);
+            cancelGarbage = this.options.clock.after(250, () =>
+              stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`),
+            );
             return;
           }
           const at = this.now();
@@ -162,12 +169,17 @@ export class Sampler {
           this.failure = null;
         },
       });
-      if (this.stopping) handle.stop('agent stopping');
-      else if (stopFirst !== undefined) handle.stop(stopFirst);
+      if (this.stopping) {
+        // stop() came while the start was pending: this run ends here, and the loop with it.
+        cancelGarbage?.();
+        handle.stop('agent stopping');
+        break;
+      }
+      if (stopFirst !== undefined) handle.stop(stopFirst);
       this.current = handle;
       this.phase = 'running';
       const end = await handle.ended;
-      clearTimeout(garbageTimer);
+      cancelGarbage?.();
       this.current = undefined;
       if (this.stopping) break;
       if (end.kind === 'not-found' && this.gpus.size === 0) {
@@ -195,9 +207,9 @@ export class Sampler {
       this.options.onLog?.(`${message}; restarting in ${delay / 1000} s`);
       this.phase = 'waiting';
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
+        const cancel = this.options.clock.after(delay, resolve);
         this.wake = () => {
-          clearTimeout(timer);
+          cancel();
           resolve();
         };
       });

@@ -4,6 +4,7 @@
  * container, no dmesg) is reported as not readable, never as "no XID"; a change of readability is logged once.
  */
 import { sameDevice, type XidEvent, type XidReport } from '../gpu/xid.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface XidWatch {
   /** The last read; null before the first one finished. */
@@ -11,9 +12,9 @@ export interface XidWatch {
   stop(): void;
 }
 
-export function watchXids(read: () => Promise<XidReport>, everyMs: number, onLog: (message: string) => void): XidWatch {
+export function watchXids(read: () => Promise<XidReport>, everyMs: number, onLog: (message: string) => void, clock: Clock): XidWatch {
   let last: XidReport | null = null;
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   let stopped = false;
   const once = async () => {
     const report = await read().catch((error: unknown): XidReport => ({ readable: false, reason: (error as Error).message }));
@@ -21,15 +22,14 @@ export function watchXids(read: () => Promise<XidReport>, everyMs: number, onLog
     if (report.readable !== last?.readable)
       onLog(report.readable ? 'kernel log readable: XID events are exported' : `kernel log not readable (${report.reason}): no XID series`);
     last = report;
-    timer = setTimeout(() => void once(), everyMs);
-    timer.unref();
+    cancel = clock.after(everyMs, () => void once());
   };
   void once();
   return {
     state: () => last,
     stop() {
       stopped = true;
-      clearTimeout(timer);
+      cancel?.();
     },
   };
 }

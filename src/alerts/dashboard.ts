@@ -5,6 +5,7 @@
  * Hostname and show per `instance`. Every query reads the `$datasource` variable, so the file imports
  * into any Grafana with a Prometheus data source without editing.
  */
+import { appErrorPctExpr } from './app-rules.js';
 import type { AlertThresholds } from './rules.js';
 
 export interface PanelSpec {
@@ -21,6 +22,20 @@ const G = '{{Hostname}} GPU {{gpu}}';
 
 /** Pure: the panels, in order, for these thresholds. */
 export function dashboardPanels(t: AlertThresholds): PanelSpec[] {
+  const app: PanelSpec[] =
+    t.appRequests === null
+      ? []
+      : [
+          {
+            title: 'Application requests answered 5xx',
+            unit: 'percent',
+            queries: [{ expr: appErrorPctExpr(t.appRequests, t.appWindow), legend: '{{instance}} {{region}}' }],
+            steps: [t.appErrorPct],
+            description:
+              `The application's own ${t.appRequests.metric} (5xx share over ${t.appWindow}, per machine; GpuctlAppErrorRateHigh). ` +
+              'Empty when the application exports no such counter (GpuctlAppRequestsAbsent).',
+          },
+        ];
   return [
     {
       title: 'GPU utilisation',
@@ -120,6 +135,7 @@ export function dashboardPanels(t: AlertThresholds): PanelSpec[] {
       queries: [{ expr: 'gpuctl_host_cpu_busy_ratio', legend: '{{instance}}' }],
       description: 'All CPUs of the machine: a GPU app starved by its data loading shows here.',
     },
+    ...app,
     {
       title: 'gpuctl alerts firing',
       unit: 'none',

@@ -1,27 +1,15 @@
 /**
  * Prometheus alerting rules for the agent's series (dcgm-exporter names, see src/agent/metric-defs.ts),
  * as data and as a pure YAML renderer. Strings are written JSON-quoted (YAML is a superset of JSON), so
- * no value can break the file. Every rule names the machine (Hostname) and GPU and points at a command.
+ * no value can break the file. Every GPU rule names the machine (Hostname) and GPU and points at a command;
+ * the application's rules (app-rules.ts) name the scraped instance (and Fly region).
  */
 
 import { CRITICAL_XIDS } from '../gpu/xid.js';
+import { appRules, DEFAULT_APP_REQUESTS } from './app-rules.js';
+import type { AlertRule, AlertThresholds } from './types.js';
 
-export interface AlertThresholds {
-  /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
-  utilPct: number | null;
-  memoryPct: number;
-  tempWarnC: number;
-  /** /gpu-health's limit (GPUCTL_AGENT_MAX_TEMP_C, default 85). */
-  tempFailC: number;
-  /** Seconds without a sample before the sampler counts as stopped. */
-  staleSeconds: number;
-  /** GPUs each machine must show; null: no missing-GPU rule. */
-  expectGpus: number | null;
-  /** `for:` of the sustained rules (5m in production; tests use seconds). */
-  sustained: string;
-  /** `for:` of the rules that fire soon. */
-  soon: string;
-}
+export type { AlertRule, AlertThresholds } from './types.js';
 
 export const DEFAULT_THRESHOLDS: AlertThresholds = {
   utilPct: 95,
@@ -32,17 +20,11 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
   expectGpus: null,
   sustained: '5m',
   soon: '1m',
+  appErrorPct: 5,
+  appRequests: DEFAULT_APP_REQUESTS,
+  appWindow: '5m',
+  absentFor: '30m',
 };
-
-export interface AlertRule {
-  alert: string;
-  expr: string;
-  for: string;
-  severity: 'warning' | 'critical';
-  summary: string;
-  description: string;
-  runbook: string;
-}
 
 const ON = 'machine {{ $labels.Hostname }} GPU {{ $labels.gpu }}';
 /** XIDs after which the GPU or its memory cannot be trusted (diag fails on them too). */
@@ -178,7 +160,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       description: `Machine {{ $labels.Hostname }} ({{ $labels.instance }}) reports fewer than ${t.expectGpus} GPUs.`,
       runbook: 'gpuctl diag on that machine; nvidia-smi -L lists what the driver sees.',
     });
-  return rules;
+  return [...rules, ...appRules(t)];
 }
 
 const q = (s: string) => JSON.stringify(s);

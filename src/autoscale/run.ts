@@ -5,7 +5,7 @@
  * commands/autoscale.ts, so there is one way gpuctl changes a count.
  */
 import type { Ctx } from '../context.js';
-import { InterruptedError, UsageError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
 import { scaleCountArgs } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { appMachines } from '../flyio/scale-count.js';
@@ -15,20 +15,6 @@ import { readSamples, type MetricSource, type SignalQuery } from './read.js';
 import { countInRegions } from './regions.js';
 import type { Samples } from './signals.js';
 import { loadState, record, saveState, statePath } from './state.js';
-
-/** Waits between rounds of `autoscale run`, or less when Ctrl-C comes (false then). */
-export { pause } from '../shared/clock.js';
-
-export const NOW_ENV = 'GPUCTL_NOW';
-
-/** The decision's clock: GPUCTL_NOW (an ISO time, for tests and rehearsals), else the real one. */
-export function clock(ctx: Pick<Ctx, 'env' | 'now'>): () => Date {
-  const fixed = ctx.env[NOW_ENV];
-  if (!fixed) return () => ctx.now();
-  const t = Date.parse(fixed);
-  if (!Number.isFinite(t)) throw new UsageError(`${NOW_ENV}="${fixed}" is not a time; use ISO 8601, e.g. 2026-11-24T14:20:00Z.`);
-  return () => new Date(t);
-}
 
 export interface Step {
   time: string;
@@ -59,12 +45,13 @@ export interface StepInput {
   /** plan: decide only. run: act (or show with dryRun) and keep the state. */
   mode: 'plan' | 'run';
   dryRun: boolean;
-  now: () => Date;
 }
 
 export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
   const { policy, fly } = input;
-  const now = input.now();
+  // The decision's time is the context's clock (GPUCTL_NOW pins it: schedules and cooldowns); the samples
+  // are read at Prometheus's present, whatever time the decision pretends it is.
+  const now = ctx.clock.now();
   const path = statePath(ctx.env, policy.app, policy.group);
   const loaded = await loadState(path, now);
   if (loaded.kind === 'unreadable') ctx.log.warn(`The autoscale state ${path} is unreadable (${loaded.reason}): cooldowns count from now.`);
@@ -72,7 +59,7 @@ export async function step(ctx: Ctx, input: StepInput): Promise<Step> {
   const machines = appMachines(await fly.machines(policy.app)).filter((m) => m.processGroup === policy.group);
   const before: Record<string, number> = {};
   for (const m of machines) before[m.region] = (before[m.region] ?? 0) + 1;
-  const { samples, queries } = await readSamples(policy, input.metrics, new Date());
+  const { samples, queries } = await readSamples(policy, input.metrics, ctx.clock.present());
   if (ctx.signal.aborted) throw new InterruptedError();
   const decision = decide(policy, samples, before, last, now);
   const count = countInRegions(before, decision.regions, decision.target);

@@ -98,6 +98,7 @@ async function cachedOrBuilt(ctx: Ctx, paths: BenchPaths, toolchain: Toolchain, 
   const lockPath = join(paths.cacheRoot, `${key}.lock`);
   const wait = {
     signal: ctx.signal,
+    clock: ctx.clock,
     waitMs,
     onWait: () => events.waiting?.(),
     timedOut: () =>
@@ -108,10 +109,10 @@ async function cachedOrBuilt(ctx: Ctx, paths: BenchPaths, toolchain: Toolchain, 
   };
   return withLock(lockPath, wait, async () => {
     if (await executable(binary('cache').path)) return binary('cache');
-    const started = Date.now();
+    const started = ctx.clock.monotonic();
     events.building?.(`Compiling gpuctl-bench ${label} with ${by} (once; cached in ${paths.cacheRoot})`);
     await compileInto(ctx, { nativeDir: paths.nativeDir, toolchain, key, cacheRoot: paths.cacheRoot, onProgress: (what) => events.progress?.(`Compiling gpuctl-bench ${label}: ${what}`) });
-    events.built?.(`Compiled gpuctl-bench ${label} in ${Math.round((Date.now() - started) / 1000)} s`);
+    events.built?.(`Compiled gpuctl-bench ${label} in ${Math.round((ctx.clock.monotonic() - started) / 1000)} s`);
     return binary('built');
   });
 }

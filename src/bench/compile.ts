@@ -82,7 +82,7 @@ export async function compileInto(ctx: Ctx, request: CompileRequest): Promise<st
     if (name !== PROGRAM_NAME) await rename(join(tmp, name), join(tmp, PROGRAM_NAME));
     await keepOnly(tmp, [PROGRAM_NAME]);
     const made = toolchain.kind === 'nvcc' ? { arch: toolchain.arch, nvcc: toolchain.release } : { arch: 'cpu', cxx: toolchain.version };
-    await writeFile(join(tmp, 'build.json'), jsonText({ key, ...made, nativeDir: request.nativeDir, builtAt: ctx.now().toISOString() }));
+    await writeFile(join(tmp, 'build.json'), jsonText({ key, ...made, nativeDir: request.nativeDir, builtAt: ctx.clock.now().toISOString() }));
     try {
       await rename(tmp, final);
     } catch (error) {

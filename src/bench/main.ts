@@ -82,7 +82,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx, events: BenchEve
   if (target && target.all.length > 1 && options.gpus !== 'all') {
     ctx.log.info(`${target.all.length} GPUs found; measuring GPU ${chosen?.index ?? 0} (${chosen?.name ?? target.gpu.name}); --gpus all measures every one.`);
   }
-  const startedAt = ctx.now();
+  const startedAt = ctx.clock.now();
   events.running?.({ kernels: kernels.length, gpus: null, cpu: options.cpu });
   let done = 0;
   let device: DeviceLine | null = null;
@@ -109,7 +109,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx, events: BenchEve
     host: hostInfo(ctx.host),
     toolVersion: VERSION,
     startedAt,
-    finishedAt: ctx.now(),
+    finishedAt: ctx.clock.now(),
   });
   const failed = report.failures.length;
   const comparison = baseline ? compareRuns(baseline, report, options.maxRegressionPct ?? 10, report.failures) : null;

@@ -52,12 +52,12 @@ export interface MultiRun {
 export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchBinary, kernels: KernelLine[], target: GpuTarget, gpus: number[], events: BenchEvents = {}): Promise<MultiRun> {
   const perGpuKernels = kernels.filter((k) => !(CLUSTER_SUITES as readonly string[]).includes(k.suite));
   const clusterKernels = kernels.length - perGpuKernels.length;
-  const startedAt = ctx.now();
+  const startedAt = ctx.clock.now();
   events.running?.({ kernels: perGpuKernels.length, gpus: gpus.length, cpu: false });
   const report = (lines: Parameters<typeof buildReport>[0]['lines'], gpu: number | null, began: Date): BenchReport => {
     const device = lines.find((l): l is DeviceLine => l.type === 'device') ?? null;
     const detected = gpu === null ? target.gpu : (target.all.find((g) => g.index === gpu) ?? target.gpu);
-    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.now() });
+    return buildReport({ lines, options, binary, gpu: matchGpu([detected], device), driver: target.driver, host: hostInfo(ctx.host), toolVersion: VERSION, startedAt: began, finishedAt: ctx.clock.now() });
   };
   let perGpu: MultiGpuReport['perGpu'] = [];
   let cluster: BenchReport | null = null;
@@ -78,7 +78,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
     }
     if (clusterKernels) {
       events.cluster?.(gpus);
-      const began = ctx.now();
+      const began = ctx.clock.now();
       const outcome = await runSuite(ctx, binary, { ...options, suites: split(options, true) }, target.driver.driverVersion, {}, gpus);
       cluster = report(outcome.lines, null, began);
     }
@@ -90,7 +90,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
   const outliers = findOutliers(spread, options.outlierPct);
   const failures = [...perGpu.flatMap((p) => p.report.failures), ...(cluster?.failures ?? [])].length;
   const ok = failures === 0 && outliers.length === 0 && perGpu.every((p) => p.report.ok) && (cluster?.ok ?? true);
-  const elapsedMs = ctx.now().getTime() - startedAt.getTime();
+  const elapsedMs = ctx.clock.now().getTime() - startedAt.getTime();
   const document: MultiGpuReport = { schemaVersion: BENCH_SCHEMA_VERSION, kind: 'multi-gpu', gpus, outlierPct: options.outlierPct, perGpu, cluster, spread, outliers, ok };
   return { kind: 'multi', document, binary, failures, elapsedMs, exitCode: ok ? ExitCode.ok : ExitCode.failed };
 }

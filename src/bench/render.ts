@@ -24,7 +24,12 @@ export function renderResults(report: BenchReport, style: Style): string {
   // links, collectives and latency have views of their own (render-cluster.ts)
   const rows = report.results.filter((r) => !CLUSTER_VIEW_SUITES.includes(r.suite)).map((r) => [kernelName(r), figure(r), peakCell(r), pct(r.pctOfCeiling), checkCell(r), speedupCell(r), ms(r.medianMs)]);
   for (const f of report.failures.filter((f) => f.name !== null)) rows.push([kernelName(f), style.red('FAILED'), '', '', f.code, '', '']);
-  let text = rows.length ? renderTable(['Kernel', 'Figure', '% peak', '% copy', 'Check (error ≤ bound)', 'vs CPU', 'Median'], rows) : 'No kernel ran.\n';
+  // links, collectives and latency rows alone fill their own tables: "No kernel ran" only when nothing did
+  let text = rows.length
+    ? renderTable(['Kernel', 'Figure', '% peak', '% copy', 'Check (error ≤ bound)', 'vs CPU', 'Median'], rows)
+    : report.results.length
+      ? ''
+      : 'No kernel ran.\n';
   const notes: string[] = [];
   if (report.results.some((r) => r.cpu?.fraction !== null && r.cpu?.fraction !== undefined && r.cpu.fraction !== 1)) {
     notes.push('* CPU time measured on a fraction of the work and scaled up.');

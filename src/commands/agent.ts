@@ -56,7 +56,7 @@ export const agentCommand = defineCommand({
           (r) => `gpuctl agent listening on ${r.url} (/health, /gpu-health, /metrics), sampling every ${r.intervalMs / 1000} s\n`,
         ),
       log: (message) =>
-        err.record({ event: 'log', at: ctx.now().toISOString(), message }, (r, style) => `${style.dim(r.at)} ${r.message}\n`),
+        err.record({ event: 'log', at: ctx.clock.now().toISOString(), message }, (r, style) => `${style.dim(r.at)} ${r.message}\n`),
     });
   },
 });

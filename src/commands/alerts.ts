@@ -1,6 +1,7 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
+import { DEFAULT_APP_REQUESTS, LABEL_NAME, METRIC_NAME, type AppRequests } from '../alerts/app-rules.js';
 import { thresholdsFor } from '../alerts/profiles.js';
 import { isWorkload, WORKLOADS } from '../shared/profiles.js';
 import { defineCommand } from './define.js';
@@ -22,6 +23,12 @@ const options = [
   { flags: '--temp-warn-c <c>', description: 'temperature warning (default 80)' },
   { flags: '--max-temp-c <c>', description: "the agent's /gpu-health limit, GPUCTL_AGENT_MAX_TEMP_C (default 85)" },
   { flags: '--for <duration>', description: '`for:` of the sustained rules (default 5m)' },
+  { flags: '--app-error-pct <pct>', description: "share of the application's requests answered 5xx that alerts (default 5)" },
+  {
+    flags: '--app-requests-metric <name>',
+    description: "the application's request counter (default http_requests_total; none: no application rules)",
+  },
+  { flags: '--app-status-labels <list>', description: 'labels that hold its response status, comma-separated (default code,status)' },
   { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
   { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
@@ -60,9 +67,36 @@ export function parseAlertsExport(
       tempFailC: number(raw, 'maxTempC', '--max-temp-c', 0, 150, defaults.tempFailC),
       expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
       sustained,
+      appErrorPct: number(raw, 'appErrorPct', '--app-error-pct', 0, 99, defaults.appErrorPct),
+      appRequests: appRequests(raw, defaults.appRequests),
     },
     print: bool(raw, 'tests') ? 'tests' : bool(raw, 'grafana') ? 'grafana' : 'rules',
   };
+}
+
+/** The application's request counter: a metric name (or none) and its status labels, checked before they go into PromQL. */
+function appRequests(raw: RawInput<OptionKeys<typeof options>>, fallback: AppRequests | null): AppRequests | null {
+  const metric = str(raw, 'appRequestsMetric');
+  const labels = str(raw, 'appStatusLabels');
+  if (metric === 'none') {
+    if (labels !== undefined)
+      throw new UsageError('--app-status-labels names labels of a request counter, and --app-requests-metric none has none.', {
+        hint: 'Drop one of the two.',
+      });
+    return null;
+  }
+  if (metric !== undefined && !METRIC_NAME.test(metric))
+    throw new UsageError(`--app-requests-metric "${metric}" is not a Prometheus metric name.`, {
+      hint: 'For example --app-requests-metric http_requests_total, or none.',
+    });
+  const statusLabels = labels?.split(',').map((l) => l.trim());
+  const bad = statusLabels?.find((l) => !LABEL_NAME.test(l));
+  if (bad !== undefined)
+    throw new UsageError(`--app-status-labels: "${bad}" is not a Prometheus label name.`, {
+      hint: 'For example --app-status-labels code,status.',
+    });
+  const base = fallback ?? DEFAULT_APP_REQUESTS;
+  return { metric: metric ?? base.metric, statusLabels: statusLabels ?? base.statusLabels };
 }
 
 const exportCommand = defineCommand({
@@ -72,13 +106,18 @@ const exportCommand = defineCommand({
     'Rules for GPU utilisation, memory, temperature (warning, and the /gpu-health limit), a stopped sampler, uncorrectable\n' +
     'ECC errors, pending memory repair, thermal throttling, a PCIe link below its maximum under load, XID errors in the\n' +
     'kernel log, a failed gpuctl diag and (with --expect-gpus) a missing GPU. Each names the machine\n' +
-    'and GPU and a gpuctl command to run. See docs/alerts.md.',
+    "and GPU and a gpuctl command to run. From the application's own request counter: its 5xx share (and an\n" +
+    'info alert while that counter is absent). See docs/alerts.md.',
   options,
   examples: [
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
     ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
     ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
     ['gpuctl alerts export --grafana --workload inference > gpuctl-dashboard.json', 'the dashboard, to import into Grafana'],
+    [
+      'gpuctl alerts export --app-requests-metric http_server_requests_seconds_count --app-status-labels status',
+      'the error rate from a Micrometer (Spring) counter',
+    ],
   ],
   parse: (raw) => parseAlertsExport(raw),
   run: async (options, ctx) => {

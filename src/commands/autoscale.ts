@@ -94,7 +94,7 @@ async function setup(ctx: Ctx, options: Common) {
       hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
     });
   if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--prometheus must be an http(s) URL, not "${baseUrl}".`);
-  const now = run.clock(ctx);
+  ctx.clock.now(); // a GPUCTL_NOW that is not a time is a usage error before anything is read
   const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
   const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: options.timeoutMs, signal: ctx.signal };
   // The two features autoscale builds on, handed in here (features do not import each other).
@@ -110,7 +110,7 @@ async function setup(ctx: Ctx, options: Common) {
     const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun }, events);
     return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
   };
-  return { policy, fly, now, run, metrics, scale };
+  return { policy, fly, run, metrics, scale };
 }
 
 const planCommand = defineCommand({
@@ -137,7 +137,6 @@ const planCommand = defineCommand({
       scale: s.scale,
       mode: 'plan',
       dryRun: true,
-      now: s.now,
     });
     const { jsonRecord, renderPlan } = await import('../autoscale/render.js');
     ctx.print(jsonRecord(step), () => renderPlan(step, ctx.style));
@@ -167,7 +166,7 @@ const runCommand = defineCommand({
     const interval = options.intervalMs ?? s.policy.intervalMs;
     let failed = false;
     for (let i = 0; i < limit; i++) {
-      if (i > 0 && !(await s.run.pause(interval, ctx.signal))) break;
+      if (i > 0 && !(await ctx.clock.sleep(interval, ctx.signal))) break;
       try {
         const step = await s.run.step(ctx, {
           policy: s.policy,
@@ -176,14 +175,13 @@ const runCommand = defineCommand({
           scale: s.scale,
           mode: 'run',
           dryRun: options.dryRun,
-          now: s.now,
         });
         out.record(jsonRecord(step), () => renderStepLine(printableValue(step)));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
         if (limit === 1 || ctx.signal.aborted) throw error;
-        ctx.log.warn(`${s.now().toISOString()} this step failed: ${error instanceof Error ? error.message : String(error)}`);
+        ctx.log.warn(`${ctx.clock.now().toISOString()} this step failed: ${error instanceof Error ? error.message : String(error)}`);
         failed = true;
       }
     }

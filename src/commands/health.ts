@@ -76,7 +76,7 @@ export const healthCommand = defineCommand({
       const [status, checks] = await Promise.all([fly.status(app), fly.checks(app)]);
       const base = options.url ?? `https://${status.hostname}`;
       const http = options.probe
-        ? await Promise.all(probesFor(options.url).map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal)))
+        ? await Promise.all(probesFor(options.url).map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal, ctx.clock)))
         : [];
       spinner.stop();
       const health = assessHealth(status, checks, http, options.url ? [] : gpuCheckResults(status, checks));

@@ -148,7 +148,7 @@ export const loadtestCommand = defineCommand({
     }
     checkLoopback(url, ctx.env);
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
-    const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal).finally(() => spinner.stop());
+    const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal, ctx.clock).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
     const exitCode = outcome.interrupted ? ExitCode.interrupted : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;

@@ -87,7 +87,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
   // Fly scrapes every 15 s: a machine is stale when its newest sample is older than four scrapes (or three intervals).
   const staleAfterSeconds = Math.max(60, (3 * options.intervalMs) / 1000);
   return async () => {
-    const at = new Date();
+    const at = ctx.clock.now();
     const read = await readAppGpus(target, app, { at, staleAfterSeconds });
     if (read.kind === 'failed') {
       const reason = `Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`;
@@ -110,7 +110,7 @@ async function agentSource(ctx: Ctx, options: MonitorOptions): Promise<SampleSou
   const { readAgent } = await import('../prometheus/agent-scrape.js');
   const token = ctx.env.GPUCTL_AGENT_TOKEN?.trim() || undefined;
   return async () => {
-    const at = new Date().toISOString();
+    const at = ctx.clock.now().toISOString();
     const machines = await Promise.all(options.agents.map((url) => readAgent({ url, token, timeoutMs: 10_000, signal: ctx.signal })));
     const failed = machines.filter((m) => m.error !== undefined);
     if (failed.length > 0 && (options.once || ctx.flags.json))

@@ -91,35 +91,28 @@ export const smokeCommand = defineCommand({
   ],
   parse: parseSmoke,
   run: async (options, ctx) => {
-    const [{ runSmoke }, { renderSmoke, renderSmokeMarkdown }, { readGpuHealthBody }, { querySmi }, { realClock }, { appendStepSummary }] =
+    const [{ runSmoke }, { renderSmoke, renderSmokeMarkdown }, { readGpuHealthBody }, { querySmi }, { appendStepSummary }] =
       await Promise.all([
         import('../smoke/run.js'),
         import('../smoke/render.js'),
         import('../health/gpu-body.js'),
         import('../gpu/smi-probe.js'),
-        import('../shared/clock.js'),
         import('../ui/step-summary.js'),
       ]);
     const spinner = ctx.spinner(`Smoke test of ${options.dir}`);
     try {
-      const result = await runSmoke(
-        ctx,
-        options,
-        {
-          readVerdict: readGpuHealthBody,
-          clock: realClock,
-          progress: (text) => spinner.update(text),
-          hasGpu: () =>
-            querySmi(ctx).then(
-              (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
-              () => false,
-            ),
-          loadtest: options.loadtest
-            ? (base, health) => smokeLoad(ctx, `${base}${options.loadtest!.path ?? health}`, options.loadtest!)
-            : undefined,
-        },
-        realClock,
-      );
+      const result = await runSmoke(ctx, options, {
+        readVerdict: readGpuHealthBody,
+        progress: (text) => spinner.update(text),
+        hasGpu: () =>
+          querySmi(ctx).then(
+            (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
+            () => false,
+          ),
+        loadtest: options.loadtest
+          ? (base, health) => smokeLoad(ctx, `${base}${options.loadtest!.path ?? health}`, options.loadtest!)
+          : undefined,
+      });
       spinner.stop();
       ctx.print(result, renderSmoke);
       await appendStepSummary(ctx, () => renderSmokeMarkdown(result));
@@ -149,7 +142,7 @@ async function smokeLoad(
     rate: o.rate,
     timeoutS: 10,
   };
-  const outcome = await runLoad(request, ctx.signal);
+  const outcome = await runLoad(request, ctx.signal, ctx.clock);
   const gate = evaluateGate(outcome.summary, {
     ...(o.maxP95Ms !== undefined ? { maxP95Ms: o.maxP95Ms } : {}),
     ...(o.minRps !== undefined ? { minRps: o.minRps } : {}),

@@ -40,11 +40,10 @@ export const statusCommand = defineCommand({
   ],
   parse: parseStatusOptions,
   run: async (options, ctx) => {
-    const [{ resolveAppName }, { connectFlyctl }, view, { realClock }] = await Promise.all([
+    const [{ resolveAppName }, { connectFlyctl }, view] = await Promise.all([
       import('../flyio/app-name.js'),
       import('../flyio/client.js'),
       import('../status/view.js'),
-      import('../shared/clock.js'),
     ]);
     const app = await resolveAppName(ctx, options.app, options.config);
     const fly = await connectFlyctl(ctx);
@@ -59,14 +58,10 @@ export const statusCommand = defineCommand({
       streamWriter(ctx.flags.json, ctx.stdout, ctx.style).record(
         snapshot,
         (s, style) =>
-          `${clear}${view.renderStatus(s, style)}${style.dim(`\n${ctx.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
+          `${clear}${view.renderStatus(s, style)}${style.dim(`\n${ctx.clock.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
       );
       // Ctrl-C ends a watch: not an error (the CLI still exits 130, as for any interrupt).
-      const stopped = await realClock.sleep(options.intervalMs, ctx.signal).then(
-        () => false,
-        () => true,
-      );
-      if (stopped) return ExitCode.ok;
+      if (!(await ctx.clock.sleep(options.intervalMs, ctx.signal))) return ExitCode.ok;
     }
   },
 });

@@ -16,7 +16,6 @@ import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout } from '../flyio/machines.js';
-import type { Clock } from '../shared/clock.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -39,7 +38,6 @@ export interface DeployEvents {
 
 export interface DeployDeps {
   configCheck: ConfigCheck;
-  clock?: Clock;
   events?: DeployEvents;
 }
 
@@ -93,7 +91,7 @@ async function deployAndVerify(
   options: DeployOptions,
   pre: Preflight,
   log: string[],
-  deps: Pick<DeployDeps, 'clock' | 'events'>,
+  deps: Pick<DeployDeps, 'events'>,
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
@@ -117,7 +115,7 @@ async function deployAndVerify(
     release: release?.version,
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
-    clock: deps.clock,
+    clock: ctx.clock,
     // Each poll refreshes the command's spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) =>
       show({
@@ -158,7 +156,7 @@ export async function runDeploy(
   options: DeployOptions,
   deps: DeployDeps,
 ): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
-  const started = performance.now();
+  const started = ctx.clock.monotonic();
   deps.events?.preflightStarted?.();
   const pre = await preflight(ctx, options, deps.configCheck);
   deps.events?.preflight?.(pre.rows);
@@ -168,7 +166,7 @@ export async function runDeploy(
   const finish = (error: GpuctlError | undefined, exitCode: number) => {
     report.error = error ? errorJson(error, (text) => ctx.redact(text)) : null;
     report.ok = exitCode === ExitCode.ok;
-    report.durationMs = Math.round(performance.now() - started);
+    report.durationMs = Math.round(ctx.clock.monotonic() - started);
     return { report, exitCode, error };
   };
   if (pre.stop || !pre.fly || !pre.app) return finish(pre.stop, pre.stop?.exitCode ?? ExitCode.failed);
@@ -179,7 +177,7 @@ export async function runDeploy(
     return finish(undefined, ExitCode.ok);
   }
   const log: string[] = [];
-  report.logFile = logPath(ctx.env, app, ctx.now());
+  report.logFile = logPath(ctx.env, app, ctx.clock.now());
   try {
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));

@@ -6,6 +6,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
 import { deployArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
+import type { Clock } from '../shared/clock.js';
 import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
 import type { PhaseEvent } from './progress.js';
 
@@ -14,12 +15,12 @@ import type { PhaseEvent } from './progress.js';
  * two pipes can be read in either order. Lines are held for 50 ms and, within that window, stderr
  * lines go first, so a quick build is not reported after the release it precedes.
  */
-export function reorderByStream(emit: (line: string) => void, windowMs = 50) {
+export function reorderByStream(emit: (line: string) => void, clock: Clock, windowMs = 50) {
   let held: Array<{ line: string; stream: 'stdout' | 'stderr' }> = [];
-  let timer: NodeJS.Timeout | undefined;
+  let cancel: (() => void) | undefined;
   const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
+    cancel?.();
+    cancel = undefined;
     const batch = held;
     held = [];
     for (const entry of [...batch.filter((e) => e.stream === 'stderr'), ...batch.filter((e) => e.stream === 'stdout')]) emit(entry.line);
@@ -27,7 +28,7 @@ export function reorderByStream(emit: (line: string) => void, windowMs = 50) {
   return {
     push: (line: string, stream: 'stdout' | 'stderr') => {
       held.push({ line, stream });
-      timer ??= setTimeout(flush, windowMs);
+      cancel ??= clock.after(windowMs, flush);
     },
     flush,
   };
@@ -56,14 +57,14 @@ export async function streamDeploy(
     onPhase?: ((event: PhaseEvent) => void) | undefined;
   },
 ): Promise<StreamedDeploy> {
-  const started = performance.now();
+  const started = ctx.clock.monotonic();
   let phase = 'preparing' as Phase;
   let phaseStarted = started;
   let image: string | undefined;
   const label = options.label ?? '';
   const show = (event: PhaseEvent) => options.onPhase?.(event);
   show({ kind: 'begin', label, phase });
-  const elapsed = () => performance.now() - phaseStarted;
+  const elapsed = () => ctx.clock.monotonic() - phaseStarted;
   options.log.push(`$ ${fly.show(deployArgs(input))}`);
   const handle = (line: string) => {
     options.log.push(line);
@@ -74,10 +75,10 @@ export async function streamDeploy(
     const built = (phase === 'building' || phase === 'pushing') && image && PHASE_ORDER.indexOf(next) > PHASE_ORDER.indexOf('pushing');
     show({ kind: 'end', label, phase, outcome: 'done', elapsedMs: elapsed(), image: built ? image : undefined });
     phase = next;
-    phaseStarted = performance.now();
+    phaseStarted = ctx.clock.monotonic();
     show({ kind: 'begin', label, phase });
   };
-  const lines = reorderByStream(handle);
+  const lines = reorderByStream(handle, ctx.clock);
   try {
     await fly
       .deploy(input, {
@@ -88,7 +89,7 @@ export async function streamDeploy(
       })
       .finally(lines.flush);
     show({ kind: 'end', label, phase, outcome: phase === 'done' ? 'quiet' : 'done', elapsedMs: elapsed() });
-    return { error: undefined, phase, image, durationMs: performance.now() - started };
+    return { error: undefined, phase, image, durationMs: ctx.clock.monotonic() - started };
   } catch (error) {
     show({ kind: 'end', label, phase, outcome: 'failed', elapsedMs: elapsed() });
     if (error instanceof InterruptedError) {
@@ -97,6 +98,6 @@ export async function streamDeploy(
       );
     }
     if (!isGpuctlError(error)) throw error;
-    return { error, phase, image, durationMs: performance.now() - started };
+    return { error, phase, image, durationMs: ctx.clock.monotonic() - started };
   }
 }

@@ -7,13 +7,15 @@
  */
 import { assessRollout, type RolloutState } from '../flyio/machines.js';
 import type { FlyMachine } from '../flyio/schemas.js';
-import { realClock, type Clock } from '../shared/clock.js';
+import { InterruptedError } from '../errors.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface WaitOptions {
   release: number | undefined;
   timeoutMs: number;
   signal: AbortSignal;
-  clock?: Clock;
+  /** The context's clock: the polls are paced and the deadline measured by it. */
+  clock: Clock;
   onPoll?: (state: RolloutState) => void;
 }
 
@@ -21,15 +23,16 @@ export async function waitForRollout(
   list: () => Promise<FlyMachine[]>,
   options: WaitOptions,
 ): Promise<RolloutState & { elapsedMs: number }> {
-  const clock = options.clock ?? realClock;
-  const started = clock.now();
+  const { clock } = options;
+  const started = clock.monotonic();
   let pause = 1000;
   for (;;) {
     const state = assessRollout(await list(), options.release);
     options.onPoll?.(state);
-    const elapsedMs = clock.now() - started;
+    const elapsedMs = clock.monotonic() - started;
     if (state.ready || elapsedMs >= options.timeoutMs) return { ...state, elapsedMs };
-    await clock.sleep(Math.min(pause, options.timeoutMs - elapsedMs), options.signal);
+    if (!(await clock.sleep(Math.min(pause, options.timeoutMs - elapsedMs), options.signal)))
+      throw new InterruptedError('Interrupted while waiting for the machines.');
     pause = Math.min(pause * 1.6, 10_000);
   }
 }

@@ -5,7 +5,6 @@
  */
 import type { Ctx } from '../context.js';
 import { MissingError } from '../errors.js';
-import { pause } from '../shared/clock.js';
 import { decideGpu, type GpuResult, type Level, type ProgramRun } from './decide.js';
 import { readKernelLog } from '../gpu/kernel-log.js';
 import { queryHealth, runProgram } from './probe.js';
@@ -52,11 +51,11 @@ async function underLoad(ctx: Ctx, work: Promise<ProgramRun>, index: number): Pr
     done = true;
   });
   const sampler = (async () => {
-    await pause(700, ctx.signal); // past the program's start-up (context, allocation)
+    await ctx.clock.sleep(700, ctx.signal); // past the program's start-up (context, allocation)
     while (!done && !ctx.signal.aborted) {
       const now = await queryHealth(ctx).catch(() => []);
       if (!done) load.push(...now.filter((g) => g.index === index));
-      await pause(1000, ctx.signal);
+      await ctx.clock.sleep(1000, ctx.signal);
     }
   })();
   const run = await finished;
@@ -65,7 +64,7 @@ async function underLoad(ctx: Ctx, work: Promise<ProgramRun>, index: number): Pr
 }
 
 export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) => void = () => undefined): Promise<DiagReport> {
-  const started = new Date();
+  const started = ctx.clock.now();
   const results: GpuResult[] = [];
   let args: string[] = [];
   const timeoutMs = (plan.level === 'quick' ? 120 : plan.durationS + 600) * 1000;
@@ -89,7 +88,7 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
     const xid = await readKernelLog(ctx);
     results.push(decideGpu(plan.level, { after, load, program: run, xid }));
   }
-  const finished = new Date();
+  const finished = ctx.clock.now();
   const failed = results.flatMap((g) => g.checks.filter((c) => c.verdict === 'fail').map((c) => `GPU ${g.index}: ${c.name}`));
   const verdict = failed.length ? 'fail' : results.some((g) => g.verdict === 'warn') ? 'warn' : 'pass';
   return {

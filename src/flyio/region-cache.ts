@@ -47,10 +47,10 @@ export function knownRegions(ctx: Pick<Ctx, 'env'>): RegionList {
 export async function refreshedRegions(ctx: Ctx, fly: FlyClient): Promise<RegionList> {
   const path = regionCachePath(ctx.env);
   const cached = readCache(path);
-  if (cached && ctx.now().getTime() - Date.parse(cached.fetchedAt!) < REGION_CACHE_MAX_AGE_MS) return cached;
+  if (cached && ctx.clock.now().getTime() - Date.parse(cached.fetchedAt!) < REGION_CACHE_MAX_AGE_MS) return cached;
   try {
     const regions = await fly.platformRegions();
-    const fresh: RegionList = { regions, source: 'flyctl', fetchedAt: ctx.now().toISOString() };
+    const fresh: RegionList = { regions, source: 'flyctl', fetchedAt: ctx.clock.now().toISOString() };
     try {
       makeDirs(dirname(path));
       writeFileAtomic(path, jsonText({ fetchedAt: fresh.fetchedAt, regions }));

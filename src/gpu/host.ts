@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface HostInfo {
   cpu: string;
@@ -80,22 +81,22 @@ export function linuxHost(root = '/'): HostInfo {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+function withTimeout<T>(clock: Clock, promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let cancel: (() => void) | undefined;
   const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(fallback), ms);
-    timer.unref();
+    cancel = clock.after(ms, () => resolve(fallback));
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => cancel?.());
 }
 
-export async function probeHost(ctx: Pick<Ctx, 'log' | 'host'>, timeoutMs = 5000): Promise<HostInfo> {
+export async function probeHost(ctx: Pick<Ctx, 'log' | 'host' | 'clock'>, timeoutMs = 5000): Promise<HostInfo> {
   if (ctx.host.platform === 'linux') return linuxHost();
   const si = (await import('systeminformation')).default;
   const [cpu, mem, graphics] = await Promise.all([
-    withTimeout(si.cpu(), timeoutMs, undefined),
-    withTimeout(si.mem(), timeoutMs, undefined),
+    withTimeout(ctx.clock, si.cpu(), timeoutMs, undefined),
+    withTimeout(ctx.clock, si.mem(), timeoutMs, undefined),
     withTimeout(
+      ctx.clock,
       si.graphics().catch(() => undefined),
       timeoutMs,
       undefined,

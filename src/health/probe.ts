@@ -2,6 +2,7 @@
  * HTTP probes of an app's /health and /gpu-health through its public hostname (or --url), with
  * the shared bounded read (shared/http-read.ts): one timeout per request, headers and body, and a capped body. No token is ever sent: these are the app's own endpoints.
  */
+import type { Clock } from '../shared/clock.js';
 import { fetchBounded } from '../shared/http-read.js';
 import { conditionLine, readGpuHealthBody, type FailedCondition } from './gpu-body.js';
 
@@ -52,16 +53,23 @@ export function judge(status: number, body: string, optional: boolean): Pick<Pro
   return { verdict: 'failed', detail: `HTTP ${status}${snippet ? `: ${snippet}` : ''}` };
 }
 
-export async function probe(base: string, path: string, optional: boolean, timeoutMs: number, signal: AbortSignal): Promise<ProbeResult> {
+export async function probe(
+  base: string,
+  path: string,
+  optional: boolean,
+  timeoutMs: number,
+  signal: AbortSignal,
+  clock: Clock,
+): Promise<ProbeResult> {
   const url = probeUrl(base, path);
-  const started = performance.now();
+  const started = clock.monotonic();
   try {
-    const response = await fetchBounded(url, { signal, timeoutMs, redirect: 'manual' });
+    const response = await fetchBounded(url, { signal, timeoutMs, redirect: 'manual', clock });
     return {
       path,
       url,
       status: response.status,
-      latencyMs: Math.round(performance.now() - started),
+      latencyMs: Math.round(clock.monotonic() - started),
       ...judge(response.status, response.body, optional),
     };
   } catch (error) {

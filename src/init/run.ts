@@ -191,6 +191,7 @@ const LOCK_NAME = '.gpuctl-init.lock';
 function lockWait(ctx: Ctx, dir: string): LockWait {
   return {
     signal: ctx.signal,
+    clock: ctx.clock,
     waitMs: 60_000,
     timedOut: () =>
       new UsageError(`Another gpuctl init has been writing into ${dir} for over a minute.`, {

@@ -6,6 +6,7 @@
  */
 import type { Instance, Options } from 'autocannon';
 import { Recorder, type LoadSummary } from './stats.js';
+import type { Clock } from '../shared/clock.js';
 
 export interface LoadRequest {
   url: string;
@@ -27,7 +28,7 @@ export interface LoadOutcome {
 /** Seconds past the duration after which the run is stopped whatever autocannon does. */
 export const HARD_STOP_GRACE_S = 5;
 
-export async function runLoad(request: LoadRequest, signal: AbortSignal): Promise<LoadOutcome> {
+export async function runLoad(request: LoadRequest, signal: AbortSignal, clock: Clock): Promise<LoadOutcome> {
   const autocannon = (await import('autocannon')).default;
   const recorder = new Recorder();
   const options: Options = {
@@ -41,20 +42,20 @@ export async function runLoad(request: LoadRequest, signal: AbortSignal): Promis
     timeout: request.timeoutS,
   };
   let interrupted = false;
-  const started = performance.now();
+  const started = clock.monotonic();
   return new Promise<LoadOutcome>((resolve, reject) => {
     const stop = () => instance.stop();
     const onAbort = () => {
       interrupted = true;
       stop();
     };
-    const hard = setTimeout(stop, (request.durationS + request.timeoutS + HARD_STOP_GRACE_S) * 1000);
+    const cancelHard = clock.after((request.durationS + request.timeoutS + HARD_STOP_GRACE_S) * 1000, stop);
     const finish = (error: Error | null, measuredS: number | undefined) => {
-      clearTimeout(hard);
+      cancelHard();
       signal.removeEventListener('abort', onAbort);
       if (error) return reject(error);
       // autocannon's own run time (first request to last tick); ours only if it gives none.
-      resolve({ interrupted, summary: recorder.summary(measuredS && measuredS > 0 ? measuredS : (performance.now() - started) / 1000) });
+      resolve({ interrupted, summary: recorder.summary(measuredS && measuredS > 0 ? measuredS : (clock.monotonic() - started) / 1000) });
     };
     const instance: Instance = autocannon(options, (error: unknown, result: unknown) =>
       finish(

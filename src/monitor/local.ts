@@ -28,7 +28,7 @@ export function toMachine(id: string, gpus: readonly GpuSample[], apps: readonly
 }
 
 export async function sampleLocal(ctx: Ctx): Promise<MonitorSample> {
-  const at = ctx.now().toISOString();
+  const at = ctx.clock.now().toISOString();
   const gpus = await queryLiveGpus(ctx);
   if (gpus.kind === 'absent') {
     throw new MissingError('nvidia-smi was not found: there is no NVIDIA GPU to monitor here.', 'nvidia-smi', {

@@ -3,7 +3,6 @@
  * to `show`; the command turns samples into what the terminal gets (monitor/screen.ts).
  */
 import type { Ctx } from '../context.js';
-import { pause } from '../shared/clock.js';
 import type { MonitorOptions } from './options.js';
 import type { MonitorSample } from './types.js';
 
@@ -20,7 +19,7 @@ export async function runMonitor(
     if (ctx.signal.aborted) break;
     show(sample, first);
     if (options.once) break;
-    await pause(options.intervalMs, ctx.signal);
+    await ctx.clock.sleep(options.intervalMs, ctx.signal);
   }
   return 0;
 }

@@ -55,12 +55,8 @@ const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
   ...(Object.fromEntries(Object.values(GPU_FIELDS).map((f) => [f, null])) as Record<Field, null>),
 });
 
-export async function readAppGpus(
-  target: PromTarget,
-  app: string,
-  options: { at?: Date; staleAfterSeconds?: number } = {},
-): Promise<RemoteRead> {
-  const at = options.at ?? new Date();
+export async function readAppGpus(target: PromTarget, app: string, options: { at: Date; staleAfterSeconds?: number }): Promise<RemoteRead> {
+  const { at } = options;
   const [outcome, stamps] = await Promise.all([instantQuery(target, gpuQuery(app), at), instantQuery(target, ageQuery(app), at)]);
   if (outcome.kind !== 'ok') return { kind: 'failed', reason: describeOutcome(outcome, target.baseUrl) };
   if (outcome.data.resultType !== 'vector') return { kind: 'failed', reason: `expected a vector, got a ${outcome.data.resultType}` };

@@ -1,46 +1,70 @@
-/** Time for code that polls or waits: the real clock, or a test's fake one, and one way to pause. */
-import { InterruptedError } from '../errors.js';
+/**
+ * The one clock (docs/architecture.md): the wall time, monotonic time, sleeps and timers. runtime.ts puts
+ * the real one on the context (`ctx.clock`); unit tests hand in test/helpers/clock.ts's fake, which moves
+ * only when the test says. This file is the only one that calls `Date.now`, `performance.now`, `new Date()`
+ * and the global timers (`clockRule()` in eslint.config.js); exec.ts and http-read.ts take their timers
+ * from `realClock` here.
+ */
+
+/** Stops a timer from `after` or `every`; calling it again, or after the timer fired, does nothing. */
+export type Cancel = () => void;
 
 export interface Clock {
-  now(): number;
-  sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * The wall time: timestamps, file names, schedules, cooldowns, the age of a cache. GPUCTL_NOW pins it
+   * (runtime.ts, for tests and rehearsals); nothing else moves it.
+   */
+  now(): Date;
+  /**
+   * The real wall time even while GPUCTL_NOW pins `now()`: only for asking another system for its present
+   * (autoscale reads Prometheus's samples as they are, whatever time the decision pretends it is).
+   */
+  present(): Date;
+  /** Milliseconds from an arbitrary origin that never go back: durations and deadlines. */
+  monotonic(): number;
+  /** Waits `ms`, or less when the signal aborts (Ctrl-C): true when the time passed, false when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<boolean>;
+  /** Calls `fn` once after `ms`. The timer never keeps gpuctl alive on its own: what it watches does. */
+  after(ms: number, fn: () => void): Cancel;
+  /** Calls `fn` every `ms` until cancelled; like `after`, it never keeps gpuctl alive on its own. */
+  every(ms: number, fn: () => void): Cancel;
 }
 
-/** Waits `ms`, or less when the signal aborts (Ctrl-C): true when the time passed, false when aborted. */
-export function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
+function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
+    // Not unref'd: a sleep is what the program is waiting for, so it keeps the process alive.
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve(true);
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-/** The time now and a one-shot timer (its cancel returned): what a line of progress needs. Tests hand in a fake one. */
-export interface Timer {
-  now(): number;
-  after(ms: number, fn: () => void): () => void;
-}
-
-/** Real time; the timer never keeps gpuctl alive on its own (unref). */
-export const realTimer: Timer = {
-  now: () => performance.now(),
+export const realClock: Clock = {
+  now: () => new Date(),
+  present: () => new Date(),
+  monotonic: () => performance.now(),
+  sleep,
   after: (ms, fn) => {
     const timer = setTimeout(fn, ms);
     timer.unref();
     return () => clearTimeout(timer);
   },
-};
-
-export const realClock: Clock = {
-  now: () => performance.now(),
-  sleep: async (ms, signal) => {
-    if (!(await pause(ms, signal))) throw new InterruptedError('Interrupted while waiting for the machines.');
+  every: (ms, fn) => {
+    const timer = setInterval(fn, ms);
+    timer.unref();
+    return () => clearInterval(timer);
   },
 };
+
+/** `clock` with its wall time held at `at` (GPUCTL_NOW); the present, monotonic time and timers stay the clock's own. */
+export function pinnedClock(clock: Clock, at: Date | (() => Date)): Clock {
+  const now = typeof at === 'function' ? at : () => new Date(at.getTime());
+  return { ...clock, now };
+}

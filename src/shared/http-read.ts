@@ -3,6 +3,7 @@
  * whole exchange, headers and body, and a body capped at MAX_BODY_BYTES. A server that streams without
  * end, or trickles, cannot grow gpuctl's memory or outlast the timeout.
  */
+import { realClock, type Clock } from './clock.js';
 
 /** 4 MiB: far above any health or Prometheus answer gpuctl asks for. */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -17,6 +18,8 @@ export interface BoundedRequest {
   /** Ctrl-C: its reason is thrown as it is, so callers can tell it from a timeout. */
   signal?: AbortSignal | undefined;
   limitBytes?: number;
+  /** Whose time the deadline is counted in: the caller's ctx.clock (a test's fake), else the real one. */
+  clock?: Clock;
 }
 
 export interface BoundedResponse {
@@ -45,7 +48,9 @@ const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 *
 export async function fetchBounded(url: string | URL, request: BoundedRequest): Promise<BoundedResponse> {
   const limit = request.limitBytes ?? MAX_BODY_BYTES;
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
+  const cancelDeadline = (request.clock ?? realClock).after(request.timeoutMs, () =>
+    deadline.abort(new HttpTimeoutError(request.timeoutMs)),
+  );
   const signal = request.signal ? AbortSignal.any([request.signal, deadline.signal]) : deadline.signal;
   // The reader may be mid-read when the deadline passes: it is cancelled, so the read ends at once.
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -81,7 +86,7 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
     if (deadline.signal.aborted) throw deadline.signal.reason;
     throw error;
   } finally {
-    clearTimeout(timer);
+    cancelDeadline();
     signal.removeEventListener('abort', stop);
   }
 }

@@ -5,13 +5,15 @@
  * bounded; the caller says what the errors are.
  */
 import { lock } from 'proper-lockfile';
-import { pause } from './clock.js';
+import type { Clock } from './clock.js';
 
 export const STALE_MS = 30_000;
 const POLL_MS = 500;
 
 export interface LockWait {
   signal: AbortSignal;
+  /** The context's clock: the wait is measured and paced by it. */
+  clock: Clock;
   /** Give up waiting after this long (the build timeout: the holder would have timed out by then). */
   waitMs: number;
   /** Called once when the lock is held by someone else. */
@@ -23,7 +25,7 @@ export interface LockWait {
 }
 
 export async function withLock<T>(lockPath: string, wait: LockWait, body: () => Promise<T>): Promise<T> {
-  const started = Date.now();
+  const started = wait.clock.monotonic();
   let told = false;
   let release: (() => Promise<void>) | undefined;
   while (!release) {
@@ -38,11 +40,10 @@ export async function withLock<T>(lockPath: string, wait: LockWait, body: () => 
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       if (!told) wait.onWait?.();
       told = true;
-      if (Date.now() - started > wait.waitMs) {
+      if (wait.clock.monotonic() - started > wait.waitMs) {
         throw wait.timedOut();
       }
-      await pause(POLL_MS, wait.signal);
-      if (wait.signal.aborted) throw wait.interrupted();
+      if (!(await wait.clock.sleep(POLL_MS, wait.signal))) throw wait.interrupted();
     }
   }
   try {

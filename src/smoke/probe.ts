@@ -4,7 +4,7 @@
  * (kill_signal, then at most kill_timeout). Observations come from the engine and loopback HTTP only.
  */
 import type { Ctx } from '../context.js';
-import type { Clock } from '../shared/clock.js';
+import { InterruptedError } from '../errors.js';
 import { fetchBounded } from '../shared/http-read.js';
 import { buildToolsCheck, check, gpuHealthCheck, metricsCheck, stopCheck, userCheck, type SmokeCheck, type Verdict } from './checks.js';
 import type { Engine } from './engine.js';
@@ -20,7 +20,6 @@ export interface Container {
 
 export interface ProbeDeps {
   readVerdict(body: string): Verdict | null;
-  clock: Clock;
   progress(text: string): void;
 }
 
@@ -30,7 +29,7 @@ const TOOLS = 'for t in gcc cc g++ c++ make nvcc git; do command -v "$t"; done; 
 
 async function get(ctx: Ctx, url: string): Promise<{ status: number; body: string }> {
   try {
-    return await fetchBounded(url, { timeoutMs: 5000, signal: ctx.signal });
+    return await fetchBounded(url, { timeoutMs: 5000, signal: ctx.signal, clock: ctx.clock });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     return { status: 0, body: '' };
@@ -44,16 +43,16 @@ async function state(engine: Engine, name: string): Promise<{ running: boolean; 
 }
 
 /** Polls URL until 200 or the deadline; stops early when the container has exited. */
-async function waitFor(ctx: Ctx, engine: Engine, c: Container, url: string, timeoutMs: number, deps: ProbeDeps) {
-  const deadline = deps.clock.now() + timeoutMs;
+async function waitFor(ctx: Ctx, engine: Engine, c: Container, url: string, timeoutMs: number) {
+  const deadline = ctx.clock.monotonic() + timeoutMs;
   let last = { status: 0, body: '' };
   for (;;) {
     last = await get(ctx, url);
     if (last.status === 200) return { ok: true as const, last };
     const s = await state(engine, c.name);
     if (!s.running) return { ok: false as const, exited: s.exitCode, last };
-    if (deps.clock.now() >= deadline) return { ok: false as const, exited: null, last };
-    await deps.clock.sleep(1000, ctx.signal);
+    if (ctx.clock.monotonic() >= deadline) return { ok: false as const, exited: null, last };
+    if (!(await ctx.clock.sleep(1000, ctx.signal))) throw new InterruptedError();
   }
 }
 
@@ -67,8 +66,8 @@ export async function probeRunning(
 ): Promise<SmokeCheck[]> {
   const checks: SmokeCheck[] = [];
   deps.progress(`Waiting for ${layout.healthPath} (at most ${Math.round(waitMs / 1000)} s)`);
-  const started = deps.clock.now();
-  const app = await waitFor(ctx, engine, c, `${c.app}${layout.healthPath}`, waitMs, deps);
+  const started = ctx.clock.monotonic();
+  const app = await waitFor(ctx, engine, c, `${c.app}${layout.healthPath}`, waitMs);
   const title = `application ${layout.healthPath}`;
   if (!app.ok) {
     const why =
@@ -78,9 +77,9 @@ export async function probeRunning(
     checks.push(check('app-health', title, 'fail', `${why}; last: ${app.last.status === 0 ? 'no answer' : `HTTP ${app.last.status}`}`));
     return checks;
   }
-  checks.push(check('app-health', title, 'pass', `HTTP 200 after ${((deps.clock.now() - started) / 1000).toFixed(1)} s`));
+  checks.push(check('app-health', title, 'pass', `HTTP 200 after ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`));
   if (c.agent !== null) {
-    const agent = await waitFor(ctx, engine, c, `${c.agent}/health`, 30_000, deps);
+    const agent = await waitFor(ctx, engine, c, `${c.agent}/health`, 30_000);
     checks.push(
       check(
         'agent-health',
@@ -120,14 +119,14 @@ export async function probeRunning(
 /** Sends kill_signal and waits at most kill_timeout, as Fly does; the exit code must be a clean one. */
 export async function stopAsFly(ctx: Ctx, engine: Engine, c: Container, layout: SmokeLayout, deps: ProbeDeps): Promise<SmokeCheck> {
   deps.progress(`Stopping with ${layout.killSignal} (kill_timeout ${layout.killTimeoutS} s)`);
-  const started = deps.clock.now();
+  const started = ctx.clock.monotonic();
   await engine.run(['kill', `--signal=${layout.killSignal}`, c.name], { timeoutMs: 30_000 });
   let s = await state(engine, c.name);
-  while (s.running && deps.clock.now() - started < layout.killTimeoutS * 1000) {
-    await deps.clock.sleep(250, ctx.signal);
+  while (s.running && ctx.clock.monotonic() - started < layout.killTimeoutS * 1000) {
+    if (!(await ctx.clock.sleep(250, ctx.signal))) throw new InterruptedError();
     s = await state(engine, c.name);
   }
-  const seconds = (deps.clock.now() - started) / 1000;
+  const seconds = (ctx.clock.monotonic() - started) / 1000;
   return stopCheck({
     stopped: !s.running,
     exitCode: s.exitCode,

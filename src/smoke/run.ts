@@ -6,7 +6,6 @@
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
-import type { Clock } from '../shared/clock.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
@@ -58,13 +57,13 @@ export function buildPhase(line: string): string | null {
 }
 
 function logPath(ctx: Ctx, app: string): string {
-  return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.now().toISOString().replace(/[:.]/g, '-')}.log`);
+  return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.clock.now().toISOString().replace(/[:.]/g, '-')}.log`);
 }
 
-export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps, clock: Clock): Promise<SmokeResult> {
+export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
   const layout = await readLayout(options.dir);
   const engine = await findEngine(ctx, options.engine);
-  const id = `${ctx.now().getTime().toString(36)}${ctx.host.pid.toString(36)}`;
+  const id = `${ctx.clock.now().getTime().toString(36)}${ctx.host.pid.toString(36)}`;
   const label = `gpuctl.smoke=${id}`;
   const result: SmokeResult = {
     schemaVersion: 1,
@@ -84,7 +83,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps,
   let started = false;
   try {
     deps.progress(`Building ${options.dir} with ${engine.name}`);
-    const t0 = clock.now();
+    const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
     const build = await engine.run(args, {
       timeoutMs: BUILD_TIMEOUT_MS,
@@ -94,7 +93,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps,
         if (phase) deps.progress(`Building: ${phase}`);
       },
     });
-    result.buildSeconds = Math.round((clock.now() - t0) / 100) / 10;
+    result.buildSeconds = Math.round((ctx.clock.monotonic() - t0) / 100) / 10;
     if (build.exitCode !== 0) {
       const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);
       result.checks.push(check('build', 'image builds', 'fail', `${engine.name} build exited ${build.exitCode}: ${last.join(' | ')}`));

@@ -2,7 +2,7 @@
  * Spinners belong to the CLI layer: ora on an interactive terminal, plain lines on stderr elsewhere
  * (CI logs keep the outcome of each step), nothing at all with --json.
  */
-import { realTimer, type Timer } from '../shared/clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { Writer } from '../shared/writer.js';
 
 export interface Spinner {
@@ -29,22 +29,22 @@ export const PROGRESS_EVERY_MS = 30_000;
  * line, and a timer prints when the step is silent, so a CI log never goes quiet for longer. The outcome
  * (or stop) ends the timer.
  */
-export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent', timer: Timer = realTimer): Spinner {
+export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines' | 'silent', clock: Clock): Spinner {
   let text = initial;
-  const started = timer.now();
+  const started = clock.monotonic();
   let lastLine = started;
   let cancel: (() => void) | undefined;
   const write = (mark: string, t?: string) => {
     if (mode === 'lines') stderr.write(`${mark} ${t ?? text}\n`);
   };
   const progress = () => {
-    lastLine = timer.now();
+    lastLine = clock.monotonic();
     write('…', `${text} (${Math.round((lastLine - started) / 1000)} s)`);
     arm();
   };
   function arm(): void {
     cancel?.();
-    cancel = timer.after(PROGRESS_EVERY_MS, progress);
+    cancel = clock.after(PROGRESS_EVERY_MS, progress);
   }
   const end = (mark: string, t?: string) => {
     cancel?.();
@@ -55,7 +55,7 @@ export function createLineSpinner(stderr: Writer, initial: string, mode: 'lines'
   return {
     update: (next) => {
       text = next;
-      if (cancel && timer.now() - lastLine >= PROGRESS_EVERY_MS) progress();
+      if (cancel && clock.monotonic() - lastLine >= PROGRESS_EVERY_MS) progress();
     },
     succeed: (t) => end('✓', t),
     fail: (t) => end('✗', t),

@@ -4,13 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onPath, runGpuctl } from '../helpers/cli.js';
-
-function promtool(): string {
-  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
+import { runGpuctl } from '../helpers/cli.js';
+import { findPromtool } from '../helpers/prometheus-server.js';
 
 describe('gpuctl alerts export', () => {
   it('prints rules and tests that promtool accepts and passes, with the missing-GPU rule for --expect-gpus', async () => {
@@ -23,10 +18,25 @@ describe('gpuctl alerts export', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-export-'));
     writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
     writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
-    const check = await execa(promtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
-    expect(check.stdout, check.stderr).toContain('SUCCESS: 13 rules found');
-    const run = await execa(promtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
+    const check = await execa(findPromtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 15 rules found');
+    const run = await execa(findPromtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+  });
+
+  it('takes the application counter from flags, and drops the application rules with --app-requests-metric none', async () => {
+    const micrometer = ['alerts', 'export', '--app-requests-metric', 'http_server_requests_seconds_count', '--app-status-labels', 'status'];
+    const rules = await runGpuctl([...micrometer, '--app-error-pct', '2']);
+    expect(rules.exitCode, rules.stderr).toBe(0);
+    expect(rules.stdout).toContain(
+      'expr: "100 * (sum by (app, instance, region) (rate(http_server_requests_seconds_count{status=~\\"5..\\"}[5m])) or 0 * ',
+    );
+    expect(rules.stdout).toContain('[5m])) > 2"');
+    expect(rules.stdout).toContain('absent(http_server_requests_seconds_count)');
+    const none = await runGpuctl(['alerts', 'export', '--app-requests-metric', 'none']);
+    expect(none.exitCode, none.stderr).toBe(0);
+    expect(none.stdout).not.toContain('GpuctlApp');
+    expect(none.stdout).toContain('GpuctlGpuMemoryHigh');
   });
 
   it.each([
@@ -35,6 +45,11 @@ describe('gpuctl alerts export', () => {
     [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],
     [['--workload', 'gaming'], '--workload "gaming" is not a workload profile.'],
     [['--tests', '--grafana'], '--tests and --grafana print different files: choose one.'],
+    [['--app-error-pct', '100'], '--app-error-pct "100" is not a number from 0 to 99.'],
+    [['--app-requests-metric', 'http-requests'], '--app-requests-metric "http-requests" is not a Prometheus metric name.'],
+    [['--app-requests-metric', 'x{code="500"}'], '--app-requests-metric "x{code="500"}" is not a Prometheus metric name.'],
+    [['--app-status-labels', 'code,"status"'], '--app-status-labels: ""status"" is not a Prometheus label name.'],
+    [['--app-requests-metric', 'none', '--app-status-labels', 'code'], '--app-requests-metric none has none.'],
   ])('refuses %j with exit 2 and says why', async (flags, message) => {
     const r = await runGpuctl(['alerts', 'export', ...flags]);
     expect(r.exitCode).toBe(2);

@@ -221,7 +221,7 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
   }, 60_000);
 
   it('the remote view reads every machine of an app back from Prometheus, as the agents reported it', async () => {
-    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'hot', { staleAfterSeconds: 30 });
+    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'hot', { at: new Date(), staleAfterSeconds: 30 });
     if (read.kind !== 'ok') throw new Error(read.reason);
     expect(read.machines).toHaveLength(3);
     expect(

@@ -12,7 +12,7 @@ describe('gpuctl bench --cpu', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/bs_1024\s+cpu1\s+4\.\d+/);
     expect(run.stdout).toMatch(/bs_1024\s+cpuall\s+3\.\d+/);
-    expect(run.stdout).toContain('2 passed, 0 failed, 1 skipped');
+    expect(run.stdout).toContain('10 passed, 0 failed, 5 skipped'); // the 5 _stream rows' two CPU forms; the 5 _graph rows
     const gpuOnly = await bench(['--cpu', '--quick', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], setup);
     expect(gpuOnly.exitCode).toBe(1);
     expect(`${gpuOnly.stdout}${gpuOnly.stderr}`).toContain('every selected kernel is GPU-only');
@@ -30,8 +30,9 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toContain('gpuctl-bench 0.1.0 · CPU mode · quick sizes');
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
-    // 11 CPU kernels + the latency _stream row's two CPU forms; 12 GPU-only + 6 links/collectives/latency-graph rows of the fake
-    expect(run.stdout).toContain('13 passed, 0 failed, 18 skipped');
+    // 15 CPU kernels (es_historical, zscore, momentum, meanvar: issue 21) + two CPU forms of each of the 5 latency _stream
+    // rows; 12 GPU-only + 15 links/collectives/latency-graph rows
+    expect(run.stdout).toContain('25 passed, 0 failed, 27 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({
       mode: 'cpu',
@@ -61,7 +62,7 @@ describe('gpuctl bench --baseline', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('Compared with main.json (fails on > 10% slower and beyond the noise margin):');
     expect(run.stdout).toMatch(/finance\/sma\s+2610 GB\/s\s+2008 GB\/s\s+\+30\.0%\s+±\d\.\d%\s+REGRESSED/);
-    expect(run.stdout).toContain('9 kernels regressed.');
+    expect(run.stdout).toContain('13 kernels regressed.'); // the fake's 13 finance kernels (issue 21: es_historical, zscore, momentum, meanvar)
   });
 
   it('the same slowdown inside wide sample noise passes, reported as within noise', async () => {

@@ -66,8 +66,10 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
       'mc_asian',
       'var_historical',
       'backtest_grid',
+      'es_historical',
       'zscore',
       'momentum',
+      'meanvar',
       ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1'].flatMap((q) => [`lat_${q}_cpu1`, `lat_${q}_cpuall`]),
     ]);
     for (const result of report.results) {

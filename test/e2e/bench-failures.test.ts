@@ -50,7 +50,7 @@ describe('kernels and the program', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(/finance\/ema\s+FAILED\s+check_failed/);
     expect(run.stdout).toContain('✗ finance/ema: rel_l2 0.0312 exceeds bound 0.00001 (check_failed)');
-    expect(run.stdout).toContain('8 passed, 1 failed, 0 skipped');
+    expect(run.stdout).toContain('12 passed, 1 failed, 0 skipped');
     const json = await bench(['--suite', 'finance', '--json'], setup, { FAKE_BENCH_FAIL_CHECK: 'ema' });
     expect(json.exitCode).toBe(1);
     const report = JSON.parse(json.stdout) as BenchReport;

@@ -84,6 +84,8 @@ describe('gpuctl bench on one GPU (the default --gpus 0)', () => {
     const human = await bench(['--suite', 'latency', '--quick'], setup);
     expect(human.stdout).toMatch(/Request latency: host wall clock per request, us \(1000 requests; CPU: one thread\)/);
     expect(human.stdout).toMatch(/bs_1024\s+graph\s+12\.\d+\s+/);
+    // every row ran in the latency table: no "No kernel ran." above "10 passed" (seen on the H200, 2026-12-04)
+    expect(human.stdout).not.toContain('No kernel ran');
   });
 
   it('rejects a GPU the host does not have, and --gpus with --cpu', async () => {

@@ -22,7 +22,7 @@ describe('gpuctl bench on an H100 (fakes)', () => {
     expect(first.stdout).toContain('Device-copy ceiling (memory/memcpy_d2d): 3000 GB/s = 89.6% of the 3350 GB/s datasheet peak');
     expect(first.stdout).toMatch(/memory\/triad\s+2989 GB\/s\s+89\.2% bw\s+99\.6%\s+rel_l2 1\.2e-7 ≤ 1e-5\s+125×\*/);
     expect(first.stdout).toMatch(/compute\/gemm_bf16\s+755 TFLOP\/s\s+76\.3% bf16\s+–/);
-    expect(first.stdout).toContain('26 passed, 0 failed, 4 skipped'); // 4: the pair links and collectives need two GPUs
+    expect(first.stdout).toContain('38 passed, 0 failed, 9 skipped'); // 9: the pair links and collectives need two GPUs
 
     const second = await bench(['--quick'], setup);
     expect(second.exitCode).toBe(0);

@@ -1,7 +1,8 @@
 /**
  * The Grafana dashboard `gpuctl alerts export --grafana` prints (and init writes beside the rules), against
  * the REAL Prometheus scraping the built agent over the fake nvidia-smi (8 H100s) and a fake dmesg holding
- * an XID, with the rules loaded and a diag verdict on disk: every panel's every query, with `$Hostname`
+ * an XID, and a real HTTP application (test/fakes/http-app, prom-client's http_requests_total with some
+ * 500s), with the rules loaded and a diag verdict on disk: every panel's every query, with `$Hostname`
  * as Grafana substitutes it (All is `.*`, then one machine), must parse and return series. Grafana itself
  * is not installed here: the JSON model is checked for what Grafana needs to import it (ids, grid, data source).
  */
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, renderAlertRules } from '../../src/alerts/rules.js';
 import { runGpuctl } from '../helpers/cli.js';
+import { startHttpApp, type HttpApp } from '../helpers/http-app.js';
 import { startPrometheus, type PromServer } from '../helpers/prometheus-server.js';
 import { startAgent, stopAll } from './agent-helpers.js';
 
@@ -33,9 +35,12 @@ interface Dashboard {
 }
 
 let prom: PromServer | undefined;
+let app: HttpApp | undefined;
 afterEach(async () => {
   await prom?.stop();
   prom = undefined;
+  await app?.stop();
+  app = undefined;
   await stopAll();
 });
 
@@ -67,7 +72,7 @@ describe('the Grafana dashboard', () => {
     expect(d.templating.list.map((v) => v.name)).toEqual(['datasource', 'Hostname']);
   });
 
-  it('answers every panel query with series from a real Prometheus scraping the real agent', async () => {
+  it('answers every panel query with series from a real Prometheus scraping the real agent and a real application', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-dashboard-'));
     writeFileSync(
       join(dir, 'dmesg.txt'),
@@ -92,13 +97,23 @@ describe('the Grafana dashboard', () => {
         },
       ],
     });
+    // The application beside it, answering 1 request in 20 with a 500.
+    app = await startHttpApp();
+    app.traffic({ '/ok': 19, '/fail': 1 });
     const rules = renderAlertRules({ ...DEFAULT_THRESHOLDS, sustained: '3s', soon: '1s' });
-    prom = await startPrometheus([{ address: new URL(agent.url).host, labels: { app: 'dashboard-e2e' } }], { rules });
+    prom = await startPrometheus(
+      [
+        { address: new URL(agent.url).host, labels: { app: 'dashboard-e2e' } },
+        { address: app.host, labels: { app: 'dashboard-e2e', region: 'ord' } },
+      ],
+      { rules },
+    );
     const server = prom;
     const out = await runGpuctl(['alerts', 'export', '--grafana', '--workload', 'inference']);
     const d = JSON.parse(out.stdout) as Dashboard;
     const queries = d.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
-    expect(queries.length).toBeGreaterThanOrEqual(13);
+    expect(queries.length).toBeGreaterThanOrEqual(20);
+    expect(queries.map((q) => q.panel)).toContain('Application requests answered 5xx');
     const withAll = (expr: string, host = '.*') => expr.replaceAll('$Hostname', host);
     // Wait until every query has data (the first scrapes, the host meter's first interval, the rules' first evaluation).
     await expect

@@ -9,21 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InitJson } from '../../src/init/result.js';
-import { onPath, runGpuctl } from '../helpers/cli.js';
+import { runGpuctl } from '../helpers/cli.js';
+import { findPromtool } from '../helpers/prometheus-server.js';
 
 const RULES = 'prometheus/gpuctl-alerts.yml';
 const fresh = () => mkdtempSync(join(tmpdir(), 'gpuctl-e2e-init-alerts-'));
 
-function promtool(): string {
-  const found = onPath('promtool', `${process.env.PATH ?? ''}:/usr/bin`);
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
-
 describe('gpuctl init: alerting rules', () => {
   it.each([
-    ['inference', 13, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
-    ['training', 12, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
+    ['inference', 15, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
+    ['training', 14, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
   ])(
     'a GPU layout for %s gets the profile thresholds, as alerts export prints them, and promtool accepts them',
     async (workload, count, memory) => {
@@ -38,10 +33,15 @@ describe('gpuctl init: alerting rules', () => {
       // Only inference pages on a busy GPU; a training job is meant to keep it at 100 %.
       expect(text.includes('GpuctlGpuUtilisationHigh')).toBe(workload === 'inference');
       expect(text).toContain('alert: GpuctlGpuMissing');
+      // The application's error rate, from its own request counter (docs/alerts.md), at 5 % for every profile.
+      expect(text).toMatch(
+        /alert: GpuctlAppErrorRateHigh\n {8}expr: "100 \* \(sum by \(app, instance, region\) \(rate\(http_requests_total\{code=~.*\) > 5"/,
+      );
+      expect(text).toContain('alert: GpuctlAppRequestsAbsent');
       // The dashboard beside them: the same JSON as alerts export --grafana (test/e2e/dashboard.test.ts runs its queries).
       const dashboard = await runGpuctl(['alerts', 'export', '--grafana', '--workload', workload, '--expect-gpus', '1']);
       expect(readFileSync(join(cwd, 'prometheus/gpuctl-dashboard.json'), 'utf8').trimEnd()).toBe(dashboard.stdout.trimEnd());
-      const check = await execa(promtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
+      const check = await execa(findPromtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
       expect(check.stdout, check.stderr).toContain(`SUCCESS: ${count} rules found`);
       const again = JSON.parse((await runGpuctl(['init', '--yes', '--json'], { cwd })).stdout) as InitJson;
       expect(again.files.filter((f) => f.path.startsWith('prometheus/')).map((f) => [f.path, f.status])).toEqual([

@@ -82,7 +82,7 @@ describe('Prometheus adapter', () => {
   });
 
   it("every GPU of an app, one record per machine (gpuctl monitor --app's read)", async () => {
-    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals', { staleAfterSeconds: 60 });
+    const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals', { at: new Date(), staleAfterSeconds: 60 });
     if (read.kind !== 'ok') throw new Error(read.reason);
     expect(read.machines).toHaveLength(1);
     const [m] = read.machines;
@@ -94,7 +94,10 @@ describe('Prometheus adapter', () => {
       [1, 90, 57, null],
     ]);
     expect(m!.gpus[1]).toMatchObject({ uuid: 'GPU-bbbb', name: 'NVIDIA H100 80GB HBM3' });
-    expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app')).toEqual({ kind: 'ok', machines: [] });
+    expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app', { at: new Date() })).toEqual({
+      kind: 'ok',
+      machines: [],
+    });
     expect(gpuQuery('a"b')).toContain('app="a\\"b"');
   });
 

@@ -5,6 +5,7 @@
 import type { Ctx, Env } from '../../src/context.js';
 import { makeRedactor, secretsFrom } from '../../src/context.js';
 import type { ExecRequest, ExecResult, StreamHandle, StreamRequest } from '../../src/exec.js';
+import { pinnedClock, realClock, type Clock } from '../../src/shared/clock.js';
 import { nonInteractivePrompter, type Prompter } from '../../src/ui/prompt.js';
 import { createLineSpinner } from '../../src/ui/spinner.js';
 import { makePrint } from '../../src/ui/output.js';
@@ -34,7 +35,10 @@ export function makeTestCtx(
     verbose?: boolean;
     interactive?: boolean;
     prompt?: Prompter;
+    /** The wall time (default 2026-11-22T12:00:00Z) on the real clock: sleeps and timers are real. */
     now?: Date;
+    /** Or a whole clock: test/helpers/clock.ts's fake, for a test about time. */
+    clock?: Clock;
     /** The long-running tools (ctx.stream); without it, starting one fails the test. */
     stream?: (request: StreamRequest) => StreamHandle;
   } = {},
@@ -48,6 +52,7 @@ export function makeTestCtx(
   const flags = { json: options.json ?? false, verbose: options.verbose ?? false, color: false };
   const stdout = { isTTY: false, write: (text: string) => void (out += redact(text)) };
   const style = createStyle(false);
+  const clock = options.clock ?? pinnedClock(realClock, options.now ?? new Date('2026-11-22T12:00:00Z'));
   return {
     env,
     cwd: process.cwd(),
@@ -75,10 +80,10 @@ export function makeTestCtx(
       if (!options.stream) throw new Error(`unexpected stream in test: ${[request.file, ...request.args].join(' ')}`);
       return options.stream(request);
     },
-    spinner: (text) => createLineSpinner(stderr, text, flags.json ? 'silent' : 'lines'),
+    spinner: (text) => createLineSpinner(stderr, text, flags.json ? 'silent' : 'lines', clock),
     prompt: options.prompt ?? nonInteractivePrompter(),
     redact,
-    now: () => options.now ?? new Date('2026-11-22T12:00:00Z'),
+    clock,
     host: { nodeVersion: process.versions.node, platform: process.platform, arch: process.arch, pid: process.pid },
     out: () => out,
     err: () => err,

@@ -8,7 +8,8 @@ import { startDaemon } from './daemon.js';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { onPath } from './cli.js';
 
 export interface PromServer {
   url: string;
@@ -32,6 +33,14 @@ export function findPrometheus(): string {
     throw new Error(
       `This test needs the real Prometheus server, which is not installed: run \`${INSTALL_HINT}\` (Debian), or set PROMETHEUS_BIN.`,
     );
+  return found;
+}
+
+/** The real promtool (Debian's prometheus package ships it): $PROMTOOL_BIN's directory, PATH, /usr/bin; an error saying how to install it. */
+export function findPromtool(): string {
+  const dirs = [process.env.PROMTOOL_BIN ? dirname(process.env.PROMTOOL_BIN) : '', process.env.PATH ?? '', '/usr/bin'];
+  const found = onPath('promtool', dirs.filter(Boolean).join(delimiter));
+  if (!found) throw new Error(`This test needs the real promtool, which is not installed: run \`${INSTALL_HINT}\` (Debian).`);
   return found;
 }
 

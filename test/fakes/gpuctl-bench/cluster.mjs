@@ -1,6 +1,6 @@
-// The links, collectives and latency suites of the fake gpuctl-bench (native/src/cluster_registry.cpp):
-// registry rows, and the result lines a run on `gpus` emits (per ordered pair, per message size, per
-// request), with figures shaped like 2 x H200 joined by NV18.
+// The links, collectives and latency suites of the fake gpuctl-bench: every such row of native/src/kernels.inc
+// (test/unit/bench/kernel-table.test.ts keeps them equal), and the result lines a run on `gpus` emits (per
+// ordered pair, per message size, per request), with figures shaped like 2 x H200 joined by NV18.
 export const CLUSTER_KERNELS = [
   {
     suite: 'links',
@@ -10,15 +10,33 @@ export const CLUSTER_KERNELS = [
   },
   {
     suite: 'links',
+    name: 'p2p_ce_bidir',
+    unit: 'GB/s',
+    description: 'peer copy, copy engine, both directions at once: per-direction figure; per pair',
+  },
+  {
+    suite: 'links',
+    name: 'p2p_sm_uni',
+    unit: 'GB/s',
+    description: 'peer copy, SM copy kernel on the source writing to the peer, one direction; per pair',
+  },
+  {
+    suite: 'links',
+    name: 'p2p_sm_bidir',
+    unit: 'GB/s',
+    description: 'peer copy, SM copy kernels both ways at once: per-direction figure; per pair',
+  },
+  {
+    suite: 'links',
     name: 'p2p_latency',
     unit: 'us',
-    description: 'peer read latency: dependent loads (pointer chase) from the peer memory; per pair',
+    description: "peer read latency: dependent loads (pointer chase) from the peer's memory; per pair",
   },
   {
     suite: 'links',
     name: 'h2d_numa',
     unit: 'GB/s',
-    description: 'host-to-device copy per GPU from pinned memory on the GPU own NUMA node',
+    description: "host-to-device copy per GPU from pinned memory on the GPU's own NUMA node",
   },
   {
     suite: 'collectives',
@@ -26,7 +44,33 @@ export const CLUSTER_KERNELS = [
     unit: 'GB/s',
     description: 'NCCL all-reduce fp32 sum, 8 B .. 1 GiB: busbw = algbw x 2(n-1)/n (nccl-tests)',
   },
+  {
+    suite: 'collectives',
+    name: 'all_gather',
+    unit: 'GB/s',
+    description: 'NCCL all-gather fp32, 8 B .. 1 GiB total: busbw = algbw x (n-1)/n',
+  },
+  {
+    suite: 'collectives',
+    name: 'reduce_scatter',
+    unit: 'GB/s',
+    description: 'NCCL reduce-scatter fp32 sum, 8 B .. 1 GiB total: busbw = algbw x (n-1)/n',
+  },
   { suite: 'collectives', name: 'broadcast', unit: 'GB/s', description: 'NCCL broadcast from rank 0, 8 B .. 1 GiB: busbw = algbw' },
+  {
+    suite: 'latency',
+    name: 'lat_ind_1x1024_stream',
+    unit: 'us',
+    description: 'request: H2D, SMA+EMA+Bollinger+RSI on 1 x 1024, D2H, sync; stream launches; p99',
+  },
+  { suite: 'latency', name: 'lat_ind_1x1024_graph', unit: 'us', description: 'the same request replayed as one CUDA graph; p99' },
+  {
+    suite: 'latency',
+    name: 'lat_ind_64x1024_stream',
+    unit: 'us',
+    description: 'request: indicators on 64 assets x 1024 steps; stream launches; p99',
+  },
+  { suite: 'latency', name: 'lat_ind_64x1024_graph', unit: 'us', description: 'indicators on 64 x 1024 as one CUDA graph; p99' },
   {
     suite: 'latency',
     name: 'lat_bs_1024_stream',
@@ -34,6 +78,15 @@ export const CLUSTER_KERNELS = [
     description: 'request: Black-Scholes call+put for 1024 options, H2D..D2H; stream; p99',
   },
   { suite: 'latency', name: 'lat_bs_1024_graph', unit: 'us', description: 'Black-Scholes 1024 options as one CUDA graph; p99' },
+  { suite: 'latency', name: 'lat_bs_65536_stream', unit: 'us', description: 'request: Black-Scholes for 65536 options; stream; p99' },
+  { suite: 'latency', name: 'lat_bs_65536_graph', unit: 'us', description: 'Black-Scholes 65536 options as one CUDA graph; p99' },
+  {
+    suite: 'latency',
+    name: 'lat_var_1_stream',
+    unit: 'us',
+    description: 'request: VaR 99% update of one portfolio (new weights, 4096 resident scenarios x 512 assets); stream; p99',
+  },
+  { suite: 'latency', name: 'lat_var_1_graph', unit: 'us', description: 'the VaR update as one CUDA graph; p99' },
 ];
 
 const check = { passed: true, metric: 'max_abs', error: 0, bound: 0 };

@@ -1,4 +1,5 @@
-// The kernel registry of native/src/common.cpp, with figures shaped like an H100 80GB HBM3's (GPU
+// The memory, compute and finance rows of native/src/kernels.inc (cluster.mjs and diag.mjs have the others;
+// test/unit/bench/kernel-table.test.ts keeps them equal), with figures shaped like an H100 80GB HBM3's (GPU
 // mode) and a 16-thread CPU's (--cpu). `gpu`/`cpu` are the figure in `unit`; `work` is what one
 // timed run does (bytes for GB/s, flops for TFLOP/s, paths/steps for the rest).
 const GiB = 2 ** 30;
@@ -217,7 +218,46 @@ export const KERNELS = [
     gpu: 310,
     cpu: 4.2,
     steps: 256 * 16384 * 64,
-    description: 'MA-crossover backtest, 8 fast x 8 slow windows, PnL per (series, fast, slow)',
+    description: 'MA-crossover backtest, 8 fast x 8 slow windows: PnL, Sharpe ratio and max drawdown per (series, fast, slow)',
+  },
+  {
+    suite: 'finance',
+    name: 'es_historical',
+    unit: 'TFLOP/s',
+    gpu: 44,
+    cpu: 0.9,
+    flops: 2 * 1024 * 4096 * 2048,
+    precision: 'fp32',
+    description: 'Expected Shortfall 97.5%: P&L GEMM (fp32) + per-portfolio mean of the worst 2.5% (radix select)',
+  },
+  {
+    suite: 'finance',
+    name: 'zscore',
+    unit: 'GB/s',
+    gpu: 2300,
+    cpu: 5,
+    bytes: 9 * 4096 * 16384,
+    description: 'mean reversion: rolling z-score n=20 + entry/exit signal (|z|>2 in, |z|<0.5 out), series x steps',
+  },
+  {
+    suite: 'finance',
+    name: 'momentum',
+    unit: 'GB/s',
+    gpu: 1100,
+    cpu: 2.5,
+    bytes: 12 * 4096 * 16384,
+    description: 'momentum: 20-step rate of change + its cross-sectional rank per step (series = assets, <= 4096)',
+  },
+  // Issue 21, the mean-variance step (native/src/quant_meanvar.cu): flops as the program counts them.
+  {
+    suite: 'finance',
+    name: 'meanvar',
+    unit: 'TFLOP/s',
+    gpu: 40,
+    cpu: 0.1,
+    flops: 1024 * (512 * 513 * 4096 + 512 * 4096 + 512 ** 3 / 3 + 2 * 512 * 512),
+    precision: 'fp32',
+    description: 'batched mean-variance: covariance (one triangle, fp32) of returns x assets per portfolio, Cholesky, min-variance weights',
   },
 ];
 
@@ -244,6 +284,9 @@ export const SIZE_KEYS = [
   'assets',
   'grid_series',
   'grid_steps',
+  'mv_portfolios',
+  'mv_returns',
+  'mv_assets',
   'coll_max',
   'requests',
   'seconds',

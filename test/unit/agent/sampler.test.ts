@@ -51,6 +51,7 @@ function start(env: Record<string, string>, fake: ReturnType<typeof fakeStreams>
   const sampler = new Sampler((request) => streamSmi(ctx, request), {
     file: smiBinary(ctx),
     intervalMs: 1000,
+    clock: ctx.clock,
     backoffMs: 1,
     onLog: (m) => void logs.push(m),
   });
@@ -106,4 +107,14 @@ test('a test context without a stream fake refuses to start one (nothing reaches
   await expect(streamSmi(makeTestCtx(), { args: ['-L'], silenceTimeoutMs: 10, onLine: () => undefined })).rejects.toThrow(
     'unexpected stream in test: nvidia-smi -L',
   );
+});
+
+test('stopped while the start is still pending: the stream is stopped as soon as it has started, and stays stopped', async () => {
+  const fake = fakeStreams();
+  const sampler = start({}, fake);
+  samplers.pop();
+  await sampler.stop();
+  expect(fake.started).toHaveLength(1);
+  expect(fake.stopped).toEqual(['agent stopping']);
+  expect(sampler.state().phase).toBe('stopped');
 });

@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { XidReport } from '../../../src/gpu/xid.js';
 import { parseXids } from '../../../src/gpu/xid.js';
 import { watchXids, xidsFor } from '../../../src/agent/xid-watch.js';
-
-afterEach(() => {
-  vi.useRealTimers();
-});
+import { fakeClock } from '../../helpers/clock.js';
 
 describe('the agent XID watch', () => {
   it('reads at once and every interval, keeps the last read, and logs only when readability changes', async () => {
-    vi.useFakeTimers();
+    const clock = fakeClock();
     const reads: XidReport[] = [
       { readable: false, reason: 'dmesg exited 1: dmesg: read kernel buffer failed: Operation not permitted' },
       { readable: false, reason: 'dmesg exited 1: dmesg: read kernel buffer failed: Operation not permitted' },
@@ -21,12 +18,15 @@ describe('the agent XID watch', () => {
       async () => reads[Math.min(n++, reads.length - 1)]!,
       30_000,
       (m) => log.push(m),
+      clock,
     );
     expect(watch.state()).toBeNull();
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.advance(0);
     expect(watch.state()).toMatchObject({ readable: false });
-    await vi.advanceTimersByTimeAsync(30_000);
-    await vi.advanceTimersByTimeAsync(30_000);
+    await clock.advance(29_999);
+    expect(n).toBe(1); // the interval is the clock's: nothing before it has passed
+    await clock.advance(1);
+    await clock.advance(30_000);
     expect(n).toBe(3);
     expect(watch.state()).toEqual({ readable: true, events: [] });
     expect(log).toEqual([
@@ -34,18 +34,20 @@ describe('the agent XID watch', () => {
       'kernel log readable: XID events are exported',
     ]);
     watch.stop();
-    await vi.advanceTimersByTimeAsync(90_000);
+    await clock.advance(90_000);
     expect(n).toBe(3);
+    expect(clock.pending()).toBe(0);
   });
 
   it('turns a read that throws into "not readable" with its message', async () => {
-    vi.useFakeTimers();
+    const clock = fakeClock();
     const watch = watchXids(
       () => Promise.reject(new Error('spawn EACCES')),
       1000,
       () => undefined,
+      clock,
     );
-    await vi.advanceTimersByTimeAsync(0);
+    await clock.advance(0);
     expect(watch.state()).toEqual({ readable: false, reason: 'spawn EACCES' });
     watch.stop();
   });

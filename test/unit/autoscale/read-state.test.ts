@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRun } from '../../../src/commands/autoscale.js';
 import { expandQuery, readSignal, signalQueries, windowQuery, type MatrixAnswer } from '../../../src/autoscale/read.js';
-import { clock } from '../../../src/autoscale/run.js';
 import { loadState, record, saveState, statePath } from '../../../src/autoscale/state.js';
 import { policy } from './helpers.js';
 
@@ -114,12 +113,5 @@ describe('options and the clock', () => {
     expect(() => parseRun(raw({ iterations: '0' }))).toThrow(/--iterations/);
     expect(() => parseRun(raw({ interval: '10ms' }))).toThrow(/at least 1s/);
     expect(() => parseRun(raw({ timeout: 'x' }))).toThrow(/--timeout/);
-  });
-
-  it('GPUCTL_NOW pins the decision clock; a bad value is a usage error', () => {
-    const real = new Date('2030-01-01T00:00:00Z');
-    expect(clock({ env: {}, now: () => real })()).toBe(real);
-    expect(clock({ env: { GPUCTL_NOW: '2026-11-24T14:20:00Z' }, now: () => real })().toISOString()).toBe('2026-11-24T14:20:00.000Z');
-    expect(() => clock({ env: { GPUCTL_NOW: 'monday' }, now: () => real })).toThrow(/GPUCTL_NOW="monday" is not a time/);
   });
 });

@@ -7,11 +7,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KERNELS } from '../../../src/bench/kernel-names.js';
 import { SUITES } from '../../../src/bench/options.js';
 
 const SRC = join(import.meta.dirname, '../../../native/src');
+const FAKE = join(import.meta.dirname, '../../fakes/gpuctl-bench');
 const TABLE = 'kernels.inc';
 
 interface Row {
@@ -88,5 +90,17 @@ describe('the kernel table (native/src/kernels.inc)', () => {
     const table = new Map(rows().map((r) => [r.name, r.suite]));
     const wrong = Object.entries(KERNELS).flatMap(([name, suite]) => (table.get(name) === suite ? [] : [`${suite}/${name}: table has ${table.get(name) ?? 'no such row'}`]));
     expect(wrong).toEqual([]);
+  });
+
+  it('is what the fake gpuctl-bench lists: every row, with its suite, unit and description (test/fakes/gpuctl-bench)', async () => {
+    type FakeRow = { suite: string; name: string; unit: string; description: string };
+    const load = async (file: string, key: string) => ((await import(pathToFileURL(join(FAKE, file)).href)) as Record<string, FakeRow[]>)[key]!;
+    const fake = [
+      ...(await load('kernels.mjs', 'KERNELS')),
+      ...(await load('cluster.mjs', 'CLUSTER_KERNELS')),
+      ...(await load('diag.mjs', 'DIAG_KERNELS')),
+    ];
+    const key = (r: FakeRow) => `${r.suite}/${r.name} ${r.unit}: ${r.description}`;
+    expect(fake.map(key).sort()).toEqual(rows().map(key).sort());
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, imageOfLine, interruptedNote, phaseOfLine, type Phase } from '../../../src/deploy/phases.js';
+import { fakeClock } from '../../helpers/clock.js';
 
 describe('flyctl deploy output → phases', () => {
   const lines: Array<[string, Phase | undefined]> = [
@@ -46,20 +47,64 @@ describe('flyctl deploy output → phases', () => {
 describe('reorderByStream', () => {
   it('puts stderr lines (the build) before stdout lines (the release) that arrived in the same window', async () => {
     const { reorderByStream } = await import('../../../src/deploy/stream.js');
+    const clock = fakeClock();
     const seen: string[] = [];
-    const lines = reorderByStream((line) => seen.push(line), 10);
+    const lines = reorderByStream((line) => seen.push(line), clock, 10);
     lines.push('Watch your deployment at https://fly.io/apps/q/monitoring', 'stdout');
     lines.push('==> Building image', 'stderr');
     lines.push('image: registry.fly.io/q:deployment-1', 'stderr');
+    // The window is the clock's: nothing is let out before it has passed, and all of it when it has.
+    await clock.advance(9);
     expect(seen).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    lines.push('Visit your newly deployed app at https://q.fly.dev/', 'stdout');
-    lines.flush();
+    await clock.advance(1);
     expect(seen).toEqual([
       '==> Building image',
       'image: registry.fly.io/q:deployment-1',
       'Watch your deployment at https://fly.io/apps/q/monitoring',
-      'Visit your newly deployed app at https://q.fly.dev/',
     ]);
+    lines.push('Visit your newly deployed app at https://q.fly.dev/', 'stdout');
+    lines.flush();
+    expect(seen.at(-1)).toBe('Visit your newly deployed app at https://q.fly.dev/');
+    expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('streamDeploy times each phase and the whole deploy on the context clock', () => {
+  it("says how long each phase took, as the clock saw it, and the deploy's duration", async () => {
+    const { streamDeploy } = await import('../../../src/deploy/stream.js');
+    const { makeTestCtx } = await import('../../helpers/ctx.js');
+    const clock = fakeClock();
+    const ctx = makeTestCtx({ clock });
+    // flyctl as the client hands it on: a line, then time passing (the reorder window included), then the next.
+    const fly = {
+      show: (args: readonly string[]) => `flyctl ${args.join(' ')}`,
+      deploy: async (_input: unknown, options: { onLine?: (line: string, stream: 'stdout' | 'stderr') => void }) => {
+        options.onLine?.('==> Building image', 'stderr');
+        await clock.advance(12_000);
+        options.onLine?.('image: registry.fly.io/q:deployment-1', 'stderr');
+        options.onLine?.('==> Pushing image to fly', 'stderr');
+        await clock.advance(3_000);
+        options.onLine?.('Watch your deployment at https://fly.io/apps/q/monitoring', 'stdout');
+        await clock.advance(65_000);
+      },
+    } as unknown as Parameters<typeof streamDeploy>[1];
+    const { phaseText } = await import('../../../src/deploy/progress.js');
+    // The deploy emits each phase's end (issue 22, the screen); the command shows its words on the spinner.
+    const ended: string[] = [];
+    const onPhase = (e: Parameters<typeof phaseText>[0]) => void (e.kind === 'end' && e.outcome === 'done' && ended.push(phaseText(e)));
+    const done = await streamDeploy(
+      ctx,
+      fly,
+      { app: 'q', config: 'fly.toml' },
+      { timeoutMs: 600_000, log: [], previousVersion: 6, onPhase },
+    );
+    expect(done).toMatchObject({ error: undefined, phase: 'releasing', image: 'registry.fly.io/q:deployment-1', durationMs: 80_000 });
+    expect(ended).toEqual([
+      'Verified app config (50 ms)',
+      'Built image (12.0 s)',
+      'Pushed image registry.fly.io/q:deployment-1 (3.0 s)',
+      'Released (1 min 5 s)',
+    ]);
+    expect(ctx.err()).toBe(''); // the deploy itself writes nothing
   });
 });

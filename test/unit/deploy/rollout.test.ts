@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { waitForRollout } from '../../../src/deploy/wait.js';
 import { assessRollout } from '../../../src/flyio/machines.js';
-import type { Clock } from '../../../src/shared/clock.js';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.js';
+import { fakeClock as sharedFake } from '../../helpers/clock.js';
 
 const decoded = decodeJson(readFileSync(new URL('../../fixtures/flyctl/machine-list.json', import.meta.url), 'utf8'), machineListSchema);
 if (!decoded.ok) throw new Error(decoded.reason);
@@ -35,11 +35,8 @@ describe('assessRollout', () => {
   });
 });
 
-function fakeClock(): Clock & { sleeps: number[] } {
-  let now = 0;
-  const sleeps: number[] = [];
-  return { sleeps, now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) };
-}
+/** Every sleep moves the fake time on at once (test/helpers/clock.ts). */
+const fakeClock = () => sharedFake({ autoAdvance: true });
 
 describe('waitForRollout', () => {
   const signal = new AbortController().signal;
@@ -56,7 +53,7 @@ describe('waitForRollout', () => {
   it('waits until the deadline and checks one last time at it, with the last problems', async () => {
     const clock = fakeClock();
     const polls: number[] = [];
-    const state = await waitForRollout(async () => (polls.push(clock.now()), healthy.map(critical)), {
+    const state = await waitForRollout(async () => (polls.push(clock.monotonic()), healthy.map(critical)), {
       release: 7,
       timeoutMs: 15_000,
       signal,
@@ -71,7 +68,7 @@ describe('waitForRollout', () => {
 
   it('a rollout that is healthy at the deadline counts', async () => {
     const clock = fakeClock();
-    const state = await waitForRollout(async () => (clock.now() >= 5000 ? healthy : healthy.map(critical)), {
+    const state = await waitForRollout(async () => (clock.monotonic() >= 5000 ? healthy : healthy.map(critical)), {
       release: 7,
       timeoutMs: 5000,
       signal,
@@ -79,5 +76,15 @@ describe('waitForRollout', () => {
     });
     expect(state.ready).toBe(true);
     expect(clock.sleeps).toEqual([1000, 1600, 2400]);
+  });
+
+  it('Ctrl-C during a pause ends the wait at once, as an interruption', async () => {
+    const clock = sharedFake();
+    const abort = new AbortController();
+    const waiting = waitForRollout(async () => healthy.map(critical), { release: 7, timeoutMs: 60_000, signal: abort.signal, clock });
+    await clock.advance(500);
+    abort.abort();
+    await expect(waiting).rejects.toThrow('Interrupted while waiting for the machines.');
+    expect(clock.monotonic()).toBe(500);
   });
 });

@@ -6,6 +6,8 @@ import { decodeJson } from '../../../src/flyio/decode.js';
 import { statusSchema, type FlyAppStatus } from '../../../src/flyio/schemas.js';
 import { assessHealth } from '../../../src/health/assess.js';
 import { judge, probe } from '../../../src/health/probe.js';
+import { realClock } from '../../../src/shared/clock.js';
+import { fakeClock } from '../../helpers/clock.js';
 
 const decoded = decodeJson(readFileSync(new URL('../../fixtures/flyctl/status.json', import.meta.url), 'utf8'), statusSchema);
 if (!decoded.ok) throw new Error(decoded.reason);
@@ -46,29 +48,52 @@ describe('assessHealth', () => {
 describe('probe (a local server on 127.0.0.1)', () => {
   let server: Server;
   let base: string;
+  // Answers held until the test lets them go (or the server closes): time passes only on the test's clock meanwhile.
+  const held: Array<() => void> = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
       if (req.url === '/health') return void res.end('{"status":"ok"}');
-      if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
+      if (req.url === '/held') return void held.push(() => res.end('{"status":"ok"}'));
       res.statusCode = 404;
       res.end('not found');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => {
+    for (const answer of held.splice(0)) answer();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   const signal = new AbortController().signal;
 
   it('reads status and body', async () => {
-    expect(await probe(base, '/health', false, 2000, signal)).toMatchObject({ status: 200, verdict: 'ok', detail: '200 {"status":"ok"}' });
-    expect(await probe(`${base}/`, '/gpu-health', true, 2000, signal)).toMatchObject({ status: 404, verdict: 'absent' });
+    expect(await probe(base, '/health', false, 2000, signal, realClock)).toMatchObject({
+      status: 200,
+      verdict: 'ok',
+      detail: '200 {"status":"ok"}',
+    });
+    expect(await probe(`${base}/`, '/gpu-health', true, 2000, signal, realClock)).toMatchObject({ status: 404, verdict: 'absent' });
   });
 
-  it('times out', async () => {
-    expect(await probe(base, '/slow', false, 200, signal)).toMatchObject({
-      status: null,
-      verdict: 'failed',
-      detail: 'no answer within 0.2 s',
-    });
+  it("times out when the clock says the timeout has passed, not before (the context's clock, not a global timer)", async () => {
+    const clock = fakeClock();
+    let result: unknown;
+    const probing = probe(base, '/held', false, 60_000, signal, clock).then((r) => (result = r));
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await clock.advance(59_999);
+    expect(result).toBeUndefined();
+    await clock.advance(1);
+    await probing;
+    expect(result).toMatchObject({ status: null, latencyMs: null, verdict: 'failed', detail: 'no answer within 60 s' });
+    held.splice(0).forEach((answer) => answer());
+  });
+
+  it('measures the latency on the clock', async () => {
+    const clock = fakeClock();
+    const probing = probe(base, '/held', false, 60_000, signal, clock);
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await clock.advance(1234);
+    held.shift()!();
+    expect(await probing).toMatchObject({ status: 200, verdict: 'ok', latencyMs: 1234 });
   });
 });

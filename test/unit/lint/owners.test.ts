@@ -6,7 +6,9 @@
  * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
  *   code returns values or emits events for its command to print.
  * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule);
- * - only the same owners start spinners or print results (screenRule): a feature emits events and returns results.
+ * - only shared/clock.ts reads the time or sets a timer, and only runtime.ts reads GPUCTL_NOW (clockRule);
+ * - only the same owners as terminalRule start spinners or print results (screenRule), and only ui/ writes
+ *   stdout (stdoutRule): a feature emits events and returns results.
  * And the repo's own config has them on.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +37,9 @@ interface LintConfigModule {
   SCREEN_OWNERS: string[];
   stdoutRule: () => Linter.Config;
   STDOUT_OWNERS: string[];
+  clockRule: () => Linter.Config[];
+  CLOCK_OWNERS: string[];
+  NOW_HOOK_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -47,7 +52,15 @@ afterAll(() => {
 async function lint(
   files: Record<string, string>,
   which:
-    'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'screenRule' | 'stdoutRule' | 'envRule' = 'processRule',
+    | 'processRule'
+    | 'terminalRule'
+    | 'tomlRule'
+    | 'metricNameRule'
+    | 'smiRule'
+    | 'screenRule'
+    | 'stdoutRule'
+    | 'envRule'
+    | 'clockRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -57,7 +70,7 @@ async function lint(
   }
   const config = await loadConfig();
   // envRule's blocks only make sense after processRule's (they replace its options for the owners).
-  const rules = which === 'envRule' ? [config.processRule(), ...config.envRule()] : [config[which]()];
+  const rules = which === 'envRule' ? [config.processRule(), ...config.envRule()] : [config[which]()].flat();
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
@@ -405,5 +418,72 @@ describe('GITHUB_STEP_SUMMARY and XDG_* are read only by their owners (issue 22)
     expect(await banned('src/shared/paths.ts')).not.toContain('XDG_CACHE_HOME');
     expect(await banned('src/cli.ts')).not.toContain('process');
     expect(await banned('src/cli.ts')).toContain('GITHUB_STEP_SUMMARY');
+  }, 60_000);
+});
+
+describe('time comes from ctx.clock: only shared/clock.ts reads it or sets timers (issue 22)', () => {
+  it('reports Date.now, performance.now, new Date(), Date(), the global timers and their imports anywhere but the clock', async () => {
+    const rules = await lint(
+      {
+        'src/agent/run.ts': 'export const t = (): number => Date.now();\n',
+        'src/deploy/stream.ts': 'export const t = (): number => performance.now();\n',
+        'src/prometheus/gpu-samples.ts': 'export const at = (): Date => new Date();\n',
+        'src/diag/run.ts': 'export const at = (): string => Date();\n',
+        'src/agent/sampler.ts': 'export const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));\n',
+        'src/gpu/host.ts': 'export const tick = (fn: () => void): unknown => setInterval(fn, 1000);\n',
+        'src/exec.ts': 'export const soon = (fn: () => void): unknown => globalThis.setTimeout(fn, 1);\n',
+        'src/monitor/run.ts':
+          "import { setTimeout as sleep } from 'node:timers/promises';\nexport const wait = (): Promise<void> => sleep(1);\n",
+        'src/health/probe.ts': "import { performance } from 'node:perf_hooks';\nexport const t = (): number => performance.timeOrigin;\n",
+        'src/shared/clock.ts':
+          'export const now = (): Date => new Date();\nexport const m = (): number => performance.now() + Date.now();\nexport const later = (fn: () => void): unknown => setTimeout(fn, 1);\n',
+      },
+      'clockRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/run.ts': ['gpuctl-clock/owner'],
+      'src/deploy/stream.ts': ['gpuctl-clock/owner'],
+      'src/prometheus/gpu-samples.ts': ['gpuctl-clock/owner'],
+      'src/diag/run.ts': ['gpuctl-clock/owner'],
+      'src/agent/sampler.ts': ['gpuctl-clock/owner'],
+      'src/gpu/host.ts': ['gpuctl-clock/owner'],
+      'src/exec.ts': ['gpuctl-clock/owner'],
+      'src/monitor/run.ts': ['gpuctl-clock/owner'],
+      'src/health/probe.ts': ['gpuctl-clock/owner'],
+      'src/shared/clock.ts': [],
+    });
+    expect(lastMessages['src/agent/run.ts']![0]).toContain('time comes from ctx.clock (src/shared/clock.ts');
+  }, 60_000);
+
+  it('leaves dates made from a value, Date.parse and the clock itself alone', async () => {
+    const rules = await lint(
+      {
+        'src/autoscale/schedule.ts':
+          "import type { Clock } from '../shared/clock.js';\nexport const f = (clock: Clock, t: number): number => new Date(t).getTime() + Date.parse('2026-11-24T14:20:00Z') + clock.monotonic();\n",
+      },
+      'clockRule',
+    );
+    expect(rules).toEqual({ 'src/autoscale/schedule.ts': [] });
+  }, 60_000);
+
+  it('reports GPUCTL_NOW read anywhere but runtime.ts', async () => {
+    const read =
+      "import type { Env } from '../context.js';\nexport const f = (env: Env): unknown => [env.GPUCTL_NOW, env['GPUCTL_NOW']];\n";
+    const rules = await lint({ 'src/autoscale/run.ts': read, 'src/runtime.ts': read }, 'clockRule');
+    expect(rules).toEqual({ 'src/autoscale/run.ts': ['gpuctl-now-hook/owner', 'gpuctl-now-hook/owner'], 'src/runtime.ts': [] });
+  }, 60_000);
+
+  it("the repo's own config has both on, off for their owners", async () => {
+    const { CLOCK_OWNERS, NOW_HOOK_OWNERS } = await loadConfig();
+    expect(CLOCK_OWNERS).toEqual(['src/shared/clock.ts']);
+    expect(NOW_HOOK_OWNERS).toEqual(['src/runtime.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string, name: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.[name];
+    for (const file of ['src/agent/sampler.ts', 'src/exec.ts', 'src/shared/http-read.ts', 'src/runtime.ts', 'src/commands/monitor.ts'])
+      expect(await rule(file, 'gpuctl-clock/owner')).toEqual([2]);
+    expect(await rule('src/shared/clock.ts', 'gpuctl-clock/owner')).toBeUndefined();
+    for (const file of ['src/autoscale/run.ts', 'src/commands/autoscale.ts'])
+      expect(await rule(file, 'gpuctl-now-hook/owner')).toEqual([2]);
+    expect(await rule('src/runtime.ts', 'gpuctl-now-hook/owner')).toBeUndefined();
   }, 60_000);
 });

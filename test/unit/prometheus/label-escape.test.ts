@@ -7,19 +7,10 @@
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ageQuery, gpuQuery } from '../../../src/prometheus/gpu-samples.js';
-import { onPath } from '../../helpers/cli.js';
-
-function promtool(): string {
-  const found = onPath(
-    'promtool',
-    `${process.env.PROMTOOL_BIN ? `${dirname(process.env.PROMTOOL_BIN)}:` : ''}${process.env.PATH ?? ''}:/usr/bin`,
-  );
-  if (!found) throw new Error('This test needs the real promtool, which is not installed: run `apt-get install -y prometheus` (Debian).');
-  return found;
-}
+import { findPromtool } from '../../helpers/prometheus-server.js';
 
 /** Names a careless escape turns into another name or a parse error; each has a near-miss decoy series beside it. */
 const NAMES = ['C:\\new\\app', 'say "hi"', 'two\nlines', 'cr\rhere', 'all \\" of\n them\\'];
@@ -47,7 +38,7 @@ it.each(NAMES)('the selectors for app %j match exactly that app in real PromQL',
   };
   // JSON is YAML: promtool reads the file as written.
   writeFileSync(join(dir, 'tests.yml'), JSON.stringify(tests, null, 2));
-  const run = await execa(promtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+  const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
   expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   expect(run.stdout).toContain('SUCCESS');
 });

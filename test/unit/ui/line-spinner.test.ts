@@ -1,46 +1,20 @@
 /** Without a terminal, a long step prints where it is at least every 30 s, and never more often (issues 13, 19). */
 import { expect, test } from 'vitest';
-import type { Timer } from '../../../src/shared/clock.js';
 import { createLineSpinner, PROGRESS_EVERY_MS, spinnerMode } from '../../../src/ui/spinner.js';
+import { fakeClock } from '../../helpers/clock.js';
 
 function capture() {
   const lines: string[] = [];
   return { lines, writer: { isTTY: false, write: (text: string) => void lines.push(text) } };
 }
 
-/** A fake clock with one-shot timers: advance() moves time and fires what falls due, in order. */
-function fakeTimer() {
-  let now = 0;
-  let timers: Array<{ at: number; fn: () => void }> = [];
-  const timer: Timer = {
-    now: () => now,
-    after: (ms, fn) => {
-      const entry = { at: now + ms, fn };
-      timers.push(entry);
-      return () => void (timers = timers.filter((t) => t !== entry));
-    },
-  };
-  const advance = (ms: number) => {
-    const until = now + ms;
-    for (;;) {
-      const due = timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      timers = timers.filter((t) => t !== due);
-      now = due.at;
-      due.fn();
-    }
-    now = until;
-  };
-  return { timer, advance, pending: () => timers.length };
-}
-
-test('CI logs get the step text every 30 s while it runs, then its outcome', () => {
+test('CI logs get the step text every 30 s while it runs, then its outcome', async () => {
   const { lines, writer } = capture();
-  const clock = fakeTimer();
-  const spinner = createLineSpinner(writer, 'waiting for v3', 'lines', clock.timer);
+  const clock = fakeClock();
+  const spinner = createLineSpinner(writer, 'waiting for v3', 'lines', clock);
   for (let t = 0; t < 95_000; t += 5_000) {
     spinner.update(`waiting for v3: ${Math.floor(t / 10_000)}/2 started`);
-    clock.advance(5_000);
+    await clock.advance(5_000);
   }
   spinner.succeed('2 machines of v3 started');
   expect(PROGRESS_EVERY_MS).toBe(30_000);
@@ -53,40 +27,40 @@ test('CI logs get the step text every 30 s while it runs, then its outcome', () 
   expect(clock.pending()).toBe(0);
 });
 
-test('a silent step still prints a line every 30 s (a timer, not only updates), and none after its outcome', () => {
+test('a silent step still prints a line every 30 s (a timer, not only updates), and none after its outcome', async () => {
   const { lines, writer } = capture();
-  const clock = fakeTimer();
-  const spinner = createLineSpinner(writer, 'compiling the kernels', 'lines', clock.timer);
-  clock.advance(29_999);
+  const clock = fakeClock();
+  const spinner = createLineSpinner(writer, 'compiling the kernels', 'lines', clock);
+  await clock.advance(29_999);
   expect(lines).toEqual([]);
-  clock.advance(1);
-  clock.advance(65_000);
+  await clock.advance(1);
+  await clock.advance(65_000);
   expect(lines).toEqual(['… compiling the kernels (30 s)\n', '… compiling the kernels (60 s)\n', '… compiling the kernels (90 s)\n']);
   // An update 5 s after a timer line (at 95 s) waits for the next 30 s: never more often.
   spinner.update('compiling the kernels: 3 of 6');
-  clock.advance(24_000);
+  await clock.advance(24_000);
   expect(lines).toHaveLength(3);
-  clock.advance(1_000);
+  await clock.advance(1_000);
   expect(lines.at(-1)).toBe('… compiling the kernels: 3 of 6 (120 s)\n');
   spinner.fail('the compiler failed');
-  clock.advance(120_000);
+  await clock.advance(120_000);
   expect(lines.slice(4)).toEqual(['✗ the compiler failed\n']);
   expect(clock.pending()).toBe(0);
 });
 
-test('stop ends the timer too', () => {
+test('stop ends the timer too', async () => {
   const { lines, writer } = capture();
-  const clock = fakeTimer();
-  createLineSpinner(writer, 'x', 'lines', clock.timer).stop();
-  clock.advance(300_000);
+  const clock = fakeClock();
+  createLineSpinner(writer, 'x', 'lines', clock).stop();
+  await clock.advance(300_000);
   expect(lines).toEqual([]);
 });
 
-test('--json is silent; a terminal animates; CI or a pipe gets lines', () => {
+test('--json is silent; a terminal animates; CI or a pipe gets lines', async () => {
   const { lines, writer } = capture();
-  const clock = fakeTimer();
-  const spinner = createLineSpinner(writer, 'x', 'silent', clock.timer);
-  clock.advance(120_000);
+  const clock = fakeClock();
+  const spinner = createLineSpinner(writer, 'x', 'silent', clock);
+  await clock.advance(120_000);
   spinner.update('y');
   spinner.succeed('done');
   expect(lines).toEqual([]);

@@ -1,0 +1,191 @@
+/**
+ * The inputs and expected alerts of the promtool rule tests (promtool-tests.ts renders them): per rule,
+ * one GPU or machine over the threshold that must fire and one under it that must not; for the
+ * application's rules also no data at all, which must stay quiet. Pure data.
+ */
+import type { AlertThresholds } from './rules.js';
+
+export type Labels = Record<string, string>;
+/** `name{labels}` and its value: a number held constant, or promtool's `start+step` for a counter (`0+6`: 6 more a minute). */
+export type Series = [string, Labels, number | string];
+/** An alert expected: its labels (besides alertname and severity) and `$value` where the rule's annotations print it. */
+export interface Fire {
+  labels: Labels;
+  value?: number;
+}
+export interface Case {
+  /** Series for the firing GPU / machine and for the quiet one. */
+  series: Series[];
+  /** The alert expected (its labels), or each of several. */
+  fires: Labels | Fire[];
+  /** Further inputs under which the rule must stay quiet (e.g. no data at all). */
+  quiet?: Series[][];
+}
+
+const M = { Hostname: 'm-hot', instance: '10.0.0.1:9400', job: 'gpuctl' };
+const Q = { Hostname: 'm-cool', instance: '10.0.0.2:9400', job: 'gpuctl' };
+const g = (machine: Labels, gpu: string): Labels => ({ ...machine, gpu, UUID: `GPU-${machine.Hostname}-${gpu}` });
+
+/** Pure: the cases of every rule alertRules() can render for these thresholds. */
+export function cases(t: AlertThresholds): Record<string, Case> {
+  const hot = g(M, '0');
+  const cool = g(Q, '1');
+  const throttled = { ...hot, reason: 'hw_thermal_slowdown' };
+  return {
+    GpuctlGpuUtilisationHigh: {
+      series: [
+        ['DCGM_FI_DEV_GPU_UTIL', hot, (t.utilPct ?? 0) + 1],
+        ['DCGM_FI_DEV_GPU_UTIL', cool, t.utilPct ?? 0],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuMemoryHigh: {
+      series: [
+        ['DCGM_FI_DEV_FB_USED', hot, t.memoryPct + 1],
+        ['DCGM_FI_DEV_FB_TOTAL', hot, 100],
+        ['DCGM_FI_DEV_FB_USED', cool, t.memoryPct],
+        ['DCGM_FI_DEV_FB_TOTAL', cool, 100],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuTemperatureHigh: {
+      series: [
+        ['DCGM_FI_DEV_GPU_TEMP', hot, t.tempWarnC + 1],
+        ['DCGM_FI_DEV_GPU_TEMP', cool, t.tempWarnC],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuTemperatureCritical: {
+      series: [
+        ['DCGM_FI_DEV_GPU_TEMP', hot, t.tempFailC + 1],
+        ['DCGM_FI_DEV_GPU_TEMP', cool, t.tempFailC],
+      ],
+      fires: hot,
+    },
+    GpuctlSamplerStopped: {
+      series: [
+        ['gpuctl_agent_last_sample_age_seconds', M, t.staleSeconds + 1],
+        ['gpuctl_agent_sampler_up', M, 1],
+        ['gpuctl_agent_last_sample_age_seconds', Q, 0.5],
+        ['gpuctl_agent_sampler_up', Q, 1],
+      ],
+      fires: M,
+    },
+    GpuctlGpuUncorrectableEcc: {
+      series: [
+        ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', hot, 2],
+        ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', cool, 0],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuMemoryRepairPending: {
+      series: [
+        ['gpuctl_gpu_pages_pending', hot, 1],
+        ['gpuctl_gpu_pages_pending', cool, 0],
+        ['DCGM_FI_DEV_ROW_REMAP_FAILURE', cool, 0],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuThermalThrottling: {
+      series: [
+        ['gpuctl_gpu_clock_throttled', throttled, 1],
+        ['gpuctl_gpu_clock_throttled', { ...cool, reason: 'hw_thermal_slowdown' }, 0],
+      ],
+      fires: throttled,
+    },
+    GpuctlGpuPcieLinkDegraded: {
+      series: [
+        ['DCGM_FI_DEV_PCIE_LINK_GEN', hot, 4],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_GEN', hot, 5],
+        ['DCGM_FI_DEV_PCIE_LINK_WIDTH', hot, 16],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH', hot, 16],
+        ['DCGM_FI_DEV_GPU_UTIL', hot, 99],
+        // Idle with a lowered link: the power saving every GPU does, not a fault.
+        ['DCGM_FI_DEV_PCIE_LINK_GEN', cool, 1],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_GEN', cool, 5],
+        ['DCGM_FI_DEV_PCIE_LINK_WIDTH', cool, 16],
+        ['DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH', cool, 16],
+        ['DCGM_FI_DEV_GPU_UTIL', cool, 0],
+      ],
+      fires: hot,
+    },
+    GpuctlGpuXidCritical: {
+      series: [
+        ['gpuctl_gpu_xid_events', { ...hot, xid: '79' }, 1],
+        ['gpuctl_gpu_xid_events', { ...cool, xid: '13' }, 3],
+      ],
+      fires: { ...hot, xid: '79' },
+    },
+    GpuctlGpuXid: {
+      series: [
+        ['gpuctl_gpu_xid_events', { ...hot, xid: '13' }, 2],
+        ['gpuctl_gpu_xid_events', { ...cool, xid: '79' }, 1],
+      ],
+      fires: { ...hot, xid: '13' },
+    },
+    GpuctlDiagFailed: {
+      series: [
+        ['gpuctl_diag_result', { ...hot, level: 'quick' }, 2],
+        ['gpuctl_diag_result', { ...cool, level: 'quick' }, 1],
+      ],
+      fires: { ...hot, level: 'quick' },
+    },
+    GpuctlGpuMissing: {
+      series: [
+        ['DCGM_FI_DEV_FB_TOTAL', hot, 100],
+        ['gpuctl_agent_sampler_up', M, 1],
+        ...Array.from({ length: t.expectGpus ?? 0 }, (_, i): Series => ['DCGM_FI_DEV_FB_TOTAL', g(Q, String(i)), 100]),
+        ['gpuctl_agent_sampler_up', Q, 1],
+      ],
+      fires: { Hostname: M.Hostname, instance: M.instance },
+    },
+    ...appCases(t),
+  };
+}
+
+/**
+ * The application's rules: one machine above the error threshold on a `code` label, one on an
+ * instrumentator-style `status="5xx"` without a Fly region (the first and last status labels), one under it whose 404s are not errors; and
+ * with no request counter at all, only the info rule fires.
+ */
+function appCases(t: AlertThresholds): Record<string, Case> {
+  const m = t.appRequests?.metric ?? 'http_requests_total';
+  // The first status label as "500" (client_golang, prom-client), the last as "5xx" (prometheus-fastapi-instrumentator).
+  const code = t.appRequests?.statusLabels[0] ?? 'code';
+  const status = t.appRequests?.statusLabels.at(-1) ?? 'status';
+  const agent: Series = ['gpuctl_agent_info', { ...M, version: '1.0.0', mode: 'gpu' }, 1];
+  const hot = { app: 'infer', instance: 'fdaa::1:8000', region: 'ord', job: 'app' };
+  const warm = { app: 'infer', instance: 'fdaa::2:8000', job: 'app' };
+  const cool = { app: 'infer', instance: 'fdaa::3:8000', region: 'ams', job: 'app' };
+  // Percentages of 5xx (requests a minute out of 100): over the threshold, further over, under it.
+  const over = Math.min(t.appErrorPct + 1, (t.appErrorPct + 100) / 2);
+  const far = Math.min(2 * over, (over + 100) / 2);
+  const under = Math.max(0, t.appErrorPct - 1);
+  const at = (labels: Labels) => ({ app: labels.app!, instance: labels.instance!, ...(labels.region ? { region: labels.region } : {}) });
+  return {
+    GpuctlAppErrorRateHigh: {
+      series: [
+        agent,
+        [m, { ...hot, [code]: '200', method: 'POST' }, `0+${100 - over}`],
+        [m, { ...hot, [code]: '500', method: 'POST' }, `0+${over}`],
+        [m, { ...warm, [status]: '2xx', handler: '/v1/completions' }, `0+${100 - far}`],
+        [m, { ...warm, [status]: '5xx', handler: '/v1/completions' }, `0+${far}`],
+        [m, { ...cool, [code]: '200', method: 'POST' }, `0+${100 - under}`],
+        [m, { ...cool, [code]: '503', method: 'POST' }, `0+${under}`],
+        // Client errors are not the application's: 404s must not count.
+        [m, { ...cool, [code]: '404', method: 'GET' }, '0+50'],
+      ],
+      fires: [
+        { labels: at(hot), value: over },
+        { labels: at(warm), value: far },
+      ],
+      // No request counter (the application exports nothing), and a counter with no requests: no rate, no alert.
+      quiet: [[agent], [agent, [m, { ...cool, [code]: '200', method: 'GET' }, 0]]],
+    },
+    GpuctlAppRequestsAbsent: {
+      series: [agent],
+      fires: {},
+      quiet: [[agent, [m, { ...cool, [code]: '200', method: 'GET' }, '0+10']], []],
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The alert rules' types, shared by the GPU rules (rules.ts) and the application's (app-rules.ts); both
+ * re-export what their callers use.
+ */
+
+/** The application's counter of HTTP requests; null: no application rules. */
+export interface AppRequests {
+  /** Metric name, e.g. http_requests_total. */
+  metric: string;
+  /** Labels that may hold the response status (a series carries one of them). */
+  statusLabels: readonly string[];
+}
+
+export interface AlertThresholds {
+  /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
+  utilPct: number | null;
+  memoryPct: number;
+  tempWarnC: number;
+  /** /gpu-health's limit (GPUCTL_AGENT_MAX_TEMP_C, default 85). */
+  tempFailC: number;
+  /** Seconds without a sample before the sampler counts as stopped. */
+  staleSeconds: number;
+  /** GPUs each machine must show; null: no missing-GPU rule. */
+  expectGpus: number | null;
+  /** `for:` of the sustained rules (5m in production; tests use seconds). */
+  sustained: string;
+  /** `for:` of the rules that fire soon. */
+  soon: string;
+  /** Percentage of the application's requests answered 5xx above which GpuctlAppErrorRateHigh fires. */
+  appErrorPct: number;
+  /** The application's request counter (src/alerts/app-rules.ts); null: no application rules. */
+  appRequests: AppRequests | null;
+  /** The window the application's error rate is taken over. */
+  appWindow: string;
+  /** `for:` of the info rule that says the application's counter is absent. */
+  absentFor: string;
+}
+
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  /** critical pages, warning tickets, info only shows (in /api/v1/alerts, the dashboard). */
+  severity: 'info' | 'warning' | 'critical';
+  summary: string;
+  description: string;
+  runbook: string;
+}
