@@ -9,6 +9,10 @@ const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 const next = new URL(`dist.${process.pid}.tmp/`, root);
 const old = new URL(`dist.${process.pid}.old/`, root);
+// Start-up (issue 19 item 11, docs/benchmarks.md "Start-up"): the pure-JS dependencies every start or `validate`
+// loads are bundled in, so Node reads one chunk instead of dozens of files (dockerfile-ast alone is ~45 CommonJS
+// files). Everything else stays external.
+export const INLINE = ['commander', 'chalk', 'smol-toml', 'yaml', 'dockerfile-ast'];
 await build({
   entryPoints: ['src/cli.ts'],
   outdir: next.pathname,
@@ -17,7 +21,9 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  packages: 'external',
+  external: Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)),
+  // commander and dockerfile-ast are CommonJS that require() Node's modules: the ESM bundle gives them a require.
+  banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },

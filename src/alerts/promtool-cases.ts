@@ -20,6 +20,8 @@ export interface Case {
   fires: Labels | Fire[];
   /** Further inputs under which the rule must stay quiet (e.g. no data at all). */
   quiet?: Series[][];
+  /** Further inputs under which the same alerts must fire. */
+  alsoFiring?: Series[][];
 }
 
 const M = { Hostname: 'm-hot', instance: '10.0.0.1:9400', job: 'gpuctl' };
@@ -153,7 +155,15 @@ function appCases(t: AlertThresholds): Record<string, Case> {
   // The first status label as "500" (client_golang, prom-client), the last as "5xx" (prometheus-fastapi-instrumentator).
   const code = t.appRequests?.statusLabels[0] ?? 'code';
   const status = t.appRequests?.statusLabels.at(-1) ?? 'status';
-  const agent: Series = ['gpuctl_agent_info', { ...M, version: '1.0.0', mode: 'gpu' }, 1];
+  // The agent of either layout; a CPU layout's runs in "cpu fallback" (no Hostname: it has no GPU to name it by).
+  const agent: Series =
+    t.layout === 'cpu'
+      ? ['gpuctl_agent_info', { instance: '10.0.0.1:9400', job: 'gpuctl', version: '1.0.0', mode: 'cpu fallback' }, 1]
+      : ['gpuctl_agent_info', { ...M, version: '1.0.0', mode: 'gpu' }, 1];
+  const job = t.appRequests?.job ?? 'app';
+  // The application's targets: scraped (1) or without a /metrics to scrape (0); another application's job.
+  const upApp: Series = ['up', { instance: 'fdaa::1:8000', job }, 0];
+  const upOther: Series = ['up', { instance: 'fdaa::9:8000', job: `${job}-other` }, 1];
   const hot = { app: 'infer', instance: 'fdaa::1:8000', region: 'ord', job: 'app' };
   const warm = { app: 'infer', instance: 'fdaa::2:8000', job: 'app' };
   const cool = { app: 'infer', instance: 'fdaa::3:8000', region: 'ams', job: 'app' };
@@ -182,10 +192,18 @@ function appCases(t: AlertThresholds): Record<string, Case> {
       // No request counter (the application exports nothing), and a counter with no requests: no rate, no alert.
       quiet: [[agent], [agent, [m, { ...cool, [code]: '200', method: 'GET' }, 0]]],
     },
+    // Fires when the application's machines are scraped (its agent, or its own job's targets) and no counter is
+    // there; quiet with the counter, with nothing scraped at all (no data), and when only another job is scraped.
     GpuctlAppRequestsAbsent: {
       series: [agent],
       fires: {},
-      quiet: [[agent, [m, { ...cool, [code]: '200', method: 'GET' }, '0+10']], []],
+      alsoFiring: [[upApp], [['up', upApp[1], 1]]],
+      quiet: [
+        [agent, [m, { ...cool, [code]: '200', method: 'GET' }, '0+10']],
+        [],
+        [upOther],
+        [upApp, [m, { ...cool, [code]: '200' }, '0+10']],
+      ],
     },
   };
 }

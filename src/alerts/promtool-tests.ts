@@ -1,7 +1,7 @@
 /**
  * A promtool rule-test file (`promtool test rules`) for alertRules(): per rule, one GPU over the threshold
- * that must fire and one under it that must not (promtool-cases.ts), with the annotations expanded as
- * Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`
+ * that must fire and one under it that must not, and further inputs that must fire or stay quiet
+ * (promtool-cases.ts), with the annotations expanded as Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`
  * and `{{ printf "%.1f" $value }}`, expanded here the same way (promtool compares the text, so a difference fails).
  */
 import { alertRules, type AlertRule, type AlertThresholds } from './rules.js';
@@ -44,11 +44,18 @@ export function renderPromtoolTests(t: AlertThresholds, rulesFile: string): stri
     // Before its `for:` has passed, a rule is pending, not firing.
     if (minutes(rule.for) >= 1)
       lines.push(`      - eval_time: ${Math.floor(minutes(rule.for)) - 1}m`, `        alertname: ${rule.alert}`, '        exp_alerts: []');
-    lines.push(`      - eval_time: ${evalMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts:');
-    for (const fire of Array.isArray(c.fires) ? c.fires : [{ labels: c.fires }]) {
-      lines.push('          - exp_labels:');
-      for (const [k, v] of Object.entries({ ...fire.labels, severity: rule.severity })) lines.push(`              ${k}: ${q(v)}`);
-      lines.push('            exp_annotations:', ...annotations(rule, fire));
+    const firing = () => {
+      lines.push(`      - eval_time: ${evalMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts:');
+      for (const fire of Array.isArray(c.fires) ? c.fires : [{ labels: c.fires }]) {
+        lines.push('          - exp_labels:');
+        for (const [k, v] of Object.entries({ ...fire.labels, severity: rule.severity })) lines.push(`              ${k}: ${q(v)}`);
+        lines.push('            exp_annotations:', ...annotations(rule, fire));
+      }
+    };
+    firing();
+    for (const series of c.alsoFiring ?? []) {
+      inputs(series);
+      firing();
     }
     for (const series of c.quiet ?? []) {
       inputs(series);

@@ -9,9 +9,17 @@ export interface AppRequests {
   metric: string;
   /** Labels that may hold the response status (a series carries one of them). */
   statusLabels: readonly string[];
+  /** The scrape job of the application's /metrics (docs/alerts.md's snippet: `app`): its `up` says the application is scraped. */
+  job: string;
 }
 
 export interface AlertThresholds {
+  /**
+   * `gpu`: every rule; `cpu` (a CPU layout: `gpuctl init --vm-size`): the application's rules only. A CPU
+   * layout's agent runs in "cpu fallback": no DCGM_FI_* series for the GPU rules to read, and
+   * gpuctl_agent_sampler_up 0, so GpuctlSamplerStopped would fire forever.
+   */
+  layout: 'gpu' | 'cpu';
   /** null: no utilisation rule (a batch or training job is meant to keep the GPU busy). */
   utilPct: number | null;
   memoryPct: number;

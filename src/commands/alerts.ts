@@ -1,7 +1,7 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
-import { DEFAULT_APP_REQUESTS, LABEL_NAME, METRIC_NAME, type AppRequests } from '../alerts/app-rules.js';
+import { DEFAULT_APP_REQUESTS, JOB_NAME, LABEL_NAME, METRIC_NAME, type AppRequests } from '../alerts/app-rules.js';
 import { thresholdsFor } from '../alerts/profiles.js';
 import { isWorkload, WORKLOADS } from '../shared/profiles.js';
 import { defineCommand } from './define.js';
@@ -17,6 +17,10 @@ const options = [
     flags: '--workload <profile>',
     description: `the app's workload profile (${WORKLOADS.join(', ')}): its thresholds, as gpuctl init writes them`,
   },
+  {
+    flags: '--cpu',
+    description: "rules for a CPU layout (gpuctl init --vm-size): the application's rules only, no GPU or agent rules",
+  },
   { flags: '--expect-gpus <n>', description: 'GPUs each machine must show (adds GpuctlGpuMissing)' },
   { flags: '--util-pct <pct>', description: 'utilisation threshold (default 95)' },
   { flags: '--memory-pct <pct>', description: 'GPU memory threshold (default 90)' },
@@ -29,6 +33,7 @@ const options = [
     description: "the application's request counter (default http_requests_total; none: no application rules)",
   },
   { flags: '--app-status-labels <list>', description: 'labels that hold its response status, comma-separated (default code,status)' },
+  { flags: '--app-job <name>', description: "the scrape job of the application's /metrics (default app)" },
   { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
   { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
@@ -56,11 +61,19 @@ export function parseAlertsExport(
   const sustained = str(raw, 'for') ?? defaults.sustained;
   if (bool(raw, 'tests') && bool(raw, 'grafana'))
     throw new UsageError('--tests and --grafana print different files: choose one.', { hint: 'Run the command twice, once with each.' });
+  const cpu = bool(raw, 'cpu');
+  if (cpu) assertCpuFlags(raw);
   if (!/^\d+[smh]$/.test(sustained))
     throw new UsageError(`--for "${sustained}" is not a Prometheus duration.`, { hint: 'Write it like 30s, 5m or 1h.' });
+  const app = appRequests(raw, defaults.appRequests);
+  if (cpu && app === null)
+    throw new UsageError("--cpu prints only the application's rules, and --app-requests-metric none drops them: nothing is left.", {
+      hint: 'Drop --app-requests-metric none, or do not load a rules file for this app.',
+    });
   return {
     thresholds: {
       ...defaults,
+      layout: cpu ? 'cpu' : 'gpu',
       utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : number(raw, 'utilPct', '--util-pct', 0, 100, 95),
       memoryPct: number(raw, 'memoryPct', '--memory-pct', 0, 100, defaults.memoryPct),
       tempWarnC: number(raw, 'tempWarnC', '--temp-warn-c', 0, 150, defaults.tempWarnC),
@@ -68,23 +81,50 @@ export function parseAlertsExport(
       expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
       sustained,
       appErrorPct: number(raw, 'appErrorPct', '--app-error-pct', 0, 99, defaults.appErrorPct),
-      appRequests: appRequests(raw, defaults.appRequests),
+      appRequests: app,
     },
     print: bool(raw, 'tests') ? 'tests' : bool(raw, 'grafana') ? 'grafana' : 'rules',
   };
 }
 
-/** The application's request counter: a metric name (or none) and its status labels, checked before they go into PromQL. */
+/** Flags of GPU rules a CPU layout does not get; --grafana's dashboard is for the agent's GPU series. */
+const GPU_ONLY = [
+  ['expectGpus', '--expect-gpus'],
+  ['utilPct', '--util-pct'],
+  ['memoryPct', '--memory-pct'],
+  ['tempWarnC', '--temp-warn-c'],
+  ['maxTempC', '--max-temp-c'],
+] as const;
+
+function assertCpuFlags(raw: RawInput<OptionKeys<typeof options>>): void {
+  const gpuFlag = GPU_ONLY.find(([key]) => str(raw, key) !== undefined);
+  if (gpuFlag)
+    throw new UsageError(`${gpuFlag[1]} sets a GPU rule, and --cpu prints no GPU rules.`, {
+      hint: `Drop ${gpuFlag[1]}, or drop --cpu for a GPU layout's rules.`,
+    });
+  if (bool(raw, 'grafana'))
+    throw new UsageError("--grafana prints the dashboard for the agent's GPU series, and a CPU layout has none.", {
+      hint: "Fly's managed Grafana (fly dashboard metrics --grafana) already charts every app's CPU, memory and HTTP responses by status.",
+    });
+}
+
+/** The application's request counter: a metric name (or none), its status labels and scrape job, checked before they go into PromQL. */
 function appRequests(raw: RawInput<OptionKeys<typeof options>>, fallback: AppRequests | null): AppRequests | null {
   const metric = str(raw, 'appRequestsMetric');
   const labels = str(raw, 'appStatusLabels');
+  const job = str(raw, 'appJob');
   if (metric === 'none') {
-    if (labels !== undefined)
-      throw new UsageError('--app-status-labels names labels of a request counter, and --app-requests-metric none has none.', {
-        hint: 'Drop one of the two.',
-      });
+    if (labels !== undefined || job !== undefined)
+      throw new UsageError(
+        `${labels !== undefined ? '--app-status-labels' : '--app-job'} describes a request counter, and --app-requests-metric none has none.`,
+        { hint: 'Drop one of the two.' },
+      );
     return null;
   }
+  if (job !== undefined && !JOB_NAME.test(job))
+    throw new UsageError(`--app-job "${job}" is not a scrape job name gpuctl can put in a rule.`, {
+      hint: "Use letters, digits, '_', '.', ':' and '-', as in your prometheus.yml's job_name, e.g. --app-job app.",
+    });
   if (metric !== undefined && !METRIC_NAME.test(metric))
     throw new UsageError(`--app-requests-metric "${metric}" is not a Prometheus metric name.`, {
       hint: 'For example --app-requests-metric http_requests_total, or none.',
@@ -96,7 +136,7 @@ function appRequests(raw: RawInput<OptionKeys<typeof options>>, fallback: AppReq
       hint: 'For example --app-status-labels code,status.',
     });
   const base = fallback ?? DEFAULT_APP_REQUESTS;
-  return { metric: metric ?? base.metric, statusLabels: statusLabels ?? base.statusLabels };
+  return { metric: metric ?? base.metric, statusLabels: statusLabels ?? base.statusLabels, job: job ?? base.job };
 }
 
 const exportCommand = defineCommand({
@@ -107,11 +147,12 @@ const exportCommand = defineCommand({
     'ECC errors, pending memory repair, thermal throttling, a PCIe link below its maximum under load, XID errors in the\n' +
     'kernel log, a failed gpuctl diag and (with --expect-gpus) a missing GPU. Each names the machine\n' +
     "and GPU and a gpuctl command to run. From the application's own request counter: its 5xx share (and an\n" +
-    'info alert while that counter is absent). See docs/alerts.md.',
+    'info alert while that counter is absent); --cpu prints only these two, for a CPU layout. See docs/alerts.md.',
   options,
   examples: [
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
     ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
+    ['gpuctl alerts export --cpu > prometheus/gpuctl-alerts.yml', "a CPU layout's rules (the application's error rate)"],
     ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
     ['gpuctl alerts export --grafana --workload inference > gpuctl-dashboard.json', 'the dashboard, to import into Grafana'],
     [

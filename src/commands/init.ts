@@ -74,9 +74,9 @@ export const initCommand = defineCommand({
     'Existing files are compared first: identical ones are left alone, an existing fly.toml or .dockerignore is\n' +
     'edited in place (your comments and keys stay), and a file that differs is a conflict: asked about on a terminal,\n' +
     'refused elsewhere unless --force or --skip. The inputs are recorded in .gpuctl.json so that running init again\n' +
-    'reproduces the files. A GPU layout also gets prometheus/gpuctl-alerts.yml and prometheus/gpuctl-dashboard.json\n' +
-    "(alerting rules and a Grafana dashboard with the workload's thresholds: docs/alerts.md). Ctrl-C in a question\n" +
-    'writes nothing (exit 130).',
+    'reproduces the files. Every layout also gets prometheus/gpuctl-alerts.yml (alerting rules: a CPU layout the\n' +
+    "application's error rate only), a GPU layout prometheus/gpuctl-dashboard.json beside it (a Grafana dashboard with\n" +
+    "the workload's thresholds): docs/alerts.md. Ctrl-C in a question writes nothing (exit 130).",
   options,
   examples: [
     ['gpuctl init', 'on a terminal: answer a few questions (the local GPU is suggested)'],
@@ -109,8 +109,10 @@ export const initCommand = defineCommand({
     ]);
     // Around the questions (the prompt library draws those on the terminal), gpuctl's own lines go to stderr from here.
     const outcome = await runInit(options, ctx, {
-      monitoring: (workload, expectGpus) => {
-        const t = thresholdsFor(workload, { expectGpus });
+      monitoring: (workload, gpus) => {
+        // A CPU layout: the application's rules only, and no dashboard (docs/alerts.md says why).
+        if (gpus === 0) return { rules: renderAlertRules(thresholdsFor(workload, { layout: 'cpu' })), dashboard: null };
+        const t = thresholdsFor(workload, { expectGpus: gpus });
         return { rules: renderAlertRules(t), dashboard: renderDashboard(t) };
       },
       events: {

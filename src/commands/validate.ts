@@ -71,7 +71,7 @@ export const validateCommand = defineCommand({
       import('../validate/render.js'),
       import('../ui/step-summary.js'),
     ]);
-    const result = runValidate(options, ctx);
+    const result = await runValidate(options, ctx);
     const workspace = ctx.env.GITHUB_WORKSPACE;
     if (ctx.flags.json) {
       ctx.print(result, renderValidate);

@@ -3,8 +3,9 @@
  * on the private metrics port (9091), which only Fly's `[checks.gpu]` reaches; the public hostname
  * reaches the application's port. So `gpuctl health` reads each machine's `gpu` check from
  * `flyctl checks list --json` (facts §2.3: machine ID → [{name, status, output, updated_at}]) and reads
- * the check's output as the agent's body. The output is read defensively: the body itself, or a line
- * that quotes it after "Output:"; a JSON object in it is the agent's document. Pure.
+ * the check's output as the agent's body. A passing HTTP check's output is the served body as is (docs/fly-operations.md,
+ * "What Fly puts in a check's output"); for a non-2xx answer no public source shows the text, so the body is read
+ * bare or after "Output:"; a JSON object in it is the agent's document. Pure.
  */
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import { conditionLine, readGpuHealthBody, type FailedCondition } from './gpu-body.js';

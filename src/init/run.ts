@@ -45,15 +45,18 @@ export interface InitEvents extends ConflictEvents {
   detected?: (hint: DetectedHint) => void;
 }
 
-/** Where a GPU layout's alerting rules and Grafana dashboard go (docs/alerts.md: how to load them). */
+/** Where the alerting rules (every layout) and a GPU layout's Grafana dashboard go (docs/alerts.md: how to load them). */
 export const ALERTS_FILE = 'prometheus/gpuctl-alerts.yml';
 export const DASHBOARD_FILE = 'prometheus/gpuctl-dashboard.json';
 
 export interface InitDeps {
   /** gpuctl's own package, for the image's agent (tests pass a small one). */
   agentPackage?: () => AgentPackage;
-  /** The alerting rules and dashboard for the agent's series with the workload's thresholds (commands/init.ts hands in src/alerts'). */
-  monitoring?: (workload: WorkloadId, expectGpus: number) => { rules: string; dashboard: string };
+  /**
+   * The alerting rules with the workload's thresholds, and the dashboard for the agent's GPU series (commands/init.ts
+   * hands in src/alerts'). `gpus` 0 is a CPU layout: the application's rules only, and no dashboard (null).
+   */
+  monitoring?: (workload: WorkloadId, gpus: number) => { rules: string; dashboard: string | null };
   events?: InitEvents;
 }
 
@@ -82,17 +85,13 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const local = inputs.forLocalGpu ? await detectLocalGpu(ctx) : null;
   const pkg = (deps.agentPackage ?? loadAgentPackage)();
   const what = `gpuctl ${pkg.version} package`;
-  // A CPU layout has no GPU series to alert on (its agent reports "cpu fallback"): no rules file.
+  // A CPU layout (0 GPUs) gets the application's rules only: its agent reports "cpu fallback", with no GPU series.
   const gpus = inputs.target.kind === 'gpu' ? 1 : (local?.indices.length ?? 0);
-  const monitoring = deps.monitoring && gpus > 0 ? deps.monitoring(inputs.workload, gpus) : null;
+  const monitoring = deps.monitoring ? deps.monitoring(inputs.workload, gpus) : null;
   const rendered: RenderedFile[] = [
     ...renderFiles(loadTemplates(), renderData(inputs, dirName, local)),
-    ...(monitoring
-      ? [
-          { path: ALERTS_FILE, content: monitoring.rules, mode: 0o644 },
-          { path: DASHBOARD_FILE, content: monitoring.dashboard, mode: 0o644 },
-        ]
-      : []),
+    ...(monitoring ? [{ path: ALERTS_FILE, content: monitoring.rules, mode: 0o644 }] : []),
+    ...(monitoring?.dashboard ? [{ path: DASHBOARD_FILE, content: monitoring.dashboard, mode: 0o644 }] : []),
     { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
   ];
   const onDisk = (file: RenderedFile) => {

@@ -1,5 +1,6 @@
 /** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
 import {
+  CPU_FALLBACK,
   CPU_FALLBACK_SIZE,
   FLY_GPU_KINDS,
   FLY_GPU_KIND_IDS,
@@ -40,14 +41,20 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
       vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus'],
     );
     if (isGpuVm(vm)) {
+      // A GPU size preset had 32 GB, performance-8x alone 16: the replacement keeps the preset's memory (CPU_FALLBACK,
+      // as deploy's preflight says it); memory written in the guest stays as it is.
+      const raise = isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined;
       out.push(
         finding(
           'fly-gpu-retired',
           file,
           where,
           retirementMessage(vm.gpuKind ?? kind ?? 'unset'),
-          `Deploy the CPU layout: replace the GPU settings in [[vm]] with size = '${CPU_FALLBACK_SIZE}' and set GPUCTL_DEVICE = 'cpu' in [env] ` +
-            `(\`gpuctl init --vm-size ${CPU_FALLBACK_SIZE} --force\` rewrites both).`,
+          `Deploy the CPU layout: replace the GPU settings in [[vm]] with size = '${CPU_FALLBACK_SIZE}'` +
+            (raise ? ` and memory = '${CPU_FALLBACK.memory}' (the GPU preset's; ${CPU_FALLBACK_SIZE} alone has 16 GB)` : '') +
+            ` and set GPUCTL_DEVICE = 'cpu' in [env] (\`gpuctl init --vm-size ${CPU_FALLBACK_SIZE} --force\` rewrites both` +
+            (raise ? `, with the preset's 16 GB` : '') +
+            ').',
         ),
       );
     }

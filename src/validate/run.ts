@@ -10,7 +10,8 @@ import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import type { WorkloadId } from '../shared/profiles.js';
-import { exitCodeFor, validateFiles, type Finding, type SourceFile } from './index.js';
+import { exitCodeFor, type Finding } from '../shared/findings.js';
+import { validateWith, type SourceFile } from './files.js';
 import { NotRegularFileError, readRegularFileSync } from '../shared/regular-file.js';
 
 import type { ValidateFormat } from './formats.js';
@@ -69,7 +70,7 @@ function dockerfileFromConfig(text: string): string | undefined {
   return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
 }
 
-export function runValidate(options: ValidateCommandOptions, ctx: Ctx): ValidateJson {
+export async function runValidate(options: ValidateCommandOptions, ctx: Ctx): Promise<ValidateJson> {
   const shown = (path: string) => relative(ctx.cwd, path) || path;
   const configPath = resolveFlyToml(ctx.cwd, options.config ?? 'fly.toml');
   const flyToml = options.config !== undefined || existsSync(configPath) ? read(configPath, shown(configPath), 'fly.toml') : undefined;
@@ -100,9 +101,12 @@ export function runValidate(options: ValidateCommandOptions, ctx: Ctx): Validate
   // The build context is fly.toml's directory (flyctl builds from there), else the Dockerfile's.
   const context = flyToml ? dirname(configPath) : dirname(resolve(ctx.cwd, options.dockerfile ?? 'Dockerfile'));
   const contextHas = (path: string) => existsSync(resolve(context, path));
-  const findings = validateFiles(
+  // The YAML parser loads only when there is a compose file (start-up).
+  const compose = composeYaml ? (await import('./compose-rules.js')).composeRules : undefined;
+  const findings = validateWith(
     { flyToml, dockerfile, dockerfileMissing, composeYaml },
     { ...(options.workload ? { workload: options.workload } : {}), regions: knownRegions(ctx), contextHas },
+    compose,
   );
   const exitCode = exitCodeFor(findings);
   const tomlBroken = findings.some((f) => f.id === 'toml-syntax');

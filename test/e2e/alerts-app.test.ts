@@ -4,7 +4,9 @@
  * `code="500"` label, one with prometheus-fastapi-instrumentator's `status="5xx"`), with Fly's `app` and
  * `region` labels on the first. While neither has counted a request, only the info rule fires; with
  * traffic and no 5xx the rate reads 0 and nothing fires; above 5 % 5xx (404s beside them do not count)
- * GpuctlAppErrorRateHigh fires per application, and clears when the 5xx stop. Rate window 10s, `for:` 3s.
+ * GpuctlAppErrorRateHigh fires per application, and clears when the 5xx stop. A CPU layout's rules (the two
+ * application rules) with the application scraped alone, no agent: the info rule fires on its job's `up`, then the
+ * error rate fires. Rate window 10s, `for:` 3s.
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +99,32 @@ describe("the application's error-rate rule in a real Prometheus", () => {
     coded.traffic({ '/ok': 10 });
     classed.traffic({ '/ok': 10 });
     await expect.poll(() => instances('GpuctlAppErrorRateHigh'), poll).toEqual([]);
+    expect(await firing(server, 'GpuctlAppRequestsAbsent')).toEqual([]);
+  }, 180_000);
+
+  it("a CPU layout's rules, the application scraped alone (no agent): the info rule on its job's up, then the error rate", async () => {
+    const app = await startHttpApp();
+    apps.push(app);
+    const t = { ...DEFAULT_THRESHOLDS, layout: 'cpu' as const, sustained: '3s', soon: '1s', appWindow: '10s', absentFor: '2s' };
+    // The job the rules look for (docs/alerts.md's snippet: job_name app), as a target label.
+    prom = await startPrometheus([{ address: app.host, labels: { job: 'app', app: 'cpu-e2e', region: 'ams' } }], {
+      rules: renderAlertRules(t),
+    });
+    const server = prom;
+    const rules = (await (await fetch(new URL('api/v1/rules', server.url))).json()) as {
+      data: { groups: Array<{ rules: Array<{ name: string }> }> };
+    };
+    expect(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name))).toEqual(['GpuctlAppErrorRateHigh', 'GpuctlAppRequestsAbsent']);
+
+    // No agent series at all, and no request counted yet: the application's own job says it is scraped, so the info rule fires.
+    expect(await server.query('gpuctl_agent_info')).toEqual([]);
+    await expect.poll(async () => (await firing(server, 'GpuctlAppRequestsAbsent')).length, poll).toBe(1);
+
+    // Requests, 1 in 10 answered 500: the counter appears (the info alert clears) and the error rate fires for the instance.
+    app.traffic({ '/ok': 9, '/fail': 1 });
+    await expect
+      .poll(async () => (await firing(server, 'GpuctlAppErrorRateHigh')).map((a) => a.labels), poll)
+      .toEqual([{ alertname: 'GpuctlAppErrorRateHigh', app: 'cpu-e2e', instance: app.host, region: 'ams', severity: 'warning' }]);
     expect(await firing(server, 'GpuctlAppRequestsAbsent')).toEqual([]);
   }, 180_000);
 });

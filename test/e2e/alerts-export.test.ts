@@ -39,7 +39,33 @@ describe('gpuctl alerts export', () => {
     expect(none.stdout).toContain('GpuctlGpuMemoryHigh');
   });
 
+  it("prints a CPU layout's rules with --cpu: the application's two, which promtool accepts and whose tests pass", async () => {
+    const rules = await runGpuctl(['alerts', 'export', '--cpu', '--workload', 'batch', '--app-job', 'web']);
+    expect(rules.exitCode, rules.stderr).toBe(0);
+    expect(rules.stdout.match(/- alert: \w+/g)).toEqual(['- alert: GpuctlAppErrorRateHigh', '- alert: GpuctlAppRequestsAbsent']);
+    expect(rules.stdout).toContain('expr: "absent(http_requests_total) and on () (count(gpuctl_agent_info) or count(up{job=\\"web\\"}))"');
+    expect(rules.stdout).not.toMatch(/DCGM_|sampler/);
+    const tests = await runGpuctl(['alerts', 'export', '--cpu', '--workload', 'batch', '--app-job', 'web', '--tests']);
+    expect(tests.exitCode, tests.stderr).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-export-'));
+    writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
+    writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
+    const check = await execa(findPromtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 2 rules found');
+    const run = await execa(findPromtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+  });
+
   it.each([
+    [['--cpu', '--expect-gpus', '1'], '--expect-gpus sets a GPU rule, and --cpu prints no GPU rules.'],
+    [['--cpu', '--memory-pct', '80'], '--memory-pct sets a GPU rule, and --cpu prints no GPU rules.'],
+    [['--cpu', '--grafana'], "--grafana prints the dashboard for the agent's GPU series, and a CPU layout has none."],
+    [['--cpu', '--app-requests-metric', 'none'], '--app-requests-metric none drops them: nothing is left.'],
+    [['--app-job', 'my app'], '--app-job "my app" is not a scrape job name gpuctl can put in a rule.'],
+    [
+      ['--app-requests-metric', 'none', '--app-job', 'app'],
+      '--app-job describes a request counter, and --app-requests-metric none has none.',
+    ],
     [['--util-pct', '150'], '--util-pct "150" is not a number from 0 to 100.'],
     [['--expect-gpus', 'eight'], '--expect-gpus "eight" is not a number from 1 to 64.'],
     [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],

@@ -1,10 +1,10 @@
 /**
  * `gpuctl init` writes prometheus/gpuctl-alerts.yml (and gpuctl-dashboard.json) for a GPU layout: the workload profile's thresholds,
  * the same text `gpuctl alerts export --workload W --expect-gpus 1` prints, accepted by the REAL promtool;
- * a hand-edited copy is a conflict that is kept unless --force; a CPU layout gets no rules file.
+ * a hand-edited copy is a conflict that is kept unless --force; a CPU layout gets the application's rules only (no dashboard).
  */
 import { execa } from 'execa';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,10 +68,22 @@ describe('gpuctl init: alerting rules', () => {
     expect(readFileSync(join(cwd, RULES), 'utf8')).toContain('DCGM_FI_DEV_GPU_TEMP > 80');
   });
 
-  it('writes no rules file for a CPU layout (its agent has no GPU series)', async () => {
+  it("gives a CPU layout the application's rules only, as alerts export --cpu prints them, and no dashboard", async () => {
     const cwd = fresh();
     const init = await runGpuctl(['init', '--yes', '--workload', 'inference'], { cwd });
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(existsSync(join(cwd, 'prometheus'))).toBe(false);
+    expect(init.stdout).toMatch(/create\s+prometheus\/gpuctl-alerts\.yml/);
+    expect(readdirSync(join(cwd, 'prometheus'))).toEqual(['gpuctl-alerts.yml']);
+    const text = readFileSync(join(cwd, RULES), 'utf8');
+    const exported = await runGpuctl(['alerts', 'export', '--cpu']);
+    expect(text.trimEnd()).toBe(exported.stdout.trimEnd());
+    // Its agent runs in "cpu fallback": no GPU series, and a sampler rule would fire forever.
+    expect(text.match(/- alert: \w+/g)).toEqual(['- alert: GpuctlAppErrorRateHigh', '- alert: GpuctlAppRequestsAbsent']);
+    expect(text).toContain('expr: "absent(http_requests_total) and on () (count(gpuctl_agent_info) or count(up{job=\\"app\\"}))"');
+    const check = await execa(findPromtool(), ['check', 'rules', RULES], { cwd, reject: false, timeout: 30_000 });
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 2 rules found');
+    const again = JSON.parse((await runGpuctl(['init', '--yes', '--json', '--workload', 'batch'], { cwd })).stdout) as InitJson;
+    // The same two rules for every profile (the workload sets only GPU thresholds).
+    expect(again.files.find((f) => f.path === RULES)?.status).toBe('identical');
   });
 });

@@ -33,7 +33,18 @@ describe.each(WORKLOADS)('init --yes --workload %s', (workload) => {
     expect(validate.exitCode).toBe(0);
     const again = await runGpuctl(['init', '--yes', '--json'], { cwd });
     const result = JSON.parse(again.stdout) as InitJson;
-    expect(result.files.map((f) => f.status)).toEqual(['identical', 'identical', 'identical', 'identical', 'identical', 'identical']);
+    // Init's six files and the alerting rules (the application's, docs/alerts.md): prometheus/gpuctl-alerts.yml.
+    expect(result.files.map((f) => [f.path, f.status])).toEqual(
+      [
+        'fly.toml',
+        'Dockerfile',
+        '.dockerignore',
+        'gpuctl-start.sh',
+        '.gpuctl.json',
+        'prometheus/gpuctl-alerts.yml',
+        '.gpuctl/gpuctl.tgz',
+      ].map((p) => [p, 'identical']),
+    );
     expect(result.inputs.workload).toBe(workload);
     // Every file the Dockerfile copies from the context, except the application's own, is in it.
     const sources = [...readFileSync(join(cwd, 'Dockerfile'), 'utf8').matchAll(/^COPY (?!--from)(?:--\S+ )*(\S+) \S+$/gm)].map((m) => m[1]);

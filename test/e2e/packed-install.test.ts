@@ -178,7 +178,15 @@ describe('installed globally, run from elsewhere', () => {
   test('init finds its templates, and validate passes what it wrote', async () => {
     const init = await gpuctl(['init', '--yes', '--workload', 'batch']);
     expect(init.exitCode, init.stderr).toBe(0);
-    expect(readdirSync(init.cwd).sort()).toEqual(['.dockerignore', '.gpuctl', '.gpuctl.json', 'Dockerfile', 'fly.toml', 'gpuctl-start.sh']);
+    expect(readdirSync(init.cwd).sort()).toEqual([
+      '.dockerignore',
+      '.gpuctl',
+      '.gpuctl.json',
+      'Dockerfile',
+      'fly.toml',
+      'gpuctl-start.sh',
+      'prometheus',
+    ]);
     expect(readdirSync(join(init.cwd, '.gpuctl'))).toEqual(['gpuctl.tgz']);
     // The application's own files, which init's Next line asks for.
     writeFileSync(join(init.cwd, 'requirements.txt'), '');

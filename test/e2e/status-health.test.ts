@@ -172,6 +172,36 @@ describe('gpuctl health', () => {
     expect(fine.stdout).toMatch(/GPU \(Fly check\)[\s\S]*ord +ok +gpu passing +ok \(gpu\)/);
   });
 
+  it("the fake reports a passing gpu check's output as Fly does, the served body as is, and health reads it", async () => {
+    // Fly shows a passing HTTP check's response body verbatim as its output (docs/fly-operations.md, "What Fly puts
+    // in a check's output"); the fake's default for the generated [checks.gpu] is the agent's healthy body.
+    const toml = `${FLY_TOML}\n[checks.gpu]\n  type = "http"\n  port = 9091\n  path = "/gpu-health"\n  interval = "30s"\n  timeout = "10s"\n`;
+    const w = await deployedWorld(toml);
+    const listed = JSON.parse((await w.flyctl(['checks', 'list', '--app', 'quant-signals', '--json'])).stdout) as Record<
+      string,
+      Array<{ name: string; status: string; output: string }>
+    >;
+    const gpuChecks = Object.values(listed).map((checks) => checks.find((c) => c.name === 'gpu'));
+    expect(gpuChecks.length).toBeGreaterThan(0);
+    for (const check of gpuChecks) {
+      expect(check?.status).toBe('passing');
+      expect(check?.output).toBe(
+        `${JSON.stringify({ status: 'ok', mode: 'cpu fallback', gpus: 0, lastSampleAgeSeconds: 1, samplerRestarts: 0, failures: [] })}\n`,
+      );
+    }
+    const run = await w.gpuctl(['health', '--no-probe', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const health = JSON.parse(run.stdout) as HealthJson;
+    expect(health.gpu.map((g) => [g.verdict, g.detail])).toEqual(gpuChecks.map(() => ['ok', 'ok (cpu fallback)']));
+    // A check Fly could not connect for is critical with the dialer's error, not a body.
+    flyState(w.state).setChecks('quant-signals', 'critical');
+    const down = await w.gpuctl(['health', '--no-probe', '--json']);
+    expect(down.exitCode).toBe(1);
+    expect((JSON.parse(down.stdout) as HealthJson).gpu.map((g) => [g.verdict, g.detail])).toEqual(
+      gpuChecks.map(() => ['failed', 'connect: connection refused']),
+    );
+  });
+
   it("--no-probe: Fly's checks only; not logged in is a clear error", async () => {
     const w = await deployedWorld();
     expect((await w.gpuctl(['health', '--no-probe'])).exitCode).toBe(0);

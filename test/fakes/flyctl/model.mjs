@@ -55,10 +55,28 @@ export function checkNames(config) {
   return names;
 }
 
+/**
+ * The `output` Fly reports for a check (docs/fly-operations.md, "What Fly puts in a check's output"): a refused
+ * connection is `connect: connection refused` (community.fly.io/t/healthcheck-based-routing/12997). A passing HTTP
+ * check's output is the body it was served, as is: flyctl reads the Postgres `role` http check's output as the role
+ * itself (superfly/flyctl internal/command/postgres/postgres.go). The fake serves no application, so a passing check
+ * other than the agent's /gpu-health keeps a placeholder text.
+ */
 export const CHECK_OUTPUT = { passing: 'Success', warning: 'Warning', critical: 'connect: connection refused' };
 
+/** What `gpuctl agent` answers on /gpu-health when every GPU is fine (src/agent/server.ts: JSON and a newline). */
+export const agentOkBody = (gpus) =>
+  `${JSON.stringify({ status: 'ok', mode: gpus > 0 ? 'gpu' : 'cpu fallback', gpus, lastSampleAgeSeconds: 1, samplerRestarts: 0, failures: [] })}\n`;
+
+/** One check's output: a passing HTTP check on /gpu-health shows the agent's body, as Fly shows a served body. */
+export function checkOutput(config, name, status) {
+  const check = config?.checks?.[name];
+  if (status === 'passing' && check?.type === 'http' && check.path === '/gpu-health') return agentOkBody(config?.guest?.gpus ?? 0);
+  return CHECK_OUTPUT[status] ?? status;
+}
+
 export function checkStatuses(config, status, at) {
-  return checkNames(config).map((name) => ({ name, status, output: CHECK_OUTPUT[status] ?? status, updated_at: rfc3339(at) }));
+  return checkNames(config).map((name) => ({ name, status, output: checkOutput(config, name, status), updated_at: rfc3339(at) }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpServiceToMachine } from './appconfig.mjs';
 import { guestForSize } from './catalog.mjs';
-import { CHECK_OUTPUT, newApp, newMachine, newRelease, newVolume } from './model.mjs';
+import { checkOutput, newApp, newMachine, newRelease, newVolume } from './model.mjs';
 import { emptyState, loadState, saveState, withState, world } from './state.mjs';
 
 const SEED_EMAIL = 'ops@example.com';
@@ -121,7 +121,7 @@ export function flyState(dir) {
     setChecks: (appName, status) =>
       withState(dir, (s) => {
         for (const m of s.apps[appName].machines)
-          for (const c of m.checks ?? []) Object.assign(c, { status, output: CHECK_OUTPUT[status] ?? status });
+          for (const c of m.checks ?? []) Object.assign(c, { status, output: checkOutput(m.config, c.name, status) });
       }),
   };
 }

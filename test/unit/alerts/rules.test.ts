@@ -16,6 +16,7 @@ import { findPromtool } from '../../helpers/prometheus-server.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/alerts');
 const T = { ...DEFAULT_THRESHOLDS, expectGpus: 2 };
+const CPU: AlertThresholds = { ...DEFAULT_THRESHOLDS, layout: 'cpu' };
 
 function fixture(name: string, text: string): string {
   const file = join(FIXTURES, name);
@@ -71,9 +72,18 @@ describe('alerting rules', () => {
     ['for 1h', { ...T, sustained: '1h' }],
     [
       'a Micrometer counter',
-      { ...T, appErrorPct: 2.5, appRequests: { metric: 'http_server_requests_seconds_count', statusLabels: ['status'] } },
+      {
+        ...T,
+        appErrorPct: 2.5,
+        appRequests: { metric: 'http_server_requests_seconds_count', statusLabels: ['status'], job: 'spring' },
+      },
     ],
     ['no application rules', { ...T, appRequests: null }],
+    ['a CPU layout', { ...DEFAULT_THRESHOLDS, layout: 'cpu' }],
+    [
+      'a CPU layout with its own counter and job',
+      { ...CPU, appRequests: { metric: 'flask_http_request_total', statusLabels: ['status'], job: 'web' } },
+    ],
   ];
   it.each(variants)(
     'pass their own promtool tests for %s',
@@ -95,5 +105,40 @@ describe('alerting rules', () => {
     }
     expect(alertRules({ ...T, expectGpus: null }).map((r) => r.alert)).not.toContain('GpuctlGpuMissing');
     expect(alertRules({ ...T, appRequests: null }).filter((r) => r.alert.startsWith('GpuctlApp'))).toEqual([]);
+  });
+
+  // A CPU layout (gpuctl init --vm-size, alerts export --cpu): the application's two rules, nothing that reads a GPU or the sampler.
+  it("for a CPU layout: only the application's rules, committed, accepted by promtool, firing / quiet / no data", async () => {
+    const rules = fixture('gpuctl-alerts-cpu.yml', renderAlertRules(CPU));
+    const tests = fixture('gpuctl-alerts-cpu.test.yml', renderPromtoolTests(CPU, 'gpuctl-alerts-cpu.yml'));
+    expect(alertRules(CPU).map((r) => r.alert)).toEqual(['GpuctlAppErrorRateHigh', 'GpuctlAppRequestsAbsent']);
+    expect(readFileSync(rules, 'utf8')).not.toMatch(/DCGM_|gpuctl_gpu_|gpuctl_diag|sampler/);
+    const check = await execa(findPromtool(), ['check', 'rules', rules], { reject: false, timeout: 30_000 });
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 2 rules found');
+    const run = await execa(findPromtool(), ['test', 'rules', tests], { reject: false, timeout: 60_000, cwd: FIXTURES });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    // The cases the test file holds for the info rule: fires on the agent ("cpu fallback") or on the app job's targets alone
+    // (scraped or not answering); quiet with the counter, with no data at all, and when only another job is scraped.
+    const text = readFileSync(tests, 'utf8');
+    expect(text).toContain(
+      'gpuctl_agent_info{instance=\\"10.0.0.1:9400\\", job=\\"gpuctl\\", version=\\"1.0.0\\", mode=\\"cpu fallback\\"}',
+    );
+    expect(text).toContain('input_series: []');
+    expect(text).toContain('up{instance=\\"fdaa::9:8000\\", job=\\"app-other\\"}');
+  });
+
+  it('fail promtool test rules when the info rule only looks for the agent (the application scraped alone stays unsaid)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
+    writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(CPU, 'gpuctl-alerts.yml'));
+    // The expression before CPU layouts had rules: `absent(…) and on () count(gpuctl_agent_info)`.
+    const agentOnly = renderAlertRules(CPU).replace(
+      / and on \(\) \(count\(gpuctl_agent_info\) or count\(up\{job=\\"app\\"\}\)\)/,
+      ' and on () count(gpuctl_agent_info)',
+    );
+    expect(agentOnly).not.toBe(renderAlertRules(CPU));
+    writeFileSync(join(dir, 'gpuctl-alerts.yml'), agentOnly);
+    const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+    expect(run.exitCode).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toContain('alertname: GpuctlAppRequestsAbsent');
   });
 });

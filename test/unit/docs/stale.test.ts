@@ -56,4 +56,9 @@ describe('docs name what exists', () => {
     expect(SUITES.filter((s) => !row.includes(`\`${s}\``))).toEqual([]);
     expect(bench).toContain(`gpuctl bench [--suite ${SUITES.join(',')}]`);
   });
+
+  it("bench.md's first sentence names every suite the bundled kernel suite has", () => {
+    const intro = /runs the CUDA kernel suite bundled in `native\/` \(([^)]*)\)/.exec(read('docs/bench.md'))?.[1] ?? '';
+    expect(intro.split(/,\s*/)).toEqual([...SUITES]);
+  });
 });
