@@ -170,15 +170,61 @@ export function metricNameRule() {
 
 /**
  * Who finds and runs nvidia-smi: gpu/smi-probe.ts (smiBinary: GPUCTL_NVIDIA_SMI or nvidia-smi; execSmi/runSmi:
- * the timeout and the one failure classifier). Everything else goes through it.
+ * the timeout and the one failure classifier; streamSmi: the streaming form, the only user of ctx.stream) and
+ * gpu/smi-text.ts (smiValue: the one "[N/A]" rule). Everything else goes through them: reading GPUCTL_NVIDIA_SMI,
+ * naming nvidia-smi as a file to run, starting a stream (ctx.stream, exec.ts startStream) or spelling "N/A" /
+ * the bracket rule are reported.
  */
-export const SMI_OWNERS = ['src/gpu/smi-probe.ts'];
+export const SMI_OWNERS = ['src/gpu/smi-probe.ts', 'src/gpu/smi-text.ts'];
 
 export function smiRule() {
   return ownerRule('smi', {
     owners: SMI_OWNERS,
-    selector: "MemberExpression[property.name=/^GPUCTL_NVIDIA_SMI/], Property[key.name='file'][value.value='nvidia-smi']",
-    message: 'nvidia-smi is found and run through src/gpu/smi-probe.ts (smiBinary, execSmi, runSmi) (docs/architecture.md)',
+    selector: [
+      'MemberExpression[property.name=/^GPUCTL_NVIDIA_SMI/]',
+      "Property[key.name='file'][value.value='nvidia-smi']",
+      "MemberExpression[object.name='ctx'][property.name='stream']",
+      "ImportSpecifier[imported.name='startStream']",
+      'Literal[value=/^\\[?N\\/A\\]?$/]',
+      "Literal[regex.pattern='^\\\\[.*\\\\]$']",
+    ].join(', '),
+    message:
+      'nvidia-smi is found, run and streamed through src/gpu/smi-probe.ts (smiBinary, execSmi, runSmi, streamSmi), its "[N/A]" cells read by gpu/smi-text.ts smiValue (docs/architecture.md)',
+  });
+}
+
+/**
+ * Who owns the screen: the commands (and ui/, runtime.ts, cli.ts) start spinners and print results. A feature
+ * emits typed events its command shows (deploy's phases, bench's kernels) and returns its result for the command
+ * to print; it never calls ctx.spinner or ctx.print (terminalRule keeps ctx.stdout/ctx.stderr to the same owners).
+ */
+export const SCREEN_OWNERS = TERMINAL_OWNERS;
+
+export function screenRule() {
+  return ownerRule('screen', {
+    owners: SCREEN_OWNERS,
+    selector: [
+      "MemberExpression[object.name='ctx'][property.name=/^(spinner|print)$/]",
+      "MemberExpression[object.name='ctx'][property.value=/^(spinner|print)$/]",
+      "VariableDeclarator[init.name='ctx'] > ObjectPattern > Property[key.name=/^(spinner|print)$/]",
+    ].join(', '),
+    message:
+      'a feature emits events and returns results; its command starts the spinners and prints (ctx.spinner, ctx.print) (docs/architecture.md)',
+  });
+}
+
+/**
+ * Who writes stdout: ui/ (`ctx.print` for a result, `streamWriter` for a stream of records or a plan shown before
+ * its action), runtime.ts and cli.ts. A command prints through them, never `ctx.stdout.write` directly, so --json
+ * always gets JSON and every string is made printable. (A command's notes to stderr are its own.)
+ */
+export const STDOUT_OWNERS = ['src/ui/**', 'src/runtime.ts', 'src/cli.ts'];
+
+export function stdoutRule() {
+  return ownerRule('stdout', {
+    owners: STDOUT_OWNERS,
+    selector: "CallExpression > MemberExpression.callee[property.name='write'][object.property.name='stdout'][object.object.name='ctx']",
+    message: 'stdout is written through ui/output.ts: ctx.print for a result, streamWriter for a stream or a plan (docs/architecture.md)',
   });
 }
 
@@ -240,6 +286,8 @@ export default tseslint.config(
   tomlRule(),
   metricNameRule(),
   smiRule(),
+  screenRule(),
+  stdoutRule(),
   ...clockRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],

@@ -2,7 +2,7 @@
  * The context every command runs with: the environment, output streams and styling, the process
  * runner, prompts and spinners. Commands receive it; tests build one with fakes (test/helpers).
  */
-import type { Exec, ExecRequest } from './exec.js';
+import type { Exec, ExecRequest, StreamHandle, StreamRequest } from './exec.js';
 import type { Clock } from './shared/clock.js';
 import type { Prompter } from './ui/prompt.js';
 import type { Spinner } from './ui/spinner.js';
@@ -55,6 +55,12 @@ export interface Ctx {
   readonly print: Print;
   readonly signal: AbortSignal;
   exec(request: ExecRequest): Promise<Awaited<ReturnType<Exec>>>;
+  /**
+   * Starts a long-running tool that keeps printing (exec.ts `startStream`: its own process group, killed when
+   * silent too long); each stdout line goes to `request.onLine`. The agent's nvidia-smi sampler (gpu/smi-probe.ts
+   * `streamSmi`). Tests fake it.
+   */
+  stream(request: StreamRequest): Promise<StreamHandle>;
   spinner(text: string): Spinner;
   readonly prompt: Prompter;
   /** Replaces every secret known to this process (Fly tokens) with a marker. */

@@ -77,6 +77,8 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
       const { execTool } = await import('./exec.js');
       return execTool({ signal: io.signal, ...request, env });
     },
+    // execa is loaded only when a stream starts, as for exec.
+    stream: async (request) => (await import('./exec.js')).startStream(request),
     spinner: (text) =>
       redacting(
         mode === 'animated' && io.terminal

@@ -2,8 +2,8 @@
 import { diagStatePath, diagStateReader } from './diag-state.js';
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
-import { processExists, startStream } from '../exec.js';
-import { smiBinary } from '../gpu/smi-probe.js';
+import { processExists } from '../exec.js';
+import { smiBinary, streamSmi } from '../gpu/smi-probe.js';
 import { FailedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
@@ -32,7 +32,7 @@ export interface AgentEvents {
 
 export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEvents): Promise<number> {
   const log = (message: string) => events.log(message);
-  const sampler = new Sampler(startStream, {
+  const sampler = new Sampler((request) => streamSmi(ctx, request), {
     file: smiBinary(ctx),
     intervalMs: options.intervalMs,
     env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },

@@ -4,15 +4,18 @@
  * goes silent for three intervals or prints garbage is killed and restarted with backoff; its state
  * says what went wrong meanwhile. Requests read `state()`; they never wait on nvidia-smi.
  */
-import type { StreamEnd, StreamHandle, StreamRequest } from '../exec.js';
+import type { StreamEnd, StreamHandle } from '../exec.js';
 import { dropField, invalidField } from '../gpu/nvidia-smi.js';
+import type { SmiStreamRequest } from '../gpu/smi-probe.js';
 import type { Clock } from '../shared/clock.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 import { saneSample } from './sane.js';
 
-export type StartStream = (request: StreamRequest) => StreamHandle;
+/** Starts the streaming nvidia-smi: gpu/smi-probe.ts `streamSmi` (ctx.stream), a fake in tests. */
+export type StartStream = (request: SmiStreamRequest) => Promise<StreamHandle>;
 
 export interface SamplerOptions {
+  /** The nvidia-smi it runs (smiBinary), for its messages. */
   file: string;
   intervalMs: number;
   env?: Record<string, string | undefined>;
@@ -122,8 +125,11 @@ export class Sampler {
       let lastGoodAt: number | null = null;
       let badLine: string | undefined;
       let cancelGarbage: (() => void) | undefined;
-      const handle = this.start({
-        file: this.options.file,
+      let handle: StreamHandle | undefined = undefined;
+      let stopFirst: string | undefined;
+      // A line may ask for a stop before start() has answered: it happens as soon as it has.
+      const stop = (reason: string) => (handle ? handle.stop(reason) : void (stopFirst ??= reason));
+      handle = await this.start({
         args: sampleArgs(this.fields, intervalMs),
         env: this.options.env,
         silenceTimeoutMs: 3 * intervalMs,
@@ -133,7 +139,7 @@ export class Sampler {
           const unknown = invalidField(line);
           if (unknown !== undefined) {
             rejected = unknown;
-            handle.stop(`nvidia-smi does not know the field "${unknown}"`);
+            stop(`nvidia-smi does not know the field "${unknown}"`);
             return;
           }
           if (badLine !== undefined) return;
@@ -142,7 +148,7 @@ export class Sampler {
             // A driver error is printed on stdout just before nvidia-smi exits: give it a moment to say so.
             badLine = line.trim();
             cancelGarbage = this.options.clock.after(250, () =>
-              handle.stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`),
+              stop(`nvidia-smi printed a line gpuctl cannot read (${parsed.reason}); killed`),
             );
             return;
           }
@@ -163,6 +169,13 @@ export class Sampler {
           this.failure = null;
         },
       });
+      if (this.stopping) {
+        // stop() came while the start was pending: this run ends here, and the loop with it.
+        cancelGarbage?.();
+        handle.stop('agent stopping');
+        break;
+      }
+      if (stopFirst !== undefined) handle.stop(stopFirst);
       this.current = handle;
       this.phase = 'running';
       const end = await handle.ended;

@@ -1,5 +1,5 @@
 /**
- * `gpuctl autoscale export`: renders fly-autoscaler's configuration and prints it, or writes it
+ * `gpuctl autoscale export`: renders fly-autoscaler's configuration and returns it to print, or writes it
  * with the house rule for files: a new file is created; an identical one is left alone; a
  * different one is replaced only with --force, and the diff is shown either way; always atomically.
  */
@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { ExportOptions } from './options.js';
 import type { Ctx } from '../context.js';
-import { ExitCode, FailedError, isGpuctlError, UsageError } from '../errors.js';
+import { FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
@@ -28,16 +28,23 @@ export interface ExportEvents {
   diff?(patch: string): void;
 }
 
-export async function runExport(ctx: Ctx, options: ExportOptions, events: ExportEvents = {}): Promise<number> {
+type Config = ReturnType<typeof toFlyAutoscaler>;
+
+/** The result the command prints: the configuration itself (no --out), or what became of the file. */
+export type ExportResult =
+  | ({ schemaVersion: 1; to: ExportOptions['to']; file: null; status: 'printed' } & Config & { toml: string })
+  | ({ schemaVersion: 1; to: ExportOptions['to']; file: string; status: 'created' | 'identical' | 'replaced' } & Config);
+
+/** The text for people: the TOML itself, or "created  autoscaler/fly.toml". */
+export const renderExport = (r: ExportResult): string => (r.file === null ? r.toml : `${r.status.padEnd(9)} ${r.file}\n`);
+
+export async function runExport(ctx: Ctx, options: ExportOptions, events: ExportEvents = {}): Promise<ExportResult> {
   const policy = await readPolicy(ctx.cwd, options.policy);
   if (options.app) policy.app = options.app;
   const text = renderFlyAutoscalerToml(policy, options.org, options.policy);
   const config = toFlyAutoscaler(policy, options.org);
   for (const u of config.unsupported) ctx.log.warn(`fly-autoscaler cannot express: ${u}`);
-  if (!options.out) {
-    ctx.print({ schemaVersion: 1, to: options.to, file: null, status: 'printed', ...config, toml: text }, (r) => r.toml);
-    return ExitCode.ok;
-  }
+  if (!options.out) return { schemaVersion: 1, to: options.to, file: null, status: 'printed', ...config, toml: text };
   const path = resolve(ctx.cwd, options.out);
   const before = await existing(path);
   const status = before === null ? 'created' : before === text ? 'identical' : options.force ? 'replaced' : 'refused';
@@ -59,6 +66,5 @@ export async function runExport(ctx: Ctx, options: ExportOptions, events: Export
       throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
     }
   }
-  ctx.print({ schemaVersion: 1, to: options.to, file: options.out, status, ...config }, (r) => `${r.status.padEnd(9)} ${r.file}\n`);
-  return ExitCode.ok;
+  return { schemaVersion: 1, to: options.to, file: options.out, status, ...config };
 }

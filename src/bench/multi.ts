@@ -2,7 +2,7 @@
  * `gpuctl bench --gpus all|LIST` on several GPUs: the per-GPU suites run on every chosen GPU at once (one
  * process per GPU, started together), then the links and collectives suites span them (one process driving
  * all). The figures go side by side with their spread; a GPU more than --outlier percent worse than the
- * median of its peers is named and fails the run (exit 1). JSON contract: docs/bench.md ("Several GPUs").
+ * median of its peers is named and fails the run (exit 1); the command prints the result. JSON contract: docs/bench.md ("Several GPUs").
  */
 import type { Ctx } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -18,8 +18,8 @@ import { buildReport, BENCH_SCHEMA_VERSION, type BenchReport } from './report.js
 import { kernelName } from './format.js';
 import { runSuite } from './run.js';
 import type { GpuTarget } from './target.js';
-import { writeReport } from './write.js';
-import { jsonText } from '../ui/output.js';
+import type { BenchEvents } from './progress.js';
+import type { Style } from '../ui/style.js';
 
 export interface MultiGpuReport {
   schemaVersion: typeof BENCH_SCHEMA_VERSION;
@@ -38,11 +38,22 @@ export interface MultiGpuReport {
 const split = (options: BenchOptions, cluster: boolean): Suite[] =>
   (options.suites.length ? options.suites : [...SUITES]).filter((s) => CLUSTER_SUITES.includes(s) === cluster);
 
-export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchBinary, kernels: KernelLine[], target: GpuTarget, gpus: number[]): Promise<number> {
+/** Several GPUs: the document the command prints, and what its last spinner line says. */
+export interface MultiRun {
+  kind: 'multi';
+  document: MultiGpuReport;
+  binary: BenchBinary;
+  /** Failed kernel runs, over every GPU and the cluster suites. */
+  failures: number;
+  elapsedMs: number;
+  exitCode: number;
+}
+
+export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchBinary, kernels: KernelLine[], target: GpuTarget, gpus: number[], events: BenchEvents = {}): Promise<MultiRun> {
   const perGpuKernels = kernels.filter((k) => !(CLUSTER_SUITES as readonly string[]).includes(k.suite));
   const clusterKernels = kernels.length - perGpuKernels.length;
   const startedAt = ctx.clock.now();
-  const spinner = ctx.spinner(`Running ${perGpuKernels.length} kernels on ${gpus.length} GPUs at once`);
+  events.running?.({ kernels: perGpuKernels.length, gpus: gpus.length, cpu: false });
   const report = (lines: Parameters<typeof buildReport>[0]['lines'], gpu: number | null, began: Date): BenchReport => {
     const device = lines.find((l): l is DeviceLine => l.type === 'device') ?? null;
     const detected = gpu === null ? target.gpu : (target.all.find((g) => g.index === gpu) ?? target.gpu);
@@ -58,7 +69,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
         gpus.map((g) =>
           runSuite(ctx, binary, selection, target.driver.driverVersion, {
             line: (l) => {
-              if (l.type === 'result' || l.type === 'skip' || (l.type === 'error' && l.name)) spinner.update(`[${++done}/${perGpuKernels.length * gpus.length}] GPU${g} ${kernelName(l)}`);
+              if (l.type === 'result' || l.type === 'skip' || (l.type === 'error' && l.name)) events.kernel?.({ done: ++done, total: perGpuKernels.length * gpus.length, gpu: g, line: l });
             },
           }, [g]),
         ),
@@ -66,30 +77,33 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
       perGpu = outcomes.map((o, i) => ({ gpu: gpus[i]!, report: report(o.lines, gpus[i]!, startedAt) }));
     }
     if (clusterKernels) {
-      spinner.update(`Links and collectives across GPUs ${gpus.join(',')}`);
+      events.cluster?.(gpus);
       const began = ctx.clock.now();
       const outcome = await runSuite(ctx, binary, { ...options, suites: split(options, true) }, target.driver.driverVersion, {}, gpus);
       cluster = report(outcome.lines, null, began);
     }
   } catch (error) {
-    spinner.fail('The benchmark did not complete');
+    events.runFailed?.();
     throw error;
   }
   const spread = spreadRows(perGpu.map((p) => ({ gpu: p.gpu, results: p.report.results })));
   const outliers = findOutliers(spread, options.outlierPct);
   const failures = [...perGpu.flatMap((p) => p.report.failures), ...(cluster?.failures ?? [])].length;
   const ok = failures === 0 && outliers.length === 0 && perGpu.every((p) => p.report.ok) && (cluster?.ok ?? true);
-  if (failures) spinner.fail(`${failures} kernel run${failures === 1 ? '' : 's'} failed`);
-  else if (outliers.length) spinner.fail(`Outlier: GPU ${[...new Set(outliers.map((o) => o.gpu))].join(', ')}`);
-  else spinner.succeed(`Ran on GPUs ${gpus.join(',')} in ${((ctx.clock.now().getTime() - startedAt.getTime()) / 1000).toFixed(1)} s`);
+  const elapsedMs = ctx.clock.now().getTime() - startedAt.getTime();
   const document: MultiGpuReport = { schemaVersion: BENCH_SCHEMA_VERSION, kind: 'multi-gpu', gpus, outlierPct: options.outlierPct, perGpu, cluster, spread, outliers, ok };
-  ctx.print(document, (doc) => renderMulti(doc, binary, ctx));
-  if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, jsonText(document), options.force, null)}`);
-  return ok ? ExitCode.ok : ExitCode.failed;
+  return { kind: 'multi', document, binary, failures, elapsedMs, exitCode: ok ? ExitCode.ok : ExitCode.failed };
 }
 
-function renderMulti(doc: MultiGpuReport, binary: BenchBinary, ctx: Ctx): string {
-  const style = ctx.style;
+/** How the run on several GPUs ended, in a line: the spinner's last (ok: a success mark, else a failure mark). */
+export function multiEndText(run: MultiRun): { ok: boolean; text: string } {
+  const { failures, document } = run;
+  if (failures) return { ok: false, text: `${failures} kernel run${failures === 1 ? '' : 's'} failed` };
+  if (document.outliers.length) return { ok: false, text: `Outlier: GPU ${[...new Set(document.outliers.map((o) => o.gpu))].join(', ')}` };
+  return { ok: true, text: `Ran on GPUs ${document.gpus.join(',')} in ${(run.elapsedMs / 1000).toFixed(1)} s` };
+}
+
+export function renderMulti(doc: MultiGpuReport, binary: BenchBinary, style: Style): string {
   const first = doc.perGpu[0]?.report ?? doc.cluster;
   const device = first?.device;
   const lines = [`gpuctl-bench ${first?.program.version ?? ''} · ${doc.gpus.length} GPUs (${doc.gpus.join(',')}) · per-GPU suites on all at once · ${first?.quick ? 'quick' : 'full'} sizes`];

@@ -45,19 +45,18 @@ export const agentCommand = defineCommand({
   ],
   parse: parseAgentFlags,
   run: async (agentOptions, ctx) => {
-    const [{ runAgent }, { jsonLine }] = await Promise.all([import('../agent/run.js'), import('../ui/output.js')]);
+    const [{ runAgent }, { streamWriter }] = await Promise.all([import('../agent/run.js'), import('../ui/output.js')]);
     // The agent emits; this prints: the listening line on stdout, timestamped log lines on stderr (NDJSON with --json).
+    const out = streamWriter(ctx.flags.json, ctx.stdout, ctx.style);
+    const err = streamWriter(ctx.flags.json, ctx.stderr, ctx.style);
     return runAgent(agentOptions, ctx, {
       listening: (ready) =>
-        ctx.stdout.write(
-          ctx.flags.json
-            ? jsonLine(ready)
-            : `gpuctl agent listening on ${ready.url} (/health, /gpu-health, /metrics), sampling every ${ready.intervalMs / 1000} s\n`,
+        out.record(
+          ready,
+          (r) => `gpuctl agent listening on ${r.url} (/health, /gpu-health, /metrics), sampling every ${r.intervalMs / 1000} s\n`,
         ),
-      log: (message) => {
-        const at = ctx.clock.now().toISOString();
-        ctx.stderr.write(ctx.flags.json ? jsonLine({ event: 'log', at, message }) : `${ctx.style.dim(at)} ${message}\n`);
-      },
+      log: (message) =>
+        err.record({ event: 'log', at: ctx.clock.now().toISOString(), message }, (r, style) => `${style.dim(r.at)} ${r.message}\n`),
     });
   },
 });

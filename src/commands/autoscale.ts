@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { bool, durationOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { streamWriter } from '../ui/output.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
@@ -105,7 +106,7 @@ async function setup(ctx: Ctx, options: Common) {
   };
   const scale: ScaleCount = async (request, dryRun) => {
     // A plan is a result: on stdout, as `gpuctl scale` prints it (issue 22), before the decision's line; --json has the decision only.
-    const events = { plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) };
+    const events = { plan: (text: string) => streamWriter(ctx.flags.json, ctx.stdout, ctx.style).text(text) };
     const result = await runCount(ctx, fly, policy.app, request, { yes: true, dryRun }, events);
     return { applied: result.applied, problems: result.verified && !result.verified.ok ? result.verified.problems : [] };
   };
@@ -159,7 +160,8 @@ const runCommand = defineCommand({
   parse: parseRun,
   run: async (options, ctx) => {
     const s = await setup(ctx, options);
-    const [{ jsonRecord, renderStepLine }, { jsonLine }] = await Promise.all([import('../autoscale/render.js'), import('../ui/output.js')]);
+    const { jsonRecord, renderStepLine } = await import('../autoscale/render.js');
+    const out = streamWriter(ctx.flags.json, ctx.stdout, ctx.style);
     const limit = options.once ? 1 : (options.iterations ?? Infinity);
     const interval = options.intervalMs ?? s.policy.intervalMs;
     let failed = false;
@@ -174,7 +176,7 @@ const runCommand = defineCommand({
           mode: 'run',
           dryRun: options.dryRun,
         });
-        ctx.stdout.write(ctx.flags.json ? jsonLine(jsonRecord(step)) : renderStepLine(printableValue(step)));
+        out.record(jsonRecord(step), () => renderStepLine(printableValue(step)));
         failed = step.problems.length > 0;
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
@@ -201,8 +203,9 @@ const exportCommand = defineCommand({
   ],
   parse: parseExport,
   run: async (options, ctx) => {
-    const { runExport } = await import('../autoscale/export-run.js');
-    return runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) });
+    const { runExport, renderExport } = await import('../autoscale/export-run.js');
+    ctx.print(await runExport(ctx, options, { diff: (patch) => ctx.stderr.write(patch) }), renderExport);
+    return ExitCode.ok;
   },
 });
 

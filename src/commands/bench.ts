@@ -1,4 +1,9 @@
-import type { RawBenchInput } from '../bench/options.js';
+import type { BenchRun } from '../bench/main.js';
+import type { BenchOptions, RawBenchInput } from '../bench/options.js';
+import type { BenchEvents } from '../bench/progress.js';
+import type { Ctx } from '../context.js';
+import { ExitCode } from '../errors.js';
+import { spinnerSlot } from '../ui/spinner.js';
 import { parseBenchOptions } from '../bench/options.js';
 import { bool, list, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
@@ -72,9 +77,58 @@ export const benchCommand = defineCommand({
   ],
   parse: (raw) => parseBenchOptions(rawBenchInput(raw)),
   run: async (options, ctx) => {
-    const main = await import('../bench/main.js');
-    if (options.action === 'list') return main.benchList(options, ctx);
-    if (options.action === 'build-only') return main.benchBuildOnly(options, ctx);
-    return main.benchRun(options, ctx);
+    const [main, progress] = await Promise.all([import('../bench/main.js'), import('../bench/progress.js')]);
+    // bench emits; the command shows: the compile and the run on a spinner, then the result.
+    const step = spinnerSlot(ctx);
+    const events: BenchEvents = {
+      waiting: () => ctx.log.info(progress.WAITING_TEXT),
+      building: (message) => step.begin(message),
+      progress: (message) => step.update(message),
+      built: (message) => step.end('succeed', message),
+      buildFailed: () => step.end('fail', progress.BUILD_FAILED_TEXT),
+      running: (run) => step.begin(progress.runningText(run)),
+      kernel: (kernel) => step.update(progress.kernelProgressText(kernel)),
+      cluster: (gpus) => step.update(progress.clusterText(gpus)),
+      runFailed: () => step.end('fail', progress.RUN_FAILED_TEXT),
+    };
+    try {
+      if (options.action === 'list') {
+        ctx.print(await main.benchList(options, ctx, events), main.renderKernelList);
+        return ExitCode.ok;
+      }
+      if (options.action === 'build-only') {
+        ctx.print(await main.benchBuildOnly(options, ctx, events), (result) => `${result.binary.path}\n`);
+        return ExitCode.ok;
+      }
+      const run = await main.benchRun(options, ctx, events);
+      const end = run.kind === 'multi' ? (await import('../bench/multi.js')).multiEndText(run) : main.singleEndText(run);
+      step.end(end.ok ? 'succeed' : 'fail', end.text);
+      return await showRun(ctx, options, run);
+    } finally {
+      step.end('stop');
+    }
   },
 });
+
+/** The result on stdout, then --out and (one GPU) the step summary. */
+async function showRun(ctx: Ctx, options: BenchOptions, run: BenchRun): Promise<number> {
+  const [main, { writeReport }, { jsonText }, { appendStepSummary }] = await Promise.all([
+    import('../bench/main.js'),
+    import('../bench/write.js'),
+    import('../ui/output.js'),
+    import('../ui/step-summary.js'),
+  ]);
+  if (run.kind === 'multi') {
+    const { renderMulti } = await import('../bench/multi.js');
+    ctx.print(run.document, (doc, style) => renderMulti(doc, run.binary, style));
+    if (options.out) ctx.log.info(`Wrote ${await writeReport(options.out, ctx.cwd, jsonText(run.document), options.force, null)}`);
+    return run.exitCode;
+  }
+  ctx.print(run.document, (_, style) => main.renderSingle(run, options.baseline, style));
+  if (options.out) {
+    const path = await writeReport(options.out, ctx.cwd, jsonText(run.document), options.force, options.baseline);
+    ctx.log.info(`Wrote ${path}`);
+  }
+  await appendStepSummary(ctx, () => main.runMarkdown(run, options.baseline));
+  return run.exitCode;
+}

@@ -1,4 +1,6 @@
 import type { DeployOptions } from '../deploy/options.js';
+import type { DeployEvents } from '../deploy/run.js';
+import { spinnerSlot } from '../ui/spinner.js';
 import { STRATEGIES } from '../deploy/options.js';
 import { UsageError } from '../errors.js';
 import type { DeployStrategy } from '../flyio/args.js';
@@ -81,19 +83,36 @@ export const deployCommand = defineCommand({
   ],
   parse: parseDeployOptions,
   run: async (options, ctx) => {
-    const [{ runDeploy }, { validateConfigCheck }, render, { appendStepSummary }] = await Promise.all([
+    const [{ runDeploy }, { validateConfigCheck }, render, progress, { appendStepSummary }] = await Promise.all([
       import('../deploy/run.js'),
       import('../validate/index.js'),
       import('../deploy/render.js'),
+      import('../deploy/progress.js'),
       import('../ui/step-summary.js'),
     ]);
-    // The deploy emits; the command shows: the preflight table, and flyctl's lines with --verbose (both on stderr).
-    const events = {
-      preflight: (rows: Parameters<typeof render.renderPreflight>[0]) =>
-        void (ctx.flags.json ? undefined : ctx.stderr.write(render.renderPreflight(rows, ctx.style))),
-      flyctlLine: (line: string) => void (ctx.flags.verbose ? ctx.stderr.write(`  ${ctx.style.dim(line)}\n`) : undefined),
+    // The deploy emits; the command shows: each step on a spinner, the preflight table, and flyctl's lines with --verbose (all on stderr).
+    const step = spinnerSlot(ctx);
+    const events: DeployEvents = {
+      preflightStarted: () => step.begin(progress.PREFLIGHT_TEXT),
+      preflight: (rows) => {
+        step.end('stop');
+        if (!ctx.flags.json) ctx.stderr.write(render.renderPreflight(rows, ctx.style));
+      },
+      flyctlLine: (line) => void (ctx.flags.verbose ? ctx.stderr.write(`  ${ctx.style.dim(line)}\n`) : undefined),
+      phase: (e) =>
+        e.kind === 'begin'
+          ? step.begin(progress.phaseText(e))
+          : step.end(e.outcome === 'done' ? 'succeed' : e.outcome === 'failed' ? 'fail' : 'stop', progress.phaseText(e)),
+      rollout: (e) =>
+        e.kind === 'begin'
+          ? step.begin(progress.rolloutText(e))
+          : e.kind === 'poll'
+            ? step.update(progress.rolloutText(e))
+            : step.end(e.kind === 'ready' ? 'succeed' : 'fail', progress.rolloutText(e)),
     };
-    const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck, events });
+    const { report, exitCode, error } = await runDeploy(ctx, options, { configCheck: validateConfigCheck, events }).finally(() =>
+      step.end('stop'),
+    );
     if (!options.dryRun) await appendStepSummary(ctx, () => render.renderMarkdown(report));
     ctx.print(report, render.renderDeploy);
     // The report carries the error (its `error` field); the boundary adds "Error:/Hint:" for people.

@@ -4,7 +4,6 @@ import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
 import { bool, durationOption, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
-import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
 
 const options = [
@@ -148,7 +147,11 @@ export const monitorCommand = defineCommand({
   ],
   parse: parseMonitorOptions,
   run: async (options, ctx) => {
-    const [{ runMonitor }, { monitorScreen }] = await Promise.all([import('../monitor/run.js'), import('../monitor/screen.js')]);
+    const [{ runMonitor }, { monitorScreen, jsonRecord }, { streamWriter }] = await Promise.all([
+      import('../monitor/run.js'),
+      import('../monitor/screen.js'),
+      import('../ui/output.js'),
+    ]);
     const source =
       options.app === undefined
         ? (await import('../monitor/local.js')).sampleLocal
@@ -157,11 +160,14 @@ export const monitorCommand = defineCommand({
           : await remoteSource(ctx, options.app, options);
     // The loop samples; the screen (and so the terminal) is the command's, given back however the loop ends.
     const screen = monitorScreen(options, { json: ctx.flags.json, isTTY: ctx.stdout.isTTY, style: ctx.style });
-    if (screen.enter) ctx.stdout.write(screen.enter);
+    const out = streamWriter(ctx.flags.json, ctx.stdout, ctx.style);
+    out.text(screen.enter);
     try {
-      return await runMonitor(options, ctx, source, (sample, first) => ctx.stdout.write(screen.frame(printableValue(sample), first)));
+      return await runMonitor(options, ctx, source, (sample, first) =>
+        out.record(jsonRecord(sample, options), (r) => screen.frame(r, first)),
+      );
     } finally {
-      if (screen.leave) ctx.stdout.write(screen.leave);
+      out.text(screen.leave);
     }
   },
 });

@@ -3,6 +3,7 @@ import { ExitCode } from '../errors.js';
 import { checkProcessGroup } from '../flyio/app-name.js';
 import type { FlyClient } from '../flyio/client.js';
 import { bool, readNumber, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { streamWriter } from '../ui/output.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 interface Common {
@@ -99,7 +100,7 @@ async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: Fl
 }
 
 /** The plan is the command's output (issue 13: `scale count 2 --dry-run > plan.txt` has it); --json has it in the result. */
-const planEvents = (ctx: Ctx) => ({ plan: (text: string) => void (ctx.flags.json ? undefined : ctx.stdout.write(text)) });
+const planEvents = (ctx: Ctx) => ({ plan: (text: string) => streamWriter(ctx.flags.json, ctx.stdout, ctx.style).text(text) });
 
 function finish(ctx: Ctx, result: { applied: boolean; verified: { ok: boolean; problems: string[] } | null; command: string }): number {
   const off = result.verified !== null && !result.verified.ok;

@@ -1,6 +1,7 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
-import { printableValue, SCREEN } from '../ui/printable.js';
+import { streamWriter } from '../ui/output.js';
+import { SCREEN } from '../ui/printable.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface StatusOptions {
@@ -52,10 +53,12 @@ export const statusCommand = defineCommand({
         ctx.print(snapshot, view.renderStatus);
         return ExitCode.ok;
       }
-      const text = view.renderStatus(printableValue(snapshot), ctx.style);
+      // --watch is for people (parse refuses --json with it): each frame through the stream writer, on a terminal over the last.
       const clear = ctx.stdout.isTTY ? SCREEN.clearHome : '';
-      ctx.stdout.write(
-        `${clear}${text}${ctx.style.dim(`\n${ctx.clock.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
+      streamWriter(ctx.flags.json, ctx.stdout, ctx.style).record(
+        snapshot,
+        (s, style) =>
+          `${clear}${view.renderStatus(s, style)}${style.dim(`\n${ctx.clock.now().toISOString()} · every ${options.intervalMs / 1000} s · Ctrl-C to stop`)}\n`,
       );
       // Ctrl-C ends a watch: not an error (the CLI still exits 130, as for any interrupt).
       if (!(await ctx.clock.sleep(options.intervalMs, ctx.signal))) return ExitCode.ok;

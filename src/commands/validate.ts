@@ -77,10 +77,10 @@ export const validateCommand = defineCommand({
       ctx.print(result, renderValidate);
     } else if (options.format === 'github') {
       const { renderGithub } = await import('../validate/github.js');
-      ctx.stdout.write(renderGithub(result, ctx.cwd, workspace));
+      ctx.print(result, () => renderGithub(result, ctx.cwd, workspace));
     } else if (options.format === 'sarif') {
       const [{ toSarif }, { VERSION }] = await Promise.all([import('../validate/sarif.js'), import('../version.js')]);
-      ctx.stdout.write(jsonText(toSarif(result, VERSION, ctx.cwd, workspace)));
+      ctx.print(result, () => jsonText(toSarif(result, VERSION, ctx.cwd, workspace)));
     } else {
       ctx.print(result, renderValidate);
     }

@@ -20,13 +20,20 @@ import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
 import { errorJson } from '../ui/output.js';
+import type { PhaseEvent, RolloutEvent } from './progress.js';
 
 /** What happens along the way, for the command to show (the deploy itself writes nothing to the terminal). */
 export interface DeployEvents {
+  /** The preflight begins (the command shows it on a spinner until `preflight`). */
+  preflightStarted?(): void;
   /** The preflight's rows, once it is done (before anything is deployed). */
   preflight?(rows: readonly PreflightRow[]): void;
   /** Every line flyctl deploy prints, as it arrives (also kept for the log file). */
   flyctlLine?: (line: string) => void;
+  /** Each phase of flyctl deploy as it begins and ends (progress.ts has the words). */
+  phase?(event: PhaseEvent): void;
+  /** The wait for the new release's machines: begun, each poll, the end. */
+  rollout?(event: RolloutEvent): void;
 }
 
 export interface DeployDeps {
@@ -95,35 +102,45 @@ async function deployAndVerify(
     label,
     gpuKind,
     onLine: deps.events?.flyctlLine,
+    onPhase: (event) => deps.events?.phase?.(event),
   });
   if (streamed.error) {
     const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
     return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
   }
   const release = (await fly.releases(input.app))[0];
-  const spinner = ctx.spinner(`${label}Waiting for the machines of v${release?.version ?? '?'} to be started with passing checks`);
+  const show = (event: RolloutEvent) => deps.events?.rollout?.(event);
+  show({ kind: 'begin', label, release: release?.version });
   const state = await waitForRollout(async () => (await fly.status(input.app)).machines, {
     release: release?.version,
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
     clock: ctx.clock,
-    // Each poll refreshes the spinner; without a terminal (CI) that is a line at least every 30 s.
-    onPoll: (polled) => {
-      const checks = summarizeMachines(polled.machines).checks;
-      spinner.update(
-        `${label}Waiting for v${release?.version ?? '?'}: ${polled.machines.length} machine(s), checks ${checks.passing}/${checks.total} passing`,
-      );
-    },
+    // Each poll refreshes the command's spinner; without a terminal (CI) that is a line at least every 30 s.
+    onPoll: (polled) =>
+      show({
+        kind: 'poll',
+        label,
+        release: release?.version,
+        machines: polled.machines.length,
+        checks: summarizeMachines(polled.machines).checks,
+      }),
   });
   const summary = summarizeMachines(state.machines);
   const took = formatDuration(state.elapsedMs);
   if (state.ready) {
-    spinner.succeed(
-      `${label}${state.machines.length} machine${state.machines.length === 1 ? '' : 's'} of v${release?.version} started in ${summary.regions.join(', ')}, checks ${summary.checks.passing}/${summary.checks.total} passing (${took})`,
-    );
+    show({
+      kind: 'ready',
+      label,
+      release: release?.version,
+      machines: state.machines.length,
+      regions: summary.regions,
+      checks: summary.checks,
+      elapsedMs: state.elapsedMs,
+    });
     return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };
   }
-  spinner.fail(`${label}Machines not healthy after ${took}: ${state.problems.length} problem${state.problems.length === 1 ? '' : 's'}`);
+  show({ kind: 'unhealthy', label, elapsedMs: state.elapsedMs, problems: state.problems.length });
   const first = state.problems[0];
   const error = new FailedError(
     `Release v${release?.version ?? '?'} of ${input.app} is not healthy after ${took}${first ? `: machine ${first.machineId} ${first.reason}` : ''}.`,
@@ -140,8 +157,8 @@ export async function runDeploy(
   deps: DeployDeps,
 ): Promise<{ report: DeployReport; exitCode: number; error: GpuctlError | undefined }> {
   const started = ctx.clock.monotonic();
-  const spinner = ctx.spinner('Preflight: flyctl, login, fly.toml, app, region');
-  const pre = await preflight(ctx, options, deps.configCheck).finally(() => spinner.stop());
+  deps.events?.preflightStarted?.();
+  const pre = await preflight(ctx, options, deps.configCheck);
   deps.events?.preflight?.(pre.rows);
   const report = emptyReport(pre.app);
   report.preflight = pre.rows;

@@ -1,15 +1,14 @@
 /**
- * Runs `flyctl deploy`, turning its streamed output into phases on a spinner (one line per finished
- * phase in CI logs), keeping every line for the log file, and handing each to `onLine`.
+ * Runs `flyctl deploy`, turning its streamed output into phases (each begin and end handed to `onPhase`,
+ * which the command shows on a spinner), keeping every line for the log file, and handing each to `onLine`.
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, type GpuctlError } from '../errors.js';
 import { deployArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import type { Clock } from '../shared/clock.js';
-import { formatDuration } from '../shared/duration.js';
-import type { Spinner } from '../ui/spinner.js';
 import { advance, imageOfLine, interruptedNote, PHASE_LABEL, PHASE_ORDER, type Phase } from './phases.js';
+import type { PhaseEvent } from './progress.js';
 
 /**
  * flyctl prints the build on stderr and the release on stdout; lines that arrive together from the
@@ -54,14 +53,18 @@ export async function streamDeploy(
     gpuKind?: string;
     /** Each line flyctl prints, for the command to echo (with --verbose). */
     onLine?: ((line: string) => void) | undefined;
+    /** Each phase as it begins and ends, for the command to show. */
+    onPhase?: ((event: PhaseEvent) => void) | undefined;
   },
 ): Promise<StreamedDeploy> {
   const started = ctx.clock.monotonic();
   let phase = 'preparing' as Phase;
   let phaseStarted = started;
   let image: string | undefined;
-  let spinner: Spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL.preparing.doing}`);
-  const elapsed = () => formatDuration(ctx.clock.monotonic() - phaseStarted);
+  const label = options.label ?? '';
+  const show = (event: PhaseEvent) => options.onPhase?.(event);
+  show({ kind: 'begin', label, phase });
+  const elapsed = () => ctx.clock.monotonic() - phaseStarted;
   options.log.push(`$ ${fly.show(deployArgs(input))}`);
   const handle = (line: string) => {
     options.log.push(line);
@@ -70,10 +73,10 @@ export async function streamDeploy(
     const next = advance(phase, line);
     if (next === phase) return;
     const built = (phase === 'building' || phase === 'pushing') && image && PHASE_ORDER.indexOf(next) > PHASE_ORDER.indexOf('pushing');
-    spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done}${built ? ` ${image}` : ''} (${elapsed()})`);
+    show({ kind: 'end', label, phase, outcome: 'done', elapsedMs: elapsed(), image: built ? image : undefined });
     phase = next;
     phaseStarted = ctx.clock.monotonic();
-    spinner = ctx.spinner(`${options.label ?? ''}${PHASE_LABEL[phase].doing}`);
+    show({ kind: 'begin', label, phase });
   };
   const lines = reorderByStream(handle, ctx.clock);
   try {
@@ -85,11 +88,10 @@ export async function streamDeploy(
         gpuKind: options.gpuKind,
       })
       .finally(lines.flush);
-    if (phase === 'done') spinner.stop();
-    else spinner.succeed(`${options.label ?? ''}${PHASE_LABEL[phase].done} (${elapsed()})`);
+    show({ kind: 'end', label, phase, outcome: phase === 'done' ? 'quiet' : 'done', elapsedMs: elapsed() });
     return { error: undefined, phase, image, durationMs: ctx.clock.monotonic() - started };
   } catch (error) {
-    spinner.fail(`${options.label ?? ''}${PHASE_LABEL[phase].doing} failed (${elapsed()})`);
+    show({ kind: 'end', label, phase, outcome: 'failed', elapsedMs: elapsed() });
     if (error instanceof InterruptedError) {
       throw new InterruptedError(
         `Interrupted during \`flyctl deploy\` (${PHASE_LABEL[phase].doing.toLowerCase()}). ${interruptedNote(phase, input.app, options.previousVersion)}`,

@@ -7,10 +7,13 @@
 import { parseDetectJson } from '../detect/schema.js';
 import type { FlyClient } from '../flyio/client.js';
 import type { FlyMachine } from '../flyio/schemas.js';
+import { parseQuery, queryArgs } from '../gpu/nvidia-smi.js';
 
 export const DETECT_COMMAND = 'gpuctl detect --json';
 export const DIAG_COMMAND = 'gpuctl diag --level quick --json';
-export const SMI_COMMAND = 'nvidia-smi --query-gpu=name,memory.total --format=csv,noheader';
+/** The fields asked of a machine without gpuctl; the one argument builder and the one parser (gpu/nvidia-smi.ts). */
+const SMI_FIELDS = ['index', 'name', 'memory.total'];
+export const SMI_COMMAND = ['nvidia-smi', ...queryArgs(SMI_FIELDS)].join(' ');
 
 export interface GpuCheck {
   machineId: string;
@@ -55,12 +58,10 @@ export function gpusFromDetect(stdout: string): string[] | undefined {
   return parseDetectJson(stdout)?.gpus.map((gpu) => gpu.name);
 }
 
-/** GPU names from SMI_COMMAND's CSV ("NVIDIA A10, 23028 MiB" per line). */
-export function gpusFromSmi(stdout: string): string[] {
-  return stdout
-    .split(/\r?\n/)
-    .map((line) => line.split(',')[0]?.trim() ?? '')
-    .filter((name) => name !== '' && !/^(No devices|NVIDIA-SMI has failed)/i.test(name));
+/** GPU names from SMI_COMMAND's answer ("0, NVIDIA A10, 23028" per GPU), read by gpu/nvidia-smi.ts parseQuery; a reason when unreadable. */
+export function gpusFromSmi(stdout: string): { ok: true; gpus: string[] } | { ok: false; reason: string } {
+  const parsed = parseQuery(stdout, SMI_FIELDS);
+  return parsed.ok ? { ok: true, gpus: parsed.gpus.map((gpu) => gpu.name) } : parsed;
 }
 
 async function checkMachine(fly: FlyClient, app: string, machine: FlyMachine): Promise<GpuCheck> {
@@ -79,7 +80,16 @@ async function checkMachine(fly: FlyClient, app: string, machine: FlyMachine): P
   const smi = await fly.ssh(app, machine.id, SMI_COMMAND);
   if (smi.kind === 'remote-failed')
     return { ...base, ok: false, gpus: [], via: null, detail: `no GPU visible: nvidia-smi failed (${smi.message})` };
-  const gpus = gpusFromSmi(smi.stdout);
+  const listed = gpusFromSmi(smi.stdout);
+  if (!listed.ok)
+    return {
+      ...base,
+      ok: false,
+      gpus: [],
+      via: 'nvidia-smi',
+      detail: `no GPU visible: nvidia-smi printed output gpuctl cannot read (${listed.reason})`,
+    };
+  const gpus = listed.gpus;
   return { ...base, ok: gpus.length > 0, gpus, via: 'nvidia-smi', detail: gpus.length ? gpus.join(', ') : 'nvidia-smi lists no GPU' };
 }
 

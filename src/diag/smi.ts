@@ -1,7 +1,10 @@
 /**
  * The nvidia-smi health fields diag reads (pure): the query's field list and its CSV
- * (`--format=csv,noheader,nounits`) as one record per GPU. "[N/A]" and "[Not Supported]" become null.
+ * (`--format=csv,noheader,nounits`) as one record per GPU. "[N/A]", "[Not Supported]" and the like become null
+ * (gpu/smi-text.ts `smiValue`, the one rule).
  */
+import { smiValue } from '../gpu/smi-text.js';
+
 export const DIAG_FIELDS = [
   'index',
   'uuid',
@@ -56,10 +59,15 @@ export interface SmiHealth {
   linkWidthMax: number | null;
 }
 
-const missing = (v: string | undefined) => v === undefined || v === '' || /^\[.*\]$/.test(v) || v === 'N/A';
-const num = (v: string | undefined) => (missing(v) || !Number.isFinite(Number(v)) ? null : Number(v));
+const num = (raw: string | undefined) => {
+  const v = smiValue(raw);
+  return v === null || !Number.isFinite(Number(v)) ? null : Number(v);
+};
 /** Yes/No (pending, failure) and Active/Not Active (clock-event reasons). */
-const flag = (v: string | undefined) => (missing(v) ? null : /^(yes|active)$/i.test(v!.trim()));
+const flag = (raw: string | undefined) => {
+  const v = smiValue(raw);
+  return v === null ? null : /^(yes|active)$/i.test(v);
+};
 
 /** One record per GPU line, the fields in `fields` order (a field an old driver rejected is absent: null). */
 export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIELDS): SmiHealth[] {
@@ -87,7 +95,7 @@ export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIE
         retiredPending: flag(get('retired_pages.pending')),
         remapPending: flag(get('remapped_rows.pending')),
         remapFailure: flag(get('remapped_rows.failure')),
-        reasons: missing(get('clocks_event_reasons.active')) ? null : get('clocks_event_reasons.active')!,
+        reasons: smiValue(get('clocks_event_reasons.active')),
         swPowerCap: flag(get('clocks_event_reasons.sw_power_cap')),
         hwSlowdown: flag(get('clocks_event_reasons.hw_slowdown')),
         hwThermal: flag(get('clocks_event_reasons.hw_thermal_slowdown')),

@@ -8,6 +8,7 @@ import { ToolError } from '../errors.js';
 import { dropField, invalidField, queryArgs } from './nvidia-smi.js';
 import { runSmi, smiFailure } from './smi-probe.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, type GpuSample } from './smi-sample.js';
+import { smiValue } from './smi-text.js';
 
 export interface ComputeApp {
   pid: number;
@@ -50,9 +51,9 @@ export function parseComputeApps(stdout: string): ComputeApp[] {
     .filter((l) => l.trim() !== '' && !/^No running/i.test(l))
     .map((line) => {
       const [pid, name, memory, uuid] = line.split(', ').map((c) => c.trim());
-      const mem = Number(memory);
+      const mem = Number(smiValue(memory) ?? Number.NaN);
       if (!/^\d+$/.test(pid ?? '') || !uuid)
         throw new ToolError(`nvidia-smi printed a process line gpuctl cannot read: "${line.slice(0, 80)}".`, 'nvidia-smi', 'bad_output');
-      return { pid: Number(pid), name: name ?? '', usedMemoryMiB: Number.isFinite(mem) && memory !== '' ? mem : null, gpuUuid: uuid };
+      return { pid: Number(pid), name: name ?? '', usedMemoryMiB: Number.isFinite(mem) ? mem : null, gpuUuid: uuid };
     });
 }

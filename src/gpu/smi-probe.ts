@@ -1,8 +1,10 @@
 /**
  * nvidia-smi, effectful half: runs the query (one call; a second only when an old driver rejects
- * a field) and turns every way it can go wrong into one clear error.
+ * a field) and turns every way it can go wrong into one clear error; starts the streaming form for the
+ * agent's sampler (`streamSmi`). Both through the context (ctx.exec, ctx.stream), so tests fake them.
  */
 import type { Ctx } from '../context.js';
+import type { StreamHandle, StreamRequest } from '../exec.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { dropField, invalidField, parseQuery, queryArgs, QUERY_FIELDS, QUERY_REQUIRED, type SmiGpu } from './nvidia-smi.js';
 import { meaningfulLines } from './smi-text.js';
@@ -67,6 +69,14 @@ export async function execSmi(ctx: Ctx, args: readonly string[]): Promise<SmiExe
         ? { kind: 'ok', stdout: result.stdout }
         : { kind: 'failed', output: `${result.stdout}\n${result.stderr}`, exitCode: result.exitCode };
   }
+}
+
+/** A streaming nvidia-smi (`-lms`, gpu/smi-sample.ts `sampleArgs`): everything but which binary, which is smiBinary's. */
+export type SmiStreamRequest = Omit<StreamRequest, 'file'>;
+
+/** The one way to start nvidia-smi streaming (the agent's sampler): GPUCTL_NVIDIA_SMI or nvidia-smi, through ctx.stream. */
+export function streamSmi(ctx: Pick<Ctx, 'env' | 'stream'>, request: SmiStreamRequest): Promise<StreamHandle> {
+  return ctx.stream({ ...request, file: smiBinary(ctx) });
 }
 
 /** One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. */

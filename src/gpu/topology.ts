@@ -4,6 +4,7 @@
  * into the `topology` field of `gpuctl detect --json` (docs/topology.md). Tested on real captures of
  * 2, 4 and 8 GPU hosts (test/fixtures/nvidia-smi/topology/).
  */
+import { smiValue } from './smi-text.js';
 
 /** How a pair is joined, from the matrix cell: NV# (a bonded set of # NVLinks) or a PCIe path. */
 export type LinkKind = 'nvlink' | 'PIX' | 'PXB' | 'PHB' | 'NODE' | 'SYS' | 'unknown';
@@ -49,10 +50,8 @@ export interface Topology {
 export type TopoParse = { ok: true; topology: Topology } | { ok: false; reason: string };
 
 const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'); // the underline nvidia-smi puts on the header
-const NA = (cell: string | undefined): string | null => {
-  const v = (cell ?? '').trim();
-  return v === '' || v === 'N/A' ? null : v;
-};
+/** An empty or N/A cell (the one rule, gpu/smi-text.ts). */
+const NA = smiValue;
 
 export function linkKind(cell: string): { kind: LinkKind; nvlinks: number | null } {
   const v = cell.trim();

@@ -20,7 +20,7 @@ import { AGENT_PACKAGE_PATH, fingerprint, loadAgentPackage, type AgentPackage } 
 import { cpuCommandFor, renderData, renderFiles, type RenderedFile } from './render.js';
 import type { InitOutcome } from './result.js';
 import { loadTemplates } from './templates.js';
-import { assertInside, readIfExists, writeAtomic } from './writer.js';
+import { assertInside, readFlyTomlIfExists, readIfExists, writeAtomic } from './writer.js';
 import { withLock, type LockWait } from '../shared/lock.js';
 import type { WorkloadId } from '../shared/profiles.js';
 
@@ -68,7 +68,9 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   if (options.choices.region !== undefined) assertKnownRegions([options.choices.region], regions);
   const dirName = basename(dir);
   const recordText = readIfExists(join(dir, RECORD_FILE));
-  const flyText = readIfExists(join(dir, 'fly.toml'));
+  const flyPath = join(dir, 'fly.toml');
+  const flyShown = relative(ctx.cwd, flyPath) || 'fly.toml';
+  const flyText = readFlyTomlIfExists(flyPath, flyShown);
   const recorded = recordText === null ? {} : parseRecorded(recordText, relative(ctx.cwd, join(dir, RECORD_FILE)) || RECORD_FILE);
   const fromFly = flyText === null ? {} : choicesFromFlyToml(flyText);
 
@@ -93,6 +95,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
   ];
   const onDisk = (file: RenderedFile) => {
+    if (file.path === 'fly.toml') return readFlyTomlIfExists(flyPath, flyShown);
     if (!file.bytes) return readIfExists(join(dir, file.path));
     const bytes = readIfExists(join(dir, file.path), 'binary');
     return bytes === null ? null : fingerprint(bytes, what);

@@ -102,7 +102,8 @@ export function mergeFlyToml(existing: string, rendered: string, ownComments: re
   const rewriteComments = marker !== undefined && existing.split('\n').some((line) => marker.test(line.trim()));
   if (rewriteComments) existing = stripOwnComments(existing, ownComments);
   const read = parseFlyToml(existing);
-  if (!read.ok) return { ok: false, reason: `it is not valid TOML (line ${read.problem.line}, column ${read.problem.column})` };
+  // The one problem text (flyio/fly-toml.ts), as validate and deploy give it.
+  if (!read.ok) return { ok: false, reason: `fly.toml:${read.problem.line}:${read.problem.column}: ${read.problem.message}` };
   const existingDoc: unknown = read.doc;
   const renderedDoc = parse(rendered);
   const mine = scanToml(existing);

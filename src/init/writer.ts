@@ -7,6 +7,7 @@
 import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, isAbsolute } from 'node:path';
 import { UsageError } from '../errors.js';
+import { readFlyTomlSync, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { describeErrno, makeDirs } from '../shared/make-dirs.js';
 import { readRegularFileSync } from '../shared/regular-file.js';
@@ -26,6 +27,30 @@ export function readIfExists(path: string, binary?: 'binary'): string | Buffer |
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw new UsageError(`Cannot read ${path}: ${describeErrno(error)}.`, { cause: error });
   }
+}
+
+/**
+ * An existing fly.toml's text, read by the one reader (flyio/fly-toml.ts: strict UTF-8), or null when there is
+ * none. Bytes that are not UTF-8 are bad input, said as validate and deploy say it (`fly.toml:4:14: Not UTF-8: …`):
+ * read lossily, init would merge into, and with --force write back, a text whose bytes it had replaced. Text that
+ * is not TOML is returned: the merge then proposes the whole file (a conflict, with the reason).
+ */
+export function readFlyTomlIfExists(path: string, shown: string): string | null {
+  let parsed: ParsedFlyToml;
+  try {
+    parsed = readFlyTomlSync(path);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw new UsageError(`Cannot read ${path}: ${describeErrno(error)}.`, { cause: error });
+  }
+  if (parsed.ok) return parsed.text;
+  if (parsed.text !== undefined) return parsed.text;
+  const { line, column, message } = parsed.problem;
+  throw new UsageError(`${shown}:${line}:${column}: ${message}; gpuctl init changed nothing.`, {
+    hint: 'Save it as UTF-8 (flyctl cannot read it either), then run gpuctl init again; `gpuctl validate` shows the same.',
+  });
 }
 
 function resolveTarget(path: string): string {

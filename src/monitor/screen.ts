@@ -1,10 +1,9 @@
 /**
- * What `gpuctl monitor` writes, as strings (the command writes them): on a terminal it draws on the
- * alternate screen and gives the terminal back as it found it; --json is one NDJSON record per sample;
- * piped, each frame follows the last; --once is one frame.
+ * What `gpuctl monitor` writes, as strings (the command writes them through ui/output.ts streamWriter): on a
+ * terminal it draws on the alternate screen and gives the terminal back as it found it; --json is one NDJSON
+ * record per sample (`jsonRecord`); piped, each frame follows the last; --once is one frame.
  */
 import type { Style } from '../ui/style.js';
-import { jsonLine } from '../ui/output.js';
 import { SCREEN } from '../ui/printable.js';
 import type { MonitorOptions } from './options.js';
 import { alertsFor, renderMonitor } from './render.js';
@@ -19,9 +18,10 @@ export function jsonRecord(sample: MonitorSample, options: MonitorOptions) {
 }
 
 export interface MonitorScreen {
-  /** Written before the first sample and after the last ('' when there is nothing to write). */
+  /** Written before the first sample and after the last ('' when there is nothing to write; always with --json). */
   enter: string;
   leave: string;
+  /** A sample for people (--json writes `jsonRecord` instead). */
   frame(sample: MonitorSample, first: boolean): string;
 }
 
@@ -32,7 +32,6 @@ export function monitorScreen(options: MonitorOptions, out: { json: boolean; isT
     enter: live ? ENTER : '',
     leave: live ? LEAVE : '',
     frame: (sample, first) => {
-      if (out.json) return jsonLine(jsonRecord(sample, options));
       const frame = renderMonitor(sample, { thresholds: options.thresholds, style: out.style, ...(note ? { note } : {}) });
       return live ? `${HOME_CLEAR}${frame}` : `${first ? '' : '\n'}${frame}`;
     },

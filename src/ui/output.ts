@@ -2,7 +2,7 @@
  * The one printer: every `--json` document, every serialized error and every "Error:/Hint:" pair
  * gpuctl prints is made here. Commands print through `ctx.print` (context.ts), the boundary
  * (cli.ts) through `errorJson` and `errorText`; streams of records (NDJSON: the agent's events, monitor's
- * samples, autoscale's steps) through `jsonLine`. Nothing else calls JSON.stringify for output.
+ * samples, autoscale's steps) through `streamWriter` (`jsonLine`). Nothing else calls JSON.stringify for output.
  */
 import { printable, printableValue } from './printable.js';
 import type { Style } from './style.js';
@@ -57,4 +57,23 @@ export type Print = <T>(result: T, render: (result: T, style: Style) => string) 
 
 export function makePrint(json: boolean, out: { write(text: string): void }, style: Style): Print {
   return (result, render) => out.write(json ? jsonText(result) : render(printableValue(result), style));
+}
+
+/**
+ * The one writer of a stream: records a command prints as they come rather than one result at the end (the
+ * agent's listening line and log lines, monitor's samples, autoscale run's decisions). `record` writes the
+ * value as one NDJSON line with --json (`jsonLine`), else what `render` returns, every string in the value made
+ * printable first (as `ctx.print` does). `text` is for people only, nothing with --json: a plan shown before its
+ * action (the --json result has it), a screen's own control codes.
+ */
+export interface StreamWriter {
+  record<T>(value: T, render: (value: T, style: Style) => string): void;
+  text(text: string): void;
+}
+
+export function streamWriter(json: boolean, out: { write(text: string): void }, style: Style): StreamWriter {
+  return {
+    record: (value, render) => out.write(json ? jsonLine(value) : render(printableValue(value), style)),
+    text: (text) => void (json || text === '' ? undefined : out.write(text)),
+  };
 }

@@ -78,3 +78,30 @@ export async function createOraSpinner(text: string, colour: boolean, stream: No
     stop: () => spinner.stop(),
   };
 }
+
+export type SpinnerEnd = 'succeed' | 'fail' | 'warn' | 'stop';
+
+/**
+ * One step at a time on a spinner, for a command that shows a feature's progress events: `begin` starts one
+ * (quietly stopping one still running), `update` changes its text, `end` closes it with its outcome line
+ * (`stop`: no line). With nothing begun, `update` and `end` do nothing, so a command can `end('stop')` in a
+ * `finally` and no spinner outlives it.
+ */
+export function spinnerSlot(ctx: { spinner(text: string): Spinner }) {
+  let current: Spinner | undefined;
+  return {
+    begin(text: string): void {
+      current?.stop();
+      current = ctx.spinner(text);
+    },
+    update(text: string): void {
+      current?.update(text);
+    },
+    end(how: SpinnerEnd, text?: string): void {
+      const spinner = current;
+      current = undefined;
+      if (how === 'stop') spinner?.stop();
+      else spinner?.[how](text);
+    },
+  };
+}

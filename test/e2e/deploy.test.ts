@@ -221,7 +221,10 @@ describe('gpuctl deploy against the fake flyctl', () => {
 
   it('--verify-gpu falls back to nvidia-smi when the image has no gpuctl', async () => {
     const w = await deployedWorld();
-    w.seedSsh('quant-signals', { 'nvidia-smi --query-gpu=name,memory.total --format=csv,noheader': { stdout: 'NVIDIA A10, 23028 MiB\n' } });
+    // The command is verify-gpu.ts's SMI_COMMAND (issue 22: built by queryArgs, read by parseQuery); the answer is nvidia-smi's.
+    w.seedSsh('quant-signals', {
+      'nvidia-smi --query-gpu=index,name,memory.total --format=csv,noheader,nounits': { stdout: '0, NVIDIA A10, 23028\n' },
+    });
     const run = await w.gpuctl(['deploy', '--verify-gpu', '--json']);
     expect(run.exitCode, run.stdout).toBe(0);
     expect(report(run.stdout).gpu?.[0]).toMatchObject({ ok: true, via: 'nvidia-smi', gpus: ['NVIDIA A10'] });

@@ -138,3 +138,28 @@ test('init --yes says which app name it took from the directory, and --app or an
   expect(again.stdout).not.toContain('taken from the directory name'); // the record names it now
   expect(again.stdout).toContain('Next: gpuctl validate, then gpuctl deploy.');
 });
+
+test('an existing fly.toml that is not UTF-8 is bad input, as validate says it: exit 2, --force too, the file untouched (issue 22)', async () => {
+  const cwd = fresh();
+  expect((await runGpuctl(['init', '--yes'], { cwd })).exitCode).toBe(0);
+  const path = join(cwd, 'fly.toml');
+  const text = readFileSync(path, 'utf8');
+  // A Latin-1 "é" in a comment of the user's: read lossily, it became U+FFFD and --force wrote EF BF BD back.
+  const bytes = Buffer.concat([Buffer.from('# Jos'), Buffer.from([0xe9]), Buffer.from(' wrote this\n'), Buffer.from(text)]);
+  writeFileSync(path, bytes);
+  const validate = await runGpuctl(['validate'], { cwd });
+  const said = /fly\.toml:1:6: Not UTF-8: byte 0xe9 is not valid UTF-8 \(save the file as UTF-8\)/;
+  expect(validate.exitCode).toBe(2);
+  expect(validate.stdout).toContain('fly.toml:1:6  error  toml-syntax\n  Not UTF-8: byte 0xe9 is not valid UTF-8 (save the file as UTF-8)');
+  for (const args of [
+    ['init', '--yes'],
+    ['init', '--yes', '--force'],
+    ['init', '--yes', '--workload', 'batch', '--force'],
+  ]) {
+    const run = await runGpuctl(args, { cwd });
+    expect(run.exitCode, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(said);
+    expect(run.stderr).toContain('gpuctl init changed nothing.');
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+  }
+});

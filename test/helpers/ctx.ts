@@ -4,7 +4,7 @@
  */
 import type { Ctx, Env } from '../../src/context.js';
 import { makeRedactor, secretsFrom } from '../../src/context.js';
-import type { ExecRequest, ExecResult } from '../../src/exec.js';
+import type { ExecRequest, ExecResult, StreamHandle, StreamRequest } from '../../src/exec.js';
 import { pinnedClock, realClock, type Clock } from '../../src/shared/clock.js';
 import { nonInteractivePrompter, type Prompter } from '../../src/ui/prompt.js';
 import { createLineSpinner } from '../../src/ui/spinner.js';
@@ -39,6 +39,8 @@ export function makeTestCtx(
     now?: Date;
     /** Or a whole clock: test/helpers/clock.ts's fake, for a test about time. */
     clock?: Clock;
+    /** The long-running tools (ctx.stream); without it, starting one fails the test. */
+    stream?: (request: StreamRequest) => StreamHandle;
   } = {},
 ): TestCtx {
   let out = '';
@@ -73,6 +75,10 @@ export function makeTestCtx(
       );
       if (!rule) throw new Error(`unexpected command in test: ${[request.file, ...request.args].join(' ')}`);
       return typeof rule.result === 'function' ? rule.result(request) : rule.result;
+    },
+    stream: async (request) => {
+      if (!options.stream) throw new Error(`unexpected stream in test: ${[request.file, ...request.args].join(' ')}`);
+      return options.stream(request);
     },
     spinner: (text) => createLineSpinner(stderr, text, flags.json ? 'silent' : 'lines', clock),
     prompt: options.prompt ?? nonInteractivePrompter(),

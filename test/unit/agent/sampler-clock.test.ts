@@ -5,13 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Sampler } from '../../../src/agent/sampler.js';
-import type { StreamEnd, StreamHandle, StreamRequest } from '../../../src/exec.js';
+import type { StreamEnd, StreamHandle } from '../../../src/exec.js';
+import type { SmiStreamRequest } from '../../../src/gpu/smi-probe.js';
 import { SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import { fakeClock, settle } from '../../helpers/clock.js';
 
 function fakeStreams() {
-  const runs: Array<{ request: StreamRequest; end: (end: StreamEnd) => void; stopped: string[] }> = [];
-  const start = (request: StreamRequest): StreamHandle => {
+  const runs: Array<{ request: SmiStreamRequest; end: (end: StreamEnd) => void; stopped: string[] }> = [];
+  // The sampler starts nvidia-smi through streamSmi (ctx.stream), which answers a promise.
+  const start = async (request: SmiStreamRequest): Promise<StreamHandle> => {
     let end!: (end: StreamEnd) => void;
     const ended = new Promise<StreamEnd>((resolve) => (end = resolve));
     const run = { request, end, stopped: [] as string[] };
@@ -77,9 +79,10 @@ describe('the sampler on the clock', () => {
 
   it('stop waits for the loop at most waitMs of the clock', async () => {
     const clock = fakeClock();
-    const start = (): StreamHandle => ({ pid: 1, stop: () => undefined, ended: new Promise<StreamEnd>(() => undefined) });
+    const start = async (): Promise<StreamHandle> => ({ pid: 1, stop: () => undefined, ended: new Promise<StreamEnd>(() => undefined) });
     const sampler = new Sampler(start, { file: 'nvidia-smi', intervalMs: 1000, clock });
     sampler.run();
+    await settle(); // the (async) start has answered: nvidia-smi runs, and will not end
     let stopped = false;
     const stopping = sampler.stop(500).then(() => (stopped = true));
     await clock.advance(499);

@@ -1,9 +1,9 @@
 /** --verify-gpu reads `gpuctl detect --json` with detect's own schema (detect/schema.ts), held to detect's output (issue 22). */
 import { describe, expect, it } from 'vitest';
-import { gpusFromDetect } from '../../../src/deploy/verify-gpu.js';
+import { gpusFromDetect, gpusFromSmi, SMI_COMMAND } from '../../../src/deploy/verify-gpu.js';
 import { describeGpus } from '../../../src/detect/detect.js';
 import { DetectJson, parseDetectJson } from '../../../src/detect/schema.js';
-import type { SmiGpu } from '../../../src/gpu/nvidia-smi.js';
+import { queryArgs, type SmiGpu } from '../../../src/gpu/nvidia-smi.js';
 
 const h200: SmiGpu = {
   index: 0,
@@ -49,5 +49,21 @@ describe("detect's JSON schema", () => {
   it('a GPU without a name string reads as "unknown GPU"; no GPU is an empty list', () => {
     expect(gpusFromDetect('{"schemaVersion":1,"source":"nvidia-smi","gpus":[{"index":0,"name":7}]}')).toEqual(['unknown GPU']);
     expect(gpusFromDetect('{"schemaVersion":1,"source":"systeminformation","gpus":[]}')).toEqual([]);
+  });
+});
+
+describe('--verify-gpu without gpuctl in the image: nvidia-smi asked and read by the one builder and parser (issue 22)', () => {
+  it('asks with queryArgs and reads the answer with parseQuery', () => {
+    expect(SMI_COMMAND).toBe(['nvidia-smi', ...queryArgs(['index', 'name', 'memory.total'])].join(' '));
+    expect(gpusFromSmi('0, NVIDIA A10, 23028\n1, NVIDIA A10, 23028\n')).toEqual({ ok: true, gpus: ['NVIDIA A10', 'NVIDIA A10'] });
+  });
+
+  it('a line that is not a GPU record is a reason, not a GPU named after it', () => {
+    // The old split took the first cell of any line: "NVIDIA-SMI has failed because…" was filtered by name only.
+    const none = gpusFromSmi('No devices were found\n');
+    expect(none.ok).toBe(false);
+    expect(!none.ok && none.reason).toContain('line 1 has 1 fields');
+    expect(gpusFromSmi('Failed to initialize NVML: Unknown Error, 3 fields\n')).toMatchObject({ ok: false });
+    expect(gpusFromSmi('')).toEqual({ ok: false, reason: 'it printed nothing' });
   });
 });

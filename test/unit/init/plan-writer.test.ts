@@ -16,7 +16,8 @@ test('planFile: create, identical, conflict', () => {
 test('a fly.toml that cannot be edited in place is proposed whole, with the reason', () => {
   const planned = planFile(file('fly.toml', "app = 'a'\n"), 'app = "a"\n[vm\n');
   expect(planned).toMatchObject({ status: 'conflict', proposed: "app = 'a'\n" });
-  expect(planned.note).toContain('not valid TOML (line 2');
+  expect(planned.note).toContain('fly.toml cannot be edited in place: fly.toml:2:');
+  expect(planned.note).toContain(': Not valid TOML: ');
 });
 
 test('.dockerignore keeps the user lines and adds the missing patterns once', () => {

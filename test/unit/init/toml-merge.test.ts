@@ -111,6 +111,9 @@ describe('what it refuses to guess', () => {
   });
 
   test('a file that is not TOML', () => {
-    expect(mergeFlyToml('app = "x"\n[vm\n', rendered(cpu))).toEqual({ ok: false, reason: 'it is not valid TOML (line 2, column 4)' });
+    const broken = mergeFlyToml('app = "x"\n[vm\n', rendered(cpu));
+    expect(broken.ok).toBe(false);
+    // The one problem text of the fly.toml reader, as validate and deploy say it.
+    expect(!broken.ok && broken.reason).toMatch(/^fly\.toml:2:4: Not valid TOML: /);
   });
 });

@@ -5,8 +5,10 @@
  *   globalThis.process, an import of node:process) and stays quiet for the two owners;
  * - only the commands, ui/, runtime.ts and cli.ts write to ctx.stdout/ctx.stderr (terminalRule): core
  *   code returns values or emits events for its command to print.
- * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule).
- * - only shared/clock.ts reads the time or sets a timer, and only runtime.ts reads GPUCTL_NOW (clockRule).
+ * - only ui/step-summary.ts reads GITHUB_STEP_SUMMARY and only shared/paths.ts reads XDG_* (envRule);
+ * - only shared/clock.ts reads the time or sets a timer, and only runtime.ts reads GPUCTL_NOW (clockRule);
+ * - only the same owners as terminalRule start spinners or print results (screenRule), and only ui/ writes
+ *   stdout (stdoutRule): a feature emits events and returns results.
  * And the repo's own config has them on.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +33,10 @@ interface LintConfigModule {
   METRIC_NAME_OWNERS: string[];
   smiRule: () => Linter.Config;
   SMI_OWNERS: string[];
+  screenRule: () => Linter.Config;
+  SCREEN_OWNERS: string[];
+  stdoutRule: () => Linter.Config;
+  STDOUT_OWNERS: string[];
   clockRule: () => Linter.Config[];
   CLOCK_OWNERS: string[];
   NOW_HOOK_OWNERS: string[];
@@ -45,7 +51,16 @@ afterAll(() => {
 
 async function lint(
   files: Record<string, string>,
-  which: 'processRule' | 'terminalRule' | 'tomlRule' | 'metricNameRule' | 'smiRule' | 'envRule' | 'clockRule' = 'processRule',
+  which:
+    | 'processRule'
+    | 'terminalRule'
+    | 'tomlRule'
+    | 'metricNameRule'
+    | 'smiRule'
+    | 'screenRule'
+    | 'stdoutRule'
+    | 'envRule'
+    | 'clockRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -200,7 +215,7 @@ describe("the agent's metric names are spelled once (shared/agent-metrics.ts)", 
   }, 60_000);
 });
 
-describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
+describe('nvidia-smi is found, run and streamed through gpu/smi-probe.ts; its cells read by gpu/smi-text.ts', () => {
   it('reports GPUCTL_NVIDIA_SMI read, or nvidia-smi given as a file to run, anywhere but the adapter', async () => {
     const rules = await lint(
       {
@@ -220,13 +235,120 @@ describe('nvidia-smi is found and run through gpu/smi-probe.ts', () => {
     });
   }, 60_000);
 
-  it("the repo's own config has it on, off for the adapter", async () => {
+  it('reports a stream started outside the adapter (ctx.stream, startStream) and the "[N/A]" rule spelled again', async () => {
+    const head = "import type { Ctx } from '../context.js';\n";
+    const rules = await lint(
+      {
+        'src/agent/run.ts': "import { startStream } from '../exec.js';\nexport const start = startStream;\n",
+        'src/agent/sampler.ts': `${head}export const start = (ctx: Ctx) => ctx.stream({ file: 'x', args: [], silenceTimeoutMs: 1, onLine: () => undefined });\n`,
+        'src/diag/smi.ts': "export const missing = (v: string): boolean => v === '' || /^\\[.*\\]$/.test(v) || v === 'N/A';\n",
+        'src/gpu/topology.ts': "export const na = (v: string): boolean => v === '[N/A]';\n",
+        'src/deploy/verify-gpu.ts': "export const note = 'N/A means not available';\n",
+        'src/gpu/smi-text.ts': "export const missing = (v: string): boolean => v === 'N/A' || /^\\[.*\\]$/.test(v);\n",
+        'src/gpu/smi-probe.ts': `${head}export const start = (ctx: Ctx) => ctx.stream({ file: 'x', args: [], silenceTimeoutMs: 1, onLine: () => undefined });\n`,
+      },
+      'smiRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/run.ts': ['gpuctl-smi/owner'],
+      'src/agent/sampler.ts': ['gpuctl-smi/owner'],
+      'src/diag/smi.ts': ['gpuctl-smi/owner', 'gpuctl-smi/owner'],
+      'src/gpu/topology.ts': ['gpuctl-smi/owner'],
+      'src/deploy/verify-gpu.ts': [],
+      'src/gpu/smi-text.ts': [],
+      'src/gpu/smi-probe.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on, off for the adapter and the text rules", async () => {
     const { SMI_OWNERS } = await loadConfig();
-    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts']);
+    expect(SMI_OWNERS).toEqual(['src/gpu/smi-probe.ts', 'src/gpu/smi-text.ts']);
     const eslint = new ESLint({ cwd: REPO });
     const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-smi/owner'];
-    for (const file of ['src/agent/run.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts']) expect(await rule(file)).toEqual([2]);
-    expect(await rule('src/gpu/smi-probe.ts')).toBeUndefined();
+    for (const file of ['src/agent/run.ts', 'src/agent/sampler.ts', 'src/gpu/topo-probe.ts', 'src/diag/probe.ts', 'src/diag/smi.ts'])
+      expect(await rule(file)).toEqual([2]);
+    for (const file of SMI_OWNERS) expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('only the commands (and ui/, runtime.ts, cli.ts) start spinners and print results (issue 22)', () => {
+  const head = "import type { Ctx } from '../context.js';\n";
+  it('reports ctx.spinner and ctx.print in a feature, called, passed on, indexed or destructured; not in the owners', async () => {
+    const rules = await lint(
+      {
+        'src/deploy/run.ts': `${head}export const wait = (ctx: Ctx): void => ctx.spinner('Waiting').stop();\n`,
+        'src/bench/main.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({ a: 1 }, (r) => \`\${r.a}\\n\`);\n`,
+        'src/bench/multi.ts': `${head}export const start = (ctx: Ctx): Ctx['spinner'] => ctx.spinner;\n`,
+        'src/autoscale/export-run.ts': `${head}export const show = (ctx: Ctx): void => ctx['print']({}, () => '');\n`,
+        'src/deploy/stream.ts': `${head}export const start = (ctx: Ctx): void => {\n  const { spinner } = ctx;\n  spinner('x').stop();\n};\n`,
+        'src/agent/run.ts': 'export const draw = (job: { print(): void; spinner: number }): number => (job.print(), job.spinner);\n',
+        'src/commands/bench.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({}, () => ctx.spinner('x') && '');\n`,
+        'src/ui/spinner.ts': `${head}export const slot = (ctx: Ctx): void => ctx.spinner('x').stop();\n`,
+        'src/runtime.ts': `${head}export const show = (ctx: Ctx): void => ctx.print({}, () => '');\n`,
+      },
+      'screenRule',
+    );
+    expect(rules).toEqual({
+      'src/deploy/run.ts': ['gpuctl-screen/owner'],
+      'src/bench/main.ts': ['gpuctl-screen/owner'],
+      'src/bench/multi.ts': ['gpuctl-screen/owner'],
+      'src/autoscale/export-run.ts': ['gpuctl-screen/owner'],
+      'src/deploy/stream.ts': ['gpuctl-screen/owner'],
+      'src/agent/run.ts': [],
+      'src/commands/bench.ts': [],
+      'src/ui/spinner.ts': [],
+      'src/runtime.ts': [],
+    });
+    expect(lastMessages['src/deploy/run.ts']![0]).toContain('its command starts the spinners and prints');
+  }, 60_000);
+
+  it("the repo's own config has it on for the features, off for the commands and ui/", async () => {
+    const { SCREEN_OWNERS } = await loadConfig();
+    expect(SCREEN_OWNERS).toEqual(['src/commands/**', 'src/ui/**', 'src/runtime.ts', 'src/cli.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-screen/owner'];
+    for (const file of [
+      'src/deploy/run.ts',
+      'src/deploy/stream.ts',
+      'src/bench/main.ts',
+      'src/bench/multi.ts',
+      'src/autoscale/export-run.ts',
+    ])
+      expect(await rule(file)).toEqual([2]);
+    for (const file of ['src/commands/deploy.ts', 'src/ui/spinner.ts', 'src/runtime.ts', 'src/cli.ts'])
+      expect(await rule(file)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('stdout is written through ui/output.ts (ctx.print, streamWriter), even by the commands (issue 22)', () => {
+  const head = "import type { Ctx } from '../context.js';\n";
+  it('reports ctx.stdout.write anywhere but ui/, runtime.ts and cli.ts; not ctx.stderr, nor passing ctx.stdout on', async () => {
+    const rules = await lint(
+      {
+        'src/commands/scale.ts': `${head}export const plan = (ctx: Ctx, text: string): void => ctx.stdout.write(text);\n`,
+        'src/commands/agent.ts': `${head}export const note = (ctx: Ctx): void => ctx.stderr.write('x\\n');\n`,
+        'src/commands/monitor.ts': `${head}export const tty = (ctx: Ctx): boolean => ctx.stdout.isTTY;\n`,
+        'src/ui/output.ts': `${head}export const line = (ctx: Ctx): void => ctx.stdout.write('x\\n');\n`,
+        'src/runtime.ts': `${head}export const line = (ctx: Ctx): void => ctx.stdout.write('x\\n');\n`,
+      },
+      'stdoutRule',
+    );
+    expect(rules).toEqual({
+      'src/commands/scale.ts': ['gpuctl-stdout/owner'],
+      'src/commands/agent.ts': [],
+      'src/commands/monitor.ts': [],
+      'src/ui/output.ts': [],
+      'src/runtime.ts': [],
+    });
+  }, 60_000);
+
+  it("the repo's own config has it on for the commands, off for ui/", async () => {
+    const { STDOUT_OWNERS } = await loadConfig();
+    expect(STDOUT_OWNERS).toEqual(['src/ui/**', 'src/runtime.ts', 'src/cli.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-stdout/owner'];
+    for (const file of ['src/commands/monitor.ts', 'src/commands/scale.ts', 'src/deploy/run.ts']) expect(await rule(file)).toEqual([2]);
+    for (const file of ['src/ui/output.ts', 'src/runtime.ts', 'src/cli.ts']) expect(await rule(file)).toBeUndefined();
   }, 60_000);
 });
 
