@@ -234,6 +234,29 @@ export function stdoutRule() {
  * Everything else asks ctx.clock (or the clock its command hands in); exec.ts and http-read.ts take the
  * real one from shared/clock.ts. GPUCTL_NOW, the one test hook on time, is read by runtime.ts only.
  */
+/**
+ * One HTTP client (issue 22: "fetch only in its adapter"): shared/http-read.ts bounds every body and
+ * deadline (issue 18). Elsewhere no fetch and no client from node:http/https or undici; a server
+ * (the agent's createServer) is not a client and stays allowed.
+ */
+export const HTTP_CLIENT_OWNERS = ['src/shared/http-read.ts'];
+
+export function httpClientRule() {
+  return ownerRule('http-client', {
+    owners: HTTP_CLIENT_OWNERS,
+    selector: [
+      "CallExpression[callee.name='fetch']",
+      "MemberExpression[object.name='globalThis'][property.name='fetch']",
+      'ImportDeclaration[source.value=/^(node:)?https?$/] ImportSpecifier[imported.name=/^(request|get|Agent)$/]',
+      'ImportDeclaration[source.value=/^(node:)?https?$/] ImportDefaultSpecifier',
+      'ImportDeclaration[source.value=/^(node:)?https?$/] ImportNamespaceSpecifier',
+      'ImportDeclaration[source.value=/^undici/]',
+    ].join(', '),
+    message:
+      'HTTP requests go through src/shared/http-read.ts (a body cap and one deadline for headers and body): no fetch or http(s) client here (docs/architecture.md)',
+  });
+}
+
 export const CLOCK_OWNERS = ['src/shared/clock.ts'];
 export const NOW_HOOK_OWNERS = ['src/runtime.ts'];
 
@@ -289,6 +312,7 @@ export default tseslint.config(
   screenRule(),
   stdoutRule(),
   ...clockRule(),
+  httpClientRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -40,6 +40,8 @@ interface LintConfigModule {
   clockRule: () => Linter.Config[];
   CLOCK_OWNERS: string[];
   NOW_HOOK_OWNERS: string[];
+  httpClientRule: () => Linter.Config;
+  HTTP_CLIENT_OWNERS: string[];
 }
 const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -60,7 +62,8 @@ async function lint(
     | 'screenRule'
     | 'stdoutRule'
     | 'envRule'
-    | 'clockRule' = 'processRule',
+    | 'clockRule'
+    | 'httpClientRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
@@ -485,5 +488,37 @@ describe('time comes from ctx.clock: only shared/clock.ts reads it or sets timer
     for (const file of ['src/autoscale/run.ts', 'src/commands/autoscale.ts'])
       expect(await rule(file, 'gpuctl-now-hook/owner')).toEqual([2]);
     expect(await rule('src/runtime.ts', 'gpuctl-now-hook/owner')).toBeUndefined();
+  }, 60_000);
+});
+
+describe('HTTP requests go through shared/http-read.ts: fetch only in its adapter (issue 22)', () => {
+  it('reports fetch, http(s) request/get/Agent, whole-module http(s) imports and undici anywhere but http-read.ts; a server stays allowed', async () => {
+    const client = [
+      "import { request } from 'node:http';",
+      "import * as https from 'node:https';",
+      "import { fetch as f2 } from 'undici';",
+      "export const a = (): unknown => [fetch('http://127.0.0.1/'), globalThis.fetch, request, https, f2];",
+      '',
+    ].join('\n');
+    const server = "import { createServer } from 'node:http';\nexport const s = createServer();\n";
+    const rules = await lint(
+      { 'src/health/probe.ts': client, 'src/agent/server.ts': server, 'src/shared/http-read.ts': client },
+      'httpClientRule',
+    );
+    expect(rules).toEqual({
+      'src/agent/server.ts': [],
+      'src/health/probe.ts': Array(5).fill('gpuctl-http-client/owner'),
+      'src/shared/http-read.ts': [],
+    });
+    expect(lastMessages['src/health/probe.ts']![0]).toContain('HTTP requests go through src/shared/http-read.ts');
+  }, 60_000);
+
+  it("the repo's own config has it on, off for http-read.ts", async () => {
+    const { HTTP_CLIENT_OWNERS } = await loadConfig();
+    expect(HTTP_CLIENT_OWNERS).toEqual(['src/shared/http-read.ts']);
+    const eslint = new ESLint({ cwd: REPO });
+    const rule = async (file: string) => ((await eslint.calculateConfigForFile(file)) as Linter.Config).rules?.['gpuctl-http-client/owner'];
+    for (const file of ['src/health/probe.ts', 'src/prometheus/client.ts', 'src/smoke/probe.ts']) expect(await rule(file)).toEqual([2]);
+    expect(await rule('src/shared/http-read.ts')).toBeUndefined();
   }, 60_000);
 });
