@@ -70,10 +70,10 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const [{ buildProgram, CommanderError }, { createContext }, registry] = await Promise.all([
+  const [{ buildProgram, CommanderError }, { createContext }, { registry }] = await Promise.all([
     import('./program.js'),
     import('./runtime.js'),
-    import('./commands/names.js').then(({ commandsFor }) => commandsFor(io.argv)),
+    import('./commands/index.js'),
   ]);
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;

@@ -1,7 +1,6 @@
 /** Turns the registry's definitions into a commander program. Wiring only: no behaviour here. */
 import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import type { AnyCommand, RawInput } from './commands/define.js';
-import { COMMAND_NAMES } from './commands/names.js';
 import { VERSION } from './version.js';
 
 export type ActionHandler = (spec: AnyCommand, raw: RawInput, path: string[]) => Promise<void>;
@@ -101,10 +100,9 @@ export function programDescription(registry: readonly Pick<AnyCommand, 'name'>[]
   return `Operations toolkit for GPU applications on Fly.io: ${registry.map((c) => c.name).join(', ')}.`;
 }
 
-/** `registry`: every definition, or only the one the command line names (commands/names.ts); the description names them all. */
 export function buildProgram(registry: readonly AnyCommand[], handler: ActionHandler, output: ProgramOutput): Command {
   const program = new GpuctlCommand('gpuctl')
-    .description(programDescription(COMMAND_NAMES.map((name) => ({ name }))))
+    .description(programDescription(registry))
     .version(VERSION, '-V, --version', 'print the version')
     .option('--json', 'machine-readable output on stdout (implies non-interactive, no colour)')
     .option('--verbose', 'show the commands gpuctl runs, and stack traces on errors')
