@@ -41,7 +41,7 @@ export function renderResults(report: BenchReport, style: Style): string {
   if (notes.length) text += `\n${notes.join('\n')}\n`;
   const failed = report.failures.length;
   const summary = `${report.results.length} passed, ${failed} failed, ${report.skipped.length} skipped`;
-  return `${text}\n${failed ? style.red(summary) : style.green(summary)}\n`;
+  return `${text ? `${text}\n` : ''}${failed ? style.red(summary) : style.green(summary)}\n`;
 }
 
 export function renderComparison(comparison: Comparison, baselinePath: string, style: Style): string {
