@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
+import { InterruptedError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
@@ -60,6 +61,14 @@ function logPath(ctx: Ctx, app: string): string {
   return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.clock.now().toISOString().replace(/[:.]/g, '-')}.log`);
 }
 
+/**
+ * podman leaves an interrupted build's working containers in its storage (podman-build(1), "NOTE"; seen here:
+ * 28 after Ctrl-C in the multi-stage GPU layout). Nothing marks them as this build's, and removing another
+ * build's would break it, so smoke names the podman commands instead of guessing.
+ */
+export const PODMAN_LEFTOVERS =
+  "podman keeps an interrupted build's containers in its storage: `podman ps --external` lists them, `podman rm --force ID` removes one.";
+
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
   const layout = await readLayout(options.dir);
   const engine = await findEngine(ctx, options.engine);
@@ -85,14 +94,20 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     deps.progress(`Building ${options.dir} with ${engine.name}`);
     const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
-    const build = await engine.run(args, {
-      timeoutMs: BUILD_TIMEOUT_MS,
-      onLine: (line) => {
-        log.push(line);
-        const phase = buildPhase(line);
-        if (phase) deps.progress(`Building: ${phase}`);
-      },
-    });
+    const build = await engine
+      .run(args, {
+        timeoutMs: BUILD_TIMEOUT_MS,
+        onLine: (line) => {
+          log.push(line);
+          const phase = buildPhase(line);
+          if (phase) deps.progress(`Building: ${phase}`);
+        },
+      })
+      .catch((error: unknown) => {
+        throw engine.name === 'podman' && error instanceof InterruptedError
+          ? new InterruptedError(error.message, { hint: PODMAN_LEFTOVERS })
+          : error;
+      });
     result.buildSeconds = Math.round((ctx.clock.monotonic() - t0) / 100) / 10;
     if (build.exitCode !== 0) {
       const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);

@@ -167,6 +167,8 @@ describe('gpuctl smoke with podman', () => {
         child.kill('SIGINT');
         const result = await child;
         expect(result.exitCode, String(result.stderr)).toBe(130);
+        // podman keeps the interrupted build's working containers (podman-build(1)): smoke says how to find them
+        expect(String(result.stderr)).toContain('`podman ps --external` lists them');
         await expect.poll(building, { timeout: 10_000 }).toBe(false);
       } finally {
         writeFileSync(dockerfile, original);
