@@ -16,7 +16,7 @@
 //   --inject-fault, FAKE_BENCH_FREE_BYTES, FAKE_BENCH_STRESS_TFLOPS   the diag suite (diag.mjs)
 // A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
 // null, and GPU mode exits 3 as native/src/gpu_none.cc does.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeSync } from 'node:fs';
 import { CLUSTER_KERNELS, clusterLines, cpuLatencyLines } from './cluster.mjs';
 import { DIAG_KERNELS, diagLines } from './diag.mjs';
 import { KERNELS as BASE_KERNELS, SIZE_KEYS, workOf } from './kernels.mjs';
@@ -26,7 +26,20 @@ const KERNELS = [...BASE_KERNELS, ...CLUSTER_KERNELS, ...DIAG_KERNELS];
 const env = process.env;
 const argv = process.argv.slice(2);
 if (env.FAKE_BENCH_LOG) appendFileSync(env.FAKE_BENCH_LOG, `${JSON.stringify(argv)}\n`);
-const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+// Written synchronously, retried while a non-blocking pipe is full: process.exit right after a line must
+// lose nothing. process.stdout.write lost the tail of a --gpus all run under Node 22 when the reader was
+// slow (output "cut short", seen in the Node 22 e2e pass on a loaded machine).
+function out(text) {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length;) {
+    try {
+      at += writeSync(1, bytes, at);
+    } catch (error) {
+      if (error.code !== 'EAGAIN') throw error;
+    }
+  }
+}
+const emit = (o) => out(`${JSON.stringify(o)}\n`);
 const HELP = 'usage: gpuctl-bench --list | --version\n';
 function usage(message) {
   emit({ type: 'error', code: 'usage', message });
@@ -94,7 +107,7 @@ if (o.list) {
 }
 
 emit({ type: 'hello', protocol: 1, version: '0.1.0', cudaRuntime, mode: o.cpu ? 'cpu' : 'gpu' });
-if (env.FAKE_BENCH_GARBAGE) process.stdout.write(`${env.FAKE_BENCH_GARBAGE}\n`);
+if (env.FAKE_BENCH_GARBAGE) out(`${env.FAKE_BENCH_GARBAGE}\n`);
 if (env.FAKE_BENCH_HANG) setInterval(() => undefined, 60_000);
 else run();
 
@@ -232,7 +245,7 @@ function run() {
         : {}),
     };
     if (env.FAKE_BENCH_TRUNCATE && results === 2) {
-      process.stdout.write(JSON.stringify(line).slice(0, 40));
+      out(JSON.stringify(line).slice(0, 40));
       process.exit(0);
     }
     if (env.FAKE_BENCH_CRASH && results === 2) {
