@@ -14,22 +14,8 @@ export function replaceIn(file, from, to) {
 /** What `gpuctl agent` answers on /gpu-health on a machine without a GPU (src/agent/server.ts). */
 const AGENT_CPU_BODY = `${JSON.stringify({ status: 'ok', mode: 'cpu fallback', gpus: 0, lastSampleAgeSeconds: null, samplerRestarts: 0, failures: [] })}\n`;
 
-/** The fly.toml of the fake flyctl's examples (test/e2e/fly-world.ts). */
-const FLY_TOML = `app = "quant-signals"
-primary_region = "ord"
-
-[http_service]
-  internal_port = 8080
-  force_https = true
-
-  [[http_service.checks]]
-    path = "/health"
-    interval = "10s"
-    timeout = "2s"
-
-[[vm]]
-  size = "performance-2x"
-`;
+/** The fly.toml of the fake flyctl's examples (test/e2e/fly-world.ts reads the same file). */
+const FLY_TOML = readFileSync(new URL('../../test/fixtures/flyctl/quant-signals.fly.toml', import.meta.url), 'utf8');
 
 /** The bench fakes' set-up (test/e2e/bench-helpers.ts): the fixture native/, no prebuilt program, an H100's capture. */
 const BENCH_ENV = ({ root, home }) => ({

@@ -4,32 +4,19 @@
  * Every test gets its own directories, so tests never share fake state.
  */
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { flyState } from '../fakes/flyctl/seed.mjs';
-import { FAKE_BIN, runGpuctl, type CliRun } from '../helpers/cli.js';
+import { FAKE_BIN, FIXTURES, runGpuctl, type CliRun } from '../helpers/cli.js';
 
 /** A token shaped like Fly's; none of it may ever appear in gpuctl's output. */
 export const TOKEN = 'FlyV1 fm2_lJPECAAAAAAAAE0Sxbe2e2eSECRETxyz0123456789abcdef,fm2_lJPETOPSECRETpart2';
 const TOKEN_PARTS = ['fm2_lJPECAAAAAAAAE0Sxbe2e2eSECRETxyz0123456789abcdef', 'fm2_lJPETOPSECRETpart2', 'SECRET'];
 
-export const FLY_TOML = `app = "quant-signals"
-primary_region = "ord"
-
-[http_service]
-  internal_port = 8080
-  force_https = true
-
-  [[http_service.checks]]
-    path = "/health"
-    interval = "10s"
-    timeout = "2s"
-
-[[vm]]
-  size = "performance-2x"
-`;
+/** The fake world's fly.toml (scripts/transcripts/scenarios.mjs reads the same file). */
+export const FLY_TOML = readFileSync(join(FIXTURES, 'flyctl/quant-signals.fly.toml'), 'utf8');
 
 export interface World {
   dir: string;
