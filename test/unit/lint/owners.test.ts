@@ -1,5 +1,5 @@
 /**
- * Two owners, kept by eslint.config.js (docs/architecture.md):
+ * Two owners, kept by scripts/lint-owners.mjs, turned on in eslint.config.js (docs/architecture.md):
  * - only src/cli.ts and src/exec.ts touch `process` (processRule): the rest takes argv, env, the streams
  *   and the host's facts from the Ctx. The tests prove it fires on each way in (the global,
  *   globalThis.process, an import of node:process) and stays quiet for the two owners;
