@@ -1,7 +1,7 @@
 /**
  * The owner rules: for each concern the files that own it, and an ESLint rule that reports it anywhere
  * else (docs/architecture.md, "How it is kept"). eslint.config.js turns them on and re-exports them;
- * test/unit/lint/owners.test.ts proves each one fires and is on.
+ * test/unit/lint/owners.test.ts and owners-env-time.test.ts prove each one fires and is on.
  */
 
 /**
