@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakePath, ROOT, tempHome } from '../helpers/cli.js';
+import { listeningUrl } from '../helpers/listening.js';
 import { parseMetrics, type PromFamily } from '../helpers/prometheus.js';
 
 export interface RunningAgent {
@@ -65,15 +66,7 @@ export async function startAgent(
   );
   let err = '';
   child.stderr?.on('data', (chunk: Buffer) => void (err += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void child.then((r) => reject(new Error(`the agent exited (${r.exitCode}) before listening: ${String(r.stderr)}`)));
-  });
+  const url = await listeningUrl(child, 'the agent');
   const get = async (path: string) => {
     const res = await fetch(`${url}${path}`);
     return { status: res.status, body: await res.text() };

@@ -6,6 +6,7 @@
  */
 import { execa } from 'execa';
 import { join } from 'node:path';
+import { listeningUrl } from './listening.js';
 
 export interface HttpApp {
   url: string;
@@ -24,15 +25,7 @@ export async function startHttpApp(env: Record<string, string> = {}): Promise<Ht
     env,
     timeout: 180_000,
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void child.then((r) => reject(new Error(`the application fake exited (${r.exitCode}): ${String(r.stderr)}`)));
-  });
+  const url = await listeningUrl(child, 'the application fake');
   const answered = new Map<number, number>();
   let mix: Record<string, number> = {};
   let busy = false;
