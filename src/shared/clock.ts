@@ -2,7 +2,7 @@
  * The one clock (docs/architecture.md): the wall time, monotonic time, sleeps and timers. runtime.ts puts
  * the real one on the context (`ctx.clock`); unit tests hand in test/helpers/clock.ts's fake, which moves
  * only when the test says. This file is the only one that calls `Date.now`, `performance.now`, `new Date()`
- * and the global timers (`clockRule()` in eslint.config.js); exec.ts and http-read.ts take their timers
+ * and the global timers (`clockRule()` in scripts/lint-owners.mjs); exec.ts and http-read.ts take their timers
  * from `realClock` here.
  */
 
