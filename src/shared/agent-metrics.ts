@@ -3,8 +3,8 @@
  * defines its metrics from it (agent/metric-defs.ts, agent/metrics.ts); whatever reads them back
  * (prometheus/gpu-samples.ts for monitor, autoscale's default query and machine count) names them from
  * it too, so a rename is one edit. GPU series keep dcgm-exporter's names (DCGM_FI_*), so its dashboards
- * and alerts work unchanged; gpuctl_* where dcgm-exporter has none. `gpuctlMetricRule()` in
- * metricNameRule() (scripts/lint-owners.mjs) keeps the names out of other files.
+ * and alerts work unchanged; gpuctl_* where dcgm-exporter has none. `metricNameRule()` in
+ * scripts/lint-owners.mjs keeps the names out of other files.
  */
 export const AGENT_METRIC = {
   smClock: 'DCGM_FI_DEV_SM_CLOCK',
