@@ -44,6 +44,13 @@ export function appScrapedExpr(app: AppRequests): string {
   return `count(gpuctl_agent_info) or count(up{job=${JSON.stringify(app.job)}})`;
 }
 
+const LOG = "The application's log around that time (fly logs -a <app>) shows the failing requests; ";
+const GPU_RUNBOOK = `${LOG}gpuctl monitor --app <app> shows whether that machine is saturated; gpuctl diag there if they are CUDA errors.`;
+/** A CPU layout: no GPU for `gpuctl diag` to test, no DCGM series for `monitor --app` to show; the agent's host series are there. */
+const CPU_RUNBOOK =
+  `${LOG}gpuctl status -a <app> shows each machine's state and checks; the agent's gpuctl_host_cpu_busy_ratio and ` +
+  'gpuctl_host_load1 show whether that machine is saturated.';
+
 const WHERE = '{{ $labels.instance }}{{ if $labels.region }} in region {{ $labels.region }}{{ end }}';
 
 /** Pure: the error-rate rule and the info rule that says it has no series (none with `appRequests: null`). */
@@ -60,9 +67,7 @@ export function appRules(t: AlertThresholds): AlertRule[] {
       description:
         `On ${WHERE}, {{ printf "%.1f" $value }}% of the application's requests (${app.metric}) ` +
         `answered 5xx over the last ${t.appWindow}, above ${t.appErrorPct}%.`,
-      runbook:
-        "The application's log around that time (fly logs -a <app>) shows the failing requests; " +
-        'gpuctl monitor --app <app> shows whether that machine is saturated; gpuctl diag there if they are CUDA errors.',
+      runbook: t.layout === 'cpu' ? CPU_RUNBOOK : GPU_RUNBOOK,
     },
     {
       alert: 'GpuctlAppRequestsAbsent',

@@ -107,6 +107,14 @@ describe('alerting rules', () => {
     expect(alertRules({ ...T, appRequests: null }).filter((r) => r.alert.startsWith('GpuctlApp'))).toEqual([]);
   });
 
+  it('for a CPU layout: runbooks point at what works there (no gpuctl diag: GPU only; no monitor --app: it shows DCGM series)', () => {
+    for (const r of alertRules(CPU)) {
+      expect(r.runbook).not.toMatch(/gpuctl diag|gpuctl monitor/);
+      expect(r.runbook).toMatch(/gpuctl (status|alerts export)/);
+    }
+    expect(alertRules(T).find((r) => r.alert === 'GpuctlAppErrorRateHigh')?.runbook).toContain('gpuctl diag there if they are CUDA errors');
+  });
+
   // A CPU layout (gpuctl init --vm-size, alerts export --cpu): the application's two rules, nothing that reads a GPU or the sampler.
   it("for a CPU layout: only the application's rules, committed, accepted by promtool, firing / quiet / no data", async () => {
     const rules = fixture('gpuctl-alerts-cpu.yml', renderAlertRules(CPU));
