@@ -149,7 +149,7 @@ describe('the start script inside the image (the inference image)', () => {
   }, 120_000);
 
   it(
-    '.dockerignore keeps .git, fly.toml and .env out of the image',
+    '.dockerignore keeps .git, fly.toml, .env and the prometheus/ rules out of the image',
     async () => {
       const { layout } = image();
       // A second build of the same layout with the files present: cached layers but for the context copy.
@@ -162,7 +162,7 @@ describe('the start script inside the image (the inference image)', () => {
       const ls = await podman(engine, ['run', '--rm', '--label', `gpuctl-e2e=${RUN_ID}`, '--entrypoint', 'ls', tag, '-A', '/app']);
       const files = String(ls.stdout).split('\n').filter(Boolean);
       expect(files).toEqual(expect.arrayContaining(['app', 'requirements.txt', 'Dockerfile']));
-      for (const secret of ['.git', 'fly.toml', '.env', '.gpuctl.json']) expect(files).not.toContain(secret);
+      for (const secret of ['.git', 'fly.toml', '.env', '.gpuctl.json', 'prometheus']) expect(files).not.toContain(secret);
     },
     BUILD_MS,
   );
