@@ -4,7 +4,7 @@
  * local GPU layout, as `docker compose up` gives it), the volume's mount point, the application user and
  * whether it is a GPU layout. Reads only regular files; a missing or malformed file is a usage error.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
@@ -41,7 +41,11 @@ async function read(path: string, what?: string): Promise<string | null> {
   try {
     return await readRegularFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof UsageError || code === undefined) throw error;
+    // ENOTDIR: --dir names a file, not the layout's directory.
+    if (code === 'ENOTDIR') throw new UsageError(`${dirname(path)} is not a directory: --dir names the directory \`gpuctl init\` wrote.`);
+    if (code !== 'ENOENT') throw new UsageError(`Cannot read ${path}: ${code}.`);
     if (what === undefined) return null;
     throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
       hint: `Run \`gpuctl init\` first (${what}).`,
@@ -56,6 +60,17 @@ export function finalUser(dockerfile: string): string | null {
   const runAs = [...final.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)].at(-1)?.[1];
   const name = user ?? runAs ?? null;
   return name === 'root' || name === '0' ? null : name;
+}
+
+/** compose.yaml's document; one that does not parse is a usage error naming the file (not a crash). */
+function composeYaml(path: string, text: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      hint: 'Run `gpuctl validate` for the details.',
+    });
+  }
 }
 
 /** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml. */
@@ -79,7 +94,7 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
-    const app = (parseYaml(composeText) as { services?: Record<string, Table> } | null)?.services?.app;
+    const app = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: Record<string, Table> } | null)?.services?.app;
     if (app && isTable(app.environment)) env = Object.fromEntries(Object.entries(app.environment).map(([k, v]) => [k, String(v)]));
     gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
   }

@@ -1,0 +1,37 @@
+/** gpuctl smoke reads the layout: what it cannot read is a usage error (exit 2) naming the file, never an "unexpected error". */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../../src/errors.js';
+import { readLayout } from '../../../src/smoke/layout.js';
+
+const FLY = "app = 'demo'\n[http_service]\n  internal_port = 8080\n[metrics]\n  port = 9091\n";
+
+function layout(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-layout-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('readLayout', () => {
+  it('reads the ports, the health path and the environment of a plain layout', async () => {
+    const read = await readLayout(layout({ 'fly.toml': `${FLY}[env]\n  A = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\nUSER app\n' }));
+    expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, healthPath: '/health', env: { A: '1' }, runAs: 'app' });
+  });
+
+  it('--dir naming a file: a usage error that says so', async () => {
+    const file = join(layout({ 'fly.toml': FLY }), 'fly.toml');
+    await expect(readLayout(file)).rejects.toMatchObject({
+      exitCode: ExitCode.usage,
+      message: `${file} is not a directory: --dir names the directory \`gpuctl init\` wrote.`,
+    });
+  });
+
+  it('a compose.yaml that is not YAML: a usage error naming the file', async () => {
+    const dir = layout({ 'fly.toml': FLY, Dockerfile: 'FROM ubuntu:22.04\n', 'compose.yaml': 'services: [\n' });
+    const error = await readLayout(dir).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: ExitCode.usage, hint: 'Run `gpuctl validate` for the details.' });
+    expect((error as Error).message).toMatch(new RegExp(`^${join(dir, 'compose.yaml')} is not valid YAML: \\S`));
+  });
+});
