@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, ToolError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
@@ -55,6 +55,23 @@ export function buildPhase(line: string): string | null {
   const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
   const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
   return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
+}
+
+/**
+ * `image inspect --format '{{.Size}} {{json .Config.Cmd}}'`: the size (null when unknown) and the CMD (none: []); null when the
+ * output is not that (garbage from the engine is an error, not a crash). Pure.
+ */
+export function imageFacts(stdout: string): { sizeBytes: number | null; cmd: string[] } | null {
+  if (stdout.trim() === '') return { sizeBytes: null, cmd: [] };
+  const [size = '', ...rest] = stdout.trim().split(' ');
+  let cmd: unknown;
+  try {
+    cmd = JSON.parse(rest.join(' ') || 'null');
+  } catch {
+    return null;
+  }
+  if (!/^\d+$/.test(size) || (cmd !== null && !(Array.isArray(cmd) && cmd.every((a) => typeof a === 'string')))) return null;
+  return { sizeBytes: Number(size) || null, cmd: cmd ?? [] };
 }
 
 function logPath(ctx: Ctx, app: string): string {
@@ -119,9 +136,15 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     const inspect = await engine.run(['image', 'inspect', '--format', '{{.Size}} {{json .Config.Cmd}}', result.image.tag], {
       timeoutMs: 30_000,
     });
-    const [size, ...cmd] = inspect.stdout.trim().split(' ');
-    result.image.sizeBytes = Number(size) || null;
-    container.cmd = (JSON.parse(cmd.join(' ') || 'null') as string[] | null) ?? [];
+    const facts = imageFacts(inspect.stdout);
+    if (facts === null)
+      throw new ToolError(
+        `\`${engine.name} image inspect\` printed something unreadable: ${JSON.stringify(inspect.stdout.trim().slice(0, 120))}.`,
+        engine.name,
+        'bad_output',
+      );
+    result.image.sizeBytes = facts.sizeBytes;
+    container.cmd = facts.cmd;
     container.gpus = result.gpu.reserved = layout.gpuLayout && (await deps.hasGpu());
     await start(engine, layout, container, label, result.image.tag, result.checks);
     started = true;

@@ -1,0 +1,53 @@
+/**
+ * runSmoke against an engine faked at ctx.exec: what the engine prints is read, not trusted. `image inspect` printing
+ * something that is not "SIZE CMD-JSON" is a clear tool error (exit 1), and the image is still removed.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExitCode } from '../../../src/errors.js';
+import { imageFacts, runSmoke } from '../../../src/smoke/run.js';
+import { exited, makeTestCtx } from '../../helpers/ctx.js';
+
+describe('imageFacts', () => {
+  it('reads the size and the CMD (spaces inside an argument kept); none, or nothing printed, is no CMD', () => {
+    expect(imageFacts('395912345 ["python3","-m","app"]\n')).toEqual({ sizeBytes: 395912345, cmd: ['python3', '-m', 'app'] });
+    expect(imageFacts('12 ["sh","-c","a  b"]')).toEqual({ sizeBytes: 12, cmd: ['sh', '-c', 'a  b'] });
+    expect(imageFacts('12 null')).toEqual({ sizeBytes: 12, cmd: [] });
+    expect(imageFacts('')).toEqual({ sizeBytes: null, cmd: [] });
+  });
+
+  it('is null for anything else', () => {
+    expect(imageFacts('<html>502 Bad Gateway</html>')).toBeNull();
+    expect(imageFacts('12 {"Cmd":1}')).toBeNull();
+    expect(imageFacts('12 [1,2]')).toBeNull();
+    expect(imageFacts('garbage')).toBeNull();
+    expect(imageFacts('<no value> ["app"]')).toBeNull();
+  });
+});
+
+describe('runSmoke with an engine that prints garbage', () => {
+  it('image inspect: a tool error naming the command, and the image built is removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-run-'));
+    writeFileSync(join(dir, 'fly.toml'), "app = 'demo'\n[http_service]\n  internal_port = 8080\n");
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\n');
+    const ctx = makeTestCtx({
+      env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
+      rules: [
+        { match: (r) => r.file === 'podman' && r.args[0] === 'info', result: exited('{}') },
+        { match: (r) => r.file === 'podman' && r.args[0] === 'build', result: exited('STEP 1/1: FROM ubuntu:22.04\n') },
+        { match: (r) => r.file === 'podman' && r.args[0] === 'image', result: exited('Error: <garbage>\n') },
+        { match: (r) => r.file === 'podman' && r.args[0] === 'rmi', result: exited('') },
+      ],
+    });
+    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const options = { dir, engine: 'podman' as const, buildArgs: [], waitTimeoutMs: 1000, keep: false };
+    await expect(runSmoke(ctx, options, deps)).rejects.toMatchObject({
+      exitCode: ExitCode.failed,
+      code: 'bad_output',
+      message: '`podman image inspect` printed something unreadable: "Error: <garbage>".',
+    });
+    expect(ctx.calls.map((c) => c.args[0])).toEqual(['info', 'build', 'image', 'rmi']);
+  });
+});
