@@ -2,6 +2,7 @@
  * init's outcome: the typed --json contract (schemaVersion 1) and the text people read. Renderers
  * return strings; the command prints them.
  */
+import { dirname } from 'node:path';
 import { ExitCode, GpuctlError } from '../errors.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { errorJson, type ErrorJson } from '../ui/output.js';
@@ -172,8 +173,10 @@ export function renderInit(o: InitOutcome, style: Style): string {
       : '';
     if (o.inputs.target.kind === 'cpu' || needs) {
       const config = o.configArg === null ? '' : ` -c ${o.configArg}`;
+      // smoke builds and runs the image here (docs/smoke.md) before anything reaches Fly.
+      const smoke = `, then ${style.cyan(`gpuctl smoke${o.configArg === null ? '' : ` --dir ${dirname(o.configArg)}`}`)}`;
       const deploy = o.inputs.target.kind === 'cpu' ? `, then ${style.cyan(`gpuctl deploy${config}`)}` : '';
-      text += `\nNext: ${needs}${style.cyan(`gpuctl validate${config}`)}${deploy}.\n`;
+      text += `\nNext: ${needs}${style.cyan(`gpuctl validate${config}`)}${smoke}${deploy}.\n`;
     }
   }
   return text;

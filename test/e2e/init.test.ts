@@ -136,7 +136,7 @@ test('init --yes says which app name it took from the directory, and --app or an
   writeFileSync(join(cwd, 'app/__main__.py'), '');
   const again = await runGpuctl(['init', '--yes'], { cwd });
   expect(again.stdout).not.toContain('taken from the directory name'); // the record names it now
-  expect(again.stdout).toContain('Next: gpuctl validate, then gpuctl deploy.');
+  expect(again.stdout).toContain('Next: gpuctl validate, then gpuctl smoke, then gpuctl deploy.');
 });
 
 test('an existing fly.toml that is not UTF-8 is bad input, as validate says it: exit 2, --force too, the file untouched (issue 22)', async () => {

@@ -17,14 +17,20 @@ test('after init --dir, the Next: hint names the fly.toml, and the hinted comman
   const cwd = fresh();
   const init = await runGpuctl(['init', '--yes', '--dir', 'gpu-layout'], { cwd });
   expect(init.exitCode, init.stderr).toBe(0);
-  expect(init.stdout).toContain('then gpuctl validate -c gpu-layout/fly.toml, then gpuctl deploy -c gpu-layout/fly.toml.');
+  expect(init.stdout).toContain(
+    'then gpuctl validate -c gpu-layout/fly.toml, then gpuctl smoke --dir gpu-layout, then gpuctl deploy -c gpu-layout/fly.toml.',
+  );
   writeFileSync(join(cwd, 'gpu-layout', 'requirements.txt'), '');
   writeFileSync(join(cwd, 'gpu-layout', 'app.py'), 'print("serving")\n');
   const validate = await runGpuctl(['validate', '-c', 'gpu-layout/fly.toml'], { cwd });
   expect(validate.exitCode, validate.stdout + validate.stderr).toBe(0);
+  // smoke reads the layout there (then finds no engine on the test's PATH: exit 3, not "fly.toml not found").
+  const smoke = await runGpuctl(['smoke', '--dir', 'gpu-layout'], { cwd });
+  expect(smoke.exitCode, smoke.stderr).toBe(3);
+  expect(smoke.stderr).toContain('No working container engine');
   // In the directory itself, the hint stays the plain command.
   const here = await runGpuctl(['init', '--yes'], { cwd: join(cwd, 'gpu-layout') });
-  expect(here.stdout).toContain('Next: gpuctl validate, then gpuctl deploy.');
+  expect(here.stdout).toContain('Next: gpuctl validate, then gpuctl smoke, then gpuctl deploy.');
 });
 
 test('loadtest -d 1s with the URL forgotten says a URL is missing, not only "Which app?"', async () => {
