@@ -3,7 +3,7 @@
  * the kernel log, the benchmark program's lines), then the GPU's and the run's verdict.
  * fail > warn > pass; a skipped check (not measurable here) never passes or fails a GPU by itself.
  */
-import type { SmiHealth } from './smi.js';
+import { parseHealth, type SmiHealth } from './smi.js';
 import type { XidReport } from '../gpu/xid.js';
 import * as h from './health-checks.js';
 import type { CheckResult, Verdict } from './health-checks.js';
@@ -135,4 +135,15 @@ export function decideGpu(level: Level, e: GpuEvidence): GpuResult {
   if (level !== 'quick') checks.push(hostCopyCheck(e.program, e.load));
   const verdict: Verdict = checks.some((c) => c.verdict === 'fail') ? 'fail' : checks.some((c) => c.verdict === 'warn') ? 'warn' : 'pass';
   return { index: e.after.index, uuid: e.after.uuid, name: e.after.name, verdict, checks };
+}
+
+/**
+ * A GPU nvidia-smi no longer lists after the run (fallen off the bus: XID 79, or a driver reset): a failure of its own, beside
+ * what the program and the kernel log said. Its counters are the last reading under load, else none (the checks skip).
+ */
+export function decideMissing(level: Level, index: number, e: Omit<GpuEvidence, 'after'>): GpuResult {
+  const after = e.load.at(-1) ?? parseHealth(String(index))[0]!;
+  const gone = { name: 'present', verdict: 'fail' as const, evidence: `GPU ${index} is no longer listed by nvidia-smi after the run` };
+  const result = decideGpu(level, { ...e, after });
+  return { ...result, index, verdict: 'fail', checks: [gone, ...result.checks] };
 }

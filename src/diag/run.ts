@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.js';
 import { MissingError } from '../errors.js';
-import { decideGpu, type GpuResult, type Level, type ProgramRun } from './decide.js';
+import { decideGpu, decideMissing, type GpuResult, type Level, type ProgramRun } from './decide.js';
 import { readKernelLog } from '../gpu/kernel-log.js';
 import { queryHealth, runProgram } from './probe.js';
 import type { SmiHealth } from './smi.js';
@@ -84,9 +84,10 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
       );
     }
     const after = (await queryHealth(ctx)).find((g) => g.index === index);
-    if (!after) throw new Error(`GPU ${index} vanished from nvidia-smi during the diag`);
     const xid = await readKernelLog(ctx);
-    results.push(decideGpu(plan.level, { after, load, program: run, xid }));
+    results.push(
+      after ? decideGpu(plan.level, { after, load, program: run, xid }) : decideMissing(plan.level, index, { load, program: run, xid }),
+    );
   }
   const finished = ctx.clock.now();
   const failed = results.flatMap((g) => g.checks.filter((c) => c.verdict === 'fail').map((c) => `GPU ${g.index}: ${c.name}`));

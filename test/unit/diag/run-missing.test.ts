@@ -1,0 +1,55 @@
+/**
+ * A GPU that nvidia-smi stops listing during the diag (fallen off the bus) fails the diag with a check that says so,
+ * keeping what the program and the kernel log said; it is not "an unexpected error" (a bug in gpuctl).
+ */
+import { describe, expect, it } from 'vitest';
+import { decideMissing, type ProgramRun } from '../../../src/diag/decide.js';
+import { runDiag } from '../../../src/diag/run.js';
+import { parseHealth } from '../../../src/diag/smi.js';
+import { exited, makeTestCtx } from '../../helpers/ctx.js';
+
+const PROGRAM = '/opt/gpuctl-bench';
+const crashed: ProgramRun = { args: [], lines: [], exitCode: 1, outcome: 'exited', stderrTail: 'CUDA error: unspecified launch failure' };
+
+describe('a GPU gone from nvidia-smi after the run', () => {
+  it('runDiag: GPU 0 fails on "present" (and what the program said); the report is written, not thrown', async () => {
+    const ctx = makeTestCtx({
+      rules: [
+        { match: (r) => r.file === 'nvidia-smi', result: exited('') }, // after the run: no GPU listed
+        { match: (r) => r.file === PROGRAM, result: exited('', 1, 'CUDA error: unspecified launch failure\n') },
+        { match: (r) => r.file === 'dmesg', result: exited('[  812.1] NVRM: Xid (PCI:0000:00:06): 79, GPU has fallen off the bus.\n') },
+      ],
+    });
+    const report = await runDiag(ctx, { level: 'quick', gpus: [0], durationS: 1, program: PROGRAM, fault: undefined });
+    expect(report.verdict).toBe('fail');
+    expect(report.failed).toEqual(expect.arrayContaining(['GPU 0: present', 'GPU 0: compute', 'GPU 0: memtest', 'GPU 0: stress']));
+    expect(report.gpus[0]).toMatchObject({ index: 0, verdict: 'fail' });
+    expect(report.gpus[0]!.checks[0]).toEqual({
+      name: 'present',
+      verdict: 'fail',
+      evidence: 'GPU 0 is no longer listed by nvidia-smi after the run',
+    });
+  });
+
+  it('decideMissing: the last reading under load stands in for the counters; without one, the counter checks skip', () => {
+    const load = parseHealth('0, GPU-abc, NVIDIA H200, 00000000:00:06.0, 40, 300, 700, 1980, 1980, 2', [
+      'index',
+      'uuid',
+      'name',
+      'pci.bus_id',
+      'temperature.gpu',
+      'power.draw',
+      'power.limit',
+      'clocks.current.sm',
+      'clocks.max.sm',
+      'ecc.errors.uncorrected.volatile.total',
+    ]);
+    const xid = { readable: true as const, events: [] };
+    const withLoad = decideMissing('quick', 0, { load, program: crashed, xid });
+    expect(withLoad).toMatchObject({ index: 0, uuid: 'GPU-abc', name: 'NVIDIA H200', verdict: 'fail' });
+    expect(withLoad.checks.find((c) => c.name === 'ecc')?.verdict).toBe('fail');
+    const blind = decideMissing('quick', 3, { load: [], program: crashed, xid });
+    expect(blind).toMatchObject({ index: 3, uuid: '', verdict: 'fail' });
+    expect(blind.checks.find((c) => c.name === 'ecc')?.verdict).toBe('skip');
+  });
+});
