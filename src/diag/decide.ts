@@ -46,6 +46,14 @@ export function computeCheck(run: ProgramRun): CheckResult {
   if (bad.length)
     return { name: 'compute', verdict: 'fail', evidence: bad.map((e) => `${String(e!.name)}: ${String(e!.message)}`).join('; ') };
   const done = COMPUTE.map((k) => find(run, 'result', k)).filter(Boolean);
+  // The protocol gives a failed check an error line and no result; a result without a passed check is not a match either.
+  const unchecked = done.filter((r) => (r!.check as { passed?: unknown } | undefined)?.passed !== true);
+  if (unchecked.length)
+    return {
+      name: 'compute',
+      verdict: 'fail',
+      evidence: `${unchecked.map((r) => String(r!.name)).join(', ')}: a result without a passed check (${programState(run)})`,
+    };
   if (done.length < COMPUTE.length)
     return {
       name: 'compute',

@@ -133,6 +133,19 @@ describe('diag verdict on recorded nvidia-smi outputs', () => {
     expect(check(r, 'stress')).toMatchObject({ verdict: 'fail', evidence: 'no stress result (benchmark program signaled)' });
   });
 
+  it('a result line without a passed check (garbage from the program) fails compute instead of crashing or passing', () => {
+    const bare = program([line({ type: 'result', name: 'gemm_bf16', value: 600 })], ['gemm_bf16']);
+    expect(check(verdictOf('x', 'h200-clean', bare), 'compute')).toMatchObject({
+      verdict: 'fail',
+      evidence: 'gemm_bf16: a result without a passed check (benchmark program exit 0)',
+    });
+    const unpassed = program(
+      [line({ type: 'result', name: 'mc_european', value: 1, check: { passed: false, metric: 'ci' } })],
+      ['mc_european'],
+    );
+    expect(check(verdictOf('x', 'h200-clean', unpassed), 'compute').verdict).toBe('fail');
+  });
+
   it('XID: unreadable log is said, a critical code fails, another warns; only this GPU counts', () => {
     expect(
       check(
