@@ -136,6 +136,17 @@ describe('decideHealth', () => {
     ]);
   });
 
+  it('is ok with exactly the GPUs expected, and memory at (not over) the limit', () => {
+    const t = { ...T, expectGpus: 2, maxMemoryPct: 90 };
+    const two = (used: string) =>
+      state([
+        [gpu(0, { 'memory.total': '1000', 'memory.used': used }), 100],
+        [gpu(1), 100],
+      ]);
+    expect(decideHealth(two('900'), NOW, t)).toMatchObject({ status: 'ok', gpus: 2, failures: [] });
+    expect(conditions(two('901'), t)).toEqual([['memory', 0]]);
+  });
+
   it('fails before the first sample', () => {
     expect(conditions(state([]))).toEqual([['no-sample-yet', undefined]]);
   });
