@@ -43,6 +43,11 @@ describe('assessHealth', () => {
       '/gpu-health: HTTP 500: no GPU',
     ]);
   });
+
+  it('an app with no machines is unhealthy, even when /health answers (another app, a stale DNS entry)', () => {
+    const health = assessHealth({ ...status, machines: [] }, {}, [ok]);
+    expect(health).toMatchObject({ healthy: false, machines: [], reasons: ['the app has no machines'] });
+  });
 });
 
 describe('probe (a local server on 127.0.0.1)', () => {

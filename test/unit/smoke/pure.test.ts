@@ -129,6 +129,12 @@ describe('the checks', () => {
     expect(userCheck(ps.replace('app python3', 'root python3'), ['python3', '-m', 'app'], 'app').status).toBe('fail');
     expect(userCheck(ps, ['python3', '-m', 'app'], 'svc').status).toBe('fail');
     expect(userCheck(ps, ['uvicorn', 'main:app'], 'app').status).toBe('fail');
+    // An image that names no user (no USER, no GPUCTL_RUN_AS): any user but root.
+    expect(userCheck(ps, ['python3', '-m', 'app'], null).status).toBe('pass');
+    expect(userCheck(ps.replace('app python3', 'root python3'), ['python3', '-m', 'app'], null)).toMatchObject({
+      status: 'fail',
+      evidence: 'application as root, agent as app (expected a non-root user)',
+    });
   });
 
   it('build tools: none passes, any found fails naming it', () => {
