@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decideGpu, type ProgramRun } from '../../../src/diag/decide.js';
+import { clockEventsCheck, pcieCheck, thermalCheck } from '../../../src/diag/health-checks.js';
 import { parseHealth, type SmiHealth } from '../../../src/diag/smi.js';
 import type { XidReport } from '../../../src/gpu/xid.js';
 import { FIXTURES } from '../../helpers/cli.js';
@@ -78,6 +79,20 @@ describe('diag verdict on recorded nvidia-smi outputs', () => {
     expect(check(r, name).verdict).toBe(verdict);
     expect(check(r, name).evidence).toContain(evidence);
     expect(r.verdict).toBe(verdict);
+  });
+
+  it('the boundaries: a link narrower than its maximum at full speed fails; 85 C warns and 92 C fails (at, not only above); SW thermal warns', () => {
+    const clean = fixture('h200-clean');
+    const narrow = pcieCheck([{ ...clean, linkGen: 5, linkWidth: 8 }]);
+    expect(narrow.verdict).toBe('fail');
+    expect(narrow.evidence).toContain('gen 5 x8');
+    const at = (t: number) => thermalCheck([{ ...clean, temperatureC: t }]).verdict;
+    expect([84, 85, 91, 92].map(at)).toEqual(['pass', 'warn', 'warn', 'fail']);
+    const sw = clockEventsCheck([
+      { ...clean, swThermal: true, swPowerCap: false, hwSlowdown: false, hwThermal: false, hwPowerBrake: false },
+    ]);
+    expect(sw.verdict).toBe('warn');
+    expect(sw.evidence).toContain('the driver slowed the clocks for temperature');
   });
 
   it('a downgraded link seen only at idle is not judged: without samples under load the check is skipped', () => {
