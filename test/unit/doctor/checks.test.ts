@@ -2,17 +2,8 @@
 import { expect, it } from 'vitest';
 import { parseRequire } from '../../../src/commands/doctor.js';
 import { CHECK_IDS, OPTIONAL_CHECKS } from '../../../src/doctor/checks.js';
-import { decideDoctor, type DoctorFacts } from '../../../src/doctor/decide.js';
-
-const facts: DoctorFacts = {
-  nodeVersion: '20.20.2',
-  gpu: { kind: 'absent' },
-  nvcc: { kind: 'absent' },
-  flyctl: { kind: 'absent' },
-  flyAuth: { kind: 'skipped' },
-  tokenInEnv: false,
-  docker: { kind: 'absent' },
-};
+import { decideDoctor } from '../../../src/doctor/decide.js';
+import { NOTHING_INSTALLED as facts } from './facts.js';
 
 it('the doctor prints one row per listed check, in the listed order', () => {
   expect(decideDoctor(facts).map((r) => r.id)).toEqual([...CHECK_IDS]);

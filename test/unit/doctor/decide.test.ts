@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideDoctor, doctorExitCode, missingChecks, type DoctorFacts } from '../../../src/doctor/decide.js';
+import { NOTHING_INSTALLED } from './facts.js';
 
 const ready: DoctorFacts = {
   nodeVersion: '20.20.2',
@@ -23,15 +24,7 @@ describe('decideDoctor', () => {
   });
 
   it('a laptop without GPU or flyctl warns but does not fail', () => {
-    const facts: DoctorFacts = {
-      ...ready,
-      gpu: { kind: 'absent' },
-      nvcc: { kind: 'absent' },
-      flyctl: { kind: 'absent' },
-      flyAuth: { kind: 'skipped' },
-      tokenInEnv: false,
-      docker: { kind: 'absent' },
-    };
+    const facts = NOTHING_INSTALLED;
     expect(status(facts)).toEqual({
       node: 'pass',
       gpu: 'warn',
