@@ -64,7 +64,10 @@ export function parseAlertsExport(
   const cpu = bool(raw, 'cpu');
   if (cpu) assertCpuFlags(raw);
   if (!/^\d+[smh]$/.test(sustained))
-    throw new UsageError(`--for "${sustained}" is not a Prometheus duration.`, { hint: 'Write it like 30s, 5m or 1h.' });
+    // Prometheus also reads 2m30s or 1d; the rules' promtool tests are computed from one number and one unit.
+    throw new UsageError(`--for "${sustained}" is not one number with s, m or h.`, {
+      hint: 'Write it like 30s, 5m or 1h (2m30s as 150s, 1d as 24h).',
+    });
   const app = appRequests(raw, defaults.appRequests);
   if (cpu && app === null)
     throw new UsageError("--cpu prints only the application's rules, and --app-requests-metric none drops them: nothing is left.", {

@@ -68,7 +68,9 @@ describe('gpuctl alerts export', () => {
     ],
     [['--util-pct', '150'], '--util-pct "150" is not a number from 0 to 100.'],
     [['--expect-gpus', 'eight'], '--expect-gpus "eight" is not a number from 1 to 64.'],
-    [['--for', '5 minutes'], '--for "5 minutes" is not a Prometheus duration.'],
+    [['--for', '5 minutes'], '--for "5 minutes" is not one number with s, m or h.'],
+    // A duration Prometheus reads, but not one the rules' tests are computed from: said so, not "not a Prometheus duration".
+    [['--for', '2m30s'], '--for "2m30s" is not one number with s, m or h.'],
     [['--workload', 'gaming'], '--workload "gaming" is not a workload profile.'],
     [['--tests', '--grafana'], '--tests and --grafana print different files: choose one.'],
     [['--app-error-pct', '100'], '--app-error-pct "100" is not a number from 0 to 99.'],
