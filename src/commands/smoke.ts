@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { parseDuration } from '../shared/duration.js';
 import { durationOption, list, str, bool, type OptionKeys, type RawInput } from '../shared/options.js';
+import { spinnerSlot } from '../ui/spinner.js';
 import { defineCommand } from './define.js';
 
 export interface SmokeCommandOptions {
@@ -99,11 +100,12 @@ export const smokeCommand = defineCommand({
         import('../gpu/smi-probe.js'),
         import('../ui/step-summary.js'),
       ]);
-    const spinner = ctx.spinner(`Smoke test of ${options.dir}`);
+    // One spinner per step, so a CI line's "(N s)" is that step's time, not the whole run's.
+    const slot = spinnerSlot(ctx);
     try {
       const result = await runSmoke(ctx, options, {
         readVerdict: readGpuHealthBody,
-        progress: (text) => spinner.update(text),
+        progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
         hasGpu: () =>
           querySmi(ctx).then(
             (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
@@ -113,12 +115,12 @@ export const smokeCommand = defineCommand({
           ? (base, health) => smokeLoad(ctx, `${base}${options.loadtest!.path ?? health}`, options.loadtest!)
           : undefined,
       });
-      spinner.stop();
+      slot.end('stop');
       ctx.print(result, renderSmoke);
       await appendStepSummary(ctx, () => renderSmokeMarkdown(result));
       return result.passed ? ExitCode.ok : ExitCode.failed;
     } finally {
-      spinner.stop();
+      slot.end('stop');
     }
   },
 });

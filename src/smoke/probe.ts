@@ -20,7 +20,8 @@ export interface Container {
 
 export interface ProbeDeps {
   readVerdict(body: string): Verdict | null;
-  progress(text: string): void;
+  /** A new step (its own elapsed time on a CI line), or with `sameStep` the current step's latest text (a build phase). */
+  progress(text: string, sameStep?: boolean): void;
 }
 
 const PS =

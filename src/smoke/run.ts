@@ -117,7 +117,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
         onLine: (line) => {
           log.push(line);
           const phase = buildPhase(line);
-          if (phase) deps.progress(`Building: ${phase}`);
+          if (phase) deps.progress(`Building: ${phase}`, true);
         },
       })
       .catch((error: unknown) => {
@@ -150,8 +150,10 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     started = true;
     if (result.checks.some((c) => c.status === 'fail')) return result;
     result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
-    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail'))
+    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail')) {
+      deps.progress(`Load test of ${layout.healthPath}`);
       result.checks.push(await deps.loadtest(container.app, layout.healthPath));
+    }
     if (!result.checks.some((c) => c.id === 'app-health' && c.status === 'fail'))
       result.checks.push(await stopAsFly(ctx, engine, container, layout, deps));
     return result;
