@@ -124,3 +124,20 @@ export function hostPort(stdout: string): number | null {
   const m = /^127\.0\.0\.1:(\d+)\s*$/m.exec(stdout);
   return m ? Number(m[1]) : null;
 }
+
+/**
+ * `image inspect --format '{{.Size}} {{json .Config.Cmd}}'`: the size (null when unknown) and the CMD (none: []); null when the
+ * output is not that (garbage from the engine is an error, not a crash). Pure.
+ */
+export function imageFacts(stdout: string): { sizeBytes: number | null; cmd: string[] } | null {
+  if (stdout.trim() === '') return { sizeBytes: null, cmd: [] };
+  const [size = '', ...rest] = stdout.trim().split(' ');
+  let cmd: unknown;
+  try {
+    cmd = JSON.parse(rest.join(' ') || 'null');
+  } catch {
+    return null;
+  }
+  if (!/^\d+$/.test(size) || (cmd !== null && !(Array.isArray(cmd) && cmd.every((a) => typeof a === 'string')))) return null;
+  return { sizeBytes: Number(size) || null, cmd: cmd ?? [] };
+}

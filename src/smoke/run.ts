@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
-import { buildArgs, findEngine, hostPort, runArgs, type Engine, type EngineName } from './engine.js';
+import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { readLayout, type SmokeLayout } from './layout.js';
 import { probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
 
@@ -55,23 +55,6 @@ export function buildPhase(line: string): string | null {
   const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
   const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
   return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
-}
-
-/**
- * `image inspect --format '{{.Size}} {{json .Config.Cmd}}'`: the size (null when unknown) and the CMD (none: []); null when the
- * output is not that (garbage from the engine is an error, not a crash). Pure.
- */
-export function imageFacts(stdout: string): { sizeBytes: number | null; cmd: string[] } | null {
-  if (stdout.trim() === '') return { sizeBytes: null, cmd: [] };
-  const [size = '', ...rest] = stdout.trim().split(' ');
-  let cmd: unknown;
-  try {
-    cmd = JSON.parse(rest.join(' ') || 'null');
-  } catch {
-    return null;
-  }
-  if (!/^\d+$/.test(size) || (cmd !== null && !(Array.isArray(cmd) && cmd.every((a) => typeof a === 'string')))) return null;
-  return { sizeBytes: Number(size) || null, cmd: cmd ?? [] };
 }
 
 function logPath(ctx: Ctx, app: string): string {
@@ -175,9 +158,21 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
     checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
     return;
   }
-  const port = async (p: number) => hostPort((await engine.run(['port', c.name, String(p)], { timeoutMs: 30_000 })).stdout);
-  c.app = `http://127.0.0.1:${await port(layout.port)}`;
-  c.agent = layout.metricsPort !== null ? `http://127.0.0.1:${await port(layout.metricsPort)}` : null;
+  const port = async (p: number) => {
+    const said = await engine.run(['port', c.name, String(p)], { timeoutMs: 30_000 });
+    return { port: hostPort(said.stdout), said: (said.stdout.trim() || said.stderr.trim()).split('\n')[0] ?? '' };
+  };
+  const app = await port(layout.port);
+  const agent = layout.metricsPort !== null ? await port(layout.metricsPort) : null;
+  const unread = [app, agent].find((p) => p !== null && p.port === null);
+  if (unread) {
+    checks.push(
+      check('start', 'container starts', 'fail', `\`${engine.name} port\` named no 127.0.0.1 port: ${JSON.stringify(unread.said)}`),
+    );
+    return;
+  }
+  c.app = `http://127.0.0.1:${app.port}`;
+  c.agent = agent ? `http://127.0.0.1:${agent.port}` : null;
   checks.push(
     check(
       'start',

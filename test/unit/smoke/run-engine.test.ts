@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
-import { imageFacts, runSmoke } from '../../../src/smoke/run.js';
+import { imageFacts } from '../../../src/smoke/engine.js';
+import { runSmoke } from '../../../src/smoke/run.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
 describe('imageFacts', () => {
@@ -49,5 +50,38 @@ describe('runSmoke with an engine that prints garbage', () => {
       message: '`podman image inspect` printed something unreadable: "Error: <garbage>".',
     });
     expect(ctx.calls.map((c) => c.args[0])).toEqual(['info', 'build', 'image', 'rmi']);
+  });
+});
+
+describe('runSmoke with an engine that names no port', () => {
+  it('the start check fails saying what `port` printed (not "http://127.0.0.1:null"), and the container is removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-run-'));
+    writeFileSync(join(dir, 'fly.toml'), "app = 'demo'\n[http_service]\n  internal_port = 8080\n");
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\n');
+    const on = (sub: string, stdout: string) => ({
+      match: (r: { file: string; args: readonly string[] }) => r.args[0] === sub,
+      result: exited(stdout),
+    });
+    const ctx = makeTestCtx({
+      env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
+      rules: [
+        on('info', '{}'),
+        on('build', ''),
+        on('image', '12 ["app"]'),
+        on('run', 'c0ffee\n'),
+        on('port', '0.0.0.0:49153\n'),
+        on('logs', ''),
+        on('rm', ''),
+        on('rmi', ''),
+      ],
+    });
+    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 1000, keep: false }, deps);
+    expect(result.passed).toBe(false);
+    expect(result.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      ['build', 'pass', expect.any(String)],
+      ['start', 'fail', '`podman port` named no 127.0.0.1 port: "0.0.0.0:49153"'],
+    ]);
+    expect(ctx.calls.map((c) => c.args[0])).toEqual(['info', 'build', 'image', 'run', 'port', 'logs', 'rm', 'rmi']);
   });
 });
