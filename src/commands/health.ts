@@ -23,7 +23,8 @@ const options = [
 
 export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
   const url = str(raw, 'url');
-  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url))
+  // Parsed as fetch will parse it: "http://a b", "http://[::1" or port 99999 are usage errors here, not probe failures after flyctl.
+  if (url !== undefined && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
     throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
   return {
     app: str(raw, 'app'),

@@ -90,6 +90,9 @@ describe('argv → options', () => {
       probe: false,
     });
     expect(() => parseHealthOptions(raw({ url: 'quant-signals.fly.dev' }))).toThrow(UsageError);
+    for (const url of ['http://a b', 'http://[::1', 'http://127.0.0.1:99999', 'ftp://example.com'])
+      expect(() => parseHealthOptions(raw({ url })), url).toThrow(`--url "${url}" is not an http(s) URL.`);
+    expect(parseHealthOptions(raw({ url: 'http://[::1]:8080' })).url).toBe('http://[::1]:8080');
   });
 
   it('scale count / vm', () => {
