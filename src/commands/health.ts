@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { durationOption, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { durationOption, isHttpUrl, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface HealthOptions {
@@ -23,8 +23,7 @@ const options = [
 
 export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
   const url = str(raw, 'url');
-  // Parsed as fetch will parse it: "http://a b", "http://[::1" or port 99999 are usage errors here, not probe failures after flyctl.
-  if (url !== undefined && !(URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)))
+  if (url !== undefined && !isHttpUrl(url))
     throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
   return {
     app: str(raw, 'app'),

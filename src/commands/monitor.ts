@@ -3,7 +3,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
-import { bool, durationOption, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, isHttpUrl, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
 
 const options = [
@@ -52,8 +52,7 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
     throw new UsageError('--prometheus is for the remote view: name the app with --app.', {
       hint: 'e.g. gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
     });
-  if (prometheus !== undefined && !/^https?:\/\/\S+$/.test(prometheus))
-    throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
+  if (prometheus !== undefined && !isHttpUrl(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
   const agents = list(raw, 'agent');
   if (agents.length > 0 && app === undefined)
     throw new UsageError('--agent is for the remote view: name the app with --app.', {
@@ -81,7 +80,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
       hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN); or read the agents directly with --agent URL.",
     });
-  if (!/^https?:\/\/\S+$/.test(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
+  if (!isHttpUrl(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
   const [prom, { readAppGpus }] = await Promise.all([import('../prometheus/client.js'), import('../prometheus/gpu-samples.js')]);
   const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: prom.DEFAULT_TIMEOUT_MS, signal: ctx.signal };
   // Fly scrapes every 15 s: a machine is stale when its newest sample is older than four scrapes (or three intervals).

@@ -103,6 +103,11 @@ describe('monitor options and process lines', () => {
       '--max-memory "120" is not a number from 1 to 100.',
     );
     expect(() => parseMonitorOptions({ args: [], opts: { interval: '10ms' } })).toThrow('--interval "10ms" is under 100ms.');
+    // A URL fetch cannot parse is a usage error here, not "cannot reach Prometheus (Invalid URL)" later.
+    for (const url of ['http://[::1', 'http://a b', 'http://127.0.0.1:99999'])
+      expect(() => parseMonitorOptions({ args: [], opts: { app: 'quant-signals', prometheus: url } }), url).toThrow(
+        `--prometheus must be an http(s) URL, not "${url}".`,
+      );
   });
 
   it('reads compute-app lines and refuses garbage', () => {
