@@ -4,9 +4,10 @@
  * `{"schemaVersion":1,"finishedAt":ISO,"level":"quick|medium|long","gpus":[{"index","uuid","verdict"}]}`.
  * An absent file is no verdict (no series); a malformed one is a logged bad read, never a crash.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { xdgHome } from '../shared/paths.js';
+import { readRegularFileSync } from '../shared/regular-file.js';
 
 export type DiagVerdict = 'pass' | 'warn' | 'fail';
 export interface DiagState {
@@ -65,7 +66,8 @@ export function diagStateReader(path: string | undefined, log: (message: string)
     seenMtime = mtime;
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
+      // Never a blocking open: a FIFO here would freeze the whole agent (every endpoint) on the next scrape.
+      text = readRegularFileSync(path, 'utf8');
     } catch (error) {
       log(`cannot read the last diag verdict ${path}: ${(error as Error).message}`);
       return (current = null);

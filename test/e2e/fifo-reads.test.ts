@@ -2,7 +2,7 @@
  * Every file gpuctl reads goes through one reader (shared/regular-file.ts) that opens without blocking
  * and reads only a regular file. A FIFO where fly.toml, a policy or the autoscale state file should be
  * used to park a thread in open() for good (only SIGKILL ended gpuctl); now each command exits at once
- * with a clear error. Real FIFOs (mkfifo), the built CLI as a process.
+ * with a clear error; the agent logs one and keeps answering. Real FIFOs (mkfifo), the built CLI as a process.
  */
 import { execaSync } from 'execa';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { loadState } from '../../src/autoscale/state.js';
 import { readRegularFile, readRegularFileSync } from '../../src/shared/regular-file.js';
 import { ROOT } from '../helpers/cli.js';
+import { startAgent, stopAll } from './agent-helpers.js';
 import { deployedWorld } from './fly-world.js';
 
 const fifo = (path: string) => execaSync('mkfifo', [path]);
@@ -58,6 +59,22 @@ describe('a FIFO where a file should be', () => {
       `Could not append to GITHUB_STEP_SUMMARY (${summary}): ${summary} is a FIFO (named pipe), not a regular file`,
     );
   });
+
+  it("gpuctl agent: GPUCTL_DIAG_STATE naming a FIFO is logged; /metrics and /health still answer (the scrape's read never blocks)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'gpuctl-fifo-')), 'diag-last.json');
+    fifo(path);
+    const agent = await startAgent({ env: { GPUCTL_DIAG_STATE: path } });
+    try {
+      const get = (p: string) => fetch(`${agent.url}${p}`, { signal: AbortSignal.timeout(10_000) });
+      const metrics = await get('/metrics');
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).not.toContain('gpuctl_diag_result{');
+      expect((await get('/health')).status).toBe(200);
+      expect(agent.stderr()).toContain(`cannot read the last diag verdict ${path}: ${path} ${IS_FIFO}`);
+    } finally {
+      await stopAll();
+    }
+  }, 60_000);
 
   it('the reader itself: FIFO, directory and /dev/zero refused (sync and async); a regular file read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-fifo-'));
