@@ -13,6 +13,7 @@ import {
   stdoutRule,
   httpClientRule,
   clockRule,
+  fileReadRule,
 } from './scripts/lint-owners.mjs';
 
 export { FLOORS };
@@ -82,6 +83,7 @@ export default tseslint.config(
   stdoutRule(),
   ...clockRule(),
   httpClientRule(),
+  fileReadRule(),
   {
     files: ['**/*.js', '**/*.mjs', 'test/bin/*'],
     languageOptions: {

@@ -247,3 +247,30 @@ export function clockRule() {
     }),
   ];
 }
+
+/**
+ * Who reads files: shared/regular-file.ts, the one reader of a file someone else put there (a non-blocking open, only a
+ * regular file: a FIFO once froze the agent in open()). The others read what is not the user's: /proc and /sys
+ * (process-tree.ts, gpu/host.ts), gpuctl's own package (paths.ts, init/templates.ts, init/agent-package.ts).
+ */
+export const FILE_READ_OWNERS = [
+  'src/shared/regular-file.ts',
+  'src/shared/process-tree.ts',
+  'src/gpu/host.ts',
+  'src/shared/paths.ts',
+  'src/init/templates.ts',
+  'src/init/agent-package.ts',
+];
+
+export function fileReadRule() {
+  return ownerRule('file-read', {
+    owners: FILE_READ_OWNERS,
+    selector: [
+      'ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] ImportSpecifier[imported.name=/^(readFile|readFileSync|createReadStream)$/]',
+      'ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] ImportDefaultSpecifier',
+      'ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] ImportNamespaceSpecifier',
+    ].join(', '),
+    message:
+      'files are read through src/shared/regular-file.ts (readRegularFile: a non-blocking open, only a regular file): no fs readFile here (docs/architecture.md)',
+  });
+}

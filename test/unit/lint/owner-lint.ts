@@ -32,6 +32,8 @@ interface LintConfigModule {
   NOW_HOOK_OWNERS: string[];
   httpClientRule: () => Linter.Config;
   HTTP_CLIENT_OWNERS: string[];
+  fileReadRule: () => Linter.Config;
+  FILE_READ_OWNERS: string[];
 }
 export const loadConfig = async () => (await import(pathToFileURL(join(REPO, 'eslint.config.js')).href)) as LintConfigModule;
 
@@ -58,7 +60,8 @@ export async function lint(
     | 'stdoutRule'
     | 'envRule'
     | 'clockRule'
-    | 'httpClientRule' = 'processRule',
+    | 'httpClientRule'
+    | 'fileReadRule' = 'processRule',
 ): Promise<Record<string, Array<string | null>>> {
   const root = mkdtempSync(join(tmpdir(), 'gpuctl-process-'));
   roots.push(root);
