@@ -97,8 +97,11 @@ export function stopCheck(o: {
   seconds: number;
   killSignal: string;
   killTimeoutS: number;
+  /** The engine refused to send the signal (an unknown kill_signal): what it said. */
+  killError?: string;
 }): SmokeCheck {
   const title = `stops on ${o.killSignal} within kill_timeout`;
+  if (o.killError !== undefined) return check('stop', title, 'fail', `the signal was not sent: ${o.killError}`);
   if (!o.stopped) return check('stop', title, 'fail', `still running ${o.killTimeoutS} s after ${o.killSignal} (Fly would kill it)`);
   const evidence = `stopped in ${o.seconds.toFixed(1)} s (kill_timeout ${o.killTimeoutS} s), exit ${o.exitCode ?? '?'}`;
   return o.exitCode !== null && cleanExitCodes(o.killSignal).includes(o.exitCode)

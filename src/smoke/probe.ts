@@ -121,9 +121,11 @@ export async function probeRunning(
 export async function stopAsFly(ctx: Ctx, engine: Engine, c: Container, layout: SmokeLayout, deps: ProbeDeps): Promise<SmokeCheck> {
   deps.progress(`Stopping with ${layout.killSignal} (kill_timeout ${layout.killTimeoutS} s)`);
   const started = ctx.clock.monotonic();
-  await engine.run(['kill', `--signal=${layout.killSignal}`, c.name], { timeoutMs: 30_000 });
+  const kill = await engine.run(['kill', `--signal=${layout.killSignal}`, c.name], { timeoutMs: 30_000 });
   let s = await state(engine, c.name);
-  while (s.running && ctx.clock.monotonic() - started < layout.killTimeoutS * 1000) {
+  // Refused (e.g. kill_signal = 'SIGFOO') while the container runs: say so now, not "still running" after kill_timeout.
+  const refused = kill.exitCode !== 0 && s.running ? (kill.stderr.trim().split('\n').at(-1) ?? '') || `exit ${kill.exitCode}` : undefined;
+  while (refused === undefined && s.running && ctx.clock.monotonic() - started < layout.killTimeoutS * 1000) {
     if (!(await ctx.clock.sleep(250, ctx.signal))) throw new InterruptedError();
     s = await state(engine, c.name);
   }
@@ -134,5 +136,6 @@ export async function stopAsFly(ctx: Ctx, engine: Engine, c: Container, layout: 
     seconds,
     killSignal: layout.killSignal,
     killTimeoutS: layout.killTimeoutS,
+    ...(refused !== undefined ? { killError: refused } : {}),
   });
 }

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
 import { imageFacts } from '../../../src/smoke/engine.js';
+import type { SmokeLayout } from '../../../src/smoke/layout.js';
+import { stopAsFly } from '../../../src/smoke/probe.js';
 import { runSmoke } from '../../../src/smoke/run.js';
+import { fakeClock } from '../../helpers/clock.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
 describe('imageFacts', () => {
@@ -83,5 +86,24 @@ describe('runSmoke with an engine that names no port', () => {
       ['start', 'fail', '`podman port` named no 127.0.0.1 port: "0.0.0.0:49153"'],
     ]);
     expect(ctx.calls.map((c) => c.args[0])).toEqual(['info', 'build', 'image', 'run', 'port', 'logs', 'rm', 'rmi']);
+  });
+});
+
+describe('stopAsFly with a signal the engine refuses', () => {
+  it('fails at once naming what the engine said, instead of "still running" after kill_timeout', async () => {
+    const clock = fakeClock({ autoAdvance: true });
+    const ctx = makeTestCtx({ clock });
+    const engine = {
+      name: 'podman' as const,
+      run: async (args: readonly string[]) =>
+        args[0] === 'kill'
+          ? { exitCode: 125, stdout: '', stderr: 'Error: invalid signal: SIGFOO\n' }
+          : { exitCode: 0, stdout: 'true 0\n', stderr: '' },
+    };
+    const container = { name: 'c', app: '', agent: null, cmd: [], gpus: false };
+    const layout = { killSignal: 'SIGFOO', killTimeoutS: 30 } as SmokeLayout;
+    const stop = await stopAsFly(ctx, engine, container, layout, { readVerdict: () => null, progress: () => undefined });
+    expect(stop).toMatchObject({ id: 'stop', status: 'fail', evidence: 'the signal was not sent: Error: invalid signal: SIGFOO' });
+    expect(clock.sleeps).toEqual([]);
   });
 });
