@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { parseDuration } from '../shared/duration.js';
-import { durationOption, list, str, bool, type OptionKeys, type RawInput } from '../shared/options.js';
+import { durationOption, list, optionalDuration, str, bool, type OptionKeys, type RawInput } from '../shared/options.js';
 import { spinnerSlot } from '../ui/spinner.js';
 import { defineCommand } from './define.js';
 
@@ -47,8 +47,7 @@ function loadtestOption(raw: Raw): SmokeCommandOptions['loadtest'] {
   const r = rate === undefined ? null : Number(rate);
   if (r !== null && !(Number.isFinite(r) && r >= 1 && r <= 10_000))
     throw new UsageError(`--loadtest rate "${rate}" must be 1 to 10000 requests/s.`);
-  const p95 = maxP95 === undefined ? undefined : parseDuration(maxP95);
-  if (maxP95 !== undefined && !(p95 !== undefined && p95 > 0)) throw new UsageError(`--max-p95 "${maxP95}" is not a duration.`);
+  const p95 = optionalDuration(raw, 'maxP95', '--max-p95');
   const rps = minRps === undefined ? undefined : Number(minRps);
   if (rps !== undefined && !(Number.isFinite(rps) && rps > 0)) throw new UsageError(`--min-rps "${minRps}" must be a number above 0.`);
   return {

@@ -16,6 +16,8 @@ describe('one reader per kind of value (issue 22, options)', () => {
     expect(durationOption(raw({}), 'd', '--d', '7s')).toBe(7000);
     expect(() => durationOption(raw({ d: 'soon' }), 'd', '--d', '1s')).toThrow('--d "soon" is not a duration.');
     expect(() => durationOption(raw({ d: '0s' }), 'd', '--d', '1s')).toThrow(UsageError);
+    // 0s is a duration; what is wrong is that it is none (it was refused as "not a duration").
+    expect(() => durationOption(raw({ d: '0s' }), 'd', '--d', '1s')).toThrow('--d "0s" must be longer than 0.');
   });
 
   it('numbers: bounds, whole numbers, the command’s own message', () => {
@@ -45,7 +47,7 @@ describe('one reader per kind of value (issue 22, options)', () => {
       timeoutS: 2,
     });
     expect(() => parseLoadtest(raw({ duration: '10s', maxP95: '0ms' }, ['http://127.0.0.1:1/']))).toThrow(
-      '--max-p95 "0ms" is not a duration.',
+      '--max-p95 "0ms" must be longer than 0.',
     );
   });
 

@@ -35,6 +35,8 @@ describe('parseSmoke', () => {
     expect(() => parse({ maxP95: '10ms' })).toThrow('give --loadtest too');
     expect(() => parse({ loadtest: '5s', path: 'health' })).toThrow('must start with /');
     expect(() => parse({ loadtest: '5s', minRps: '-1' })).toThrow('--min-rps "-1" must be a number above 0.');
+    expect(() => parse({ loadtest: '5s', maxP95: 'fast' })).toThrow('--max-p95 "fast" is not a duration.');
+    expect(() => parse({ loadtest: '5s', maxP95: '0ms' })).toThrow('--max-p95 "0ms" must be longer than 0.');
   });
 });
 
