@@ -28,6 +28,9 @@ export interface Engine {
   run(args: readonly string[], options: RunOptions): Promise<EngineResult>;
 }
 
+/** The program: $DOCKER for docker (README, Environment: the tool to run instead of the one on PATH), else the name. */
+const engineFile = (ctx: Pick<Ctx, 'env'>, name: EngineName): string => (name === 'docker' ? ctx.env.DOCKER || name : name);
+
 /**
  * The engine: --engine's, else the first of docker and podman whose `info` answers (docker's client
  * alone answers --version without a daemon). Exit 3 naming both, and what each said, when none works.
@@ -35,7 +38,12 @@ export interface Engine {
 export async function findEngine(ctx: Ctx, wanted: EngineName | undefined): Promise<Engine> {
   const said: string[] = [];
   for (const name of wanted ? [wanted] : ENGINES) {
-    const probe = await ctx.exec({ file: name, args: ['info', '--format', '{{json .}}'], timeoutMs: 30_000, signal: ctx.signal });
+    const probe = await ctx.exec({
+      file: engineFile(ctx, name),
+      args: ['info', '--format', '{{json .}}'],
+      timeoutMs: 30_000,
+      signal: ctx.signal,
+    });
     if (probe.kind === 'interrupted') throw new InterruptedError();
     if (probe.kind === 'exited' && probe.exitCode === 0) return engineFor(ctx, name);
     const why = probe.kind === 'exited' ? (probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.exitCode}`) : probe.kind;
@@ -57,7 +65,7 @@ export function engineFor(ctx: Ctx, name: EngineName): Engine {
       // BuildKit's plain progress (a line per step) where docker builds with it; the legacy builder ignores it.
       const env = name === 'docker' ? { BUILDKIT_PROGRESS: 'plain' } : {};
       const result = await ctx.exec({
-        file: name,
+        file: engineFile(ctx, name),
         args,
         timeoutMs,
         signal,

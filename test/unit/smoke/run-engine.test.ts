@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
-import { imageFacts } from '../../../src/smoke/engine.js';
+import { findEngine, imageFacts } from '../../../src/smoke/engine.js';
 import type { SmokeLayout } from '../../../src/smoke/layout.js';
 import { stopAsFly } from '../../../src/smoke/probe.js';
 import { runSmoke } from '../../../src/smoke/run.js';
@@ -105,5 +105,27 @@ describe('stopAsFly with a signal the engine refuses', () => {
     const stop = await stopAsFly(ctx, engine, container, layout, { readVerdict: () => null, progress: () => undefined });
     expect(stop).toMatchObject({ id: 'stop', status: 'fail', evidence: 'the signal was not sent: Error: invalid signal: SIGFOO' });
     expect(clock.sleeps).toEqual([]);
+  });
+});
+
+describe('$DOCKER (README, Environment: the tool to run instead of the one on PATH)', () => {
+  it('is the docker program smoke probes and runs; podman is still podman', async () => {
+    const ctx = makeTestCtx({
+      env: { DOCKER: '/opt/docker/bin/docker' },
+      rules: [
+        { match: (r) => r.file === '/opt/docker/bin/docker', result: exited('{}') },
+        { match: (r) => r.file === 'podman', result: exited('{}') },
+      ],
+    });
+    const docker = await findEngine(ctx, undefined);
+    expect(docker.name).toBe('docker');
+    await docker.run(['version'], { timeoutMs: 1000 });
+    await (await findEngine(ctx, 'podman')).run(['version'], { timeoutMs: 1000 });
+    expect(ctx.calls.map((c) => [c.file, c.args[0]])).toEqual([
+      ['/opt/docker/bin/docker', 'info'],
+      ['/opt/docker/bin/docker', 'version'],
+      ['podman', 'info'],
+      ['podman', 'version'],
+    ]);
   });
 });
