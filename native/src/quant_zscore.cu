@@ -6,9 +6,10 @@
 // thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
 // incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
 // (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
-// The result's launch (zscore_multi_kernel<2>) gives a block two consecutive chunks: the second tile is copied
-// by cp.async while the first is computed, and the second chunk's incoming state is the first one's outgoing
-// state (one look-back per two chunks). GPUCTL_BENCH_VARIANTS=1 also times 4 chunks per block and one (extra).
+// zscore_multi_kernel<2> gives a block two consecutive chunks: the second tile is copied by cp.async while the
+// first is computed, and the second chunk's incoming state is the first one's outgoing state (one look-back per
+// two chunks). zscore_warp_kernel (below) streams a whole series (or a segment) per warp with no block barrier.
+// The result is the first launch shape of run_zscore; GPUCTL_BENCH_VARIANTS=1 also checks and times the others.
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -222,6 +223,115 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
   }
 }
 
+// One warp per (series, segment) streaming 256 steps per iteration (lane g: steps 8g .. 8g+7), no block barrier:
+// the prices come through a per-warp ring of S stages of 256 steps in shared memory by cp.async, S - 2 iterations
+// ahead, each stage's halo being the previous stage's end; z from the same zgroup (the same bits as the chunk
+// kernels and the look-back); the codes stay in registers and the signal is a warp shuffle scan carried from
+// iteration to iteration. A segment other than a series' first gets its incoming state by lane 0's look-back.
+// The ring is swizzled (float4 slot f ^ bit 3 of f) so that lanes reading float4 2g + r are free of bank conflicts.
+constexpr int WIT = 256, WIT4 = WIT / 4;  // steps per warp iteration, float4 per stage
+template <int S> __device__ __forceinline__ int zring(int f) {
+  f &= S * WIT4 - 1;
+  return f ^ ((f >> 3) & 1);
+}
+template <int W, int S>
+__global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float* __restrict__ p, float* __restrict__ z,
+                                                                     int8_t* __restrict__ sig, int A, int T, int seglen, int nseg) {
+  static_assert(S >= 3 && (S & (S - 1)) == 0, "ring stages");
+  __shared__ __align__(16) float4 ring[W][S * WIT4];
+  const int lane = threadIdx.x & 31, wi = threadIdx.x >> 5, gw = blockIdx.x * W + wi;
+  if (gw >= A * nseg) return;  // the whole warp: no block barrier below
+  const int a = gw / nseg, s0 = (gw % nseg) * seglen, s1 = min(T, s0 + seglen);
+  if (s0 >= T) return;
+  const int64_t base = (int64_t)a * T;
+  const float* ps = p + base;
+  float4* rg = ring[wi];
+  const int nit = (s1 - s0 + WIT - 1) / WIT;
+  auto load = [&](int it) {  // iteration it's 64 float4 into stage it % S (zero past T), one commit group
+    if (it < nit)
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int f = lane + 32 * h, t = s0 + it * WIT + 4 * f;
+        cp_async16(&rg[zring<S>(it * WIT4 + f)], t < T ? ps + t : ps, t < T);
+      }
+    asm volatile("cp.async.commit_group;\n" ::);
+  };
+  if (lane < ZH / 4) {  // the first iteration's halo: the 20 steps before s0 (zero before the series start)
+    const int t = s0 - ZH + 4 * lane;
+    cp_async16(&rg[zring<S>(lane - ZH / 4)], t >= 0 ? ps + t : ps, t >= 0);
+  }
+#pragma unroll
+  for (int k = 0; k < S - 2; ++k) load(k);
+  int carry = 0;
+  if (s0 > 0) {
+    int lb = 0;
+    if (lane == 0) lb = zscore_lookback(ps, s0);
+    carry = __shfl_sync(0xffffffffu, lb, 0);
+  }
+#pragma unroll 1
+  for (int it = 0; it < nit; ++it) {
+    load(it + S - 2);  // into stage (it - 2) % S: its last readers finished before the previous iteration's __syncwarp
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(S - 2));
+    __syncwarp();
+    const int t0 = s0 + it * WIT + 8 * lane;
+    float w[28], zz[8];
+#pragma unroll
+    for (int r = 0; r < 7; ++r) {
+      const float4 x = rg[zring<S>(it * WIT4 + 2 * lane - ZH / 4 + r)];
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
+    }
+    zgroup_at(w, t0, zz);
+    int cd[8], last = 2;
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      cd[k] = zcode(zz[k]);
+      if (cd[k] != 2) last = cd[k];
+    }
+    int v = last;  // inclusive "last setting" scan over the warp
+#pragma unroll
+    for (int d = 1; d < 32; d <<= 1) {
+      const int o = __shfl_up_sync(0xffffffffu, v, d);
+      if (lane >= d && v == 2) v = o;
+    }
+    int st = __shfl_up_sync(0xffffffffu, v, 1);
+    if (lane == 0) st = 2;
+    if (st == 2) st = carry;
+    alignas(8) int8_t s8[8];
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      if (cd[k] != 2) st = cd[k];
+      s8[k] = (int8_t)st;
+    }
+    carry = __shfl_sync(0xffffffffu, st, 31);
+    if (t0 < s1) {
+      __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
+      __stcs(reinterpret_cast<float4*>(z + base + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
+      __stcs(reinterpret_cast<int2*>(sig + base + t0), *reinterpret_cast<const int2*>(s8));
+    }
+    __syncwarp();
+  }
+}
+
+// Segments per series for the warp kernel: enough warps to fill the resident slots, whole 256-step iterations.
+template <int W, int S> std::pair<int, int> zscore_warp_split(int A, int T) {
+  int dev = 0, sms = 0, per = 0;
+  CK(cudaGetDevice(&dev));
+  CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S>, 32 * W, 0));
+  const int slots = sms * per * W, maxseg = (T + WIT - 1) / WIT;
+  const int nseg = std::max(1, std::min(maxseg, slots / A));
+  const int seglen = ((T + nseg - 1) / nseg + WIT - 1) / WIT * WIT;
+  return {(T + seglen - 1) / seglen, seglen};
+}
+template <int W, int S>
+void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, std::pair<int, int> split, cudaStream_t st) {
+  const unsigned blocks = (unsigned)(((int64_t)A * split.first + W - 1) / W);
+  zscore_warp_kernel<W, S><<<blocks, 32 * W, 0, st>>>(p, z, s, A, T, split.second, split.first);
+}
+
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   if (c.o.sz.steps % 16) return emit_skip(kd.suite, kd.name, "--size steps must be a multiple of 16");
   ZscoreCase zc;
@@ -233,9 +343,11 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
+  const auto w4 = zscore_warp_split<4, 4>((int)A, (int)T), w2 = zscore_warp_split<2, 4>((int)A, (int)T);
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
+      {"warp4", [&] { launch_zscore_warp<4, 4>(p.p, z.p, s.p, (int)A, (int)T, w4, c.s); }},
+      {"warp2", [&] { launch_zscore_warp<2, 4>(p.p, z.p, s.p, (int)A, (int)T, w2, c.s); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
-      {"multi4", [&] { zscore_multi_kernel<4><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
   std::vector<float> hz;
