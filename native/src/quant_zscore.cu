@@ -28,32 +28,39 @@ using quant::kZGroup;
 constexpr int ZT = 256, ZCH = 4096, ZH = 20;
 static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 8 && ZCH == ZT * 16, "zscore tile");
 
+// The hysteresis code of one z: -1 / +1 / 0 set the state, 2 keeps it. Selects, no branches.
 __device__ __forceinline__ int zcode(float z) {
-  return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
+  int cd = fabsf(z) < quant::kZExit ? 0 : 2;
+  cd = z < -quant::kZEntry ? 1 : cd;
+  return z > quant::kZEntry ? -1 : cd;
 }
 
-// z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Rounded
-// operations only (no contraction) and the same instruction sequence wherever it is called, so the chunk
-// that makes these z and the next chunk's look-back get the same bits. 1/sd by rsqrtf (MUFU.RSQ).
+// z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Explicitly rounded
+// operations only (__fadd_rn, __fmaf_rn, ...: no contraction left to the compiler) and the same instruction sequence
+// wherever it is called, so the kernel that makes these z and another block's or warp's look-back get the same bits.
+// Sums of y = p - c (c = w[20], the group's first price, so float32 keeps the digits of the variance): the window
+// before step t0 by 19 terms (y = 0 at w[20]), then slid by one step at a time (s2 by two FMAs); var = s2/N - m^2
+// by one FMA; 1/sd by rsqrtf (MUFU.RSQ).
 template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
   constexpr int N = quant::kZN;
   const float c = w[20];
   float s1 = 0.f, s2 = 0.f;
 #pragma unroll
-  for (int j = 1; j <= 20; ++j) {
+  for (int j = 1; j < 20; ++j) {
     const float y = (!MASK || t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
     s1 = __fadd_rn(s1, y);
     s2 = __fmaf_rn(y, y, s2);
   }
 #pragma unroll
   for (int k = 0; k < 8; ++k) {
+    const float yn = __fsub_rn(w[20 + k], c);
     if (k > 0) {
-      const float yn = __fsub_rn(w[20 + k], c), yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
-      s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
-      s2 = __fadd_rn(s2, __fsub_rn(__fmul_rn(yn, yn), __fmul_rn(yo, yo)));
+      const float yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
+      s1 = __fsub_rn(__fadd_rn(s1, yn), yo);
+      s2 = __fmaf_rn(-yo, yo, __fmaf_rn(yn, yn, s2));
     }
-    const float m = __fmul_rn(s1, 1.0f / N), var = __fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m));
-    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), rsqrtf(var)) : 0.f;
+    const float m = __fmul_rn(s1, 1.0f / N), var = __fmaf_rn(s2, 1.0f / N, -__fmul_rn(m, m));
+    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(yn, m), rsqrtf(var)) : 0.f;
   }
 }
 __device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&zz)[8]) {
@@ -234,10 +241,10 @@ template <int S> __device__ __forceinline__ int zring(int f) {
   f &= S * WIT4 - 1;
   return f ^ ((f >> 3) & 1);
 }
-template <int W, int S>
+template <int W, int S, bool CZ>
 __global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float* __restrict__ p, float* __restrict__ z,
                                                                      int8_t* __restrict__ sig, int A, int T, int seglen, int nseg) {
-  static_assert(S >= 3 && (S & (S - 1)) == 0, "ring stages");
+  static_assert(S >= 3 && (S & (S - 1)) == 0 && WIT4 % 8 == 0, "ring stages (the swizzle keeps a stage's 8-float4 rows)");
   __shared__ __align__(16) float4 ring[W][S * WIT4];
   const int lane = threadIdx.x & 31, wi = threadIdx.x >> 5, gw = blockIdx.x * W + wi;
   if (gw >= A * nseg) return;  // the whole warp: no block barrier below
@@ -284,52 +291,82 @@ __global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float
       w[4 * r + 3] = x.w;
     }
     zgroup_at(w, t0, zz);
-    int cd[8], last = 2;
+    // pl: the last setting within the lane's steps up to each step (2: none yet), packed as bytes
+    int pl = 2;
+    unsigned pk[2] = {0u, 0u};
 #pragma unroll
     for (int k = 0; k < 8; ++k) {
-      cd[k] = zcode(zz[k]);
-      if (cd[k] != 2) last = cd[k];
+      const int cd = zcode(zz[k]);
+      pl = cd != 2 ? cd : pl;
+      pk[k / 4] |= (unsigned)(pl & 0xff) << (8 * (k % 4));
     }
-    int v = last;  // inclusive "last setting" scan over the warp
+    int v = pl;  // inclusive "last setting" scan over the warp
 #pragma unroll
     for (int d = 1; d < 32; d <<= 1) {
       const int o = __shfl_up_sync(0xffffffffu, v, d);
       if (lane >= d && v == 2) v = o;
     }
     int st = __shfl_up_sync(0xffffffffu, v, 1);
-    if (lane == 0) st = 2;
-    if (st == 2) st = carry;
-    alignas(8) int8_t s8[8];
+    if (lane == 0 || st == 2) st = carry;  // the state entering the lane's first step (-1, 0 or 1)
+    carry = __shfl_sync(0xffffffffu, pl != 2 ? pl : st, 31);
+    // bytes still 2 (no setting yet in the lane) take the incoming state: byte == 2 iff bit 1 set and bit 0 clear
+    const unsigned ib = (unsigned)(st & 0xff) * 0x01010101u;
 #pragma unroll
-    for (int k = 0; k < 8; ++k) {
-      if (cd[k] != 2) st = cd[k];
-      s8[k] = (int8_t)st;
+    for (int h = 0; h < 2; ++h) {
+      const unsigned mask = ((pk[h] >> 1) & ~pk[h] & 0x01010101u) * 0xffu;
+      pk[h] = (pk[h] & ~mask) | (ib & mask);
     }
-    carry = __shfl_sync(0xffffffffu, st, 31);
-    if (t0 < s1) {
+    if (t0 < s1) __stcs(reinterpret_cast<uint2*>(sig + base + t0), make_uint2(pk[0], pk[1]));
+    if (CZ) {
+      // z through the stage that held this iteration's halo (read above, reloaded only after the loop's last
+      // __syncwarp): lane g writes float4 2g, 2g+1, then stores float4 g and g + 32, coalesced across the warp
+      float4* zs = rg + ((it + S - 1) % S) * WIT4;
+      __syncwarp();
+      zs[zring<S>(2 * lane)] = make_float4(zz[0], zz[1], zz[2], zz[3]);
+      zs[zring<S>(2 * lane + 1)] = make_float4(zz[4], zz[5], zz[6], zz[7]);
+      __syncwarp();
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int f = lane + 32 * h, t = s0 + it * WIT + 4 * f;
+        if (t < s1) __stcs(reinterpret_cast<float4*>(z + base + t), zs[zring<S>(f)]);
+      }
+    } else if (t0 < s1) {
       __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
       __stcs(reinterpret_cast<float4*>(z + base + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
-      __stcs(reinterpret_cast<int2*>(sig + base + t0), *reinterpret_cast<const int2*>(s8));
     }
     __syncwarp();
   }
 }
 
-// Segments per series for the warp kernel: enough warps to fill the resident slots, whole 256-step iterations.
-template <int W, int S> std::pair<int, int> zscore_warp_split(int A, int T) {
-  int dev = 0, sms = 0, per = 0;
+// A launch of the warp kernel: segments per series enough to fill the resident warp slots (whole 256-step
+// iterations), and an optional cap on the blocks per SM (unused dynamic shared memory) so that the warps spread
+// evenly over the SMs.
+struct WarpLaunch {
+  int nseg = 1, seglen = 0, pad = 0;
+};
+template <int W, int S, bool CZ> WarpLaunch zscore_warp_plan(int A, int T, int cap) {
+  int dev = 0, sms = 0, per = 0, smemSm = 0;
   CK(cudaGetDevice(&dev));
   CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S>, 32 * W, 0));
+  CK(cudaDeviceGetAttribute(&smemSm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, dev));
+  WarpLaunch l;
+  if (cap > 0) {  // per block: its static ring + 1 KB reserved + pad, so that cap fit and cap + 1 do not
+    const int own = W * S * WIT4 * 16 + 1024;
+    l.pad = std::max(0, smemSm / (cap + 1) - own + 1024);
+    if (l.pad > 48 * 1024) l.pad = 0;
+    if (l.pad) CK(cudaFuncSetAttribute(zscore_warp_kernel<W, S, CZ>, cudaFuncAttributeMaxDynamicSharedMemorySize, l.pad));
+  }
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S, CZ>, 32 * W, l.pad));
   const int slots = sms * per * W, maxseg = (T + WIT - 1) / WIT;
   const int nseg = std::max(1, std::min(maxseg, slots / A));
-  const int seglen = ((T + nseg - 1) / nseg + WIT - 1) / WIT * WIT;
-  return {(T + seglen - 1) / seglen, seglen};
+  l.seglen = ((T + nseg - 1) / nseg + WIT - 1) / WIT * WIT;
+  l.nseg = (T + l.seglen - 1) / l.seglen;
+  return l;
 }
-template <int W, int S>
-void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, std::pair<int, int> split, cudaStream_t st) {
-  const unsigned blocks = (unsigned)(((int64_t)A * split.first + W - 1) / W);
-  zscore_warp_kernel<W, S><<<blocks, 32 * W, 0, st>>>(p, z, s, A, T, split.second, split.first);
+template <int W, int S, bool CZ>
+void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, const WarpLaunch& l, cudaStream_t st) {
+  const unsigned blocks = (unsigned)(((int64_t)A * l.nseg + W - 1) / W);
+  zscore_warp_kernel<W, S, CZ><<<blocks, 32 * W, l.pad, st>>>(p, z, s, A, T, l.seglen, l.nseg);
 }
 
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
@@ -343,10 +380,13 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
-  const auto w4 = zscore_warp_split<4, 4>((int)A, (int)T), w2 = zscore_warp_split<2, 4>((int)A, (int)T);
+  const auto wz = zscore_warp_plan<4, 4, true>((int)A, (int)T, 0), wzc = zscore_warp_plan<4, 4, true>((int)A, (int)T, 8);
+  const auto w4 = zscore_warp_plan<4, 4, false>((int)A, (int)T, 0), w1 = zscore_warp_plan<1, 4, true>((int)A, (int)T, 0);
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"warp4", [&] { launch_zscore_warp<4, 4>(p.p, z.p, s.p, (int)A, (int)T, w4, c.s); }},
-      {"warp2", [&] { launch_zscore_warp<2, 4>(p.p, z.p, s.p, (int)A, (int)T, w2, c.s); }},
+      {"warp4z", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, wz, c.s); }},
+      {"warp4zCap8", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, wzc, c.s); }},
+      {"warp4", [&] { launch_zscore_warp<4, 4, false>(p.p, z.p, s.p, (int)A, (int)T, w4, c.s); }},
+      {"warp1z", [&] { launch_zscore_warp<1, 4, true>(p.p, z.p, s.p, (int)A, (int)T, w1, c.s); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
