@@ -241,18 +241,9 @@ template <int S> __device__ __forceinline__ int zring(int f) {
   f &= S * WIT4 - 1;
   return f ^ ((f >> 3) & 1);
 }
-template <int W, int S, bool CZ>
-__global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float* __restrict__ p, float* __restrict__ z,
-                                                                     int8_t* __restrict__ sig, int A, int T, int seglen, int nseg) {
-  static_assert(S >= 3 && (S & (S - 1)) == 0 && WIT4 % 8 == 0, "ring stages (the swizzle keeps a stage's 8-float4 rows)");
-  __shared__ __align__(16) float4 ring[W][S * WIT4];
-  const int lane = threadIdx.x & 31, wi = threadIdx.x >> 5, gw = blockIdx.x * W + wi;
-  if (gw >= A * nseg) return;  // the whole warp: no block barrier below
-  const int a = gw / nseg, s0 = (gw % nseg) * seglen, s1 = min(T, s0 + seglen);
-  if (s0 >= T) return;
-  const int64_t base = (int64_t)a * T;
-  const float* ps = p + base;
-  float4* rg = ring[wi];
+// One segment [s0, s1) of a series (ps, zs, ss: its prices, z and signal) by one warp through its ring rg.
+template <int S> __device__ __forceinline__ void zscore_warp_segment(const float* __restrict__ ps, float* __restrict__ zs,
+                                                                     int8_t* __restrict__ ss, int s0, int s1, int T, float4* rg, int lane) {
   const int nit = (s1 - s0 + WIT - 1) / WIT;
   auto load = [&](int it) {  // iteration it's 64 float4 into stage it % S (zero past T), one commit group
     if (it < nit)
@@ -316,57 +307,70 @@ __global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float
       const unsigned mask = ((pk[h] >> 1) & ~pk[h] & 0x01010101u) * 0xffu;
       pk[h] = (pk[h] & ~mask) | (ib & mask);
     }
-    if (t0 < s1) __stcs(reinterpret_cast<uint2*>(sig + base + t0), make_uint2(pk[0], pk[1]));
-    if (CZ) {
-      // z through the stage that held this iteration's halo (read above, reloaded only after the loop's last
-      // __syncwarp): lane g writes float4 2g, 2g+1, then stores float4 g and g + 32, coalesced across the warp
-      float4* zs = rg + ((it + S - 1) % S) * WIT4;
-      __syncwarp();
-      zs[zring<S>(2 * lane)] = make_float4(zz[0], zz[1], zz[2], zz[3]);
-      zs[zring<S>(2 * lane + 1)] = make_float4(zz[4], zz[5], zz[6], zz[7]);
-      __syncwarp();
-#pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const int f = lane + 32 * h, t = s0 + it * WIT + 4 * f;
-        if (t < s1) __stcs(reinterpret_cast<float4*>(z + base + t), zs[zring<S>(f)]);
-      }
-    } else if (t0 < s1) {
-      __stcs(reinterpret_cast<float4*>(z + base + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
-      __stcs(reinterpret_cast<float4*>(z + base + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
+    if (t0 < s1) {
+      __stcs(reinterpret_cast<uint2*>(ss + t0), make_uint2(pk[0], pk[1]));
+      __stcs(reinterpret_cast<float4*>(zs + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
+      __stcs(reinterpret_cast<float4*>(zs + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
     }
-    __syncwarp();
+    __syncwarp();  // the next iteration's load overwrites the stage read here as the halo
   }
 }
 
-// A launch of the warp kernel: segments per series enough to fill the resident warp slots (whole 256-step
-// iterations), and an optional cap on the blocks per SM (unused dynamic shared memory) so that the warps spread
-// evenly over the SMs.
+// Items (series a, segment k) = item / nseg, item % nseg. Static: warp gw of the grid takes item gw (one wave of
+// resident warps when A * nseg fits). DYN: a persistent grid whose warps take items from a queue (queue[0]: the
+// next item; queue[1]: the warps done, the last of which resets both for the next launch), so that warps that go
+// faster take more items and the run ends within about one item of work of its last warp.
+template <int W, int S, bool DYN>
+__global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float* __restrict__ p, float* __restrict__ z,
+                                                                     int8_t* __restrict__ sig, int A, int T, int seglen, int nseg,
+                                                                     int* __restrict__ queue) {
+  static_assert(S >= 3 && (S & (S - 1)) == 0 && WIT4 % 8 == 0, "ring stages (the swizzle keeps a stage's 8-float4 rows)");
+  __shared__ __align__(16) float4 ring[W][S * WIT4];
+  const int lane = threadIdx.x & 31, wi = threadIdx.x >> 5, items = A * nseg;
+  auto run = [&](int item) {
+    const int a = item / nseg, s0 = (item % nseg) * seglen;
+    const int64_t base = (int64_t)a * T;
+    if (s0 < T) zscore_warp_segment<S>(p + base, z + base, sig + base, s0, min(T, s0 + seglen), T, ring[wi], lane);
+  };
+  if constexpr (!DYN) {
+    const int gw = blockIdx.x * W + wi;
+    if (gw < items) run(gw);  // the whole warp: no block barrier anywhere
+  } else {
+    for (;;) {
+      int item = 0;
+      if (lane == 0) item = atomicAdd(queue, 1);
+      item = __shfl_sync(0xffffffffu, item, 0);
+      if (item >= items) break;
+      run(item);
+    }
+    if (lane == 0 && atomicAdd(queue + 1, 1) == (int)(gridDim.x * W) - 1) {
+      atomicExch(queue, 0);
+      atomicExch(queue + 1, 0);
+    }
+  }
+}
+
+// A launch of the warp kernel. Static: segments per series enough to fill the resident warp slots. DYN: nseg
+// segments per series (at least as many as fill the slots), a grid of the resident blocks. Whole 256-step iterations.
 struct WarpLaunch {
-  int nseg = 1, seglen = 0, pad = 0;
+  int nseg = 1, seglen = 0, blocks = 0;
 };
-template <int W, int S, bool CZ> WarpLaunch zscore_warp_plan(int A, int T, int cap) {
-  int dev = 0, sms = 0, per = 0, smemSm = 0;
+template <int W, int S, bool DYN> WarpLaunch zscore_warp_plan(int A, int T, int nseg) {
+  int dev = 0, sms = 0, per = 0;
   CK(cudaGetDevice(&dev));
   CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-  CK(cudaDeviceGetAttribute(&smemSm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, dev));
-  WarpLaunch l;
-  if (cap > 0) {  // per block: its static ring + 1 KB reserved + pad, so that cap fit and cap + 1 do not
-    const int own = W * S * WIT4 * 16 + 1024;
-    l.pad = std::max(0, smemSm / (cap + 1) - own + 1024);
-    if (l.pad > 48 * 1024) l.pad = 0;
-    if (l.pad) CK(cudaFuncSetAttribute(zscore_warp_kernel<W, S, CZ>, cudaFuncAttributeMaxDynamicSharedMemorySize, l.pad));
-  }
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S, CZ>, 32 * W, l.pad));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S, DYN>, 32 * W, 0));
   const int slots = sms * per * W, maxseg = (T + WIT - 1) / WIT;
-  const int nseg = std::max(1, std::min(maxseg, slots / A));
+  nseg = std::max(1, std::min(maxseg, std::max(DYN ? nseg : 1, slots / A)));
+  WarpLaunch l;
   l.seglen = ((T + nseg - 1) / nseg + WIT - 1) / WIT * WIT;
   l.nseg = (T + l.seglen - 1) / l.seglen;
+  l.blocks = DYN ? sms * per : (int)(((int64_t)A * l.nseg + W - 1) / W);
   return l;
 }
-template <int W, int S, bool CZ>
-void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, const WarpLaunch& l, cudaStream_t st) {
-  const unsigned blocks = (unsigned)(((int64_t)A * l.nseg + W - 1) / W);
-  zscore_warp_kernel<W, S, CZ><<<blocks, 32 * W, l.pad, st>>>(p, z, s, A, T, l.seglen, l.nseg);
+template <int W, int S, bool DYN>
+void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, const WarpLaunch& l, int* queue, cudaStream_t st) {
+  zscore_warp_kernel<W, S, DYN><<<(unsigned)l.blocks, 32 * W, 0, st>>>(p, z, s, A, T, l.seglen, l.nseg, queue);
 }
 
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
@@ -380,13 +384,15 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
-  const auto wz = zscore_warp_plan<4, 4, true>((int)A, (int)T, 0), wzc = zscore_warp_plan<4, 4, true>((int)A, (int)T, 8);
-  const auto w4 = zscore_warp_plan<4, 4, false>((int)A, (int)T, 0), w1 = zscore_warp_plan<1, 4, true>((int)A, (int)T, 0);
+  DevBuf<int> queue(2);  // the DYN launches' item queue, reset by each launch's last warp
+  CK(cudaMemsetAsync(queue.p, 0, queue.bytes(), c.s));
+  const auto w4 = zscore_warp_plan<4, 4, false>((int)A, (int)T, 1), d4 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 4);
+  const auto d8 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 8), d16 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 16);
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"warp4z", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, wz, c.s); }},
-      {"warp4zCap8", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, wzc, c.s); }},
-      {"warp4", [&] { launch_zscore_warp<4, 4, false>(p.p, z.p, s.p, (int)A, (int)T, w4, c.s); }},
-      {"warp1z", [&] { launch_zscore_warp<1, 4, true>(p.p, z.p, s.p, (int)A, (int)T, w1, c.s); }},
+      {"warp4", [&] { launch_zscore_warp<4, 4, false>(p.p, z.p, s.p, (int)A, (int)T, w4, queue.p, c.s); }},
+      {"dyn4", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d4, queue.p, c.s); }},
+      {"dyn8", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d8, queue.p, c.s); }},
+      {"dyn16", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d16, queue.p, c.s); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
