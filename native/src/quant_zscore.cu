@@ -40,7 +40,13 @@ __device__ __forceinline__ int zcode(float z) {
 // wherever it is called, so the kernel that makes these z and another block's or warp's look-back get the same bits.
 // Sums of y = p - c (c = w[20], the group's first price, so float32 keeps the digits of the variance): the window
 // before step t0 by 19 terms (y = 0 at w[20]), then slid by one step at a time (s2 by two FMAs); var = s2/N - m^2
-// by one FMA; 1/sd by rsqrtf (MUFU.RSQ).
+// by one FMA; 1/sd by rsqrt.approx.ftz (one MUFU.RSQ; rsqrtf adds a denormal fix-up that a variance of at least
+// FLT_MIN, the condition for z != 0, never needs).
+__device__ __forceinline__ float rsqrt_ftz(float x) {
+  float r;
+  asm("rsqrt.approx.ftz.f32 %0, %1;" : "=f"(r) : "f"(x));
+  return r;
+}
 template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
   constexpr int N = quant::kZN;
   const float c = w[20];
@@ -60,7 +66,7 @@ template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28]
       s2 = __fmaf_rn(-yo, yo, __fmaf_rn(yn, yn, s2));
     }
     const float m = __fmul_rn(s1, 1.0f / N), var = __fmaf_rn(s2, 1.0f / N, -__fmul_rn(m, m));
-    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(yn, m), rsqrtf(var)) : 0.f;
+    zz[k] = ((!MASK || t0 + k >= N - 1) && var >= 1.17549435e-38f) ? __fmul_rn(__fsub_rn(yn, m), rsqrt_ftz(var)) : 0.f;
   }
 }
 __device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&zz)[8]) {
@@ -316,21 +322,107 @@ template <int S> __device__ __forceinline__ void zscore_warp_segment(const float
   }
 }
 
+// LIN: the same with linear stages of 69 float4, [the 20 steps before the stage's 256 | the 256], the halo a second
+// copy (an L2 hit) of the previous stage's end: a lane's 7 reads are one address plus constants (the swizzled ring
+// spends ~50 instructions per iteration on addresses), 2-way bank conflicts accepted, and a stage is free as soon as
+// its own iteration is done, so the copies run S - 1 iterations ahead.
+constexpr int WST = ZH / 4 + WIT4;
+template <int S> __device__ __forceinline__ void zscore_warp_segment_lin(const float* __restrict__ ps, float* __restrict__ zs,
+                                                                         int8_t* __restrict__ ss, int s0, int s1, int T, float4* rg,
+                                                                         int lane) {
+  const int nit = (s1 - s0 + WIT - 1) / WIT;
+  auto load = [&](int it) {  // iteration it's 20-step halo and 256 steps into stage it % S (zero outside 0 .. T-1)
+    if (it < nit) {
+      float4* st = rg + (it % S) * WST;
+      const int t0 = s0 + it * WIT;
+#pragma unroll
+      for (int h = 0; h < 2; ++h) {
+        const int f = lane + 32 * h, t = t0 + 4 * f;
+        cp_async16(&st[ZH / 4 + f], t < T ? ps + t : ps, t < T);
+      }
+      if (lane < ZH / 4) {
+        const int t = t0 - ZH + 4 * lane;
+        cp_async16(&st[lane], t >= 0 ? ps + t : ps, t >= 0);
+      }
+    }
+    asm volatile("cp.async.commit_group;\n" ::);
+  };
+#pragma unroll
+  for (int k = 0; k < S - 1; ++k) load(k);
+  int carry = 0;
+  if (s0 > 0) {
+    int lb = 0;
+    if (lane == 0) lb = zscore_lookback(ps, s0);
+    carry = __shfl_sync(0xffffffffu, lb, 0);
+  }
+#pragma unroll 1
+  for (int it = 0; it < nit; ++it) {
+    load(it + S - 1);  // into stage (it - 1) % S: its last readers finished before the previous iteration's __syncwarp
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(S - 1));
+    __syncwarp();
+    const int t0 = s0 + it * WIT + 8 * lane;
+    float w[28], zz[8];
+    const float4* rd = rg + (it % S) * WST + 2 * lane;
+#pragma unroll
+    for (int r = 0; r < 7; ++r) {
+      const float4 x = rd[r];
+      w[4 * r] = x.x;
+      w[4 * r + 1] = x.y;
+      w[4 * r + 2] = x.z;
+      w[4 * r + 3] = x.w;
+    }
+    zgroup_at(w, t0, zz);
+    // pl: the last setting within the lane's steps up to each step (2: none yet), packed as bytes
+    int pl = 2;
+    unsigned pk[2] = {0u, 0u};
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      const int cd = zcode(zz[k]);
+      pl = cd != 2 ? cd : pl;
+      pk[k / 4] |= (unsigned)(pl & 0xff) << (8 * (k % 4));
+    }
+    int v = pl;  // inclusive "last setting" scan over the warp
+#pragma unroll
+    for (int d = 1; d < 32; d <<= 1) {
+      const int o = __shfl_up_sync(0xffffffffu, v, d);
+      if (lane >= d && v == 2) v = o;
+    }
+    int st = __shfl_up_sync(0xffffffffu, v, 1);
+    if (lane == 0 || st == 2) st = carry;  // the state entering the lane's first step (-1, 0 or 1)
+    carry = __shfl_sync(0xffffffffu, pl != 2 ? pl : st, 31);
+    // bytes still 2 (no setting yet in the lane) take the incoming state: byte == 2 iff bit 1 set and bit 0 clear
+    const unsigned ib = (unsigned)(st & 0xff) * 0x01010101u;
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const unsigned mask = ((pk[h] >> 1) & ~pk[h] & 0x01010101u) * 0xffu;
+      pk[h] = (pk[h] & ~mask) | (ib & mask);
+    }
+    if (t0 < s1) {
+      __stcs(reinterpret_cast<uint2*>(ss + t0), make_uint2(pk[0], pk[1]));
+      __stcs(reinterpret_cast<float4*>(zs + t0), make_float4(zz[0], zz[1], zz[2], zz[3]));
+      __stcs(reinterpret_cast<float4*>(zs + t0 + 4), make_float4(zz[4], zz[5], zz[6], zz[7]));
+    }
+    __syncwarp();  // the next iteration's load overwrites this stage
+  }
+}
+
 // Items (series a, segment k) = item / nseg, item % nseg. Static: warp gw of the grid takes item gw (one wave of
 // resident warps when A * nseg fits). DYN: a persistent grid whose warps take items from a queue (queue[0]: the
 // next item; queue[1]: the warps done, the last of which resets both for the next launch), so that warps that go
 // faster take more items and the run ends within about one item of work of its last warp.
-template <int W, int S, bool DYN>
+template <int W, int S, bool DYN, bool LIN>
 __global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float* __restrict__ p, float* __restrict__ z,
                                                                      int8_t* __restrict__ sig, int A, int T, int seglen, int nseg,
                                                                      int* __restrict__ queue) {
   static_assert(S >= 3 && (S & (S - 1)) == 0 && WIT4 % 8 == 0, "ring stages (the swizzle keeps a stage's 8-float4 rows)");
-  __shared__ __align__(16) float4 ring[W][S * WIT4];
+  __shared__ __align__(16) float4 ring[W][S * (LIN ? WST : WIT4)];
   const int lane = threadIdx.x & 31, wi = threadIdx.x >> 5, items = A * nseg;
   auto run = [&](int item) {
     const int a = item / nseg, s0 = (item % nseg) * seglen;
     const int64_t base = (int64_t)a * T;
-    if (s0 < T) zscore_warp_segment<S>(p + base, z + base, sig + base, s0, min(T, s0 + seglen), T, ring[wi], lane);
+    if (s0 >= T) return;
+    if constexpr (LIN) zscore_warp_segment_lin<S>(p + base, z + base, sig + base, s0, min(T, s0 + seglen), T, ring[wi], lane);
+    else zscore_warp_segment<S>(p + base, z + base, sig + base, s0, min(T, s0 + seglen), T, ring[wi], lane);
   };
   if constexpr (!DYN) {
     const int gw = blockIdx.x * W + wi;
@@ -355,11 +447,11 @@ __global__ __launch_bounds__(32 * W, 32 / W) void zscore_warp_kernel(const float
 struct WarpLaunch {
   int nseg = 1, seglen = 0, blocks = 0;
 };
-template <int W, int S, bool DYN> WarpLaunch zscore_warp_plan(int A, int T, int nseg) {
+template <int W, int S, bool DYN, bool LIN> WarpLaunch zscore_warp_plan(int A, int T, int nseg) {
   int dev = 0, sms = 0, per = 0;
   CK(cudaGetDevice(&dev));
   CK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev));
-  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S, DYN>, 32 * W, 0));
+  CK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per, zscore_warp_kernel<W, S, DYN, LIN>, 32 * W, 0));
   const int slots = sms * per * W, maxseg = (T + WIT - 1) / WIT;
   nseg = std::max(1, std::min(maxseg, std::max(DYN ? nseg : 1, slots / A)));
   WarpLaunch l;
@@ -368,9 +460,9 @@ template <int W, int S, bool DYN> WarpLaunch zscore_warp_plan(int A, int T, int 
   l.blocks = DYN ? sms * per : (int)(((int64_t)A * l.nseg + W - 1) / W);
   return l;
 }
-template <int W, int S, bool DYN>
+template <int W, int S, bool DYN, bool LIN>
 void launch_zscore_warp(const float* p, float* z, int8_t* s, int A, int T, const WarpLaunch& l, int* queue, cudaStream_t st) {
-  zscore_warp_kernel<W, S, DYN><<<(unsigned)l.blocks, 32 * W, 0, st>>>(p, z, s, A, T, l.seglen, l.nseg, queue);
+  zscore_warp_kernel<W, S, DYN, LIN><<<(unsigned)l.blocks, 32 * W, 0, st>>>(p, z, s, A, T, l.seglen, l.nseg, queue);
 }
 
 void run_zscore(GpuCtx& c, const KernelInfo& kd) {
@@ -386,13 +478,13 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
   DevBuf<int> queue(2);  // the DYN launches' item queue, reset by each launch's last warp
   CK(cudaMemsetAsync(queue.p, 0, queue.bytes(), c.s));
-  const auto w4 = zscore_warp_plan<4, 4, false>((int)A, (int)T, 1), d4 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 4);
-  const auto d8 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 8), d16 = zscore_warp_plan<4, 4, true>((int)A, (int)T, 16);
+  const auto d8 = zscore_warp_plan<4, 4, true, true>((int)A, (int)T, 8), d4 = zscore_warp_plan<4, 4, true, true>((int)A, (int)T, 4);
+  const auto w4 = zscore_warp_plan<4, 4, false, true>((int)A, (int)T, 1), r8 = zscore_warp_plan<4, 4, true, false>((int)A, (int)T, 8);
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
-      {"warp4", [&] { launch_zscore_warp<4, 4, false>(p.p, z.p, s.p, (int)A, (int)T, w4, queue.p, c.s); }},
-      {"dyn4", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d4, queue.p, c.s); }},
-      {"dyn8", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d8, queue.p, c.s); }},
-      {"dyn16", [&] { launch_zscore_warp<4, 4, true>(p.p, z.p, s.p, (int)A, (int)T, d16, queue.p, c.s); }},
+      {"dyn8", [&] { launch_zscore_warp<4, 4, true, true>(p.p, z.p, s.p, (int)A, (int)T, d8, queue.p, c.s); }},
+      {"dyn4", [&] { launch_zscore_warp<4, 4, true, true>(p.p, z.p, s.p, (int)A, (int)T, d4, queue.p, c.s); }},
+      {"warp4", [&] { launch_zscore_warp<4, 4, false, true>(p.p, z.p, s.p, (int)A, (int)T, w4, queue.p, c.s); }},
+      {"dyn8ring", [&] { launch_zscore_warp<4, 4, true, false>(p.p, z.p, s.p, (int)A, (int)T, r8, queue.p, c.s); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
