@@ -3,9 +3,12 @@
 // loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
 // a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
 // lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
-// then each value counts the smaller members of its own bucket (2-3 on average for 4096 assets).
-// The bound is the shared-memory pipe (ncu: L1/shared 94%, DRAM 31%), not device memory: docs/benchmarks.md
-// counts its traffic and lists what was tried.
+// then the rank of each member within its bucket by counting the bucket's smaller members. The result's form
+// (byPosition) gives each thread the bucket-sorted members at positions tid + 512 k, so a warp's lanes share a
+// few neighbouring buckets (near-broadcast reads), and writes the ranks out through a per-asset array; byValue
+// (GPUCTL_BENCH_VARIANTS=1) has each thread rank its own 8 assets, 32 random buckets per warp.
+// The bounds are the shared-memory pipe and the issue rate (ncu, byPosition: L1/shared 80%, SM 75%, DRAM 34%),
+// not device memory: docs/benchmarks.md counts its traffic and lists what was tried.
 #include <cstdlib>
 #include <cstring>
 #include <functional>
