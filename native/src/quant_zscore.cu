@@ -134,7 +134,7 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
       const bool ok = t >= 0 && t < T;
       cp_async16(&tile[buf][4 * v], ok ? ps + t : ps, ok);
     }
-    asm volatile("cp.async.commit_group;\n" ::);
+    cp_async_commit();
   };
   load(0, cfirst);
   if (tid == 0) s_carry[0] = zscore_lookback(ps, cfirst);
@@ -144,9 +144,9 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
     if (c0 >= T) break;
     if (i + 1 < NCH && c0 + ZCH < T) {
       load((i + 1) & 1, c0 + ZCH);  // that buffer's last reader finished before the previous barrier
-      asm volatile("cp.async.wait_group 1;\n" ::);
+      cp_async_wait<1>();
     } else {
-      asm volatile("cp.async.wait_group 0;\n" ::);
+      cp_async_wait<0>();
     }
     __syncthreads();
     zscore_groups(tile[i & 1], codes, z + base, c0, T);

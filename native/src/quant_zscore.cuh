@@ -91,9 +91,22 @@ __device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
   return 0;
 }
 
-// 16-byte global -> shared copy that completes asynchronously (cp.async, sm_80+); zero-filled when !ok.
+// 16-byte global -> shared copy that completes asynchronously (cp.async, sm_80+); zero-filled when !ok. Groups:
+// cp_async_commit() closes one, cp_async_wait<N>() waits until at most N are pending (the calling thread's copies;
+// a barrier then shows them to the others). Compiled for sm_75 (the fat build's oldest), a plain copy, complete at
+// once, and the group calls do nothing.
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
 __device__ __forceinline__ void cp_async16(void* dst, const void* src, bool ok) {
   const unsigned d = (unsigned)__cvta_generic_to_shared(dst);
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(d), "l"(src), "r"(ok ? 16 : 0));
 }
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+#else
+__device__ __forceinline__ void cp_async16(void* dst, const void* src, bool ok) {
+  *static_cast<float4*>(dst) = ok ? *static_cast<const float4*>(src) : make_float4(0.f, 0.f, 0.f, 0.f);
+}
+__device__ __forceinline__ void cp_async_commit() {}
+template <int N> __device__ __forceinline__ void cp_async_wait() {}
+#endif
 }  // namespace

@@ -28,7 +28,7 @@ template <int S> __device__ __forceinline__ void zscore_warp_segment(const float
         const int f = lane + 32 * h, t = s0 + it * WIT + 4 * f;
         cp_async16(&rg[zring<S>(it * WIT4 + f)], t < T ? ps + t : ps, t < T);
       }
-    asm volatile("cp.async.commit_group;\n" ::);
+    cp_async_commit();
   };
   if (lane < ZH / 4) {  // the first iteration's halo: the 20 steps before s0 (zero before the series start)
     const int t = s0 - ZH + 4 * lane;
@@ -45,7 +45,7 @@ template <int S> __device__ __forceinline__ void zscore_warp_segment(const float
 #pragma unroll 1
   for (int it = 0; it < nit; ++it) {
     load(it + S - 2);  // into stage (it - 2) % S: its last readers finished before the previous iteration's __syncwarp
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(S - 2));
+    cp_async_wait<S - 2>();
     __syncwarp();
     const int t0 = s0 + it * WIT + 8 * lane;
     float w[28], zz[8];
