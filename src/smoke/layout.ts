@@ -62,6 +62,19 @@ export function finalUser(dockerfile: string): string | null {
   return name === 'root' || name === '0' ? null : name;
 }
 
+/**
+ * A compose service's environment, in either of compose's forms: a map, or a list of "KEY=VALUE". A key without a value
+ * takes the shell's in compose (`KEY:` or `- KEY`): not the layout's, so smoke leaves it out.
+ */
+export function composeEnv(environment: Table | unknown[]): Record<string, string> {
+  const pairs: Array<[string, unknown]> = Array.isArray(environment)
+    ? environment
+        .filter((e): e is string => typeof e === 'string' && e.includes('='))
+        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])
+    : Object.entries(environment);
+  return Object.fromEntries(pairs.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
 /** compose.yaml's document; one that does not parse is a usage error naming the file (not a crash). */
 function composeYaml(path: string, text: string): unknown {
   try {
@@ -95,7 +108,7 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
     const app = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: Record<string, Table> } | null)?.services?.app;
-    if (app && isTable(app.environment)) env = Object.fromEntries(Object.entries(app.environment).map(([k, v]) => [k, String(v)]));
+    if (app && (isTable(app.environment) || Array.isArray(app.environment))) env = composeEnv(app.environment);
     gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
   }
   return {

@@ -20,6 +20,15 @@ describe('readLayout', () => {
     expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, healthPath: '/health', env: { A: '1' }, runAs: 'app' });
   });
 
+  it("a local-GPU layout's compose.yaml environment, as a map or as compose's list form; a key without a value is the shell's, left out", async () => {
+    const compose = (environment: string) => `services:\n  app:\n    environment:\n${environment}`;
+    const files = { 'fly.toml': `${FLY}[env]\n  FROM_FLY = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\n' };
+    const map = await readLayout(layout({ ...files, 'compose.yaml': compose("      A: '1'\n      B: 2\n      FROM_SHELL:\n") }));
+    expect(map.env).toEqual({ A: '1', B: '2' });
+    const listed = await readLayout(layout({ ...files, 'compose.yaml': compose('      - A=1\n      - C=x=y\n      - FROM_SHELL\n') }));
+    expect(listed.env).toEqual({ A: '1', C: 'x=y' });
+  });
+
   it('--dir naming a file: a usage error that says so', async () => {
     const file = join(layout({ 'fly.toml': FLY }), 'fly.toml');
     await expect(readLayout(file)).rejects.toMatchObject({
