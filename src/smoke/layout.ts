@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
+import { parseDuration } from '../shared/duration.js';
 import { readRegularFile } from '../shared/regular-file.js';
 
 export interface SmokeLayout {
@@ -33,6 +34,11 @@ type Table = Record<string, unknown>;
 const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
+/** kill_timeout as flyctl reads it: an integer of seconds, or a duration string ("30s", "1m30s"); absent or unreadable: null. */
+const killTimeout = (v: unknown): number | null => {
+  const ms = typeof v === 'string' ? parseDuration(v) : undefined;
+  return ms !== undefined && ms > 0 ? ms / 1000 : num(v);
+};
 
 /** The file's text; `what` names a required file (missing: a usage error), none an optional one (missing: null). */
 async function read(path: string, what: string): Promise<string>;
@@ -118,7 +124,7 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
     metricsPort: num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port),
     healthPath: checks.map((c) => c.path).find((p): p is string => typeof p === 'string') ?? '/health',
     killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
-    killTimeoutS: num(fly.kill_timeout) ?? 5,
+    killTimeoutS: killTimeout(fly.kill_timeout) ?? 5,
     env,
     mounts: tables(fly.mounts)
       .map((m) => m.destination)

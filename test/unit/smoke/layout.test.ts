@@ -29,6 +29,15 @@ describe('readLayout', () => {
     expect(listed.env).toEqual({ A: '1', C: 'x=y' });
   });
 
+  it("kill_timeout as flyctl reads it: integer seconds or a duration string; Fly's 5 s when absent", async () => {
+    const stop = async (line: string) =>
+      (await readLayout(layout({ 'fly.toml': `${line}\n${FLY}`, Dockerfile: 'FROM ubuntu:22.04\n' }))).killTimeoutS;
+    expect(await stop('kill_timeout = 30')).toBe(30);
+    expect(await stop("kill_timeout = '30s'")).toBe(30);
+    expect(await stop("kill_timeout = '1m30s'")).toBe(90);
+    expect(await stop('')).toBe(5);
+  });
+
   it('--dir naming a file: a usage error that says so', async () => {
     const file = join(layout({ 'fly.toml': FLY }), 'fly.toml');
     await expect(readLayout(file)).rejects.toMatchObject({
