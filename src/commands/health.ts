@@ -25,12 +25,17 @@ export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): H
   const url = str(raw, 'url');
   if (url !== undefined && !isHttpUrl(url))
     throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
+  const probe = notNegated(raw, 'probe');
+  if (url !== undefined && !probe)
+    throw new UsageError('--url names where to probe, and --no-probe turns the probes off: choose one.', {
+      hint: "Without --url, the GPU verdict comes from Fly's gpu check; --no-probe keeps that and skips /health.",
+    });
   return {
     app: str(raw, 'app'),
     config: str(raw, 'config') ?? 'fly.toml',
     url,
     timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'),
-    probe: notNegated(raw, 'probe'),
+    probe,
   };
 }
 

@@ -84,11 +84,16 @@ describe('argv → options', () => {
   });
 
   it('health: --url must be http(s), --no-probe turns probes off', () => {
-    expect(parseHealthOptions(raw({ url: 'http://127.0.0.1:8080', timeout: '2s', probe: false }))).toMatchObject({
+    expect(parseHealthOptions(raw({ url: 'http://127.0.0.1:8080', timeout: '2s' }))).toMatchObject({
       url: 'http://127.0.0.1:8080',
       timeoutMs: 2000,
-      probe: false,
+      probe: true,
     });
+    expect(parseHealthOptions(raw({ probe: false }))).toMatchObject({ url: undefined, probe: false });
+    // Both: no probe at --url, and with --url no GPU verdict from Fly's check either; nothing GPU would be judged.
+    expect(() => parseHealthOptions(raw({ url: 'http://127.0.0.1:8080', probe: false }))).toThrow(
+      '--url names where to probe, and --no-probe turns the probes off: choose one.',
+    );
     expect(() => parseHealthOptions(raw({ url: 'quant-signals.fly.dev' }))).toThrow(UsageError);
     for (const url of ['http://a b', 'http://[::1', 'http://127.0.0.1:99999', 'ftp://example.com'])
       expect(() => parseHealthOptions(raw({ url })), url).toThrow(`--url "${url}" is not an http(s) URL.`);
