@@ -3,7 +3,7 @@
  * profile), or, without one, the architecture asked for (--arch) or the default for GPU-less work.
  */
 import type { Ctx } from '../context.js';
-import { isGpuctlError, MissingError, UsageError } from '../errors.js';
+import { isGpuctlError, UsageError } from '../errors.js';
 import { detect, type DetectedGpu, type DetectResult } from '../detect/detect.js';
 import { smFor } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
@@ -20,14 +20,9 @@ export interface GpuTarget {
 const NO_GPU_HINT = 'Install the NVIDIA driver (it provides nvidia-smi) on a machine with a GPU; without one, `gpuctl bench --cpu` runs the CPU implementations.';
 
 /** A GPU run needs a GPU: exit 3 without one, with the --cpu remedy. */
-export async function gpuTarget(ctx: Ctx): Promise<GpuTarget> {
-  let result: DetectResult;
-  try {
-    result = await detect(ctx, { requireGpu: true });
-  } catch (error) {
-    if (error instanceof MissingError) throw new MissingError(error.message, 'gpu', { code: 'device_missing', hint: NO_GPU_HINT, cause: error });
-    throw error;
-  }
+/** The GPU to build for and run on; no nvidia-smi is exit 3 with `noGpuHint`, a driver problem with its own hint (detect's). */
+export async function gpuTarget(ctx: Ctx, noGpuHint: string = NO_GPU_HINT): Promise<GpuTarget> {
+  const result: DetectResult = await detect(ctx, { requireGpu: true, noGpuHint });
   const gpu = result.gpus[0]!;
   const cc = gpu.computeCapability ?? gpu.profile?.computeCapability ?? null;
   if (cc === null) throw new UsageError(`nvidia-smi reports no compute capability for ${gpu.name}.`, { hint: 'Use `gpuctl bench --build-only --arch sm_XX` and GPUCTL_BENCH_BIN to run that build.' });

@@ -64,7 +64,7 @@ export const diagCommand = defineCommand({
         import('../diag/state.js'),
         import('../ui/step-summary.js'),
       ]);
-    const target = await gpuTarget(ctx);
+    const target = await gpuTarget(ctx, 'gpuctl diag tests an NVIDIA GPU: run it on the GPU machine, where nvidia-smi works.');
     const gpus = resolveGpus(options.gpus, target.all);
     const binary = await resolveBinary(ctx, target.arch, { building: (m) => ctx.log.info(m), built: (m) => ctx.log.info(m) });
     const spinner = ctx.spinner(`diag --level ${options.level}`);

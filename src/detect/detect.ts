@@ -59,7 +59,8 @@ export function describeGpus(gpus: readonly SmiGpu[]): Omit<DetectResult, 'host'
   };
 }
 
-export async function detect(ctx: Ctx, options: { requireGpu: boolean }): Promise<DetectResult> {
+/** `noGpuHint`: the hint when there is no nvidia-smi at all (the caller's next step); a driver problem keeps its own. */
+export async function detect(ctx: Ctx, options: { requireGpu: boolean; noGpuHint?: string }): Promise<DetectResult> {
   const smi = await querySmi(ctx);
   if (smi.kind === 'ok' && smi.gpus.length > 0) {
     const described = describeGpus(smi.gpus);
@@ -73,7 +74,7 @@ export async function detect(ctx: Ctx, options: { requireGpu: boolean }): Promis
   if (options.requireGpu) {
     throw new MissingError('No NVIDIA GPU found: nvidia-smi is not on PATH.', 'gpu', {
       code: 'device_missing',
-      hint: 'Install the NVIDIA driver (it provides nvidia-smi), or run without --require-gpu to describe this host.',
+      hint: options.noGpuHint ?? 'Install the NVIDIA driver (it provides nvidia-smi), or run without --require-gpu to describe this host.',
     });
   }
   const host = await probeHost(ctx);

@@ -96,6 +96,9 @@ describe('gpuctl diag', () => {
     const r = await diag([], { FAKE_NVIDIA_SMI_MODE: 'no-driver' }).run;
     expect(r.exitCode).toBe(3);
     expect(r.stderr).toContain('nvidia-smi cannot reach the NVIDIA driver');
+    // The driver problem's own remedy, not a generic "install the driver" (nor bench's --cpu).
+    expect(r.stderr).toContain('Hint: Check `lsmod | grep nvidia` and install or load the driver');
+    expect(r.stderr).not.toContain('bench --cpu');
   });
 
   it('medium runs the memory test over 95% of free memory, the copies and the stress for --duration', async () => {
