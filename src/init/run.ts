@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Ctx } from '../context.js';
-import { FailedError, InterruptedError, MissingError, UsageError } from '../errors.js';
+import { FailedError, InterruptedError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { DirError, describeErrno, makeDirs, pseudoFilesystem } from '../shared/make-dirs.js';
@@ -161,13 +161,8 @@ const NO_GPU_HINT =
 /** --for-local-gpu: the GPU this machine has, through gpuctl detect (exit 3 without one, with init's own remedy). */
 async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
   const { detect } = await import('../detect/detect.js');
-  try {
-    return localGpuFrom(await detect(ctx, { requireGpu: true }));
-  } catch (error) {
-    if (error instanceof MissingError)
-      throw new MissingError(error.message, 'gpu', { code: 'device_missing', hint: NO_GPU_HINT, cause: error });
-    throw error;
-  }
+  // A driver problem (not loaded, mismatch) keeps detect's own remedy; no nvidia-smi at all gets init's.
+  return localGpuFrom(await detect(ctx, { requireGpu: true, noGpuHint: NO_GPU_HINT }));
 }
 
 /**

@@ -60,3 +60,16 @@ test('without nvidia-smi: exit 3 and nothing written', async () => {
   expect(run.stderr).toContain('without --for-local-gpu');
   expect(readdirSync(cwd)).toEqual([]);
 });
+
+test("a driver that is not loaded: exit 3 with the driver problem's own remedy, nothing written", async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'gpuctl-local-e2e-'));
+  const run = await runGpuctl(['init', '--for-local-gpu', '--yes'], {
+    cwd,
+    tools: ['nvidia-smi'],
+    env: { FAKE_NVIDIA_SMI_MODE: 'no-driver' },
+  });
+  expect(run.exitCode).toBe(3);
+  expect(run.stderr).toContain('nvidia-smi cannot reach the NVIDIA driver');
+  expect(run.stderr).toContain('Hint: Check `lsmod | grep nvidia` and install or load the driver');
+  expect(readdirSync(cwd)).toEqual([]);
+});
