@@ -4,7 +4,7 @@
  * those npm scripts side by side and prints each one's output as a block when it ends (never interleaved), with
  * its time; exit 1 when any failed, after all have ended (so one failure does not hide another). They only read
  * the sources. Not the build: it writes dist.PID.tmp/ beside dist/, which eslint and prettier would walk into
- * while it is renamed away (eslint then exits 2), so `npm test` builds after them. Figures: docs/ci-times.md.
+ * while it is renamed away (eslint then exits 2), so `npm test` builds after them. Figures: .ci/times.md.
  */
 import { spawn } from 'node:child_process';
 
