@@ -74,6 +74,6 @@ struct Request {
 void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph);
 
 // SMA + EMA + Bollinger + RSI of A series x 1024 steps in one kernel, p and o in mapped host memory (o: the 6
-// outputs A x T apart, as the copy form's device buffer); latency_fused.cu.
-void launch_indicators_fused(const float* p, float* o, int64_t A, int64_t T, cudaStream_t s);
+// outputs A x T apart, as the copy form's device buffer); loop: the first form's windows; latency_fused.cu.
+void launch_indicators_fused(const float* p, float* o, int64_t A, int64_t T, cudaStream_t s, bool loop = false);
 }  // namespace lat

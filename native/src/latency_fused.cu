@@ -4,8 +4,10 @@
 // into mapped pinned host memory (zero-copy): no copy-engine work, one kernel node per request. The host reads
 // the outputs only after it has observed the stream's (or graph's) completion, which is when CUDA makes a
 // kernel's writes to mapped host memory visible to the host.
-//  * SMA and Bollinger: each output from its own window in shared memory, two-pass (mean, then squared
-//    deviations), expanding windows for t < 19 as the reference.
+//  * SMA and Bollinger: each output from its own 20-step window, two-pass (mean, then squared deviations),
+//    expanding windows for t < 19 as the reference; the 24 prices a thread needs in registers and each sum
+//    split in 4 partial sums, fully unrolled (GPUCTL_BENCH_LAT_FORM=mapped_loop: the first form, a loop over
+//    shared memory per window, kept for comparison).
 //  * EMA and RSI: the linear recurrences y_t = a_t y_{t-1} + b_t of finance_scan.cuh (same coefficients):
 //    each thread composes its 4 maps, a warp shuffle scan plus the 8 warp totals give its incoming state, and
 //    it re-runs its 4 steps.
@@ -49,7 +51,7 @@ __device__ Map step(int t, float x, float xp) {
   return m;
 }
 
-__global__ __launch_bounds__(FT) void indicators_fused(const float* __restrict__ p, float* __restrict__ o, int64_t n) {
+template <bool Loop> __global__ __launch_bounds__(FT) void indicators_fused(const float* __restrict__ p, float* __restrict__ o, int64_t n) {
   __shared__ __align__(16) float x[FN];
   __shared__ Map wtot[FT / 32];
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5, t0 = FS * tid;
@@ -57,17 +59,48 @@ __global__ __launch_bounds__(FT) void indicators_fused(const float* __restrict__
   reinterpret_cast<float4*>(x)[tid] = reinterpret_cast<const float4*>(p + base)[tid];
   __syncthreads();
   float sma[FS], up[FS], lo[FS], ema[FS], rsi[FS];
+  constexpr int N = fin::kSmaN;
+  if (Loop) {  // the first form: each window summed by a loop over shared memory (a serial chain of loads and adds)
 #pragma unroll
-  for (int k = 0; k < FS; ++k) {
-    const int t = t0 + k, cnt = min(t + 1, fin::kSmaN);
-    float s = 0.f, m2 = 0.f;
-    for (int j = t - cnt + 1; j <= t; ++j) s += x[j];
-    const float m = s / cnt;
-    for (int j = t - cnt + 1; j <= t; ++j) m2 = fmaf(x[j] - m, x[j] - m, m2);
-    const float sd = sqrtf(m2 / cnt);
-    sma[k] = m;
-    up[k] = fmaf(fin::kBbK, sd, m);
-    lo[k] = fmaf(-fin::kBbK, sd, m);
+    for (int k = 0; k < FS; ++k) {
+      const int t = t0 + k, cnt = min(t + 1, N);
+      float s = 0.f, m2 = 0.f;
+      for (int j = t - cnt + 1; j <= t; ++j) s += x[j];
+      const float m = s / cnt;
+      for (int j = t - cnt + 1; j <= t; ++j) m2 = fmaf(x[j] - m, x[j] - m, m2);
+      const float sd = sqrtf(m2 / cnt);
+      sma[k] = m;
+      up[k] = fmaf(fin::kBbK, sd, m);
+      lo[k] = fmaf(-fin::kBbK, sd, m);
+    }
+  } else {  // unrolled: w[j] = x[t0 - 20 + j] (0 before the series) in registers, 4 partial sums per window
+    float w[24];
+#pragma unroll
+    for (int r = 0; r < 6; ++r) {
+      const int v = tid - 5 + r;  // float4 index of x[t0 - 20 + 4r]
+      const float4 q = v >= 0 ? reinterpret_cast<const float4*>(x)[v] : make_float4(0.f, 0.f, 0.f, 0.f);
+      w[4 * r] = q.x;
+      w[4 * r + 1] = q.y;
+      w[4 * r + 2] = q.z;
+      w[4 * r + 3] = q.w;
+    }
+#pragma unroll
+    for (int k = 0; k < FS; ++k) {  // output t = t0 + k: window x[t - 19 .. t] = w[k + 1 .. k + 20]
+      const int t = t0 + k, cnt = min(t + 1, N);
+      float a[4] = {0.f, 0.f, 0.f, 0.f}, b[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+      for (int j = 0; j < N; ++j) a[j & 3] += w[k + 1 + j];
+      const float m = ((a[0] + a[1]) + (a[2] + a[3])) / cnt;
+#pragma unroll
+      for (int j = 0; j < N; ++j) {
+        const float d = w[k + 1 + j] - m;
+        if (t - N + 1 + j >= 0) b[j & 3] = fmaf(d, d, b[j & 3]);  // expanding windows: only x[0 .. t]
+      }
+      const float sd = sqrtf(((b[0] + b[1]) + (b[2] + b[3])) / cnt);
+      sma[k] = m;
+      up[k] = fmaf(fin::kBbK, sd, m);
+      lo[k] = fmaf(-fin::kBbK, sd, m);
+    }
   }
   Map own = {1.f, 0.f, 1.f, 0.f, 0.f};
 #pragma unroll
@@ -121,9 +154,10 @@ __global__ __launch_bounds__(FT) void indicators_fused(const float* __restrict__
 }  // namespace
 
 namespace lat {
-void launch_indicators_fused(const float* p, float* o, int64_t A, int64_t T, cudaStream_t s) {
+void launch_indicators_fused(const float* p, float* o, int64_t A, int64_t T, cudaStream_t s, bool loop) {
   if (T != FN) throw std::runtime_error("launch_indicators_fused: T must be " + std::to_string(FN));
-  indicators_fused<<<(unsigned)A, FT, 0, s>>>(p, o, A * T);
+  if (loop) indicators_fused<true><<<(unsigned)A, FT, 0, s>>>(p, o, A * T);
+  else indicators_fused<false><<<(unsigned)A, FT, 0, s>>>(p, o, A * T);
   CK_LAUNCH();
 }
 }  // namespace lat

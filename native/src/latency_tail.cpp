@@ -26,7 +26,7 @@ TailKnobs TailKnobs::from_env() {
   if (!env("GPUCTL_BENCH_LAT_PIN").empty()) k.pin = env("GPUCTL_BENCH_LAT_PIN");
   k.fifo = env("GPUCTL_BENCH_LAT_FIFO") == "1";
   k.mlock = env("GPUCTL_BENCH_LAT_MLOCK") == "1";
-  if (env("GPUCTL_BENCH_LAT_FORM") == "copy") k.form = "copy";
+  if (env("GPUCTL_BENCH_LAT_FORM") == "copy" || env("GPUCTL_BENCH_LAT_FORM") == "mapped_loop") k.form = env("GPUCTL_BENCH_LAT_FORM");
   return k;
 }
 
