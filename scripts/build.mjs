@@ -12,7 +12,37 @@ const old = new URL(`dist.${process.pid}.old/`, root);
 // Start-up (issue 19 item 11, docs/benchmarks.md "Start-up"): the pure-JS dependencies every start or `validate`
 // loads are bundled in, so Node reads one chunk instead of dozens of files (dockerfile-ast alone is ~45 CommonJS
 // files). Everything else stays external.
-export const INLINE = ['commander', 'chalk', 'smol-toml', 'yaml', 'dockerfile-ast'];
+export const INLINE = ['commander', 'chalk', 'smol-toml', 'yaml', 'dockerfile-ast', 'cli-table3'];
+// commander requires node:child_process at load, for executable subcommands (`program.command('x', 'desc')`),
+// which gpuctl never defines: child_process (and the net, dgram and stream modules it loads) cost ~10 ms of every
+// start. The require moves to the one place that spawns. Fails the build when commander's source changes.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager))
+        throw new Error(`${path}: commander no longer requires child_process as expected; see scripts/build.mjs`);
+      const lazy = "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+// chalk detects the terminal's colours at import (node:tty, which loads node:net; node:os), for its default
+// instances. gpuctl never uses those: src/ui/style.ts builds each Chalk with its own level. The detection is left out.
+const noColorDetection = {
+  name: 'no-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, ({ importer }) =>
+      /[\\/]chalk[\\/]/.test(importer) ? { path: 'supports-color', namespace: 'gpuctl-no-color-detection' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'gpuctl-no-color-detection' }, () => ({
+      contents: 'export default { stdout: false, stderr: false };',
+      loader: 'js',
+    }));
+  },
+};
 await build({
   entryPoints: ['src/cli.ts'],
   outdir: next.pathname,
@@ -21,10 +51,12 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  external: Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)),
+  // @colors/colors: cli-table3's optional colouring, require()d only for styled cells (src/ui/table.ts styles none).
+  external: [...Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)), '@colors/colors'],
   // commander and dockerfile-ast are CommonJS that require() Node's modules: the ESM bundle gives them a require.
   banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
   sourcemap: 'linked',
+  plugins: [lazyChildProcess, noColorDetection],
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
@@ -46,6 +78,7 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
   legalComments: 'none',
+  plugins: [lazyChildProcess, noColorDetection],
   logLevel: 'error',
 });
 // dist/native/ holds the prebuilt benchmark binary (npm run build:native-fat, minutes to make): keep it.
