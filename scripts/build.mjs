@@ -3,7 +3,7 @@
 // The build goes to a fresh folder that replaces dist/ only when complete, so a CLI running from
 // dist/ (tests, another build) never sees it half-written.
 import { build } from 'esbuild';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
@@ -31,6 +31,24 @@ const lazyChildProcess = {
 };
 // chalk detects the terminal's colours at import (node:tty, which loads node:net; node:os), for its default
 // instances. gpuctl never uses those: src/ui/style.ts builds each Chalk with its own level. The detection is left out.
+// commander, dockerfile-ast and cli-table3 are CommonJS that require() Node's modules: the ESM bundle gives them a
+// require. esbuild puts the banner on every chunk; keepRequireWhereUsed() then blanks it (the line stays, so the
+// source maps hold) in the chunks that never say `require`: createRequire in each of ~45 chunks was ~4 ms of a start.
+const BANNER = "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);";
+async function keepRequireWhereUsed(dir) {
+  for (const entry of await readdir(dir, { recursive: true })) {
+    if (!entry.endsWith('.js')) continue;
+    const file = new URL(entry, dir);
+    const text = await readFile(file, 'utf8');
+    const lines = text.split('\n');
+    const at = lines[0]?.startsWith('#!') ? 1 : 0; // a bundled CLI's hashbang stays first
+    if (lines[at] !== BANNER) throw new Error(`${entry}: the require banner is not where esbuild puts it; see scripts/build.mjs`);
+    if (!/\brequire\b/.test(lines.slice(at + 1).join('\n'))) {
+      lines[at] = '';
+      await writeFile(file, lines.join('\n'));
+    }
+  }
+}
 const noColorDetection = {
   name: 'no-color-detection',
   setup(b) {
@@ -53,8 +71,7 @@ await build({
   target: 'node20.19',
   // @colors/colors: cli-table3's optional colouring, require()d only for styled cells (src/ui/table.ts styles none).
   external: [...Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)), '@colors/colors'],
-  // commander and dockerfile-ast are CommonJS that require() Node's modules: the ESM bundle gives them a require.
-  banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
+  banner: { js: BANNER },
   sourcemap: 'linked',
   plugins: [lazyChildProcess, noColorDetection],
   chunkNames: 'chunks/[name]-[hash]',
@@ -64,7 +81,6 @@ await build({
 // dist/image/: the same CLI with its dependencies bundled in and minified, for the image `gpuctl init`
 // writes (.gpuctl/gpuctl.tgz, src/init/agent-package.ts): the image's build then installs a package with
 // no dependencies, so it needs no registry, and gpuctl's layer is ~3 MB instead of ~22 MB of node_modules.
-// Some dependencies are CommonJS that call require(): the banner gives the ESM bundle one.
 await build({
   entryPoints: ['src/cli.ts'],
   outdir: new URL('image/', next).pathname,
@@ -76,11 +92,12 @@ await build({
   target: 'node20.19',
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
-  banner: { js: "import { createRequire as __gpuctlRequire } from 'node:module'; const require = __gpuctlRequire(import.meta.url);" },
+  banner: { js: BANNER },
   legalComments: 'none',
   plugins: [lazyChildProcess, noColorDetection],
   logLevel: 'error',
 });
+await keepRequireWhereUsed(next); // dist/ and dist/image/
 // dist/native/ holds the prebuilt benchmark binary (npm run build:native-fat, minutes to make): keep it.
 await rename(new URL('dist/native/', root), new URL('native/', next)).catch((error) => {
   if (error.code !== 'ENOENT') throw error;

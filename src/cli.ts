@@ -2,6 +2,7 @@
  * The entry point and the single error boundary: every error becomes one clear sentence (a stack
  * only with --verbose) and an exit code. Commands return codes or throw; nothing else exits.
  */
+import { definitionsFor } from './commands/by-name.js';
 import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
@@ -70,11 +71,12 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const [{ buildProgram, CommanderError }, { createContext }, { registry }] = await Promise.all([
-    import('./program.js'),
-    import('./runtime.js'),
-    import('./commands/index.js'),
-  ]);
+  // The real context (styles, spinners, prompts) loads beside commander, except when only help is asked for: help
+  // prints from commander alone, and a command or an error that needs the context after all loads it then.
+  const helpOnly = io.argv.length === 0 || io.argv[0] === 'help' || io.argv.includes('--help') || io.argv.includes('-h');
+  let runtime = helpOnly ? undefined : import('./runtime.js');
+  const createContext = async (flags: GlobalFlags): Promise<Ctx> => (await (runtime ??= import('./runtime.js'))).createContext(io, flags);
+  const [{ buildProgram, CommanderError }, registry] = await Promise.all([import('./program.js'), definitionsFor(io.argv)]);
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);
@@ -82,7 +84,7 @@ export async function runCli(io: CliIO): Promise<number> {
   const handler = async (spec: AnyCommand, raw: RawInput) => {
     flags = flagsFrom(raw.opts, io.env);
     ndjson = spec.ndjson === true;
-    ctx = io.makeContext ? io.makeContext(flags) : createContext(io, flags);
+    ctx = io.makeContext ? io.makeContext(flags) : await createContext(flags);
     const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;
@@ -112,7 +114,7 @@ export async function runCli(io: CliIO): Promise<number> {
         io.env,
       );
     const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
-    const rendered = renderError(failure, flags, ctx ?? createContext(io, flags), { ndjson });
+    const rendered = renderError(failure, flags, ctx ?? (await createContext(flags)), { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
     if (rendered.stderr) io.stderr.write(rendered.stderr);
     return rendered.exitCode;
