@@ -9,7 +9,7 @@ const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
 const next = new URL(`dist.${process.pid}.tmp/`, root);
 const old = new URL(`dist.${process.pid}.old/`, root);
-// Start-up (issue 19 item 11, docs/benchmarks.md "Start-up"): the pure-JS dependencies every start or `validate`
+// Start-up (issue 19 item 11, README "Performance"): the pure-JS dependencies every start or `validate`
 // loads are bundled in, so Node reads one chunk instead of dozens of files (dockerfile-ast alone is ~45 CommonJS
 // files). Everything else stays external.
 export const INLINE = ['commander', 'chalk', 'smol-toml', 'yaml', 'dockerfile-ast', 'cli-table3'];
@@ -49,6 +49,24 @@ async function keepRequireWhereUsed(dir) {
     }
   }
 }
+// dockerfile-ast uses two functions of vscode-languageserver-types (Position.create, Range.create): scripts/shims/
+// has them, as that package writes them. The build fails when dockerfile-ast uses more (an upgrade).
+const lspTypesShim = {
+  name: 'lsp-types-shim',
+  setup(b) {
+    b.onResolve({ filter: /^vscode-languageserver-types$/ }, async ({ importer }) => {
+      if (!/[\\/]dockerfile-ast[\\/]/.test(importer)) return undefined;
+      const source = await readFile(importer, 'utf8');
+      const used = new Set(source.match(/vscode_languageserver_types_1\.[\w.]+/g));
+      const requires = source.match(/require\("vscode-languageserver-types"\)/g)?.length ?? 0;
+      const plain = source.match(/const vscode_languageserver_types_1 = require\("vscode-languageserver-types"\);/g)?.length ?? 0;
+      const known = ['vscode_languageserver_types_1.Position.create', 'vscode_languageserver_types_1.Range.create'];
+      if (requires !== plain || [...used].some((name) => !known.includes(name)))
+        throw new Error(`${importer} uses more of vscode-languageserver-types than scripts/shims/ has: ${[...used].join(', ')}`);
+      return { path: new URL('shims/vscode-languageserver-types.cjs', import.meta.url).pathname };
+    });
+  },
+};
 const noColorDetection = {
   name: 'no-color-detection',
   setup(b) {
@@ -73,7 +91,7 @@ await build({
   external: [...Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)), '@colors/colors'],
   banner: { js: BANNER },
   sourcemap: 'linked',
-  plugins: [lazyChildProcess, noColorDetection],
+  plugins: [lazyChildProcess, noColorDetection, lspTypesShim],
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
@@ -94,7 +112,7 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: BANNER },
   legalComments: 'none',
-  plugins: [lazyChildProcess, noColorDetection],
+  plugins: [lazyChildProcess, noColorDetection, lspTypesShim],
   logLevel: 'error',
 });
 await keepRequireWhereUsed(next); // dist/ and dist/image/
