@@ -67,6 +67,21 @@ const lspTypesShim = {
     });
   },
 };
+// dockerfile-ast re-scans an instruction's text for its arguments on every call (getRawArguments: ~11 times per
+// instruction in one `validate`, each cold). An instruction never changes after the parse: the first scan is kept and
+// each call gets its own copy of the array (callers shift and assign into it). The build fails when the source differs.
+const memoArguments = {
+  name: 'memo-arguments',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dockerfile-ast[\\/]lib[\\/]instruction\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const scan = '    getRawArguments() {\n';
+      if (source.split(scan).length !== 2) throw new Error(`${path}: getRawArguments is not where scripts/build.mjs expects it`);
+      const memo = '    getRawArguments() {\n        return (this.gpuctlRawArguments ??= this.gpuctlScanArguments()).slice();\n    }\n';
+      return { contents: source.replace(scan, `${memo}    gpuctlScanArguments() {\n`), loader: 'js' };
+    });
+  },
+};
 const noColorDetection = {
   name: 'no-color-detection',
   setup(b) {
@@ -91,7 +106,7 @@ await build({
   external: [...Object.keys(pkg.dependencies).filter((name) => !INLINE.includes(name)), '@colors/colors'],
   banner: { js: BANNER },
   sourcemap: 'linked',
-  plugins: [lazyChildProcess, noColorDetection, lspTypesShim],
+  plugins: [lazyChildProcess, noColorDetection, lspTypesShim, memoArguments],
   chunkNames: 'chunks/[name]-[hash]',
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   logLevel: 'warning',
@@ -112,7 +127,7 @@ await build({
   define: { __GPUCTL_VERSION__: JSON.stringify(pkg.version) },
   banner: { js: BANNER },
   legalComments: 'none',
-  plugins: [lazyChildProcess, noColorDetection, lspTypesShim],
+  plugins: [lazyChildProcess, noColorDetection, lspTypesShim, memoArguments],
   logLevel: 'error',
 });
 await keepRequireWhereUsed(next); // dist/ and dist/image/
