@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <stdexcept>
 #include <string>
 
 #include <sys/mman.h>
@@ -19,7 +20,7 @@
 
 namespace gemv {
 namespace {
-constexpr int kRows = 8;  // rows per block: x is loaded once for 8 rows, 8 independent accumulators
+constexpr int kRows = kPanel;  // rows per block: x is loaded once for 8 rows, 8 independent accumulators
 constexpr size_t kAlign = size_t(2) << 20;
 
 uint32_t bits(float f) {
@@ -33,7 +34,13 @@ float from_bits(uint32_t u) {
   return f;
 }
 
-// Rows [s, s + RB) of y = R x for one element type, through Load(pointer) -> 16 (or 8) float lanes.
+// Where row q's element a of a block of rows lies, from the block's start: row-major (float32: q*A + a), or packed in
+// panels of kRows rows (binary16: for each 16-column chunk, the panel's rows one after the other, so a panel is
+// read front to back).
+template <bool Packed> inline int64_t at(int q, int64_t a, int64_t A) {
+  return Packed ? (a & ~int64_t(15)) * kRows + q * 16 + (a & 15) : q * A + a;
+}
+
 #ifdef GEMV_X86
 // GCC 12's _mm256_undefined_* (inside _mm512_cvtph_ps and _mm512_reduce_add_ps) warns that it is uninitialised:
 // GCC bug 105593, a false positive fixed in GCC 13.
@@ -42,22 +49,23 @@ float from_bits(uint32_t u) {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 GEMV_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
 GEMV_AVX512 inline __m512 load16(const uint16_t* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
-template <int RB, class T> GEMV_AVX512 inline void rows_avx512(const T* r, const float* x, float* y, int64_t A) {
+// Rows [0, RB) of a block starting at r: 16 lanes, one accumulator per row, x loaded once per 16 columns.
+template <int RB, bool Packed, class T> GEMV_AVX512 inline void rows_avx512(const T* r, const float* x, float* y, int64_t A) {
   __m512 acc[RB];
 #pragma GCC unroll 8
   for (int q = 0; q < RB; ++q) acc[q] = _mm512_setzero_ps();
   for (int64_t a = 0; a < A; a += 16) {
     const __m512 xv = _mm512_loadu_ps(x + a);
 #pragma GCC unroll 8
-    for (int q = 0; q < RB; ++q) acc[q] = _mm512_fmadd_ps(load16(r + q * A + a), xv, acc[q]);
+    for (int q = 0; q < RB; ++q) acc[q] = _mm512_fmadd_ps(load16(r + at<Packed>(q, a, A)), xv, acc[q]);
   }
 #pragma GCC unroll 8
   for (int q = 0; q < RB; ++q) y[q] = _mm512_reduce_add_ps(acc[q]);
 }
-template <class T> GEMV_AVX512 void run_avx512(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
+template <bool Packed, class T> GEMV_AVX512 void run_avx512(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
   int64_t s = s0;
-  for (; s + kRows <= s1; s += kRows) rows_avx512<kRows>(R + s * A, x, y + s, A);
-  for (; s < s1; ++s) rows_avx512<1>(R + s * A, x, y + s, A);
+  for (; s + kRows <= s1; s += kRows) rows_avx512<kRows, Packed>(R + s * A, x, y + s, A);
+  for (; s < s1; ++s) rows_avx512<1, false>(R + s * A, x, y + s, A);  // row-major only (packed ranges are whole panels)
 }
 
 GEMV_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
@@ -67,28 +75,28 @@ GEMV_AVX2 inline float sum8(__m256 v) {
   h = _mm_add_ps(h, _mm_movehl_ps(h, h));
   return _mm_cvtss_f32(_mm_add_ss(h, _mm_movehdup_ps(h)));
 }
-template <int RB, class T> GEMV_AVX2 inline void rows_avx2(const T* r, const float* x, float* y, int64_t A) {
+template <int RB, bool Packed, class T> GEMV_AVX2 inline void rows_avx2(const T* r, const float* x, float* y, int64_t A) {
   __m256 acc[RB];
 #pragma GCC unroll 8
   for (int q = 0; q < RB; ++q) acc[q] = _mm256_setzero_ps();
   for (int64_t a = 0; a < A; a += 8) {
     const __m256 xv = _mm256_loadu_ps(x + a);
 #pragma GCC unroll 8
-    for (int q = 0; q < RB; ++q) acc[q] = _mm256_fmadd_ps(load8(r + q * A + a), xv, acc[q]);
+    for (int q = 0; q < RB; ++q) acc[q] = _mm256_fmadd_ps(load8(r + at<Packed>(q, a, A)), xv, acc[q]);
   }
 #pragma GCC unroll 8
   for (int q = 0; q < RB; ++q) y[q] = sum8(acc[q]);
 }
-template <class T> GEMV_AVX2 void run_avx2(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
+template <bool Packed, class T> GEMV_AVX2 void run_avx2(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
   int64_t s = s0;
-  for (; s + kRows <= s1; s += kRows) rows_avx2<kRows>(R + s * A, x, y + s, A);
-  for (; s < s1; ++s) rows_avx2<1>(R + s * A, x, y + s, A);
+  for (; s + kRows <= s1; s += kRows) rows_avx2<kRows, Packed>(R + s * A, x, y + s, A);
+  for (; s < s1; ++s) rows_avx2<1, false>(R + s * A, x, y + s, A);
 }
 #pragma GCC diagnostic pop
 #endif
 
 // Portable: four lanes through GCC/Clang vector extensions (one SSE2 / NEON register; wider ones are split
-// lane by lane for comparisons), four rows per block.
+// lane by lane for comparisons).
 typedef float v4f __attribute__((vector_size(16)));
 typedef uint32_t v4u __attribute__((vector_size(16)));
 typedef int32_t v4i __attribute__((vector_size(16)));
@@ -113,21 +121,18 @@ inline v4f lanes(const uint16_t* p) {  // from_half's arithmetic on four lanes
   const v4u mag = (is_sub & sub) | (is_special & special) | (~(is_sub | is_special) & normal);
   return cast<v4f>(((u & 0x8000u) << 16) | mag);
 }
-template <int RB, class T> void rows_portable(const T* r, const float* x, float* y, int64_t A) {
-  v4f acc[2 * RB] = {};  // two per row: the additions of one row are not one dependent chain
-  for (int64_t a = 0; a < A; a += 8) {
-    const v4f x0 = lanes(x + a), x1 = lanes(x + a + 4);
-    for (int q = 0; q < RB; ++q) acc[2 * q] += lanes(r + q * A + a) * x0, acc[2 * q + 1] += lanes(r + q * A + a + 4) * x1;
+template <int RB, bool Packed, class T> void rows_portable(const T* r, const float* x, float* y, int64_t A) {
+  v4f acc[RB] = {};
+  for (int64_t a = 0; a < A; a += 4) {
+    const v4f xv = lanes(x + a);
+    for (int q = 0; q < RB; ++q) acc[q] += lanes(r + at<Packed>(q, a, A)) * xv;
   }
-  for (int q = 0; q < RB; ++q) {
-    const v4f t = acc[2 * q] + acc[2 * q + 1];
-    y[q] = (t[0] + t[1]) + (t[2] + t[3]);
-  }
+  for (int q = 0; q < RB; ++q) y[q] = (acc[q][0] + acc[q][1]) + (acc[q][2] + acc[q][3]);
 }
-template <class T> void run_portable(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
+template <bool Packed, class T> void run_portable(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
   int64_t s = s0;
-  for (; s + 4 <= s1; s += 4) rows_portable<4>(R + s * A, x, y + s, A);
-  for (; s < s1; ++s) rows_portable<1>(R + s * A, x, y + s, A);
+  for (; s + kRows <= s1; s += kRows) rows_portable<kRows, Packed>(R + s * A, x, y + s, A);
+  for (; s < s1; ++s) rows_portable<1, false>(R + s * A, x, y + s, A);
 }
 
 enum class Path { Avx512, Avx2, Portable };
@@ -147,13 +152,13 @@ Path chosen() {
   return p;
 }
 
-template <class T> void run(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
+template <bool Packed, class T> void run(const T* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
   switch (chosen()) {
 #ifdef GEMV_X86
-    case Path::Avx512: return run_avx512(R, x, y, s0, s1, A);
-    case Path::Avx2: return run_avx2(R, x, y, s0, s1, A);
+    case Path::Avx512: return run_avx512<Packed>(R, x, y, s0, s1, A);
+    case Path::Avx2: return run_avx2<Packed>(R, x, y, s0, s1, A);
 #endif
-    default: return run_portable(R, x, y, s0, s1, A);
+    default: return run_portable<Packed>(R, x, y, s0, s1, A);
   }
 }
 }  // namespace
@@ -190,8 +195,18 @@ float from_half(uint16_t h) {  // no arithmetic on subnormal floats (slow on som
   return from_bits(sign | ((em << 13) + 0x38000000));                                // normal: rebias
 }
 
-void f32(const float* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) { run(R, x, y, s0, s1, A); }
-void f16(const uint16_t* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) { run(R, x, y, s0, s1, A); }
+void pack_f16(const float* R, uint16_t* P, int64_t S, int64_t A) {
+  if (S % kPanel || A % 16) throw std::invalid_argument("pack_f16: rows must be a multiple of 8, columns of 16");
+  for (int64_t s = 0; s < S; s += kPanel)
+    for (int q = 0; q < kPanel; ++q)
+      for (int64_t a = 0; a < A; ++a) P[s * A + at<true>(q, a, A)] = to_half(R[(s + q) * A + a]);
+}
+
+void f32(const float* R, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) { run<false>(R, x, y, s0, s1, A); }
+void f16(const uint16_t* P, const float* x, float* y, int64_t s0, int64_t s1, int64_t A) {
+  if (s0 % kPanel || s1 % kPanel) throw std::invalid_argument("gemv::f16: row range must be whole panels of 8 rows");
+  run<true>(P, x, y, s0, s1, A);
+}
 
 const char* path() {
   switch (chosen()) {
