@@ -12,17 +12,10 @@ PACK=${OUT:-$ROOT}
 OUT=$PACK/meanvar-run
 mkdir -p "$OUT"
 trap 'tar czf "$PACK/meanvar-run.tgz" -C "$OUT" . && rm -rf "$OUT"' EXIT
-BIN=$ROOT/native/build/gpuctl-bench
-export PYTHONUNBUFFERED=1
-smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader; }
-{
-  echo "== $(date -u +%FT%TZ) start"; smi; nvcc --version | tail -1; uname -r; nproc
-  python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.get_device_name())"
-} 2>&1 | tee "$OUT/env.txt"
-( cd "$ROOT/native" && make -j16 ARCH=sm_90 OUT=build PTXAS_V=1 ) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-grep -A3 "mv_syrk_kernel\|mv_syrk_tc_kernel\|mv_chol_kernel\|mv_mean_kernel" "$OUT/build.log" | grep -i "registers\|spill" | head -8
+. "$ROOT/bench/common.sh"
+bench_env
+bench_build "mv_syrk_kernel|mv_syrk_tc_kernel|mv_chol_kernel|mv_mean_kernel" || exit 1
 cuobjdump -sass "$ROOT/native/build/obj-sm_90/meanvar_syrk.o" > /tmp/meanvar_syrk.sass 2>&1 && echo "SASS: $(grep -c HMMA /tmp/meanvar_syrk.sass) HMMA, $(grep -c 'LDL\|STL' /tmp/meanvar_syrk.sass) LDL/STL, $(grep -c LDGSTS /tmp/meanvar_syrk.sass) LDGSTS"
-"$BIN" --version | tee -a "$OUT/env.txt"
 K=meanvar
 show() {
   python3 - "$@" <<'PY'
@@ -56,9 +49,6 @@ if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch o
     grep -E "Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Theoretical Occupancy|Block Limit" "$OUT/ncu-$k.txt" | head -12
   done
 fi
-echo "== after native: $(smi)" | tee -a "$OUT/env.txt"
-echo "== torch"
-timeout ${TORCH_TIMEOUT:-300} python3 "$ROOT/bench/torch_compare.py" --native-jsonl "$OUT/native-2.jsonl" --only "memcpy_d2d,$K" \
-  --json-out "$OUT/compare.json" --md-out "$OUT/compare.md" --partial-out "$OUT/torch-partial.json" 2> "$OUT/torch.log"; echo "torch rc=$?"
-grep -v "^\s*$" "$OUT/torch.log" | tail -15
-echo "== end $(date -u +%FT%TZ): $(smi)" | tee -a "$OUT/env.txt"
+bench_stamp "after native"
+bench_torch "memcpy_d2d,$K"
+bench_stamp end

@@ -2,22 +2,19 @@
 # Issue 21, the quant kernels: one device call builds native/ (make -j16 ARCH=sm_90), runs the quant kernels
 # at --quick sizes, then at full sizes beside the copy ceiling (memcpy_d2d) and the window kernels they
 # resemble (sma, bollinger), twice, then the PyTorch forms (eager and torch.compile) on the native JSON
-# lines. Run from the folder holding native/ and bench/:
-#   OUT=/tmp/out bench/run_quant.sh [extra gpuctl-bench args]
+# lines. GPUCTL_BENCH_VARIANTS=1 unless set empty: zscore and momentum also check and time their other launch forms
+# (the result's <form>Ms, <form>Passed). Run from the folder holding native/ and bench/:
+#   OUT=/tmp/out bench/run_quant.sh [extra gpuctl-bench args]      (NCU=1: one profiled launch of each result form)
 set -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/quant-out}
 mkdir -p "$OUT"
-BIN=$ROOT/native/build/gpuctl-bench
-export PYTHONUNBUFFERED=1
-smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader; }
-{
-  echo "== $(date -u +%FT%TZ) start"; smi; nvcc --version | tail -1; uname -r; nproc
-  python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.get_device_name())"
-} 2>&1 | tee "$OUT/env.txt"
-( cd "$ROOT/native" && make -j16 ARCH=sm_90 OUT=build PTXAS_V=1 ) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-grep -A3 "zscore_kernel\|momentum_kernel" "$OUT/build.log" | grep -i "registers\|spill" | head -4
-"$BIN" --version | tee -a "$OUT/env.txt"
+. "$ROOT/bench/common.sh"
+export GPUCTL_BENCH_VARIANTS=${GPUCTL_BENCH_VARIANTS-1}  # the launchers also check and time their other forms (extra)
+bench_env
+bench_build "zscore|momentum" || exit 1
+cuobjdump -sass "$ROOT/native/build/obj-sm_90/quant_zscore.o" > "$OUT/zscore.sass" 2>&1 &&
+  awk '/Function :/ { f = $3 } /^ +\/\*[0-9a-f]+\*\/ / { n[f]++ } END { for (k in n) print n[k], "SASS instructions:", k }' "$OUT/zscore.sass"
 Q=zscore,momentum
 echo "== quick"; timeout 120 "$BIN" --quick --kernel "$Q" > "$OUT/quick.jsonl" 2>> "$OUT/native.err"; echo "quick rc=$?"
 echo "== cpu quick"; timeout 120 "$BIN" --cpu --quick --kernel "$Q" > "$OUT/cpu-quick.jsonl" 2>> "$OUT/native.err"; echo "cpu rc=$?"
@@ -34,22 +31,20 @@ for f in sys.argv[1:]:
         o = json.loads(ln)
         if o.get("type") == "result":
             c, cpu = o["check"], o.get("cpu") or {}
-            ex = {k: v for k, v in o.items() if k.endswith("Float64")}
+            ex = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in (o.get("extra") or {}).items()}
+            ex.update({k: v for k, v in o.items() if k.endswith(("Float64", "Ms", "Passed")) and k not in ("medianMs", "samplesMs")})
             print(f'{o["name"]:12s} {o["value"]:10.4g} {o["unit"]:6s} {o["medianMs"]:9.4f} ms err {c["error"]:.2e} {"ok" if c["passed"] else "FAIL"} cpu {cpu.get("medianMs", 0):.1f} ms {ex}')
         elif o.get("type") in ("error", "skip"):
             print(ln.strip()[:300])
 PY
-if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch of each quant kernel (clocks left alone)
+if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch of each quant kernel's result form (clocks left alone)
   for k in zscore momentum; do
-    timeout 90 ncu --clock-control none --kernel-name "regex:${k}_kernel" --launch-count 1 --section SpeedOfLight \
+    timeout 90 env -u GPUCTL_BENCH_VARIANTS ncu --clock-control none --kernel-name "regex:${k}_" --launch-count 1 --section SpeedOfLight \
       --section Occupancy --section LaunchStats --section MemoryWorkloadAnalysis "$BIN" --kernel "$k" --repeat 1 --warmup 0 \
       > "$OUT/ncu-$k.txt" 2>&1; echo "ncu $k rc=$?"
-    grep -E "Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Theoretical Occupancy|Block Limit" "$OUT/ncu-$k.txt" | head -12
+    grep -E "^  [a-z_<>:() ]+\(|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|L1/TEX Cache Throughput|Achieved Occupancy|Block Limit (Sh|Reg)" "$OUT/ncu-$k.txt" | head -12
   done
 fi
-echo "== after native: $(smi)" | tee -a "$OUT/env.txt"
-echo "== torch"
-timeout ${TORCH_TIMEOUT:-300} python3 "$ROOT/bench/torch_compare.py" --native-jsonl "$OUT/native-2.jsonl" --only "memcpy_d2d,$Q" \
-  --json-out "$OUT/compare.json" --md-out "$OUT/compare.md" --partial-out "$OUT/torch-partial.json" 2> "$OUT/torch.log"; echo "torch rc=$?"
-grep -v "^\s*$" "$OUT/torch.log" | tail -15
-echo "== end $(date -u +%FT%TZ): $(smi)" | tee -a "$OUT/env.txt"
+bench_stamp "after native"
+bench_torch "memcpy_d2d,$Q"
+bench_stamp end

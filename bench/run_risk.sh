@@ -9,16 +9,10 @@ set -o pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:-$ROOT/risk-out}
 mkdir -p "$OUT"
-BIN=$ROOT/native/build/gpuctl-bench
-export PYTHONUNBUFFERED=1 GPUCTL_BENCH_VARIANTS=1
-smi() { nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem,clocks.max.sm,power.draw,temperature.gpu --format=csv,noheader; }
-{
-  echo "== $(date -u +%FT%TZ) start"; smi; nvcc --version | tail -1; uname -r; nproc
-  python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.version.cuda, torch.cuda.get_device_name())"
-} 2>&1 | tee "$OUT/env.txt"
-( cd "$ROOT/native" && make -j16 ARCH=sm_90 OUT=build PTXAS_V=1 ) > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log"; exit 1; }
-grep -A3 "zscore\|momentum\|backtest_kernel\|es_tail" "$OUT/build.log" | grep -i "registers\|spill" | head -12
-"$BIN" --version | tee -a "$OUT/env.txt"
+. "$ROOT/bench/common.sh"
+export GPUCTL_BENCH_VARIANTS=1
+bench_env
+bench_build "zscore|momentum|backtest_kernel|es_tail" || exit 1
 Q=es_historical,backtest_grid,zscore,momentum
 echo "== quick"; timeout 120 "$BIN" --quick --kernel "$Q" > "$OUT/quick.jsonl" 2>> "$OUT/native.err"; echo "quick rc=$?"
 echo "== cpu quick"; timeout 120 "$BIN" --cpu --quick --kernel "$Q,var_historical" > "$OUT/cpu-quick.jsonl" 2>> "$OUT/native.err"; echo "cpu rc=$?"
@@ -48,9 +42,6 @@ if [ -n "${NCU:-}" ] && command -v ncu >/dev/null; then  # one profiled launch o
     grep -E "^  [a-z_]+.*\(|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|L1/TEX Cache Throughput|Achieved Occupancy|Block Limit (Sh|Reg)" "$OUT/ncu-$k.txt" | head -12
   done
 fi
-echo "== after native: $(smi)" | tee -a "$OUT/env.txt"
-echo "== torch"
-timeout ${TORCH_TIMEOUT:-300} python3 "$ROOT/bench/torch_compare.py" --native-jsonl "$OUT/native-2.jsonl" --only "memcpy_d2d,var_historical,$Q" \
-  --json-out "$OUT/compare.json" --md-out "$OUT/compare.md" --partial-out "$OUT/torch-partial.json" 2> "$OUT/torch.log"; echo "torch rc=$?"
-grep -v "^\s*$" "$OUT/torch.log" | tail -22
-echo "== end $(date -u +%FT%TZ): $(smi)" | tee -a "$OUT/env.txt"
+bench_stamp "after native"
+TORCH_TAIL=22 bench_torch "memcpy_d2d,var_historical,$Q"
+bench_stamp end

@@ -2,6 +2,8 @@
  * The entry point and the single error boundary: every error becomes one clear sentence (a stack
  * only with --verbose) and an exit code. Commands return codes or throw; nothing else exits.
  */
+import * as nodeModule from 'node:module';
+import { definitionsFor } from './commands/by-name.js';
 import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
@@ -70,11 +72,12 @@ export async function runCli(io: CliIO): Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return ExitCode.ok;
   }
-  const [{ buildProgram, CommanderError }, { createContext }, { registry }] = await Promise.all([
-    import('./program.js'),
-    import('./runtime.js'),
-    import('./commands/index.js'),
-  ]);
+  // The real context (styles, spinners, prompts) loads beside commander, except when only help is asked for: help
+  // prints from commander alone, and a command or an error that needs the context after all loads it then.
+  const helpOnly = io.argv.length === 0 || io.argv[0] === 'help' || io.argv.includes('--help') || io.argv.includes('-h');
+  let runtime = helpOnly ? undefined : import('./runtime.js');
+  const createContext = async (flags: GlobalFlags): Promise<Ctx> => (await (runtime ??= import('./runtime.js'))).createContext(io, flags);
+  const [{ buildProgram, CommanderError }, registry] = await Promise.all([import('./program.js'), definitionsFor(io.argv)]);
   let exitCode: number = ExitCode.ok;
   let ctx: Ctx | undefined;
   let flags: GlobalFlags = flagsFrom({}, io.env);
@@ -82,7 +85,7 @@ export async function runCli(io: CliIO): Promise<number> {
   const handler = async (spec: AnyCommand, raw: RawInput) => {
     flags = flagsFrom(raw.opts, io.env);
     ndjson = spec.ndjson === true;
-    ctx = io.makeContext ? io.makeContext(flags) : createContext(io, flags);
+    ctx = io.makeContext ? io.makeContext(flags) : await createContext(flags);
     const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;
@@ -112,10 +115,27 @@ export async function runCli(io: CliIO): Promise<number> {
         io.env,
       );
     const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
-    const rendered = renderError(failure, flags, ctx ?? createContext(io, flags), { ndjson });
+    const rendered = renderError(failure, flags, ctx ?? (await createContext(flags)), { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
     if (rendered.stderr) io.stderr.write(rendered.stderr);
     return rendered.exitCode;
+  }
+}
+
+/**
+ * Node 22.1+ keeps V8's compiled code of the modules loaded from here on (commander, the command's own) in
+ * $XDG_CACHE_HOME/gpuctl/node-compile-cache (start-up, issue 19 item 11); NODE_COMPILE_CACHE, when set, has already
+ * chosen a directory. Node 20 has no such cache and loads nothing for it. A directory that cannot be written means
+ * no cache (Node says so only in the status it returns), never an error.
+ */
+async function enableCompileCache(): Promise<void> {
+  const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
+  if (typeof enable !== 'function' || process.env.NODE_COMPILE_CACHE) return;
+  try {
+    const { gpuctlDir } = await import('./shared/paths.js');
+    enable(gpuctlDir(process.env, 'cache', 'node-compile-cache'));
+  } catch {
+    // no home directory to put it in: start without a cache
   }
 }
 
@@ -125,6 +145,7 @@ export async function runCli(io: CliIO): Promise<number> {
  * (exec.ts's exit hook still kills every group gpuctl started).
  */
 export async function main(): Promise<void> {
+  await enableCompileCache();
   // A reader that goes away (`gpuctl status | head -1`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {

@@ -2,13 +2,16 @@
 // host memory, run the kernels, copy the result back, synchronise; timed with the host's steady clock per
 // request, 10,000 requests (--size requests=N) after warm-up, as plain stream launches and as one replayed
 // CUDA graph. The same request computed on one CPU thread (float32, the finance suite's CPU code) gives the
-// crossover. Percentiles are nearest-rank: p-th = sorted[ceil(p/100 x n) - 1].
+// crossover. The two small requests (indicators 1 x 1,024, Black-Scholes 1,024) are by default one kernel on
+// mapped pinned host memory, no copies (GPUCTL_BENCH_LAT_FORM=copy: the copy form, latency_tail.hpp). Percentiles are nearest-rank: p-th =
+// sorted[ceil(p/100 x n) - 1].
 #include <algorithm>
 #include <cmath>
 
 #include "cpu_ref.hpp"
 #include "json.hpp"
 #include "latency.cuh"
+#include "latency_tail.hpp"
 #include "suites.hpp"
 
 namespace {
@@ -75,7 +78,14 @@ void indicators(GpuCtx& c, const KernelInfo& k, int64_t A, bool graph) {
   q.size = {{"series", (double)A}, {"steps", (double)kT}};
   q.note = "H2D " + std::to_string(4 * n) + " B, SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14): 4 kernels, D2H 6 outputs";
   Branches br;
+  const std::string form = TailKnobs::from_env().form;
+  const bool mapped = A == 1 && (form == "mapped" || form == "mapped_loop"), loop = form == "mapped_loop";
+  float *pin_in = hin.dev(), *pin_out = hout.dev();
+  if (mapped)
+    q.note = "SMA(20) + EMA(20) + Bollinger(20,2) + RSI(14) in one kernel reading its " + std::to_string(4 * n) +
+             " B from and writing its 6 outputs to mapped pinned host memory (no copies)";
   q.issue = [&, o](cudaStream_t s, bool graph) {
+    if (mapped) return launch_indicators_fused(pin_in, pin_out, A, kT, s, loop);
     CK(cudaMemcpyAsync(din.p, hin.p, 4 * n, cudaMemcpyHostToDevice, s));
     float* outs[4][3] = {{o}, {o + n}, {o + 2 * n, o + 3 * n, o + 4 * n}, {o + 5 * n}};
     const Ta kinds[4] = {Ta::Sma, Ta::Ema, Ta::Bollinger, Ta::Rsi};
@@ -114,7 +124,13 @@ void black_scholes(GpuCtx& c, const KernelInfo& k, int64_t n, bool graph) {
   q.base = "lat_bs_" + std::to_string(n);
   q.size = {{"options", (double)n}};
   q.note = "H2D S,K,T (" + std::to_string(12 * n) + " B), Black-Scholes call+put, D2H (" + std::to_string(8 * n) + " B)";
+  const bool mapped = n <= 1024 && TailKnobs::from_env().form != "copy";
+  float *pin_in = hin.dev(), *pin_out = hout.dev();
+  if (mapped)
+    q.note = "Black-Scholes call+put reading S,K,T (" + std::to_string(12 * n) + " B) from and writing (" + std::to_string(8 * n) +
+             " B) to mapped pinned host memory (no copies)";
   q.issue = [&](cudaStream_t s, bool) {
+    if (mapped) return launch_bs(pin_in, pin_in + n, pin_in + 2 * n, pin_out, pin_out + n, n / 4, s);
     CK(cudaMemcpyAsync(din.p, hin.p, 12 * n, cudaMemcpyHostToDevice, s));
     launch_bs(din.p, din.p + n, din.p + 2 * n, dout.p, dout.p + n, n / 4, s);
     CK(cudaMemcpyAsync(hout.p, dout.p, 8 * n, cudaMemcpyDeviceToHost, s));

@@ -11,9 +11,16 @@
 #include "latency_stats.hpp"
 
 namespace lat {
+// Pinned host memory, also mapped into the device's address space: dev() is the pointer a kernel reads and
+// writes it through (zero-copy; the same address under unified addressing).
 struct Pinned {
   float* p = nullptr;
-  explicit Pinned(size_t n) { CK(cudaMallocHost(reinterpret_cast<void**>(&p), n * sizeof(float))); }
+  explicit Pinned(size_t n) { CK(cudaHostAlloc(reinterpret_cast<void**>(&p), n * sizeof(float), cudaHostAllocMapped)); }
+  float* dev() const {
+    void* d = nullptr;
+    CK(cudaHostGetDevicePointer(&d, p, 0));
+    return static_cast<float*>(d);
+  }
   ~Pinned() {
     if (p) cudaFreeHost(p);
   }
@@ -65,4 +72,8 @@ struct Request {
 // with the host's steady clock, as plain stream launches or as one captured graph replayed; the CPU side
 // measured once per request and shared by its two rows.
 void run_request(GpuCtx& c, const KernelInfo& kd, Request& q, bool graph);
+
+// SMA + EMA + Bollinger + RSI of A series x 1024 steps in one kernel, p and o in mapped host memory (o: the 6
+// outputs A x T apart, as the copy form's device buffer); loop: the first form's windows; latency_fused.cu.
+void launch_indicators_fused(const float* p, float* o, int64_t A, int64_t T, cudaStream_t s, bool loop = false);
 }  // namespace lat

@@ -26,6 +26,7 @@ TailKnobs TailKnobs::from_env() {
   if (!env("GPUCTL_BENCH_LAT_PIN").empty()) k.pin = env("GPUCTL_BENCH_LAT_PIN");
   k.fifo = env("GPUCTL_BENCH_LAT_FIFO") == "1";
   k.mlock = env("GPUCTL_BENCH_LAT_MLOCK") == "1";
+  if (env("GPUCTL_BENCH_LAT_FORM") == "copy" || env("GPUCTL_BENCH_LAT_FORM") == "mapped_loop") k.form = env("GPUCTL_BENCH_LAT_FORM");
   return k;
 }
 
@@ -34,6 +35,7 @@ std::string TailKnobs::describe() const {
   s += " pin=" + pin;
   if (fifo) s += " fifo";
   if (mlock) s += " mlock";
+  if (form != "mapped") s += " form=" + form;
   return s;
 }
 

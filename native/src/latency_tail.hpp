@@ -9,15 +9,20 @@
 //   GPUCTL_BENCH_LAT_PIN    last|first|N|none          pin the timing thread to one CPU of its allowed set (default last)
 //   GPUCTL_BENCH_LAT_FIFO   1                          SCHED_FIFO (priority 50) for the timing loop
 //   GPUCTL_BENCH_LAT_MLOCK  1                          mlockall(MCL_CURRENT | MCL_FUTURE) before the first request
+//   GPUCTL_BENCH_LAT_FORM   mapped|mapped_loop|copy    the small requests (indicators 1 x 1024, Black-Scholes 1024):
+//                                                      one kernel on mapped pinned host memory (default; mapped_loop:
+//                                                      the indicators' first fused kernel), or the copy form (H2D,
+//                                                      the kernels, D2H) measured before it
 #pragma once
 #include <string>
 
 namespace lat {
 struct TailKnobs {
   std::string sync = "default", wait = "poll", pin = "last";  // pin: "none" leaves the affinity alone
+  std::string form = "mapped";                                // "mapped_loop"; "copy": H2D + kernels + D2H
   bool fifo = false, mlock = false;
   static TailKnobs from_env();
-  std::string describe() const;  // "sync=spin wait=poll pin=3 fifo mlock"
+  std::string describe() const;  // "sync=spin wait=poll pin=3 fifo mlock" (+ " form=copy")
 };
 
 struct Usage {

@@ -80,9 +80,21 @@ __global__ __launch_bounds__(256, 2) void mv_syrk_kernel(const float* __restrict
 constexpr int TK = 32, TST = 3, TLD = MT + 8;  // k-slice, stages, row pitch (LD = 8 mod 32: fragment loads conflict-free)
 constexpr int kTcSmem = TST * 2 * TK * TLD * (int)sizeof(float);
 
+// TF32 conversion, mma.sync and cp.async need sm_80: compiled for an older target (make fat's sm_75), these
+// helpers trap, and run_meanvar never launches the tensor-core forms on such a device (major < 8).
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+#define MV_TC_ASM 1
+#else
+#define MV_TC_ASM 0
+#endif
 __device__ __forceinline__ uint32_t tf32(float x) {
-  uint32_t r;
+  uint32_t r = 0;
+#if MV_TC_ASM
   asm("cvt.rna.tf32.f32 %0, %1;" : "=r"(r) : "f"(x));
+#else
+  (void)x;
+  __trap();
+#endif
   return r;
 }
 __device__ __forceinline__ void split(float x, uint32_t& hi, uint32_t& lo) {
@@ -90,14 +102,31 @@ __device__ __forceinline__ void split(float x, uint32_t& hi, uint32_t& lo) {
   lo = tf32(x - __uint_as_float(hi));
 }
 __device__ __forceinline__ void mma(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+#if MV_TC_ASM
   asm volatile("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};"
                : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
                : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#else
+  (void)c, (void)a, (void)b0, (void)b1;
+  __trap();
+#endif
 }
 __device__ __forceinline__ void cp16(float* smem, const float* g) {
+#if MV_TC_ASM
   const unsigned d = (unsigned)__cvta_generic_to_shared(smem);
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(d), "l"(g));
+#else
+  (void)smem, (void)g;
+  __trap();
+#endif
 }
+#if MV_TC_ASM
+#define MV_CP_COMMIT() asm volatile("cp.async.commit_group;")
+#define MV_CP_WAIT(n) asm volatile("cp.async.wait_group %0;" ::"n"(n))
+#else
+#define MV_CP_COMMIT() ((void)0)
+#define MV_CP_WAIT(n) ((void)0)
+#endif
 
 // Block (lower-triangle tile, portfolio) of WMW x 4 warps; warp (wm, wn) owns rows 16 MI wm .. and columns 32 wn ..
 // of the tile: MI x 4 m16n8 accumulators (MI = 8 / WMW). Each thread centres the elements it copied in. Fragment
@@ -130,11 +159,11 @@ template <int WMW, bool FLUSH> __global__ __launch_bounds__(128 * WMW, (FLUSH ||
 #pragma unroll
   for (int st = 0; st < TST - 1; ++st) {
     if (st < KT) load(st, st);
-    asm volatile("cp.async.commit_group;");
+    MV_CP_COMMIT();
   }
   float acc[MI][4][4] = {};
   for (int kt = 0; kt < KT; ++kt) {
-    asm volatile("cp.async.wait_group %0;" ::"n"(TST - 2));
+    MV_CP_WAIT(TST - 2);
     if (kt == 0) __syncthreads();  // Ma, Mb
     {                              // centre the elements this thread copied (its own copies are complete), before the others read them
       float* a = sm + (kt % TST) * 2 * TK * TLD;
@@ -150,7 +179,7 @@ template <int WMW, bool FLUSH> __global__ __launch_bounds__(128 * WMW, (FLUSH ||
     }
     __syncthreads();
     if (kt + TST - 1 < KT) load(kt + TST - 1, (kt + TST - 1) % TST);
-    asm volatile("cp.async.commit_group;");
+    MV_CP_COMMIT();
     const float* a = sm + (kt % TST) * 2 * TK * TLD;
     const float* b = a + TK * TLD;
     float tmp[MI][4][4];
@@ -197,7 +226,7 @@ template <int WMW, bool FLUSH> __global__ __launch_bounds__(128 * WMW, (FLUSH ||
           for (int e = 0; e < 4; ++e) acc[mi][ni][e] += tmp[mi][ni][e];
     }
   }
-  asm volatile("cp.async.wait_group 0;");
+  MV_CP_WAIT(0);
   float* out = S + (int64_t)p * N * N + (int64_t)(bi * MT) * N + bj * MT;
 #pragma unroll
   for (int mi = 0; mi < MI; ++mi)

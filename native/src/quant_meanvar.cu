@@ -107,6 +107,7 @@ void run_meanvar(GpuCtx& c, const KernelInfo& kd) {
   double best_ms = 0;
   Check best_check;
   for (int mode = 0; mode < kSyrkModes; ++mode) {
+    if (mode != kSyrkSimt && c.prop.major < 8) continue;  // TF32 mma.sync and cp.async: sm_80+ (meanvar_syrk.cu)
     const std::string m = kModeName[mode];
     const Check k = checked(mode);
     const double ms = median(time_events(

@@ -3,10 +3,18 @@
 // loads of p[t] and p[t-20] (L2 hit: that row was read 20 blocks earlier); the cross-sectional rank by
 // a bucket sort in shared memory: buckets by value between the row's min and max (a monotone map, so a
 // lower bucket holds only smaller values), counts by shared atomics, a block scan for the bucket starts,
-// then each value counts the smaller members of its own bucket (2-3 on average for 4096 assets).
-// The bound is the shared-memory pipe (ncu: L1/shared 94%, DRAM 31%), not device memory: docs/benchmarks.md
-// counts its traffic and lists what was tried.
+// then the rank of each member within its bucket by counting the bucket's smaller members. The result's form
+// (byPosition) gives each thread the bucket-sorted members at positions tid + 512 k, so a warp's lanes share a
+// few neighbouring buckets (near-broadcast reads), and writes the ranks out through a per-asset array; byValue
+// (GPUCTL_BENCH_VARIANTS=1) has each thread rank its own 8 assets, 32 random buckets per warp.
+// The bounds are the shared-memory pipe and the issue rate (ncu, byPosition: L1/shared 80%, SM 75%, DRAM 34%),
+// not device memory: docs/benchmarks.md counts its traffic and lists what was tried.
+#include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "check.hpp"
 #include "fin_host.hpp"
@@ -30,9 +38,10 @@ __device__ __forceinline__ float warp_max(float v) {
 // warp), and thread tid owns the 16-byte bucket groups tid + 512 h: the counts are read and the bucket starts
 // written with 16-byte shared accesses free of bank conflicts (8 consecutive ints per thread, as before, are
 // 8-way conflicts), the two segments h scanned side by side.
-__global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc, int* __restrict__ rank,
-                                                         int A) {
-  extern __shared__ int4 sm4[];  // hist/starts [A], members [A] as (value bits, index)
+// BYPOS: the rank by position in the bucket-sorted members (below); else by value, each thread its own 8 assets.
+template <bool BYPOS> __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc,
+                                                                               int* __restrict__ rank, int A) {
+  extern __shared__ int4 sm4[];  // hist/starts [A], members [A] as (value bits, index); BYPOS: ranks by asset [A]
   constexpr int NW = MT / 32, NS = 2;
   const int NB = A;
   int* hist = reinterpret_cast<int*>(sm4);
@@ -134,24 +143,51 @@ __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict
   for (int q = 0; q < 8; ++q)
     if (act[q / 4]) mem[hist[bs[q] & 8191] + (bs[q] >> 13)] = make_int2(__float_as_int(r[q]), 4 * (tid + MT * (q / 4)) + q % 4);
   __syncthreads();
-  int rk[8];
+  if constexpr (BYPOS) {
+    // Thread tid takes the members at positions tid + 512 k: a warp's lanes hold consecutive positions of the
+    // bucket-sorted array, so they share a few neighbouring buckets: their start/end reads and their loops over
+    // the bucket's members hit a few adjacent addresses (near-broadcasts) instead of 32 random ones. The rank goes
+    // to a per-asset array in shared memory, then out with 16-byte coalesced stores.
+    int* rks = reinterpret_cast<int*>(mem + A);
 #pragma unroll
-  for (int q = 0; q < 8; ++q) {
-    rk[q] = 0;
-    if (!act[q / 4]) continue;
-    const int bq = bs[q] & 8191, s = hist[bq], e = bq + 1 < NB ? hist[bq + 1] : A, me = 4 * (tid + MT * (q / 4)) + q % 4;
-    int c = s;
-    for (int j = s; j < e; ++j) {
-      const int2 m = mem[j];
-      const float vm = __int_as_float(m.x);
-      c += (vm < r[q]) || (vm == r[q] && m.y < me);
+    for (int k = 0; k < 8; ++k) {
+      const int pos = tid + MT * k;
+      if (pos >= A) break;
+      const int2 m = mem[pos];
+      const float v = __int_as_float(m.x);
+      const int b = bucket(v), s = hist[b], e = b + 1 < NB ? hist[b + 1] : A;
+      int c = s;
+      for (int j = s; j < e; ++j) {
+        const int2 o = mem[j];
+        const float vo = __int_as_float(o.x);
+        c += (vo < v) || (vo == v && o.y < m.y);
+      }
+      rks[m.y] = c;
     }
-    rk[q] = c;
-  }
+    __syncthreads();
 #pragma unroll
-  for (int h = 0; h < 2; ++h)
-    if (act[h])
-      __stcs(reinterpret_cast<int4*>(rank + row + 4 * (tid + MT * h)), make_int4(rk[4 * h], rk[4 * h + 1], rk[4 * h + 2], rk[4 * h + 3]));
+    for (int h = 0; h < 2; ++h)
+      if (act[h]) __stcs(reinterpret_cast<int4*>(rank + row + 4 * (tid + MT * h)), reinterpret_cast<const int4*>(rks)[tid + MT * h]);
+  } else {
+    int rk[8];
+#pragma unroll
+    for (int q = 0; q < 8; ++q) {
+      rk[q] = 0;
+      if (!act[q / 4]) continue;
+      const int bq = bs[q] & 8191, s = hist[bq], e = bq + 1 < NB ? hist[bq + 1] : A, me = 4 * (tid + MT * (q / 4)) + q % 4;
+      int c = s;
+      for (int j = s; j < e; ++j) {
+        const int2 m = mem[j];
+        const float vm = __int_as_float(m.x);
+        c += (vm < r[q]) || (vm == r[q] && m.y < me);
+      }
+      rk[q] = c;
+    }
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      if (act[h])
+        __stcs(reinterpret_cast<int4*>(rank + row + 4 * (tid + MT * h)), make_int4(rk[4 * h], rk[4 * h + 1], rk[4 * h + 2], rk[4 * h + 3]));
+  }
 }
 
 void run_momentum(GpuCtx& c, const KernelInfo& kd) {
@@ -163,21 +199,35 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   DevBuf<float> p, roc(n);
   DevBuf<int> rank(n);
   to_dev(p, mc.p, c.s);
-  const size_t smem = 12 * (size_t)A;  // with the static arrays, over 48 KB at 4096 assets: always opt in
-  CK(cudaFuncSetAttribute(momentum_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-  auto f = [&] {
-    momentum_kernel<<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A);
-    CK_LAUNCH();
+  // The launch forms; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
+  const size_t smem = 12 * (size_t)A, smemPos = 16 * (size_t)A;  // over 48 KB with the static arrays: always opt in
+  CK(cudaFuncSetAttribute(momentum_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  CK(cudaFuncSetAttribute(momentum_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
+  const std::vector<std::pair<std::string, std::function<void()>>> forms = {
+      {"byPosition", [&] { momentum_kernel<true><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+      {"byValue", [&] { momentum_kernel<false><<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
   };
-  poison(roc.p, roc.bytes(), c.s);
-  poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
-  f();
   std::vector<float> hr;
   std::vector<int> hk;
-  to_host(hr, roc, c.s);
-  to_host(hk, rank, c.s);
   double mismatch = 0;
-  const Check ck = mc.check(hr.data(), hk.data(), &mismatch);
+  auto checked = [&](const std::function<void()>& launch) {
+    poison(roc.p, roc.bytes(), c.s);
+    poison(rank.p, rank.bytes(), c.s);  // -1: not a rank
+    launch();
+    CK_LAUNCH();
+    to_host(hr, roc, c.s);
+    to_host(hk, rank, c.s);
+    return mc.check(hr.data(), hk.data(), &mismatch);
+  };
+  std::vector<std::pair<std::string, double>> extra;
+  if (std::getenv("GPUCTL_BENCH_VARIANTS"))
+    for (size_t i = 1; i < forms.size(); ++i) {
+      const Check ck = checked(forms[i].second);
+      extra.push_back({forms[i].first + "Ms", median(time_events(c, forms[i].second))});
+      extra.push_back({forms[i].first + "Passed", ck.passed ? 1.0 : 0.0});
+    }
+  const auto& f = forms[0].second;
+  const Check ck = checked(f);
   Result r = result_for(kd);
   r.check = ck;
   r.bytes = mc.bytes();
@@ -186,6 +236,7 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   r.cpu = time_cpu([&] { mc.cpu(t1, hr.data(), hk.data()); }, (double)t1 / T, 1, 3);
   r.size = {{"series", (double)A}, {"steps", (double)T}};
   r.extra = {{"rankMismatchVsFloat64", mismatch}};
+  r.extra.insert(r.extra.end(), extra.begin(), extra.end());
   r.note = "bytes = price read once + roc (fp32) and rank (int32) written once; rank by an in-block bucket sort";
   emit_result(r);
 }

@@ -1,14 +1,15 @@
-// The zscore quant kernel (issue 21); definitions and checks in quant_host.hpp.
-// One block per (series, 4096-step chunk), staged in shared memory with a 20-step halo (16-byte
-// loads), as the window kernels: each thread makes z for groups of 8 steps from sums of p - c (c the
-// group's first price, so float32 keeps the digits of the variance), stored with coalesced 16-byte
-// stores. The signal's hysteresis is a "last setting" scan: the codes go through shared memory, each
-// thread takes 16 consecutive ones, a warp shuffle scan and a scan over the 8 warp totals give it its
-// incoming state, and the chunk's own incoming state comes from a look-back into the previous chunk
-// (thread 0 recomputes z group by group, bit for bit, until it finds a setting: one or two groups).
-// The result's launch (zscore_multi_kernel<2>) gives a block two consecutive chunks: the second tile is copied
-// by cp.async while the first is computed, and the second chunk's incoming state is the first one's outgoing
-// state (one look-back per two chunks). GPUCTL_BENCH_VARIANTS=1 also times 4 chunks per block and one (extra).
+// The zscore quant kernel (issue 21); definitions and checks in quant_host.hpp, the device code the forms share in
+// quant_zscore.cuh. z for groups of 8 steps from sums of p - c (c the group's first price, so float32 keeps the
+// digits of the variance); the signal's hysteresis is a "last setting" scan whose incoming state, where a block or
+// warp starts inside a series, comes from a look-back into the steps before (lane/thread 0 recomputes z group by
+// group, bit for bit, until it finds a setting: one or two groups). Launch forms (run_zscore; the first is the
+// result, GPUCTL_BENCH_VARIANTS=1 also checks and times the others):
+//  * dyn8 (quant_zscore_warp.cu): one warp streams one (series, segment) item at a time, 256 steps per iteration
+//    through a cp.async ring, no block barrier; a persistent grid takes the items (8 segments per series) from a queue.
+//  * warp4: the same kernel, one warp per series in one wave (no queue).
+//  * chunk: one block per (series, 4096-step chunk), as the window kernels, the tile staged in shared memory with a
+//    20-step halo, the codes through shared memory, each thread scanning 16 of them.
+//  * multi2: a block takes two consecutive chunks, the second tile copied by cp.async while the first is computed.
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -20,70 +21,10 @@
 #include "gpu.cuh"
 #include "json.hpp"
 #include "quant_host.hpp"
+#include "quant_zscore.cuh"
 #include "suites.hpp"
 
 namespace {
-using quant::kZGroup;
-constexpr int ZT = 256, ZCH = 4096, ZH = 20;
-static_assert(ZH >= quant::kZN && ZH % 4 == 0 && kZGroup == 8 && ZCH == ZT * 16, "zscore tile");
-
-__device__ __forceinline__ int zcode(float z) {
-  return z > quant::kZEntry ? -1 : z < -quant::kZEntry ? 1 : (z < quant::kZExit && z > -quant::kZExit) ? 0 : 2;
-}
-
-// z for steps t0 .. t0+7 from w[j] = p[t0 - 20 + j] (0 before the series start; MASK: t0 < 20). Rounded
-// operations only (no contraction) and the same instruction sequence wherever it is called, so the chunk
-// that makes these z and the next chunk's look-back get the same bits. 1/sd by rsqrtf (MUFU.RSQ).
-template <bool MASK> __device__ __forceinline__ void zgroup(const float (&w)[28], int t0, float (&zz)[8]) {
-  constexpr int N = quant::kZN;
-  const float c = w[20];
-  float s1 = 0.f, s2 = 0.f;
-#pragma unroll
-  for (int j = 1; j <= 20; ++j) {
-    const float y = (!MASK || t0 - 20 + j >= 0) ? __fsub_rn(w[j], c) : 0.f;
-    s1 = __fadd_rn(s1, y);
-    s2 = __fmaf_rn(y, y, s2);
-  }
-#pragma unroll
-  for (int k = 0; k < 8; ++k) {
-    if (k > 0) {
-      const float yn = __fsub_rn(w[20 + k], c), yo = (!MASK || t0 + k - 20 >= 0) ? __fsub_rn(w[k], c) : 0.f;
-      s1 = __fadd_rn(s1, __fsub_rn(yn, yo));
-      s2 = __fadd_rn(s2, __fsub_rn(__fmul_rn(yn, yn), __fmul_rn(yo, yo)));
-    }
-    const float m = __fmul_rn(s1, 1.0f / N), var = __fsub_rn(__fmul_rn(s2, 1.0f / N), __fmul_rn(m, m));
-    zz[k] = ((!MASK || t0 + k >= N - 1) && var > 0.f) ? __fmul_rn(__fsub_rn(__fsub_rn(w[20 + k], c), m), rsqrtf(var)) : 0.f;
-  }
-}
-__device__ __forceinline__ void zgroup_at(const float (&w)[28], int t0, float (&zz)[8]) {
-  if (t0 >= 20) zgroup<false>(w, t0, zz);
-  else zgroup<true>(w, t0, zz);
-}
-
-// The state entering step c0: the last setting before it (0 when none). Walks back group by group from
-// global memory; a setting comes every few steps (|z| < 0.5 is one), and z = 0 (a setting) for t < 19.
-__device__ int zscore_lookback(const float* __restrict__ ps, int c0) {
-  for (int t0 = c0 - 8; t0 >= 0; t0 -= 8) {
-    float w[28], zz[8];
-#pragma unroll
-    for (int r = 0; r < 7; ++r) {
-      const int t = t0 - 20 + 4 * r;
-      const float4 x = t >= 0 ? __ldg(reinterpret_cast<const float4*>(ps + t)) : make_float4(0.f, 0.f, 0.f, 0.f);
-      w[4 * r] = x.x;
-      w[4 * r + 1] = x.y;
-      w[4 * r + 2] = x.z;
-      w[4 * r + 3] = x.w;
-    }
-    zgroup_at(w, t0, zz);
-#pragma unroll
-    for (int k = 7; k >= 0; --k) {
-      const int cd = zcode(zz[k]);
-      if (cd != 2) return cd;
-    }
-  }
-  return 0;
-}
-
 // z for the block's 512 groups of 8 from the tile (steps c0-20 .. c0+4095): float4 stores of z, the setting codes
 // to shared memory.
 __device__ __forceinline__ void zscore_groups(const float* tile, int8_t* codes, float* __restrict__ zs, int c0, int T) {
@@ -176,12 +117,6 @@ __global__ __launch_bounds__(ZT) void zscore_kernel(const float* __restrict__ p,
   zscore_signal(codes, wtot, &s_carry, sig + base, c0, T);
 }
 
-// 16-byte global -> shared copy that completes asynchronously (cp.async, sm_80+); zero-filled when !ok.
-__device__ __forceinline__ void cp_async16(void* dst, const void* src, bool ok) {
-  const unsigned d = (unsigned)__cvta_generic_to_shared(dst);
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(d), "l"(src), "r"(ok ? 16 : 0));
-}
-
 // NCH consecutive chunks of one series per block: the next chunk's tile is copied by cp.async (double buffer)
 // while this one is computed, and a chunk's incoming signal state is the previous chunk's outgoing one, so
 // only the block's first chunk needs the look-back (by thread 0, while the first tile is in flight).
@@ -199,7 +134,7 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
       const bool ok = t >= 0 && t < T;
       cp_async16(&tile[buf][4 * v], ok ? ps + t : ps, ok);
     }
-    asm volatile("cp.async.commit_group;\n" ::);
+    cp_async_commit();
   };
   load(0, cfirst);
   if (tid == 0) s_carry[0] = zscore_lookback(ps, cfirst);
@@ -209,9 +144,9 @@ template <int NCH> __global__ __launch_bounds__(ZT) void zscore_multi_kernel(con
     if (c0 >= T) break;
     if (i + 1 < NCH && c0 + ZCH < T) {
       load((i + 1) & 1, c0 + ZCH);  // that buffer's last reader finished before the previous barrier
-      asm volatile("cp.async.wait_group 1;\n" ::);
+      cp_async_wait<1>();
     } else {
-      asm volatile("cp.async.wait_group 0;\n" ::);
+      cp_async_wait<0>();
     }
     __syncthreads();
     zscore_groups(tile[i & 1], codes, z + base, c0, T);
@@ -233,9 +168,13 @@ void run_zscore(GpuCtx& c, const KernelInfo& kd) {
   // The launch shapes; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const unsigned A = (unsigned)zc.A, T = (unsigned)zc.T;
   auto chunks = [&](int per) { return (T + per * ZCH - 1) / (per * ZCH); };
+  DevBuf<int> queue(2);  // the DYN launches' item queue, reset by each launch's last warp
+  CK(cudaMemsetAsync(queue.p, 0, queue.bytes(), c.s));
+  const auto d8 = zscore_warp_plan(true, (int)A, (int)T, 8), w4 = zscore_warp_plan(false, (int)A, (int)T, 1);
   const std::vector<std::pair<std::string, std::function<void()>>> shapes = {
+      {"dyn8", [&] { zscore_warp_launch(d8, p.p, z.p, s.p, (int)A, (int)T, queue.p, c.s); }},
+      {"warp4", [&] { zscore_warp_launch(w4, p.p, z.p, s.p, (int)A, (int)T, queue.p, c.s); }},
       {"multi2", [&] { zscore_multi_kernel<2><<<dim3(chunks(2), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
-      {"multi4", [&] { zscore_multi_kernel<4><<<dim3(chunks(4), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
       {"chunk", [&] { zscore_kernel<<<dim3(chunks(1), A), ZT, 0, c.s>>>(p.p, z.p, s.p, (int)T); }},
   };
   std::vector<float> hz;

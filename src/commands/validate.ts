@@ -66,10 +66,12 @@ export const validateCommand = defineCommand({
   ],
   parse: parseValidateFlags,
   run: async (options, ctx) => {
-    const [{ runValidate }, { renderValidate }, { appendStepSummary }] = await Promise.all([
+    // All at once: each later import() is one more round of file reads before the command can finish (start-up).
+    const [{ runValidate }, { renderValidate }, { appendStepSummary }, { renderValidateMarkdown }] = await Promise.all([
       import('../validate/run.js'),
       import('../validate/render.js'),
       import('../ui/step-summary.js'),
+      import('../validate/markdown.js'),
     ]);
     const result = await runValidate(options, ctx);
     const workspace = ctx.env.GITHUB_WORKSPACE;
@@ -84,7 +86,6 @@ export const validateCommand = defineCommand({
     } else {
       ctx.print(result, renderValidate);
     }
-    const { renderValidateMarkdown } = await import('../validate/markdown.js');
     await appendStepSummary(ctx, () => renderValidateMarkdown(result));
     return result.exitCode;
   },

@@ -7,14 +7,22 @@
  * character device (/dev/null, a terminal) is written directly, and anything else (a FIFO, a socket,
  * a directory, a block device) is refused before anything is written.
  */
-import { randomBytes } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { closeSync, fchmodSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { describeKind } from './regular-file.js';
 
-/** The temporary name for `path`: hidden, beside it, random (never the process id: it repeats across writers). */
+const builtin = createRequire(import.meta.url);
+
+/**
+ * The temporary name for `path`: hidden, beside it, random (never the process id: it repeats across writers).
+ * node:crypto is loaded here, when a file is written, not at import: `validate` imports this module (through the
+ * region cache) but never writes, and loading crypto costs ~10 ms of its start-up (issue 19 item 11).
+ */
 export function tempPathFor(path: string): string {
+  const { randomBytes } = builtin('node:crypto') as typeof Crypto;
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
 }
 

@@ -1,7 +1,7 @@
 /**
  * Whether a program name would be found on PATH, without starting anything: lets the exec adapter answer
  * "not found" for a missing tool (nvidia-smi on a machine without a GPU) without loading execa, which
- * costs more start-up time than the rest of `gpuctl detect` (docs/benchmarks.md, start-up).
+ * costs more start-up time than the rest of `gpuctl detect` (README, "Performance").
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';

@@ -12,7 +12,7 @@ import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { gpuRules, isGpuVm, memoryRule, type RuleContext } from './fly-gpu-rules.js';
 import type { FlyModel } from '../flyio/fly-model.js';
-import { parseFlyToml, parseFlyTomlBytes } from '../flyio/fly-toml.js';
+import { parseFlyToml, parseFlyTomlBytes, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { portRules } from './fly-port-rules.js';
 import { unknownKeyRules } from './fly-key-rules.js';
 import { typeRules } from './fly-type-rules.js';
@@ -28,6 +28,8 @@ export interface SourceFile {
   text: string;
   /** The file's bytes, when read from disk: fly.toml is then decoded strictly (invalid UTF-8 is a toml-syntax error). */
   bytes?: Uint8Array;
+  /** fly.toml already parsed from `bytes` (run.ts reads [build] dockerfile first): the rules reuse it, one parse per run. */
+  parsed?: ParsedFlyToml;
 }
 
 export interface ValidateFiles {
@@ -55,7 +57,7 @@ export interface ValidateOptions {
 type TomlResult = { ok: true; doc: Record<string, unknown>; model: FlyModel; at: RuleContext['at'] } | { ok: false; finding: Finding };
 
 function readToml(file: SourceFile): TomlResult {
-  const parsed = file.bytes ? parseFlyTomlBytes(file.bytes) : parseFlyToml(file.text);
+  const parsed = file.parsed ?? (file.bytes ? parseFlyTomlBytes(file.bytes) : parseFlyToml(file.text));
   if (parsed.ok) return parsed;
   const { line, column, message } = parsed.problem;
   const fix = message.startsWith('Not UTF-8')

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
-import { parseFlyToml } from '../flyio/fly-toml.js';
+import { parseFlyToml, parseFlyTomlBytes } from '../flyio/fly-toml.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
@@ -49,7 +49,7 @@ function read(path: string, shown: string, what: string): SourceFile {
   try {
     if (what !== 'fly.toml') return { path: shown, text: readRegularFileSync(path, 'utf8') };
     const bytes = readRegularFileSync(path);
-    return { path: shown, text: bytes.toString('utf8'), bytes };
+    return { path: shown, text: bytes.toString('utf8'), bytes, parsed: parseFlyTomlBytes(bytes) };
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
@@ -63,9 +63,12 @@ function read(path: string, shown: string, what: string): SourceFile {
   }
 }
 
-/** fly.toml's [build] dockerfile, when it names a local file; relative to fly.toml's directory. */
-function dockerfileFromConfig(text: string): string | undefined {
-  const parsed = parseFlyToml(text);
+/**
+ * fly.toml's [build] dockerfile, when it names a local file; relative to fly.toml's directory. Read from the one
+ * parse of the file's bytes; a file that is not UTF-8 is read leniently here (its bytes are a toml-syntax finding).
+ */
+function dockerfileFromConfig(file: SourceFile): string | undefined {
+  const parsed = file.parsed?.ok ? file.parsed : parseFlyToml(file.text);
   const build = parsed.ok ? (parsed.doc as { build?: { dockerfile?: unknown } }).build : undefined;
   return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
 }
@@ -80,7 +83,7 @@ export async function runValidate(options: ValidateCommandOptions, ctx: Ctx): Pr
     const path = resolve(ctx.cwd, options.dockerfile);
     dockerfile = read(path, shown(path), 'Dockerfile');
   } else {
-    const named = flyToml ? dockerfileFromConfig(flyToml.text) : undefined;
+    const named = flyToml ? dockerfileFromConfig(flyToml) : undefined;
     const path = resolve(dirname(configPath), named ?? 'Dockerfile');
     if (existsSync(path)) dockerfile = read(path, shown(path), 'Dockerfile');
     else if (named) dockerfileMissing = named;

@@ -144,5 +144,6 @@ export async function cleanUp(engine: Record<string, string>, tags: readonly str
   const ours = await podman(engine, ['ps', '-aq', '--filter', `label=gpuctl-e2e=${RUN_ID}`]);
   const ids = String(ours.stdout).split('\n').filter(Boolean);
   if (ids.length > 0) await podman(engine, ['rm', '-f', '-v', '-t', '0', ...ids]);
-  if (tags.length > 0) await podman(engine, ['rmi', '-f', ...tags]);
+  // --no-prune, as smoke does: the layers stay as podman's build cache for the next build (smoke's, in the same run).
+  if (tags.length > 0) await podman(engine, ['rmi', '-f', '--no-prune', ...tags]);
 }

@@ -1,10 +1,12 @@
 /**
  * What `gpuctl init` generates, built and run for real: podman (runc) on the stand-in bases, one image per
- * layout, each run with fly.toml's environment (compose.yaml's for a local GPU layout) and its ports on
- * 127.0.0.1. No GPU here: a GPU layout takes the start script's CPU fallback, and says so.
- * [slow]: each build takes 20-90 s on 2 cores; the Node 22 re-run leaves these out (the image's Node is its own).
+ * layout (one per set of build inputs: the four CPU workloads share one), each layout run with its own fly.toml's
+ * environment and kill_timeout (compose.yaml's for a local GPU layout) and its ports on 127.0.0.1. No GPU here: a
+ * GPU layout takes the start script's CPU fallback, and says so.
+ * [slow]: each build takes 20-90 s on 2 cores; the Node 22/24 re-runs leave these out (the image's Node is its own).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMetrics } from '../helpers/prometheus.js';
@@ -15,12 +17,58 @@ const BUILD_MS = 20 * 60_000;
 const tags: string[] = [];
 let engine: Record<string, string> = {};
 const built = new Map<string, { tag: string; layout: Layout }>();
+/** The image built from each set of build inputs (buildInputs). */
+const images = new Map<string, string>();
 
+/**
+ * What a build reads from a layout, as one digest: the Dockerfile's instructions (its comment lines name the app
+ * and the workload, and build nothing; parser directives are kept) and every other file of the context but those
+ * .dockerignore names exactly (fly.toml, .gpuctl.json). A pattern there (*.pyc) is not matched, so a file it
+ * would keep out still counts: that can cost a build, never share one wrongly. The four CPU workloads' layouts
+ * differ only in fly.toml (kill_timeout, swap), so they share one image and each runs it with its own
+ * fly.toml; the Dockerfile's comments reach the image only as the text of /app/Dockerfile.
+ */
+function buildInputs(dir: string): string {
+  const ignored = new Set(
+    readFileSync(join(dir, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#')),
+  );
+  const hash = createHash('sha256');
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const path = rel === '' ? name : `${rel}/${name}`;
+      if (ignored.has(name) || ignored.has(path)) continue;
+      if (statSync(join(dir, path)).isDirectory()) walk(path);
+      else {
+        let text = readFileSync(join(dir, path));
+        if (path === 'Dockerfile')
+          text = Buffer.from(
+            text
+              .toString('utf8')
+              .split('\n')
+              .filter((line) => !/^\s*#/.test(line) || /^#\s*(syntax|escape|check)=/i.test(line))
+              .join('\n'),
+          );
+        hash.update(`${path}\0${text.length}\0`).update(text);
+      }
+    }
+  };
+  walk('');
+  return hash.digest('hex');
+}
+
+/** `gpuctl init ARGS`, then its image: built, or the one already built from the same build inputs. */
 async function build(key: string, args: readonly string[], gpu?: { fixture: string }) {
   const layout = await writeLayout(args, gpu);
-  const tag = `localhost/gpuctl-e2e-${key}:${RUN_ID}`;
-  engine = await buildImage(layout.dir, tag);
-  tags.push(tag);
+  const inputs = buildInputs(layout.dir);
+  let tag = images.get(inputs);
+  if (tag === undefined) {
+    tag = `localhost/gpuctl-e2e-${key}:${RUN_ID}`;
+    engine = await buildImage(layout.dir, tag);
+    tags.push(tag);
+    images.set(inputs, tag);
+  }
   built.set(key, { tag, layout });
   return { tag, layout };
 }
@@ -69,7 +117,7 @@ async function runAndStop(tag: string, layout: Layout, expected: { httpStatus: n
   return c;
 }
 
-describe('the CPU layout, one image per workload profile', () => {
+describe('the CPU layout, one image per workload profile (one build for layouts with the same build inputs)', () => {
   for (const workload of ['inference', 'batch', 'backtest', 'training']) {
     it(
       `${workload}: builds, answers /health as app, the agent reports cpu fallback, stops on SIGINT with 130`,

@@ -94,7 +94,7 @@ describe('gpuctl smoke with podman', () => {
   );
 
   it(
-    'a broken Dockerfile fails at the build, naming the instruction; nothing left',
+    'a broken Dockerfile fails at the build, naming the instruction, on the build cache the run before left; nothing left',
     async () => {
       const dockerfile = join(layout.dir, 'Dockerfile');
       const original = readFileSync(dockerfile, 'utf8');
@@ -105,6 +105,14 @@ describe('gpuctl smoke with podman', () => {
         expect(run.stdout).toMatch(/✗\s+image builds\s+podman build exited \d+/);
         expect(run.stdout).not.toContain('container starts');
         expect(run.stdout).toMatch(/Full log: \S+smoke-smoke-e2e/);
+        // The passing run above removed its image but not the layers under it (rmi --no-prune), podman's build
+        // cache: every step before the context copy (which holds the changed Dockerfile) comes from it, the final
+        // stage's apt-get included.
+        const log = readFileSync(/Full log: (\S+)/.exec(run.stdout)![1]!, 'utf8').split('\n');
+        const steps = log.flatMap((line, i) => (/STEP \d+\/\d+: (?!FROM )/.test(line) ? [[line, log[i + 1]] as const] : []));
+        const context = steps.findIndex(([line]) => /STEP \d+\/\d+: COPY \. /.test(line));
+        expect(context, log.join('\n')).toBeGreaterThan(0);
+        for (const [step, next] of steps.slice(0, context)) expect(next, step).toMatch(/^--> Using cache /);
       } finally {
         writeFileSync(dockerfile, original);
       }

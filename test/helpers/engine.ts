@@ -51,7 +51,11 @@ export async function standins(images: readonly string[]): Promise<Record<string
   });
   if (run.exitCode !== 0) throw new Error(`scripts/standin-bases.sh failed (${run.exitCode}):\n${run.stderr}`);
   const conf = run.stdout.trim().split('\n').at(-1) ?? '';
-  return { CONTAINERS_CONF: conf, PATH: `${process.env.PATH ?? ''}:${SBIN}` };
+  return {
+    CONTAINERS_CONF: conf,
+    PATH: `${process.env.PATH ?? ''}:${SBIN}`,
+    ...(process.env.CONTAINERS_STORAGE_CONF ? { CONTAINERS_STORAGE_CONF: process.env.CONTAINERS_STORAGE_CONF } : {}),
+  };
 }
 
 /** Runs podman with the stand-ins' environment; never throws on a non-zero exit. */

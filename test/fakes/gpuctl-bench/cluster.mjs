@@ -61,7 +61,8 @@ export const CLUSTER_KERNELS = [
     suite: 'latency',
     name: 'lat_ind_1x1024_stream',
     unit: 'us',
-    description: 'request: H2D, SMA+EMA+Bollinger+RSI on 1 x 1024, D2H, sync; stream launches; p99',
+    description:
+      'request: SMA+EMA+Bollinger+RSI on 1 x 1024, one kernel on mapped pinned host memory (LAT_FORM=copy: H2D, 4 kernels, D2H); stream; p99',
   },
   { suite: 'latency', name: 'lat_ind_1x1024_graph', unit: 'us', description: 'the same request replayed as one CUDA graph; p99' },
   {
@@ -75,7 +76,7 @@ export const CLUSTER_KERNELS = [
     suite: 'latency',
     name: 'lat_bs_1024_stream',
     unit: 'us',
-    description: 'request: Black-Scholes call+put for 1024 options, H2D..D2H; stream; p99',
+    description: 'request: Black-Scholes call+put for 1024 options on mapped pinned host memory (LAT_FORM=copy: H2D..D2H); stream; p99',
   },
   { suite: 'latency', name: 'lat_bs_1024_graph', unit: 'us', description: 'Black-Scholes 1024 options as one CUDA graph; p99' },
   { suite: 'latency', name: 'lat_bs_65536_stream', unit: 'us', description: 'request: Black-Scholes for 65536 options; stream; p99' },

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, existsSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { distIsStale, isolateTmp } from '../../global-setup.js';
+import { distIsStale, isolateTmp, standinCache } from '../../global-setup.js';
 
 const made: string[] = [];
 afterEach(() => {
@@ -62,5 +62,20 @@ describe('distIsStale', () => {
 
   it('no dist at all is stale', () => {
     expect(distIsStale(project(1_000_000, null))).toBe(true);
+  });
+});
+
+describe('the stand-in bases cache', () => {
+  it('is one directory for the whole run, outside the HOME each test file gets, so one debootstrap at a time', () => {
+    const cache = process.env.GPUCTL_STANDIN_CACHE;
+    expect(cache).toMatch(/^\//);
+    expect(cache!.startsWith(process.env.HOME!)).toBe(false);
+  });
+
+  it("is GPUCTL_STANDIN_CACHE when set, else the script's default under XDG_CACHE_HOME or ~/.cache", () => {
+    expect(standinCache({ GPUCTL_STANDIN_CACHE: '/srv/standins' }, '/home/u')).toBe('/srv/standins');
+    expect(standinCache({ XDG_CACHE_HOME: '/var/cache/u' }, '/home/u')).toBe('/var/cache/u/gpuctl-dev/standins');
+    expect(standinCache({ XDG_CACHE_HOME: 'relative' }, '/home/u')).toBe('/home/u/.cache/gpuctl-dev/standins');
+    expect(standinCache({}, '/home/u')).toBe('/home/u/.cache/gpuctl-dev/standins');
   });
 });
