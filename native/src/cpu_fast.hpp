@@ -1,7 +1,7 @@
 // Vectorised float32 CPU kernels for the latency requests (cpu_latency.cpp): Black-Scholes over eight
 // lanes (GCC vector extensions) with polynomial exp/log (Cephes coefficients), sqrt by Newton steps and the
-// Abramowitz-Stegun normal CDF (|error| < 7.5e-8, as NVIDIA's sample), and a GEMV with independent
-// accumulators. On x86-64 each is also built for x86-64-v3 (AVX2, FMA) and picked at load time (target_clones).
+// Abramowitz-Stegun normal CDF (|error| < 7.5e-8, as NVIDIA's sample). (The VaR GEMV: cpu_gemv.hpp.)
+// On x86-64 it is also built for x86-64-v3 (AVX2, FMA) and picked at load time (target_clones).
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -133,19 +133,6 @@ FAST_CLONES inline void bs(const float* __restrict S, const float* __restrict K,
     bs8(s, k, t, c, p);
     std::memcpy(call + i, &c, m);
     std::memcpy(put + i, &p, m);
-  }
-}
-
-// y[s] = sum_a R[s*A + a] x[a] for rows [s0, s1); A a multiple of 16.
-FAST_CLONES inline void gemv(const float* __restrict R, const float* __restrict x, float* __restrict y, int64_t s0, int64_t s1, int64_t A) {
-  for (int64_t s = s0; s < s1; ++s) {
-    const float* row = R + s * A;
-    float acc[16] = {};
-    for (int64_t a = 0; a < A; a += 16)
-      for (int j = 0; j < 16; ++j) acc[j] += row[a + j] * x[a + j];
-    float t = 0;
-    for (int j = 0; j < 16; ++j) t += acc[j];
-    y[s] = t;
   }
 }
 }  // namespace fast

@@ -5,7 +5,8 @@
 // (`lat_<request>_cpuall`, a spinning pool kept between requests, so a request pays no thread start).
 // Both are checked once against the float64 reference after poisoning their output. The `_stream` row's
 // CPU function emits both; the `_graph` rows stay GPU-only (a graph is a GPU launch form).
-// Black-Scholes uses the vectorisable kernels of cpu_fast.hpp; the indicators the finance suite's CPU code.
+// Black-Scholes uses the vectorisable kernels of cpu_fast.hpp; the indicators the finance suite's CPU code; the VaR
+// update the GEMV of cpu_gemv.hpp, in two storage forms (float32, and binary16 as its own `_f16_` results).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -16,6 +17,7 @@
 
 #include "check.hpp"
 #include "cpu_fast.hpp"
+#include "cpu_gemv.hpp"
 #include "cpu_ref.hpp"
 #include "fin_host.hpp"
 #include "json.hpp"
@@ -72,9 +74,9 @@ int64_t lo(int64_t n, int w, int k) { return n * w / k; }
 
 struct CpuRequest {
   std::vector<std::pair<std::string, double>> size;
-  std::string note;
-  std::function<void(int, int)> part;  // worker w of k computes its share (k = 1: the whole request)
-  std::function<void()> finish;        // serial tail after every part (VaR's order statistic), may be empty
+  std::string note, form, precision = "fp32";  // form: a prefix of the result's form ("f16_" -> lat_var_1_f16_cpu1)
+  std::function<void(int, int)> part;          // worker w of k computes its share (k = 1: the whole request)
+  std::function<void()> finish;                // serial tail after every part (VaR's order statistic), may be empty
   std::function<void()> poison;
   std::function<Check()> check;
 };
@@ -102,7 +104,8 @@ void time_form(const CpuRun& run, const KernelInfo& k, CpuRequest& q, int thread
   }
   std::vector<double> s = ms;
   std::sort(s.begin(), s.end());
-  Result r = result_for_cpu_request(k, threads == 1 ? "cpu1" : "cpuall");
+  Result r = result_for_cpu_request(k, q.form + (threads == 1 ? "cpu1" : "cpuall"));
+  r.precision = q.precision;
   r.samples_ms = ms;
   r.median_ms = lat::pct(s, 50);
   r.value = lat::pct(s, 99) * 1000;
@@ -181,24 +184,44 @@ void black_scholes(const CpuRun& run, const KernelInfo& k, int64_t n) {
   time_both(run, k, q);
 }
 
+// The VaR update: new weights, P&L of the resident scenarios (GEMV, cpu_gemv.hpp), the 1% order statistic. Two
+// forms of the resident scenarios: float32 (the request as the GPU rows run it) and binary16 (`_f16_`: half the
+// bytes, float32 products and sums), made once when the scenarios are loaded, as a service would hold them. Both
+// are checked against the same float64 reference of the float32 scenarios, with the same bound.
 void value_at_risk(const CpuRun& run, const KernelInfo& k) {
   VarCase vc;
   vc.make(1, kVarS, kVarA, run.o.seed, stream_of("lat_var"));
+  gemv::Resident<float> r32(kVarS * kVarA);
+  gemv::Resident<uint16_t> r16(kVarS * kVarA);
+  std::copy(vc.R.begin(), vc.R.end(), r32.data());
+  gemv::pack_f16(vc.R.data(), r16.data(), kVarS, kVarA);
   std::vector<float> pnl(kVarS), sorted(kVarS);
   float var = 0;
   const int64_t kth = static_cast<int64_t>(std::floor(fin::kVarAlpha * kVarS));
-  CpuRequest q;
-  q.size = {{"portfolios", 1}, {"scenarios", double(kVarS)}, {"assets", double(kVarA)}};
-  q.note = "VaR 99% of one portfolio: P&L over 4096 resident scenarios x 512 assets (GEMV) + 1% order statistic";
-  q.part = [&](int w, int kk) { fast::gemv(vc.R.data(), vc.W.data(), pnl.data(), lo(kVarS, w, kk), lo(kVarS, w + 1, kk), kVarA); };
-  q.finish = [&] {
-    std::copy(pnl.begin(), pnl.end(), sorted.begin());
-    std::nth_element(sorted.begin(), sorted.begin() + kth, sorted.end());
-    var = -sorted[kth];
-  };
-  q.poison = [&] { var = std::nanf(""); };
-  q.check = [&] { return vc.check(&var); };
-  time_both(run, k, q);
+  const float* w = vc.W.data();
+  for (const bool half : {false, true}) {
+    CpuRequest q;
+    q.size = {{"portfolios", 1}, {"scenarios", double(kVarS)}, {"assets", double(kVarA)}};
+    q.note = std::string("VaR 99% of one portfolio: P&L over 4096 resident scenarios x 512 assets (GEMV, ") + gemv::path() +
+             ") + 1% order statistic; scenarios stored " +
+             (half ? "as binary16 in 8-row panels (4 MB; float32 products and sums), checked against the float64 reference of the float32 "
+                     "scenarios"
+                   : "as float32 (8 MB)");
+    if (half) q.form = "f16_", q.precision = "fp16";
+    q.part = [&, half](int wk, int kk) {  // whole panels of 8 rows per worker
+      const int64_t s0 = lo(kVarS / gemv::kPanel, wk, kk) * gemv::kPanel, s1 = lo(kVarS / gemv::kPanel, wk + 1, kk) * gemv::kPanel;
+      if (half) gemv::f16(r16.data(), w, pnl.data(), s0, s1, kVarA);
+      else gemv::f32(r32.data(), w, pnl.data(), s0, s1, kVarA);
+    };
+    q.finish = [&] {
+      std::copy(pnl.begin(), pnl.end(), sorted.begin());
+      std::nth_element(sorted.begin(), sorted.begin() + kth, sorted.end());
+      var = -sorted[kth];
+    };
+    q.poison = [&] { var = std::nanf(""); };
+    q.check = [&] { return vc.check(&var); };
+    time_both(run, k, q);
+  }
 }
 }  // namespace
 

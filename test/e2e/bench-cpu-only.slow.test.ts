@@ -70,7 +70,7 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
       'zscore',
       'momentum',
       'meanvar',
-      ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1'].flatMap((q) => [`lat_${q}_cpu1`, `lat_${q}_cpuall`]),
+      ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1', 'var_1_f16'].flatMap((q) => [`lat_${q}_cpu1`, `lat_${q}_cpuall`]),
     ]);
     for (const result of report.results) {
       expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);

@@ -193,12 +193,17 @@ export function clusterLines(k, gpus, dev, slow) {
   return lines;
 }
 
-/** --cpu mode, a latency _stream row: its request on one thread (_cpu1) and on all threads (_cpuall), as cpu_latency.cpp. */
+/**
+ * --cpu mode, a latency _stream row: its request on one thread (_cpu1) and on all threads (_cpuall), as cpu_latency.cpp;
+ * the VaR row also in its binary16 storage form (_f16_cpu1, _f16_cpuall, precision fp16).
+ */
 export function cpuLatencyLines(k) {
-  return [
-    ['cpu1', 1, 0.004],
-    ['cpuall', 16, 0.003],
-  ].map(([form, threads, base]) => {
+  const forms = [
+    ['cpu1', 1, 0.004, 'fp32'],
+    ['cpuall', 16, 0.003, 'fp32'],
+  ];
+  if (k.name === 'lat_var_1_stream') forms.push(['f16_cpu1', 1, 0.002, 'fp16'], ['f16_cpuall', 16, 0.0015, 'fp16']);
+  return forms.map(([form, threads, base, precision]) => {
     const samplesMs = Array.from({ length: 1000 }, (_, i) => base * (1 + (0.05 * ((i * 7919) % 100)) / 100));
     const sorted = [...samplesMs].sort((a, b) => a - b);
     const p = (q) => sorted[Math.ceil((q * sorted.length) / 100 - 1e-9) - 1];
@@ -213,7 +218,7 @@ export function cpuLatencyLines(k) {
       bytes: 0,
       flops: 0,
       size: { options: 1024 },
-      precision: 'fp32',
+      precision,
       check: { ...check, metric: 'rel_l2', error: 1.1e-7, bound: 1e-5 },
       requests: 1000,
       threads,
