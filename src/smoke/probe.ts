@@ -37,7 +37,8 @@ async function get(ctx: Ctx, url: string): Promise<{ status: number; body: strin
   }
 }
 
-async function state(engine: Engine, name: string): Promise<{ running: boolean; exitCode: number | null }> {
+/** Whether the container runs, and its exit code once it has exited. */
+export async function containerState(engine: Engine, name: string): Promise<{ running: boolean; exitCode: number | null }> {
   const r = await engine.run(['inspect', '--format', '{{.State.Running}} {{.State.ExitCode}}', name], { timeoutMs: 30_000 });
   const [running, code] = r.stdout.trim().split(' ');
   return { running: running === 'true', exitCode: code === undefined || code === '' ? null : Number(code) };
@@ -50,11 +51,25 @@ async function waitFor(ctx: Ctx, engine: Engine, c: Container, url: string, time
   for (;;) {
     last = await get(ctx, url);
     if (last.status === 200) return { ok: true as const, last };
-    const s = await state(engine, c.name);
+    const s = await containerState(engine, c.name);
     if (!s.running) return { ok: false as const, exited: s.exitCode, last };
     if (ctx.clock.monotonic() >= deadline) return { ok: false as const, exited: null, last };
     if (!(await ctx.clock.sleep(1000, ctx.signal))) throw new InterruptedError();
   }
+}
+
+/** The application's health check failed: the container exited first (its code), or no 200 came within the wait. */
+export function appHealthFailed(layout: SmokeLayout, exited: number | null, lastStatus: number, waitMs: number): SmokeCheck {
+  const why =
+    exited !== null
+      ? `the container exited (code ${exited}) before ${layout.healthPath} answered`
+      : `no 200 within ${Math.round(waitMs / 1000)} s`;
+  return check(
+    'app-health',
+    `application ${layout.healthPath}`,
+    'fail',
+    `${why}; last: ${lastStatus === 0 ? 'no answer' : `HTTP ${lastStatus}`}`,
+  );
 }
 
 export async function probeRunning(
@@ -69,16 +84,18 @@ export async function probeRunning(
   deps.progress(`Waiting for ${layout.healthPath} (at most ${Math.round(waitMs / 1000)} s)`);
   const started = ctx.clock.monotonic();
   const app = await waitFor(ctx, engine, c, `${c.app}${layout.healthPath}`, waitMs);
-  const title = `application ${layout.healthPath}`;
   if (!app.ok) {
-    const why =
-      app.exited !== null
-        ? `the container exited (code ${app.exited}) before ${layout.healthPath} answered`
-        : `no 200 within ${Math.round(waitMs / 1000)} s`;
-    checks.push(check('app-health', title, 'fail', `${why}; last: ${app.last.status === 0 ? 'no answer' : `HTTP ${app.last.status}`}`));
+    checks.push(appHealthFailed(layout, app.exited, app.last.status, waitMs));
     return checks;
   }
-  checks.push(check('app-health', title, 'pass', `HTTP 200 after ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`));
+  checks.push(
+    check(
+      'app-health',
+      `application ${layout.healthPath}`,
+      'pass',
+      `HTTP 200 after ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`,
+    ),
+  );
   if (c.agent !== null) {
     const agent = await waitFor(ctx, engine, c, `${c.agent}/health`, 30_000);
     checks.push(
@@ -122,12 +139,12 @@ export async function stopAsFly(ctx: Ctx, engine: Engine, c: Container, layout: 
   deps.progress(`Stopping with ${layout.killSignal} (kill_timeout ${layout.killTimeoutS} s)`);
   const started = ctx.clock.monotonic();
   const kill = await engine.run(['kill', `--signal=${layout.killSignal}`, c.name], { timeoutMs: 30_000 });
-  let s = await state(engine, c.name);
+  let s = await containerState(engine, c.name);
   // Refused (e.g. kill_signal = 'SIGFOO') while the container runs: say so now, not "still running" after kill_timeout.
   const refused = kill.exitCode !== 0 && s.running ? (kill.stderr.trim().split('\n').at(-1) ?? '') || `exit ${kill.exitCode}` : undefined;
   while (refused === undefined && s.running && ctx.clock.monotonic() - started < layout.killTimeoutS * 1000) {
     if (!(await ctx.clock.sleep(250, ctx.signal))) throw new InterruptedError();
-    s = await state(engine, c.name);
+    s = await containerState(engine, c.name);
   }
   const seconds = (ctx.clock.monotonic() - started) / 1000;
   return stopCheck({

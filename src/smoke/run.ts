@@ -12,7 +12,7 @@ import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { readLayout, type SmokeLayout } from './layout.js';
-import { probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
+import { appHealthFailed, containerState, probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
 
 export interface SmokeOptions {
   dir: string;
@@ -166,6 +166,13 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
   const agent = layout.metricsPort !== null ? await port(layout.metricsPort) : null;
   const unread = [app, agent].find((p) => p !== null && p.port === null);
   if (unread) {
+    // An application that exits at once takes its ports with it: that is the health check's failure, with the code.
+    const s = await containerState(engine, c.name);
+    if (!s.running && s.exitCode !== null) {
+      checks.push(check('start', 'container starts', 'pass', `started, then exited before its ports could be read`));
+      checks.push(appHealthFailed(layout, s.exitCode, 0, 0));
+      return;
+    }
     checks.push(
       check('start', 'container starts', 'fail', `\`${engine.name} port\` named no 127.0.0.1 port: ${JSON.stringify(unread.said)}`),
     );

@@ -57,7 +57,7 @@ describe('runSmoke with an engine that prints garbage', () => {
 });
 
 describe('runSmoke with an engine that names no port', () => {
-  it('the start check fails saying what `port` printed (not "http://127.0.0.1:null"), and the container is removed', async () => {
+  const smokeWithPort = async (portSaid: string, stateSaid: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-run-'));
     writeFileSync(join(dir, 'fly.toml'), "app = 'demo'\n[http_service]\n  internal_port = 8080\n");
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\n');
@@ -72,7 +72,8 @@ describe('runSmoke with an engine that names no port', () => {
         on('build', ''),
         on('image', '12 ["app"]'),
         on('run', 'c0ffee\n'),
-        on('port', '0.0.0.0:49153\n'),
+        on('port', portSaid),
+        on('inspect', stateSaid),
         on('logs', ''),
         on('rm', ''),
         on('rmi', ''),
@@ -80,12 +81,28 @@ describe('runSmoke with an engine that names no port', () => {
     });
     const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 1000, keep: false }, deps);
+    return { result, calls: ctx.calls.map((c) => c.args[0]) };
+  };
+
+  it('the start check fails saying what `port` printed (not "http://127.0.0.1:null"), and the container is removed', async () => {
+    const { result, calls } = await smokeWithPort('0.0.0.0:49153\n', 'true 0\n');
     expect(result.passed).toBe(false);
     expect(result.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
       ['build', 'pass', expect.any(String)],
       ['start', 'fail', '`podman port` named no 127.0.0.1 port: "0.0.0.0:49153"'],
     ]);
-    expect(ctx.calls.map((c) => c.args[0])).toEqual(['info', 'build', 'image', 'run', 'port', 'logs', 'rm', 'rmi']);
+    expect(calls).toEqual(['info', 'build', 'image', 'run', 'port', 'inspect', 'logs', 'rm', 'rmi']);
+  });
+
+  it('an application that exited at once (its ports gone with it) fails the health check with its exit code', async () => {
+    const { result, calls } = await smokeWithPort('', 'false 3\n');
+    expect(result.passed).toBe(false);
+    expect(result.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
+      ['build', 'pass', expect.any(String)],
+      ['start', 'pass', 'started, then exited before its ports could be read'],
+      ['app-health', 'fail', 'the container exited (code 3) before /health answered; last: no answer'],
+    ]);
+    expect(calls).toEqual(['info', 'build', 'image', 'run', 'port', 'inspect', 'logs', 'rm', 'rmi']);
   });
 });
 
