@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideMissing, type ProgramRun } from '../../../src/diag/decide.js';
 import { runDiag } from '../../../src/diag/run.js';
-import { parseHealth } from '../../../src/diag/smi.js';
+import { DIAG_FIELDS, parseHealth } from '../../../src/diag/smi.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
 const PROGRAM = '/opt/gpuctl-bench';
@@ -32,18 +32,8 @@ describe('a GPU gone from nvidia-smi after the run', () => {
   });
 
   it('decideMissing: the last reading under load stands in for the counters; without one, the counter checks skip', () => {
-    const load = parseHealth('0, GPU-abc, NVIDIA H200, 00000000:00:06.0, 40, 300, 700, 1980, 1980, 2', [
-      'index',
-      'uuid',
-      'name',
-      'pci.bus_id',
-      'temperature.gpu',
-      'power.draw',
-      'power.limit',
-      'clocks.current.sm',
-      'clocks.max.sm',
-      'ecc.errors.uncorrected.volatile.total',
-    ]);
+    // the query's first ten fields (index … ecc.errors.uncorrected.volatile.total)
+    const load = parseHealth('0, GPU-abc, NVIDIA H200, 00000000:00:06.0, 40, 300, 700, 1980, 1980, 2', DIAG_FIELDS.slice(0, 10));
     const xid = { readable: true as const, events: [] };
     const withLoad = decideMissing('quick', 0, { load, program: crashed, xid });
     expect(withLoad).toMatchObject({ index: 0, uuid: 'GPU-abc', name: 'NVIDIA H200', verdict: 'fail' });
