@@ -132,10 +132,13 @@ async function enableCompileCache(): Promise<void> {
   const enable = (nodeModule as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (typeof enable !== 'function' || process.env.NODE_COMPILE_CACHE) return;
   try {
-    const { gpuctlDir } = await import('./shared/paths.js');
-    enable(gpuctlDir(process.env, 'cache', 'node-compile-cache'));
+    const [{ gpuctlDir }, { makeDirs }] = await Promise.all([import('./shared/paths.js'), import('./shared/make-dirs.js')]);
+    const dir = gpuctlDir(process.env, 'cache', 'node-compile-cache');
+    // made here first: Node's own recursive mkdir (which enableCompileCache uses) never returns under /proc
+    makeDirs(dir);
+    enable(dir);
   } catch {
-    // no home directory to put it in: start without a cache
+    // no home directory to put it in, or it cannot be made: start without a cache
   }
 }
 
