@@ -6,7 +6,7 @@
  * the sources. Not the build: it writes dist.PID.tmp/ beside dist/, which eslint and prettier would walk into
  * while it is renamed away (eslint then exits 2), so `npm test` builds after them. Figures: .ci/times.md.
  */
-import { spawn } from 'node:child_process';
+import { execa } from 'execa';
 
 const steps = process.argv.slice(2);
 if (steps.length === 0) {
@@ -38,30 +38,24 @@ function kill(pid, signal) {
 }
 
 /** Runs one npm script; its output (stdout and stderr in order) with the exit code and seconds taken. */
-function run(step) {
+async function run(step) {
   const started = process.hrtime.bigint();
   // npm's own CLI through the node running this script when npm started it; else npm on PATH.
   const [command, args] = npm ? [process.execPath, [npm, 'run', '-s', step]] : ['npm', ['run', '-s', step]];
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    groups.add(child.pid);
-    let why = '';
-    const timer = setTimeout(() => {
-      why = `stopped after ${TIMEOUT_MS / 60_000} min`;
-      kill(child.pid, 'SIGKILL');
-    }, TIMEOUT_MS);
-    const chunks = [];
-    child.stdout.on('data', (chunk) => chunks.push(chunk));
-    child.stderr.on('data', (chunk) => chunks.push(chunk));
-    const end = (code, reason) => {
-      clearTimeout(timer);
-      groups.delete(child.pid);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ step, code, why: why || reason, output: Buffer.concat(chunks).toString(), seconds });
-    };
-    child.on('error', (error) => end(1, error.message));
-    child.on('close', (code, signal) => end(code ?? 1, signal ? `ended by ${signal}` : ''));
-  });
+  // A process group of its own (detached): the timeout and a Ctrl-C end the tools npm started, not npm alone.
+  const child = execa(command, args, { stdin: 'ignore', all: true, reject: false, detached: true, cleanup: false });
+  groups.add(child.pid);
+  let why = '';
+  const timer = setTimeout(() => {
+    why = `stopped after ${TIMEOUT_MS / 60_000} min`;
+    kill(child.pid, 'SIGKILL');
+  }, TIMEOUT_MS);
+  const result = await child;
+  clearTimeout(timer);
+  groups.delete(child.pid);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const reason = result.signal ? `ended by ${result.signal}` : result.failed && result.exitCode === undefined ? result.shortMessage : '';
+  return { step, code: result.exitCode ?? 1, why: why || reason, output: result.all ?? '', seconds };
 }
 
 const results = await Promise.all(
