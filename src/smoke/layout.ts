@@ -106,7 +106,9 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
   const port = num(service.internal_port);
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
-  const checks = tables(service.checks);
+  // [http_service]'s checks, or a [[services]]'s legacy [[services.http_checks]] (flyctl still turns them into the
+  // Machine's HTTP service checks: internal/appconfig/service.go toMachineService).
+  const checks = [...tables(service.checks), ...tables(service.http_checks)];
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
   const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';

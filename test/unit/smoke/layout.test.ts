@@ -20,6 +20,14 @@ describe('readLayout', () => {
     expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, healthPath: '/health', env: { A: '1' }, runAs: 'app' });
   });
 
+  it("the health path of [[http_service.checks]], and of a [[services]]'s legacy [[services.http_checks]] (flyctl still honours it)", async () => {
+    const path = async (fly: string) => (await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM ubuntu:22.04\n' }))).healthPath;
+    expect(await path("[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = '/ready'\n")).toBe('/ready');
+    const legacy =
+      "[[services]]\n  internal_port = 8080\n  protocol = 'tcp'\n[[services.tcp_checks]]\n  interval = '15s'\n[[services.http_checks]]\n  path = '/livez'\n";
+    expect(await path(legacy)).toBe('/livez');
+  });
+
   it("a local-GPU layout's compose.yaml environment, as a map or as compose's list form; a key without a value is the shell's, left out", async () => {
     const compose = (environment: string) => `services:\n  app:\n    environment:\n${environment}`;
     const files = { 'fly.toml': `${FLY}[env]\n  FROM_FLY = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\n' };
