@@ -13,7 +13,8 @@ import { describeErrno } from '../shared/make-dirs.js';
 /** Checked before the run, so a refused --out costs no benchmark time. Returns the absolute path. */
 export async function checkOut(path: string, cwd: string, force: boolean, baseline: string | null = null): Promise<string> {
   const full = resolve(cwd, path);
-  if (baseline !== null && resolve(cwd, baseline) === full) {
+  // The same file by any name: through a symlink to it, or to a directory above it.
+  if (baseline !== null && realTarget(resolve(cwd, baseline)) === realTarget(full)) {
     throw new UsageError(`--out ${path} is the --baseline it is compared with; not overwriting it.`, { hint: 'Write the new report to another file.' });
   }
   let kind: ReturnType<typeof writeTarget>;

@@ -1,5 +1,5 @@
 /** --out never clobbers a user's file and never leaves half a file (the step summary: test/unit/ui/step-summary.test.ts). */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,16 @@ describe('writeReport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'out-'));
     writeFileSync(join(dir, 'main.json'), REPORT);
     await expect(writeReport('./main.json', dir, '{}', true, 'main.json')).rejects.toThrow('is the --baseline it is compared with');
+    expect(readFileSync(join(dir, 'main.json'), 'utf8')).toBe(REPORT);
+  });
+
+  it('nor through a symbolic link to it (--out latest.json -> main.json), nor through a linked directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'out-'));
+    writeFileSync(join(dir, 'main.json'), REPORT);
+    symlinkSync('main.json', join(dir, 'latest.json'));
+    symlinkSync('.', join(dir, 'here'));
+    await expect(writeReport('latest.json', dir, '{}', true, 'main.json')).rejects.toThrow('is the --baseline it is compared with');
+    await expect(writeReport('main.json', dir, '{}', true, 'here/main.json')).rejects.toThrow('is the --baseline it is compared with');
     expect(readFileSync(join(dir, 'main.json'), 'utf8')).toBe(REPORT);
   });
 
