@@ -94,7 +94,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     ...(monitoring?.dashboard ? [{ path: DASHBOARD_FILE, content: monitoring.dashboard, mode: 0o644 }] : []),
     { path: AGENT_PACKAGE_PATH, content: fingerprint(pkg.bytes, what), bytes: pkg.bytes, mode: 0o644 },
   ];
-  const onDisk = (file: RenderedFile) => {
+  const onDisk = (file: Pick<RenderedFile, 'path' | 'bytes'>) => {
     if (file.path === 'fly.toml') return readFlyTomlIfExists(flyPath, flyShown);
     if (!file.bytes) return readIfExists(join(dir, file.path));
     const bytes = readIfExists(join(dir, file.path), 'binary');
@@ -110,6 +110,9 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
     if (options.dryRun || refused) return { decided, refused };
     const writes = decided.filter((file) => file.status === 'create' || file.status === 'overwrite');
     for (const file of writes) assertInside(dir, join(dir, file.path));
+    // A person may take minutes over the questions: a file made or edited meanwhile (an editor saving) was not
+    // what they were shown, and is not overwritten. Checked for every file before any is written.
+    if (policy === 'ask') for (const file of writes) if (onDisk(file) !== file.existing) throw changedMeanwhile(file.path, dir);
     for (const file of writes) {
       try {
         writeAtomic(join(dir, file.path), file.bytes ?? file.proposed, file.mode);
@@ -216,6 +219,12 @@ function createDir(dir: string, given: string | undefined): void {
         : `${given === undefined ? 'Run gpuctl init in' : 'Pass --dir'} a directory you can write to; nothing was written.`,
     });
   }
+}
+
+function changedMeanwhile(path: string, dir: string): UsageError {
+  return new UsageError(`${join(dir, path)} changed while gpuctl init was asking; nothing was written.`, {
+    hint: 'Run gpuctl init again to compare with the file as it is now.',
+  });
 }
 
 function writeFailed(path: string, dir: string, written: readonly string[], error: unknown): FailedError {

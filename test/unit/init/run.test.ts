@@ -140,6 +140,25 @@ describe('conflicts', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
   });
 
+  test('on a terminal: a file made or edited while init asks is not overwritten, and nothing is written', async () => {
+    const dir = await edited();
+    unlinkSync(join(dir, '.dockerignore'));
+    const script = scripted(['yes']);
+    const prompt: Prompter = {
+      ...script,
+      select: async (message, choices, fallback) => {
+        writeFileSync(join(dir, '.dockerignore'), 'mine\n'); // planned as a new file; the person's editor saves one meanwhile
+        return script.select(message, choices, fallback);
+      },
+    };
+    await expect(runInit(opts(), ctxIn(dir, prompt))).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${join(dir, '.dockerignore')} changed while gpuctl init was asking; nothing was written.`,
+    });
+    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('mine\n');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
+  });
+
   test('on a terminal: quit writes nothing (exit 130)', async () => {
     const dir = await edited();
     writeFileSync(join(dir, 'gpuctl-start.sh'), '#!/bin/sh\necho mine\n');
