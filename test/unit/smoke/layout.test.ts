@@ -28,6 +28,16 @@ describe('readLayout', () => {
     expect(await path(legacy)).toBe('/livez');
   });
 
+  it("the agent's port from [checks.gpu] without [metrics]; kill_signal in any case; a GPU layout by compose.yaml's reservation", async () => {
+    const fly = "kill_signal = 'sigterm'\n[http_service]\n  internal_port = 8080\n[checks.gpu]\n  port = 9400\n  type = 'http'\n";
+    const read = await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM python:3.12-slim\n' }));
+    expect(read).toMatchObject({ metricsPort: 9400, killSignal: 'SIGTERM', gpuLayout: false });
+    const compose =
+      'services:\n  app:\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - capabilities: [gpu]\n';
+    const local = await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM python:3.12-slim\n', 'compose.yaml': compose }));
+    expect(local.gpuLayout).toBe(true);
+  });
+
   it("a local-GPU layout's compose.yaml environment, as a map or as compose's list form; a key without a value is the shell's, left out", async () => {
     const compose = (environment: string) => `services:\n  app:\n    environment:\n${environment}`;
     const files = { 'fly.toml': `${FLY}[env]\n  FROM_FLY = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\n' };
