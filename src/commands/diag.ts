@@ -77,7 +77,8 @@ export const diagCommand = defineCommand({
       spinner.stop();
       const path = state.diagStatePath(ctx.env, ctx.env.HOME ?? homedir());
       try {
-        state.writeDiagState(path, report);
+        if (path === undefined) ctx.log.warn('No diag state file written: HOME is empty; set GPUCTL_DIAG_STATE for the agent.');
+        else state.writeDiagState(path, report);
       } catch (error) {
         ctx.log.warn(`Could not write the diag state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -10,9 +10,14 @@ import { makeDirs } from '../shared/make-dirs.js';
 import { xdgHome } from '../shared/paths.js';
 import type { DiagReport } from './run.js';
 
-export function diagStatePath(env: Env, home: string): string {
+/**
+ * Where the state goes; undefined with no home (HOME set but empty, and no XDG_STATE_HOME): a relative
+ * `.local/state/...` would land in the working directory, where the agent (agent/diag-state.ts) never looks.
+ */
+export function diagStatePath(env: Env, home: string): string | undefined {
   if (env.GPUCTL_DIAG_STATE) return env.GPUCTL_DIAG_STATE;
-  return join(xdgHome(env, 'state', home) ?? home, 'gpuctl', 'diag-last.json');
+  const base = xdgHome(env, 'state', home || undefined);
+  return base === undefined ? undefined : join(base, 'gpuctl', 'diag-last.json');
 }
 
 export function diagStateText(report: Pick<DiagReport, 'finishedAt' | 'level' | 'gpus'>): string {

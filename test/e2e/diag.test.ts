@@ -3,7 +3,7 @@
  * with planted ECC errors or a downgraded link), the fake gpuctl-bench with the native program's
  * planted faults (--inject-fault through GPUCTL_DIAG_INJECT_FAULT), and a fake dmesg.
  */
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -90,6 +90,23 @@ describe('gpuctl diag', () => {
     const xid = await diag([], { FAKE_DMESG_FILE: join(FIXTURES, 'dmesg/xid79.txt') }).run;
     expect(xid.exitCode).toBe(1);
     expect(xid.stdout.trimEnd().endsWith('FAIL: GPU 0: xid')).toBe(true);
+  });
+
+  it('HOME set but empty: no state file in the working directory, a warning naming GPUCTL_DIAG_STATE, exit 0', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'gpuctl-diag-cwd-'));
+    const r = await runGpuctl(['diag'], {
+      tools: ['nvidia-smi', 'dmesg'],
+      cwd,
+      env: {
+        HOME: '',
+        GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
+        FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
+        FAKE_BENCH_DEVICE: 'NVIDIA H200',
+      },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(r.stderr).toContain('No diag state file written: HOME is empty; set GPUCTL_DIAG_STATE for the agent.');
   });
 
   it('no driver: exit 3', async () => {

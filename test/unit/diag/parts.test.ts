@@ -22,6 +22,9 @@ describe('diag parts', () => {
     expect(diagStatePath({ GPUCTL_DIAG_STATE: '/x/d.json' }, '/home/u')).toBe('/x/d.json');
     expect(diagStatePath({ XDG_STATE_HOME: '/s' }, '/home/u')).toBe('/s/gpuctl/diag-last.json');
     expect(diagStatePath({}, '/home/u')).toBe('/home/u/.local/state/gpuctl/diag-last.json');
+    // HOME set but empty: no relative .local/state in the working directory (the agent never looks there).
+    expect(diagStatePath({ HOME: '' }, '')).toBeUndefined();
+    expect(diagStatePath({ HOME: '', XDG_STATE_HOME: '/s' }, '')).toBe('/s/gpuctl/diag-last.json');
     const text = diagStateText({
       finishedAt: '2026-12-04T00:37:17.434Z',
       level: 'long',
