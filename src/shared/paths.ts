@@ -5,7 +5,7 @@
  * and let tests point at fixtures without touching the installed package.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Env } from '../context.js';
@@ -50,8 +50,20 @@ export function xdgHome(env: Env, kind: XdgKind, ...given: [home: string | undef
   const set = env[variable];
   if (set && set.startsWith('/')) return set;
   // Not a default parameter: an explicit undefined (no home known) must stay undefined.
-  const home = given.length ? given[0] : env.HOME || homedir();
+  const home = given.length ? given[0] : env.HOME || homedir() || accountHome();
   return home === undefined ? undefined : join(home, ...below);
+}
+
+/**
+ * HOME set but empty makes os.homedir() empty too, and join('', '.cache') a relative path: gpuctl's caches, logs and
+ * state would land in the working directory. The user database's home then, else the temporary directory.
+ */
+function accountHome(): string {
+  try {
+    return userInfo().homedir || tmpdir();
+  } catch {
+    return tmpdir();
+  }
 }
 
 /** gpuctl's own directory in one of them: `<xdgHome>/gpuctl/<parts…>`. */

@@ -1,8 +1,8 @@
 /** The one resolver of the XDG directories and the one package-root finder (issue 22). */
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { gpuctlDir, packageRoot, xdgHome } from '../../../src/shared/paths.js';
 
 describe('xdgHome', () => {
@@ -22,6 +22,17 @@ describe('xdgHome', () => {
     expect(xdgHome({}, 'cache')).toBe(join(homedir(), '.cache'));
     expect(xdgHome({}, 'state', undefined)).toBeUndefined();
     expect(xdgHome({ XDG_STATE_HOME: '/s' }, 'state', undefined)).toBe('/s');
+  });
+
+  it("HOME set but empty (so os.homedir() is empty too): the user database's home, never a relative .cache in the working directory", () => {
+    vi.stubEnv('HOME', '');
+    try {
+      expect(homedir()).toBe('');
+      expect(xdgHome({ HOME: '' }, 'cache')).toBe(join(userInfo().homedir, '.cache'));
+      expect(isAbsolute(gpuctlDir({ HOME: '' }, 'state', 'logs'))).toBe(true);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it("gpuctlDir is gpuctl's own directory in one of them", () => {
