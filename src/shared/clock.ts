@@ -30,16 +30,34 @@ export interface Clock {
   every(ms: number, fn: () => void): Cancel;
 }
 
+/** Node's timers hold at most 2^31-1 ms (24.8 days); a longer one fires after 1 ms. Longer waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Calls `fn` once after `ms` (any length); `unref`: the timer alone does not keep the process alive. */
+function timeout(ms: number, fn: () => void, unref: boolean): Cancel {
+  let timer: ReturnType<typeof setTimeout>;
+  const arm = (left: number) => {
+    timer = setTimeout(() => (left > MAX_TIMER_MS ? arm(left - MAX_TIMER_MS) : fn()), Math.min(left, MAX_TIMER_MS));
+    if (unref) timer.unref();
+  };
+  arm(ms);
+  return () => clearTimeout(timer);
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
     // Not unref'd: a sleep is what the program is waiting for, so it keeps the process alive.
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
+    const cancel = timeout(
+      ms,
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      },
+      false,
+    );
     const onAbort = () => {
-      clearTimeout(timer);
+      cancel();
       resolve(false);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -51,12 +69,16 @@ export const realClock: Clock = {
   present: () => new Date(),
   monotonic: () => performance.now(),
   sleep,
-  after: (ms, fn) => {
-    const timer = setTimeout(fn, ms);
-    timer.unref();
-    return () => clearTimeout(timer);
-  },
+  after: (ms, fn) => timeout(ms, fn, true),
   every: (ms, fn) => {
+    if (ms > MAX_TIMER_MS) {
+      let cancel: Cancel;
+      const again = () => {
+        cancel = timeout(ms, () => (again(), fn()), true);
+      };
+      again();
+      return () => cancel();
+    }
     const timer = setInterval(fn, ms);
     timer.unref();
     return () => clearInterval(timer);

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
 import { clockFor, createContext } from '../../../src/runtime.js';
 import { pinnedClock, realClock } from '../../../src/shared/clock.js';
@@ -113,5 +113,30 @@ describe('the fake clock (test/helpers/clock.ts)', () => {
     expect(seen).toHaveLength(5);
     expect(clock.now().toISOString()).toBe('2026-11-22T12:00:01.300Z');
     expect(clock.pending()).toBe(0);
+  });
+});
+
+describe('realClock timers longer than Node allows (2^31-1 ms, 24.8 days)', () => {
+  it('sleep, after and every wait the whole time instead of firing after 1 ms (monitor --interval 30d, GPUCTL_BENCH_TIMEOUT_MS=3e9)', async () => {
+    vi.useFakeTimers();
+    try {
+      const day = 24 * 3600_000;
+      const fired: string[] = [];
+      const slept = realClock.sleep(30 * day).then(() => fired.push('sleep'));
+      realClock.after(30 * day, () => fired.push('after'));
+      const stop = realClock.every(30 * day, () => fired.push('every'));
+      await vi.advanceTimersByTimeAsync(29 * day);
+      expect(fired).toEqual([]);
+      await vi.advanceTimersByTimeAsync(day);
+      await slept;
+      expect(fired.sort()).toEqual(['after', 'every', 'sleep']);
+      await vi.advanceTimersByTimeAsync(30 * day);
+      expect(fired.filter((f) => f === 'every')).toHaveLength(2);
+      stop();
+      await vi.advanceTimersByTimeAsync(60 * day);
+      expect(fired.filter((f) => f === 'every')).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
