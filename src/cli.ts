@@ -66,6 +66,23 @@ export function usageErrorFrom(message: string, commandPath: string): UsageError
   return new UsageError(sentence, { hint: `${suggestion ? `${suggestion} ` : ''}Run '${commandPath} --help' for usage.` });
 }
 
+/**
+ * A value that is one of the command's own long options is a value left out (`init --dir --force`): commander takes
+ * "--force" as the directory, and init would write into a new directory named "--force". A usage error instead.
+ */
+function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput): void {
+  const flagOf = (flags: string) => /--[\w-]+/.exec(flags)?.[0];
+  const longs = new Set(['--json', '--verbose', '--no-color', '--help', '--version', ...(spec.options ?? []).map((o) => flagOf(o.flags))]);
+  for (const [key, value] of Object.entries(raw.opts)) {
+    const taken = [value].flat().find((v): v is string => typeof v === 'string' && longs.has(v.split('=')[0]));
+    if (taken === undefined) continue;
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(`${flag} took "${taken}" as its value, and ${taken.split('=')[0]} is an option of this command.`, {
+      hint: `Give ${flag} its value (${flag} VALUE ${taken}).`,
+    });
+  }
+}
+
 export async function runCli(io: CliIO): Promise<number> {
   // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost.
   if (io.argv.length === 1 && (io.argv[0] === '--version' || io.argv[0] === '-V')) {
@@ -86,6 +103,7 @@ export async function runCli(io: CliIO): Promise<number> {
     flags = flagsFrom(raw.opts, io.env);
     ndjson = spec.ndjson === true;
     ctx = io.makeContext ? io.makeContext(flags) : await createContext(flags);
+    assertNoOptionAsValue(spec, raw);
     const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;

@@ -74,6 +74,19 @@ describe('runCli', () => {
     expect(await runCli(io(['--help'], ctx))).toBe(0);
   });
 
+  it("a value left out: an option's value that is another of its options is a usage error (init --dir --force wrote into ./--force)", async () => {
+    for (const [argv, message] of [
+      [['init', '--yes', '--dir', '--force'], 'Error: --dir took "--force" as its value, and --force is an option of this command.'],
+      [['validate', '-c', '--format'], 'Error: --config took "--format" as its value, and --format is an option of this command.'],
+      [['bench', '--out=--force', '--cpu'], 'Error: --out took "--force" as its value, and --force is an option of this command.'],
+    ] as const) {
+      const ctx = makeTestCtx();
+      expect(await runCli(io([...argv], ctx))).toBe(2);
+      expect(ctx.err().split('\n')[0]).toBe(message);
+      expect(ctx.calls).toEqual([]);
+    }
+  });
+
   it('a usage error with --json: the documented object on stdout and nothing on stderr', async () => {
     const ctx = makeTestCtx({ json: true });
     expect(await runCli(io(['scale', 'count', '--json'], ctx))).toBe(2);
