@@ -63,6 +63,16 @@ describe('gpuctl scale', () => {
     expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 2, sjc: 1 });
   });
 
+  it('count with nothing to do names the machines in the regions asked for, not the whole group', async () => {
+    const w = await deployedWorld();
+    const added = await w.flyctl(['scale', 'count', '3', '--app', 'quant-signals', '--region', 'iad', '--yes']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const run = await w.gpuctl(['scale', 'count', '3', '--region', 'iad', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain('quant-signals already has 3 machine(s) of group app in iad: nothing to do.');
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ iad: 3, ord: 2 });
+  });
+
   it('count: capacity is a clear error that says the machines may be half-scaled', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'count', '3', '--yes'], { FAKE_FLYCTL_FAULT: 'capacity', FAKE_FLYCTL_FAULT_ON: 'scale count' });
