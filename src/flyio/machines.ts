@@ -19,7 +19,9 @@ export interface RolloutState {
 export function machineProblems(machine: FlyMachine, release: number | undefined): string[] {
   const reasons: string[] = [];
   if (release !== undefined && machine.releaseVersion !== release) reasons.push(`runs v${machine.releaseVersion ?? '?'}, not v${release}`);
-  if (machine.state !== 'started') reasons.push(`is ${machine.state}`);
+  // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
+  const restingStandby = machine.standbyFor.length > 0 && machine.state === 'stopped';
+  if (machine.state !== 'started' && !restingStandby) reasons.push(`is ${machine.state}`);
   for (const check of machine.checks) {
     if (check.status !== 'passing') reasons.push(`check ${check.name} is ${check.status}${check.output ? `: ${check.output}` : ''}`);
   }

@@ -67,6 +67,28 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(await w.releases()).toHaveLength(1);
   });
 
+  // flyctl's --ha (default) gives a group without services one machine and a stopped standby: that is a healthy deploy.
+  it('a worker group with its stopped --ha standby deploys and is healthy', async () => {
+    const w = world(
+      FLY_TOML.replace(
+        '[http_service]',
+        '[processes]\n  app = "python serve.py"\n  worker = "python work.py"\n\n[http_service]\n  processes = ["app"]',
+      ),
+    );
+    const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--wait-timeout', '5s', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = report(run.stdout);
+    expect(
+      r.machines
+        .filter((m) => m.processGroup === 'worker')
+        .map((m) => m.state)
+        .sort(),
+    ).toEqual(['started', 'stopped']);
+    const health = await w.gpuctl(['health', '--no-probe']);
+    expect(health.exitCode, health.stdout).toBe(0);
+    expect(health.stdout).toContain('quant-signals is healthy.');
+  });
+
   it('stops at preflight on a GPU guest, with the retirement message and the CPU layout', async () => {
     const w = await deployedWorld();
     writeFileSync(

@@ -30,6 +30,18 @@ describe('assessRollout', () => {
     ]);
   });
 
+  it("a stopped standby (flyctl's --ha for a group without services) is where it should be; a stopped machine is not", () => {
+    const [a, b] = healthy;
+    const standby: FlyMachine = { ...b!, state: 'stopped', standbyFor: [a!.id] };
+    expect(assessRollout([a!, standby], 7)).toMatchObject({ ready: true, problems: [] });
+    expect(assessRollout([a!, { ...standby, standbyFor: [] }], 7).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'is stopped' },
+    ]);
+    expect(assessRollout([a!, { ...standby, state: 'failed' }], 7).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'is failed' },
+    ]);
+  });
+
   it('no machines is not a successful rollout', () => {
     expect(assessRollout([], 7)).toMatchObject({ ready: false, problems: [{ reason: 'the app has no machines' }] });
   });
