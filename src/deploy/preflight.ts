@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
+import { FlyError } from '../flyio/failures.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
@@ -95,6 +96,16 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
+/** The app's releases, or undefined when flyctl says the app does not exist (or this token cannot see it). */
+async function appReleases(fly: FlyClient, app: string): Promise<FlyRelease[] | undefined> {
+  try {
+    return await fly.releases(app);
+  } catch (error) {
+    if (error instanceof FlyError && error.reason === 'app-not-found') return undefined;
+    throw error;
+  }
+}
+
 /** -a, then FLY_APP, then fly.toml's `app`, each checked as a Fly app name before it reaches flyctl. */
 function appName(flag: string | undefined, env: string | undefined, toml: string | undefined, config: string): string | undefined {
   if (flag) return checkFlyAppName(flag, '--app');
@@ -156,10 +167,10 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
     );
   } else if (fly && loggedIn) {
     try {
-      const apps = await fly.listApps(options.org);
-      result.appExists = apps.some((a) => a.name === app);
-      if (result.appExists) {
-        const releases = await fly.releases(app);
+      // The app's own releases say whether it exists: an app-scoped deploy token (what CI uses) may not list the org's apps.
+      const releases = await appReleases(fly, app);
+      result.appExists = releases !== undefined;
+      if (releases) {
         result.previous = releases.find((r) => r.status === 'complete');
         remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
       } else if (options.create && (options.dryRun || errors.size > 0)) {

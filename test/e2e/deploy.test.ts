@@ -89,6 +89,15 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(health.stdout).toContain('quant-signals is healthy.');
   });
 
+  // An app-scoped deploy token (`fly tokens create deploy -a <app>`, what the hints recommend for CI) cannot run
+  // `flyctl apps list` (simonw/datasette.io#188, 2026-09); the app's own releases say whether it exists.
+  it('deploys with a token that may not list the apps: the preflight does not need `apps list`', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--json'], { FAKE_FLYCTL_FAULT: 'unauthorized', FAKE_FLYCTL_FAULT_ON: 'apps list' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(report(run.stdout)).toMatchObject({ ok: true, release: { version: 2 }, previousRelease: { version: 1 } });
+  });
+
   it('stops at preflight on a GPU guest, with the retirement message and the CPU layout', async () => {
     const w = await deployedWorld();
     writeFileSync(
