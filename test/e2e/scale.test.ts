@@ -73,6 +73,16 @@ describe('gpuctl scale', () => {
     expect((await scaleShow(w))[0]?.Regions).toEqual({ iad: 3, ord: 2 });
   });
 
+  // flyctl's scale count puts machines in primary_region when the app has none and no --region is given.
+  it("count back up from zero machines goes to fly.toml's primary_region, as flyctl's does", async () => {
+    const w = await deployedWorld();
+    expect((await w.gpuctl(['scale', 'count', '0', '--yes'])).exitCode).toBe(0);
+    const run = await w.gpuctl(['scale', 'count', '1', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('+1 machine in ord (default size)');
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 1 });
+  });
+
   it('count: capacity is a clear error that says the machines may be half-scaled', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'count', '3', '--yes'], { FAKE_FLYCTL_FAULT: 'capacity', FAKE_FLYCTL_FAULT_ON: 'scale count' });
