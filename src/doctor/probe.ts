@@ -29,7 +29,12 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
   if (located.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
   if (located.kind === 'failed') {
     const version = located.outcome;
-    const message = version.kind === 'failed' ? `flyctl version failed: ${version.message}` : `flyctl version: ${version.kind}`;
+    const message =
+      version.kind === 'failed'
+        ? `flyctl version failed: ${version.message}`
+        : version.kind === 'broken'
+          ? `${located.file} could not run: ${version.message}`
+          : `flyctl version: ${version.kind}`;
     return { flyctl: { kind: 'error', message }, flyAuth: { kind: 'skipped' } };
   }
   if (located.kind === 'unreadable')

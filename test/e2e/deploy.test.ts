@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
+import { fakePath } from '../helpers/cli.js';
 import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
 
 const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
@@ -254,9 +255,17 @@ describe('gpuctl deploy against the fake flyctl', () => {
 
   it('without flyctl: exit 3 with how to install it', async () => {
     const w = world();
-    const run = await w.gpuctl(['deploy'], { FLYCTL: '/nonexistent/flyctl' });
+    const run = await w.gpuctl(['deploy'], { PATH: fakePath([]) });
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('flyctl is not installed');
+  });
+
+  // FLYCTL set to a path with no program was reported as "neither `flyctl` nor `fly` is on PATH", though only FLYCTL was tried.
+  it('FLYCTL naming no program: exit 3, naming FLYCTL', async () => {
+    const w = world();
+    const run = await w.gpuctl(['deploy'], { FLYCTL: '/nonexistent/flyctl' });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('FLYCTL is set to "/nonexistent/flyctl", and there is no such program.');
   });
 
   it('appends a markdown summary to GITHUB_STEP_SUMMARY', async () => {

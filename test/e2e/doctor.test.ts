@@ -64,6 +64,16 @@ describe('gpuctl doctor', () => {
     });
   });
 
+  it('a FLYCTL that cannot run: the row says why (it said only "flyctl version: broken")', async () => {
+    const run = await runGpuctl(['doctor', '--json'], { env: { FLYCTL: '/etc/passwd' } });
+    expect(run.exitCode).toBe(1);
+    const { checks } = JSON.parse(run.stdout) as { checks: CheckRow[] };
+    expect(checks.find((c) => c.id === 'flyctl')).toMatchObject({
+      status: 'fail',
+      detail: '/etc/passwd could not run: spawn /etc/passwd EACCES',
+    });
+  });
+
   // gpuctl smoke needs docker (with its daemon) or podman; the doctor names the one smoke would use (review leftover).
   describe('container engine', () => {
     const engineRow = (stdout: string) => (JSON.parse(stdout) as { checks: CheckRow[] }).checks.find((c) => c.id === 'engine');
