@@ -48,7 +48,9 @@ export function planCount(all: readonly FlyMachine[], request: CountRequest, pri
   let regions = request.regions.length ? [...request.regions] : [...new Set(machines.map((m) => m.region))];
   if (regions.length === 0 && primaryRegion) regions = [primaryRegion];
   if (regions.length === 0)
-    throw new UsageError('The app has no machines, no region was given, and fly.toml names no primary_region.', { hint: 'Pass --region.' });
+    throw new UsageError('The app has no machines, no region was given, and no fly.toml here names a primary_region.', {
+      hint: 'Pass --region.',
+    });
   const diffs = convergeCounts(request.count, before, regions, request.maxPerRegion ?? -1);
   const deltas = regions.filter((r) => (diffs.get(r) ?? 0) !== 0).map((region) => ({ region, delta: diffs.get(region)! }));
   const after: Record<string, number> = { ...before };
