@@ -4,7 +4,7 @@
  * its GPUs) → on failure, with --rollback, the previous release's image deployed again.
  */
 import type { Ctx } from '../context.js';
-import { ExitCode, FailedError, type GpuctlError } from '../errors.js';
+import { ExitCode, FailedError, isGpuctlError, type GpuctlError } from '../errors.js';
 import { deployArgs, releasesArgs, sshConsoleArgs, statusArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { formatDuration } from '../shared/duration.js';
@@ -15,7 +15,7 @@ import { logPath, writeLog } from './log-file.js';
 import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
-import { assessRollout } from '../flyio/machines.js';
+import { assessRollout, LAUNCHED_ON_UPDATE } from '../flyio/machines.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -72,12 +72,22 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
   return commands;
 }
 
+/** Machines flyctl deploy will update without starting (stopped, suspended…: not LAUNCHED_ON_UPDATE); best effort. */
+async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
+  try {
+    return new Set((await fly.status(app)).machines.filter((m) => !LAUNCHED_ON_UPDATE.includes(m.state)).map((m) => m.id));
+  } catch (error) {
+    if (isGpuctlError(error) && error.code === 'interrupted') throw error;
+    return new Set();
+  }
+}
+
 /** What the app looks like after a failed flyctl deploy, for the report; best effort. */
-async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined) {
+async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined, resting: ReadonlySet<string>) {
   try {
     const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
     const release = releases[0] && releases[0].version > (previous ?? 0) ? releases[0] : undefined;
-    return { release, state: { ...assessRollout(status.machines, release?.version), elapsedMs: 0 } };
+    return { release, state: { ...assessRollout(status.machines, release?.version, resting), elapsedMs: 0 } };
   } catch {
     return { release: undefined, state: undefined };
   }
@@ -95,6 +105,7 @@ async function deployAndVerify(
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
+  const resting = pre.appExists ? await restingMachines(fly, input.app) : new Set<string>();
   const streamed = await streamDeploy(ctx, fly, input, {
     timeoutMs: options.deployTimeoutMs,
     log,
@@ -105,8 +116,12 @@ async function deployAndVerify(
     onPhase: (event) => deps.events?.phase?.(event),
   });
   if (streamed.error) {
-    const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
-    return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
+    return {
+      error: streamed.error,
+      flyctlFailed: true,
+      ...(await stateAfterFailure(fly, input.app, pre.previous?.version, resting)),
+      image: streamed.image,
+    };
   }
   const release = (await fly.releases(input.app))[0];
   const show = (event: RolloutEvent) => deps.events?.rollout?.(event);
@@ -116,6 +131,7 @@ async function deployAndVerify(
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
     clock: ctx.clock,
+    resting,
     // Each poll refreshes the command's spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) =>
       show({

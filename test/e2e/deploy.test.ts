@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
+import { flyState } from '../fakes/flyctl/seed.mjs';
 import { fakePath } from '../helpers/cli.js';
 import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
 
@@ -92,6 +93,21 @@ describe('gpuctl deploy against the fake flyctl', () => {
 
   // An app-scoped deploy token (`fly tokens create deploy -a <app>`, what the hints recommend for CI) cannot run
   // `flyctl apps list` (simonw/datasette.io#188, 2026-09); the app's own releases say whether it exists.
+  // flyctl deploy updates a stopped machine (autostop, `fly machine stop`) without starting it; gpuctl waited the whole
+  // --wait-timeout for it to start, then failed the deploy (and --rollback rolled back a good one).
+  it('a machine stopped before the deploy, updated and left stopped by flyctl, is deployed, not a failure', async () => {
+    const w = await deployedWorld();
+    const idle = flyState(w.state).machines('quant-signals')[0]!.id;
+    flyState(w.state).update((state) => {
+      state.apps['quant-signals']!.machines.find((m) => m.id === idle)!.state = 'stopped';
+    });
+    const run = await w.gpuctl(['deploy', '--wait-timeout', '3s', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = report(run.stdout);
+    expect(r.machines.find((m) => m.id === idle)).toMatchObject({ state: 'stopped', release: 2 });
+    expect(r.machines.filter((m) => m.id !== idle).every((m) => m.state === 'started' && m.release === 2)).toBe(true);
+  });
+
   it('deploys with a token that may not list the apps: the preflight does not need `apps list`', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['deploy', '--json'], { FAKE_FLYCTL_FAULT: 'unauthorized', FAKE_FLYCTL_FAULT_ON: 'apps list' });

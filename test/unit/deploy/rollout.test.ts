@@ -42,6 +42,16 @@ describe('assessRollout', () => {
     ]);
   });
 
+  it('a machine stopped or suspended before the deploy may stay so (flyctl does not start it), but must run the release', () => {
+    const [a, b] = healthy;
+    const idle: FlyMachine = critical({ ...b!, state: 'suspended' });
+    expect(assessRollout([a!, idle], 7, new Set([b!.id]))).toMatchObject({ ready: true, problems: [] });
+    expect(assessRollout([a!, { ...idle, releaseVersion: 6 }], 7, new Set([b!.id])).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'runs v6, not v7' },
+    ]);
+    expect(assessRollout([a!, idle], 7).problems.map((p) => p.reason)).toContain('is suspended');
+  });
+
   it('no machines is not a successful rollout', () => {
     expect(assessRollout([], 7)).toMatchObject({ ready: false, problems: [{ reason: 'the app has no machines' }] });
   });
