@@ -4,7 +4,7 @@
  * its GPUs) → on failure, with --rollback, the previous release's image deployed again.
  */
 import type { Ctx } from '../context.js';
-import { ExitCode, FailedError, isGpuctlError, type GpuctlError } from '../errors.js';
+import { ExitCode, FailedError, type GpuctlError } from '../errors.js';
 import { deployArgs, releasesArgs, sshConsoleArgs, statusArgs, type DeployInput } from '../flyio/args.js';
 import type { FlyClient } from '../flyio/client.js';
 import { formatDuration } from '../shared/duration.js';
@@ -15,7 +15,7 @@ import { logPath, writeLog } from './log-file.js';
 import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
-import { assessRollout, LAUNCHED_ON_UPDATE } from '../flyio/machines.js';
+import { assessRollout } from '../flyio/machines.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -72,16 +72,6 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
   return commands;
 }
 
-/** Machines flyctl deploy will update without starting (stopped, suspended…: not LAUNCHED_ON_UPDATE); best effort. */
-async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
-  try {
-    return new Set((await fly.status(app)).machines.filter((m) => !LAUNCHED_ON_UPDATE.includes(m.state)).map((m) => m.id));
-  } catch (error) {
-    if (isGpuctlError(error) && error.code === 'interrupted') throw error;
-    return new Set();
-  }
-}
-
 /** What the app looks like after a failed flyctl deploy, for the report; best effort. */
 async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined, resting: ReadonlySet<string>) {
   try {
@@ -105,7 +95,7 @@ async function deployAndVerify(
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
-  const resting = pre.appExists ? await restingMachines(fly, input.app) : new Set<string>();
+  const resting = pre.resting;
   const streamed = await streamDeploy(ctx, fly, input, {
     timeoutMs: options.deployTimeoutMs,
     log,
