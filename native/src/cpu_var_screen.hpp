@@ -24,6 +24,7 @@ class Screen {
   Screen(const float* R, int64_t S, int64_t A);
   int64_t rows() const { return S_; }
   const float* r32() const { return r32_.data(); }
+  const uint16_t* r16() const { return r16_.data(); }
   // Part of a request: the binary16 P&L of rows [s0, s1) (multiples of 8) into this screen's scratch.
   void approx(const float* w, int64_t s0, int64_t s1);
   // The rest: the kth smallest (0-based) float32 P&L, from approx()'s values of every row.
