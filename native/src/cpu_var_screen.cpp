@@ -83,8 +83,10 @@ float Screen::full(const float* w, int64_t k) {
 }
 
 float Screen::select(const float* w, int64_t k, Stats* st) {
-  double ww = 0;
-  for (int64_t a = 0; a < A_; ++a) ww += double(w[a]) * w[a];
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0}, ww = 0;  // eight chains (A is a multiple of 16): 0.1 us, not 0.5
+  for (int64_t a = 0; a < A_; a += 8)
+    for (int q = 0; q < 8; ++q) acc[q] += double(w[a + q]) * w[a + q];
+  for (const double x : acc) ww += x;
   const double wn = std::sqrt(ww) * (1 + 1e-9), gamma = gamma_of(A_), amax = nmax_ * wn * (1 + 2 * gamma);
   if (!usable_ || !(amax < 0x1p100)) {
     if (st) *st = {S_, true};
