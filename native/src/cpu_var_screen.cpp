@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -47,7 +48,7 @@ double gamma_of(int64_t n) { return double(n) * 0x1p-24 / (1 - double(n) * 0x1p-
 }  // namespace
 
 Screen::Screen(const float* R, int64_t S, int64_t A)
-    : S_(S), A_(A), r32_(S * A), r16_(S * A), c_(S), a_(S), sorted_(S), exact_(S), cand_(S), idx_(S), done_(S / gemv::kPanel) {
+    : S_(S), A_(A), r32_(S * A), r16_(S * A), c_(S), a_(S), sorted_(S), exact_(S), cand_(S), idx_(S), mark_(S), done_(S / gemv::kPanel) {
   if (S % gemv::kPanel || A % 16 || A >= (1 << 20)) throw std::invalid_argument("varscreen: rows a multiple of 8, columns of 16, < 2^20");
   std::copy(R, R + S * A, r32_.data());
   gemv::pack_f16(R, r16_.data(), S, A);
@@ -114,17 +115,28 @@ float Screen::select(const float* w, int64_t k, Stats* st) {
     if (j != k) std::nth_element(sorted_.begin(), sorted_.begin() + j, sorted_.begin() + end);
     lo = sorted_[j] - Bw;
   }
-  // Screen: below (counted), above (dropped), candidates (kept), branch-free.
+  // Screen: below (counted), above (dropped), candidates (marked) in a pass the compiler vectorises, then the few
+  // marks gathered eight at a time (4,096 rows: p50 select 5.5 us in all, against 7.5 us with one branch-free pass
+  // that also wrote an index per row).
   int64_t m = 0, n = 0;
   const float* a = a_.data();
   const float* c = c_.data();
-  int32_t* idx = idx_.data();
-  for (int64_t i = 0; i < S_; ++i) {
+  uint8_t* mark = mark_.data();
+  const int64_t S = S_;  // a local: the byte stores could alias a member, and the loop would not vectorise
+  for (int64_t i = 0; i < S; ++i) {
     const float b = c[i] * wnf;
-    const bool below = a[i] + b<lo, above = a[i] - b> hi;
+    const int below = (a[i] + b) < lo;
+    const int above = (a[i] - b) > hi;
     m += below;
-    idx[n] = static_cast<int32_t>(i);
-    n += !below && !above;
+    mark[i] = static_cast<uint8_t>(1 - (below | above));
+  }
+  int32_t* idx = idx_.data();
+  for (int64_t i = 0; i < S; i += 8) {  // S is a multiple of 8
+    uint64_t word;
+    std::memcpy(&word, mark + i, 8);
+    if (!word) continue;
+    for (int64_t q = i; q < i + 8; ++q)
+      if (mark[q]) idx[n++] = static_cast<int32_t>(q);
   }
   if (mutant == 2) ++m;
   // The candidates' float32 P&L through their whole 8-row blocks, as the full form computes them.

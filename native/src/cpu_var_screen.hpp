@@ -46,6 +46,7 @@ class Screen {
   bool usable_ = true;    // false when R itself has a non-finite value: every request reads every row
   std::vector<float> a_, sorted_, exact_, cand_;
   std::vector<int32_t> idx_;
+  std::vector<uint8_t> mark_;  // per row: 1 = candidate
   std::vector<char> done_;
 };
 
