@@ -162,7 +162,9 @@ def main():
     # The scenarios stored as float16 (the native `lat_var_1_f16_*` rows), checked against the same float64 VaR of the
     # float32 scenarios. NumPy has no float16 GEMV kernel: its forms widen per request (astype, or matmul's own
     # promotion) or compute in float16 (R16 @ w16, far slower); the fastest is kept. Each is slower than `var_1` above,
-    # so NumPy's best for this storage choice is its float32 form: the comparison uses whichever is faster.
+    # so NumPy's best for this storage choice is its float32 form: the comparison uses whichever is faster. The native
+    # float32 rows screen through such a float16 product first (native/src/cpu_var_screen.hpp); in NumPy that first
+    # step alone is one of these forms, slower than `R @ w`, so NumPy's best float32 form stays `R @ w` + partition.
     R16, w16 = R.astype(np.float16), w.astype(np.float16)
     forms16 = {
         'astype': lambda: var99(R16.astype(np.float32), w, k),

@@ -4,6 +4,8 @@
 // $XDG_CACHE_HOME/gpuctl-dev/node-<major> (default ~/.cache); vitest then runs under it, and that
 // node is first on PATH, so the built CLI and the fakes the e2e tests start run on it too.
 // Build first (`npm run build`): the e2e tests run dist/. Exit code: vitest's.
+// `node scripts/test-node.mjs 22 --install-only` installs that Node when missing and prints its path, running
+// nothing (.ci/run fetches both Nodes this way while npm test runs).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ if (!major || !/^\d+$/.test(major)) {
   console.error('usage: node scripts/test-node.mjs <major> [vitest arguments]   e.g. node scripts/test-node.mjs 22 --project e2e');
   process.exit(2);
 }
+const installOnly = vitestArgs.length === 1 && vitestArgs[0] === '--install-only';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = `node-${process.platform}-${process.arch}`;
 const cache = process.env.XDG_CACHE_HOME?.startsWith('/') ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
@@ -43,6 +46,10 @@ const version = (await execa(node, ['--version'])).stdout.trim();
 if (!version.startsWith(`v${major}.`)) {
   console.error(`test-node: ${node} is ${version}, not Node ${major}; delete ${prefix} and run again.`);
   process.exit(3);
+}
+if (installOnly) {
+  console.log(node);
+  process.exit(0);
 }
 console.error(`test-node: vitest on Node ${version} (${node})`);
 const run = await execa(node, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', ...vitestArgs], {

@@ -32,6 +32,7 @@ struct Options {
   std::set<std::string> kernels;  // empty = all
   std::vector<int> gpus;          // --gpus: the GPUs links/collectives span (empty = --device only)
   std::string fault;              // --inject-fault (test only): mem_bitflip | stress_wrong
+  std::string self_test;          // --self-test (test only): var_screen
   Sizes sz;
   bool selected(const std::string& suite, const std::string& name) const;
 };

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "cpu_var_screen.hpp"
 #include "json.hpp"
 #include "suites.hpp"
 
@@ -147,6 +148,9 @@ Options parse(int argc, char** argv) {
       o.fault = next();
       if (o.fault != "mem_bitflip" && o.fault != "stress_wrong")
         throw UsageError{"--inject-fault expects mem_bitflip or stress_wrong, got '" + o.fault + "'"};
+    } else if (a == "--self-test") {
+      o.self_test = next();
+      if (o.self_test != "var_screen") throw UsageError{"--self-test expects var_screen, got '" + o.self_test + "'"};
     } else if (a == "--repeat") o.repeat = static_cast<int>(parse_int(a, next(), 1));
     else if (a == "--warmup") o.warmup = static_cast<int>(parse_int(a, next(), 0));
     else if (a == "--seed") o.seed = static_cast<uint64_t>(parse_int(a, next(), 0));
@@ -202,6 +206,7 @@ int main(int argc, char** argv) {
                   .done());
     return 0;
   }
+  if (!o.self_test.empty()) return varscreen::self_test();  // cpu_var_screen_check.cpp
   if (o.list) {
     for (auto& k : kernel_registry()) {
       if (!o.selected(k.suite, k.name)) continue;

@@ -65,6 +65,14 @@ export function parseRun(raw: RawInput<OptionKeys<typeof runOptions>>): RunOptio
   return { ...parseCommon(raw), once, dryRun: bool(raw, 'dryRun'), iterations: iterations ? Number(iterations) : undefined, intervalMs };
 }
 
+/** An organisation slug goes into FAS_ORG and the Prometheus URL's path: letters, digits, dashes (personal, my-org). */
+function orgSlug(org: string | undefined): string | undefined {
+  if (org === undefined || /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(org)) return org;
+  throw new UsageError(`--org ${JSON.stringify(org)} is not a Fly.io organisation slug.`, {
+    hint: 'Slugs are letters, digits and dashes, e.g. personal or my-org (`fly orgs list` shows them).',
+  });
+}
+
 export function parseExport(raw: RawInput<OptionKeys<typeof exportOptions>>): ExportOptions {
   const to = str(raw, 'to') ?? 'fly-autoscaler';
   if (to !== 'fly-autoscaler') throw new UsageError(`--to ${to}: the only target is fly-autoscaler.`);
@@ -72,7 +80,7 @@ export function parseExport(raw: RawInput<OptionKeys<typeof exportOptions>>): Ex
     policy: required(raw),
     app: appFlag(str(raw, 'app')),
     to,
-    org: str(raw, 'org'),
+    org: orgSlug(str(raw, 'org')),
     out: str(raw, 'out'),
     force: bool(raw, 'force'),
   };

@@ -33,7 +33,8 @@ export const doctorCommand = defineCommand({
   summary: 'Check that this machine is ready to build, bench and deploy',
   description:
     'One row per check, with a remedy: Node.js, the NVIDIA driver, nvcc and the architectures it targets, whether the\n' +
-    'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed) and the Docker client.\n' +
+    'driver runs what nvcc builds, flyctl, Fly authentication (the token is never printed), the Docker client, and the\n' +
+    'container engine `gpuctl smoke` would use (docker, else podman).\n' +
     'Exits 1 when a check fails; missing optional tools are warnings unless named in --require, and a required\n' +
     'tool or device that is missing exits 3.',
   options,

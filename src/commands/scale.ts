@@ -99,6 +99,13 @@ async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: Fl
   return { app, fly: await connectFlyctl(ctx) };
 }
 
+/** fly.toml's primary_region, which flyctl's scale count falls back to for an app without machines; none when unreadable. */
+async function configPrimaryRegion(ctx: Ctx, config: string): Promise<string | undefined> {
+  const [{ readFlyToml }, { resolveFlyToml }] = await Promise.all([import('../flyio/fly-toml.js'), import('../flyio/config-path.js')]);
+  const parsed = await readFlyToml(resolveFlyToml(ctx.cwd, config)).catch(() => undefined);
+  return parsed?.ok ? parsed.model.primaryRegion?.toLowerCase() : undefined;
+}
+
 /** The plan is the command's output (issue 13: `scale count 2 --dry-run > plan.txt` has it); --json has it in the result. */
 const planEvents = (ctx: Ctx) => ({ plan: (text: string) => streamWriter(ctx.flags.json, ctx.stdout, ctx.style).text(text) });
 
@@ -145,8 +152,8 @@ const countCommand = defineCommand({
   parse: parseCount,
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
-    const { runCount } = await import('../scale/run.js');
-    return finish(ctx, await runCount(ctx, fly, app, options, options, planEvents(ctx)));
+    const [{ runCount }, primaryRegion] = await Promise.all([import('../scale/run.js'), configPrimaryRegion(ctx, options.config)]);
+    return finish(ctx, await runCount(ctx, fly, app, { ...options, primaryRegion }, options, planEvents(ctx)));
   },
 });
 

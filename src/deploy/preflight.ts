@@ -8,6 +8,8 @@ import type { Ctx } from '../context.js';
 import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
+import { FlyError } from '../flyio/failures.js';
+import { LAUNCHED_ON_UPDATE } from '../flyio/machines.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
@@ -36,6 +38,8 @@ export interface Preflight {
   appExists: boolean;
   /** The newest complete release before this deploy: what --rollback goes back to. */
   previous: FlyRelease | undefined;
+  /** Machines flyctl deploy will update without starting: neither started, starting nor failed now (LAUNCHED_ON_UPDATE). */
+  resting: ReadonlySet<string>;
 }
 
 export function gpuStopError(path: string, guest: GpuGuest): FailedError {
@@ -95,6 +99,26 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
+/** Machines flyctl deploy will update without starting (stopped, suspended…: not LAUNCHED_ON_UPDATE); best effort. */
+async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
+  try {
+    return new Set((await fly.status(app)).machines.filter((m) => !LAUNCHED_ON_UPDATE.includes(m.state)).map((m) => m.id));
+  } catch (error) {
+    if (isGpuctlError(error) && error.code === 'interrupted') throw error;
+    return new Set();
+  }
+}
+
+/** The app's releases, or undefined when flyctl says the app does not exist (or this token cannot see it). */
+async function appReleases(fly: FlyClient, app: string): Promise<FlyRelease[] | undefined> {
+  try {
+    return await fly.releases(app);
+  } catch (error) {
+    if (error instanceof FlyError && error.reason === 'app-not-found') return undefined;
+    throw error;
+  }
+}
+
 /** -a, then FLY_APP, then fly.toml's `app`, each checked as a Fly app name before it reaches flyctl. */
 function appName(flag: string | undefined, env: string | undefined, toml: string | undefined, config: string): string | undefined {
   if (flag) return checkFlyAppName(flag, '--app');
@@ -117,6 +141,7 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
     region,
     appExists: false,
     previous: undefined,
+    resting: new Set(),
   };
   const remote: PreflightRow[] = [];
   const errors = new Map<PreflightRow['name'], GpuctlError>();
@@ -156,11 +181,12 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
     );
   } else if (fly && loggedIn) {
     try {
-      const apps = await fly.listApps(options.org);
-      result.appExists = apps.some((a) => a.name === app);
-      if (result.appExists) {
-        const releases = await fly.releases(app);
+      // The app's own releases say whether it exists: an app-scoped deploy token (what CI uses) may not list the org's apps.
+      const releases = await appReleases(fly, app);
+      result.appExists = releases !== undefined;
+      if (releases) {
         result.previous = releases.find((r) => r.status === 'complete');
+        result.resting = await restingMachines(fly, app);
         remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
       } else if (options.create && (options.dryRun || errors.size > 0)) {
         // Creating the app is a change on Fly.io: only once everything else has passed.

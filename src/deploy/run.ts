@@ -73,11 +73,11 @@ function dryRunCommands(fly: FlyClient, options: DeployOptions, pre: Preflight, 
 }
 
 /** What the app looks like after a failed flyctl deploy, for the report; best effort. */
-async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined) {
+async function stateAfterFailure(fly: FlyClient, app: string, previous: number | undefined, resting: ReadonlySet<string>) {
   try {
     const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
     const release = releases[0] && releases[0].version > (previous ?? 0) ? releases[0] : undefined;
-    return { release, state: { ...assessRollout(status.machines, release?.version), elapsedMs: 0 } };
+    return { release, state: { ...assessRollout(status.machines, release?.version, resting), elapsedMs: 0 } };
   } catch {
     return { release: undefined, state: undefined };
   }
@@ -95,6 +95,7 @@ async function deployAndVerify(
   label = '',
 ) {
   const gpuKind = pre.facts?.gpuGuests[0]?.kind;
+  const resting = pre.resting;
   const streamed = await streamDeploy(ctx, fly, input, {
     timeoutMs: options.deployTimeoutMs,
     log,
@@ -105,8 +106,12 @@ async function deployAndVerify(
     onPhase: (event) => deps.events?.phase?.(event),
   });
   if (streamed.error) {
-    const after = await stateAfterFailure(fly, input.app, pre.previous?.version);
-    return { error: streamed.error, flyctlFailed: true, ...after, image: streamed.image };
+    return {
+      error: streamed.error,
+      flyctlFailed: true,
+      ...(await stateAfterFailure(fly, input.app, pre.previous?.version, resting)),
+      image: streamed.image,
+    };
   }
   const release = (await fly.releases(input.app))[0];
   const show = (event: RolloutEvent) => deps.events?.rollout?.(event);
@@ -116,6 +121,7 @@ async function deployAndVerify(
     timeoutMs: options.waitTimeoutMs,
     signal: ctx.signal,
     clock: ctx.clock,
+    resting,
     // Each poll refreshes the command's spinner; without a terminal (CI) that is a line at least every 30 s.
     onPoll: (polled) =>
       show({

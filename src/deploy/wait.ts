@@ -17,6 +17,8 @@ export interface WaitOptions {
   /** The context's clock: the polls are paced and the deadline measured by it. */
   clock: Clock;
   onPoll?: (state: RolloutState) => void;
+  /** Machines stopped or suspended before the deploy, which flyctl updates without starting. */
+  resting?: ReadonlySet<string>;
 }
 
 export async function waitForRollout(
@@ -27,7 +29,7 @@ export async function waitForRollout(
   const started = clock.monotonic();
   let pause = 1000;
   for (;;) {
-    const state = assessRollout(await list(), options.release);
+    const state = assessRollout(await list(), options.release, options.resting);
     options.onPoll?.(state);
     const elapsedMs = clock.monotonic() - started;
     if (state.ready || elapsedMs >= options.timeoutMs) return { ...state, elapsedMs };

@@ -39,8 +39,11 @@ export function recommendations(gpu: DetectedGpu): string[] {
   const profile = gpu.profile ?? gpu.derivedProfile;
   const lines: string[] = [];
   if (profile) {
-    const why =
-      profile.bestPrecision === 'bf16'
+    // A derived profile without a compute capability knows nothing of the tensor cores: say so, not "no tensor cores".
+    const unknown = profile.derived && profile.computeCapability === 'unknown';
+    const why = unknown
+      ? 'compute capability unknown: the safe choice; `gpuctl bench` measures the others'
+      : profile.bestPrecision === 'bf16'
         ? 'BF16 tensor cores (Ampere and later)'
         : profile.bestPrecision === 'fp16'
           ? 'FP16 tensor cores; no BF16 before Ampere'

@@ -5,7 +5,7 @@
  */
 
 /** The checks a tool or device may be missing for: the ones `--require` can name. */
-export const OPTIONAL_CHECKS = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker'] as const;
+export const OPTIONAL_CHECKS = ['gpu', 'nvcc', 'cuda-compat', 'flyctl', 'fly-auth', 'docker', 'engine'] as const;
 export type OptionalCheckId = (typeof OPTIONAL_CHECKS)[number];
 
 /** Every check, in the order of the rows. */

@@ -29,6 +29,8 @@ export interface DoctorFacts {
   flyAuth: Probe<{ email: string }> | { kind: 'skipped' };
   tokenInEnv: boolean;
   docker: Probe<{ version: string }>;
+  /** The container engine `gpuctl smoke` would use: the first of docker ($DOCKER) and podman whose `info` answers. */
+  engine: Probe<{ name: 'docker' | 'podman'; version: string | null }>;
   /** Whether this gpuctl ships the prebuilt benchmark binary (a packed install: dist/native/gpuctl-bench). */
   benchPrebuilt?: boolean;
 }
@@ -185,6 +187,15 @@ function dockerRow(docker: DoctorFacts['docker']): CheckRow {
   return row('docker', 'Docker client', 'pass', docker.version);
 }
 
+const ENGINE_REMEDY = 'Needed for `gpuctl smoke`: install Docker and start its daemon, or install Podman (apt-get install -y podman).';
+
+function engineRow(engine: DoctorFacts['engine']): CheckRow {
+  const name = 'Container engine';
+  if (engine.kind === 'absent') return row('engine', name, 'warn', 'neither docker nor podman found', ENGINE_REMEDY);
+  if (engine.kind === 'error') return row('engine', name, 'warn', engine.message, ENGINE_REMEDY);
+  return row('engine', name, 'pass', `${engine.name}${engine.version ? ` ${engine.version}` : ''} (gpuctl smoke uses it)`);
+}
+
 /** `required` upgrades a warning on those checks to a failure (e.g. --require gpu,flyctl in CI). */
 export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = []): CheckRow[] {
   const rows = [
@@ -195,6 +206,7 @@ export function decideDoctor(facts: DoctorFacts, required: readonly CheckId[] = 
     flyctlRow(facts.flyctl),
     authRow(facts.flyAuth, facts.tokenInEnv),
     dockerRow(facts.docker),
+    engineRow(facts.engine),
   ];
   return rows.map((r) => (required.includes(r.id) && (r.status === 'warn' || r.status === 'skip') ? { ...r, status: 'fail' } : r));
 }
@@ -207,6 +219,7 @@ export function missingChecks(facts: DoctorFacts): CheckId[] {
   if (facts.gpu.kind === 'absent' || facts.nvcc.kind === 'absent') missing.push('cuda-compat');
   if (facts.flyctl.kind === 'absent') missing.push('flyctl', 'fly-auth');
   if (facts.docker.kind === 'absent') missing.push('docker');
+  if (facts.engine.kind === 'absent') missing.push('engine');
   return missing;
 }
 

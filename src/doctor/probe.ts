@@ -29,7 +29,12 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
   if (located.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
   if (located.kind === 'failed') {
     const version = located.outcome;
-    const message = version.kind === 'failed' ? `flyctl version failed: ${version.message}` : `flyctl version: ${version.kind}`;
+    const message =
+      version.kind === 'failed'
+        ? `flyctl version failed: ${version.message}`
+        : version.kind === 'broken'
+          ? `${located.file} could not run: ${version.message}`
+          : `flyctl version: ${version.kind}`;
     return { flyctl: { kind: 'error', message }, flyAuth: { kind: 'skipped' } };
   }
   if (located.kind === 'unreadable')
@@ -54,6 +59,30 @@ async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
   return version ? { kind: 'ok', version: `Docker ${version}` } : { kind: 'error', message: 'docker --version printed no version' };
 }
 
+/** The version an engine's `info --format {{json .}}` names: docker's ServerVersion, podman's version.Version. */
+function engineVersion(stdout: string): string | null {
+  try {
+    const info = JSON.parse(stdout) as { ServerVersion?: unknown; version?: { Version?: unknown } } | null;
+    const version = info?.ServerVersion ?? info?.version?.Version;
+    return typeof version === 'string' && /^[\w.+-]{1,40}$/.test(version) ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+/** As smoke finds its engine (smoke/engine.ts): docker ($DOCKER), else podman, the first whose `info` answers. */
+async function engineFacts(ctx: Ctx): Promise<DoctorFacts['engine']> {
+  const said: string[] = [];
+  for (const name of ['docker', 'podman'] as const) {
+    const file = name === 'docker' ? ctx.env.DOCKER || 'docker' : name;
+    const result = await ctx.exec({ file, args: ['info', '--format', '{{json .}}'], timeoutMs: 20_000 });
+    if (result.kind === 'exited' && result.exitCode === 0) return { kind: 'ok', name, version: engineVersion(result.stdout) };
+    if (result.kind !== 'not-found')
+      said.push(`${name} info failed (${result.kind === 'exited' ? `exit ${result.exitCode}` : result.kind})`);
+  }
+  return said.length ? { kind: 'error', message: `${said.join('; ')}: no working engine` } : { kind: 'absent' };
+}
+
 /** A packed gpuctl ships dist/native/gpuctl-bench (npm run build:native-fat at pack time); a clone does not. */
 async function benchPrebuilt(ctx: Ctx): Promise<boolean> {
   return access(benchPaths(ctx.env, ctx.cwd).prebuilt, constants.X_OK).then(
@@ -63,13 +92,14 @@ async function benchPrebuilt(ctx: Ctx): Promise<boolean> {
 }
 
 export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
-  const [gpu, nvcc, fly, docker, prebuilt] = await Promise.all([
+  const [gpu, nvcc, fly, docker, engine, prebuilt] = await Promise.all([
     gpuFacts(ctx),
     probeNvcc(ctx),
     flyctlFacts(ctx),
     dockerFacts(ctx),
+    engineFacts(ctx),
     benchPrebuilt(ctx),
   ]);
   const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
-  return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, benchPrebuilt: prebuilt };
+  return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, engine, benchPrebuilt: prebuilt };
 }

@@ -60,7 +60,7 @@ export async function findFlyctl(ctx: Ctx): Promise<FoundFlyctl & { fly: FlyClie
     case 'found':
       return { file: located.fly.file, version: located.version, fly: located.fly };
     case 'missing':
-      throw flyError({ kind: 'missing' }, { command: 'flyctl version' });
+      throw flyError({ kind: 'missing', configured: ctx.env.FLYCTL || undefined }, { command: 'flyctl version' });
     case 'failed':
       throw flyError(located.outcome, { command: argv.showCommand(located.file, args) });
     case 'unreadable':

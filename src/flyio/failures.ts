@@ -115,6 +115,10 @@ function failedError(reason: FlyFailureReason, message: string, exitCode: number
 export function flyError(outcome: Exclude<FlyctlOutcome, { kind: 'ok' }>, context: FailureContext): GpuctlError {
   switch (outcome.kind) {
     case 'missing':
+      if (outcome.configured)
+        return new MissingError(`FLYCTL is set to ${JSON.stringify(outcome.configured)}, and there is no such program.`, 'flyctl', {
+          hint: 'Point FLYCTL at the flyctl binary, or unset it to use `flyctl` or `fly` from PATH.',
+        });
       return new MissingError('flyctl is not installed (neither `flyctl` nor `fly` is on PATH).', 'flyctl', {
         hint: 'Install it with `curl -L https://fly.io/install.sh | sh`, or set FLYCTL to its path.',
       });

@@ -17,7 +17,8 @@ export function readTimeoutMs(env: Ctx['env']): number {
 export type FlyctlOutcome =
   | { kind: 'ok'; stdout: string; stderr: string }
   | { kind: 'failed'; exitCode: number; message: string; stdout: string; stderr: string }
-  | { kind: 'missing' }
+  /** configured: FLYCTL's value when it was set (then only that path was tried). */
+  | { kind: 'missing'; configured?: string }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'interrupted' }
   | { kind: 'broken'; message: string };

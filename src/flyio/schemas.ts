@@ -49,6 +49,7 @@ export const machineSchema = z
         image: optStr,
         guest: guest.nullish(),
         metadata: z.record(str, str).nullish(),
+        standbys: z.array(str).nullish(),
       })
       .nullish(),
     checks: z.array(check).nullish(),
@@ -74,6 +75,8 @@ export const machineSchema = z
         gpus: g?.gpus ?? (g?.gpu_kind ? 1 : 0),
       },
       checks: m.checks ?? [],
+      /** config.standbys: the machines this one stands by for (flyctl's --ha standby, stopped until one fails). */
+      standbyFor: m.config?.standbys ?? [],
       hostStatus: m.host_status || null,
       createdAt: m.created_at || null,
       updatedAt: m.updated_at || null,

@@ -15,6 +15,8 @@ export interface CountRequest {
   regions: readonly string[];
   group: string | undefined;
   maxPerRegion: number | undefined;
+  /** fly.toml's primary_region: where flyctl puts machines when the app has none and no --region is given. */
+  primaryRegion?: string;
 }
 
 export interface CountPlan {
@@ -37,7 +39,7 @@ export function defaultGroup(machines: readonly FlyMachine[], group: string | un
   return groups.length === 1 ? groups[0]! : 'app';
 }
 
-export function planCount(all: readonly FlyMachine[], request: CountRequest, primaryRegion?: string): CountPlan {
+export function planCount(all: readonly FlyMachine[], request: CountRequest, primaryRegion = request.primaryRegion): CountPlan {
   const machines = appMachines(all);
   const group = defaultGroup(machines, request.group);
   const members = machines.filter((m) => m.processGroup === group);
@@ -45,7 +47,10 @@ export function planCount(all: readonly FlyMachine[], request: CountRequest, pri
   for (const m of members) before[m.region] = (before[m.region] ?? 0) + 1;
   let regions = request.regions.length ? [...request.regions] : [...new Set(machines.map((m) => m.region))];
   if (regions.length === 0 && primaryRegion) regions = [primaryRegion];
-  if (regions.length === 0) throw new UsageError('The app has no machines and no region was given.', { hint: 'Pass --region.' });
+  if (regions.length === 0)
+    throw new UsageError('The app has no machines, no region was given, and no fly.toml here names a primary_region.', {
+      hint: 'Pass --region.',
+    });
   const diffs = convergeCounts(request.count, before, regions, request.maxPerRegion ?? -1);
   const deltas = regions.filter((r) => (diffs.get(r) ?? 0) !== 0).map((region) => ({ region, delta: diffs.get(region)! }));
   const after: Record<string, number> = { ...before };

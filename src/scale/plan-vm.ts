@@ -49,6 +49,11 @@ const sum = (values: Array<number | null>): number | null =>
 
 export function planVm(groups: readonly FlyScaleGroup[], request: VmRequest): VmPlan {
   const { size, memoryMb } = checkVmRequest(request);
+  // flyctl would fail too ("No active machines in process group 'app'"), after an empty plan costing $0.
+  if (groups.length === 0)
+    throw new FailedError('The app has no machines: there is nothing to resize.', {
+      hint: "Create one first (`gpuctl scale count 1`), or set the size in fly.toml's [[vm]] for the next deploy.",
+    });
   if (!request.group && groups.length > 1) {
     throw new UsageError(`The app has ${groups.length} process groups (${groups.map((g) => g.group).join(', ')}).`, {
       hint: 'Pass --group <name>: flyctl needs it too.',

@@ -92,7 +92,9 @@ export async function runCount(
     verified: null,
   };
   if (plan.deltas.length === 0) {
-    ctx.log.info(`${app} already has ${plan.totalAfter} machine(s) of group ${plan.group} where asked: nothing to do.`);
+    // The count is over the regions asked for (flyctl's convergeGroupCounts); machines elsewhere are not part of it.
+    const asked = plan.regions.reduce((sum, r) => sum + (plan.before[r] ?? 0), 0);
+    ctx.log.info(`${app} already has ${asked} machine(s) of group ${plan.group} in ${plan.regions.join(', ')}: nothing to do.`);
     return result;
   }
   events.plan(renderCountPlan(app, plan, template ? describeGuest(template.guest) : 'default size', { before, after }, ctx.style));

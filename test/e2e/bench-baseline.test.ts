@@ -12,9 +12,10 @@ describe('gpuctl bench --cpu', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/bs_1024\s+cpu1\s+4\.\d+/);
     expect(run.stdout).toMatch(/bs_1024\s+cpuall\s+3\.\d+/);
-    expect(run.stdout).toMatch(/var_1_f16\s+cpu1\s+2\.\d+/); // the VaR update's binary16 storage form, its own rows
-    // the 5 _stream rows' two CPU forms + the VaR row's two binary16 forms; the 5 _graph rows
-    expect(run.stdout).toContain('12 passed, 0 failed, 5 skipped');
+    expect(run.stdout).toMatch(/var_1_full\s+cpu1\s+3\.\d+/); // the VaR update's full float32 read, its own rows
+    expect(run.stdout).toMatch(/var_1_f16\s+cpu1\s+2\.\d+/); // and its binary16 storage form
+    // the 5 _stream rows' two CPU forms + the VaR row's full-read and binary16 forms; the 5 _graph rows
+    expect(run.stdout).toContain('14 passed, 0 failed, 5 skipped');
     const gpuOnly = await bench(['--cpu', '--quick', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], setup);
     expect(gpuOnly.exitCode).toBe(1);
     expect(`${gpuOnly.stdout}${gpuOnly.stderr}`).toContain('every selected kernel is GPU-only');
@@ -33,8 +34,8 @@ describe('gpuctl bench --cpu', () => {
     expect(run.stdout).toMatch(/finance\/sma\s+18\.0 GB\/s\s+–\s+–\s+rel_l2/);
     expect(run.stdout).toContain('– skipped, GPU-only kernel: not run in --cpu mode: memory/memcpy_d2d, memory/h2d_pinned');
     // 15 CPU kernels (es_historical, zscore, momentum, meanvar: issue 21) + two CPU forms of each of the 5 latency _stream
-    // rows + the VaR row's two binary16 forms; 12 GPU-only + 15 links/collectives/latency-graph rows
-    expect(run.stdout).toContain('27 passed, 0 failed, 27 skipped');
+    // rows + the VaR row's two full-read and two binary16 forms; 12 GPU-only + 15 links/collectives/latency-graph rows
+    expect(run.stdout).toContain('29 passed, 0 failed, 27 skipped');
     const json = JSON.parse((await bench(['--cpu', '--quick', '--json'], setup)).stdout) as BenchReport;
     expect(json).toMatchObject({
       mode: 'cpu',

@@ -70,7 +70,10 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
       'zscore',
       'momentum',
       'meanvar',
-      ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1', 'var_1_f16'].flatMap((q) => [`lat_${q}_cpu1`, `lat_${q}_cpuall`]),
+      ...['ind_1x1024', 'ind_64x1024', 'bs_1024', 'bs_65536', 'var_1', 'var_1_full', 'var_1_f16'].flatMap((q) => [
+        `lat_${q}_cpu1`,
+        `lat_${q}_cpuall`,
+      ]),
     ]);
     for (const result of report.results) {
       expect(result.check.passed, `${result.suite}/${result.name}`).toBe(true);
@@ -82,6 +85,11 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
       expect(result.extra?.p99Us, result.name).toBe(result.value);
       expect(result.extra?.threads, result.name).toEqual(result.name.endsWith('_cpu1') ? 1 : expect.any(Number));
     }
+    // The screened float32 VaR (its check above also required the full float32 form's VaR bit for bit) recomputed
+    // a few rows, not all 4,096.
+    const screened = report.results.find((r) => r.name === 'lat_var_1_cpu1');
+    expect(screened?.extra?.candidatesMax).toBeGreaterThan(0);
+    expect(screened?.extra?.candidatesMax).toBeLessThan(4096);
 
     // Only GPU-only kernels selected: said so, and a failure (issue 21), not "0 passed".
     const gpuOnly = await runGpuctl(['bench', '--cpu', '--quick', '--json', '--kernel', 'lat_bs_1024_graph,gemm_bf16'], {
@@ -132,6 +140,12 @@ describe(`[slow] the CPU suite with no nvcc (${cxx ? `with ${cxx}` : 'no C++ com
         cudaRuntime: null,
         built: expect.stringMatching(/ cpu-only$/) as string,
       });
+
+      // The screened VaR against the full float32 form on fresh seeds and adversarial cases, with its two mutants
+      // caught (cpu_var_screen_check.cpp): a few seconds at -O0.
+      const selfTest = await execa(join(out, 'gpuctl-bench-cpu'), ['--self-test', 'var_screen'], { reject: false, timeout: 5 * 60_000 });
+      expect(selfTest.exitCode, selfTest.stdout).toBe(0);
+      expect(JSON.parse(selfTest.stdout)).toMatchObject({ type: 'selftest', name: 'var_screen', wrong: 0, ok: true });
 
       expect(await make()).toEqual([]);
 

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
+import { flyState } from '../fakes/flyctl/seed.mjs';
+import { fakePath } from '../helpers/cli.js';
 import { deployedWorld, expectNoToken, FLY_TOML, TOKEN, world } from './fly-world.js';
 
 const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
@@ -65,6 +67,52 @@ describe('gpuctl deploy against the fake flyctl', () => {
       /flyctl deploy --app=quant-signals --config=fly\.toml --image=registry\.fly\.io\/quant-signals:\S+ --wait-timeout=90s --yes {2}# only if the deploy fails/,
     );
     expect(await w.releases()).toHaveLength(1);
+  });
+
+  // flyctl's --ha (default) gives a group without services one machine and a stopped standby: that is a healthy deploy.
+  it('a worker group with its stopped --ha standby deploys and is healthy', async () => {
+    const w = world(
+      FLY_TOML.replace(
+        '[http_service]',
+        '[processes]\n  app = "python serve.py"\n  worker = "python work.py"\n\n[http_service]\n  processes = ["app"]',
+      ),
+    );
+    const run = await w.gpuctl(['deploy', '--create', '--org', 'personal', '--wait-timeout', '5s', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = report(run.stdout);
+    expect(
+      r.machines
+        .filter((m) => m.processGroup === 'worker')
+        .map((m) => m.state)
+        .sort(),
+    ).toEqual(['started', 'stopped']);
+    const health = await w.gpuctl(['health', '--no-probe']);
+    expect(health.exitCode, health.stdout).toBe(0);
+    expect(health.stdout).toContain('quant-signals is healthy.');
+  });
+
+  // An app-scoped deploy token (`fly tokens create deploy -a <app>`, what the hints recommend for CI) cannot run
+  // `flyctl apps list` (simonw/datasette.io#188, 2026-09); the app's own releases say whether it exists.
+  // flyctl deploy updates a stopped machine (autostop, `fly machine stop`) without starting it; gpuctl waited the whole
+  // --wait-timeout for it to start, then failed the deploy (and --rollback rolled back a good one).
+  it('a machine stopped before the deploy, updated and left stopped by flyctl, is deployed, not a failure', async () => {
+    const w = await deployedWorld();
+    const idle = flyState(w.state).machines('quant-signals')[0]!.id;
+    flyState(w.state).update((state) => {
+      state.apps['quant-signals']!.machines.find((m) => m.id === idle)!.state = 'stopped';
+    });
+    const run = await w.gpuctl(['deploy', '--wait-timeout', '3s', '--json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const r = report(run.stdout);
+    expect(r.machines.find((m) => m.id === idle)).toMatchObject({ state: 'stopped', release: 2 });
+    expect(r.machines.filter((m) => m.id !== idle).every((m) => m.state === 'started' && m.release === 2)).toBe(true);
+  });
+
+  it('deploys with a token that may not list the apps: the preflight does not need `apps list`', async () => {
+    const w = await deployedWorld();
+    const run = await w.gpuctl(['deploy', '--json'], { FAKE_FLYCTL_FAULT: 'unauthorized', FAKE_FLYCTL_FAULT_ON: 'apps list' });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(report(run.stdout)).toMatchObject({ ok: true, release: { version: 2 }, previousRelease: { version: 1 } });
   });
 
   it('stops at preflight on a GPU guest, with the retirement message and the CPU layout', async () => {
@@ -223,9 +271,17 @@ describe('gpuctl deploy against the fake flyctl', () => {
 
   it('without flyctl: exit 3 with how to install it', async () => {
     const w = world();
-    const run = await w.gpuctl(['deploy'], { FLYCTL: '/nonexistent/flyctl' });
+    const run = await w.gpuctl(['deploy'], { PATH: fakePath([]) });
     expect(run.exitCode).toBe(3);
     expect(run.stderr).toContain('flyctl is not installed');
+  });
+
+  // FLYCTL set to a path with no program was reported as "neither `flyctl` nor `fly` is on PATH", though only FLYCTL was tried.
+  it('FLYCTL naming no program: exit 3, naming FLYCTL', async () => {
+    const w = world();
+    const run = await w.gpuctl(['deploy'], { FLYCTL: '/nonexistent/flyctl' });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('FLYCTL is set to "/nonexistent/flyctl", and there is no such program.');
   });
 
   it('appends a markdown summary to GITHUB_STEP_SUMMARY', async () => {

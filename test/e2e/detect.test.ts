@@ -75,6 +75,13 @@ describe('gpuctl detect, human output', () => {
     expect(run.stdout).toContain('Ada Lovelace, compute capability 8.9');
   });
 
+  it('a derived GPU without a compute capability is not said to have no tensor cores (an RTX 3080 has them)', async () => {
+    const run = await runGpuctl(['detect'], smi('public/telegraf__rtx-3080-v12.q-x.xml'));
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Precision: fp32 (compute capability unknown: the safe choice; `gpuctl bench` measures the others)');
+    expect(run.stdout).not.toContain('no tensor cores');
+  });
+
   it('says when MIG is enabled', async () => {
     const run = await runGpuctl(['detect'], smi('public/split/nvidia-h100-mig__590.48.01/idle.query-gpu.csv'));
     expect(run.stdout).toContain('MIG is enabled');

@@ -4,7 +4,7 @@ import type { CheckRow } from '../../src/doctor/decide.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGpuctl } from '../helpers/cli.js';
+import { fakePath, onPath, runGpuctl } from '../helpers/cli.js';
 
 describe('gpuctl doctor', () => {
   it('on a GPU machine without nvcc or flyctl: GPU passes, the rest warn, exit 0', async () => {
@@ -61,6 +61,45 @@ describe('gpuctl doctor', () => {
     expect(checks.find((c) => c.id === 'fly-auth')).toMatchObject({
       status: 'warn',
       detail: "no access token available. Please login with 'flyctl auth login'",
+    });
+  });
+
+  it('a FLYCTL that cannot run: the row says why (it said only "flyctl version: broken")', async () => {
+    const run = await runGpuctl(['doctor', '--json'], { env: { FLYCTL: '/etc/passwd' } });
+    expect(run.exitCode).toBe(1);
+    const { checks } = JSON.parse(run.stdout) as { checks: CheckRow[] };
+    expect(checks.find((c) => c.id === 'flyctl')).toMatchObject({
+      status: 'fail',
+      detail: '/etc/passwd could not run: spawn /etc/passwd EACCES',
+    });
+  });
+
+  // gpuctl smoke needs docker (with its daemon) or podman; the doctor names the one smoke would use (review leftover).
+  describe('container engine', () => {
+    const engineRow = (stdout: string) => (JSON.parse(stdout) as { checks: CheckRow[] }).checks.find((c) => c.id === 'engine');
+
+    it('none on PATH: a warning naming both; --require engine makes it a missing tool (exit 3)', async () => {
+      const run = await runGpuctl(['doctor', '--json']);
+      expect(run.exitCode).toBe(0);
+      expect(engineRow(run.stdout)).toMatchObject({ status: 'warn', detail: 'neither docker nor podman found' });
+      expect((await runGpuctl(['doctor', '--require', 'engine'])).exitCode).toBe(3);
+    });
+
+    it('a docker whose `info` fails (no daemon) and no podman: a warning saying so; required, a failure (exit 1)', async () => {
+      const path = fakePath([], { docker: '/bin/false' });
+      const run = await runGpuctl(['doctor', '--json'], { env: { PATH: path } });
+      expect(engineRow(run.stdout)).toMatchObject({ status: 'warn', detail: 'docker info failed (exit 1): no working engine' });
+      expect((await runGpuctl(['doctor', '--require', 'engine'], { env: { PATH: path } })).exitCode).toBe(1);
+    });
+
+    it('a working podman (real) after a docker without daemon: passes, naming podman and its version', async () => {
+      const podman = onPath('podman', `${process.env.PATH ?? ''}:/usr/sbin:/sbin`);
+      if (!podman) throw new Error('This test needs podman (apt-get install -y podman; .ci/run installs it).');
+      const run = await runGpuctl(['doctor', '--json'], { env: { PATH: fakePath([], { docker: '/bin/false', podman }) } });
+      expect(engineRow(run.stdout)).toMatchObject({
+        status: 'pass',
+        detail: expect.stringMatching(/^podman \d+\.\d+\S* \(gpuctl smoke uses it\)$/) as string,
+      });
     });
   });
 });

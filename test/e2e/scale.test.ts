@@ -63,6 +63,26 @@ describe('gpuctl scale', () => {
     expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 2, sjc: 1 });
   });
 
+  it('count with nothing to do names the machines in the regions asked for, not the whole group', async () => {
+    const w = await deployedWorld();
+    const added = await w.flyctl(['scale', 'count', '3', '--app', 'quant-signals', '--region', 'iad', '--yes']);
+    expect(added.exitCode, added.stderr).toBe(0);
+    const run = await w.gpuctl(['scale', 'count', '3', '--region', 'iad', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(`${run.stdout}${run.stderr}`).toContain('quant-signals already has 3 machine(s) of group app in iad: nothing to do.');
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ iad: 3, ord: 2 });
+  });
+
+  // flyctl's scale count puts machines in primary_region when the app has none and no --region is given.
+  it("count back up from zero machines goes to fly.toml's primary_region, as flyctl's does", async () => {
+    const w = await deployedWorld();
+    expect((await w.gpuctl(['scale', 'count', '0', '--yes'])).exitCode).toBe(0);
+    const run = await w.gpuctl(['scale', 'count', '1', '--yes']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('+1 machine in ord (default size)');
+    expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 1 });
+  });
+
   it('count: capacity is a clear error that says the machines may be half-scaled', async () => {
     const w = await deployedWorld();
     const run = await w.gpuctl(['scale', 'count', '3', '--yes'], { FAKE_FLYCTL_FAULT: 'capacity', FAKE_FLYCTL_FAULT_ON: 'scale count' });

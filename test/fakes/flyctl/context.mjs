@@ -47,6 +47,8 @@ export function makeContext({ exe, env, cwd, stdout, stderr, stdinIsTty, path, p
     },
     requireAuth() {
       if (!ctx.token()) throw new FlyError(NO_TOKEN);
+      // A token Fly.io refuses for this command (expired, revoked, or scoped to another app): the public text (facts §2.12).
+      if (faults.has('unauthorized')) throw new FlyError('unauthorized');
     },
     email: () => env.FAKE_FLYCTL_EMAIL || 'ops@example.com',
 

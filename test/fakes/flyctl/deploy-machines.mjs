@@ -156,6 +156,9 @@ function updateExisting(ctx, w, app, plan, machines, release) {
     if (i === 0 && ctx.faults.has('stale-machine')) return;
     sl.log(i, `Updating ${id}`, 'running');
     sl.log(i, `Updating ${id}`);
+    // shouldSkipLaunch (internal/command/deploy/machines_launchinput.go): a machine that was not started, starting
+    // or failed (stopped by autostop or by hand, suspended, a standby) is updated but not started, and not waited for.
+    const skipLaunch = !['started', 'starting', 'failed'].includes(m.state);
     try {
       const config = machineConfigForGroup(plan.cfg, processGroup(m));
       delete config.mounts; // attached volumes stay as they are
@@ -164,8 +167,9 @@ function updateExisting(ctx, w, app, plan, machines, release) {
         guest: guestForGroup(plan.cfg, processGroup(m)),
         config: { ...config, env: { ...config.env, ...plan.env } },
         metadata: { fly_release_id: release.id, fly_release_version: String(release.version) },
+        skipLaunch,
       });
-      if (!immediate && !plan.detach) {
+      if (!immediate && !plan.detach && !skipLaunch) {
         sl.log(i, `Waiting for ${id} to have state: started`);
         sl.log(i, `Machine ${id} has state: started`);
         sl.log(i, `Checking that ${id} is up and running`);

@@ -8,6 +8,7 @@ import { FlyError, Interrupted, deadlineExceeded } from './errors.mjs';
 
 export const FAULTS = [
   'not-logged-in',
+  'unauthorized',
   'app-not-found',
   'unhealthy',
   'capacity',
@@ -38,7 +39,7 @@ export function faultsFor(env, commandPath) {
   return { has: (name) => active.has(name), env };
 }
 
-/** hang, deadline and interrupted: act before the command does anything. */
+/** hang, echo-token, deadline and interrupted: act before the command does anything. */
 export async function genericFaults(faults) {
   if (faults.has('hang')) {
     // Sleep until a signal ends the process (Node's default SIGTERM/SIGINT handling exits).

@@ -34,7 +34,10 @@ export function launchMachine(ctx, w, app, spec) {
   return machine;
 }
 
-/** flaps Update: new config (image, release, guest…) on the same machine id, restarted. */
+/**
+ * flaps Update: new config (image, release, guest…) on the same machine id, restarted; with
+ * `changes.skipLaunch` (flyctl's LaunchMachineInput.SkipLaunch) updated but left in its state, checks as they were.
+ */
 export function updateMachine(ctx, w, app, machine, changes) {
   const guest = changes.guest ?? machine.config.guest;
   const rejection = apiRejection(ctx, w, guest, `failed to update VM ${machine.id}`);
@@ -50,8 +53,12 @@ export function updateMachine(ctx, w, app, machine, changes) {
   };
   machine.image_ref = imageRef(image);
   machine.instance_id = ulid(at, 'instance', w.next());
-  machine.state = 'started';
   machine.updated_at = rfc3339(at);
+  if (changes.skipLaunch) {
+    machine.events = [{ type: 'update', status: machine.state, source: 'user', timestamp: at }, ...(machine.events ?? [])].slice(0, 10);
+    return machine;
+  }
+  machine.state = 'started';
   machine.events = [
     { type: 'start', status: 'started', source: 'flyd', timestamp: at + 500 },
     { type: 'update', status: 'replacing', source: 'user', timestamp: at },

@@ -195,14 +195,22 @@ export function clusterLines(k, gpus, dev, slow) {
 
 /**
  * --cpu mode, a latency _stream row: its request on one thread (_cpu1) and on all threads (_cpuall), as cpu_latency.cpp;
- * the VaR row also in its binary16 storage form (_f16_cpu1, _f16_cpuall, precision fp16).
+ * the VaR row (its float32 form screened through binary16, with the candidate counts) also in its full float32 read
+ * (_full_cpu1, _full_cpuall) and its binary16 storage form (_f16_cpu1, _f16_cpuall, precision fp16).
  */
 export function cpuLatencyLines(k) {
   const forms = [
     ['cpu1', 1, 0.004, 'fp32'],
     ['cpuall', 16, 0.003, 'fp32'],
   ];
-  if (k.name === 'lat_var_1_stream') forms.push(['f16_cpu1', 1, 0.002, 'fp16'], ['f16_cpuall', 16, 0.0015, 'fp16']);
+  const isVar = k.name === 'lat_var_1_stream';
+  if (isVar)
+    forms.push(
+      ['full_cpu1', 1, 0.0035, 'fp32'],
+      ['full_cpuall', 16, 0.0025, 'fp32'],
+      ['f16_cpu1', 1, 0.002, 'fp16'],
+      ['f16_cpuall', 16, 0.0015, 'fp16'],
+    );
   return forms.map(([form, threads, base, precision]) => {
     const samplesMs = Array.from({ length: 1000 }, (_, i) => base * (1 + (0.05 * ((i * 7919) % 100)) / 100));
     const sorted = [...samplesMs].sort((a, b) => a - b);
@@ -227,6 +235,7 @@ export function cpuLatencyLines(k) {
       p99Us: p(99) * 1000,
       p999Us: p(99.9) * 1000,
       maxUs: sorted.at(-1) * 1000,
+      ...(isVar && !form.includes('_') ? { candidatesMedian: 2, candidatesMax: 3 } : {}),
     };
   });
 }

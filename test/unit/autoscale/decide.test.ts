@@ -100,6 +100,7 @@ const cases: Case[] = [
   },
   { name: 'never above max', samples: { utilization: flat(99) }, before: { ord: 6 }, rule: 'max', target: 6, reason: /already at max 6/ },
   { name: 'above max is brought down to max', samples: { utilization: flat(50) }, before: { ord: 8 }, rule: 'max', target: 6 },
+  { name: 'one above max is brought down to max', samples: { utilization: flat(50) }, before: { ord: 7 }, rule: 'max', target: 6 },
   {
     name: 'up cooldown blocks',
     samples: { utilization: flat(90) },

@@ -7,6 +7,8 @@ import type { ExportOptions } from '../../../src/autoscale/options.js';
 import { renderFlyAutoscalerToml, targetQuery, toFlyAutoscaler } from '../../../src/autoscale/export.js';
 import { renderExport, runExport } from '../../../src/autoscale/export-run.js';
 import { parsePolicy } from '../../../src/autoscale/policy.js';
+import { parseExport } from '../../../src/commands/autoscale.js';
+import { UsageError } from '../../../src/errors.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
 import { policy } from './helpers.js';
 
@@ -105,3 +107,11 @@ for = "1m"
 below = 30
 for = "2m"
 `;
+
+// An org with a space or a quote went into FAS_ORG and the Prometheus URL as given (https://api.fly.io/prometheus/my org).
+it('--org must be an organisation slug: it becomes a path in the Prometheus URL', () => {
+  const raw = (org: string) => ({ args: [], opts: { policy: 'autoscale.toml', org } }) as unknown as Parameters<typeof parseExport>[0];
+  expect(parseExport(raw('my-org')).org).toBe('my-org');
+  expect(() => parseExport(raw('my org'))).toThrow('--org "my org" is not a Fly.io organisation slug.');
+  expect(() => parseExport(raw('a/b'))).toThrow(UsageError);
+});

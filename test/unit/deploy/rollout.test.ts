@@ -30,6 +30,28 @@ describe('assessRollout', () => {
     ]);
   });
 
+  it("a stopped standby (flyctl's --ha for a group without services) is where it should be; a stopped machine is not", () => {
+    const [a, b] = healthy;
+    const standby: FlyMachine = { ...b!, state: 'stopped', standbyFor: [a!.id] };
+    expect(assessRollout([a!, standby], 7)).toMatchObject({ ready: true, problems: [] });
+    expect(assessRollout([a!, { ...standby, standbyFor: [] }], 7).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'is stopped' },
+    ]);
+    expect(assessRollout([a!, { ...standby, state: 'failed' }], 7).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'is failed' },
+    ]);
+  });
+
+  it('a machine stopped or suspended before the deploy may stay so (flyctl does not start it), but must run the release', () => {
+    const [a, b] = healthy;
+    const idle: FlyMachine = critical({ ...b!, state: 'suspended' });
+    expect(assessRollout([a!, idle], 7, new Set([b!.id]))).toMatchObject({ ready: true, problems: [] });
+    expect(assessRollout([a!, { ...idle, releaseVersion: 6 }], 7, new Set([b!.id])).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'runs v6, not v7' },
+    ]);
+    expect(assessRollout([a!, idle], 7).problems.map((p) => p.reason)).toContain('is suspended');
+  });
+
   it('no machines is not a successful rollout', () => {
     expect(assessRollout([], 7)).toMatchObject({ ready: false, problems: [{ reason: 'the app has no machines' }] });
   });

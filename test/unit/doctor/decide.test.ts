@@ -10,6 +10,7 @@ const ready: DoctorFacts = {
   flyAuth: { kind: 'ok', email: 'ops@example.com' },
   tokenInEnv: true,
   docker: { kind: 'ok', version: 'Docker 28.2.2' },
+  engine: { kind: 'ok', name: 'docker', version: '28.2.2' },
 };
 
 const status = (facts: DoctorFacts, required: Parameters<typeof decideDoctor>[1] = []) =>
@@ -33,6 +34,7 @@ describe('decideDoctor', () => {
       flyctl: 'warn',
       'fly-auth': 'skip',
       docker: 'warn',
+      engine: 'warn',
     });
     expect(doctorExitCode(decideDoctor(facts))).toBe(0);
     expect(doctorExitCode(decideDoctor(facts, ['gpu']), missingChecks(facts))).toBe(3);

@@ -9,4 +9,5 @@ export const NOTHING_INSTALLED: DoctorFacts = {
   flyAuth: { kind: 'skipped' },
   tokenInEnv: false,
   docker: { kind: 'absent' },
+  engine: { kind: 'absent' },
 };

@@ -76,6 +76,24 @@ describe('fake flyctl deploy', () => {
     ]);
   });
 
+  // flyctl's shouldSkipLaunch: a machine that was not started (autostopped, stopped by hand, suspended, a standby) is updated, not started.
+  it('a redeploy updates a stopped machine to the new release and leaves it stopped, without waiting for it', async () => {
+    const fake = fresh();
+    const dir = project(TOML);
+    await fly(['deploy'], { state: fake.dir, cwd: dir });
+    const [idle, busy] = fake.machines('gpu-api').sort((a, b) => (a.id < b.id ? -1 : 1));
+    fake.update((state) => {
+      state.apps['gpu-api']!.machines.find((m) => m.id === idle!.id)!.state = 'stopped';
+    });
+    const run = await fly(['deploy'], { state: fake.dir, cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain(`Waiting for ${idle!.id} [app] to have state: started`);
+    expect(run.stdout).toContain(`Waiting for ${busy!.id} [app] to have state: started`);
+    const after = new Map(fake.machines('gpu-api').map((m) => [m.id, m]));
+    expect([after.get(idle!.id)?.state, after.get(idle!.id)?.config.metadata.fly_release_version]).toEqual(['stopped', '2']);
+    expect([after.get(busy!.id)?.state, after.get(busy!.id)?.config.metadata.fly_release_version]).toEqual(['started', '2']);
+  });
+
   it('--ha=false and mounts make one machine; a group without services gets a standby', async () => {
     const fake = fresh();
     await fly(['deploy', '--ha=false'], { state: fake.dir, cwd: project(TOML) });

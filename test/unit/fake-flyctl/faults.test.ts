@@ -31,6 +31,18 @@ describe('fake flyctl faults', () => {
     );
   });
 
+  it('unauthorized: `Error: unauthorized` (exit 1) on commands that need a session, limited by FAKE_FLYCTL_FAULT_ON', async () => {
+    const fake = seed();
+    const env = { FAKE_FLYCTL_FAULT: 'unauthorized', FAKE_FLYCTL_FAULT_ON: 'apps list' };
+    expect(await fly(['apps', 'list', '--json'], { state: fake.dir, env })).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'Error: unauthorized\n',
+    });
+    expect((await fly(['status', '-a', 'svc', '--json'], { state: fake.dir, env })).exitCode).toBe(0);
+    expect((await fly(['version'], { state: fake.dir, env: { FAKE_FLYCTL_FAULT: 'unauthorized' } })).exitCode).toBe(0);
+  });
+
   it('garbage-json and truncated-json break only JSON output', async () => {
     const fake = seed();
     const garbage = await fly(['status', '-a', 'svc', '--json'], { state: fake.dir, env: { FAKE_FLYCTL_FAULT: 'garbage-json' } });

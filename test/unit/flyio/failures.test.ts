@@ -94,6 +94,12 @@ describe('flyError', () => {
     expect(error.exitCode).toBe(3);
   });
 
+  it('a FLYCTL with no program behind it is named, not "flyctl is not installed"', () => {
+    const error = flyError({ kind: 'missing', configured: '/opt/fly/flyctl' }, { command: 'flyctl version' });
+    expect(error).toBeInstanceOf(MissingError);
+    expect(error.message).toBe('FLYCTL is set to "/opt/fly/flyctl", and there is no such program.');
+  });
+
   it('a timeout says how long gpuctl waited', () => {
     expect(flyError({ kind: 'timeout', timeoutMs: 30_000 }, { command: 'flyctl status' }).message).toBe(
       '`flyctl status` did not finish within 30 s and was stopped.',

@@ -17,6 +17,7 @@ function machine(region: string, group = 'app', state = 'started'): FlyMachine {
     releaseVersion: 3,
     guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null, gpus: 0 },
     checks: [],
+    standbyFor: [],
     hostStatus: 'ok',
     createdAt: null,
     updatedAt: null,

@@ -63,3 +63,9 @@ describe('scale vm plan', () => {
     expect(hourlyPriceUsd({ cpuKind: 'gpu', cpus: 1, memoryMb: 4096 })).toBeUndefined();
   });
 });
+
+it('an app without machines has nothing to resize: said before flyctl runs, not an empty $0 plan', () => {
+  expect(() => planVm([], { size: 'performance-2x', memoryMb: undefined, group: undefined })).toThrow(
+    'The app has no machines: there is nothing to resize.',
+  );
+});
