@@ -159,6 +159,16 @@ describe('conflicts', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toMatch(/# mine\n$/);
   });
 
+  test('on a terminal: all overwrites this and every later conflict without asking again', async () => {
+    const dir = await edited();
+    writeFileSync(join(dir, 'gpuctl-start.sh'), '#!/bin/sh\necho mine\n');
+    const prompt = scripted(['all']);
+    const outcome = await runInit(opts(), ctxIn(dir, prompt));
+    expect(prompt.asked).toHaveLength(1);
+    expect(outcome.files.filter((f) => f.status === 'overwrite').map((f) => f.path)).toEqual(['Dockerfile', 'gpuctl-start.sh']);
+    expect(readFileSync(join(dir, 'gpuctl-start.sh'), 'utf8')).not.toContain('echo mine');
+  });
+
   test('on a terminal: quit writes nothing (exit 130)', async () => {
     const dir = await edited();
     writeFileSync(join(dir, 'gpuctl-start.sh'), '#!/bin/sh\necho mine\n');
