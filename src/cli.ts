@@ -68,17 +68,21 @@ export function usageErrorFrom(message: string, commandPath: string): UsageError
 
 /**
  * A value that is one of the command's own long options is a value left out (`init --dir --force`): commander takes
- * "--force" as the directory, and init would write into a new directory named "--force". A usage error instead.
+ * "--force" as the directory, and init would write into a new directory named "--force". A usage error instead. Only
+ * a value given as the next argument: `--group=--help` says explicitly what the value is, and stays as given.
  */
-function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput): void {
+function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput, argv: readonly string[]): void {
   const flagOf = (flags: string) => /--[\w-]+/.exec(flags)?.[0];
-  const longs = new Set(['--json', '--verbose', '--no-color', '--help', '--version', ...(spec.options ?? []).map((o) => flagOf(o.flags))]);
+  const options = spec.options ?? [];
+  const longs = new Set(['--json', '--verbose', '--no-color', '--help', '--version', ...options.map((o) => flagOf(o.flags))]);
   for (const [key, value] of Object.entries(raw.opts)) {
-    const taken = [value].flat().find((v): v is string => typeof v === 'string' && longs.has(v.split('=')[0]));
-    if (taken === undefined) continue;
     const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const names = (options.find((o) => flagOf(o.flags) === flag)?.flags ?? flag).match(/-{1,2}[\w-]+/g) ?? [flag];
+    const separate = (v: string) => argv.some((a, i) => a === v && i > 0 && names.includes(argv[i - 1] ?? ''));
+    const taken = [value].flat().find((v): v is string => typeof v === 'string' && longs.has(v.split('=')[0]) && separate(v));
+    if (taken === undefined) continue;
     throw new UsageError(`${flag} took "${taken}" as its value, and ${taken.split('=')[0]} is an option of this command.`, {
-      hint: `Give ${flag} its value (${flag} VALUE ${taken}).`,
+      hint: `Give ${flag} its value (${flag} VALUE ${taken}), or write ${flag}=${taken} if that is the value.`,
     });
   }
 }
@@ -103,7 +107,7 @@ export async function runCli(io: CliIO): Promise<number> {
     flags = flagsFrom(raw.opts, io.env);
     ndjson = spec.ndjson === true;
     ctx = io.makeContext ? io.makeContext(flags) : await createContext(flags);
-    assertNoOptionAsValue(spec, raw);
+    assertNoOptionAsValue(spec, raw, io.argv);
     const options: unknown = spec.parse ? spec.parse(raw, ctx.env) : raw;
     const code = await spec.run?.(options, ctx);
     exitCode = code ?? ExitCode.ok;

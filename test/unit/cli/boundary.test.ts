@@ -78,7 +78,7 @@ describe('runCli', () => {
     for (const [argv, message] of [
       [['init', '--yes', '--dir', '--force'], 'Error: --dir took "--force" as its value, and --force is an option of this command.'],
       [['validate', '-c', '--format'], 'Error: --config took "--format" as its value, and --format is an option of this command.'],
-      [['bench', '--out=--force', '--cpu'], 'Error: --out took "--force" as its value, and --force is an option of this command.'],
+      [['bench', '--out', '--force', '--cpu'], 'Error: --out took "--force" as its value, and --force is an option of this command.'],
     ] as const) {
       const ctx = makeTestCtx();
       expect(await runCli(io([...argv], ctx))).toBe(2);
