@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { diagStatePath, parseDiagState } from '../../../src/agent/diag-state.js';
+import { diagStatePath as writerPath } from '../../../src/diag/state.js';
 
 const good = {
   schemaVersion: 1,
@@ -16,7 +19,11 @@ describe('the last diag verdict', () => {
     expect(diagStatePath({ GPUCTL_DIAG_STATE: '/x/d.json', HOME: '/h' })).toBe('/x/d.json');
     expect(diagStatePath({ XDG_STATE_HOME: '/s', HOME: '/h' })).toBe('/s/gpuctl/diag-last.json');
     expect(diagStatePath({ HOME: '/h' })).toBe('/h/.local/state/gpuctl/diag-last.json');
-    expect(diagStatePath({})).toBeUndefined();
+    expect(diagStatePath({ HOME: '' })).toBeUndefined();
+    // HOME unset: the OS's home, where `gpuctl diag` writes (commands/diag.ts); before, an agent started without HOME
+    // (a systemd unit) read nothing while diag wrote under the account's home.
+    expect(diagStatePath({})).toBe(writerPath({}, homedir()));
+    expect(diagStatePath({})).toBe(join(homedir(), '.local/state/gpuctl/diag-last.json'));
   });
 
   it('parses the diag helper’s format', () => {
