@@ -5,9 +5,6 @@
  * An absent file is no verdict (no series); a malformed one is a logged bad read, never a crash.
  */
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { xdgHome } from '../shared/paths.js';
 import { readRegularFileSync } from '../shared/regular-file.js';
 
 export type DiagVerdict = 'pass' | 'warn' | 'fail';
@@ -17,15 +14,8 @@ export interface DiagState {
   gpus: Array<{ index: number; uuid: string; verdict: DiagVerdict }>;
 }
 
-/**
- * The home as `gpuctl diag` takes it (commands/diag.ts: $HOME, else the OS's home directory), so that the agent looks
- * where diag writes: an agent started without HOME (a systemd unit, an image's entrypoint) still finds the verdict.
- */
-export function diagStatePath(env: Record<string, string | undefined>): string | undefined {
-  if (env.GPUCTL_DIAG_STATE) return env.GPUCTL_DIAG_STATE;
-  const base = xdgHome(env, 'state', (env.HOME ?? homedir()) || undefined);
-  return base === undefined ? undefined : join(base, 'gpuctl', 'diag-last.json');
-}
+/** The path `gpuctl diag` writes to: one rule for both (shared/diag-state-path.ts). */
+export { diagStatePath } from '../shared/diag-state-path.js';
 
 const LEVELS = ['quick', 'medium', 'long'] as const;
 const VERDICTS = ['pass', 'warn', 'fail'] as const;

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { ExitCode, UsageError } from '../errors.js';
 import { durationOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { defineCommand } from './define.js';
@@ -75,7 +74,7 @@ export const diagCommand = defineCommand({
         (i) => spinner.update(`diag --level ${options.level}: GPU ${i}`),
       );
       spinner.stop();
-      const path = state.diagStatePath(ctx.env, ctx.env.HOME ?? homedir());
+      const path = state.diagStatePath(ctx.env);
       try {
         if (path === undefined) ctx.log.warn('No diag state file written: HOME is empty; set GPUCTL_DIAG_STATE for the agent.');
         else state.writeDiagState(path, report);

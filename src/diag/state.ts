@@ -3,22 +3,13 @@
  * ${XDG_STATE_HOME:-$HOME/.local/state}/gpuctl/diag-last.json, written atomically, in exactly
  * {"schemaVersion":1,"finishedAt","level","gpus":[{"index","uuid","verdict"}]}.
  */
-import { dirname, join } from 'node:path';
-import type { Env } from '../context.js';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
-import { xdgHome } from '../shared/paths.js';
 import type { DiagReport } from './run.js';
 
-/**
- * Where the state goes; undefined with no home (HOME set but empty, and no XDG_STATE_HOME): a relative
- * `.local/state/...` would land in the working directory, where the agent (agent/diag-state.ts) never looks.
- */
-export function diagStatePath(env: Env, home: string): string | undefined {
-  if (env.GPUCTL_DIAG_STATE) return env.GPUCTL_DIAG_STATE;
-  const base = xdgHome(env, 'state', home || undefined);
-  return base === undefined ? undefined : join(base, 'gpuctl', 'diag-last.json');
-}
+/** Where the state goes: one rule for diag and the agent (shared/diag-state-path.ts). */
+export { diagStatePath } from '../shared/diag-state-path.js';
 
 export function diagStateText(report: Pick<DiagReport, 'finishedAt' | 'level' | 'gpus'>): string {
   const gpus = report.gpus.map((g) => ({ index: g.index, uuid: g.uuid, verdict: g.verdict }));
