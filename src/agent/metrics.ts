@@ -63,7 +63,7 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
   const logReadable = g(AGENT_METRIC.kernelLogReadable, 'Whether the agent can read the kernel log for XID events (1) or not (0).');
   collectDefaultMetrics({ register: registry });
   let seenAt: number | null | undefined;
-  let seenSize = -1;
+  let seenFresh = '';
   let restartsSeen = 0;
   let badSeen = 0;
   return {
@@ -79,14 +79,16 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
             ['pass', 'warn', 'fail'].indexOf(d.verdict),
           );
       }
-      if (state.lastSampleAt !== seenAt || state.gpus.size !== seenSize) {
+      // A GPU nvidia-smi stopped reporting keeps no series: its last values would read as current. That is
+      // decided at every update, not only when a sample arrives: a dead or hung nvidia-smi sends none.
+      const fresh = [...state.gpus.values()].filter(({ at }) => nowMs - at <= 3 * state.intervalMs);
+      const freshKey = fresh.map(({ sample }) => sample.uuid).join(',');
+      if (state.lastSampleAt !== seenAt || freshKey !== seenFresh) {
         seenAt = state.lastSampleAt;
-        seenSize = state.gpus.size;
+        seenFresh = freshKey;
         for (const { metric } of gpu) metric.reset();
         throttled.reset();
-        for (const { sample, at } of state.gpus.values()) {
-          // A GPU nvidia-smi stopped reporting keeps no series: its last values would read as current.
-          if (nowMs - at > 3 * state.intervalMs) continue;
+        for (const { sample } of fresh) {
           const labels = gpuLabels(sample, hostname);
           for (const { def, metric } of gpu) {
             const value = def.value(sample);

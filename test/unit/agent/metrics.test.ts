@@ -110,6 +110,21 @@ describe('agent metrics', () => {
     expect(families.get('DCGM_FI_DEV_XID_ERRORS')?.metrics ?? []).toEqual([]);
   });
 
+  it("drops a GPU's series once its sample is stale, even when no new sample ever comes (nvidia-smi dead or hung)", async () => {
+    const m = createAgentMetrics('h', new HostMeter(), '0.1.0', () => 'gpu');
+    const state = stateWith(LINE);
+    m.update(state, NOW, true);
+    let families = parseMetrics(await m.registry.metrics());
+    expect(seriesValue(families, 'DCGM_FI_DEV_GPU_UTIL')).toBe(87);
+    // The same state a minute later: the sampler has printed nothing since (lastSampleAt unchanged).
+    m.update(state, NOW + 60_000, false);
+    families = parseMetrics(await m.registry.metrics());
+    expect(families.get('DCGM_FI_DEV_GPU_UTIL')?.metrics ?? []).toEqual([]);
+    expect(families.get('DCGM_FI_DEV_GPU_TEMP')?.metrics ?? []).toEqual([]);
+    expect(families.get('gpuctl_gpu_clock_throttled')?.metrics ?? []).toEqual([]);
+    expect(seriesValue(families, 'gpuctl_agent_last_sample_age_seconds')).toBe(61.5);
+  });
+
   it('names every GPU metric validly and once', () => {
     const names = GPU_METRICS.map((d) => d.name);
     expect(new Set(names).size).toBe(names.length);
