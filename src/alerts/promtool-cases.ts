@@ -72,6 +72,16 @@ export function cases(t: AlertThresholds): Record<string, Case> {
         ['gpuctl_agent_sampler_up', Q, 1],
       ],
       fires: M,
+      // Never a sample since the agent started (-1), while an nvidia-smi runs that prints nothing (a GPU
+      // that hangs it before its first line): the age never passes the limit, the sampler reads as up.
+      alsoFiring: [
+        [
+          ['gpuctl_agent_last_sample_age_seconds', M, -1],
+          ['gpuctl_agent_sampler_up', M, 1],
+          ['gpuctl_agent_last_sample_age_seconds', Q, 0.5],
+          ['gpuctl_agent_sampler_up', Q, 1],
+        ],
+      ],
     },
     GpuctlGpuUncorrectableEcc: {
       series: [

@@ -83,11 +83,13 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       alert: 'GpuctlSamplerStopped',
-      expr: `gpuctl_agent_last_sample_age_seconds > ${t.staleSeconds} or gpuctl_agent_sampler_up == 0`,
+      // The age is -1 until a first sample: an agent whose nvidia-smi never printed one (hung on a bad GPU
+      // before its first line) reads as up with a young age, and would never page.
+      expr: `gpuctl_agent_last_sample_age_seconds > ${t.staleSeconds} or gpuctl_agent_last_sample_age_seconds < 0 or gpuctl_agent_sampler_up == 0`,
       for: t.soon,
       severity: 'critical',
       summary: 'The agent has no fresh GPU sample',
-      description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s or is not running.`,
+      description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s, has never answered, or is not running.`,
       runbook: 'gpuctl monitor --app <app> shows the agent; curl :9400/gpu-health on the machine says why.',
     },
     {
