@@ -5,6 +5,7 @@
  * `Authorization: Bearer <token>`: the token goes into that header and nowhere else (never into a
  * message, a URL or a log). One record per agent, in the shape gpu-samples.ts gives monitor.
  */
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { BodyTooLargeError, fetchBounded, HttpTimeoutError } from '../shared/http-read.js';
 import { GPU_FIELDS, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
 
@@ -27,15 +28,29 @@ const SERIES = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?[ \t]+(\S+)/;
 const LABEL = /([A-Za-z_]\w*)="((?:[^"\\]|\\.)*)"/g;
 const unescape = (v: string) => v.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
-/** The dcgm-exporter GPU series of one agent's exposition text, grouped by GPU index. */
-export function gpusOfExposition(text: string): { gpus: RemoteGpu[]; hostname: string | undefined } {
+export interface AgentExposition {
+  gpus: RemoteGpu[];
+  hostname: string | undefined;
+  /** gpuctl_agent_last_sample_age_seconds (-1: no sample since the agent started); undefined when not served. */
+  sampleAgeSeconds: number | undefined;
+  /** gpuctl_agent_info's mode ("gpu", "cpu fallback"). */
+  mode: string | undefined;
+}
+
+/** The dcgm-exporter GPU series of one agent's exposition text, grouped by GPU index, and the agent's own sampling state. */
+export function gpusOfExposition(text: string): AgentExposition {
   const gpus = new Map<number, RemoteGpu>();
   let hostname: string | undefined;
+  let sampleAgeSeconds: number | undefined;
+  let mode: string | undefined;
   for (const line of text.split('\n')) {
     const m = SERIES.exec(line);
-    const field = m ? GPU_FIELDS[m[1] as keyof typeof GPU_FIELDS] : undefined;
-    if (!m || !field) continue;
+    if (!m) continue;
     const labels = Object.fromEntries([...(m[2] ?? '').matchAll(LABEL)].map((l) => [l[1]!, unescape(l[2]!)]));
+    if (m[1] === AGENT_METRIC.lastSampleAge && Number.isFinite(Number(m[3]))) sampleAgeSeconds = Number(m[3]);
+    if (m[1] === AGENT_METRIC.info) mode ??= labels.mode;
+    const field = GPU_FIELDS[m[1] as keyof typeof GPU_FIELDS];
+    if (!field) continue;
     const index = Number(labels.gpu);
     if (labels.gpu === undefined || !Number.isInteger(index)) continue;
     hostname ??= labels.Hostname;
@@ -51,7 +66,17 @@ export function gpusOfExposition(text: string): { gpus: RemoteGpu[]; hostname: s
     const v = Number(m[3]);
     gpu[field] = Number.isFinite(v) ? v : null;
   }
-  return { gpus: [...gpus.values()].sort((a, b) => a.index - b.index), hostname };
+  return { gpus: [...gpus.values()].sort((a, b) => a.index - b.index), hostname, sampleAgeSeconds, mode };
+}
+
+/** Why an agent that answered serves no GPU series: its own series say (no GPU, no sample yet, a sampler failing). */
+function noGpusReason(href: string, x: AgentExposition): string {
+  if (x.mode === 'cpu fallback') return `${href} is a gpuctl agent on a machine without a GPU (cpu fallback)`;
+  if (x.sampleAgeSeconds !== undefined && x.sampleAgeSeconds < 0)
+    return `${href}: the agent has no GPU sample yet (its nvidia-smi has not answered; its /gpu-health says why)`;
+  if (x.sampleAgeSeconds !== undefined)
+    return `${href}: the agent's last GPU sample is ${Math.round(x.sampleAgeSeconds)} s old (its nvidia-smi is failing or hung; its /gpu-health says why)`;
+  return `${href} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
 }
 
 function failure(error: unknown, target: AgentTarget): string {
@@ -82,7 +107,9 @@ export async function readAgent(target: AgentTarget): Promise<RemoteMachine> {
     return { ...base, error: `${url.href} answered 401: it ${why}` };
   }
   if (!response.ok) return { ...base, error: `${url.href} answered HTTP ${response.status}` };
-  const { gpus, hostname } = gpusOfExposition(response.body);
-  if (gpus.length === 0) return { ...base, error: `${url.href} serves no GPU series (is it a gpuctl agent on a GPU machine?)` };
-  return { ...base, id: hostname ?? url.host, gpus, ageSeconds: 0 };
+  const exposition = gpusOfExposition(response.body);
+  const { gpus, hostname, sampleAgeSeconds: age } = exposition;
+  const ageSeconds = age !== undefined && age >= 0 ? Math.round(age * 10) / 10 : null;
+  if (gpus.length === 0) return { ...base, ageSeconds, error: noGpusReason(url.href, exposition) };
+  return { ...base, id: hostname ?? url.host, gpus, ageSeconds: ageSeconds ?? 0 };
 }
