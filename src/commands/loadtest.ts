@@ -31,7 +31,7 @@ const options = [
   { flags: '--body <text>', description: 'request body' },
   { flags: '--timeout <duration>', description: 'per request (default 10s)' },
   { flags: '--max-p95 <duration>', description: 'gate: fail (exit 1) when p95 latency is above this, e.g. 10ms' },
-  { flags: '--min-rps <n>', description: 'gate: fail (exit 1) below this many requests per second' },
+  { flags: '--min-rps <n>', description: 'gate: fail (exit 1) below this many 2xx responses per second' },
 ] as const;
 type Raw = RawInput<OptionKeys<typeof options>>;
 
@@ -113,8 +113,9 @@ export const loadtestCommand = defineCommand({
     'Sends requests to URL (or https://<app>.fly.dev with --path) for --duration, at a fixed --rate (requests per\n' +
     'second over all connections) or as fast as a fixed number of --connections go, with autocannon. Prints\n' +
     'requests per second, p50/p90/p95/p99/p99.9 latency of the 2xx responses, errors and non-2xx; --max-p95 and\n' +
-    '--min-rps make it a gate (exit 1 when missed). Bounded: --duration is required (at most 10 min), --rate at\n' +
-    'most 10000/s, --connections at most 1000; it always stops by itself, and Ctrl-C stops it cleanly (exit 130).\n' +
+    '--min-rps (2xx responses per second) make it a gate (exit 1 when missed). Bounded: --duration is required\n' +
+    '(at most 10 min), --rate at most 10000/s, --connections at most 1000; it always stops by itself, and Ctrl-C\n' +
+    'stops it cleanly (exit 130).\n' +
     'A markdown summary goes to GITHUB_STEP_SUMMARY when set.',
   args: [{ name: 'url', description: 'the URL to load (http or https)' }],
   options,

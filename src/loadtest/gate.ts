@@ -1,7 +1,8 @@
 /**
  * The CI gate: --max-p95 and --min-rps against a run's summary. A gate on latency with no successful
- * response fails (there is nothing that met it); a run without a single 2xx response fails even
- * without a gate (the target is down or broken, not fast). Pure.
+ * response fails (there is nothing that met it); --min-rps counts 2xx responses per second (errors
+ * answered fast are not throughput); a run without a single 2xx response fails even without a gate
+ * (the target is down or broken, not fast). Pure.
  */
 import type { LoadSummary } from './stats.js';
 
@@ -38,7 +39,10 @@ export function evaluateGate(summary: LoadSummary, gate: Gate): GateVerdict {
     });
   }
   if (gate.minRps !== undefined) {
-    checks.push({ name: 'rps', limit: `≥ ${gate.minRps}`, actual: summary.rps.toFixed(1), passed: summary.rps >= gate.minRps });
+    // 2xx responses per second: a service answering 503 fast must not pass a throughput gate.
+    const okRps = summary.durationS > 0 ? summary.ok2xx / summary.durationS : 0;
+    const actual = summary.non2xx > 0 ? `${okRps.toFixed(1)} 2xx/s (${summary.rps.toFixed(1)} with non-2xx)` : okRps.toFixed(1);
+    checks.push({ name: 'rps', limit: `≥ ${gate.minRps}`, actual, passed: okRps >= gate.minRps });
   }
   return { passed: checks.every((c) => c.passed), checks };
 }

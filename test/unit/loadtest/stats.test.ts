@@ -93,6 +93,14 @@ describe('evaluateGate', () => {
     ['rps under the floor', { minRps: 150 }, summary({}), false, ['rps:false']],
     ['both met', { maxP95Ms: 10, minRps: 100 }, summary({}), true, ['p95:true', 'rps:true']],
     [
+      // 100 responses a second, 90 of them 503: the service answers, but only 10 a second are served.
+      '--min-rps counts 2xx responses, not fast errors',
+      { minRps: 95 },
+      summary({ ok2xx: 100, non2xx: 900, statusCodes: { '200': 100, '503': 900 } }),
+      false,
+      ['rps:false'],
+    ],
+    [
       'a latency gate with no 2xx response',
       { maxP95Ms: 10 },
       summary({ ok2xx: 0, non2xx: 1000, latencyMs: null }),
