@@ -36,7 +36,9 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
   const load1 = g(AGENT_METRIC.hostLoad1, 'One-minute load average.');
   const memTotal = g(AGENT_METRIC.hostMemoryTotal, 'Host memory (bytes).');
   const memAvail = g(AGENT_METRIC.hostMemoryAvailable, 'Host memory available without swapping (bytes).');
-  const age = g(AGENT_METRIC.lastSampleAge, 'Seconds since nvidia-smi last printed a sample (-1: none yet).');
+  // The machine's sampling health carries Hostname, as the GPU series do: the alert rules name the machine from it.
+  const machine = { Hostname: hostname };
+  const age = g(AGENT_METRIC.lastSampleAge, 'Seconds since nvidia-smi last printed a sample (-1: none yet).', ['Hostname']);
   const restarts = new Counter({
     name: AGENT_METRIC.samplerRestarts,
     help: 'Times the nvidia-smi sampler died, hung or printed garbage and was restarted.',
@@ -47,9 +49,9 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     help: 'Samples with an impossible reading (utilisation outside 0-100, temperature below -40 C, negative memory…); those values are not exported.',
     registers,
   });
-  const up = g(AGENT_METRIC.samplerUp, 'Whether an nvidia-smi sampler process is running (1) or not (0).');
-  const gpus = g(AGENT_METRIC.gpus, 'GPUs the agent has seen since it started.');
-  const healthy = g(AGENT_METRIC.gpuHealthy, 'Whether /gpu-health answers 200 (1) or 503 (0).');
+  const up = g(AGENT_METRIC.samplerUp, 'Whether an nvidia-smi sampler process is running (1) or not (0).', ['Hostname']);
+  const gpus = g(AGENT_METRIC.gpus, 'GPUs the agent has seen since it started.', ['Hostname']);
+  const healthy = g(AGENT_METRIC.gpuHealthy, 'Whether /gpu-health answers 200 (1) or 503 (0).', ['Hostname']);
   const info = g(AGENT_METRIC.info, 'The agent: gpuctl version and mode (gpu or cpu fallback).', ['version', 'mode']);
   const diagResult = g(AGENT_METRIC.diagResult, 'The last gpuctl diag verdict per GPU: 0 pass, 1 warn, 2 fail.', [
     'gpu',
@@ -120,7 +122,7 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
       load1.set(h.load1);
       memTotal.set(h.memoryTotalBytes);
       memAvail.set(h.memoryAvailableBytes);
-      age.set(state.lastSampleAt === null ? -1 : (nowMs - state.lastSampleAt) / 1000);
+      age.set(machine, state.lastSampleAt === null ? -1 : (nowMs - state.lastSampleAt) / 1000);
       if (state.restarts > restartsSeen) {
         restarts.inc(state.restarts - restartsSeen);
         restartsSeen = state.restarts;
@@ -129,9 +131,9 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
         bad.inc(state.badSamples - badSeen);
         badSeen = state.badSamples;
       }
-      up.set(state.phase === 'running' ? 1 : 0);
-      gpus.set(state.gpus.size);
-      healthy.set(isHealthy ? 1 : 0);
+      up.set(machine, state.phase === 'running' ? 1 : 0);
+      gpus.set(machine, state.gpus.size);
+      healthy.set(machine, isHealthy ? 1 : 0);
       info.reset();
       info.set({ version, mode: mode() }, 1);
     },

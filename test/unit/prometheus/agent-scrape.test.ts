@@ -28,7 +28,7 @@ async function serve(body: string): Promise<string> {
 }
 
 const info = (mode: string) => `# TYPE gpuctl_agent_info gauge\ngpuctl_agent_info{version="0.1.0",mode="${mode}"} 1\n`;
-const age = (v: number) => `# TYPE gpuctl_agent_last_sample_age_seconds gauge\ngpuctl_agent_last_sample_age_seconds ${v}\n`;
+const age = (v: number) => `# TYPE gpuctl_agent_last_sample_age_seconds gauge\ngpuctl_agent_last_sample_age_seconds{Hostname="m1"} ${v}\n`;
 const util =
   'DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-1",device="nvidia0",modelName="NVIDIA H200",Hostname="m1",pci_bus_id="00000000:18:00.0"} 55\n';
 
