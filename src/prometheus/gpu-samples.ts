@@ -48,6 +48,13 @@ export function gpuQuery(app: string): string {
 /** When each GPU's utilisation was last scraped (an instant vector carries the evaluation time, not the sample's). */
 export const ageQuery = (app: string) => `max by (instance) (timestamp(${AGENT_METRIC.gpuUtil}{app="${escapeLabel(app)}"}))`;
 
+/**
+ * Each GPU agent's sample age: a machine whose nvidia-smi fails or hangs exports no GPU series (the agent
+ * drops a stale GPU's), so without this it would vanish from the view instead of showing what is wrong.
+ */
+export const agentAgeQuery = (app: string) =>
+  `${AGENT_METRIC.lastSampleAge}{app="${escapeLabel(app)}"} and on (instance) ${AGENT_METRIC.info}{app="${escapeLabel(app)}",mode="gpu"}`;
+
 const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
   index,
   name,
@@ -57,7 +64,11 @@ const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
 
 export async function readAppGpus(target: PromTarget, app: string, options: { at: Date; staleAfterSeconds?: number }): Promise<RemoteRead> {
   const { at } = options;
-  const [outcome, stamps] = await Promise.all([instantQuery(target, gpuQuery(app), at), instantQuery(target, ageQuery(app), at)]);
+  const [outcome, stamps, agents] = await Promise.all([
+    instantQuery(target, gpuQuery(app), at),
+    instantQuery(target, ageQuery(app), at),
+    instantQuery(target, agentAgeQuery(app), at),
+  ]);
   if (outcome.kind !== 'ok') return { kind: 'failed', reason: describeOutcome(outcome, target.baseUrl) };
   if (outcome.data.resultType !== 'vector') return { kind: 'failed', reason: `expected a vector, got a ${outcome.data.resultType}` };
   const scraped = new Map<string, number>();
@@ -94,6 +105,26 @@ export async function readAppGpus(target: PromTarget, app: string, options: { at
     const v = Number.parseFloat(value[1]);
     gpu[field] = Number.isFinite(v) ? v : null;
   }
+  if (agents.kind === 'ok' && agents.data.resultType === 'vector')
+    for (const { metric, value } of agents.data.result) {
+      const instance = metric.instance ?? '';
+      const age = Number.parseFloat(value[1]);
+      if (machines.has(instance) || !Number.isFinite(age)) continue;
+      const error =
+        age < 0
+          ? "its agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)"
+          : `its agent's last GPU sample is ${Math.round(age)} s old (nvidia-smi failing or hung; the agent's /gpu-health says why)`;
+      const region = metric.region ? { region: metric.region } : {};
+      machines.set(instance, {
+        id: metric.Hostname ?? instance,
+        instance,
+        ...region,
+        gpus: [],
+        processes: [],
+        ageSeconds: age < 0 ? null : age,
+        error,
+      });
+    }
   const list = [...machines.values()].sort((a, b) => a.id.localeCompare(b.id) || a.instance.localeCompare(b.instance));
   for (const m of list) m.gpus.sort((a, b) => a.index - b.index);
   return { kind: 'ok', machines: list };

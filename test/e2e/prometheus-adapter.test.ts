@@ -32,6 +32,20 @@ describe('Prometheus adapter', () => {
     labelNames: ['gpu', 'Hostname', 'UUID', 'modelName'],
     registers: [registry],
   });
+  // Two more agents of the app without GPU series: one whose nvidia-smi has given nothing for 95 s (listed,
+  // with why), and a CPU machine's (cpu fallback: not a GPU machine, not listed).
+  const agentRegistry = (mode: string, age: number, hostname: string) => {
+    const r = new Registry();
+    new Gauge({ name: 'gpuctl_agent_info', help: 'i', labelNames: ['version', 'mode'], registers: [r] }).set({ version: '0.1.0', mode }, 1);
+    new Gauge({ name: 'gpuctl_agent_last_sample_age_seconds', help: 'a', labelNames: ['Hostname'], registers: [r] }).set(
+      { Hostname: hostname },
+      age,
+    );
+    return r;
+  };
+  const hung = agentRegistry('gpu', 95, 'm2');
+  const cpu = agentRegistry('cpu fallback', -1, 'm3');
+  const others: Server[] = [];
   let target: Server;
   let prom: PromServer;
 
@@ -44,13 +58,23 @@ describe('Prometheus adapter', () => {
       void registry.metrics().then((text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text));
     });
     target = t.server;
-    prom = await startPrometheus([{ address: t.url.replace(/^http:\/\/|\/$/g, ''), labels: { app: 'quant-signals' } }]);
+    const more = await Promise.all(
+      [hung, cpu].map((r) =>
+        serve((_req, res) => void r.metrics().then((text) => res.writeHead(200, { 'content-type': r.contentType }).end(text))),
+      ),
+    );
+    others.push(...more.map((m) => m.server));
+    prom = await startPrometheus(
+      [t, ...more].map((s) => ({ address: s.url.replace(/^http:\/\/|\/$/g, ''), labels: { app: 'quant-signals' } })),
+    );
     await prom.waitFor('count_over_time(DCGM_FI_DEV_GPU_UTIL{gpu="0"}[1m])', (r) => Number(r[0]?.value?.[1] ?? 0) >= 3);
+    await prom.waitFor('count(gpuctl_agent_info)', (r) => Number(r[0]?.value?.[1] ?? 0) >= 2);
   }, 40_000);
 
   afterAll(async () => {
     await prom?.stop();
     if (target) await close(target);
+    for (const server of others) await close(server);
   });
 
   const ok = (o: QueryOutcome) => {
@@ -84,7 +108,12 @@ describe('Prometheus adapter', () => {
   it("every GPU of an app, one record per machine (gpuctl monitor --app's read)", async () => {
     const read = await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'quant-signals', { at: new Date(), staleAfterSeconds: 60 });
     if (read.kind !== 'ok') throw new Error(read.reason);
-    expect(read.machines).toHaveLength(1);
+    // m1 with its GPUs; m2, whose agent has no fresh GPU sample, with why; the CPU machine's agent not at all.
+    expect(read.machines.map((x) => [x.id, x.error])).toEqual([
+      ['m1', undefined],
+      ['m2', "its agent's last GPU sample is 95 s old (nvidia-smi failing or hung; the agent's /gpu-health says why)"],
+    ]);
+    expect(read.machines[1]).toMatchObject({ gpus: [], ageSeconds: 95 });
     const [m] = read.machines;
     expect(m).toMatchObject({ id: 'm1', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string, processes: [] });
     expect(m!.error).toBeUndefined();
