@@ -14,9 +14,13 @@ export interface AgentRoutes {
   token?: string;
 }
 
-/** Compares digests so neither the token's length nor its content leaks through timing. */
+/**
+ * Compares digests so neither the token's length nor its content leaks through timing. The credentials are
+ * everything after "Bearer ", inner spaces included: a token with a space (a Fly macaroon "FlyV1 fm2_…")
+ * must be able to match.
+ */
 export function bearerMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const m = /^Bearer[ \t]+(\S(?:.*\S)?)[ \t]*$/i.exec(header ?? '');
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return m?.[1] !== undefined && timingSafeEqual(digest(m[1]), digest(token));
 }
