@@ -49,6 +49,29 @@ function number(
   return numberOption(raw, key, flag, { min, max, hint: `For example ${flag} ${fallback}.` }) ?? fallback;
 }
 
+/**
+ * A threshold a rule compares with `>`: the agent never exports a value above `ceiling` (src/agent/sane.ts drops
+ * utilisation or memory share over 100 %, temperatures over 150 °C), so a threshold at it makes a rule that never fires.
+ */
+function below(
+  raw: RawInput<OptionKeys<typeof options>>,
+  key: OptionKeys<typeof options>,
+  flag: string,
+  ceiling: number,
+  fallback: number,
+  what: string,
+) {
+  const n = number(raw, key, flag, 0, ceiling, fallback);
+  if (n >= ceiling)
+    throw new UsageError(
+      `${flag} ${str(raw, key)} can never be exceeded: the agent exports ${what} up to ${ceiling}, so the rule would never fire.`,
+      {
+        hint: `Use a value under ${ceiling}, e.g. ${flag} ${fallback}.`,
+      },
+    );
+  return n;
+}
+
 export function parseAlertsExport(
   raw: RawInput<OptionKeys<typeof options>>,
   base: AlertThresholds = DEFAULT_THRESHOLDS,
@@ -77,11 +100,11 @@ export function parseAlertsExport(
     thresholds: {
       ...defaults,
       layout: cpu ? 'cpu' : 'gpu',
-      utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : number(raw, 'utilPct', '--util-pct', 0, 100, 95),
-      memoryPct: number(raw, 'memoryPct', '--memory-pct', 0, 100, defaults.memoryPct),
-      tempWarnC: number(raw, 'tempWarnC', '--temp-warn-c', 0, 150, defaults.tempWarnC),
-      tempFailC: number(raw, 'maxTempC', '--max-temp-c', 0, 150, defaults.tempFailC),
-      expectGpus: expect === undefined ? null : number(raw, 'expectGpus', '--expect-gpus', 1, 64, 1),
+      utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : below(raw, 'utilPct', '--util-pct', 100, 95, 'utilisation (%)'),
+      memoryPct: below(raw, 'memoryPct', '--memory-pct', 100, defaults.memoryPct, 'memory use (%)'),
+      tempWarnC: below(raw, 'tempWarnC', '--temp-warn-c', 150, defaults.tempWarnC, 'temperatures (°C)'),
+      tempFailC: below(raw, 'maxTempC', '--max-temp-c', 150, defaults.tempFailC, 'temperatures (°C)'),
+      expectGpus: expect === undefined ? null : (numberOption(raw, 'expectGpus', '--expect-gpus', { min: 1, max: 64, whole: true }) ?? 1),
       sustained,
       appErrorPct: number(raw, 'appErrorPct', '--app-error-pct', 0, 99, defaults.appErrorPct),
       appRequests: app,

@@ -1,0 +1,26 @@
+/**
+ * `gpuctl alerts export` thresholds that would make a rule that can never fire: the agent exports
+ * utilisation and memory share 0-100 and temperatures up to 150 °C (src/agent/sane.ts drops anything
+ * above as impossible), so "above 100 %" or "above 150 °C" is refused, and a GPU count is whole.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseAlertsExport } from '../../../src/commands/alerts.js';
+
+const parse = (opts: Record<string, unknown>) => parseAlertsExport({ args: [], opts });
+
+describe('alerts export thresholds', () => {
+  it.each([
+    [{ utilPct: '100' }, /--util-pct 100 can never be exceeded/],
+    [{ memoryPct: '100' }, /--memory-pct 100 can never be exceeded/],
+    [{ tempWarnC: '150' }, /--temp-warn-c 150 can never be exceeded/],
+    [{ maxTempC: '150' }, /--max-temp-c 150 can never be exceeded/],
+    [{ expectGpus: '1.5' }, /--expect-gpus "1.5"/],
+  ])('%j is refused', (opts, message) => {
+    expect(() => parse(opts)).toThrow(message);
+  });
+
+  it('just under the limit is kept, as given', () => {
+    const t = parse({ utilPct: '99.5', memoryPct: '99', tempWarnC: '149', maxTempC: '149', expectGpus: '8' }).thresholds;
+    expect(t).toMatchObject({ utilPct: 99.5, memoryPct: 99, tempWarnC: 149, tempFailC: 149, expectGpus: 8 });
+  });
+});
