@@ -151,9 +151,13 @@ export const monitorCommand = defineCommand({
       import('../monitor/screen.js'),
       import('../ui/output.js'),
     ]);
+    const local = async () => {
+      const { keepGoing, sampleLocal } = await import('../monitor/local.js');
+      return keepGoing(sampleLocal, !options.once && !ctx.flags.json);
+    };
     const source =
       options.app === undefined
-        ? (await import('../monitor/local.js')).sampleLocal
+        ? await local()
         : options.agents.length > 0
           ? await agentSource(ctx, options)
           : await remoteSource(ctx, options.app, options);

@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError, MissingError } from '../errors.js';
 import { queryComputeApps, queryLiveGpus, type ComputeApp } from '../gpu/smi-live.js';
 import type { GpuSample } from '../gpu/smi-sample.js';
+import type { SampleSource } from './run.js';
 import type { MonitorMachine, MonitorSample } from './types.js';
 
 export function toMachine(id: string, gpus: readonly GpuSample[], apps: readonly ComputeApp[]): MonitorMachine {
@@ -46,4 +47,21 @@ export async function sampleLocal(ctx: Ctx): Promise<MonitorSample> {
   }
   const machine = toMachine(hostname(), gpus.gpus, apps);
   return { at, machines: [processesError === undefined ? machine : { ...machine, processesError }] };
+}
+
+/**
+ * The live view keeps going through a failed sample (nvidia-smi timing out or failing while a GPU resets),
+ * showing the error where the GPUs were and trying again next interval, as the remote views do. --once and
+ * --json still fail with it (a script gets the exit code); no nvidia-smi at all, or Ctrl-C, always ends it.
+ */
+export function keepGoing(source: SampleSource, live: boolean): SampleSource {
+  if (!live) return source;
+  return async (ctx) => {
+    try {
+      return await source(ctx);
+    } catch (error) {
+      if (!isGpuctlError(error) || error instanceof InterruptedError || error instanceof MissingError || ctx.signal.aborted) throw error;
+      return { at: ctx.clock.now().toISOString(), machines: [{ id: hostname(), gpus: [], processes: [], error: error.message }] };
+    }
+  };
 }
