@@ -72,6 +72,24 @@ describe('gpuctl monitor', () => {
     expect(records[0]?.alerts.map((a) => [a.kind, a.gpu])).toEqual([['temperature', 1]]);
   });
 
+  it('live, a failing nvidia-smi is shown each interval until Ctrl-C; --once fails with it (exit 1)', async () => {
+    const lost = { FAKE_NVIDIA_SMI_FIXTURE: FIXTURE, FAKE_NVIDIA_SMI_MODE: 'lost-gpu' };
+    const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'monitor', '--interval', '100ms'], {
+      reject: false,
+      extendEnv: false,
+      env: { PATH: fakePath(['nvidia-smi']), HOME: tempHome(), NO_COLOR: '1', ...lost },
+    });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => void (out += c.toString()));
+    // Before, the first failure ended the live view (exit 1); now each sample shows it and the next one tries again.
+    await expect.poll(() => out.split('Unable to determine the device handle').length - 1, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
+    const once = await runGpuctl(['monitor', '--once'], { tools: ['nvidia-smi'], env: lost });
+    expect(once.exitCode).toBe(1);
+    expect(once.stderr).toContain('Unable to determine the device handle');
+  });
+
   it('says there is no GPU to monitor without nvidia-smi (exit 3)', async () => {
     const r = await runGpuctl(['monitor', '--once'], { tools: [] });
     expect(r.exitCode).toBe(3);
