@@ -69,7 +69,7 @@ export function toFlyAutoscaler(policy: Policy, org: string | undefined): FlyAut
   if (policy.emergency) unsupported.push(`the emergency cooldown (${secs(policy.emergency.cooldownMs)}): as above`);
   if (policy.min === 0) unsupported.push('min = 0: fly-autoscaler never destroys the last machine');
   const approximations = [
-    `the current count is the number of machines reporting ${AGENT_METRIC.gpuUtil} (${MACHINES_QUERY}), not flyctl's machine list: a machine whose agent is down is not counted`,
+    `the current count is the number of machines reporting ${AGENT_METRIC.gpuUtil} (${MACHINES_QUERY}), not flyctl's machine list: a machine whose agent is down, or whose nvidia-smi has given no sample for three agent intervals (the agent then drops its GPU series), is not counted`,
     `"for" windows are PromQL subqueries sampled every ${secs(policy.intervalMs)} (min_over_time/max_over_time), evaluated by Fly's Prometheus (MetricsQL)`,
     'a missing series makes the whole query empty: fly-autoscaler then skips the round ("empty prometheus result"), as gpuctl takes no action without data',
     ...(policy.regions.length ? ['FAS_REGIONS adds machines round-robin; flyctl scale count (gpuctl) fills regions in list order'] : []),
