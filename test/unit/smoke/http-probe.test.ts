@@ -23,6 +23,7 @@ const probe = (checks: string) => {
   return flyProbes(parsed.doc, null)[0]!;
 };
 
+const chunk = Buffer.alloc(64 * 1024, 'x');
 const seen: IncomingMessage[] = [];
 const servers: Server[] = [];
 const start = async (server: Server): Promise<number> => {
@@ -34,6 +35,19 @@ const answer = (req: IncomingMessage, res: ServerResponse) => {
   seen.push(req);
   if (req.url === '/moved') return void res.writeHead(302, { location: '/ok' }).end();
   if (req.url === '/never') return; // no answer at all
+  if (req.url === '/endless') {
+    res.writeHead(200);
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    return pump();
+  }
+  if (req.url === '/trickle') {
+    res.writeHead(200);
+    const timer = setInterval(() => res.write(' '), 100);
+    return void res.on('close', () => clearInterval(timer));
+  }
   res.writeHead(req.url === '/empty' ? 204 : 200).end('ok');
 };
 
@@ -110,5 +124,14 @@ describe('an HTTP check, one attempt', () => {
     const skipped = probe("  protocol = 'https'\n  path = '/ok'\n  tls_skip_verify = true\n  method = 'head'\n");
     expect(await attemptProbe(ctx, skipped, https)).toEqual({ ok: true, said: 'HTTP 200' });
     expect([seen.at(-1)!.method, seen.at(-1)!.url]).toEqual(['HEAD', '/ok']);
+  });
+
+  it('https bodies stay bounded: an endless one is refused at the cap, a trickle ends at the timeout', async () => {
+    const skip = (path: string) => probe(`  protocol = 'https'\n  tls_skip_verify = true\n  path = '${path}'\n  timeout = '1s'\n`);
+    expect(await attemptProbe(ctx, skip('/endless'), https)).toEqual({
+      ok: false,
+      said: 'no answer (the answer is larger than 4 MiB, the most gpuctl reads)',
+    });
+    expect(await attemptProbe(ctx, skip('/trickle'), https)).toEqual({ ok: false, said: 'no answer (no complete answer within 1 s)' });
   });
 });
