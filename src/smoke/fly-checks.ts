@@ -125,7 +125,8 @@ export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
     if (at === null) continue;
     probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false)));
     probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false)));
-    if (tcpChecks.length === 0 && httpChecks.length === 0)
+    // A UDP service has nothing to connect to; Fly checks it only as its checks say.
+    if (tcpChecks.length === 0 && httpChecks.length === 0 && s.protocol !== 'udp')
       probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, true));
   }
   const top: Array<[string, Table]> = isTable(fly.checks)

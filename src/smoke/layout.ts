@@ -21,7 +21,7 @@ export interface SmokeLayout {
   metricsPort: number | null;
   /** The first service HTTP check's path, else /health: what --loadtest requests without --path. */
   healthPath: string;
-  /** fly.toml's checks as smoke runs them, in flyctl's order (fly-checks.ts); never empty. */
+  /** fly.toml's checks as smoke runs them, in flyctl's order (fly-checks.ts); empty only for a UDP service without checks. */
   probes: Probe[];
   killSignal: string;
   killTimeoutS: number;

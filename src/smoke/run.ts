@@ -173,7 +173,12 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
     const s = await containerState(engine, c.name);
     if (!s.running && s.exitCode !== null) {
       checks.push(check('start', 'container starts', 'pass', `started, then exited before its ports could be read`));
-      checks.push(probeFailed(layout.probes[0]!, { exited: s.exitCode, last: 'no answer', waitMs: 0 }));
+      const first = layout.probes[0];
+      checks.push(
+        first
+          ? probeFailed(first, { exited: s.exitCode, last: 'no answer', waitMs: 0 })
+          : check('app-health', 'application', 'fail', `the container exited (code ${s.exitCode}) before it could be checked`),
+      );
       return;
     }
     checks.push(

@@ -78,6 +78,10 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
     ]);
   });
 
+  it('a UDP service without checks has nothing to connect to: no probe', () => {
+    expect(probes("[[services]]\n  internal_port = 5353\n  protocol = 'udp'\n")).toEqual([]);
+  });
+
   it("top-level [checks] of type tcp or http (map or array form); the agent's own port is left to the agent checks", () => {
     const toml =
       "[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n    path = '/health'\n" +
