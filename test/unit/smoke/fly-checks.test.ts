@@ -4,6 +4,7 @@
  * probed with GET /health (or the first check's path) whatever it declared: a tcp_checks-only service was an HTTP
  * probe, and method, protocol, headers and the check's timeout were ignored.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlyToml } from '../../../src/flyio/fly-toml.js';
 import { checkDurationMs, flyProbes, type Probe } from '../../../src/smoke/fly-checks.js';
@@ -76,6 +77,15 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       { kind: 'tcp', port: 8080, source: '[http_service]', implied: true },
       { kind: 'tcp', port: 9000, source: '[[services.tcp_checks]]', implied: false },
     ]);
+  });
+
+  it("the layout init writes: its [[http_service.checks]] GET /health; [checks.gpu] is the agent's (docs/smoke.md's example row)", () => {
+    const fly = readFileSync(new URL('../../fixtures/init/training-l40s/expected/fly.toml', import.meta.url), 'utf8');
+    const all = probes(fly, 9091);
+    expect(all).toHaveLength(1);
+    expect(probePassed(all[0]!, 'HTTP 200', 1300).evidence).toBe(
+      'HTTP 200 after 1.3 s: GET http://:8080/health ([[http_service.checks]]), timeout 5 s, grace_period 60 s; redirects not followed, 2xx passes (as Fly)',
+    );
   });
 
   it('a UDP service without checks has nothing to connect to: no probe', () => {
