@@ -3,7 +3,6 @@
  * whole exchange, headers and body, and a body capped at MAX_BODY_BYTES. A server that streams without
  * end, or trickles, cannot grow gpuctl's memory or outlast the timeout.
  */
-import { request as httpsRequest } from 'node:https';
 import { realClock, type Clock } from './clock.js';
 
 /** 4 MiB: far above any health or Prometheus answer gpuctl asks for. */
@@ -100,8 +99,10 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
 }
 
 /** The same exchange over node:https with the caller's certificate check; never follows a redirect. */
-function viaHttps(url: URL, request: BoundedRequest, limit: number, signal: AbortSignal): Promise<BoundedResponse> {
+async function viaHttps(url: URL, request: BoundedRequest, limit: number, signal: AbortSignal): Promise<BoundedResponse> {
   const tls = request.tls!;
+  // Loaded here: node:https (tls, crypto) is for smoke's https checks only, not every command's start.
+  const { request: httpsRequest } = await import('node:https');
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
       url,
