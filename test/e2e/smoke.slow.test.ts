@@ -85,6 +85,9 @@ describe('gpuctl smoke with podman', () => {
         ['stop', 'pass'],
       ]);
       expect(json.checks.find((c) => c.id === 'user')?.evidence).toBe('application as app, agent as app');
+      expect(json.checks.find((c) => c.id === 'app-health')?.evidence).toMatch(
+        /^HTTP 200 after \d+(\.\d)? s: GET http:\/\/:8080\/health \(\[\[http_service\.checks\]\]\), timeout 5 s, grace_period 60 s;/,
+      );
       expect(json.checks.find((c) => c.id === 'stop')?.evidence).toMatch(/^stopped in \d+\.\d s \(kill_timeout 30 s\), exit 130$/);
       expect(json.image.sizeBytes).toBeGreaterThan(100e6);
       expect(readFileSync(summary, 'utf8')).toContain(`### gpuctl smoke: ${app}`);
@@ -146,7 +149,10 @@ describe('gpuctl smoke with podman', () => {
       try {
         const run = await smoke(['--engine', 'podman', '--wait-timeout', '5s']);
         expect(run.exitCode, run.stderr).toBe(1);
-        expect(run.stdout).toMatch(/✗\s+application \/health\s+no 200 within 5 s; last: no answer/);
+        // The layout's check: GET /health, timeout 5 s, grace_period 60 s (longer than this wait, which the evidence says).
+        expect(run.stdout).toMatch(
+          /✗\s+application \/health\s+no 2xx within 5 s \(shorter than its grace_period 60 s: raise --wait-timeout\); last: no answer \(/,
+        );
       } finally {
         restore();
       }
