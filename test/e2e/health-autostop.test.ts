@@ -50,6 +50,9 @@ describe('gpuctl health with autostop', () => {
     expect(json.shortfalls).toEqual(['group app: 0 of 2 machines started in its primary region ord, fewer than min_machines_running = 1']);
     expect(json.reasons).toEqual(json.shortfalls);
     expect(json.machines.every((m) => m.atRest === 'autostop' && m.healthy)).toBe(true);
+    const text = await w.gpuctl(['health', '--no-probe']);
+    expect(text.stdout).toContain('✗ group app: 0 of 2 machines started in its primary region ord, fewer than min_machines_running = 1');
+    expect(text.stdout).toContain('quant-signals is unhealthy: 1 problem.');
   });
 
   it('a machine whose process exited by itself (or ran out of memory) was not stopped by the proxy: it fails', async () => {
