@@ -175,7 +175,7 @@ const release = z
 export const releasesSchema = z.array(release);
 export type FlyRelease = z.output<typeof release>;
 
-/** `flyctl apps list --json` / `apps create --json` (facts §2.6). */
+/** `flyctl apps create --json`: fly-go's App (facts §2.6). */
 export const appSchema = z
   .object({
     Name: str.min(1),
@@ -191,8 +191,6 @@ export const appSchema = z
     hostname: a.Hostname || `${a.Name}.fly.dev`,
     orgSlug: a.Organization?.Slug ?? null,
   }));
-export const appsListSchema = z.array(appSchema);
-export type FlyApp = z.output<typeof appSchema>;
 
 /** `flyctl volumes create --json` (facts §2.11). */
 export const volumeSchema = z
