@@ -32,16 +32,18 @@ export interface RestRules {
 
 /**
  * Idle by autostop: its services autostop (the mode the proxy applies), it is in a state that mode leaves
- * (suspend falls back to stop where a machine cannot be suspended), and its last exit, if Fly still lists one,
+ * (suspend falls back to stop where a machine cannot be suspended) or is on its way there, and its last exit, if Fly still lists one,
  * was a stop someone asked for: a process that exited by itself or ran out of memory was not stopped by the proxy.
  */
 function idleByAutostop(machine: FlyMachine): boolean {
   const { mode } = machine.autostop;
-  const leftSo = machine.state === 'stopped' || (machine.state === 'suspended' && mode === 'suspend');
+  // Also on the way there (stopping, suspending): a health check in CI must not flake on the proxy's stop in progress.
+  const leftSo =
+    ['stopped', 'stopping'].includes(machine.state) || (mode === 'suspend' && ['suspended', 'suspending'].includes(machine.state));
   return mode !== 'off' && leftSo && (machine.lastExit === null || machine.lastExit.requestedStop);
 }
 
-/** One rule for deploy's wait, health and status: null when the machine should be started. */
+/** One rule for deploy's wait and health: null when the machine should be started. */
 export function atRest(machine: FlyMachine, rules: RestRules = {}): AtRest | null {
   // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
   if (machine.standbyFor.length > 0 && machine.state === 'stopped') return 'standby';

@@ -60,8 +60,11 @@ describe('atRest: one rule for deploy and health', () => {
     expect(atRest(stopped(ord, { requestedStop: false, exitCode: 1, oomKilled: false }), { autostop: true })).toBeNull();
     expect(atRest(stopped(ord, null), { autostop: true })).toBe('autostop');
     expect(atRest({ ...ord, state: 'suspended' }, { autostop: true })).toBeNull();
+    expect(atRest({ ...ord, state: 'stopping' }, { autostop: true })).toBe('autostop');
+    expect(atRest({ ...ord, state: 'suspending' }, { autostop: true })).toBeNull();
     const suspending = { ...ord, autostop: { ...ord.autostop, mode: 'suspend' as const } };
     expect(atRest({ ...suspending, state: 'suspended' }, { autostop: true })).toBe('autostop');
+    expect(atRest({ ...suspending, state: 'suspending' }, { autostop: true })).toBe('autostop');
     expect(atRest(stopped(suspending), { autostop: true })).toBe('autostop');
     expect(atRest(stopped({ ...ord, autostop: { ...ord.autostop, mode: 'off' } }), { autostop: true })).toBeNull();
     expect(atRest({ ...ord, state: 'failed' }, { autostop: true, resting: false })).toBeNull();
