@@ -157,9 +157,10 @@ const runCommand = defineCommand({
   summary: 'Decide and scale at every interval (flyctl scale count), logging each decision with its reason',
   description: `Reads the metrics, decides with the policy and scales through flyctl, every policy interval
     until Ctrl-C (or --iterations). --once decides once; --dry-run shows the flyctl command instead of
-    running it. Exit 1 if any decision failed (a step that failed, or one with problems), not only the last;
-    after several decisions a last line on stderr says how many failed. The last actions are kept under XDG_STATE_HOME for the cooldowns. With --json every
-    decision is one JSON line (NDJSON), and so is an error that ends the run (Ctrl-C during a step).`,
+    running it. Exit 1 if any decision failed (a step that failed, or one with problems), not only the
+    last; after several decisions a last line on stderr says how many failed. The last actions are kept
+    under XDG_STATE_HOME for the cooldowns. With --json every decision is one JSON line (NDJSON), and so
+    is an error that ends the run (Ctrl-C during a step).`,
   options: runOptions,
   ndjson: true,
   examples: [

@@ -52,7 +52,8 @@ export const healthCommand = defineCommand({
     "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health through\n" +
     "https://<hostname>. A machine stopped or suspended by autostop (its services' auto_stop_machines) is idle, not a\n" +
     'failure, unless fewer machines are started in the primary region than min_machines_running, or none at all while\n' +
-    'auto_start_machines = false; a stopped machine of an app without autostop fails, and so do all with --require-started.\n' +
+    'auto_start_machines = false. A stopped machine of an app without autostop fails; with --require-started so does every\n' +
+    'machine not started but a stopped --ha standby.\n' +
     "The GPU verdict is the agent's /gpu-health, which the generated layout serves on the private\n" +
     "metrics port: it is read per machine from Fly's `gpu` check ([checks.gpu]), whose output is the agent's answer.\n" +
     '--url probes /health and /gpu-health at that address directly instead (a 404 on /gpu-health is reported, not failed).\n' +

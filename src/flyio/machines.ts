@@ -31,9 +31,10 @@ export interface RestRules {
 }
 
 /**
- * Idle by autostop: its services autostop (the mode the proxy applies), it is in a state that mode leaves
- * (suspend falls back to stop where a machine cannot be suspended) or is on its way there, and its last exit, if Fly still lists one,
- * was a stop someone asked for: a process that exited by itself or ran out of memory was not stopped by the proxy.
+ * Idle by autostop: its services autostop (the mode the proxy applies), it is in a state that mode leaves (suspend
+ * falls back to stop where a machine cannot be suspended) or is on its way there, and its last exit, if Fly still
+ * lists one, was a stop someone asked for: a process that exited by itself or ran out of memory was not stopped by
+ * the proxy.
  */
 function idleByAutostop(machine: FlyMachine): boolean {
   const { mode } = machine.autostop;
