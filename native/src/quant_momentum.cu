@@ -8,7 +8,9 @@
 // few neighbouring buckets (near-broadcast reads), and writes the ranks out through a per-asset array; byValue
 // (GPUCTL_BENCH_VARIANTS=1) has each thread rank its own 8 assets, 32 random buckets per warp.
 // The bounds are the shared-memory pipe and the issue rate (ncu, byPosition: L1/shared 80%, SM 75%, DRAM 34%),
-// not device memory: docs/benchmarks.md counts its traffic and lists what was tried.
+// not device memory: docs/benchmarks.md counts its traffic, lists what was tried, and gives the timing probes'
+// split (roc and stores alone 0.209 ms, 92% of the copy ceiling; + the bucket counts and scan 0.261 ms, already
+// below 80%; + the member scatter 0.289 ms; the whole rank 0.483 ms).
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -34,14 +36,23 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
+enum { kByValue = 0, kByPosition = 1 };  // the rank forms (below)
+// Timing probes (GPUCTL_BENCH_VARIANTS=1, timed, not ranks): the kernel cut after a phase, its rank output the
+// index (kProbeRoc) or the bucket start + arrival slot (kProbeCount, kProbeScatter), so the rank phase's share is
+// measured rather than counted: roc and the stores alone; + min/max, counts, scan, start reads; + the member scatter.
+enum { kProbeRoc = 3, kProbeCount = 4, kProbeScatter = 5 };
+
 // A thread's assets are interleaved (asset 4 (tid + 512 h) + c: 16-byte loads and stores coalesced across the
 // warp), and thread tid owns the 16-byte bucket groups tid + 512 h: the counts are read and the bucket starts
 // written with 16-byte shared accesses free of bank conflicts (8 consecutive ints per thread, as before, are
 // 8-way conflicts), the two segments h scanned side by side.
-// BYPOS: the rank by position in the bucket-sorted members (below); else by value, each thread its own 8 assets.
-template <bool BYPOS> __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc,
-                                                                               int* __restrict__ rank, int A) {
-  extern __shared__ int4 sm4[];  // hist/starts [A], members [A] as (value bits, index); BYPOS: ranks by asset [A]
+// FORM: kByPosition, the rank by position in the bucket-sorted members (below); kByValue, each thread its own 8
+// assets; or a timing probe (above).
+// The probes return after their phase, so the phases after it are unreachable in their instantiations (nvcc #128).
+#pragma nv_diag_suppress 128
+template <int FORM> __global__ __launch_bounds__(MT, 3) void momentum_kernel(const float* __restrict__ p, float* __restrict__ roc,
+                                                                             int* __restrict__ rank, int A) {
+  extern __shared__ int4 sm4[];  // hist/starts [A], members [A] as (value bits, index); kByPosition: ranks by asset [A]
   constexpr int NW = MT / 32, NS = 2;
   const int NB = A;
   int* hist = reinterpret_cast<int*>(sm4);
@@ -64,6 +75,14 @@ template <bool BYPOS> __global__ __launch_bounds__(MT, 3) void momentum_kernel(c
     }
     if (act[h]) __stcs(reinterpret_cast<float4*>(roc + row + i0), v);
     r[4 * h] = v.x, r[4 * h + 1] = v.y, r[4 * h + 2] = v.z, r[4 * h + 3] = v.w;
+  }
+  if constexpr (FORM == kProbeRoc) {
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+      const int i0 = 4 * (tid + MT * h);
+      if (act[h]) __stcs(reinterpret_cast<int4*>(rank + row + i0), make_int4(i0, i0 + 1, i0 + 2, i0 + 3));
+    }
+    return;
   }
   for (int i = tid; i < NB / 4; i += MT) sm4[i] = make_int4(0, 0, 0, 0);
   float mn = INFINITY, mx = -INFINITY;
@@ -139,11 +158,25 @@ template <bool BYPOS> __global__ __launch_bounds__(MT, 3) void momentum_kernel(c
     off += segtot[h];
   }
   __syncthreads();
+  if constexpr (FORM == kProbeCount || FORM == kProbeScatter) {
+    int rk[8];
+#pragma unroll
+    for (int q = 0; q < 8; ++q) {
+      rk[q] = hist[bs[q] & 8191] + (bs[q] >> 13);
+      if (FORM == kProbeScatter && act[q / 4]) mem[rk[q]] = make_int2(__float_as_int(r[q]), 4 * (tid + MT * (q / 4)) + q % 4);
+    }
+    if (FORM == kProbeScatter) __syncthreads();
+#pragma unroll
+    for (int h = 0; h < 2; ++h)
+      if (act[h])
+        __stcs(reinterpret_cast<int4*>(rank + row + 4 * (tid + MT * h)), make_int4(rk[4 * h], rk[4 * h + 1], rk[4 * h + 2], rk[4 * h + 3]));
+    return;
+  }
 #pragma unroll
   for (int q = 0; q < 8; ++q)
     if (act[q / 4]) mem[hist[bs[q] & 8191] + (bs[q] >> 13)] = make_int2(__float_as_int(r[q]), 4 * (tid + MT * (q / 4)) + q % 4);
   __syncthreads();
-  if constexpr (BYPOS) {
+  if constexpr (FORM == kByPosition) {
     // Thread tid takes the members at positions tid + 512 k: a warp's lanes hold consecutive positions of the
     // bucket-sorted array, so they share a few neighbouring buckets: their start/end reads and their loops over
     // the bucket's members hit a few adjacent addresses (near-broadcasts) instead of 32 random ones. The rank goes
@@ -190,6 +223,8 @@ template <bool BYPOS> __global__ __launch_bounds__(MT, 3) void momentum_kernel(c
   }
 }
 
+#pragma nv_diag_default 128
+
 void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   const int64_t A = c.o.sz.series, T = c.o.sz.steps;
   if (A % MI || A > MI * MT) return emit_skip(kd.suite, kd.name, "--size series (the assets) must be a multiple of 8, at most 4096");
@@ -201,11 +236,19 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   to_dev(p, mc.p, c.s);
   // The launch forms; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra).
   const size_t smem = 12 * (size_t)A, smemPos = 16 * (size_t)A;  // over 48 KB with the static arrays: always opt in
-  CK(cudaFuncSetAttribute(momentum_kernel<false>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
-  CK(cudaFuncSetAttribute(momentum_kernel<true>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
+  CK(cudaFuncSetAttribute(momentum_kernel<kByValue>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smem));
+  CK(cudaFuncSetAttribute(momentum_kernel<kByPosition>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
+  CK(cudaFuncSetAttribute(momentum_kernel<kProbeRoc>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
+  CK(cudaFuncSetAttribute(momentum_kernel<kProbeCount>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
+  CK(cudaFuncSetAttribute(momentum_kernel<kProbeScatter>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)smemPos));
   const std::vector<std::pair<std::string, std::function<void()>>> forms = {
-      {"byPosition", [&] { momentum_kernel<true><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
-      {"byValue", [&] { momentum_kernel<false><<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+      {"byPosition", [&] { momentum_kernel<kByPosition><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+      {"byValue", [&] { momentum_kernel<kByValue><<<(unsigned)T, MT, smem, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+  };
+  const std::vector<std::pair<std::string, std::function<void()>>> probes = {
+      {"probeRoc", [&] { momentum_kernel<kProbeRoc><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+      {"probeCount", [&] { momentum_kernel<kProbeCount><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
+      {"probeScatter", [&] { momentum_kernel<kProbeScatter><<<(unsigned)T, MT, smemPos, c.s>>>(p.p, roc.p, rank.p, (int)A); }},
   };
   std::vector<float> hr;
   std::vector<int> hk;
@@ -225,6 +268,12 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
       const Check ck = checked(forms[i].second);
       extra.push_back({forms[i].first + "Ms", median(time_events(c, forms[i].second))});
       extra.push_back({forms[i].first + "Passed", ck.passed ? 1.0 : 0.0});
+    }
+  if (std::getenv("GPUCTL_BENCH_VARIANTS"))
+    for (const auto& [name, launch] : probes) {
+      launch();
+      CK_LAUNCH();
+      extra.push_back({name + "Ms", median(time_events(c, launch))});
     }
   const auto& f = forms[0].second;
   const Check ck = checked(f);
