@@ -34,7 +34,10 @@ const json = (value: unknown) => `${JSON.stringify(value)}\n`;
 
 export async function handle(routes: AgentRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const head = req.method === 'HEAD';
-  if (req.method !== 'GET' && !head) return send(res, 405, 'application/json', json({ error: 'only GET and HEAD' }), false);
+  if (req.method !== 'GET' && !head) {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, 405, 'application/json', json({ error: 'only GET and HEAD' }), false);
+  }
   const path = (req.url ?? '/').split('?')[0];
   switch (path) {
     case '/health':
