@@ -3,7 +3,7 @@
  * one GPU or machine over the threshold that must fire and one under it that must not; for the
  * application's rules also no data at all, which must stay quiet. Pure data.
  */
-import type { AlertThresholds } from './rules.js';
+import { XID_WINDOW_MIN, type AlertThresholds } from './rules.js';
 
 export type Labels = Record<string, string>;
 /** `name{labels}` and its value: a number held constant, or promtool's `start+step` for a counter (`0+6`: 6 more a minute). */
@@ -22,6 +22,8 @@ export interface Case {
   quiet?: Series[][];
   /** Further inputs under which the same alerts must fire. */
   alsoFiring?: Series[][];
+  /** Inputs under which the rule must be quiet at `atMin` minutes (a window passed), not at the usual time. */
+  quietLater?: { atMin: number; series: Series[] };
 }
 
 const M = { Hostname: 'm-hot', instance: '10.0.0.1:9400', job: 'gpuctl' };
@@ -134,6 +136,10 @@ export function cases(t: AlertThresholds): Record<string, Case> {
         ['gpuctl_gpu_xid_events', { ...cool, xid: '79' }, 1],
       ],
       fires: { ...hot, xid: '13' },
+      // A new event of a code already in the log (its count rises) fires again.
+      alsoFiring: [[['gpuctl_gpu_xid_events', { ...hot, xid: '13' }, '1+1']]],
+      // The same two XID 13 events, long past: the application's old fault is not a warning forever.
+      quietLater: { atMin: XID_WINDOW_MIN + 5, series: [['gpuctl_gpu_xid_events', { ...hot, xid: '13' }, 2]] },
     },
     GpuctlDiagFailed: {
       series: [

@@ -34,10 +34,10 @@ export function renderPromtoolTests(t: AlertThresholds, rulesFile: string): stri
     const c = all[rule.alert];
     if (c === undefined) throw new Error(`no promtool case for ${rule.alert}`);
     const evalMin = Math.ceil(minutes(rule.for)) + 2;
-    const inputs = (series: Series[]) => {
+    const inputs = (series: Series[], samples = evalMin + 5) => {
       lines.push('  - interval: 1m', `    input_series:${series.length === 0 ? ' []' : ''}`);
       for (const [name, labels, value] of series)
-        lines.push(`      - series: ${q(seriesText(name, labels))}`, `        values: ${q(`${value}x${evalMin + 5}`)}`);
+        lines.push(`      - series: ${q(seriesText(name, labels))}`, `        values: ${q(`${value}x${samples}`)}`);
       lines.push('    alert_rule_test:');
     };
     inputs(c.series);
@@ -60,6 +60,10 @@ export function renderPromtoolTests(t: AlertThresholds, rulesFile: string): stri
     for (const series of c.quiet ?? []) {
       inputs(series);
       lines.push(`      - eval_time: ${evalMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts: []');
+    }
+    if (c.quietLater) {
+      inputs(c.quietLater.series, c.quietLater.atMin + 5);
+      lines.push(`      - eval_time: ${c.quietLater.atMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts: []');
     }
   }
   return `${lines.join('\n')}\n`;

@@ -30,6 +30,9 @@ export const DEFAULT_THRESHOLDS: AlertThresholds = {
 const ON = 'machine {{ $labels.Hostname }} GPU {{ $labels.gpu }}';
 /** XIDs after which the GPU or its memory cannot be trusted (diag fails on them too). */
 const CRITICAL = CRITICAL_XIDS.join('|');
+/** Minutes after its last new event that a non-critical XID stops warning (the kernel log keeps it until a reboot). */
+export const XID_WINDOW_MIN = 30;
+const XID_NONCRITICAL = `gpuctl_gpu_xid_events{xid!~"${CRITICAL}"}`;
 /** Utilisation above which the link must be at its maximum (an idle GPU lowers it on purpose). */
 export const LINK_LOAD_PCT = 50;
 
@@ -139,11 +142,14 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
     },
     {
       alert: 'GpuctlGpuXid',
-      expr: `gpuctl_gpu_xid_events{xid!~"${CRITICAL}"} > 0`,
+      // New events only: the kernel log keeps an XID until the machine reboots, and an application's fault
+      // of last week must not warn forever (nor hide the next one behind an alert already firing). A code
+      // whose count rose, or that appeared, within the window warns; the critical rule above never forgets.
+      expr: `(${XID_NONCRITICAL} > 0 unless ${XID_NONCRITICAL} offset ${XID_WINDOW_MIN}m) or ${XID_NONCRITICAL} > ${XID_NONCRITICAL} offset ${XID_WINDOW_MIN}m`,
       for: '0s',
       severity: 'warning',
       summary: 'A GPU logged an XID error',
-      description: `On ${ON}, the kernel log holds XID {{ $labels.xid }} (often an application fault such as 13, 31 or 43).`,
+      description: `On ${ON}, the kernel log has a new XID {{ $labels.xid }} in the last ${XID_WINDOW_MIN} minutes (often an application fault such as 13, 31 or 43).`,
       runbook: "gpuctl monitor --app <app> and the application's log around that time; gpuctl diag if it recurs.",
     },
     {
