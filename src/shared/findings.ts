@@ -56,6 +56,17 @@ export const RULES = {
   'bluegreen-without-checks': { severity: 'error', file: 'fly.toml', summary: 'bluegreen without a health check' },
   'bluegreen-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'bluegreen with [[mounts]]' },
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
+  'process-group-unknown': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a service or [[restart]] names a process group that [processes] does not define',
+  },
+  'service-processes-missing': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a service without processes in an app with [processes]',
+  },
+  'restart-policy-invalid': { severity: 'error', file: 'fly.toml', summary: 'a [[restart]] policy other than always, never, on-failure' },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'fly-value-type': {
