@@ -67,6 +67,11 @@ export const RULES = {
     summary: 'a service without processes in an app with [processes]',
   },
   'restart-policy-invalid': { severity: 'error', file: 'fly.toml', summary: 'a [[restart]] policy other than always, never, on-failure' },
+  'mount-size-invalid': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a [[mounts]] size under 1 GB, or auto-extend keys missing one another or out of range',
+  },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'fly-value-type': {

@@ -18,6 +18,7 @@ import { unknownKeyRules } from './fly-key-rules.js';
 import { typeRules } from './fly-type-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { processRules } from './fly-process-rules.js';
+import { mountRules } from './fly-mount-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
@@ -116,6 +117,7 @@ export function validateWith(files: ValidateFiles, options: ValidateOptions, com
         ...unknownKeyRules(toml.doc, ctx),
         ...typeRules(toml.doc, ctx),
         ...processRules(toml.doc, ctx),
+        ...mountRules(toml.doc, ctx),
         ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
