@@ -72,6 +72,11 @@ export const RULES = {
     file: 'fly.toml',
     summary: 'a [[mounts]] size under 1 GB, or auto-extend keys missing one another or out of range',
   },
+  'command-unsplittable': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a release_command, [processes] command or console_command with a quote left open or a trailing backslash',
+  },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'fly-value-type': {

@@ -19,6 +19,7 @@ import { typeRules } from './fly-type-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
 import { processRules } from './fly-process-rules.js';
 import { mountRules } from './fly-mount-rules.js';
+import { commandRules } from './fly-command-rules.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
@@ -118,6 +119,7 @@ export function validateWith(files: ValidateFiles, options: ValidateOptions, com
         ...typeRules(toml.doc, ctx),
         ...processRules(toml.doc, ctx),
         ...mountRules(toml.doc, ctx),
+        ...commandRules(toml.doc, ctx),
         ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
