@@ -77,6 +77,11 @@ export const RULES = {
     file: 'fly.toml',
     summary: 'a release_command, [processes] command or console_command with a quote left open or a trailing backslash',
   },
+  'vm-memory-too-large': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: "[[vm]] memory over its size preset's limit (2048 MB per shared CPU, 8192 MB per performance CPU)",
+  },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'fly-value-type': {

@@ -20,6 +20,7 @@ import { checkRules, serviceRules } from './fly-service-rules.js';
 import { processRules } from './fly-process-rules.js';
 import { mountRules } from './fly-mount-rules.js';
 import { commandRules } from './fly-command-rules.js';
+import { vmMemoryRule } from './fly-vm-memory-rule.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
@@ -120,6 +121,7 @@ export function validateWith(files: ValidateFiles, options: ValidateOptions, com
         ...processRules(toml.doc, ctx),
         ...mountRules(toml.doc, ctx),
         ...commandRules(toml.doc, ctx),
+        ...vmMemoryRule(toml.doc, ctx),
         ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));
