@@ -66,6 +66,7 @@ export const RULES = {
     file: 'fly.toml',
     summary: 'a service without processes in an app with [processes]',
   },
+  'service-without-ports': { severity: 'warning', file: 'fly.toml', summary: 'a [[services]] without [[services.ports]]' },
   'restart-policy-invalid': { severity: 'error', file: 'fly.toml', summary: 'a [[restart]] policy other than always, never, on-failure' },
   'mount-size-invalid': {
     severity: 'error',

@@ -2,7 +2,7 @@
  * fly.toml rules about process groups and [[restart]], as flyctl's `Config.Validate` has them (superfly/flyctl
  * internal/appconfig/validation.go `validateServicesSection`, `validateRestartPolicy`; machines.go
  * `parseRestartPolicy`; processgroups.go `ProcessNames`). `flyctl deploy` runs that validation first and stops with
- * "App configuration is not valid" on any of these.
+ * "App configuration is not valid" on any of these; a [[services]] without ports it only warns about.
  */
 import { finding, type Finding } from '../shared/findings.js';
 import type { TomlPath } from '../shared/toml-scan.js';
@@ -55,6 +55,18 @@ export function processRules(raw: Record<string, unknown>, { file, at }: Pick<Ru
       );
     }
     listed.filter((name) => !groups.includes(name)).forEach(unknown(path, what));
+    // flyctl's own warning (validateServicesSection): nothing outside reaches a [[services]] without ports
+    const ports = table.ports;
+    if (path[0] === 'services' && !(Array.isArray(ports) ? ports.length > 0 : isTable(ports)))
+      out.push(
+        finding(
+          'service-without-ports',
+          file,
+          at(path),
+          '[[services]] exposes no port: Fly\'s proxy routes nothing to it (flyctl warns "Service must expose at least one port").',
+          "Add [[services.ports]] (e.g. port = 443 with handlers = ['tls', 'http']), or use [http_service].",
+        ),
+      );
   }
   for (const { table, path } of tables(raw.restart, ['restart'])) {
     names(table.processes)

@@ -36,3 +36,11 @@ test('a [[restart]] policy flyctl does not parse, or none', () => {
   expect(ids(`app = "api"\n[[restart]]\n  retries = 3\n`).map((f) => f.slice(0, 2))).toEqual([['restart-policy-invalid', 2]]);
   for (const policy of ['always', 'never', 'on-failure']) expect(ids(`app = "api"\n[[restart]]\n  policy = "${policy}"\n`)).toEqual([]);
 });
+
+test('a [[services]] without ports is a warning, as flyctl gives it', () => {
+  const text = `app = "api"\n[[services]]\n  internal_port = 8080\n  protocol = "tcp"\n`;
+  expect(validateFiles({ flyToml: { path: 'fly.toml', text } }).map((f) => [f.id, f.severity, f.line])).toEqual([
+    ['service-without-ports', 'warning', 2],
+  ]);
+  expect(ids(`${text}  [[services.ports]]\n    port = 443\n`)).toEqual([]);
+});
