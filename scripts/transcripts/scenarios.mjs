@@ -4,6 +4,7 @@
 // load test's figures, a sample's age), applied to both the page and the output. Steps: see run.mjs.
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { flyState } from '../../test/fakes/flyctl/seed.mjs';
 
 export function replaceIn(file, from, to) {
   const text = readFileSync(file, 'utf8');
@@ -23,6 +24,12 @@ const BENCH_ENV = ({ root, home }) => ({
   GPUCTL_BENCH_PREBUILT: join(home, 'no-prebuilt/gpuctl-bench'),
   FAKE_NVIDIA_SMI_FIXTURE: 'public/split/nvidia-h100-80gb-hbm3__590.48.01/load.query-gpu.csv',
 });
+
+/** The proxy's autostop, as the fake leaves a machine it stopped: the app's nth machine (creation order) stopped. */
+function stopNth(state, n) {
+  const fly = flyState(state);
+  fly.stopMachine('quant-signals', fly.machines('quant-signals')[n].id);
+}
 
 const APP_FILES = { 'requirements.txt': '', 'app.py': 'print("serving")\n' };
 
@@ -152,6 +159,33 @@ export const SCENARIOS = [
       { run: 'scale show' },
       { run: 'scale vm a100-40gb' },
       { run: 'deploy --rollback --wait-timeout 20s', env: { FAKE_FLYCTL_FAULT: 'unhealthy' } },
+    ],
+  },
+  {
+    // docs/fly-operations.md, autostop: the proxy stops idle machines of an app whose [http_service] autostops (here as
+    // the fake's stopMachine leaves them), down to min_machines_running in the primary region.
+    doc: 'docs/fly-operations.md',
+    dir: 'quant-signals',
+    tools: ['flyctl'],
+    env: ({ base }) => ({ FAKE_FLYCTL_STATE: join(base, 'fly-state'), FLY_API_TOKEN: 'fo1_transcripts-not-a-token' }),
+    aliases: ({ home }) => [[home, '/tmp/doc/home']],
+    steps: [
+      {
+        edit: {
+          'fly.toml': FLY_TOML.replace(
+            '  force_https = true\n',
+            '  force_https = true\n  auto_stop_machines = "stop"\n  auto_start_machines = true\n  min_machines_running = 1\n',
+          ),
+          Dockerfile: 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server", "8080"]\n',
+        },
+      },
+      { tool: ['flyctl', 'apps', 'create', 'quant-signals', '--org', 'personal'] },
+      { tool: ['flyctl', 'deploy', '--yes'] },
+      { edit: (_dir, { base }) => stopNth(join(base, 'fly-state'), 0) },
+      { run: 'health --no-probe', nth: 0 },
+      { run: 'health --no-probe --require-started' },
+      { edit: (_dir, { base }) => stopNth(join(base, 'fly-state'), 1) },
+      { run: 'health --no-probe', nth: 1 },
     ],
   },
   {

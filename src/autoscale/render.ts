@@ -83,3 +83,10 @@ export function renderStepLine(step: Step): string {
   const problems = step.problems.length ? ` PROBLEM: ${step.problems.join('; ')}` : '';
   return `${step.time} ${d.app}/${d.group} ${change} ${d.rule}: ${d.reason}${notes}${problems}\n`;
 }
+
+/** The end of a run of several decisions: how many, and which failed (1-based), so an earlier failure is not lost. */
+export function renderRunSummary(decisions: number, failed: readonly number[]): string {
+  const plural = (n: number) => `${n} decision${n === 1 ? '' : 's'}`;
+  if (failed.length === 0) return `${plural(decisions)}, none failed.`;
+  return `${failed.length} of ${plural(decisions)} failed (${failed.map((n) => `#${n}`).join(', ')}): exit 1.`;
+}

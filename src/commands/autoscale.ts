@@ -28,7 +28,7 @@ const runOptions = [
   ...common,
   { flags: '--once', description: 'one decision, then exit' },
   { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
-  { flags: '--iterations <n>', description: 'stop after n decisions' },
+  { flags: '--iterations <n>', description: 'stop after n decisions; exit 1 if any of them failed' },
   { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
 ] as const;
 
@@ -157,8 +157,10 @@ const runCommand = defineCommand({
   summary: 'Decide and scale at every interval (flyctl scale count), logging each decision with its reason',
   description: `Reads the metrics, decides with the policy and scales through flyctl, every policy interval
     until Ctrl-C (or --iterations). --once decides once; --dry-run shows the flyctl command instead of
-    running it. The last actions are kept under XDG_STATE_HOME for the cooldowns. With --json every
-    decision is one JSON line (NDJSON), and so is an error that ends the run (Ctrl-C during a step).`,
+    running it. Exit 1 if any decision failed (a step that failed, or one with problems), not only the
+    last; after several decisions a last line on stderr says how many failed. The last actions are kept
+    under XDG_STATE_HOME for the cooldowns. With --json every decision is one JSON line (NDJSON), and so
+    is an error that ends the run (Ctrl-C during a step).`,
   options: runOptions,
   ndjson: true,
   examples: [
@@ -168,11 +170,13 @@ const runCommand = defineCommand({
   parse: parseRun,
   run: async (options, ctx) => {
     const s = await setup(ctx, options);
-    const { jsonRecord, renderStepLine } = await import('../autoscale/render.js');
+    const { jsonRecord, renderRunSummary, renderStepLine } = await import('../autoscale/render.js');
     const out = streamWriter(ctx.flags.json, ctx.stdout, ctx.style);
     const limit = options.once ? 1 : (options.iterations ?? Infinity);
     const interval = options.intervalMs ?? s.policy.intervalMs;
-    let failed = false;
+    // Every decision counts for the exit status (a CI run with --iterations fails if any failed), not only the last.
+    const failed: number[] = [];
+    let decisions = 0;
     for (let i = 0; i < limit; i++) {
       if (i > 0 && !(await ctx.clock.sleep(interval, ctx.signal))) break;
       try {
@@ -185,19 +189,25 @@ const runCommand = defineCommand({
           dryRun: options.dryRun,
         });
         out.record(jsonRecord(step), () => renderStepLine(printableValue(step)));
-        failed = step.problems.length > 0;
+        if (step.problems.length > 0) failed.push(i + 1);
       } catch (error) {
         // One failed step (flyctl down, a capacity error) is logged; the loop goes on. --once reports it.
         if (limit === 1 || ctx.signal.aborted) throw error;
         ctx.log.warn(`${ctx.clock.now().toISOString()} this step failed: ${error instanceof Error ? error.message : String(error)}`);
-        failed = true;
+        failed.push(i + 1);
       }
+      decisions = i + 1;
+    }
+    if (limit > 1 && decisions > 0) {
+      const summary = renderRunSummary(decisions, failed);
+      if (failed.length > 0) ctx.log.warn(summary);
+      else ctx.log.info(summary);
     }
     if (ctx.signal.aborted) {
       ctx.log.info('Stopped.');
       return ExitCode.interrupted;
     }
-    return failed ? ExitCode.failed : ExitCode.ok;
+    return failed.length > 0 ? ExitCode.failed : ExitCode.ok;
   },
 });
 

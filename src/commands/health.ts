@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { durationOption, isHttpUrl, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, isHttpUrl, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface HealthOptions {
@@ -8,6 +8,7 @@ export interface HealthOptions {
   url: string | undefined;
   timeoutMs: number;
   probe: boolean;
+  requireStarted: boolean;
 }
 
 const options = [
@@ -19,6 +20,10 @@ const options = [
   },
   { flags: '--timeout <duration>', description: 'limit for each HTTP probe', default: '10s' },
   { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
+  {
+    flags: '--require-started',
+    description: "fail on a machine Fly's proxy stopped or suspended by autostop too (a stopped --ha standby still passes)",
+  },
 ] as const;
 
 export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
@@ -36,6 +41,7 @@ export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): H
     url,
     timeoutMs: durationOption(raw, 'timeout', '--timeout', '10s'),
     probe,
+    requireStarted: bool(raw, 'requireStarted'),
   };
 }
 
@@ -44,7 +50,11 @@ export const healthCommand = defineCommand({
   summary: "Check the app's health: Fly's checks, its /health endpoint and the GPU verdict of gpuctl agent",
   description:
     "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health through\n" +
-    "https://<hostname>. The GPU verdict is the agent's /gpu-health, which the generated layout serves on the private\n" +
+    "https://<hostname>. A machine stopped or suspended by autostop (its services' auto_stop_machines) is idle, not a\n" +
+    'failure, unless fewer machines are started in the primary region than min_machines_running, or none at all while\n' +
+    'auto_start_machines = false. A stopped machine of an app without autostop fails; with --require-started so does every\n' +
+    'machine not started but a stopped --ha standby.\n' +
+    "The GPU verdict is the agent's /gpu-health, which the generated layout serves on the private\n" +
     "metrics port: it is read per machine from Fly's `gpu` check ([checks.gpu]), whose output is the agent's answer.\n" +
     '--url probes /health and /gpu-health at that address directly instead (a 404 on /gpu-health is reported, not failed).\n' +
     'Exit 0 healthy, 1 unhealthy (with the reason per machine): made for CI after a deploy; with GITHUB_STEP_SUMMARY set,\n' +
@@ -53,6 +63,7 @@ export const healthCommand = defineCommand({
   examples: [
     ['gpuctl health', 'the app in ./fly.toml'],
     ['gpuctl health -a quant-signals --json', 'in CI after a deploy; exit 1 when unhealthy'],
+    ['gpuctl health --require-started', 'every machine but a standby must be running, autostop or not'],
     ['gpuctl health --url http://localhost:8080', 'probe another address (e.g. through `flyctl proxy`)'],
   ],
   parse: parseHealthOptions,
@@ -84,7 +95,9 @@ export const healthCommand = defineCommand({
         ? await Promise.all(probesFor(options.url).map((p) => probe(base, p.path, p.optional, options.timeoutMs, ctx.signal, ctx.clock)))
         : [];
       spinner.stop();
-      const health = assessHealth(status, checks, http, options.url ? [] : gpuCheckResults(status, checks));
+      const health = assessHealth(status, checks, http, options.url ? [] : gpuCheckResults(status, checks), {
+        requireStarted: options.requireStarted,
+      });
       ctx.print(health, renderHealth);
       await appendStepSummary(ctx, () => renderHealthMarkdown(health));
       return health.healthy ? ExitCode.ok : ExitCode.failed;

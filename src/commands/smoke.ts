@@ -18,7 +18,7 @@ const options = [
   { flags: '--dir <dir>', description: 'the layout `gpuctl init` wrote (fly.toml, Dockerfile, …)', default: '.' },
   { flags: '--engine <engine>', description: 'container engine (default: docker, else podman)', choices: ['docker', 'podman'] },
   { flags: '--build-arg <NAME=VALUE>', description: 'passed to the build (repeatable)', repeatable: true },
-  { flags: '--wait-timeout <duration>', description: "how long to wait for the application's /health", default: '2m' },
+  { flags: '--wait-timeout <duration>', description: "how long to wait for fly.toml's checks to pass (all of them)", default: '2m' },
   { flags: '--loadtest <duration[,rate]>', description: 'also load the running application, e.g. 30s or 30s,100 (requests/s)' },
   { flags: '--path <path>', description: "with --loadtest: the path it requests (default: the health check's)" },
   { flags: '--max-p95 <duration>', description: 'with --loadtest: fail above this p95 latency, e.g. 50ms' },
@@ -78,7 +78,8 @@ export const smokeCommand = defineCommand({
   summary: 'Build and run the image `gpuctl init` wrote, with a real container engine, before you deploy',
   description:
     "Builds the layout in --dir with docker (else podman), runs it with fly.toml's environment and a volume, its ports on\n" +
-    "127.0.0.1 only (the GPUs reserved for a GPU layout on a machine that has them), waits for the application's /health,\n" +
+    "127.0.0.1 only (the GPUs reserved for a GPU layout on a machine that has them), waits for fly.toml's checks as written\n" +
+    '(tcp_checks: a TCP connect; http checks: their method, path, protocol and headers; top-level [checks] too),\n' +
     "checks the agent's /health, /gpu-health and /metrics, that nothing runs as root and no compiler is left in the image,\n" +
     "optionally loads it (--loadtest), then stops it with fly.toml's kill_signal and checks it stops within kill_timeout.\n" +
     'The container is always removed (on Ctrl-C too), the image unless --keep. Exit 0 passed, 1 a check failed, 3 no engine.\n' +

@@ -1,6 +1,6 @@
 /**
  * Deploy's preflight: everything checked before anything is built. Runs the read-only flyctl calls
- * (version, whoami, apps list, releases) and the local fly.toml checks, and returns one row per check
+ * (version, whoami, releases, status) and the local fly.toml checks, and returns one row per check
  * plus the first error that must stop the deploy. Rows that depend on a failed one are skipped.
  */
 import { resolveFlyToml } from '../flyio/config-path.js';

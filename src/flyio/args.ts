@@ -8,10 +8,6 @@ export type Argv = string[];
 export const versionArgs = (): Argv => ['version', '--json'];
 export const whoamiArgs = (): Argv => ['auth', 'whoami', '--json'];
 
-export function appsListArgs(org?: string): Argv {
-  return ['apps', 'list', '--json', ...(org ? [`--org=${org}`] : [])];
-}
-
 export function appsCreateArgs(name: string, org?: string): Argv {
   return ['apps', 'create', '--json', ...(org ? [`--org=${org}`] : []), '--', name];
 }

@@ -121,7 +121,6 @@ export class FlyClient {
   }
 
   whoami = () => this.json(argv.whoamiArgs(), schema.whoamiSchema);
-  listApps = (org?: string) => this.json(argv.appsListArgs(org), schema.appsListSchema);
   createApp = (name: string, org?: string) => this.json(argv.appsCreateArgs(name, org), schema.appSchema, { app: name, timeoutMs: 60_000 });
   status = (app: string) => this.json(argv.statusArgs(app), schema.statusSchema, { app });
   machines = (app: string) => this.json(argv.machineListArgs(app), schema.machineListSchema, { app });

@@ -16,18 +16,56 @@ export interface RolloutState {
   problems: RolloutProblem[];
 }
 
+/** Why a machine that is not started is where it should be. */
+export type AtRest = 'standby' | 'autostop' | 'left by deploy';
+
+export interface RestRules {
+  /**
+   * The machine was stopped or suspended before the deploy. flyctl deploy updates such a machine without starting
+   * it, as it does a standby (superfly/flyctl internal/command/deploy/machines_launchinput.go `shouldSkipLaunch`):
+   * on the new release and still stopped is where flyctl leaves it, and it runs no checks.
+   */
+  resting?: boolean;
+  /** Accept a machine that Fly's proxy stopped or suspended by autostop (`gpuctl health`, unless --require-started). */
+  autostop?: boolean;
+}
+
 /**
- * `resting`: the machine was stopped or suspended before the deploy. flyctl deploy updates such a machine
- * without starting it, as it does a standby (superfly/flyctl internal/command/deploy/machines_launchinput.go
- * `shouldSkipLaunch`): on the new release and still stopped is where flyctl leaves it, and it runs no checks.
+ * Idle by autostop: its services autostop (the mode the proxy applies), it is in a state that mode leaves (suspend
+ * falls back to stop where a machine cannot be suspended) or is on its way there, and its last exit, if Fly still
+ * lists one, was a stop someone asked for: a process that exited by itself or ran out of memory was not stopped by
+ * the proxy.
  */
-export function machineProblems(machine: FlyMachine, release: number | undefined, resting = false): string[] {
+function idleByAutostop(machine: FlyMachine): boolean {
+  const { mode } = machine.autostop;
+  // Also on the way there (stopping, suspending): a health check in CI must not flake on the proxy's stop in progress.
+  const leftSo =
+    ['stopped', 'stopping'].includes(machine.state) || (mode === 'suspend' && ['suspended', 'suspending'].includes(machine.state));
+  return mode !== 'off' && leftSo && (machine.lastExit === null || machine.lastExit.requestedStop);
+}
+
+/** One rule for deploy's wait and health: null when the machine should be started. */
+export function atRest(machine: FlyMachine, rules: RestRules = {}): AtRest | null {
+  // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
+  if (machine.standbyFor.length > 0 && machine.state === 'stopped') return 'standby';
+  if (rules.resting && (machine.state === 'stopped' || machine.state === 'suspended')) return 'left by deploy';
+  if (rules.autostop && idleByAutostop(machine)) return 'autostop';
+  return null;
+}
+
+/** How a stopped machine's process ended, when it was not asked to stop. */
+function exitNote(machine: FlyMachine): string {
+  const exit = machine.lastExit;
+  if (machine.state !== 'stopped' || !exit || exit.requestedStop) return '';
+  if (exit.oomKilled) return ' (killed: out of memory)';
+  return ` (its process exited with code ${exit.exitCode})`;
+}
+
+export function machineProblems(machine: FlyMachine, release: number | undefined, rules: RestRules = {}): string[] {
   const reasons: string[] = [];
   if (release !== undefined && machine.releaseVersion !== release) reasons.push(`runs v${machine.releaseVersion ?? '?'}, not v${release}`);
-  // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
-  const asLeft = (resting || machine.standbyFor.length > 0) && (machine.state === 'stopped' || (resting && machine.state === 'suspended'));
-  if (asLeft) return reasons;
-  if (machine.state !== 'started') reasons.push(`is ${machine.state}`);
+  if (atRest(machine, rules)) return reasons;
+  if (machine.state !== 'started') reasons.push(`is ${machine.state}${exitNote(machine)}`);
   for (const check of machine.checks) {
     if (check.status !== 'passing') reasons.push(`check ${check.name} is ${check.status}${check.output ? `: ${check.output}` : ''}`);
   }
@@ -44,8 +82,43 @@ export function assessRollout(
   resting: ReadonlySet<string> = new Set(),
 ): RolloutState {
   const problems = machines.flatMap((m) =>
-    machineProblems(m, release, resting.has(m.id)).map((reason) => ({ machineId: m.id, region: m.region, reason })),
+    machineProblems(m, release, { resting: resting.has(m.id) }).map((reason) => ({ machineId: m.id, region: m.region, reason })),
   );
   if (machines.length === 0) problems.push({ machineId: '-', region: '-', reason: 'the app has no machines' });
   return { ready: problems.length === 0, machines: [...machines], problems };
+}
+
+/** The value most of the machines carry (PRIMARY_REGION), or null when none does. */
+function mostCommon(values: ReadonlyArray<string | null>): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+}
+
+/**
+ * Where idling by autostop stops being fine, per process group whose services autostop: fewer machines started
+ * in the primary region than min_machines_running (Fly counts it there only: superfly/docs launch/autostop-autostart;
+ * capped at the machines the group has there), or none started at all when its services do not start one on a
+ * request (auto_start_machines = false). The primary region is the machines' PRIMARY_REGION (flyctl sets it from
+ * fly.toml); without one, every region counts.
+ */
+export function autostopShortfalls(machines: readonly FlyMachine[]): string[] {
+  const groups = [...new Set(machines.map((m) => m.processGroup))].sort();
+  return groups.flatMap((group) => {
+    const members = machines.filter((m) => m.processGroup === group);
+    const stopping = members.filter((m) => m.autostop.mode !== 'off');
+    if (stopping.length === 0) return [];
+    const out: string[] = [];
+    const min = Math.max(...stopping.map((m) => m.autostop.minRunning));
+    const primary = mostCommon(members.map((m) => m.primaryRegion));
+    const there = primary ? members.filter((m) => m.region === primary) : members;
+    const started = there.filter((m) => m.state === 'started').length;
+    if (started < Math.min(min, there.length)) {
+      const where = primary ? `in its primary region ${primary}` : 'in any region (no PRIMARY_REGION on its machines)';
+      out.push(`group ${group}: ${started} of ${there.length} machines started ${where}, fewer than min_machines_running = ${min}`);
+    }
+    if (!stopping.every((m) => m.autostop.autostart) && members.every((m) => m.state !== 'started'))
+      out.push(`group ${group}: no machine is started, and its services do not start one on a request (auto_start_machines = false)`);
+    return out;
+  });
 }

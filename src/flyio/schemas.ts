@@ -4,6 +4,7 @@
  * missing or mistyped ones are errors (see decode.ts).
  */
 import { z } from 'zod';
+import { autostopOf, eventSchema, lastExitOf, serviceSchema } from './autostop.js';
 
 const str = z.string();
 const optStr = z
@@ -50,9 +51,12 @@ export const machineSchema = z
         guest: guest.nullish(),
         metadata: z.record(str, str).nullish(),
         standbys: z.array(str).nullish(),
+        env: z.record(str, str).nullish(),
+        services: z.array(serviceSchema).nullish(),
       })
       .nullish(),
     checks: z.array(check).nullish(),
+    events: z.array(eventSchema).nullish(),
   })
   .transform((m) => {
     const meta = m.config?.metadata ?? {};
@@ -77,6 +81,11 @@ export const machineSchema = z
       checks: m.checks ?? [],
       /** config.standbys: the machines this one stands by for (flyctl's --ha standby, stopped until one fails). */
       standbyFor: m.config?.standbys ?? [],
+      /** What the proxy may do to it while idle (autostop.ts). */
+      autostop: autostopOf(m.config?.services ?? []),
+      /** config.env.PRIMARY_REGION, which flyctl deploy sets from fly.toml's primary_region. */
+      primaryRegion: m.config?.env?.PRIMARY_REGION || null,
+      lastExit: lastExitOf(m.events ?? []),
       hostStatus: m.host_status || null,
       createdAt: m.created_at || null,
       updatedAt: m.updated_at || null,
@@ -166,7 +175,7 @@ const release = z
 export const releasesSchema = z.array(release);
 export type FlyRelease = z.output<typeof release>;
 
-/** `flyctl apps list --json` / `apps create --json` (facts §2.6). */
+/** `flyctl apps create --json`: fly-go's App (facts §2.6). */
 export const appSchema = z
   .object({
     Name: str.min(1),
@@ -182,8 +191,6 @@ export const appSchema = z
     hostname: a.Hostname || `${a.Name}.fly.dev`,
     orgSlug: a.Organization?.Slug ?? null,
   }));
-export const appsListSchema = z.array(appSchema);
-export type FlyApp = z.output<typeof appSchema>;
 
 /** `flyctl volumes create --json` (facts §2.11). */
 export const volumeSchema = z

@@ -1,5 +1,5 @@
 /** `gpuctl health`: Fly's checks per machine plus the HTTP probes, judged together. Pure. */
-import { machineProblems } from '../flyio/machines.js';
+import { atRest, autostopShortfalls, machineProblems, type AtRest } from '../flyio/machines.js';
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
@@ -17,6 +17,8 @@ export interface HealthJson {
     id: string;
     region: string;
     state: string;
+    /** Not started, and where it should be: a stopped --ha standby, or idle by the proxy's autostop; null otherwise. */
+    atRest: Exclude<AtRest, 'left by deploy'> | null;
     healthy: boolean;
     reasons: string[];
     checks: Array<{ name: string; status: string; output: string }>;
@@ -24,34 +26,52 @@ export interface HealthJson {
   http: ProbeResult[];
   /** The GPU verdict per machine from Fly's `gpu` check (the agent's /gpu-health on the private port); empty with --url. */
   gpu: GpuCheckResult[];
+  /** Per process group whose services autostop: too few machines started (min_machines_running, auto_start_machines = false). */
+  shortfalls: string[];
   /** Why the app is unhealthy, one line each; empty when healthy. */
   reasons: string[];
 }
 
-/** `gpu`: the verdicts read from Fly's `gpu` check, which then speak for that check (its conditions, not its raw body). */
+export interface HealthPolicy {
+  /** --require-started: every machine but a stopped standby must be started; autostop's idle machines fail too. */
+  requireStarted?: boolean;
+}
+
+/**
+ * `gpu`: the verdicts read from Fly's `gpu` check, which then speak for that check (its conditions, not its raw body).
+ * A machine at rest (a standby, or stopped by autostop) runs no checks, so its last gpu verdict is not a live one.
+ */
 export function assessHealth(
   status: FlyAppStatus,
   checks: FlyChecksByMachine,
   http: readonly ProbeResult[],
   gpu: readonly GpuCheckResult[] = [],
+  policy: HealthPolicy = {},
 ): HealthJson {
+  const rules = { autostop: !policy.requireStarted };
+  const resting = new Set(status.machines.filter((m) => atRest(m, rules)).map((m) => m.id));
+  const live = gpu.filter((g) => !resting.has(g.machine));
   const machines = status.machines.map((m) => {
     const own = checks[m.id] ?? m.checks;
-    const judged = gpu.some((g) => g.machine === m.id);
-    const reasons = machineProblems({ ...m, checks: judged ? own.filter((c) => c.name !== GPU_CHECK_NAME) : own }, undefined);
+    const judged = live.some((g) => g.machine === m.id);
+    const reasons = machineProblems({ ...m, checks: judged ? own.filter((c) => c.name !== GPU_CHECK_NAME) : own }, undefined, rules);
+    const rest = atRest(m, rules);
     return {
       id: m.id,
       region: m.region,
       state: m.state,
+      atRest: rest === 'left by deploy' ? null : rest,
       healthy: reasons.length === 0,
       reasons,
       checks: own.map(({ name, status: s, output }) => ({ name, status: s, output })),
     };
   });
+  const shortfalls = policy.requireStarted ? [] : autostopShortfalls(status.machines);
   const reasons = [
     ...(machines.length === 0 ? ['the app has no machines'] : []),
     ...machines.flatMap((m) => m.reasons.map((r) => `machine ${m.id} (${m.region}) ${r}`)),
-    ...gpu
+    ...shortfalls,
+    ...live
       .filter((g) => g.verdict === 'failed')
       .flatMap((g) =>
         (g.conditions.length ? g.conditions.map(conditionLine) : [`check ${GPU_CHECK_NAME} is ${g.status}: ${g.detail}`]).map(
@@ -70,7 +90,8 @@ export function assessHealth(
     release: status.releaseVersion,
     machines,
     http: [...http],
-    gpu: [...gpu],
+    gpu: live,
+    shortfalls,
     reasons,
   };
 }
@@ -88,9 +109,15 @@ export function renderHealth(health: HealthJson, style: Style): string {
   const machineRows = health.machines.map((m) => [
     m.id,
     m.region,
-    m.state,
+    m.atRest ? `${m.state} (${m.atRest})` : m.state,
     m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none',
-    m.healthy ? style.green('healthy') : style.red(m.reasons.join('; ')),
+    !m.healthy
+      ? style.red(m.reasons.join('; '))
+      : m.atRest === 'autostop'
+        ? style.dim('idle')
+        : m.atRest
+          ? style.dim('standby')
+          : style.green('healthy'),
   ]);
   const probeRows = health.http.map((p) => [
     p.path,
@@ -114,6 +141,7 @@ export function renderHealth(health: HealthJson, style: Style): string {
     probeRows.length ? `\n${renderTable(['Endpoint', 'Result', 'Latency', 'Detail'], probeRows)}` : '',
     gpuRows.length ? `\n${renderTable(['GPU (Fly check)', 'Region', 'Result', 'Check', 'Detail'], gpuRows)}` : '',
     conditionLines(health.http, health.gpu, style),
+    health.shortfalls.length ? `\n${health.shortfalls.map((line) => `  ${style.red('✗')} ${line}`).join('\n')}\n` : '',
     `\n${verdict}\n`,
   ].join('');
 }

@@ -10,7 +10,9 @@ export function renderHealthMarkdown(health: HealthJson): string {
     lines.push('| Machine | Region | State | Fly checks | Verdict |', '|---|---|---|---|---|');
     for (const m of health.machines) {
       const checks = m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none';
-      lines.push(`| \`${m.id}\` | ${m.region} | ${m.state} | ${checks} | ${m.healthy ? 'healthy' : cell(m.reasons.join('; '))} |`);
+      const state = m.atRest ? `${m.state} (${m.atRest})` : m.state;
+      const verdict = !m.healthy ? cell(m.reasons.join('; ')) : m.atRest === 'autostop' ? 'idle' : (m.atRest ?? 'healthy');
+      lines.push(`| \`${m.id}\` | ${m.region} | ${state} | ${checks} | ${verdict} |`);
     }
     lines.push('');
   } else lines.push('No machines.', '');

@@ -9,7 +9,8 @@ import { realClock, type Clock } from './clock.js';
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface BoundedRequest {
-  method?: 'GET' | 'POST';
+  /** GET or POST for gpuctl's own requests; smoke sends what a fly.toml check names. */
+  method?: string;
   headers?: Record<string, string>;
   body?: URLSearchParams | string;
   redirect?: 'follow' | 'manual' | 'error';
@@ -20,6 +21,11 @@ export interface BoundedRequest {
   limitBytes?: number;
   /** Whose time the deadline is counted in: the caller's ctx.clock (a test's fake), else the real one. */
   clock?: Clock;
+  /**
+   * An https URL's certificate check, as a fly.toml check names it: `verify` false is tls_skip_verify; `serverName` the
+   * name to verify (and send as SNI). Given, the request goes through node:https (fetch has no per-request TLS options).
+   */
+  tls?: { verify: boolean; serverName?: string | undefined };
 }
 
 export interface BoundedResponse {
@@ -57,6 +63,7 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
   const stop = () => void reader?.cancel().catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
   try {
+    if (request.tls && new URL(url).protocol === 'https:') return await viaHttps(new URL(url), request, limit, signal);
     const response = await fetch(url, {
       method: request.method ?? 'GET',
       ...(request.headers ? { headers: request.headers } : {}),
@@ -89,4 +96,42 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
     cancelDeadline();
     signal.removeEventListener('abort', stop);
   }
+}
+
+/** The same exchange over node:https with the caller's certificate check; never follows a redirect. */
+async function viaHttps(url: URL, request: BoundedRequest, limit: number, signal: AbortSignal): Promise<BoundedResponse> {
+  const tls = request.tls!;
+  // Loaded here: node:https (tls, crypto) is for smoke's https checks only, not every command's start.
+  const { request: httpsRequest } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: request.method ?? 'GET',
+        headers: request.headers ?? {},
+        rejectUnauthorized: tls.verify,
+        ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
+        signal,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let total = 0;
+        res.on('data', (chunk: Buffer) => {
+          total += chunk.byteLength;
+          if (total > limit) {
+            req.destroy();
+            reject(new BodyTooLargeError(limit));
+          } else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          resolve({ status, ok: status >= 200 && status < 300, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('error', reject);
+        res.on('close', () => res.complete || reject(new Error('the connection closed before the answer ended')));
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body === undefined ? undefined : String(request.body));
+  });
 }

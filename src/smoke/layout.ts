@@ -10,6 +10,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { parseDuration } from '../shared/duration.js';
 import { readRegularFile } from '../shared/regular-file.js';
+import { flyProbes, type HttpProbe, type Probe } from './fly-checks.js';
 
 export interface SmokeLayout {
   dir: string;
@@ -18,7 +19,10 @@ export interface SmokeLayout {
   port: number;
   /** The agent's port ([metrics] or [checks.gpu]), or null when the layout has no agent. */
   metricsPort: number | null;
+  /** The first service HTTP check's path, else /health: what --loadtest requests without --path. */
   healthPath: string;
+  /** fly.toml's checks as smoke runs them, in flyctl's order (fly-checks.ts); empty only for a UDP service without checks. */
+  probes: Probe[];
   killSignal: string;
   killTimeoutS: number;
   env: Record<string, string>;
@@ -106,9 +110,6 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
   const port = num(service.internal_port);
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
-  // [http_service]'s checks, or a [[services]]'s legacy [[services.http_checks]] (flyctl still turns them into the
-  // Machine's HTTP service checks: internal/appconfig/service.go toMachineService).
-  const checks = [...tables(service.checks), ...tables(service.http_checks)];
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
   const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
@@ -119,12 +120,17 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
     if (app && (isTable(app.environment) || Array.isArray(app.environment))) env = composeEnv(app.environment);
     gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
   }
+  const metricsPort = num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port);
+  // [http_service]'s checks and a [[services]]'s legacy [[services.http_checks]] alike (flyctl still turns them into the
+  // Machine's HTTP service checks: internal/appconfig/service.go toMachineService).
+  const probes = flyProbes(fly, metricsPort);
   return {
     dir,
     app: typeof fly.app === 'string' ? fly.app : 'app',
     port,
-    metricsPort: num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port),
-    healthPath: checks.map((c) => c.path).find((p): p is string => typeof p === 'string') ?? '/health',
+    metricsPort,
+    healthPath: probes.find((p): p is HttpProbe => p.kind === 'http' && !p.topLevel && p.port === port)?.path ?? '/health',
+    probes,
     killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
     killTimeoutS: killTimeout(fly.kill_timeout) ?? 5,
     env,

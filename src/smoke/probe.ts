@@ -1,19 +1,25 @@
 /**
- * The checks on a running container: the application's health (waited for, bounded), the agent's three
- * endpoints, who runs what, the build tools left in the image, the volume, and the stop as Fly does it
- * (kill_signal, then at most kill_timeout). Observations come from the engine and loopback HTTP only.
+ * The checks on a running container: fly.toml's own checks as written (fly-checks.ts: TCP connects and HTTP(S)
+ * requests, waited for, every attempt bounded), the agent's three endpoints, who runs what, the build tools left in
+ * the image, the volume, and the stop as Fly does it (kill_signal, then at most kill_timeout). Observations come from
+ * the engine and loopback connections only.
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { fetchBounded } from '../shared/http-read.js';
+import { tcpConnect } from '../shared/tcp-connect.js';
 import { buildToolsCheck, check, gpuHealthCheck, metricsCheck, stopCheck, userCheck, type SmokeCheck, type Verdict } from './checks.js';
 import type { Engine } from './engine.js';
+import type { Probe } from './fly-checks.js';
 import type { SmokeLayout } from './layout.js';
+import { probeFailed, probePassed, probeTitle } from './probe-checks.js';
 
 export interface Container {
   name: string;
   app: string;
   agent: string | null;
+  /** The container's ports published on 127.0.0.1: internal port -> host port. */
+  ports: Record<number, number>;
   cmd: readonly string[];
   gpus: boolean;
 }
@@ -44,13 +50,39 @@ export async function containerState(engine: Engine, name: string): Promise<{ ru
   return { running: running === 'true', exitCode: code === undefined || code === '' ? null : Number(code) };
 }
 
-/** Polls URL until 200 or the deadline; stops early when the container has exited. */
-async function waitFor(ctx: Ctx, engine: Engine, c: Container, url: string, timeoutMs: number) {
-  const deadline = ctx.clock.monotonic() + timeoutMs;
-  let last = { status: 0, body: '' };
+type Attempt = { ok: boolean; said: string };
+
+/** Why a request got no answer: the connection's error code (ECONNREFUSED, a TLS error), else the error's text. */
+function noAnswer(error: unknown): string {
+  const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string };
+  return `no answer (${e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(error)})`;
+}
+
+/** One attempt of a fly.toml check against the container's published port: a TCP connect, or the HTTP(S) request as written. */
+export async function attemptProbe(ctx: Ctx, p: Probe, hostPort: number): Promise<Attempt> {
+  if (p.kind === 'tcp') return tcpConnect('127.0.0.1', hostPort, { timeoutMs: p.timeoutMs, signal: ctx.signal, clock: ctx.clock });
+  try {
+    const r = await fetchBounded(`${p.protocol}://127.0.0.1:${hostPort}${p.path}`, {
+      method: p.method,
+      headers: p.headers,
+      redirect: 'manual',
+      timeoutMs: p.timeoutMs,
+      signal: ctx.signal,
+      clock: ctx.clock,
+      ...(p.protocol === 'https' ? { tls: { verify: !p.tlsSkipVerify, serverName: p.tlsServerName ?? undefined } } : {}),
+    });
+    return { ok: r.status >= 200 && r.status < 300, said: `HTTP ${r.status}` };
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return { ok: false, said: noAnswer(error) };
+  }
+}
+
+/** Attempts until one passes or the deadline (monotonic ms); stops early when the container has exited. */
+async function waitFor(ctx: Ctx, engine: Engine, c: Container, attempt: () => Promise<Attempt>, deadline: number) {
   for (;;) {
-    last = await get(ctx, url);
-    if (last.status === 200) return { ok: true as const, last };
+    const last = await attempt();
+    if (last.ok) return { ok: true as const, last };
     const s = await containerState(engine, c.name);
     if (!s.running) return { ok: false as const, exited: s.exitCode, last };
     if (ctx.clock.monotonic() >= deadline) return { ok: false as const, exited: null, last };
@@ -58,19 +90,10 @@ async function waitFor(ctx: Ctx, engine: Engine, c: Container, url: string, time
   }
 }
 
-/** The application's health check failed: the container exited first (its code), or no 200 came within the wait. */
-export function appHealthFailed(layout: SmokeLayout, exited: number | null, lastStatus: number, waitMs: number): SmokeCheck {
-  const why =
-    exited !== null
-      ? `the container exited (code ${exited}) before ${layout.healthPath} answered`
-      : `no 200 within ${Math.round(waitMs / 1000)} s`;
-  return check(
-    'app-health',
-    `application ${layout.healthPath}`,
-    'fail',
-    `${why}; last: ${lastStatus === 0 ? 'no answer' : `HTTP ${lastStatus}`}`,
-  );
-}
+const agentGet = (ctx: Ctx, url: string) => async (): Promise<Attempt> => {
+  const r = await get(ctx, url);
+  return { ok: r.status === 200, said: r.status ? `HTTP ${r.status}` : 'no answer' };
+};
 
 export async function probeRunning(
   ctx: Ctx,
@@ -81,31 +104,22 @@ export async function probeRunning(
   deps: ProbeDeps,
 ): Promise<SmokeCheck[]> {
   const checks: SmokeCheck[] = [];
-  deps.progress(`Waiting for ${layout.healthPath} (at most ${Math.round(waitMs / 1000)} s)`);
+  // Every check of fly.toml within one --wait-timeout, as a deploy waits for all of them within its wait_timeout.
   const started = ctx.clock.monotonic();
-  const app = await waitFor(ctx, engine, c, `${c.app}${layout.healthPath}`, waitMs);
-  if (!app.ok) {
-    checks.push(appHealthFailed(layout, app.exited, app.last.status, waitMs));
-    return checks;
+  const deadline = started + waitMs;
+  for (const p of layout.probes) {
+    deps.progress(`Waiting for ${probeTitle(p)} (at most ${Math.round(waitMs / 1000)} s)`);
+    const hostPort = c.ports[p.port]!;
+    const r = await waitFor(ctx, engine, c, () => attemptProbe(ctx, p, hostPort), deadline);
+    if (!r.ok) {
+      checks.push(probeFailed(p, { exited: r.exited, last: r.last.said, waitMs }));
+      return checks;
+    }
+    checks.push(probePassed(p, r.last.said, ctx.clock.monotonic() - started));
   }
-  checks.push(
-    check(
-      'app-health',
-      `application ${layout.healthPath}`,
-      'pass',
-      `HTTP 200 after ${((ctx.clock.monotonic() - started) / 1000).toFixed(1)} s`,
-    ),
-  );
   if (c.agent !== null) {
-    const agent = await waitFor(ctx, engine, c, `${c.agent}/health`, 30_000);
-    checks.push(
-      check(
-        'agent-health',
-        'agent /health',
-        agent.ok ? 'pass' : 'fail',
-        agent.ok ? 'HTTP 200' : agent.last.status ? `HTTP ${agent.last.status}` : 'no answer',
-      ),
-    );
+    const agent = await waitFor(ctx, engine, c, agentGet(ctx, `${c.agent}/health`), ctx.clock.monotonic() + 30_000);
+    checks.push(check('agent-health', 'agent /health', agent.ok ? 'pass' : 'fail', agent.last.said));
     const gpu = await get(ctx, `${c.agent}/gpu-health`);
     const verdict = gpu.status === 0 ? null : deps.readVerdict(gpu.body);
     checks.push(gpuHealthCheck(gpu.status, verdict, { gpuLayout: layout.gpuLayout, gpusReserved: c.gpus }));

@@ -12,7 +12,8 @@ import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { readLayout, type SmokeLayout } from './layout.js';
-import { appHealthFailed, containerState, probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
+import { containerState, probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
+import { probeFailed } from './probe-checks.js';
 
 export interface SmokeOptions {
   dir: string;
@@ -87,7 +88,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     passed: false,
   };
   const log: string[] = [];
-  const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, cmd: [], gpus: false };
+  const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, ports: {}, cmd: [], gpus: false };
   let built = false;
   let started = false;
   try {
@@ -149,7 +150,10 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
 }
 
 async function start(engine: Engine, layout: SmokeLayout, c: Container, label: string, tag: string, checks: SmokeCheck[]): Promise<void> {
-  const ports = [layout.port, ...(layout.metricsPort !== null ? [layout.metricsPort] : [])];
+  // The service's port, each check's port (a top-level check may name another) and the agent's, each once.
+  const ports = [
+    ...new Set([layout.port, ...layout.probes.map((p) => p.port), ...(layout.metricsPort !== null ? [layout.metricsPort] : [])]),
+  ];
   const run = await engine.run(
     runArgs(engine.name, { name: c.name, label, tag, ports, env: layout.env, mounts: layout.mounts, gpus: c.gpus }),
     { timeoutMs: 120_000 },
@@ -158,19 +162,23 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
     checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
     return;
   }
-  const port = async (p: number) => {
+  const published: Array<{ port: number; host: number | null; said: string }> = [];
+  for (const p of ports) {
     const said = await engine.run(['port', c.name, String(p)], { timeoutMs: 30_000 });
-    return { port: hostPort(said.stdout), said: (said.stdout.trim() || said.stderr.trim()).split('\n')[0] ?? '' };
-  };
-  const app = await port(layout.port);
-  const agent = layout.metricsPort !== null ? await port(layout.metricsPort) : null;
-  const unread = [app, agent].find((p) => p !== null && p.port === null);
+    published.push({ port: p, host: hostPort(said.stdout), said: (said.stdout.trim() || said.stderr.trim()).split('\n')[0] ?? '' });
+  }
+  const unread = published.find((p) => p.host === null);
   if (unread) {
     // An application that exits at once takes its ports with it: that is the health check's failure, with the code.
     const s = await containerState(engine, c.name);
     if (!s.running && s.exitCode !== null) {
       checks.push(check('start', 'container starts', 'pass', `started, then exited before its ports could be read`));
-      checks.push(appHealthFailed(layout, s.exitCode, 0, 0));
+      const first = layout.probes[0];
+      checks.push(
+        first
+          ? probeFailed(first, { exited: s.exitCode, last: 'no answer', waitMs: 0 })
+          : check('app-health', 'application', 'fail', `the container exited (code ${s.exitCode}) before it could be checked`),
+      );
       return;
     }
     checks.push(
@@ -178,14 +186,16 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
     );
     return;
   }
-  c.app = `http://127.0.0.1:${app.port}`;
-  c.agent = agent ? `http://127.0.0.1:${agent.port}` : null;
+  c.ports = Object.fromEntries(published.map((p) => [p.port, p.host!]));
+  c.app = `http://127.0.0.1:${c.ports[layout.port]}`;
+  c.agent = layout.metricsPort !== null ? `http://127.0.0.1:${c.ports[layout.metricsPort]}` : null;
+  const others = published.filter((p) => p.port !== layout.port && p.port !== layout.metricsPort).map((p) => `${p.port} on ${p.host}`);
   checks.push(
     check(
       'start',
       'container starts',
       'pass',
-      `ports on 127.0.0.1: ${c.app.slice(17)}${c.agent ? `, agent ${c.agent.slice(17)}` : ''}${c.gpus ? ', GPUs reserved' : ''}`,
+      `ports on 127.0.0.1: ${c.app.slice(17)}${c.agent ? `, agent ${c.agent.slice(17)}` : ''}${others.length ? `, ${others.join(', ')}` : ''}${c.gpus ? ', GPUs reserved' : ''}`,
     ),
   );
 }

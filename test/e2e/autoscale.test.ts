@@ -160,6 +160,24 @@ describe('gpuctl autoscale against the real Prometheus and the fake flyctl', () 
     expect(w.count()).toBe(2);
   }, 60_000);
 
+  it('--iterations: an earlier failed decision fails the run (exit 1) and the last line says which, though the last one passed', async () => {
+    const w = world('hot', 3);
+    // Decision 1 scales 3 → 4 (max), then `flyctl scale show` (the check after it) answers garbage: that step fails.
+    // Decision 2 finds 4 = max and holds: fine on its own. Before, only the last decision set the exit status (0).
+    const run = await w.gpuctl(['autoscale', 'run', '-p', 'autoscale.toml', '--iterations', '2', '--prometheus', prom.url, '--json'], {
+      GPUCTL_NOW: OFF_HOURS,
+      FAKE_FLYCTL_FAULT: 'garbage-json',
+      FAKE_FLYCTL_FAULT_ON: 'scale show',
+    });
+    expect(run.exitCode, run.stderr).toBe(1);
+    expect(w.count()).toBe(4);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ action: 'hold', current: 4, target: 4, applied: false, problems: [] });
+    expect(run.stderr).toContain('this step failed: `flyctl scale show');
+    expect(run.stderr.trim().split('\n').at(-1)).toBe('Warning: 1 of 2 decisions failed (#1): exit 1.');
+  }, 60_000);
+
   it('run loops at the interval, one NDJSON line per decision, and Ctrl-C stops it cleanly (exit 130)', async () => {
     const w = world('hot', 2);
     const home = tempHome();

@@ -197,7 +197,7 @@ describe('the start script inside the image (the inference image)', () => {
   }, 120_000);
 
   it(
-    '.dockerignore keeps .git, fly.toml, .env and the prometheus/ rules out of the image',
+    ".dockerignore keeps .git, fly.toml, .env and the prometheus/ rules out of the image, and the app stage gpuctl's package",
     async () => {
       const { layout } = image();
       // A second build of the same layout with the files present: cached layers but for the context copy.
@@ -211,6 +211,8 @@ describe('the start script inside the image (the inference image)', () => {
       const files = String(ls.stdout).split('\n').filter(Boolean);
       expect(files).toEqual(expect.arrayContaining(['app', 'requirements.txt', 'Dockerfile']));
       for (const secret of ['.git', 'fly.toml', '.env', '.gpuctl.json', 'prometheus']) expect(files).not.toContain(secret);
+      // .gpuctl/gpuctl.tgz is in the build context for the gpuctl stage, not for /app (the app stage removes it).
+      expect(files).not.toContain('.gpuctl');
     },
     BUILD_MS,
   );

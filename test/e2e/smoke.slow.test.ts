@@ -85,6 +85,9 @@ describe('gpuctl smoke with podman', () => {
         ['stop', 'pass'],
       ]);
       expect(json.checks.find((c) => c.id === 'user')?.evidence).toBe('application as app, agent as app');
+      expect(json.checks.find((c) => c.id === 'app-health')?.evidence).toMatch(
+        /^HTTP 200 after \d+(\.\d)? s: GET http:\/\/:8080\/health \(\[\[http_service\.checks\]\]\), timeout 5 s, grace_period 60 s;/,
+      );
       expect(json.checks.find((c) => c.id === 'stop')?.evidence).toMatch(/^stopped in \d+\.\d s \(kill_timeout 30 s\), exit 130$/);
       expect(json.image.sizeBytes).toBeGreaterThan(100e6);
       expect(readFileSync(summary, 'utf8')).toContain(`### gpuctl smoke: ${app}`);
@@ -146,9 +149,52 @@ describe('gpuctl smoke with podman', () => {
       try {
         const run = await smoke(['--engine', 'podman', '--wait-timeout', '5s']);
         expect(run.exitCode, run.stderr).toBe(1);
-        expect(run.stdout).toMatch(/✗\s+application \/health\s+no 200 within 5 s; last: no answer/);
+        // The layout's check: GET /health, timeout 5 s, grace_period 60 s (longer than this wait, which the evidence says).
+        expect(run.stdout).toMatch(
+          /✗\s+application \/health\s+no 2xx within 5 s \(shorter than its grace_period 60 s: raise --wait-timeout\); last: no answer \(/,
+        );
       } finally {
         restore();
+      }
+      expect(await leftovers()).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    'a tcp_checks-only service: a TCP connect passes; with nothing listening it fails, not passed by the port mapping; nothing left',
+    async () => {
+      const fly = join(layout.dir, 'fly.toml');
+      const original = readFileSync(fly, 'utf8');
+      // [http_service] with its HTTP check becomes a [[services]] with only a tcp_checks entry.
+      const tcpOnly = original
+        .replace('[http_service]', "[[services]]\n  protocol = 'tcp'")
+        .replace('[http_service.concurrency]', '[services.concurrency]')
+        .replace(/\[\[http_service\.checks\]\]([\s\S]*?)\n\s*method = 'GET'\n\s*path = '\/health'\n/, '[[services.tcp_checks]]$1\n');
+      expect(tcpOnly).toContain('[[services.tcp_checks]]');
+      expect(tcpOnly).not.toContain('http_service');
+      writeFileSync(fly, tcpOnly);
+      try {
+        const run = await smoke(['--engine', 'podman', '--json']);
+        expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+        const app = (JSON.parse(run.stdout) as SmokeJson).checks.find((c) => c.id === 'app-health');
+        expect(app?.evidence).toMatch(
+          /^connection accepted after \d+(\.\d)? s: tcp connect to \d+ \(\[\[services\.tcp_checks\]\]\), timeout 5 s/,
+        );
+        const restore = setAppEnv({ APP_HANG: '1' });
+        try {
+          const hang = await smoke(['--engine', 'podman', '--json', '--wait-timeout', '5s']);
+          expect(hang.exitCode, hang.stderr).toBe(1);
+          const failed = (JSON.parse(hang.stdout) as SmokeJson).checks.at(-1);
+          expect(failed).toMatchObject({ id: 'app-health', status: 'fail' });
+          expect(failed?.evidence).toMatch(
+            /^no connection held within 5 s \(shorter than its grace_period 60 s: raise --wait-timeout\); last: connection /,
+          );
+        } finally {
+          restore();
+        }
+      } finally {
+        writeFileSync(fly, original);
       }
       expect(await leftovers()).toEqual([]);
     },

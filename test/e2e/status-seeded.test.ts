@@ -29,13 +29,17 @@ describe('status, health and scale on a seeded legacy GPU app', () => {
     expect(run.stdout).toMatch(/iad +stopped +app +performance-8x/);
   });
 
-  it('health names the stopped machine (a stopped machine runs no checks)', async () => {
+  it('health: the iad machine was stopped by autostop (the seeded services stop idle machines): idle, not a failure', async () => {
     const w = legacyApp();
     const run = await w.gpuctl(['health', '--no-probe', '--json']);
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode, run.stdout).toBe(0);
     const health = JSON.parse(run.stdout) as HealthJson;
-    expect(health.reasons).toEqual([expect.stringMatching(/^machine \w+ \(iad\) is stopped$/)]);
-    expect(health.machines.find((m) => m.region === 'ord')).toMatchObject({ healthy: true });
+    expect(health.machines.find((m) => m.region === 'iad')).toMatchObject({ state: 'stopped', atRest: 'autostop', healthy: true });
+    expect(health.machines.find((m) => m.region === 'ord')).toMatchObject({ state: 'started', atRest: null, healthy: true });
+    // --require-started: the old, strict reading names it (a stopped machine runs no checks).
+    const strict = await w.gpuctl(['health', '--no-probe', '--json', '--require-started']);
+    expect(strict.exitCode).toBe(1);
+    expect((JSON.parse(strict.stdout) as HealthJson).reasons).toEqual([expect.stringMatching(/^machine \w+ \(iad\) is stopped$/)]);
   });
 
   it('scale show sizes and prices every machine of a group: a GPU guest and a CPU one, not twice the first without its GPU', async () => {

@@ -181,6 +181,16 @@ export interface FakeFlyState {
   setSshResponse(app: string, command: string, reply: SshReply): void;
   setChecks(app: string, status: CheckStatus): void;
   /**
+   * Stops (default) or suspends one machine as Fly would leave it: no checks, and for a stop flyd's exit event. Default
+   * a requested stop (the proxy's autostop, `fly machine stop`); `requested: false` with `exitCode`/`oomKilled` is a
+   * process that ended by itself (a crash) and stayed stopped.
+   */
+  stopMachine(
+    app: string,
+    machineId: string,
+    how?: { state?: 'stopped' | 'suspended'; requested?: boolean; exitCode?: number; oomKilled?: boolean },
+  ): void;
+  /**
    * One named check on every machine of the app (or one machine), with the output Fly reports for it: for an
    * HTTP check such as `[checks.gpu]`, what the endpoint answered (the agent's /gpu-health body).
    */

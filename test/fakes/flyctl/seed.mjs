@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { httpServiceToMachine } from './appconfig.mjs';
 import { guestForSize } from './catalog.mjs';
 import { checkOutput, newApp, newMachine, newRelease, newVolume } from './model.mjs';
-import { emptyState, loadState, saveState, withState, world } from './state.mjs';
+import { emptyState, loadState, rfc3339, saveState, withState, world } from './state.mjs';
 
 const SEED_EMAIL = 'ops@example.com';
 
@@ -117,6 +117,25 @@ export function flyState(dir) {
       withState(dir, (s) => {
         for (const m of s.apps[appName].machines)
           for (const c of m.checks ?? []) if (c.name === name && (!machineId || m.id === machineId)) Object.assign(c, result);
+      }),
+    stopMachine: (appName, machineId, how = {}) =>
+      withState(dir, (s) => {
+        const m = s.apps[appName].machines.find((x) => x.id === machineId);
+        const state = how.state ?? 'stopped';
+        const at = Math.max(0, ...(m.events ?? []).map((e) => e.timestamp)) + 1000;
+        m.state = state;
+        m.checks = [];
+        const exit = {
+          exit_code: how.exitCode ?? 0,
+          oom_killed: how.oomKilled ?? false,
+          requested_stop: how.requested ?? true,
+          exited_at: rfc3339(at),
+        };
+        // A stop (the proxy's autostop, `fly machine stop`) or a process that ended by itself: flyd's exit event.
+        // A suspend leaves no exit event.
+        const event =
+          state === 'stopped' ? { type: 'exit', status: 'stopped', source: 'flyd', timestamp: at, request: { exit_event: exit } } : null;
+        m.events = [...(event ? [event] : []), ...(m.events ?? [])].slice(0, 10);
       }),
     setChecks: (appName, status) =>
       withState(dir, (s) => {

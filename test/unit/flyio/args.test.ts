@@ -5,8 +5,6 @@ describe('flyctl argument lists', () => {
   const table: Array<[string, string[], string]> = [
     ['version', a.versionArgs(), 'version --json'],
     ['whoami', a.whoamiArgs(), 'auth whoami --json'],
-    ['apps list', a.appsListArgs(), 'apps list --json'],
-    ['apps list --org', a.appsListArgs('quant-team'), 'apps list --json --org=quant-team'],
     ['apps create', a.appsCreateArgs('fresh-app', 'quant-team'), 'apps create --json --org=quant-team -- fresh-app'],
     ['status', a.statusArgs('quant-signals'), 'status --app=quant-signals --json'],
     ['machine list', a.machineListArgs('quant-signals'), 'machine list --app=quant-signals --json'],
@@ -62,7 +60,6 @@ describe('flyctl argument lists', () => {
     const evil = '--org=evil';
     const lists = [
       a.appsCreateArgs(evil),
-      a.appsListArgs(evil),
       a.statusArgs(evil),
       a.deployArgs({ app: evil, config: evil, image: evil, buildArgs: [evil], primaryRegion: evil }),
       a.scaleCountArgs({ app: evil, count: 1, regions: [evil], group: '--help' }),

@@ -60,8 +60,7 @@ describe('flyctl JSON answers (synthetic fixtures written from the facts documen
     ]);
   });
 
-  it('apps list / apps create / volumes create', () => {
-    expect(decode<s.FlyApp[]>('apps-list.json', s.appsListSchema).map((a) => a.name)).toEqual(['quant-signals', 'news-ingest']);
+  it('apps create / volumes create', () => {
     expect(decode('apps-create.json', s.appSchema)).toEqual({
       name: 'fresh-app',
       status: 'pending',

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { statusSchema, type FlyAppStatus } from '../../../src/flyio/schemas.js';
 import { assessHealth } from '../../../src/health/assess.js';
+import { renderHealthMarkdown } from '../../../src/health/markdown.js';
 import { judge, probe } from '../../../src/health/probe.js';
 import { realClock } from '../../../src/shared/clock.js';
 import { fakeClock } from '../../helpers/clock.js';
@@ -42,6 +43,32 @@ describe('assessHealth', () => {
       'machine e2865641be6d86 (ord) check servicecheck-00-http-8080 is critical: timeout',
       '/gpu-health: HTTP 500: no GPU',
     ]);
+  });
+
+  it('a machine stopped by autostop is idle: its stale gpu verdict is not judged, and the step summary says why', () => {
+    // The fixture's services autostop (min_machines_running = 1 in ord, PRIMARY_REGION=ord); the iad machine is the idle one.
+    const [ord, iad] = status.machines;
+    const idle = { ...iad!, state: 'stopped', checks: [], lastExit: { requestedStop: true, exitCode: 0, oomKilled: false } };
+    const stale = {
+      machine: idle.id,
+      region: 'iad',
+      status: 'critical',
+      verdict: 'failed' as const,
+      detail: 'connect: connection refused',
+      conditions: [],
+    };
+    const health = assessHealth({ ...status, machines: [ord!, idle] }, {}, [ok], [stale]);
+    expect(health).toMatchObject({ healthy: true, reasons: [], gpu: [], shortfalls: [] });
+    expect(renderHealthMarkdown(health)).toContain(`| \`${idle.id}\` | iad | stopped (autostop) | none | idle |`);
+    const strict = assessHealth({ ...status, machines: [ord!, idle] }, {}, [ok], [stale], { requireStarted: true });
+    expect(strict.reasons).toEqual([
+      `machine ${idle.id} (iad) is stopped`,
+      `machine ${idle.id} (iad) /gpu-health: check gpu is critical: connect: connection refused`,
+    ]);
+    // The primary region's machine stopped too: below min_machines_running = 1 there.
+    const both = assessHealth({ ...status, machines: [{ ...ord!, state: 'stopped', checks: [] }, idle] }, {}, [ok]);
+    expect(both.reasons).toEqual(['group app: 0 of 1 machines started in its primary region ord, fewer than min_machines_running = 1']);
+    expect(renderHealthMarkdown(both)).toContain('- group app: 0 of 1 machines started in its primary region ord');
   });
 
   it('an app with no machines is unhealthy, even when /health answers (another app, a stale DNS entry)', () => {

@@ -59,7 +59,10 @@ describe('runSmoke with an engine that prints garbage', () => {
 describe('runSmoke with an engine that names no port', () => {
   const smokeWithPort = async (portSaid: string, stateSaid: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-run-'));
-    writeFileSync(join(dir, 'fly.toml'), "app = 'demo'\n[http_service]\n  internal_port = 8080\n");
+    writeFileSync(
+      join(dir, 'fly.toml'),
+      "app = 'demo'\n[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = '/health'\n",
+    );
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\n');
     const on = (sub: string, stdout: string) => ({
       match: (r: { file: string; args: readonly string[] }) => r.args[0] === sub,
@@ -100,7 +103,11 @@ describe('runSmoke with an engine that names no port', () => {
     expect(result.checks.map((c) => [c.id, c.status, c.evidence])).toEqual([
       ['build', 'pass', expect.any(String)],
       ['start', 'pass', 'started, then exited before its ports could be read'],
-      ['app-health', 'fail', 'the container exited (code 3) before /health answered; last: no answer'],
+      [
+        'app-health',
+        'fail',
+        expect.stringMatching(/^the container exited \(code 3\) before \/health answered; last: no answer; GET http:\/\/:8080\/health /),
+      ],
     ]);
     expect(calls).toEqual(['info', 'build', 'image', 'run', 'port', 'inspect', 'logs', 'rm', 'rmi']);
   });
@@ -117,7 +124,7 @@ describe('stopAsFly with a signal the engine refuses', () => {
           ? { exitCode: 125, stdout: '', stderr: 'Error: invalid signal: SIGFOO\n' }
           : { exitCode: 0, stdout: 'true 0\n', stderr: '' },
     };
-    const container = { name: 'c', app: '', agent: null, cmd: [], gpus: false };
+    const container = { name: 'c', app: '', agent: null, ports: {}, cmd: [], gpus: false };
     const layout = { killSignal: 'SIGFOO', killTimeoutS: 30 } as SmokeLayout;
     const stop = await stopAsFly(ctx, engine, container, layout, { readVerdict: () => null, progress: () => undefined });
     expect(stop).toMatchObject({ id: 'stop', status: 'fail', evidence: 'the signal was not sent: Error: invalid signal: SIGFOO' });

@@ -1,0 +1,142 @@
+/**
+ * The probes smoke runs, read from fly.toml the way flyctl turns it into the Machine's checks
+ * (superfly/flyctl internal/appconfig service.go `toMachineService`, toplevelcheck.go `toMachineCheck`,
+ * patches.go `_patchCheck`): each service ([http_service] first, then every [[services]]) with its
+ * tcp_checks then its http_checks ([http_service]'s `checks` are HTTP), then the top-level [checks] of
+ * type tcp or http. Durations: an integer is milliseconds, a string a Go duration; Fly raises a timeout
+ * under 1 s to 1 s and lowers anything over a minute to a minute. Pure.
+ */
+import { parseDuration } from '../shared/duration.js';
+
+interface ProbeBase {
+  /** Where in fly.toml the check is written: "[[http_service.checks]]", "[[services.tcp_checks]]", "[checks.gpu]". */
+  source: string;
+  /** The container's port it reaches (internal_port, or a top-level check's port). */
+  port: number;
+  /** One attempt's limit: the check's timeout as Fly applies it, else SMOKE_TIMEOUT_MS. */
+  timeoutMs: number;
+  /** True when fly.toml names the timeout; false when it is smoke's own. */
+  timeoutSet: boolean;
+  /** The check's grace_period as Fly applies it, or null when fly.toml names none. */
+  gracePeriodMs: number | null;
+  /** A top-level check: informational on Fly (it does not route), but deploy waits for it as for any. */
+  topLevel: boolean;
+}
+
+export interface TcpProbe extends ProbeBase {
+  kind: 'tcp';
+  /** True when the service has no check at all: Fly runs none; smoke still needs the port to answer. */
+  implied: boolean;
+}
+
+export interface HttpProbe extends ProbeBase {
+  kind: 'http';
+  method: string;
+  path: string;
+  protocol: 'http' | 'https';
+  tlsSkipVerify: boolean;
+  tlsServerName: string | null;
+  headers: Record<string, string>;
+}
+
+export type Probe = TcpProbe | HttpProbe;
+
+/** smoke's limit on one attempt when the check names no timeout. */
+export const SMOKE_TIMEOUT_MS = 5000;
+const MINUTE = 60_000;
+
+type Table = Record<string, unknown>;
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const port = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 65536 ? v : null);
+/** A TOML scalar as flyctl's castToString prints it; a table or array as JSON. */
+const scalar = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
+const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** A check duration in ms: an integer is milliseconds (flyctl's `_castDuration`), a string a duration; null if absent or unreadable. */
+export function checkDurationMs(v: unknown): number | null {
+  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) >= 0 ? Number(v) : null;
+  if (typeof v !== 'string') return null;
+  const ms = v.trim() === '0' ? 0 : /^\d+(\.\d+)?$/.test(v.trim()) ? undefined : parseDuration(v);
+  return ms === undefined ? null : ms;
+}
+
+/** Fly's bounds on service check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */
+const flyBound = (ms: number, zeroOk: boolean) => (zeroOk && ms === 0 ? 0 : Math.min(MINUTE, Math.max(1000, ms)));
+
+/** flyctl's header forms: a table of NAME = VALUE, or an array of { name, value } (patches.go `_patchCheckHeaders`). */
+function headers(v: unknown): Record<string, string> {
+  if (Array.isArray(v))
+    return Object.fromEntries(
+      tables(v).flatMap((h) => (h.name === undefined ? [] : [[scalar(h.name), h.value === undefined ? '' : scalar(h.value)]])),
+    );
+  return isTable(v) ? Object.fromEntries(Object.entries(v).map(([k, value]) => [k, scalar(value)])) : {};
+}
+
+function base(check: Table, source: string, at: number, topLevel: boolean): ProbeBase {
+  const timeout = checkDurationMs(check.timeout);
+  const grace = checkDurationMs(check.grace_period);
+  return {
+    source,
+    port: at,
+    timeoutMs: timeout === null ? SMOKE_TIMEOUT_MS : flyBound(timeout, false),
+    timeoutSet: timeout !== null,
+    gracePeriodMs: grace === null ? null : flyBound(grace, true),
+    topLevel,
+  };
+}
+
+function http(check: Table, source: string, at: number, topLevel: boolean): HttpProbe {
+  const path = text(check.path) ?? '/';
+  return {
+    ...base(check, source, at, topLevel),
+    kind: 'http',
+    method: (text(check.method) ?? 'GET').toUpperCase(),
+    path: path.startsWith('/') ? path : `/${path}`,
+    protocol: check.protocol === 'https' ? 'https' : 'http',
+    tlsSkipVerify: check.tls_skip_verify === true,
+    tlsServerName: text(check.tls_server_name),
+    headers: headers(check.headers),
+  };
+}
+
+const tcp = (check: Table, source: string, at: number, topLevel: boolean, implied = false): TcpProbe => ({
+  ...base(check, source, at, topLevel),
+  kind: 'tcp',
+  implied,
+});
+
+/** Every probe fly.toml asks for; the agent's own top-level check (on `agentPort`) is left to the agent checks. */
+export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
+  const services = [
+    ...tables(fly.http_service).map((s) => ({ s, name: 'http_service', http: tables(s.checks), tcp: [] as Table[], key: 'checks' })),
+    ...tables(fly.services).map((s) => ({
+      s,
+      name: 'services',
+      http: tables(s.http_checks),
+      tcp: tables(s.tcp_checks),
+      key: 'http_checks',
+    })),
+  ];
+  const probes: Probe[] = [];
+  for (const { s, name, http: httpChecks, tcp: tcpChecks, key } of services) {
+    const at = port(s.internal_port);
+    if (at === null) continue;
+    probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false)));
+    probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false)));
+    // A UDP service has nothing to connect to; Fly checks it only as its checks say.
+    if (tcpChecks.length === 0 && httpChecks.length === 0 && s.protocol !== 'udp')
+      probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, true));
+  }
+  const top: Array<[string, Table]> = isTable(fly.checks)
+    ? Object.entries(fly.checks).filter((e): e is [string, Table] => isTable(e[1]))
+    : tables(fly.checks).map((c) => [c.name === undefined ? '' : scalar(c.name), c]);
+  for (const [name, c] of top) {
+    const at = port(c.port);
+    if (at === null || at === agentPort) continue;
+    if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true));
+    else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true));
+  }
+  return probes;
+}
