@@ -137,9 +137,11 @@ export async function runCli(io: CliIO): Promise<number> {
         io.env,
       );
     const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
-    const rendered = renderError(failure, flags, ctx ?? (await createContext(flags)), { ndjson });
+    const errorCtx = ctx ?? (await createContext(flags));
+    const rendered = renderError(failure, flags, errorCtx, { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
-    if (rendered.stderr) io.stderr.write(rendered.stderr);
+    // through the context's stderr: it keeps colour only where stderr may have it (a file behind `2>` gets none)
+    if (rendered.stderr) errorCtx.stderr.write(rendered.stderr);
     return rendered.exitCode;
   }
 }

@@ -29,6 +29,19 @@ class GpuctlCommand extends Command {
     if (typeof context === 'function') return super.help(context);
     return super.help({ ...context, error: false });
   }
+
+  /**
+   * `gpuctl help nope`: commander answers an unknown name with the whole help (which help() above makes exit 0), so a
+   * misspelt command looked answered. It is the usage error `gpuctl nope` is. (commander 14 calls this for `help X`.)
+   */
+  _dispatchHelpCommand(name?: string): unknown {
+    if (name && !this.commands.some((c) => c.name() === name || c.aliases().includes(name)))
+      this.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: 2 });
+    return (Command.prototype as unknown as { _dispatchHelpCommand(this: Command, name?: string): unknown })._dispatchHelpCommand.call(
+      this,
+      name,
+    );
+  }
 }
 
 function commandPath(command: Command): string {

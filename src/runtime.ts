@@ -42,7 +42,11 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
   const interactive = io.stdinTTY && io.stdout.isTTY && !ci && !flags.json;
   // Every byte for the terminal passes here: redacted, then with no control sequence but colour (ui/printable.ts).
   const forTerminal = (text: string) => terminalText(redact(text));
-  const err = (text: string) => io.stderr.write(forTerminal(text));
+  // The styles follow stdout; stderr keeps their colour only when it may have its own (`gpuctl deploy 2> deploy.log`
+  // from a terminal writes a log without escape codes).
+  const errColour = colorEnabled(io.env, flags, io.stderr.isTTY);
+  const forStderr = (text: string) => terminalText(redact(text), errColour);
+  const err = (text: string) => io.stderr.write(forStderr(text));
   const stdout: Writer = { isTTY: io.stdout.isTTY, write: (text) => io.stdout.write(forTerminal(text)) };
   const clock = clockFor(io.env);
   const mode = spinnerMode({
@@ -82,9 +86,9 @@ export function createContext(io: RuntimeIO, flags: GlobalFlags): Ctx {
     spinner: (text) =>
       redacting(
         mode === 'animated' && io.terminal
-          ? deferredOra(forTerminal(text), style.level > 0, io.terminal)
-          : createLineSpinner(io.stderr, forTerminal(text), mode === 'silent' ? 'silent' : 'lines', clock),
-        forTerminal,
+          ? deferredOra(forStderr(text), style.level > 0, io.terminal)
+          : createLineSpinner(io.stderr, forStderr(text), mode === 'silent' ? 'silent' : 'lines', clock),
+        forStderr,
       ),
     prompt: interactive ? inquirerPrompter() : nonInteractivePrompter(),
     redact,

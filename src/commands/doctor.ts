@@ -11,11 +11,16 @@ export interface DoctorOptions {
 }
 
 export function parseRequire(value: string | undefined): Requirable[] {
-  if (!value) return [];
+  if (value === undefined) return [];
   const items = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  // `--require "$CHECKS"` with CHECKS unset would otherwise require nothing and pass a gate it was meant to hold.
+  if (items.length === 0)
+    throw new UsageError(`--require "${value}" names no check.`, {
+      hint: `Name one or more of ${REQUIRABLE.join(', ')}, or leave --require out.`,
+    });
   const unknown = items.filter((item) => !(REQUIRABLE as readonly string[]).includes(item));
   if (unknown.length)
     throw new UsageError(`Unknown check for --require: ${unknown.join(', ')}.`, { hint: `Choose from ${REQUIRABLE.join(', ')}.` });

@@ -126,16 +126,15 @@ const showCommand = defineCommand({
   parse: parseShow,
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
-    const groups = await fly.scaleShow(app);
-    const [{ hourlyPriceUsd, PRICE_SOURCE }, { renderShow }] = await Promise.all([
+    const [groups, machines, { PRICE_SOURCE }, { renderShow, showGroups }] = await Promise.all([
+      fly.scaleShow(app),
+      fly.machines(app),
       import('../flyio/vm-sizes.js'),
       import('../scale/render.js'),
     ]);
-    const priced = groups.map((g) => {
-      const unit = hourlyPriceUsd(g);
-      return { ...g, hourlyUsd: unit === undefined ? null : unit * g.count };
-    });
-    ctx.print({ schemaVersion: 1, app, groups: priced, priceSource: PRICE_SOURCE }, () => renderShow(app, groups));
+    const shown = showGroups(groups, machines);
+    const json = groups.map((g, i) => ({ ...g, hourlyUsd: shown[i]!.hourlyUsd }));
+    ctx.print({ schemaVersion: 1, app, groups: json, priceSource: PRICE_SOURCE }, () => renderShow(app, shown));
     return ExitCode.ok;
   },
 });

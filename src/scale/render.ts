@@ -1,10 +1,11 @@
 /** `gpuctl scale`'s views. Strings only. */
 import { describeGuest } from '../flyio/app-name.js';
-import type { FlyScaleGroup } from '../flyio/schemas.js';
+import { appMachines } from '../flyio/scale-count.js';
+import type { FlyMachine, FlyScaleGroup } from '../flyio/schemas.js';
 import { hourlyPriceUsd, PRICE_SOURCE } from '../flyio/vm-sizes.js';
 import type { Style } from '../ui/style.js';
 import { renderPairs, renderTable } from '../ui/table.js';
-import { formatUsd, usd } from './cost.js';
+import { formatUsd, machineHourlyUsd, usd } from './cost.js';
 import type { CountPlan } from './plan-count.js';
 import type { VmPlan } from './plan-vm.js';
 
@@ -14,15 +15,42 @@ const regionList = (regions: Record<string, number>) =>
     .map(([r, n]) => `${r}(${n})`)
     .join(',') || '-';
 
-export function renderShow(app: string, groups: readonly FlyScaleGroup[]): string {
-  const rows = groups.map((g) => {
-    const price = hourlyPriceUsd(g);
-    return [g.group, String(g.count), describeGuest(g), regionList(g.regions), price === undefined ? '?' : usd(price * g.count)];
+/**
+ * A group as `scale show` prints it. flyctl's `scale show` describes a group by its first machine's guest, without GPUs;
+ * the size and cost here come from every machine of the group (`flyctl machine list`), so a group of mixed sizes, or
+ * one on a GPU guest, is shown and priced as it is. A group the machine list does not have is priced by flyctl's line.
+ */
+export interface ShownGroup {
+  group: string;
+  count: number;
+  size: string;
+  regions: Record<string, number>;
+  hourlyUsd: number | null;
+}
+
+export function showGroups(groups: readonly FlyScaleGroup[], machines: readonly FlyMachine[]): ShownGroup[] {
+  return groups.map((g) => {
+    const members = appMachines(machines).filter((m) => m.processGroup === g.group);
+    if (members.length === 0) {
+      const price = hourlyPriceUsd(g);
+      return {
+        group: g.group,
+        count: g.count,
+        size: describeGuest(g),
+        regions: g.regions,
+        hourlyUsd: price === undefined ? null : price * g.count,
+      };
+    }
+    const sizes = [...new Set(members.map((m) => describeGuest(m.guest)))];
+    const prices = members.map((m) => machineHourlyUsd(m.guest));
+    const hourlyUsd = prices.some((p) => p === null) ? null : prices.reduce<number>((sum, p) => sum + p!, 0);
+    return { group: g.group, count: g.count, size: sizes.join(', '), regions: g.regions, hourlyUsd };
   });
-  const total = groups.reduce<number | null>((sum, g) => {
-    const price = hourlyPriceUsd(g);
-    return sum === null || price === undefined ? null : sum + price * g.count;
-  }, 0);
+}
+
+export function renderShow(app: string, groups: readonly ShownGroup[]): string {
+  const rows = groups.map((g) => [g.group, String(g.count), g.size, regionList(g.regions), g.hourlyUsd === null ? '?' : usd(g.hourlyUsd)]);
+  const total = groups.reduce<number | null>((sum, g) => (sum === null || g.hourlyUsd === null ? null : sum + g.hourlyUsd), 0);
   return `VM resources of ${app}\n${renderTable(['Group', 'Count', 'Size', 'Regions', 'USD/h'], rows)}\nTotal ${formatUsd(total)}, if all started (${PRICE_SOURCE})\n`;
 }
 

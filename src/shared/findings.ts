@@ -56,6 +56,33 @@ export const RULES = {
   'bluegreen-without-checks': { severity: 'error', file: 'fly.toml', summary: 'bluegreen without a health check' },
   'bluegreen-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'bluegreen with [[mounts]]' },
   'canary-with-volumes': { severity: 'error', file: 'fly.toml', summary: 'canary with [[mounts]]' },
+  'process-group-unknown': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a service or [[restart]] names a process group that [processes] does not define',
+  },
+  'service-processes-missing': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a service without processes in an app with [processes]',
+  },
+  'service-without-ports': { severity: 'warning', file: 'fly.toml', summary: 'a [[services]] without [[services.ports]]' },
+  'restart-policy-invalid': { severity: 'error', file: 'fly.toml', summary: 'a [[restart]] policy other than always, never, on-failure' },
+  'mount-size-invalid': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a [[mounts]] size under 1 GB, or auto-extend keys missing one another or out of range',
+  },
+  'command-unsplittable': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: 'a release_command, [processes] command or console_command with a quote left open or a trailing backslash',
+  },
+  'vm-memory-too-large': {
+    severity: 'error',
+    file: 'fly.toml',
+    summary: "[[vm]] memory over its size preset's limit (2048 MB per shared CPU, 8192 MB per performance CPU)",
+  },
   'kill-timeout-too-long': { severity: 'warning', file: 'fly.toml', summary: 'kill_timeout over 300 s' },
   'memory-below-workload': { severity: 'warning', file: 'fly.toml', summary: 'machine memory below what the workload profile needs' },
   'fly-value-type': {

@@ -50,8 +50,11 @@ export function printableValue<T>(value: T): T {
   return value;
 }
 
-/** Text as it may reach a terminal: newlines, tabs and colour kept, every other control shown escaped. */
-export function terminalText(text: string): string {
+/**
+ * Text as it may reach a terminal: newlines, tabs and colour kept, every other control shown escaped. `colour: false`
+ * drops the colour too: for a stream that is not a terminal (stderr sent to a file while stdout is one).
+ */
+export function terminalText(text: string, colour = true): string {
   const lead = LEADING_SCREEN.exec(text)?.[0] ?? '';
-  return lead + text.slice(lead.length).replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? match : escape(match)));
+  return lead + text.slice(lead.length).replace(SGR_OR_CONTROL, (match) => (match.length > 1 ? (colour ? match : '') : escape(match)));
 }

@@ -1,7 +1,7 @@
 /**
  * The files the Dockerfile needs from the build context: every local COPY/ADD source (docker build
- * fails without it), and the module a `python3 -m <module>` CMD runs (the machine fails at start
- * without it). `gpuctl init`'s Dockerfile needs requirements.txt and a module `app`.
+ * fails without it), and the module a `python3 -m <module>` CMD runs when it is the application's own (the machine
+ * fails at start without it). `gpuctl init`'s Dockerfile needs requirements.txt and a module `app`.
  */
 import { finding, type Finding } from '../shared/findings.js';
 import type { Stage, Step } from './docker-model.js';
@@ -60,7 +60,12 @@ export function appFilesRule(stages: readonly Stage[], file: string, has: Contex
   const module = cmd ? moduleOf(cmd) : undefined;
   if (cmd && module && /^[\w.]+$/.test(module)) {
     const path = module.replace(/\./g, '/');
-    if (!has(`${path}.py`) && !has(`${path}/__main__.py`)) {
+    // A module from the standard library or an installed package (http.server, uvicorn, vllm.entrypoints...) is not in
+    // the context and needs not be: only the application's own is looked for, that is `app` (gpuctl init's CMD) or a
+    // module whose top-level package or file the context has.
+    const top = path.split('/')[0] ?? path;
+    const own = top === 'app' || has(top) || has(`${top}.py`);
+    if (own && !has(`${path}.py`) && !has(`${path}/__main__.py`)) {
       out.push(
         finding(
           'dockerfile-missing-file',

@@ -17,6 +17,10 @@ import { portRules } from './fly-port-rules.js';
 import { unknownKeyRules } from './fly-key-rules.js';
 import { typeRules } from './fly-type-rules.js';
 import { checkRules, serviceRules } from './fly-service-rules.js';
+import { processRules } from './fly-process-rules.js';
+import { mountRules } from './fly-mount-rules.js';
+import { commandRules } from './fly-command-rules.js';
+import { vmMemoryRule } from './fly-vm-memory-rule.js';
 import { BUILT_IN_REGIONS, type RegionList } from '../flyio/regions.js';
 import { regionRule } from './region-rule.js';
 import { appFilesRule, type ContextHas } from './app-files-rule.js';
@@ -114,6 +118,10 @@ export function validateWith(files: ValidateFiles, options: ValidateOptions, com
         ...regionRule(ctx, options.regions ?? BUILT_IN_REGIONS),
         ...unknownKeyRules(toml.doc, ctx),
         ...typeRules(toml.doc, ctx),
+        ...processRules(toml.doc, ctx),
+        ...mountRules(toml.doc, ctx),
+        ...commandRules(toml.doc, ctx),
+        ...vmMemoryRule(toml.doc, ctx),
         ...buildImageRule(toml.doc, ctx),
       );
       if (files.dockerfileMissing !== undefined) findings.push(missingDockerfile(ctx, files.dockerfileMissing));

@@ -1,6 +1,6 @@
 /** `gpuctl validate` for people: one block per finding (where, what, how to fix), then a summary. */
 import type { Style } from '../ui/style.js';
-import type { ValidateJson } from './run.js';
+import { TOML_BROKEN, type ValidateJson } from './run.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -16,7 +16,10 @@ export function renderValidate(result: ValidateJson, style: Style): string {
       ? `${style.green('✓')} ${files}: no problems found.`
       : `${result.errors ? style.red('✗') : style.yellow('!')} ${plural(result.errors, 'error')}, ${plural(result.warnings, 'warning')} in ${files}.`;
   const skipped = result.notChecked
-    .map((f) => `${style.dim('-')} ${f.path} not checked: ${f.reason}; fix it and run gpuctl validate again.\n`)
+    .map(
+      (f) =>
+        `${style.dim('-')} ${f.path} not checked: ${f.reason}${f.reason === TOML_BROKEN ? '; fix it and run gpuctl validate again' : ''}.\n`,
+    )
     .join('');
   return `${blocks.join('\n')}${blocks.length ? '\n' : ''}${summary}\n${skipped}`;
 }

@@ -35,7 +35,7 @@ export interface ValidateJson {
   exitCode: ExitCode;
   /** The files checked, as shown in findings (relative to the working directory). */
   files: Array<{ path: string; kind: 'fly.toml' | 'Dockerfile' | 'compose.yaml' }>;
-  /** Files found but not checked: the Dockerfile when fly.toml does not parse. */
+  /** Files found but not checked: the Dockerfile when fly.toml does not parse, or when fly.toml deploys a [build] image. */
   notChecked: Array<{ path: string; kind: 'Dockerfile' | 'compose.yaml'; reason: string }>;
   errors: number;
   warnings: number;
@@ -67,11 +67,24 @@ function read(path: string, shown: string, what: string): SourceFile {
  * fly.toml's [build] dockerfile, when it names a local file; relative to fly.toml's directory. Read from the one
  * parse of the file's bytes; a file that is not UTF-8 is read leniently here (its bytes are a toml-syntax finding).
  */
-function dockerfileFromConfig(file: SourceFile): string | undefined {
+function buildSection(file: SourceFile): { dockerfile?: unknown; image?: unknown } | undefined {
   const parsed = file.parsed?.ok ? file.parsed : parseFlyToml(file.text);
-  const build = parsed.ok ? (parsed.doc as { build?: { dockerfile?: unknown } }).build : undefined;
+  return parsed.ok ? (parsed.doc as { build?: { dockerfile?: unknown; image?: unknown } }).build : undefined;
+}
+
+function dockerfileFromConfig(file: SourceFile): string | undefined {
+  const build = buildSection(file);
   return typeof build?.dockerfile === 'string' && !/^https?:/.test(build.dockerfile) ? build.dockerfile : undefined;
 }
+
+/** [build] image: flyctl deploys that image and builds nothing (deploy_build.go fetchImageRef comes before any build). */
+function imageFromConfig(file: SourceFile): string | undefined {
+  const image = buildSection(file)?.image;
+  return typeof image === 'string' && image.trim() !== '' ? image : undefined;
+}
+
+/** Why a Dockerfile found was not checked, when fly.toml does not parse. */
+export const TOML_BROKEN = 'fly.toml is not valid TOML';
 
 export async function runValidate(options: ValidateCommandOptions, ctx: Ctx): Promise<ValidateJson> {
   const shown = (path: string) => relative(ctx.cwd, path) || path;
@@ -79,9 +92,16 @@ export async function runValidate(options: ValidateCommandOptions, ctx: Ctx): Pr
   const flyToml = options.config !== undefined || existsSync(configPath) ? read(configPath, shown(configPath), 'fly.toml') : undefined;
   let dockerfile: SourceFile | undefined;
   let dockerfileMissing: string | undefined;
+  let unused: ValidateJson['notChecked'] = [];
+  const image = flyToml ? imageFromConfig(flyToml) : undefined;
   if (options.dockerfile !== undefined) {
     const path = resolve(ctx.cwd, options.dockerfile);
     dockerfile = read(path, shown(path), 'Dockerfile');
+  } else if (image !== undefined) {
+    // A Dockerfile beside it is not what deploys: its findings would fail validate over a file flyctl never builds.
+    const path = resolve(dirname(configPath), dockerfileFromConfig(flyToml!) ?? 'Dockerfile');
+    const reason = `fly.toml deploys the image ${image} ([build] image), so flyctl builds no Dockerfile (--dockerfile checks it anyway)`;
+    if (existsSync(path)) unused = [{ path: shown(path), kind: 'Dockerfile', reason }];
   } else {
     const named = flyToml ? dockerfileFromConfig(flyToml) : undefined;
     const path = resolve(dirname(configPath), named ?? 'Dockerfile');
@@ -124,12 +144,9 @@ export async function runValidate(options: ValidateCommandOptions, ctx: Ctx): Pr
       ...(composeYaml && !tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const }] : []),
     ],
     notChecked: [
-      ...(dockerfile && !dockerChecked
-        ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: 'fly.toml is not valid TOML' }]
-        : []),
-      ...(composeYaml && tomlBroken
-        ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: 'fly.toml is not valid TOML' }]
-        : []),
+      ...(dockerfile && !dockerChecked ? [{ path: dockerfile.path, kind: 'Dockerfile' as const, reason: TOML_BROKEN }] : []),
+      ...unused,
+      ...(composeYaml && tomlBroken ? [{ path: composeYaml.path, kind: 'compose.yaml' as const, reason: TOML_BROKEN }] : []),
     ],
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,

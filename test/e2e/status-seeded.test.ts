@@ -42,6 +42,35 @@ describe('status, health and scale on a seeded legacy GPU app', () => {
     expect((JSON.parse(strict.stdout) as HealthJson).reasons).toEqual([expect.stringMatching(/^machine \w+ \(iad\) is stopped$/)]);
   });
 
+  it('scale show sizes and prices every machine of a group: a GPU guest and a CPU one, not twice the first without its GPU', async () => {
+    const w = legacyApp();
+    const run = await w.gpuctl(['scale', 'show']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    // the A100 machine's CPU and memory plus the A100 40G's $2.50/h list price, and the other machine's own size; before, twice the
+    // first machine's CPU guest without its GPU
+    expect(run.stdout).toMatch(/app +2 +performance-8x 32768 MB \+ a100-pcie-40gb, performance-8x +iad\(1\),ord\(1\) +\$3\.30/);
+    const json = JSON.parse((await w.gpuctl(['scale', 'show', '--json'])).stdout) as { groups: Array<{ hourlyUsd: number }> };
+    expect(json.groups[0]?.hourlyUsd).toBeCloseTo(3.3, 6);
+  });
+
+  it('scale show prices a group of mixed sizes by its machines', async () => {
+    const seeded = seedFlyState({
+      apps: [
+        {
+          name: 'quant-signals',
+          machines: [
+            { region: 'ord', size: 'performance-2x', internalPort: 8080 },
+            { region: 'iad', size: 'shared-cpu-1x', internalPort: 8080 },
+          ],
+        },
+      ],
+    });
+    const run = await world(undefined, seeded.dir).gpuctl(['scale', 'show']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    // $62 and $1.94 a month (720 h): 0.0861 + 0.0027, where flyctl's first machine alone said 2 × performance-2x = $0.1722
+    expect(run.stdout).toMatch(/app +2 +performance-2x, shared-cpu-1x +iad\(1\),ord\(1\) +\$0\.0888/);
+  });
+
   it('scale count refuses to clone the GPU guest; scale vm moves it to the CPU layout', async () => {
     const w = legacyApp();
     const more = await w.gpuctl(['scale', 'count', '3', '--yes']);

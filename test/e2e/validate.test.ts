@@ -48,6 +48,25 @@ test('a TOML syntax error does not claim the Dockerfile was checked', async () =
   expect(json.findings.map((f) => f.id)).toEqual(['toml-syntax']);
 });
 
+test('fly.toml deploying a [build] image: the Dockerfile beside it is not what deploys, so its findings do not fail validate', async () => {
+  const cwd = fresh();
+  writeFileSync(join(cwd, 'fly.toml'), 'app = "x"\nprimary_region = "ord"\n[build]\n  image = "ghcr.io/acme/api:1.4"\n');
+  writeFileSync(join(cwd, 'Dockerfile'), 'FROM python:3.12-slim\nUSER 1000\nCOPY requirements.txt .\n');
+  const run = await runGpuctl(['validate'], { cwd });
+  expect(run.exitCode, run.stdout).toBe(0);
+  expect(run.stdout).toContain(
+    '✓ fly.toml: no problems found.\n- Dockerfile not checked: fly.toml deploys the image ghcr.io/acme/api:1.4 ([build] image), so flyctl builds no Dockerfile (--dockerfile checks it anyway).',
+  );
+  const json = JSON.parse((await runGpuctl(['validate', '--json'], { cwd })).stdout) as ValidateJson;
+  expect(json.files).toEqual([{ path: 'fly.toml', kind: 'fly.toml' }]);
+  expect(json.notChecked.map((f) => [f.path, f.kind])).toEqual([['Dockerfile', 'Dockerfile']]);
+  expect(json.notChecked[0]?.reason).toContain('deploys the image ghcr.io/acme/api:1.4');
+  // asked for by name, it is checked: COPY requirements.txt with no requirements.txt is an error
+  const asked = await runGpuctl(['validate', '--dockerfile', 'Dockerfile'], { cwd });
+  expect(asked.exitCode).toBe(1);
+  expect(asked.stdout).toContain('dockerfile-missing-file');
+});
+
 test('warnings only: exit 0', async () => {
   const cwd = fresh();
   writeFileSync(

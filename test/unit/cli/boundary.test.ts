@@ -74,6 +74,19 @@ describe('runCli', () => {
     expect(await runCli(io(['--help'], ctx))).toBe(0);
   });
 
+  it('`help nope` is the usage error `nope` is (it printed the whole help, exit 0); `help detect` is help', async () => {
+    const ctx = makeTestCtx();
+    expect(await runCli(io(['help', 'nope'], ctx))).toBe(2);
+    expect(ctx.err()).toBe("Error: Unknown command 'nope'.\nHint: Run 'gpuctl --help' for usage.\n");
+    expect(ctx.out()).toBe('');
+    const sub = makeTestCtx();
+    expect(await runCli(io(['scale', 'help', 'cuont'], sub))).toBe(2);
+    expect(sub.err()).toBe("Error: Unknown command 'cuont'.\nHint: Run 'gpuctl scale --help' for usage.\n");
+    const known = makeTestCtx();
+    expect(await runCli(io(['help', 'detect'], known))).toBe(0);
+    expect(known.out()).toMatch(/^Usage: gpuctl detect \[options\]/);
+  });
+
   it("a value left out: an option's value that is another of its options is a usage error (init --dir --force wrote into ./--force)", async () => {
     for (const [argv, message] of [
       [['init', '--yes', '--dir', '--force'], 'Error: --dir took "--force" as its value, and --force is an option of this command.'],

@@ -12,5 +12,9 @@ it('the doctor prints one row per listed check, in the listed order', () => {
 it('--require takes exactly the optional checks, and names them when it refuses one', () => {
   expect(parseRequire(OPTIONAL_CHECKS.join(','))).toEqual([...OPTIONAL_CHECKS]);
   expect(() => parseRequire('node')).toThrow('Unknown check for --require: node.');
+  // an empty list (CI's `--require "$CHECKS"` with CHECKS unset) required nothing, and the gate passed
+  expect(() => parseRequire('')).toThrow('--require "" names no check.');
+  expect(() => parseRequire(' , ')).toThrow('names no check');
+  expect(parseRequire(undefined)).toEqual([]);
   expect(() => parseRequire('node')).toThrow(expect.objectContaining({ hint: `Choose from ${OPTIONAL_CHECKS.join(', ')}.` }) as Error);
 });

@@ -1,7 +1,7 @@
 /** Prices are rounded one way everywhere (issue 13): the plan's totals and the `scale show` rows alike. */
 import { expect, test } from 'vitest';
 import { formatUsd, usd } from '../../../src/scale/cost.js';
-import { renderShow } from '../../../src/scale/render.js';
+import { renderShow, showGroups } from '../../../src/scale/render.js';
 
 test.each([
   [0.0027, '$0.0027'],
@@ -20,9 +20,10 @@ test('the plan line and the 30-day figure use the same rounding', () => {
 });
 
 test('scale show rows round as the totals do (four machines of performance-8x cost over $1 an hour)', () => {
-  const out = renderShow('quant-signals', [
-    { group: 'app', count: 4, cpuKind: 'performance', cpus: 8, memoryMb: 16384, regions: { ord: 4 } },
-  ] as never);
+  const out = renderShow(
+    'quant-signals',
+    showGroups([{ group: 'app', count: 4, cpuKind: 'performance', cpus: 8, memoryMb: 16384, regions: { ord: 4 } }], []),
+  );
   const row = out.split('\n').find((l) => l.startsWith('app'));
   expect(row).toMatch(/\$1\.38$/);
   expect(out).toMatch(/Total \$\d+\.\d{2}\/h/);
