@@ -22,7 +22,7 @@ const options = [
   { flags: '--loadtest <duration[,rate]>', description: 'also load the running application, e.g. 30s or 30s,100 (requests/s)' },
   { flags: '--path <path>', description: "with --loadtest: the path it requests (default: the health check's)" },
   { flags: '--max-p95 <duration>', description: 'with --loadtest: fail above this p95 latency, e.g. 50ms' },
-  { flags: '--min-rps <n>', description: 'with --loadtest: fail below this many requests per second' },
+  { flags: '--min-rps <n>', description: 'with --loadtest: fail below this many 2xx responses per second' },
   { flags: '--keep', description: 'keep the image afterwards (the container is always removed)' },
 ] as const;
 type Raw = RawInput<OptionKeys<typeof options>>;
