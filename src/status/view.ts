@@ -1,5 +1,6 @@
 /** `gpuctl status`: the --json contract (schemaVersion 1) and the text view. Pure. */
 import { describeGuest } from '../flyio/app-name.js';
+import { atRest } from '../flyio/machines.js';
 import type { FlyAppStatus } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
@@ -17,6 +18,8 @@ export interface StatusJson {
     name: string;
     region: string;
     state: string;
+    /** Stopped on purpose, by the rule health and deploy use: a --ha standby, or idle by its services' autostop. */
+    atRest: 'standby' | 'autostop' | null;
     processGroup: string;
     guest: { cpuKind: string | null; cpus: number | null; memoryMb: number | null; gpuKind: string | null; gpus: number };
     image: string;
@@ -24,6 +27,11 @@ export interface StatusJson {
     checks: Array<{ name: string; status: string; output: string }>;
   }>;
 }
+
+const restOf = (m: FlyAppStatus['machines'][number]): StatusJson['machines'][number]['atRest'] => {
+  const rest = atRest(m, { autostop: true });
+  return rest === 'left by deploy' ? null : rest;
+};
 
 export function statusJson(status: FlyAppStatus): StatusJson {
   return {
@@ -39,6 +47,7 @@ export function statusJson(status: FlyAppStatus): StatusJson {
       name: m.name,
       region: m.region,
       state: m.state,
+      atRest: restOf(m),
       processGroup: m.processGroup,
       guest: m.guest,
       image: m.image,
@@ -55,7 +64,8 @@ function checksCell(checks: StatusJson['machines'][number]['checks'], style: Sty
   return passing === checks.length ? style.green(text) : style.red(text);
 }
 
-function stateCell(state: string, style: Style): string {
+function stateCell({ state, atRest: rest }: StatusJson['machines'][number], style: Style): string {
+  if (rest) return style.dim(`${state} (${rest})`);
   return state === 'started'
     ? style.green(state)
     : ['stopped', 'suspended', 'created'].includes(state)
@@ -72,7 +82,7 @@ export function renderStatus(view: StatusJson, style: Style): string {
   const rows = view.machines.map((m) => [
     m.id,
     m.region,
-    stateCell(m.state, style),
+    stateCell(m, style),
     m.processGroup,
     describeGuest(m.guest),
     shortImage(m.image),

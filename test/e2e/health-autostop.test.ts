@@ -3,6 +3,7 @@
 // auto_start_machines = false, a crash, an app without autostop and --require-started still fail.
 import { describe, expect, it } from 'vitest';
 import type { HealthJson } from '../../src/health/assess.js';
+import type { StatusJson } from '../../src/status/view.js';
 import { flyState } from '../fakes/flyctl/seed.mjs';
 import { deployedWorld, FLY_TOML, type World } from './fly-world.js';
 
@@ -104,5 +105,23 @@ describe('gpuctl health with autostop', () => {
     const failed = await health(stop);
     expect(failed.exitCode).toBe(1);
     expect(failed.json.reasons).toEqual([`machine ${other} (ord) is suspended`]);
+  });
+
+  it('gpuctl status shows the same rule: "stopped (autostop)" and atRest in --json; a crashed machine stays plain stopped', async () => {
+    const w = await deployedWorld(AUTOSTOP);
+    const [idle, crashed] = ids(w);
+    flyState(w.state).stopMachine('quant-signals', idle!);
+    flyState(w.state).stopMachine('quant-signals', crashed!, { requested: false, exitCode: 1 });
+    const text = await w.gpuctl(['status']);
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`${idle} +ord +stopped \\(autostop\\) `));
+    expect(text.stdout).toMatch(new RegExp(`${crashed} +ord +stopped +app `));
+    const json = JSON.parse((await w.gpuctl(['status', '--json'])).stdout) as StatusJson;
+    expect(json.machines.map((m) => [m.id, m.state, m.atRest])).toEqual(
+      expect.arrayContaining([
+        [idle, 'stopped', 'autostop'],
+        [crashed, 'stopped', null],
+      ]),
+    );
   });
 });

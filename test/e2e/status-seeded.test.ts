@@ -21,12 +21,12 @@ function legacyApp() {
 }
 
 describe('status, health and scale on a seeded legacy GPU app', () => {
-  it('status shows the GPU guest and the stopped machine', async () => {
+  it('status shows the GPU guest and the machine autostop stopped, as health reads it', async () => {
     const w = legacyApp();
     const run = await w.gpuctl(['status']);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/ord +started +app +performance-8x 32768 MB \+ a100-pcie-40gb/);
-    expect(run.stdout).toMatch(/iad +stopped +app +performance-8x/);
+    expect(run.stdout).toMatch(/iad +stopped \(autostop\) +app +performance-8x/);
   });
 
   it('health: the iad machine was stopped by autostop (the seeded services stop idle machines): idle, not a failure', async () => {
