@@ -58,11 +58,12 @@ export interface FlyModel {
   strategy?: string;
 }
 
-const isTable = (value: unknown): value is Table =>
+/** A TOML table as smol-toml parses it (a date is not one). */
+export const isTable = (value: unknown): value is Table =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** A table or an array of tables, each with its path. */
-function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
+export function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
   if (isTable(value)) return [{ table: value, path }];
   if (Array.isArray(value)) return value.flatMap((item, i) => (isTable(item) ? [{ table: item, path: [...path, i] }] : []));
   return [];

@@ -6,7 +6,8 @@
  * type tcp or http. Durations: an integer is milliseconds, a string a Go duration; Fly raises a timeout
  * under 1 s to 1 s and lowers anything over a minute to a minute. Pure.
  */
-import { parseDuration } from '../shared/duration.js';
+import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
+import { durationMs } from '../flyio/fly-units.js';
 
 interface ProbeBase {
   /** Where in fly.toml the check is written: "[[http_service.checks]]", "[[services.tcp_checks]]", "[checks.gpu]". */
@@ -46,20 +47,17 @@ export const SMOKE_TIMEOUT_MS = 5000;
 const MINUTE = 60_000;
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const tables = (v: unknown): Table[] => tablesAt(v, []).map(({ table }) => table);
 const port = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 65536 ? v : null);
 /** A TOML scalar as flyctl's castToString prints it; a table or array as JSON. */
 const scalar = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-/** A check duration in ms: an integer is milliseconds (flyctl's `_castDuration`), a string a duration; null if absent or unreadable. */
+/** A check duration in ms, read as validate reads fly.toml's (fly-units.ts): an integer is milliseconds, a string a Go duration; null if absent, unreadable or negative. */
 export function checkDurationMs(v: unknown): number | null {
-  if (typeof v === 'number' || typeof v === 'bigint') return Number(v) >= 0 ? Number(v) : null;
-  if (typeof v !== 'string') return null;
-  const ms = v.trim() === '0' ? 0 : /^\d+(\.\d+)?$/.test(v.trim()) ? undefined : parseDuration(v);
-  return ms === undefined ? null : ms;
+  const ms = durationMs(v);
+  return ms === null || ms < 0 ? null : ms;
 }
 
 /** Fly's bounds on service check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */

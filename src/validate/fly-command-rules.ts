@@ -4,12 +4,10 @@
  * `validateProcessesSection`, `validateConsoleCommand`): a quote left open or a trailing backslash is an error there,
  * and `flyctl deploy` stops.
  */
+import { isTable } from '../flyio/fly-model.js';
 import { finding, type Finding } from '../shared/findings.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import type { RuleContext } from './fly-gpu-rules.js';
-
-const isTable = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 
 /** google/shlex's verdict on a string: null when it splits, else its error. */
 export function shlexError(text: string): string | null {

@@ -14,7 +14,7 @@ import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
 import type { TomlPath } from '../shared/toml-scan.js';
-import { memoryMb } from './units.js';
+import { memoryMb } from '../flyio/fly-units.js';
 
 export interface RuleContext {
   model: FlyModel;

@@ -5,12 +5,10 @@
  * increment 1-100 GB and the limit 1-500 GB. `flyctl deploy` stops on any of these. A value that is not a size at all
  * is fly-value-type's; the threshold's own range too.
  */
+import { tables } from '../flyio/fly-model.js';
 import { finding, type Finding } from '../shared/findings.js';
-import type { TomlPath } from '../shared/toml-scan.js';
 import type { RuleContext } from './fly-gpu-rules.js';
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 const DECIMAL: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
 
 /** Whole GB as flyctl reads a size: an integer is GB, else FromHumanSize's bytes / 1e9, truncated; null when unreadable. */
@@ -21,12 +19,6 @@ export function sizeGb(value: unknown): number | null {
   const match = /^(\d+(?:\.\d+)*) ?([kmgtp])?i?b?$/i.exec(value);
   if (!match?.[1]) return null;
   return Math.trunc((Number.parseFloat(match[1]) * (DECIMAL[(match[2] ?? '').toLowerCase()] ?? Number.NaN)) / 1e9);
-}
-
-function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
-  if (isTable(value)) return [{ table: value, path }];
-  if (Array.isArray(value)) return value.flatMap((item, i) => (isTable(item) ? [{ table: item, path: [...path, i] }] : []));
-  return [];
 }
 
 /** `raw` is fly.toml as parsed. */

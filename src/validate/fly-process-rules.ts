@@ -4,19 +4,12 @@
  * `parseRestartPolicy`; processgroups.go `ProcessNames`). `flyctl deploy` runs that validation first and stops with
  * "App configuration is not valid" on any of these; a [[services]] without ports it only warns about.
  */
+import { isTable, tables } from '../flyio/fly-model.js';
 import { finding, type Finding } from '../shared/findings.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import type { RuleContext } from './fly-gpu-rules.js';
 
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 const POLICIES = ['always', 'never', 'on-failure'];
-
-function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
-  if (isTable(value)) return [{ table: value, path }];
-  if (Array.isArray(value)) return value.flatMap((item, i) => (isTable(item) ? [{ table: item, path: [...path, i] }] : []));
-  return [];
-}
 
 const names = (value: unknown): string[] => (Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : []);
 

@@ -2,7 +2,7 @@
 import { finding, type Finding } from '../shared/findings.js';
 import { isGpuVm, type RuleContext } from './fly-gpu-rules.js';
 import type { ServiceCheck } from '../flyio/fly-model.js';
-import { durationMs, formatDuration, killTimeoutSeconds } from './units.js';
+import { durationMs, formatDuration, killTimeoutSeconds } from '../flyio/fly-units.js';
 
 const STRATEGIES = ['canary', 'rolling', 'immediate', 'bluegreen'] as const;
 const MINUTE = 60_000;

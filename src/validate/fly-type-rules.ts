@@ -7,7 +7,7 @@ import { finding, type Finding } from '../shared/findings.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import type { RuleContext } from './fly-gpu-rules.js';
 import { FLY_TOML_TYPES, typeKey, type ValueSpec } from './fly-types.js';
-import { durationMs, memoryMb } from './units.js';
+import { durationMs, memoryMb } from '../flyio/fly-units.js';
 
 const isTable = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);

@@ -4,20 +4,11 @@
  * API refuses the guest when deploy creates or updates the machines. Only a [[vm]] whose CPUs its size preset gives
  * (no cpus or cpu_kind of its own) is checked; a GPU preset is fly-gpu-retired's.
  */
+import { tables } from '../flyio/fly-model.js';
 import { finding, type Finding } from '../shared/findings.js';
-import type { TomlPath } from '../shared/toml-scan.js';
 import { vmSize } from '../flyio/vm-sizes.js';
 import type { RuleContext } from './fly-gpu-rules.js';
-import { memoryMb } from './units.js';
-
-type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-
-function tables(value: unknown, path: TomlPath): Array<{ table: Table; path: TomlPath }> {
-  if (isTable(value)) return [{ table: value, path }];
-  if (Array.isArray(value)) return value.flatMap((item, i) => (isTable(item) ? [{ table: item, path: [...path, i] }] : []));
-  return [];
-}
+import { memoryMb } from '../flyio/fly-units.js';
 
 /** `raw` is fly.toml as parsed. */
 export function vmMemoryRule(raw: Record<string, unknown>, { file, at }: Pick<RuleContext, 'file' | 'at'>): Finding[] {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { durationMs, formatDuration, killTimeoutSeconds, memoryMb } from '../../../src/validate/units.js';
+import { durationMs, formatDuration, killTimeoutSeconds, memoryMb } from '../../../src/flyio/fly-units.js';
 
 test.each([
   ['10s', 10_000],
