@@ -53,6 +53,15 @@ export function atRest(machine: FlyMachine, rules: RestRules = {}): AtRest | nul
   return null;
 }
 
+/** atRest as the app's views read it (health, status): a standby, or idle by autostop when `autostop`; null otherwise. */
+export function restReason(machine: FlyMachine, autostop: boolean): Exclude<AtRest, 'left by deploy'> | null {
+  const rest = atRest(machine, { autostop });
+  return rest === 'left by deploy' ? null : rest;
+}
+
+/** "stopped (autostop)": a machine's state with why it rests, as health and status print it. */
+export const restingState = (state: string, rest: string | null): string => (rest ? `${state} (${rest})` : state);
+
 /** How a stopped machine's process ended, when it was not asked to stop. */
 function exitNote(machine: FlyMachine): string {
   const exit = machine.lastExit;

@@ -1,5 +1,5 @@
 /** `gpuctl health`: Fly's checks per machine plus the HTTP probes, judged together. Pure. */
-import { atRest, autostopShortfalls, machineProblems, type AtRest } from '../flyio/machines.js';
+import { autostopShortfalls, machineProblems, restingState, restReason, type AtRest } from '../flyio/machines.js';
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
@@ -49,18 +49,17 @@ export function assessHealth(
   policy: HealthPolicy = {},
 ): HealthJson {
   const rules = { autostop: !policy.requireStarted };
-  const resting = new Set(status.machines.filter((m) => atRest(m, rules)).map((m) => m.id));
-  const live = gpu.filter((g) => !resting.has(g.machine));
+  const rest = new Map(status.machines.map((m) => [m.id, restReason(m, rules.autostop)]));
+  const live = gpu.filter((g) => !rest.get(g.machine));
   const machines = status.machines.map((m) => {
     const own = checks[m.id] ?? m.checks;
     const judged = live.some((g) => g.machine === m.id);
     const reasons = machineProblems({ ...m, checks: judged ? own.filter((c) => c.name !== GPU_CHECK_NAME) : own }, undefined, rules);
-    const rest = atRest(m, rules);
     return {
       id: m.id,
       region: m.region,
       state: m.state,
-      atRest: rest === 'left by deploy' ? null : rest,
+      atRest: rest.get(m.id) ?? null,
       healthy: reasons.length === 0,
       reasons,
       checks: own.map(({ name, status: s, output }) => ({ name, status: s, output })),
@@ -109,7 +108,7 @@ export function renderHealth(health: HealthJson, style: Style): string {
   const machineRows = health.machines.map((m) => [
     m.id,
     m.region,
-    m.atRest ? `${m.state} (${m.atRest})` : m.state,
+    restingState(m.state, m.atRest),
     m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none',
     !m.healthy
       ? style.red(m.reasons.join('; '))

@@ -1,4 +1,5 @@
 /** `gpuctl health`'s markdown for GITHUB_STEP_SUMMARY: the verdict, the machines, the HTTP probes, the reasons. */
+import { restingState } from '../flyio/machines.js';
 import type { HealthJson } from './assess.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -10,7 +11,7 @@ export function renderHealthMarkdown(health: HealthJson): string {
     lines.push('| Machine | Region | State | Fly checks | Verdict |', '|---|---|---|---|---|');
     for (const m of health.machines) {
       const checks = m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none';
-      const state = m.atRest ? `${m.state} (${m.atRest})` : m.state;
+      const state = restingState(m.state, m.atRest);
       const verdict = !m.healthy ? cell(m.reasons.join('; ')) : m.atRest === 'autostop' ? 'idle' : (m.atRest ?? 'healthy');
       lines.push(`| \`${m.id}\` | ${m.region} | ${state} | ${checks} | ${verdict} |`);
     }

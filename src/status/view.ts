@@ -1,6 +1,6 @@
 /** `gpuctl status`: the --json contract (schemaVersion 1) and the text view. Pure. */
 import { describeGuest } from '../flyio/app-name.js';
-import { atRest } from '../flyio/machines.js';
+import { restingState, restReason } from '../flyio/machines.js';
 import type { FlyAppStatus } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
@@ -28,11 +28,6 @@ export interface StatusJson {
   }>;
 }
 
-const restOf = (m: FlyAppStatus['machines'][number]): StatusJson['machines'][number]['atRest'] => {
-  const rest = atRest(m, { autostop: true });
-  return rest === 'left by deploy' ? null : rest;
-};
-
 export function statusJson(status: FlyAppStatus): StatusJson {
   return {
     schemaVersion: 1,
@@ -47,7 +42,7 @@ export function statusJson(status: FlyAppStatus): StatusJson {
       name: m.name,
       region: m.region,
       state: m.state,
-      atRest: restOf(m),
+      atRest: restReason(m, true),
       processGroup: m.processGroup,
       guest: m.guest,
       image: m.image,
@@ -65,7 +60,7 @@ function checksCell(checks: StatusJson['machines'][number]['checks'], style: Sty
 }
 
 function stateCell({ state, atRest: rest }: StatusJson['machines'][number], style: Style): string {
-  if (rest) return style.dim(`${state} (${rest})`);
+  if (rest) return style.dim(restingState(state, rest));
   return state === 'started'
     ? style.green(state)
     : ['stopped', 'suspended', 'created'].includes(state)
