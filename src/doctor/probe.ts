@@ -1,6 +1,7 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
 import { access, constants } from 'node:fs/promises';
 import { benchPaths } from '../shared/paths.js';
+import { ENGINES, engineInfo } from '../shared/container-engine.js';
 import type { Ctx } from '../context.js';
 import { isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
@@ -70,12 +71,11 @@ function engineVersion(stdout: string): string | null {
   }
 }
 
-/** As smoke finds its engine (smoke/engine.ts): docker ($DOCKER), else podman, the first whose `info` answers. */
+/** The engine smoke would use (shared/container-engine.ts): docker ($DOCKER), else podman, the first whose `info` answers. */
 async function engineFacts(ctx: Ctx): Promise<DoctorFacts['engine']> {
   const said: string[] = [];
-  for (const name of ['docker', 'podman'] as const) {
-    const file = name === 'docker' ? ctx.env.DOCKER || 'docker' : name;
-    const result = await ctx.exec({ file, args: ['info', '--format', '{{json .}}'], timeoutMs: 20_000 });
+  for (const name of ENGINES) {
+    const result = await engineInfo(ctx, name, 20_000);
     if (result.kind === 'exited' && result.exitCode === 0) return { kind: 'ok', name, version: engineVersion(result.stdout) };
     if (result.kind !== 'not-found')
       said.push(`${name} info failed (${result.kind === 'exited' ? `exit ${result.exitCode}` : result.kind})`);

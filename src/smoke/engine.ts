@@ -5,9 +5,9 @@
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
+import { ENGINES, engineFile, engineInfo, type EngineName } from '../shared/container-engine.js';
 
-export const ENGINES = ['docker', 'podman'] as const;
-export type EngineName = (typeof ENGINES)[number];
+export { ENGINES, type EngineName };
 
 export interface EngineResult {
   exitCode: number;
@@ -28,9 +28,6 @@ export interface Engine {
   run(args: readonly string[], options: RunOptions): Promise<EngineResult>;
 }
 
-/** The program: $DOCKER for docker (README, Environment: the tool to run instead of the one on PATH), else the name. */
-const engineFile = (ctx: Pick<Ctx, 'env'>, name: EngineName): string => (name === 'docker' ? ctx.env.DOCKER || name : name);
-
 /**
  * The engine: --engine's, else the first of docker and podman whose `info` answers (docker's client
  * alone answers --version without a daemon). Exit 3 naming both, and what each said, when none works.
@@ -38,12 +35,7 @@ const engineFile = (ctx: Pick<Ctx, 'env'>, name: EngineName): string => (name ==
 export async function findEngine(ctx: Ctx, wanted: EngineName | undefined): Promise<Engine> {
   const said: string[] = [];
   for (const name of wanted ? [wanted] : ENGINES) {
-    const probe = await ctx.exec({
-      file: engineFile(ctx, name),
-      args: ['info', '--format', '{{json .}}'],
-      timeoutMs: 30_000,
-      signal: ctx.signal,
-    });
+    const probe = await engineInfo(ctx, name, 30_000, ctx.signal);
     if (probe.kind === 'interrupted') throw new InterruptedError();
     if (probe.kind === 'exited' && probe.exitCode === 0) return engineFor(ctx, name);
     const why = probe.kind === 'exited' ? (probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.exitCode}`) : probe.kind;
