@@ -22,6 +22,8 @@ export type RolloutEvent =
       machines: number;
       regions: readonly string[];
       checks: { passing: number; total: number };
+      /** Machines that passed during the wait and that Fly's proxy then stopped by autostop (accepted). */
+      idle?: number;
       elapsedMs: number;
     }
   | { kind: 'unhealthy'; label: string; elapsedMs: number; problems: number };
@@ -45,8 +47,10 @@ export function rolloutText(e: RolloutEvent): string {
       return `${e.label}Waiting for the machines of ${v(e.release)} to be started with passing checks`;
     case 'poll':
       return `${e.label}Waiting for ${v(e.release)}: ${e.machines} machine(s), checks ${e.checks.passing}/${e.checks.total} passing`;
-    case 'ready':
-      return `${e.label}${plural(e.machines, 'machine')} of v${e.release} started in ${e.regions.join(', ')}, checks ${e.checks.passing}/${e.checks.total} passing (${formatDuration(e.elapsedMs)})`;
+    case 'ready': {
+      const idle = e.idle ? `; ${e.idle} of them since stopped by Fly's proxy (autostop: idle after passing its checks)` : '';
+      return `${e.label}${plural(e.machines, 'machine')} of v${e.release} started in ${e.regions.join(', ')}, checks ${e.checks.passing}/${e.checks.total} passing${idle} (${formatDuration(e.elapsedMs)})`;
+    }
     case 'unhealthy':
       return `${e.label}Machines not healthy after ${formatDuration(e.elapsedMs)}: ${plural(e.problems, 'problem')}`;
   }

@@ -5,6 +5,7 @@ import { renderPairs, renderTable } from '../ui/table.js';
 import { statusMark } from '../ui/status-mark.js';
 import type { PreflightRow } from './preflight.js';
 import type { DeployReport } from './report.js';
+import { restingState } from '../flyio/machines.js';
 
 export function renderPreflight(rows: readonly PreflightRow[], style: Style): string {
   return rows.map((row) => `${statusMark(row.status, style)} ${row.name.padEnd(8)} ${row.detail}\n`).join('');
@@ -37,7 +38,9 @@ export function renderDeploy(report: DeployReport, style: Style): string {
       `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd(),
     ]);
   }
-  if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}`]);
+  const idle = report.machines.filter((m) => m.atRest === 'autostop').length;
+  const idleNote = idle ? ` (${idle} since stopped by Fly's proxy: autostop, idle after passing its checks)` : '';
+  if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}${idleNote}`]);
   if (report.checks.total) {
     // All checks passing on a rollout that is not healthy: say why both hold (issue 13).
     const why =
@@ -63,7 +66,7 @@ export function renderDeploy(report: DeployReport, style: Style): string {
         m.id,
         m.region,
         m.processGroup,
-        m.state,
+        restingState(m.state, m.atRest),
         m.release === null ? '-' : `v${m.release}`,
         `${m.checks.passing}/${m.checks.total}`,
       ]),
@@ -90,7 +93,7 @@ export function renderMarkdown(report: DeployReport): string {
     lines.push(
       ...report.machines.map(
         (m) =>
-          `| \`${m.id}\` | ${m.region} | ${m.state} | ${m.release === null ? '-' : `v${m.release}`} | ${m.checks.passing}/${m.checks.total} |`,
+          `| \`${m.id}\` | ${m.region} | ${restingState(m.state, m.atRest)} | ${m.release === null ? '-' : `v${m.release}`} | ${m.checks.passing}/${m.checks.total} |`,
       ),
       '',
     );

@@ -2,7 +2,7 @@
 import type { FlyMachine } from '../flyio/schemas.js';
 import type { ErrorJson } from '../ui/output.js';
 import type { PreflightRow } from './preflight.js';
-import type { RolloutProblem } from '../flyio/machines.js';
+import type { AtRest, RolloutProblem } from '../flyio/machines.js';
 import type { GpuCheck } from './verify-gpu.js';
 
 export type DeployOutcome = 'deployed' | 'dry-run' | 'preflight-failed' | 'deploy-failed' | 'unhealthy' | 'gpu-missing';
@@ -11,6 +11,11 @@ export interface MachineSummary {
   id: string;
   region: string;
   state: string;
+  /**
+   * Not started and where it should be: a --ha standby, left stopped by flyctl deploy, or `autostop`: it passed during
+   * the wait and Fly's proxy then stopped it (no traffic); null otherwise. Add-only in schemaVersion 1.
+   */
+  atRest: AtRest | null;
   processGroup: string;
   release: number | null;
   checks: { passing: number; total: number };
@@ -37,11 +42,15 @@ export interface DeployReport {
   error: ErrorJson | null;
 }
 
-export function summarizeMachines(machines: readonly FlyMachine[]): Pick<DeployReport, 'machines' | 'regions' | 'checks'> {
+export function summarizeMachines(
+  machines: readonly FlyMachine[],
+  atRest: Readonly<Record<string, AtRest>> = {},
+): Pick<DeployReport, 'machines' | 'regions' | 'checks'> {
   const summaries = machines.map((m) => ({
     id: m.id,
     region: m.region,
     state: m.state,
+    atRest: atRest[m.id] ?? null,
     processGroup: m.processGroup,
     release: m.releaseVersion,
     checks: { passing: m.checks.filter((c) => c.status === 'passing').length, total: m.checks.length },

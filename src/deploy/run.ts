@@ -132,7 +132,7 @@ async function deployAndVerify(
         checks: summarizeMachines(polled.machines).checks,
       }),
   });
-  const summary = summarizeMachines(state.machines);
+  const summary = summarizeMachines(state.machines, state.atRest);
   const took = formatDuration(state.elapsedMs);
   if (state.ready) {
     show({
@@ -142,6 +142,7 @@ async function deployAndVerify(
       machines: state.machines.length,
       regions: summary.regions,
       checks: summary.checks,
+      idle: Object.values(state.atRest).filter((rest) => rest === 'autostop').length,
       elapsedMs: state.elapsedMs,
     });
     return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };
@@ -211,7 +212,7 @@ export async function runDeploy(
       }
     }
     report.release = result.release ? { version: result.release.version, image: result.release.imageRef ?? result.image ?? null } : null;
-    Object.assign(report, result.state ? summarizeMachines(result.state.machines) : {});
+    Object.assign(report, result.state ? summarizeMachines(result.state.machines, result.state.atRest) : {});
     report.problems = result.state?.problems ?? [];
     if (result.error && options.rollback) {
       const previous = pre.previous;

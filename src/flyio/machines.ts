@@ -14,6 +14,11 @@ export interface RolloutState {
   ready: boolean;
   machines: FlyMachine[];
   problems: RolloutProblem[];
+  /**
+   * Machines not started and where they should be, by id: a standby, left stopped by the deploy, or (`autostop`) seen
+   * passing during deploy's wait and since stopped by the proxy's autostop.
+   */
+  atRest: Record<string, AtRest>;
 }
 
 /** Why a machine that is not started is where it should be. */
@@ -26,7 +31,10 @@ export interface RestRules {
    * on the new release and still stopped is where flyctl leaves it, and it runs no checks.
    */
   resting?: boolean;
-  /** Accept a machine that Fly's proxy stopped or suspended by autostop (`gpuctl health`, unless --require-started). */
+  /**
+   * Accept a machine that Fly's proxy stopped or suspended by autostop (`gpuctl health`, unless --require-started;
+   * deploy's wait, for a machine it saw started on the release with its checks passing).
+   */
   autostop?: boolean;
 }
 
@@ -84,17 +92,36 @@ export function machineProblems(machine: FlyMachine, release: number | undefined
 /** States in which flyctl deploy starts a machine it updates (shouldSkipLaunch); any other is left as it is. */
 export const LAUNCHED_ON_UPDATE: readonly string[] = ['started', 'starting', 'failed'];
 
-/** `resting`: ids of machines that were neither started, starting nor failed before the deploy (flyctl leaves them so). */
+/** Started, on the release, every check passing: where a release wants a machine that has not been stopped since. */
+export function startedAndPassing(machine: FlyMachine, release: number | undefined): boolean {
+  return machine.state === 'started' && machineProblems(machine, release).length === 0;
+}
+
+/**
+ * `resting`: ids of machines that were neither started, starting nor failed before the deploy (flyctl leaves them so).
+ * `passed`: ids of machines deploy's wait saw started on the release with their checks passing; such a machine that
+ * the proxy then stopped or suspended by autostop (an idle service during a long wait) is where it should be, by
+ * health's rule (atRest). A crash or an OOM kill since is not: its last exit was not a stop someone asked for.
+ */
 export function assessRollout(
   machines: readonly FlyMachine[],
   release: number | undefined,
   resting: ReadonlySet<string> = new Set(),
+  passed: ReadonlySet<string> = new Set(),
 ): RolloutState {
   const problems = machines.flatMap((m) =>
-    machineProblems(m, release, { resting: resting.has(m.id) }).map((reason) => ({ machineId: m.id, region: m.region, reason })),
+    machineProblems(m, release, { resting: resting.has(m.id), autostop: passed.has(m.id) }).map((reason) => ({
+      machineId: m.id,
+      region: m.region,
+      reason,
+    })),
   );
   if (machines.length === 0) problems.push({ machineId: '-', region: '-', reason: 'the app has no machines' });
-  return { ready: problems.length === 0, machines: [...machines], problems };
+  const rests = machines.flatMap((m) => {
+    const rest = atRest(m, { resting: resting.has(m.id), autostop: passed.has(m.id) });
+    return rest ? [[m.id, rest] as const] : [];
+  });
+  return { ready: problems.length === 0, machines: [...machines], problems, atRest: Object.fromEntries(rests) };
 }
 
 /** The value most of the machines carry (PRIMARY_REGION), or null when none does. */

@@ -24,6 +24,10 @@ test.each<[RolloutEvent, string]>([
     '1 machine of v4 started in ams, ord, checks 1/1 passing (3.0 s)',
   ],
   [
+    { kind: 'ready', label: '', release: 4, machines: 2, regions: ['ord'], checks: { passing: 2, total: 2 }, idle: 1, elapsedMs: 3_000 },
+    "2 machines of v4 started in ord, checks 2/2 passing; 1 of them since stopped by Fly's proxy (autostop: idle after passing its checks) (3.0 s)",
+  ],
+  [
     { kind: 'unhealthy', label: 'Rollback to v3: ', elapsedMs: 300_000, problems: 2 },
     'Rollback to v3: Machines not healthy after 5 min: 2 problems',
   ],

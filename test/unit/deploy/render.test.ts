@@ -16,4 +16,23 @@ describe('renderDeploy', () => {
     const text = renderDeploy(report, createStyle(false));
     expect(text).toContain('3/3 passing; not healthy because machine m1 is on release v2, not v3');
   });
+
+  it("a machine Fly's proxy stopped after it passed reads 'stopped (autostop)' and the summary says why it counts", () => {
+    const machine = { id: 'm1', region: 'ord', processGroup: 'app', release: 3, checks: { passing: 1, total: 1 } };
+    const report = {
+      ...emptyReport('q'),
+      ok: true,
+      outcome: 'deployed' as const,
+      release: { version: 3, image: null },
+      machines: [
+        { ...machine, state: 'stopped', atRest: 'autostop' as const },
+        { ...machine, id: 'm2', state: 'started', atRest: null },
+      ],
+      regions: ['ord'],
+    };
+    const text = renderDeploy(report, createStyle(false));
+    expect(text).toContain("2 in ord (1 since stopped by Fly's proxy: autostop, idle after passing its checks)");
+    expect(text).toMatch(/m1 +ord +app +stopped \(autostop\) +v3/);
+    expect(text).toMatch(/m2 +ord +app +started +v3/);
+  });
 });

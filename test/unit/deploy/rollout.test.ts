@@ -109,4 +109,55 @@ describe('waitForRollout', () => {
     await expect(waiting).rejects.toThrow('Interrupted while waiting for the machines.');
     expect(clock.monotonic()).toBe(500);
   });
+
+  describe("a machine Fly's proxy stops by autostop during the wait (no traffic while another machine loads)", () => {
+    const [a, b] = healthy;
+    const autostop = { mode: 'stop' as const, autostart: true, minRunning: 0 };
+    const proxyStopped = (m: FlyMachine): FlyMachine => ({
+      ...m,
+      state: 'stopped',
+      autostop,
+      lastExit: { requestedStop: true, exitCode: 0, oomKilled: false },
+    });
+    // The last answer repeats until the deadline.
+    const run = async (polls: FlyMachine[][]) =>
+      waitForRollout(async () => (polls.length > 1 ? polls.shift()! : polls[0]!), {
+        release: 7,
+        timeoutMs: 10_000,
+        signal,
+        clock: fakeClock(),
+      });
+
+    it('is accepted once it was seen started with its checks passing, and named as such', async () => {
+      const idle = proxyStopped(a!);
+      const state = await run([
+        [{ ...a!, autostop }, critical(b!)],
+        [idle, critical(b!)],
+        [idle, b!],
+      ]);
+      expect(state).toMatchObject({ ready: true, problems: [], atRest: { [a!.id]: 'autostop' } });
+    });
+
+    it('is not accepted when it never passed during the wait (it may never have started the release)', async () => {
+      const state = await run([[proxyStopped(a!), b!]]);
+      expect(state.ready).toBe(false);
+      expect(state.problems).toEqual([{ machineId: a!.id, region: 'ord', reason: 'is stopped' }]);
+    });
+
+    it('a crash or an OOM kill after passing is not a proxy stop; nor is a stop on a service without autostop', async () => {
+      const exited = { ...proxyStopped(a!), lastExit: { requestedStop: false, exitCode: 1, oomKilled: false } };
+      const oom = { ...proxyStopped(a!), lastExit: { requestedStop: false, exitCode: 137, oomKilled: true } };
+      const off = { ...proxyStopped(a!), autostop: { ...autostop, mode: 'off' as const } };
+      const after = async (later: FlyMachine) =>
+        (
+          await run([
+            [a!, critical(b!)],
+            [later, b!],
+          ])
+        ).problems.map((p) => p.reason);
+      expect(await after(exited)).toEqual(['is stopped (its process exited with code 1)']);
+      expect(await after(oom)).toEqual(['is stopped (killed: out of memory)']);
+      expect(await after(off)).toEqual(['is stopped']);
+    });
+  });
 });
