@@ -22,7 +22,7 @@ const options = [
   { flags: '--no-probe', description: "only Fly's checks, no HTTP probes" },
   {
     flags: '--require-started',
-    description: "fail on a machine Fly's proxy stopped or suspended by autostop too (a stopped --ha standby still passes)",
+    description: 'fail on an idle machine too (stopped by autostop, or exited cleanly when idle); a stopped --ha standby still passes',
   },
 ] as const;
 
@@ -52,8 +52,11 @@ export const healthCommand = defineCommand({
     "Fly's checks per machine (`flyctl checks list --json`), machine states, and an HTTP probe of /health through\n" +
     "https://<hostname>. A machine stopped or suspended by autostop (its services' auto_stop_machines) is idle, not a\n" +
     'failure, unless fewer machines are started in the primary region than min_machines_running, or none at all while\n' +
-    'auto_start_machines = false. A stopped machine of an app without autostop fails; with --require-started so does every\n' +
-    'machine not started but a stopped --ha standby.\n' +
+    'auto_start_machines = false. So is a machine whose process exited cleanly (code 0) by itself, under a restart policy\n' +
+    'that leaves it stopped (on-failure, the default), when a service of it has auto_start_machines on: the proxy starts\n' +
+    'it on the next request (Fly\'s "apps that shut down when idle"). Any other stopped machine fails, with why and what\n' +
+    'to do under the table (a crash: its logs; asked to stop without autostop: start it); with --require-started so does\n' +
+    'every machine not started but a stopped --ha standby.\n' +
     "The GPU verdict is the agent's /gpu-health, which the generated layout serves on the private\n" +
     "metrics port: it is read per machine from Fly's `gpu` check ([checks.gpu]), whose output is the agent's answer.\n" +
     '--url probes /health and /gpu-health at that address directly instead (a 404 on /gpu-health is reported, not failed).\n' +

@@ -22,7 +22,7 @@ export type RolloutEvent =
       machines: number;
       regions: readonly string[];
       checks: { passing: number; total: number };
-      /** Machines that passed during the wait and that Fly's proxy then stopped by autostop (accepted). */
+      /** Machines that passed during the wait and went idle since (stopped by autostop, or a clean exit): accepted. */
       idle?: number;
       elapsedMs: number;
     }
@@ -48,7 +48,9 @@ export function rolloutText(e: RolloutEvent): string {
     case 'poll':
       return `${e.label}Waiting for ${v(e.release)}: ${e.machines} machine(s), checks ${e.checks.passing}/${e.checks.total} passing`;
     case 'ready': {
-      const idle = e.idle ? `; ${e.idle} of them since stopped by Fly's proxy (autostop: idle after passing its checks)` : '';
+      const idle = e.idle
+        ? `; ${e.idle} of them idle since, after passing its checks (stopped by autostop, or exited cleanly for the proxy to start again)`
+        : '';
       return `${e.label}${plural(e.machines, 'machine')} of v${e.release} started in ${e.regions.join(', ')}, checks ${e.checks.passing}/${e.checks.total} passing${idle} (${formatDuration(e.elapsedMs)})`;
     }
     case 'unhealthy':

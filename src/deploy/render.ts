@@ -5,7 +5,7 @@ import { renderPairs, renderTable } from '../ui/table.js';
 import { statusMark } from '../ui/status-mark.js';
 import type { PreflightRow } from './preflight.js';
 import type { DeployReport } from './report.js';
-import { restingState } from '../flyio/machines.js';
+import { isIdle, restingState } from '../flyio/machines.js';
 
 export function renderPreflight(rows: readonly PreflightRow[], style: Style): string {
   return rows.map((row) => `${statusMark(row.status, style)} ${row.name.padEnd(8)} ${row.detail}\n`).join('');
@@ -38,8 +38,10 @@ export function renderDeploy(report: DeployReport, style: Style): string {
       `v${report.release.version}${notes.length ? ` (${notes.join(', ')})` : ''}  ${report.release.image ?? ''}`.trimEnd(),
     ]);
   }
-  const idle = report.machines.filter((m) => m.atRest === 'autostop').length;
-  const idleNote = idle ? ` (${idle} since stopped by Fly's proxy: autostop, idle after passing its checks)` : '';
+  const idle = report.machines.filter((m) => isIdle(m.atRest)).length;
+  const idleNote = idle
+    ? ` (${idle} idle since, after passing its checks: stopped by autostop, or exited cleanly for the proxy to start again)`
+    : '';
   if (report.machines.length) pairs.push(['Machines', `${report.machines.length} in ${report.regions.join(', ')}${idleNote}`]);
   if (report.checks.total) {
     // All checks passing on a rollout that is not healthy: say why both hold (issue 13).

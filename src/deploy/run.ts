@@ -15,7 +15,7 @@ import { logPath, writeLog } from './log-file.js';
 import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
-import { assessRollout } from '../flyio/machines.js';
+import { assessRollout, isIdle } from '../flyio/machines.js';
 import { waitForRollout } from './wait.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -142,7 +142,7 @@ async function deployAndVerify(
       machines: state.machines.length,
       regions: summary.regions,
       checks: summary.checks,
-      idle: Object.values(state.atRest).filter((rest) => rest === 'autostop').length,
+      idle: Object.values(state.atRest).filter(isIdle).length,
       elapsedMs: state.elapsedMs,
     });
     return { error: undefined, flyctlFailed: false, release, state, image: streamed.image };

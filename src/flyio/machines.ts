@@ -21,8 +21,11 @@ export interface RolloutState {
   atRest: Record<string, AtRest>;
 }
 
-/** Why a machine that is not started is where it should be. */
-export type AtRest = 'standby' | 'autostop' | 'left by deploy';
+/**
+ * Why a machine that is not started is where it should be. `idle exit`: its process exited cleanly by itself and
+ * Fly's proxy starts it again on a request (an app that shuts down when idle, without autostop).
+ */
+export type AtRest = 'standby' | 'autostop' | 'idle exit' | 'left by deploy';
 
 export interface RestRules {
   /**
@@ -32,8 +35,9 @@ export interface RestRules {
    */
   resting?: boolean;
   /**
-   * Accept a machine that Fly's proxy stopped or suspended by autostop (`gpuctl health`, unless --require-started;
-   * deploy's wait, for a machine it saw started on the release with its checks passing).
+   * Accept an idle machine: one Fly's proxy stopped or suspended by autostop, or one whose process exited cleanly
+   * and that the proxy starts again on a request (`gpuctl health` and status, unless --require-started; deploy's
+   * wait, for a machine it saw started on the release with its checks passing).
    */
   autostop?: boolean;
 }
@@ -52,12 +56,27 @@ function idleByAutostop(machine: FlyMachine): boolean {
   return mode !== 'off' && leftSo && (machine.lastExit === null || machine.lastExit.requestedStop);
 }
 
+/**
+ * Shut down by itself when idle, the pattern Fly documents for apps without autostop (superfly/docs
+ * launch/autostop-autostart "Apps that shut down when idle"): stopped after its process exited with code 0 (not
+ * asked to stop, not killed out of memory), under a restart policy that leaves a clean exit stopped (on-failure,
+ * Fly's default for deployed machines, or no; `always` would have restarted it: superfly/docs
+ * machines/guides-examples/machine-restart-policy), with services the proxy starts it for on a request
+ * (auto_start_machines, true unless a service sets false). Without such a service nothing would start it again.
+ */
+function idleByExit(machine: FlyMachine): boolean {
+  const exit = machine.lastExit;
+  const clean = exit !== null && !exit.requestedStop && !exit.oomKilled && exit.exitCode === 0;
+  return machine.state === 'stopped' && clean && machine.restartPolicy !== 'always' && machine.autostop.autostart;
+}
+
 /** One rule for deploy's wait and health: null when the machine should be started. */
 export function atRest(machine: FlyMachine, rules: RestRules = {}): AtRest | null {
   // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
   if (machine.standbyFor.length > 0 && machine.state === 'stopped') return 'standby';
   if (rules.resting && (machine.state === 'stopped' || machine.state === 'suspended')) return 'left by deploy';
   if (rules.autostop && idleByAutostop(machine)) return 'autostop';
+  if (rules.autostop && idleByExit(machine)) return 'idle exit';
   return null;
 }
 
@@ -66,6 +85,9 @@ export function restReason(machine: FlyMachine, autostop: boolean): Exclude<AtRe
   const rest = atRest(machine, { autostop });
   return rest === 'left by deploy' ? null : rest;
 }
+
+/** Idle, not merely at rest: stopped by autostop, or shut down by itself with a service that starts it on a request. */
+export const isIdle = (rest: AtRest | null | undefined): boolean => rest === 'autostop' || rest === 'idle exit';
 
 /** "stopped (autostop)": a machine's state with why it rests, as health and status print it. */
 export const restingState = (state: string, rest: string | null): string => (rest ? `${state} (${rest})` : state);

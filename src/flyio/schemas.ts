@@ -53,6 +53,7 @@ export const machineSchema = z
         standbys: z.array(str).nullish(),
         env: z.record(str, str).nullish(),
         services: z.array(serviceSchema).nullish(),
+        restart: z.object({ policy: optStr }).nullish(),
       })
       .nullish(),
     checks: z.array(check).nullish(),
@@ -86,6 +87,11 @@ export const machineSchema = z
       /** config.env.PRIMARY_REGION, which flyctl deploy sets from fly.toml's primary_region. */
       primaryRegion: m.config?.env?.PRIMARY_REGION || null,
       lastExit: lastExitOf(m.events ?? []),
+      /**
+       * config.restart.policy: `no`, `always` or `on-failure`; null when the config names none, where Fly applies
+       * on-failure to machines fly deploy creates (superfly/docs machines/guides-examples/machine-restart-policy).
+       */
+      restartPolicy: m.config?.restart?.policy || null,
       hostStatus: m.host_status || null,
       createdAt: m.created_at || null,
       updatedAt: m.updated_at || null,

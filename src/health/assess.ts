@@ -1,8 +1,9 @@
 /** `gpuctl health`: Fly's checks per machine plus the HTTP probes, judged together. Pure. */
-import { autostopShortfalls, machineProblems, restingState, restReason, type AtRest } from '../flyio/machines.js';
+import { autostopShortfalls, isIdle, machineProblems, restingState, restReason, type AtRest } from '../flyio/machines.js';
 import type { FlyAppStatus, FlyChecksByMachine } from '../flyio/schemas.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
+import { stoppedAdvice } from './advice.js';
 import { conditionLine } from './gpu-body.js';
 import { GPU_CHECK_NAME, type GpuCheckResult } from './gpu-check.js';
 import type { ProbeResult } from './probe.js';
@@ -17,10 +18,15 @@ export interface HealthJson {
     id: string;
     region: string;
     state: string;
-    /** Not started, and where it should be: a stopped --ha standby, or idle by the proxy's autostop; null otherwise. */
+    /**
+     * Not started, and where it should be: a stopped --ha standby, idle by the proxy's autostop, or (`idle exit`) shut
+     * down by itself with a service the proxy starts it for; null otherwise.
+     */
     atRest: Exclude<AtRest, 'left by deploy'> | null;
     healthy: boolean;
     reasons: string[];
+    /** An unhealthy stopped or suspended machine: why Fly left it so and what to do (advice.ts); null otherwise. Add-only. */
+    advice: string | null;
     checks: Array<{ name: string; status: string; output: string }>;
   }>;
   http: ProbeResult[];
@@ -33,7 +39,7 @@ export interface HealthJson {
 }
 
 export interface HealthPolicy {
-  /** --require-started: every machine but a stopped standby must be started; autostop's idle machines fail too. */
+  /** --require-started: every machine but a stopped standby must be started; idle machines fail too. */
   requireStarted?: boolean;
 }
 
@@ -62,6 +68,7 @@ export function assessHealth(
       atRest: rest.get(m.id) ?? null,
       healthy: reasons.length === 0,
       reasons,
+      advice: reasons.length === 0 ? null : stoppedAdvice(m, status.name, policy.requireStarted),
       checks: own.map(({ name, status: s, output }) => ({ name, status: s, output })),
     };
   });
@@ -104,6 +111,12 @@ function conditionLines(http: readonly ProbeResult[], gpu: readonly GpuCheckResu
   return lines.length ? `\n${lines.join('\n')}\n` : '';
 }
 
+/** What to do about each stopped machine that fails, one line each under the tables. */
+function adviceLines(health: HealthJson, style: Style): string {
+  const lines = health.machines.flatMap((m) => (m.advice ? [`  ${style.red('✗')} ${m.id}: ${m.advice}`] : []));
+  return lines.length ? `\n${lines.join('\n')}\n` : '';
+}
+
 export function renderHealth(health: HealthJson, style: Style): string {
   const machineRows = health.machines.map((m) => [
     m.id,
@@ -112,7 +125,7 @@ export function renderHealth(health: HealthJson, style: Style): string {
     m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none',
     !m.healthy
       ? style.red(m.reasons.join('; '))
-      : m.atRest === 'autostop'
+      : isIdle(m.atRest)
         ? style.dim('idle')
         : m.atRest
           ? style.dim('standby')
@@ -140,6 +153,7 @@ export function renderHealth(health: HealthJson, style: Style): string {
     probeRows.length ? `\n${renderTable(['Endpoint', 'Result', 'Latency', 'Detail'], probeRows)}` : '',
     gpuRows.length ? `\n${renderTable(['GPU (Fly check)', 'Region', 'Result', 'Check', 'Detail'], gpuRows)}` : '',
     conditionLines(health.http, health.gpu, style),
+    adviceLines(health, style),
     health.shortfalls.length ? `\n${health.shortfalls.map((line) => `  ${style.red('✗')} ${line}`).join('\n')}\n` : '',
     `\n${verdict}\n`,
   ].join('');

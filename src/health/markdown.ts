@@ -1,5 +1,5 @@
 /** `gpuctl health`'s markdown for GITHUB_STEP_SUMMARY: the verdict, the machines, the HTTP probes, the reasons. */
-import { restingState } from '../flyio/machines.js';
+import { isIdle, restingState } from '../flyio/machines.js';
 import type { HealthJson } from './assess.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -12,7 +12,7 @@ export function renderHealthMarkdown(health: HealthJson): string {
     for (const m of health.machines) {
       const checks = m.checks.length ? `${m.checks.filter((c) => c.status === 'passing').length}/${m.checks.length} passing` : 'none';
       const state = restingState(m.state, m.atRest);
-      const verdict = !m.healthy ? cell(m.reasons.join('; ')) : m.atRest === 'autostop' ? 'idle' : (m.atRest ?? 'healthy');
+      const verdict = !m.healthy ? cell(m.reasons.join('; ')) : isIdle(m.atRest) ? 'idle' : (m.atRest ?? 'healthy');
       lines.push(`| \`${m.id}\` | ${m.region} | ${state} | ${checks} | ${verdict} |`);
     }
     lines.push('');
@@ -29,5 +29,7 @@ export function renderHealthMarkdown(health: HealthJson): string {
     lines.push('');
   }
   if (health.reasons.length) lines.push('Problems:', '', ...health.reasons.map((r) => `- ${cell(r)}`), '');
+  const advice = health.machines.flatMap((m) => (m.advice ? [`- \`${m.id}\`: ${cell(m.advice)}`] : []));
+  if (advice.length) lines.push('What to do:', '', ...advice, '');
   return `${lines.join('\n')}\n`;
 }

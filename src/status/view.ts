@@ -18,8 +18,11 @@ export interface StatusJson {
     name: string;
     region: string;
     state: string;
-    /** Stopped on purpose, by the rule health and deploy use: a --ha standby, or idle by its services' autostop. */
-    atRest: 'standby' | 'autostop' | null;
+    /**
+     * Stopped on purpose, by the rule health and deploy use: a --ha standby, idle by its services' autostop, or
+     * (`idle exit`) exited cleanly with a service that autostarts it.
+     */
+    atRest: 'standby' | 'autostop' | 'idle exit' | null;
     processGroup: string;
     guest: { cpuKind: string | null; cpus: number | null; memoryMb: number | null; gpuKind: string | null; gpus: number };
     image: string;

@@ -25,7 +25,7 @@ test.each<[RolloutEvent, string]>([
   ],
   [
     { kind: 'ready', label: '', release: 4, machines: 2, regions: ['ord'], checks: { passing: 2, total: 2 }, idle: 1, elapsedMs: 3_000 },
-    "2 machines of v4 started in ord, checks 2/2 passing; 1 of them since stopped by Fly's proxy (autostop: idle after passing its checks) (3.0 s)",
+    '2 machines of v4 started in ord, checks 2/2 passing; 1 of them idle since, after passing its checks (stopped by autostop, or exited cleanly for the proxy to start again) (3.0 s)',
   ],
   [
     { kind: 'unhealthy', label: 'Rollback to v3: ', elapsedMs: 300_000, problems: 2 },

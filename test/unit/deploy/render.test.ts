@@ -31,7 +31,9 @@ describe('renderDeploy', () => {
       regions: ['ord'],
     };
     const text = renderDeploy(report, createStyle(false));
-    expect(text).toContain("2 in ord (1 since stopped by Fly's proxy: autostop, idle after passing its checks)");
+    expect(text).toContain(
+      '2 in ord (1 idle since, after passing its checks: stopped by autostop, or exited cleanly for the proxy to start again)',
+    );
     expect(text).toMatch(/m1 +ord +app +stopped \(autostop\) +v3/);
     expect(text).toMatch(/m2 +ord +app +started +v3/);
   });

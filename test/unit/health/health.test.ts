@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { statusSchema, type FlyAppStatus } from '../../../src/flyio/schemas.js';
-import { assessHealth } from '../../../src/health/assess.js';
+import { assessHealth, renderHealth } from '../../../src/health/assess.js';
+import { createStyle } from '../../../src/ui/style.js';
 import { renderHealthMarkdown } from '../../../src/health/markdown.js';
 import { judge, probe } from '../../../src/health/probe.js';
 import { realClock } from '../../../src/shared/clock.js';
@@ -69,6 +70,62 @@ describe('assessHealth', () => {
     const both = assessHealth({ ...status, machines: [{ ...ord!, state: 'stopped', checks: [] }, idle] }, {}, [ok]);
     expect(both.reasons).toEqual(['group app: 0 of 1 machines started in its primary region ord, fewer than min_machines_running = 1']);
     expect(renderHealthMarkdown(both)).toContain('- group app: 0 of 1 machines started in its primary region ord');
+  });
+
+  describe('an app without autostop whose machine stops (flyctl: restart policy, exit code, auto_start_machines)', () => {
+    const [ord, iad] = status.machines;
+    const plain = { ...iad!, autostop: { mode: 'off' as const, autostart: true, minRunning: 0 }, checks: [] };
+    const exited = (exitCode: number, more: Partial<typeof plain> = {}) => ({
+      ...plain,
+      state: 'stopped',
+      lastExit: { requestedStop: false, exitCode, oomKilled: false },
+      ...more,
+    });
+    const judge = (m: typeof plain, requireStarted = false) =>
+      assessHealth({ ...status, machines: [ord!, m] }, {}, [ok], [], { requireStarted });
+    const text = (m: typeof plain) => renderHealth(judge(m), createStyle(false));
+
+    it('exited cleanly by itself, left stopped by on-failure, a service that autostarts it: idle, as Fly documents', () => {
+      const health = judge(exited(0));
+      expect(health).toMatchObject({ healthy: true, reasons: [] });
+      expect(health.machines[1]).toMatchObject({ atRest: 'idle exit', healthy: true, advice: null });
+      expect(text(exited(0))).toMatch(new RegExp(`${iad!.id} +iad +stopped \\(idle exit\\) +none +idle`));
+      expect(judge(exited(0), true).machines[1]!.advice).toContain('--require-started wants every machine but a standby started');
+    });
+
+    it('fails, saying why and what to do, when nothing starts it again, Fly should have restarted it, or it crashed', () => {
+      const start = `flyctl machine start ${iad!.id} -a ${status.name}`;
+      const cases: Array<[typeof plain, string, string]> = [
+        [
+          exited(0, { autostop: { ...plain.autostop, autostart: false } }),
+          'is stopped (its process exited with code 0)',
+          'nothing will start it again',
+        ],
+        [
+          exited(0, { restartPolicy: 'always' }),
+          'is stopped (its process exited with code 0)',
+          'restart policy always should have restarted it',
+        ],
+        [
+          exited(1),
+          'is stopped (its process exited with code 1)',
+          `Fly's restarts (restart policy on-failure) gave up: read why with flyctl logs -a ${status.name} -i ${iad!.id}`,
+        ],
+        [
+          { ...exited(0), lastExit: { requestedStop: true, exitCode: 0, oomKilled: false } },
+          'is stopped',
+          "its services do not autostop, so it is not idle by Fly's rule",
+        ],
+      ];
+      for (const [machine, reason, advice] of cases) {
+        const health = judge(machine);
+        expect(health.reasons).toEqual([`machine ${iad!.id} (iad) ${reason}`]);
+        expect(health.machines[1]!.advice).toContain(advice);
+        expect(text(machine)).toContain(`✗ ${iad!.id}: `);
+        expect(renderHealthMarkdown(health)).toContain('What to do:');
+      }
+      expect(judge(exited(1)).machines[1]!.advice).toContain(start);
+    });
   });
 
   it('an app with no machines is unhealthy, even when /health answers (another app, a stale DNS entry)', () => {

@@ -21,6 +21,7 @@ function machine(region: string, group = 'app', state = 'started'): FlyMachine {
     autostop: { mode: 'off', autostart: false, minRunning: 0 },
     primaryRegion: null,
     lastExit: null,
+    restartPolicy: null,
     hostStatus: 'ok',
     createdAt: null,
     updatedAt: null,
