@@ -173,10 +173,13 @@ async function enableCompileCache(): Promise<void> {
  */
 export async function main(): Promise<void> {
   await enableCompileCache();
-  // A reader that goes away (`gpuctl status | head -1`) is not an error.
+  // A reader that goes away (`gpuctl status | head -1`) ends gpuctl at once, quietly, with 141 whatever the command
+  // was doing or had decided: as git, gh and kubectl, which die of SIGPIPE (Node ignores SIGPIPE, so the write fails
+  // with EPIPE instead). Not the code so far: a failing command cut short read 0 under `set -o pipefail`. The exit
+  // hook in exec.ts still ends the children's process groups.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (error.code === 'EPIPE') process.exit(ExitCode.brokenPipe);
       throw error;
     });
   }

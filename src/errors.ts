@@ -8,6 +8,11 @@ export const ExitCode = {
   usage: 2,
   missing: 3,
   interrupted: 130,
+  /**
+   * The reader of stdout or stderr went away (`gpuctl status | head -1`): 128 + SIGPIPE's 13, the status git, gh and
+   * kubectl end with there (they die of SIGPIPE), with no error text. Set only by cli.ts's main.
+   */
+  brokenPipe: 141,
   /** SIGTERM (128 + 15): the same stop as Ctrl-C, told apart for a supervisor. Set only by cli.ts's main. */
   terminated: 143,
 } as const;

@@ -53,3 +53,21 @@ describe('SIGINT', () => {
     await expect.poll(() => alive(smiPid), { timeout: 5_000 }).toBe(false);
   });
 });
+
+// `gpuctl … | head -1`: the reader goes away before gpuctl writes. git, gh and kubectl die of SIGPIPE there (the
+// shell reads 141) and say nothing; gpuctl exited 0 (the code "so far"), which hid a failing command under pipefail.
+describe('stdout closed early (EPIPE)', () => {
+  it('exits 141, quietly', async () => {
+    const home = tempHome();
+    const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), '--help'], {
+      reject: false,
+      extendEnv: false,
+      cwd: home,
+      env: { PATH: fakePath([]), HOME: home, NO_COLOR: '1' },
+    });
+    // Closed before gpuctl has loaded, so its first write meets a pipe with no reader.
+    child.stdout!.destroy();
+    const run = await child;
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 141, stderr: '' });
+  });
+});
