@@ -66,7 +66,7 @@ describe('stdout closed early (EPIPE)', () => {
       env: { PATH: fakePath([]), HOME: home, NO_COLOR: '1' },
     });
     // Closed before gpuctl has loaded, so its first write meets a pipe with no reader.
-    child.stdout!.destroy();
+    child.stdout.destroy();
     const run = await child;
     expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 141, stderr: '' });
   });
