@@ -70,11 +70,16 @@ function idleByExit(machine: FlyMachine): boolean {
   return machine.state === 'stopped' && clean && machine.restartPolicy !== 'always' && machine.autostop.autostart;
 }
 
+/** States of a machine that flyctl created or updated without starting it (skip_launch). */
+const NOT_LAUNCHED: readonly string[] = ['stopped', 'created'];
+
 /** One rule for deploy's wait and health: null when the machine should be started. */
 export function atRest(machine: FlyMachine, rules: RestRules = {}): AtRest | null {
   // A standby (flyctl deploy --ha, a group without services) is meant to stay stopped until the machine it covers fails.
-  if (machine.standbyFor.length > 0 && machine.state === 'stopped') return 'standby';
-  if (rules.resting && (machine.state === 'stopped' || machine.state === 'suspended')) return 'left by deploy';
+  // Both are updated or created with skip_launch, which "may stay in `created`" (superfly/docs machines/machine-states:
+  // created = "created but not yet started"), so `created` is where flyctl leaves them as much as `stopped`.
+  if (machine.standbyFor.length > 0 && NOT_LAUNCHED.includes(machine.state)) return 'standby';
+  if (rules.resting && [...NOT_LAUNCHED, 'suspended'].includes(machine.state)) return 'left by deploy';
   if (rules.autostop && idleByAutostop(machine)) return 'autostop';
   if (rules.autostop && idleByExit(machine)) return 'idle exit';
   return null;

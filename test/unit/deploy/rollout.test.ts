@@ -37,6 +37,11 @@ describe('assessRollout', () => {
     expect(assessRollout([a!, { ...standby, standbyFor: [] }], 7).problems).toEqual([
       { machineId: b!.id, region: 'iad', reason: 'is stopped' },
     ]);
+    // flyctl creates a standby with skip_launch, which Fly documents may stay `created` (never started).
+    expect(assessRollout([a!, { ...standby, state: 'created' }], 7)).toMatchObject({ ready: true, problems: [] });
+    expect(assessRollout([a!, { ...standby, state: 'created', standbyFor: [] }], 7).problems).toEqual([
+      { machineId: b!.id, region: 'iad', reason: 'is created' },
+    ]);
     expect(assessRollout([a!, { ...standby, state: 'failed' }], 7).problems).toEqual([
       { machineId: b!.id, region: 'iad', reason: 'is failed' },
     ]);
@@ -50,6 +55,8 @@ describe('assessRollout', () => {
       { machineId: b!.id, region: 'iad', reason: 'runs v6, not v7' },
     ]);
     expect(assessRollout([a!, idle], 7).problems.map((p) => p.reason)).toContain('is suspended');
+    // Updated with skip_launch, it may stay `created` (superfly/docs machines/machine-states).
+    expect(assessRollout([a!, { ...idle, state: 'created' }], 7, new Set([b!.id]))).toMatchObject({ ready: true, problems: [] });
   });
 
   it('no machines is not a successful rollout', () => {
