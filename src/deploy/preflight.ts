@@ -9,7 +9,7 @@ import { FailedError, isGpuctlError, UsageError, type GpuctlError } from '../err
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { FlyError } from '../flyio/failures.js';
-import { LAUNCHED_ON_UPDATE } from '../flyio/machines.js';
+import { skipsLaunch } from '../flyio/machines.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
@@ -38,7 +38,7 @@ export interface Preflight {
   appExists: boolean;
   /** The newest complete release before this deploy: what --rollback goes back to. */
   previous: FlyRelease | undefined;
-  /** Machines flyctl deploy will update without starting: neither started, starting nor failed now (LAUNCHED_ON_UPDATE). */
+  /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch, on their state now). */
   resting: ReadonlySet<string>;
 }
 
@@ -99,10 +99,10 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
-/** Machines flyctl deploy will update without starting (stopped, suspended…: not LAUNCHED_ON_UPDATE); best effort. */
+/** Machines flyctl deploy will update without starting (a standby; stopped or suspended under autoscaling); best effort. */
 async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
   try {
-    return new Set((await fly.status(app)).machines.filter((m) => !LAUNCHED_ON_UPDATE.includes(m.state)).map((m) => m.id));
+    return new Set((await fly.status(app)).machines.filter(skipsLaunch).map((m) => m.id));
   } catch (error) {
     if (isGpuctlError(error) && error.code === 'interrupted') throw error;
     return new Set();

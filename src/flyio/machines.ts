@@ -116,8 +116,18 @@ export function machineProblems(machine: FlyMachine, release: number | undefined
   return reasons;
 }
 
-/** States in which flyctl deploy starts a machine it updates (shouldSkipLaunch); any other is left as it is. */
-export const LAUNCHED_ON_UPDATE: readonly string[] = ['started', 'starting', 'failed'];
+/**
+ * Does flyctl deploy update this machine without starting it? flyctl's `skipLaunch` (superfly/flyctl
+ * internal/command/deploy/machines_launchinput.go), on the machine's state before the deploy (PR #4984): a started
+ * machine is launched; a standby is not; a stopped or suspended one is not when one of its services autoscales
+ * (autostop on, or autostart true); every other machine (a crashed one of an app that does not autoscale, a created,
+ * starting or failed one) is launched and must come up.
+ */
+export function skipsLaunch(machine: FlyMachine): boolean {
+  if (machine.state === 'started') return false;
+  if (machine.standbyFor.length > 0) return true;
+  return ['stopped', 'suspended'].includes(machine.state) && machine.autostop.autoscaled;
+}
 
 /** Started, on the release, every check passing: where a release wants a machine that has not been stopped since. */
 export function startedAndPassing(machine: FlyMachine, release: number | undefined): boolean {

@@ -32,8 +32,9 @@ describe('gpuctl deploy: what the verification counts as deployed', () => {
 
   // flyctl deploy updates a stopped machine (autostop, `fly machine stop`) without starting it; gpuctl waited the whole
   // --wait-timeout for it to start, then failed the deploy (and --rollback rolled back a good one).
+  // (flyctl leaves it stopped only when a service autoscales: skipLaunch, PR #2992; without, it starts it.)
   it('a machine stopped before the deploy, updated and left stopped by flyctl, is deployed, not a failure', async () => {
-    const w = await deployedWorld();
+    const w = await deployedWorld(FLY_TOML.replace('  force_https = true\n', '  force_https = true\n  auto_stop_machines = "stop"\n'));
     const idle = flyState(w.state).machines('quant-signals')[0]!.id;
     flyState(w.state).update((state) => {
       state.apps['quant-signals']!.machines.find((m) => m.id === idle)!.state = 'stopped';

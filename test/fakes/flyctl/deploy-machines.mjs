@@ -156,11 +156,9 @@ function updateExisting(ctx, w, app, plan, machines, release) {
     if (i === 0 && ctx.faults.has('stale-machine')) return;
     sl.log(i, `Updating ${id}`, 'running');
     sl.log(i, `Updating ${id}`);
-    // shouldSkipLaunch (internal/command/deploy/machines_launchinput.go): a machine that was not started, starting
-    // or failed (stopped by autostop or by hand, suspended, a standby) is updated but not started, and not waited for.
-    const skipLaunch = !['started', 'starting', 'failed'].includes(m.state);
     try {
       const config = machineConfigForGroup(plan.cfg, processGroup(m));
+      const skipLaunch = skipsLaunch(m, config);
       delete config.mounts; // attached volumes stay as they are
       updateMachine(ctx, w, app, m, {
         image: plan.image,
@@ -216,3 +214,16 @@ export function deployMachines(ctx, w, app, plan, release) {
 }
 
 export { provisionFirstDeploy };
+
+/**
+ * flyctl's skipLaunch (internal/command/deploy/machines_launchinput.go), on the machine's state before the deploy
+ * (PR #4984): a started machine is launched; a standby is not; a stopped or suspended one is not when a service of
+ * its new config autoscales (autostop on, or autostart true; PR #2992); anything else (a crashed machine of an app
+ * that does not autoscale, a created one) is launched. A skipped machine is updated, left as it was, not waited for.
+ */
+function skipsLaunch(m, config) {
+  if (m.state === 'started') return false;
+  if ((m.config?.standbys ?? []).length > 0) return true;
+  if (m.state !== 'stopped' && m.state !== 'suspended') return false;
+  return (config.services ?? []).some((s) => (s.autostop !== undefined && s.autostop !== false) || s.autostart === true);
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { waitForRollout } from '../../../src/deploy/wait.js';
-import { assessRollout } from '../../../src/flyio/machines.js';
+import { assessRollout, skipsLaunch } from '../../../src/flyio/machines.js';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.js';
 import { fakeClock as sharedFake } from '../../helpers/clock.js';
@@ -57,6 +57,19 @@ describe('assessRollout', () => {
     expect(assessRollout([a!, idle], 7).problems.map((p) => p.reason)).toContain('is suspended');
     // Updated with skip_launch, it may stay `created` (superfly/docs machines/machine-states).
     expect(assessRollout([a!, { ...idle, state: 'created' }], 7, new Set([b!.id]))).toMatchObject({ ready: true, problems: [] });
+  });
+
+  // flyctl's skipLaunch (PR #2992): only autoscaling keeps a stopped machine stopped; a crashed one is started by a deploy.
+  it('skipsLaunch: a standby, or stopped/suspended under autoscaling; a crashed machine of a plain app is started', () => {
+    const [a, b] = healthy;
+    const scaled = { mode: 'off' as const, autostart: true, minRunning: 0, autoscaled: true };
+    const plain = { ...scaled, autoscaled: false };
+    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: scaled })).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'suspended', autostop: scaled })).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: plain, standbyFor: [a!.id] })).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: plain })).toBe(false);
+    expect(skipsLaunch({ ...b!, state: 'created', autostop: scaled })).toBe(false);
+    expect(skipsLaunch({ ...b!, state: 'started', autostop: scaled, standbyFor: [a!.id] })).toBe(false);
   });
 
   it('no machines is not a successful rollout', () => {
@@ -119,7 +132,7 @@ describe('waitForRollout', () => {
 
   describe("a machine Fly's proxy stops by autostop during the wait (no traffic while another machine loads)", () => {
     const [a, b] = healthy;
-    const autostop = { mode: 'stop' as const, autostart: true, minRunning: 0 };
+    const autostop = { mode: 'stop' as const, autostart: true, minRunning: 0, autoscaled: true };
     const proxyStopped = (m: FlyMachine): FlyMachine => ({
       ...m,
       state: 'stopped',

@@ -76,7 +76,7 @@ describe('fake flyctl deploy', () => {
     ]);
   });
 
-  // flyctl's shouldSkipLaunch: a machine that was not started (autostopped, stopped by hand, suspended, a standby) is updated, not started.
+  // flyctl's skipLaunch: a stopped machine of an app whose services autoscale (or a standby) is updated, not started.
   it('a redeploy updates a stopped machine to the new release and leaves it stopped, without waiting for it', async () => {
     const fake = fresh();
     const dir = project(TOML);
@@ -92,6 +92,20 @@ describe('fake flyctl deploy', () => {
     const after = new Map(fake.machines('gpu-api').map((m) => [m.id, m]));
     expect([after.get(idle!.id)?.state, after.get(idle!.id)?.config.metadata.fly_release_version]).toEqual(['stopped', '2']);
     expect([after.get(busy!.id)?.state, after.get(busy!.id)?.config.metadata.fly_release_version]).toEqual(['started', '2']);
+  });
+
+  // skipLaunch only skips a stopped machine when a service autoscales (PR #2992): a deploy starts a crashed machine otherwise.
+  it('without autostop or autostart, a redeploy starts a stopped machine and waits for it', async () => {
+    const fake = fresh();
+    const dir = project(TOML.replace('  auto_stop_machines = "stop"\n', ''));
+    await fly(['deploy'], { state: fake.dir, cwd: dir });
+    const [crashed] = fake.machines('gpu-api').sort((a, b) => (a.id < b.id ? -1 : 1));
+    fake.update((state) => {
+      state.apps['gpu-api']!.machines.find((m) => m.id === crashed!.id)!.state = 'stopped';
+    });
+    const run = await fly(['deploy'], { state: fake.dir, cwd: dir });
+    expect(run.stdout).toContain(`Waiting for ${crashed!.id} [app] to have state: started`);
+    expect(fake.machines('gpu-api').find((m) => m.id === crashed!.id)?.state).toBe('started');
   });
 
   it('--ha=false and mounts make one machine; a group without services gets a standby', async () => {
