@@ -7,8 +7,9 @@
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
+import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
-import { parseDuration } from '../shared/duration.js';
+import { killTimeoutSeconds } from '../flyio/fly-units.js';
 import { readRegularFile } from '../shared/regular-file.js';
 import { flyProbes, type HttpProbe, type Probe } from './fly-checks.js';
 
@@ -35,13 +36,12 @@ export interface SmokeLayout {
 }
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const tables = (v: unknown): Table[] => tablesAt(v, []).map(({ table }) => table);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
-/** kill_timeout as flyctl reads it: an integer of seconds, or a duration string ("30s", "1m30s"); absent or unreadable: null. */
+/** kill_timeout as flyctl reads it (fly-units.ts): an integer of seconds, or a duration string ("30s", "1m30s"); absent, unreadable, fractional or not above 0: null. */
 const killTimeout = (v: unknown): number | null => {
-  const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-  return ms !== undefined && ms > 0 ? ms / 1000 : num(v);
+  const s = killTimeoutSeconds(v);
+  return s !== null && s > 0 && (typeof v === 'string' || Number.isInteger(s)) ? s : null;
 };
 
 /** The file's text; `what` names a required file (missing: a usage error), none an optional one (missing: null). */
