@@ -18,8 +18,12 @@ interface ProbeBase {
   timeoutMs: number;
   /** True when fly.toml names the timeout; false when it is smoke's own. */
   timeoutSet: boolean;
-  /** The check's grace_period as Fly applies it, or null when fly.toml names none. */
+  /** The check's grace_period as Fly applies it, or null when fly.toml names none (smoke then tries at once). */
   gracePeriodMs: number | null;
+  /** The time between attempts: the check's interval as Fly applies it, else SMOKE_INTERVAL_MS. */
+  intervalMs: number;
+  /** True when fly.toml names the interval; false when it is smoke's own. */
+  intervalSet: boolean;
   /** A top-level check: informational on Fly (it does not route), but deploy waits for it as for any. */
   topLevel: boolean;
 }
@@ -44,6 +48,8 @@ export type Probe = TcpProbe | HttpProbe;
 
 /** smoke's limit on one attempt when the check names no timeout. */
 export const SMOKE_TIMEOUT_MS = 5000;
+/** smoke's time between attempts when the check names no interval. */
+export const SMOKE_INTERVAL_MS = 1000;
 const MINUTE = 60_000;
 
 type Table = Record<string, unknown>;
@@ -60,7 +66,7 @@ export function checkDurationMs(v: unknown): number | null {
   return ms === null || ms < 0 ? null : ms;
 }
 
-/** Fly's bounds on service check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */
+/** Fly's bounds on check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */
 const flyBound = (ms: number, zeroOk: boolean) => (zeroOk && ms === 0 ? 0 : Math.min(MINUTE, Math.max(1000, ms)));
 
 /** flyctl's header forms: a table of NAME = VALUE, or an array of { name, value } (patches.go `_patchCheckHeaders`). */
@@ -75,12 +81,15 @@ function headers(v: unknown): Record<string, string> {
 function base(check: Table, source: string, at: number, topLevel: boolean): ProbeBase {
   const timeout = checkDurationMs(check.timeout);
   const grace = checkDurationMs(check.grace_period);
+  const interval = checkDurationMs(check.interval);
   return {
     source,
     port: at,
     timeoutMs: timeout === null ? SMOKE_TIMEOUT_MS : flyBound(timeout, false),
     timeoutSet: timeout !== null,
     gracePeriodMs: grace === null ? null : flyBound(grace, true),
+    intervalMs: interval === null ? SMOKE_INTERVAL_MS : flyBound(interval, false),
+    intervalSet: interval !== null,
     topLevel,
   };
 }

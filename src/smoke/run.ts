@@ -130,7 +130,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     result.image.sizeBytes = facts.sizeBytes;
     container.cmd = facts.cmd;
     container.gpus = result.gpu.reserved = layout.gpuLayout && (await deps.hasGpu());
-    await start(engine, layout, container, label, result.image.tag, result.checks);
+    await start(ctx, engine, layout, container, label, result.image.tag, result.checks);
     started = true;
     if (result.checks.some((c) => c.status === 'fail')) return result;
     result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
@@ -149,7 +149,15 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   }
 }
 
-async function start(engine: Engine, layout: SmokeLayout, c: Container, label: string, tag: string, checks: SmokeCheck[]): Promise<void> {
+async function start(
+  ctx: Ctx,
+  engine: Engine,
+  layout: SmokeLayout,
+  c: Container,
+  label: string,
+  tag: string,
+  checks: SmokeCheck[],
+): Promise<void> {
   // The service's port, each check's port (a top-level check may name another) and the agent's, each once.
   const ports = [
     ...new Set([layout.port, ...layout.probes.map((p) => p.port), ...(layout.metricsPort !== null ? [layout.metricsPort] : [])]),
@@ -158,6 +166,7 @@ async function start(engine: Engine, layout: SmokeLayout, c: Container, label: s
     runArgs(engine.name, { name: c.name, label, tag, ports, env: layout.env, mounts: layout.mounts, gpus: c.gpus }),
     { timeoutMs: 120_000 },
   );
+  c.startedAt = ctx.clock.monotonic();
   if (run.exitCode !== 0) {
     checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
     return;
