@@ -20,7 +20,11 @@ const options = [
   { flags: '--build-arg <NAME=VALUE>', description: 'passed to the build (repeatable)', repeatable: true },
   { flags: '--wait-timeout <duration>', description: "how long to wait for fly.toml's checks to pass (all of them)", default: '2m' },
   { flags: '--loadtest <duration[,rate]>', description: 'also load the running application, e.g. 30s or 30s,100 (requests/s)' },
-  { flags: '--path <path>', description: "with --loadtest: the path it requests (default: the health check's)" },
+  {
+    flags: '--path <path>',
+    description:
+      "with --loadtest: the path it requests (default: the path of the application service's first GET http check, else /health)",
+  },
   { flags: '--max-p95 <duration>', description: 'with --loadtest: fail above this p95 latency, e.g. 50ms' },
   { flags: '--min-rps <n>', description: 'with --loadtest: fail below this many 2xx responses per second' },
   { flags: '--keep', description: 'keep the image afterwards (the container is always removed)' },
@@ -103,18 +107,20 @@ export const smokeCommand = defineCommand({
     // One spinner per step, so a CI line's "(N s)" is that step's time, not the whole run's.
     const slot = spinnerSlot(ctx);
     try {
-      const result = await runSmoke(ctx, options, {
-        readVerdict: readGpuHealthBody,
-        progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
-        hasGpu: () =>
-          querySmi(ctx).then(
-            (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
-            () => false,
-          ),
-        loadtest: options.loadtest
-          ? (base, health) => smokeLoad(ctx, `${base}${options.loadtest!.path ?? health}`, options.loadtest!)
-          : undefined,
-      });
+      const result = await runSmoke(
+        ctx,
+        { ...options, loadtestPath: options.loadtest?.path },
+        {
+          readVerdict: readGpuHealthBody,
+          progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
+          hasGpu: () =>
+            querySmi(ctx).then(
+              (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
+              () => false,
+            ),
+          loadtest: options.loadtest ? (base, path) => smokeLoad(ctx, `${base}${path}`, options.loadtest!) : undefined,
+        },
+      );
       slot.end('stop');
       ctx.print(result, renderSmoke);
       await appendStepSummary(ctx, () => renderSmokeMarkdown(result));

@@ -11,7 +11,7 @@ import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
 import { readRegularFile } from '../shared/regular-file.js';
-import { flyProbes, type HttpProbe, type Probe } from './fly-checks.js';
+import { flyProbes, type Probe } from './fly-checks.js';
 
 export interface SmokeLayout {
   dir: string;
@@ -20,8 +20,6 @@ export interface SmokeLayout {
   port: number;
   /** The agent's port ([metrics] or [checks.gpu]), or null when the layout has no agent. */
   metricsPort: number | null;
-  /** The first service HTTP check's path, else /health: what --loadtest requests without --path. */
-  healthPath: string;
   /** fly.toml's checks as smoke runs them, in flyctl's order (fly-checks.ts); empty only for a UDP service without checks. */
   probes: Probe[];
   killSignal: string;
@@ -129,7 +127,6 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
     app: typeof fly.app === 'string' ? fly.app : 'app',
     port,
     metricsPort,
-    healthPath: probes.find((p): p is HttpProbe => p.kind === 'http' && !p.topLevel && p.port === port)?.path ?? '/health',
     probes,
     killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
     killTimeoutS: killTimeout(fly.kill_timeout) ?? 5,

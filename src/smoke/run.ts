@@ -12,6 +12,7 @@ import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { readLayout, type SmokeLayout } from './layout.js';
+import { loadTarget, type LoadTarget } from './load-target.js';
 import { containerState, probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
 import { probeFailed } from './probe-checks.js';
 
@@ -21,12 +22,14 @@ export interface SmokeOptions {
   buildArgs: string[];
   waitTimeoutMs: number;
   keep: boolean;
+  /** --path: what --loadtest requests (default: load-target.ts). */
+  loadtestPath?: string | undefined;
 }
 
 export interface SmokeDeps extends ProbeDeps {
   hasGpu(): Promise<boolean>;
-  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and health path. */
-  loadtest: ((appBase: string, healthPath: string) => Promise<SmokeCheck>) | undefined;
+  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and the path to load. */
+  loadtest: ((appBase: string, path: string) => Promise<SmokeCheck>) | undefined;
 }
 
 export interface SmokeResult {
@@ -38,6 +41,8 @@ export interface SmokeResult {
   buildSeconds: number | null;
   gpu: { layout: boolean; reserved: boolean };
   logFile: string | null;
+  /** With --loadtest: the path it requests and where that came from (load-target.ts); else null. */
+  loadtest: LoadTarget | null;
   checks: SmokeCheck[];
   passed: boolean;
 }
@@ -84,6 +89,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     buildSeconds: null,
     gpu: { layout: layout.gpuLayout, reserved: false },
     logFile: null,
+    loadtest: deps.loadtest ? loadTarget(layout.probes, layout.port, options.loadtestPath) : null,
     checks: [],
     passed: false,
   };
@@ -134,9 +140,11 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     started = true;
     if (result.checks.some((c) => c.status === 'fail')) return result;
     result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
-    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail')) {
-      deps.progress(`Load test of ${layout.healthPath}`);
-      result.checks.push(await deps.loadtest(container.app, layout.healthPath));
+    if (deps.loadtest && result.loadtest && !result.checks.some((c) => c.status === 'fail')) {
+      const { path, from } = result.loadtest;
+      deps.progress(`Load test of GET ${path}`);
+      const load = await deps.loadtest(container.app, path);
+      result.checks.push({ ...load, evidence: `GET ${path} (${from}): ${load.evidence}` });
     }
     if (!result.checks.some((c) => c.id === 'app-health' && c.status === 'fail'))
       result.checks.push(await stopAsFly(ctx, engine, container, layout, deps));
