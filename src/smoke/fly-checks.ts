@@ -26,6 +26,8 @@ interface ProbeBase {
   intervalSet: boolean;
   /** A top-level check: informational on Fly (it does not route), but deploy waits for it as for any. */
   topLevel: boolean;
+  /** The process groups it applies to: its service's `processes` (a top-level check's own); none: the default group (groups.ts). */
+  processes: string[];
 }
 
 export interface TcpProbe extends ProbeBase {
@@ -59,6 +61,8 @@ const port = (v: unknown): number | null => (typeof v === 'number' && Number.isI
 const scalar = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A `processes` value's names (a list of strings; anything else is none). */
+export const processNames = (v: unknown): string[] => (Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : []);
 
 /** A check duration in ms, read as validate reads fly.toml's (fly-units.ts): an integer is milliseconds, a string a Go duration; null if absent, unreadable or negative. */
 export function checkDurationMs(v: unknown): number | null {
@@ -78,7 +82,7 @@ function headers(v: unknown): Record<string, string> {
   return isTable(v) ? Object.fromEntries(Object.entries(v).map(([k, value]) => [k, scalar(value)])) : {};
 }
 
-function base(check: Table, source: string, at: number, topLevel: boolean): ProbeBase {
+function base(check: Table, source: string, at: number, topLevel: boolean, processes: unknown): ProbeBase {
   const timeout = checkDurationMs(check.timeout);
   const grace = checkDurationMs(check.grace_period);
   const interval = checkDurationMs(check.interval);
@@ -91,13 +95,14 @@ function base(check: Table, source: string, at: number, topLevel: boolean): Prob
     intervalMs: interval === null ? SMOKE_INTERVAL_MS : flyBound(interval, false),
     intervalSet: interval !== null,
     topLevel,
+    processes: processNames(processes),
   };
 }
 
-function http(check: Table, source: string, at: number, topLevel: boolean): HttpProbe {
+function http(check: Table, source: string, at: number, topLevel: boolean, processes: unknown): HttpProbe {
   const path = text(check.path) ?? '/';
   return {
-    ...base(check, source, at, topLevel),
+    ...base(check, source, at, topLevel, processes),
     kind: 'http',
     method: (text(check.method) ?? 'GET').toUpperCase(),
     path: path.startsWith('/') ? path : `/${path}`,
@@ -108,8 +113,8 @@ function http(check: Table, source: string, at: number, topLevel: boolean): Http
   };
 }
 
-const tcp = (check: Table, source: string, at: number, topLevel: boolean, implied = false): TcpProbe => ({
-  ...base(check, source, at, topLevel),
+const tcp = (check: Table, source: string, at: number, topLevel: boolean, processes: unknown, implied = false): TcpProbe => ({
+  ...base(check, source, at, topLevel, processes),
   kind: 'tcp',
   implied,
 });
@@ -130,11 +135,11 @@ export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
   for (const { s, name, http: httpChecks, tcp: tcpChecks, key } of services) {
     const at = port(s.internal_port);
     if (at === null) continue;
-    probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false)));
-    probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false)));
+    probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false, s.processes)));
+    probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false, s.processes)));
     // A UDP service has nothing to connect to; Fly checks it only as its checks say.
     if (tcpChecks.length === 0 && httpChecks.length === 0 && s.protocol !== 'udp')
-      probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, true));
+      probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, s.processes, true));
   }
   const top: Array<[string, Table]> = isTable(fly.checks)
     ? Object.entries(fly.checks).filter((e): e is [string, Table] => isTable(e[1]))
@@ -142,8 +147,8 @@ export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
   for (const [name, c] of top) {
     const at = port(c.port);
     if (at === null || at === agentPort) continue;
-    if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true));
-    else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true));
+    if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true, c.processes));
+    else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true, c.processes));
   }
   return probes;
 }

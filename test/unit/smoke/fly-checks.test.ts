@@ -32,6 +32,7 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       intervalMs: 15_000,
       intervalSet: true,
       topLevel: false,
+      processes: [],
       implied: false,
     });
   });
@@ -67,6 +68,7 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       intervalMs: 1000,
       intervalSet: false,
       topLevel: false,
+      processes: [],
     });
     const [legacy] = probes(
       "[[services]]\n  internal_port = 80\n[[services.http_checks]]\n  headers = [{ name = 'X-A', value = 1 }, { name = 'X-B' }]\n",
