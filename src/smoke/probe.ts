@@ -99,7 +99,8 @@ export async function probeRunning(
   const started = c.startedAt ?? ctx.clock.monotonic();
   const deadline = ctx.clock.monotonic() + waitMs;
   for (const p of layout.probes) {
-    deps.progress(`Waiting for ${probeTitle(p)} (at most ${Math.round(waitMs / 1000)} s)`);
+    const first = p.gracePeriodMs ? `first try at its grace_period, ${Math.round(p.gracePeriodMs / 1000)} s; ` : '';
+    deps.progress(`Waiting for ${probeTitle(p)} (${first}at most ${Math.round(waitMs / 1000)} s)`);
     const hostPort = c.ports[p.port]!;
     const plan = { startedAt: started, graceMs: p.gracePeriodMs ?? 0, intervalMs: p.intervalMs, deadline };
     const r = await waitForCheck(ctx, state, () => attemptProbe(ctx, p, hostPort), plan);
