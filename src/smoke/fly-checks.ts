@@ -144,8 +144,10 @@ export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
   const top: Array<[string, Table]> = isTable(fly.checks)
     ? Object.entries(fly.checks).filter((e): e is [string, Table] => isTable(e[1]))
     : tables(fly.checks).map((c) => [c.name === undefined ? '' : scalar(c.name), c]);
+  // A top-level check without a port takes [http_service]'s internal_port (machines.go updateMachineConfig).
+  const httpServicePort = tables(fly.http_service).map((s) => port(s.internal_port))[0] ?? null;
   for (const [name, c] of top) {
-    const at = port(c.port);
+    const at = port(c.port) ?? (c.port === undefined ? httpServicePort : null);
     if (at === null || at === agentPort) continue;
     if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true, c.processes));
     else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true, c.processes));

@@ -121,6 +121,11 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       ['[checks.status]', 'http', 5500, true],
     ]);
     expect(probes("[[checks]]\n  name = 'db'\n  type = 'tcp'\n  port = 5432\n")).toMatchObject([{ source: '[checks.db]', kind: 'tcp' }]);
+    // Without a port, flyctl gives it [http_service]'s internal_port; without [http_service] there is none to give.
+    expect(
+      probes("[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n[checks.ready]\n  type = 'http'\n  path = '/ready'\n"),
+    ).toMatchObject([{ source: '[[http_service.checks]]' }, { source: '[checks.ready]', port: 8080, path: '/ready' }]);
+    expect(probes("[[services]]\n  internal_port = 9000\n  [[services.tcp_checks]]\n[checks.ready]\n  type = 'tcp'\n")).toHaveLength(1);
   });
 
   it('check durations: integers are milliseconds, strings Go durations; anything else is unset', () => {
