@@ -15,7 +15,9 @@ import type { ExecRequest } from '../../../src/exec.js';
 import { splitCommand } from '../../../src/flyio/fly-command.js';
 import { check } from '../../../src/smoke/checks.js';
 import { appliesTo, chooseGroup } from '../../../src/smoke/groups.js';
+import { renderSmoke } from '../../../src/smoke/render.js';
 import { runSmoke } from '../../../src/smoke/run.js';
+import { createStyle } from '../../../src/ui/style.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
@@ -138,6 +140,9 @@ describe('gpuctl smoke on a fly.toml with two process groups', () => {
       "not process group 'web', which smoke ran (processes = ['worker']): `gpuctl smoke --process-group worker` checks it",
     );
     expect(result.passed).toBe(true);
+    expect(renderSmoke(result, createStyle(false))).toContain(
+      'Process group web ran (its [processes] command, serve --port 8080); worker: not run (--process-group NAME runs one).',
+    );
     expect(result.loadtest).toEqual({ path: '/health', from: '[[http_service.checks]]' });
     expect(loaded).toEqual(['/health']);
     expect(result.checks.find((c) => c.id === 'loadtest')!.evidence).toBe('GET /health ([[http_service.checks]]): 5.0 req/s');
