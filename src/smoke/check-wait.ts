@@ -1,10 +1,11 @@
 /**
- * When smoke tries a check: on Fly's schedule for it. Fly runs a check first when its grace_period has passed since
- * the Machine started, then every `interval` (superfly/docs reference/configuration: "grace_period: the time to wait
- * after a VM starts before checking its health"; "interval: the time between connectivity checks"), so smoke makes
- * its attempts at those times, from the container's start. --wait-timeout bounds it all: no attempt after it, except
- * that a check whose grace_period ends after it is tried once when it ends (the evidence then says it was early). A slot
- * already past when smoke reaches a check (an earlier check took that long) is tried at once, as Fly would have.
+ * When smoke tries a check. Fly runs a check first when its grace_period has passed since the Machine started, then
+ * every `interval` (superfly/docs reference/configuration: "grace_period: the time to wait after a VM starts before
+ * checking its health"; "interval: the time between connectivity checks"). smoke keeps that grid after the grace
+ * period, but inside it tries every second from the container's start, as Docker's health checks do in their start
+ * period: a failure there does not count (Fly would not have tried yet), and a pass there is a pass, said to be early
+ * (an application ready in 3 s is not held for the minute a GPU layout's grace_period allows its model). --wait-timeout
+ * bounds it all. A grid slot already past when smoke reaches a check (an earlier check took that long) is tried at once.
  * Between attempts the container is watched every second, so an exit during a long grace_period fails at once.
  */
 import type { Ctx } from '../context.js';
@@ -21,6 +22,7 @@ export interface CheckPlan {
   deadline: number;
 }
 
+/** `early`: passed inside the grace period, before Fly's first try. */
 export type CheckWait =
   | { ok: true; last: Attempt; early: boolean; attempts: number }
   | { ok: false; exited: number | null; last: Attempt | null; early: boolean; attempts: number };
@@ -35,15 +37,20 @@ export function containerWatch(ctx: Ctx, read: () => Promise<{ running: boolean;
   };
 }
 
+/** Inside the grace period, smoke's attempts are this far apart. */
+export const EARLY_TRY_MS = 1000;
+
 /**
- * The next attempt's time on the plan's schedule (grace, grace + interval, …): the first slot, or `now` when it has
- * passed before smoke reached the check; after an attempt (at `previous`), the next slot after it that is not past.
+ * The next attempt's time: at once first; then every second while the grace period lasts; from its end on Fly's grid
+ * (grace, grace + interval, …), the next slot after the previous attempt that is not past.
  */
 export function nextSlot(plan: CheckPlan, now: number, previous: number | null): number {
   const first = plan.startedAt + plan.graceMs;
-  if (previous === null) return Math.max(first, now);
+  const grid = (t: number) => (t <= first ? first : first + Math.ceil((t - first) / plan.intervalMs) * plan.intervalMs);
+  if (previous === null) return now;
+  if (previous < first) return Math.min(Math.max(previous + EARLY_TRY_MS, now), grid(now));
   const after = first + (Math.floor((previous - first) / plan.intervalMs) + 1) * plan.intervalMs;
-  return after >= now ? after : first + Math.ceil((now - first) / plan.intervalMs) * plan.intervalMs;
+  return after >= now ? after : grid(now);
 }
 
 /** Attempts on the plan's schedule until one passes, the container exits, or the deadline has passed. */
@@ -58,10 +65,8 @@ export async function waitForCheck(
   let previous: number | null = null;
   for (;;) {
     const slot = nextSlot(plan, ctx.clock.monotonic(), previous);
-    // The next try would come after the deadline: done, unless none was made (a grace_period longer than the wait).
     if (slot > plan.deadline && last !== null) return { ok: false, exited: null, last, early: false, attempts };
     const at = Math.min(slot, plan.deadline);
-    const early = slot > plan.deadline;
     previous = at;
     for (let now = ctx.clock.monotonic(); now < at; now = ctx.clock.monotonic()) {
       const s = await state();
@@ -70,9 +75,9 @@ export async function waitForCheck(
     }
     last = await attempt();
     attempts += 1;
-    if (last.ok) return { ok: true, last, early, attempts };
+    if (last.ok) return { ok: true, last, early: at < plan.startedAt + plan.graceMs, attempts };
     const s = await state();
-    if (!s.running) return { ok: false, exited: s.exitCode, last, early, attempts };
-    if (early || ctx.clock.monotonic() >= plan.deadline) return { ok: false, exited: null, last, early, attempts };
+    if (!s.running) return { ok: false, exited: s.exitCode, last, early: false, attempts };
+    if (ctx.clock.monotonic() >= plan.deadline) return { ok: false, exited: null, last, early: false, attempts };
   }
 }

@@ -50,14 +50,12 @@ export function probeHow(p: Probe): string {
 }
 
 /**
- * Passed `afterMs` from the container's start. `early`: tried at the end of --wait-timeout, before the check's
- * grace_period ended, where Fly would not have run it yet.
+ * Passed `afterMs` from the container's start. `early`: inside the check's grace_period, where Fly would not have tried
+ * yet (smoke tries every second until it ends).
  */
 export function probePassed(p: Probe, said: string, afterMs: number, early = false): SmokeCheck {
   const note =
-    early && p.gracePeriodMs !== null
-      ? ` (tried when --wait-timeout ended, before its grace_period ${seconds(p.gracePeriodMs)}: Fly's first try comes later)`
-      : '';
+    early && p.gracePeriodMs !== null ? ` (inside its grace_period ${seconds(p.gracePeriodMs)}: Fly's first try comes then)` : '';
   return check(p.topLevel ? 'top-check' : 'app-health', probeTitle(p), 'pass', `${said} after ${seconds(afterMs)}${note}: ${probeHow(p)}`);
 }
 

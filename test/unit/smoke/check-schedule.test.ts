@@ -1,8 +1,9 @@
 /**
- * smoke tries each fly.toml check on Fly's schedule for it: first when its grace_period has passed since the
- * container started, then every `interval`, all bounded by --wait-timeout. Time is the fake clock's; the engine is
- * faked at ctx.exec and the application is a real loopback HTTP server that notes the (fake) time of each request.
- * On the code before, smoke asked once a second from the start (requests at 0, 1, 2 … s), whatever the check said.
+ * smoke tries each fly.toml check every second inside its grace_period (a failure there does not count, a pass is
+ * early), then on Fly's grid: at the grace_period's end and every `interval` after it, all bounded by --wait-timeout.
+ * Time is the fake clock's; the engine is faked at ctx.exec and the application is a real loopback HTTP server that
+ * notes the (fake) time of each request. On the code before, smoke asked once a second until the deadline
+ * (requests at 0, 1, 2 … s), whatever the check's interval said.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -23,8 +24,10 @@ afterAll(async () => {
   for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-describe('gpuctl smoke tries a check at its grace_period, then every interval', () => {
-  it('grace_period 10 s, interval 5 s, the application ready at 12 s: requests at 10 s and 15 s, passed after 15 s', async () => {
+const EVERY_SECOND_TO_10S = [0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10_000];
+
+describe('gpuctl smoke tries a check each second inside its grace_period, then every interval', () => {
+  it('grace_period 10 s, interval 5 s, the application ready at 12 s: each second to 10 s, then 15 s, passed after 15 s', async () => {
     const clock = fakeClock({ autoAdvance: true });
     const asked: number[] = [];
     const server = createServer((_req, res) => {
@@ -64,7 +67,7 @@ describe('gpuctl smoke tries a check at its grace_period, then every interval', 
     });
     const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 60_000, keep: false }, deps);
-    expect(asked).toEqual([10_000, 15_000]);
+    expect(asked).toEqual([...EVERY_SECOND_TO_10S, 15_000]);
     const app = result.checks.find((c) => c.id === 'app-health')!;
     expect(app.status).toBe('pass');
     expect(app.evidence).toMatch(/^HTTP 200 after 15 s: GET http:\/\/:8080\/health .*timeout 2 s, grace_period 10 s, interval 5 s;/);
@@ -92,28 +95,35 @@ describe('waitForCheck and its schedule', () => {
     return { r, asked, at: clock.monotonic() };
   };
 
-  it('never ready: every interval after the grace period, the last one at the deadline', async () => {
+  it('never ready: each second inside the grace period, then every interval, the last one on the grid before the deadline', async () => {
     const { r, asked } = await run({ deadline: 27_000, answer: () => false });
-    expect(asked).toEqual([10_000, 15_000, 20_000, 25_000]);
-    expect(r).toMatchObject({ ok: false, exited: null, early: false, attempts: 4 });
+    expect(asked).toEqual([...EVERY_SECOND_TO_10S, 15_000, 20_000, 25_000]);
+    expect(r).toMatchObject({ ok: false, exited: null, early: false, attempts: 14 });
   });
 
-  it('--wait-timeout shorter than grace_period: one attempt when it ends, said to be early', async () => {
-    const failed = await run({ deadline: 4000, answer: () => false });
-    expect(failed.asked).toEqual([4000]);
-    expect(failed.r).toMatchObject({ ok: false, early: true, last: { said: 'HTTP 503' } });
-    const passed = await run({ deadline: 4000, answer: () => true });
-    expect(passed.r).toMatchObject({ ok: true, early: true });
-    expect(probePassed(probe!, 'HTTP 200', 4000, true).evidence).toMatch(
-      /^HTTP 200 after 4 s \(tried when --wait-timeout ended, before its grace_period 10 s: Fly's first try comes later\): GET/,
+  it('ready inside the grace period: passed at once, said to be early; on the grid after it, not early', async () => {
+    const ready = await run({ deadline: 60_000, answer: (t) => t >= 2500 });
+    expect(ready.asked).toEqual([0, 1000, 2000, 3000]);
+    expect(ready.r).toMatchObject({ ok: true, early: true, attempts: 4 });
+    expect(probePassed(probe!, 'HTTP 200', 3000, true).evidence).toMatch(
+      /^HTTP 200 after 3 s \(inside its grace_period 10 s: Fly's first try comes then\): GET/,
     );
+    const late = await run({ deadline: 60_000, answer: (t) => t >= 12_000 });
+    expect(late.asked.at(-1)).toBe(15_000);
+    expect(late.r).toMatchObject({ ok: true, early: false });
   });
 
-  it('a container that exits during the grace period fails within a second, before any attempt', async () => {
-    const { r, asked, at } = await run({ deadline: 60_000, answer: () => true, exitAt: 3000 });
-    expect(asked).toEqual([]);
+  it('--wait-timeout shorter than grace_period: each second until it ends, then a failure', async () => {
+    const failed = await run({ deadline: 4000, answer: () => false });
+    expect(failed.asked).toEqual([0, 1000, 2000, 3000, 4000]);
+    expect(failed.r).toMatchObject({ ok: false, early: false, last: { said: 'HTTP 503' } });
+  });
+
+  it('a container that exits during the grace period fails within a second', async () => {
+    const { r, asked, at } = await run({ deadline: 60_000, answer: () => false, exitAt: 2500 });
+    expect(asked).toEqual([0, 1000, 2000, 3000]);
     expect(at).toBe(3000);
-    expect(r).toMatchObject({ ok: false, exited: 3, last: null, attempts: 0 });
+    expect(r).toMatchObject({ ok: false, exited: 3, last: { said: 'HTTP 503' }, attempts: 4 });
     expect(probeFailed(probe!, { exited: 3, last: null, waitMs: 60_000 }).evidence).toMatch(
       /^the container exited \(code 3\) before \/health answered; last: not tried yet \(grace_period 10 s\);/,
     );
@@ -123,8 +133,14 @@ describe('waitForCheck and its schedule', () => {
     const { asked } = await run({ now: 12_000, deadline: 30_000, answer: (t) => t >= 20_000 });
     expect(asked).toEqual([12_000, 15_000, 20_000]);
     const plan = { startedAt: 0, graceMs: 10_000, intervalMs: 5000, deadline: 60_000 };
-    expect([nextSlot(plan, 0, null), nextSlot(plan, 12_000, null), nextSlot(plan, 10_000, 10_000), nextSlot(plan, 23_000, 15_000)]).toEqual(
-      [10_000, 12_000, 15_000, 25_000],
-    );
+    expect([
+      nextSlot(plan, 0, null),
+      nextSlot(plan, 1000, 0),
+      nextSlot(plan, 9500, 9000),
+      nextSlot(plan, 12_000, 4000),
+      nextSlot(plan, 12_000, null),
+      nextSlot(plan, 10_000, 10_000),
+      nextSlot(plan, 23_000, 15_000),
+    ]).toEqual([0, 1000, 10_000, 12_000, 12_000, 15_000, 25_000]);
   });
 });
