@@ -17,6 +17,9 @@ const seriesText = (name: string, labels: Labels) =>
   `${name}{${Object.entries(labels)
     .map(([k, v]) => `${k}=${q(v)}`)
     .join(', ')}}`;
+/** promtool's values text: a value held for `samples` minutes, or one sample and then another held (or the staleness marker). */
+const valuesText = (value: Series[2], samples: number) =>
+  typeof value === 'object' ? `${value.first} ${value.then === 'stale' ? 'stale' : `${value.then}x${samples}`}` : `${value}x${samples}`;
 /** A `for:` in minutes (30s, 5m, 1h: what --for accepts). */
 const minutes = (d: string) => (Number.parseInt(d, 10) * { s: 1, m: 60, h: 3600 }[d.slice(-1) as 's' | 'm' | 'h']) / 60;
 
@@ -37,25 +40,25 @@ export function renderPromtoolTests(t: AlertThresholds, rulesFile: string): stri
     const inputs = (series: Series[], samples = evalMin + 5) => {
       lines.push('  - interval: 1m', `    input_series:${series.length === 0 ? ' []' : ''}`);
       for (const [name, labels, value] of series)
-        lines.push(`      - series: ${q(seriesText(name, labels))}`, `        values: ${q(`${value}x${samples}`)}`);
+        lines.push(`      - series: ${q(seriesText(name, labels))}`, `        values: ${q(valuesText(value, samples))}`);
       lines.push('    alert_rule_test:');
     };
     inputs(c.series);
     // Before its `for:` has passed, a rule is pending, not firing.
     if (minutes(rule.for) >= 1)
       lines.push(`      - eval_time: ${Math.floor(minutes(rule.for)) - 1}m`, `        alertname: ${rule.alert}`, '        exp_alerts: []');
-    const firing = () => {
+    const firing = (fires = c.fires) => {
       lines.push(`      - eval_time: ${evalMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts:');
-      for (const fire of Array.isArray(c.fires) ? c.fires : [{ labels: c.fires }]) {
+      for (const fire of Array.isArray(fires) ? fires : [{ labels: fires }]) {
         lines.push('          - exp_labels:');
         for (const [k, v] of Object.entries({ ...fire.labels, severity: rule.severity })) lines.push(`              ${k}: ${q(v)}`);
         lines.push('            exp_annotations:', ...annotations(rule, fire));
       }
     };
     firing();
-    for (const series of c.alsoFiring ?? []) {
-      inputs(series);
-      firing();
+    for (const also of c.alsoFiring ?? []) {
+      inputs(Array.isArray(also) ? also : also.series);
+      firing(Array.isArray(also) ? c.fires : also.fires);
     }
     for (const series of c.quiet ?? []) {
       inputs(series);

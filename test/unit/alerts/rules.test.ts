@@ -135,6 +135,20 @@ describe('alerting rules', () => {
     expect(text).toContain('up{instance=\\"fdaa::9:8000\\", job=\\"app-other\\"}');
   });
 
+  it('fail promtool test rules when the agent-down rule pages for a stopped machine, or reads only `up` (none on Fly)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
+    writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(T, 'gpuctl-alerts.yml'));
+    const good = renderAlertRules(T);
+    const guard = ' and on (instance) (up == 0 or fly_instance_up == 1)';
+    for (const rules of [good.replace(guard, ''), good.replace(guard, ' and on (instance) (up == 0)')]) {
+      expect(rules).not.toBe(good);
+      writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules);
+      const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+      expect(run.exitCode).toBe(1);
+      expect(`${run.stdout}${run.stderr}`).toContain('alertname: GpuctlAgentDown');
+    }
+  });
+
   it('fail promtool test rules when the info rule only looks for the agent (the application scraped alone stays unsaid)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
     writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(CPU, 'gpuctl-alerts.yml'));
