@@ -7,7 +7,7 @@
  */
 import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { BodyTooLargeError, fetchBounded, HttpTimeoutError } from '../shared/http-read.js';
-import { GPU_FIELDS, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
+import { GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
 
 export interface AgentTarget {
   /** The agent's base URL (http://host:9400) or its /metrics URL. */
@@ -72,10 +72,7 @@ export function gpusOfExposition(text: string): AgentExposition {
 /** Why an agent that answered serves no GPU series: its own series say (no GPU, no sample yet, a sampler failing). */
 function noGpusReason(href: string, x: AgentExposition): string {
   if (x.mode === 'cpu fallback') return `${href} is a gpuctl agent on a machine without a GPU (cpu fallback)`;
-  if (x.sampleAgeSeconds !== undefined && x.sampleAgeSeconds < 0)
-    return `${href}: the agent has no GPU sample yet (its nvidia-smi has not answered; its /gpu-health says why)`;
-  if (x.sampleAgeSeconds !== undefined)
-    return `${href}: the agent's last GPU sample is ${Math.round(x.sampleAgeSeconds)} s old (its nvidia-smi is failing or hung; its /gpu-health says why)`;
+  if (x.sampleAgeSeconds !== undefined) return `${href}: ${sampleAgeReason(x.sampleAgeSeconds)}`;
   return `${href} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
 }
 
