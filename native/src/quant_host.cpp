@@ -8,6 +8,7 @@
 
 #include "check.hpp"
 #include "cpu_ref.hpp"
+#include "philox.hpp"
 #include "threads.hpp"
 
 using namespace quant;
@@ -125,7 +126,7 @@ void ZscoreCase::cpu(int64_t a1, float* z, int8_t* s) const {
 }
 
 // ---------------------------------------------------------------- momentum
-void MomentumCase::make(int64_t a, int64_t t, uint64_t seed, uint32_t stream, bool with_ref) {
+void MomentumCase::make(int64_t a, int64_t t, uint64_t seed, uint32_t stream, bool with_ref, double jump_rate) {
   A = a;
   T = t;
   std::vector<float> sm;  // series-major walks, transposed to time-major
@@ -135,6 +136,18 @@ void MomentumCase::make(int64_t a, int64_t t, uint64_t seed, uint32_t stream, bo
     for (int64_t tt = b; tt < e; ++tt)
       for (int64_t i = 0; i < A; ++i) p[tt * A + i] = sm[i * T + tt];
   });
+  if (jump_rate > 0) {  // a jump at (asset, step) when its Philox draw is below the rate; every later price moves with it
+    const uint32_t k0 = key0(seed, stream ^ 0x4a554d50u), k1 = key1(seed, stream ^ 0x4a554d50u);
+    const uint32_t below = static_cast<uint32_t>(jump_rate * 4294967296.0);
+    parallel_for(A, [&](int64_t i) {
+      float f = 1.f;
+      for (int64_t tt = 1; tt < T; ++tt) {
+        const U32x4 r = philox4x32_10({static_cast<uint32_t>(tt), static_cast<uint32_t>(i), 2, 0}, k0, k1);
+        if (r.x < below) f *= (r.y & 1) ? 2.7182817f : 0.36787945f;
+        p[tt * A + i] *= f;
+      }
+    });
+  }
   if (!with_ref) return;
   rocref.assign(static_cast<size_t>(A * T), 0);
   rankref.assign(static_cast<size_t>(A * T), 0);

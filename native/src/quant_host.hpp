@@ -50,7 +50,10 @@ struct MomentumCase {
   std::vector<float> p;  // time-major
   std::vector<double> rocref;
   std::vector<int32_t> rankref;  // ranks of the float64 roc
-  void make(int64_t A, int64_t T, uint64_t seed, uint32_t stream, bool with_ref = true);
+  // jump_rate > 0: each asset's price path also jumps by a factor e or 1/e at each step with that probability
+  // (earnings, news: a few outliers in every step's cross-section, ~A * 20 * jump_rate of them), the heavy tail
+  // real panels have and the Gaussian walks do not.
+  void make(int64_t A, int64_t T, uint64_t seed, uint32_t stream, bool with_ref = true, double jump_rate = 0);
   double bytes() const { return 12.0 * A * T; }  // price read once, roc and rank written
   // rel_l2 of roc; every rank row must be the exact ranking of the output's own roc (a permutation), and
   // may differ from the float64 ranking on at most kBoundRankMismatch of the entries.

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from '../errors.js';
+import { describeErrno } from '../shared/make-dirs.js';
 import { policySchema, toPolicy, type Policy } from './policy-schema.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
@@ -81,7 +82,7 @@ export async function readPolicy(cwd: string, path: string): Promise<Policy> {
     text = await readRegularFile(resolve(cwd, path), 'utf8');
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
-    throw new UsageError(`Cannot read the policy ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
+    throw new UsageError(`Cannot read the policy ${path}: ${describeErrno(error)}.`, {
       hint: 'Pass --policy with a TOML file; examples/autoscale.toml is a start.',
     });
   }

@@ -40,11 +40,17 @@ export function signalQueries(policy: Policy): SignalQuery[] {
   return list;
 }
 
+/** The agent's GPU series (dcgm-exporter's names): only a machine with a GPU has them. */
+const GPU_SERIES = /\bDCGM_FI_/;
+const NO_GPU_SERIES =
+  ": DCGM_FI_* series come from gpuctl agent on a machine with a GPU, and Fly.io retired GPU Machines on 2026-08-01, so a CPU layout has none; scale on another signal ([metric] query, e.g. the application's request rate or CPU)";
+
 export async function readSignal(source: MetricSource, query: string, at: Date): Promise<Read> {
   const answer = await source(query, at);
   if (answer.kind === 'failed') return { kind: 'missing', reason: answer.reason, failed: true };
   if (answer.kind === 'other') return { kind: 'missing', reason: `expected samples (a matrix), got a ${answer.resultType}` };
-  if (answer.series.length === 0) return { kind: 'missing', reason: 'the query returned no series' };
+  if (answer.series.length === 0)
+    return { kind: 'missing', reason: `the query returned no series${GPU_SERIES.test(query) ? NO_GPU_SERIES : ''}` };
   if (answer.series.length > 1)
     return { kind: 'missing', reason: `the query returned ${answer.series.length} series: aggregate it to one, e.g. avg(...)` };
   const points = answer.series[0]!.map(([t, v]) => ({ ageMs: Math.max(0, at.getTime() - t * 1000), value: Number.parseFloat(v) }));

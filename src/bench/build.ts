@@ -60,7 +60,9 @@ export function describeSource(binary: BenchBinary, cpuMode = false): string {
   }
 }
 
-const PACKED_HINT = 'or use a packed gpuctl (npm install -g gpuctl), which ships the prebuilt binary in dist/native/ (built by `npm run build:native-fat` at pack time).';
+// gpuctl is not on the npm registry (`npm install -g gpuctl` answers 404): a packed gpuctl is its tarball (README "Install").
+const PACKED_HINT =
+  'or install a packed gpuctl (`npm pack` in gpuctl\'s repository, then `npm install -g ./gpuctl-<version>.tgz`), which ships the prebuilt binary in dist/native/ (built by `npm run build:native-fat` at pack time).';
 
 async function fromPrebuilt(paths: BenchPaths, arch: string | null, why: string): Promise<BenchBinary> {
   if ((arch === null || prebuiltCovers(arch)) && (await executable(paths.prebuilt))) return { path: paths.prebuilt, source: 'prebuilt', arch: 'fat', nvcc: null, key: null };

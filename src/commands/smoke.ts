@@ -11,6 +11,7 @@ export interface SmokeCommandOptions {
   buildArgs: string[];
   waitTimeoutMs: number;
   keep: boolean;
+  processGroup: string | undefined;
   loadtest: { durationS: number; rate: number | null; path: string | undefined; maxP95Ms?: number; minRps?: number } | null;
 }
 
@@ -20,9 +21,17 @@ const options = [
   { flags: '--build-arg <NAME=VALUE>', description: 'passed to the build (repeatable)', repeatable: true },
   { flags: '--wait-timeout <duration>', description: "how long to wait for fly.toml's checks to pass (all of them)", default: '2m' },
   { flags: '--loadtest <duration[,rate]>', description: 'also load the running application, e.g. 30s or 30s,100 (requests/s)' },
-  { flags: '--path <path>', description: "with --loadtest: the path it requests (default: the health check's)" },
+  {
+    flags: '--path <path>',
+    description:
+      "with --loadtest: the path it requests (default: the path of the application service's first GET http check, else /health)",
+  },
   { flags: '--max-p95 <duration>', description: 'with --loadtest: fail above this p95 latency, e.g. 50ms' },
   { flags: '--min-rps <n>', description: 'with --loadtest: fail below this many 2xx responses per second' },
+  {
+    flags: '--process-group <name>',
+    description: "the [processes] group to run, with its command and checks (default: flyctl's default group: app, else the first by name)",
+  },
   { flags: '--keep', description: 'keep the image afterwards (the container is always removed)' },
 ] as const;
 type Raw = RawInput<OptionKeys<typeof options>>;
@@ -59,6 +68,12 @@ function loadtestOption(raw: Raw): SmokeCommandOptions['loadtest'] {
   };
 }
 
+function processGroupOption(raw: Raw): string | undefined {
+  const name = str(raw, 'processGroup');
+  if (name !== undefined && name.trim() === '') throw new UsageError("--process-group needs a name: one of fly.toml's [processes].");
+  return name;
+}
+
 export function parseSmoke(raw: Raw): SmokeCommandOptions {
   const buildArgs = list(raw, 'buildArg');
   const bad = buildArgs.find((a) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(a));
@@ -69,6 +84,7 @@ export function parseSmoke(raw: Raw): SmokeCommandOptions {
     buildArgs,
     waitTimeoutMs: durationOption(raw, 'waitTimeout', '--wait-timeout', '2m'),
     keep: bool(raw, 'keep'),
+    processGroup: processGroupOption(raw),
     loadtest: loadtestOption(raw),
   };
 }
@@ -82,6 +98,8 @@ export const smokeCommand = defineCommand({
     '(tcp_checks: a TCP connect; http checks: their method, path, protocol and headers; top-level [checks] too),\n' +
     "checks the agent's /health, /gpu-health and /metrics, that nothing runs as root and no compiler is left in the image,\n" +
     "optionally loads it (--loadtest), then stops it with fly.toml's kill_signal and checks it stops within kill_timeout.\n" +
+    'Each check is tried first when its grace_period has passed, then every interval, as Fly does. With [processes] it runs\n' +
+    "one group (flyctl's default, or --process-group) with its command and checks, and lists the others' checks as skipped.\n" +
     'The container is always removed (on Ctrl-C too), the image unless --keep. Exit 0 passed, 1 a check failed, 3 no engine.\n' +
     'A markdown summary goes to GITHUB_STEP_SUMMARY when set. docs/smoke.md says what each check means.',
   options,
@@ -103,18 +121,20 @@ export const smokeCommand = defineCommand({
     // One spinner per step, so a CI line's "(N s)" is that step's time, not the whole run's.
     const slot = spinnerSlot(ctx);
     try {
-      const result = await runSmoke(ctx, options, {
-        readVerdict: readGpuHealthBody,
-        progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
-        hasGpu: () =>
-          querySmi(ctx).then(
-            (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
-            () => false,
-          ),
-        loadtest: options.loadtest
-          ? (base, health) => smokeLoad(ctx, `${base}${options.loadtest!.path ?? health}`, options.loadtest!)
-          : undefined,
-      });
+      const result = await runSmoke(
+        ctx,
+        { ...options, loadtestPath: options.loadtest?.path },
+        {
+          readVerdict: readGpuHealthBody,
+          progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
+          hasGpu: () =>
+            querySmi(ctx).then(
+              (smi) => smi.kind === 'ok' && smi.gpus.length > 0,
+              () => false,
+            ),
+          loadtest: options.loadtest ? (base, path) => smokeLoad(ctx, `${base}${path}`, options.loadtest!) : undefined,
+        },
+      );
       slot.end('stop');
       ctx.print(result, renderSmoke);
       await appendStepSummary(ctx, () => renderSmokeMarkdown(result));

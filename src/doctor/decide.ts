@@ -170,7 +170,10 @@ function authRow(auth: DoctorFacts['flyAuth'], tokenInEnv: boolean): CheckRow {
     'Fly authentication',
     'warn',
     `${message}${via}`,
-    'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).',
+    // A token that is set and refused: "set FLY_API_TOKEN" would send the reader back to what failed.
+    tokenInEnv && /unauthori[sz]ed|\b401\b|invalid token|expired|revoked/i.test(message)
+      ? 'Fly.io did not accept the token in FLY_API_TOKEN/FLY_ACCESS_TOKEN (expired or revoked?): create a new one (`fly tokens create deploy -a APP`), or unset it to use a `flyctl auth login` session.'
+      : 'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).',
   );
 }
 

@@ -61,7 +61,7 @@ export function checkGpuKind(value: string): Target {
   const kind = gpuKindForPreset(value);
   const hint = kind
     ? `"${value}" is the size preset; the gpu_kind is "${kind}": pass --gpu-kind ${kind}.`
-    : `Choose one of ${Object.keys(FLY_GPU_KINDS).join(', ')}.`;
+    : `--gpu-kind takes one of Fly.io's GPU kinds, ${Object.keys(FLY_GPU_KINDS).join(', ')} (all retired with Fly's GPU Machines on 2026-08-01). For the GPU of this machine, whatever its model, use --for-local-gpu.`;
   throw new UsageError(`Unknown GPU kind "${value}".`, { hint });
 }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import type { Ctx } from '../context.js';
+import { isCI, type Ctx } from '../context.js';
 import { FailedError, InterruptedError, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
@@ -78,7 +78,7 @@ export async function runInit(options: InitOptions, ctx: Ctx, deps: InitDeps = {
   const known = { ...fromFly, ...recorded, ...options.choices };
   if (shouldAsk(ctx, options, recordText !== null))
     asked = await askInputs(ctx, known, { app: fromFly.app ?? appNameFrom(dirName) }, events.detected);
-  else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(known);
+  else if (!options.yes && recordText === null && !ctx.interactive) requireFlagsOrYes(ctx, known);
 
   const inputs = resolveInputs([options.choices, asked, recorded, fromFly], dirName);
   assertKnownRegions([inputs.region], regions);
@@ -172,12 +172,18 @@ async function detectLocalGpu(ctx: Ctx): Promise<LocalGpu> {
  * Without a terminal, a first run needs --yes to take the defaults for what no flag gave (so CI
  * never gets defaults it did not ask for). Target and workload are the inputs that matter.
  */
-function requireFlagsOrYes(known: InitChoices): void {
+function requireFlagsOrYes(ctx: Ctx, known: InitChoices): void {
   const missing = [known.target || known.forLocalGpu ? null : '--gpu-kind or --vm-size', known.workload ? null : '--workload'].filter(
     (m) => m !== null,
   );
   if (missing.length === 0) return;
-  throw new UsageError(`No terminal to ask on, and no ${missing.join(' or ')} given.`, {
+  // Say which of the three rules keeps init from asking: on a terminal with CI set, "no terminal" is untrue.
+  const why = ctx.flags.json
+    ? 'With --json gpuctl asks nothing'
+    : isCI(ctx.env)
+      ? 'CI is set, so gpuctl asks nothing'
+      : 'No terminal to ask on';
+  throw new UsageError(`${why}, and no ${missing.join(' or ')} given.`, {
     hint: 'Pass the inputs as flags, or --yes to accept the defaults (performance-8x, inference).',
   });
 }

@@ -64,7 +64,9 @@ export async function runLoad(request: LoadRequest, signal: AbortSignal, clock: 
       ),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => recorder.response(statusCode, responseTime));
-    instance.on('reqError', (error: Error) => recorder.error(/timed out/i.test(error.message)));
+    instance.on('reqError', (error: Error & { code?: unknown }) =>
+      recorder.error(/timed out/i.test(error.message), typeof error.code === 'string' ? error.code : error.message),
+    );
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
   });

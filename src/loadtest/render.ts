@@ -31,6 +31,13 @@ function latencyRows(s: LoadSummary): string[][] {
   ];
 }
 
+/** Why a run failed: with not a single 2xx response the gate is beside the point (nothing answered, or only errors). */
+function failedVerdict(j: LoadtestJson): string {
+  if (j.summary.ok2xx > 0) return 'Failed: the gate was missed.';
+  const what = j.summary.responses > 0 ? 'every response was non-2xx' : 'no request got a response';
+  return `Failed: not a single 2xx response (${what}). Check that the service is up and that the URL, method and path are right.`;
+}
+
 export function renderText(j: LoadtestJson, style: Style): string {
   const s = j.summary;
   const rows = [
@@ -43,6 +50,9 @@ export function renderText(j: LoadtestJson, style: Style): string {
   const codes = Object.entries(s.statusCodes)
     .map(([code, n]) => `${code}: ${n}`)
     .join(', ');
+  const reasons = Object.entries(s.errorReasons)
+    .map(([reason, n]) => `${reason}: ${n}`)
+    .join(', ');
   const gate = j.gate.checks
     .map((c) => `  ${c.passed ? style.green('✓') : style.red('✗')} ${c.name} ${c.actual} (limit ${c.limit})`)
     .join('\n');
@@ -50,8 +60,8 @@ export function renderText(j: LoadtestJson, style: Style): string {
     ? style.yellow('Interrupted: the figures cover the part that ran.')
     : j.gate.passed
       ? style.green('Passed.')
-      : style.red('Failed: the gate was missed.');
-  return `${modeLine(j)}${j.interrupted ? ' (interrupted)' : ''}\n\n${renderTable(['Measure', 'Value'], rows)}${codes ? `status codes: ${codes}\n` : ''}${gate ? `\n${gate}\n` : ''}\n${verdict}\n`;
+      : style.red(failedVerdict(j));
+  return `${modeLine(j)}${j.interrupted ? ' (interrupted)' : ''}\n\n${renderTable(['Measure', 'Value'], rows)}${codes ? `status codes: ${codes}\n` : ''}${reasons ? `errors by reason: ${reasons}\n` : ''}${gate ? `\n${gate}\n` : ''}\n${verdict}\n`;
 }
 
 export function renderMarkdown(j: LoadtestJson): string {

@@ -7,6 +7,9 @@ import { Histogram } from './histogram.js';
 
 export const PERCENTILES = [50, 90, 95, 99, 99.9] as const;
 
+/** Distinct error reasons kept per run (a run can fail thousands of requests the same way). */
+export const MAX_REASONS = 5;
+
 export interface LatencySummary {
   p50: number;
   p90: number;
@@ -25,6 +28,8 @@ export interface LoadSummary {
   /** Requests that got no response: connection errors and timeouts (timeouts counted in both). */
   errors: number;
   timeouts: number;
+  /** Why requests got no response (an error's code, else its message), with their counts; the first few reasons only. */
+  errorReasons: Record<string, number>;
   statusCodes: Record<string, number>;
   durationS: number;
   /** Responses per second over the run. */
@@ -36,6 +41,7 @@ export interface LoadSummary {
 export class Recorder {
   private readonly latency = new Histogram();
   private readonly codes = new Map<number, number>();
+  private readonly reasons = new Map<string, number>();
   private responses = 0;
   private errors = 0;
   private timeouts = 0;
@@ -46,9 +52,12 @@ export class Recorder {
     if (status >= 200 && status < 300) this.latency.record(ms);
   }
 
-  error(timeout: boolean): void {
+  /** A request without a response; `reason` (e.g. ECONNREFUSED) is kept for the first MAX_REASONS distinct ones. */
+  error(timeout: boolean, reason = 'unknown'): void {
     this.errors += 1;
     if (timeout) this.timeouts += 1;
+    const key = reason.slice(0, 120);
+    if (this.reasons.has(key) || this.reasons.size < MAX_REASONS) this.reasons.set(key, (this.reasons.get(key) ?? 0) + 1);
   }
 
   summary(durationS: number): LoadSummary {
@@ -61,6 +70,7 @@ export class Recorder {
       non2xx: this.responses - ok2xx,
       errors: this.errors,
       timeouts: this.timeouts,
+      errorReasons: Object.fromEntries(this.reasons),
       statusCodes: Object.fromEntries([...this.codes.entries()].sort(([a], [b]) => a - b).map(([code, n]) => [String(code), n])),
       durationS,
       rps: durationS > 0 ? this.responses / durationS : 0,

@@ -100,9 +100,11 @@ export interface RunSpec {
   env: Readonly<Record<string, string>>;
   mounts: readonly string[];
   gpus: boolean;
+  /** A process group's command, in place of the image's CMD (the ENTRYPOINT stays, as on Fly); none: the CMD. */
+  cmd?: readonly string[] | null;
 }
 
-/** `run -d`: ports on 127.0.0.1 only (a free host port each), the environment, anonymous volumes, the GPU flag. Pure. */
+/** `run -d`: ports on 127.0.0.1 only (a free host port each), the environment, anonymous volumes, the GPU flag, the command. Pure. */
 export function runArgs(engine: EngineName, spec: RunSpec): string[] {
   const gpu = !spec.gpus ? [] : engine === 'docker' ? ['--gpus', 'all'] : ['--device', 'nvidia.com/gpu=all'];
   return [
@@ -116,6 +118,7 @@ export function runArgs(engine: EngineName, spec: RunSpec): string[] {
     ...spec.mounts.flatMap((m) => ['--volume', m]),
     ...gpu,
     spec.tag,
+    ...(spec.cmd ?? []),
   ];
 }
 

@@ -18,10 +18,16 @@ interface ProbeBase {
   timeoutMs: number;
   /** True when fly.toml names the timeout; false when it is smoke's own. */
   timeoutSet: boolean;
-  /** The check's grace_period as Fly applies it, or null when fly.toml names none. */
+  /** The check's grace_period as Fly applies it, or null when fly.toml names none (smoke then tries at once). */
   gracePeriodMs: number | null;
+  /** The time between attempts: the check's interval as Fly applies it, else SMOKE_INTERVAL_MS. */
+  intervalMs: number;
+  /** True when fly.toml names the interval; false when it is smoke's own. */
+  intervalSet: boolean;
   /** A top-level check: informational on Fly (it does not route), but deploy waits for it as for any. */
   topLevel: boolean;
+  /** The process groups it applies to: its service's `processes` (a top-level check's own); none: the default group (groups.ts). */
+  processes: string[];
 }
 
 export interface TcpProbe extends ProbeBase {
@@ -44,6 +50,8 @@ export type Probe = TcpProbe | HttpProbe;
 
 /** smoke's limit on one attempt when the check names no timeout. */
 export const SMOKE_TIMEOUT_MS = 5000;
+/** smoke's time between attempts when the check names no interval. */
+export const SMOKE_INTERVAL_MS = 1000;
 const MINUTE = 60_000;
 
 type Table = Record<string, unknown>;
@@ -53,6 +61,8 @@ const port = (v: unknown): number | null => (typeof v === 'number' && Number.isI
 const scalar = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : JSON.stringify(v);
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/** A `processes` value's names (a list of strings; anything else is none). */
+export const processNames = (v: unknown): string[] => (Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : []);
 
 /** A check duration in ms, read as validate reads fly.toml's (fly-units.ts): an integer is milliseconds, a string a Go duration; null if absent, unreadable or negative. */
 export function checkDurationMs(v: unknown): number | null {
@@ -60,7 +70,7 @@ export function checkDurationMs(v: unknown): number | null {
   return ms === null || ms < 0 ? null : ms;
 }
 
-/** Fly's bounds on service check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */
+/** Fly's bounds on check durations: under 1 s raised to 1 s (a zero grace period stays), over a minute lowered to one. */
 const flyBound = (ms: number, zeroOk: boolean) => (zeroOk && ms === 0 ? 0 : Math.min(MINUTE, Math.max(1000, ms)));
 
 /** flyctl's header forms: a table of NAME = VALUE, or an array of { name, value } (patches.go `_patchCheckHeaders`). */
@@ -72,23 +82,27 @@ function headers(v: unknown): Record<string, string> {
   return isTable(v) ? Object.fromEntries(Object.entries(v).map(([k, value]) => [k, scalar(value)])) : {};
 }
 
-function base(check: Table, source: string, at: number, topLevel: boolean): ProbeBase {
+function base(check: Table, source: string, at: number, topLevel: boolean, processes: unknown): ProbeBase {
   const timeout = checkDurationMs(check.timeout);
   const grace = checkDurationMs(check.grace_period);
+  const interval = checkDurationMs(check.interval);
   return {
     source,
     port: at,
     timeoutMs: timeout === null ? SMOKE_TIMEOUT_MS : flyBound(timeout, false),
     timeoutSet: timeout !== null,
     gracePeriodMs: grace === null ? null : flyBound(grace, true),
+    intervalMs: interval === null ? SMOKE_INTERVAL_MS : flyBound(interval, false),
+    intervalSet: interval !== null,
     topLevel,
+    processes: processNames(processes),
   };
 }
 
-function http(check: Table, source: string, at: number, topLevel: boolean): HttpProbe {
+function http(check: Table, source: string, at: number, topLevel: boolean, processes: unknown): HttpProbe {
   const path = text(check.path) ?? '/';
   return {
-    ...base(check, source, at, topLevel),
+    ...base(check, source, at, topLevel, processes),
     kind: 'http',
     method: (text(check.method) ?? 'GET').toUpperCase(),
     path: path.startsWith('/') ? path : `/${path}`,
@@ -99,8 +113,8 @@ function http(check: Table, source: string, at: number, topLevel: boolean): Http
   };
 }
 
-const tcp = (check: Table, source: string, at: number, topLevel: boolean, implied = false): TcpProbe => ({
-  ...base(check, source, at, topLevel),
+const tcp = (check: Table, source: string, at: number, topLevel: boolean, processes: unknown, implied = false): TcpProbe => ({
+  ...base(check, source, at, topLevel, processes),
   kind: 'tcp',
   implied,
 });
@@ -121,20 +135,22 @@ export function flyProbes(fly: Table, agentPort: number | null): Probe[] {
   for (const { s, name, http: httpChecks, tcp: tcpChecks, key } of services) {
     const at = port(s.internal_port);
     if (at === null) continue;
-    probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false)));
-    probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false)));
+    probes.push(...tcpChecks.map((c) => tcp(c, `[[${name}.tcp_checks]]`, at, false, s.processes)));
+    probes.push(...httpChecks.map((c) => http(c, `[[${name}.${key}]]`, at, false, s.processes)));
     // A UDP service has nothing to connect to; Fly checks it only as its checks say.
     if (tcpChecks.length === 0 && httpChecks.length === 0 && s.protocol !== 'udp')
-      probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, true));
+      probes.push(tcp({}, name === 'services' ? '[[services]]' : '[http_service]', at, false, s.processes, true));
   }
   const top: Array<[string, Table]> = isTable(fly.checks)
     ? Object.entries(fly.checks).filter((e): e is [string, Table] => isTable(e[1]))
     : tables(fly.checks).map((c) => [c.name === undefined ? '' : scalar(c.name), c]);
+  // A top-level check without a port takes [http_service]'s internal_port (machines.go updateMachineConfig).
+  const httpServicePort = tables(fly.http_service).map((s) => port(s.internal_port))[0] ?? null;
   for (const [name, c] of top) {
-    const at = port(c.port);
+    const at = port(c.port) ?? (c.port === undefined ? httpServicePort : null);
     if (at === null || at === agentPort) continue;
-    if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true));
-    else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true));
+    if (c.type === 'tcp') probes.push(tcp(c, `[checks.${name}]`, at, true, c.processes));
+    else if (c.type === 'http') probes.push(http(c, `[checks.${name}]`, at, true, c.processes));
   }
   return probes;
 }

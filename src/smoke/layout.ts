@@ -7,10 +7,12 @@
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
+import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
-import { parseDuration } from '../shared/duration.js';
+import { killTimeoutSeconds } from '../flyio/fly-units.js';
 import { readRegularFile } from '../shared/regular-file.js';
-import { flyProbes, type HttpProbe, type Probe } from './fly-checks.js';
+import { flyProbes, processNames, type Probe } from './fly-checks.js';
+import { appliesTo, chooseGroup, type ProcessGroup } from './groups.js';
 
 export interface SmokeLayout {
   dir: string;
@@ -19,14 +21,16 @@ export interface SmokeLayout {
   port: number;
   /** The agent's port ([metrics] or [checks.gpu]), or null when the layout has no agent. */
   metricsPort: number | null;
-  /** The first service HTTP check's path, else /health: what --loadtest requests without --path. */
-  healthPath: string;
-  /** fly.toml's checks as smoke runs them, in flyctl's order (fly-checks.ts); empty only for a UDP service without checks. */
+  /** fly.toml's checks of the process group smoke runs, in flyctl's order (fly-checks.ts); empty only for a UDP service without checks. */
   probes: Probe[];
+  /** The process group smoke runs, with its command (groups.ts). */
+  group: ProcessGroup;
+  /** fly.toml's checks of the other process groups: listed as skipped, naming their group. */
+  skipped: Probe[];
   killSignal: string;
   killTimeoutS: number;
   env: Record<string, string>;
-  /** Where Fly mounts the volume ([[mounts]] destination), mounted here as an anonymous root-owned volume. */
+  /** Where Fly mounts the group's volume ([[mounts]] destination), mounted here as an anonymous root-owned volume. */
   mounts: string[];
   /** A CUDA base image in the final stage, or compose.yaml reserving a GPU. */
   gpuLayout: boolean;
@@ -35,13 +39,12 @@ export interface SmokeLayout {
 }
 
 type Table = Record<string, unknown>;
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
-const tables = (v: unknown): Table[] => (Array.isArray(v) ? v.filter(isTable) : isTable(v) ? [v] : []);
+const tables = (v: unknown): Table[] => tablesAt(v, []).map(({ table }) => table);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
-/** kill_timeout as flyctl reads it: an integer of seconds, or a duration string ("30s", "1m30s"); absent or unreadable: null. */
+/** kill_timeout as flyctl reads it (fly-units.ts): an integer of seconds, or a duration string ("30s", "1m30s"); absent, unreadable, fractional or not above 0: null. */
 const killTimeout = (v: unknown): number | null => {
-  const ms = typeof v === 'string' ? parseDuration(v) : undefined;
-  return ms !== undefined && ms > 0 ? ms / 1000 : num(v);
+  const s = killTimeoutSeconds(v);
+  return s !== null && s > 0 && (typeof v === 'string' || Number.isInteger(s)) ? s : null;
 };
 
 /** The file's text; `what` names a required file (missing: a usage error), none an optional one (missing: null). */
@@ -96,8 +99,8 @@ function composeYaml(path: string, text: string): unknown {
   }
 }
 
-/** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml. */
-export async function readLayout(dir: string): Promise<SmokeLayout> {
+/** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml, for the process group `processGroup` (default: flyctl's). */
+export async function readLayout(dir: string, processGroup?: string): Promise<SmokeLayout> {
   const flyPath = join(dir, 'fly.toml');
   const text = await read(flyPath, 'fly.toml');
   const parsed = parseFlyToml(text);
@@ -107,7 +110,11 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
     });
   const fly: Table = parsed.doc;
   const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
-  const service = [...tables(fly.http_service), ...tables(fly.services)][0] ?? {};
+  const group = chooseGroup(fly, processGroup);
+  const ours = (entry: Table) => appliesTo(processNames(entry.processes), group);
+  // The group's first service is the application; a group without one still publishes the first service's port.
+  const services = [...tables(fly.http_service), ...tables(fly.services)];
+  const service = services.find(ours) ?? services[0] ?? {};
   const port = num(service.internal_port);
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
@@ -123,18 +130,21 @@ export async function readLayout(dir: string): Promise<SmokeLayout> {
   const metricsPort = num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port);
   // [http_service]'s checks and a [[services]]'s legacy [[services.http_checks]] alike (flyctl still turns them into the
   // Machine's HTTP service checks: internal/appconfig/service.go toMachineService).
-  const probes = flyProbes(fly, metricsPort);
+  const all = flyProbes(fly, metricsPort);
+  const probes = all.filter((p) => appliesTo(p.processes, group));
   return {
     dir,
     app: typeof fly.app === 'string' ? fly.app : 'app',
     port,
     metricsPort,
-    healthPath: probes.find((p): p is HttpProbe => p.kind === 'http' && !p.topLevel && p.port === port)?.path ?? '/health',
     probes,
+    group,
+    skipped: all.filter((p) => !probes.includes(p)),
     killSignal: typeof fly.kill_signal === 'string' ? fly.kill_signal.toUpperCase() : 'SIGINT',
     killTimeoutS: killTimeout(fly.kill_timeout) ?? 5,
     env,
     mounts: tables(fly.mounts)
+      .filter(ours)
       .map((m) => m.destination)
       .filter((d): d is string => typeof d === 'string'),
     gpuLayout,

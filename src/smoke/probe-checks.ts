@@ -40,7 +40,7 @@ function tlsSaid(p: HttpProbe): string {
 export function probeHow(p: Probe): string {
   const bounds = `timeout ${seconds(p.timeoutMs)}${p.timeoutSet ? '' : " (smoke's; fly.toml names none)"}${
     p.gracePeriodMs !== null ? `, grace_period ${seconds(p.gracePeriodMs)}` : ''
-  }`;
+  }, interval ${seconds(p.intervalMs)}${p.intervalSet ? '' : " (smoke's; fly.toml names none)"}`;
   if (p.kind === 'tcp') {
     const why = p.implied ? `; ${p.source} has no check: Fly runs none, smoke checks the port accepts connections` : '';
     return `tcp connect to ${p.port} (${p.source}), ${bounds}; through the engine's port mapping, not Fly's proxy${why}`;
@@ -49,12 +49,21 @@ export function probeHow(p: Probe): string {
   return `${p.method} ${p.protocol}://:${p.port}${p.path} (${p.source})${headers.length ? `, headers ${headers.join(', ')}` : ''}${tlsSaid(p)}, ${bounds}; redirects not followed, 2xx passes (as Fly)`;
 }
 
-export function probePassed(p: Probe, said: string, afterMs: number): SmokeCheck {
-  return check(p.topLevel ? 'top-check' : 'app-health', probeTitle(p), 'pass', `${said} after ${seconds(afterMs)}: ${probeHow(p)}`);
+/**
+ * Passed `afterMs` from the container's start. `early`: inside the check's grace_period, where Fly would not have tried
+ * yet (smoke tries every second until it ends).
+ */
+export function probePassed(p: Probe, said: string, afterMs: number, early = false): SmokeCheck {
+  const note =
+    early && p.gracePeriodMs !== null ? ` (inside its grace_period ${seconds(p.gracePeriodMs)}: Fly's first try comes then)` : '';
+  return check(p.topLevel ? 'top-check' : 'app-health', probeTitle(p), 'pass', `${said} after ${seconds(afterMs)}${note}: ${probeHow(p)}`);
 }
 
-/** The check never passed: the container exited first (its code), or nothing passed within the wait; `last` is the last attempt's answer. */
-export function probeFailed(p: Probe, o: { exited: number | null; last: string; waitMs: number }): SmokeCheck {
+/**
+ * The check never passed: the container exited first (its code), or nothing passed within the wait; `last` is the last
+ * attempt's answer, null when the container exited before the first (during the grace_period).
+ */
+export function probeFailed(p: Probe, o: { exited: number | null; last: string | null; waitMs: number }): SmokeCheck {
   const why =
     o.exited !== null
       ? `the container exited (code ${o.exited}) before ${probeTarget(p)} answered`
@@ -63,5 +72,6 @@ export function probeFailed(p: Probe, o: { exited: number | null; last: string; 
             ? ` (shorter than its grace_period ${seconds(p.gracePeriodMs)}: raise --wait-timeout)`
             : ''
         }`;
-  return check(p.topLevel ? 'top-check' : 'app-health', probeTitle(p), 'fail', `${why}; last: ${o.last}; ${probeHow(p)}`);
+  const last = o.last ?? `not tried yet (grace_period ${seconds(p.gracePeriodMs ?? 0)})`;
+  return check(p.topLevel ? 'top-check' : 'app-health', probeTitle(p), 'fail', `${why}; last: ${last}; ${probeHow(p)}`);
 }

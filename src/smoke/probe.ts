@@ -6,6 +6,7 @@
  */
 import type { Ctx } from '../context.js';
 import { InterruptedError } from '../errors.js';
+import { containerWatch, waitForCheck, type Attempt } from './check-wait.js';
 import { fetchBounded } from '../shared/http-read.js';
 import { tcpConnect } from '../shared/tcp-connect.js';
 import { buildToolsCheck, check, gpuHealthCheck, metricsCheck, stopCheck, userCheck, type SmokeCheck, type Verdict } from './checks.js';
@@ -22,6 +23,8 @@ export interface Container {
   ports: Record<number, number>;
   cmd: readonly string[];
   gpus: boolean;
+  /** Monotonic ms when the engine's `run` returned: the checks' grace_period counts from here. */
+  startedAt?: number;
 }
 
 export interface ProbeDeps {
@@ -50,8 +53,6 @@ export async function containerState(engine: Engine, name: string): Promise<{ ru
   return { running: running === 'true', exitCode: code === undefined || code === '' ? null : Number(code) };
 }
 
-type Attempt = { ok: boolean; said: string };
-
 /** Why a request got no answer: the connection's error code (ECONNREFUSED, a TLS error), else the error's text. */
 function noAnswer(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string; message?: string }; message?: string };
@@ -78,18 +79,6 @@ export async function attemptProbe(ctx: Ctx, p: Probe, hostPort: number): Promis
   }
 }
 
-/** Attempts until one passes or the deadline (monotonic ms); stops early when the container has exited. */
-async function waitFor(ctx: Ctx, engine: Engine, c: Container, attempt: () => Promise<Attempt>, deadline: number) {
-  for (;;) {
-    const last = await attempt();
-    if (last.ok) return { ok: true as const, last };
-    const s = await containerState(engine, c.name);
-    if (!s.running) return { ok: false as const, exited: s.exitCode, last };
-    if (ctx.clock.monotonic() >= deadline) return { ok: false as const, exited: null, last };
-    if (!(await ctx.clock.sleep(1000, ctx.signal))) throw new InterruptedError();
-  }
-}
-
 const agentGet = (ctx: Ctx, url: string) => async (): Promise<Attempt> => {
   const r = await get(ctx, url);
   return { ok: r.status === 200, said: r.status ? `HTTP ${r.status}` : 'no answer' };
@@ -104,22 +93,28 @@ export async function probeRunning(
   deps: ProbeDeps,
 ): Promise<SmokeCheck[]> {
   const checks: SmokeCheck[] = [];
-  // Every check of fly.toml within one --wait-timeout, as a deploy waits for all of them within its wait_timeout.
-  const started = ctx.clock.monotonic();
-  const deadline = started + waitMs;
+  const state = containerWatch(ctx, () => containerState(engine, c.name));
+  // Every check of fly.toml within one --wait-timeout, as a deploy waits for all of them within its wait_timeout;
+  // each tried on its own schedule (grace_period, then every interval) from the container's start.
+  const started = c.startedAt ?? ctx.clock.monotonic();
+  const deadline = ctx.clock.monotonic() + waitMs;
   for (const p of layout.probes) {
-    deps.progress(`Waiting for ${probeTitle(p)} (at most ${Math.round(waitMs / 1000)} s)`);
+    const first = p.gracePeriodMs ? `first try at its grace_period, ${Math.round(p.gracePeriodMs / 1000)} s; ` : '';
+    deps.progress(`Waiting for ${probeTitle(p)} (${first}at most ${Math.round(waitMs / 1000)} s)`);
     const hostPort = c.ports[p.port]!;
-    const r = await waitFor(ctx, engine, c, () => attemptProbe(ctx, p, hostPort), deadline);
+    const plan = { startedAt: started, graceMs: p.gracePeriodMs ?? 0, intervalMs: p.intervalMs, deadline };
+    const r = await waitForCheck(ctx, state, () => attemptProbe(ctx, p, hostPort), plan);
     if (!r.ok) {
-      checks.push(probeFailed(p, { exited: r.exited, last: r.last.said, waitMs }));
+      checks.push(probeFailed(p, { exited: r.exited, last: r.last?.said ?? null, waitMs }));
       return checks;
     }
-    checks.push(probePassed(p, r.last.said, ctx.clock.monotonic() - started));
+    checks.push(probePassed(p, r.last.said, ctx.clock.monotonic() - started, r.early));
   }
   if (c.agent !== null) {
-    const agent = await waitFor(ctx, engine, c, agentGet(ctx, `${c.agent}/health`), ctx.clock.monotonic() + 30_000);
-    checks.push(check('agent-health', 'agent /health', agent.ok ? 'pass' : 'fail', agent.last.said));
+    const now = ctx.clock.monotonic();
+    const plan = { startedAt: now, graceMs: 0, intervalMs: 1000, deadline: now + 30_000 };
+    const agent = await waitForCheck(ctx, state, agentGet(ctx, `${c.agent}/health`), plan);
+    checks.push(check('agent-health', 'agent /health', agent.ok ? 'pass' : 'fail', agent.last?.said ?? 'the container exited'));
     const gpu = await get(ctx, `${c.agent}/gpu-health`);
     const verdict = gpu.status === 0 ? null : deps.readVerdict(gpu.body);
     checks.push(gpuHealthCheck(gpu.status, verdict, { gpuLayout: layout.gpuLayout, gpusReserved: c.gpus }));

@@ -11,6 +11,15 @@ function headline(r: SmokeResult): string {
   return `${r.app} (${r.dir}) with ${r.engine}: ${r.passed ? 'passed' : 'failed'}`;
 }
 
+/** With several process groups (or one not named app): which one ran, with what. */
+function groupNote(r: SmokeResult): string | null {
+  const g = r.processGroup;
+  if (g.groups.length === 1 && g.name === 'app') return null;
+  const what = g.command ? `its [processes] command, ${g.command.join(' ')}` : "the image's CMD";
+  const others = g.groups.filter((n) => n !== g.name);
+  return `Process group ${g.name} ran (${what})${others.length ? `; ${others.join(', ')}: not run (--process-group NAME runs one)` : ''}.`;
+}
+
 function gpuNote(r: SmokeResult): string | null {
   if (!r.gpu.layout) return null;
   return r.gpu.reserved
@@ -23,6 +32,7 @@ export function renderSmoke(r: SmokeResult, style: Style): string {
   const facts = [
     `build ${r.buildSeconds === null ? '–' : `${r.buildSeconds} s`}, image ${MB(r.image.sizeBytes)}${r.image.kept ? ` (kept: ${r.image.tag})` : ''}`,
     ...(gpuNote(r) ? [gpuNote(r)!] : []),
+    ...(groupNote(r) ? [groupNote(r)!] : []),
     ...(r.logFile ? [`Full log: ${r.logFile}`] : []),
   ];
   return `${style.bold(`Smoke: ${headline(r)}`)}\n\n${renderTable(['', 'check', 'evidence'], rows)}\n${facts.join('\n')}\n`;
@@ -34,7 +44,7 @@ export function renderSmokeMarkdown(r: SmokeResult): string {
   return [
     `### gpuctl smoke: ${headline(r)}`,
     '',
-    `Build ${r.buildSeconds ?? '–'} s, image ${MB(r.image.sizeBytes)}.${gpuNote(r) ? ` ${gpuNote(r)}` : ''}`,
+    `Build ${r.buildSeconds ?? '–'} s, image ${MB(r.image.sizeBytes)}.${gpuNote(r) ? ` ${gpuNote(r)}` : ''}${groupNote(r) ? ` ${groupNote(r)}` : ''}`,
     '',
     '| | check | evidence |',
     '|---|---|---|',

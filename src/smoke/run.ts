@@ -11,7 +11,9 @@ import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
+import { skippedProbe } from './groups.js';
 import { readLayout, type SmokeLayout } from './layout.js';
+import { loadTarget, type LoadTarget } from './load-target.js';
 import { containerState, probeRunning, stopAsFly, type Container, type ProbeDeps } from './probe.js';
 import { probeFailed } from './probe-checks.js';
 
@@ -21,12 +23,16 @@ export interface SmokeOptions {
   buildArgs: string[];
   waitTimeoutMs: number;
   keep: boolean;
+  /** --process-group: the group to run (default: flyctl's default group; groups.ts). */
+  processGroup?: string | undefined;
+  /** --path: what --loadtest requests (default: load-target.ts). */
+  loadtestPath?: string | undefined;
 }
 
 export interface SmokeDeps extends ProbeDeps {
   hasGpu(): Promise<boolean>;
-  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and health path. */
-  loadtest: ((appBase: string, healthPath: string) => Promise<SmokeCheck>) | undefined;
+  /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and the path to load. */
+  loadtest: ((appBase: string, path: string) => Promise<SmokeCheck>) | undefined;
 }
 
 export interface SmokeResult {
@@ -37,7 +43,11 @@ export interface SmokeResult {
   image: { tag: string; sizeBytes: number | null; kept: boolean };
   buildSeconds: number | null;
   gpu: { layout: boolean; reserved: boolean };
+  /** The process group smoke ran: its name, every group, and its [processes] command (null: the image's CMD). */
+  processGroup: { name: string; groups: string[]; command: string[] | null };
   logFile: string | null;
+  /** With --loadtest: the path it requests and where that came from (load-target.ts); else null. */
+  loadtest: LoadTarget | null;
   checks: SmokeCheck[];
   passed: boolean;
 }
@@ -71,7 +81,7 @@ export const PODMAN_LEFTOVERS =
   "podman keeps an interrupted build's containers in its storage: `podman ps --external` lists them, `podman rm --force ID` removes one.";
 
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
-  const layout = await readLayout(options.dir);
+  const layout = await readLayout(options.dir, options.processGroup);
   const engine = await findEngine(ctx, options.engine);
   const id = `${ctx.clock.now().getTime().toString(36)}${ctx.host.pid.toString(36)}`;
   const label = `gpuctl.smoke=${id}`;
@@ -83,7 +93,9 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     image: { tag: `localhost/gpuctl-smoke-${safe(layout.app)}:${id}`, sizeBytes: null, kept: false },
     buildSeconds: null,
     gpu: { layout: layout.gpuLayout, reserved: false },
+    processGroup: { name: layout.group.name, groups: layout.group.groups, command: layout.group.command },
     logFile: null,
+    loadtest: deps.loadtest ? loadTarget(layout.probes, layout.port, options.loadtestPath) : null,
     checks: [],
     passed: false,
   };
@@ -128,15 +140,18 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
         'bad_output',
       );
     result.image.sizeBytes = facts.sizeBytes;
-    container.cmd = facts.cmd;
+    container.cmd = layout.group.command ?? facts.cmd;
     container.gpus = result.gpu.reserved = layout.gpuLayout && (await deps.hasGpu());
-    await start(engine, layout, container, label, result.image.tag, result.checks);
+    await start(ctx, engine, layout, container, label, result.image.tag, result.checks);
     started = true;
     if (result.checks.some((c) => c.status === 'fail')) return result;
+    result.checks.push(...layout.skipped.map((p) => skippedProbe(p, layout.group)));
     result.checks.push(...(await probeRunning(ctx, engine, container, layout, options.waitTimeoutMs, deps)));
-    if (deps.loadtest && !result.checks.some((c) => c.status === 'fail')) {
-      deps.progress(`Load test of ${layout.healthPath}`);
-      result.checks.push(await deps.loadtest(container.app, layout.healthPath));
+    if (deps.loadtest && result.loadtest && !result.checks.some((c) => c.status === 'fail')) {
+      const { path, from } = result.loadtest;
+      deps.progress(`Load test of GET ${path}`);
+      const load = await deps.loadtest(container.app, path);
+      result.checks.push({ ...load, evidence: `GET ${path} (${from}): ${load.evidence}` });
     }
     if (!result.checks.some((c) => c.id === 'app-health' && c.status === 'fail'))
       result.checks.push(await stopAsFly(ctx, engine, container, layout, deps));
@@ -149,15 +164,33 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   }
 }
 
-async function start(engine: Engine, layout: SmokeLayout, c: Container, label: string, tag: string, checks: SmokeCheck[]): Promise<void> {
+async function start(
+  ctx: Ctx,
+  engine: Engine,
+  layout: SmokeLayout,
+  c: Container,
+  label: string,
+  tag: string,
+  checks: SmokeCheck[],
+): Promise<void> {
   // The service's port, each check's port (a top-level check may name another) and the agent's, each once.
   const ports = [
     ...new Set([layout.port, ...layout.probes.map((p) => p.port), ...(layout.metricsPort !== null ? [layout.metricsPort] : [])]),
   ];
   const run = await engine.run(
-    runArgs(engine.name, { name: c.name, label, tag, ports, env: layout.env, mounts: layout.mounts, gpus: c.gpus }),
+    runArgs(engine.name, {
+      name: c.name,
+      label,
+      tag,
+      ports,
+      env: layout.env,
+      mounts: layout.mounts,
+      gpus: c.gpus,
+      cmd: layout.group.command,
+    }),
     { timeoutMs: 120_000 },
   );
+  c.startedAt = ctx.clock.monotonic();
   if (run.exitCode !== 0) {
     checks.push(check('start', 'container starts', 'fail', run.stderr.trim().split('\n').at(-1) ?? `exit ${run.exitCode}`));
     return;

@@ -6,6 +6,9 @@
 import { finding, type Finding } from '../shared/findings.js';
 import type { Stage, Step } from './docker-model.js';
 
+/** Build-context files of gpuctl's own that `gpuctl init` writes (init/agent-package.ts, init/templates.ts). */
+const INIT_WRITES: readonly string[] = ['.gpuctl/gpuctl.tgz', 'gpuctl-start.sh'];
+
 /** Whether a path relative to the build context exists; runValidate gives one for fly.toml's directory. */
 export type ContextHas = (path: string) => boolean;
 
@@ -48,7 +51,9 @@ export function appFilesRule(stages: readonly Stage[], file: string, has: Contex
           `${step.keyword} ${source}: ${source} is not in the build context, so docker build fails.`,
           source === 'requirements.txt'
             ? 'Add requirements.txt next to fly.toml: the Python packages the application needs, one per line (an empty file when it needs none).'
-            : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`,
+            : INIT_WRITES.includes(source)
+              ? `\`gpuctl init\` writes ${source}: run it again in this directory (it reproduces its files from .gpuctl.json), and keep ${source} with the layout (commit it, or run gpuctl init before the build).`
+              : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`,
         ),
       );
     }

@@ -4,35 +4,16 @@
  * `validateProcessesSection`, `validateConsoleCommand`): a quote left open or a trailing backslash is an error there,
  * and `flyctl deploy` stops.
  */
+import { splitCommand } from '../flyio/fly-command.js';
 import { isTable } from '../flyio/fly-model.js';
 import { finding, type Finding } from '../shared/findings.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import type { RuleContext } from './fly-gpu-rules.js';
 
-/** google/shlex's verdict on a string: null when it splits, else its error. */
+/** google/shlex's verdict on a string: null when it splits, else its error (flyio/fly-command.ts splits it). */
 export function shlexError(text: string): string | null {
-  let state: 'start' | 'word' | 'single' | 'double' | 'comment' = 'start';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (state === 'comment') {
-      if (c === '\n') state = 'start';
-    } else if (state === 'single') {
-      if (c === "'") state = 'word';
-    } else if (state === 'double') {
-      if (c === '\\') {
-        if (i + 1 >= text.length) return 'EOF found after escape character';
-        i++;
-      } else if (c === '"') state = 'word';
-    } else if (c === '\\') {
-      if (i + 1 >= text.length) return 'EOF found after escape character';
-      i++;
-      state = 'word';
-    } else if (c === "'") state = 'single';
-    else if (c === '"') state = 'double';
-    else if (c === '#' && state === 'start') state = 'comment';
-    else state = /\s/.test(c) ? 'start' : 'word';
-  }
-  return state === 'single' || state === 'double' ? 'EOF found when expecting closing quote' : null;
+  const split = splitCommand(text);
+  return split.ok ? null : split.error;
 }
 
 /** `raw` is fly.toml as parsed. */

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolveFlyToml } from '../flyio/config-path.js';
 import { dirname, relative, resolve } from 'node:path';
 import { parseFlyToml, parseFlyTomlBytes } from '../flyio/fly-toml.js';
+import { describeErrno } from '../shared/make-dirs.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { knownRegions } from '../flyio/region-cache.js';
@@ -52,7 +53,7 @@ function read(path: string, shown: string, what: string): SourceFile {
     return { path: shown, text: bytes.toString('utf8'), bytes, parsed: parseFlyTomlBytes(bytes) };
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
-    throw new UsageError(`Cannot read ${what} ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, {
+    throw new UsageError(`Cannot read ${what} ${shown}: ${describeErrno(error)}.`, {
       hint:
         what === 'fly.toml'
           ? 'Pass its path with -c, or run gpuctl init to write one.'

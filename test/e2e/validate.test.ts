@@ -96,7 +96,7 @@ test('the Dockerfile named in [build] is checked too', async () => {
 test('a file that was asked for and is missing: exit 2', async () => {
   const run = await runGpuctl(['validate', '-c', 'nope.toml'], { cwd: fresh() });
   expect(run.exitCode).toBe(2);
-  expect(run.stderr).toContain('Cannot read fly.toml nope.toml: ENOENT.');
+  expect(run.stderr).toContain('Cannot read fly.toml nope.toml: no such file or directory (ENOENT).');
   const nothing = await runGpuctl(['validate'], { cwd: fresh() });
   expect(nothing.exitCode).toBe(2);
   expect(nothing.stderr).toContain('Nothing to validate');

@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lineOf, parsePolicy } from '../../../src/autoscale/policy.js';
+import { lineOf, parsePolicy, readPolicy } from '../../../src/autoscale/policy.js';
+import { runValidate } from '../../../src/validate/run.js';
+import { makeTestCtx } from '../../helpers/ctx.js';
 import { DEFAULT_METRIC } from '../../../src/autoscale/policy-schema.js';
 import { BASE } from './helpers.js';
 
@@ -12,6 +16,19 @@ const problem = (text: string): string => {
   }
   throw new Error('expected the policy to be refused');
 };
+
+describe('a file that is not there is said in words, not as a bare errno code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-missing-'));
+  it('autoscale --policy', async () => {
+    await expect(readPolicy(dir, 'nope.toml')).rejects.toThrow('Cannot read the policy nope.toml: no such file or directory (ENOENT).');
+  });
+  it('validate -c (the same reader shape)', async () => {
+    const options = { format: 'text' as const, config: 'nope.toml', dockerfile: undefined, workload: undefined };
+    await expect(runValidate(options, { ...makeTestCtx(), cwd: dir })).rejects.toThrow(
+      'Cannot read fly.toml nope.toml: no such file or directory (ENOENT).',
+    );
+  });
+});
 
 describe('policy file', () => {
   it('the example parses, with its durations in ms and times in minutes', () => {

@@ -49,6 +49,14 @@ describe('reading signals', () => {
       kind: 'missing',
       reason: 'the query returned no series',
     });
+    // A GPU series that is absent says why it may never come: Fly.io's machines have no GPU since 2026-08-01.
+    const gpu = await readSignal(source({ kind: 'matrix', series: [] }), 'avg(DCGM_FI_DEV_GPU_UTIL{app="a"})[60s:15s]', AT);
+    expect(gpu).toMatchObject({
+      kind: 'missing',
+      reason: expect.stringContaining(
+        'the query returned no series: DCGM_FI_* series come from gpuctl agent on a machine with a GPU, and Fly.io retired GPU Machines on 2026-08-01',
+      ) as string,
+    });
     expect(await readSignal(source({ kind: 'matrix', series: [[], []] }), 'q', AT)).toMatchObject({
       kind: 'missing',
       reason: expect.stringMatching(/2 series: aggregate/) as string,

@@ -164,6 +164,9 @@ describe('the CPU-only build (--cpu, --list)', () => {
     expect(error.exitCode).toBe(3);
     expect(error.message).toMatch(/^No benchmark program for the CPU suite: no C\+\+ compiler on PATH \(tried c\+\+, g\+\+, clang\+\+\)/);
     expect(error.hint).toMatch(/apt-get install g\+\+ make/);
+    // gpuctl is not on the npm registry: the hint names the packed tarball, not `npm install -g gpuctl` (a 404, or someone else's package).
+    expect(error.hint).toContain('`npm pack` in gpuctl\'s repository, then `npm install -g ./gpuctl-<version>.tgz`');
+    expect(error.hint).not.toMatch(/npm install -g gpuctl\b/);
     expect(`${error.message} ${error.hint}`).not.toMatch(/sm_\d|nvcc|CUDA/);
     const prebuilt = join(home, 'gpuctl-bench');
     writeFileSync(prebuilt, '#!/bin/sh\n');

@@ -53,6 +53,21 @@ describe('decideDoctor', () => {
     expect(doctorExitCode(decideDoctor({ ...ready, nodeVersion: '20.11.1' }), missingChecks(ready))).toBe(1);
   });
 
+  it('a token in the environment that Fly.io refuses: the remedy is a new token or unsetting it, not "set FLY_API_TOKEN"', () => {
+    const refused = decideDoctor({ ...ready, flyAuth: { kind: 'error', message: 'unauthorized' } }).find((r) => r.id === 'fly-auth');
+    expect(refused).toMatchObject({ status: 'warn', detail: 'unauthorized (token from the environment)' });
+    expect(refused?.remedy).toContain('did not accept the token in FLY_API_TOKEN/FLY_ACCESS_TOKEN');
+    expect(refused?.remedy).not.toContain('set FLY_API_TOKEN');
+    const login = 'Run `flyctl auth login`, or set FLY_API_TOKEN (e.g. from `fly tokens create deploy`).';
+    const noToken = decideDoctor({ ...ready, tokenInEnv: false, flyAuth: { kind: 'error', message: 'no access token available' } });
+    expect(noToken.find((r) => r.id === 'fly-auth')?.remedy).toBe(login);
+    // A token that could not be checked (flyctl hung) was not refused: the general remedy stays.
+    const hung = decideDoctor({ ...ready, flyAuth: { kind: 'error', message: 'flyctl auth whoami: timeout' } }).find(
+      (r) => r.id === 'fly-auth',
+    );
+    expect(hung?.remedy).toBe(login);
+  });
+
   it('old Node fails', () => {
     expect(status({ ...ready, nodeVersion: '20.11.1' }).node).toBe('fail');
     expect(status({ ...ready, nodeVersion: '22.1.0' }).node).toBe('pass');

@@ -41,6 +41,15 @@ test.each([
   await expect(parsed(initCommand, argv)).rejects.toThrow(message);
 });
 
+test('an unknown GPU kind (an H100, say) is pointed at --for-local-gpu, and told that Fly GPU kinds are retired', async () => {
+  await expect(parsed(initCommand, ['--gpu-kind', 'h100'])).rejects.toMatchObject({
+    message: 'Unknown GPU kind "h100".',
+    hint: expect.stringMatching(
+      /a10, l40s, a100-pcie-40gb, a100-sxm4-80gb \(all retired .* 2026-08-01\)\. For the GPU of this machine, .* --for-local-gpu\.$/,
+    ) as string,
+  });
+});
+
 test.each([
   [[], { format: 'text', config: undefined, dockerfile: undefined, workload: undefined }],
   [

@@ -91,6 +91,17 @@ describe('questions', () => {
       'No terminal to ask on, and no --gpu-kind or --vm-size given.',
     );
   });
+
+  test('with CI set or --json, the error names that, not a missing terminal (there may be one)', async () => {
+    const base = { ...makeTestCtx({ interactive: false, env: { CI: 'true' } }), cwd: project() };
+    await expect(runInit(opts({ choices: { workload: 'batch' } }), base)).rejects.toThrow(
+      'CI is set, so gpuctl asks nothing, and no --gpu-kind or --vm-size given.',
+    );
+    const json = { ...makeTestCtx({ interactive: false, json: true }), cwd: project() };
+    await expect(runInit(opts({}), json)).rejects.toThrow(
+      'With --json gpuctl asks nothing, and no --gpu-kind or --vm-size or --workload given.',
+    );
+  });
 });
 
 describe('conflicts', () => {

@@ -2,7 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import { evaluateGate } from '../../../src/loadtest/gate.js';
 import { Histogram } from '../../../src/loadtest/histogram.js';
-import { Recorder, type LoadSummary } from '../../../src/loadtest/stats.js';
+import { renderText, type LoadtestJson } from '../../../src/loadtest/render.js';
+import { MAX_REASONS, Recorder, type LoadSummary } from '../../../src/loadtest/stats.js';
+import { createStyle } from '../../../src/ui/style.js';
 import { checkLoopback, isLoopback, parseTarget } from '../../../src/loadtest/target.js';
 
 /** Exact nearest-rank percentile of a list. */
@@ -71,12 +73,58 @@ describe('Recorder', () => {
   });
 });
 
+describe('why requests failed', () => {
+  test('each error reason is counted; only the first few distinct ones are kept', () => {
+    const r = new Recorder();
+    for (let i = 0; i < 3; i += 1) r.error(false, 'ECONNREFUSED');
+    r.error(true, 'request timed out');
+    for (let i = 0; i < MAX_REASONS + 3; i += 1) r.error(false, `reason ${i}`);
+    const s = r.summary(1);
+    expect(s.errors).toBe(4 + MAX_REASONS + 3);
+    expect(Object.keys(s.errorReasons)).toHaveLength(MAX_REASONS);
+    expect(s.errorReasons).toMatchObject({ ECONNREFUSED: 3, 'request timed out': 1 });
+  });
+
+  const run = (over: Partial<LoadSummary>, checks: LoadtestJson['gate']['checks']): LoadtestJson => ({
+    schemaVersion: 1,
+    url: 'http://127.0.0.1:18933/',
+    mode: { rate: null, connections: 10, durationS: 1, method: 'GET' },
+    interrupted: false,
+    summary: summary(over),
+    gate: { passed: false, checks },
+    exitCode: 1,
+  });
+  const noResponse = { name: '2xx responses', limit: '≥ 1', actual: '0', passed: false } as const;
+
+  test('a run where nothing answered says so, and why, instead of "the gate was missed" (no gate was given)', () => {
+    const text = renderText(
+      run({ responses: 0, ok2xx: 0, rps: 0, latencyMs: null, statusCodes: {}, errors: 5310, errorReasons: { ECONNREFUSED: 5310 } }, [
+        noResponse,
+      ]),
+      createStyle(false),
+    );
+    expect(text).toContain('errors by reason: ECONNREFUSED: 5310\n');
+    expect(text).toContain('Failed: not a single 2xx response (no request got a response). Check that the service is up');
+    expect(text).not.toContain('the gate was missed');
+  });
+
+  test('only non-2xx answers: said apart from no answer; a missed gate with 2xx responses keeps its verdict', () => {
+    const non2xx = run({ ok2xx: 0, non2xx: 1000, latencyMs: null, statusCodes: { '404': 1000 } }, [noResponse]);
+    expect(renderText(non2xx, createStyle(false))).toContain('Failed: not a single 2xx response (every response was non-2xx).');
+    const slow = run({}, [{ name: 'p95', limit: '≤ 5.00 ms', actual: '8.00 ms', passed: false }]);
+    const text = renderText(slow, createStyle(false));
+    expect(text).toContain('Failed: the gate was missed.');
+    expect(text).not.toContain('errors by reason');
+  });
+});
+
 const summary = (over: Partial<LoadSummary>): LoadSummary => ({
   responses: 1000,
   ok2xx: 1000,
   non2xx: 0,
   errors: 0,
   timeouts: 0,
+  errorReasons: {},
   statusCodes: { '200': 1000 },
   durationS: 10,
   rps: 100,

@@ -17,7 +17,7 @@ const probes = (toml: string, agentPort: number | null = null): Probe[] => {
 };
 
 describe('flyProbes: what each fly.toml asks smoke to check', () => {
-  it('a [[services]] with only tcp_checks is a TCP connect on its internal port, with the check timeout and grace period', () => {
+  it('a [[services]] with only tcp_checks is a TCP connect on its internal port, with the check timeout, grace period and interval', () => {
     const [p, ...rest] = probes(
       "[[services]]\n  internal_port = 5432\n  protocol = 'tcp'\n[[services.tcp_checks]]\n  interval = '15s'\n  timeout = '2s'\n  grace_period = '1s'\n",
     );
@@ -29,7 +29,10 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       timeoutMs: 2000,
       timeoutSet: true,
       gracePeriodMs: 1000,
+      intervalMs: 15_000,
+      intervalSet: true,
       topLevel: false,
+      processes: [],
       implied: false,
     });
   });
@@ -40,7 +43,15 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
         "  method = 'post'\n  path = '/ready'\n  protocol = 'https'\n  tls_skip_verify = true\n  tls_server_name = 'api.internal'\n" +
         '  timeout = 2500\n  grace_period = 0\n  [services.http_checks.headers]\n    Authorization = "Bearer s3cret"\n    X-Forwarded-Proto = "https"\n',
     );
-    expect(tcp).toMatchObject({ kind: 'tcp', port: 8443, timeoutMs: 5000, timeoutSet: false, gracePeriodMs: null });
+    expect(tcp).toMatchObject({
+      kind: 'tcp',
+      port: 8443,
+      timeoutMs: 5000,
+      timeoutSet: false,
+      gracePeriodMs: null,
+      intervalMs: 1000,
+      intervalSet: false,
+    });
     expect(http).toEqual({
       kind: 'http',
       source: '[[services.http_checks]]',
@@ -54,7 +65,10 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       timeoutMs: 2500,
       timeoutSet: true,
       gracePeriodMs: 0,
+      intervalMs: 1000,
+      intervalSet: false,
       topLevel: false,
+      processes: [],
     });
     const [legacy] = probes(
       "[[services]]\n  internal_port = 80\n[[services.http_checks]]\n  headers = [{ name = 'X-A', value = 1 }, { name = 'X-B' }]\n",
@@ -65,9 +79,12 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
   it("[http_service]'s checks are HTTP; Fly's bounds apply (under 1 s raised, over a minute lowered)", () => {
     expect(
       probes(
-        "[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = 'health'\n  timeout = 500\n  grace_period = '5m'\n",
+        "[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = 'health'\n  timeout = 500\n  grace_period = '5m'\n  interval = 200\n",
       ),
-    ).toMatchObject([{ kind: 'http', source: '[[http_service.checks]]', path: '/health', timeoutMs: 1000, gracePeriodMs: 60_000 }]);
+    ).toMatchObject([
+      { kind: 'http', source: '[[http_service.checks]]', path: '/health', timeoutMs: 1000, gracePeriodMs: 60_000, intervalMs: 1000 },
+    ]);
+    expect(probes("[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  interval = '2m'\n")[0]?.intervalMs).toBe(60_000);
   });
 
   it('a service with no check at all: a TCP connect said to be implied (Fly runs none); every service is probed', () => {
@@ -83,8 +100,8 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
     const fly = readFileSync(new URL('../../fixtures/init/training-l40s/expected/fly.toml', import.meta.url), 'utf8');
     const all = probes(fly, 9091);
     expect(all).toHaveLength(1);
-    expect(probePassed(all[0]!, 'HTTP 200', 1300).evidence).toBe(
-      'HTTP 200 after 1.3 s: GET http://:8080/health ([[http_service.checks]]), timeout 5 s, grace_period 60 s; redirects not followed, 2xx passes (as Fly)',
+    expect(probePassed(all[0]!, 'HTTP 200', 60_200).evidence).toBe(
+      'HTTP 200 after 60.2 s: GET http://:8080/health ([[http_service.checks]]), timeout 5 s, grace_period 60 s, interval 15 s; redirects not followed, 2xx passes (as Fly)',
     );
   });
 
@@ -104,6 +121,11 @@ describe('flyProbes: what each fly.toml asks smoke to check', () => {
       ['[checks.status]', 'http', 5500, true],
     ]);
     expect(probes("[[checks]]\n  name = 'db'\n  type = 'tcp'\n  port = 5432\n")).toMatchObject([{ source: '[checks.db]', kind: 'tcp' }]);
+    // Without a port, flyctl gives it [http_service]'s internal_port; without [http_service] there is none to give.
+    expect(
+      probes("[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n[checks.ready]\n  type = 'http'\n  path = '/ready'\n"),
+    ).toMatchObject([{ source: '[[http_service.checks]]' }, { source: '[checks.ready]', port: 8080, path: '/ready' }]);
+    expect(probes("[[services]]\n  internal_port = 9000\n  [[services.tcp_checks]]\n[checks.ready]\n  type = 'tcp'\n")).toHaveLength(1);
   });
 
   it('check durations: integers are milliseconds, strings Go durations; anything else is unset', () => {
@@ -134,7 +156,7 @@ describe('the evidence of a probe', () => {
       title: 'application tcp :5432',
       status: 'pass',
       evidence:
-        "connection accepted after 0.3 s: tcp connect to 5432 ([[services.tcp_checks]]), timeout 2 s; through the engine's port mapping, not Fly's proxy",
+        "connection accepted after 0.3 s: tcp connect to 5432 ([[services.tcp_checks]]), timeout 2 s, interval 1 s (smoke's; fly.toml names none); through the engine's port mapping, not Fly's proxy",
     });
     expect(probeHow(implied!)).toContain('[http_service] has no check: Fly runs none, smoke checks the port accepts connections');
     expect(probeFailed(tcpOnly!, { exited: null, last: 'connection refused', waitMs: 3000 }).evidence).toMatch(
@@ -155,7 +177,9 @@ describe('the evidence of a probe', () => {
     expect(how).toContain(
       "https: certificate verified against this machine's CAs for 127.0.0.1 (Fly checks it against the Machine's private address",
     );
-    expect(how).toContain("timeout 5 s (smoke's; fly.toml names none); redirects not followed, 2xx passes (as Fly)");
+    expect(how).toContain(
+      "timeout 5 s (smoke's; fly.toml names none), interval 1 s (smoke's; fly.toml names none); redirects not followed, 2xx passes (as Fly)",
+    );
     expect(probeTitle(http!)).toBe('application POST /ready');
     const [skip] = probes(
       "[http_service]\n  internal_port = 443\n[[http_service.checks]]\n  protocol = 'https'\n  tls_skip_verify = true\n  grace_period = '90s'\n",

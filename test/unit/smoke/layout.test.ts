@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
 import { readLayout } from '../../../src/smoke/layout.js';
+import { loadTarget } from '../../../src/smoke/load-target.js';
 
 const FLY = "app = 'demo'\n[http_service]\n  internal_port = 8080\n[metrics]\n  port = 9091\n";
 
@@ -17,15 +18,33 @@ function layout(files: Record<string, string>): string {
 describe('readLayout', () => {
   it('reads the ports, the health path and the environment of a plain layout', async () => {
     const read = await readLayout(layout({ 'fly.toml': `${FLY}[env]\n  A = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\nUSER app\n' }));
-    expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, healthPath: '/health', env: { A: '1' }, runAs: 'app' });
+    expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, env: { A: '1' }, runAs: 'app' });
+    expect(loadTarget(read.probes, read.port, undefined)).toEqual({
+      path: '/health',
+      from: "smoke's default: the service on 8080 has no GET http check to take a path from",
+    });
   });
 
-  it("the health path of [[http_service.checks]], and of a [[services]]'s legacy [[services.http_checks]] (flyctl still honours it)", async () => {
-    const path = async (fly: string) => (await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM ubuntu:22.04\n' }))).healthPath;
-    expect(await path("[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = '/ready'\n")).toBe('/ready');
+  it("--loadtest's path: [[http_service.checks]]'s, a [[services]]'s legacy [[services.http_checks]]'s (flyctl still honours it), --path first", async () => {
+    const target = async (fly: string, path?: string) => {
+      const read = await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM ubuntu:22.04\n' }));
+      return loadTarget(read.probes, read.port, path);
+    };
+    const ready = "[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  path = '/ready'\n";
+    expect(await target(ready)).toEqual({ path: '/ready', from: '[[http_service.checks]]' });
+    expect(await target(ready, '/predict')).toEqual({ path: '/predict', from: '--path' });
     const legacy =
       "[[services]]\n  internal_port = 8080\n  protocol = 'tcp'\n[[services.tcp_checks]]\n  interval = '15s'\n[[services.http_checks]]\n  path = '/livez'\n";
-    expect(await path(legacy)).toBe('/livez');
+    expect(await target(legacy)).toEqual({ path: '/livez', from: '[[services.http_checks]]' });
+  });
+
+  it("--loadtest sends GETs over http: a POST or https check's path is passed over for the next GET one (before: the first check's, whatever its method)", async () => {
+    const fly =
+      "[http_service]\n  internal_port = 8080\n[[http_service.checks]]\n  method = 'post'\n  path = '/warmup'\n" +
+      "[[http_service.checks]]\n  protocol = 'https'\n  path = '/tls'\n[[http_service.checks]]\n  method = 'head'\n  path = '/health'\n" +
+      "[checks.side]\n  type = 'http'\n  port = 8080\n  path = '/side'\n";
+    const read = await readLayout(layout({ 'fly.toml': fly, Dockerfile: 'FROM ubuntu:22.04\n' }));
+    expect(loadTarget(read.probes, read.port, undefined)).toEqual({ path: '/health', from: '[[http_service.checks]]' });
   });
 
   it("the agent's port from [checks.gpu] without [metrics]; kill_signal in any case; a GPU layout by compose.yaml's reservation", async () => {

@@ -10,7 +10,14 @@ const parse = (opts: Record<string, unknown>) => parseSmoke({ args: [], opts });
 
 describe('parseSmoke', () => {
   it('defaults and every flag', () => {
-    expect(parse({ dir: '/w' })).toMatchObject({ dir: '/w', buildArgs: [], waitTimeoutMs: 120_000, keep: false, loadtest: null });
+    expect(parse({ dir: '/w' })).toMatchObject({
+      dir: '/w',
+      buildArgs: [],
+      waitTimeoutMs: 120_000,
+      keep: false,
+      processGroup: undefined,
+      loadtest: null,
+    });
     const o = parse({
       dir: '/w',
       engine: 'podman',
@@ -21,8 +28,9 @@ describe('parseSmoke', () => {
       maxP95: '50ms',
       minRps: '40',
       path: '/p',
+      processGroup: 'worker',
     });
-    expect(o).toMatchObject({ engine: 'podman', buildArgs: ['A=1'], waitTimeoutMs: 30_000, keep: true });
+    expect(o).toMatchObject({ engine: 'podman', buildArgs: ['A=1'], waitTimeoutMs: 30_000, keep: true, processGroup: 'worker' });
     expect(o.loadtest).toEqual({ durationS: 20, rate: 50, path: '/p', maxP95Ms: 50, minRps: 40 });
   });
 
@@ -37,6 +45,7 @@ describe('parseSmoke', () => {
     expect(() => parse({ loadtest: '5s', minRps: '-1' })).toThrow('--min-rps "-1" must be a number above 0.');
     expect(() => parse({ loadtest: '5s', maxP95: 'fast' })).toThrow('--max-p95 "fast" is not a duration.');
     expect(() => parse({ loadtest: '5s', maxP95: '0ms' })).toThrow('--max-p95 "0ms" must be longer than 0.');
+    expect(() => parse({ processGroup: ' ' })).toThrow("--process-group needs a name: one of fly.toml's [processes].");
   });
 });
 
@@ -77,6 +86,8 @@ describe("the engine's argument arrays", () => {
     ]);
     expect(runArgs('docker', { ...spec, gpus: true }).slice(-3)).toEqual(['--gpus', 'all', 't']);
     expect(runArgs('podman', { ...spec, gpus: true }).slice(-3)).toEqual(['--device', 'nvidia.com/gpu=all', 't']);
+    // A process group's command replaces the image's CMD: after the image, as its own arguments.
+    expect(runArgs('podman', { ...spec, cmd: ['serve', '--port', '8080'] }).slice(-4)).toEqual(['t', 'serve', '--port', '8080']);
     expect(hostPort('127.0.0.1:49153\n')).toBe(49153);
     expect(hostPort('0.0.0.0:49153\n')).toBeNull();
   });

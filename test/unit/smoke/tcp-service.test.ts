@@ -108,7 +108,7 @@ describe('gpuctl smoke on a tcp_checks-only service', () => {
     const app = result.checks.find((c) => c.id === 'app-health')!;
     expect(app.title).toBe('application tcp :6379');
     expect(app.evidence).toMatch(
-      /^connection accepted \(the server spoke first\) after \d+(\.\d)? s: tcp connect to 6379 \(\[\[services\.tcp_checks\]\]\), timeout 2 s;/,
+      /^connection accepted \(the server spoke first\) after \d+(\.\d)? s: tcp connect to 6379 \(\[\[services\.tcp_checks\]\]\), timeout 2 s, interval 1 s \(smoke's; fly\.toml names none\);/,
     );
     expect(result.passed).toBe(true);
   });

@@ -26,3 +26,15 @@ test("the application's own module is: init's `app`, or a package the context ha
   ]);
   expect(warnings('CMD ["python3", "-m", "shop.server"]', ['shop', 'shop/server.py'])).toEqual([]);
 });
+
+test("a missing file of gpuctl's own (the agent package, the start script) is pointed at gpuctl init, which writes it", () => {
+  const fixes = (line: string) =>
+    validateFiles({ dockerfile: { path: 'Dockerfile', text: `FROM python:3.12-slim\nUSER 1000\n${line}\n` } }, { contextHas: () => false })
+      .filter((f) => f.id === 'dockerfile-missing-file')
+      .map((f) => f.fix);
+  expect(fixes('COPY .gpuctl/gpuctl.tgz /tmp/gpuctl.tgz')).toEqual([
+    expect.stringMatching(/^`gpuctl init` writes \.gpuctl\/gpuctl\.tgz: run it again in this directory/),
+  ]);
+  expect(fixes('COPY gpuctl-start.sh /usr/local/bin/')).toEqual([expect.stringMatching(/^`gpuctl init` writes gpuctl-start\.sh/)]);
+  expect(fixes('COPY mine.sh /usr/local/bin/')).toEqual(['Add mine.sh next to fly.toml, or remove it from the COPY.']);
+});
