@@ -16,37 +16,30 @@ export function agentDownCase(down: Labels, well: Labels): Case {
   const fly = { app: 'infer', region: 'ord', instance: '3d8d9e1a2b3c48' };
   const flyAgent = { ...fly, Hostname: down.Hostname!, job: 'gpuctl' };
   const flyVm = { ...fly, host: 'a1b2' };
+  // One input for the firing cases and one for the quiet ones (each input is a promtool test group: CI time).
   return {
     series: [
+      // Self-hosted: the heartbeat ends in a staleness marker while the target's `up` turns 0; the second machine answers.
       [HEARTBEAT, down, gone],
       ['up', target(down), { first: 1, then: 0 }],
       [HEARTBEAT, well, 1],
       ['up', target(well), 1],
+      // Fly: the heartbeat ends while the machine's VM still reports.
+      [HEARTBEAT, flyAgent, gone],
+      ['fly_instance_up', flyVm, 1],
     ],
-    fires: { Hostname: down.Hostname!, instance: down.instance! },
-    alsoFiring: [
-      {
-        series: [
-          [HEARTBEAT, flyAgent, gone],
-          ['fly_instance_up', flyVm, 1],
-        ],
-        fires: { ...fly, Hostname: down.Hostname! },
-      },
-    ],
+    fires: [{ labels: { Hostname: down.Hostname!, instance: down.instance! } }, { labels: { ...fly, Hostname: down.Hostname! } }],
     quiet: [
-      // The machine stopped (autostop, `fly machine stop`) or was destroyed: its VM stops reporting too.
       [
+        // A Fly machine stopped (autostop, `fly machine stop`) or destroyed: its VM stops reporting too.
         [HEARTBEAT, flyAgent, gone],
         ['fly_instance_up', flyVm, gone],
-      ],
-      // Self-hosted, the target left service discovery (the machine is gone from <app>.internal): no `up` either.
-      [
+        // Self-hosted, a target gone from service discovery (the machine left <app>.internal): no `up` either.
         [HEARTBEAT, down, gone],
         ['up', target(down), gone],
+        // A machine without an agent (GPUCTL_AGENT=off, another app of the organisation): never seen, never missed.
+        ['fly_instance_up', { ...flyVm, app: 'other', instance: '91aa' }, 1],
       ],
-      // A machine without an agent (GPUCTL_AGENT=off, another app of the organization): never seen, never missed.
-      [['fly_instance_up', { ...flyVm, app: 'other', instance: '91aa' }, 1]],
-      [],
     ],
   };
 }

@@ -47,18 +47,18 @@ export function renderPromtoolTests(t: AlertThresholds, rulesFile: string, only?
     // Before its `for:` has passed, a rule is pending, not firing.
     if (minutes(rule.for) >= 1)
       lines.push(`      - eval_time: ${Math.floor(minutes(rule.for)) - 1}m`, `        alertname: ${rule.alert}`, '        exp_alerts: []');
-    const firing = (fires = c.fires) => {
+    const firing = () => {
       lines.push(`      - eval_time: ${evalMin}m`, `        alertname: ${rule.alert}`, '        exp_alerts:');
-      for (const fire of Array.isArray(fires) ? fires : [{ labels: fires }]) {
+      for (const fire of Array.isArray(c.fires) ? c.fires : [{ labels: c.fires }]) {
         lines.push('          - exp_labels:');
         for (const [k, v] of Object.entries({ ...fire.labels, severity: rule.severity })) lines.push(`              ${k}: ${q(v)}`);
         lines.push('            exp_annotations:', ...annotations(rule, fire));
       }
     };
     firing();
-    for (const also of c.alsoFiring ?? []) {
-      inputs(Array.isArray(also) ? also : also.series);
-      firing(Array.isArray(also) ? c.fires : also.fires);
+    for (const series of c.alsoFiring ?? []) {
+      inputs(series);
+      firing();
     }
     for (const series of c.quiet ?? []) {
       inputs(series);

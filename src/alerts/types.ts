@@ -76,8 +76,8 @@ export interface Case {
   fires: Labels | Fire[];
   /** Further inputs under which the rule must stay quiet (e.g. no data at all). */
   quiet?: Series[][];
-  /** Further inputs under which the same alerts must fire, or these (`fires` as above). */
-  alsoFiring?: Array<Series[] | { series: Series[]; fires: Labels | Fire[] }>;
+  /** Further inputs under which the same alerts must fire. */
+  alsoFiring?: Series[][];
   /** Inputs under which the rule must be quiet at `atMin` minutes (a window passed), not at the usual time. */
   quietLater?: { atMin: number; series: Series[] };
 }
