@@ -111,7 +111,8 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       severity: 'critical',
       summary: 'The agent has no fresh GPU sample',
       description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s, has never answered, or is not running.`,
-      runbook: 'gpuctl monitor --app <app> shows the agent; curl :9400/gpu-health on the machine says why.',
+      runbook:
+        'gpuctl monitor --app <app> shows the agent; curl :9091/gpu-health on the machine (the port gpuctl init gives the agent) says why.',
     },
     {
       alert: 'GpuctlAgentDown',
@@ -125,7 +126,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
         'watched and no other gpuctl alert can fire for them. A machine stopped (autostop, scale down) or never seen with ' +
         `an agent is not this; one gone for over ${AGENT_SEEN} is forgotten.`,
       runbook:
-        'gpuctl monitor --app <app> --agent http://<machine id>.vm.<app>.internal:9400 (on the private network) says what the agent answers, or why nothing; ' +
+        'gpuctl monitor --app <app> --agent http://<machine id>.vm.<app>.internal:9091 (on the private network; 9091: the port gpuctl init gives the agent) says what the agent answers, or why nothing; ' +
         "gpuctl status -a <app> shows the machine; fly logs -a <app> shows the agent's last lines.",
     },
     {

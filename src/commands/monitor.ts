@@ -56,7 +56,7 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
   const agents = list(raw, 'agent');
   if (agents.length > 0 && app === undefined)
     throw new UsageError('--agent is for the remote view: name the app with --app.', {
-      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400 -a quant-signals`)',
+      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400:9091 -a quant-signals`)',
     });
   if (agents.length > 0 && prometheus !== undefined)
     throw new UsageError('--agent and --prometheus are two sources for one view: give one.');
@@ -93,7 +93,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     if (read.kind === 'failed') return unread(`Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`);
     if (read.machines.length === 0)
       return unread(
-        `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port 9400)`,
+        `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port 9091)`,
       );
     return { at: at.toISOString(), machines: read.machines };
   };
@@ -138,7 +138,7 @@ export const monitorCommand = defineCommand({
     ],
     [
       'gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400',
-      'one machine through `flyctl proxy 9400 -a quant-signals` (GPUCTL_AGENT_TOKEN set when the agent wants it)',
+      'one machine through `flyctl proxy 9400:9091 -a quant-signals` (the agent is on 9091 as gpuctl init sets it up; GPUCTL_AGENT_TOKEN set when the agent wants it)',
     ],
   ],
   parse: parseMonitorOptions,

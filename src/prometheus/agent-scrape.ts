@@ -1,6 +1,6 @@
 /**
  * Every GPU of a Fly app read straight from its machines' `gpuctl agent` /metrics (no Prometheus
- * between): for `gpuctl monitor --app APP --agent URL`, e.g. through `flyctl proxy 9400 -a APP` or Fly's
+ * between): for `gpuctl monitor --app APP --agent URL`, e.g. through `flyctl proxy 9400:9091 -a APP` (local 9400 to the agent's 9091, as init sets it up) or Fly's
  * private network. An agent started with GPUCTL_AGENT_TOKEN answers /metrics only to
  * `Authorization: Bearer <token>`: the token goes into that header and nowhere else (never into a
  * message, a URL or a log). One record per agent, in the shape gpu-samples.ts gives monitor.

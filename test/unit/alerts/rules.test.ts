@@ -12,6 +12,7 @@ import { alertRules, DEFAULT_THRESHOLDS, renderAlertRules, type AlertThresholds 
 import { thresholdsFor } from '../../../src/alerts/profiles.js';
 import { WORKLOADS } from '../../../src/shared/profiles.js';
 import { renderPromtoolTests } from '../../../src/alerts/promtool-tests.js';
+import { METRICS_PORT } from '../../../src/init/render.js';
 import { findPromtool } from '../../helpers/prometheus-server.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/alerts');
@@ -105,6 +106,12 @@ describe('alerting rules', () => {
     }
     expect(alertRules({ ...T, expectGpus: null }).map((r) => r.alert)).not.toContain('GpuctlGpuMissing');
     expect(alertRules({ ...T, appRequests: null }).filter((r) => r.alert.startsWith('GpuctlApp'))).toEqual([]);
+  });
+
+  it("runbooks that name the agent's port name the one gpuctl init gives it (they said 9400, the agent's bare default)", () => {
+    const ports = alertRules(T).flatMap((r) => [...r.runbook.matchAll(/:(\d{4,5})\b/g)].map((m) => Number(m[1])));
+    expect(ports.length).toBeGreaterThan(1);
+    expect(new Set(ports)).toEqual(new Set([METRICS_PORT]));
   });
 
   it('for a CPU layout: runbooks point at what works there (no gpuctl diag: GPU only; no monitor --app: it shows DCGM series)', () => {

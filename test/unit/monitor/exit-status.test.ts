@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli.js';
+import { METRICS_PORT } from '../../../src/init/render.js';
 import type { Ctx } from '../../../src/context.js';
 import { fakeClock, settle } from '../../helpers/clock.js';
 import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
@@ -161,5 +162,14 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
       .map((l) => (JSON.parse(l) as Record).machines[0]?.error?.replace(/ \(.*/, ''));
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(new Set(errors)).toEqual(new Set([`${stale}/metrics: the agent's last GPU sample is 73 s old`]));
+  });
+
+  it("--help's flyctl proxy example and the --agent hint reach the agent on the port gpuctl init gives it (they proxied 9400 to 9400)", async () => {
+    const { monitorCommand } = await import('../../../src/commands/monitor.js');
+    const examples = (monitorCommand.examples ?? []).map(([command, what]) => `${command} ${what}`).join('\n');
+    expect(examples).toContain(`flyctl proxy 9400:${METRICS_PORT} -a quant-signals`);
+    const r = await monitor(['--agent', 'http://127.0.0.1:9400', '--once']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`flyctl proxy 9400:${METRICS_PORT} -a quant-signals`);
   });
 });
