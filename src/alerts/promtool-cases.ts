@@ -4,27 +4,10 @@
  * application's rules also no data at all, which must stay quiet. Pure data.
  */
 import { XID_WINDOW_MIN, type AlertThresholds } from './rules.js';
+import type { Case, Labels, Series } from './types.js';
+import { agentDownCase } from './promtool-agent-down.js';
 
-export type Labels = Record<string, string>;
-/** `name{labels}` and its value: a number held constant, or promtool's `start+step` for a counter (`0+6`: 6 more a minute). */
-export type Series = [string, Labels, number | string];
-/** An alert expected: its labels (besides alertname and severity) and `$value` where the rule's annotations print it. */
-export interface Fire {
-  labels: Labels;
-  value?: number;
-}
-export interface Case {
-  /** Series for the firing GPU / machine and for the quiet one. */
-  series: Series[];
-  /** The alert expected (its labels), or each of several. */
-  fires: Labels | Fire[];
-  /** Further inputs under which the rule must stay quiet (e.g. no data at all). */
-  quiet?: Series[][];
-  /** Further inputs under which the same alerts must fire. */
-  alsoFiring?: Series[][];
-  /** Inputs under which the rule must be quiet at `atMin` minutes (a window passed), not at the usual time. */
-  quietLater?: { atMin: number; series: Series[] };
-}
+export type { Case, Fire, Labels, Series } from './types.js';
 
 const M = { Hostname: 'm-hot', instance: '10.0.0.1:9400', job: 'gpuctl' };
 const Q = { Hostname: 'm-cool', instance: '10.0.0.2:9400', job: 'gpuctl' };
@@ -85,6 +68,7 @@ export function cases(t: AlertThresholds): Record<string, Case> {
         ],
       ],
     },
+    GpuctlAgentDown: agentDownCase(M, Q),
     GpuctlGpuUncorrectableEcc: {
       series: [
         ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', hot, 2],

@@ -6,6 +6,7 @@
  */
 
 import { CRITICAL_XIDS } from '../gpu/xid.js';
+import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { appRules, DEFAULT_APP_REQUESTS } from './app-rules.js';
 import type { AlertRule, AlertThresholds } from './types.js';
 
@@ -35,6 +36,23 @@ export const XID_WINDOW_MIN = 30;
 const XID_NONCRITICAL = `gpuctl_gpu_xid_events{xid!~"${CRITICAL}"}`;
 /** Utilisation above which the link must be at its maximum (an idle GPU lowers it on purpose). */
 export const LINK_LOAD_PCT = 50;
+
+/** How long an agent's heartbeat is remembered: a machine whose agent was seen in this window and is not now is an agent down. */
+export const AGENT_SEEN = '1d';
+const AT_APP = '{{ if $labels.app }}, app {{ $labels.app }}{{ end }}{{ if $labels.region }}, region {{ $labels.region }}{{ end }}';
+
+/**
+ * Pure: an agent down entirely, per machine. The heartbeat is gpuctl_agent_sampler_up (every agent serves it, with
+ * Hostname, whatever its sampler does): a machine whose heartbeat was seen in the last AGENT_SEEN and is not now,
+ * while the machine is still there. "Still there" works in both places gpuctl's rules run: a Prometheus that
+ * scrapes the agents has `up` 0 for the target; Fly's hosted Prometheus (VictoriaMetrics, queried by Grafana
+ * alerting) documents no `up` for [metrics] scrapes, but `fly_instance_up` 1 while the VM reports, with the
+ * same `instance` (the machine id, Fly's label on every series). A stopped or destroyed machine has neither.
+ */
+export function agentDownExpr(): string {
+  const seen = `max by (app, instance, region, Hostname) (max_over_time(${AGENT_METRIC.samplerUp}[${AGENT_SEEN}]))`;
+  return `(${seen} unless on (instance) ${AGENT_METRIC.samplerUp}) and on (instance) (up == 0 or fly_instance_up == 1)`;
+}
 
 /** Pure: the rules for these thresholds, in a stable order. */
 export function alertRules(t: AlertThresholds): AlertRule[] {
@@ -93,7 +111,23 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       severity: 'critical',
       summary: 'The agent has no fresh GPU sample',
       description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s, has never answered, or is not running.`,
-      runbook: 'gpuctl monitor --app <app> shows the agent; curl :9400/gpu-health on the machine says why.',
+      runbook:
+        'gpuctl monitor --app <app> shows the agent; curl :9091/gpu-health on the machine (the port gpuctl init gives the agent) says why.',
+    },
+    {
+      alert: 'GpuctlAgentDown',
+      expr: agentDownExpr(),
+      for: t.sustained,
+      severity: 'critical',
+      summary: 'The gpuctl agent serves nothing on a machine that runs',
+      description:
+        `The gpuctl agent on machine {{ $labels.Hostname }} ({{ $labels.instance }}${AT_APP}) has served no series for ${t.sustained} ` +
+        "while the machine runs (Fly's fly_instance_up is 1, or Prometheus's scrape of it fails: up 0): its GPUs are not " +
+        'watched and no other gpuctl alert can fire for them. A machine stopped (autostop, scale down) or never seen with ' +
+        `an agent is not this; one gone for over ${AGENT_SEEN} is forgotten.`,
+      runbook:
+        'gpuctl monitor --app <app> --agent http://<machine id>.vm.<app>.internal:9091 (on the private network; 9091: the port gpuctl init gives the agent) says what the agent answers, or why nothing; ' +
+        "gpuctl status -a <app> shows the machine; fly logs -a <app> shows the agent's last lines.",
     },
     {
       alert: 'GpuctlGpuUncorrectableEcc',

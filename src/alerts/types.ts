@@ -54,3 +54,30 @@ export interface AlertRule {
   description: string;
   runbook: string;
 }
+
+/* The promtool rule tests' cases (promtool-cases.ts, promtool-agent-down.ts; rendered by promtool-tests.ts). */
+
+export type Labels = Record<string, string>;
+/**
+ * `name{labels}` and its value: a number held constant, promtool's `start+step` for a counter (`0+6`: 6 more a
+ * minute), or one sample `first` and then `then` held (`stale`: the staleness marker Prometheus writes when a
+ * scrape fails, and no sample after it).
+ */
+export type Series = [string, Labels, number | string | { first: number; then: number | 'stale' }];
+/** An alert expected: its labels (besides alertname and severity) and `$value` where the rule's annotations print it. */
+export interface Fire {
+  labels: Labels;
+  value?: number;
+}
+export interface Case {
+  /** Series for the firing GPU / machine and for the quiet one. */
+  series: Series[];
+  /** The alert expected (its labels), or each of several. */
+  fires: Labels | Fire[];
+  /** Further inputs under which the rule must stay quiet (e.g. no data at all). */
+  quiet?: Series[][];
+  /** Further inputs under which the same alerts must fire. */
+  alsoFiring?: Series[][];
+  /** Inputs under which the rule must be quiet at `atMin` minutes (a window passed), not at the usual time. */
+  quietLater?: { atMin: number; series: Series[] };
+}

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.js';
-import { FailedError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
@@ -56,7 +56,7 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
   const agents = list(raw, 'agent');
   if (agents.length > 0 && app === undefined)
     throw new UsageError('--agent is for the remote view: name the app with --app.', {
-      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400 -a quant-signals`)',
+      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400:9091 -a quant-signals`)',
     });
   if (agents.length > 0 && prometheus !== undefined)
     throw new UsageError('--agent and --prometheus are two sources for one view: give one.');
@@ -88,18 +88,13 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
   return async () => {
     const at = ctx.clock.now();
     const read = await readAppGpus(target, app, { at, staleAfterSeconds });
-    if (read.kind === 'failed') {
-      const reason = `Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`;
-      // One screen (or a script) gets the failure as an exit code; the live view shows it and tries again.
-      if (options.once || ctx.flags.json) throw new FailedError(reason);
-      return { at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error: reason }] };
-    }
-    if (read.machines.length === 0) {
-      const error = `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent?)`;
-      if (options.once || ctx.flags.json)
-        throw new FailedError(`${error}.`, { hint: 'gpuctl init writes [metrics] for the agent on port 9400.' });
-      return { at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] };
-    }
+    // Prometheus failing, or holding nothing of the app, is the one machine the sample can name: the app.
+    const unread = (error: string) => ({ at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] });
+    if (read.kind === 'failed') return unread(`Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`);
+    if (read.machines.length === 0)
+      return unread(
+        `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port 9091)`,
+      );
     return { at: at.toISOString(), machines: read.machines };
   };
 }
@@ -111,9 +106,6 @@ async function agentSource(ctx: Ctx, options: MonitorOptions): Promise<SampleSou
   return async () => {
     const at = ctx.clock.now().toISOString();
     const machines = await Promise.all(options.agents.map((url) => readAgent({ url, token, timeoutMs: 10_000, signal: ctx.signal })));
-    const failed = machines.filter((m) => m.error !== undefined);
-    if (failed.length > 0 && (options.once || ctx.flags.json))
-      throw new FailedError(`Cannot read ${failed.map((m) => m.error).join('; ')}.`);
     return { at, machines };
   };
 }
@@ -129,7 +121,12 @@ export const monitorCommand = defineCommand({
     'With --app, the same view for every machine of a Fly app, from the series `gpuctl agent` serves as\n' +
     'Prometheus holds them (Fly scrapes [metrics] into https://api.fly.io/prometheus/<org>/; a read-only\n' +
     'token in GPUCTL_PROMETHEUS_TOKEN). Processes are not in Prometheus, so none are shown there. With\n' +
-    "--agent URL (repeatable), each machine's agent /metrics instead; GPUCTL_AGENT_TOKEN goes as a bearer.",
+    "--agent URL (repeatable), each machine's agent /metrics instead; GPUCTL_AGENT_TOKEN goes as a bearer.\n\n" +
+    'Exit status, the same for every source: each sample is printed in full, and a machine that gave no fresh\n' +
+    'GPU data (nvidia-smi failing, an agent unreachable or refusing the token, a stale sample in Prometheus,\n' +
+    'Prometheus not answering) is listed with why (its "error", an "unreadable" alert). With --once, monitor\n' +
+    'exits 1 when any machine of that sample gave no fresh GPU data, else 0; crossed thresholds do not change\n' +
+    'it. The live view and a --json stream go on through such samples until Ctrl-C (exit 130).',
   options,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
@@ -141,7 +138,7 @@ export const monitorCommand = defineCommand({
     ],
     [
       'gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400',
-      'one machine through `flyctl proxy 9400 -a quant-signals` (GPUCTL_AGENT_TOKEN set when the agent wants it)',
+      'one machine through `flyctl proxy 9400:9091 -a quant-signals` (the agent is on 9091 as gpuctl init sets it up; GPUCTL_AGENT_TOKEN set when the agent wants it)',
     ],
   ],
   parse: parseMonitorOptions,
@@ -153,7 +150,7 @@ export const monitorCommand = defineCommand({
     ]);
     const local = async () => {
       const { keepGoing, sampleLocal } = await import('../monitor/local.js');
-      return keepGoing(sampleLocal, !options.once && !ctx.flags.json);
+      return keepGoing(sampleLocal);
     };
     const source =
       options.app === undefined

@@ -50,12 +50,12 @@ export async function sampleLocal(ctx: Ctx): Promise<MonitorSample> {
 }
 
 /**
- * The live view keeps going through a failed sample (nvidia-smi timing out or failing while a GPU resets),
- * showing the error where the GPUs were and trying again next interval, as the remote views do. --once and
- * --json still fail with it (a script gets the exit code); no nvidia-smi at all, or Ctrl-C, always ends it.
+ * A failed nvidia-smi call (a timeout or a failure while a GPU resets) is that sample's answer, not the
+ * end of monitor: the machine is shown with the error where its GPUs were, and the next interval samples
+ * again, as the remote views do. --once then exits 1 by monitor's one exit rule (monitor/run.ts); no
+ * nvidia-smi at all, Ctrl-C and a bug still end it at once.
  */
-export function keepGoing(source: SampleSource, live: boolean): SampleSource {
-  if (!live) return source;
+export function keepGoing(source: SampleSource): SampleSource {
   return async (ctx) => {
     try {
       return await source(ctx);

@@ -1,13 +1,13 @@
 /**
  * Every GPU of a Fly app read straight from its machines' `gpuctl agent` /metrics (no Prometheus
- * between): for `gpuctl monitor --app APP --agent URL`, e.g. through `flyctl proxy 9400 -a APP` or Fly's
+ * between): for `gpuctl monitor --app APP --agent URL`, e.g. through `flyctl proxy 9400:9091 -a APP` (local 9400 to the agent's 9091, as init sets it up) or Fly's
  * private network. An agent started with GPUCTL_AGENT_TOKEN answers /metrics only to
  * `Authorization: Bearer <token>`: the token goes into that header and nowhere else (never into a
  * message, a URL or a log). One record per agent, in the shape gpu-samples.ts gives monitor.
  */
 import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { BodyTooLargeError, fetchBounded, HttpTimeoutError } from '../shared/http-read.js';
-import { GPU_FIELDS, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
+import { GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
 
 export interface AgentTarget {
   /** The agent's base URL (http://host:9400) or its /metrics URL. */
@@ -72,10 +72,7 @@ export function gpusOfExposition(text: string): AgentExposition {
 /** Why an agent that answered serves no GPU series: its own series say (no GPU, no sample yet, a sampler failing). */
 function noGpusReason(href: string, x: AgentExposition): string {
   if (x.mode === 'cpu fallback') return `${href} is a gpuctl agent on a machine without a GPU (cpu fallback)`;
-  if (x.sampleAgeSeconds !== undefined && x.sampleAgeSeconds < 0)
-    return `${href}: the agent has no GPU sample yet (its nvidia-smi has not answered; its /gpu-health says why)`;
-  if (x.sampleAgeSeconds !== undefined)
-    return `${href}: the agent's last GPU sample is ${Math.round(x.sampleAgeSeconds)} s old (its nvidia-smi is failing or hung; its /gpu-health says why)`;
+  if (x.sampleAgeSeconds !== undefined) return `${href}: ${sampleAgeReason(x.sampleAgeSeconds)}`;
   return `${href} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
 }
 

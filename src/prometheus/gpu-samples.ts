@@ -55,6 +55,16 @@ export const ageQuery = (app: string) => `max by (instance) (timestamp(${AGENT_M
 export const agentAgeQuery = (app: string) =>
   `${AGENT_METRIC.lastSampleAge}{app="${escapeLabel(app)}"} and on (instance) ${AGENT_METRIC.info}{app="${escapeLabel(app)}",mode="gpu"}`;
 
+/**
+ * Why an agent serves no GPU series, from its own gpuctl_agent_last_sample_age_seconds (-1: no sample since it
+ * started): one wording whether the agent was read directly (agent-scrape.ts) or through Prometheus (above).
+ */
+export function sampleAgeReason(ageSeconds: number): string {
+  return ageSeconds < 0
+    ? "the agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)"
+    : `the agent's last GPU sample is ${Math.round(ageSeconds)} s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)`;
+}
+
 const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
   index,
   name,
@@ -110,10 +120,7 @@ export async function readAppGpus(target: PromTarget, app: string, options: { at
       const instance = metric.instance ?? '';
       const age = Number.parseFloat(value[1]);
       if (machines.has(instance) || !Number.isFinite(age)) continue;
-      const error =
-        age < 0
-          ? "its agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)"
-          : `its agent's last GPU sample is ${Math.round(age)} s old (nvidia-smi failing or hung; the agent's /gpu-health says why)`;
+      const error = sampleAgeReason(age);
       const region = metric.region ? { region: metric.region } : {};
       machines.set(instance, {
         id: metric.Hostname ?? instance,

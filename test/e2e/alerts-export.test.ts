@@ -19,7 +19,7 @@ describe('gpuctl alerts export', () => {
     writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules.stdout);
     writeFileSync(join(dir, 'gpuctl-alerts.test.yml'), tests.stdout);
     const check = await execa(findPromtool(), ['check', 'rules', 'gpuctl-alerts.yml'], { cwd: dir, reject: false, timeout: 30_000 });
-    expect(check.stdout, check.stderr).toContain('SUCCESS: 15 rules found');
+    expect(check.stdout, check.stderr).toContain('SUCCESS: 16 rules found');
     const run = await execa(findPromtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 60_000 });
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   });

@@ -17,8 +17,8 @@ const fresh = () => mkdtempSync(join(tmpdir(), 'gpuctl-e2e-init-alerts-'));
 
 describe('gpuctl init: alerting rules', () => {
   it.each([
-    ['inference', 15, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
-    ['training', 14, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
+    ['inference', 16, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 90"'],
+    ['training', 15, 'expr: "100 * DCGM_FI_DEV_FB_USED / DCGM_FI_DEV_FB_TOTAL > 97"'],
   ])(
     'a GPU layout for %s gets the profile thresholds, as alerts export prints them, and promtool accepts them',
     async (workload, count, memory) => {

@@ -111,7 +111,7 @@ describe('Prometheus adapter', () => {
     // m1 with its GPUs; m2, whose agent has no fresh GPU sample, with why; the CPU machine's agent not at all.
     expect(read.machines.map((x) => [x.id, x.error])).toEqual([
       ['m1', undefined],
-      ['m2', "its agent's last GPU sample is 95 s old (nvidia-smi failing or hung; the agent's /gpu-health says why)"],
+      ['m2', "the agent's last GPU sample is 95 s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)"],
     ]);
     expect(read.machines[1]).toMatchObject({ gpus: [], ageSeconds: 95 });
     const [m] = read.machines;

@@ -12,6 +12,7 @@ import { alertRules, DEFAULT_THRESHOLDS, renderAlertRules, type AlertThresholds 
 import { thresholdsFor } from '../../../src/alerts/profiles.js';
 import { WORKLOADS } from '../../../src/shared/profiles.js';
 import { renderPromtoolTests } from '../../../src/alerts/promtool-tests.js';
+import { METRICS_PORT } from '../../../src/init/render.js';
 import { findPromtool } from '../../helpers/prometheus-server.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/alerts');
@@ -107,6 +108,12 @@ describe('alerting rules', () => {
     expect(alertRules({ ...T, appRequests: null }).filter((r) => r.alert.startsWith('GpuctlApp'))).toEqual([]);
   });
 
+  it("runbooks that name the agent's port name the one gpuctl init gives it (they said 9400, the agent's bare default)", () => {
+    const ports = alertRules(T).flatMap((r) => [...r.runbook.matchAll(/:(\d{4,5})\b/g)].map((m) => Number(m[1])));
+    expect(ports.length).toBeGreaterThan(1);
+    expect(new Set(ports)).toEqual(new Set([METRICS_PORT]));
+  });
+
   it('for a CPU layout: runbooks point at what works there (no gpuctl diag: GPU only; no monitor --app: it shows DCGM series)', () => {
     for (const r of alertRules(CPU)) {
       expect(r.runbook).not.toMatch(/gpuctl diag|gpuctl monitor/);
@@ -133,6 +140,24 @@ describe('alerting rules', () => {
     );
     expect(text).toContain('input_series: []');
     expect(text).toContain('up{instance=\\"fdaa::9:8000\\", job=\\"app-other\\"}');
+  });
+
+  it('fail promtool test rules when the agent-down rule pages for a stopped machine, or reads only `up` (none on Fly)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
+    writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(T, 'gpuctl-alerts.yml', 'GpuctlAgentDown'));
+    const good = renderAlertRules(T);
+    const guard = ' and on (instance) (up == 0 or fly_instance_up == 1)';
+    // The rule's own tests alone: they pass on the rule as written, and fail without the condition or with `up` alone.
+    for (const [rules, code] of [
+      [good, 0],
+      [good.replace(guard, ''), 1],
+      [good.replace(guard, ' and on (instance) (up == 0)'), 1],
+    ] as const) {
+      writeFileSync(join(dir, 'gpuctl-alerts.yml'), rules);
+      const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+      expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(code);
+      if (code === 1) expect(`${run.stdout}${run.stderr}`).toContain('alertname: GpuctlAgentDown');
+    }
   });
 
   it('fail promtool test rules when the info rule only looks for the agent (the application scraped alone stays unsaid)', async () => {

@@ -1,7 +1,8 @@
 /**
- * The local live view through a failed nvidia-smi call: it shows the error and samples again next
- * interval (as the remote views do), where before the first timeout ended the whole monitor.
- * --once/--json (live false), no nvidia-smi at all, Ctrl-C and non-gpuctl errors still end it.
+ * The local view through a failed nvidia-smi call: it shows the error and samples again next interval
+ * (as the remote views do), where before the first timeout ended the whole monitor. With --once the
+ * sample is shown too and monitor's exit rule gives 1 (exit-status.test.ts); no nvidia-smi at all,
+ * Ctrl-C and non-gpuctl errors still end it.
  */
 import { describe, expect, it } from 'vitest';
 import type { Ctx } from '../../../src/context.js';
@@ -27,7 +28,7 @@ describe('monitor keepGoing', () => {
       return ok(c);
     };
     const seen: MonitorSample[] = [];
-    const running = runMonitor({ intervalMs: 1000, once: false } as MonitorOptions, ctx, keepGoing(source, true), (s) => seen.push(s));
+    const running = runMonitor({ intervalMs: 1000, once: false } as MonitorOptions, ctx, keepGoing(source), (s) => seen.push(s));
     await clock.advance(0);
     await clock.advance(1000);
     await clock.advance(1000);
@@ -36,12 +37,12 @@ describe('monitor keepGoing', () => {
     expect(seen.map((s) => s.machines[0]?.error)).toEqual([undefined, 'nvidia-smi did not answer within 10 s.', undefined]);
   });
 
-  it('not live, no nvidia-smi, Ctrl-C, or a bug: the error ends it as before', async () => {
+  it('no nvidia-smi, Ctrl-C, or a bug: the error ends it as before; a failed call is a sample with its error', async () => {
     const ctx = makeTestCtx({ clock: fakeClock() });
     const failing = (error: Error) => async () => Promise.reject(error);
     const tool = new ToolError('nvidia-smi failed.', 'nvidia-smi', 'tool_failed');
-    await expect(keepGoing(failing(tool), false)(ctx)).rejects.toBe(tool);
+    expect((await keepGoing(failing(tool))(ctx)).machines.map((m) => m.error)).toEqual(['nvidia-smi failed.']);
     for (const error of [new MissingError('no nvidia-smi', 'nvidia-smi'), new InterruptedError('nvidia-smi'), new TypeError('bug')])
-      await expect(keepGoing(failing(error), true)(ctx)).rejects.toBe(error);
+      await expect(keepGoing(failing(error))(ctx)).rejects.toBe(error);
   });
 });

@@ -38,14 +38,16 @@ describe('readAgent', () => {
     const m = await readAgent({ url, timeoutMs: 5000 });
     expect(m.gpus).toEqual([]);
     expect(m.error).toBe(
-      `${url}/metrics: the agent's last GPU sample is 73 s old (its nvidia-smi is failing or hung; its /gpu-health says why)`,
+      `${url}/metrics: the agent's last GPU sample is 73 s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)`,
     );
     expect(m.ageSeconds).toBe(73.4);
   });
 
   it('says no sample yet for an age of -1, and a CPU machine for cpu fallback', async () => {
     let url = await serve(info('gpu') + age(-1));
-    expect((await readAgent({ url, timeoutMs: 5000 })).error).toContain('the agent has no GPU sample yet');
+    expect((await readAgent({ url, timeoutMs: 5000 })).error).toBe(
+      `${url}/metrics: the agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)`,
+    );
     await stop();
     url = await serve(info('cpu fallback') + age(-1));
     expect((await readAgent({ url, timeoutMs: 5000 })).error).toBe(
