@@ -11,13 +11,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExecRequest } from '../../../src/exec.js';
 import { nextSlot, waitForCheck, type Attempt } from '../../../src/smoke/check-wait.js';
 import { flyProbes } from '../../../src/smoke/fly-checks.js';
 import { probeFailed, probePassed } from '../../../src/smoke/probe-checks.js';
 import { runSmoke } from '../../../src/smoke/run.js';
 import { fakeClock } from '../../helpers/clock.js';
-import { exited, makeTestCtx } from '../../helpers/ctx.js';
+import { makeTestCtx } from '../../helpers/ctx.js';
+import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
 
 const servers: Server[] = [];
 afterAll(async () => {
@@ -43,27 +43,10 @@ describe('gpuctl smoke tries a check each second inside its grace_period, then e
       "app = 'sched'\n[http_service]\n  internal_port = 8080\n  [[http_service.checks]]\n    grace_period = '10s'\n    interval = '5s'\n    timeout = '2s'\n    path = '/health'\n",
     );
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\nUSER app\nCMD ["serve"]\n');
-    let stopped = false;
-    const on = (sub: string, result: (r: ExecRequest) => ReturnType<typeof exited>) => ({
-      match: (r: ExecRequest) => r.args[0] === sub,
-      result,
-    });
     const ctx = makeTestCtx({
       clock,
       env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
-      rules: [
-        on('info', () => exited('{}')),
-        on('build', () => exited('')),
-        on('image', () => exited('12 ["serve"]\n')),
-        on('run', () => exited('c0ffee\n')),
-        on('port', () => exited(`127.0.0.1:${hostPort}\n`)),
-        on('exec', (r) => exited(r.args.at(-1)!.startsWith('for d') ? 'app serve\n' : '')),
-        on('kill', () => ((stopped = true), exited(''))),
-        on('inspect', () => exited(stopped ? 'false 130\n' : 'true 0\n')),
-        on('logs', () => exited('')),
-        on('rm', () => exited('')),
-        on('rmi', () => exited('')),
-      ],
+      rules: fakeSmokeEngine({ cmd: '["serve"]', port: () => `127.0.0.1:${hostPort}`, processes: 'app serve' }),
     });
     const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 60_000, keep: false }, deps);

@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecRequest } from '../../../src/exec.js';
 import { splitCommand } from '../../../src/flyio/fly-command.js';
 import { check } from '../../../src/smoke/checks.js';
 import { appliesTo, chooseGroup } from '../../../src/smoke/groups.js';
@@ -19,7 +18,8 @@ import { renderSmoke } from '../../../src/smoke/render.js';
 import { runSmoke } from '../../../src/smoke/run.js';
 import { createStyle } from '../../../src/ui/style.js';
 import { fakeClock } from '../../helpers/clock.js';
-import { exited, makeTestCtx } from '../../helpers/ctx.js';
+import { makeTestCtx } from '../../helpers/ctx.js';
+import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
 
 describe('chooseGroup and appliesTo (flyctl ProcessNames, DefaultProcessName, Flatten)', () => {
   it('the default group: app without [processes] or when [processes] has it, else the first by name; --process-group picks one', () => {
@@ -89,27 +89,10 @@ describe('gpuctl smoke on a fly.toml with two process groups', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-smoke-groups-'));
     writeFileSync(join(dir, 'fly.toml'), FLY);
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\nUSER app\nCMD ["image-cmd"]\n');
-    let stopped = false;
-    const on = (sub: string, result: (r: ExecRequest) => ReturnType<typeof exited>) => ({
-      match: (r: ExecRequest) => r.args[0] === sub,
-      result,
-    });
     const ctx = makeTestCtx({
       clock: fakeClock({ autoAdvance: true }),
       env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
-      rules: [
-        on('info', () => exited('{}')),
-        on('build', () => exited('')),
-        on('image', () => exited('12 ["image-cmd"]\n')),
-        on('run', () => exited('c0ffee\n')),
-        on('port', () => exited(`127.0.0.1:${port}\n`)),
-        on('exec', (r) => exited(r.args.at(-1)!.startsWith('for d') ? 'app serve --port 8080\napp work\n' : '')),
-        on('kill', () => ((stopped = true), exited(''))),
-        on('inspect', () => exited(stopped ? 'false 130\n' : 'true 0\n')),
-        on('logs', () => exited('')),
-        on('rm', () => exited('')),
-        on('rmi', () => exited('')),
-      ],
+      rules: fakeSmokeEngine({ cmd: '["image-cmd"]', port: () => `127.0.0.1:${port}`, processes: 'app serve --port 8080\napp work' }),
     });
     const loaded: string[] = [];
     const deps = {

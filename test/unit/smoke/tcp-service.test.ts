@@ -9,11 +9,11 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecRequest } from '../../../src/exec.js';
 import { tcpConnect } from '../../../src/shared/tcp-connect.js';
 import { runSmoke } from '../../../src/smoke/run.js';
 import { fakeClock } from '../../helpers/clock.js';
-import { exited, makeTestCtx } from '../../helpers/ctx.js';
+import { makeTestCtx } from '../../helpers/ctx.js';
+import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -69,27 +69,15 @@ describe('gpuctl smoke on a tcp_checks-only service', () => {
       "app = 'tcp-demo'\n[[services]]\n  internal_port = 6379\n  protocol = 'tcp'\n  [[services.tcp_checks]]\n    timeout = '2s'\n",
     );
     writeFileSync(join(dir, 'Dockerfile'), 'FROM ubuntu:22.04\nUSER app\nCMD ["redis-server"]\n');
-    let stopped = false;
-    const on = (sub: string, result: (r: ExecRequest) => ReturnType<typeof exited>) => ({
-      match: (r: ExecRequest) => r.args[0] === sub,
-      result,
-    });
     const ctx = makeTestCtx({
       clock: fakeClock({ autoAdvance: true }),
       env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
-      rules: [
-        on('info', () => exited('{}')),
-        on('build', () => exited('')),
-        on('image', () => exited('12 ["redis-server"]\n')),
-        on('run', () => exited('c0ffee\n')),
-        on('port', (r) => exited(r.args[2] === '6379' ? `127.0.0.1:${hostPort}\n` : '')),
-        on('exec', (r) => exited(r.args.at(-1)!.startsWith('for d') ? 'app redis-server\n' : '')),
-        on('kill', () => ((stopped = true), exited(''))),
-        on('inspect', () => exited(stopped ? 'false 0\n' : 'true 0\n')),
-        on('logs', () => exited('')),
-        on('rm', () => exited('')),
-        on('rmi', () => exited('')),
-      ],
+      rules: fakeSmokeEngine({
+        cmd: '["redis-server"]',
+        port: (r) => (r.args[2] === '6379' ? `127.0.0.1:${hostPort}` : ''),
+        processes: 'app redis-server',
+        exitCode: 0,
+      }),
     });
     const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
     return runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 3000, keep: false }, deps);
