@@ -6,7 +6,7 @@
  */
 
 import { CRITICAL_XIDS } from '../gpu/xid.js';
-import { AGENT_METRIC } from '../shared/agent-metrics.js';
+import { AGENT_METRIC, LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
 import { appRules, DEFAULT_APP_REQUESTS } from './app-rules.js';
 import type { AlertRule, AlertThresholds } from './types.js';
 
@@ -111,8 +111,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       severity: 'critical',
       summary: 'The agent has no fresh GPU sample',
       description: `On machine {{ $labels.Hostname }} ({{ $labels.instance }}), nvidia-smi has not answered for over ${t.staleSeconds} s, has never answered, or is not running.`,
-      runbook:
-        'gpuctl monitor --app <app> shows the agent; curl :9091/gpu-health on the machine (the port gpuctl init gives the agent) says why.',
+      runbook: `gpuctl monitor --app <app> shows the agent; curl :${LAYOUT_AGENT_PORT}/gpu-health on the machine (the port gpuctl init gives the agent) says why.`,
     },
     {
       alert: 'GpuctlAgentDown',
@@ -126,7 +125,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
         'watched and no other gpuctl alert can fire for them. A machine stopped (autostop, scale down) or never seen with ' +
         `an agent is not this; one gone for over ${AGENT_SEEN} is forgotten.`,
       runbook:
-        'gpuctl monitor --app <app> --agent http://<machine id>.vm.<app>.internal:9091 (on the private network; 9091: the port gpuctl init gives the agent) says what the agent answers, or why nothing; ' +
+        `gpuctl monitor --app <app> --agent http://<machine id>.vm.<app>.internal:${LAYOUT_AGENT_PORT} (on the private network; ${LAYOUT_AGENT_PORT}: the port gpuctl init gives the agent) says what the agent answers, or why nothing; ` +
         "gpuctl status -a <app> shows the machine; fly logs -a <app> shows the agent's last lines.",
     },
     {

@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.js';
 import { UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
+import { LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
 import { bool, durationOption, isHttpUrl, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
@@ -56,7 +57,7 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
   const agents = list(raw, 'agent');
   if (agents.length > 0 && app === undefined)
     throw new UsageError('--agent is for the remote view: name the app with --app.', {
-      hint: 'e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after `flyctl proxy 9400:9091 -a quant-signals`)',
+      hint: `e.g. gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400 (after \`flyctl proxy 9400:${LAYOUT_AGENT_PORT} -a quant-signals\`)`,
     });
   if (agents.length > 0 && prometheus !== undefined)
     throw new UsageError('--agent and --prometheus are two sources for one view: give one.');
@@ -93,7 +94,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     if (read.kind === 'failed') return unread(`Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`);
     if (read.machines.length === 0)
       return unread(
-        `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port 9091)`,
+        `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port ${LAYOUT_AGENT_PORT})`,
       );
     return { at: at.toISOString(), machines: read.machines };
   };
@@ -138,7 +139,7 @@ export const monitorCommand = defineCommand({
     ],
     [
       'gpuctl monitor --app quant-signals --agent http://127.0.0.1:9400',
-      'one machine through `flyctl proxy 9400:9091 -a quant-signals` (the agent is on 9091 as gpuctl init sets it up; GPUCTL_AGENT_TOKEN set when the agent wants it)',
+      `one machine through \`flyctl proxy 9400:${LAYOUT_AGENT_PORT} -a quant-signals\` (the agent is on ${LAYOUT_AGENT_PORT} as gpuctl init sets it up; GPUCTL_AGENT_TOKEN set when the agent wants it)`,
     ],
   ],
   parse: parseMonitorOptions,

@@ -11,9 +11,10 @@ import { flyGpuBuild, frameworkEnvLines, localGpuBuild, localNotice, renderCompo
 import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
+import { LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
 
 /** gpuctl agent's port: fly.toml's [metrics] and [checks.gpu], GPUCTL_METRICS_PORT for gpuctl-start.sh. */
-export const METRICS_PORT = 9091;
+export const METRICS_PORT = LAYOUT_AGENT_PORT;
 export const AGENT_INTERVAL = '5s';
 export const AGENT_MAX_TEMP_C = 85;
 export const MODEL_DIR = '/models';

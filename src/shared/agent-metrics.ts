@@ -6,6 +6,12 @@
  * and alerts work unchanged; gpuctl_* where dcgm-exporter has none. `metricNameRule()` in
  * scripts/lint-owners.mjs keeps the names out of other files.
  */
+/**
+ * The port the layout `gpuctl init` writes runs the agent on (fly.toml's [metrics] and [checks.gpu],
+ * GPUCTL_METRICS_PORT for gpuctl-start.sh); a bare `gpuctl agent` listens on 9400 (agent/options.ts).
+ */
+export const LAYOUT_AGENT_PORT = 9091;
+
 export const AGENT_METRIC = {
   smClock: 'DCGM_FI_DEV_SM_CLOCK',
   memClock: 'DCGM_FI_DEV_MEM_CLOCK',
