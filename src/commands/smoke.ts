@@ -98,7 +98,7 @@ export const smokeCommand = defineCommand({
     '(tcp_checks: a TCP connect; http checks: their method, path, protocol and headers; top-level [checks] too),\n' +
     "checks the agent's /health, /gpu-health and /metrics, that nothing runs as root and no compiler is left in the image,\n" +
     "optionally loads it (--loadtest), then stops it with fly.toml's kill_signal and checks it stops within kill_timeout.\n" +
-    'Each check is tried first when its grace_period has passed, then every interval, as Fly does. With [processes] it runs\n' +
+    'Each check is tried every second inside its grace_period (a pass there is early), then every interval, as Fly. With [processes] it runs\n' +
     "one group (flyctl's default, or --process-group) with its command and checks, and lists the others' checks as skipped.\n" +
     'The container is always removed (on Ctrl-C too), the image unless --keep. Exit 0 passed, 1 a check failed, 3 no engine.\n' +
     'A markdown summary goes to GITHUB_STEP_SUMMARY when set. docs/smoke.md says what each check means.',

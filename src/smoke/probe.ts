@@ -95,11 +95,11 @@ export async function probeRunning(
   const checks: SmokeCheck[] = [];
   const state = containerWatch(ctx, () => containerState(engine, c.name));
   // Every check of fly.toml within one --wait-timeout, as a deploy waits for all of them within its wait_timeout;
-  // each tried on its own schedule (grace_period, then every interval) from the container's start.
+  // each tried on its own schedule (each second inside grace_period, then every interval) from the container's start.
   const started = c.startedAt ?? ctx.clock.monotonic();
   const deadline = ctx.clock.monotonic() + waitMs;
   for (const p of layout.probes) {
-    const first = p.gracePeriodMs ? `first try at its grace_period, ${Math.round(p.gracePeriodMs / 1000)} s; ` : '';
+    const first = p.gracePeriodMs ? `each second inside its grace_period, ${Math.round(p.gracePeriodMs / 1000)} s; ` : '';
     deps.progress(`Waiting for ${probeTitle(p)} (${first}at most ${Math.round(waitMs / 1000)} s)`);
     const hostPort = c.ports[p.port]!;
     const plan = { startedAt: started, graceMs: p.gracePeriodMs ?? 0, intervalMs: p.intervalMs, deadline };
