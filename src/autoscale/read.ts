@@ -5,6 +5,7 @@
  * its reason: the decision then takes no metric action. The Prometheus adapter itself is handed in
  * (a MetricSource, wired in commands/autoscale.ts): features do not import each other.
  */
+import { FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
 import type { Policy } from './policy-schema.js';
 import type { Read, Samples } from './signals.js';
 
@@ -42,8 +43,7 @@ export function signalQueries(policy: Policy): SignalQuery[] {
 
 /** The agent's GPU series (dcgm-exporter's names): only a machine with a GPU has them. */
 const GPU_SERIES = /\bDCGM_FI_/;
-const NO_GPU_SERIES =
-  ": DCGM_FI_* series come from gpuctl agent on a machine with a GPU, and Fly.io retired GPU Machines on 2026-08-01, so a CPU layout has none; scale on another signal ([metric] query, e.g. the application's request rate or CPU)";
+const NO_GPU_SERIES = `: DCGM_FI_* series come from gpuctl agent on a machine with a GPU, and Fly.io retired GPU Machines on ${FLY_GPU_RETIRED_ON}, so a CPU layout has none; scale on another signal ([metric] query, e.g. the application's request rate or CPU)`;
 
 export async function readSignal(source: MetricSource, query: string, at: Date): Promise<Read> {
   const answer = await source(query, at);

@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
-import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
+import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, FLY_GPU_RETIRED_ON, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, memoryFor, type Target } from './target.js';
@@ -61,7 +61,7 @@ export function checkGpuKind(value: string): Target {
   const kind = gpuKindForPreset(value);
   const hint = kind
     ? `"${value}" is the size preset; the gpu_kind is "${kind}": pass --gpu-kind ${kind}.`
-    : `--gpu-kind takes one of Fly.io's GPU kinds, ${Object.keys(FLY_GPU_KINDS).join(', ')} (all retired with Fly's GPU Machines on 2026-08-01). For the GPU of this machine, whatever its model, use --for-local-gpu.`;
+    : `--gpu-kind takes one of Fly.io's GPU kinds, ${Object.keys(FLY_GPU_KINDS).join(', ')} (all retired with Fly's GPU Machines on ${FLY_GPU_RETIRED_ON}). For the GPU of this machine, whatever its model, use --for-local-gpu.`;
   throw new UsageError(`Unknown GPU kind "${value}".`, { hint });
 }
 
