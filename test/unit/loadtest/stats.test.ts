@@ -1,6 +1,6 @@
 /** The statistics and the gate of a load run, as tables: percentiles against exact nearest-rank, gates both ways. */
 import { describe, expect, test } from 'vitest';
-import { evaluateGate } from '../../../src/loadtest/gate.js';
+import { evaluateGate, ms } from '../../../src/loadtest/gate.js';
 import { Histogram } from '../../../src/loadtest/histogram.js';
 import { renderText, type LoadtestJson } from '../../../src/loadtest/render.js';
 import { MAX_REASONS, Recorder, type LoadSummary } from '../../../src/loadtest/stats.js';
@@ -41,6 +41,17 @@ describe('Histogram percentiles agree with exact nearest-rank within 0.2% (never
   test('empty: no percentiles', () => {
     expect(new Histogram().percentile(95)).toBeNull();
   });
+
+  test("a bucket's upper edge, exact below 1024 µs and two wide above; never above the largest value; no negative or NaN", () => {
+    const h = new Histogram();
+    for (const ms of [0.0055, 1.0245, 1.0255, 5, -1, NaN]) h.record(ms);
+    expect(h.count).toBe(4);
+    expect([25, 50, 75, 100].map((q) => h.percentile(q))).toEqual([0.006, 1.026, 1.026, 5]);
+    expect(h.meanMs()).toBeCloseTo((0.0055 + 1.0245 + 1.0255 + 5) / 4, 9);
+    const top = new Histogram();
+    top.record(1.0255);
+    expect(top.percentile(50)).toBe(1.0255);
+  });
 });
 
 describe('Recorder', () => {
@@ -70,6 +81,25 @@ describe('Recorder', () => {
       expect(got).toBeGreaterThanOrEqual(want);
       expect(got).toBeLessThanOrEqual(want * 1.002);
     }
+  });
+});
+
+describe('Recorder edges', () => {
+  test('3xx is not 2xx; no 2xx: no latency; a run of no time: rps 0', () => {
+    const r = new Recorder();
+    r.response(300, 1);
+    r.response(199, 1);
+    expect(r.summary(0)).toMatchObject({ responses: 2, ok2xx: 0, non2xx: 2, rps: 0, latencyMs: null });
+  });
+
+  test('a reason is cut at 120 characters; a known reason is still counted once the list is full', () => {
+    const r = new Recorder();
+    r.error(false, 'x'.repeat(200));
+    for (let i = 1; i < MAX_REASONS; i += 1) r.error(false, `reason ${i}`);
+    r.error(false, 'x'.repeat(130));
+    r.error(false, 'one too many');
+    expect(r.summary(1).errorReasons).toMatchObject({ ['x'.repeat(120)]: 2 });
+    expect(Object.keys(r.summary(1).errorReasons)).not.toContain('one too many');
   });
 });
 
@@ -166,6 +196,18 @@ describe('evaluateGate', () => {
     const verdict = evaluateGate(s, gate);
     expect(verdict.passed).toBe(passed);
     expect(verdict.checks.map((c) => `${c.name}:${c.passed}`)).toEqual(checks);
+  });
+});
+
+describe('gate figures', () => {
+  test('milliseconds: two decimals under 10, one under 100, none from 100', () => {
+    expect([9.999, 10, 99.94, 100, 1234.5].map(ms)).toEqual(['10.00 ms', '10.0 ms', '99.9 ms', '100 ms', '1235 ms']);
+  });
+
+  test('--min-rps says the 2xx rate, and the whole rate beside it when one response was not 2xx', () => {
+    const one = evaluateGate(summary({ ok2xx: 999, non2xx: 1, rps: 100 }), { minRps: 50 });
+    expect(one.checks[0]).toEqual({ name: 'rps', limit: '≥ 50', actual: '99.9 2xx/s (100.0 with non-2xx)', passed: true });
+    expect(evaluateGate(summary({}), { minRps: 50 }).checks[0]!.actual).toBe('100.0');
   });
 });
 
