@@ -126,6 +126,48 @@ describe('assessHealth', () => {
       }
       expect(judge(exited(1)).machines[1]!.advice).toContain(start);
     });
+
+    // Edges: each fails when a condition of the at-rest rule (flyio/machines.ts) or of assess.ts is dropped (scripts/mutants).
+    it('an exit 0 that was an out-of-memory kill is no idle exit; a started machine is not at rest whatever its last exit', () => {
+      const oom = exited(0, { lastExit: { requestedStop: false, exitCode: 0, oomKilled: true } });
+      expect(judge(oom).reasons).toEqual([`machine ${iad!.id} (iad) is stopped (killed: out of memory)`]);
+      expect(judge({ ...exited(0), state: 'started' }).machines[1]).toMatchObject({ atRest: null, healthy: true });
+      expect(judge({ ...exited(3), state: 'failed' }).reasons).toEqual([`machine ${iad!.id} (iad) is failed`]);
+    });
+
+    it('a warning check is not passing; a gpu check with no live verdict is judged as a check', () => {
+      const warn = { name: 'servicecheck-00-http-8080', status: 'warning', output: '', updatedAt: null };
+      const gpuCheck = { name: 'gpu', status: 'critical', output: 'HTTP 503', updatedAt: null };
+      const health = assessHealth({ ...status, machines: [ord!] }, { [ord!.id]: [warn, gpuCheck] }, [ok]);
+      expect(health.reasons).toEqual([
+        `machine ${ord!.id} (ord) check servicecheck-00-http-8080 is warning`,
+        `machine ${ord!.id} (ord) check gpu is critical: HTTP 503`,
+      ]);
+      const shown = renderHealth(health, createStyle(false));
+      expect(shown).toMatch(new RegExp(`${ord!.id} +ord +started +0/2 passing`));
+      expect(shown).toContain('is unhealthy: 2 problems.');
+    });
+
+    it('--require-started counts no autostop shortfall (every machine is judged started or not)', () => {
+      const stopped = { ...ord!, state: 'stopped', checks: [], lastExit: { requestedStop: true, exitCode: 0, oomKilled: false } };
+      const health = assessHealth({ ...status, machines: [stopped] }, {}, [ok], [], { requireStarted: true });
+      expect(health).toMatchObject({ shortfalls: [], reasons: [`machine ${ord!.id} (ord) is stopped`] });
+      expect(renderHealth(health, createStyle(false))).toContain('is unhealthy: 1 problem.');
+    });
+
+    it('an absent optional endpoint is no problem; a failed one names each condition its body gave', () => {
+      const absent = { ...ok, path: '/gpu-health', status: 404, verdict: 'absent' as const, detail: '404: the app does not serve it' };
+      expect(assessHealth({ ...status, machines: [ord!] }, {}, [ok, absent]).healthy).toBe(true);
+      const conditions = [
+        { name: 'xid', gpu: 0, message: 'XID 79' },
+        { name: null, gpu: null, message: 'sampler stopped' },
+      ];
+      const failed = { ...absent, status: 503, verdict: 'failed' as const, detail: 'HTTP 503: 2 failed conditions', conditions };
+      expect(assessHealth({ ...status, machines: [ord!] }, {}, [ok, failed]).reasons).toEqual([
+        '/gpu-health: xid: XID 79',
+        '/gpu-health: sampler stopped',
+      ]);
+    });
   });
 
   it('an app with no machines is unhealthy, even when /health answers (another app, a stale DNS entry)', () => {
