@@ -73,9 +73,11 @@ export async function waitForCheck(
       if (!s.running) return { ok: false, exited: s.exitCode, last, early: false, attempts };
       if (!(await ctx.clock.sleep(Math.min(1000, at - now), ctx.signal))) throw new InterruptedError();
     }
+    // When the try began, not when it was due: a check reached after --wait-timeout's end is tried late, once.
+    const tried = ctx.clock.monotonic();
     last = await attempt();
     attempts += 1;
-    if (last.ok) return { ok: true, last, early: at < plan.startedAt + plan.graceMs, attempts };
+    if (last.ok) return { ok: true, last, early: tried < plan.startedAt + plan.graceMs, attempts };
     const s = await state();
     if (!s.running) return { ok: false, exited: s.exitCode, last, early: false, attempts };
     if (ctx.clock.monotonic() >= plan.deadline) return { ok: false, exited: null, last, early: false, attempts };

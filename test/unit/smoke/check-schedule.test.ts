@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nextSlot, waitForCheck, type Attempt } from '../../../src/smoke/check-wait.js';
+import { containerWatch, nextSlot, waitForCheck, type Attempt } from '../../../src/smoke/check-wait.js';
 import { flyProbes } from '../../../src/smoke/fly-checks.js';
 import { probeFailed, probePassed } from '../../../src/smoke/probe-checks.js';
 import { runSmoke } from '../../../src/smoke/run.js';
@@ -112,6 +112,37 @@ describe('waitForCheck and its schedule', () => {
     );
   });
 
+  it('a check reached after --wait-timeout ended is tried once; a pass then, after the grace period, is not early', async () => {
+    const late = await run({ now: 12_000, deadline: 5000, answer: () => true });
+    expect(late.asked).toEqual([12_000]);
+    expect(late.r).toMatchObject({ ok: true, early: false, attempts: 1 });
+  });
+
+  it('a pass at the end of the grace period is on the grid, not early', async () => {
+    const { r, asked } = await run({ deadline: 60_000, answer: (t) => t >= 9500 });
+    expect(asked.at(-1)).toBe(10_000);
+    expect(r).toMatchObject({ ok: true, early: false });
+  });
+
+  it('after the grace period the container is still watched each second; an exit seen right after the last try is said', async () => {
+    const grid = await run({ deadline: 60_000, answer: () => false, exitAt: 12_500 });
+    expect(grid).toMatchObject({ at: 13_000, r: { ok: false, exited: 3, attempts: 11 } });
+    const atDeadline = await run({ deadline: 4000, answer: () => false, exitAt: 3500 });
+    expect(atDeadline.asked.at(-1)).toBe(4000);
+    expect(atDeadline.r).toMatchObject({ ok: false, exited: 3 });
+  });
+
+  it("the container's state is read at most once a second, however many checks ask", async () => {
+    const clock = fakeClock();
+    let reads = 0;
+    const watch = containerWatch(makeTestCtx({ clock }), async () => ({ running: reads++ >= 0, exitCode: null }));
+    for (const step of [0, 400, 599, 1, 999, 1]) {
+      await clock.advance(step);
+      await watch();
+    }
+    expect(reads).toBe(3); // at 0, 1000 and 2000
+  });
+
   it('a slot already past when smoke reaches the check is tried at once, then the schedule goes on', async () => {
     const { asked } = await run({ now: 12_000, deadline: 30_000, answer: (t) => t >= 20_000 });
     expect(asked).toEqual([12_000, 15_000, 20_000]);
@@ -120,10 +151,11 @@ describe('waitForCheck and its schedule', () => {
       nextSlot(plan, 0, null),
       nextSlot(plan, 1000, 0),
       nextSlot(plan, 9500, 9000),
+      nextSlot(plan, 9600, 9500),
       nextSlot(plan, 12_000, 4000),
       nextSlot(plan, 12_000, null),
       nextSlot(plan, 10_000, 10_000),
       nextSlot(plan, 23_000, 15_000),
-    ]).toEqual([0, 1000, 10_000, 12_000, 12_000, 15_000, 25_000]);
+    ]).toEqual([0, 1000, 10_000, 10_000, 12_000, 12_000, 15_000, 25_000]);
   });
 });
