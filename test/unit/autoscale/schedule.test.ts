@@ -66,6 +66,19 @@ describe('schedule windows in America/New_York', () => {
     expect(inWindow(late, new Date('2026-11-27T13:30:00Z'))).toBe(true); // Fri 22:30 JST
     expect(inWindow(late, new Date('2026-11-27T16:30:00Z'))).toBe(true); // Sat 01:30 JST
     expect(inWindow(late, new Date('2026-11-28T13:30:00Z'))).toBe(false); // Sat 22:30 JST
+    expect(inWindow(late, new Date('2026-11-27T13:00:00Z'))).toBe(true); // Fri 22:00 JST, the start
+    expect(inWindow(late, new Date('2026-11-27T17:00:00Z'))).toBe(false); // Sat 02:00 JST, the end
+  });
+
+  it('midnight is minute 0, not 24:00', () => {
+    expect(wallClock(new Date('2026-11-24T00:30:00Z'), 'UTC')).toEqual({ day: 'tue', minutes: 30 });
+  });
+
+  it('a warm-up that is not whole minutes: the open inside it is seen from any second of the minute', () => {
+    const w = policy('[[schedule]]\ntimezone = "UTC"\nstart = "10:00"\nend = "11:00"\nwarmup = "90s"\nmin = 2').schedule[0]!;
+    // Tuesday 09:58:50 UTC: the window opens 70 s later, inside the 90 s warm-up.
+    expect(activeWindows([w], new Date('2026-11-24T09:58:50Z')).map((a) => a.phase)).toEqual(['warmup']);
+    expect(activeWindows([w], new Date('2026-11-24T09:58:20Z'))).toEqual([]);
   });
 });
 
