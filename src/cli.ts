@@ -9,7 +9,7 @@ import type { Ctx, Env, GlobalFlags } from './context.js';
 import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
 import type { RuntimeIO } from './runtime.js';
 import { errorJson, errorText, jsonLine, jsonText } from './ui/output.js';
-import { VERSION } from './version.js';
+import { VERSION, versionInfo } from './version.js';
 
 export interface CliIO extends RuntimeIO {
   argv: readonly string[];
@@ -87,10 +87,15 @@ function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput, argv: readonly s
   }
 }
 
+/** Arguments `gpuctl --version` may come with and still be answered before commander loads. */
+const VERSION_ONLY = new Set(['--version', '-V', '--json', '--verbose', '--no-color']);
+
 export async function runCli(io: CliIO): Promise<number> {
+  // What --version prints: the version, or with --json the document (before or after it; commander prints at --version).
+  const version = io.argv.includes('--json') ? jsonText(versionInfo(io.host)).trimEnd() : VERSION;
   // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost.
-  if (io.argv.length === 1 && (io.argv[0] === '--version' || io.argv[0] === '-V')) {
-    io.stdout.write(`${VERSION}\n`);
+  if (io.argv.some((a) => a === '--version' || a === '-V') && io.argv.every((a) => VERSION_ONLY.has(a))) {
+    io.stdout.write(`${version}\n`);
     return ExitCode.ok;
   }
   // The real context (styles, spinners, prompts) loads beside commander, except when only help is asked for: help
@@ -116,6 +121,7 @@ export async function runCli(io: CliIO): Promise<number> {
   const program = buildProgram(registry, handler, {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
+    version,
     usageError: (message, path) => {
       usage = usageErrorFrom(message, path);
     },
