@@ -91,7 +91,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     const read = await readAppGpus(target, app, { at, staleAfterSeconds });
     // Prometheus failing, or holding nothing of the app, is the one machine the sample can name: the app.
     const unread = (error: string) => ({ at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] });
-    if (read.kind === 'failed') return unread(`Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`);
+    if (read.kind === 'failed') return unread(`cannot read its GPUs from Prometheus: ${read.reason}`);
     if (read.machines.length === 0)
       return unread(
         `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port ${LAYOUT_AGENT_PORT})`,
