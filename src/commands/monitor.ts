@@ -129,6 +129,7 @@ export const monitorCommand = defineCommand({
     'exits 1 when any machine of that sample gave no fresh GPU data, else 0; crossed thresholds do not change\n' +
     'it. The live view and a --json stream go on through such samples until Ctrl-C (exit 130).',
   options,
+  ndjson: true,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],

@@ -2,15 +2,17 @@
  * With --json, stdout carries JSON or nothing, on every path the registry has: --version, help asked for, a group
  * without its subcommand, and commander's usage errors in every command (walked from the registry, in-process).
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli.js';
 import type { AnyCommand } from '../../../src/commands/define.js';
 import { registry } from '../../../src/commands/index.js';
 import { VERSION } from '../../../src/version.js';
+import { fakeClock } from '../../helpers/clock.js';
 import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
 
-async function run(argv: string[]): Promise<{ code: number; ctx: TestCtx }> {
-  const ctx = makeTestCtx({ json: argv.includes('--json') });
+async function run(argv: string[], ctx = makeTestCtx({ json: argv.includes('--json') })): Promise<{ code: number; ctx: TestCtx }> {
   const code = await runCli({
     argv,
     env: {},
@@ -104,5 +106,30 @@ describe("every command's --json, walked from the registry", () => {
       if (spec.args?.some((a) => a.required)) await expectJsonUsageError([...path, '--json']);
     }
     expect(cases).toBeGreaterThan(100);
+  });
+});
+
+describe('agent --json, a stream of records', () => {
+  it('agent: an error that ends it is one NDJSON line like its records (it was an indented document)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      // a machine without nvidia-smi or dmesg: the agent logs both, then cannot listen
+      const ctx = makeTestCtx({
+        json: true,
+        clock: fakeClock(),
+        rules: [{ match: (r) => r.file === 'dmesg', result: { kind: 'not-found', file: 'dmesg' } }],
+        stream: () => ({ pid: undefined, stop: () => undefined, ended: Promise.resolve({ kind: 'not-found', file: 'nvidia-smi' }) }),
+      });
+      const { code } = await run(['agent', '--json', '--listen', `127.0.0.1:${port}`], ctx);
+      expect(code).toBe(1);
+      expect(ctx.out()).toMatch(
+        /^\{"error":\{"code":"failed","message":"The agent cannot listen on 127\.0\.0\.1:\d+: the port is in use\."/,
+      );
+      expect(ctx.out().split('\n')).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

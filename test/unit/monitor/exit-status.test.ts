@@ -12,7 +12,7 @@ import { runCli } from '../../../src/cli.js';
 import { METRICS_PORT } from '../../../src/init/render.js';
 import type { Ctx } from '../../../src/context.js';
 import { fakeClock, settle } from '../../helpers/clock.js';
-import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
+import { exited, makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -181,6 +181,22 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
       .map((l) => (JSON.parse(l) as Record).machines[0]?.error?.replace(/ \(.*/, ''));
     expect(errors.length).toBeGreaterThanOrEqual(2);
     expect(new Set(errors)).toEqual(new Set(["the agent's last GPU sample is 73 s old"]));
+  });
+
+  it('--json: an error that ends the stream is one more NDJSON line (it was an indented document after the records)', async () => {
+    let calls = 0;
+    // nvidia-smi answers the first sample (no GPUs, no processes), then is gone (a driver unloaded): monitor ends, exit 3
+    const smi = {
+      match: (r: { file: string }) => r.file === 'nvidia-smi',
+      result: () => (++calls <= 2 ? exited('') : ({ kind: 'not-found', file: 'nvidia-smi' } as const)),
+    };
+    const r = await monitor(['--json', '--interval', '1s'], {
+      rules: [smi],
+      ctx: (c) => ({ ...c, clock: fakeClock({ autoAdvance: true }) }),
+    });
+    expect(r.code).toBe(3);
+    const lines = r.out.split('\n').filter(Boolean);
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object)[0])).toEqual(['schemaVersion', 'error']);
   });
 
   it("--help's flyctl proxy example and the --agent hint reach the agent on the port gpuctl init gives it (they proxied 9400 to 9400)", async () => {
