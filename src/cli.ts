@@ -87,6 +87,19 @@ function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput, argv: readonly s
   }
 }
 
+/**
+ * SIGTERM began the interruption: main() aborts with the signal as the reason's cause. Its exit status is 143, and so
+ * is the error object's `exitCode` under --json (it said 130 while gpuctl exited 143).
+ */
+const byTerm = (signal: AbortSignal) => signal.aborted && (signal.reason as { cause?: unknown } | undefined)?.cause === 'SIGTERM';
+
+function asTerminated(error: unknown): unknown {
+  if (!isGpuctlError(error) || error.exitCode !== ExitCode.interrupted) return error;
+  const terminated = new GpuctlError(error.message, error.code, ExitCode.terminated, { hint: error.hint, cause: error.cause });
+  terminated.stack = error.stack;
+  return error.reported ? terminated.asReported() : terminated;
+}
+
 /** Arguments `gpuctl --version` may come with and still be answered before commander loads. */
 const VERSION_ONLY = new Set(['--version', '-V', '--json', '--verbose', '--no-color']);
 
@@ -128,7 +141,7 @@ export async function runCli(io: CliIO): Promise<number> {
   });
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
-    if (io.signal.aborted && exitCode === ExitCode.ok) return ExitCode.interrupted;
+    if (io.signal.aborted && exitCode === ExitCode.ok) return byTerm(io.signal) ? ExitCode.terminated : ExitCode.interrupted;
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError && !usage) {
@@ -142,7 +155,8 @@ export async function runCli(io: CliIO): Promise<number> {
         { json: io.argv.includes('--json'), verbose: io.argv.includes('--verbose'), color: !io.argv.includes('--no-color') },
         io.env,
       );
-    const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
+    const aborted = io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error;
+    const failure = usage ?? (byTerm(io.signal) ? asTerminated(aborted) : aborted);
     const errorCtx = ctx ?? (await createContext(flags));
     const rendered = renderError(failure, flags, errorCtx, { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
@@ -197,7 +211,7 @@ export async function main(): Promise<void> {
   const interrupt = (signal: NodeJS.Signals) => {
     if (first !== undefined) process.exit(signalled(ExitCode.interrupted));
     first = signal;
-    controller.abort(new InterruptedError());
+    controller.abort(new InterruptedError(undefined, { cause: signal }));
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);

@@ -8,11 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli.js';
 import type { AnyCommand } from '../../../src/commands/define.js';
 import { registry } from '../../../src/commands/index.js';
+import { InterruptedError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
 
-async function run(argv: string[], ctx = makeTestCtx({ json: argv.includes('--json') })): Promise<{ code: number; ctx: TestCtx }> {
+async function run(
+  argv: string[],
+  ctx = makeTestCtx({ json: argv.includes('--json') }),
+  signal = new AbortController().signal,
+): Promise<{ code: number; ctx: TestCtx }> {
   const code = await runCli({
     argv,
     env: {},
@@ -20,7 +25,7 @@ async function run(argv: string[], ctx = makeTestCtx({ json: argv.includes('--js
     stdout: ctx.stdout,
     stderr: ctx.stderr,
     stdinTTY: false,
-    signal: new AbortController().signal,
+    signal,
     host: { ...ctx.host, nodeVersion: '22.11.0', platform: 'linux', arch: 'arm64' },
     makeContext: () => ctx,
   });
@@ -130,6 +135,26 @@ describe('agent --json, a stream of records', () => {
       expect(ctx.out().split('\n')).toHaveLength(2);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
+
+describe('stopped by a signal', () => {
+  it("SIGTERM: the error object's exitCode is the 143 gpuctl exits with (it said 130); Ctrl-C stays 130", async () => {
+    for (const [name, exitCode] of [
+      ['SIGTERM', 143],
+      ['SIGINT', 130],
+    ] as const) {
+      const controller = new AbortController();
+      // what main() does on the signal; flyctl, asked first, ends interrupted with it
+      controller.abort(new InterruptedError(undefined, { cause: name }));
+      const ctx = makeTestCtx({
+        json: true,
+        rules: [{ match: (r) => r.file === 'flyctl', result: { kind: 'interrupted', stdout: '', stderr: '' } }],
+      });
+      const { code } = await run(['status', '--json', '-a', 'quant-signals'], ctx, controller.signal);
+      expect(code, name).toBe(exitCode);
+      expect(JSON.parse(ctx.out()), name).toMatchObject({ error: { code: 'interrupted', exitCode } });
     }
   });
 });
