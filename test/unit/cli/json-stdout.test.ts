@@ -100,6 +100,8 @@ describe("every command's --json, walked from the registry", () => {
 
   it("commander's usage errors (an unknown option, a value left out, a bad choice, a missing argument) are the JSON object", async () => {
     let cases = 0;
+    expect(await expectJsonUsageError(['--json', 'deplyo'])).toBe("Unknown command 'deplyo'.");
+    expect(await expectJsonUsageError(['help', 'nope', '--json'])).toBe("Unknown command 'nope'.");
     for (const { path, spec } of commands) {
       await expectJsonUsageError([...path, '--json', '--nope']);
       for (const option of spec.options ?? []) {
