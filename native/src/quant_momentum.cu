@@ -13,7 +13,6 @@
 // split (sixth session: roc and stores alone 0.213 ms, 91% of the copy ceiling; + the row's statistics, bucket
 // counts and scan 0.283 ms, already below 80%; + the member scatter 0.314 ms; the whole rank 0.514 ms), and the
 // jumps panel's figures (kSigma against the linear map: 0.60 against 0.81 ms).
-#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -27,7 +26,6 @@
 #include "json.hpp"
 #include "quant_host.hpp"
 #include "quant_momentum.cuh"
-#include "quant_momentum_fine.cuh"
 #include "suites.hpp"
 
 namespace {
@@ -36,13 +34,6 @@ namespace {
 template <int FORM, int MAP>
 void launch_momentum(const GpuCtx& c, const float* p, float* roc, int* rank, int64_t A, int64_t T, const SegTable& segs) {
   momentum_kernel<FORM, MAP><<<(unsigned)T, MT, 16 * (size_t)A, c.s>>>(p, roc, rank, (int)A, segs);
-}
-template <int MAP>
-void launch_fine(const GpuCtx& c, const float* p, float* roc, int* rank, int64_t A, int64_t T, const SegTable& segs) {
-  momentum_fine_kernel<MAP><<<(unsigned)T, MT, 16 * (size_t)A, c.s>>>(p, roc, rank, (int)A, segs);
-}
-template <int MAP> void opt_in_fine(int64_t A) {
-  CK(cudaFuncSetAttribute(momentum_fine_kernel<MAP>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)(16 * A)));
 }
 template <int FORM, int MAP> void opt_in(int64_t A) {  // over 48 KB with the static arrays: always opt in
   CK(cudaFuncSetAttribute(momentum_kernel<FORM, MAP>, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)(16 * A)));
@@ -66,11 +57,7 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
   opt_in<kProbeRoc, kSigma>(A);
   opt_in<kProbeCount, kSigma>(A);
   opt_in<kProbeScatter, kSigma>(A);
-  opt_in_fine<kSigma>(A);
-  opt_in_fine<kSigmaAll>(A);
   const SegTable segs = seg_table((int)A);
-  SegTable fsegs = seg_table(4 * (int)A);  // the fine form's 4 A buckets; the mean still over A values
-  fsegs.invA = 1.f / (float)A;
   using Launch = std::function<void(const float*)>;
   // The launch forms; the first is the result. GPUCTL_BENCH_VARIANTS=1 also checks and times the others (extra),
   // and the first two again on the jumps panel (jumps<form>Ms).
@@ -78,8 +65,6 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
       {"byPosition", [&](const float* in) { launch_momentum<kByPosition, kSigma>(c, in, roc.p, rank.p, A, T, segs); }},
       {"byPositionLinear", [&](const float* in) { launch_momentum<kByPosition, kLinear>(c, in, roc.p, rank.p, A, T, segs); }},
       {"byValue", [&](const float* in) { launch_momentum<kByValue, kSigma>(c, in, roc.p, rank.p, A, T, segs); }},
-      {"fine", [&](const float* in) { launch_fine<kSigma>(c, in, roc.p, rank.p, A, T, fsegs); }},
-      {"fineSigmaAll", [&](const float* in) { launch_fine<kSigmaAll>(c, in, roc.p, rank.p, A, T, fsegs); }},
   };
   const std::vector<std::pair<std::string, Launch>> probes = {
       {"probeRoc", [&](const float* in) { launch_momentum<kProbeRoc, kSigma>(c, in, roc.p, rank.p, A, T, segs); }},
@@ -105,8 +90,8 @@ void run_momentum(GpuCtx& c, const KernelInfo& kd) {
       extra.push_back({forms[i].first + "Ms", median(time_events(c, [&] { forms[i].second(p.p); }))});
       extra.push_back({forms[i].first + "Passed", ck.passed ? 1.0 : 0.0});
     }
-    for (size_t i : {0, 1, 3, 4}) {
-      const std::string name = "jumps" + std::string(1, (char)std::toupper(forms[i].first[0])) + forms[i].first.substr(1);
+    for (size_t i = 0; i < 2; ++i) {
+      const std::string name = i == 0 ? "jumpsByPosition" : "jumpsByPositionLinear";
       const Check ck = checked(forms[i].second, mj, pj.p, &ignored);
       extra.push_back({name + "Ms", median(time_events(c, [&] { forms[i].second(pj.p); }))});
       extra.push_back({name + "Passed", ck.passed ? 1.0 : 0.0});
