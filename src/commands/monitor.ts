@@ -92,6 +92,12 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     // Prometheus failing, or holding nothing of the app, is the one machine the sample can name: the app.
     const unread = (error: string) => ({ at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] });
     if (read.kind === 'failed') return unread(`cannot read its GPUs from Prometheus: ${read.reason}`);
+    if (read.machines.length === 0 && read.cpuAgents > 0) {
+      const agents = read.cpuAgents === 1 ? 'its gpuctl agent runs' : `its ${read.cpuAgents} gpuctl agents run`;
+      return unread(
+        `no GPU series for app ${app} in Prometheus: ${agents} in CPU fallback (no nvidia-smi: machines without a GPU, or no NVIDIA driver in the image)`,
+      );
+    }
     if (read.machines.length === 0)
       return unread(
         `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port ${LAYOUT_AGENT_PORT})`,

@@ -7,7 +7,7 @@
  */
 import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { BodyTooLargeError, fetchBounded, HttpTimeoutError } from '../shared/http-read.js';
-import { GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
+import { CPU_FALLBACK_REASON, GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
 
 export interface AgentTarget {
   /** The agent's base URL (http://host:9400) or its /metrics URL. */
@@ -71,8 +71,7 @@ export function gpusOfExposition(text: string): AgentExposition {
 
 /** Why an agent that answered serves no GPU series: its own series say (no GPU, no sample yet, a sampler failing). */
 function noGpusReason(path: string, x: AgentExposition): string {
-  if (x.mode === 'cpu fallback')
-    return 'the agent found no nvidia-smi (CPU fallback): a machine without a GPU, or no NVIDIA driver in its image';
+  if (x.mode === 'cpu fallback') return CPU_FALLBACK_REASON;
   if (x.sampleAgeSeconds !== undefined) return sampleAgeReason(x.sampleAgeSeconds);
   return `${path} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
 }

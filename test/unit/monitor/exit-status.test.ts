@@ -115,6 +115,26 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
     ]);
   });
 
+  it('--app whose agents all run in CPU fallback: says so (it asked whether [metrics] points at the agent), exit 1', async () => {
+    const seen: string[] = [];
+    const prom = await serve((_req, body, res) => {
+      const query = new URLSearchParams(body).get('query') ?? '';
+      seen.push(query);
+      const t = Number(new URLSearchParams(body).get('time'));
+      // Prometheus's answer for two CPU machines' agents: no GPU series, no GPU agents, a count of 2 in CPU fallback
+      const result =
+        query.startsWith('count(gpuctl_agent_info') && query.includes('mode="cpu fallback"') ? [{ metric: {}, value: [t, '2'] }] : [];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    });
+    const r = await monitor(['--app', 'desk', '--prometheus', prom, '--once', '--json']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.out) as Record).machines.map((m) => m.error)).toEqual([
+      'no GPU series for app desk in Prometheus: its 2 gpuctl agents run in CPU fallback (no nvidia-smi: machines without a GPU, or no NVIDIA driver in the image)',
+    ]);
+    expect(seen).toContain('count(gpuctl_agent_info{app="desk",mode="cpu fallback"})');
+  });
+
   it('--agent: an agent with no fresh sample is printed beside the one that answered (it printed neither), exit 1', async () => {
     const [fresh, stale] = [await agent(1), await agent(73)];
     const r = await monitor(['--app', 'desk', '--agent', fresh, '--agent', stale, '--once', '--json']);
