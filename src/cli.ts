@@ -6,7 +6,7 @@ import * as nodeModule from 'node:module';
 import { definitionsFor } from './commands/by-name.js';
 import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
-import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
+import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, stopExitCode, UsageError } from './errors.js';
 import type { RuntimeIO } from './runtime.js';
 import { errorJson, errorText, jsonLine, jsonText } from './ui/output.js';
 import { VERSION, versionInfo } from './version.js';
@@ -91,7 +91,7 @@ function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput, argv: readonly s
  * SIGTERM began the interruption: main() aborts with the signal as the reason's cause. Its exit status is 143, and so
  * is the error object's `exitCode` under --json (it said 130 while gpuctl exited 143).
  */
-const byTerm = (signal: AbortSignal) => signal.aborted && (signal.reason as { cause?: unknown } | undefined)?.cause === 'SIGTERM';
+const byTerm = (signal: AbortSignal) => signal.aborted && stopExitCode(signal) === ExitCode.terminated;
 
 function asTerminated(error: unknown): unknown {
   if (!isGpuctlError(error) || error.exitCode !== ExitCode.interrupted) return error;
