@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decideMissing, type ProgramRun } from '../../../src/diag/decide.js';
 import { runDiag } from '../../../src/diag/run.js';
 import { DIAG_FIELDS, parseHealth } from '../../../src/diag/smi.js';
+import { fakeClock } from '../../helpers/clock.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
 const PROGRAM = '/opt/gpuctl-bench';
@@ -50,6 +51,7 @@ describe('how the benchmark program ended, in words', () => {
 
   it('killed by a signal: the evidence names the signal (it said "benchmark program signaled")', async () => {
     const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }), // the sampler's sleeps pass at once
       rules: [
         { match: (r) => r.file === 'nvidia-smi', result: exited('') },
         { match: (r) => r.file === PROGRAM, result: { kind: 'signaled', signal: 'SIGSEGV', stdout: '', stderr: '' } },
@@ -69,6 +71,7 @@ describe('how the benchmark program ended, in words', () => {
       message: 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations',
     });
     const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }),
       rules: [
         { match: (r) => r.file === 'nvidia-smi', result: exited('') },
         {
