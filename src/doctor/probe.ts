@@ -1,7 +1,7 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
 import { access, constants } from 'node:fs/promises';
 import { benchPaths } from '../shared/paths.js';
-import { ENGINES, engineInfo } from '../shared/container-engine.js';
+import { ENGINES, engineFile, engineInfo } from '../shared/container-engine.js';
 import type { Ctx } from '../context.js';
 import { InterruptedError, isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
@@ -61,7 +61,8 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
 }
 
 async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
-  const result = await ctx.exec({ file: ctx.env.DOCKER ?? 'docker', args: ['--version'], timeoutMs: 10_000 });
+  // The engine row's rule for $DOCKER (set and empty is unset), so the two docker rows ask the same program.
+  const result = await ctx.exec({ file: engineFile(ctx, 'docker'), args: ['--version'], timeoutMs: 10_000 });
   if (result.kind === 'not-found') return { kind: 'absent' };
   if (result.kind !== 'exited' || result.exitCode !== 0)
     return { kind: 'error', message: `docker --version did not succeed (${result.kind})` };

@@ -56,3 +56,14 @@ it('a whoami that does not answer says so in words', async () => {
   const facts = await gatherDoctorFacts(ctx);
   expect(facts.flyAuth).toEqual({ kind: 'error', message: 'flyctl auth whoami did not answer within 30 s' });
 });
+
+it('DOCKER set and empty is unset for the Docker client row too, as for the engine row (it ran "" and said "not found")', async () => {
+  const ctx = makeTestCtx({
+    env: { DOCKER: '' },
+    rules: [
+      { match: ['docker', '--version'], result: exited('Docker version 28.2.2, build e6534b4\n') },
+      { match: () => true, result: { kind: 'not-found', file: 'tool' } },
+    ],
+  });
+  expect((await gatherDoctorFacts(ctx)).docker).toEqual({ kind: 'ok', version: 'Docker 28.2.2' });
+});
