@@ -80,10 +80,9 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
     throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
-  // A URL is loaded as given: --path (and -c, which finds the app) would be dropped without a word.
-  const appOnly = [str(raw, 'path') !== undefined ? '--path' : null, str(raw, 'config') !== undefined ? '-c' : null].filter(Boolean);
-  if (url !== null && appOnly.length)
-    throw new UsageError(`${appOnly.join(' and ')} ${appOnly.length > 1 ? 'go' : 'goes'} with the app's hostname, not with a URL.`, {
+  // A URL is loaded as given: --path would be dropped without a word. (-c cannot be told apart: commander gives it its default.)
+  if (url !== null && str(raw, 'path') !== undefined)
+    throw new UsageError("--path goes with the app's hostname, not with a URL.", {
       hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
     });
   const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);

@@ -62,15 +62,14 @@ test.each([
   expect(() => parse(['http://127.0.0.1/'], opts)).toThrow(message);
 });
 
-test('--path or -c with a URL is refused: the URL is loaded as given, and they were dropped without a word', () => {
+test('--path with a URL is refused: the URL is loaded as given, and --path was dropped without a word', () => {
   expect(() => parse(['http://127.0.0.1:8080/'], { duration: '5s', path: '/predict' })).toThrow(
     expect.objectContaining({
       message: "--path goes with the app's hostname, not with a URL.",
       hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
     }) as Error,
   );
-  expect(() => parse(['http://127.0.0.1:8080/'], { duration: '5s', path: '/p', config: 'fly.toml' })).toThrow(
-    "--path and -c go with the app's hostname, not with a URL.",
-  );
+  // -c has commander's default (fly.toml) whether given or not: a URL with it is as before
+  expect(parse(['http://127.0.0.1:8080/'], { duration: '5s', config: 'fly.toml' }).url).toBe('http://127.0.0.1:8080/');
   expect(parse([], { duration: '5s', app: 'quant-signals', path: '/predict' }).path).toBe('/predict');
 });
