@@ -10,7 +10,7 @@ import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { FlyError } from '../flyio/failures.js';
 import { skipsLaunch } from '../flyio/machines.js';
-import { retirementMessage } from '../flyio/gpu-kinds.js';
+import { FLY_GPU_RETIRED_ON, retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
 import type { FlyRelease } from '../flyio/schemas.js';
@@ -51,6 +51,15 @@ export function gpuStopError(path: string, guest: GpuGuest): FailedError {
   });
 }
 
+/** --verify-gpu on a fly.toml that asks for no GPU: nothing to verify, and nothing Fly.io could give it. Bad input (exit 2). */
+export function verifyWithoutGpuError(path: string, flag: '--verify-gpu' | '--verify-gpu-diag'): UsageError {
+  return new UsageError(`${flag} checks the GPUs of the new machines, and ${path} asks for none: no [[vm]] has a gpu_kind or a GPU size.`, {
+    hint:
+      `A GPU layout needs a [[vm]] with gpu_kind (\`gpuctl init --gpu-kind <kind>\` writes one); Fly.io retired GPU Machines on ` +
+      `${FLY_GPU_RETIRED_ON}, so deploying one needs --allow-gpu and Fly.io rejects it. To deploy this CPU layout, drop ${flag}.`,
+  });
+}
+
 const row = (name: PreflightRow['name'], status: RowStatus, detail: string): PreflightRow => ({ name, status, detail });
 
 async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck, configPath: string) {
@@ -72,6 +81,14 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
       row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpuFirst.kind}"): retired on Fly.io`),
       error: gpuStopError(configPath, gpuFirst),
       facts: read.ok ? read.facts : undefined,
+    };
+  }
+  if (read.ok && options.verifyGpu && read.facts.gpuGuests.length === 0) {
+    const flag = options.verifyGpuDiag ? '--verify-gpu-diag' : '--verify-gpu';
+    return {
+      row: row('fly.toml', 'fail', `no GPU guest for ${flag} to check`),
+      error: verifyWithoutGpuError(configPath, flag),
+      facts: read.facts,
     };
   }
   if (!read.ok || errors.length) {

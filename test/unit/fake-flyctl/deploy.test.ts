@@ -177,6 +177,16 @@ describe('fake flyctl deploy', () => {
     }
   });
 
+  it('FAKE_FLYCTL_GPU_API=before-retirement launches the GPU guest, as the API did before 2026-08-01; another value fails', async () => {
+    const toml = TOML.replace('size = "performance-2x"', 'gpu_kind = "l40s"');
+    const fake = fresh();
+    const run = await fly(['deploy'], { state: fake.dir, cwd: project(toml), env: { FAKE_FLYCTL_GPU_API: 'before-retirement' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(fake.machines('gpu-api').map((m) => m.config.guest)).toContainEqual(expect.objectContaining({ gpu_kind: 'l40s' }));
+    const typo = await fly(['deploy'], { state: fresh().dir, cwd: project(toml), env: { FAKE_FLYCTL_GPU_API: 'before' } });
+    expect(errorLine(typo)).toBe('Error: fake flyctl: unknown FAKE_FLYCTL_GPU_API "before"; known: before-retirement');
+  });
+
   it('unhealthy: checks stay critical, the wait times out, the release fails', async () => {
     const fake = fresh();
     const run = await fly(['deploy'], { state: fake.dir, cwd: project(TOML), env: { FAKE_FLYCTL_FAULT: 'unhealthy' } });
