@@ -5,7 +5,7 @@
  * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
-import { CPU_FALLBACK, gpuKindForPreset } from '../flyio/gpu-kinds.js';
+import { gpuKindForPreset } from '../flyio/gpu-kinds.js';
 import type { VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
@@ -60,16 +60,4 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
     ok: true,
     facts: { app: model.app || undefined, primaryRegion: model.primaryRegion || undefined, gpuGuests },
   };
-}
-
-/**
- * The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory
- * (performance-8x has 16 GB of its own, a GPU preset had 32 GB; memory written in the guest stays).
- */
-export function cpuLayoutFor(guest: GpuGuest): string {
-  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK.size}"`];
-  const memory = guest.memory ?? (guest.fromPreset ? CPU_FALLBACK.memory : undefined);
-  if (memory) lines.push(`  memory = ${/^\d+$/.test(memory) ? memory : `"${memory}"`}`);
-  if (guest.processes.length) lines.push(`  processes = [${guest.processes.map((p) => `"${p}"`).join(', ')}]`);
-  return lines.join('\n');
 }

@@ -10,12 +10,12 @@ import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { FlyError } from '../flyio/failures.js';
 import { skipsLaunch } from '../flyio/machines.js';
-import { FLY_GPU_RETIRED_ON, retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
 import type { FlyRelease } from '../flyio/schemas.js';
 import { parseFlyTomlBytes } from '../flyio/fly-toml.js';
-import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
+import { readFlyToml, type ConfigCheck, type FlyTomlFacts } from './config.js';
+import { gpuStopError, verifyWithoutGpuError } from './gpu-stop.js';
 import type { DeployOptions } from './options.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
@@ -40,24 +40,6 @@ export interface Preflight {
   previous: FlyRelease | undefined;
   /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch, on their state now). */
   resting: ReadonlySet<string>;
-}
-
-export function gpuStopError(path: string, guest: GpuGuest): FailedError {
-  const where = guest.line ? `${path}:${guest.line}` : path;
-  return new FailedError(`${where} asks for a GPU guest (gpu_kind "${guest.kind}"). ${retirementMessage(guest.kind)}`, {
-    hint:
-      `Deploy the CPU layout instead: replace that [[vm]] in ${path} with\n\n${cpuLayoutFor(guest)}\n\n` +
-      'then run `gpuctl deploy` again. `--allow-gpu` deploys the GPU layout anyway (Fly.io will reject it).',
-  });
-}
-
-/** --verify-gpu on a fly.toml that asks for no GPU: nothing to verify, and nothing Fly.io could give it. Bad input (exit 2). */
-export function verifyWithoutGpuError(path: string, flag: '--verify-gpu' | '--verify-gpu-diag'): UsageError {
-  return new UsageError(`${flag} checks the GPUs of the new machines, and ${path} asks for none: no [[vm]] has a gpu_kind or a GPU size.`, {
-    hint:
-      `A GPU layout needs a [[vm]] with gpu_kind (\`gpuctl init --gpu-kind <kind>\` writes one); Fly.io retired GPU Machines on ` +
-      `${FLY_GPU_RETIRED_ON}, so deploying one needs --allow-gpu and Fly.io rejects it. To deploy this CPU layout, drop ${flag}.`,
-  });
 }
 
 const row = (name: PreflightRow['name'], status: RowStatus, detail: string): PreflightRow => ({ name, status, detail });

@@ -1,6 +1,5 @@
 /** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
 import {
-  CPU_FALLBACK,
   CPU_FALLBACK_SIZE,
   FLY_GPU_KINDS,
   FLY_GPU_KIND_IDS,
@@ -10,6 +9,7 @@ import {
   type FlyGpuKindId,
 } from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
+import { cpuLayoutFix } from '../flyio/cpu-layout.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
@@ -41,22 +41,10 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
       vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus'],
     );
     if (isGpuVm(vm)) {
-      // A GPU size preset had 32 GB, performance-8x alone 16: the replacement keeps the preset's memory (CPU_FALLBACK,
-      // as deploy's preflight says it); memory written in the guest stays as it is.
-      const raise = isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined;
-      out.push(
-        finding(
-          'fly-gpu-retired',
-          file,
-          where,
-          retirementMessage(vm.gpuKind ?? kind ?? 'unset'),
-          `Deploy the CPU layout: replace the GPU settings in [[vm]] with size = '${CPU_FALLBACK_SIZE}'` +
-            (raise ? ` and memory = '${CPU_FALLBACK.memory}' (the GPU preset's; ${CPU_FALLBACK_SIZE} alone has 16 GB)` : '') +
-            ` and set GPUCTL_DEVICE = 'cpu' in [env] (\`gpuctl init --vm-size ${CPU_FALLBACK_SIZE} --force\` rewrites both` +
-            (raise ? `, with the preset's 16 GB` : '') +
-            ').',
-        ),
-      );
+      // The one text of the CPU layout (flyio/cpu-layout.ts), as deploy and init give it.
+      // A GPU preset that wrote no memory had 32 GB: the fix raises it (memory written stays as it is).
+      const guest = { fromPreset: isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined };
+      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(guest)));
     }
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
       const real = gpuKindForPreset(vm.gpuKind);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpuLayoutFor, readFlyToml } from '../../../src/deploy/config.js';
+import { readFlyToml } from '../../../src/deploy/config.js';
+import { cpuVmBlock as cpuLayoutFor } from '../../../src/flyio/cpu-layout.js';
 import { validateConfigCheck } from '../../../src/validate/index.js';
 
 const facts = (text: string) => {
