@@ -16,7 +16,7 @@ export const cpuLayoutHint = (path: string, guest: GpuGuest): string =>
 
 export function gpuStopError(path: string, guest: GpuGuest): FailedError {
   return new FailedError(`${at(path, guest)} asks for a GPU guest (gpu_kind "${guest.kind}"). ${retirementMessage(guest.kind)}`, {
-    hint: `${cpuLayoutHint(path, guest)}\n--allow-gpu deploys the GPU layout anyway (Fly.io will reject it).`,
+    hint: `${cpuLayoutHint(path, guest)}\nThen run \`gpuctl deploy\` again. --allow-gpu deploys the GPU layout anyway (Fly.io will reject it).`,
   });
 }
 
