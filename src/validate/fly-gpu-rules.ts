@@ -31,6 +31,12 @@ export function vmGpuKind(vm: VmSection): string | undefined {
   return isGpuPreset(vm.size) ? gpuKindForPreset(vm.size ?? '') : undefined;
 }
 
+/**
+ * The fixes of the GPU findings besides fly-gpu-retired: a corrected kind would still be refused, since no region serves
+ * GPUs any more (so no rule suggests a GPU region either), and the retirement's fix is the one that deploys.
+ */
+const NOT_A_FIX = 'Correcting it would not deploy it: Fly.io runs no GPU guest (fly-gpu-retired has the CPU layout).';
+
 export const isGpuVm = (vm: VmSection): boolean => vm.gpuKind !== undefined || isGpuPreset(vm.size) || (vm.gpus ?? 0) > 0;
 
 export function gpuRules({ model, file, at }: RuleContext): Finding[] {
@@ -55,7 +61,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
             file,
             where,
             `gpu_kind = '${vm.gpuKind}' is the size preset's name, not a GPU kind.`,
-            `Write gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`,
+            `${NOT_A_FIX} For this layout elsewhere: gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`,
           ),
         );
       } else {
@@ -65,7 +71,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
             file,
             where,
             `gpu_kind = '${vm.gpuKind}' is not a GPU kind Fly offered.`,
-            `Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`,
+            `${NOT_A_FIX} Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`,
           ),
         );
       }
@@ -77,7 +83,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
           file,
           at([...vm.path, 'gpus']),
           `gpus = ${vm.gpus} without gpu_kind: flyctl needs gpu_kind to choose the GPU.`,
-          `Add gpu_kind (one of ${FLY_GPU_KIND_IDS.join(', ')}), or remove gpus.`,
+          isGpuVm(vm) ? `${NOT_A_FIX} Remove gpus (the CPU layout has none).` : 'Remove gpus.',
         ),
       );
     }
@@ -89,18 +95,6 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
           at([...vm.path, 'size']),
           `size = '${vm.size}' is not a Fly Machine preset.`,
           'Use a preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).',
-        ),
-      );
-    }
-    if (kind && isFlyGpuKind(kind) && model.primaryRegion && !FLY_GPU_KINDS[kind].regions.includes(model.primaryRegion)) {
-      const regions = FLY_GPU_KINDS[kind].regions;
-      out.push(
-        finding(
-          'gpu-kind-region',
-          file,
-          at(['primary_region']),
-          `primary_region '${model.primaryRegion}' never offered the ${kind} GPU (Fly offered it in ${regions.join(', ')}).`,
-          `Set primary_region = '${regions[0]}'.`,
         ),
       );
     }
