@@ -6,7 +6,7 @@
  */
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
 import { gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import type { VmSection } from '../flyio/fly-model.js';
+import { launchConfigOf, type VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
 
@@ -26,6 +26,8 @@ export interface FlyTomlFacts {
   app: string | undefined;
   primaryRegion: string | undefined;
   gpuGuests: GpuGuest[];
+  /** What a machine of this process group gets from fly.toml, as flyctl's skipLaunch reads it (flyio/fly-model.ts). */
+  launchConfig: (group: string) => { services: boolean; autoscales: boolean };
 }
 
 export type ReadFlyToml = { ok: true; facts: FlyTomlFacts } | { ok: false; finding: Finding };
@@ -58,6 +60,11 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
   });
   return {
     ok: true,
-    facts: { app: model.app || undefined, primaryRegion: model.primaryRegion || undefined, gpuGuests },
+    facts: {
+      app: model.app || undefined,
+      primaryRegion: model.primaryRegion || undefined,
+      gpuGuests,
+      launchConfig: (group) => launchConfigOf(model, group),
+    },
   };
 }

@@ -38,7 +38,7 @@ export interface Preflight {
   appExists: boolean;
   /** The newest complete release before this deploy: what --rollback goes back to. */
   previous: FlyRelease | undefined;
-  /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch, on their state now). */
+  /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch: their state now, fly.toml's services). */
   resting: ReadonlySet<string>;
 }
 
@@ -98,10 +98,12 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
-/** Machines flyctl deploy will update without starting (a standby; stopped or suspended under autoscaling); best effort. */
-async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
+/** Machines flyctl deploy will update without starting (a standby; stopped or suspended under the new fly.toml's autoscaling); best effort. */
+async function restingMachines(fly: FlyClient, app: string, facts: FlyTomlFacts | undefined): Promise<Set<string>> {
+  if (!facts) return new Set();
   try {
-    return new Set((await fly.status(app)).machines.filter(skipsLaunch).map((m) => m.id));
+    const machines = (await fly.status(app)).machines;
+    return new Set(machines.filter((m) => skipsLaunch(m, facts.launchConfig(m.processGroup))).map((m) => m.id));
   } catch (error) {
     if (isGpuctlError(error) && error.code === 'interrupted') throw error;
     return new Set();
@@ -185,7 +187,7 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
       result.appExists = releases !== undefined;
       if (releases) {
         result.previous = releases.find((r) => r.status === 'complete');
-        result.resting = await restingMachines(fly, app);
+        result.resting = await restingMachines(fly, app, local.facts);
         remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
       } else if (options.create && (options.dryRun || errors.size > 0)) {
         // Creating the app is a change on Fly.io: only once everything else has passed.

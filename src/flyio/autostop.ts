@@ -39,12 +39,6 @@ export interface MachineAutostop {
   autostart: boolean;
   /** min_machines_running: the most any of its services asks to keep running, in the primary region only. */
   minRunning: number;
-  /**
-   * A service sets autostop on or autostart to true explicitly: flyctl deploy then leaves the machine stopped or
-   * suspended when it updates it (superfly/flyctl internal/command/deploy/machines_launchinput.go `skipLaunch`;
-   * PR #2992: a crashed machine of an app that does not autoscale is started by a deploy).
-   */
-  autoscaled: boolean;
 }
 
 export interface LastExit {
@@ -64,13 +58,12 @@ function modeOf(value: z.output<typeof autostopValue>): AutostopMode {
 }
 
 export function autostopOf(services: ReadonlyArray<z.output<typeof serviceSchema>>): MachineAutostop {
-  if (services.length === 0) return { mode: 'off', autostart: false, minRunning: 0, autoscaled: false };
+  if (services.length === 0) return { mode: 'off', autostart: false, minRunning: 0 };
   const modes = services.map((s) => modeOf(s.autostop));
   return {
     mode: modes.reduce((a, b) => (RANK[b] < RANK[a] ? b : a)),
     autostart: services.every((s) => s.autostart !== false),
     minRunning: Math.max(...services.map((s) => s.min_machines_running ?? 0)),
-    autoscaled: services.some((s) => modeOf(s.autostop) !== 'off' || s.autostart === true),
   };
 }
 

@@ -22,16 +22,12 @@ describe('reading autostop from the Machine JSON', () => {
   });
 
   it('the most restrictive autostop of the services, as the proxy applies it; autostart only when every service starts', () => {
-    expect(autostopOf([])).toEqual({ mode: 'off', autostart: false, minRunning: 0, autoscaled: false });
+    expect(autostopOf([])).toEqual({ mode: 'off', autostart: false, minRunning: 0 });
     expect(autostopOf([{ autostop: 'suspend' }, { autostop: true, min_machines_running: 2 }])).toEqual({
       mode: 'stop',
       autostart: true,
       minRunning: 2,
-      autoscaled: true,
     });
-    // flyctl's skipLaunch reads autostart only when set: absent is not autoscaling (though the proxy's default starts).
-    expect(autostopOf([{}]).autoscaled).toBe(false);
-    expect(autostopOf([{ autostart: true }]).autoscaled).toBe(true);
     expect(autostopOf([{ autostop: 'suspend' }, {}]).mode).toBe('off');
     expect(autostopOf([{ autostop: 'suspend', autostart: false }, { autostop: 'suspend' }])).toMatchObject({
       mode: 'suspend',
@@ -77,12 +73,12 @@ describe('atRest: one rule for deploy and health', () => {
   it('a stopped standby is at rest for both; a machine flyctl left stopped only for the deploy that left it', () => {
     const standby = {
       ...stopped(iad),
-      autostop: { mode: 'off' as const, autostart: false, minRunning: 0, autoscaled: false },
+      autostop: { mode: 'off' as const, autostart: false, minRunning: 0 },
       standbyFor: [ord.id],
     };
     expect(atRest(standby)).toBe('standby');
     expect(atRest(standby, { autostop: true })).toBe('standby');
-    const off = { ...stopped(iad), autostop: { mode: 'off' as const, autostart: false, minRunning: 0, autoscaled: false } };
+    const off = { ...stopped(iad), autostop: { mode: 'off' as const, autostart: false, minRunning: 0 } };
     expect(atRest(off, { resting: true })).toBe('left by deploy');
     expect(atRest(off, { autostop: true })).toBeNull();
   });
@@ -115,7 +111,7 @@ describe('autostopShortfalls', () => {
     const worker = (m: FlyMachine): FlyMachine => ({
       ...m,
       processGroup: 'worker',
-      autostop: { mode: 'off', autostart: false, minRunning: 0, autoscaled: false },
+      autostop: { mode: 'off', autostart: false, minRunning: 0 },
     });
     expect(autostopShortfalls([ord, stopped(worker(iad))])).toEqual([]);
     expect(autostopShortfalls([stopped(ord), worker(iad)])).toEqual([
