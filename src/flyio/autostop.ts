@@ -67,9 +67,17 @@ export function autostopOf(services: ReadonlyArray<z.output<typeof serviceSchema
   };
 }
 
-/** The newest exit event, if Fly still lists one (it keeps the last few events). */
+/**
+ * The newest exit since the machine last started, as flyctl reads it (fly-go machine_types.go
+ * `GetLatestEventOfTypeAfterType("exit", "start")`, used by flyctl's leasable_machine.go): an exit from before the
+ * newest start belongs to an earlier run (a crash since restarted, then suspended or stopped by the proxy) and is not
+ * how this run ended. None when no start is listed either (fly-go finds none then). Fly keeps the last few events.
+ */
 export function lastExitOf(events: ReadonlyArray<z.output<typeof eventSchema>>): LastExit | null {
-  const exits = events.filter((e) => e.request?.exit_event);
+  const starts = events.filter((e) => e.type === 'start').map((e) => e.timestamp ?? 0);
+  if (starts.length === 0) return null;
+  const since = Math.max(...starts);
+  const exits = events.filter((e) => e.request?.exit_event && (e.timestamp ?? 0) > since);
   const newest = exits.reduce<(typeof exits)[number] | undefined>(
     (a, b) => (a === undefined || (b.timestamp ?? 0) > (a.timestamp ?? 0) ? b : a),
     undefined,
