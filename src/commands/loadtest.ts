@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, stopExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
@@ -151,7 +151,7 @@ export const loadtestCommand = defineCommand({
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
     const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal, ctx.clock).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
-    const exitCode = outcome.interrupted ? ExitCode.interrupted : gate.passed ? ExitCode.ok : ExitCode.failed;
+    const exitCode = outcome.interrupted ? stopExitCode(ctx.signal) : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;
     const json: LoadtestJson = {
       schemaVersion: 1,
