@@ -18,6 +18,7 @@ import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout, isIdle } from '../flyio/machines.js';
 import { waitForRollout } from './wait.js';
 import { FlyError } from '../flyio/failures.js';
+import { FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
 import { gpuRejectedError } from './gpu-stop.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
@@ -213,7 +214,11 @@ export async function runDeploy(
               )
             : new FailedError(
                 `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
-                { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' },
+                {
+                  hint:
+                    'The image may not reach the driver: run `nvidia-smi` in the machine (`flyctl ssh console -C nvidia-smi`). ' +
+                    `Fly.io retired GPU Machines on ${FLY_GPU_RETIRED_ON}: today no Fly machine has a GPU.`,
+                },
               ),
         };
       }

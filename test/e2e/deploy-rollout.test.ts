@@ -80,6 +80,8 @@ describe('gpuctl deploy: what the verification counts as deployed', () => {
     expect(run.exitCode).toBe(1);
     const r = report(run.stdout);
     expect(r.outcome).toBe('gpu-missing');
+    // On a GPU layout the hint is about the machine's driver, not "CPU machines have no GPU" (preflight refuses those now).
+    expect(r.error?.hint).toContain('run `nvidia-smi` in the machine');
     expect(r.gpu?.every((g) => !g.ok && g.via === 'gpuctl detect')).toBe(true);
     expect(r.rollback).toMatchObject({ toVersion: 1, release: 3, healthy: true, error: null });
     expect((await w.releases()).map((x) => x.Version)).toEqual([3, 2, 1]);
