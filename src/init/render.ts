@@ -3,6 +3,7 @@
  * (renderFiles). Same inputs and templates, same bytes: no clock, no version, no environment.
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
+import { cpuInitCommand, cpuLayoutFix } from '../flyio/cpu-layout.js';
 import type { InitInputs } from './inputs.js';
 import { NODE_MAJOR, UBUNTU_VERSION } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
@@ -72,8 +73,7 @@ const KILL_REASON: Record<WorkloadProfile['id'], string> = {
 };
 
 export function cpuCommandFor(inputs: InitInputs, dirArg?: string): string {
-  const dir = dirArg ? ` --dir ${dirArg}` : '';
-  return `gpuctl init${dir} --vm-size ${CPU_FALLBACK_SIZE} --force`;
+  return cpuInitCommand(dirArg);
 }
 
 export function renderData(inputs: InitInputs, dirName: string, local: LocalGpu | null = null): RenderData {
@@ -132,7 +132,11 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
       );
   const retired =
     gpu && d.cpuCommand
-      ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml')
+      ? fill(
+          t['fly-retired.toml'],
+          { retirement: retirementMessage(gpu.kind), cpuFix: cpuLayoutFix({ fromPreset: false }, d.cpuCommand) },
+          'fly-retired.toml',
+        )
       : d.local && d.build
         ? localNotice(t, d.build)
         : '';
