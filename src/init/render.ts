@@ -13,6 +13,7 @@ import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
 import { LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
+import { START_SCRIPT } from '../shared/init-files.js';
 
 /** gpuctl agent's port: fly.toml's [metrics] and [checks.gpu], GPUCTL_METRICS_PORT for gpuctl-start.sh. */
 export const METRICS_PORT = LAYOUT_AGENT_PORT;
@@ -207,7 +208,7 @@ export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
     { path: 'fly.toml', content: renderFlyToml(t, d), mode: 0o644, ownComments: ownCommentPatterns(t) },
     { path: 'Dockerfile', content: renderDockerfile(t, d), mode: 0o644 },
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
-    { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
+    { path: START_SCRIPT, content: fill(t[START_SCRIPT], {}, START_SCRIPT), mode: 0o755 },
     ...(d.local && d.build
       ? [
           {
