@@ -6,10 +6,10 @@ import * as nodeModule from 'node:module';
 import { definitionsFor } from './commands/by-name.js';
 import type { AnyCommand, RawInput } from './commands/define.js';
 import type { Ctx, Env, GlobalFlags } from './context.js';
-import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, UsageError } from './errors.js';
+import { ExitCode, GpuctlError, InterruptedError, isGpuctlError, stopExitCode, UsageError } from './errors.js';
 import type { RuntimeIO } from './runtime.js';
 import { errorJson, errorText, jsonLine, jsonText } from './ui/output.js';
-import { VERSION } from './version.js';
+import { VERSION, versionInfo } from './version.js';
 
 export interface CliIO extends RuntimeIO {
   argv: readonly string[];
@@ -87,10 +87,28 @@ function assertNoOptionAsValue(spec: AnyCommand, raw: RawInput, argv: readonly s
   }
 }
 
+/**
+ * SIGTERM began the interruption: main() aborts with the signal as the reason's cause. Its exit status is 143, and so
+ * is the error object's `exitCode` under --json (it said 130 while gpuctl exited 143).
+ */
+const byTerm = (signal: AbortSignal) => signal.aborted && stopExitCode(signal) === ExitCode.terminated;
+
+function asTerminated(error: unknown): unknown {
+  if (!isGpuctlError(error) || error.exitCode !== ExitCode.interrupted) return error;
+  const terminated = new GpuctlError(error.message, error.code, ExitCode.terminated, { hint: error.hint, cause: error.cause });
+  terminated.stack = error.stack;
+  return error.reported ? terminated.asReported() : terminated;
+}
+
+/** Arguments `gpuctl --version` may come with and still be answered before commander loads. */
+const VERSION_ONLY = new Set(['--version', '-V', '--json', '--verbose', '--no-color']);
+
 export async function runCli(io: CliIO): Promise<number> {
+  // What --version prints: the version, or with --json the document (before or after it; commander prints at --version).
+  const version = io.argv.includes('--json') ? jsonText(versionInfo(io.host)).trimEnd() : VERSION;
   // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost.
-  if (io.argv.length === 1 && (io.argv[0] === '--version' || io.argv[0] === '-V')) {
-    io.stdout.write(`${VERSION}\n`);
+  if (io.argv.some((a) => a === '--version' || a === '-V') && io.argv.every((a) => VERSION_ONLY.has(a))) {
+    io.stdout.write(`${version}\n`);
     return ExitCode.ok;
   }
   // The real context (styles, spinners, prompts) loads beside commander, except when only help is asked for: help
@@ -116,13 +134,14 @@ export async function runCli(io: CliIO): Promise<number> {
   const program = buildProgram(registry, handler, {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
+    version,
     usageError: (message, path) => {
       usage = usageErrorFrom(message, path);
     },
   });
   try {
     await program.parseAsync([...io.argv], { from: 'user' });
-    if (io.signal.aborted && exitCode === ExitCode.ok) return ExitCode.interrupted;
+    if (io.signal.aborted && exitCode === ExitCode.ok) return byTerm(io.signal) ? ExitCode.terminated : ExitCode.interrupted;
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError && !usage) {
@@ -136,7 +155,8 @@ export async function runCli(io: CliIO): Promise<number> {
         { json: io.argv.includes('--json'), verbose: io.argv.includes('--verbose'), color: !io.argv.includes('--no-color') },
         io.env,
       );
-    const failure = usage ?? (io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error);
+    const aborted = io.signal.aborted && !isGpuctlError(error) ? new InterruptedError() : error;
+    const failure = usage ?? (byTerm(io.signal) ? asTerminated(aborted) : aborted);
     const errorCtx = ctx ?? (await createContext(flags));
     const rendered = renderError(failure, flags, errorCtx, { ndjson });
     if (rendered.stdout) io.stdout.write(rendered.stdout);
@@ -191,7 +211,7 @@ export async function main(): Promise<void> {
   const interrupt = (signal: NodeJS.Signals) => {
     if (first !== undefined) process.exit(signalled(ExitCode.interrupted));
     first = signal;
-    controller.abort(new InterruptedError());
+    controller.abort(new InterruptedError(undefined, { cause: signal }));
   };
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);

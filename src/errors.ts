@@ -108,6 +108,14 @@ export class InterruptedError extends GpuctlError {
   }
 }
 
+/**
+ * The exit status of a stop: 143 when SIGTERM began it (cli.ts's main aborts with the signal as the reason's cause),
+ * 130 for Ctrl-C. For a command whose result document carries its own exit code (loadtest).
+ */
+export function stopExitCode(signal: AbortSignal): typeof ExitCode.interrupted | typeof ExitCode.terminated {
+  return (signal.reason as { cause?: unknown } | undefined)?.cause === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted;
+}
+
 export function isGpuctlError(error: unknown): error is GpuctlError {
   return error instanceof GpuctlError;
 }

@@ -14,19 +14,45 @@ export interface ProgramOutput {
    * commander's own line goes to writeErr.
    */
   usageError?(message: string, commandPath: string): void;
+  /** What `--version` prints (cli.ts: a JSON document under --json); VERSION when not given. */
+  version?: string;
 }
 
 /**
  * Help asked for or needed (bare `gpuctl`, `gpuctl scale`) goes to stdout with exit 0, as kubectl
  * and gh do; commander's default sends a missing subcommand's help to stderr with exit 1.
+ *
+ * With --json, stdout carries JSON or nothing, for every command and group alike: help is text for a person, so
+ * asked-for help goes to stderr (exit 0), and a group given without its subcommand (`gpuctl scale --json`, bare
+ * `gpuctl --json`) is a usage error, which the boundary prints as the documented JSON error (exit 2).
  */
 class GpuctlCommand extends Command {
   override createCommand(name?: string): Command {
     return new GpuctlCommand(name);
   }
 
+  /** Read once commander has parsed the options (help is decided after that, and global flags are read anywhere). */
+  private get json(): boolean {
+    return this.optsWithGlobals().json === true;
+  }
+
+  override outputHelp(context?: HelpContext | ((text: string) => string)): void {
+    if (typeof context === 'function') return super.outputHelp(context);
+    super.outputHelp(this.json ? { ...context, error: true } : context);
+  }
+
   override help(context?: HelpContext | ((text: string) => string)): never {
     if (typeof context === 'function') return super.help(context);
+    // commander asks for help with `error: true` only when a group was given no subcommand
+    if (context?.error && this.json) {
+      const names = this.commands.map((c) => c.name());
+      const what = this.parent ? 'subcommand' : 'command';
+      const choice = names.length === 1 ? `its ${what} ${names.join('')}` : `one of ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+      this.error(`error: missing ${what}: ${commandPath(this)} needs ${choice}`, {
+        code: 'commander.missingSubcommand',
+        exitCode: 2,
+      });
+    }
     return super.help({ ...context, error: false });
   }
 
@@ -116,7 +142,7 @@ export function programDescription(registry: readonly Pick<AnyCommand, 'name'>[]
 export function buildProgram(registry: readonly AnyCommand[], handler: ActionHandler, output: ProgramOutput): Command {
   const program = new GpuctlCommand('gpuctl')
     .description(programDescription(registry))
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(output.version ?? VERSION, '-V, --version', 'print the version (a JSON document with --json)')
     .option('--json', 'machine-readable output on stdout (implies non-interactive, no colour)')
     .option('--verbose', 'show the commands gpuctl runs, and stack traces on errors')
     .option('--no-color', 'disable colour (NO_COLOR is honoured too)')

@@ -30,6 +30,25 @@ export interface AgentEvents {
   log(message: string): void;
 }
 
+const PORT_HINT = 'Pick another port with --listen HOST:PORT (and the same port in fly.toml [metrics] and [checks.gpu]).';
+const HOST_HINT =
+  'Listen on an address of this machine: 0.0.0.0 (every IPv4 interface), [::] (every interface, as the templates do) or 127.0.0.1.';
+
+/** Why the server could not listen, and what to change: the port when it is taken, the host when it is not this machine's. */
+export function listenFailure(host: string, error: NodeJS.ErrnoException): { why: string; hint: string } {
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return { why: 'the port is in use', hint: PORT_HINT };
+    case 'EADDRNOTAVAIL':
+      return { why: `${host} is not an address of this machine (EADDRNOTAVAIL)`, hint: HOST_HINT };
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return { why: `the name ${host} does not resolve (${error.code})`, hint: HOST_HINT };
+    default:
+      return { why: error.message, hint: PORT_HINT };
+  }
+}
+
 export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEvents): Promise<number> {
   const log = (message: string) => events.log(message);
   const sampler = new Sampler((request) => streamSmi(ctx, request), {
@@ -73,14 +92,8 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     stopHost();
     xids.stop();
     await sampler.stop();
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new FailedError(
-      `The agent cannot listen on ${options.host}:${options.port}: ${code === 'EADDRINUSE' ? 'the port is in use' : (error as Error).message}.`,
-      {
-        hint: 'Pick another port with --listen HOST:PORT (and the same port in fly.toml [metrics] and [checks.gpu]).',
-        cause: error,
-      },
-    );
+    const { why, hint } = listenFailure(options.host, error as NodeJS.ErrnoException);
+    throw new FailedError(`The agent cannot listen on ${options.host}:${options.port}: ${why}.`, { hint, cause: error });
   }
   events.listening({
     event: 'listening',

@@ -3,7 +3,7 @@
  * with the house rule for files: a new file is created; an identical one is left alone; a
  * different one is replaced only with --force, and the diff is shown either way; always atomically.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { ExportOptions } from './options.js';
 import type { Ctx } from '../context.js';
@@ -11,6 +11,7 @@ import { FailedError, isGpuctlError, UsageError } from '../errors.js';
 import { renderFlyAutoscalerToml, toFlyAutoscaler } from './export.js';
 import { readPolicy } from './policy.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import { DirError, describeErrno, makeDirs } from '../shared/make-dirs.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 async function existing(path: string): Promise<string | null> {
@@ -19,7 +20,7 @@ async function existing(path: string): Promise<string | null> {
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new UsageError(`Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    throw new UsageError(`Cannot read ${path}: ${describeErrno(error)}.`);
   }
 }
 
@@ -60,10 +61,13 @@ export async function runExport(ctx: Ctx, options: ExportOptions, events: Export
     throw new UsageError(`${options.out} exists and differs (diff above); not overwriting it.`, { hint: 'Pass --force to replace it.' });
   if (status === 'created' || status === 'replaced') {
     try {
+      // -o autoscaler/fly.toml is the autoscaler app's own directory: new in a project (the --help example writes there).
+      makeDirs(dirname(path));
       writeFileAtomic(path, text);
     } catch (error) {
       if (isGpuctlError(error)) throw error;
-      throw new FailedError(`Cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+      if (error instanceof DirError) throw new FailedError(error.message);
+      throw new FailedError(`Cannot write ${options.out}: ${describeErrno(error)}.`);
     }
   }
   return { schemaVersion: 1, to: options.to, file: options.out, status, ...config };

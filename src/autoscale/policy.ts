@@ -2,10 +2,11 @@
  * Reading a policy file: TOML syntax errors keep smol-toml's line and column, schema errors name
  * the key and the line it is on (found by scanning the text: smol-toml keeps no positions).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UsageError } from '../errors.js';
 import { describeErrno } from '../shared/make-dirs.js';
+import { packageRoot } from '../shared/paths.js';
 import { policySchema, toPolicy, type Policy } from './policy-schema.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
@@ -69,11 +70,16 @@ export function parsePolicy(text: string, file = 'policy'): Policy {
     throw new UsageError(
       `The policy ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n  ${problems.join('\n  ')}`,
       {
-        hint: 'docs/autoscale.md describes every key.',
+        hint: `${shipped('docs/autoscale.md')} describes every key.`,
       },
     );
   }
   return toPolicy(result.data);
+}
+
+/** A file gpuctl ships (package.json "files"), by its path on this machine: "examples/…" alone names a file of the user's project. */
+function shipped(path: string): string {
+  return join(packageRoot(), path);
 }
 
 export async function readPolicy(cwd: string, path: string): Promise<Policy> {
@@ -83,7 +89,7 @@ export async function readPolicy(cwd: string, path: string): Promise<Policy> {
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
     throw new UsageError(`Cannot read the policy ${path}: ${describeErrno(error)}.`, {
-      hint: 'Pass --policy with a TOML file; examples/autoscale.toml is a start.',
+      hint: `Pass --policy with a TOML file; start from a copy of ${shipped('examples/autoscale.toml')}.`,
     });
   }
   return parsePolicy(text, path);

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Comparable, ComparableResult } from './baseline.js';
 import { BENCH_SCHEMA_VERSION } from './report.js';
+import { describeErrno } from '../shared/make-dirs.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
 const SMALLEST_NORMAL = 2.2250738585072014e-308;
@@ -53,7 +54,7 @@ export async function readBaseline(path: string, cwd: string): Promise<Comparabl
     text = await readRegularFile(full, 'utf8');
   } catch (error) {
     if (error instanceof NotRegularFileError) throw error;
-    throw new UsageError(`Cannot read the baseline ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, {
+    throw new UsageError(`Cannot read the baseline ${path}: ${describeErrno(error)}.`, {
       hint: 'Create one with `gpuctl bench --json --out baseline.json` on the reference commit.',
     });
   }

@@ -4,7 +4,7 @@
  * prints it, writes --out and the step summary. Decisions live in the modules it calls.
  */
 import type { Ctx } from '../context.js';
-import { ExitCode, MissingError } from '../errors.js';
+import { ExitCode, InterruptedError, MissingError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { resolveBinary, resolveCpuBinary, describeSource, type BenchBinary } from './build.js';
 import type { BenchEvents } from './progress.js';
@@ -33,7 +33,8 @@ async function getBinary(ctx: Ctx, arch: string | null, events: BenchEvents, req
     }
     return binary;
   } catch (error) {
-    events.buildFailed?.();
+    // Ctrl-C is not a failed compile: the spinner ends without "✗ Compiling gpuctl-bench failed" above "Interrupted".
+    if (!(error instanceof InterruptedError)) events.buildFailed?.();
     throw error;
   }
 }
@@ -97,7 +98,7 @@ export async function benchRun(options: BenchOptions, ctx: Ctx, events: BenchEve
       },
     }, gpus);
   } catch (error) {
-    events.runFailed?.();
+    if (!(error instanceof InterruptedError)) events.runFailed?.();
     throw error;
   }
   const report = buildReport({

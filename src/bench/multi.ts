@@ -5,7 +5,7 @@
  * median of its peers is named and fails the run (exit 1); the command prints the result. JSON contract: docs/bench.md ("Several GPUs").
  */
 import type { Ctx } from '../context.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, InterruptedError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { BenchBinary } from './build.js';
 import { describeSource } from './build.js';
@@ -83,7 +83,7 @@ export async function benchMulti(ctx: Ctx, options: BenchOptions, binary: BenchB
       cluster = report(outcome.lines, null, began);
     }
   } catch (error) {
-    events.runFailed?.();
+    if (!(error instanceof InterruptedError)) events.runFailed?.();
     throw error;
   }
   const spread = spreadRows(perGpu.map((p) => ({ gpu: p.gpu, results: p.report.results })));

@@ -124,6 +124,8 @@ export function parseBenchOptions(raw: RawBenchInput): BenchOptions {
     throw new UsageError('--arch goes with --build-only.', { hint: 'A run builds for the GPU it finds (or any architecture with --cpu).' });
   }
   if (raw.maxRegression !== undefined && raw.baseline === undefined) throw new UsageError('--max-regression needs --baseline FILE to compare with.');
+  // --force alone would replace nothing: the run prints its report, and the user believes a file was written over.
+  if (raw.force && raw.out === undefined) throw new UsageError('--force goes with --out FILE (it lets --out replace that file).');
   if (action !== 'run' && (raw.baseline !== undefined || raw.out !== undefined)) {
     throw new UsageError(`--baseline and --out go with a run, not with --${action}.`);
   }

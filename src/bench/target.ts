@@ -36,7 +36,9 @@ export function resolveGpus(asked: 'all' | readonly number[], found: readonly De
   const have = found.map((g) => g.index);
   if (asked === 'all') return have;
   const missing = asked.filter((g) => !have.includes(g));
-  if (missing.length) throw new UsageError(`--gpus ${missing.join(',')}: no such GPU (this host has ${have.map(String).join(', ') || 'none'}).`);
+  // "this host has 0" read as a count: the indices are named as GPUs.
+  const present = have.length === 0 ? 'no GPU' : `${have.length === 1 ? 'GPU' : 'GPUs'} ${have.join(', ')}`;
+  if (missing.length) throw new UsageError(`--gpus ${missing.join(',')}: no such GPU (this host has ${present}).`);
   return [...asked];
 }
 

@@ -38,6 +38,7 @@ export const agentCommand = defineCommand({
     'Each option also reads a GPUCTL_AGENT_* variable (flags win). Stops on Ctrl-C (exit 130) or SIGTERM (exit 143).\n' +
     'Try it: curl -s localhost:9400/gpu-health (200, or 503 with the reasons).',
   options,
+  ndjson: true,
   examples: [
     ['gpuctl agent', 'serve on 0.0.0.0:9400, sample every 5 s'],
     ['gpuctl agent --listen 127.0.0.1:9400 --interval 1s', 'on loopback, every second'],

@@ -34,7 +34,11 @@ const options = [
   },
   { flags: '--app-status-labels <list>', description: 'labels that hold its response status, comma-separated (default code,status)' },
   { flags: '--app-job <name>', description: "the scrape job of the application's /metrics (default app)" },
-  { flags: '--tests', description: 'print promtool unit tests for the rules (`promtool test rules`), not the rules' },
+  {
+    flags: '--tests',
+    description:
+      'print promtool unit tests for the rules (`promtool test rules`), not the rules: give the flags the rules were printed with; the tests read gpuctl-alerts.yml',
+  },
   { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
 
@@ -165,7 +169,7 @@ function appRequests(raw: RawInput<OptionKeys<typeof options>>, fallback: AppReq
   return { metric: metric ?? base.metric, statusLabels: statusLabels ?? base.statusLabels, job: job ?? base.job };
 }
 
-const exportCommand = defineCommand({
+export const exportCommand = defineCommand({
   name: 'export',
   summary: "Print Prometheus alerting rules for the agent's series (or their promtool tests)",
   description:
@@ -177,9 +181,12 @@ const exportCommand = defineCommand({
   options,
   examples: [
     ['gpuctl alerts export --expect-gpus 8 > gpuctl-alerts.yml', 'rules for 8-GPU machines'],
+    [
+      'gpuctl alerts export --expect-gpus 8 --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml',
+      'check them: the same flags as the rules; the tests read gpuctl-alerts.yml beside them',
+    ],
     ['gpuctl alerts export --workload training --expect-gpus 1', "a training app's thresholds (no utilisation rule)"],
     ['gpuctl alerts export --cpu > prometheus/gpuctl-alerts.yml', "a CPU layout's rules (the application's error rate)"],
-    ['gpuctl alerts export --tests > gpuctl-alerts.test.yml && promtool test rules gpuctl-alerts.test.yml', 'check them'],
     ['gpuctl alerts export --grafana --workload inference > gpuctl-dashboard.json', 'the dashboard, to import into Grafana'],
     [
       'gpuctl alerts export --app-requests-metric http_server_requests_seconds_count --app-status-labels status',

@@ -29,7 +29,10 @@ const runOptions = [
   { flags: '--once', description: 'one decision, then exit' },
   { flags: '--dry-run', description: 'decide and show the flyctl command, change nothing' },
   { flags: '--iterations <n>', description: 'stop after n decisions; exit 1 if any of them failed' },
-  { flags: '--interval <duration>', description: "override the policy's interval, e.g. 30s" },
+  {
+    flags: '--interval <duration>',
+    description: "decide this often instead of at the policy's interval, e.g. 30s (the windows' sample step stays the policy's)",
+  },
 ] as const;
 
 const exportOptions = [

@@ -44,7 +44,7 @@ export const diagCommand = defineCommand({
     'temperature, power, and the PCIe link UNDER LOAD against its maximum), the XID events of the kernel log when it can\n' +
     'be read, and runs the benchmark program: known-result kernels, a memory test (walking ones, moving inversions,\n' +
     "random patterns) and a tensor-core stress whose every iteration's output is verified. Each check passes, warns\n" +
-    '(never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming each failed check), 3 no GPU or driver.\n' +
+    '(never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install).\n' +
     'The last result per GPU is written to $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.',
   options,
   examples: [

@@ -1,4 +1,4 @@
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, stopExitCode, UsageError } from '../errors.js';
 import type { LoadRequest } from '../loadtest/autocannon.js';
 import type { Gate } from '../loadtest/gate.js';
 import type { LoadtestJson } from '../loadtest/render.js';
@@ -80,6 +80,11 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
     throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
+  // A URL is loaded as given: --path would be dropped without a word. (-c cannot be told apart: commander gives it its default.)
+  if (url !== null && str(raw, 'path') !== undefined)
+    throw new UsageError("--path goes with the app's hostname, not with a URL.", {
+      hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
+    });
   const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);
   const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);
   if (connectionsGiven !== undefined && !Number.isInteger(connectionsGiven)) throw new UsageError('--connections must be a whole number.');
@@ -151,7 +156,7 @@ export const loadtestCommand = defineCommand({
     const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
     const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal, ctx.clock).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
-    const exitCode = outcome.interrupted ? ExitCode.interrupted : gate.passed ? ExitCode.ok : ExitCode.failed;
+    const exitCode = outcome.interrupted ? stopExitCode(ctx.signal) : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;
     const json: LoadtestJson = {
       schemaVersion: 1,

@@ -91,7 +91,13 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     const read = await readAppGpus(target, app, { at, staleAfterSeconds });
     // Prometheus failing, or holding nothing of the app, is the one machine the sample can name: the app.
     const unread = (error: string) => ({ at: at.toISOString(), machines: [{ id: app, gpus: [], processes: [], error }] });
-    if (read.kind === 'failed') return unread(`Cannot read ${app}'s GPUs from Prometheus: ${read.reason}`);
+    if (read.kind === 'failed') return unread(`cannot read its GPUs from Prometheus: ${read.reason}`);
+    if (read.machines.length === 0 && read.cpuAgents > 0) {
+      const agents = read.cpuAgents === 1 ? 'its gpuctl agent runs' : `its ${read.cpuAgents} gpuctl agents run`;
+      return unread(
+        `no GPU series for app ${app} in Prometheus: ${agents} in CPU fallback (no nvidia-smi: machines without a GPU, or no NVIDIA driver in the image)`,
+      );
+    }
     if (read.machines.length === 0)
       return unread(
         `no GPU series for app ${app} in Prometheus (does [metrics] point at gpuctl agent? gpuctl init writes it for port ${LAYOUT_AGENT_PORT})`,
@@ -129,6 +135,7 @@ export const monitorCommand = defineCommand({
     'exits 1 when any machine of that sample gave no fresh GPU data, else 0; crossed thresholds do not change\n' +
     'it. The live view and a --json stream go on through such samples until Ctrl-C (exit 130).',
   options,
+  ndjson: true,
   examples: [
     ['gpuctl monitor', 'redraw every 2 s until Ctrl-C'],
     ['gpuctl monitor --once', 'one screen, e.g. in a log'],

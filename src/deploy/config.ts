@@ -5,8 +5,8 @@
  * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
-import { CPU_FALLBACK, gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import type { VmSection } from '../flyio/fly-model.js';
+import { gpuKindForPreset } from '../flyio/gpu-kinds.js';
+import { launchConfigOf, type VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
 
@@ -26,6 +26,8 @@ export interface FlyTomlFacts {
   app: string | undefined;
   primaryRegion: string | undefined;
   gpuGuests: GpuGuest[];
+  /** What a machine of this process group gets from fly.toml, as flyctl's skipLaunch reads it (flyio/fly-model.ts). */
+  launchConfig: (group: string) => { services: boolean; autoscales: boolean };
 }
 
 export type ReadFlyToml = { ok: true; facts: FlyTomlFacts } | { ok: false; finding: Finding };
@@ -58,18 +60,11 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
   });
   return {
     ok: true,
-    facts: { app: model.app || undefined, primaryRegion: model.primaryRegion || undefined, gpuGuests },
+    facts: {
+      app: model.app || undefined,
+      primaryRegion: model.primaryRegion || undefined,
+      gpuGuests,
+      launchConfig: (group) => launchConfigOf(model, group),
+    },
   };
-}
-
-/**
- * The [[vm]] block to use instead of a GPU guest: the CPU preset with the GPU preset's CPUs and memory
- * (performance-8x has 16 GB of its own, a GPU preset had 32 GB; memory written in the guest stays).
- */
-export function cpuLayoutFor(guest: GpuGuest): string {
-  const lines = ['[[vm]]', `  size = "${CPU_FALLBACK.size}"`];
-  const memory = guest.memory ?? (guest.fromPreset ? CPU_FALLBACK.memory : undefined);
-  if (memory) lines.push(`  memory = ${/^\d+$/.test(memory) ? memory : `"${memory}"`}`);
-  if (guest.processes.length) lines.push(`  processes = [${guest.processes.map((p) => `"${p}"`).join(', ')}]`);
-  return lines.join('\n');
 }

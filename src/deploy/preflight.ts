@@ -10,12 +10,12 @@ import { checkFlyAppName } from '../flyio/app-name.js';
 import { findFlyctl, versionProblem, type FlyClient } from '../flyio/client.js';
 import { FlyError } from '../flyio/failures.js';
 import { skipsLaunch } from '../flyio/machines.js';
-import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { knownRegions, refreshedRegions } from '../flyio/region-cache.js';
 import { isKnownRegion, unknownRegion, type RegionList } from '../flyio/regions.js';
 import type { FlyRelease } from '../flyio/schemas.js';
 import { parseFlyTomlBytes } from '../flyio/fly-toml.js';
-import { cpuLayoutFor, readFlyToml, type ConfigCheck, type FlyTomlFacts, type GpuGuest } from './config.js';
+import { readFlyToml, type ConfigCheck, type FlyTomlFacts } from './config.js';
+import { gpuStopError, verifyWithoutGpuError } from './gpu-stop.js';
 import type { DeployOptions } from './options.js';
 import { NotRegularFileError, readRegularFile } from '../shared/regular-file.js';
 
@@ -38,17 +38,8 @@ export interface Preflight {
   appExists: boolean;
   /** The newest complete release before this deploy: what --rollback goes back to. */
   previous: FlyRelease | undefined;
-  /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch, on their state now). */
+  /** Machines flyctl deploy will update without starting (flyio/machines.ts skipsLaunch: their state now, fly.toml's services). */
   resting: ReadonlySet<string>;
-}
-
-export function gpuStopError(path: string, guest: GpuGuest): FailedError {
-  const where = guest.line ? `${path}:${guest.line}` : path;
-  return new FailedError(`${where} asks for a GPU guest (gpu_kind "${guest.kind}"). ${retirementMessage(guest.kind)}`, {
-    hint:
-      `Deploy the CPU layout instead: replace that [[vm]] in ${path} with\n\n${cpuLayoutFor(guest)}\n\n` +
-      'then run `gpuctl deploy` again. `--allow-gpu` deploys the GPU layout anyway (Fly.io will reject it).',
-  });
 }
 
 const row = (name: PreflightRow['name'], status: RowStatus, detail: string): PreflightRow => ({ name, status, detail });
@@ -72,6 +63,14 @@ async function localChecks(ctx: Ctx, options: DeployOptions, check: ConfigCheck,
       row: row('fly.toml', 'fail', `GPU guest (gpu_kind "${gpuFirst.kind}"): retired on Fly.io`),
       error: gpuStopError(configPath, gpuFirst),
       facts: read.ok ? read.facts : undefined,
+    };
+  }
+  if (read.ok && options.verifyGpu && read.facts.gpuGuests.length === 0) {
+    const flag = options.verifyGpuDiag ? '--verify-gpu-diag' : '--verify-gpu';
+    return {
+      row: row('fly.toml', 'fail', `no GPU guest for ${flag} to check`),
+      error: verifyWithoutGpuError(configPath, flag),
+      facts: read.facts,
     };
   }
   if (!read.ok || errors.length) {
@@ -99,10 +98,12 @@ function regionCheck(region: string | undefined, list: RegionList) {
   return { row: row('region', 'fail', `"${region}" is not a Fly.io region`), error: new UsageError(message, { hint }) };
 }
 
-/** Machines flyctl deploy will update without starting (a standby; stopped or suspended under autoscaling); best effort. */
-async function restingMachines(fly: FlyClient, app: string): Promise<Set<string>> {
+/** Machines flyctl deploy will update without starting (a standby; stopped or suspended under the new fly.toml's autoscaling); best effort. */
+async function restingMachines(fly: FlyClient, app: string, facts: FlyTomlFacts | undefined): Promise<Set<string>> {
+  if (!facts) return new Set();
   try {
-    return new Set((await fly.status(app)).machines.filter(skipsLaunch).map((m) => m.id));
+    const machines = (await fly.status(app)).machines;
+    return new Set(machines.filter((m) => skipsLaunch(m, facts.launchConfig(m.processGroup))).map((m) => m.id));
   } catch (error) {
     if (isGpuctlError(error) && error.code === 'interrupted') throw error;
     return new Set();
@@ -186,7 +187,7 @@ export async function preflight(ctx: Ctx, options: DeployOptions, check: ConfigC
       result.appExists = releases !== undefined;
       if (releases) {
         result.previous = releases.find((r) => r.status === 'complete');
-        result.resting = await restingMachines(fly, app);
+        result.resting = await restingMachines(fly, app, local.facts);
         remote.push(row('app', 'pass', `${app}${result.previous ? `, running v${result.previous.version}` : ', no release yet'}`));
       } else if (options.create && (options.dryRun || errors.size > 0)) {
         // Creating the app is a change on Fly.io: only once everything else has passed.

@@ -74,7 +74,8 @@ export function renderDeploy(report: DeployReport, style: Style): string {
       ]),
     )}`;
   }
-  if (report.problems.length) out += `\nProblems:\n${report.problems.map((p) => `  ${p.machineId} (${p.region}): ${p.reason}\n`).join('')}`;
+  if (report.problems.length)
+    out += `\nProblems:\n${report.problems.map((p) => `  ${p.machineId === '-' ? '' : `${p.machineId} (${p.region}): `}${p.reason}\n`).join('')}`;
   return out;
 }
 

@@ -17,6 +17,9 @@ import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
 import { assessRollout, isIdle } from '../flyio/machines.js';
 import { waitForRollout } from './wait.js';
+import { FlyError } from '../flyio/failures.js';
+import { FLY_GPU_RETIRED_ON } from '../flyio/gpu-kinds.js';
+import { gpuRejectedError } from './gpu-stop.js';
 import { streamDeploy } from './stream.js';
 import { DETECT_COMMAND, DIAG_COMMAND, verifyGpus } from './verify-gpu.js';
 import { errorJson } from '../ui/output.js';
@@ -77,7 +80,9 @@ async function stateAfterFailure(fly: FlyClient, app: string, previous: number |
   try {
     const [releases, status] = await Promise.all([fly.releases(app), fly.status(app)]);
     const release = releases[0] && releases[0].version > (previous ?? 0) ? releases[0] : undefined;
-    return { release, state: { ...assessRollout(status.machines, release?.version, resting), elapsedMs: 0 } };
+    const state = assessRollout(status.machines, release?.version, resting);
+    // No machine at all is what a refused first deploy leaves: flyctl's error says why, not "the app has no machines".
+    return { release, state: { ...state, problems: state.problems.filter((p) => p.machineId !== '-'), elapsedMs: 0 } };
   } catch {
     return { release: undefined, state: undefined };
   }
@@ -106,8 +111,11 @@ async function deployAndVerify(
     onPhase: (event) => deps.events?.phase?.(event),
   });
   if (streamed.error) {
+    const guest = pre.facts?.gpuGuests[0];
+    const failed = streamed.error;
+    const rejected = guest && failed instanceof FlyError && failed.reason === 'gpu-rejected';
     return {
-      error: streamed.error,
+      error: rejected ? gpuRejectedError(pre.configPath, guest, failed) : failed,
       flyctlFailed: true,
       ...(await stateAfterFailure(fly, input.app, pre.previous?.version, resting)),
       image: streamed.image,
@@ -206,7 +214,11 @@ export async function runDeploy(
               )
             : new FailedError(
                 `${missing.length} machine${missing.length === 1 ? '' : 's'} of ${app} see no GPU: ${missing[0]?.machineId} ${missing[0]?.detail}.`,
-                { hint: 'Fly.io retired GPU Machines on 2026-08-01: CPU machines have no GPU.' },
+                {
+                  hint:
+                    'The image may not reach the driver: run `nvidia-smi` in the machine (`flyctl ssh console -C nvidia-smi`). ' +
+                    `Fly.io retired GPU Machines on ${FLY_GPU_RETIRED_ON}: today no Fly machine has a GPU.`,
+                },
               ),
         };
       }

@@ -13,6 +13,7 @@ export interface ProgramRun {
   args: string[];
   lines: Array<Record<string, unknown>>;
   exitCode: number | null;
+  /** How it ended when it did not exit, in words: "killed by SIGSEGV", "did not finish within 120 s". */
   outcome: string;
   stderrTail: string;
 }

@@ -41,5 +41,14 @@ export async function runProgram(ctx: Ctx, path: string, args: readonly string[]
   });
   const exitCode = result.kind === 'exited' ? result.exitCode : null;
   const stderr = 'stderr' in result ? result.stderr : result.kind === 'spawn-failed' ? result.message : '';
-  return { args: [...args], lines, exitCode, outcome: result.kind, stderrTail: stderr.trim().split('\n').slice(-3).join(' | ') };
+  // In words, as a check's evidence says it ("benchmark program killed by SIGSEGV"): the bare kinds read "signaled", "timeout".
+  const outcome =
+    result.kind === 'signaled'
+      ? `killed by ${result.signal}`
+      : result.kind === 'timeout'
+        ? `did not finish within ${result.timeoutMs / 1000} s`
+        : result.kind === 'spawn-failed'
+          ? 'could not start'
+          : result.kind;
+  return { args: [...args], lines, exitCode, outcome, stderrTail: stderr.trim().split('\n').slice(-3).join(' | ') };
 }

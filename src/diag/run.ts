@@ -73,7 +73,9 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
     args = programArgs(plan, index);
     const { run, load } = await underLoad(ctx, runProgram(ctx, plan.program, args, timeoutMs), index);
     if (run.exitCode === 3) {
-      const why = run.lines.find((l) => l.type === 'error')?.message;
+      // The program speaks for bench ("…; use --cpu to run the CPU implementations"): diag has no --cpu.
+      const said = run.lines.find((l) => l.type === 'error')?.message;
+      const why = typeof said === 'string' ? said.replace(/; use --cpu\b.*$/, '') : said;
       throw new MissingError(
         `No usable GPU ${index}: ${typeof why === 'string' ? why : run.stderrTail || 'the benchmark program exited 3'}`,
         'gpu',

@@ -25,7 +25,8 @@ export interface DoctorFacts {
   nodeVersion: string;
   gpu: Probe<{ driverVersion: string | null; cudaVersion: string | null; gpus: Array<{ name: string; computeCapability: string | null }> }>;
   nvcc: NvccInfo;
-  flyctl: Probe<{ version: string }>;
+  /** hung: `flyctl version` did not answer within the adapter's timeout. */
+  flyctl: Probe<{ version: string }> | { kind: 'hung'; seconds: number };
   flyAuth: Probe<{ email: string }> | { kind: 'skipped' };
   tokenInEnv: boolean;
   docker: Probe<{ version: string }>;
@@ -153,6 +154,15 @@ function flyctlRow(flyctl: DoctorFacts['flyctl']): CheckRow {
       'Install flyctl (https://fly.io/docs/flyctl/install/) for deploy, status and scale.',
     );
   if (flyctl.kind === 'error') return row('flyctl', 'flyctl', 'fail', flyctl.message, 'Reinstall flyctl.');
+  // A flyctl that hangs is rarely a broken install: it is waiting on something.
+  if (flyctl.kind === 'hung')
+    return row(
+      'flyctl',
+      'flyctl',
+      'fail',
+      `flyctl version did not answer within ${flyctl.seconds} s`,
+      'Run `flyctl version` yourself to see what it waits for (a proxy, the network); reinstall flyctl if it hangs there too.',
+    );
   const gpuNote =
     compareSemver(flyctl.version, FLYCTL_GPU_REMOVED_IN) >= 0
       ? 'GPU flags removed (Fly GPUs retired)'

@@ -1,9 +1,9 @@
 /** `gpuctl doctor`, gathered: every probe runs in parallel, each bounded by its tool's timeout. */
 import { access, constants } from 'node:fs/promises';
 import { benchPaths } from '../shared/paths.js';
-import { ENGINES, engineInfo } from '../shared/container-engine.js';
+import { ENGINES, engineFile, engineInfo } from '../shared/container-engine.js';
 import type { Ctx } from '../context.js';
-import { isGpuctlError } from '../errors.js';
+import { InterruptedError, isGpuctlError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
 import { probeNvcc } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
@@ -30,6 +30,7 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
   if (located.kind === 'missing') return { flyctl: { kind: 'absent' }, flyAuth: { kind: 'skipped' } };
   if (located.kind === 'failed') {
     const version = located.outcome;
+    if (version.kind === 'timeout') return { flyctl: { kind: 'hung', seconds: version.timeoutMs / 1000 }, flyAuth: { kind: 'skipped' } };
     const message =
       version.kind === 'failed'
         ? `flyctl version failed: ${version.message}`
@@ -47,12 +48,21 @@ async function flyctlFacts(ctx: Ctx): Promise<Pick<DoctorFacts, 'flyctl' | 'flyA
     ? { kind: 'ok', email }
     : whoami.kind === 'failed'
       ? { kind: 'error', message: whoami.message }
-      : { kind: 'error', message: whoami.kind === 'ok' ? 'flyctl auth whoami printed no email' : `flyctl auth whoami: ${whoami.kind}` };
+      : {
+          kind: 'error',
+          message:
+            whoami.kind === 'ok'
+              ? 'flyctl auth whoami printed no email'
+              : whoami.kind === 'timeout'
+                ? `flyctl auth whoami did not answer within ${whoami.timeoutMs / 1000} s`
+                : `flyctl auth whoami: ${whoami.kind}`,
+        };
   return { flyctl: { kind: 'ok', version: parsed.version }, flyAuth };
 }
 
 async function dockerFacts(ctx: Ctx): Promise<DoctorFacts['docker']> {
-  const result = await ctx.exec({ file: ctx.env.DOCKER ?? 'docker', args: ['--version'], timeoutMs: 10_000 });
+  // The engine row's rule for $DOCKER (set and empty is unset), so the two docker rows ask the same program.
+  const result = await ctx.exec({ file: engineFile(ctx, 'docker'), args: ['--version'], timeoutMs: 10_000 });
   if (result.kind === 'not-found') return { kind: 'absent' };
   if (result.kind !== 'exited' || result.exitCode !== 0)
     return { kind: 'error', message: `docker --version did not succeed (${result.kind})` };
@@ -100,6 +110,8 @@ export async function gatherDoctorFacts(ctx: Ctx): Promise<DoctorFacts> {
     engineFacts(ctx),
     benchPrebuilt(ctx),
   ]);
+  // Ctrl-C reaches every probe at once: the tools it cut short are not failures to report (and remedy), and the run is not a verdict.
+  if (ctx.signal.aborted) throw new InterruptedError('Interrupted while checking tools.');
   const tokenInEnv = Boolean(ctx.env.FLY_API_TOKEN || ctx.env.FLY_ACCESS_TOKEN);
   return { nodeVersion: ctx.host.nodeVersion, gpu, nvcc, ...fly, tokenInEnv, docker, engine, benchPrebuilt: prebuilt };
 }

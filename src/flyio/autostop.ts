@@ -39,12 +39,6 @@ export interface MachineAutostop {
   autostart: boolean;
   /** min_machines_running: the most any of its services asks to keep running, in the primary region only. */
   minRunning: number;
-  /**
-   * A service sets autostop on or autostart to true explicitly: flyctl deploy then leaves the machine stopped or
-   * suspended when it updates it (superfly/flyctl internal/command/deploy/machines_launchinput.go `skipLaunch`;
-   * PR #2992: a crashed machine of an app that does not autoscale is started by a deploy).
-   */
-  autoscaled: boolean;
 }
 
 export interface LastExit {
@@ -64,19 +58,26 @@ function modeOf(value: z.output<typeof autostopValue>): AutostopMode {
 }
 
 export function autostopOf(services: ReadonlyArray<z.output<typeof serviceSchema>>): MachineAutostop {
-  if (services.length === 0) return { mode: 'off', autostart: false, minRunning: 0, autoscaled: false };
+  if (services.length === 0) return { mode: 'off', autostart: false, minRunning: 0 };
   const modes = services.map((s) => modeOf(s.autostop));
   return {
     mode: modes.reduce((a, b) => (RANK[b] < RANK[a] ? b : a)),
     autostart: services.every((s) => s.autostart !== false),
     minRunning: Math.max(...services.map((s) => s.min_machines_running ?? 0)),
-    autoscaled: services.some((s) => modeOf(s.autostop) !== 'off' || s.autostart === true),
   };
 }
 
-/** The newest exit event, if Fly still lists one (it keeps the last few events). */
+/**
+ * The newest exit since the machine last started, as flyctl reads it (fly-go machine_types.go
+ * `GetLatestEventOfTypeAfterType("exit", "start")`, used by flyctl's leasable_machine.go): an exit from before the
+ * newest start belongs to an earlier run (a crash since restarted, then suspended or stopped by the proxy) and is not
+ * how this run ended. None when no start is listed either (fly-go finds none then). Fly keeps the last few events.
+ */
 export function lastExitOf(events: ReadonlyArray<z.output<typeof eventSchema>>): LastExit | null {
-  const exits = events.filter((e) => e.request?.exit_event);
+  const starts = events.filter((e) => e.type === 'start').map((e) => e.timestamp ?? 0);
+  if (starts.length === 0) return null;
+  const since = Math.max(...starts);
+  const exits = events.filter((e) => e.request?.exit_event && (e.timestamp ?? 0) > since);
   const newest = exits.reduce<(typeof exits)[number] | undefined>(
     (a, b) => (a === undefined || (b.timestamp ?? 0) > (a.timestamp ?? 0) ? b : a),
     undefined,

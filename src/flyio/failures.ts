@@ -44,11 +44,15 @@ export class FlyError extends ToolError {
   constructor(
     message: string,
     readonly reason: FlyFailureReason,
-    options: { hint?: string; cause?: unknown; timeout?: boolean } = {},
+    options: { hint?: string; cause?: unknown; timeout?: boolean; said?: string } = {},
   ) {
     super(message, 'flyctl', options.timeout ? 'tool_timeout' : 'tool_failed', options);
     this.name = 'FlyError';
+    this.said = options.said;
   }
+
+  /** flyctl's own error text (its `Error: ` line, without the prefix), where gpuctl's message rephrases it. */
+  readonly said: string | undefined;
 }
 
 export interface FailureContext {
@@ -79,6 +83,7 @@ function failedError(reason: FlyFailureReason, message: string, exitCode: number
       });
     case 'gpu-rejected':
       return new FlyError(`${retirementMessage(context.gpuKind)} flyctl said${said}.`, reason, {
+        said: message,
         hint: `Use a CPU size instead, e.g. \`gpuctl scale vm ${CPU_FALLBACK_SIZE}\` or size = "${CPU_FALLBACK_SIZE}" in fly.toml's [[vm]].`,
       });
     case 'capacity':

@@ -32,6 +32,10 @@ export interface ServiceCheck extends At {
 export interface Service extends At {
   internalPort?: number;
   autoStop: 'off' | 'stop' | 'suspend' | null;
+  /** auto_start_machines as written (null: unset). */
+  autoStart: boolean | null;
+  /** processes = [...] (empty: flyctl's default group only). */
+  processes: string[];
   checks: ServiceCheck[];
 }
 
@@ -46,6 +50,8 @@ export interface TopCheck extends At {
 
 export interface FlyModel {
   app?: string;
+  /** [processes]'s names, sorted; ["app"] without [processes] (flyctl ProcessNames). */
+  processGroups: string[];
   primaryRegion?: string;
   killTimeout?: unknown;
   env: Array<At & { name: string; value: unknown }>;
@@ -72,6 +78,8 @@ export function tables(value: unknown, path: TomlPath): Array<{ table: Table; pa
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number | undefined => (typeof value === 'number' || typeof value === 'bigint' ? Number(value) : undefined);
 
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((p): p is string => typeof p === 'string') : []);
+
 function autoStop(value: unknown): Service['autoStop'] {
   if (value === true) return 'stop';
   if (value === false) return 'off';
@@ -95,7 +103,7 @@ export function flyModel(doc: Table): FlyModel {
     tables(doc[key], [key]).map(({ table, path }): VmSection => ({
       path,
       size: str(table.size),
-      processes: Array.isArray(table.processes) ? table.processes.filter((p): p is string => typeof p === 'string') : [],
+      processes: strings(table.processes),
       gpuKind: str(table.gpu_kind),
       gpus: num(table.gpus),
       memory: table.memory,
@@ -108,12 +116,16 @@ export function flyModel(doc: Table): FlyModel {
       path,
       internalPort: num(table.internal_port),
       autoStop: autoStop(table.auto_stop_machines),
+      autoStart: typeof table.auto_start_machines === 'boolean' ? table.auto_start_machines : null,
+      processes: strings(table.processes),
       checks: serviceChecks(table, path, [['checks', 'HTTP']]),
     })),
     ...tables(doc.services, ['services']).map(({ table, path }) => ({
       path,
       internalPort: num(table.internal_port),
       autoStop: autoStop(table.auto_stop_machines),
+      autoStart: typeof table.auto_start_machines === 'boolean' ? table.auto_start_machines : null,
+      processes: strings(table.processes),
       checks: serviceChecks(table, path, [
         ['http_checks', 'HTTP'],
         ['tcp_checks', 'TCP'],
@@ -151,8 +163,10 @@ export function flyModel(doc: Table): FlyModel {
     Object.entries(table).map(([name, value]) => ({ path: [...path, name], name, value })),
   );
   const deploy = isTable(doc.deploy) ? doc.deploy : {};
+  const groups = isTable(doc.processes) ? Object.keys(doc.processes).sort() : [];
   return {
     app: str(doc.app),
+    processGroups: groups.length ? groups : ['app'],
     primaryRegion: str(doc.primary_region),
     killTimeout: doc.kill_timeout,
     env,
@@ -169,4 +183,20 @@ export function flyModel(doc: Table): FlyModel {
 export function envValue(model: FlyModel, name: string): string | undefined {
   const entry = model.env.filter((e) => e.name === name).at(-1);
   return entry === undefined ? undefined : String(entry.value);
+}
+
+/**
+ * What flyctl's skipLaunch reads from a machine's new config (superfly/flyctl internal/command/deploy/
+ * machines_launchinput.go): fly.toml flattened for the machine's process group, where a service without `processes` is
+ * the default group's only (appconfig Flatten; the default is `app` when there is one, else the first by name).
+ * `services`: the group has one (an updated standby that gained a service loses its standbys); `autoscales`: one of them
+ * has autostop on or auto_start_machines = true.
+ */
+export function launchConfigOf(model: FlyModel, group: string): { services: boolean; autoscales: boolean } {
+  const defaultGroup = model.processGroups.includes('app') ? 'app' : model.processGroups[0];
+  const mine = model.services.filter((s) => (s.processes.length ? s.processes.includes(group) : group === defaultGroup));
+  return {
+    services: mine.length > 0,
+    autoscales: mine.some((s) => (s.autoStop !== null && s.autoStop !== 'off') || s.autoStart === true),
+  };
 }

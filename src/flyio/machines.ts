@@ -118,15 +118,17 @@ export function machineProblems(machine: FlyMachine, release: number | undefined
 
 /**
  * Does flyctl deploy update this machine without starting it? flyctl's `skipLaunch` (superfly/flyctl
- * internal/command/deploy/machines_launchinput.go), on the machine's state before the deploy (PR #4984): a started
- * machine is launched; a standby is not; a stopped or suspended one is not when one of its services autoscales
- * (autostop on, or autostart true); every other machine (a crashed one of an app that does not autoscale, a created,
- * starting or failed one) is launched and must come up.
+ * internal/command/deploy/machines_launchinput.go) on the machine's state before the deploy (PR #4984) and its new
+ * config, fly.toml flattened for its process group (flyio/fly-model.ts launchConfigOf), not the services it runs now:
+ * a started machine is launched; a standby is not, unless the new config gives its group a service (flyctl then clears
+ * its standbys); a stopped or suspended one is not when a new service autoscales (autostop on, or autostart true);
+ * every other machine (a crashed one of an app that does not autoscale, a created, starting or failed one) is
+ * launched and must come up.
  */
-export function skipsLaunch(machine: FlyMachine): boolean {
+export function skipsLaunch(machine: FlyMachine, next: { services: boolean; autoscales: boolean }): boolean {
   if (machine.state === 'started') return false;
-  if (machine.standbyFor.length > 0) return true;
-  return ['stopped', 'suspended'].includes(machine.state) && machine.autostop.autoscaled;
+  if (machine.standbyFor.length > 0 && !next.services) return true;
+  return ['stopped', 'suspended'].includes(machine.state) && next.autoscales;
 }
 
 /** Started, on the release, every check passing: where a release wants a machine that has not been stopped since. */

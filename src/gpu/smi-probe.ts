@@ -132,7 +132,8 @@ export async function querySmi(ctx: Ctx, fields: readonly string[] = QUERY_FIELD
   const parsed = parseQuery(result.stdout, fields);
   if (!parsed.ok) {
     throw new ToolError(`nvidia-smi printed output gpuctl cannot read: ${parsed.reason}.`, 'nvidia-smi', 'bad_output', {
-      hint: 'Is `nvidia-smi` on PATH the real one? Run it with --verbose to see the exact command.',
+      // "Run it with --verbose" read as nvidia-smi's flag; GPUCTL_NVIDIA_SMI names a tool that is not on PATH.
+      hint: `Is ${ctx.env.GPUCTL_NVIDIA_SMI ? `${smiBinary(ctx)} (GPUCTL_NVIDIA_SMI)` : '`nvidia-smi` on PATH'} the real one? Run gpuctl with --verbose to see the exact command it ran.`,
     });
   }
   return { kind: 'ok', gpus: parsed.gpus, fields };

@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 import { FailedError } from '../errors.js';
 import { templatesDir } from './templates.js';
 
-export const AGENT_PACKAGE_PATH = '.gpuctl/gpuctl.tgz';
+export { AGENT_PACKAGE_PATH } from '../shared/init-files.js';
 
 export interface PackageEntry {
   /** Path inside the package (the tarball adds "package/"). */

@@ -3,6 +3,7 @@
  * (renderFiles). Same inputs and templates, same bytes: no clock, no version, no environment.
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
+import { cpuInitCommand, cpuLayoutFix } from '../flyio/cpu-layout.js';
 import type { InitInputs } from './inputs.js';
 import { NODE_MAJOR, UBUNTU_VERSION } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
@@ -12,6 +13,7 @@ import { recordOf, RECORD_FILE, renderRecord } from './record.js';
 import { cpuFacts, gpuFacts, memoryFor, memoryString, precisionFor, type GpuFacts, type Precision } from './target.js';
 import { fill, type Templates } from './templates.js';
 import { LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
+import { START_SCRIPT } from '../shared/init-files.js';
 
 /** gpuctl agent's port: fly.toml's [metrics] and [checks.gpu], GPUCTL_METRICS_PORT for gpuctl-start.sh. */
 export const METRICS_PORT = LAYOUT_AGENT_PORT;
@@ -72,8 +74,7 @@ const KILL_REASON: Record<WorkloadProfile['id'], string> = {
 };
 
 export function cpuCommandFor(inputs: InitInputs, dirArg?: string): string {
-  const dir = dirArg ? ` --dir ${dirArg}` : '';
-  return `gpuctl init${dir} --vm-size ${CPU_FALLBACK_SIZE} --force`;
+  return cpuInitCommand(dirArg);
 }
 
 export function renderData(inputs: InitInputs, dirName: string, local: LocalGpu | null = null): RenderData {
@@ -132,7 +133,11 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
       );
   const retired =
     gpu && d.cpuCommand
-      ? fill(t['fly-retired.toml'], { retirement: retirementMessage(gpu.kind), cpuCommand: d.cpuCommand }, 'fly-retired.toml')
+      ? fill(
+          t['fly-retired.toml'],
+          { retirement: retirementMessage(gpu.kind), cpuFix: cpuLayoutFix({ fromPreset: false }, d.cpuCommand) },
+          'fly-retired.toml',
+        )
       : d.local && d.build
         ? localNotice(t, d.build)
         : '';
@@ -203,7 +208,7 @@ export function renderFiles(t: Templates, d: RenderData): RenderedFile[] {
     { path: 'fly.toml', content: renderFlyToml(t, d), mode: 0o644, ownComments: ownCommentPatterns(t) },
     { path: 'Dockerfile', content: renderDockerfile(t, d), mode: 0o644 },
     { path: '.dockerignore', content: fill(t.dockerignore, {}, 'dockerignore'), mode: 0o644 },
-    { path: 'gpuctl-start.sh', content: fill(t['gpuctl-start.sh'], {}, 'gpuctl-start.sh'), mode: 0o755 },
+    { path: START_SCRIPT, content: fill(t[START_SCRIPT], {}, START_SCRIPT), mode: 0o755 },
     ...(d.local && d.build
       ? [
           {

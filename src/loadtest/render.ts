@@ -11,8 +11,8 @@ export interface LoadtestJson {
   interrupted: boolean;
   summary: LoadSummary;
   gate: GateVerdict;
-  /** The exit code: 0 passed, 1 the gate failed (or no response at all), 130 interrupted. */
-  exitCode: 0 | 1 | 130;
+  /** The exit code: 0 passed, 1 the gate failed (or no response at all), 130 interrupted (143 by SIGTERM). */
+  exitCode: 0 | 1 | 130 | 143;
 }
 
 const modeLine = (j: LoadtestJson): string =>

@@ -28,6 +28,11 @@ export function parseTarget(text: string): URL {
 export function appTarget(app: string, path: string): URL {
   const url = new URL('https://fly.dev/');
   url.hostname = `${checkFlyAppName(app, 'The app')}.fly.dev`;
+  // A whole URL given as the path became "/https://other/x" on the app's host: the run loaded a path nobody meant.
+  if (/^[a-z][a-z\d+.-]*:\/\//i.test(path))
+    throw new UsageError(`--path "${path}" is a URL; --path is the path on https://${url.hostname}/, e.g. /predict.`, {
+      hint: 'To load another URL, give it as the argument instead of -a and --path.',
+    });
   const relative = new URL(path.startsWith('/') ? path : `/${path}`, 'https://path.invalid');
   if (relative.host !== 'path.invalid') throw new UsageError(`--path "${path}" names another host; give a path such as /predict.`);
   url.pathname = relative.pathname;

@@ -16,13 +16,21 @@ import type { MonitorSample } from './types.js';
 
 export type SampleSource = (ctx: Ctx) => Promise<MonitorSample>;
 
-/** The machines of a sample that gave no fresh GPU data, as one error the sample (already shown) carries; undefined when every one did. */
+/**
+ * The machines of a sample that gave no fresh GPU data, as one error the sample (already shown) carries; undefined when
+ * every one did. One sentence, the machine named once: "No fresh GPU data from m2 (1 of 2 machines): no sample for 300 s."
+ */
 export function staleError(sample: MonitorSample): FailedError | undefined {
-  const stale = sample.machines.filter((m) => m.error !== undefined);
+  const stale = sample.machines.filter((m): m is typeof m & { error: string } => m.error !== undefined);
   if (stale.length === 0) return undefined;
   const total = sample.machines.length;
-  const why = stale.map((m) => `${m.id}: ${m.error}`).join('; ');
-  return new FailedError(`No fresh GPU data from ${stale.length} of ${total} machine${total === 1 ? '' : 's'}: ${why}`, { reported: true });
+  const of = `${stale.length} of ${total} machine${total === 1 ? '' : 's'}`;
+  const [one] = stale;
+  const what =
+    stale.length === 1 && one
+      ? `${one.id}${total > 1 ? ` (${of})` : ''}: ${one.error}`
+      : `${of}: ${stale.map((m) => `${m.id}: ${m.error.replace(/\.$/, '')}`).join('; ')}`;
+  return new FailedError(`No fresh GPU data from ${what}`.replace(/[^.!?]$/, '$&.'), { reported: true });
 }
 
 export async function runMonitor(

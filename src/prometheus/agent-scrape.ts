@@ -7,7 +7,7 @@
  */
 import { AGENT_METRIC } from '../shared/agent-metrics.js';
 import { BodyTooLargeError, fetchBounded, HttpTimeoutError } from '../shared/http-read.js';
-import { GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
+import { CPU_FALLBACK_REASON, GPU_FIELDS, sampleAgeReason, type RemoteGpu, type RemoteMachine } from './gpu-samples.js';
 
 export interface AgentTarget {
   /** The agent's base URL (http://host:9400) or its /metrics URL. */
@@ -70,10 +70,10 @@ export function gpusOfExposition(text: string): AgentExposition {
 }
 
 /** Why an agent that answered serves no GPU series: its own series say (no GPU, no sample yet, a sampler failing). */
-function noGpusReason(href: string, x: AgentExposition): string {
-  if (x.mode === 'cpu fallback') return `${href} is a gpuctl agent on a machine without a GPU (cpu fallback)`;
-  if (x.sampleAgeSeconds !== undefined) return `${href}: ${sampleAgeReason(x.sampleAgeSeconds)}`;
-  return `${href} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
+function noGpusReason(path: string, x: AgentExposition): string {
+  if (x.mode === 'cpu fallback') return CPU_FALLBACK_REASON;
+  if (x.sampleAgeSeconds !== undefined) return sampleAgeReason(x.sampleAgeSeconds);
+  return `${path} serves no GPU series (is it a gpuctl agent on a GPU machine?)`;
 }
 
 function failure(error: unknown, target: AgentTarget): string {
@@ -83,7 +83,12 @@ function failure(error: unknown, target: AgentTarget): string {
   return `unreachable (${cause ?? (error instanceof Error ? error.message : String(error))})`;
 }
 
-/** One agent's machine record; an agent that cannot be read is a record with `error`, not a throw. */
+/**
+ * One agent's machine record; an agent that cannot be read is a record with `error`, not a throw. The record's id is
+ * the agent's host:port until its series name the host, and `error` is the reason alone: monitor names the machine
+ * before it (it printed "127.0.0.1:9400: http://127.0.0.1:9400/metrics is a gpuctl agent …"). A reason about an
+ * HTTP answer names the path asked for.
+ */
 export async function readAgent(target: AgentTarget): Promise<RemoteMachine> {
   const url = metricsUrl(target.url);
   const base = { id: url.host, instance: url.host, gpus: [], processes: [] as never[], ageSeconds: null };
@@ -97,16 +102,16 @@ export async function readAgent(target: AgentTarget): Promise<RemoteMachine> {
     });
   } catch (error) {
     if (target.signal?.aborted) throw error;
-    return { ...base, error: `${url.href}: ${failure(error, target)}` };
+    return { ...base, error: failure(error, target) };
   }
   if (response.status === 401) {
     const why = target.token ? 'refused the token in GPUCTL_AGENT_TOKEN' : 'wants a token: set GPUCTL_AGENT_TOKEN to the agent’s';
-    return { ...base, error: `${url.href} answered 401: it ${why}` };
+    return { ...base, error: `${url.pathname} answered 401: it ${why}` };
   }
-  if (!response.ok) return { ...base, error: `${url.href} answered HTTP ${response.status}` };
+  if (!response.ok) return { ...base, error: `${url.pathname} answered HTTP ${response.status}` };
   const exposition = gpusOfExposition(response.body);
   const { gpus, hostname, sampleAgeSeconds: age } = exposition;
   const ageSeconds = age !== undefined && age >= 0 ? Math.round(age * 10) / 10 : null;
-  if (gpus.length === 0) return { ...base, ageSeconds, error: noGpusReason(url.href, exposition) };
+  if (gpus.length === 0) return { ...base, ageSeconds, error: noGpusReason(url.pathname, exposition) };
   return { ...base, id: hostname ?? url.host, gpus, ageSeconds: ageSeconds ?? 0 };
 }

@@ -36,7 +36,8 @@ export interface RemoteMachine {
   error?: string;
 }
 
-export type RemoteRead = { kind: 'ok'; machines: RemoteMachine[] } | { kind: 'failed'; reason: string };
+/** cpuAgents: the app's agents in CPU fallback (no nvidia-smi), which serve no GPU series and are not listed as machines. */
+export type RemoteRead = { kind: 'ok'; machines: RemoteMachine[]; cpuAgents: number } | { kind: 'failed'; reason: string };
 
 /** A PromQL double-quoted string's content: backslash first, then the quote and line breaks (a raw newline ends the parse). */
 export const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
@@ -54,6 +55,13 @@ export const ageQuery = (app: string) => `max by (instance) (timestamp(${AGENT_M
  */
 export const agentAgeQuery = (app: string) =>
   `${AGENT_METRIC.lastSampleAge}{app="${escapeLabel(app)}"} and on (instance) ${AGENT_METRIC.info}{app="${escapeLabel(app)}",mode="gpu"}`;
+
+/** The app's agents that found no nvidia-smi (mode "cpu fallback"): a CPU machine's agent is not a GPU machine gone quiet. */
+export const cpuAgentQuery = (app: string) => `count(${AGENT_METRIC.info}{app="${escapeLabel(app)}",mode="cpu fallback"})`;
+
+/** Why an agent in CPU fallback serves no GPU series: one wording for the agent read directly and through Prometheus. */
+export const CPU_FALLBACK_REASON =
+  'the agent found no nvidia-smi (CPU fallback): a machine without a GPU, or no NVIDIA driver in its image';
 
 /**
  * Why an agent serves no GPU series, from its own gpuctl_agent_last_sample_age_seconds (-1: no sample since it
@@ -74,10 +82,11 @@ const emptyGpu = (index: number, name: string, uuid: string): RemoteGpu => ({
 
 export async function readAppGpus(target: PromTarget, app: string, options: { at: Date; staleAfterSeconds?: number }): Promise<RemoteRead> {
   const { at } = options;
-  const [outcome, stamps, agents] = await Promise.all([
+  const [outcome, stamps, agents, cpu] = await Promise.all([
     instantQuery(target, gpuQuery(app), at),
     instantQuery(target, ageQuery(app), at),
     instantQuery(target, agentAgeQuery(app), at),
+    instantQuery(target, cpuAgentQuery(app), at),
   ]);
   if (outcome.kind !== 'ok') return { kind: 'failed', reason: describeOutcome(outcome, target.baseUrl) };
   if (outcome.data.resultType !== 'vector') return { kind: 'failed', reason: `expected a vector, got a ${outcome.data.resultType}` };
@@ -134,5 +143,6 @@ export async function readAppGpus(target: PromTarget, app: string, options: { at
     }
   const list = [...machines.values()].sort((a, b) => a.id.localeCompare(b.id) || a.instance.localeCompare(b.instance));
   for (const m of list) m.gpus.sort((a, b) => a.index - b.index);
-  return { kind: 'ok', machines: list };
+  const cpuAgents = cpu.kind === 'ok' && cpu.data.resultType === 'vector' ? Number(cpu.data.result[0]?.value[1] ?? 0) : 0;
+  return { kind: 'ok', machines: list, cpuAgents: Number.isFinite(cpuAgents) ? cpuAgents : 0 };
 }

@@ -33,7 +33,6 @@ export const RULES = {
     summary: 'gpu_kind holds a size preset (a100-40gb) instead of a kind (a100-pcie-40gb)',
   },
   'gpu-kind-unknown': { severity: 'error', file: 'fly.toml', summary: 'gpu_kind is not a GPU kind Fly ever offered' },
-  'gpu-kind-region': { severity: 'error', file: 'fly.toml', summary: 'primary_region never offered the GPU kind' },
   'gpus-without-gpu-kind': { severity: 'error', file: 'fly.toml', summary: 'gpus is set without gpu_kind' },
   'region-unknown': { severity: 'error', file: 'fly.toml', summary: 'primary_region is not a Fly.io region' },
   'vm-size-unknown': { severity: 'error', file: 'fly.toml', summary: '[[vm]] size is not a Fly preset' },

@@ -41,13 +41,17 @@ export async function findEngine(ctx: Ctx, wanted: EngineName | undefined): Prom
     const why = probe.kind === 'exited' ? (probe.stderr.trim().split('\n').at(-1) ?? `exit ${probe.exitCode}`) : probe.kind;
     said.push(probe.kind === 'not-found' ? `${name}: not installed` : `${name}: installed, but \`${name} info\` failed (${why})`);
   }
-  throw new MissingError(
-    `No working container engine: ${said.join('; ')}. smoke builds and runs the image with one.`,
-    wanted ?? 'docker or podman',
-    {
-      hint: 'Install Docker (docs.docker.com/engine/install) and start its daemon, or install Podman (apt-get install -y podman); --engine picks one.',
-    },
-  );
+  // --engine named one: the other may well work, so the way out is to start this one or to leave the choice to smoke.
+  if (wanted)
+    throw new MissingError(`--engine ${wanted} does not work here: ${said.join('; ')}.`, wanted, {
+      hint:
+        wanted === 'docker'
+          ? 'Start the Docker daemon (or install Docker: docs.docker.com/engine/install), or leave --engine out: smoke then uses podman if docker does not answer.'
+          : 'Install Podman (apt-get install -y podman), or leave --engine out: smoke then uses docker when its daemon answers.',
+    });
+  throw new MissingError(`No working container engine: ${said.join('; ')}. smoke builds and runs the image with one.`, 'docker or podman', {
+    hint: 'Install Docker (docs.docker.com/engine/install) and start its daemon, or install Podman (apt-get install -y podman); --engine picks one.',
+  });
 }
 
 export function engineFor(ctx: Ctx, name: EngineName): Engine {

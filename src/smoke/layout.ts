@@ -4,12 +4,15 @@
  * local GPU layout, as `docker compose up` gives it), the volume's mount point, the application user and
  * whether it is a GPU layout. Reads only regular files; a missing or malformed file is a usage error.
  */
+import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { FailedError, UsageError } from '../errors.js';
 import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
+import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
+import { describeErrno } from '../shared/make-dirs.js';
 import { readRegularFile } from '../shared/regular-file.js';
 import { flyProbes, processNames, type Probe } from './fly-checks.js';
 import { appliesTo, chooseGroup, type ProcessGroup } from './groups.js';
@@ -58,7 +61,7 @@ async function read(path: string, what?: string): Promise<string | null> {
     if (error instanceof UsageError || code === undefined) throw error;
     // ENOTDIR: --dir names a file, not the layout's directory.
     if (code === 'ENOTDIR') throw new UsageError(`${dirname(path)} is not a directory: --dir names the directory \`gpuctl init\` wrote.`);
-    if (code !== 'ENOENT') throw new UsageError(`Cannot read ${path}: ${code}.`);
+    if (code !== 'ENOENT') throw new UsageError(`Cannot read ${path}: ${describeErrno(error)}.`);
     if (what === undefined) return null;
     throw new UsageError(`${path} not found: smoke checks a layout that \`gpuctl init\` wrote.`, {
       hint: `Run \`gpuctl init\` first (${what}).`,
@@ -99,6 +102,27 @@ function composeYaml(path: string, text: string): unknown {
   }
 }
 
+/**
+ * A checkout without them (not committed, or cleaned) failed the build with the engine's copier error, which does not
+ * say that init writes them: said before the build, with the command that writes them again.
+ */
+async function initFilesPresent(dir: string, dockerfile: string): Promise<void> {
+  for (const file of INIT_CONTEXT_FILES) {
+    const copied = new RegExp(`^\\s*COPY\\s+(--\\S+\\s+)*${file.replace(/\./g, '\\.')}\\s`, 'im').test(dockerfile);
+    if (
+      !copied ||
+      (await access(join(dir, file)).then(
+        () => true,
+        () => false,
+      ))
+    )
+      continue;
+    throw new UsageError(`${join(dir, file)} not found: the Dockerfile copies it, and \`gpuctl init\` writes it.`, {
+      hint: `Run \`gpuctl init --dir ${dir}\` again (it reproduces its files from .gpuctl.json), and keep ${file} with the layout (commit it).`,
+    });
+  }
+}
+
 /** Reads DIR's fly.toml, Dockerfile and (when present) compose.yaml, for the process group `processGroup` (default: flyctl's). */
 export async function readLayout(dir: string, processGroup?: string): Promise<SmokeLayout> {
   const flyPath = join(dir, 'fly.toml');
@@ -110,6 +134,7 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
     });
   const fly: Table = parsed.doc;
   const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
+  await initFilesPresent(dir, dockerfile);
   const group = chooseGroup(fly, processGroup);
   const ours = (entry: Table) => appliesTo(processNames(entry.processes), group);
   // The group's first service is the application; a group without one still publishes the first service's port.

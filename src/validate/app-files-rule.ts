@@ -4,10 +4,8 @@
  * fails at start without it). `gpuctl init`'s Dockerfile needs requirements.txt and a module `app`.
  */
 import { finding, type Finding } from '../shared/findings.js';
+import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
 import type { Stage, Step } from './docker-model.js';
-
-/** Build-context files of gpuctl's own that `gpuctl init` writes (init/agent-package.ts, init/templates.ts). */
-const INIT_WRITES: readonly string[] = ['.gpuctl/gpuctl.tgz', 'gpuctl-start.sh'];
 
 /** Whether a path relative to the build context exists; runValidate gives one for fly.toml's directory. */
 export type ContextHas = (path: string) => boolean;
@@ -51,7 +49,7 @@ export function appFilesRule(stages: readonly Stage[], file: string, has: Contex
           `${step.keyword} ${source}: ${source} is not in the build context, so docker build fails.`,
           source === 'requirements.txt'
             ? 'Add requirements.txt next to fly.toml: the Python packages the application needs, one per line (an empty file when it needs none).'
-            : INIT_WRITES.includes(source)
+            : INIT_CONTEXT_FILES.includes(source)
               ? `\`gpuctl init\` writes ${source}: run it again in this directory (it reproduces its files from .gpuctl.json), and keep ${source} with the layout (commit it, or run gpuctl init before the build).`
               : `Add ${source} next to fly.toml, or remove it from the ${step.keyword}.`,
         ),

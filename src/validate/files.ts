@@ -91,14 +91,19 @@ function missingDockerfile({ file, at }: RuleContext, named: string): Finding {
   );
 }
 
+/** The GPU retirement leads its file: whatever else the file says, Fly.io runs no GPU guest at all. */
+const leads = (f: Finding): number => (f.id === 'fly-gpu-retired' ? 0 : 1);
+
 function byPlace(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.id.localeCompare(b.id);
+  return (
+    a.file.localeCompare(b.file) || leads(a) - leads(b) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0) || a.id.localeCompare(b.id)
+  );
 }
 
 /** The compose.yaml rules (compose-rules.ts), handed in by the caller. */
 export type ComposeCheck = (path: string, text: string) => Finding[];
 
-/** Every finding for the given files, sorted by file and line. Pure: no file system, no clock. */
+/** Every finding for the given files, sorted by file and line (the GPU retirement first). Pure: no file system, no clock. */
 export function validateWith(files: ValidateFiles, options: ValidateOptions, compose: ComposeCheck | undefined): Finding[] {
   const findings: Finding[] = [];
   let model: FlyModel | null = null;

@@ -1,6 +1,5 @@
 /** fly.toml rules about the machine: GPU guests, kinds, regions, sizes, memory, volumes. */
 import {
-  CPU_FALLBACK,
   CPU_FALLBACK_SIZE,
   FLY_GPU_KINDS,
   FLY_GPU_KIND_IDS,
@@ -10,6 +9,7 @@ import {
   type FlyGpuKindId,
 } from '../flyio/gpu-kinds.js';
 import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
+import { cpuLayoutFix } from '../flyio/cpu-layout.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
 import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
@@ -31,6 +31,12 @@ export function vmGpuKind(vm: VmSection): string | undefined {
   return isGpuPreset(vm.size) ? gpuKindForPreset(vm.size ?? '') : undefined;
 }
 
+/**
+ * The fixes of the GPU findings besides fly-gpu-retired: a corrected kind would still be refused, since no region serves
+ * GPUs any more (so no rule suggests a GPU region either), and the retirement's fix is the one that deploys.
+ */
+const NOT_A_FIX = 'Correcting it would not deploy it: Fly.io runs no GPU guest (fly-gpu-retired has the CPU layout).';
+
 export const isGpuVm = (vm: VmSection): boolean => vm.gpuKind !== undefined || isGpuPreset(vm.size) || (vm.gpus ?? 0) > 0;
 
 export function gpuRules({ model, file, at }: RuleContext): Finding[] {
@@ -41,22 +47,10 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
       vm.gpuKind !== undefined ? [...vm.path, 'gpu_kind'] : isGpuPreset(vm.size) ? [...vm.path, 'size'] : [...vm.path, 'gpus'],
     );
     if (isGpuVm(vm)) {
-      // A GPU size preset had 32 GB, performance-8x alone 16: the replacement keeps the preset's memory (CPU_FALLBACK,
-      // as deploy's preflight says it); memory written in the guest stays as it is.
-      const raise = isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined;
-      out.push(
-        finding(
-          'fly-gpu-retired',
-          file,
-          where,
-          retirementMessage(vm.gpuKind ?? kind ?? 'unset'),
-          `Deploy the CPU layout: replace the GPU settings in [[vm]] with size = '${CPU_FALLBACK_SIZE}'` +
-            (raise ? ` and memory = '${CPU_FALLBACK.memory}' (the GPU preset's; ${CPU_FALLBACK_SIZE} alone has 16 GB)` : '') +
-            ` and set GPUCTL_DEVICE = 'cpu' in [env] (\`gpuctl init --vm-size ${CPU_FALLBACK_SIZE} --force\` rewrites both` +
-            (raise ? `, with the preset's 16 GB` : '') +
-            ').',
-        ),
-      );
+      // The one text of the CPU layout (flyio/cpu-layout.ts), as deploy and init give it.
+      // A GPU preset that wrote no memory had 32 GB: the fix raises it (memory written stays as it is).
+      const guest = { fromPreset: isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined };
+      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(guest)));
     }
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
       const real = gpuKindForPreset(vm.gpuKind);
@@ -67,7 +61,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
             file,
             where,
             `gpu_kind = '${vm.gpuKind}' is the size preset's name, not a GPU kind.`,
-            `Write gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`,
+            `${NOT_A_FIX} For this layout elsewhere: gpu_kind = '${real}' (or size = '${vm.gpuKind}' without gpu_kind).`,
           ),
         );
       } else {
@@ -77,7 +71,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
             file,
             where,
             `gpu_kind = '${vm.gpuKind}' is not a GPU kind Fly offered.`,
-            `Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`,
+            `${NOT_A_FIX} Fly's kinds were ${FLY_GPU_KIND_IDS.join(', ')}.`,
           ),
         );
       }
@@ -89,7 +83,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
           file,
           at([...vm.path, 'gpus']),
           `gpus = ${vm.gpus} without gpu_kind: flyctl needs gpu_kind to choose the GPU.`,
-          `Add gpu_kind (one of ${FLY_GPU_KIND_IDS.join(', ')}), or remove gpus.`,
+          isGpuVm(vm) ? `${NOT_A_FIX} Remove gpus (the CPU layout has none).` : 'Remove gpus.',
         ),
       );
     }
@@ -101,18 +95,6 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
           at([...vm.path, 'size']),
           `size = '${vm.size}' is not a Fly Machine preset.`,
           'Use a preset such as shared-cpu-2x or performance-8x (fly platform vm-sizes).',
-        ),
-      );
-    }
-    if (kind && isFlyGpuKind(kind) && model.primaryRegion && !FLY_GPU_KINDS[kind].regions.includes(model.primaryRegion)) {
-      const regions = FLY_GPU_KINDS[kind].regions;
-      out.push(
-        finding(
-          'gpu-kind-region',
-          file,
-          at(['primary_region']),
-          `primary_region '${model.primaryRegion}' never offered the ${kind} GPU (Fly offered it in ${regions.join(', ')}).`,
-          `Set primary_region = '${regions[0]}'.`,
         ),
       );
     }

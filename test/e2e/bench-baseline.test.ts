@@ -163,6 +163,8 @@ describe('gpuctl bench --baseline', () => {
     const run = await bench(['--baseline', 'bad.json'], setup);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('The baseline bad.json cannot be used: it has no "results" list');
-    expect((await bench(['--baseline', 'missing.json'], setup)).stderr).toContain('Cannot read the baseline missing.json: ENOENT.');
+    expect((await bench(['--baseline', 'missing.json'], setup)).stderr).toContain(
+      'Cannot read the baseline missing.json: no such file or directory (ENOENT).',
+    );
   });
 });

@@ -92,7 +92,7 @@ describe('gpuctl bench on one GPU (the default --gpus 0)', () => {
     const setup = benchEnv(['nvcc', 'nvidia-smi'], X2);
     const bad = await bench(['--gpus', '5', '--quick'], setup);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('--gpus 5: no such GPU (this host has 0, 1)');
+    expect(bad.stderr).toContain('--gpus 5: no such GPU (this host has GPUs 0, 1)');
     const cpu = await bench(['--gpus', 'all', '--cpu'], setup);
     expect(cpu.exitCode).toBe(2);
     expect(cpu.stderr).toContain('--gpus goes with a GPU run, not with --cpu.');

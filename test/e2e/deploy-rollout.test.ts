@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/deploy/report.js';
 import { flyState } from '../fakes/flyctl/seed.mjs';
-import { deployedWorld, FLY_TOML, world } from './fly-world.js';
+import { deployedGpuWorld, deployedWorld, FLY_TOML, world } from './fly-world.js';
 
 const report = (stdout: string) => JSON.parse(stdout) as DeployReport;
 
@@ -72,13 +72,16 @@ describe('gpuctl deploy: what the verification counts as deployed', () => {
     expect(r.problems.map((p) => p.reason)).toContain('runs v1, not v2');
   });
 
+  // A GPU layout, deployed as before the retirement (fly-world.ts deployedGpuWorld): only there is there a GPU to verify.
   it('a failed verification rolls back to a healthy previous release', async () => {
-    const w = await deployedWorld();
+    const w = await deployedGpuWorld();
     w.seedSsh('quant-signals', { 'gpuctl detect --json': { stdout: '{"schemaVersion":1,"source":"systeminformation","gpus":[]}\n' } });
-    const run = await w.gpuctl(['deploy', '--verify-gpu', '--rollback', '--json']);
+    const run = await w.gpuctl(['deploy', '--allow-gpu', '--verify-gpu', '--rollback', '--json']);
     expect(run.exitCode).toBe(1);
     const r = report(run.stdout);
     expect(r.outcome).toBe('gpu-missing');
+    // On a GPU layout the hint is about the machine's driver, not "CPU machines have no GPU" (preflight refuses those now).
+    expect(r.error?.hint).toContain('run `nvidia-smi` in the machine');
     expect(r.gpu?.every((g) => !g.ok && g.via === 'gpuctl detect')).toBe(true);
     expect(r.rollback).toMatchObject({ toVersion: 1, release: 3, healthy: true, error: null });
     expect((await w.releases()).map((x) => x.Version)).toEqual([3, 2, 1]);

@@ -138,6 +138,10 @@ describe('gpuctl deploy against the fake flyctl', () => {
     expect(r.error?.message).toContain('retired GPU Machines');
     expect(r.error?.message).toContain('config.guest.gpu_kind and config.guest.gpus must be unset');
     expect(r.error?.message).toContain('rejects GPU guests (gpu_kind "a100-pcie-40gb")');
+    // What works today, for this file: the CPU layout with the preset's 32 GB; no bogus "the app has no machines".
+    expect(r.error?.hint).toContain('Today only a CPU layout deploys.');
+    expect(r.error?.hint).toContain('That [[vm]] in fly.toml becomes:\n\n[[vm]]\n  size = "performance-8x"\n  memory = "32gb"\n');
+    expect(r.problems).toEqual([]);
   });
 
   it('--allow-gpu: the rejection names the gpu_kind fly.toml asks for', async () => {
@@ -145,7 +149,11 @@ describe('gpuctl deploy against the fake flyctl', () => {
     writeFileSync(join(w.dir, 'fly.toml'), FLY_TOML.replace('size = "performance-2x"', 'size = "performance-8x"\n  gpu_kind = "l40s"'));
     const run = await w.gpuctl(['deploy', '--allow-gpu']);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('Error: Fly.io retired GPU Machines on 2026-08-01: the Machines API rejects GPU guests (gpu_kind "l40s")');
+    // flyctl's own words (an update of the running machine here), then the retirement.
+    expect(run.stderr).toMatch(
+      /Error: Fly\.io rejected the GPU guest fly\.toml:15 asks for: flyctl said "failed to update VM [0-9a-f]{14}: GPU machines are no longer supported: config\.guest\.gpu_kind and config\.guest\.gpus must be unset"\. Fly\.io retired GPU Machines on 2026-08-01: the Machines API rejects GPU guests \(gpu_kind "l40s"\)/,
+    );
+    expect(run.stdout).not.toContain('no machines');
     expect(run.stderr).not.toContain('gpu_kind "gpu"');
   });
 

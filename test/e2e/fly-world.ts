@@ -18,6 +18,13 @@ const TOKEN_PARTS = ['fm2_lJPECAAAAAAAAE0Sxbe2e2eSECRETxyz0123456789abcdef', 'fm
 /** The fake world's fly.toml (scripts/transcripts/scenarios.mjs reads the same file). */
 export const FLY_TOML = readFileSync(join(FIXTURES, 'flyctl/quant-signals.fly.toml'), 'utf8');
 
+/**
+ * A GPU layout of the same app (the a10 preset: ord served it). Today's Fly rejects it; the GPU world's fake runs the
+ * Machines API as it was before the retirement (FAKE_FLYCTL_GPU_API), the only way a GPU machine exists to verify.
+ */
+export const GPU_FLY_TOML = FLY_TOML.replace('size = "performance-2x"', 'size = "a10"');
+export const BEFORE_GPU_RETIREMENT = { FAKE_FLYCTL_GPU_API: 'before-retirement' } as const;
+
 export interface World {
   dir: string;
   state: string;
@@ -27,12 +34,12 @@ export interface World {
   seedSsh(app: string, replies: Record<string, { stdout?: string; stderr?: string; exitCode?: number }>): void;
 }
 
-export function world(flyToml = FLY_TOML, stateDir?: string): World {
+export function world(flyToml = FLY_TOML, stateDir?: string, worldEnv: Record<string, string> = {}): World {
   const dir = mkdtempSync(join(tmpdir(), 'gpuctl-proj-'));
   const state = stateDir ?? mkdtempSync(join(tmpdir(), 'gpuctl-fly-'));
   writeFileSync(join(dir, 'fly.toml'), flyToml);
   writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python", "-m", "http.server", "8080"]\n');
-  const env = (extra: Record<string, string> = {}) => ({ FAKE_FLYCTL_STATE: state, FLY_API_TOKEN: TOKEN, ...extra });
+  const env = (extra: Record<string, string> = {}) => ({ FAKE_FLYCTL_STATE: state, FLY_API_TOKEN: TOKEN, ...worldEnv, ...extra });
   const self: World = {
     dir,
     state,
@@ -59,14 +66,17 @@ export function world(flyToml = FLY_TOML, stateDir?: string): World {
 }
 
 /** A world whose app exists and has one healthy release (v1). */
-export async function deployedWorld(flyToml = FLY_TOML): Promise<World> {
-  const w = world(flyToml);
+export async function deployedWorld(flyToml = FLY_TOML, worldEnv: Record<string, string> = {}): Promise<World> {
+  const w = world(flyToml, undefined, worldEnv);
   const created = await w.flyctl(['apps', 'create', 'quant-signals', '--org', 'personal']);
   if (created.exitCode !== 0) throw new Error(created.stderr);
   const first = await w.flyctl(['deploy', '--app', 'quant-signals', '--yes']);
   if (first.exitCode !== 0) throw new Error(first.stderr);
   return w;
 }
+
+/** deployedWorld with GPU_FLY_TOML, its a10 machines launched as before the retirement (not today's Fly). */
+export const deployedGpuWorld = (): Promise<World> => deployedWorld(GPU_FLY_TOML, BEFORE_GPU_RETIREMENT);
 
 export function expectNoToken(run: CliRun | string): void {
   const text = typeof run === 'string' ? run : `${run.stdout}\n${run.stderr}`;

@@ -42,7 +42,7 @@ describe('gpuctl monitor --app --agent (the agents, no Prometheus)', () => {
     const agent = await startAgent({ env: { GPUCTL_AGENT_TOKEN: TOKEN }, fixture: H200 });
     const none = await monitor(['--once', '--agent', agent.url]);
     expect(none.exitCode).toBe(1);
-    expect(none.stderr).toContain(`${agent.url}/metrics answered 401: it wants a token: set GPUCTL_AGENT_TOKEN`);
+    expect(none.stderr).toContain(`${new URL(agent.url).host}: /metrics answered 401: it wants a token: set GPUCTL_AGENT_TOKEN`);
     const wrong = await monitor(['--once', '--agent', agent.url], { GPUCTL_AGENT_TOKEN: 'not-the-token-93ab' });
     expect(wrong.exitCode).toBe(1);
     expect(wrong.stderr).toContain('answered 401: it refused the token in GPUCTL_AGENT_TOKEN');

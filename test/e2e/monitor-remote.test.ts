@@ -70,7 +70,7 @@ describe('gpuctl monitor --app (from Prometheus)', () => {
     expect(none.stderr).toContain('no GPU series for app other');
     const down = await monitor(['--once', '--prometheus', `http://127.0.0.1:${await freePort()}/`]);
     expect(down.exitCode).toBe(1);
-    expect(down.stderr).toContain("Cannot read desk's GPUs from Prometheus");
+    expect(down.stderr).toContain('No fresh GPU data from desk: cannot read its GPUs from Prometheus');
     expect(down.stdout + down.stderr).not.toContain(TOKEN);
   });
 

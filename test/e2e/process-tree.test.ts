@@ -90,7 +90,9 @@ describe('process groups', () => {
       const left = leftFile();
       const home = tempHome();
       try {
-        const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'detect'], {
+        // SIGTERM with --json: the error object's exitCode is the exit status (it said 130)
+        const json = signal === 'SIGTERM';
+        const child = execa(process.execPath, [join(ROOT, 'bin/gpuctl.js'), 'detect', ...(json ? ['--json'] : [])], {
           reject: false,
           extendEnv: false,
           cwd: home,
@@ -101,7 +103,11 @@ describe('process groups', () => {
         child.kill(signal);
         const result = await child;
         expect(result.exitCode, String(result.stderr)).toBe(code);
-        expect(String(result.stderr)).toContain('Interrupted while nvidia-smi was running.');
+        if (json)
+          expect(JSON.parse(String(result.stdout))).toEqual({
+            error: { code: 'interrupted', message: 'Interrupted while nvidia-smi was running.', hint: null, exitCode: code },
+          });
+        else expect(String(result.stderr)).toContain('Interrupted while nvidia-smi was running.');
         await expect.poll(() => pidsIn(left).filter(running), { timeout: 3000 }).toEqual([]);
       } finally {
         killLeft(left);

@@ -114,6 +114,7 @@ describe('Prometheus adapter', () => {
       ['m2', "the agent's last GPU sample is 95 s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)"],
     ]);
     expect(read.machines[1]).toMatchObject({ gpus: [], ageSeconds: 95 });
+    expect(read.cpuAgents).toBe(1); // m3, counted so that an app of CPU machines alone can be told apart
     const [m] = read.machines;
     expect(m).toMatchObject({ id: 'm1', instance: expect.stringMatching(/^127\.0\.0\.1:\d+$/) as string, processes: [] });
     expect(m!.error).toBeUndefined();
@@ -126,6 +127,7 @@ describe('Prometheus adapter', () => {
     expect(await readAppGpus({ baseUrl: prom.url, timeoutMs: 5000 }, 'other-app', { at: new Date() })).toEqual({
       kind: 'ok',
       machines: [],
+      cpuAgents: 0,
     });
     expect(gpuQuery('a"b')).toContain('app="a\\"b"');
   });

@@ -32,12 +32,12 @@ describe('a [build] dockerfile that does not exist', () => {
     expect(run.exitCode, run.stderr).toBe(1);
     const result = JSON.parse(run.stdout) as ValidateJson;
     expect(result.findings.map((f) => [f.id, f.line])).toEqual([
+      ['fly-gpu-retired', 8],
       ['dockerfile-missing', 5],
       ['gpu-without-volume', 7],
-      ['fly-gpu-retired', 8],
     ]);
-    expect(result.findings[0]).toMatchObject({ severity: 'error', file: 'deploy/fly.toml', column: 3 });
-    expect(result.findings[0]?.message).toContain("[build] dockerfile = 'docker/Dockerfile.gpu' names a file that does not exist");
+    expect(result.findings[1]).toMatchObject({ severity: 'error', file: 'deploy/fly.toml', column: 3 });
+    expect(result.findings[1]?.message).toContain("[build] dockerfile = 'docker/Dockerfile.gpu' names a file that does not exist");
     expect(result.files).toEqual([{ path: 'deploy/fly.toml', kind: 'fly.toml' }]);
   });
 
@@ -46,7 +46,7 @@ describe('a [build] dockerfile that does not exist', () => {
     mkdirSync(join(cwd, 'deploy/docker'));
     writeFileSync(join(cwd, 'deploy/docker/Dockerfile.gpu'), 'FROM python:3.12-slim\nUSER 10001\n');
     const result = JSON.parse((await runGpuctl(['validate', '-c', 'deploy/fly.toml', '--json'], { cwd })).stdout) as ValidateJson;
-    expect(result.findings.map((f) => f.id)).toEqual(['gpu-without-volume', 'fly-gpu-retired']);
+    expect(result.findings.map((f) => f.id)).toEqual(['fly-gpu-retired', 'gpu-without-volume']);
     expect(result.files.map((f) => f.path)).toEqual(['deploy/fly.toml', 'deploy/docker/Dockerfile.gpu']);
   });
 });
@@ -57,12 +57,12 @@ describe('--format github', () => {
     const run = await runGpuctl(['validate', '--format', 'github'], { cwd: join(cwd, 'deploy'), env: { GITHUB_WORKSPACE: cwd } });
     expect(run.exitCode).toBe(1);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe(
+    expect(lines[0]).toMatch(/^::error file=deploy\/fly\.toml,line=8,col=3,title=fly-gpu-retired::Fly\.io retired GPU Machines/);
+    expect(lines[1]).toBe(
       "::error file=deploy/fly.toml,line=5,col=3,title=dockerfile-missing::[build] dockerfile = 'docker/Dockerfile.gpu' names a file that does not exist (relative to fly.toml): " +
         "flyctl deploy would stop there, and no Dockerfile rule ran.%0AFix: Set dockerfile to the Dockerfile's path relative to fly.toml, create it (gpuctl init writes one), or pass --dockerfile.",
     );
-    expect(lines[1]).toMatch(/^::warning file=deploy\/fly\.toml,line=7,col=1,title=gpu-without-volume::/);
-    expect(lines[2]).toMatch(/^::error file=deploy\/fly\.toml,line=8,col=3,title=fly-gpu-retired::Fly\.io retired GPU Machines/);
+    expect(lines[2]).toMatch(/^::warning file=deploy\/fly\.toml,line=7,col=1,title=gpu-without-volume::/);
     expect(lines.at(-1)).toBe('gpuctl validate: 2 errors, 1 warning in fly.toml.');
     expect(run.stderr).toBe('');
   });
@@ -86,9 +86,9 @@ test('--format sarif writes a SARIF 2.1.0 log for code scanning', async () => {
   expect(log.version).toBe('2.1.0');
   expect(log.runs[0]?.tool.driver.name).toBe('gpuctl');
   expect(log.runs[0]?.results.map((r) => [r.ruleId, r.level, r.locations[0]?.physicalLocation.region.startLine])).toEqual([
+    ['fly-gpu-retired', 'error', 8],
     ['dockerfile-missing', 'error', 5],
     ['gpu-without-volume', 'warning', 7],
-    ['fly-gpu-retired', 'error', 8],
   ]);
   expect(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('deploy/fly.toml');
 });

@@ -159,6 +159,8 @@ function updateExisting(ctx, w, app, plan, machines, release) {
     try {
       const config = machineConfigForGroup(plan.cfg, processGroup(m));
       const skipLaunch = skipsLaunch(m, config);
+      // A standby whose group now has a service stops being one (flyctl launchInputForUpdate clears its standbys).
+      if ((config.services ?? []).length > 0 && (m.config?.standbys ?? []).length > 0) config.standbys = [];
       delete config.mounts; // attached volumes stay as they are
       updateMachine(ctx, w, app, m, {
         image: plan.image,
@@ -217,13 +219,13 @@ export { provisionFirstDeploy };
 
 /**
  * flyctl's skipLaunch (internal/command/deploy/machines_launchinput.go), on the machine's state before the deploy
- * (PR #4984): a started machine is launched; a standby is not; a stopped or suspended one is not when a service of
+ * (PR #4984) and its new config: a started machine is launched; a standby is not, unless its group gained a service; a stopped or suspended one is not when a service of
  * its new config autoscales (autostop on, or autostart true; PR #2992); anything else (a crashed machine of an app
  * that does not autoscale, a created one) is launched. A skipped machine is updated, left as it was, not waited for.
  */
 function skipsLaunch(m, config) {
   if (m.state === 'started') return false;
-  if ((m.config?.standbys ?? []).length > 0) return true;
+  if ((m.config?.standbys ?? []).length > 0 && (config.services ?? []).length === 0) return true;
   if (m.state !== 'stopped' && m.state !== 'suspended') return false;
   return (config.services ?? []).some((s) => (s.autostop !== undefined && s.autostop !== false) || s.autostart === true);
 }

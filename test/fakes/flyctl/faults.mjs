@@ -34,6 +34,8 @@ export function faultsFor(env, commandPath) {
       throw new FlyError(`fake flyctl: unknown FAKE_FLYCTL_FAULT "${name}"; known faults: ${FAULTS.join(', ')}`);
     }
   }
+  const api = env.FAKE_FLYCTL_GPU_API;
+  if (api && api !== 'before-retirement') throw new FlyError(`fake flyctl: unknown FAKE_FLYCTL_GPU_API "${api}"; known: before-retirement`);
   const on = list(env.FAKE_FLYCTL_FAULT_ON);
   const active = on.length === 0 || on.includes(commandPath) ? new Set(names) : new Set();
   return { has: (name) => active.has(name), env };

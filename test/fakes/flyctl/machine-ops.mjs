@@ -13,9 +13,15 @@ export const GPU_REJECTED = 'GPU machines are no longer supported: config.guest.
 export const CAPACITY = 'could not reserve resource for machine: insufficient memory available to fulfill request';
 export const CAPACITY_SUGGESTION = 'Try choosing a different region for machine creation';
 
+/**
+ * FAKE_FLYCTL_GPU_API=before-retirement: the Machines API as it was before 2026-08-01, launching GPU guests. Not
+ * today's Fly (which rejects them); only for tests of gpuctl paths that need a GPU machine to exist (deploy --verify-gpu).
+ */
+export const acceptsGpu = (ctx) => ctx.env.FAKE_FLYCTL_GPU_API === 'before-retirement'; // any other value: faults.mjs refuses it
+
 /** The error flaps returns for a launch/update, or undefined when it would succeed. `action` is fly-go's wrapper. */
 export function apiRejection(ctx, w, guest, action) {
-  if (isGpuGuest(guest)) return new FlyError(`${action}: ${GPU_REJECTED}`);
+  if (isGpuGuest(guest) && !acceptsGpu(ctx)) return new FlyError(`${action}: ${GPU_REJECTED}`);
   if (ctx.faults.has('capacity')) {
     return new FlyError(`${action}: ${CAPACITY}`, { requestId: requestId(w.tick(), w.next()), suggestion: CAPACITY_SUGGESTION });
   }

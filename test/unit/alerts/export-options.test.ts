@@ -3,8 +3,8 @@
  * utilisation and memory share 0-100 and temperatures up to 150 °C (src/agent/sane.ts drops anything
  * above as impossible), so "above 100 %" or "above 150 °C" is refused, and a GPU count is whole.
  */
-import { describe, expect, it } from 'vitest';
-import { parseAlertsExport } from '../../../src/commands/alerts.js';
+import { describe, expect, it, test } from 'vitest';
+import { exportCommand, parseAlertsExport } from '../../../src/commands/alerts.js';
 
 const parse = (opts: Record<string, unknown>) => parseAlertsExport({ args: [], opts });
 
@@ -23,4 +23,14 @@ describe('alerts export thresholds', () => {
     const t = parse({ utilPct: '99.5', memoryPct: '99', tempWarnC: '149', maxTempC: '149', expectGpus: '8' }).thresholds;
     expect(t).toMatchObject({ utilPct: 99.5, memoryPct: 99, tempWarnC: 149, tempFailC: 149, expectGpus: 8 });
   });
+});
+
+test("--help's promtool example checks the rules of the example before it: the same flags, the file name the tests read", () => {
+  const examples = (exportCommand.examples ?? []).map(([command]) => command);
+  const rules = examples.findIndex((c) => c.endsWith('> gpuctl-alerts.yml'));
+  const tests = examples[rules + 1] ?? '';
+  // The old example ran the tests of the default flags against rules printed with --expect-gpus 8 (GpuctlGpuMissing
+  // untested), and a training app's rules failed them: promtool compares each rule's exact thresholds.
+  expect(tests.replace(' --tests', '').split(' > ')[0]).toBe(examples[rules]!.split(' > ')[0]);
+  expect(tests).toContain('promtool test rules gpuctl-alerts.test.yml');
 });

@@ -95,6 +95,25 @@ describe('autoscale export --to fly-autoscaler', () => {
     expect((await runExport(ctx, { ...options, force: true })).status).toBe('replaced');
     expect(readFileSync(out, 'utf8')).toBe(written);
   });
+
+  it("-o into a directory that does not exist yet (--help's autoscaler/fly.toml) creates it; a path through a file is said in words (not a bare ENOTDIR)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-export-'));
+    const options: ExportOptions = {
+      policy: EXAMPLE,
+      app: undefined,
+      to: 'fly-autoscaler',
+      org: 'my-org',
+      out: 'autoscaler/fly.toml',
+      force: false,
+    };
+    const ctx = { ...makeTestCtx(), cwd: dir };
+    expect(await runExport(ctx, options)).toMatchObject({ file: 'autoscaler/fly.toml', status: 'created' });
+    expect(readFileSync(join(dir, 'autoscaler/fly.toml'), 'utf8')).toContain("app = 'quant-signals-autoscaler'");
+    writeFileSync(join(dir, 'file'), '');
+    await expect(runExport(ctx, { ...options, out: 'file/fly.toml' })).rejects.toThrow(
+      `Cannot read ${join(dir, 'file/fly.toml')}: not a directory (ENOTDIR).`,
+    );
+  });
 });
 
 const BASE0 = `

@@ -22,6 +22,12 @@ describe('a file that is not there is said in words, not as a bare errno code', 
   it('autoscale --policy', async () => {
     await expect(readPolicy(dir, 'nope.toml')).rejects.toThrow('Cannot read the policy nope.toml: no such file or directory (ENOENT).');
   });
+  it("autoscale --policy's hint names the example by a path that exists, not one of the user's project", async () => {
+    const error = (await readPolicy(dir, 'nope.toml').catch((e: unknown) => e)) as { hint: string };
+    const example = /start from a copy of (\/\S+\.toml)\.$/.exec(error.hint)?.[1];
+    expect(example, error.hint).toBeDefined();
+    expect(parsePolicy(readFileSync(example!, 'utf8')).app).toBe('quant-signals');
+  });
   it('validate -c (the same reader shape)', async () => {
     const options = { format: 'text' as const, config: 'nope.toml', dockerfile: undefined, workload: undefined };
     await expect(runValidate(options, { ...makeTestCtx(), cwd: dir })).rejects.toThrow(

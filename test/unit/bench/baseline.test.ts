@@ -1,7 +1,7 @@
 /** Baseline gating: regression, noise within the margin, improvement, missing kernels, other sizes. */
 import { describe, expect, it } from 'vitest';
 import { compareKernel, compareRuns, gateFails, noiseMarginMs, type ComparableResult } from '../../../src/bench/baseline.js';
-import { parseBaseline } from '../../../src/bench/baseline-file.js';
+import { parseBaseline, readBaseline } from '../../../src/bench/baseline-file.js';
 import { mad, median } from '../../../src/bench/stats.js';
 
 const around = (m: number, spread: number, n = 9) => Array.from({ length: n }, (_, i) => m + spread * ((i % 3) - 1));
@@ -124,4 +124,10 @@ describe('parseBaseline', () => {
     ['a zero median', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1,"medianMs":0,"samplesMs":[1]}]}', 'results[0].medianMs is 0, not a positive finite number'],
     ['a huge value', '{"schemaVersion":1,"results":[{"suite":"memory","name":"x","unit":"GB/s","value":1e999,"medianMs":1,"samplesMs":[1]}]}', 'results[0].value is Infinity, not a positive finite number'],
   ])('%s', (_what, text, message) => expect(() => parseBaseline(text)).toThrow(message));
+});
+
+it('a baseline that is not there is said in words, not as a bare errno code', async () => {
+  await expect(readBaseline('missing.json', '/nonexistent-dir')).rejects.toThrow(
+    'Cannot read the baseline missing.json: no such file or directory (ENOENT).',
+  );
 });

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveBinary, resolveCpuBinary } from '../../../src/bench/build.js';
 import { compilerErrors, makePlan } from '../../../src/bench/build-plan.js';
-import { MissingError, ToolError, UsageError } from '../../../src/errors.js';
+import { benchList } from '../../../src/bench/main.js';
+import { parseBenchOptions } from '../../../src/bench/options.js';
+import { InterruptedError, MissingError, ToolError, UsageError } from '../../../src/errors.js';
 import type { ExecRequest, ExecResult } from '../../../src/exec.js';
 import { FIXTURES } from '../../helpers/cli.js';
 import { exited, makeTestCtx, type ExecRule } from '../../helpers/ctx.js';
@@ -248,5 +250,21 @@ describe('build plan', () => {
   it('compilerErrors falls back to the last lines when nothing looks like an error', () => {
     expect(compilerErrors('a\nb\nc\n', 2)).toEqual(['b', 'c']);
     expect(compilerErrors("nvcc fatal   : Unsupported gpu architecture 'compute_70'\n")).toEqual(["nvcc fatal   : Unsupported gpu architecture 'compute_70'"]);
+  });
+});
+
+describe('the compile step on the spinner', () => {
+  it('a failed compile ends it as failed; Ctrl-C ends it without saying the compile failed (the error says Interrupted)', async () => {
+    const said: string[] = [];
+    const events = { building: () => said.push('building'), buildFailed: () => said.push('failed') };
+    const gxx = 'g++ (Debian 12.2.0-14+deb12u1) 12.2.0\n';
+    const run = (result: ExecResult) => {
+      const { ctx } = setup([{ match: ['c++', '--version'], result: exited(gxx) }, { match: isMake, result }]);
+      return benchList(parseBenchOptions({ suite: [], kernel: [], size: [], quick: false, cpu: true, list: true, buildOnly: false, force: false }), ctx, events);
+    };
+    await expect(run({ kind: 'interrupted', stdout: '', stderr: '' })).rejects.toThrow(InterruptedError);
+    expect(said).not.toContain('failed');
+    await expect(run(exited('', 2, 'make: *** [Makefile:1: x] Error 1\n'))).rejects.toThrow();
+    expect(said.at(-1)).toBe('failed');
   });
 });

@@ -64,6 +64,7 @@ describe('parseBenchOptions', () => {
     ['--list with --build-only', { list: true, buildOnly: true }, /cannot be combined/],
     ['--arch without --build-only', { arch: 'sm_90' }, /--arch goes with --build-only/],
     ['--max-regression alone', { maxRegression: '5' }, /needs --baseline/],
+    ['--force without --out', { force: true }, /--force goes with --out FILE/],
     ['--out with --list', { list: true, out: 'x.json' }, /not with --list/],
     ['--repeat 0', { repeat: '0' }, /--repeat expects/],
     ['Volta', { buildOnly: true, arch: 'sm_70' }, /does not support sm_70 \(Volta or older\)/],

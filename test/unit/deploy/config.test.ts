@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cpuLayoutFor, readFlyToml } from '../../../src/deploy/config.js';
+import { readFlyToml } from '../../../src/deploy/config.js';
+import { cpuVmBlock as cpuLayoutFor } from '../../../src/flyio/cpu-layout.js';
 import { validateConfigCheck } from '../../../src/validate/index.js';
 
 const facts = (text: string) => {
@@ -10,7 +11,7 @@ const facts = (text: string) => {
 
 describe('readFlyToml', () => {
   it('reads app and primary region; a CPU guest is not a GPU guest', () => {
-    expect(facts('app = "q"\nprimary_region = "ord"\n[[vm]]\n  size = "performance-8x"\n')).toEqual({
+    expect(facts('app = "q"\nprimary_region = "ord"\n[[vm]]\n  size = "performance-8x"\n')).toMatchObject({
       app: 'q',
       primaryRegion: 'ord',
       gpuGuests: [],

@@ -17,6 +17,15 @@ describe('renderDeploy', () => {
     expect(text).toContain('3/3 passing; not healthy because machine m1 is on release v2, not v3');
   });
 
+  it('a problem of the app, not of one machine, is said without a machine id (was "- (-): the app has no machines")', () => {
+    const report = {
+      ...emptyReport('q'),
+      outcome: 'unhealthy' as const,
+      problems: [{ machineId: '-', region: '-', reason: 'the app has no machines' }],
+    } as unknown as Parameters<typeof renderDeploy>[0];
+    expect(renderDeploy(report, createStyle(false))).toContain('\nProblems:\n  the app has no machines\n');
+  });
+
   it("a machine Fly's proxy stopped after it passed reads 'stopped (autostop)' and the summary says why it counts", () => {
     const machine = { id: 'm1', region: 'ord', processGroup: 'app', release: 3, checks: { passing: 1, total: 1 } };
     const report = {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { waitForRollout } from '../../../src/deploy/wait.js';
+import { readFlyToml } from '../../../src/deploy/config.js';
 import { assessRollout, skipsLaunch } from '../../../src/flyio/machines.js';
 import { decodeJson } from '../../../src/flyio/decode.js';
 import { machineListSchema, type FlyMachine } from '../../../src/flyio/schemas.js';
@@ -62,14 +63,41 @@ describe('assessRollout', () => {
   // flyctl's skipLaunch (PR #2992): only autoscaling keeps a stopped machine stopped; a crashed one is started by a deploy.
   it('skipsLaunch: a standby, or stopped/suspended under autoscaling; a crashed machine of a plain app is started', () => {
     const [a, b] = healthy;
-    const scaled = { mode: 'off' as const, autostart: true, minRunning: 0, autoscaled: true };
-    const plain = { ...scaled, autoscaled: false };
-    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: scaled })).toBe(true);
-    expect(skipsLaunch({ ...b!, state: 'suspended', autostop: scaled })).toBe(true);
-    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: plain, standbyFor: [a!.id] })).toBe(true);
-    expect(skipsLaunch({ ...b!, state: 'stopped', autostop: plain })).toBe(false);
-    expect(skipsLaunch({ ...b!, state: 'created', autostop: scaled })).toBe(false);
-    expect(skipsLaunch({ ...b!, state: 'started', autostop: scaled, standbyFor: [a!.id] })).toBe(false);
+    const scaled = { services: true, autoscales: true };
+    const plain = { services: true, autoscales: false };
+    expect(skipsLaunch({ ...b!, state: 'stopped' }, scaled)).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'suspended' }, scaled)).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'stopped', standbyFor: [a!.id] }, { services: false, autoscales: false })).toBe(true);
+    expect(skipsLaunch({ ...b!, state: 'stopped' }, plain)).toBe(false);
+    expect(skipsLaunch({ ...b!, state: 'created' }, scaled)).toBe(false);
+    expect(skipsLaunch({ ...b!, state: 'started', standbyFor: [a!.id] }, scaled)).toBe(false);
+    // A standby whose group gains a service in the new fly.toml loses its standbys (flyctl launchInputForUpdate).
+    expect(skipsLaunch({ ...b!, state: 'stopped', standbyFor: [a!.id] }, plain)).toBe(false);
+  });
+
+  // deploy-gpu item 5: flyctl reads the new config's services (fly.toml), not the ones the machine runs now.
+  it("skipsLaunch reads the new fly.toml's autostop, per process group, not the machine's current services", () => {
+    const [, b] = healthy;
+    const launch = (toml: string) => {
+      const read = readFlyToml('fly.toml', toml);
+      if (!read.ok) throw new Error(read.finding.message);
+      return read.facts.launchConfig;
+    };
+    // The machine autoscales today (its services) but the new fly.toml turns autostop off: flyctl starts it.
+    const nowScaled: FlyMachine = { ...b!, state: 'stopped', autostop: { mode: 'stop', autostart: true, minRunning: 0 } };
+    const off = launch('app = "q"\n[http_service]\n  internal_port = 8080\n  auto_stop_machines = "off"\n');
+    expect(skipsLaunch(nowScaled, off('app'))).toBe(false);
+    // And the other way: a plain machine today, autostop on in the new fly.toml: flyctl leaves it stopped.
+    const nowPlain: FlyMachine = { ...b!, state: 'stopped', autostop: { mode: 'off', autostart: false, minRunning: 0 } };
+    const on = launch('app = "q"\n[http_service]\n  internal_port = 8080\n  auto_stop_machines = "stop"\n');
+    expect(skipsLaunch(nowPlain, on('app'))).toBe(true);
+    // auto_start_machines = true autoscales too; a service without processes is the default group's only.
+    const groups = launch(
+      'app = "q"\n[processes]\n  app = "serve"\n  worker = "work"\n[http_service]\n  internal_port = 8080\n  auto_start_machines = true\n',
+    );
+    expect(groups('app')).toEqual({ services: true, autoscales: true });
+    expect(groups('worker')).toEqual({ services: false, autoscales: false });
+    expect(skipsLaunch({ ...nowPlain, processGroup: 'worker' }, groups('worker'))).toBe(false);
   });
 
   it('no machines is not a successful rollout', () => {
@@ -132,7 +160,7 @@ describe('waitForRollout', () => {
 
   describe("a machine Fly's proxy stops by autostop during the wait (no traffic while another machine loads)", () => {
     const [a, b] = healthy;
-    const autostop = { mode: 'stop' as const, autostart: true, minRunning: 0, autoscaled: true };
+    const autostop = { mode: 'stop' as const, autostart: true, minRunning: 0 };
     const proxyStopped = (m: FlyMachine): FlyMachine => ({
       ...m,
       state: 'stopped',

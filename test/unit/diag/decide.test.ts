@@ -152,9 +152,9 @@ describe('diag verdict on recorded nvidia-smi outputs', () => {
       ['gemm_bf16'],
     );
     expect(check(verdictOf('x', 'h200-clean', failed), 'compute').evidence).toBe('gemm_bf16: rel_l2 0.3 exceeds bound 0.01');
-    const died = { ...program([], ['stress', 'memtest']), exitCode: null, outcome: 'signaled' };
+    const died = { ...program([], ['stress', 'memtest']), exitCode: null, outcome: 'killed by SIGSEGV' };
     const r = verdictOf('x', 'h200-clean', died);
-    expect(check(r, 'stress')).toMatchObject({ verdict: 'fail', evidence: 'no stress result (benchmark program signaled)' });
+    expect(check(r, 'stress')).toMatchObject({ verdict: 'fail', evidence: 'no stress result (benchmark program killed by SIGSEGV)' });
   });
 
   it('a result line without a passed check (garbage from the program) fails compute instead of crashing or passing', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decideMissing, type ProgramRun } from '../../../src/diag/decide.js';
 import { runDiag } from '../../../src/diag/run.js';
 import { DIAG_FIELDS, parseHealth } from '../../../src/diag/smi.js';
+import { fakeClock } from '../../helpers/clock.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
 const PROGRAM = '/opt/gpuctl-bench';
@@ -41,5 +42,49 @@ describe('a GPU gone from nvidia-smi after the run', () => {
     const blind = decideMissing('quick', 3, { load: [], program: crashed, xid });
     expect(blind).toMatchObject({ index: 3, uuid: '', verdict: 'fail' });
     expect(blind.checks.find((c) => c.name === 'ecc')?.verdict).toBe('skip');
+  });
+});
+
+describe('how the benchmark program ended, in words', () => {
+  const health = (ctx: ReturnType<typeof makeTestCtx>) =>
+    runDiag(ctx, { level: 'quick', gpus: [0], durationS: 1, program: PROGRAM, fault: undefined }).catch((e: unknown) => e as Error);
+
+  it('killed by a signal: the evidence names the signal (it said "benchmark program signaled")', async () => {
+    const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }), // the sampler's sleeps pass at once
+      rules: [
+        { match: (r) => r.file === 'nvidia-smi', result: exited('') },
+        { match: (r) => r.file === PROGRAM, result: { kind: 'signaled', signal: 'SIGSEGV', stdout: '', stderr: '' } },
+        { match: (r) => r.file === 'dmesg', result: exited('') },
+      ],
+    });
+    const report = (await health(ctx)) as Awaited<ReturnType<typeof runDiag>>;
+    expect(report.gpus[0]!.checks.find((c) => c.name === 'compute')?.evidence).toBe(
+      'only 0 of 3 known-result kernels reported (benchmark program killed by SIGSEGV)',
+    );
+  });
+
+  it('no usable GPU: what the program said, without its advice to use --cpu (diag has none)', async () => {
+    const error = JSON.stringify({
+      type: 'error',
+      code: 'no_gpu',
+      message: 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations',
+    });
+    const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }),
+      rules: [
+        { match: (r) => r.file === 'nvidia-smi', result: exited('') },
+        {
+          match: (r) => r.file === PROGRAM,
+          result: (r) => {
+            r.onLine?.(error, 'stdout');
+            return exited(`${error}\n`, 3);
+          },
+        },
+      ],
+    });
+    await expect(health(ctx)).resolves.toMatchObject({
+      message: 'No usable GPU 0: no NVIDIA driver found (libcuda.so.1 could not be loaded)',
+    });
   });
 });

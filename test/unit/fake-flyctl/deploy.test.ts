@@ -94,6 +94,22 @@ describe('fake flyctl deploy', () => {
     expect([after.get(busy!.id)?.state, after.get(busy!.id)?.config.metadata.fly_release_version]).toEqual(['started', '2']);
   });
 
+  it('a stopped standby whose group now has a service is launched and is no standby any more (flyctl clears its standbys)', async () => {
+    const fake = fresh();
+    const dir = project(TOML);
+    await fly(['deploy'], { state: fake.dir, cwd: dir });
+    const [standby, other] = fake.machines('gpu-api').sort((a, b) => (a.id < b.id ? -1 : 1));
+    fake.update((state) => {
+      const m = state.apps['gpu-api']!.machines.find((x) => x.id === standby!.id)!;
+      Object.assign(m, { state: 'stopped', config: { ...m.config, standbys: [other!.id] } });
+    });
+    const run = await fly(['deploy'], { state: fake.dir, cwd: project(TOML.replace('  auto_stop_machines = "stop"\n', '')) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Waiting for ${standby!.id} [app] to have state: started`);
+    const after = fake.machines('gpu-api').find((m) => m.id === standby!.id);
+    expect([after?.state, after?.config.standbys ?? []]).toEqual(['started', []]);
+  });
+
   // skipLaunch only skips a stopped machine when a service autoscales (PR #2992): a deploy starts a crashed machine otherwise.
   it('without autostop or autostart, a redeploy starts a stopped machine and waits for it', async () => {
     const fake = fresh();
@@ -175,6 +191,16 @@ describe('fake flyctl deploy', () => {
       );
       expect(fake.app('gpu-api')).toMatchObject({ machines: [], releases: [], volumes: [], status: 'pending' });
     }
+  });
+
+  it('FAKE_FLYCTL_GPU_API=before-retirement launches the GPU guest, as the API did before 2026-08-01; another value fails', async () => {
+    const toml = TOML.replace('size = "performance-2x"', 'gpu_kind = "l40s"');
+    const fake = fresh();
+    const run = await fly(['deploy'], { state: fake.dir, cwd: project(toml), env: { FAKE_FLYCTL_GPU_API: 'before-retirement' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(fake.machines('gpu-api').map((m) => m.config.guest)).toContainEqual(expect.objectContaining({ gpu_kind: 'l40s' }));
+    const typo = await fly(['deploy'], { state: fresh().dir, cwd: project(toml), env: { FAKE_FLYCTL_GPU_API: 'before' } });
+    expect(errorLine(typo)).toBe('Error: fake flyctl: unknown FAKE_FLYCTL_GPU_API "before"; known: before-retirement');
   });
 
   it('unhealthy: checks stay critical, the wait times out, the release fails', async () => {

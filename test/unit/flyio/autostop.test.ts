@@ -22,16 +22,12 @@ describe('reading autostop from the Machine JSON', () => {
   });
 
   it('the most restrictive autostop of the services, as the proxy applies it; autostart only when every service starts', () => {
-    expect(autostopOf([])).toEqual({ mode: 'off', autostart: false, minRunning: 0, autoscaled: false });
+    expect(autostopOf([])).toEqual({ mode: 'off', autostart: false, minRunning: 0 });
     expect(autostopOf([{ autostop: 'suspend' }, { autostop: true, min_machines_running: 2 }])).toEqual({
       mode: 'stop',
       autostart: true,
       minRunning: 2,
-      autoscaled: true,
     });
-    // flyctl's skipLaunch reads autostart only when set: absent is not autoscaling (though the proxy's default starts).
-    expect(autostopOf([{}]).autoscaled).toBe(false);
-    expect(autostopOf([{ autostart: true }]).autoscaled).toBe(true);
     expect(autostopOf([{ autostop: 'suspend' }, {}]).mode).toBe('off');
     expect(autostopOf([{ autostop: 'suspend', autostart: false }, { autostop: 'suspend' }])).toMatchObject({
       mode: 'suspend',
@@ -41,19 +37,37 @@ describe('reading autostop from the Machine JSON', () => {
     expect(autostopOf([{ autostop: 'stop' }]).mode).toBe('stop');
   });
 
-  it('the newest exit event; fly-go leaves out requested_stop and exit_code when false or 0', () => {
+  it('the newest exit since the last start; fly-go leaves out requested_stop and exit_code when false or 0', () => {
     const exit = (timestamp: number, exit_event: Record<string, unknown>) => ({ type: 'exit', timestamp, request: { exit_event } });
-    expect(lastExitOf([{ type: 'start', timestamp: 5 }])).toBeNull();
-    expect(lastExitOf([exit(1, { requested_stop: true }), exit(2, { exit_code: 1 }), { type: 'start', timestamp: 3 }])).toEqual({
+    const start = (timestamp: number) => ({ type: 'start', timestamp });
+    expect(lastExitOf([start(5)])).toBeNull();
+    expect(lastExitOf([exit(4, { requested_stop: true }), exit(5, { exit_code: 1 }), start(3)])).toEqual({
       requestedStop: false,
       exitCode: 1,
       oomKilled: false,
     });
-    expect(lastExitOf([exit(9, { requested_stop: true }), exit(2, { oom_killed: true, exit_code: 137 })])).toEqual({
+    expect(lastExitOf([exit(9, { requested_stop: true }), exit(8, { oom_killed: true, exit_code: 137 }), start(1)])).toEqual({
       requestedStop: true,
       exitCode: 0,
       oomKilled: false,
     });
+  });
+
+  // deploy-gpu item 6: a crash, a restart, then a suspend (no exit event): the crash is not how this run ended.
+  it("an exit from before the newest start is an earlier run's (flyctl: GetLatestEventOfTypeAfterType('exit', 'start'))", () => {
+    const crash = { type: 'exit', timestamp: 2, request: { exit_event: { exit_code: 1 } } };
+    const events = [{ type: 'suspend', timestamp: 9 }, { type: 'start', timestamp: 5 }, crash, { type: 'start', timestamp: 1 }];
+    expect(lastExitOf(events)).toBeNull();
+    // So a suspended machine of an autostop service reads as idle, not as crashed.
+    const m = {
+      ...ord,
+      state: 'suspended',
+      autostop: { mode: 'suspend' as const, autostart: true, minRunning: 0 },
+      lastExit: lastExitOf(events),
+    };
+    expect(atRest(m, { autostop: true })).toBe('autostop');
+    // Without the newer start, that crash is the last exit, as before.
+    expect(lastExitOf([crash, { type: 'start', timestamp: 1 }])).toMatchObject({ exitCode: 1, requestedStop: false });
   });
 });
 
@@ -77,12 +91,12 @@ describe('atRest: one rule for deploy and health', () => {
   it('a stopped standby is at rest for both; a machine flyctl left stopped only for the deploy that left it', () => {
     const standby = {
       ...stopped(iad),
-      autostop: { mode: 'off' as const, autostart: false, minRunning: 0, autoscaled: false },
+      autostop: { mode: 'off' as const, autostart: false, minRunning: 0 },
       standbyFor: [ord.id],
     };
     expect(atRest(standby)).toBe('standby');
     expect(atRest(standby, { autostop: true })).toBe('standby');
-    const off = { ...stopped(iad), autostop: { mode: 'off' as const, autostart: false, minRunning: 0, autoscaled: false } };
+    const off = { ...stopped(iad), autostop: { mode: 'off' as const, autostart: false, minRunning: 0 } };
     expect(atRest(off, { resting: true })).toBe('left by deploy');
     expect(atRest(off, { autostop: true })).toBeNull();
   });
@@ -115,7 +129,7 @@ describe('autostopShortfalls', () => {
     const worker = (m: FlyMachine): FlyMachine => ({
       ...m,
       processGroup: 'worker',
-      autostop: { mode: 'off', autostart: false, minRunning: 0, autoscaled: false },
+      autostop: { mode: 'off', autostart: false, minRunning: 0 },
     });
     expect(autostopShortfalls([ord, stopped(worker(iad))])).toEqual([]);
     expect(autostopShortfalls([stopped(ord), worker(iad)])).toEqual([

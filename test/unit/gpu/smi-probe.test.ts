@@ -16,6 +16,16 @@ describe('querySmi', () => {
     expect(ctx.calls[0]?.timeoutMs).toBe(10_000);
   });
 
+  it("output it cannot read: the hint names the tool that ran and gpuctl's --verbose, not a flag of nvidia-smi", async () => {
+    const garbage = exited('<html><body>502 Bad Gateway</body></html>\n');
+    const hint = (env: Record<string, string>) =>
+      querySmi(makeTestCtx({ env, rules: [{ match: () => true, result: garbage }] })).catch((e: unknown) => (e as { hint: string }).hint);
+    expect(await hint({})).toBe('Is `nvidia-smi` on PATH the real one? Run gpuctl with --verbose to see the exact command it ran.');
+    expect(await hint({ GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi' })).toBe(
+      'Is /opt/nv/nvidia-smi (GPUCTL_NVIDIA_SMI) the real one? Run gpuctl with --verbose to see the exact command it ran.',
+    );
+  });
+
   it('honours GPUCTL_NVIDIA_SMI and the timeout override', async () => {
     const ctx = makeTestCtx({
       env: { GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi', GPUCTL_NVIDIA_SMI_TIMEOUT_MS: '250' },

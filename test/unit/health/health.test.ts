@@ -74,7 +74,7 @@ describe('assessHealth', () => {
 
   describe('an app without autostop whose machine stops (flyctl: restart policy, exit code, auto_start_machines)', () => {
     const [ord, iad] = status.machines;
-    const plain = { ...iad!, autostop: { mode: 'off' as const, autostart: true, minRunning: 0, autoscaled: false }, checks: [] };
+    const plain = { ...iad!, autostop: { mode: 'off' as const, autostart: true, minRunning: 0 }, checks: [] };
     const exited = (exitCode: number, more: Partial<typeof plain> = {}) => ({
       ...plain,
       state: 'stopped',

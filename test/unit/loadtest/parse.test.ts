@@ -61,3 +61,15 @@ test.each([
 ])('refuses %j', (opts, message) => {
   expect(() => parse(['http://127.0.0.1/'], opts)).toThrow(message);
 });
+
+test('--path with a URL is refused: the URL is loaded as given, and --path was dropped without a word', () => {
+  expect(() => parse(['http://127.0.0.1:8080/'], { duration: '5s', path: '/predict' })).toThrow(
+    expect.objectContaining({
+      message: "--path goes with the app's hostname, not with a URL.",
+      hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
+    }) as Error,
+  );
+  // -c has commander's default (fly.toml) whether given or not: a URL with it is as before
+  expect(parse(['http://127.0.0.1:8080/'], { duration: '5s', config: 'fly.toml' }).url).toBe('http://127.0.0.1:8080/');
+  expect(parse([], { duration: '5s', app: 'quant-signals', path: '/predict' }).path).toBe('/predict');
+});

@@ -12,7 +12,7 @@ import { runCli } from '../../../src/cli.js';
 import { METRICS_PORT } from '../../../src/init/render.js';
 import type { Ctx } from '../../../src/context.js';
 import { fakeClock, settle } from '../../helpers/clock.js';
-import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
+import { exited, makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -97,7 +97,7 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
     expect(screen.code).toBe(1);
     expect(screen.out).toMatch(/^m1 {2}ams {2}1 GPU$/m);
     expect(screen.out).toMatch(/^m2 {2}ams {2}1 GPU\n {2}no sample for 300 s$/m);
-    expect(screen.err).toBe('Error: No fresh GPU data from 1 of 2 machines: m2: no sample for 300 s\n');
+    expect(screen.err).toBe('Error: No fresh GPU data from m2 (1 of 2 machines): no sample for 300 s.\n');
     expect((await monitor(['--app', 'desk', '--prometheus', await prometheus(5), '--once', '--json'])).code).toBe(0);
   });
 
@@ -110,9 +110,29 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
         id: 'desk',
         gpus: [],
         processes: [],
-        error: `Cannot read desk's GPUs from Prometheus: Prometheus at ${down}/ answered HTTP 503: overloaded`,
+        error: `cannot read its GPUs from Prometheus: Prometheus at ${down}/ answered HTTP 503: overloaded`,
       },
     ]);
+  });
+
+  it('--app whose agents all run in CPU fallback: says so (it asked whether [metrics] points at the agent), exit 1', async () => {
+    const seen: string[] = [];
+    const prom = await serve((_req, body, res) => {
+      const query = new URLSearchParams(body).get('query') ?? '';
+      seen.push(query);
+      const t = Number(new URLSearchParams(body).get('time'));
+      // Prometheus's answer for two CPU machines' agents: no GPU series, no GPU agents, a count of 2 in CPU fallback
+      const result =
+        query.startsWith('count(gpuctl_agent_info') && query.includes('mode="cpu fallback"') ? [{ metric: {}, value: [t, '2'] }] : [];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
+    });
+    const r = await monitor(['--app', 'desk', '--prometheus', prom, '--once', '--json']);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.out) as Record).machines.map((m) => m.error)).toEqual([
+      'no GPU series for app desk in Prometheus: its 2 gpuctl agents run in CPU fallback (no nvidia-smi: machines without a GPU, or no NVIDIA driver in the image)',
+    ]);
+    expect(seen).toContain('count(gpuctl_agent_info{app="desk",mode="cpu fallback"})');
   });
 
   it('--agent: an agent with no fresh sample is printed beside the one that answered (it printed neither), exit 1', async () => {
@@ -122,9 +142,28 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
     const record = JSON.parse(r.out) as Record;
     expect(record.machines.map((m) => [m.gpus.length, m.error?.replace(/ \(.*/, '')])).toEqual([
       [1, undefined],
-      [0, `${stale}/metrics: the agent's last GPU sample is 73 s old`],
+      [0, "the agent's last GPU sample is 73 s old"],
     ]);
     expect((await monitor(['--app', 'desk', '--agent', fresh, '--once'])).code).toBe(0);
+  });
+
+  it('--agent on a CPU agent (no nvidia-smi, CPU fallback): one sentence naming the machine once (it printed "1 of 1 machine: HOST: URL is a gpuctl agent …")', async () => {
+    const cpu = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      // what `gpuctl agent` serves without nvidia-smi (run here on a machine without one): host series and its own, no GPU series
+      res.end(
+        'gpuctl_host_cpus 2\ngpuctl_agent_last_sample_age_seconds{Hostname="vm"} -1\ngpuctl_agent_gpus{Hostname="vm"} 0\n' +
+          'gpuctl_agent_info{version="0.1.0",mode="cpu fallback"} 1\n',
+      );
+    });
+    const host = new URL(cpu).host;
+    const why = 'the agent found no nvidia-smi (CPU fallback): a machine without a GPU, or no NVIDIA driver in its image';
+    const screen = await monitor(['--app', 'desk', '--agent', cpu, '--once']);
+    expect(screen.code).toBe(1);
+    expect(screen.out).toContain(`\n${host}  0 GPUs\n  ${why}\n  Processes\n    none\n\nALERT: ${host}: ${why}\n`);
+    expect(screen.err).toBe(`Error: No fresh GPU data from ${host}: ${why}.\n`);
+    const down = await monitor(['--app', 'desk', '--agent', cpu, '--agent', 'http://127.0.0.1:1', '--once']);
+    expect(down.err).toBe(`Error: No fresh GPU data from 2 of 2 machines: ${host}: ${why}; 127.0.0.1:1: unreachable (bad port).\n`);
   });
 
   it('local: a failed nvidia-smi is the sample (exit 1, the screen shows it), not an error alone', async () => {
@@ -161,7 +200,23 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
       .filter(Boolean)
       .map((l) => (JSON.parse(l) as Record).machines[0]?.error?.replace(/ \(.*/, ''));
     expect(errors.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(errors)).toEqual(new Set([`${stale}/metrics: the agent's last GPU sample is 73 s old`]));
+    expect(new Set(errors)).toEqual(new Set(["the agent's last GPU sample is 73 s old"]));
+  });
+
+  it('--json: an error that ends the stream is one more NDJSON line (it was an indented document after the records)', async () => {
+    let calls = 0;
+    // nvidia-smi answers the first sample (no GPUs, no processes), then is gone (a driver unloaded): monitor ends, exit 3
+    const smi = {
+      match: (r: { file: string }) => r.file === 'nvidia-smi',
+      result: () => (++calls <= 2 ? exited('') : ({ kind: 'not-found', file: 'nvidia-smi' } as const)),
+    };
+    const r = await monitor(['--json', '--interval', '1s'], {
+      rules: [smi],
+      ctx: (c) => ({ ...c, clock: fakeClock({ autoAdvance: true }) }),
+    });
+    expect(r.code).toBe(3);
+    const lines = r.out.split('\n').filter(Boolean);
+    expect(lines.map((l) => Object.keys(JSON.parse(l) as object)[0])).toEqual(['schemaVersion', 'error']);
   });
 
   it("--help's flyctl proxy example and the --agent hint reach the agent on the port gpuctl init gives it (they proxied 9400 to 9400)", async () => {

@@ -37,21 +37,20 @@ describe('readAgent', () => {
     const url = await serve(info('gpu') + age(73.4));
     const m = await readAgent({ url, timeoutMs: 5000 });
     expect(m.gpus).toEqual([]);
-    expect(m.error).toBe(
-      `${url}/metrics: the agent's last GPU sample is 73 s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)`,
-    );
+    expect(m.error).toBe("the agent's last GPU sample is 73 s old (nvidia-smi is failing or hung; the agent's /gpu-health says why)");
+    expect(m.id).toBe(new URL(url).host);
     expect(m.ageSeconds).toBe(73.4);
   });
 
   it('says no sample yet for an age of -1, and a CPU machine for cpu fallback', async () => {
     let url = await serve(info('gpu') + age(-1));
     expect((await readAgent({ url, timeoutMs: 5000 })).error).toBe(
-      `${url}/metrics: the agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)`,
+      "the agent has no GPU sample yet (nvidia-smi has not answered; the agent's /gpu-health says why)",
     );
     await stop();
     url = await serve(info('cpu fallback') + age(-1));
     expect((await readAgent({ url, timeoutMs: 5000 })).error).toBe(
-      `${url}/metrics is a gpuctl agent on a machine without a GPU (cpu fallback)`,
+      'the agent found no nvidia-smi (CPU fallback): a machine without a GPU, or no NVIDIA driver in its image',
     );
   });
 
@@ -67,7 +66,7 @@ describe('readAgent', () => {
   it('keeps the old words for a server that is no gpuctl agent', async () => {
     const url = await serve('# nothing of ours\nup 1\n');
     expect((await readAgent({ url, timeoutMs: 5000 })).error).toBe(
-      `${url}/metrics serves no GPU series (is it a gpuctl agent on a GPU machine?)`,
+      '/metrics serves no GPU series (is it a gpuctl agent on a GPU machine?)',
     );
   });
 });

@@ -18,7 +18,7 @@ function machine(region: string, group = 'app', state = 'started'): FlyMachine {
     guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096, gpuKind: null, gpus: 0 },
     checks: [],
     standbyFor: [],
-    autostop: { mode: 'off', autostart: false, minRunning: 0, autoscaled: false },
+    autostop: { mode: 'off', autostart: false, minRunning: 0 },
     primaryRegion: null,
     lastExit: null,
     restartPolicy: null,

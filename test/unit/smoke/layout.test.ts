@@ -1,5 +1,5 @@
 /** gpuctl smoke reads the layout: what it cannot read is a usage error (exit 2) naming the file, never an "unexpected error". */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,23 @@ function layout(files: Record<string, string>): string {
 }
 
 describe('readLayout', () => {
+  it("a checkout without init's own files (.gpuctl/gpuctl.tgz, gpuctl-start.sh): said before the build, with the init that writes them", async () => {
+    const dockerfile = 'FROM ubuntu:22.04\nCOPY .gpuctl/gpuctl.tgz /tmp/gpuctl.tgz\nCOPY --chmod=755 gpuctl-start.sh /usr/local/bin/\n';
+    const dir = layout({ 'fly.toml': FLY, Dockerfile: dockerfile });
+    // The old smoke built it, and podman said: copier: stat: "/.gpuctl/gpuctl.tgz": no such file or directory.
+    const error = await readLayout(dir).catch((e: unknown) => e as { message: string; hint: string; exitCode: number });
+    expect(error).toMatchObject({
+      exitCode: ExitCode.usage,
+      message: `${join(dir, '.gpuctl/gpuctl.tgz')} not found: the Dockerfile copies it, and \`gpuctl init\` writes it.`,
+      hint: `Run \`gpuctl init --dir ${dir}\` again (it reproduces its files from .gpuctl.json), and keep .gpuctl/gpuctl.tgz with the layout (commit it).`,
+    });
+    mkdirSync(join(dir, '.gpuctl'));
+    writeFileSync(join(dir, '.gpuctl/gpuctl.tgz'), '');
+    await expect(readLayout(dir)).rejects.toThrow(`${join(dir, 'gpuctl-start.sh')} not found`);
+    writeFileSync(join(dir, 'gpuctl-start.sh'), '');
+    await expect(readLayout(dir)).resolves.toMatchObject({ app: 'demo' });
+  });
+
   it('reads the ports, the health path and the environment of a plain layout', async () => {
     const read = await readLayout(layout({ 'fly.toml': `${FLY}[env]\n  A = '1'\n`, Dockerfile: 'FROM ubuntu:22.04\nUSER app\n' }));
     expect(read).toMatchObject({ app: 'demo', port: 8080, metricsPort: 9091, env: { A: '1' }, runAs: 'app' });

@@ -153,3 +153,27 @@ describe('$DOCKER (README, Environment: the tool to run instead of the one on PA
     ]);
   });
 });
+
+describe('findEngine with --engine', () => {
+  const daemonDown = exited('', 1, 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
+
+  it('--engine docker with its daemon down names the flag, and the way out is to start it or leave --engine out (not to install podman)', async () => {
+    const ctx = makeTestCtx({ rules: [{ match: (r) => r.file === 'docker', result: daemonDown }] });
+    const error = await findEngine(ctx, 'docker').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      exitCode: ExitCode.missing,
+      message:
+        '--engine docker does not work here: docker: installed, but `docker info` failed (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?).',
+    });
+    expect((error as { hint?: string }).hint).toMatch(/^Start the Docker daemon .*leave --engine out/);
+    expect(ctx.calls.map((c) => c.file)).toEqual(['docker']);
+  });
+
+  it('without --engine, none working names both', async () => {
+    const ctx = makeTestCtx({ rules: [{ match: () => true, result: { kind: 'not-found', file: 'x' } }] });
+    await expect(findEngine(ctx, undefined)).rejects.toThrow('No working container engine: docker: not installed; podman: not installed.');
+  });
+});

@@ -91,10 +91,10 @@ describe('GitHub workflow commands', () => {
       expect.stringMatching(
         /^::warning file=deploy\/Dockerfile,line=1,title=dockerfile-runs-as-root::The application runs as root: .*%0AFix: /,
       ),
-      expect.stringMatching(/^::warning file=deploy\/fly\.toml,line=4,col=1,title=gpu-without-volume::A GPU layout without a volume/),
       expect.stringMatching(
         /^::error file=deploy\/fly\.toml,line=5,col=3,title=fly-gpu-retired::Fly\.io retired GPU Machines on 2026-08-01: .*\(gpu_kind "a10"\).*%0AFix: /,
       ),
+      expect.stringMatching(/^::warning file=deploy\/fly\.toml,line=4,col=1,title=gpu-without-volume::A GPU layout without a volume/),
       'gpuctl validate: 1 error, 2 warnings in deploy/fly.toml, deploy/Dockerfile.',
     ]);
   });
@@ -173,8 +173,8 @@ describe('SARIF 2.1.0', () => {
     const run = log.runs[0]!;
     expect(run.tool.driver).toMatchObject({ name: 'gpuctl', version: '0.1.0' });
     expect(run.tool.driver.rules.map((r) => r.id)).toEqual(Object.keys(RULES));
-    expect(run.results.map((r) => r.ruleId)).toEqual(['dockerfile-runs-as-root', 'gpu-without-volume', 'fly-gpu-retired']);
-    expect(run.results[2]).toMatchObject({
+    expect(run.results.map((r) => r.ruleId)).toEqual(['dockerfile-runs-as-root', 'fly-gpu-retired', 'gpu-without-volume']);
+    expect(run.results[1]).toMatchObject({
       ruleId: 'fly-gpu-retired',
       level: 'error',
       locations: [{ physicalLocation: { artifactLocation: { uri: 'deploy/fly.toml' }, region: { startLine: 5, startColumn: 3 } } }],

@@ -55,7 +55,6 @@ describe.each(Object.keys(RULES) as RuleId[])('%s', (id) => {
 test('findings point at the offending line', () => {
   const at = (id: RuleId) => validateFiles(load(id, 'fail')).find((f) => f.id === id);
   expect(at('fly-gpu-retired')).toMatchObject({ line: 5, column: 3 });
-  expect(at('gpu-kind-region')).toMatchObject({ line: 2, column: 1 });
   expect(at('service-check-duration')).toMatchObject({ line: 7, column: 5 });
   expect(at('service-check-duration')?.message).toContain('grace period greater than 1 minute (5m0s)');
   expect(at('toml-syntax')).toMatchObject({ line: 2, column: 14 });
@@ -83,4 +82,16 @@ test('findings point at the offending line', () => {
       '[metrics] scrapes port 9090, which nothing in this layout serves (served: 8080 (http_service internal_port), 9091 (gpuctl agent)).',
     ],
   ]);
+});
+
+// deploy-gpu item 4: a hand-written retired gpu_kind got "Set primary_region = 'iad'" (no region serves GPUs any more)
+// and fixes that name another kind, listed before the retirement.
+test('a hand-written GPU guest: the retirement leads, no region fix, and the kind fixes say they would not deploy it', () => {
+  const text = "app = 'a'\nprimary_region = 'ord'\n\n[[vm]]\n  gpu_kind = 'a100-80gb'\n";
+  const findings = validateFiles({ flyToml: { path: 'fly.toml', text } });
+  expect(findings.map((f) => f.id)).toEqual(['fly-gpu-retired', 'gpu-without-volume', 'gpu-kind-size-alias']);
+  expect(findings.find((f) => f.id === 'gpu-kind-size-alias')?.fix).toMatch(
+    /^Correcting it would not deploy it: Fly\.io runs no GPU guest/,
+  );
+  expect(findings.map((f) => f.fix).join('\n')).not.toContain('primary_region');
 });

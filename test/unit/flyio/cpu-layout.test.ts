@@ -1,0 +1,53 @@
+/**
+ * The one text of the CPU layout that replaces a retired GPU guest (item 3 of the deploy-gpu brief): deploy's stops,
+ * validate's fly-gpu-retired fix and init's banner and fly.toml comment all give cpuLayoutFix, pinned here once.
+ */
+import { describe, expect, it } from 'vitest';
+import { cpuInitCommand, cpuLayoutFix, cpuVmBlock } from '../../../src/flyio/cpu-layout.js';
+import { validateFiles } from '../../../src/validate/index.js';
+import { retirementBanner } from '../../../src/init/result.js';
+import { resolveInputs } from '../../../src/init/inputs.js';
+import { createStyle } from '../../../src/ui/style.js';
+import { gpuStopError, gpuRejectedError } from '../../../src/deploy/gpu-stop.js';
+import { FlyError } from '../../../src/flyio/failures.js';
+
+const KEEP =
+  "Deploy the CPU layout: in [[vm]], size = 'performance-8x' in place of the GPU settings, and GPUCTL_DEVICE = 'cpu' in [env]. " +
+  "`gpuctl init --vm-size performance-8x --force` rewrites the files for it, with performance-8x's own 16 GB.";
+const RAISE =
+  "Deploy the CPU layout: in [[vm]], size = 'performance-8x' in place of the GPU settings and memory = '32gb' (the GPU preset's; " +
+  "performance-8x alone has 16 GB), and GPUCTL_DEVICE = 'cpu' in [env]. `gpuctl init --vm-size performance-8x --force` rewrites the files " +
+  "for it, with performance-8x's own 16 GB.";
+
+describe('the CPU layout for a GPU guest', () => {
+  it('keeps written memory and gpu_kind-alone memory; raises a GPU preset without memory to its 32 GB', () => {
+    expect(cpuLayoutFix({ fromPreset: false })).toBe(KEEP);
+    expect(cpuLayoutFix({ fromPreset: true, memory: '64gb' })).toBe(KEEP);
+    expect(cpuLayoutFix({ fromPreset: true })).toBe(RAISE);
+    expect(cpuVmBlock({ fromPreset: true })).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "32gb"');
+    expect(cpuInitCommand('api')).toBe('gpuctl init --dir api --vm-size performance-8x --force');
+  });
+
+  const fix = (vm: string) =>
+    validateFiles({ flyToml: { path: 'fly.toml', text: `app = "a"\nprimary_region = "ord"\n\n[[vm]]\n${vm}\n` } }).find(
+      (f) => f.id === 'fly-gpu-retired',
+    )?.fix;
+  const guest = { kind: 'l40s', line: 3, processes: [], memory: undefined, fromPreset: true };
+
+  it('validate, deploy and init give that same text', () => {
+    expect(fix("  size = 'a100-40gb'")).toBe(RAISE);
+    expect(fix("  size = 'a100-40gb'\n  memory = '64gb'")).toBe(KEEP);
+    expect(fix("  gpu_kind = 'l40s'")).toBe(KEEP);
+    expect(gpuStopError('fly.toml', guest).hint).toContain(
+      `${RAISE} That [[vm]] in fly.toml becomes:\n\n[[vm]]\n  size = "performance-8x"\n  memory = "32gb"\n`,
+    );
+    const rejected = gpuRejectedError(
+      'fly.toml',
+      guest,
+      new FlyError('x', 'gpu-rejected', { said: 'GPU machines are no longer supported' }),
+    );
+    expect(rejected.hint).toContain(`Today only a CPU layout deploys. ${RAISE}`);
+    const inputs = resolveInputs([{ target: { kind: 'gpu', gpuKind: 'a10' } }], 'api');
+    expect(retirementBanner({ inputs, cpuCommand: cpuInitCommand() }, createStyle(false))).toContain(KEEP);
+  });
+});
