@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
 import { processExists } from '../exec.js';
 import { smiBinary, streamSmi } from '../gpu/smi-probe.js';
-import { FailedError } from '../errors.js';
+import { FailedError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
 import { HostMeter } from './host.js';
@@ -51,6 +51,11 @@ export function listenFailure(host: string, error: NodeJS.ErrnoException): { why
 
 export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEvents): Promise<number> {
   const log = (message: string) => events.log(message);
+  // A process already gone would stop the agent at its first look, exit 0, as if all was well (it did).
+  if (options.withPid !== null && !processExists(options.withPid))
+    throw new UsageError(`--with-pid ${options.withPid}: there is no process ${options.withPid}, so the agent would stop at once.`, {
+      hint: "Pass the process id the agent is to follow (gpuctl-start.sh passes the application's), or leave --with-pid and GPUCTL_AGENT_WITH_PID out.",
+    });
   const sampler = new Sampler((request) => streamSmi(ctx, request), {
     file: smiBinary(ctx),
     intervalMs: options.intervalMs,

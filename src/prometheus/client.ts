@@ -123,8 +123,14 @@ export function describeOutcome(outcome: Exclude<QueryOutcome, { kind: 'ok' }>, 
       return `Prometheus refused the query (${outcome.errorType}): ${outcome.message}`;
     case 'unauthorized':
       return `Prometheus at ${where} answered ${outcome.status}: set ${TOKEN_ENV} to a read-only token (fly tokens create readonly)`;
-    case 'http-error':
-      return `Prometheus at ${where} answered HTTP ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}`;
+    case 'http-error': {
+      // 404/405 on /api/v1/query: something else serves that URL (an agent's /metrics, the app itself, a path too many)
+      const notProm =
+        outcome.status === 404 || outcome.status === 405
+          ? ` (is it Prometheus? Its query API is ${where.replace(/\/?$/, '/')}api/v1/query)`
+          : '';
+      return `Prometheus at ${where} answered HTTP ${outcome.status}${outcome.message ? `: ${outcome.message}` : ''}${notProm}`;
+    }
     case 'timeout':
       return `Prometheus at ${where} did not answer within ${outcome.timeoutMs / 1000} s`;
     case 'unreachable':

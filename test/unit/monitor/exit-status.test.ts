@@ -135,6 +135,17 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
     expect(seen).toContain('count(gpuctl_agent_info{app="desk",mode="cpu fallback"})');
   });
 
+  it('--prometheus pointed at something else (an agent answers 405 to a POST): asks whether it is Prometheus', async () => {
+    // what gpuctl agent (agent/server.ts) answers a POST with
+    const agentPort = await serve(
+      (_req, _body, res) => void (res.writeHead(405, { 'content-type': 'application/json' }), res.end('{"error":"only GET and HEAD"}')),
+    );
+    const r = await monitor(['--app', 'desk', '--prometheus', agentPort, '--once', '--json']);
+    expect((JSON.parse(r.out) as Record).machines[0]!.error).toBe(
+      `cannot read its GPUs from Prometheus: Prometheus at ${agentPort}/ answered HTTP 405: {"error":"only GET and HEAD"} (is it Prometheus? Its query API is ${agentPort}/api/v1/query)`,
+    );
+  });
+
   it('--agent: an agent with no fresh sample is printed beside the one that answered (it printed neither), exit 1', async () => {
     const [fresh, stale] = [await agent(1), await agent(73)];
     const r = await monitor(['--app', 'desk', '--agent', fresh, '--agent', stale, '--once', '--json']);
