@@ -71,6 +71,8 @@ describe('assessRollout', () => {
     expect(skipsLaunch({ ...b!, state: 'stopped' }, plain)).toBe(false);
     expect(skipsLaunch({ ...b!, state: 'created' }, scaled)).toBe(false);
     expect(skipsLaunch({ ...b!, state: 'started', standbyFor: [a!.id] }, scaled)).toBe(false);
+    // a started machine is always updated, even a standby whose group the new fly.toml gives no service
+    expect(skipsLaunch({ ...b!, state: 'started', standbyFor: [a!.id] }, { services: false, autoscales: true })).toBe(false);
     // A standby whose group gains a service in the new fly.toml loses its standbys (flyctl launchInputForUpdate).
     expect(skipsLaunch({ ...b!, state: 'stopped', standbyFor: [a!.id] }, plain)).toBe(false);
   });
