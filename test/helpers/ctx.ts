@@ -2,6 +2,7 @@
  * A Ctx for unit tests: captured output, a pinned environment, and a table-driven exec fake that
  * FAILS on any command it was not given (so a test can never reach a real tool by accident).
  */
+import type { CliIO } from '../../src/cli.js';
 import type { Ctx, Env } from '../../src/context.js';
 import { makeRedactor, secretsFrom } from '../../src/context.js';
 import type { ExecRequest, ExecResult, StreamHandle, StreamRequest } from '../../src/exec.js';
@@ -88,5 +89,20 @@ export function makeTestCtx(
     out: () => out,
     err: () => err,
     calls,
+  };
+}
+
+/** runCli's io for an in-process run on a test context: its streams and host, no environment, cwd `/`. */
+export function cliIO(argv: string[], ctx: TestCtx, options: { signal?: AbortSignal; host?: Partial<CliIO['host']> } = {}): CliIO {
+  return {
+    argv,
+    env: {},
+    cwd: '/',
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    stdinTTY: false,
+    signal: options.signal ?? new AbortController().signal,
+    host: { ...ctx.host, ...options.host },
+    makeContext: () => ctx,
   };
 }

@@ -4,7 +4,7 @@ import { renderError, runCli } from '../../../src/cli.js';
 import { makeRedactor, secretsFrom } from '../../../src/context.js';
 import { FailedError, InterruptedError, MissingError, ToolError, UsageError } from '../../../src/errors.js';
 import { createStyle } from '../../../src/ui/style.js';
-import { exited, makeTestCtx } from '../../helpers/ctx.js';
+import { cliIO, exited, makeTestCtx } from '../../helpers/ctx.js';
 
 const plain = { style: createStyle(false), redact: (s: string) => s };
 const human = { json: false, verbose: false, color: false };
@@ -47,17 +47,7 @@ describe('renderError', () => {
 });
 
 describe('runCli', () => {
-  const io = (argv: string[], ctx = makeTestCtx()) => ({
-    argv,
-    env: {},
-    cwd: '/',
-    stdout: ctx.stdout,
-    stderr: ctx.stderr,
-    stdinTTY: false,
-    signal: new AbortController().signal,
-    host: ctx.host,
-    makeContext: () => ctx,
-  });
+  const io = (argv: string[], ctx = makeTestCtx()) => cliIO(argv, ctx);
 
   it('returns the command exit code and prints nothing else', async () => {
     const ctx = makeTestCtx({ rules: [{ match: (r) => r.file === 'nvidia-smi', result: exited('garbage') }] });

@@ -11,24 +11,14 @@ import { registry } from '../../../src/commands/index.js';
 import { InterruptedError } from '../../../src/errors.js';
 import { VERSION } from '../../../src/version.js';
 import { fakeClock } from '../../helpers/clock.js';
-import { makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
+import { cliIO, makeTestCtx, type TestCtx } from '../../helpers/ctx.js';
 
 async function run(
   argv: string[],
   ctx = makeTestCtx({ json: argv.includes('--json') }),
   signal = new AbortController().signal,
 ): Promise<{ code: number; ctx: TestCtx }> {
-  const code = await runCli({
-    argv,
-    env: {},
-    cwd: '/',
-    stdout: ctx.stdout,
-    stderr: ctx.stderr,
-    stdinTTY: false,
-    signal,
-    host: { ...ctx.host, nodeVersion: '22.11.0', platform: 'linux', arch: 'arm64' },
-    makeContext: () => ctx,
-  });
+  const code = await runCli(cliIO(argv, ctx, { signal, host: { nodeVersion: '22.11.0', platform: 'linux', arch: 'arm64' } }));
   return { code, ctx };
 }
 
