@@ -11,6 +11,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
+import { copySources, dockerStages, parseDockerfile } from '../shared/dockerfile.js';
 import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
 import { describeErrno } from '../shared/make-dirs.js';
 import { readRegularFile } from '../shared/regular-file.js';
@@ -107,16 +108,16 @@ function composeYaml(path: string, text: string): unknown {
  * say that init writes them: said before the build, with the command that writes them again.
  */
 async function initFilesPresent(dir: string, dockerfile: string): Promise<void> {
-  for (const file of INIT_CONTEXT_FILES) {
-    const copied = new RegExp(`^\\s*COPY\\s+(--\\S+\\s+)*${file.replace(/\./g, '\\.')}\\s`, 'im').test(dockerfile);
-    if (
-      !copied ||
-      (await access(join(dir, file)).then(
-        () => true,
-        () => false,
-      ))
-    )
-      continue;
+  const copied = dockerStages(parseDockerfile(dockerfile))
+    .flatMap((stage) => stage.steps)
+    .filter((step) => step.keyword === 'COPY' || step.keyword === 'ADD')
+    .flatMap(copySources);
+  for (const file of INIT_CONTEXT_FILES.filter((f) => copied.includes(f))) {
+    const present = await access(join(dir, file)).then(
+      () => true,
+      () => false,
+    );
+    if (present) continue;
     throw new UsageError(`${join(dir, file)} not found: the Dockerfile copies it, and \`gpuctl init\` writes it.`, {
       hint: `Run \`gpuctl init --dir ${dir}\` again (it reproduces its files from .gpuctl.json), and keep ${file} with the layout (commit it).`,
     });

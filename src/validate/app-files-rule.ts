@@ -5,25 +5,10 @@
  */
 import { finding, type Finding } from '../shared/findings.js';
 import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
-import type { Stage, Step } from './docker-model.js';
+import { copySources, type Stage, type Step } from '../shared/dockerfile.js';
 
 /** Whether a path relative to the build context exists; runValidate gives one for fly.toml's directory. */
 export type ContextHas = (path: string) => boolean;
-
-function copySources(step: Step): string[] {
-  const words = step.words.map((w) => w.value).filter((w) => !w.startsWith('--'));
-  if (step.words.some((w) => w.value.startsWith('--from='))) return [];
-  let sources = words.slice(0, -1);
-  if (step.text.trim().startsWith('[')) {
-    try {
-      sources = (JSON.parse(step.text) as string[]).slice(0, -1);
-    } catch {
-      return [];
-    }
-  }
-  // Only plain relative paths: no globs, no URLs, no variables, not the whole context.
-  return sources.filter((s) => !/[*?[$]|^[a-z]+:\/\//i.test(s) && s !== '.' && s !== './' && !s.startsWith('/'));
-}
 
 function moduleOf(step: Step): string | undefined {
   let argv: string[];

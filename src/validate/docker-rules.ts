@@ -1,6 +1,6 @@
 /** Dockerfile rules for GPU images: the platform's driver, the CUDA userland it runs, root, devel images. */
 import { compareCuda } from '../gpu/cuda-driver.js';
-import { installedPackages, lineage, rootImage, type Stage, type Word } from './docker-model.js';
+import { installedPackages, lineage, rootImage, type Stage, type Word } from '../shared/dockerfile.js';
 import { finding, type Finding } from '../shared/findings.js';
 
 export interface DockerTarget {

@@ -6,7 +6,7 @@
 import { FLY_GPU_DRIVER_VERSION } from '../flyio/gpu-kinds.js';
 import { cudaVersionForDriver } from '../gpu/cuda-driver.js';
 import type { WorkloadId } from '../shared/profiles.js';
-import { dockerStages, parseDockerfile } from './docker-model.js';
+import { dockerStages, parseDockerfile } from '../shared/dockerfile.js';
 import { cudaRule, develRule, driverRule, rootRule, type DockerTarget } from './docker-rules.js';
 import { dockerSyntaxRule } from './docker-syntax.js';
 import { finding, type Finding } from '../shared/findings.js';

@@ -101,3 +101,22 @@ export function installedPackages(run: Step): Word[] {
   }
   return out;
 }
+
+/**
+ * The local sources a COPY or ADD takes from the build context: plain relative paths only (no globs, URLs, variables or
+ * the whole context); none for `--from` (another stage or image). validate's app-files rule and smoke read them here.
+ */
+export function copySources(step: Step): string[] {
+  const words = step.words.map((w) => w.value).filter((w) => !w.startsWith('--'));
+  if (step.words.some((w) => w.value.startsWith('--from='))) return [];
+  let sources = words.slice(0, -1);
+  if (step.text.trim().startsWith('[')) {
+    try {
+      sources = (JSON.parse(step.text) as string[]).slice(0, -1);
+    } catch {
+      return [];
+    }
+  }
+  // Only plain relative paths: no globs, no URLs, no variables, not the whole context.
+  return sources.filter((s) => !/[*?[$]|^[a-z]+:\/\//i.test(s) && s !== '.' && s !== './' && !s.startsWith('/'));
+}
