@@ -20,6 +20,10 @@ const options = [
     description:
       'Fly VM size for the CPU layout, e.g. performance-8x (the default); a GPU preset (a10, l40s, a100-40gb, a100-80gb) is its GPU kind',
   },
+  {
+    flags: '--memory <MB>',
+    description: "memory of the CPU layout's VM in MB (default: the size's own, raised to what the workload needs)",
+  },
   { flags: '--workload <profile>', description: 'workload profile (default: inference)', choices: WORKLOADS },
   { flags: '--port <n>', description: 'internal port the application listens on (default: 8080)' },
   { flags: '--volume-size <gb>', description: 'model volume size in GB (default: by target and workload)' },
@@ -53,6 +57,7 @@ export function parseInitFlags(raw: RawInput<OptionKeys<typeof options>>): InitO
     port: str(raw, 'port'),
     volumeSize: str(raw, 'volumeSize'),
     cmd: str(raw, 'cmd'),
+    memory: str(raw, 'memory'),
     ...(bool(raw, 'forLocalGpu') ? { forLocalGpu: true } : {}),
   });
   return {
@@ -83,6 +88,7 @@ export const initCommand = defineCommand({
     ['gpuctl init --yes --workload batch --vm-size performance-4x', 'in CI: no questions'],
     ['gpuctl init --gpu-kind l40s --workload inference --dir gpu-layout', 'the GPU layout, to migrate from or run elsewhere'],
     ['gpuctl init --for-local-gpu --workload batch', "Dockerfile and compose.yaml for this machine's GPU, tuned to its memory"],
+    ['gpuctl init --vm-size performance-8x --memory 32768', "the CPU layout with a GPU preset's 32 GB (performance-8x has 16 of its own)"],
     ['gpuctl init --dry-run', 'show what would change against the files on disk'],
     ['gpuctl init --json --yes', 'typed result: every file with create|identical|conflict|overwrite|skip'],
   ],

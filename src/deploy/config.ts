@@ -6,7 +6,7 @@
  */
 import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
 import { gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import { launchConfigOf, type VmSection } from '../flyio/fly-model.js';
+import { launchConfigOf, writtenMemory, type VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
 
@@ -54,7 +54,7 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
   const gpuGuests = model.vms.flatMap((vm): GpuGuest[] => {
     const gpu = gpuGuestOf(vm);
     if (!gpu) return [];
-    const memory = typeof vm.memory === 'string' || typeof vm.memory === 'number' ? String(vm.memory) : undefined;
+    const memory = writtenMemory(vm);
     const fromPreset = vm.size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size);
     return [{ kind: gpu.kind, line: at([...vm.path, gpu.key]).line, processes: vm.processes, memory, fromPreset }];
   });

@@ -3,11 +3,12 @@
  * rejection under --allow-gpu), validate (fly-gpu-retired) and init (its banner and fly.toml comment).
  * performance-8x (CPU_FALLBACK) has a GPU machine's 8 CPUs. Memory: the guest keeps what it wrote; a GPU size preset
  * without memory had 32 GB, more than performance-8x's own 16 GB, so the layout raises it to the preset's; gpu_kind
- * alone got flyctl's performance-8x base (16 GB) and keeps it. `gpuctl init --vm-size performance-8x` rewrites the
- * files with performance-8x's own memory, and the text says so.
+ * alone got flyctl's performance-8x base (16 GB) and keeps it. The init command it names writes the same memory
+ * (`--memory`), or says it writes performance-8x's own where performance-8x cannot have the guest's.
  */
 import { CPU_FALLBACK } from './gpu-kinds.js';
-import { vmSize } from './vm-sizes.js';
+import { memoryMb } from './fly-units.js';
+import { memoryFits, vmSize } from './vm-sizes.js';
 
 export interface CpuLayoutGuest {
   /** memory as the [[vm]] wrote it, if it did. */
@@ -18,17 +19,28 @@ export interface CpuLayoutGuest {
 }
 
 /** performance-8x's own memory, e.g. "16 GB". */
-const OWN_MEMORY = `${(vmSize(CPU_FALLBACK.size)?.memoryMb ?? 0) / 1024} GB`;
-
-/** The init command that writes the CPU layout (in `dir`, when given). */
-export function cpuInitCommand(dir?: string): string {
-  return `gpuctl init${dir ? ` --dir ${dir}` : ''} --vm-size ${CPU_FALLBACK.size} --force`;
-}
+const FALLBACK = vmSize(CPU_FALLBACK.size);
+const OWN_MEMORY = `${(FALLBACK?.memoryMb ?? 0) / 1024} GB`;
 
 /** The memory the CPU layout sets: a GPU preset's 32 GB where the guest wrote none; undefined where it keeps its own. */
 export function raisedMemory(guest: CpuLayoutGuest): string | undefined {
   return guest.fromPreset && guest.memory === undefined ? CPU_FALLBACK.memory : undefined;
 }
+
+/** The memory, in MB, the CPU layout keeps (written or raised) where performance-8x can have it; else its own (undefined). */
+export function keptMemoryMb(guest: CpuLayoutGuest): number | undefined {
+  const mb = memoryMb(guest.memory ?? raisedMemory(guest));
+  return mb !== null && FALLBACK && memoryFits(FALLBACK, mb) && mb !== FALLBACK.memoryMb ? mb : undefined;
+}
+
+/** The init command that writes the CPU layout (in `dir`, when given), with `--memory` where it keeps more than its own. */
+export function cpuInitCommand(dir?: string, memoryMbToKeep?: number): string {
+  const memory = memoryMbToKeep === undefined ? '' : ` --memory ${memoryMbToKeep}`;
+  return `gpuctl init${dir ? ` --dir ${dir}` : ''} --vm-size ${CPU_FALLBACK.size}${memory} --force`;
+}
+
+/** The init command for this guest's CPU layout: the same memory as its [[vm]] block. */
+export const cpuInitCommandFor = (guest: CpuLayoutGuest, dir?: string): string => cpuInitCommand(dir, keptMemoryMb(guest));
 
 /** The [[vm]] block that replaces the guest: performance-8x, its memory (written, or raised), its processes. */
 export function cpuVmBlock(guest: CpuLayoutGuest): string {
@@ -39,12 +51,16 @@ export function cpuVmBlock(guest: CpuLayoutGuest): string {
   return lines.join('\n');
 }
 
-/** The one sentence every GPU stop gives: what to write instead, and the init command that writes it. */
-export function cpuLayoutFix(guest: CpuLayoutGuest, initCommand = cpuInitCommand()): string {
+/**
+ * The one sentence every GPU stop gives: what to write instead, and the init command that writes it (by default
+ * cpuInitCommandFor(guest); a caller that passes its own, e.g. styled or with --dir, builds it the same way).
+ */
+export function cpuLayoutFix(guest: CpuLayoutGuest, initCommand = cpuInitCommandFor(guest)): string {
   const raise = raisedMemory(guest);
+  const own = keptMemoryMb(guest) === undefined ? `, with ${CPU_FALLBACK.size}'s own ${OWN_MEMORY}` : '';
   return (
     `Deploy the CPU layout: in [[vm]], size = '${CPU_FALLBACK.size}' in place of the GPU settings` +
     (raise ? ` and memory = '${raise}' (the GPU preset's; ${CPU_FALLBACK.size} alone has ${OWN_MEMORY})` : '') +
-    `, and GPUCTL_DEVICE = 'cpu' in [env]. \`${initCommand}\` rewrites the files for it, with ${CPU_FALLBACK.size}'s own ${OWN_MEMORY}.`
+    `, and GPUCTL_DEVICE = 'cpu' in [env]. \`${initCommand}\` rewrites the files for it${own}.`
   );
 }

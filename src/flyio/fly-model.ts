@@ -22,6 +22,12 @@ export interface VmSection extends At {
   memoryPath?: TomlPath;
 }
 
+/** The memory a [[vm]] writes, as written: memory_mb wins over memory (flyctl's computeToGuest applies memory, then the guest's own fields). */
+export function writtenMemory(vm: Pick<VmSection, 'memory' | 'memoryMb'>): string | undefined {
+  const value = vm.memoryMb ?? vm.memory;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+}
+
 export interface ServiceCheck extends At {
   kind: 'HTTP' | 'TCP';
   interval?: unknown;

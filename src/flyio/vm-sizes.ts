@@ -29,6 +29,16 @@ export function vmSize(name: string): VmSize | undefined {
   return VM_SIZES.find((size) => size.name === name);
 }
 
+/** Memory a size can be given (the Machines API's rule, as `fly scale vm --vm-memory` and `gpuctl scale vm` keep it): a multiple of 256 MB from the preset's to its maximum. */
+export function memoryFits(size: VmSize, memoryMb: number): boolean {
+  return Number.isInteger(memoryMb) && memoryMb % 256 === 0 && memoryMb >= size.memoryMb && memoryMb <= size.maxMemoryMb;
+}
+
+/** The hint for memory that does not fit `size`. */
+export function memoryRange(size: VmSize): string {
+  return `Use a multiple of 256 from ${size.memoryMb} to ${size.maxMemoryMb} MB.`;
+}
+
 /** The GPU presets fly-go still resolves locally (the API rejects them since 2026-08-01). */
 export const GPU_SIZE_PRESETS = ['a10', 'l40s', 'a100-40gb', 'a100-80gb'] as const;
 

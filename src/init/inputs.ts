@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
 import { CPU_FALLBACK_SIZE, FLY_GPU_KINDS, FLY_GPU_RETIRED_ON, gpuKindForPreset, isFlyGpuKind } from '../flyio/gpu-kinds.js';
-import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
+import { GPU_SIZE_PRESETS, memoryFits, memoryRange, vmSize, VM_SIZES } from '../flyio/vm-sizes.js';
 import { isWorkload, PROFILES, WORKLOADS, type WorkloadId } from '../shared/profiles.js';
 import { defaultRegion, memoryFor, type Target } from './target.js';
 
@@ -21,6 +21,8 @@ export interface InitInputs {
   cmd: string[];
   /** --for-local-gpu: the GPU layout for this machine's GPU (compose.yaml), fly.toml the CPU layout for Fly. */
   forLocalGpu: boolean;
+  /** --memory: the CPU layout's memory in MB; null: the size's own, raised to what the workload needs. */
+  memoryMb: number | null;
 }
 
 /** What one source provides; resolution takes the first source that has a value. */
@@ -92,6 +94,9 @@ function checkInt(value: string | number, what: string, min: number, max: number
 
 export const checkPort = (value: string | number): number => checkInt(value, 'The port', 1, 65535);
 export const checkVolume = (value: string | number): number => checkInt(value, 'The volume size (GB)', 1, MAX_VOLUME_GB);
+/** Whole MB, as `gpuctl scale vm --memory` takes it; whether the size can have it is checkCompatible's. */
+export const checkMemory = (value: string | number): number =>
+  checkInt(value, 'The memory (MB)', 256, Math.max(...VM_SIZES.map((size) => size.maxMemoryMb)));
 
 export function checkCmd(value: string): string[] {
   const words = value.trim().split(/\s+/).filter(Boolean);
@@ -118,6 +123,7 @@ export interface RawChoices {
   volumeSize?: string | number;
   cmd?: string;
   forLocalGpu?: boolean;
+  memory?: string | number;
 }
 
 export function checkChoices(raw: RawChoices): InitChoices {
@@ -131,6 +137,7 @@ export function checkChoices(raw: RawChoices): InitChoices {
   if (raw.volumeSize !== undefined) choices.volumeGb = checkVolume(raw.volumeSize);
   if (raw.cmd !== undefined) choices.cmd = checkCmd(raw.cmd);
   if (raw.forLocalGpu !== undefined) choices.forLocalGpu = raw.forLocalGpu;
+  if (raw.memory !== undefined) choices.memoryMb = checkMemory(raw.memory);
   return choices;
 }
 
@@ -159,15 +166,17 @@ export function resolveInputs(layers: readonly InitChoices[], dirName: string): 
     volumeGb: first(layers, 'volumeGb') ?? defaultVolumeGb(target, workload),
     cmd: first(layers, 'cmd') ?? [...DEFAULT_CMD],
     forLocalGpu: first(layers, 'forLocalGpu') ?? false,
+    memoryMb: first(layers, 'memoryMb') ?? null,
   };
   checkCompatible(inputs);
   return inputs;
 }
 
-/** Combinations no file could serve: a size too small for the workload, a GPU kind outside its regions. */
+/** Combinations no file could serve: a size too small for the workload or memory it cannot have, a GPU kind outside its regions. */
 export function checkCompatible(inputs: InitInputs): void {
   const profile = PROFILES[inputs.workload];
-  const memory = memoryFor(inputs.target, profile.minMemoryMb);
+  if (inputs.memoryMb !== null) checkMemoryFor(inputs, inputs.memoryMb, profile.minMemoryMb);
+  const memory = memoryFor(inputs.target, profile.minMemoryMb, inputs.memoryMb);
   if ('tooSmall' in memory) {
     const bigger = `performance-${Math.max(1, Math.ceil(profile.minMemoryMb / 8192))}x`;
     throw new UsageError(
@@ -188,4 +197,19 @@ export function checkCompatible(inputs: InitInputs): void {
       });
     }
   }
+}
+
+/** --memory: the CPU layout's only (a GPU kind's guest has its kind's), within what the size can have and the workload needs. */
+function checkMemoryFor(inputs: InitInputs, memoryMb: number, minMemoryMb: number): void {
+  if (inputs.target.kind === 'gpu')
+    throw new UsageError("--memory sets the CPU layout's memory; the GPU layout's guest has its kind's.", {
+      hint: 'Drop --memory (or memory in .gpuctl.json), or pass --vm-size for the CPU layout.',
+    });
+  const size = vmSize(inputs.target.vmSize);
+  if (size && !memoryFits(size, memoryMb))
+    throw new UsageError(`--memory ${memoryMb} does not fit ${size.name}.`, { hint: memoryRange(size) });
+  if (memoryMb < minMemoryMb)
+    throw new UsageError(`--memory ${memoryMb} is less than the ${inputs.workload} profile needs (${minMemoryMb} MB).`, {
+      hint: `Pass --memory ${minMemoryMb} or more, or leave it out.`,
+    });
 }

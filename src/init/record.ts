@@ -35,6 +35,8 @@ export interface RecordedInit {
   volumeSize?: number;
   cmd?: string;
   forLocalGpu?: boolean;
+  /** MB, as --memory takes it. */
+  memory?: number;
 }
 
 export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
@@ -49,6 +51,7 @@ export function recordOf(inputs: InitInputs, dirName: string): RecordedInit {
   const cmd = inputs.cmd.join(' ');
   if (cmd !== DEFAULT_CMD.join(' ')) record.cmd = cmd;
   if (inputs.forLocalGpu) record.forLocalGpu = true;
+  if (inputs.memoryMb !== null) record.memory = inputs.memoryMb;
   return record;
 }
 
@@ -74,7 +77,7 @@ export function parseRecorded(text: string, path: string): InitChoices {
   if (init === undefined) return {};
   if (typeof init !== 'object' || init === null || Array.isArray(init)) throw bad(path, '"init" is not an object');
   const r = init as Record<string, unknown>;
-  const known = new Set(['app', 'region', 'gpuKind', 'vmSize', 'workload', 'port', 'volumeSize', 'cmd', 'forLocalGpu']);
+  const known = new Set(['app', 'region', 'gpuKind', 'vmSize', 'workload', 'port', 'volumeSize', 'cmd', 'forLocalGpu', 'memory']);
   const unknown = Object.keys(r).filter((key) => !known.has(key));
   if (unknown.length) throw bad(path, `unknown field ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const text_ = (key: string): string | undefined => {
@@ -99,6 +102,7 @@ export function parseRecorded(text: string, path: string): InitChoices {
     port: num('port'),
     volumeSize: num('volumeSize'),
     cmd: text_('cmd'),
+    memory: num('memory'),
     ...(typeof r.forLocalGpu === 'boolean' ? { forLocalGpu: r.forLocalGpu } : {}),
   });
 }

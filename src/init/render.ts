@@ -3,7 +3,7 @@
  * (renderFiles). Same inputs and templates, same bytes: no clock, no version, no environment.
  */
 import { CPU_FALLBACK_SIZE, retirementMessage } from '../flyio/gpu-kinds.js';
-import { cpuInitCommand, cpuLayoutFix } from '../flyio/cpu-layout.js';
+import { cpuInitCommandFor, cpuLayoutFix, type CpuLayoutGuest } from '../flyio/cpu-layout.js';
 import type { InitInputs } from './inputs.js';
 import { NODE_MAJOR, UBUNTU_VERSION } from './images.js';
 import type { LocalGpu } from './local-gpu.js';
@@ -73,13 +73,19 @@ const KILL_REASON: Record<WorkloadProfile['id'], string> = {
   training: 'write a checkpoint',
 };
 
+/** A GPU layout's guest as its fly.toml writes it (the kind's memory, raised to the workload's): the CPU layout keeps that memory. */
+export function gpuLayoutGuest(inputs: InitInputs): CpuLayoutGuest {
+  const memory = memoryFor(inputs.target, PROFILES[inputs.workload].minMemoryMb);
+  return { fromPreset: false, ...('memoryMb' in memory ? { memory: memoryString(memory.memoryMb) } : {}) };
+}
+
 export function cpuCommandFor(inputs: InitInputs, dirArg?: string): string {
-  return cpuInitCommand(dirArg);
+  return cpuInitCommandFor(gpuLayoutGuest(inputs), dirArg);
 }
 
 export function renderData(inputs: InitInputs, dirName: string, local: LocalGpu | null = null): RenderData {
   const profile = PROFILES[inputs.workload];
-  const memory = memoryFor(inputs.target, profile.minMemoryMb);
+  const memory = memoryFor(inputs.target, profile.minMemoryMb, inputs.memoryMb);
   if (!('memoryMb' in memory)) throw new Error('renderData needs compatible inputs (resolveInputs checks them)');
   if (inputs.forLocalGpu !== (local !== null)) throw new Error('renderData needs the detected GPU exactly when --for-local-gpu is set');
   const gpu = inputs.target.kind === 'gpu' ? gpuFacts(inputs.target.gpuKind) : null;
@@ -135,7 +141,7 @@ export function renderFlyToml(t: Templates, d: RenderData): string {
     gpu && d.cpuCommand
       ? fill(
           t['fly-retired.toml'],
-          { retirement: retirementMessage(gpu.kind), cpuFix: cpuLayoutFix({ fromPreset: false }, d.cpuCommand) },
+          { retirement: retirementMessage(gpu.kind), cpuFix: cpuLayoutFix(gpuLayoutGuest(inputs), d.cpuCommand) },
           'fly-retired.toml',
         )
       : d.local && d.build

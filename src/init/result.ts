@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { ExitCode, GpuctlError } from '../errors.js';
 import { retirementMessage } from '../flyio/gpu-kinds.js';
 import { cpuLayoutFix } from '../flyio/cpu-layout.js';
+import { gpuLayoutGuest } from './render.js';
 import { errorJson, type ErrorJson } from '../ui/output.js';
 import type { Style } from '../ui/style.js';
 import type { InitInputs } from './inputs.js';
@@ -137,7 +138,7 @@ export function retirementBanner(o: Pick<InitOutcome, 'inputs' | 'cpuCommand'>, 
   return (
     `${style.bold.red('!')} ${style.bold(retirementMessage(o.inputs.target.gpuKind))}\n` +
     '  These files describe the GPU layout, for migrating from it and for running the same image elsewhere;\n' +
-    `  they will not deploy on Fly. ${cpuLayoutFix({ fromPreset: false }, style.cyan(o.cpuCommand))}\n\n`
+    `  they will not deploy on Fly. ${cpuLayoutFix(gpuLayoutGuest(o.inputs), style.cyan(o.cpuCommand))}\n\n`
   );
 }
 

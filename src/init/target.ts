@@ -74,12 +74,19 @@ export function targetLabel(target: Target): string {
   return target.kind === 'gpu' ? `Fly GPU kind ${target.gpuKind} (retired)` : `${target.vmSize} (CPU)`;
 }
 
-/** Memory for the machine: the preset's, raised to what the workload needs; null when the size cannot hold it. */
-export function memoryFor(target: Target, minMemoryMb: number): { memoryMb: number } | { tooSmall: VmSize } {
+/**
+ * Memory for the machine: --memory where given (checkCompatible checked it), else the preset's raised to what the
+ * workload needs; tooSmall when the size cannot hold that.
+ */
+export function memoryFor(
+  target: Target,
+  minMemoryMb: number,
+  requestedMb: number | null = null,
+): { memoryMb: number } | { tooSmall: VmSize } {
   if (target.kind === 'gpu') return { memoryMb: Math.max(gpuFacts(target.gpuKind).memoryMb, minMemoryMb) };
   const size = cpuFacts(target.vmSize);
   if (size.maxMemoryMb < minMemoryMb) return { tooSmall: size };
-  return { memoryMb: Math.max(size.memoryMb, minMemoryMb) };
+  return { memoryMb: requestedMb ?? Math.max(size.memoryMb, minMemoryMb) };
 }
 
 /** fly.toml memory string: "16gb" for whole GiB, "1536mb" otherwise (flyctl reads both). */

@@ -2,7 +2,7 @@
 import { FailedError, UsageError } from '../errors.js';
 import { CPU_FALLBACK, gpuKindForPreset, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { FlyScaleGroup } from '../flyio/schemas.js';
-import { GPU_SIZE_PRESETS, hourlyPriceUsd, vmSize, VM_SIZES, type VmSize } from '../flyio/vm-sizes.js';
+import { GPU_SIZE_PRESETS, hourlyPriceUsd, memoryFits, memoryRange, vmSize, VM_SIZES, type VmSize } from '../flyio/vm-sizes.js';
 
 export interface VmRequest {
   size: string;
@@ -36,11 +36,7 @@ export function checkVmRequest(request: VmRequest): { size: VmSize; memoryMb: nu
   const size = vmSize(request.size);
   if (!size) throw new UsageError(`Unknown VM size "${request.size}".`, { hint: `Sizes: ${VM_SIZES.map((s) => s.name).join(', ')}.` });
   const memoryMb = request.memoryMb ?? size.memoryMb;
-  if (memoryMb % 256 !== 0 || memoryMb < size.memoryMb || memoryMb > size.maxMemoryMb) {
-    throw new UsageError(`--memory ${memoryMb} does not fit ${size.name}.`, {
-      hint: `Use a multiple of 256 from ${size.memoryMb} to ${size.maxMemoryMb} MB.`,
-    });
-  }
+  if (!memoryFits(size, memoryMb)) throw new UsageError(`--memory ${memoryMb} does not fit ${size.name}.`, { hint: memoryRange(size) });
   return { size, memoryMb };
 }
 

@@ -12,7 +12,7 @@ import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
 import { cpuLayoutFix } from '../flyio/cpu-layout.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
-import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
+import { envValue, writtenMemory, type FlyModel, type VmSection } from '../flyio/fly-model.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import { memoryMb } from '../flyio/fly-units.js';
 
@@ -49,7 +49,8 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
     if (isGpuVm(vm)) {
       // The one text of the CPU layout (flyio/cpu-layout.ts), as deploy and init give it.
       // A GPU preset that wrote no memory had 32 GB: the fix raises it (memory written stays as it is).
-      const guest = { fromPreset: isGpuPreset(vm.size) && vm.memory === undefined && vm.memoryMb === undefined };
+      const memory = writtenMemory(vm);
+      const guest = { fromPreset: isGpuPreset(vm.size), ...(memory === undefined ? {} : { memory }) };
       out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(guest)));
     }
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {

@@ -62,7 +62,7 @@ test('a GPU kind renders the GPU layout, says it is retired, and validate flags 
   mkdirSync(join(cwd, 'gpu/app'));
   writeFileSync(join(cwd, 'gpu/app/__main__.py'), 'print("training")\n');
   expect(init.stdout).toContain('Fly.io retired GPU Machines on 2026-08-01');
-  expect(init.stdout).toContain('gpuctl init --dir gpu --vm-size performance-8x --force');
+  expect(init.stdout).toContain('gpuctl init --dir gpu --vm-size performance-8x --memory 32768 --force');
   const validate = await runGpuctl(['validate', '-c', 'gpu/fly.toml', '--json'], { cwd });
   expect(validate.exitCode).toBe(1);
   const result = JSON.parse(validate.stdout) as ValidateJson;

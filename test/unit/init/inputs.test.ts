@@ -26,6 +26,7 @@ describe('resolution', () => {
       volumeGb: 20,
       cmd: ['python3', '-m', 'app'],
       forLocalGpu: false,
+      memoryMb: null,
     });
   });
 
