@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
-import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
+import { buildArgs, EngineInterrupted, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { skippedProbe } from './groups.js';
 import { readLayout, type SmokeLayout } from './layout.js';
 import { loadTarget, type LoadTarget } from './load-target.js';
@@ -73,12 +73,31 @@ function logPath(ctx: Ctx, app: string): string {
 }
 
 /**
- * podman leaves an interrupted build's working containers in its storage (podman-build(1), "NOTE"; seen here:
- * 28 after Ctrl-C in the multi-stage GPU layout). Nothing marks them as this build's, and removing another
- * build's would break it, so smoke names the podman commands instead of guessing.
+ * podman leaves a build's working containers in its storage when it is ended by a signal (podman-build(1), "NOTE";
+ * seen here: 28 after Ctrl-C in the multi-stage GPU layout), and nothing marks them as this build's. So on Ctrl-C
+ * smoke ends only the build's running RUN step (and each one after it as it starts): the build then fails, and
+ * podman removes its containers itself (--force-rm). Only when it has not stopped within this time is it ended.
  */
-export const PODMAN_LEFTOVERS =
-  "podman keeps an interrupted build's containers in its storage: `podman ps --external` lists them, `podman rm --force ID` removes one.";
+const PODMAN_STOP_GRACE_MS = 30_000;
+const PODMAN_PS = '`podman ps --all --external` lists them (STATUS "Storage"), `podman rm --force ID` removes one';
+export const PODMAN_STOPPING = `Stopping the build: podman ends its running step and removes its build containers itself (up to ${PODMAN_STOP_GRACE_MS / 1000} s; Ctrl-C again quits at once, which leaves them: ${PODMAN_PS}).`;
+export const PODMAN_LEFTOVERS = `podman did not stop by itself within ${PODMAN_STOP_GRACE_MS / 1000} s and was ended, which may leave the build's containers in its storage: ${PODMAN_PS}.`;
+
+/** The build, as `engine build` runs it: podman is left to stop by itself on Ctrl-C (above), saying so. */
+async function runBuild(ctx: Ctx, engine: Engine, args: string[], onLine: (line: string) => void) {
+  const podman = engine.name === 'podman';
+  const stopping = () => ctx.log.warn(PODMAN_STOPPING);
+  if (podman) ctx.signal.addEventListener('abort', stopping, { once: true });
+  try {
+    return await engine.run(args, { timeoutMs: BUILD_TIMEOUT_MS, onLine, ...(podman ? { abortGraceMs: PODMAN_STOP_GRACE_MS } : {}) });
+  } catch (error) {
+    if (podman && error instanceof EngineInterrupted && !error.cleanedUp)
+      throw new InterruptedError(error.message, { hint: PODMAN_LEFTOVERS });
+    throw error;
+  } finally {
+    ctx.signal.removeEventListener('abort', stopping);
+  }
+}
 
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
   const layout = await readLayout(options.dir, options.processGroup);
@@ -102,25 +121,20 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   const log: string[] = [];
   const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, ports: {}, cmd: [], gpus: false };
   let built = false;
+  // A build stopped part-way (Ctrl-C: podman may still finish it in its grace) may have tagged the image.
+  let building = false;
   let started = false;
   try {
     deps.progress(`Building ${options.dir} with ${engine.name}`);
     const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
-    const build = await engine
-      .run(args, {
-        timeoutMs: BUILD_TIMEOUT_MS,
-        onLine: (line) => {
-          log.push(line);
-          const phase = buildPhase(line);
-          if (phase) deps.progress(`Building: ${phase}`, true);
-        },
-      })
-      .catch((error: unknown) => {
-        throw engine.name === 'podman' && error instanceof InterruptedError
-          ? new InterruptedError(error.message, { hint: PODMAN_LEFTOVERS })
-          : error;
-      });
+    building = true;
+    const build = await runBuild(ctx, engine, args, (line) => {
+      log.push(line);
+      const phase = buildPhase(line);
+      if (phase) deps.progress(`Building: ${phase}`, true);
+    });
+    building = false;
     result.buildSeconds = Math.round((ctx.clock.monotonic() - t0) / 100) / 10;
     if (build.exitCode !== 0) {
       const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);
@@ -159,7 +173,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   } finally {
     result.passed = result.checks.length > 0 && !result.checks.some((c) => c.status === 'fail');
     result.image.kept = built && options.keep;
-    await cleanUp(engine, container.name, started, built && !options.keep ? result.image.tag : null, log);
+    await cleanUp(engine, container.name, started, (built && !options.keep) || building ? result.image.tag : null, log);
     result.logFile = await keepLog(ctx, layout, log);
   }
 }
