@@ -30,6 +30,8 @@ export interface SmokeOptions {
 }
 
 export interface SmokeDeps extends ProbeDeps {
+  /** Something the user must see now, that stays on screen (the running step ends with it). */
+  notice(text: string): void;
   hasGpu(): Promise<boolean>;
   /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and the path to load. */
   loadtest: ((appBase: string, path: string) => Promise<SmokeCheck>) | undefined;
@@ -84,9 +86,9 @@ export const PODMAN_STOPPING = `Stopping the build: podman ends its running step
 export const PODMAN_LEFTOVERS = `podman did not stop by itself within ${PODMAN_STOP_GRACE_MS / 1000} s and was ended, which may leave the build's containers in its storage: ${PODMAN_PS}.`;
 
 /** The build, as `engine build` runs it: podman is left to stop by itself on Ctrl-C (above), saying so. */
-async function runBuild(ctx: Ctx, engine: Engine, args: string[], onLine: (line: string) => void) {
+async function runBuild(ctx: Ctx, engine: Engine, args: string[], deps: SmokeDeps, onLine: (line: string) => void) {
   const podman = engine.name === 'podman';
-  const stopping = () => ctx.log.warn(PODMAN_STOPPING);
+  const stopping = () => deps.notice(PODMAN_STOPPING);
   if (podman) ctx.signal.addEventListener('abort', stopping, { once: true });
   try {
     return await engine.run(args, { timeoutMs: BUILD_TIMEOUT_MS, onLine, ...(podman ? { abortGraceMs: PODMAN_STOP_GRACE_MS } : {}) });
@@ -129,7 +131,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
     building = true;
-    const build = await runBuild(ctx, engine, args, (line) => {
+    const build = await runBuild(ctx, engine, args, deps, (line) => {
       log.push(line);
       const phase = buildPhase(line);
       if (phase) deps.progress(`Building: ${phase}`, true);

@@ -227,7 +227,7 @@ describe('gpuctl smoke with podman', () => {
         expect(result.exitCode, String(result.stderr)).toBe(130);
         // podman ended by a signal keeps the build's working containers (podman-build(1)); smoke ends the RUN step
         // instead, so that podman stops and removes them itself: it says so, and needs no hint about leftovers.
-        expect(String(result.stderr)).toContain('Stopping the build: podman ends its running step and removes its build containers');
+        expect(String(result.stderr)).toContain('! Stopping the build: podman ends its running step and removes its build containers');
         expect(String(result.stderr)).not.toContain('podman did not stop by itself');
         await expect.poll(building, { timeout: 10_000 }).toBe(false);
       } finally {
