@@ -137,6 +137,17 @@ export function runArgs(engine: EngineName, spec: RunSpec): string[] {
   ];
 }
 
+/** podman's build containers, each with the second it was made: what a podman ended mid-build may have left. */
+export const PS_BUILD_CONTAINERS = ['ps', '--all', '--external', '--format', '{{.ID}} {{.Command}} {{.Created.Unix}}'];
+
+/** The IDs of the build containers (podman lists them as "buildah") that PS_BUILD_CONTAINERS says were made at or after `sinceS`. Pure. */
+export function buildContainersSince(stdout: string, sinceS: number): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    const m = /^([0-9a-f]{12,64}) buildah (\d+)$/.exec(line.trim());
+    return m && Number(m[2]) >= sinceS ? [m[1]!] : [];
+  });
+}
+
 /** The host port `port NAME PORT` prints ("127.0.0.1:49153"), or null. Pure. */
 export function hostPort(stdout: string): number | null {
   const m = /^127\.0\.0\.1:(\d+)\s*$/m.exec(stdout);

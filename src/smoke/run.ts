@@ -5,12 +5,13 @@
  */
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
-import { InterruptedError, ToolError } from '../errors.js';
+import { ToolError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
-import { buildArgs, EngineInterrupted, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
+import { runBuild } from './build.js';
+import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { skippedProbe } from './groups.js';
 import { readLayout, type SmokeLayout } from './layout.js';
 import { loadTarget, type LoadTarget } from './load-target.js';
@@ -54,7 +55,6 @@ export interface SmokeResult {
   passed: boolean;
 }
 
-const BUILD_TIMEOUT_MS = 60 * 60_000;
 const safe = (text: string) =>
   text
     .toLowerCase()
@@ -62,43 +62,8 @@ const safe = (text: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 40) || 'app';
 
-/** The phase a build output line starts ("[runtime 3/9] RUN apt-get …"), podman's or BuildKit's; null for other lines. Pure. */
-export function buildPhase(line: string): string | null {
-  const podman = /^(?:\[(\S+)\] )?STEP (\d+\/\d+): (.*)$/.exec(line);
-  const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
-  const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
-  return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
-}
-
 function logPath(ctx: Ctx, app: string): string {
   return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.clock.now().toISOString().replace(/[:.]/g, '-')}.log`);
-}
-
-/**
- * podman leaves a build's working containers in its storage when it is ended by a signal (podman-build(1), "NOTE";
- * seen here: 28 after Ctrl-C in the multi-stage GPU layout), and nothing marks them as this build's. So on Ctrl-C
- * smoke ends only the build's running RUN step (and each one after it as it starts): the build then fails, and
- * podman removes its containers itself (--force-rm). Only when it has not stopped within this time is it ended.
- */
-const PODMAN_STOP_GRACE_MS = 30_000;
-const PODMAN_PS = '`podman ps --all --external` lists them (STATUS "Storage"), `podman rm --force ID` removes one';
-export const PODMAN_STOPPING = `Stopping the build: podman ends its running step and removes its build containers itself (up to ${PODMAN_STOP_GRACE_MS / 1000} s; Ctrl-C again quits at once, which leaves them: ${PODMAN_PS}).`;
-export const PODMAN_LEFTOVERS = `podman did not stop by itself within ${PODMAN_STOP_GRACE_MS / 1000} s and was ended, which may leave the build's containers in its storage: ${PODMAN_PS}.`;
-
-/** The build, as `engine build` runs it: podman is left to stop by itself on Ctrl-C (above), saying so. */
-async function runBuild(ctx: Ctx, engine: Engine, args: string[], deps: SmokeDeps, onLine: (line: string) => void) {
-  const podman = engine.name === 'podman';
-  const stopping = () => deps.notice(PODMAN_STOPPING);
-  if (podman) ctx.signal.addEventListener('abort', stopping, { once: true });
-  try {
-    return await engine.run(args, { timeoutMs: BUILD_TIMEOUT_MS, onLine, ...(podman ? { abortGraceMs: PODMAN_STOP_GRACE_MS } : {}) });
-  } catch (error) {
-    if (podman && error instanceof EngineInterrupted && !error.cleanedUp)
-      throw new InterruptedError(error.message, { hint: PODMAN_LEFTOVERS });
-    throw error;
-  } finally {
-    ctx.signal.removeEventListener('abort', stopping);
-  }
 }
 
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
@@ -131,11 +96,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
     building = true;
-    const build = await runBuild(ctx, engine, args, deps, (line) => {
-      log.push(line);
-      const phase = buildPhase(line);
-      if (phase) deps.progress(`Building: ${phase}`, true);
-    });
+    const build = await runBuild(ctx, engine, args, deps, log);
     building = false;
     result.buildSeconds = Math.round((ctx.clock.monotonic() - t0) / 100) / 10;
     if (build.exitCode !== 0) {
