@@ -102,8 +102,8 @@ export function engineFor(ctx: Ctx, name: EngineName): Engine {
 
 /** `build`: the layout's Dockerfile (DIR is absolute, never read as a flag), labelled for clean-up. Pure. */
 export function buildArgs(o: { dir: string; tag: string; label: string; buildArgs: readonly string[] }): string[] {
-  // --force-rm: intermediate containers go even when the build fails (podman keeps them otherwise; and when it is
-  // ended by a signal: smoke's Ctrl-C fails its RUN step instead, run.ts).
+  // --force-rm: intermediate containers go even when the build fails (podman keeps them otherwise), but not when
+  // podman is ended by a signal: so smoke's Ctrl-C fails the build's RUN step instead (build.ts).
   return ['build', '--force-rm', '--label', o.label, '-t', o.tag, ...o.buildArgs.flatMap((a) => ['--build-arg', a]), o.dir];
 }
 
