@@ -5,6 +5,7 @@
  */
 import { execa } from 'execa';
 import { realClock } from './shared/clock.js';
+import { lineSplitter } from './shared/line-splitter.js';
 import { descendantsOutsideGroup } from './shared/process-tree.js';
 
 export interface ExecRequest {
@@ -17,6 +18,9 @@ export interface ExecRequest {
   cwd?: string;
   /** Aborting ends the child's whole process group (SIGTERM, then SIGKILL after 2 s). */
   signal?: AbortSignal;
+  /** Aborting first ends only what runs below the child outside its group (a RUN step under `podman build`), each as it
+   * starts, so the child fails and cleans up after itself; its group is ended if it still runs after this many ms. */
+  abortGraceMs?: number;
   /** Called for every complete line as it arrives (for progress); output is still collected. */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
@@ -25,7 +29,8 @@ export type ExecResult =
   | { kind: 'exited'; exitCode: number; stdout: string; stderr: string; durationMs: number }
   | { kind: 'not-found'; file: string }
   | { kind: 'timeout'; timeoutMs: number; stdout: string; stderr: string }
-  | { kind: 'interrupted'; stdout: string; stderr: string }
+  /** exitedItself: with abortGraceMs, the child exited within it (its clean-up done), not ended by gpuctl. */
+  | { kind: 'interrupted'; stdout: string; stderr: string; exitedItself?: boolean }
   | { kind: 'spawn-failed'; message: string }
   | { kind: 'signaled'; signal: string; stdout: string; stderr: string };
 
@@ -41,15 +46,6 @@ export function processExists(pid: number): boolean {
   }
 }
 
-function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) => void {
-  let rest = '';
-  return (chunk) => {
-    const lines = (rest + chunk.toString()).split(/\r?\n/);
-    rest = lines.pop() ?? '';
-    for (const line of lines) emit(line);
-  };
-}
-
 /**
  * Process groups gpuctl started that may still have members. Every child is the leader of its own group
  * (detached), so a tool's own children (`sleep &`, make's nvcc, a wrapper's real binary) are ended with it:
@@ -58,14 +54,15 @@ function lineSplitter(emit: (line: string) => void): (chunk: Buffer | string) =>
  */
 const liveGroups = new Set<number>();
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+/** Signals a process, or with a negative id a group; false when it is already gone. */
+function send(target: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pgid, signal);
-    return true;
+    return process.kill(target, signal);
   } catch {
-    return false; // the group is already gone
+    return false;
   }
 }
+const signalGroup = (pgid: number, signal: NodeJS.Signals) => send(-pgid, signal);
 
 function track(pgid: number | undefined): void {
   if (pgid === undefined) return;
@@ -92,11 +89,7 @@ function installExitHook(): void {
 const strays = new Set<number>();
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    strays.delete(pid); // already gone
-  }
+  if (!send(pid, signal)) strays.delete(pid); // already gone
 }
 
 /** Ends a group: SIGTERM now, SIGKILL after graceMs (or at gpuctl's exit, if that comes first). */
@@ -112,29 +105,50 @@ function endGroup(pgid: number | undefined, graceMs: number): void {
   });
 }
 
-/** Ends a child's process group at the timeout (counted from the start) or on abort; says which happened. */
-function groupKiller(request: ExecRequest, pid: number | undefined): { disarm(): void; reason(): 'timeout' | 'interrupted' | null } {
+/**
+ * Ends a child's process group at the timeout (counted from the start) or on abort (after abortGraceMs of ending only
+ * the processes below it outside its group, when given); says which happened, and whether the group had to be ended.
+ */
+function groupKiller(request: ExecRequest, pid: number | undefined) {
   let reason: 'timeout' | 'interrupted' | null = null;
+  let forced = false;
+  let stopSweep = () => {};
+  const signalled = new Set<number>();
+  const endStrays = () => {
+    for (const stray of pid === undefined ? [] : descendantsOutsideGroup(pid)) {
+      if (signalled.has(stray)) continue;
+      signalled.add(stray);
+      strays.add(stray);
+      signalPid(stray, 'SIGTERM');
+      realClock.after(2000, () => signalPid(stray, 'SIGKILL'));
+    }
+  };
   const kill = (why: 'timeout' | 'interrupted') => {
     reason ??= why;
-    if (pid !== undefined)
-      for (const stray of descendantsOutsideGroup(pid)) {
-        strays.add(stray);
-        signalPid(stray, 'SIGTERM');
-        realClock.after(2000, () => signalPid(stray, 'SIGKILL'));
-      }
+    forced = true;
+    stopSweep();
+    endStrays();
     endGroup(pid, 2000);
   };
   const cancelTimeout = realClock.after(request.timeoutMs, () => kill('timeout'));
-  const onAbort = () => kill('interrupted');
+  const onAbort = () => {
+    if (request.abortGraceMs === undefined) return kill('interrupted');
+    reason ??= 'interrupted';
+    endStrays();
+    const sweep = realClock.every(250, endStrays);
+    const grace = realClock.after(request.abortGraceMs, () => kill('interrupted'));
+    stopSweep = () => (sweep(), grace());
+  };
   if (request.signal?.aborted) onAbort();
   else request.signal?.addEventListener('abort', onAbort, { once: true });
   return {
     disarm() {
       cancelTimeout();
+      stopSweep();
       request.signal?.removeEventListener('abort', onAbort);
     },
     reason: () => reason,
+    forced: () => forced,
   };
 }
 
@@ -157,17 +171,11 @@ export const execTool: Exec = async (request) => {
     group.disarm();
     endGroup(child.pid, 2000);
   });
-  if (request.onLine) {
-    const onLine = request.onLine;
-    child.stdout?.on(
+  for (const stream of request.onLine ? (['stdout', 'stderr'] as const) : [])
+    child[stream]?.on(
       'data',
-      lineSplitter((line) => onLine(line, 'stdout')),
+      lineSplitter((line) => request.onLine?.(line, stream)),
     );
-    child.stderr?.on(
-      'data',
-      lineSplitter((line) => onLine(line, 'stderr')),
-    );
-  }
   const result = await child;
   group.disarm();
   const stdout = typeof result.stdout === 'string' ? result.stdout : '';
@@ -175,7 +183,8 @@ export const execTool: Exec = async (request) => {
   const cause = result.cause as NodeJS.ErrnoException | undefined;
   if (cause?.code === 'ENOENT' && result.exitCode === undefined) return { kind: 'not-found', file: request.file };
   if (group.reason() === 'timeout') return { kind: 'timeout', timeoutMs: request.timeoutMs, stdout, stderr };
-  if (group.reason() === 'interrupted') return { kind: 'interrupted', stdout, stderr };
+  if (group.reason() === 'interrupted')
+    return { kind: 'interrupted', stdout, stderr, ...(request.abortGraceMs !== undefined ? { exitedItself: !group.forced() } : {}) };
   if (result.exitCode !== undefined) {
     return { kind: 'exited', exitCode: result.exitCode, stdout, stderr, durationMs: realClock.monotonic() - started };
   }

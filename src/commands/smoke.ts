@@ -127,6 +127,8 @@ export const smokeCommand = defineCommand({
         {
           readVerdict: readGpuHealthBody,
           progress: (text, sameStep) => (sameStep ? slot.update(text) : slot.begin(text)),
+          // The step's spinner ends with it (a warning line); --json has no spinner, so it is a warning there.
+          notice: (text) => (ctx.flags.json ? ctx.log.warn(text) : slot.end('warn', text)),
           hasGpu: () =>
             querySmi(ctx).then(
               (smi) => smi.kind === 'ok' && smi.gpus.length > 0,

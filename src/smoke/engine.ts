@@ -20,6 +20,15 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   /** Default: Ctrl-C's. Clean-up passes its own, so it runs after Ctrl-C. */
   signal?: AbortSignal;
+  /** On Ctrl-C, end only what the engine runs below it (a build's RUN step) for up to this long, so it stops by itself. */
+  abortGraceMs?: number;
+}
+
+/** Ctrl-C stopped the engine; `cleanedUp`: it stopped by itself within abortGraceMs (its own clean-up done), not ended. */
+export class EngineInterrupted extends InterruptedError {
+  constructor(readonly cleanedUp: boolean) {
+    super();
+  }
 }
 
 export interface Engine {
@@ -57,7 +66,7 @@ export async function findEngine(ctx: Ctx, wanted: EngineName | undefined): Prom
 export function engineFor(ctx: Ctx, name: EngineName): Engine {
   return {
     name,
-    async run(args, { timeoutMs, onLine, signal = ctx.signal }) {
+    async run(args, { timeoutMs, onLine, signal = ctx.signal, abortGraceMs }) {
       // BuildKit's plain progress (a line per step) where docker builds with it; the legacy builder ignores it.
       const env = name === 'docker' ? { BUILDKIT_PROGRESS: 'plain' } : {};
       const result = await ctx.exec({
@@ -66,13 +75,14 @@ export function engineFor(ctx: Ctx, name: EngineName): Engine {
         timeoutMs,
         signal,
         env,
+        ...(abortGraceMs !== undefined ? { abortGraceMs } : {}),
         ...(onLine ? { onLine: (line: string) => onLine(line) } : {}),
       });
       switch (result.kind) {
         case 'exited':
           return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
         case 'interrupted':
-          throw new InterruptedError();
+          throw new EngineInterrupted(result.exitedItself === true);
         case 'timeout':
           throw new ToolError(
             `\`${name} ${args[0] ?? ''}\` did not finish within ${Math.round(timeoutMs / 1000)} s.`,
@@ -92,7 +102,8 @@ export function engineFor(ctx: Ctx, name: EngineName): Engine {
 
 /** `build`: the layout's Dockerfile (DIR is absolute, never read as a flag), labelled for clean-up. Pure. */
 export function buildArgs(o: { dir: string; tag: string; label: string; buildArgs: readonly string[] }): string[] {
-  // --force-rm: intermediate containers go even when the build fails (podman keeps them otherwise).
+  // --force-rm: intermediate containers go even when the build fails (podman keeps them otherwise), but not when
+  // podman is ended by a signal: so smoke's Ctrl-C fails the build's RUN step instead (build.ts).
   return ['build', '--force-rm', '--label', o.label, '-t', o.tag, ...o.buildArgs.flatMap((a) => ['--build-arg', a]), o.dir];
 }
 
@@ -124,6 +135,17 @@ export function runArgs(engine: EngineName, spec: RunSpec): string[] {
     spec.tag,
     ...(spec.cmd ?? []),
   ];
+}
+
+/** podman's build containers, each with the second it was made: what a podman ended mid-build may have left. */
+export const PS_BUILD_CONTAINERS = ['ps', '--all', '--external', '--format', '{{.ID}} {{.Command}} {{.Created.Unix}}'];
+
+/** The IDs of the build containers (podman lists them as "buildah") that PS_BUILD_CONTAINERS says were made at or after `sinceS`. Pure. */
+export function buildContainersSince(stdout: string, sinceS: number): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    const m = /^([0-9a-f]{12,64}) buildah (\d+)$/.exec(line.trim());
+    return m && Number(m[2]) >= sinceS ? [m[1]!] : [];
+  });
 }
 
 /** The host port `port NAME PORT` prints ("127.0.0.1:49153"), or null. Pure. */

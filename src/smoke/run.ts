@@ -5,11 +5,12 @@
  */
 import { join } from 'node:path';
 import type { Ctx } from '../context.js';
-import { InterruptedError, ToolError } from '../errors.js';
+import { ToolError } from '../errors.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { check, type SmokeCheck } from './checks.js';
+import { runBuild } from './build.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
 import { skippedProbe } from './groups.js';
 import { readLayout, type SmokeLayout } from './layout.js';
@@ -30,6 +31,8 @@ export interface SmokeOptions {
 }
 
 export interface SmokeDeps extends ProbeDeps {
+  /** Something the user must see now, that stays on screen (the running step ends with it). */
+  notice(text: string): void;
   hasGpu(): Promise<boolean>;
   /** The loadtest against the running application (its gates), when --loadtest asks for one: its base URL and the path to load. */
   loadtest: ((appBase: string, path: string) => Promise<SmokeCheck>) | undefined;
@@ -52,7 +55,6 @@ export interface SmokeResult {
   passed: boolean;
 }
 
-const BUILD_TIMEOUT_MS = 60 * 60_000;
 const safe = (text: string) =>
   text
     .toLowerCase()
@@ -60,25 +62,9 @@ const safe = (text: string) =>
     .replace(/^-+|-+$/g, '')
     .slice(0, 40) || 'app';
 
-/** The phase a build output line starts ("[runtime 3/9] RUN apt-get …"), podman's or BuildKit's; null for other lines. Pure. */
-export function buildPhase(line: string): string | null {
-  const podman = /^(?:\[(\S+)\] )?STEP (\d+\/\d+): (.*)$/.exec(line);
-  const docker = /^#\d+ \[([^\]]+)\] (.*)$/.exec(line);
-  const phase = podman ? `${podman[1] ? `[${podman[1]}] ` : ''}${podman[2]} ${podman[3]}` : docker ? `[${docker[1]}] ${docker[2]}` : null;
-  return phase && phase.length > 72 ? `${phase.slice(0, 71)}…` : phase;
-}
-
 function logPath(ctx: Ctx, app: string): string {
   return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.clock.now().toISOString().replace(/[:.]/g, '-')}.log`);
 }
-
-/**
- * podman leaves an interrupted build's working containers in its storage (podman-build(1), "NOTE"; seen here:
- * 28 after Ctrl-C in the multi-stage GPU layout). Nothing marks them as this build's, and removing another
- * build's would break it, so smoke names the podman commands instead of guessing.
- */
-export const PODMAN_LEFTOVERS =
-  "podman keeps an interrupted build's containers in its storage: `podman ps --external` lists them, `podman rm --force ID` removes one.";
 
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
   const layout = await readLayout(options.dir, options.processGroup);
@@ -102,25 +88,16 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   const log: string[] = [];
   const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, ports: {}, cmd: [], gpus: false };
   let built = false;
+  // A build stopped part-way (Ctrl-C: podman may still finish it in its grace) may have tagged the image.
+  let building = false;
   let started = false;
   try {
     deps.progress(`Building ${options.dir} with ${engine.name}`);
     const t0 = ctx.clock.monotonic();
     const args = buildArgs({ dir: options.dir, tag: result.image.tag, label, buildArgs: options.buildArgs });
-    const build = await engine
-      .run(args, {
-        timeoutMs: BUILD_TIMEOUT_MS,
-        onLine: (line) => {
-          log.push(line);
-          const phase = buildPhase(line);
-          if (phase) deps.progress(`Building: ${phase}`, true);
-        },
-      })
-      .catch((error: unknown) => {
-        throw engine.name === 'podman' && error instanceof InterruptedError
-          ? new InterruptedError(error.message, { hint: PODMAN_LEFTOVERS })
-          : error;
-      });
+    building = true;
+    const build = await runBuild(ctx, engine, args, deps, log);
+    building = false;
     result.buildSeconds = Math.round((ctx.clock.monotonic() - t0) / 100) / 10;
     if (build.exitCode !== 0) {
       const last = [...build.stdout.split('\n'), ...build.stderr.split('\n')].filter((l) => l.trim()).slice(-3);
@@ -159,7 +136,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
   } finally {
     result.passed = result.checks.length > 0 && !result.checks.some((c) => c.status === 'fail');
     result.image.kept = built && options.keep;
-    await cleanUp(engine, container.name, started, built && !options.keep ? result.image.tag : null, log);
+    await cleanUp(engine, container.name, started, (built && !options.keep) || building ? result.image.tag : null, log);
     result.logFile = await keepLog(ctx, layout, log);
   }
 }

@@ -2,48 +2,46 @@
  * `gpuctl smoke` through the built CLI with the real podman (runc, the stand-in bases): a good layout passes
  * every check; a broken Dockerfile, an application that exits and one that never answers each fail naming
  * the step; no engine is exit 3; nothing is left behind, Ctrl-C included.
+ * podman runs on a store of this file's own (test/helpers/own-store.ts), the shared one read-only beside it: what
+ * smoke leaves there is all smoke's, so "nothing left" is every container podman has, a build's included, and
+ * the store (the build cache smoke keeps on purpose with it) is deleted at the end.
  * [slow]: real image builds; the Node 22 re-run leaves these out.
  */
 import { execa } from 'execa';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
-import { fromImages, podman, standins } from '../helpers/engine.js';
+import { fromImages, standins } from '../helpers/engine.js';
+import { ownStore, type OwnStore } from '../helpers/own-store.js';
 import { RUN_ID, writeLayout, type Layout } from './image-helpers.js';
 
 const SLOW = 15 * 60_000;
 let engine: Record<string, string> = {};
+let store: OwnStore | undefined;
 let layout: Layout;
 const app = `smoke-e2e-${RUN_ID}`;
 
 beforeAll(async () => {
   layout = await writeLayout(['-a', app]);
-  engine = await standins(fromImages(readFileSync(join(layout.dir, 'Dockerfile'), 'utf8')));
+  store = await ownStore(await standins(fromImages(readFileSync(join(layout.dir, 'Dockerfile'), 'utf8'))));
+  engine = store.env;
 }, SLOW);
 
 afterAll(async () => {
-  const images = await podman(engine, [
-    'images',
-    '--format',
-    '{{.Repository}}:{{.Tag}}',
-    '--filter',
-    `reference=localhost/gpuctl-smoke-${app}`,
-  ]);
-  const left = String(images.stdout).split('\n').filter(Boolean);
-  if (left.length > 0) await podman(engine, ['rmi', '-f', ...left]);
+  if (!store) return;
+  const left = await store.left();
+  await store.remove();
+  expect(left).toEqual([]);
+  expect(existsSync(store.dir)).toBe(false);
 }, 120_000);
 
 const PATH = () => `${fakePath([])}:/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin`;
 const smoke = (args: readonly string[], env: Record<string, string> = {}) =>
   runGpuctl(['smoke', '--dir', layout.dir, ...args], { env: { PATH: PATH(), ...engine, ...env }, timeoutMs: SLOW });
 
-/** What the smoke runs of this file left: containers and images named for its app. */
-async function leftovers(): Promise<string[]> {
-  const containers = await podman(engine, ['ps', '-a', '--format', '{{.Names}}']);
-  const images = await podman(engine, ['images', '--format', '{{.Repository}}']);
-  return [...String(containers.stdout).split('\n'), ...String(images.stdout).split('\n')].filter((n) => n.includes(`gpuctl-smoke-${app}`));
-}
+/** What the smoke runs of this file left in its store: any container (a build's too), tagged image or volume. */
+const leftovers = () => store!.left();
 
 interface SmokeJson {
   passed: boolean;
@@ -227,8 +225,10 @@ describe('gpuctl smoke with podman', () => {
         child.kill('SIGINT');
         const result = await child;
         expect(result.exitCode, String(result.stderr)).toBe(130);
-        // podman keeps the interrupted build's working containers (podman-build(1)): smoke says how to find them
-        expect(String(result.stderr)).toContain('`podman ps --external` lists them');
+        // podman ended by a signal keeps the build's working containers (podman-build(1)); smoke ends the RUN step
+        // instead, so that podman stops and removes them itself: it says so, and needs no hint about leftovers.
+        expect(String(result.stderr)).toContain('! Stopping the build: podman ends its running step and removes its build containers');
+        expect(String(result.stderr)).not.toContain('podman did not stop by itself');
         await expect.poll(building, { timeout: 10_000 }).toBe(false);
       } finally {
         writeFileSync(dockerfile, original);

@@ -48,7 +48,13 @@ describe('gpuctl smoke tries a check each second inside its grace_period, then e
       env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
       rules: fakeSmokeEngine({ cmd: '["serve"]', port: () => `127.0.0.1:${hostPort}`, processes: 'app serve' }),
     });
-    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const deps = {
+      readVerdict: () => null,
+      progress: () => undefined,
+      notice: () => undefined,
+      hasGpu: async () => false,
+      loadtest: undefined,
+    };
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 60_000, keep: false }, deps);
     expect(asked).toEqual([...EVERY_SECOND_TO_10S, 15_000]);
     const app = result.checks.find((c) => c.id === 'app-health')!;

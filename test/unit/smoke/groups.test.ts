@@ -98,6 +98,7 @@ describe('gpuctl smoke on a fly.toml with two process groups', () => {
     const deps = {
       readVerdict: () => null,
       progress: () => undefined,
+      notice: () => undefined,
       hasGpu: async () => false,
       loadtest: async (_base: string, path: string) => (loaded.push(path), check('loadtest', 'loadtest 1 s', 'pass', '5.0 req/s')),
     };

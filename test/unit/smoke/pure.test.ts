@@ -4,7 +4,7 @@ import { parseSmoke } from '../../../src/commands/smoke.js';
 import { buildToolsCheck, cleanExitCodes, gpuHealthCheck, metricsCheck, stopCheck, userCheck } from '../../../src/smoke/checks.js';
 import { buildArgs, hostPort, runArgs } from '../../../src/smoke/engine.js';
 import { finalUser } from '../../../src/smoke/layout.js';
-import { buildPhase } from '../../../src/smoke/run.js';
+import { buildPhase } from '../../../src/smoke/build.js';
 
 const parse = (opts: Record<string, unknown>) => parseSmoke({ args: [], opts });
 

@@ -45,7 +45,13 @@ describe('runSmoke with an engine that prints garbage', () => {
         { match: (r) => r.file === 'podman' && r.args[0] === 'rmi', result: exited('') },
       ],
     });
-    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const deps = {
+      readVerdict: () => null,
+      progress: () => undefined,
+      notice: () => undefined,
+      hasGpu: async () => false,
+      loadtest: undefined,
+    };
     const options = { dir, engine: 'podman' as const, buildArgs: [], waitTimeoutMs: 1000, keep: false };
     await expect(runSmoke(ctx, options, deps)).rejects.toMatchObject({
       exitCode: ExitCode.failed,
@@ -82,7 +88,13 @@ describe('runSmoke with an engine that names no port', () => {
         on('rmi', ''),
       ],
     });
-    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const deps = {
+      readVerdict: () => null,
+      progress: () => undefined,
+      notice: () => undefined,
+      hasGpu: async () => false,
+      loadtest: undefined,
+    };
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 1000, keep: false }, deps);
     return { result, calls: ctx.calls.map((c) => c.args[0]) };
   };

@@ -79,7 +79,13 @@ describe('gpuctl smoke on a tcp_checks-only service', () => {
         exitCode: 0,
       }),
     });
-    const deps = { readVerdict: () => null, progress: () => undefined, hasGpu: async () => false, loadtest: undefined };
+    const deps = {
+      readVerdict: () => null,
+      progress: () => undefined,
+      notice: () => undefined,
+      hasGpu: async () => false,
+      loadtest: undefined,
+    };
     return runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 3000, keep: false }, deps);
   };
 
