@@ -6,6 +6,7 @@
 import { parseHealth, type SmiHealth } from './smi.js';
 import type { XidReport } from '../gpu/xid.js';
 import * as h from './health-checks.js';
+import { loadPhase } from './load.js';
 import type { CheckResult, Verdict } from './health-checks.js';
 
 export type Level = 'quick' | 'medium' | 'long';
@@ -22,6 +23,8 @@ export interface GpuEvidence {
   load: SmiHealth[];
   program: ProgramRun;
   xid: XidReport;
+  /** Why an nvidia-smi sample during the run failed (the first reason), if one did. */
+  samplingError?: string | undefined;
 }
 export interface GpuResult {
   index: number;
@@ -128,20 +131,23 @@ function programState(run: ProgramRun): string {
 }
 
 export function decideGpu(level: Level, e: GpuEvidence): GpuResult {
+  // Only samples of a GPU shown to be under load are judged as such (load.ts); the load check says why not.
+  const load = loadPhase(e.program, e.load, e.samplingError);
   const checks: CheckResult[] = [
     h.eccCheck(e.after),
     h.retiredPagesCheck(e.after),
     h.remappedRowsCheck(e.after),
-    h.clockEventsCheck(e.load),
-    h.thermalCheck(e.load),
-    h.powerCheck(e.load),
-    h.pcieCheck(e.load),
+    load.check,
+    h.clockEventsCheck(load.samples),
+    h.thermalCheck(load.samples),
+    h.powerCheck(load.samples),
+    h.pcieCheck(load.samples),
     h.xidCheck(e.xid, e.after.busId),
     computeCheck(e.program),
     memtestCheck(e.program, level),
     stressCheck(e.program),
   ];
-  if (level !== 'quick') checks.push(hostCopyCheck(e.program, e.load));
+  if (level !== 'quick') checks.push(hostCopyCheck(e.program, load.samples));
   const verdict: Verdict = checks.some((c) => c.verdict === 'fail') ? 'fail' : checks.some((c) => c.verdict === 'warn') ? 'warn' : 'pass';
   return { index: e.after.index, uuid: e.after.uuid, name: e.after.name, verdict, checks };
 }

@@ -21,13 +21,18 @@ export async function queryHealth(ctx: Ctx): Promise<SmiHealth[]> {
   return parseHealth(run.stdout);
 }
 
-/** Runs the benchmark program; keeps the lines diag reads (results, errors, skips, diag lines). */
+/**
+ * Runs the benchmark program; keeps the lines diag reads (results, errors, skips, diag lines). `--device N` must be
+ * the GPU nvidia-smi calls N (whose samples diag reads): CUDA numbers GPUs fastest first and after
+ * CUDA_VISIBLE_DEVICES, so the program runs in PCI bus order and sees every GPU (--gpus picks them).
+ */
 export async function runProgram(ctx: Ctx, path: string, args: readonly string[], timeoutMs: number): Promise<ProgramRun> {
   const lines: Array<Record<string, unknown>> = [];
   const result = await ctx.exec({
     file: path,
     args,
     timeoutMs,
+    env: { ...ctx.env, CUDA_DEVICE_ORDER: 'PCI_BUS_ID', CUDA_VISIBLE_DEVICES: undefined },
     signal: ctx.signal,
     onLine: (text, stream) => {
       if (stream !== 'stdout') return;
@@ -40,7 +45,7 @@ export async function runProgram(ctx: Ctx, path: string, args: readonly string[]
     },
   });
   const exitCode = result.kind === 'exited' ? result.exitCode : null;
-  const stderr = 'stderr' in result ? result.stderr : result.kind === 'spawn-failed' ? result.message : '';
+  const stderr = 'stderr' in result ? result.stderr : '';
   // In words, as a check's evidence says it ("benchmark program killed by SIGSEGV"): the bare kinds read "signaled", "timeout".
   const outcome =
     result.kind === 'signaled'
@@ -48,7 +53,9 @@ export async function runProgram(ctx: Ctx, path: string, args: readonly string[]
       : result.kind === 'timeout'
         ? `did not finish within ${result.timeoutMs / 1000} s`
         : result.kind === 'spawn-failed'
-          ? 'could not start'
-          : result.kind;
+          ? `could not start (${result.message})`
+          : result.kind === 'not-found'
+            ? `could not start (${result.file}: no such file)`
+            : result.kind;
   return { args: [...args], lines, exitCode, outcome, stderrTail: stderr.trim().split('\n').slice(-3).join(' | ') };
 }

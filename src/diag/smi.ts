@@ -30,6 +30,7 @@ export const DIAG_FIELDS = [
   'pcie.link.gen.max',
   'pcie.link.width.current',
   'pcie.link.width.max',
+  'utilization.gpu',
 ] as const;
 
 export interface SmiHealth {
@@ -57,6 +58,8 @@ export interface SmiHealth {
   linkGenMax: number | null;
   linkWidth: number | null;
   linkWidthMax: number | null;
+  /** Percent of the last sample period in which a kernel ran: whether the GPU was loaded (load.ts). */
+  utilizationPct: number | null;
 }
 
 const num = (raw: string | undefined) => {
@@ -105,6 +108,7 @@ export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIE
         linkGenMax: num(get('pcie.link.gen.max')),
         linkWidth: num(get('pcie.link.width.current')),
         linkWidthMax: num(get('pcie.link.width.max')),
+        utilizationPct: num(get('utilization.gpu')),
       };
     });
 }

@@ -3,30 +3,12 @@
  * with planted ECC errors or a downgraded link), the fake gpuctl-bench with the native program's
  * planted faults (--inject-fault through GPUCTL_DIAG_INJECT_FAULT), and a fake dmesg.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BIN, FIXTURES, runGpuctl } from '../helpers/cli.js';
-
-function diag(args: string[], env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-diag-'));
-  const state = join(dir, 'diag-last.json');
-  const summary = join(dir, 'summary.md');
-  appendFileSync(summary, '# earlier step\n');
-  const run = runGpuctl(['diag', ...args], {
-    tools: ['nvidia-smi', 'dmesg'],
-    env: {
-      GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
-      FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
-      FAKE_BENCH_DEVICE: 'NVIDIA H200',
-      GPUCTL_DIAG_STATE: state,
-      GITHUB_STEP_SUMMARY: summary,
-      ...env,
-    },
-  });
-  return { run, state, summary };
-}
+import { diag } from './diag-helpers.js';
 
 describe('gpuctl diag', () => {
   it('a healthy H200: every check with evidence, exit 0, the state file for the agent and a step summary', async () => {
@@ -94,6 +76,7 @@ describe('gpuctl diag', () => {
 
   it('HOME set but empty: no state file in the working directory, a warning naming GPUCTL_DIAG_STATE, exit 0', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuctl-diag-cwd-'));
+    const busy = mkdtempSync(join(tmpdir(), 'gpuctl-diag-busy-'));
     const r = await runGpuctl(['diag'], {
       tools: ['nvidia-smi', 'dmesg'],
       cwd,
@@ -102,6 +85,7 @@ describe('gpuctl diag', () => {
         GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
         FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
         FAKE_BENCH_DEVICE: 'NVIDIA H200',
+        FAKE_GPU_BUSY_DIR: busy,
       },
     });
     expect(r.exitCode).toBe(0);
