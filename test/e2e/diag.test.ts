@@ -111,3 +111,20 @@ describe('gpuctl diag', () => {
     expect(memtest.evidence).toMatch(/\(95\.0% of free\).* of the cudaMemcpy ceiling/);
   });
 });
+
+describe('gpuctl diag --duration', () => {
+  it('a burn-in of hours is announced on stderr at the start (what, until when, how to stop), and runs', async () => {
+    const r = await diag(['--level', 'long', '--duration', '12h', '--json'], { GPUCTL_NOW: '2026-12-05T00:00:00Z' }).run;
+    expect(r.stderr).toContain(
+      'Warning: diag --level long runs 12 h of stress on 1 GPU: about 12 h in all (until about 2026-12-05T12:00Z). Ctrl-C stops it (exit 130) and records no verdict.',
+    );
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as { programArgs: string[] }).programArgs).toContain(`seconds=${12 * 3600}`);
+  });
+
+  it('past 576h: a usage error (exit 2) before anything runs', async () => {
+    const r = await diag(['--level', 'long', '--duration', '600h']).run;
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--duration 600h is longer than the 576h (24 days) a diag stress may take.');
+  });
+});
