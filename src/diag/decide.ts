@@ -153,12 +153,15 @@ export function decideGpu(level: Level, e: GpuEvidence): GpuResult {
 }
 
 /**
- * A GPU nvidia-smi no longer lists after the run (fallen off the bus: XID 79, or a driver reset): a failure of its own, beside
+ * A GPU nvidia-smi no longer lists, or cannot read (`unread`: its error), after the run (fallen off the bus: XID 79, or a driver reset): a failure of its own, beside
  * what the program and the kernel log said. Its counters are the last reading under load, else none (the checks skip).
  */
-export function decideMissing(level: Level, index: number, e: Omit<GpuEvidence, 'after'>): GpuResult {
+export function decideMissing(level: Level, index: number, e: Omit<GpuEvidence, 'after'>, unread?: string): GpuResult {
   const after = e.load.at(-1) ?? parseHealth(String(index))[0]!;
-  const gone = { name: 'present', verdict: 'fail' as const, evidence: `GPU ${index} is no longer listed by nvidia-smi after the run` };
+  const evidence = unread
+    ? `nvidia-smi could not read GPU ${index} after the run: ${unread}`
+    : `GPU ${index} is no longer listed by nvidia-smi after the run`;
+  const gone = { name: 'present', verdict: 'fail' as const, evidence };
   const result = decideGpu(level, { ...e, after });
   return { ...result, index, verdict: 'fail', checks: [gone, ...result.checks] };
 }

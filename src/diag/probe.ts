@@ -4,21 +4,41 @@
  * lines (result, error, diag: native/PROTOCOL.md) for one GPU.
  */
 import type { Ctx } from '../context.js';
-import { MissingError } from '../errors.js';
-import { queryArgs } from '../gpu/nvidia-smi.js';
+import { MissingError, ToolError } from '../errors.js';
+import { invalidField, queryArgs } from '../gpu/nvidia-smi.js';
 import { runSmi, smiFailure } from '../gpu/smi-probe.js';
-import { DIAG_FIELDS, parseHealth, type SmiHealth } from './smi.js';
+import { DIAG_FIELDS, fieldsWithout, parseHealth, unreadableLine, type SmiHealth } from './smi.js';
 import type { ProgramRun } from './decide.js';
 
-export async function queryHealth(ctx: Ctx): Promise<SmiHealth[]> {
-  const run = await runSmi(ctx, queryArgs(DIAG_FIELDS));
+/**
+ * The health fields of every GPU, and the query that got them: an old driver's rejected field is asked again by its
+ * older name or left out (it reads "not reported"), so the caller asks the same from then on. Output that is not one
+ * cell per field is an error, never a GPU of index -1.
+ */
+export async function queryHealth(
+  ctx: Ctx,
+  fields: readonly string[] = DIAG_FIELDS,
+): Promise<{ gpus: SmiHealth[]; fields: readonly string[] }> {
+  const run = await runSmi(ctx, queryArgs(fields));
   if (run.kind === 'absent')
     throw new MissingError('nvidia-smi is not installed: no NVIDIA driver on this machine.', 'gpu', {
       code: 'device_missing',
       hint: 'Run gpuctl diag on the GPU machine.',
     });
-  if (run.kind === 'failed') smiFailure(run.output, run.exitCode);
-  return parseHealth(run.stdout);
+  if (run.kind === 'failed') {
+    const fewer = fieldsWithout(invalidField(run.output), fields);
+    if (fewer) {
+      ctx.log.debug(`nvidia-smi does not know the field "${invalidField(run.output)}" (old driver); asking again`);
+      return queryHealth(ctx, fewer);
+    }
+    smiFailure(run.output, run.exitCode);
+  }
+  const bad = unreadableLine(run.stdout, fields);
+  if (bad !== undefined)
+    throw new ToolError(`nvidia-smi printed output gpuctl cannot read: ${JSON.stringify(bad.slice(0, 120))}.`, 'nvidia-smi', 'bad_output', {
+      hint: 'Run `nvidia-smi` yourself; is the one on PATH the real one?',
+    });
+  return { gpus: parseHealth(run.stdout, fields), fields };
 }
 
 /**

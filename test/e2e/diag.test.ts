@@ -128,3 +128,26 @@ describe('gpuctl diag --duration', () => {
     expect(r.stderr).toContain('--duration 600h is longer than the 576h (24 days) a diag stress may take.');
   });
 });
+
+describe('gpuctl diag on an older driver', () => {
+  // Before R535 nvidia-smi knew the clock-event reasons as clocks_throttle_reasons.* and rejects the new names
+  // (exit 2): diag failed with that error, and only after the whole stress.
+  const OLD = ['active', 'sw_power_cap', 'hw_slowdown', 'hw_thermal_slowdown', 'hw_power_brake_slowdown', 'sw_thermal_slowdown'].map(
+    (r) => `clocks_event_reasons.${r}`,
+  );
+  it('asks by the older names: a HW thermal slowdown is still caught; the other checks as on a new driver', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'gpuctl-diag-smi-')), 'smi.log');
+    const r = await diag([], {
+      FAKE_NVIDIA_SMI_FIXTURE: 'diag/thermal-throttle.query-gpu.csv',
+      FAKE_NVIDIA_SMI_UNKNOWN_FIELDS: OLD.join(','),
+      FAKE_NVIDIA_SMI_LOG: log,
+    }).run;
+    expect(r.stdout).toMatch(/clock-events +FAIL +\d+ samples under load: HW slowdown \d+, HW thermal [1-9]/);
+    expect(r.stdout).toContain('pcie-link      pass    PCIe under load: gen 5 x16 (max gen 5 x16)');
+    expect(r.stdout.trimEnd().endsWith('FAIL: GPU 0: clock-events, GPU 0: thermal')).toBe(true);
+    const queries = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('clocks_throttle_reasons.hw_thermal_slowdown'));
+    expect(queries.length).toBeGreaterThan(1); // the samples and the reading after ask the older names too
+  });
+});

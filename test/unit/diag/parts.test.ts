@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDiagOptions } from '../../../src/commands/diag.js';
 import { renderLongRunNotice } from '../../../src/diag/render.js';
 import { programArgs } from '../../../src/diag/run.js';
+import { fieldsWithout, parseHealth } from '../../../src/diag/smi.js';
 import { diagStatePath, diagStateText } from '../../../src/diag/state.js';
 import { parseXids, sameDevice } from '../../../src/gpu/xid.js';
 
@@ -89,5 +90,33 @@ describe('diag parts', () => {
     expect(renderLongRunNotice({ level: 'long', durationS: 600 }, 8, start)).toContain('runs 10 min of stress on each of 8 GPUs');
     expect(renderLongRunNotice({ level: 'long', durationS: 600 }, 1, start)).toBeUndefined();
     expect(renderLongRunNotice({ level: 'medium', durationS: 90 }, 8, start)).toBeUndefined();
+  });
+
+  it("an old driver's rejected field: asked by its older name (every clock-event reason at once), else left out; never a required one", () => {
+    const fields = [
+      'index',
+      'uuid',
+      'clocks_event_reasons.active',
+      'clocks_event_reasons.hw_slowdown',
+      'pcie.link.gen.gpucurrent',
+      'utilization.gpu',
+    ];
+    expect(fieldsWithout('clocks_event_reasons.hw_slowdown', fields)).toEqual([
+      'index',
+      'uuid',
+      'clocks_throttle_reasons.active',
+      'clocks_throttle_reasons.hw_slowdown',
+      'pcie.link.gen.gpucurrent',
+      'utilization.gpu',
+    ]);
+    expect(fieldsWithout('pcie.link.gen.gpucurrent', fields)).toContain('pcie.link.gen.current');
+    expect(fieldsWithout('utilization.gpu', fields)).toEqual(fields.slice(0, 5));
+    expect(fieldsWithout('clocks_throttle_reasons.active', ['index', 'clocks_throttle_reasons.active'])).toEqual(['index']);
+    expect(fieldsWithout('uuid', fields)).toBeUndefined();
+    expect(fieldsWithout('memory.used', fields)).toBeUndefined();
+    expect(fieldsWithout(undefined, fields)).toBeUndefined();
+    // read back by the new names
+    const [gpu] = parseHealth('0, Active, 4', ['index', 'clocks_throttle_reasons.hw_slowdown', 'pcie.link.gen.current']);
+    expect(gpu).toMatchObject({ hwSlowdown: true, linkGen: 4 });
   });
 });

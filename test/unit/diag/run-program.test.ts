@@ -70,4 +70,65 @@ describe('runDiag and the benchmark program', () => {
     });
     expect(base.calls.filter((c) => c.file === PROGRAM)).toHaveLength(1); // GPU 1 is not started
   });
+
+  it("nvidia-smi failing after the run (a GPU fallen off the bus: exit 15) is that GPU's fail, with its words, not a lost report", async () => {
+    let calls = 0;
+    const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }),
+      rules: [
+        {
+          match: (r) => r.file === 'nvidia-smi',
+          // the pre-flight reading works; once the program has run, the GPU is gone
+          result: () =>
+            ++calls === 1 ? exited(ROW) : exited('Unable to determine the device handle for GPU0000:00:06.0: Unknown Error\n', 15),
+        },
+        { match: (r) => r.file === PROGRAM, result: exited('', 1, 'CUDA error: unspecified launch failure\n') },
+        { match: (r) => r.file === 'dmesg', result: exited('') },
+      ],
+    });
+    const report = await runDiag(ctx, plan);
+    expect(report.verdict).toBe('fail');
+    expect(report.gpus[0]!.checks[0]).toEqual({
+      name: 'present',
+      verdict: 'fail',
+      evidence:
+        'nvidia-smi could not read GPU 0 after the run: nvidia-smi failed with exit code 15: Unable to determine the device handle for GPU0000:00:06.0: Unknown Error',
+    });
+  });
+
+  it('garbage from nvidia-smi after the run is said as such, not "GPU 0 is no longer listed"', async () => {
+    let calls = 0;
+    const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }),
+      rules: [
+        {
+          match: (r) => r.file === 'nvidia-smi',
+          result: () => exited(++calls === 1 ? ROW : '<html><body>502 Bad Gateway</body></html>\n'),
+        },
+        { match: (r) => r.file === PROGRAM, result: exited('', 1) },
+        { match: (r) => r.file === 'dmesg', result: exited('') },
+      ],
+    });
+    const report = await runDiag(ctx, plan);
+    expect(report.gpus[0]!.checks[0]?.evidence).toBe(
+      'nvidia-smi could not read GPU 0 after the run: nvidia-smi printed output gpuctl cannot read: "<html><body>502 Bad Gateway</body></html>".',
+    );
+  });
+
+  it('the health query is read before the program starts: a driver nvidia-smi cannot reach stops diag before any stress', async () => {
+    const ctx = makeTestCtx({
+      clock: fakeClock({ autoAdvance: true }),
+      rules: [
+        {
+          match: (r) => r.file === 'nvidia-smi',
+          result: exited("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", 9),
+        },
+        { match: (r) => r.file === PROGRAM, result: exited('', 0) },
+      ],
+    });
+    await expect(runDiag(ctx, plan)).rejects.toMatchObject({
+      message: 'nvidia-smi cannot reach the NVIDIA driver: it is not loaded or not installed.',
+    });
+    expect(ctx.calls.map((c) => c.file)).toEqual(['nvidia-smi']);
+  });
 });
