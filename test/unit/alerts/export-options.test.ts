@@ -19,6 +19,14 @@ describe('alerts export thresholds', () => {
     expect(() => parse(opts)).toThrow(message);
   });
 
+  it('--for: up to 12h (in any unit) is kept; longer is refused, since GpuctlAgentDown forgets a machine after 1d and would never fire', () => {
+    for (const f of ['12h', '720m', '43200s', '0s']) expect(parse({ for: f }).thresholds.sustained).toBe(f);
+    for (const f of ['24h', '13h', '721m', '999999h'])
+      expect(() => parse({ for: f })).toThrow(
+        `--for ${f} is longer than 12h: GpuctlAgentDown forgets a machine whose agent was last seen over 1d ago`,
+      );
+  });
+
   it('just under the limit is kept, as given', () => {
     const t = parse({ utilPct: '99.5', memoryPct: '99', tempWarnC: '149', maxTempC: '149', expectGpus: '8' }).thresholds;
     expect(t).toMatchObject({ utilPct: 99.5, memoryPct: 99, tempWarnC: 149, tempFailC: 149, expectGpus: 8 });
