@@ -110,14 +110,24 @@ export function parseAlertsExport(
     throw new UsageError("--cpu prints only the application's rules, and --app-requests-metric none drops them: nothing is left.", {
       hint: 'Drop --app-requests-metric none, or do not load a rules file for this app.',
     });
+  const tempWarnC = below(raw, 'tempWarnC', '--temp-warn-c', 150, defaults.tempWarnC, 'temperatures (°C)');
+  const tempFailC = below(raw, 'maxTempC', '--max-temp-c', 150, defaults.tempFailC, 'temperatures (°C)');
+  if (tempWarnC > tempFailC)
+    // The warning would fire only after the critical alert (and after the agent's /gpu-health failed the machine).
+    throw new UsageError(
+      `--temp-warn-c ${tempWarnC} is above --max-temp-c ${tempFailC}: the warning would come after the critical alert.`,
+      {
+        hint: `Give a warning below the limit, e.g. --temp-warn-c ${Math.max(0, tempFailC - 5)} --max-temp-c ${tempFailC}.`,
+      },
+    );
   return {
     thresholds: {
       ...defaults,
       layout: cpu ? 'cpu' : 'gpu',
       utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : below(raw, 'utilPct', '--util-pct', 100, 95, 'utilisation (%)'),
       memoryPct: below(raw, 'memoryPct', '--memory-pct', 100, defaults.memoryPct, 'memory use (%)'),
-      tempWarnC: below(raw, 'tempWarnC', '--temp-warn-c', 150, defaults.tempWarnC, 'temperatures (°C)'),
-      tempFailC: below(raw, 'maxTempC', '--max-temp-c', 150, defaults.tempFailC, 'temperatures (°C)'),
+      tempWarnC,
+      tempFailC,
       expectGpus: expect === undefined ? null : (numberOption(raw, 'expectGpus', '--expect-gpus', { min: 1, max: 64, whole: true }) ?? 1),
       sustained,
       appErrorPct: number(raw, 'appErrorPct', '--app-error-pct', 0, 99, defaults.appErrorPct),

@@ -27,6 +27,14 @@ describe('alerts export thresholds', () => {
       );
   });
 
+  it('a temperature warning above the critical limit is refused (it would fire after the critical alert); equal is kept', () => {
+    expect(() => parse({ tempWarnC: '85', maxTempC: '80' })).toThrow(
+      '--temp-warn-c 85 is above --max-temp-c 80: the warning would come after the critical alert.',
+    );
+    expect(() => parse({ maxTempC: '75' })).toThrow('--temp-warn-c 80 is above --max-temp-c 75'); // the default warning, 80
+    expect(parse({ tempWarnC: '80', maxTempC: '80' }).thresholds).toMatchObject({ tempWarnC: 80, tempFailC: 80 });
+  });
+
   it('just under the limit is kept, as given', () => {
     const t = parse({ utilPct: '99.5', memoryPct: '99', tempWarnC: '149', maxTempC: '149', expectGpus: '8' }).thresholds;
     expect(t).toMatchObject({ utilPct: 99.5, memoryPct: 99, tempWarnC: 149, tempFailC: 149, expectGpus: 8 });
