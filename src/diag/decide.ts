@@ -7,17 +7,12 @@ import { parseHealth, type SmiHealth } from './smi.js';
 import type { XidReport } from '../gpu/xid.js';
 import * as h from './health-checks.js';
 import { loadPhase } from './load.js';
+import type { ProgramRun } from './program-run.js';
 import type { CheckResult, Verdict } from './health-checks.js';
 
+export type { ProgramRun } from './program-run.js';
+
 export type Level = 'quick' | 'medium' | 'long';
-export interface ProgramRun {
-  args: string[];
-  lines: Array<Record<string, unknown>>;
-  exitCode: number | null;
-  /** How it ended when it did not exit, in words: "killed by SIGSEGV", "did not finish within 120 s". */
-  outcome: string;
-  stderrTail: string;
-}
 export interface GpuEvidence {
   after: SmiHealth;
   load: SmiHealth[];

@@ -6,7 +6,7 @@
  * GPU was busy in it; where the driver reports no utilization, the program's own word decides.
  */
 import type { CheckResult } from './health-checks.js';
-import type { ProgramRun } from './decide.js';
+import type { ProgramRun } from './program-run.js';
 import type { SmiHealth } from './smi.js';
 
 /** nvidia-smi's utilization.gpu: percent of the last sample period in which a kernel ran. At or above this, busy. */
