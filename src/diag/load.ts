@@ -30,9 +30,24 @@ export function abnormalEnd(run: ProgramRun): string | undefined {
 
 /** The stress the program reports having run (iterations over seconds), in words; undefined without one. */
 function stressDone(run: ProgramRun): string | undefined {
-  const d = run.lines.find((l) => l.type === 'diag' && l.name === 'stress');
+  const d = stressLine(run);
   if (!d || !(n(d.iterations) > 0) || !(n(d.seconds) > 0)) return undefined;
   return `${n(d.seconds).toFixed(1)} s of stress (${n(d.iterations)} iterations)`;
+}
+const stressLine = (run: ProgramRun) => run.lines.find((l) => l.type === 'diag' && l.name === 'stress');
+
+/** The stress seconds diag asked for (`--size seconds=N`), when it did. */
+function askedSeconds(run: ProgramRun): number | undefined {
+  const size = run.args.find((a) => /^seconds=\d+(\.\d+)?$/.test(a));
+  return size === undefined ? undefined : Number(size.slice('seconds='.length));
+}
+
+/** A stress that stopped well short of what was asked (the program runs until the time is up, so never less). */
+function cutShort(run: ProgramRun): string | undefined {
+  const asked = askedSeconds(run),
+    ran = n(stressLine(run)?.seconds);
+  if (asked === undefined || !Number.isFinite(ran) || ran >= 0.9 * asked) return undefined;
+  return `the program reports ${ran.toFixed(1)} s of stress where ${asked} s were asked: it stopped early`;
 }
 
 export function loadPhase(run: ProgramRun, samples: readonly SmiHealth[], samplingError?: string): LoadPhase {
@@ -51,6 +66,8 @@ export function loadPhase(run: ProgramRun, samples: readonly SmiHealth[], sampli
   // Cut short: only the samples nvidia-smi saw busy were under load (a crash mid-stress leaves some, a hang none).
   if (ended) return check('fail', `no complete load: ${ended}; ${seen}`, busy);
   const stress = stressDone(run);
+  const short = cutShort(run);
+  if (short) return check('fail', `${short}; ${seen}`, busy);
   if (!samples.length)
     return stress
       ? check('warn', `the program reports ${stress}, but ${seen}: clocks, temperature, power and link not judged`)

@@ -102,4 +102,18 @@ describe('diag: under load only when the program loaded the GPU', () => {
     const skipped = program([{ type: 'skip', name: 'stress', reason: 'cuBLASLt unavailable' }], ['stress']);
     expect(verdicts(decide(skipped, [blind, blind]))).toMatchObject({ load: 'fail', stress: 'warn', 'pcie-link': 'skip' });
   });
+
+  it('a stress that stopped well short of the seconds asked (exit 0, every iteration verified): load fails, saying so', () => {
+    const asked = (seconds: number, lines = program()) => ({ ...lines, args: ['--size', 'n=16384', '--size', `seconds=${seconds}`] });
+    const r = decide(asked(90), [busy(idle), busy(idle)]);
+    expect(r.checks.find((c) => c.name === 'load')).toEqual({
+      name: 'load',
+      verdict: 'fail',
+      evidence:
+        'the program reports 3.2 s of stress where 90 s were asked: it stopped early; nvidia-smi saw the GPU busy (utilization >= 50%) in 2 of 2 samples',
+    });
+    expect(verdicts(r)).toMatchObject({ stress: 'pass', thermal: 'pass' }); // the busy samples are still judged
+    expect(r.verdict).toBe('fail');
+    expect(verdicts(decide(asked(3), [busy(idle)])).load).toBe('pass'); // 3.2 s of 3: the program runs until the time is up
+  });
 });
