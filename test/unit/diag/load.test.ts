@@ -116,4 +116,10 @@ describe('diag: under load only when the program loaded the GPU', () => {
     expect(r.verdict).toBe('fail');
     expect(verdicts(decide(asked(3), [busy(idle)])).load).toBe('pass'); // 3.2 s of 3: the program runs until the time is up
   });
+
+  it('busy means utilization at or above 50%: a sample at 49% is idle (a kernel ran in under half of its period)', () => {
+    const at = (pct: number) => ({ ...idle, utilizationPct: pct });
+    expect(verdicts(decide(program(), [at(49), at(49)])).load).toBe('fail');
+    expect(evidence(decide(program(), [at(49), at(50)]), 'load')).toContain('busy (utilization >= 50%) in 1 of 2 samples');
+  });
 });
