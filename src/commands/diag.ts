@@ -60,7 +60,7 @@ export const diagCommand = defineCommand({
     'only while the program runs and nvidia-smi sees the GPU busy (the load check fails when it hung, died or loaded\n' +
     'another GPU). Each check passes, warns (never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming\n' +
     'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install), 130 Ctrl-C (no verdict recorded).\n' +
-    'The last result per GPU is written to $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.',
+    "The run's result per GPU it tested replaces $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.",
   options,
   examples: [
     ['gpuctl diag', 'quick: under 15 s per GPU'],
