@@ -80,6 +80,16 @@ export function streamSmi(ctx: Pick<Ctx, 'env' | 'stream'>, request: SmiStreamRe
   return ctx.stream({ ...request, file: smiBinary(ctx) });
 }
 
+/** GPUCTL_NVIDIA_SMI when it names the program to run (set and not empty): one that is not there is then a mistake to say. */
+export function smiConfigured(ctx: Pick<Ctx, 'env'>): string | undefined {
+  return ctx.env.GPUCTL_NVIDIA_SMI || undefined;
+}
+
+/** The sentence for a GPUCTL_NVIDIA_SMI that names no program (detect, doctor, monitor, diag; the agent's /gpu-health). */
+export function smiNotThere(configured: string): string {
+  return `GPUCTL_NVIDIA_SMI is set to ${JSON.stringify(configured)}, and there is no such program`;
+}
+
 /**
  * One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. Absent is
  * no nvidia-smi on PATH; a GPUCTL_NVIDIA_SMI that names no program is a mistake to say, not a host without a GPU
@@ -89,14 +99,10 @@ export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun>
   const result = await execSmi(ctx, args);
   switch (result.kind) {
     case 'absent':
-      if (ctx.env.GPUCTL_NVIDIA_SMI)
-        throw new MissingError(
-          `GPUCTL_NVIDIA_SMI is set to ${JSON.stringify(ctx.env.GPUCTL_NVIDIA_SMI)}, and there is no such program.`,
-          'nvidia-smi',
-          {
-            hint: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
-          },
-        );
+      if (smiConfigured(ctx))
+        throw new MissingError(`${smiNotThere(smiBinary(ctx))}.`, 'nvidia-smi', {
+          hint: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
+        });
       return result;
     case 'timeout':
       throw new ToolError(`nvidia-smi did not answer within ${result.timeoutMs / 1000} s.`, 'nvidia-smi', 'tool_timeout', {
