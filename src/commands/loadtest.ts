@@ -132,13 +132,15 @@ export const loadtestCommand = defineCommand({
   ],
   parse: parseLoadtest,
   run: async (options, ctx) => {
-    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }] = await Promise.all([
-      import('../loadtest/target.js'),
-      import('../loadtest/autocannon.js'),
-      import('../loadtest/gate.js'),
-      import('../loadtest/render.js'),
-      import('../ui/step-summary.js'),
-    ]);
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }, { showUrl }] =
+      await Promise.all([
+        import('../loadtest/target.js'),
+        import('../loadtest/autocannon.js'),
+        import('../loadtest/gate.js'),
+        import('../loadtest/render.js'),
+        import('../ui/step-summary.js'),
+        import('../shared/http-read.js'),
+      ]);
     let url: URL;
     if (options.url !== null) url = parseTarget(options.url);
     else {
@@ -153,14 +155,16 @@ export const loadtestCommand = defineCommand({
       url = appTarget(app, options.path);
     }
     checkLoopback(url, ctx.env);
-    const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
+    // A password in the URL is sent (autocannon's basic auth) and never shown: not in the report, its JSON or the step summary.
+    const shown = showUrl(url);
+    const spinner = ctx.spinner(`Loading ${shown} for ${options.request.durationS} s`);
     const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal, ctx.clock).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
     const exitCode = outcome.interrupted ? stopExitCode(ctx.signal) : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;
     const json: LoadtestJson = {
       schemaVersion: 1,
-      url: url.href,
+      url: shown,
       mode: { rate: r.rate, connections: r.connections, durationS: r.durationS, method: r.method },
       interrupted: outcome.interrupted,
       summary: outcome.summary,

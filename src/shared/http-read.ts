@@ -51,6 +51,18 @@ export class BodyTooLargeError extends Error {
 
 const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
+/** The URL without credentials (user and password), for messages, reports and step summaries. */
+export function showUrl(url: string | URL): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return String(url);
+  }
+}
+
 export async function fetchBounded(url: string | URL, request: BoundedRequest): Promise<BoundedResponse> {
   const limit = request.limitBytes ?? MAX_BODY_BYTES;
   const deadline = new AbortController();
