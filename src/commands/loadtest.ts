@@ -21,7 +21,8 @@ export interface LoadtestOptions {
 
 const options = [
   appOption,
-  configOption,
+  // No default here: a -c given with a URL is then seen (it was dropped without a word).
+  { flags: configOption.flags, description: 'path to fly.toml, for its app when there is no URL (default: fly.toml)' },
   { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
   { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
   { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
@@ -80,10 +81,20 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
     throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
-  // A URL is loaded as given: --path would be dropped without a word. (-c cannot be told apart: commander gives it its default.)
+  // A URL is loaded as given: --path would be dropped without a word.
   if (url !== null && str(raw, 'path') !== undefined)
     throw new UsageError("--path goes with the app's hostname, not with a URL.", {
       hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
+    });
+  // autocannon, hey, wrk and ab spell concurrency -c: `-c 50` ran 10 connections (with a URL, -c was dropped).
+  const config = str(raw, 'config');
+  if (config !== undefined && /^\d+$/.test(config))
+    throw new UsageError(`-c ${config}: -c is the path to fly.toml here, as in flyctl.`, {
+      hint: `For ${config} concurrent connections, use --connections ${config}.`,
+    });
+  if (url !== null && config !== undefined)
+    throw new UsageError('-c/--config goes with the app of a fly.toml, not with a URL.', {
+      hint: 'A URL is loaded as given; leave -c out, or drop the URL to load https://<app>.fly.dev with --path.',
     });
   const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);
   const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);
@@ -96,7 +107,7 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   return {
     url,
     app,
-    config: str(raw, 'config') ?? 'fly.toml',
+    config: config ?? 'fly.toml',
     path: str(raw, 'path') ?? '/',
     request: {
       method: method as LoadRequest['method'],
