@@ -57,6 +57,10 @@ describe('argv → options', () => {
     expect(() => parseDeployOptions(raw({ waitTimeout: 'soon' }))).toThrow(UsageError);
     expect(() => parseDeployOptions(raw({ waitTimeout: '40m', deployTimeout: '30m' }))).toThrow(/longer than --wait-timeout/);
     expect(() => parseDeployOptions(raw({ buildArg: ['no-equals'] }))).toThrow(/NAME=VALUE/);
+    // --org without --create was dropped without a word (an existing app deploys in its own organization)
+    expect(() => parseDeployOptions(raw({ org: 'team' }))).toThrow(
+      '--org goes with --create: it is the organization of the app that --create makes.',
+    );
   });
 
   it('durations', () => {
