@@ -15,13 +15,18 @@ const options = [
   appOption,
   configOption,
   { flags: '-w, --watch', description: 'refresh until Ctrl-C' },
-  { flags: '--interval <duration>', description: 'refresh interval for --watch, e.g. 5s or 2m (a bare number is seconds)', default: '5s' },
+  { flags: '--interval <duration>', description: 'refresh interval for --watch, e.g. 5s or 2m (a bare number is seconds; default 5s)' },
 ] as const;
 
 export function parseStatusOptions(raw: RawInput<OptionKeys<typeof options>>): StatusOptions {
   const watch = bool(raw, 'watch');
   if (watch && bool(raw, 'json'))
     throw new UsageError('--watch and --json do not go together.', { hint: 'Poll `gpuctl status --json` yourself.' });
+  // Without --watch there is nothing to refresh: a given --interval would be ignored without a word (as diag's --duration on quick).
+  if (!watch && str(raw, 'interval') !== undefined)
+    throw new UsageError('--interval applies to --watch; one status is printed once.', {
+      hint: 'e.g. gpuctl status --watch --interval 10s',
+    });
   const intervalMs = durationOption(raw, 'interval', '--interval', '5s');
   if (intervalMs < 1000 || intervalMs > 3_600_000)
     throw new UsageError(`--interval "${str(raw, 'interval')}" must be between 1 and 3600 seconds (1s to 1h).`);

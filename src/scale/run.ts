@@ -40,7 +40,9 @@ async function mayApply(ctx: Ctx, app: string, confirm: Confirm): Promise<boolea
     throw new UsageError('Scaling changes machines: pass --yes to confirm when not running interactively.', {
       hint: 'Or --dry-run to only see the plan.',
     });
-  return ctx.prompt.confirm(`Scale ${app}?`, false);
+  const yes = await ctx.prompt.confirm(`Scale ${app}?`, false);
+  if (!yes) ctx.log.info('Not confirmed: nothing was changed.');
+  return yes;
 }
 
 export function countMismatches(plan: CountPlan, regions: Record<string, number> | undefined): string[] {

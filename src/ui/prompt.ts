@@ -1,6 +1,7 @@
 /**
  * The one module that talks to @inquirer/prompts. Everything else calls ctx.prompt.*; tests pass a
- * scripted Prompter. A cancelled prompt (Ctrl-C) becomes InterruptedError: nothing is written, exit 130.
+ * scripted Prompter. A cancelled prompt (Ctrl-C) becomes InterruptedError: nothing is changed (init writes no file,
+ * scale touches no machine), exit 130.
  */
 import { InterruptedError, UsageError } from '../errors.js';
 
@@ -21,7 +22,7 @@ async function cancellable<T>(ask: () => Promise<T>): Promise<T> {
     return await ask();
   } catch (error) {
     if (error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError')) {
-      throw new InterruptedError('Cancelled; nothing was written.');
+      throw new InterruptedError('Cancelled; nothing was changed.');
     }
     throw error;
   }

@@ -71,7 +71,7 @@ describe('questions', () => {
 
   test('Ctrl-C in a question writes nothing', async () => {
     const dir = project();
-    const prompt = scripted(['gpu:a10', new InterruptedError('Cancelled; nothing was written.')]);
+    const prompt = scripted(['gpu:a10', new InterruptedError('Cancelled; nothing was changed.')]);
     await expect(runInit(opts(), ctxIn(dir, prompt))).rejects.toMatchObject({ exitCode: 130 });
     expect(readdirSync(dir)).toEqual([]);
   });

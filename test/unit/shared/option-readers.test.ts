@@ -32,11 +32,14 @@ describe('one reader per kind of value (issue 22, options)', () => {
   });
 
   it('status --interval and autoscale --timeout take durations, and a bare number as seconds', () => {
-    expect(parseStatusOptions(raw({ interval: '2m' })).intervalMs).toBe(120_000);
-    expect(parseStatusOptions(raw({ interval: '7' })).intervalMs).toBe(7000);
+    expect(parseStatusOptions(raw({ watch: true, interval: '2m' })).intervalMs).toBe(120_000);
+    expect(parseStatusOptions(raw({ watch: true, interval: '7' })).intervalMs).toBe(7000);
+    expect(parseStatusOptions(raw({ watch: true })).intervalMs).toBe(5000);
     expect(parseStatusOptions(raw({})).intervalMs).toBe(5000);
-    expect(() => parseStatusOptions(raw({ interval: '500ms' }))).toThrow('between 1 and 3600');
-    expect(() => parseStatusOptions(raw({ interval: '2h' }))).toThrow('between 1 and 3600');
+    expect(() => parseStatusOptions(raw({ watch: true, interval: '500ms' }))).toThrow('between 1 and 3600');
+    expect(() => parseStatusOptions(raw({ watch: true, interval: '2h' }))).toThrow('between 1 and 3600');
+    // Without --watch, --interval would change nothing: a usage error rather than silence.
+    expect(() => parseStatusOptions(raw({ interval: '10s' }))).toThrow('--interval applies to --watch');
     expect(parseRun(raw({ policy: 'p.toml', timeout: '5s' })).timeoutMs).toBe(5000);
     expect(parseRun(raw({ policy: 'p.toml', timeout: '12' })).timeoutMs).toBe(12_000);
     expect(parseRun(raw({ policy: 'p.toml' })).timeoutMs).toBe(10_000);
