@@ -24,7 +24,7 @@ const smi = (stdout: string): ExecRule[] => [
   { match: ['nvidia-smi', 'topo', '-m'], result: exited(readFileSync(join(H200X2, 'topo-m.txt'), 'utf8')) },
   { match: ['nvidia-smi', 'nvlink', '--status'], result: exited(readFileSync(join(H200X2, 'nvlink-status.txt'), 'utf8')) },
 ];
-const absent: ExecRule[] = [{ match: () => true, result: { kind: 'not-found', message: 'nvidia-smi: not found' } }];
+const absent: ExecRule[] = [{ match: () => true, result: { kind: 'not-found', file: 'nvidia-smi' } }];
 
 describe('describeGpus', () => {
   it('a catalogue GPU gets its profile and Fly kind and no derived profile; an unknown one a derived profile', () => {

@@ -113,7 +113,7 @@ describe('deriveProfile', () => {
     });
     expect(deriveProfile('Mystery', null, null)).toMatchObject({
       computeCapability: 'unknown',
-      source: expect.stringContaining('unknown'),
+      source: 'derived from compute capability unknown (not in the catalogue)',
     });
   });
 });
