@@ -34,7 +34,7 @@ export interface RenderedFile {
 
 /** Every comment line of the fly.toml templates as a pattern (a placeholder matches anything); the first is the header's first line. */
 export function ownCommentPatterns(t: Templates): RegExp[] {
-  const sources = [t['fly.toml'], t['fly-retired.toml'], t['fly-vm-cpu.toml'], t['fly-vm-gpu.toml']];
+  const sources = [t['fly.toml'], t['fly-retired.toml'], t['fly-local-gpu.toml'], t['fly-vm-cpu.toml'], t['fly-vm-gpu.toml']];
   const lines = sources.flatMap((text) => text.split('\n').map((line) => line.trim()));
   const comments = [...new Set(lines.filter((line) => line.startsWith('#') && line !== '#'))];
   return comments.map(

@@ -131,3 +131,68 @@ it('a baseline that is not there is said in words, not as a bare errno code', as
     'Cannot read the baseline missing.json: no such file or directory (ENOENT).',
   );
 });
+
+describe('the gate, verdict by verdict', () => {
+  const run = (results: ComparableResult[], mode: 'gpu' | 'cpu' = 'gpu') => ({ mode, device: null, results });
+
+  it('one regressed kernel fails the gate', () => {
+    const one = compareRuns(run([result('triad', 1), result('copy', 1)]), run([result('triad', 1.5), result('copy', 1)]), 10);
+    expect(one.regressed).toBe(1);
+    expect(gateFails(one)).toBe(true);
+  });
+
+  it('the same sizes written in another key order are comparable (a report is JSON; key order is not meaning)', () => {
+    const k = compareKernel(result('triad', 1, 0.001, { bytes: 1024, iters: 8 }), result('triad', 1.5, 0.001, { iters: 8, bytes: 1024 }), 10);
+    expect(k.verdict).toBe('regressed');
+  });
+
+  it('the noise margin is strict too: slower by exactly the margin is noise, not a regression', () => {
+    const before = result('triad', 0.5, 0.25);
+    const flat = [0.6, 0.6, 0.6];
+    const noise = noiseMarginMs(before.samplesMs, flat);
+    expect(0.5 + noise - 0.5).toBe(noise); // the delta below is exactly the margin in floating point
+    const k = compareKernel(before, { ...before, medianMs: 0.5 + noise, samplesMs: flat }, 10);
+    expect(k.deltaPct!).toBeGreaterThan(10);
+    expect(k).toMatchObject({ verdict: 'noise', reason: 'slower, but within the noise margin' });
+  });
+
+  it('faster beyond the threshold but within the noise is unchanged (noise is only ever "slower")', () => {
+    const k = compareKernel(result('triad', 1.2, 0.2), result('triad', 1.0, 0.2), 10);
+    expect(k.deltaPct!).toBeLessThan(-10);
+    expect(k).toMatchObject({ verdict: 'unchanged', reason: null });
+  });
+
+  it('a faster pageable copy is an improvement like any other (only a regression is ungated)', () => {
+    expect(compareKernel(result('d2h_pageable', 21.3), result('d2h_pageable', 16), 10)).toMatchObject({ verdict: 'improved', reason: null });
+  });
+
+  it('a slower pageable copy still counts as compared: a gate over it alone passes', () => {
+    const c = compareRuns(run([result('d2h_pageable', 16)]), run([result('d2h_pageable', 21.3)]), 10);
+    expect(c.kernels[0]?.verdict).toBe('ungated');
+    expect(c.compared).toBe(1);
+    expect(gateFails(c)).toBe(false);
+  });
+
+  it('a kernel within the noise is not counted as regressed and does not fail the gate', () => {
+    const c = compareRuns(run([result('triad', 1.0, 0.2)]), run([result('triad', 1.2, 0.2)]), 10);
+    expect(c.kernels[0]?.verdict).toBe('noise');
+    expect(c.regressed).toBe(0);
+    expect(gateFails(c)).toBe(false);
+  });
+
+  it('another mode is said in a warning', () => {
+    expect(compareRuns(run([result('triad', 1)], 'gpu'), run([result('triad', 1)], 'cpu'), 10).warnings).toEqual([
+      'The baseline ran in gpu mode and this run in cpu mode: nothing is compared.',
+    ]);
+  });
+
+  it('a baseline kernel that failed in this run says so; one not run says that', () => {
+    const c = compareRuns(run([result('triad', 1), result('copy', 1), result('scale', 1)]), run([result('triad', 1)]), 10, [
+      { suite: 'memory', name: 'copy' },
+    ]);
+    expect(c.kernels.filter((k) => k.verdict === 'only-baseline').map((k) => [k.name, k.reason])).toEqual([
+      ['copy', 'failed in this run'],
+      ['scale', 'not in this run'],
+    ]);
+  });
+});

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpretRun, minDriverFor, type RunContext } from '../../../src/bench/outcome.js';
 import type { GpuctlError} from '../../../src/errors.js';
-import { ExitCode, MissingError, ToolError, UsageError } from '../../../src/errors.js';
+import { ExitCode, InterruptedError, MissingError, ToolError, UsageError } from '../../../src/errors.js';
 import type { ExecResult } from '../../../src/exec.js';
 
 const ctx: RunContext = { program: '/cache/gpuctl-bench', mode: 'run', driverVersion: '550.54.15' };
@@ -122,5 +122,73 @@ describe('recorded output of the real program', () => {
     const error = thrown({ kind: 'exited', exitCode: 3, stdout, stderr: '', durationMs: 3 });
     expect(error.exitCode).toBe(3);
     expect(error.message).toBe('No usable GPU: no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations.');
+  });
+});
+
+describe('interpretRun, the finer points', () => {
+  const fatal = (code: string, message: string) => `{"type":"error","code":"${code}","message":"${message}"}`;
+  const DONE_FAILED = '{"type":"done","ok":false,"failed":1}';
+
+  it('driver too old for a program built with an older runtime names that runtime and its branch; without a driver version, "The NVIDIA driver"', () => {
+    const hello = HELLO.replace('"cudaRuntime":13000', '"cudaRuntime":12040');
+    const error = thrown(exited(3, hello, fatal('driver_too_old', 'driver supports CUDA 12.2'), DONE_FAILED), { ...ctx, driverVersion: null });
+    expect(error.message).toBe('The NVIDIA driver is too old for this benchmark program: driver supports CUDA 12.2.');
+    expect(error.hint).toBe('Update the NVIDIA driver to R550 or newer (CUDA 12.4); until then `gpuctl bench --cpu` runs the CPU implementations.');
+  });
+
+  it('a runtime newer than every driver branch gpuctl knows asks for "a newer release"', () => {
+    const hello = HELLO.replace('"cudaRuntime":13000', '"cudaRuntime":99000');
+    const error = thrown(exited(3, hello, fatal('driver_too_old', 'driver supports CUDA 13.0'), DONE_FAILED));
+    expect(error.hint).toBe('Update the NVIDIA driver to a newer release (CUDA 99.0); until then `gpuctl bench --cpu` runs the CPU implementations.');
+  });
+
+  it('a binary without code for the GPU (suite-less cuda_error, exit 3) is no usable GPU, without the nvidia-smi hint of no_gpu', () => {
+    const error = thrown(exited(3, HELLO, fatal('cuda_error', 'no kernel image for sm_90: rebuild with gpuctl bench --build-only'), DONE_FAILED));
+    expect(error).toBeInstanceOf(MissingError);
+    expect(error.message).toBe('No usable GPU: no kernel image for sm_90: rebuild with gpuctl bench --build-only.');
+    expect(error.hint).toBeUndefined();
+  });
+
+  it('exit 1 with a suite-less error (gpu_only on --cpu) is a failed run to report, not a missing GPU', () => {
+    const outcome = interpretRun(exited(1, HELLO, fatal('gpu_only', 'every selected kernel needs a GPU'), DONE_FAILED), ctx);
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.lines.some((l) => l.type === 'error' && l.code === 'gpu_only')).toBe(true);
+  });
+
+  it("exit 2 or 3 with only a kernel's error line is the exit code without an error line, not that kernel's failure as the cause", () => {
+    const kernel = '{"type":"error","code":"check_failed","suite":"finance","name":"ema","message":"rel_l2 0.03 exceeds bound 1e-05"}';
+    const three = thrown(exited(3, HELLO, kernel, DONE_FAILED));
+    expect(three).toBeInstanceOf(MissingError);
+    expect(three.message).toBe('/cache/gpuctl-bench exited with code 3 and no error line.\n  gpuctl-bench: diagnostics');
+    const two = thrown(exited(2, HELLO));
+    expect(two).toBeInstanceOf(UsageError);
+    expect(two.message).toMatch(/exited with code 2 and no error line/);
+  });
+
+  it('garbage on an earlier line of output that is also cut short names the garbage line', () => {
+    const result: ExecResult = { kind: 'exited', exitCode: 0, stdout: `${HELLO}\nSegmentation fault\n${RESULT}\n${RESULT.slice(0, 30)}`, stderr: '', durationMs: 1 };
+    expect(thrown(result).message).toBe('/cache/gpuctl-bench printed line 2, which is not protocol JSON (it is not JSON): "Segmentation fault".');
+  });
+
+  it('a long garbage line is clipped to 160 characters', () => {
+    const long = `WARNING ${'x'.repeat(300)}`;
+    expect(thrown(exited(0, HELLO, long, DONE)).message).toBe(`/cache/gpuctl-bench printed line 2, which is not protocol JSON (it is not JSON): "${long.slice(0, 160)}…".`);
+  });
+
+  it("a crash shows stderr's last six non-blank lines", () => {
+    const stderr = Array.from({ length: 9 }, (_, i) => `line ${i + 1}\n\n`).join('');
+    const error = thrown({ kind: 'signaled', signal: 'SIGABRT', stdout: `${HELLO}\n${RESULT}\n`, stderr });
+    expect(error.message).toBe(`/cache/gpuctl-bench crashed (SIGABRT) after 1 result.\n${[4, 5, 6, 7, 8, 9].map((i) => `  line ${i}`).join('\n')}`);
+  });
+
+  it('a timeout says the limit in whole seconds, rounded', () => {
+    expect(thrown({ kind: 'timeout', timeoutMs: 1_999, stdout: '', stderr: '' }).message).toBe('/cache/gpuctl-bench did not finish within 2 s (0 results so far).');
+    expect(thrown({ kind: 'timeout', timeoutMs: 60_000, stdout: `${HELLO}\n${RESULT}\n`, stderr: '' }).message).toBe(
+      '/cache/gpuctl-bench did not finish within 60 s (1 result so far).',
+    );
+  });
+
+  it('Ctrl-C during the run is an interruption (quiet exit), not a tool failure', () => {
+    expect(thrown({ kind: 'interrupted', stdout: '', stderr: '' })).toBeInstanceOf(InterruptedError);
   });
 });

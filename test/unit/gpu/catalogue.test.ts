@@ -37,6 +37,8 @@ describe('the catalogue', () => {
     expect(matchProfile('GeForce RTX 3090')?.id).toBe('rtx-3090');
     expect(matchProfile('NVIDIA GeForce RTX 4080 SUPER')).toBeUndefined();
     expect(normaliseName('Tesla  V100_SXM2-16GB')).toBe('v100 sxm2 16gb');
+    expect(normaliseName('A100 - SXM4__80GB')).toBe('a100 sxm4 80gb');
+    expect(matchProfile('NVIDIA  A100 - SXM4 - 80GB')?.id).toBe('a100-sxm4-80gb');
   });
 
   it('has unique ids and names, and consistent figures', () => {
@@ -79,5 +81,39 @@ describe('deriveProfile', () => {
     });
     expect(deriveProfile('Mystery', null, null)).toMatchObject({ architecture: 'unknown', bestPrecision: 'fp32', tensorCores: false });
     expect(architectureFor('10.0')).toBe('Blackwell');
+  });
+
+  it('names the architecture by compute capability, Pascal and older as unknown', () => {
+    expect(architectureFor('12.0')).toBe('Blackwell'); // GeForce RTX 5090, RTX PRO 6000 Blackwell
+    expect(architectureFor('7.0')).toBe('Volta');
+    expect(architectureFor('8.6')).toBe('Ampere');
+    expect(architectureFor('6.1')).toBe('unknown'); // GeForce GTX 1080
+    expect(architectureFor('N/A')).toBe('unknown');
+  });
+
+  it('gives Volta tensor cores and fp16, and any Ampere bf16, at the first minor of the family', () => {
+    expect(deriveProfile('NVIDIA TITAN V', '7.0', 12066)).toMatchObject({
+      architecture: 'Volta',
+      tensorCores: true,
+      bestPrecision: 'fp16',
+      memoryGB: 11.8,
+    });
+    expect(deriveProfile('NVIDIA A800-SXM4-80GB', '8.0', 81920)).toMatchObject({
+      architecture: 'Ampere',
+      bestPrecision: 'bf16',
+      memoryGB: 80,
+    });
+  });
+
+  it('is keyed by the normalised name, never offered as a Fly kind, and says when the capability is not known', () => {
+    expect(deriveProfile('NVIDIA GeForce RTX 2080 SUPER', '7.5', 8192)).toMatchObject({
+      id: 'derived:geforce-rtx-2080-super',
+      flyGpuKind: null,
+      computeCapability: '7.5',
+    });
+    expect(deriveProfile('Mystery', null, null)).toMatchObject({
+      computeCapability: 'unknown',
+      source: 'derived from compute capability unknown (not in the catalogue)',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../../../src/errors.js';
-import { appNameFrom, checkGpuKind, checkVmSize, resolveInputs } from '../../../src/init/inputs.js';
+import { appNameFrom, checkGpuKind, checkVmSize, checkWorkload, resolveInputs } from '../../../src/init/inputs.js';
 import { parseRecorded, recordOf, renderRecord } from '../../../src/init/record.js';
 import { precisionFor, profileForKind } from '../../../src/init/target.js';
 import { profileById } from '../../../src/gpu/catalogue.js';
@@ -67,6 +67,12 @@ describe('resolution', () => {
     ['a100-80gb', 'a100-sxm4-80gb'],
   ])('--vm-size %s (a Fly GPU size preset) is the GPU layout of %s, as flyctl mapped it', (preset, kind) => {
     expect(checkVmSize(preset)).toEqual({ kind: 'gpu', gpuKind: kind });
+  });
+
+  test('an unknown workload is refused with the four names; a known one passes', () => {
+    expect(() => checkWorkload('inferance')).toThrow('Unknown workload "inferance".');
+    expect(hintOf(() => checkWorkload('inferance'))).toBe('Choose one of inference, batch, backtest, training.');
+    expect(checkWorkload('backtest')).toBe('backtest');
   });
 
   test('an unknown size names the CPU and GPU presets', () => {

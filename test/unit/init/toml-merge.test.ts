@@ -15,8 +15,8 @@ const cpu: InitChoices = { target: { kind: 'cpu', vmSize: 'performance-8x' }, wo
 
 const own = ownCommentPatterns(templates);
 
-function merged(existing: string, choices: InitChoices = cpu): string {
-  const result = mergeFlyToml(existing, rendered(choices), own);
+function merged(existing: string, choices: InitChoices = cpu, text = rendered(choices)): string {
+  const result = mergeFlyToml(existing, text, own);
   if (!result.ok) throw new Error(result.reason);
   return result.text;
 }
@@ -115,5 +115,25 @@ describe('what it refuses to guess', () => {
     expect(broken.ok).toBe(false);
     // The one problem text of the fly.toml reader, as validate and deploy say it.
     expect(!broken.ok && broken.reason).toMatch(/^fly\.toml:2:4: Not valid TOML: /);
+  });
+});
+
+describe('merging into a file `init --for-local-gpu` rendered', () => {
+  const local = (name: string) => readFileSync(join(FIXTURES, 'init-local', name, 'expected', 'fly.toml'), 'utf8');
+  const comments = (text: string) => text.split('\n').filter((line) => line.trim().startsWith('#'));
+  const note = (text: string) =>
+    text.replace('[http_service]\n', '# Our own note:\n#\n# the proxy in front expects 8080.\n[http_service]\n');
+
+  test("another machine's GPU replaces the old machine's notice; the user's comments stay", () => {
+    const out = merged(note(local('a10-backtest')), {}, local('h100-batch'));
+    expect(comments(out)).toEqual(comments(note(local('h100-batch'))));
+    expect(out).not.toContain('NVIDIA A10');
+  });
+
+  test('the plain CPU layout drops the notice about a compose.yaml for this machine', () => {
+    const choices: InitChoices = { workload: 'backtest', app: 'golden-app' };
+    const out = merged(local('a10-backtest'), choices);
+    expect(comments(out)).toEqual(comments(rendered(choices)));
+    expect(out).not.toContain('compose.yaml');
   });
 });
