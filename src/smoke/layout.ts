@@ -11,7 +11,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
-import { copySources, dockerStages, parseDockerfile } from '../shared/dockerfile.js';
+import { copySources, dockerStages, lineage, parseDockerfile, rootImage } from '../shared/dockerfile.js';
 import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
 import { describeErrno } from '../shared/make-dirs.js';
 import { readRegularFile } from '../shared/regular-file.js';
@@ -70,13 +70,28 @@ async function read(path: string, what?: string): Promise<string | null> {
   }
 }
 
-/** The final stage's user: the last USER, else GPUCTL_RUN_AS in an ENV (gpuctl-start.sh drops to it). Pure. */
-export function finalUser(dockerfile: string): string | null {
-  const final = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
-  const user = [...final.matchAll(/^USER\s+([^\s:]+)/gim)].at(-1)?.[1];
-  const runAs = [...final.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)].at(-1)?.[1];
-  const name = user ?? runAs ?? null;
-  return name === 'root' || name === '0' ? null : name;
+/**
+ * What the Dockerfile says of the image that runs, read through shared/dockerfile.ts (ARGs expanded, continuations and
+ * heredocs its business) along the final stage's lineage (`FROM runtime-base` inherits that stage's base and USER):
+ * a CUDA base image (nvidia/cuda, from any registry), and the user: the last USER, else GPUCTL_RUN_AS in an ENV
+ * (gpuctl-start.sh drops to it), root meaning none. Pure.
+ */
+export function finalStageFacts(dockerfile: string): { cudaBase: boolean; runAs: string | null } {
+  const final = dockerStages(parseDockerfile(dockerfile)).at(-1);
+  if (!final) return { cudaBase: false, runAs: null };
+  const steps = lineage(final)
+    .reverse()
+    .flatMap((stage) => stage.steps);
+  const user = steps
+    .filter((s) => s.keyword === 'USER')
+    .at(-1)
+    ?.words[0]?.value.split(':')[0];
+  const runAs = steps
+    .filter((s) => s.keyword === 'ENV')
+    .flatMap((s) => [...s.text.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)])
+    .at(-1)?.[1];
+  const name = user || runAs || null;
+  return { cudaBase: /(?:^|\/)nvidia\/cuda[:@]/i.test(rootImage(final)), runAs: name === 'root' || name === '0' ? null : name };
 }
 
 /**
@@ -145,8 +160,8 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
-  const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
-  let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
+  const image = finalStageFacts(dockerfile);
+  let gpuLayout = image.cudaBase;
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
     const app = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: Record<string, Table> } | null)?.services?.app;
@@ -174,6 +189,6 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
       .map((m) => m.destination)
       .filter((d): d is string => typeof d === 'string'),
     gpuLayout,
-    runAs: finalUser(dockerfile),
+    runAs: image.runAs,
   };
 }
