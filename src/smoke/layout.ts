@@ -107,6 +107,22 @@ export function composeEnv(environment: Table | unknown[]): Record<string, strin
   return Object.fromEntries(pairs.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * A service of the parsed compose.yaml reserves a GPU: a device request under deploy.resources.reservations.devices
+ * whose capabilities list gpu, in either of YAML's list forms (before: a regex on the text, which missed a block list or
+ * a quoted "gpu" and took a commented-out line).
+ */
+function reservesGpu(services: unknown): boolean {
+  if (!isTable(services)) return false;
+  return Object.values(services).some((service) => {
+    const devices = ['deploy', 'resources', 'reservations', 'devices'].reduce<unknown>(
+      (at, key) => (isTable(at) ? at[key] : undefined),
+      service,
+    );
+    return Array.isArray(devices) && devices.some((d) => isTable(d) && Array.isArray(d.capabilities) && d.capabilities.includes('gpu'));
+  });
+}
+
 /** compose.yaml's document; one that does not parse is a usage error naming the file (not a crash). */
 function composeYaml(path: string, text: string): unknown {
   try {
@@ -164,9 +180,10 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
   let gpuLayout = image.cudaBase;
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
-    const app = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: Record<string, Table> } | null)?.services?.app;
+    const services = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: unknown } | null)?.services;
+    const app = isTable(services) && isTable(services.app) ? services.app : undefined;
     if (app && (isTable(app.environment) || Array.isArray(app.environment))) env = composeEnv(app.environment);
-    gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
+    gpuLayout ||= reservesGpu(services);
   }
   const metricsPort = num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port);
   // [http_service]'s checks and a [[services]]'s legacy [[services.http_checks]] alike (flyctl still turns them into the

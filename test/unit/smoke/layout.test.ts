@@ -125,4 +125,16 @@ describe('readLayout', () => {
     expect(await facts('FROM ubuntu:22.04\nENV A=1 \\\n    GPUCTL_RUN_AS=app\n')).toEqual({ gpuLayout: false, runAs: 'app' });
     expect(await facts(`FROM ${cuda}\nUSER root\n`)).toEqual({ gpuLayout: true, runAs: null });
   });
+
+  it("a GPU layout by compose.yaml's parsed device requests, not a regex on its text: a block list or a quoted gpu counts, a comment does not", async () => {
+    const gpuLayout = async (devices: string) => {
+      const compose = `services:\n  app:\n    deploy:\n      resources:\n        reservations:\n          devices:\n${devices}`;
+      const read = await readLayout(layout({ 'fly.toml': FLY, Dockerfile: 'FROM python:3.12-slim\n', 'compose.yaml': compose }));
+      return read.gpuLayout;
+    };
+    expect(await gpuLayout('            - driver: nvidia\n              capabilities:\n                - gpu\n')).toBe(true);
+    expect(await gpuLayout('            - capabilities: ["gpu"]\n')).toBe(true);
+    expect(await gpuLayout('            - capabilities: [gpu]\n')).toBe(true);
+    expect(await gpuLayout('            # - capabilities: [gpu]\n            - capabilities: [tpu]\n')).toBe(false);
+  });
 });
