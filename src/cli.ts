@@ -106,8 +106,10 @@ const VERSION_ONLY = new Set(['--version', '-V', '--json', '--verbose', '--no-co
 export async function runCli(io: CliIO): Promise<number> {
   // What --version prints: the version, or with --json the document (before or after it; commander prints at --version).
   const version = io.argv.includes('--json') ? jsonText(versionInfo(io.host)).trimEnd() : VERSION;
-  // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost.
-  if (io.argv.some((a) => a === '--version' || a === '-V') && io.argv.every((a) => VERSION_ONLY.has(a))) {
+  // The one answer that needs nothing else loaded: keeps `gpuctl --version` at Node's own start-up cost. `gpuctl version`
+  // (how flyctl, gh and kubectl spell it) is the same question; it was an unknown command.
+  const asked = io.argv[0] === 'version' ? ['--version', ...io.argv.slice(1)] : io.argv;
+  if (asked.some((a) => a === '--version' || a === '-V') && asked.every((a) => VERSION_ONLY.has(a))) {
     io.stdout.write(`${version}\n`);
     return ExitCode.ok;
   }

@@ -62,13 +62,20 @@ class GpuctlCommand extends Command {
    * misspelt command looked answered. It is the usage error `gpuctl nope` is. (commander 14 calls this for `help X`.)
    */
   _dispatchHelpCommand(name?: string): unknown {
-    if (name && !this.commands.some((c) => c.name() === name || c.aliases().includes(name)))
-      this.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
+    // `gpuctl help scale count`: commander passes the first name only and showed scale's help; gh and kubectl show
+    // the named subcommand's. Every name is followed; one that is not there is the usage error.
+    const named = this.args.slice(1).filter((arg) => !arg.startsWith('-'));
+    if (named.length > 0) named.reduce<Command>((command, word) => subcommandOrError(command, word), this).help();
     return (Command.prototype as unknown as { _dispatchHelpCommand(this: Command, name?: string): unknown })._dispatchHelpCommand.call(
       this,
       name,
     );
   }
+}
+
+function subcommandOrError(command: Command, name: string): Command {
+  const sub = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  return sub ?? command.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
 }
 
 function commandPath(command: Command): string {

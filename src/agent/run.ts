@@ -3,7 +3,7 @@ import { diagStatePath, diagStateReader } from './diag-state.js';
 import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
 import { processExists } from '../exec.js';
-import { smiBinary, streamSmi } from '../gpu/smi-probe.js';
+import { smiBinary, smiConfigured, streamSmi } from '../gpu/smi-probe.js';
 import { ExitCode, FailedError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
@@ -58,6 +58,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
     });
   const sampler = new Sampler((request) => streamSmi(ctx, request), {
     file: smiBinary(ctx),
+    configured: smiConfigured(ctx) !== undefined,
     intervalMs: options.intervalMs,
     env: { ...ctx.env, GPUCTL_AGENT_TOKEN: undefined },
     clock: ctx.clock,

@@ -6,7 +6,7 @@
  */
 import type { StreamEnd, StreamHandle } from '../exec.js';
 import { dropField, invalidField } from '../gpu/nvidia-smi.js';
-import type { SmiStreamRequest } from '../gpu/smi-probe.js';
+import { smiNotThere, type SmiStreamRequest } from '../gpu/smi-probe.js';
 import type { Clock } from '../shared/clock.js';
 import { parseSampleLine, REQUIRED_FIELDS, SAMPLE_FIELDS, sampleArgs, type GpuSample } from '../gpu/smi-sample.js';
 import { saneSample } from './sane.js';
@@ -17,6 +17,8 @@ export type StartStream = (request: SmiStreamRequest) => Promise<StreamHandle>;
 export interface SamplerOptions {
   /** The nvidia-smi it runs (smiBinary), for its messages. */
   file: string;
+  /** It came from GPUCTL_NVIDIA_SMI (smiConfigured): not there is then a failure /gpu-health names, not the CPU fallback. */
+  configured?: boolean;
   intervalMs: number;
   env?: Record<string, string | undefined>;
   /** First restart delay; doubles per consecutive failure up to maxBackoffMs. */
@@ -182,7 +184,7 @@ export class Sampler {
       cancelGarbage?.();
       this.current = undefined;
       if (this.stopping) break;
-      if (end.kind === 'not-found' && this.gpus.size === 0) {
+      if (end.kind === 'not-found' && this.gpus.size === 0 && !this.options.configured) {
         this.phase = 'absent';
         this.options.onLog?.(`${this.options.file} not found: no GPU to sample (CPU fallback)`);
         return;
@@ -198,7 +200,9 @@ export class Sampler {
       const message =
         end.kind === 'exited' && badLine !== undefined
           ? `nvidia-smi exited with code ${end.exitCode}: ${badLine.slice(0, 160)}`
-          : describeEnd(end, this.options.file);
+          : end.kind === 'not-found' && this.options.configured
+            ? smiNotThere(this.options.file)
+            : describeEnd(end, this.options.file);
       this.failure = { at: this.now(), message };
       this.restarts += 1;
       const ranWell = firstGoodAt !== null && lastGoodAt !== null && lastGoodAt - firstGoodAt >= 3 * intervalMs;

@@ -132,9 +132,11 @@ export function cases(t: AlertThresholds): Record<string, Case> {
       ],
       fires: { ...hot, level: 'quick' },
     },
+    // M reports one GPU fewer than expected (none at --expect-gpus 1: only its heartbeat), Q all of them. M held one
+    // GPU whatever the count, so at --expect-gpus 1 the case expected an alert for a machine that lacked nothing.
     GpuctlGpuMissing: {
       series: [
-        ['DCGM_FI_DEV_FB_TOTAL', hot, 100],
+        ...Array.from({ length: Math.max(0, (t.expectGpus ?? 0) - 1) }, (_, i): Series => ['DCGM_FI_DEV_FB_TOTAL', g(M, String(i)), 100]),
         ['gpuctl_agent_sampler_up', M, 1],
         ...Array.from({ length: t.expectGpus ?? 0 }, (_, i): Series => ['DCGM_FI_DEV_FB_TOTAL', g(Q, String(i)), 100]),
         ['gpuctl_agent_sampler_up', Q, 1],

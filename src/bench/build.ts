@@ -153,6 +153,7 @@ export async function resolveBinary(ctx: Ctx, arch: string, events: BuildEvents 
   const nvcc = await probeNvcc(ctx);
   if (nvcc.kind === 'absent') return fromPrebuilt(paths, arch, `nvcc is not on PATH`);
   if (nvcc.kind === 'broken') {
+    if (nvcc.remedy) throw new MissingError(`${nvcc.message}.`, 'nvcc', { hint: nvcc.remedy });
     throw new ToolError(`nvcc is on PATH but does not work: ${nvcc.message}.`, 'nvcc', 'tool_failed', {
       hint: 'Run `nvcc --version` to see what is wrong; set NVCC to a working nvcc, or take it off PATH to use the prebuilt binary.',
     });

@@ -1,6 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
 import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
-import { DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
+import { AGENT_SEEN, DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
 import { DEFAULT_APP_REQUESTS, JOB_NAME, LABEL_NAME, METRIC_NAME, type AppRequests } from '../alerts/app-rules.js';
 import { thresholdsFor } from '../alerts/profiles.js';
 import { isWorkload, WORKLOADS } from '../shared/profiles.js';
@@ -26,7 +26,7 @@ const options = [
   { flags: '--memory-pct <pct>', description: 'GPU memory threshold (default 90)' },
   { flags: '--temp-warn-c <c>', description: 'temperature warning (default 80)' },
   { flags: '--max-temp-c <c>', description: "the agent's /gpu-health limit, GPUCTL_AGENT_MAX_TEMP_C (default 85)" },
-  { flags: '--for <duration>', description: '`for:` of the sustained rules (default 5m)' },
+  { flags: '--for <duration>', description: '`for:` of the sustained rules, at most 12h (default 5m)' },
   { flags: '--app-error-pct <pct>', description: "share of the application's requests answered 5xx that alerts (default 5)" },
   {
     flags: '--app-requests-metric <name>',
@@ -41,6 +41,10 @@ const options = [
   },
   { flags: '--grafana', description: "print a Grafana dashboard (JSON model) for the agent's series, with the same thresholds" },
 ] as const;
+
+/** The longest `for:`: half of AGENT_SEEN (1d), so an agent down is still remembered when its rule's `for:` has run. */
+const FOR_MAX_S = 12 * 3600;
+const forSeconds = (text: string) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[text.slice(-1) as 's' | 'm' | 'h'];
 
 function number(
   raw: RawInput<OptionKeys<typeof options>>,
@@ -93,21 +97,37 @@ export function parseAlertsExport(
   if (!/^\d+[smh]$/.test(sustained))
     // Prometheus also reads 2m30s or 1d; the rules' promtool tests are computed from one number and one unit.
     throw new UsageError(`--for "${sustained}" is not one number with s, m or h.`, {
-      hint: 'Write it like 30s, 5m or 1h (2m30s as 150s, 1d as 24h).',
+      hint: 'Write it like 30s, 5m or 1h (2m30s as 150s).',
     });
+  if (forSeconds(sustained) > FOR_MAX_S)
+    // At 24h GpuctlAgentDown could never fire (its tests failed), and the tests of 999999h never ended.
+    throw new UsageError(
+      `--for ${sustained} is longer than ${FOR_MAX_S / 3600}h: GpuctlAgentDown forgets a machine whose agent was last seen over ${AGENT_SEEN} ago, so it could never fire.`,
+      { hint: `Use at most ${FOR_MAX_S / 3600}h, e.g. --for 5m.` },
+    );
   const app = appRequests(raw, defaults.appRequests);
   if (cpu && app === null)
     throw new UsageError("--cpu prints only the application's rules, and --app-requests-metric none drops them: nothing is left.", {
       hint: 'Drop --app-requests-metric none, or do not load a rules file for this app.',
     });
+  const tempWarnC = below(raw, 'tempWarnC', '--temp-warn-c', 150, defaults.tempWarnC, 'temperatures (°C)');
+  const tempFailC = below(raw, 'maxTempC', '--max-temp-c', 150, defaults.tempFailC, 'temperatures (°C)');
+  if (tempWarnC > tempFailC)
+    // The warning would fire only after the critical alert (and after the agent's /gpu-health failed the machine).
+    throw new UsageError(
+      `--temp-warn-c ${tempWarnC} is above --max-temp-c ${tempFailC}: the warning would come after the critical alert.`,
+      {
+        hint: `Give a warning below the limit, e.g. --temp-warn-c ${Math.max(0, tempFailC - 5)} --max-temp-c ${tempFailC}.`,
+      },
+    );
   return {
     thresholds: {
       ...defaults,
       layout: cpu ? 'cpu' : 'gpu',
       utilPct: str(raw, 'utilPct') === undefined ? defaults.utilPct : below(raw, 'utilPct', '--util-pct', 100, 95, 'utilisation (%)'),
       memoryPct: below(raw, 'memoryPct', '--memory-pct', 100, defaults.memoryPct, 'memory use (%)'),
-      tempWarnC: below(raw, 'tempWarnC', '--temp-warn-c', 150, defaults.tempWarnC, 'temperatures (°C)'),
-      tempFailC: below(raw, 'maxTempC', '--max-temp-c', 150, defaults.tempFailC, 'temperatures (°C)'),
+      tempWarnC,
+      tempFailC,
       expectGpus: expect === undefined ? null : (numberOption(raw, 'expectGpus', '--expect-gpus', { min: 1, max: 64, whole: true }) ?? 1),
       sustained,
       appErrorPct: number(raw, 'appErrorPct', '--app-error-pct', 0, 99, defaults.appErrorPct),

@@ -41,6 +41,11 @@ export function parseDeployOptions(raw: RawInput<OptionKeys<typeof options>>): D
   const image = str(raw, 'image');
   const waitTimeoutMs = durationOption(raw, 'waitTimeout', '--wait-timeout', '5m');
   const deployTimeoutMs = durationOption(raw, 'deployTimeout', '--deploy-timeout', '30m');
+  // --org names the organization of the app --create makes; without --create it was dropped without a word.
+  if (str(raw, 'org') !== undefined && !bool(raw, 'create'))
+    throw new UsageError('--org goes with --create: it is the organization of the app that --create makes.', {
+      hint: 'An existing app deploys where it is; add --create for a new one (flyctl apps move changes an app’s organization).',
+    });
   if (deployTimeoutMs <= waitTimeoutMs) {
     throw new UsageError('--deploy-timeout must be longer than --wait-timeout.', {
       hint: 'The deploy timeout covers the build, the push and the wait for checks.',

@@ -13,8 +13,14 @@ export interface DiagOptions {
 const options = [
   { flags: '--level <level>', description: 'quick (< 15 s per GPU), medium (about 2 min) or long (--duration)', default: 'quick' },
   { flags: '--gpus <list>', description: '"all" or device indices (0,1,…)', default: 'all' },
-  { flags: '--duration <duration>', description: 'medium and long: how long the stress runs (default medium 90s, long 10m)' },
+  {
+    flags: '--duration <duration>',
+    description: 'medium and long: how long the stress runs on each GPU, 1s to 576h (default medium 90s, long 10m)',
+  },
 ] as const;
+
+/** The longest stress per GPU: 24 days, which with the program's 10 min of grace stays within one Node timer (2^31-1 ms). */
+export const MAX_DURATION_S = 576 * 3600;
 
 export function parseDiagOptions(raw: RawInput<OptionKeys<typeof options>>): DiagOptions {
   const level = str(raw, 'level') ?? 'quick';
@@ -32,8 +38,15 @@ export function parseDiagOptions(raw: RawInput<OptionKeys<typeof options>>): Dia
     throw new UsageError('--duration applies to --level medium and long; quick has a fixed length.', {
       hint: 'e.g. gpuctl diag --level long --duration 30m',
     });
-  const durationS = Math.max(1, Math.round(durationOption(raw, 'duration', '--duration', level === 'long' ? '10m' : '90s') / 1000));
-  return { level, gpus, durationS };
+  const text = str(raw, 'duration');
+  const durationS = durationOption(raw, 'duration', '--duration', level === 'long' ? '10m' : '90s') / 1000;
+  if (durationS < 1)
+    throw new UsageError(`--duration ${text} is shorter than the 1 s a stress needs.`, { hint: 'Use at least 1s, e.g. --duration 90s.' });
+  if (durationS > MAX_DURATION_S)
+    throw new UsageError(`--duration ${text} is longer than the ${MAX_DURATION_S / 3600}h (24 days) a diag stress may take.`, {
+      hint: 'Use at most 576h; for a longer burn-in, run diag again (each run records its verdict).',
+    });
+  return { level, gpus, durationS: Math.round(durationS) };
 }
 
 export const diagCommand = defineCommand({
@@ -43,9 +56,11 @@ export const diagCommand = defineCommand({
     "Reads nvidia-smi's health fields (uncorrectable ECC, pages pending retirement, remapped rows, clock-event reasons,\n" +
     'temperature, power, and the PCIe link UNDER LOAD against its maximum), the XID events of the kernel log when it can\n' +
     'be read, and runs the benchmark program: known-result kernels, a memory test (walking ones, moving inversions,\n' +
-    "random patterns) and a tensor-core stress whose every iteration's output is verified. Each check passes, warns\n" +
-    '(never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install).\n' +
-    'The last result per GPU is written to $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.',
+    "random patterns) and a tensor-core stress whose every iteration's output is verified. A sample counts as under load\n" +
+    'only while the program runs and nvidia-smi sees the GPU busy (the load check fails when it hung, died or loaded\n' +
+    'another GPU). Each check passes, warns (never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming\n' +
+    'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install), 130 Ctrl-C (no verdict recorded).\n' +
+    "The run's result per GPU it tested replaces $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.",
   options,
   examples: [
     ['gpuctl diag', 'quick: under 15 s per GPU'],
@@ -54,18 +69,19 @@ export const diagCommand = defineCommand({
   ],
   parse: parseDiagOptions,
   run: async (options, ctx) => {
-    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag }, { renderDiag, renderDiagMarkdown }, state, { appendStepSummary }] =
-      await Promise.all([
-        import('../bench/target.js'),
-        import('../bench/build.js'),
-        import('../diag/run.js'),
-        import('../diag/render.js'),
-        import('../diag/state.js'),
-        import('../ui/step-summary.js'),
-      ]);
+    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag }, render, state, { appendStepSummary }] = await Promise.all([
+      import('../bench/target.js'),
+      import('../bench/build.js'),
+      import('../diag/run.js'),
+      import('../diag/render.js'),
+      import('../diag/state.js'),
+      import('../ui/step-summary.js'),
+    ]);
     const target = await gpuTarget(ctx, 'gpuctl diag tests an NVIDIA GPU: run it on the GPU machine, where nvidia-smi works.');
     const gpus = resolveGpus(options.gpus, target.all);
     const binary = await resolveBinary(ctx, target.arch, { building: (m) => ctx.log.info(m), built: (m) => ctx.log.info(m) });
+    const notice = render.renderLongRunNotice(options, gpus.length, ctx.clock.now());
+    if (notice) ctx.log.warn(notice);
     const spinner = ctx.spinner(`diag --level ${options.level}`);
     try {
       const report = await runDiag(
@@ -81,8 +97,8 @@ export const diagCommand = defineCommand({
       } catch (error) {
         ctx.log.warn(`Could not write the diag state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
-      ctx.print(report, renderDiag);
-      await appendStepSummary(ctx, () => renderDiagMarkdown(report));
+      ctx.print(report, render.renderDiag);
+      await appendStepSummary(ctx, () => render.renderDiagMarkdown(report));
       return report.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
     } finally {
       spinner.stop();

@@ -30,6 +30,11 @@ export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): H
   const url = str(raw, 'url');
   if (url !== undefined && !isHttpUrl(url))
     throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
+  // The probes send no credentials (fetch refuses a URL holding them), and the report would show the password.
+  if (url !== undefined && (new URL(url).username || new URL(url).password))
+    throw new UsageError('--url holds credentials (user:password@); gpuctl health probes without them and would print them.', {
+      hint: 'Give the address alone, e.g. --url http://127.0.0.1:8080 (through `flyctl proxy 8080 -a APP`).',
+    });
   const probe = notNegated(raw, 'probe');
   if (url !== undefined && !probe)
     throw new UsageError('--url names where to probe, and --no-probe turns the probes off: choose one.', {

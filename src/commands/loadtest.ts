@@ -21,7 +21,8 @@ export interface LoadtestOptions {
 
 const options = [
   appOption,
-  configOption,
+  // No default here: a -c given with a URL is then seen (it was dropped without a word).
+  { flags: configOption.flags, description: 'path to fly.toml, for its app when there is no URL (default: fly.toml)' },
   { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
   { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
   { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
@@ -80,10 +81,20 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   const app = str(raw, 'app');
   if (url !== null && app !== undefined)
     throw new UsageError('Give a URL or -a, not both.', { hint: 'A URL is loaded as given; -a loads https://<app>.fly.dev with --path.' });
-  // A URL is loaded as given: --path would be dropped without a word. (-c cannot be told apart: commander gives it its default.)
+  // A URL is loaded as given: --path would be dropped without a word.
   if (url !== null && str(raw, 'path') !== undefined)
     throw new UsageError("--path goes with the app's hostname, not with a URL.", {
       hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
+    });
+  // autocannon, hey, wrk and ab spell concurrency -c: `-c 50` ran 10 connections (with a URL, -c was dropped).
+  const config = str(raw, 'config');
+  if (config !== undefined && /^\d+$/.test(config))
+    throw new UsageError(`-c ${config}: -c is the path to fly.toml here, as in flyctl.`, {
+      hint: `For ${config} concurrent connections, use --connections ${config}.`,
+    });
+  if (url !== null && config !== undefined)
+    throw new UsageError('-c/--config goes with the app of a fly.toml, not with a URL.', {
+      hint: 'A URL is loaded as given; leave -c out, or drop the URL to load https://<app>.fly.dev with --path.',
     });
   const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);
   const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);
@@ -96,7 +107,7 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   return {
     url,
     app,
-    config: str(raw, 'config') ?? 'fly.toml',
+    config: config ?? 'fly.toml',
     path: str(raw, 'path') ?? '/',
     request: {
       method: method as LoadRequest['method'],
@@ -132,13 +143,15 @@ export const loadtestCommand = defineCommand({
   ],
   parse: parseLoadtest,
   run: async (options, ctx) => {
-    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }] = await Promise.all([
-      import('../loadtest/target.js'),
-      import('../loadtest/autocannon.js'),
-      import('../loadtest/gate.js'),
-      import('../loadtest/render.js'),
-      import('../ui/step-summary.js'),
-    ]);
+    const [{ appTarget, checkLoopback, parseTarget }, { runLoad }, { evaluateGate }, render, { appendStepSummary }, { showUrl }] =
+      await Promise.all([
+        import('../loadtest/target.js'),
+        import('../loadtest/autocannon.js'),
+        import('../loadtest/gate.js'),
+        import('../loadtest/render.js'),
+        import('../ui/step-summary.js'),
+        import('../shared/http-read.js'),
+      ]);
     let url: URL;
     if (options.url !== null) url = parseTarget(options.url);
     else {
@@ -153,14 +166,16 @@ export const loadtestCommand = defineCommand({
       url = appTarget(app, options.path);
     }
     checkLoopback(url, ctx.env);
-    const spinner = ctx.spinner(`Loading ${url.href} for ${options.request.durationS} s`);
+    // A password in the URL is sent (autocannon's basic auth) and never shown: not in the report, its JSON or the step summary.
+    const shown = showUrl(url);
+    const spinner = ctx.spinner(`Loading ${shown} for ${options.request.durationS} s`);
     const outcome = await runLoad({ ...options.request, url: url.href }, ctx.signal, ctx.clock).finally(() => spinner.stop());
     const gate = evaluateGate(outcome.summary, options.gate);
     const exitCode = outcome.interrupted ? stopExitCode(ctx.signal) : gate.passed ? ExitCode.ok : ExitCode.failed;
     const r = options.request;
     const json: LoadtestJson = {
       schemaVersion: 1,
-      url: url.href,
+      url: shown,
       mode: { rate: r.rate, connections: r.connections, durationS: r.durationS, method: r.method },
       interrupted: outcome.interrupted,
       summary: outcome.summary,

@@ -6,7 +6,7 @@
 import { formatDuration } from '../shared/duration.js';
 import { PHASE_LABEL, type Phase } from './phases.js';
 
-/** A phase of `flyctl deploy` began, or ended: done, failed, or quietly (flyctl finished while in it). */
+/** A phase of `flyctl deploy` began, or ended: done, failed, or quietly (flyctl finished while in it, or Ctrl-C). */
 export type PhaseEvent =
   | { kind: 'begin'; label: string; phase: Phase }
   | { kind: 'end'; label: string; phase: Phase; outcome: 'done' | 'failed' | 'quiet'; elapsedMs: number; image?: string | undefined };

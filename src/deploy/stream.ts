@@ -91,7 +91,8 @@ export async function streamDeploy(
     show({ kind: 'end', label, phase, outcome: phase === 'done' ? 'quiet' : 'done', elapsedMs: elapsed() });
     return { error: undefined, phase, image, durationMs: ctx.clock.monotonic() - started };
   } catch (error) {
-    show({ kind: 'end', label, phase, outcome: 'failed', elapsedMs: elapsed() });
+    // Ctrl-C is not a failed phase: the step ends without '✗ Verifying app config failed' above 'Interrupted during …'.
+    show({ kind: 'end', label, phase, outcome: error instanceof InterruptedError ? 'quiet' : 'failed', elapsedMs: elapsed() });
     if (error instanceof InterruptedError) {
       throw new InterruptedError(
         `Interrupted during \`flyctl deploy\` (${PHASE_LABEL[phase].doing.toLowerCase()}). ${interruptedNote(phase, input.app, options.previousVersion)}`,

@@ -6,22 +6,20 @@
 import { parseHealth, type SmiHealth } from './smi.js';
 import type { XidReport } from '../gpu/xid.js';
 import * as h from './health-checks.js';
+import { loadPhase } from './load.js';
+import type { ProgramRun } from './program-run.js';
 import type { CheckResult, Verdict } from './health-checks.js';
 
+export type { ProgramRun } from './program-run.js';
+
 export type Level = 'quick' | 'medium' | 'long';
-export interface ProgramRun {
-  args: string[];
-  lines: Array<Record<string, unknown>>;
-  exitCode: number | null;
-  /** How it ended when it did not exit, in words: "killed by SIGSEGV", "did not finish within 120 s". */
-  outcome: string;
-  stderrTail: string;
-}
 export interface GpuEvidence {
   after: SmiHealth;
   load: SmiHealth[];
   program: ProgramRun;
   xid: XidReport;
+  /** Why an nvidia-smi sample during the run failed (the first reason), if one did. */
+  samplingError?: string | undefined;
 }
 export interface GpuResult {
   index: number;
@@ -128,31 +126,37 @@ function programState(run: ProgramRun): string {
 }
 
 export function decideGpu(level: Level, e: GpuEvidence): GpuResult {
+  // Only samples of a GPU shown to be under load are judged as such (load.ts); the load check says why not.
+  const load = loadPhase(e.program, e.load, e.samplingError);
   const checks: CheckResult[] = [
     h.eccCheck(e.after),
     h.retiredPagesCheck(e.after),
     h.remappedRowsCheck(e.after),
-    h.clockEventsCheck(e.load),
-    h.thermalCheck(e.load),
-    h.powerCheck(e.load),
-    h.pcieCheck(e.load),
+    load.check,
+    h.clockEventsCheck(load.samples),
+    h.thermalCheck(load.samples),
+    h.powerCheck(load.samples),
+    h.pcieCheck(load.samples),
     h.xidCheck(e.xid, e.after.busId),
     computeCheck(e.program),
     memtestCheck(e.program, level),
     stressCheck(e.program),
   ];
-  if (level !== 'quick') checks.push(hostCopyCheck(e.program, e.load));
+  if (level !== 'quick') checks.push(hostCopyCheck(e.program, load.samples));
   const verdict: Verdict = checks.some((c) => c.verdict === 'fail') ? 'fail' : checks.some((c) => c.verdict === 'warn') ? 'warn' : 'pass';
   return { index: e.after.index, uuid: e.after.uuid, name: e.after.name, verdict, checks };
 }
 
 /**
- * A GPU nvidia-smi no longer lists after the run (fallen off the bus: XID 79, or a driver reset): a failure of its own, beside
+ * A GPU nvidia-smi no longer lists, or cannot read (`unread`: its error), after the run (fallen off the bus: XID 79, or a driver reset): a failure of its own, beside
  * what the program and the kernel log said. Its counters are the last reading under load, else none (the checks skip).
  */
-export function decideMissing(level: Level, index: number, e: Omit<GpuEvidence, 'after'>): GpuResult {
+export function decideMissing(level: Level, index: number, e: Omit<GpuEvidence, 'after'>, unread?: string): GpuResult {
   const after = e.load.at(-1) ?? parseHealth(String(index))[0]!;
-  const gone = { name: 'present', verdict: 'fail' as const, evidence: `GPU ${index} is no longer listed by nvidia-smi after the run` };
+  const evidence = unread
+    ? `nvidia-smi could not read GPU ${index} after the run: ${unread}`
+    : `GPU ${index} is no longer listed by nvidia-smi after the run`;
+  const gone = { name: 'present', verdict: 'fail' as const, evidence };
   const result = decideGpu(level, { ...e, after });
   return { ...result, index, verdict: 'fail', checks: [gone, ...result.checks] };
 }

@@ -61,7 +61,7 @@ export function clockEventsCheck(load: readonly SmiHealth[]): CheckResult {
 
 export function thermalCheck(load: readonly SmiHealth[]): CheckResult {
   const t = maxOf(load, (s) => s.temperatureC);
-  if (t === null) return check('thermal', 'skip', 'no temperature under load');
+  if (t === null) return check('thermal', 'skip', load.length ? 'temperature not reported' : 'no sample under load');
   const first = load.find((s) => s.temperatureC !== null)!.temperatureC!;
   const text = `temperature under load ${first} -> ${load.at(-1)?.temperatureC ?? t} C (max ${t} C)`;
   if (t >= 92) return check('thermal', 'fail', `${text}: at or above 92 C`);

@@ -39,3 +39,26 @@ export function renderDiagMarkdown(report: DiagReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** Hours and minutes ("12 h 5 min", "45 min"), for a run's length. */
+function hoursMinutes(s: number): string {
+  const h = Math.floor(s / 3600),
+    m = Math.round((s % 3600) / 60);
+  return h ? `${h} h${m ? ` ${m} min` : ''}` : `${Math.max(1, m)} min`;
+}
+
+/** A run this long (all GPUs together) is announced at its start: what it does, until when, how to stop it. */
+export const LONG_RUN_S = 3600;
+/** What a run past a stress takes per GPU (start-up, known-result kernels, memory test, copies): the H200's medium took 12 s. */
+const OVERHEAD_S = 15;
+
+export function renderLongRunNotice(plan: { level: string; durationS: number }, gpus: number, start: Date): string | undefined {
+  const total = Math.round((gpus * (plan.durationS + OVERHEAD_S)) / 60) * 60;
+  if (plan.level === 'quick' || total < LONG_RUN_S) return undefined;
+  const until = new Date(start.getTime() + total * 1000).toISOString().replace(/:\d\d\.\d+Z$/, 'Z');
+  const each = gpus === 1 ? 'on 1 GPU' : `on each of ${gpus} GPUs, one after another`;
+  return (
+    `diag --level ${plan.level} runs ${hoursMinutes(plan.durationS)} of stress ${each}: about ${hoursMinutes(total)} in all ` +
+    `(until about ${until}). Ctrl-C stops it (exit 130) and records no verdict.`
+  );
+}

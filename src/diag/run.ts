@@ -4,7 +4,7 @@
  * kernel log, and the verdict. The program's path and the GPU list come from the command.
  */
 import type { Ctx } from '../context.js';
-import { MissingError } from '../errors.js';
+import { InterruptedError, isGpuctlError, MissingError } from '../errors.js';
 import { decideGpu, decideMissing, type GpuResult, type Level, type ProgramRun } from './decide.js';
 import { readKernelLog } from '../gpu/kernel-log.js';
 import { queryHealth, runProgram } from './probe.js';
@@ -44,8 +44,17 @@ export function programArgs(plan: Pick<DiagPlan, 'level' | 'durationS' | 'fault'
   return args;
 }
 
-async function underLoad(ctx: Ctx, work: Promise<ProgramRun>, index: number): Promise<{ run: ProgramRun; load: SmiHealth[] }> {
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The program's run, and nvidia-smi's readings of GPU `index` taken while it ran (and the first reason one failed). */
+async function underLoad(
+  ctx: Ctx,
+  work: Promise<ProgramRun>,
+  index: number,
+  fields: readonly string[],
+): Promise<{ run: ProgramRun; load: SmiHealth[]; samplingError: string | undefined }> {
   const load: SmiHealth[] = [];
+  let samplingError: string | undefined;
   let done = false;
   const finished = work.finally(() => {
     done = true;
@@ -53,14 +62,20 @@ async function underLoad(ctx: Ctx, work: Promise<ProgramRun>, index: number): Pr
   const sampler = (async () => {
     await ctx.clock.sleep(700, ctx.signal); // past the program's start-up (context, allocation)
     while (!done && !ctx.signal.aborted) {
-      const now = await queryHealth(ctx).catch(() => []);
+      const now = await queryHealth(ctx, fields).then(
+        (r) => r.gpus,
+        (error: unknown) => {
+          samplingError ??= message(error);
+          return [];
+        },
+      );
       if (!done) load.push(...now.filter((g) => g.index === index));
       await ctx.clock.sleep(1000, ctx.signal);
     }
   })();
   const run = await finished;
   await sampler;
-  return { run, load };
+  return { run, load, samplingError };
 }
 
 export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) => void = () => undefined): Promise<DiagReport> {
@@ -68,10 +83,15 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
   const results: GpuResult[] = [];
   let args: string[] = [];
   const timeoutMs = (plan.level === 'quick' ? 120 : plan.durationS + 600) * 1000;
+  // Before any load: the query this driver answers (an old one's rejected fields asked by their older names or left
+  // out), so a broken nvidia-smi fails here, not after hours of stress, and the samples ask the same.
+  const { fields } = await queryHealth(ctx);
   for (const index of plan.gpus) {
     onGpu(index);
     args = programArgs(plan, index);
-    const { run, load } = await underLoad(ctx, runProgram(ctx, plan.program, args, timeoutMs), index);
+    const { run, load, samplingError } = await underLoad(ctx, runProgram(ctx, plan.program, args, timeoutMs), index, fields);
+    // Ctrl-C: no verdict from a run cut short by the user (the state file keeps the last real one).
+    if (ctx.signal.aborted) throw new InterruptedError(`Interrupted while testing GPU ${index}; no verdict was recorded.`);
     if (run.exitCode === 3) {
       // The program speaks for bench ("…; use --cpu to run the CPU implementations"): diag has no --cpu.
       const said = run.lines.find((l) => l.type === 'error')?.message;
@@ -85,10 +105,21 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
         },
       );
     }
-    const after = (await queryHealth(ctx)).find((g) => g.index === index);
+    // A GPU fallen off the bus makes nvidia-smi itself fail ("Unable to determine the device handle", exit 15): that is
+    // this GPU's verdict (present: fail, with nvidia-smi's words), not an error that loses the report.
+    const reading = await queryHealth(ctx, fields).then(
+      (r) => ({ after: r.gpus.find((g) => g.index === index), unread: undefined }),
+      (error: unknown) => {
+        if (isGpuctlError(error) && error.code === 'interrupted') throw error;
+        return { after: undefined, unread: message(error) };
+      },
+    );
     const xid = await readKernelLog(ctx);
+    const { after } = reading;
     results.push(
-      after ? decideGpu(plan.level, { after, load, program: run, xid }) : decideMissing(plan.level, index, { load, program: run, xid }),
+      after
+        ? decideGpu(plan.level, { after, load, program: run, xid, samplingError })
+        : decideMissing(plan.level, index, { load, program: run, xid, samplingError }, reading.unread),
     );
   }
   const finished = ctx.clock.now();

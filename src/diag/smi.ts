@@ -30,6 +30,7 @@ export const DIAG_FIELDS = [
   'pcie.link.gen.max',
   'pcie.link.width.current',
   'pcie.link.width.max',
+  'utilization.gpu',
 ] as const;
 
 export interface SmiHealth {
@@ -57,6 +58,8 @@ export interface SmiHealth {
   linkGenMax: number | null;
   linkWidth: number | null;
   linkWidthMax: number | null;
+  /** Percent of the last sample period in which a kernel ran: whether the GPU was loaded (load.ts). */
+  utilizationPct: number | null;
 }
 
 const num = (raw: string | undefined) => {
@@ -69,6 +72,34 @@ const flag = (raw: string | undefined) => {
   return v === null ? null : /^(yes|active)$/i.test(v);
 };
 
+/** The fields diag cannot do without (the others an old driver may reject: they read null, "not reported"). */
+export const DIAG_REQUIRED: readonly string[] = ['index', 'uuid', 'name', 'pci.bus_id'];
+
+/** An older driver's name for a field: the throttle reasons before R535 renamed them, the link generation before gpucurrent. */
+export function olderName(field: string): string | undefined {
+  if (field.startsWith('clocks_event_reasons.')) return field.replace('clocks_event_reasons.', 'clocks_throttle_reasons.');
+  return field === 'pcie.link.gen.gpucurrent' ? 'pcie.link.gen.current' : undefined;
+}
+
+/**
+ * The query to ask again after the driver rejected `rejected` (nvidia-smi's "Field … is not a valid field"): its older
+ * name (every clock-event reason at once), else without it; undefined when it is required or was not asked for.
+ */
+export function fieldsWithout(rejected: string | undefined, fields: readonly string[]): string[] | undefined {
+  if (rejected === undefined || !fields.includes(rejected) || DIAG_REQUIRED.includes(rejected)) return undefined;
+  const older = olderName(rejected);
+  if (older === undefined || fields.includes(older)) return fields.filter((f) => f !== rejected);
+  const renamed = rejected.startsWith('clocks_event_reasons.')
+    ? (f: string) => f.startsWith('clocks_event_reasons.')
+    : (f: string) => f === rejected;
+  return fields.map((f) => (renamed(f) ? (olderName(f) ?? f) : f));
+}
+
+/** Lines that are not one cell per field asked for (an HTML error page, a cut-off answer): the first such line, if any. */
+export function unreadableLine(stdout: string, fields: readonly string[]): string | undefined {
+  return stdout.split(/\r?\n/).find((line) => line.trim() !== '' && line.split(',').length !== fields.length);
+}
+
 /** One record per GPU line, the fields in `fields` order (a field an old driver rejected is absent: null). */
 export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIELDS): SmiHealth[] {
   return stdout
@@ -78,7 +109,9 @@ export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIE
       const cells = line.split(',').map((c) => c.trim());
       const get = (field: string) => {
         const i = fields.indexOf(field);
-        return i < 0 ? undefined : cells[i];
+        const old = olderName(field);
+        const j = i < 0 && old !== undefined ? fields.indexOf(old) : i;
+        return j < 0 ? undefined : cells[j];
       };
       return {
         index: num(get('index')) ?? -1,
@@ -105,6 +138,7 @@ export function parseHealth(stdout: string, fields: readonly string[] = DIAG_FIE
         linkGenMax: num(get('pcie.link.gen.max')),
         linkWidth: num(get('pcie.link.width.current')),
         linkWidthMax: num(get('pcie.link.width.max')),
+        utilizationPct: num(get('utilization.gpu')),
       };
     });
 }

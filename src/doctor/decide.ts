@@ -19,7 +19,8 @@ export interface CheckRow {
   remedy: string | null;
 }
 
-export type Probe<T> = { kind: 'absent' } | { kind: 'error'; message: string } | ({ kind: 'ok' } & T);
+/** error's remedy: what the failure itself says to do (a GpuctlError's hint), when the row's usual remedy does not fit. */
+export type Probe<T> = { kind: 'absent' } | { kind: 'error'; message: string; remedy?: string } | ({ kind: 'ok' } & T);
 
 export interface DoctorFacts {
   nodeVersion: string;
@@ -64,7 +65,8 @@ function gpuRow(gpu: DoctorFacts['gpu']): CheckRow {
       'nvidia-smi not found: no NVIDIA GPU here',
       'Needed for `gpuctl bench` on a GPU; `gpuctl bench --cpu` works without.',
     );
-  if (gpu.kind === 'error') return row('gpu', 'NVIDIA driver', 'fail', gpu.message, 'Run `nvidia-smi` to see the driver error.');
+  if (gpu.kind === 'error')
+    return row('gpu', 'NVIDIA driver', 'fail', gpu.message, gpu.remedy ?? 'Run `nvidia-smi` to see the driver error.');
   const names = [...new Set(gpu.gpus.map((g) => g.name))].join(', ');
   return row(
     'gpu',
@@ -92,7 +94,7 @@ function nvccRow(nvcc: NvccInfo, gpu: DoctorFacts['gpu'], prebuilt: boolean): Ch
           '`gpuctl bench --cpu` builds the CPU suite with the host C++ compiler; for GPU runs install a CUDA toolkit (12.4+ with an R525+ driver, 13 with R580+).',
         );
   }
-  if (nvcc.kind === 'broken') return row('nvcc', 'nvcc', 'fail', nvcc.message, 'Reinstall the CUDA toolkit.');
+  if (nvcc.kind === 'broken') return row('nvcc', 'nvcc', 'fail', nvcc.message, nvcc.remedy ?? 'Reinstall the CUDA toolkit.');
   const span = nvcc.targets.length ? `targets ${nvcc.targets[0]}…${nvcc.targets.at(-1)}` : 'targets unknown';
   const needed = gpu.kind === 'ok' ? [...new Set(gpu.gpus.flatMap((g) => (g.computeCapability ? [smFor(g.computeCapability)] : [])))] : [];
   const missing = nvcc.targets.length ? needed.filter((sm) => !nvcc.targets.includes(sm)) : [];

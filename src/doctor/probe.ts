@@ -3,7 +3,7 @@ import { access, constants } from 'node:fs/promises';
 import { benchPaths } from '../shared/paths.js';
 import { ENGINES, engineFile, engineInfo } from '../shared/container-engine.js';
 import type { Ctx } from '../context.js';
-import { InterruptedError, isGpuctlError } from '../errors.js';
+import { InterruptedError, isGpuctlError, MissingError } from '../errors.js';
 import { describeGpus } from '../detect/detect.js';
 import { probeNvcc } from '../gpu/nvcc.js';
 import { querySmi } from '../gpu/smi-probe.js';
@@ -19,6 +19,9 @@ async function gpuFacts(ctx: Ctx): Promise<DoctorFacts['gpu']> {
     const described = describeGpus(smi.gpus);
     return { kind: 'ok', driverVersion: described.driverVersion, cudaVersion: described.cudaVersion, gpus: smi.gpus };
   } catch (error) {
+    // A GPUCTL_NVIDIA_SMI that names no program: its own remedy (point it at nvidia-smi), not "run nvidia-smi".
+    if (error instanceof MissingError && error.what === 'nvidia-smi' && error.hint)
+      return { kind: 'error', message: error.message, remedy: error.hint };
     if (isGpuctlError(error) && error.code !== 'interrupted') return { kind: 'error', message: error.message };
     throw error;
   }

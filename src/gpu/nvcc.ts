@@ -1,8 +1,11 @@
 /** nvcc: its release and the GPU architectures it can build for. */
 import type { Ctx } from '../context.js';
 
+/** broken's remedy: set when the fix is not the toolkit's (NVCC naming no program). */
 export type NvccInfo =
-  { kind: 'absent' } | { kind: 'ok'; version: string; targets: string[]; build?: string } | { kind: 'broken'; message: string };
+  | { kind: 'absent' }
+  | { kind: 'ok'; version: string; targets: string[]; build?: string }
+  | { kind: 'broken'; message: string; remedy?: string };
 
 export const NVCC_TIMEOUT_MS = 15_000;
 
@@ -29,14 +32,24 @@ export function smFor(computeCapability: string): string {
   return `sm_${computeCapability.replace('.', '')}`;
 }
 
+/** NVCC when set (set and empty is unset, as for FLYCTL and DOCKER), else nvcc from PATH. */
 export function nvccBinary(env: Ctx['env']): string {
-  return env.NVCC ?? 'nvcc';
+  return env.NVCC || 'nvcc';
 }
 
 export async function probeNvcc(ctx: Ctx): Promise<NvccInfo> {
   const file = nvccBinary(ctx.env);
   const version = await ctx.exec({ file, args: ['--version'], timeoutMs: NVCC_TIMEOUT_MS });
-  if (version.kind === 'not-found') return { kind: 'absent' };
+  // NVCC naming no program is a mistake to say: read as "no nvcc", bench fell back to the prebuilt binary (or said
+  // "nvcc is not on PATH") and doctor said "not found".
+  if (version.kind === 'not-found')
+    return ctx.env.NVCC
+      ? {
+          kind: 'broken',
+          message: `NVCC is set to ${JSON.stringify(ctx.env.NVCC)}, and there is no such program`,
+          remedy: 'Point NVCC at nvcc, or unset it to use nvcc from PATH.',
+        }
+      : { kind: 'absent' };
   if (version.kind !== 'exited' || version.exitCode !== 0)
     return { kind: 'broken', message: `nvcc --version did not succeed (${version.kind})` };
   const release = parseNvccVersion(version.stdout);

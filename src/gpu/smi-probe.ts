@@ -11,8 +11,9 @@ import { meaningfulLines } from './smi-text.js';
 
 export type SmiOutcome = { kind: 'absent' } | { kind: 'ok'; gpus: SmiGpu[]; fields: readonly string[] };
 
+/** GPUCTL_NVIDIA_SMI when set (set and empty is unset, as for FLYCTL and DOCKER), else nvidia-smi from PATH. */
 export function smiBinary(ctx: Pick<Ctx, 'env'>): string {
-  return ctx.env.GPUCTL_NVIDIA_SMI ?? 'nvidia-smi';
+  return ctx.env.GPUCTL_NVIDIA_SMI || 'nvidia-smi';
 }
 
 export function smiTimeoutMs(ctx: Pick<Ctx, 'env'>): number {
@@ -79,10 +80,30 @@ export function streamSmi(ctx: Pick<Ctx, 'env' | 'stream'>, request: SmiStreamRe
   return ctx.stream({ ...request, file: smiBinary(ctx) });
 }
 
-/** One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. */
+/** GPUCTL_NVIDIA_SMI when it names the program to run (set and not empty): one that is not there is then a mistake to say. */
+export function smiConfigured(ctx: Pick<Ctx, 'env'>): string | undefined {
+  return ctx.env.GPUCTL_NVIDIA_SMI || undefined;
+}
+
+/** The sentence for a GPUCTL_NVIDIA_SMI that names no program (detect, doctor, monitor, diag; the agent's /gpu-health). */
+export function smiNotThere(configured: string): string {
+  return `GPUCTL_NVIDIA_SMI is set to ${JSON.stringify(configured)}, and there is no such program`;
+}
+
+/**
+ * One nvidia-smi call: absent, its stdout, or its output on a non-zero exit; every other outcome throws. Absent is
+ * no nvidia-smi on PATH; a GPUCTL_NVIDIA_SMI that names no program is a mistake to say, not a host without a GPU
+ * (detect described the host and exited 0 on a GPU machine).
+ */
 export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun> {
   const result = await execSmi(ctx, args);
   switch (result.kind) {
+    case 'absent':
+      if (smiConfigured(ctx))
+        throw new MissingError(`${smiNotThere(smiBinary(ctx))}.`, 'nvidia-smi', {
+          hint: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
+        });
+      return result;
     case 'timeout':
       throw new ToolError(`nvidia-smi did not answer within ${result.timeoutMs / 1000} s.`, 'nvidia-smi', 'tool_timeout', {
         hint: 'The driver may be hung (a GPU fallen off the bus, or a process stuck in the driver); check `dmesg` for NVRM/Xid errors.',

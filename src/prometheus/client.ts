@@ -8,7 +8,7 @@
  * the way fly-autoscaler sends it (superfly/fly-autoscaler prometheus/prometheus.go).
  */
 import { z } from 'zod';
-import { BodyTooLargeError, fetchBounded, HttpTimeoutError, type BoundedResponse } from '../shared/http-read.js';
+import { BodyTooLargeError, fetchBounded, HttpTimeoutError, showUrl, type BoundedResponse } from '../shared/http-read.js';
 
 export const TOKEN_ENV = 'GPUCTL_PROMETHEUS_TOKEN';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -54,18 +54,6 @@ export function authorization(token: string | undefined): string | undefined {
 
 export function tokenFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
   return env[TOKEN_ENV]?.trim() || undefined;
-}
-
-/** The URL without credentials, for messages. */
-export function showUrl(baseUrl: string): string {
-  try {
-    const u = new URL(baseUrl);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return baseUrl;
-  }
 }
 
 export function queryUrl(baseUrl: string): URL {

@@ -51,6 +51,18 @@ export class BodyTooLargeError extends Error {
 
 const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
+/** The URL without credentials (user and password), for messages, reports and step summaries. */
+export function showUrl(url: string | URL): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return String(url);
+  }
+}
+
 export async function fetchBounded(url: string | URL, request: BoundedRequest): Promise<BoundedResponse> {
   const limit = request.limitBytes ?? MAX_BODY_BYTES;
   const deadline = new AbortController();
@@ -63,7 +75,8 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
   const stop = () => void reader?.cancel().catch(() => undefined);
   signal.addEventListener('abort', stop, { once: true });
   try {
-    if (request.tls && new URL(url).protocol === 'https:') return await viaHttps(new URL(url), request, limit, signal);
+    const target = new URL(url);
+    if ((request.tls && target.protocol === 'https:') || fetchRefusesPort(target)) return await viaNode(target, request, limit, signal);
     const response = await fetch(url, {
       method: request.method ?? 'GET',
       ...(request.headers ? { headers: request.headers } : {}),
@@ -98,19 +111,37 @@ export async function fetchBounded(url: string | URL, request: BoundedRequest): 
   }
 }
 
-/** The same exchange over node:https with the caller's certificate check; never follows a redirect. */
-async function viaHttps(url: URL, request: BoundedRequest, limit: number, signal: AbortSignal): Promise<BoundedResponse> {
-  const tls = request.tls!;
-  // Loaded here: node:https (tls, crypto) is for smoke's https checks only, not every command's start.
-  const { request: httpsRequest } = await import('node:https');
+/**
+ * The ports fetch refuses to connect to (the Fetch standard's "bad port" list; Node's fetch fails them with a bare
+ * "bad port"). A health endpoint, an agent behind `flyctl proxy 6000:9091` or a Prometheus may listen on one, and
+ * curl reaches it: such a URL is read through node:http(s) instead.
+ */
+const FETCH_BAD_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117,
+  119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636,
+  989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+export function fetchRefusesPort(url: URL): boolean {
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.port !== '' && FETCH_BAD_PORTS.has(Number(url.port));
+}
+
+/**
+ * The same exchange over node:http or node:https (with the caller's certificate check, if any); never follows a
+ * redirect. For smoke's https checks with TLS options, and for the ports fetch refuses.
+ */
+async function viaNode(url: URL, request: BoundedRequest, limit: number, signal: AbortSignal): Promise<BoundedResponse> {
+  const tls = url.protocol === 'https:' ? request.tls : undefined;
+  // Loaded here: node:https (tls, crypto) and node:http are for these cases only, not every command's start.
+  const { request: nodeRequest } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(
+    const req = nodeRequest(
       url,
       {
         method: request.method ?? 'GET',
         headers: request.headers ?? {},
-        rejectUnauthorized: tls.verify,
-        ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}),
+        ...(tls ? { rejectUnauthorized: tls.verify } : {}),
+        ...(tls?.serverName !== undefined ? { servername: tls.serverName } : {}),
         signal,
       },
       (res) => {

@@ -61,7 +61,9 @@ export function list<K extends string>(raw: RawInput<K>, name: NoInfer<K>): stri
 export function durationOption<K extends string>(raw: RawInput<K>, name: NoInfer<K>, flag: string, fallback: string): number {
   const text = str(raw, name) ?? fallback;
   const ms = parseDuration(text);
-  if (ms === undefined) throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
+  // A run of digits too long for a number (Infinity) is no duration either.
+  if (ms === undefined || !Number.isFinite(ms))
+    throw new UsageError(`${flag} "${text}" is not a duration.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
   if (ms <= 0) throw new UsageError(`${flag} "${text}" must be longer than 0.`, { hint: 'Write it like 90s, 5m or 1m30s.' });
   return ms;
 }

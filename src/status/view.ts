@@ -76,7 +76,11 @@ const shortImage = (image: string) => image.replace(/^registry\.fly\.io\//, '');
 
 export function renderStatus(view: StatusJson, style: Style): string {
   const head = `${style.bold(view.app)}  ${view.url}  release v${view.release}  ${view.status || (view.deployed ? 'deployed' : 'not deployed')}\n`;
-  if (view.machines.length === 0) return `${head}\nNo machines. Deploy with \`gpuctl deploy\`.\n`;
+  // Scaled to zero (or every machine destroyed) after a deploy: a new deploy is not the way back, a count is.
+  if (view.machines.length === 0)
+    return view.deployed && view.release > 0
+      ? `${head}\nNo machines. \`gpuctl scale count 1\` creates one from release v${view.release}.\n`
+      : `${head}\nNo machines. Deploy with \`gpuctl deploy\`.\n`;
   const rows = view.machines.map((m) => [
     m.id,
     m.region,

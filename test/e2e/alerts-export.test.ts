@@ -24,6 +24,23 @@ describe('gpuctl alerts export', () => {
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
 
+  it('--for 12h, the longest it takes: promtool accepts the rules and their tests pass (GpuctlAgentDown still fires)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-export-'));
+    for (const [file, extra] of [
+      ['gpuctl-alerts.yml', []],
+      ['gpuctl-alerts.test.yml', ['--tests']],
+    ] as const) {
+      const r = await runGpuctl(['alerts', 'export', '--for', '12h', ...extra]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      writeFileSync(join(dir, file), r.stdout);
+    }
+    const run = await execa(findPromtool(), ['test', 'rules', 'gpuctl-alerts.test.yml'], { cwd: dir, reject: false, timeout: 90_000 });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const over = await runGpuctl(['alerts', 'export', '--for', '24h']);
+    expect(over.exitCode).toBe(2);
+    expect(over.stderr).toContain('--for 24h is longer than 12h: GpuctlAgentDown forgets a machine whose agent was last seen over 1d ago');
+  }, 120_000);
+
   it('takes the application counter from flags, and drops the application rules with --app-requests-metric none', async () => {
     const micrometer = ['alerts', 'export', '--app-requests-metric', 'http_server_requests_seconds_count', '--app-status-labels', 'status'];
     const rules = await runGpuctl([...micrometer, '--app-error-pct', '2']);

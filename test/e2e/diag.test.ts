@@ -3,30 +3,12 @@
  * with planted ECC errors or a downgraded link), the fake gpuctl-bench with the native program's
  * planted faults (--inject-fault through GPUCTL_DIAG_INJECT_FAULT), and a fake dmesg.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BIN, FIXTURES, runGpuctl } from '../helpers/cli.js';
-
-function diag(args: string[], env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gpuctl-diag-'));
-  const state = join(dir, 'diag-last.json');
-  const summary = join(dir, 'summary.md');
-  appendFileSync(summary, '# earlier step\n');
-  const run = runGpuctl(['diag', ...args], {
-    tools: ['nvidia-smi', 'dmesg'],
-    env: {
-      GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
-      FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
-      FAKE_BENCH_DEVICE: 'NVIDIA H200',
-      GPUCTL_DIAG_STATE: state,
-      GITHUB_STEP_SUMMARY: summary,
-      ...env,
-    },
-  });
-  return { run, state, summary };
-}
+import { diag } from './diag-helpers.js';
 
 describe('gpuctl diag', () => {
   it('a healthy H200: every check with evidence, exit 0, the state file for the agent and a step summary', async () => {
@@ -94,6 +76,7 @@ describe('gpuctl diag', () => {
 
   it('HOME set but empty: no state file in the working directory, a warning naming GPUCTL_DIAG_STATE, exit 0', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'gpuctl-diag-cwd-'));
+    const busy = mkdtempSync(join(tmpdir(), 'gpuctl-diag-busy-'));
     const r = await runGpuctl(['diag'], {
       tools: ['nvidia-smi', 'dmesg'],
       cwd,
@@ -102,6 +85,7 @@ describe('gpuctl diag', () => {
         GPUCTL_BENCH_BIN: join(FAKE_BIN, 'gpuctl-bench-fake'),
         FAKE_NVIDIA_SMI_FIXTURE: 'diag/h200-clean.query-gpu.csv',
         FAKE_BENCH_DEVICE: 'NVIDIA H200',
+        FAKE_GPU_BUSY_DIR: busy,
       },
     });
     expect(r.exitCode).toBe(0);
@@ -125,5 +109,45 @@ describe('gpuctl diag', () => {
     expect(report.programArgs).toEqual(expect.arrayContaining(['seconds=2', 'mem_pct=95', 'n=16384']));
     const memtest = report.gpus[0]!.checks.find((c) => c.name === 'memtest')!;
     expect(memtest.evidence).toMatch(/\(95\.0% of free\).* of the cudaMemcpy ceiling/);
+  });
+});
+
+describe('gpuctl diag --duration', () => {
+  it('a burn-in of hours is announced on stderr at the start (what, until when, how to stop), and runs', async () => {
+    const r = await diag(['--level', 'long', '--duration', '12h', '--json'], { GPUCTL_NOW: '2026-12-05T00:00:00Z' }).run;
+    expect(r.stderr).toContain(
+      'Warning: diag --level long runs 12 h of stress on 1 GPU: about 12 h in all (until about 2026-12-05T12:00Z). Ctrl-C stops it (exit 130) and records no verdict.',
+    );
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as { programArgs: string[] }).programArgs).toContain(`seconds=${12 * 3600}`);
+  });
+
+  it('past 576h: a usage error (exit 2) before anything runs', async () => {
+    const r = await diag(['--level', 'long', '--duration', '600h']).run;
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--duration 600h is longer than the 576h (24 days) a diag stress may take.');
+  });
+});
+
+describe('gpuctl diag on an older driver', () => {
+  // Before R535 nvidia-smi knew the clock-event reasons as clocks_throttle_reasons.* and rejects the new names
+  // (exit 2): diag failed with that error, and only after the whole stress.
+  const OLD = ['active', 'sw_power_cap', 'hw_slowdown', 'hw_thermal_slowdown', 'hw_power_brake_slowdown', 'sw_thermal_slowdown'].map(
+    (r) => `clocks_event_reasons.${r}`,
+  );
+  it('asks by the older names: a HW thermal slowdown is still caught; the other checks as on a new driver', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'gpuctl-diag-smi-')), 'smi.log');
+    const r = await diag([], {
+      FAKE_NVIDIA_SMI_FIXTURE: 'diag/thermal-throttle.query-gpu.csv',
+      FAKE_NVIDIA_SMI_UNKNOWN_FIELDS: OLD.join(','),
+      FAKE_NVIDIA_SMI_LOG: log,
+    }).run;
+    expect(r.stdout).toMatch(/clock-events +FAIL +\d+ samples under load: HW slowdown \d+, HW thermal [1-9]/);
+    expect(r.stdout).toContain('pcie-link      pass    PCIe under load: gen 5 x16 (max gen 5 x16)');
+    expect(r.stdout.trimEnd().endsWith('FAIL: GPU 0: clock-events, GPU 0: thermal')).toBe(true);
+    const queries = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('clocks_throttle_reasons.hw_thermal_slowdown'));
+    expect(queries.length).toBeGreaterThan(1); // the samples and the reading after ask the older names too
   });
 });

@@ -16,6 +16,7 @@ import { fakePath, ROOT, runGpuctl, tempHome } from '../helpers/cli.js';
 let server: Server;
 let base: string;
 let hits = 0;
+const authorization = new Set<string>();
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits += 1;
@@ -24,6 +25,7 @@ beforeAll(async () => {
       return void res.end('{"status":"failing"}');
     }
     if (req.url === '/slow') return void setTimeout(() => res.end('ok'), 30);
+    if (req.url === '/auth') authorization.add(req.headers.authorization ?? '');
     res.end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,6 +62,20 @@ test('a fixed rate for a duration: rps near the rate, every percentile, no error
   const md = readFileSync(summary, 'utf8');
   expect(md).toContain('### gpuctl loadtest: passed');
   expect(md).toMatch(/\| requests\/s \| p50 \| p90 \| p95 \| p99 \| p99\.9 \| non-2xx \| errors \|/);
+});
+
+test('a password in the URL is sent (basic auth) and never shown: not in the text, the JSON or the step summary', async () => {
+  const summary = join(mkdtempSync(join(tmpdir(), 'gpuctl-load-')), 'summary.md');
+  const target = base.replace('http://', 'http://admin:s3cretpass@');
+  const text = await load([`${target}/auth`, '-d', '1s', '--connections', '1'], { GITHUB_STEP_SUMMARY: summary });
+  const json = await load([`${target}/auth`, '-d', '1s', '--connections', '1', '--json']);
+  expect(text.exitCode, text.stderr).toBe(0);
+  expect(json.exitCode, json.stderr).toBe(0);
+  expect([...authorization]).toEqual([`Basic ${Buffer.from('admin:s3cretpass').toString('base64')}`]);
+  expect((JSON.parse(json.stdout) as LoadtestJson).url).toBe(`${base}/auth`);
+  expect(text.stdout).toContain(`GET ${base}/auth, 1 connection`);
+  for (const shown of [text.stdout, text.stderr, json.stdout, json.stderr, readFileSync(summary, 'utf8')])
+    expect(shown).not.toContain('s3cret');
 });
 
 test('the CI gate: --max-p95 missed → exit 1, said per check', async () => {

@@ -2,6 +2,24 @@
 // and their `diag` lines with figures shaped like an H200 (docs/diag.md). --inject-fault reproduces the
 // native program's planted faults (mem_bitflip: one error at one address; stress_wrong: iteration 3 wrong).
 // FAKE_BENCH_FREE_BYTES sets the free memory the memory test sees (default 141 GiB of an H200).
+// FAKE_GPU_BUSY_DIR (a folder shared with the fake nvidia-smi): while the stress runs, the file named after the
+// GPU it loads exists there, and the fake nvidia-smi reports that GPU's utilization.gpu as 100 (a real GPU is
+// busy only while a kernel runs). FAKE_BENCH_BUSY_DEVICE: the GPU the stress really loads (default --device;
+// another one is a program numbering GPUs differently from nvidia-smi). FAKE_BENCH_STRESS_SKIP=reason: the
+// stress is skipped as the native program does without cuBLASLt (a `skip` line, no load).
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Runs `work` with the GPU the stress loads marked busy for the fake nvidia-smi. */
+function busy(o, env, work) {
+  const file = env.FAKE_GPU_BUSY_DIR && join(env.FAKE_GPU_BUSY_DIR, String(env.FAKE_BENCH_BUSY_DEVICE ?? o.device));
+  if (file) writeFileSync(file, `${process.pid}\n`);
+  try {
+    work();
+  } finally {
+    if (file) rmSync(file, { force: true });
+  }
+}
 export const DIAG_KERNELS = [
   {
     suite: 'diag',
@@ -53,9 +71,11 @@ export function diagLines(k, o, env) {
     };
     return error ? [line, error] : [line];
   }
+  if (env.FAKE_BENCH_STRESS_SKIP) return [{ type: 'skip', suite: 'diag', name: 'stress', reason: env.FAKE_BENCH_STRESS_SKIP }];
   const seconds = o.sizes.seconds ?? (o.quick ? 2 : 60);
   // a load window for gpuctl diag's nvidia-smi samples: the stress's seconds, at most 2.5 s
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.min(seconds * 1000, Number(env.FAKE_BENCH_STRESS_MS ?? 2500)));
+  const ms = Math.min(seconds * 1000, Number(env.FAKE_BENCH_STRESS_MS ?? 2500));
+  busy(o, env, () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms));
   const n = o.sizes.n ?? (o.quick ? 1024 : 8192);
   const tflops = Number(env.FAKE_BENCH_STRESS_TFLOPS ?? 640);
   const iterations = Math.max(4, Math.round((tflops * 1e12 * seconds) / (2 * n ** 3)));

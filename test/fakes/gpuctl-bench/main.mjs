@@ -13,7 +13,8 @@
 //   FAKE_BENCH_JITTER=0.01       relative spread of the samples
 //   FAKE_BENCH_DEVICE / FAKE_BENCH_CC   the device line's name and compute capability
 //   FAKE_BENCH_SLOW_GPU=1:1.25   device 1's times × 1.25 (an outlier among several GPUs)
-//   --inject-fault, FAKE_BENCH_FREE_BYTES, FAKE_BENCH_STRESS_TFLOPS   the diag suite (diag.mjs)
+//   --inject-fault, FAKE_BENCH_FREE_BYTES, FAKE_BENCH_STRESS_TFLOPS, FAKE_BENCH_STRESS_SKIP,
+//   FAKE_GPU_BUSY_DIR, FAKE_BENCH_BUSY_DEVICE   the diag suite (diag.mjs)
 // A program "linked" by the fake c++ is the CPU-only build (globalThis.FAKE_BENCH_CPU_ONLY): cudaRuntime
 // null, and GPU mode exits 3 as native/src/gpu_none.cc does.
 import { appendFileSync, writeSync } from 'node:fs';

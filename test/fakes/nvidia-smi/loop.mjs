@@ -8,6 +8,7 @@
 // (a file; without it every invocation faults). FAKE_NVIDIA_SMI_SCRIPT_LIVE=1 re-reads the script at each
 // loop (a test rewrites it to change the load while the agent runs).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The loop period in ms, or undefined when the invocation does not loop. */
 export function loopInterval(args) {
@@ -76,14 +77,23 @@ export function loop(everyMs, records, render, env) {
  * FAKE_NVIDIA_SMI_STEPS file (without it, always the first step).
  */
 export function oneShotRecords(records, env) {
-  if (!env.FAKE_NVIDIA_SMI_SCRIPT) return records;
+  if (!env.FAKE_NVIDIA_SMI_SCRIPT) return busyRecords(records, env);
   const steps = JSON.parse(readFileSync(env.FAKE_NVIDIA_SMI_SCRIPT, 'utf8'));
   let n = 0;
   if (env.FAKE_NVIDIA_SMI_STEPS) {
     n = existsSync(env.FAKE_NVIDIA_SMI_STEPS) ? Number(readFileSync(env.FAKE_NVIDIA_SMI_STEPS, 'utf8')) : 0;
     writeFileSync(env.FAKE_NVIDIA_SMI_STEPS, String(n + 1));
   }
-  return applyStep(records, steps[Math.min(n, steps.length - 1)]);
+  return busyRecords(applyStep(records, steps[Math.min(n, steps.length - 1)]), env);
+}
+
+/**
+ * FAKE_GPU_BUSY_DIR: a GPU whose index names a file there is busy (the fake gpuctl-bench's stress marks the GPU
+ * it loads): its utilization.gpu reads 100, as a real one's does while a kernel runs.
+ */
+function busyRecords(records, env) {
+  if (!env.FAKE_GPU_BUSY_DIR) return records;
+  return records.map((r) => (existsSync(join(env.FAKE_GPU_BUSY_DIR, String(r.index))) ? { ...r, 'utilization.gpu': '100' } : r));
 }
 
 /**

@@ -7,7 +7,7 @@
 import { afterEach, expect, test } from 'vitest';
 import { Sampler } from '../../../src/agent/sampler.js';
 import type { StreamEnd, StreamHandle, StreamRequest } from '../../../src/exec.js';
-import { smiBinary, streamSmi } from '../../../src/gpu/smi-probe.js';
+import { smiBinary, smiConfigured, streamSmi } from '../../../src/gpu/smi-probe.js';
 import { SAMPLE_FIELDS, sampleArgs } from '../../../src/gpu/smi-sample.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
 
@@ -50,6 +50,7 @@ function start(env: Record<string, string>, fake: ReturnType<typeof fakeStreams>
   const ctx = makeTestCtx({ env, stream: fake.stream });
   const sampler = new Sampler((request) => streamSmi(ctx, request), {
     file: smiBinary(ctx),
+    configured: smiConfigured(ctx) !== undefined,
     intervalMs: 1000,
     clock: ctx.clock,
     backoffMs: 1,
@@ -101,6 +102,18 @@ test('no nvidia-smi at all: the CPU fallback, said once, and no restart', async 
   await until(() => sampler.state().phase === 'absent');
   expect(logs).toEqual(['nvidia-smi not found: no GPU to sample (CPU fallback)']);
   expect(fake.started).toHaveLength(1);
+});
+
+test('GPUCTL_NVIDIA_SMI naming no program is a failure that names it (restarted, /gpu-health fails), not the CPU fallback', async () => {
+  const fake = fakeStreams();
+  const logs: string[] = [];
+  const sampler = start({ GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi' }, fake, logs);
+  await until(() => fake.started.length === 1);
+  fake.finish[0]!({ kind: 'not-found', file: '/opt/nv/nvidia-smi' });
+  await until(() => fake.started.length === 2);
+  expect(sampler.state().phase).not.toBe('absent');
+  expect(sampler.state().failure?.message).toBe('GPUCTL_NVIDIA_SMI is set to "/opt/nv/nvidia-smi", and there is no such program');
+  expect(logs[0]).toBe('GPUCTL_NVIDIA_SMI is set to "/opt/nv/nvidia-smi", and there is no such program; restarting in 0.001 s');
 });
 
 test('a test context without a stream fake refuses to start one (nothing reaches a real process)', async () => {

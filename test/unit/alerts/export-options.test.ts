@@ -19,6 +19,22 @@ describe('alerts export thresholds', () => {
     expect(() => parse(opts)).toThrow(message);
   });
 
+  it('--for: up to 12h (in any unit) is kept; longer is refused, since GpuctlAgentDown forgets a machine after 1d and would never fire', () => {
+    for (const f of ['12h', '720m', '43200s', '0s']) expect(parse({ for: f }).thresholds.sustained).toBe(f);
+    for (const f of ['24h', '13h', '721m', '999999h'])
+      expect(() => parse({ for: f })).toThrow(
+        `--for ${f} is longer than 12h: GpuctlAgentDown forgets a machine whose agent was last seen over 1d ago`,
+      );
+  });
+
+  it('a temperature warning above the critical limit is refused (it would fire after the critical alert); equal is kept', () => {
+    expect(() => parse({ tempWarnC: '85', maxTempC: '80' })).toThrow(
+      '--temp-warn-c 85 is above --max-temp-c 80: the warning would come after the critical alert.',
+    );
+    expect(() => parse({ maxTempC: '75' })).toThrow('--temp-warn-c 80 is above --max-temp-c 75'); // the default warning, 80
+    expect(parse({ tempWarnC: '80', maxTempC: '80' }).thresholds).toMatchObject({ tempWarnC: 80, tempFailC: 80 });
+  });
+
   it('just under the limit is kept, as given', () => {
     const t = parse({ utilPct: '99.5', memoryPct: '99', tempWarnC: '149', maxTempC: '149', expectGpus: '8' }).thresholds;
     expect(t).toMatchObject({ utilPct: 99.5, memoryPct: 99, tempWarnC: 149, tempFailC: 149, expectGpus: 8 });

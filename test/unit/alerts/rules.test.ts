@@ -71,6 +71,9 @@ describe('alerting rules', () => {
   const variants: Array<[string, AlertThresholds]> = [
     ...WORKLOADS.map((w): [string, AlertThresholds] => [w, thresholdsFor(w, { expectGpus: 8 })]),
     ['for 1h', { ...T, sustained: '1h' }],
+    // One GPU per machine, the usual Fly machine: the missing-GPU case expected an alert for a machine with its one GPU.
+    ['--expect-gpus 1', { ...T, expectGpus: 1 }],
+    ['--expect-gpus 64', { ...T, expectGpus: 64 }],
     [
       'a Micrometer counter',
       {

@@ -101,6 +101,32 @@ describe('without nvcc', () => {
     expect(error.hint).toMatch(/Install a CUDA toolkit \(12\.4 or newer; 13 for the newest GPUs\)/);
     expect(error.hint).toMatch(/npm run build:native-fat/);
   });
+
+  it('NVCC naming no program is said (exit 3), not a fall-back to the prebuilt binary as if there were no nvcc', async () => {
+    const { ctx, home } = setup([{ match: () => true, result: { kind: 'not-found', file: '/opt/cuda-12.4/bin/nvcc' } }], {
+      NVCC: '/opt/cuda-12.4/bin/nvcc',
+    });
+    const prebuilt = join(home, 'gpuctl-bench');
+    writeFileSync(prebuilt, '#!/bin/sh\n');
+    chmodSync(prebuilt, 0o755);
+    const error = await resolveBinary({ ...ctx, env: { ...ctx.env, GPUCTL_BENCH_PREBUILT: prebuilt } }, 'sm_90').then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(MissingError);
+    expect(error).toMatchObject({
+      exitCode: 3,
+      message: 'NVCC is set to "/opt/cuda-12.4/bin/nvcc", and there is no such program.',
+      hint: 'Point NVCC at nvcc, or unset it to use nvcc from PATH.',
+    });
+  });
+
+  it('NVCC set and empty is unset: nvcc from PATH builds', async () => {
+    const { ctx } = setup([...nvccOk, { match: isMake, result: makeBuilds }], { NVCC: '' });
+    const binary = await resolveBinary(ctx, 'sm_90');
+    expect(binary).toMatchObject({ source: 'built', arch: 'sm_90' });
+    expect(ctx.calls.filter((c) => c.file !== 'make').map((c) => c.file)).toEqual(['nvcc', 'nvcc']);
+  });
 });
 
 describe('CUDA 12', () => {

@@ -77,6 +77,19 @@ describe('runCli', () => {
     expect(known.out()).toMatch(/^Usage: gpuctl detect \[options\]/);
   });
 
+  it('`help scale count` is scale count’s help, as gh and kubectl give it (it printed scale’s); a wrong second name is a usage error', async () => {
+    const ctx = makeTestCtx();
+    expect(await runCli(io(['help', 'scale', 'count'], ctx))).toBe(0);
+    expect(ctx.out()).toMatch(/^Usage: gpuctl scale count \[options\] <N>/);
+    const nested = makeTestCtx();
+    expect(await runCli(io(['help', 'autoscale', 'export'], nested))).toBe(0);
+    expect(nested.out()).toMatch(/^Usage: gpuctl autoscale export \[options\]/);
+    const wrong = makeTestCtx();
+    expect(await runCli(io(['help', 'scale', 'cuont'], wrong))).toBe(2);
+    expect(wrong.err()).toBe("Error: Unknown command 'cuont'.\nHint: Run 'gpuctl scale --help' for usage.\n");
+    expect(wrong.out()).toBe('');
+  });
+
   it("a value left out: an option's value that is another of its options is a usage error (init --dir --force wrote into ./--force)", async () => {
     for (const [argv, message] of [
       [['init', '--yes', '--dir', '--force'], 'Error: --dir took "--force" as its value, and --force is an option of this command.'],

@@ -43,12 +43,17 @@ async function expectJsonUsageError(argv: string[]): Promise<string> {
 describe('--version', () => {
   it('prints the version alone, and with --json (before or after, or past a command) a JSON document', async () => {
     expect((await run(['--version'])).ctx.out()).toBe(`${VERSION}\n`);
+    // `gpuctl version`, as flyctl, gh and kubectl spell it (it was "Unknown command 'version'", exit 2).
+    const word = await run(['version']);
+    expect(word.code).toBe(0);
+    expect(word.ctx.out()).toBe(`${VERSION}\n`);
     const info = { schemaVersion: 1, name: 'gpuctl', version: VERSION, node: '22.11.0', platform: 'linux', arch: 'arm64' };
     for (const argv of [
       ['--version', '--json'],
       ['--json', '-V'],
       ['--json', '--verbose', '--version'],
       ['scale', '--version', '--json'],
+      ['version', '--json'],
     ]) {
       const { code, ctx } = await run(argv);
       expect(code, argv.join(' ')).toBe(0);

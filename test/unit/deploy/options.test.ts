@@ -57,6 +57,10 @@ describe('argv → options', () => {
     expect(() => parseDeployOptions(raw({ waitTimeout: 'soon' }))).toThrow(UsageError);
     expect(() => parseDeployOptions(raw({ waitTimeout: '40m', deployTimeout: '30m' }))).toThrow(/longer than --wait-timeout/);
     expect(() => parseDeployOptions(raw({ buildArg: ['no-equals'] }))).toThrow(/NAME=VALUE/);
+    // --org without --create was dropped without a word (an existing app deploys in its own organization)
+    expect(() => parseDeployOptions(raw({ org: 'team' }))).toThrow(
+      '--org goes with --create: it is the organization of the app that --create makes.',
+    );
   });
 
   it('durations', () => {
@@ -98,6 +102,20 @@ describe('argv → options', () => {
     for (const url of ['http://a b', 'http://[::1', 'http://127.0.0.1:99999', 'ftp://example.com'])
       expect(() => parseHealthOptions(raw({ url })), url).toThrow(`--url "${url}" is not an http(s) URL.`);
     expect(parseHealthOptions(raw({ url: 'http://[::1]:8080' })).url).toBe('http://[::1]:8080');
+    // Credentials in --url: fetch refused the request and the report printed the password; a usage error that does not repeat it.
+    for (const url of ['http://admin:s3cret@127.0.0.1:8080', 'https://token@quant-signals.fly.dev']) {
+      const error = (() => {
+        try {
+          parseHealthOptions(raw({ url }));
+        } catch (e) {
+          return e as UsageError;
+        }
+        return undefined;
+      })();
+      expect(error, url).toBeInstanceOf(UsageError);
+      expect(error?.message).toBe('--url holds credentials (user:password@); gpuctl health probes without them and would print them.');
+      expect(`${error?.message} ${error?.hint}`).not.toMatch(/s3cret|token@/);
+    }
   });
 
   it('scale count / vm', () => {

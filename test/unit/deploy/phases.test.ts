@@ -107,4 +107,21 @@ describe('streamDeploy times each phase and the whole deploy on the context cloc
     ]);
     expect(ctx.err()).toBe(''); // the deploy itself writes nothing
   });
+
+  it('Ctrl-C ends the phase quietly, not as failed (a CI log showed "✗ Verifying app config failed" above "Interrupted")', async () => {
+    const { streamDeploy } = await import('../../../src/deploy/stream.js');
+    const { makeTestCtx } = await import('../../helpers/ctx.js');
+    const { InterruptedError } = await import('../../../src/errors.js');
+    const ctx = makeTestCtx({ clock: fakeClock() });
+    const fly = {
+      show: (args: readonly string[]) => `flyctl ${args.join(' ')}`,
+      deploy: () => Promise.reject(new InterruptedError('Interrupted while `flyctl deploy` was running.')),
+    } as unknown as Parameters<typeof streamDeploy>[1];
+    const { phaseText } = await import('../../../src/deploy/progress.js');
+    const ends: string[] = [];
+    const onPhase = (e: Parameters<typeof phaseText>[0]) => void (e.kind === 'end' && ends.push(`${e.outcome}: ${phaseText(e)}`));
+    const run = streamDeploy(ctx, fly, { app: 'q', config: 'fly.toml' }, { timeoutMs: 600_000, log: [], previousVersion: 6, onPhase });
+    await expect(run).rejects.toThrow(/^Interrupted during `flyctl deploy` \(verifying app config\)\. No release had started/);
+    expect(ends).toEqual(['quiet: Verified app config (0 ms)']);
+  });
 });

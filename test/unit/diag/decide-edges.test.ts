@@ -12,7 +12,7 @@ import {
   xidCheck,
 } from '../../../src/diag/health-checks.js';
 import { DIAG_FIELDS, parseHealth } from '../../../src/diag/smi.js';
-import { check, fixture, noXid, program, verdictOf } from './verdict-inputs.js';
+import { busy, check, fixture, noXid, program, verdictOf } from './verdict-inputs.js';
 
 describe('diag verdict edges', () => {
   const clean = fixture('h200-clean');
@@ -77,8 +77,8 @@ describe('diag verdict edges', () => {
   });
 
   it('a GPU gone after the run fails even when every other check passes; its counters are the last reading under load', () => {
-    const warm = { ...clean, eccVolatile: 0 };
-    const hot = { ...clean, eccVolatile: 3 };
+    const warm = { ...busy(clean), eccVolatile: 0 };
+    const hot = { ...busy(clean), eccVolatile: 3 };
     const r = decideMissing('quick', 0, { load: [warm, hot], program: program(), xid: noXid });
     expect(r.verdict).toBe('fail');
     expect(r.checks.find((c) => c.name === 'ecc')?.verdict).toBe('fail');

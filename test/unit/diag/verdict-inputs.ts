@@ -15,6 +15,8 @@ export function fixture(name: string): SmiHealth {
   return parseHealth(rows.join('\n'), fields)[0]!;
 }
 
+/** A reading taken while the stress ran: the GPU busy (the recorded answers were taken just after a load, utilization 0). */
+export const busy = (s: SmiHealth): SmiHealth => ({ ...s, utilizationPct: 100 });
 export const noXid: XidReport = { readable: true, events: [] };
 export const line = (o: Record<string, unknown>) => o;
 export function program(extra: Array<Record<string, unknown>> = [], drop: string[] = []): ProgramRun {
@@ -50,6 +52,6 @@ export function program(extra: Array<Record<string, unknown>> = [], drop: string
 }
 export function verdictOf(name: string, smi = 'h200-clean', run = program(), xid = noXid) {
   const s = fixture(smi);
-  return decideGpu('quick', { after: s, load: [s, s], program: run, xid });
+  return decideGpu('quick', { after: s, load: [busy(s), busy(s)], program: run, xid });
 }
 export const check = (r: ReturnType<typeof verdictOf>, name: string) => r.checks.find((c) => c.name === name)!;

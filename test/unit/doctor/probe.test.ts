@@ -67,3 +67,31 @@ it('DOCKER set and empty is unset for the Docker client row too, as for the engi
   });
   expect((await gatherDoctorFacts(ctx)).docker).toEqual({ kind: 'ok', version: 'Docker 28.2.2' });
 });
+
+it('GPUCTL_NVIDIA_SMI naming no program fails the driver row with that sentence and its remedy (it said "no NVIDIA GPU here")', async () => {
+  const ctx = makeTestCtx({
+    env: { GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi' },
+    rules: [{ match: () => true, result: { kind: 'not-found', file: 'tool' } }],
+  });
+  const row = decideDoctor(await gatherDoctorFacts(ctx)).find((r) => r.id === 'gpu');
+  expect(row).toEqual({
+    id: 'gpu',
+    name: 'NVIDIA driver',
+    status: 'fail',
+    detail: 'GPUCTL_NVIDIA_SMI is set to "/opt/nv/nvidia-smi", and there is no such program.',
+    remedy: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
+  });
+});
+
+it('NVCC naming no program fails the nvcc row with that sentence and its remedy (it said "not found")', async () => {
+  const ctx = makeTestCtx({
+    env: { NVCC: '/opt/cuda/bin/nvcc' },
+    rules: [{ match: () => true, result: { kind: 'not-found', file: 'tool' } }],
+  });
+  const row = decideDoctor(await gatherDoctorFacts(ctx)).find((r) => r.id === 'nvcc');
+  expect(row).toMatchObject({
+    status: 'fail',
+    detail: 'NVCC is set to "/opt/cuda/bin/nvcc", and there is no such program',
+    remedy: 'Point NVCC at nvcc, or unset it to use nvcc from PATH.',
+  });
+});

@@ -44,6 +44,27 @@ describe('querySmi', () => {
     expect(await querySmi(ctx)).toEqual({ kind: 'absent' });
   });
 
+  it('a GPUCTL_NVIDIA_SMI that names no program is said, naming the variable (exit 3), not read as a host without a GPU', async () => {
+    const ctx = makeTestCtx({
+      env: { GPUCTL_NVIDIA_SMI: '/opt/nv/nvidia-smi' },
+      rules: [{ match: () => true, result: { kind: 'not-found', file: '/opt/nv/nvidia-smi' } }],
+    });
+    const error = await querySmi(ctx).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingError);
+    expect(error).toMatchObject({
+      exitCode: 3,
+      message: 'GPUCTL_NVIDIA_SMI is set to "/opt/nv/nvidia-smi", and there is no such program.',
+      hint: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
+    });
+  });
+
+  it('GPUCTL_NVIDIA_SMI set and empty is unset: nvidia-smi from PATH runs', async () => {
+    const ctx = makeTestCtx({ env: { GPUCTL_NVIDIA_SMI: '' }, rules: [{ match: ['nvidia-smi', ...queryArgs()], result: exited(LINE) }] });
+    const outcome = await querySmi(ctx);
+    expect(outcome.kind === 'ok' && outcome.gpus[0]?.name).toBe('NVIDIA L4');
+    expect(ctx.calls.map((c) => c.file)).toEqual(['nvidia-smi']);
+  });
+
   it('a driver failure is a missing device (exit 3)', async () => {
     const text =
       "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.\n";

@@ -69,7 +69,21 @@ test('--path with a URL is refused: the URL is loaded as given, and --path was d
       hint: 'Put the path in the URL itself, or give -a <app> (and --path) instead of the URL.',
     }) as Error,
   );
-  // -c has commander's default (fly.toml) whether given or not: a URL with it is as before
-  expect(parse(['http://127.0.0.1:8080/'], { duration: '5s', config: 'fly.toml' }).url).toBe('http://127.0.0.1:8080/');
+  // -c has no commander default here (it is given or absent): a URL without it is loaded, and -c defaults to fly.toml
+  expect(parse(['http://127.0.0.1:8080/'], { duration: '5s' })).toMatchObject({ url: 'http://127.0.0.1:8080/', config: 'fly.toml' });
   expect(parse([], { duration: '5s', app: 'quant-signals', path: '/predict' }).path).toBe('/predict');
+});
+
+test('-c with a URL is refused (it was dropped); -c N names --connections, as autocannon, hey and wrk spell -c', () => {
+  expect(() => parse(['http://127.0.0.1:8080/'], { duration: '5s', config: 'other/fly.toml' })).toThrow(
+    expect.objectContaining({ message: '-c/--config goes with the app of a fly.toml, not with a URL.' }) as Error,
+  );
+  for (const args of [['http://127.0.0.1:8080/'], []])
+    expect(() => parse(args, { duration: '5s', config: '50' })).toThrow(
+      expect.objectContaining({
+        message: '-c 50: -c is the path to fly.toml here, as in flyctl.',
+        hint: 'For 50 concurrent connections, use --connections 50.',
+      }) as Error,
+    );
+  expect(parse([], { duration: '5s', config: 'deploy/fly.toml' }).config).toBe('deploy/fly.toml');
 });

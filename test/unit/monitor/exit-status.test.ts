@@ -174,7 +174,9 @@ describe('monitor exit status: --once says whether every machine gave fresh GPU 
     expect(screen.out).toContain(`\n${host}  0 GPUs\n  ${why}\n  Processes\n    none\n\nALERT: ${host}: ${why}\n`);
     expect(screen.err).toBe(`Error: No fresh GPU data from ${host}: ${why}.\n`);
     const down = await monitor(['--app', 'desk', '--agent', cpu, '--agent', 'http://127.0.0.1:1', '--once']);
-    expect(down.err).toBe(`Error: No fresh GPU data from 2 of 2 machines: ${host}: ${why}; 127.0.0.1:1: unreachable (bad port).\n`);
+    expect(down.err).toBe(
+      `Error: No fresh GPU data from 2 of 2 machines: ${host}: ${why}; 127.0.0.1:1: unreachable (connect ECONNREFUSED 127.0.0.1:1).\n`,
+    );
   });
 
   it('local: a failed nvidia-smi is the sample (exit 1, the screen shows it), not an error alone', async () => {

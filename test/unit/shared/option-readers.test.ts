@@ -18,6 +18,8 @@ describe('one reader per kind of value (issue 22, options)', () => {
     expect(() => durationOption(raw({ d: '0s' }), 'd', '--d', '1s')).toThrow(UsageError);
     // 0s is a duration; what is wrong is that it is none (it was refused as "not a duration").
     expect(() => durationOption(raw({ d: '0s' }), 'd', '--d', '1s')).toThrow('--d "0s" must be longer than 0.');
+    // Digits past what a number holds read as Infinity ms: not a duration (it was returned, a wait of forever).
+    expect(() => durationOption(raw({ d: `${'9'.repeat(400)}s` }), 'd', '--d', '1s')).toThrow('is not a duration.');
   });
 
   it('numbers: bounds, whole numbers, the command’s own message', () => {
