@@ -1,10 +1,11 @@
 /**
  * Every step summary's table keeps outside text in its cell and its row (ui/markdown.ts markdownCell): a `|` escaped,
  * CRLF, LF and a bare CR (CommonMark ends a line at each) made spaces. Before, deploy's preflight kept newlines and
- * smoke, validate, health and bench kept a bare CR: the row broke in two on GitHub's summary page.
+ * smoke, validate, health, bench and diag kept a bare CR: the row broke in two on GitHub's summary page.
  */
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown as deployMarkdown } from '../../../src/deploy/render.js';
+import { renderDiagMarkdown } from '../../../src/diag/render.js';
 import { emptyReport } from '../../../src/deploy/report.js';
 import { renderSmokeMarkdown } from '../../../src/smoke/render.js';
 import type { SmokeResult } from '../../../src/smoke/run.js';
@@ -57,5 +58,29 @@ describe('markdown table cells in the step summaries', () => {
       findings: [{ id: 'fly-unknown-key', severity: 'error', file: 'fly.toml', line: 3, message: HOSTILE, fix: 'a\rb' }],
     });
     expect(rows(markdown).at(-1)).toBe(`| \`fly.toml:3\` | error | \`fly-unknown-key\` | ${ONE_CELL} | a b |`);
+  });
+
+  it("diag's evidence and GPU name (nvidia-smi's and the benchmark program's text) stay in their row and heading", () => {
+    const markdown = renderDiagMarkdown({
+      schemaVersion: 1,
+      level: 'quick',
+      startedAt: '2026-12-05T00:00:00.000Z',
+      finishedAt: '2026-12-05T00:01:00.000Z',
+      seconds: 60,
+      verdict: 'fail',
+      failed: ['GPU 0: memtest'],
+      gpus: [
+        {
+          index: 0,
+          uuid: 'GPU-1',
+          name: 'NVIDIA\rA10',
+          verdict: 'fail',
+          checks: [{ name: 'memtest', verdict: 'fail', evidence: HOSTILE }],
+        },
+      ],
+      programArgs: [],
+    });
+    expect(rows(markdown).at(-1)).toBe(`| memtest | ❌ fail | ${ONE_CELL} |`);
+    expect(markdown).toContain('### GPU 0: NVIDIA A10 (fail)');
   });
 });
