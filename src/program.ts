@@ -1,6 +1,7 @@
 /** Turns the registry's definitions into a commander program. Wiring only: no behaviour here. */
 import { Command, CommanderError, Option, type HelpContext } from 'commander';
 import type { AnyCommand, RawInput } from './commands/define.js';
+import { ExitCode } from './errors.js';
 import { VERSION } from './version.js';
 
 export type ActionHandler = (spec: AnyCommand, raw: RawInput, path: string[]) => Promise<void>;
@@ -50,7 +51,7 @@ class GpuctlCommand extends Command {
       const choice = names.length === 1 ? `its ${what} ${names.join('')}` : `one of ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
       this.error(`error: missing ${what}: ${commandPath(this)} needs ${choice}`, {
         code: 'commander.missingSubcommand',
-        exitCode: 2,
+        exitCode: ExitCode.usage,
       });
     }
     return super.help({ ...context, error: false });
@@ -74,7 +75,7 @@ class GpuctlCommand extends Command {
 
 function subcommandOrError(command: Command, name: string): Command {
   const sub = command.commands.find((c) => c.name() === name || c.aliases().includes(name));
-  return sub ?? command.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: 2 });
+  return sub ?? command.error(`error: unknown command '${name}'`, { code: 'commander.unknownCommand', exitCode: ExitCode.usage });
 }
 
 function commandPath(command: Command): string {

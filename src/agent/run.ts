@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Ctx } from '../context.js';
 import { processExists } from '../exec.js';
 import { smiBinary, smiConfigured, streamSmi } from '../gpu/smi-probe.js';
-import { FailedError, UsageError } from '../errors.js';
+import { ExitCode, FailedError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { decideHealth } from './health.js';
 import { HostMeter } from './host.js';
@@ -127,7 +127,7 @@ export async function runAgent(options: AgentOptions, ctx: Ctx, events: AgentEve
   xids.stop();
   await Promise.all([server.close(), sampler.stop(500)]);
   log('stopped');
-  return 0;
+  return ExitCode.ok;
 }
 
 /** `make()`'s promise, shared by every caller until it is `ttlMs` old (concurrent callers share one run). */

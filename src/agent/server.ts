@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { jsonLine } from '../ui/output.js';
 import type { GpuHealth } from './health.js';
 
 export interface AgentRoutes {
@@ -30,7 +31,8 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
   res.end(head ? undefined : body);
 }
 
-const json = (value: unknown) => `${JSON.stringify(value)}\n`;
+/** Bodies are ui/output.ts's NDJSON records: compact, and DEL and the C1 controls escaped like every gpuctl JSON (curl on a terminal). */
+const json = jsonLine;
 
 export async function handle(routes: AgentRoutes, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const head = req.method === 'HEAD';

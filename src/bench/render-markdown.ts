@@ -2,9 +2,9 @@
 import { NOTHING_COMPARED, gateFails, type Comparison } from './baseline.js';
 import { checkCell, deltaCell, deviceSummary, figure, kernelName, ms, peakCell, pct, quantity, sig, speedupCell, VERDICT_TEXT, verdictText } from './format.js';
 import type { BenchReport } from './report.js';
+import { markdownCell } from '../ui/markdown.js';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const row = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
+const row = (cells: readonly string[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
 const table = (head: readonly string[], rows: ReadonlyArray<readonly string[]>) =>
   [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 

@@ -1,4 +1,5 @@
 /** `gpuctl deploy`'s summaries: text for people, markdown for GITHUB_STEP_SUMMARY. Strings only. */
+import { markdownCell } from '../ui/markdown.js';
 import { formatDuration } from '../shared/duration.js';
 import type { Style } from '../ui/style.js';
 import { renderPairs, renderTable } from '../ui/table.js';
@@ -88,7 +89,7 @@ export function renderMarkdown(report: DeployReport): string {
   lines.push(
     '| Check | Result |',
     '|---|---|',
-    ...report.preflight.map((r) => `| ${r.name} | ${r.status}: ${r.detail.replace(/\|/g, '\\|')} |`),
+    ...report.preflight.map((r) => `| ${r.name} | ${r.status}: ${markdownCell(r.detail)} |`),
     '',
   );
   if (report.machines.length) {

@@ -1,4 +1,5 @@
 /** diag's report for people: a table of checks per GPU and the verdict (text), and the step summary (markdown). */
+import { markdownCell } from '../ui/markdown.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import type { CheckResult } from './health-checks.js';
@@ -26,7 +27,7 @@ export function renderDiag(report: DiagReport, style: Style): string {
   return `${head}${parts.join('\n')}\n${verdict}\n`;
 }
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = markdownCell;
 const icon = (v: CheckResult['verdict']) => (v === 'pass' ? '✅ pass' : v === 'warn' ? '⚠️ warn' : v === 'fail' ? '❌ fail' : '➖ skip');
 
 export function renderDiagMarkdown(report: DiagReport): string {

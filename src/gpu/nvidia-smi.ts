@@ -5,7 +5,7 @@
  * as "[N/A]", "[Not Supported]", "[Unknown Error]", "[Insufficient Permissions]" or
  * "[Requested functionality has been deprecated]": those parse as null.
  */
-import { printable, smiValue } from './smi-text.js';
+import { printableLine, smiValue } from './smi-text.js';
 
 export const QUERY_FIELDS = [
   'index',
@@ -80,7 +80,7 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
     if (cells.length !== fields.length) {
       return {
         ok: false,
-        reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${printable(line)}"`,
+        reason: `line ${lineNo + 1} has ${cells.length} fields where ${fields.length} were asked for: "${printableLine(line)}"`,
       };
     }
     const get = (field: QueryField) => (fields.includes(field) ? cells[fields.indexOf(field)] : undefined);
@@ -103,7 +103,7 @@ export function parseQuery(stdout: string, fields: readonly string[] = QUERY_FIE
       bad ||
       (cc !== null && !/^\d+\.\d+$/.test(cc))
     ) {
-      return { ok: false, reason: `line ${lineNo + 1} is not a GPU record: "${printable(line)}"` };
+      return { ok: false, reason: `line ${lineNo + 1} is not a GPU record: "${printableLine(line)}"` };
     }
     gpus.push({
       index,

@@ -4,14 +4,14 @@
  * meaningful lines are kept: the error itself, not a Python traceback's header and frames nor the
  * tail of a Node crash (its stack, the error's properties, "Node.js v20…").
  */
+import { printable } from '../ui/printable.js';
 
-// C0 controls except tab, DEL, and C1 controls (0x80-0x9f: a terminal may act on them too).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
-
-/** One line, every control byte spelled out: "\x1b[31m<html>" stays readable and inert. */
-export function printable(text: string, max = 80): string {
-  const shown = text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/**
+ * One line, every control byte spelled out: ui/printable.ts's rule (the one sanitiser of outside text), and the line
+ * feed too, so "\x1b[31m<html>\n" stays readable, inert and on one line; cut at `max` characters.
+ */
+export function printableLine(text: string, max = 80): string {
+  const shown = printable(text).replace(/\n/g, '\\x0a');
   return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
@@ -29,7 +29,7 @@ const NOISE = [
 /**
  * The first `count` lines that say something: blank lines, a traceback's header, indented frames and
  * source lines, the source line a Node crash echoes above its caret, and Node's closing lines are
- * dropped; what is left (the error first) is quoted with printable().
+ * dropped; what is left (the error first) is quoted with printableLine().
  */
 export function meaningfulLines(output: string, count = 2): string {
   const all = output.split(/\r?\n/);
@@ -39,7 +39,7 @@ export function meaningfulLines(output: string, count = 2): string {
     .filter((line) => !NOISE.some((pattern) => pattern.test(line)));
   return lines
     .slice(0, count)
-    .map((line) => printable(line, 200))
+    .map((line) => printableLine(line, 200))
     .join(' ');
 }
 

@@ -1,8 +1,9 @@
 /** `gpuctl health`'s markdown for GITHUB_STEP_SUMMARY: the verdict, the machines, the HTTP probes, the reasons. */
+import { markdownCell } from '../ui/markdown.js';
 import { isIdle, restingState } from '../flyio/machines.js';
 import type { HealthJson } from './assess.js';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = markdownCell;
 
 export function renderHealthMarkdown(health: HealthJson): string {
   const verdict = health.healthy ? `✅ gpuctl health: ${health.app} is healthy` : `❌ gpuctl health: ${health.app} is unhealthy`;

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FailedError } from '../errors.js';
+import { jsonText } from '../ui/output.js';
 import { templatesDir } from './templates.js';
 
 export { AGENT_PACKAGE_PATH } from '../shared/init-files.js';
@@ -83,7 +84,7 @@ function walk(root: string, dir: string, keep: (path: string) => boolean): Packa
 function imageManifest(source: Record<string, unknown>): Uint8Array {
   const keep = ['name', 'version', 'description', 'license', 'type', 'bin', 'engines'];
   const manifest = Object.fromEntries(keep.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
-  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
+  return Buffer.from(jsonText(manifest));
 }
 
 /** Packs the running gpuctl (found above its templates/). Throws when it has not been built. */

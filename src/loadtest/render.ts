@@ -1,4 +1,5 @@
 /** A load run for people (text), for machines (--json, schemaVersion 1) and for GITHUB_STEP_SUMMARY (markdown). */
+import type { ExitCode } from '../errors.js';
 import type { Style } from '../ui/style.js';
 import { renderTable } from '../ui/table.js';
 import { ms, type GateVerdict } from './gate.js';
@@ -12,7 +13,7 @@ export interface LoadtestJson {
   summary: LoadSummary;
   gate: GateVerdict;
   /** The exit code: 0 passed, 1 the gate failed (or no response at all), 130 interrupted (143 by SIGTERM). */
-  exitCode: 0 | 1 | 130 | 143;
+  exitCode: typeof ExitCode.ok | typeof ExitCode.failed | typeof ExitCode.interrupted | typeof ExitCode.terminated;
 }
 
 const modeLine = (j: LoadtestJson): string =>

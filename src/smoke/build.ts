@@ -4,7 +4,7 @@
 import type { Ctx } from '../context.js';
 import { InterruptedError } from '../errors.js';
 import { buildContainersSince, EngineInterrupted, PS_BUILD_CONTAINERS, type Engine } from './engine.js';
-import type { SmokeDeps } from './run.js';
+import type { ProbeDeps } from './probe.js';
 
 const BUILD_TIMEOUT_MS = 60 * 60_000;
 
@@ -42,7 +42,8 @@ export async function runBuild(
   ctx: Ctx,
   engine: Engine,
   args: readonly string[],
-  deps: Pick<SmokeDeps, 'progress' | 'notice'>,
+  // run.ts's SmokeDeps has both; named here so that build.ts does not import run.ts, which imports it (a cycle).
+  deps: Pick<ProbeDeps, 'progress'> & { notice(text: string): void },
   log: string[],
 ) {
   const onLine = (line: string) => {

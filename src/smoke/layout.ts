@@ -11,7 +11,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
-import { copySources, dockerStages, parseDockerfile } from '../shared/dockerfile.js';
+import { copySources, dockerStages, lineage, parseDockerfile, rootImage } from '../shared/dockerfile.js';
 import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
 import { describeErrno } from '../shared/make-dirs.js';
 import { readRegularFile } from '../shared/regular-file.js';
@@ -70,13 +70,28 @@ async function read(path: string, what?: string): Promise<string | null> {
   }
 }
 
-/** The final stage's user: the last USER, else GPUCTL_RUN_AS in an ENV (gpuctl-start.sh drops to it). Pure. */
-export function finalUser(dockerfile: string): string | null {
-  const final = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
-  const user = [...final.matchAll(/^USER\s+([^\s:]+)/gim)].at(-1)?.[1];
-  const runAs = [...final.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)].at(-1)?.[1];
-  const name = user ?? runAs ?? null;
-  return name === 'root' || name === '0' ? null : name;
+/**
+ * What the Dockerfile says of the image that runs, read through shared/dockerfile.ts (ARGs expanded, continuations and
+ * heredocs its business) along the final stage's lineage (`FROM runtime-base` inherits that stage's base and USER):
+ * a CUDA base image (nvidia/cuda, from any registry), and the user: the last USER, else GPUCTL_RUN_AS in an ENV
+ * (gpuctl-start.sh drops to it), root meaning none. Pure.
+ */
+export function finalStageFacts(dockerfile: string): { cudaBase: boolean; runAs: string | null } {
+  const final = dockerStages(parseDockerfile(dockerfile)).at(-1);
+  if (!final) return { cudaBase: false, runAs: null };
+  const steps = lineage(final)
+    .reverse()
+    .flatMap((stage) => stage.steps);
+  const user = steps
+    .filter((s) => s.keyword === 'USER')
+    .at(-1)
+    ?.words[0]?.value.split(':')[0];
+  const runAs = steps
+    .filter((s) => s.keyword === 'ENV')
+    .flatMap((s) => [...s.text.matchAll(/\bGPUCTL_RUN_AS[=\s]+["']?([\w.-]+)/g)])
+    .at(-1)?.[1];
+  const name = user || runAs || null;
+  return { cudaBase: /(?:^|\/)nvidia\/cuda[:@]/i.test(rootImage(final)), runAs: name === 'root' || name === '0' ? null : name };
 }
 
 /**
@@ -90,6 +105,22 @@ export function composeEnv(environment: Table | unknown[]): Record<string, strin
         .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])
     : Object.entries(environment);
   return Object.fromEntries(pairs.filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * A service of the parsed compose.yaml reserves a GPU: a device request under deploy.resources.reservations.devices
+ * whose capabilities list gpu, in either of YAML's list forms (before: a regex on the text, which missed a block list or
+ * a quoted "gpu" and took a commented-out line).
+ */
+function reservesGpu(services: unknown): boolean {
+  if (!isTable(services)) return false;
+  return Object.values(services).some((service) => {
+    const devices = ['deploy', 'resources', 'reservations', 'devices'].reduce<unknown>(
+      (at, key) => (isTable(at) ? at[key] : undefined),
+      service,
+    );
+    return Array.isArray(devices) && devices.some((d) => isTable(d) && Array.isArray(d.capabilities) && d.capabilities.includes('gpu'));
+  });
 }
 
 /** compose.yaml's document; one that does not parse is a usage error naming the file (not a crash). */
@@ -145,13 +176,14 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
-  const finalStage = dockerfile.split(/^FROM\s+/im).at(-1) ?? '';
-  let gpuLayout = /^(--\S+\s+)*nvidia\/cuda[:@]/i.test(finalStage);
+  const image = finalStageFacts(dockerfile);
+  let gpuLayout = image.cudaBase;
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
-    const app = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: Record<string, Table> } | null)?.services?.app;
+    const services = (composeYaml(join(dir, 'compose.yaml'), composeText) as { services?: unknown } | null)?.services;
+    const app = isTable(services) && isTable(services.app) ? services.app : undefined;
     if (app && (isTable(app.environment) || Array.isArray(app.environment))) env = composeEnv(app.environment);
-    gpuLayout ||= /capabilities:\s*\[\s*gpu\s*\]/.test(composeText);
+    gpuLayout ||= reservesGpu(services);
   }
   const metricsPort = num(isTable(fly.metrics) ? fly.metrics.port : undefined) ?? num(gpuCheck.port);
   // [http_service]'s checks and a [[services]]'s legacy [[services.http_checks]] alike (flyctl still turns them into the
@@ -174,6 +206,6 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
       .map((m) => m.destination)
       .filter((d): d is string => typeof d === 'string'),
     gpuLayout,
-    runAs: finalUser(dockerfile),
+    runAs: image.runAs,
   };
 }

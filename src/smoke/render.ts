@@ -1,4 +1,5 @@
 /** The smoke verdict as text (a table of checks with their evidence) and as markdown for GITHUB_STEP_SUMMARY. Pure. */
+import { markdownCell } from '../ui/markdown.js';
 import { printable } from '../ui/printable.js';
 import { statusMark } from '../ui/status-mark.js';
 import type { Style } from '../ui/style.js';
@@ -40,7 +41,6 @@ export function renderSmoke(r: SmokeResult, style: Style): string {
 
 export function renderSmokeMarkdown(r: SmokeResult): string {
   const icon = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖' } as const;
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   return [
     `### gpuctl smoke: ${headline(r)}`,
     '',
@@ -48,7 +48,7 @@ export function renderSmokeMarkdown(r: SmokeResult): string {
     '',
     '| | check | evidence |',
     '|---|---|---|',
-    ...r.checks.map((c) => `| ${icon[c.status]} | ${cell(c.title)} | ${cell(c.evidence)} |`),
+    ...r.checks.map((c) => `| ${icon[c.status]} | ${markdownCell(c.title)} | ${markdownCell(c.evidence)} |`),
     '',
   ].join('\n');
 }

@@ -1,7 +1,8 @@
 /** `gpuctl validate`'s markdown for GITHUB_STEP_SUMMARY: the verdict, then one table row per finding. */
+import { markdownCell } from '../ui/markdown.js';
 import type { ValidateJson } from './run.js';
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+const cell = markdownCell;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function renderValidateMarkdown(result: ValidateJson): string {

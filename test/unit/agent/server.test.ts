@@ -26,4 +26,22 @@ describe('agent server', () => {
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: 'no /nope; try /health, /gpu-health or /metrics' });
   });
+
+  it("writes its JSON bodies as gpuctl's printer does: a C1 control from nvidia-smi's text (U+009B, a terminal's CSI) escaped, the value the same", async () => {
+    const failing = {
+      ...routes,
+      health: () => ({
+        ...routes.health(),
+        status: 'failing' as const,
+        failures: [{ condition: 'temperature' as const, gpu: 0, message: 'GPU 0 \u009b2J at 91 C' }],
+      }),
+    };
+    running = await listen(failing, '127.0.0.1', 0);
+    const answer = await fetch(`${running.url}/gpu-health`);
+    const body = await answer.text();
+    expect(answer.status).toBe(503);
+    expect(body).not.toContain('\u009b');
+    expect(body).toContain('GPU 0 \\u009b2J at 91 C');
+    expect((JSON.parse(body) as { failures: Array<{ message: string }> }).failures[0]?.message).toBe('GPU 0 \u009b2J at 91 C');
+  });
 });

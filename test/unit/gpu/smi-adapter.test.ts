@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { dropField, queryArgs, QUERY_REQUIRED } from '../../../src/gpu/nvidia-smi.js';
 import { REQUIRED_FIELDS, sampleArgs } from '../../../src/gpu/smi-sample.js';
 import { execSmi, runSmi, type SmiExec } from '../../../src/gpu/smi-probe.js';
-import { smiValue } from '../../../src/gpu/smi-text.js';
+import { printableLine, smiValue } from '../../../src/gpu/smi-text.js';
 import { probeTopology } from '../../../src/gpu/topo-probe.js';
 import type { ExecResult } from '../../../src/exec.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
@@ -100,5 +100,13 @@ describe('execSmi: one exec, one classification', () => {
     expect((await probeTopology(ctxWith({ kind: 'not-found', file: '/opt/smi' }), arch)).topologyNote).toBe(
       'nvidia-smi topo -m could not run',
     );
+  });
+});
+
+describe("nvidia-smi's text quoted in a reason (smi-text.ts printableLine, on ui/printable.ts's rule)", () => {
+  it('spells out every control character but the tab, the line feed included, and cuts at max', () => {
+    expect(printableLine('\u001b[31mred\u009b\u0007\nnext\tcell\u007f')).toBe('\\x1b[31mred\\x9b\\x07\\x0anext\tcell\\x7f');
+    expect(printableLine('x'.repeat(90))).toBe(`${'x'.repeat(80)}…`);
+    expect(printableLine('abc\r', 6)).toBe('abc\\x0…');
   });
 });

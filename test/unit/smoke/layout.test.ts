@@ -106,4 +106,35 @@ describe('readLayout', () => {
     expect(error).toMatchObject({ exitCode: ExitCode.usage, hint: 'Run `gpuctl validate` for the details.' });
     expect((error as Error).message).toMatch(new RegExp(`^${join(dir, 'compose.yaml')} is not valid YAML: \\S`));
   });
+  it('reads the Dockerfile through shared/dockerfile.ts: the final stage with its lineage, ARGs expanded, any registry, heredocs as heredocs', async () => {
+    const facts = async (dockerfile: string) => {
+      const read = await readLayout(layout({ 'fly.toml': FLY, Dockerfile: dockerfile }));
+      return { gpuLayout: read.gpuLayout, runAs: read.runAs };
+    };
+    const cuda = 'nvidia/cuda:12.4.1-base-ubuntu22.04';
+    // Before: only a final FROM spelling nvidia/cuda itself counted, and the user was read from the final stage's text.
+    expect(await facts(`FROM docker.io/${cuda}\n`)).toEqual({ gpuLayout: true, runAs: null });
+    expect(await facts(`ARG BASE=${cuda}\nFROM \${BASE}\n`)).toEqual({ gpuLayout: true, runAs: null });
+    expect(await facts(`FROM ${cuda} AS base\nUSER app\nFROM base AS runtime\nCMD ["serve"]\n`)).toEqual({ gpuLayout: true, runAs: 'app' });
+    expect(await facts(`FROM ${cuda}\nRUN <<EOF\ncat > notes <<'X'\nFROM scratch\nUSER nobody\nX\nEOF\n`)).toEqual({
+      gpuLayout: true,
+      runAs: null,
+    });
+    expect(await facts(`FROM ${cuda}\nARG WHO=svc\nUSER \${WHO}:\${WHO}\n`)).toEqual({ gpuLayout: true, runAs: 'svc' });
+    // Kept: GPUCTL_RUN_AS in an ENV when there is no USER; root is nobody to drop to; a CPU base is no GPU layout.
+    expect(await facts('FROM ubuntu:22.04\nENV A=1 \\\n    GPUCTL_RUN_AS=app\n')).toEqual({ gpuLayout: false, runAs: 'app' });
+    expect(await facts(`FROM ${cuda}\nUSER root\n`)).toEqual({ gpuLayout: true, runAs: null });
+  });
+
+  it("a GPU layout by compose.yaml's parsed device requests, not a regex on its text: a block list or a quoted gpu counts, a comment does not", async () => {
+    const gpuLayout = async (devices: string) => {
+      const compose = `services:\n  app:\n    deploy:\n      resources:\n        reservations:\n          devices:\n${devices}`;
+      const read = await readLayout(layout({ 'fly.toml': FLY, Dockerfile: 'FROM python:3.12-slim\n', 'compose.yaml': compose }));
+      return read.gpuLayout;
+    };
+    expect(await gpuLayout('            - driver: nvidia\n              capabilities:\n                - gpu\n')).toBe(true);
+    expect(await gpuLayout('            - capabilities: ["gpu"]\n')).toBe(true);
+    expect(await gpuLayout('            - capabilities: [gpu]\n')).toBe(true);
+    expect(await gpuLayout('            # - capabilities: [gpu]\n            - capabilities: [tpu]\n')).toBe(false);
+  });
 });

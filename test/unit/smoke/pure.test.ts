@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSmoke } from '../../../src/commands/smoke.js';
 import { buildToolsCheck, cleanExitCodes, gpuHealthCheck, metricsCheck, stopCheck, userCheck } from '../../../src/smoke/checks.js';
 import { buildArgs, hostPort, runArgs } from '../../../src/smoke/engine.js';
-import { finalUser } from '../../../src/smoke/layout.js';
+import { finalStageFacts } from '../../../src/smoke/layout.js';
 import { buildPhase } from '../../../src/smoke/build.js';
 
 const parse = (opts: Record<string, unknown>) => parseSmoke({ args: [], opts });
@@ -101,6 +101,7 @@ describe("the engine's argument arrays", () => {
   });
 
   it("the final stage's user: the last USER, else GPUCTL_RUN_AS; root is none", () => {
+    const finalUser = (dockerfile: string) => finalStageFacts(dockerfile).runAs;
     expect(finalUser('FROM a AS b\nUSER builder\nFROM c\nENV GPUCTL_RUN_AS=app\n')).toBe('app');
     expect(finalUser('FROM c\nENV GPUCTL_RUN_AS=app\nUSER 10001:10001\n')).toBe('10001');
     expect(finalUser('FROM c\nUSER root\n')).toBeNull();
