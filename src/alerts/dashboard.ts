@@ -7,6 +7,7 @@
  */
 import { appErrorPctExpr } from './app-rules.js';
 import type { AlertThresholds } from './rules.js';
+import { jsonText } from '../ui/output.js';
 
 export interface PanelSpec {
   title: string;
@@ -211,5 +212,5 @@ export function renderDashboard(t: AlertThresholds): string {
     annotations: { list: [] },
     panels,
   };
-  return `${JSON.stringify(dashboard, null, 2)}\n`;
+  return jsonText(dashboard);
 }

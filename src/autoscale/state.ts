@@ -7,7 +7,7 @@
 import { dirname } from 'node:path';
 import type { Env } from '../context.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
-import { makeDirs } from '../shared/make-dirs.js';
+import { describeErrno, makeDirs } from '../shared/make-dirs.js';
 import { gpuctlDir } from '../shared/paths.js';
 import { jsonText } from '../ui/output.js';
 import type { LastActions } from './decide.js';
@@ -35,7 +35,7 @@ export async function loadState(path: string, now: Date): Promise<Loaded> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'none' };
     if (error instanceof NotRegularFileError) throw error;
-    return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? String(error), last: justNow(now) };
+    return { kind: 'unreadable', reason: describeErrno(error), last: justNow(now) };
   }
   try {
     const data = JSON.parse(text) as Partial<StateFile>;

@@ -56,7 +56,7 @@ export async function writeReport(path: string, cwd: string, text: string, force
     writeFileAtomic(full, text);
   } catch (error) {
     if (isGpuctlError(error)) throw error;
-    throw new FailedError(`Cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+    throw new FailedError(`Cannot write ${path}: ${describeErrno(error)}.`);
   }
   return full;
 }
