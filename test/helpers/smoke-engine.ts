@@ -4,7 +4,20 @@
  * check), `kill` stops it (after which `inspect` reads it exited with `exitCode`), and the clean-up calls succeed.
  */
 import type { ExecRequest } from '../../src/exec.js';
+import type { SmokeDeps } from '../../src/smoke/run.js';
 import { exited, type ExecRule } from './ctx.js';
+
+/** smoke's other effects, quiet: no diag verdict, no progress or notices on screen, no GPU, no loadtest; `over` replaces any. */
+export function quietSmokeDeps(over: Partial<SmokeDeps> = {}): SmokeDeps {
+  return {
+    readVerdict: () => null,
+    progress: () => undefined,
+    notice: () => undefined,
+    hasGpu: async () => false,
+    loadtest: undefined,
+    ...over,
+  };
+}
 
 export interface FakeSmokeEngine {
   /** The image's CMD, as `podman image inspect` prints it after the size. */

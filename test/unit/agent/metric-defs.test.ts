@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { HostMeter } from '../../../src/agent/host.js';
 import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
-import type { SamplerState } from '../../../src/agent/sampler.js';
-import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
+import { sampledState } from '../../helpers/agent-state.js';
 import { parseMetrics, seriesValue } from '../../helpers/prometheus.js';
 
 const NOW = 1_800_000_000_000;
@@ -83,18 +82,7 @@ const EXPECTED: Record<string, number> = {
 };
 
 async function exposition(line: Record<string, string>) {
-  const parsed = parseSampleLine(SAMPLE_FIELDS.map((f) => line[f] ?? '[N/A]').join(', '), SAMPLE_FIELDS);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  const state: SamplerState = {
-    phase: 'running',
-    intervalMs: 5000,
-    gpus: new Map([[parsed.sample.uuid, { sample: parsed.sample, at: NOW - 1000 }]]),
-    lastSampleAt: NOW - 1000,
-    restarts: 0,
-    failure: null,
-    droppedFields: [],
-    badSamples: 0,
-  };
+  const state = sampledState(line, NOW);
   const m = createAgentMetrics('machine-1', new HostMeter(), '0.1.0', () => 'gpu');
   m.update(state, NOW, true);
   return parseMetrics(await m.registry.metrics());

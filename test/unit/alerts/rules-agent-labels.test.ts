@@ -7,10 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { HostMeter } from '../../../src/agent/host.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
-import type { SamplerState } from '../../../src/agent/sampler.js';
 import { alertRules, DEFAULT_THRESHOLDS } from '../../../src/alerts/rules.js';
 import { parseXids } from '../../../src/gpu/xid.js';
-import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
+import { sampledState } from '../../helpers/agent-state.js';
 import { parseMetrics } from '../../helpers/prometheus.js';
 
 const NOW = 1_800_000_000_000;
@@ -35,18 +34,7 @@ const LINE: Record<string, string> = {
 };
 
 async function exposition() {
-  const parsed = parseSampleLine(SAMPLE_FIELDS.map((f) => LINE[f] ?? '[N/A]').join(', '), SAMPLE_FIELDS);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  const state: SamplerState = {
-    phase: 'running',
-    intervalMs: 5000,
-    gpus: new Map([[parsed.sample.uuid, { sample: parsed.sample, at: NOW - 1000 }]]),
-    lastSampleAt: NOW - 1000,
-    restarts: 0,
-    failure: null,
-    droppedFields: [],
-    badSamples: 0,
-  };
+  const state = sampledState(LINE, NOW);
   const m = createAgentMetrics('machine-7', new HostMeter(), '0.1.0', () => 'gpu');
   const diag = {
     finishedAtMs: NOW - 60_000,

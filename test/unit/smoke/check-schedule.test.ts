@@ -17,7 +17,7 @@ import { probeFailed, probePassed } from '../../../src/smoke/probe-checks.js';
 import { runSmoke } from '../../../src/smoke/run.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
-import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
+import { fakeSmokeEngine, quietSmokeDeps } from '../../helpers/smoke-engine.js';
 
 const servers: Server[] = [];
 afterAll(async () => {
@@ -48,13 +48,7 @@ describe('gpuctl smoke tries a check each second inside its grace_period, then e
       env: { XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'gpuctl-smoke-state-')) },
       rules: fakeSmokeEngine({ cmd: '["serve"]', port: () => `127.0.0.1:${hostPort}`, processes: 'app serve' }),
     });
-    const deps = {
-      readVerdict: () => null,
-      progress: () => undefined,
-      notice: () => undefined,
-      hasGpu: async () => false,
-      loadtest: undefined,
-    };
+    const deps = quietSmokeDeps();
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 60_000, keep: false }, deps);
     expect(asked).toEqual([...EVERY_SECOND_TO_10S, 15_000]);
     const app = result.checks.find((c) => c.id === 'app-health')!;

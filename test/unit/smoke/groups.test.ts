@@ -19,7 +19,7 @@ import { runSmoke } from '../../../src/smoke/run.js';
 import { createStyle } from '../../../src/ui/style.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
-import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
+import { fakeSmokeEngine, quietSmokeDeps } from '../../helpers/smoke-engine.js';
 
 describe('chooseGroup and appliesTo (flyctl ProcessNames, DefaultProcessName, Flatten)', () => {
   it('the default group: app without [processes] or when [processes] has it, else the first by name; --process-group picks one', () => {
@@ -95,13 +95,9 @@ describe('gpuctl smoke on a fly.toml with two process groups', () => {
       rules: fakeSmokeEngine({ cmd: '["image-cmd"]', port: () => `127.0.0.1:${port}`, processes: 'app serve --port 8080\napp work' }),
     });
     const loaded: string[] = [];
-    const deps = {
-      readVerdict: () => null,
-      progress: () => undefined,
-      notice: () => undefined,
-      hasGpu: async () => false,
+    const deps = quietSmokeDeps({
       loadtest: async (_base: string, path: string) => (loaded.push(path), check('loadtest', 'loadtest 1 s', 'pass', '5.0 req/s')),
-    };
+    });
     const options = { dir, engine: 'podman' as const, buildArgs: [], waitTimeoutMs: 5000, keep: false, processGroup };
     const result = await runSmoke(ctx, options, deps);
     const run = ctx.calls.find((c) => c.args[0] === 'run')!.args;

@@ -7,6 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quietSmokeDeps } from '../../helpers/smoke-engine.js';
 import { describe, expect, it } from 'vitest';
 import { parseSmoke, smokeCommand } from '../../../src/commands/smoke.js';
 import type { ExecRequest, ExecResult } from '../../../src/exec.js';
@@ -34,13 +35,7 @@ async function interruptedBuild(engine: EngineName, ends: ExecResult, ps: ExecRe
   });
   const ctx = { ...base, signal: controller.signal };
   const notices: string[] = [];
-  const deps = {
-    readVerdict: () => null,
-    progress: () => undefined,
-    notice: (t: string) => void notices.push(t),
-    hasGpu: async () => false,
-    loadtest: undefined,
-  };
+  const deps = quietSmokeDeps({ notice: (t: string) => void notices.push(t) });
   const error = await runSmoke(ctx, { dir, engine, buildArgs: [], waitTimeoutMs: 1000, keep: false }, deps).then(
     () => null,
     (e: unknown) => e as { exitCode: number; hint?: string },

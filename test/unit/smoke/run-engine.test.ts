@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quietSmokeDeps } from '../../helpers/smoke-engine.js';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../../src/errors.js';
 import { findEngine, imageFacts } from '../../../src/smoke/engine.js';
@@ -45,13 +46,7 @@ describe('runSmoke with an engine that prints garbage', () => {
         { match: (r) => r.file === 'podman' && r.args[0] === 'rmi', result: exited('') },
       ],
     });
-    const deps = {
-      readVerdict: () => null,
-      progress: () => undefined,
-      notice: () => undefined,
-      hasGpu: async () => false,
-      loadtest: undefined,
-    };
+    const deps = quietSmokeDeps();
     const options = { dir, engine: 'podman' as const, buildArgs: [], waitTimeoutMs: 1000, keep: false };
     await expect(runSmoke(ctx, options, deps)).rejects.toMatchObject({
       exitCode: ExitCode.failed,
@@ -88,13 +83,7 @@ describe('runSmoke with an engine that names no port', () => {
         on('rmi', ''),
       ],
     });
-    const deps = {
-      readVerdict: () => null,
-      progress: () => undefined,
-      notice: () => undefined,
-      hasGpu: async () => false,
-      loadtest: undefined,
-    };
+    const deps = quietSmokeDeps();
     const result = await runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 1000, keep: false }, deps);
     return { result, calls: ctx.calls.map((c) => c.args[0]) };
   };

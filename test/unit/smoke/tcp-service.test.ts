@@ -13,7 +13,7 @@ import { tcpConnect } from '../../../src/shared/tcp-connect.js';
 import { runSmoke } from '../../../src/smoke/run.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { makeTestCtx } from '../../helpers/ctx.js';
-import { fakeSmokeEngine } from '../../helpers/smoke-engine.js';
+import { fakeSmokeEngine, quietSmokeDeps } from '../../helpers/smoke-engine.js';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -79,13 +79,7 @@ describe('gpuctl smoke on a tcp_checks-only service', () => {
         exitCode: 0,
       }),
     });
-    const deps = {
-      readVerdict: () => null,
-      progress: () => undefined,
-      notice: () => undefined,
-      hasGpu: async () => false,
-      loadtest: undefined,
-    };
+    const deps = quietSmokeDeps();
     return runSmoke(ctx, { dir, engine: 'podman', buildArgs: [], waitTimeoutMs: 3000, keep: false }, deps);
   };
 
