@@ -77,7 +77,7 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
         diagAt.set({ level: diag.level, Hostname: hostname }, diag.finishedAtMs / 1000);
         for (const d of diag.gpus)
           diagResult.set(
-            { gpu: String(d.index), UUID: d.uuid, level: diag.level, Hostname: hostname },
+            { gpu: String(d.index), UUID: d.uuid, level: d.level, Hostname: hostname },
             ['pass', 'warn', 'fail'].indexOf(d.verdict),
           );
       }

@@ -69,14 +69,15 @@ export const diagCommand = defineCommand({
   ],
   parse: parseDiagOptions,
   run: async (options, ctx) => {
-    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag }, render, state, { appendStepSummary }] = await Promise.all([
-      import('../bench/target.js'),
-      import('../bench/build.js'),
-      import('../diag/run.js'),
-      import('../diag/render.js'),
-      import('../diag/state.js'),
-      import('../ui/step-summary.js'),
-    ]);
+    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag, unusableError }, render, state, { appendStepSummary }] =
+      await Promise.all([
+        import('../bench/target.js'),
+        import('../bench/build.js'),
+        import('../diag/run.js'),
+        import('../diag/render.js'),
+        import('../diag/state.js'),
+        import('../ui/step-summary.js'),
+      ]);
     const target = await gpuTarget(ctx, 'gpuctl diag tests an NVIDIA GPU: run it on the GPU machine, where nvidia-smi works.');
     const gpus = resolveGpus(options.gpus, target.all);
     const binary = await resolveBinary(ctx, target.arch, { building: (m) => ctx.log.info(m), built: (m) => ctx.log.info(m) });
@@ -93,12 +94,15 @@ export const diagCommand = defineCommand({
       const path = state.diagStatePath(ctx.env);
       try {
         if (path === undefined) ctx.log.warn('No diag state file written: HOME is empty; set GPUCTL_DIAG_STATE for the agent.');
-        else state.writeDiagState(path, report);
+        else state.writeDiagState(path, report, target.all, (m) => ctx.log.warn(m));
       } catch (error) {
         ctx.log.warn(`Could not write the diag state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
       ctx.print(report, render.renderDiag);
       await appendStepSummary(ctx, () => render.renderDiagMarkdown(report));
+      // Exit 3 is the worst: a GPU that could not be tested outranks the others' fail, which the report and state keep.
+      const missing = unusableError(report);
+      if (missing) throw missing.asReported();
       return report.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
     } finally {
       spinner.stop();
