@@ -59,8 +59,10 @@ export const diagCommand = defineCommand({
     "random patterns) and a tensor-core stress whose every iteration's output is verified. A sample counts as under load\n" +
     'only while the program runs and nvidia-smi sees the GPU busy (the load check fails when it hung, died or loaded\n' +
     'another GPU). Each check passes, warns (never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming\n' +
-    'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install), 130 Ctrl-C (no verdict recorded).\n' +
-    "The run's result per GPU it tested replaces $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.",
+    'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install) or a GPU it cannot use (the\n' +
+    "others still tested and recorded), 130 Ctrl-C (no verdict recorded). Each tested GPU's verdict, with its time and\n" +
+    'level, is merged into $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent; other\n' +
+    "GPUs' earlier verdicts stay until retested, or until the GPU is gone (no GPU or another UUID at that index).",
   options,
   examples: [
     ['gpuctl diag', 'quick: under 15 s per GPU'],
