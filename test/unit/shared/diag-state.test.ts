@@ -98,7 +98,7 @@ describe('the diag state merge', () => {
     }
   });
 
-  it("the agent exports each GPU's verdict under the level of the run that gave it", async () => {
+  it("the agent exports each GPU's verdict under the level of the run that gave it, and that run's time", async () => {
     const state: SamplerState = {
       phase: 'running',
       intervalMs: 5000,
@@ -111,10 +111,16 @@ describe('the diag state merge', () => {
     };
     const m = createAgentMetrics('machine-7', new HostMeter(), '0.1.0', () => 'gpu');
     m.update(state, T2 + 1000, true, mergeDiagState(earlier, runOf0, HOST), null);
-    const lines = (await m.registry.metrics()).split('\n').filter((l) => l.startsWith('gpuctl_diag_result{'));
-    expect(lines).toEqual([
+    const text = await m.registry.metrics();
+    const lines = (name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`));
+    expect(lines('gpuctl_diag_result')).toEqual([
       'gpuctl_diag_result{gpu="0",UUID="GPU-a",level="quick",Hostname="machine-7"} 1',
       'gpuctl_diag_result{gpu="1",UUID="GPU-b",level="long",Hostname="machine-7"} 2',
+    ]);
+    // how old each verdict is: GPU 1's is the earlier run's
+    expect(lines('gpuctl_diag_gpu_timestamp_seconds')).toEqual([
+      `gpuctl_diag_gpu_timestamp_seconds{gpu="0",UUID="GPU-a",level="quick",Hostname="machine-7"} ${T2 / 1000}`,
+      `gpuctl_diag_gpu_timestamp_seconds{gpu="1",UUID="GPU-b",level="long",Hostname="machine-7"} ${T1 / 1000}`,
     ]);
   });
 });
