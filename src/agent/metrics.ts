@@ -60,6 +60,12 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     'Hostname',
   ]);
   const diagAt = g(AGENT_METRIC.diagLastRun, 'When the last gpuctl diag finished (Unix seconds).', ['level', 'Hostname']);
+  const diagGpuAt = g(AGENT_METRIC.diagGpuAt, "When the gpuctl diag that gave this GPU's verdict finished (Unix seconds).", [
+    'gpu',
+    'UUID',
+    'level',
+    'Hostname',
+  ]);
   const xidLast = g(AGENT_METRIC.xidErrors, 'Value of the last XID error encountered (0: none in the kernel log).', labelNames);
   const xidEvents = g(AGENT_METRIC.xidEvents, "XID events of this code in the kernel log's ring buffer.", [...labelNames, 'xid']);
   const logReadable = g(AGENT_METRIC.kernelLogReadable, 'Whether the agent can read the kernel log for XID events (1) or not (0).');
@@ -73,13 +79,14 @@ export function createAgentMetrics(hostname: string, host: HostMeter, version: s
     update(state, nowMs, isHealthy, diag = null, xid = null) {
       diagResult.reset();
       diagAt.reset();
+      diagGpuAt.reset();
       if (diag) {
         diagAt.set({ level: diag.level, Hostname: hostname }, diag.finishedAtMs / 1000);
-        for (const d of diag.gpus)
-          diagResult.set(
-            { gpu: String(d.index), UUID: d.uuid, level: diag.level, Hostname: hostname },
-            ['pass', 'warn', 'fail'].indexOf(d.verdict),
-          );
+        for (const d of diag.gpus) {
+          const labels = { gpu: String(d.index), UUID: d.uuid, level: d.level, Hostname: hostname };
+          diagResult.set(labels, ['pass', 'warn', 'fail'].indexOf(d.verdict));
+          diagGpuAt.set(labels, d.finishedAtMs / 1000);
+        }
       }
       // A GPU nvidia-smi stopped reporting keeps no series: its last values would read as current. That is
       // decided at every update, not only when a sample arrives: a dead or hung nvidia-smi sends none.

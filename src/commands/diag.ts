@@ -59,8 +59,10 @@ export const diagCommand = defineCommand({
     "random patterns) and a tensor-core stress whose every iteration's output is verified. A sample counts as under load\n" +
     'only while the program runs and nvidia-smi sees the GPU busy (the load check fails when it hung, died or loaded\n' +
     'another GPU). Each check passes, warns (never fails) or fails, with its evidence. Exit 0 pass or warn, 1 fail (naming\n' +
-    'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install), 130 Ctrl-C (no verdict recorded).\n' +
-    "The run's result per GPU it tested replaces $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent.",
+    'each failed check), 3 no GPU, driver or benchmark program (nvcc, or a packed install) or a GPU it cannot use (the\n' +
+    "others still tested and recorded), 130 Ctrl-C (no verdict recorded). Each tested GPU's verdict, with its time and\n" +
+    'level, is merged into $GPUCTL_DIAG_STATE (default ~/.local/state/gpuctl/diag-last.json) for the agent; other\n' +
+    "GPUs' earlier verdicts stay until retested, or until the GPU is gone (no GPU or another UUID at that index).",
   options,
   examples: [
     ['gpuctl diag', 'quick: under 15 s per GPU'],
@@ -69,14 +71,15 @@ export const diagCommand = defineCommand({
   ],
   parse: parseDiagOptions,
   run: async (options, ctx) => {
-    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag }, render, state, { appendStepSummary }] = await Promise.all([
-      import('../bench/target.js'),
-      import('../bench/build.js'),
-      import('../diag/run.js'),
-      import('../diag/render.js'),
-      import('../diag/state.js'),
-      import('../ui/step-summary.js'),
-    ]);
+    const [{ gpuTarget, resolveGpus }, { resolveBinary }, { runDiag, unusableError }, render, state, { appendStepSummary }] =
+      await Promise.all([
+        import('../bench/target.js'),
+        import('../bench/build.js'),
+        import('../diag/run.js'),
+        import('../diag/render.js'),
+        import('../diag/state.js'),
+        import('../ui/step-summary.js'),
+      ]);
     const target = await gpuTarget(ctx, 'gpuctl diag tests an NVIDIA GPU: run it on the GPU machine, where nvidia-smi works.');
     const gpus = resolveGpus(options.gpus, target.all);
     const binary = await resolveBinary(ctx, target.arch, { building: (m) => ctx.log.info(m), built: (m) => ctx.log.info(m) });
@@ -93,12 +96,15 @@ export const diagCommand = defineCommand({
       const path = state.diagStatePath(ctx.env);
       try {
         if (path === undefined) ctx.log.warn('No diag state file written: HOME is empty; set GPUCTL_DIAG_STATE for the agent.');
-        else state.writeDiagState(path, report);
+        else state.writeDiagState(path, report, target.all, (m) => ctx.log.warn(m));
       } catch (error) {
         ctx.log.warn(`Could not write the diag state file ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
       ctx.print(report, render.renderDiag);
       await appendStepSummary(ctx, () => render.renderDiagMarkdown(report));
+      // Exit 3 is the worst: a GPU that could not be tested outranks the others' fail, which the report and state keep.
+      const missing = unusableError(report);
+      if (missing) throw missing.asReported();
       return report.verdict === 'fail' ? ExitCode.failed : ExitCode.ok;
     } finally {
       spinner.stop();

@@ -24,7 +24,8 @@ export function renderDiag(report: DiagReport, style: Style): string {
       : report.verdict === 'warn'
         ? style.yellow('PASS with warnings (a warning never fails)')
         : style.green('PASS');
-  return `${head}${parts.join('\n')}\n${verdict}\n`;
+  const unusable = report.unusable.map((u) => `${style.red(u.message)} (no verdict)\n`).join('');
+  return `${head}${parts.join('\n')}\n${unusable}${verdict}\n`;
 }
 
 const cell = markdownCell;
@@ -33,6 +34,7 @@ const icon = (v: CheckResult['verdict']) => (v === 'pass' ? '✅ pass' : v === '
 export function renderDiagMarkdown(report: DiagReport): string {
   const lines = [`## gpuctl diag (${report.level}): ${report.verdict.toUpperCase()}`, ''];
   if (report.failed.length) lines.push(`Failed: ${report.failed.join(', ')}`, '');
+  for (const u of report.unusable) lines.push(`${cell(u.message)} (no verdict)`, '');
   for (const g of report.gpus) {
     lines.push(`### GPU ${g.index}: ${cell(g.name)} (${g.verdict})`, '', '| Check | Result | Evidence |', '|---|---|---|');
     for (const c of g.checks) lines.push(`| ${c.name} | ${icon(c.verdict)} | ${cell(c.evidence)} |`);

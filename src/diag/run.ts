@@ -30,7 +30,18 @@ export interface DiagReport {
   /** "GPU 0: memtest", one per failed check. */
   failed: string[];
   gpus: GpuResult[];
+  /** GPUs the program could not use (its exit 3): no verdict, and the run exits 3 after reporting the others. */
+  unusable: Array<{ index: number; message: string }>;
   programArgs: string[];
+}
+
+/** Exit 3 for the GPUs the program could not use, or undefined when it used them all. */
+export function unusableError(report: Pick<DiagReport, 'unusable'>): MissingError | undefined {
+  if (!report.unusable.length) return undefined;
+  return new MissingError(report.unusable.map((u) => u.message).join('; '), 'gpu', {
+    code: 'device_missing',
+    hint: 'Check the NVIDIA driver (nvidia-smi) and that this GPU is visible to the process.',
+  });
 }
 
 const QUICK = ['gemm_bf16', 'black_scholes', 'mc_european', 'memtest', 'stress'];
@@ -81,6 +92,7 @@ async function underLoad(
 export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) => void = () => undefined): Promise<DiagReport> {
   const started = ctx.clock.now();
   const results: GpuResult[] = [];
+  const unusable: DiagReport['unusable'] = [];
   let args: string[] = [];
   const timeoutMs = (plan.level === 'quick' ? 120 : plan.durationS + 600) * 1000;
   // Before any load: the query this driver answers (an old one's rejected fields asked by their older names or left
@@ -96,14 +108,13 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
       // The program speaks for bench ("…; use --cpu to run the CPU implementations"): diag has no --cpu.
       const said = run.lines.find((l) => l.type === 'error')?.message;
       const why = typeof said === 'string' ? said.replace(/; use --cpu\b.*$/, '') : said;
-      throw new MissingError(
-        `No usable GPU ${index}: ${typeof why === 'string' ? why : run.stderrTail || 'the benchmark program exited 3'}`,
-        'gpu',
-        {
-          code: 'device_missing',
-          hint: 'Check the NVIDIA driver (nvidia-smi) and that this GPU is visible to the process.',
-        },
-      );
+      // Not a verdict, and no reason to drop the GPUs measured before it (or skip those after): the report keeps them
+      // and the command exits 3 after recording them (unusableError).
+      unusable.push({
+        index,
+        message: `No usable GPU ${index}: ${typeof why === 'string' ? why : run.stderrTail || 'the benchmark program exited 3'}`,
+      });
+      continue;
     }
     // A GPU fallen off the bus makes nvidia-smi itself fail ("Unable to determine the device handle", exit 15): that is
     // this GPU's verdict (present: fail, with nvidia-smi's words), not an error that loses the report.
@@ -122,6 +133,7 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
         : decideMissing(plan.level, index, { load, program: run, xid, samplingError }, reading.unread),
     );
   }
+  if (!results.length) throw unusableError({ unusable })!;
   const finished = ctx.clock.now();
   const failed = results.flatMap((g) => g.checks.filter((c) => c.verdict === 'fail').map((c) => `GPU ${g.index}: ${c.name}`));
   const verdict = failed.length ? 'fail' : results.some((g) => g.verdict === 'warn') ? 'warn' : 'pass';
@@ -134,6 +146,7 @@ export async function runDiag(ctx: Ctx, plan: DiagPlan, onGpu: (index: number) =
     verdict,
     failed,
     gpus: results,
+    unusable,
     programArgs: args,
   };
 }

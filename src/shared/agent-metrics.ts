@@ -59,6 +59,7 @@ export const AGENT_METRIC = {
   info: 'gpuctl_agent_info',
   diagResult: 'gpuctl_diag_result',
   diagLastRun: 'gpuctl_diag_last_run_timestamp_seconds',
+  diagGpuAt: 'gpuctl_diag_gpu_timestamp_seconds',
 } as const;
 
 export type AgentMetricName = (typeof AGENT_METRIC)[keyof typeof AGENT_METRIC];

@@ -4,6 +4,7 @@
 //   FAKE_BENCH_LOG=file          append argv as a JSON line per call
 //   FAKE_BENCH_FAIL_CHECK=a,b    these kernels fail their check (error line, no result, exit 1)
 //   FAKE_BENCH_NO_GPU=1          GPU mode: no driver (exit 3)
+//   FAKE_BENCH_NO_DEVICE=1,2     GPU mode: these --device indices are not usable (exit 3, as cudaSetDevice failing)
 //   FAKE_BENCH_DRIVER_CUDA=12040 GPU mode: the driver's CUDA version (older than 13000 → exit 3)
 //   FAKE_BENCH_GARBAGE=text      print this non-protocol line after the hello line
 //   FAKE_BENCH_TRUNCATE=1        stop in the middle of the third result line
@@ -130,6 +131,8 @@ function run() {
     }
     if (env.FAKE_BENCH_NO_GPU)
       fatal('no_gpu', 'no NVIDIA driver found (libcuda.so.1 could not be loaded); use --cpu to run the CPU implementations', 3);
+    if ((env.FAKE_BENCH_NO_DEVICE ?? '').split(',').includes(String(o.device)))
+      fatal('no_gpu', `cudaSetDevice(${o.device}): invalid device ordinal; use --cpu to run the CPU implementations`, 3);
     const drv = Number(env.FAKE_BENCH_DRIVER_CUDA ?? 13000);
     const ver = (v) => `${Math.floor(v / 1000)}.${(v % 1000) / 10}`;
     if (Math.floor(drv / 1000) < 13) {

@@ -39,7 +39,7 @@ async function exposition() {
   const diag = {
     finishedAtMs: NOW - 60_000,
     level: 'quick' as const,
-    gpus: [{ index: 0, uuid: 'GPU-b42dd28e', verdict: 'fail' as const }],
+    gpus: [{ index: 0, uuid: 'GPU-b42dd28e', verdict: 'fail' as const, finishedAtMs: NOW - 60_000, level: 'quick' as const }],
   };
   const xid = { readable: true as const, events: parseXids('[ 9000.1] NVRM: Xid (PCI:0000:18:00): 79, pid=7, fallen off the bus\n') };
   m.update(state, NOW, true, diag, xid);

@@ -33,7 +33,7 @@ describe('diag parts', () => {
       gpus: [{ index: 0, uuid: 'GPU-1', name: 'H200', verdict: 'warn', checks: [] }],
     });
     expect(text).toBe(
-      '{"schemaVersion":1,"finishedAt":"2026-12-04T00:37:17.434Z","level":"long","gpus":[{"index":0,"uuid":"GPU-1","verdict":"warn"}]}\n',
+      '{"schemaVersion":1,"finishedAt":"2026-12-04T00:37:17.434Z","level":"long","gpus":[{"index":0,"uuid":"GPU-1","verdict":"warn","finishedAt":"2026-12-04T00:37:17.434Z","level":"long"}]}\n',
     );
   });
 

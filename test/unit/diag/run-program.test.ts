@@ -4,7 +4,8 @@
  * verdict at all (not a "fail" of a GPU that was only interrupted).
  */
 import { describe, expect, it } from 'vitest';
-import { runDiag } from '../../../src/diag/run.js';
+import { runDiag, unusableError } from '../../../src/diag/run.js';
+import type { GpuctlError } from '../../../src/errors.js';
 import { fakeClock } from '../../helpers/clock.js';
 import { exited, makeTestCtx } from '../../helpers/ctx.js';
 
@@ -69,6 +70,29 @@ describe('runDiag and the benchmark program', () => {
       message: 'Interrupted while testing GPU 0; no verdict was recorded.',
     });
     expect(base.calls.filter((c) => c.file === PROGRAM)).toHaveLength(1); // GPU 1 is not started
+  });
+
+  it("a later GPU the program cannot use (exit 3) keeps the earlier GPU's verdict; only no GPU measured at all throws", async () => {
+    const noDevice = exited('', 3, 'gpuctl-bench: error no_gpu : cudaSetDevice(1): invalid device ordinal\n');
+    const rules = (unusable: string[]) => [
+      { match: (r: { file: string }) => r.file === 'nvidia-smi', result: exited(ROW) },
+      {
+        match: (r: { file: string }) => r.file === PROGRAM,
+        result: (r: { args: readonly string[] }) => (unusable.includes(r.args[1]!) ? noDevice : exited('', 1)),
+      },
+      { match: (r: { file: string }) => r.file === 'dmesg', result: exited('') },
+    ];
+    const report = await runDiag(makeTestCtx({ clock: fakeClock({ autoAdvance: true }), rules: rules(['1']) }), { ...plan, gpus: [0, 1] });
+    expect(report.gpus.map((g) => [g.index, g.verdict])).toEqual([[0, 'fail']]);
+    expect(report.unusable.map((u) => u.index)).toEqual([1]);
+    expect(report.unusable[0]!.message).toMatch(/^No usable GPU 1: .*cudaSetDevice\(1\): invalid device ordinal/);
+    expect(unusableError(report)).toMatchObject({ code: 'device_missing', exitCode: 3 });
+    const none = makeTestCtx({ clock: fakeClock({ autoAdvance: true }), rules: rules(['0']) });
+    const error = await runDiag(none, plan).then(
+      () => ({ code: 'none', message: 'no error' }),
+      (e: unknown) => e as GpuctlError,
+    );
+    expect([error.code, error.message.startsWith('No usable GPU 0: ')]).toEqual(['device_missing', true]);
   });
 
   it("nvidia-smi failing after the run (a GPU fallen off the bus: exit 15) is that GPU's fail, with its words, not a lost report", async () => {
