@@ -78,6 +78,7 @@ describe('markdown table cells in the step summaries', () => {
           checks: [{ name: 'memtest', verdict: 'fail', evidence: HOSTILE }],
         },
       ],
+      unusable: [],
       programArgs: [],
     });
     expect(rows(markdown).at(-1)).toBe(`| memtest | ❌ fail | ${ONE_CELL} |`);
