@@ -77,14 +77,14 @@ describe('argv → options', () => {
   it('status: --watch and --json do not mix', () => {
     expect(parseStatusOptions(raw({ watch: true, interval: '2' }))).toMatchObject({ watch: true, intervalMs: 2000 });
     expect(() => parseStatusOptions(raw({ watch: true, json: true }))).toThrow(UsageError);
-    expect(() => parseStatusOptions(raw({ interval: '0' }))).toThrow(UsageError);
-    expect(() => parseStatusOptions(raw({ interval: '3000000' }))).toThrow('between 1 and 3600');
+    expect(() => parseStatusOptions(raw({ watch: true, interval: '0' }))).toThrow(UsageError);
+    expect(() => parseStatusOptions(raw({ watch: true, interval: '3000000' }))).toThrow('between 1 and 3600');
     // issue 22: a duration like every other time option, a bare number still seconds
-    expect(parseStatusOptions(raw({ interval: '2m' })).intervalMs).toBe(120_000);
-    expect(parseStatusOptions(raw({ interval: '1500ms' })).intervalMs).toBe(1500);
+    expect(parseStatusOptions(raw({ watch: true, interval: '2m' })).intervalMs).toBe(120_000);
+    expect(parseStatusOptions(raw({ watch: true, interval: '1500ms' })).intervalMs).toBe(1500);
     expect(parseStatusOptions(raw({})).intervalMs).toBe(5000);
-    expect(() => parseStatusOptions(raw({ interval: 'soon' }))).toThrow('--interval "soon" is not a duration.');
-    expect(() => parseStatusOptions(raw({ interval: '500ms' }))).toThrow('between 1 and 3600');
+    expect(() => parseStatusOptions(raw({ watch: true, interval: 'soon' }))).toThrow('--interval "soon" is not a duration.');
+    expect(() => parseStatusOptions(raw({ watch: true, interval: '500ms' }))).toThrow('between 1 and 3600');
   });
 
   it('health: --url must be http(s), --no-probe turns probes off', () => {
