@@ -6,8 +6,8 @@ import { HostMeter } from '../../../src/agent/host.js';
 import { GPU_METRICS } from '../../../src/agent/metric-defs.js';
 import { createAgentMetrics } from '../../../src/agent/metrics.js';
 import { cachedFor } from '../../../src/agent/run.js';
-import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import type { SamplerState } from '../../../src/agent/sampler.js';
+import { sampledState } from '../../helpers/agent-state.js';
 import { parseMetrics, seriesValue } from '../../helpers/prometheus.js';
 
 const NOW = 1_800_000_000_000;
@@ -27,18 +27,7 @@ const LINE: Record<string, string> = {
 };
 
 function stateWith(line: Record<string, string>, restarts = 0): SamplerState {
-  const parsed = parseSampleLine(SAMPLE_FIELDS.map((f) => line[f] ?? '[N/A]').join(', '), SAMPLE_FIELDS);
-  if (!parsed.ok) throw new Error(parsed.reason);
-  return {
-    phase: 'running',
-    intervalMs: 5000,
-    gpus: new Map([[parsed.sample.uuid, { sample: parsed.sample, at: NOW - 1500 }]]),
-    lastSampleAt: NOW - 1500,
-    restarts,
-    failure: null,
-    droppedFields: [],
-    badSamples: 0,
-  };
+  return sampledState(line, NOW, { ageMs: 1500, restarts });
 }
 
 describe('agent metrics', () => {
