@@ -5,6 +5,8 @@
  * the top-level finishedAt and level are the latest run's; each GPU entry carries the run that last checked that GPU.
  * An entry without its own finishedAt/level (a file from before the merge) takes the top-level ones.
  */
+import { jsonLine } from '../ui/output.js';
+
 export type DiagVerdict = 'pass' | 'warn' | 'fail';
 export type DiagLevel = 'quick' | 'medium' | 'long';
 export interface DiagGpuState {
@@ -102,5 +104,5 @@ export function diagStateJson(state: DiagState): string {
     finishedAt: iso(g.finishedAtMs),
     level: g.level,
   }));
-  return `${JSON.stringify({ schemaVersion: 1, finishedAt: iso(state.finishedAtMs), level: state.level, gpus })}\n`;
+  return jsonLine({ schemaVersion: 1, finishedAt: iso(state.finishedAtMs), level: state.level, gpus });
 }

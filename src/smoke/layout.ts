@@ -11,7 +11,7 @@ import { FailedError, UsageError } from '../errors.js';
 import { isTable, tables as tablesAt } from '../flyio/fly-model.js';
 import { parseFlyToml } from '../flyio/fly-toml.js';
 import { killTimeoutSeconds } from '../flyio/fly-units.js';
-import { copySources, dockerStages, lineage, parseDockerfile, rootImage } from '../shared/dockerfile.js';
+import { copySources, dockerStages, lineage, parseDockerfile, rootImage, type Stage } from '../shared/dockerfile.js';
 import { INIT_CONTEXT_FILES } from '../shared/init-files.js';
 import { describeErrno } from '../shared/make-dirs.js';
 import { readRegularFile } from '../shared/regular-file.js';
@@ -70,14 +70,18 @@ async function read(path: string, what?: string): Promise<string | null> {
   }
 }
 
+/** The Dockerfile's stages, parsed once for everything readLayout asks of them. */
+const stagesOf = (dockerfile: string | readonly Stage[]): readonly Stage[] =>
+  typeof dockerfile === 'string' ? dockerStages(parseDockerfile(dockerfile)) : dockerfile;
+
 /**
  * What the Dockerfile says of the image that runs, read through shared/dockerfile.ts (ARGs expanded, continuations and
  * heredocs its business) along the final stage's lineage (`FROM runtime-base` inherits that stage's base and USER):
  * a CUDA base image (nvidia/cuda, from any registry), and the user: the last USER, else GPUCTL_RUN_AS in an ENV
  * (gpuctl-start.sh drops to it), root meaning none. Pure.
  */
-export function finalStageFacts(dockerfile: string): { cudaBase: boolean; runAs: string | null } {
-  const final = dockerStages(parseDockerfile(dockerfile)).at(-1);
+export function finalStageFacts(dockerfile: string | readonly Stage[]): { cudaBase: boolean; runAs: string | null } {
+  const final = stagesOf(dockerfile).at(-1);
   if (!final) return { cudaBase: false, runAs: null };
   const steps = lineage(final)
     .reverse()
@@ -138,8 +142,8 @@ function composeYaml(path: string, text: string): unknown {
  * A checkout without them (not committed, or cleaned) failed the build with the engine's copier error, which does not
  * say that init writes them: said before the build, with the command that writes them again.
  */
-async function initFilesPresent(dir: string, dockerfile: string): Promise<void> {
-  const copied = dockerStages(parseDockerfile(dockerfile))
+async function initFilesPresent(dir: string, stages: readonly Stage[]): Promise<void> {
+  const copied = stages
     .flatMap((stage) => stage.steps)
     .filter((step) => step.keyword === 'COPY' || step.keyword === 'ADD')
     .flatMap(copySources);
@@ -165,8 +169,8 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
       hint: 'Run `gpuctl validate` for the details.',
     });
   const fly: Table = parsed.doc;
-  const dockerfile = await read(join(dir, 'Dockerfile'), 'the Dockerfile');
-  await initFilesPresent(dir, dockerfile);
+  const stages = stagesOf(await read(join(dir, 'Dockerfile'), 'the Dockerfile'));
+  await initFilesPresent(dir, stages);
   const group = chooseGroup(fly, processGroup);
   const ours = (entry: Table) => appliesTo(processNames(entry.processes), group);
   // The group's first service is the application; a group without one still publishes the first service's port.
@@ -176,7 +180,7 @@ export async function readLayout(dir: string, processGroup?: string): Promise<Sm
   if (port === null) throw new FailedError(`${flyPath} names no internal_port ([http_service]): there is nothing to check.`);
   const gpuCheck = isTable(fly.checks) && isTable(fly.checks.gpu) ? fly.checks.gpu : {};
   let env = Object.fromEntries(Object.entries(isTable(fly.env) ? fly.env : {}).map(([k, v]) => [k, String(v)]));
-  const image = finalStageFacts(dockerfile);
+  const image = finalStageFacts(stages);
   let gpuLayout = image.cudaBase;
   const composeText = await read(join(dir, 'compose.yaml'));
   if (composeText !== null) {
