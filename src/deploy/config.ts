@@ -4,9 +4,9 @@
  * The full rule set lives in `gpuctl validate`; preflight takes it as a ConfigCheck, which the
  * deploy command (commands/deploy.ts) hands in, so that this feature does not import validate.
  */
-import { GPU_SIZE_PRESETS } from '../flyio/vm-sizes.js';
+import { layoutGuestOf } from '../flyio/cpu-layout.js';
 import { gpuKindForPreset } from '../flyio/gpu-kinds.js';
-import { launchConfigOf, writtenMemory, type VmSection } from '../flyio/fly-model.js';
+import { launchConfigOf, type VmSection } from '../flyio/fly-model.js';
 import { parseFlyToml, type ParsedFlyToml } from '../flyio/fly-toml.js';
 import { finding, type Finding } from '../shared/findings.js';
 
@@ -35,7 +35,7 @@ export type ReadFlyToml = { ok: true; facts: FlyTomlFacts } | { ok: false; findi
 /** The GPU a [[vm]] asks for, and the key that asks: gpu_kind, a GPU size preset, or gpus alone. */
 function gpuGuestOf(vm: VmSection): { kind: string; key: string } | undefined {
   if (vm.gpuKind !== undefined && vm.gpuKind !== '' && vm.gpuKind !== 'none') return { kind: vm.gpuKind, key: 'gpu_kind' };
-  const preset = vm.size && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size) ? gpuKindForPreset(vm.size) : undefined;
+  const preset = vm.size ? gpuKindForPreset(vm.size) : undefined;
   if (preset) return { kind: preset, key: 'size' };
   return vm.gpus !== undefined && vm.gpus > 0 ? { kind: 'unspecified', key: 'gpus' } : undefined;
 }
@@ -54,8 +54,7 @@ export function readFlyToml(path: string, source: string | ParsedFlyToml): ReadF
   const gpuGuests = model.vms.flatMap((vm): GpuGuest[] => {
     const gpu = gpuGuestOf(vm);
     if (!gpu) return [];
-    const memory = writtenMemory(vm);
-    const fromPreset = vm.size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(vm.size);
+    const { memory, fromPreset } = layoutGuestOf(vm);
     return [{ kind: gpu.kind, line: at([...vm.path, gpu.key]).line, processes: vm.processes, memory, fromPreset }];
   });
   return {

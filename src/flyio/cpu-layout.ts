@@ -8,7 +8,8 @@
  */
 import { CPU_FALLBACK } from './gpu-kinds.js';
 import { memoryMb } from './fly-units.js';
-import { memoryFits, vmSize } from './vm-sizes.js';
+import { writtenMemory, type VmSection } from './fly-model.js';
+import { isGpuPreset, memoryFits, vmSize } from './vm-sizes.js';
 
 export interface CpuLayoutGuest {
   /** memory as the [[vm]] wrote it, if it did. */
@@ -31,6 +32,12 @@ export function raisedMemory(guest: CpuLayoutGuest): string | undefined {
 export function keptMemoryMb(guest: CpuLayoutGuest): number | undefined {
   const mb = memoryMb(guest.memory ?? raisedMemory(guest));
   return mb !== null && FALLBACK && memoryFits(FALLBACK, mb) && mb !== FALLBACK.memoryMb ? mb : undefined;
+}
+
+/** The guest a [[vm]] asking for a GPU describes: what it wrote of memory (memory_mb winning), whether a GPU preset, its processes. */
+export function layoutGuestOf(vm: Pick<VmSection, 'size' | 'memory' | 'memoryMb' | 'processes'>): CpuLayoutGuest {
+  const memory = writtenMemory(vm);
+  return { fromPreset: isGpuPreset(vm.size), processes: vm.processes, ...(memory === undefined ? {} : { memory }) };
 }
 
 /** The init command that writes the CPU layout (in `dir`, when given), with `--memory` where it keeps more than its own. */

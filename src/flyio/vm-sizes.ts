@@ -42,6 +42,9 @@ export function memoryRange(size: VmSize): string {
 /** The GPU presets fly-go still resolves locally (the API rejects them since 2026-08-01). */
 export const GPU_SIZE_PRESETS = ['a10', 'l40s', 'a100-40gb', 'a100-80gb'] as const;
 
+export const isGpuPreset = (size: string | undefined): boolean =>
+  size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(size);
+
 /**
  * Prices, USD, for a started Machine (stopped ones pay only for rootfs). Fly bills per second; the
  * preset prices are quoted per 30 days, so per hour = monthly / 720.

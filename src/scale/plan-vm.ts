@@ -2,7 +2,7 @@
 import { FailedError, UsageError } from '../errors.js';
 import { CPU_FALLBACK, gpuKindForPreset, retirementMessage } from '../flyio/gpu-kinds.js';
 import type { FlyScaleGroup } from '../flyio/schemas.js';
-import { GPU_SIZE_PRESETS, hourlyPriceUsd, memoryFits, memoryRange, vmSize, VM_SIZES, type VmSize } from '../flyio/vm-sizes.js';
+import { hourlyPriceUsd, isGpuPreset, memoryFits, memoryRange, vmSize, VM_SIZES, type VmSize } from '../flyio/vm-sizes.js';
 
 export interface VmRequest {
   size: string;
@@ -28,7 +28,7 @@ export interface VmPlan {
 
 /** A GPU preset is refused before anything runs; an unknown size or memory is a usage error. */
 export function checkVmRequest(request: VmRequest): { size: VmSize; memoryMb: number } {
-  if ((GPU_SIZE_PRESETS as readonly string[]).includes(request.size)) {
+  if (isGpuPreset(request.size)) {
     throw new FailedError(retirementMessage(gpuKindForPreset(request.size) ?? request.size), {
       hint: `Use the CPU layout with the GPU preset's ${CPU_FALLBACK.cpus} CPUs and ${CPU_FALLBACK.memoryMb / 1024} GB: \`gpuctl scale vm ${CPU_FALLBACK.size} --memory ${CPU_FALLBACK.memoryMb}\`.`,
     });

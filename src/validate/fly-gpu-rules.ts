@@ -8,11 +8,11 @@ import {
   retirementMessage,
   type FlyGpuKindId,
 } from '../flyio/gpu-kinds.js';
-import { GPU_SIZE_PRESETS, vmSize } from '../flyio/vm-sizes.js';
-import { cpuLayoutFix } from '../flyio/cpu-layout.js';
+import { isGpuPreset, vmSize } from '../flyio/vm-sizes.js';
+import { cpuLayoutFix, layoutGuestOf } from '../flyio/cpu-layout.js';
 import { isWorkload, PROFILES } from '../shared/profiles.js';
 import { finding, type Finding } from '../shared/findings.js';
-import { envValue, writtenMemory, type FlyModel, type VmSection } from '../flyio/fly-model.js';
+import { envValue, type FlyModel, type VmSection } from '../flyio/fly-model.js';
 import type { TomlPath } from '../shared/toml-scan.js';
 import { memoryMb } from '../flyio/fly-units.js';
 
@@ -22,8 +22,6 @@ export interface RuleContext {
   at: (path: TomlPath) => { line: number; column: number };
   workload?: string;
 }
-
-const isGpuPreset = (size: string | undefined): boolean => size !== undefined && (GPU_SIZE_PRESETS as readonly string[]).includes(size);
 
 /** The GPU kind a [[vm]] asks for, if any: its gpu_kind, or the kind behind a GPU size preset. */
 export function vmGpuKind(vm: VmSection): string | undefined {
@@ -49,9 +47,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
     if (isGpuVm(vm)) {
       // The one text of the CPU layout (flyio/cpu-layout.ts), as deploy and init give it.
       // A GPU preset that wrote no memory had 32 GB: the fix raises it (memory written stays as it is).
-      const memory = writtenMemory(vm);
-      const guest = { fromPreset: isGpuPreset(vm.size), ...(memory === undefined ? {} : { memory }) };
-      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(guest)));
+      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(layoutGuestOf(vm))));
     }
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
       const real = gpuKindForPreset(vm.gpuKind);
