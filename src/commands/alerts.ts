@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../errors.js';
+import { parseDuration } from '../shared/duration.js';
 import { bool, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { AGENT_SEEN, DEFAULT_THRESHOLDS, type AlertThresholds } from '../alerts/rules.js';
 import { DEFAULT_APP_REQUESTS, JOB_NAME, LABEL_NAME, METRIC_NAME, type AppRequests } from '../alerts/app-rules.js';
@@ -44,7 +45,6 @@ const options = [
 
 /** The longest `for:`: half of AGENT_SEEN (1d), so an agent down is still remembered when its rule's `for:` has run. */
 const FOR_MAX_S = 12 * 3600;
-const forSeconds = (text: string) => Number(text.slice(0, -1)) * { s: 1, m: 60, h: 3600 }[text.slice(-1) as 's' | 'm' | 'h'];
 
 function number(
   raw: RawInput<OptionKeys<typeof options>>,
@@ -99,7 +99,7 @@ export function parseAlertsExport(
     throw new UsageError(`--for "${sustained}" is not one number with s, m or h.`, {
       hint: 'Write it like 30s, 5m or 1h (2m30s as 150s).',
     });
-  if (forSeconds(sustained) > FOR_MAX_S)
+  if ((parseDuration(sustained) ?? 0) / 1000 > FOR_MAX_S)
     // At 24h GpuctlAgentDown could never fire (its tests failed), and the tests of 999999h never ended.
     throw new UsageError(
       `--for ${sustained} is longer than ${FOR_MAX_S / 3600}h: GpuctlAgentDown forgets a machine whose agent was last seen over ${AGENT_SEEN} ago, so it could never fire.`,
