@@ -3,7 +3,8 @@
 # bench/verify_cli.sh, whose header says what to build and carry; run that first in the same call, so the benchmark
 # program is built). nvidia-smi samples utilization.gpu, power and clocks every 200 ms beside each run, so the
 # threshold (diag counts a sample "under load" at utilization.gpu >= 50%) can be read against what the GPU did.
-#   there:  OUT=$OUT/d bash bench/diag_capture.sh        (about 90 s on an H200)
+#   there:  OUT=/tmp/d bash bench/diag_capture.sh; cp /tmp/d/diag.tgz $OUT/      (about 70 s on an H200; the device
+#           tool brings back only a few files of $OUT: bring the archive)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${OUT:?set OUT to a folder for the results}

@@ -3,7 +3,9 @@
 # bench finance+memory and latency, the PyTorch comparison on the finance report, diag quick, monitor --once, and the
 # agent scraped once. One device call, about 160 s on an H200.
 #   here:   npm run build && ../shared/tools/device-pack-node.sh        (.carry/node.xz: the GPU machine has no Node.js)
-#   there:  the device tool with carry [".carry", "dist"] and the command  OUT=$OUT/v bash bench/verify_cli.sh
+#   there:  the device tool with carry [".carry", "dist"] and the command
+#           OUT=/tmp/v bash bench/verify_cli.sh; cp /tmp/v/verify.tgz $OUT/
+#           (the device tool brings back only a few files of $OUT: bring the archive, not the folder)
 # Results under $OUT, also as $OUT/verify.tgz; latency.json keeps its figures but not the 10,000 samples a request
 # (samplesMs), as the captures under docs/captures/lead-verify-* do.
 set -uo pipefail

@@ -9,7 +9,10 @@ import type { CheckResult } from './health-checks.js';
 import type { ProgramRun } from './program-run.js';
 import type { SmiHealth } from './smi.js';
 
-/** nvidia-smi's utilization.gpu: percent of the last sample period in which a kernel ran. At or above this, busy. */
+/**
+ * nvidia-smi's utilization.gpu: percent of the last sample period in which a kernel ran. At or above this, busy.
+ * Measured on an H200 (docs/diag.md, "Under load"): the stress reads 100% in every 200 ms sample, idle 0%.
+ */
 export const BUSY_PCT = 50;
 
 export interface LoadPhase {
