@@ -2,6 +2,7 @@ import type { Ctx } from '../context.js';
 import { ExitCode } from '../errors.js';
 import { checkProcessGroup } from '../flyio/app-name.js';
 import type { FlyClient } from '../flyio/client.js';
+import type { CountRequest } from '../scale/plan-count.js';
 import { bool, readNumber, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { streamWriter } from '../ui/output.js';
 import { appOption, configOption, defineCommand } from './define.js';
@@ -99,11 +100,16 @@ async function client(ctx: Ctx, options: Common): Promise<{ app: string; fly: Fl
   return { app, fly: await connectFlyctl(ctx) };
 }
 
-/** fly.toml's primary_region, which flyctl's scale count falls back to for an app without machines; none when unreadable. */
-async function configPrimaryRegion(ctx: Ctx, config: string): Promise<string | undefined> {
+/**
+ * What fly.toml tells scale count: its primary_region (flyctl's fallback for an app without machines), and, when it
+ * is this app's, its process groups (groups that may have no machines yet). Nothing when unreadable.
+ */
+async function configFacts(ctx: Ctx, config: string, app: string): Promise<Pick<CountRequest, 'primaryRegion' | 'configGroups'>> {
   const [{ readFlyToml }, { resolveFlyToml }] = await Promise.all([import('../flyio/fly-toml.js'), import('../flyio/config-path.js')]);
   const parsed = await readFlyToml(resolveFlyToml(ctx.cwd, config)).catch(() => undefined);
-  return parsed?.ok ? parsed.model.primaryRegion?.toLowerCase() : undefined;
+  if (!parsed?.ok) return {};
+  const { primaryRegion, app: configApp, processGroups } = parsed.model;
+  return { primaryRegion: primaryRegion?.toLowerCase(), configGroups: configApp === app ? processGroups : undefined };
 }
 
 /** The plan is the command's output (issue 13: `scale count 2 --dry-run > plan.txt` has it); --json has it in the result. */
@@ -151,8 +157,8 @@ const countCommand = defineCommand({
   parse: parseCount,
   run: async (options, ctx) => {
     const { app, fly } = await client(ctx, options);
-    const [{ runCount }, primaryRegion] = await Promise.all([import('../scale/run.js'), configPrimaryRegion(ctx, options.config)]);
-    return finish(ctx, await runCount(ctx, fly, app, { ...options, primaryRegion }, options, planEvents(ctx)));
+    const [{ runCount }, facts] = await Promise.all([import('../scale/run.js'), configFacts(ctx, options.config, app)]);
+    return finish(ctx, await runCount(ctx, fly, app, { ...options, ...facts }, options, planEvents(ctx)));
   },
 });
 

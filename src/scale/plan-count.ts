@@ -17,6 +17,8 @@ export interface CountRequest {
   maxPerRegion: number | undefined;
   /** fly.toml's primary_region: where flyctl puts machines when the app has none and no --region is given. */
   primaryRegion?: string;
+  /** fly.toml's process groups, when that fly.toml is this app's: groups that may have no machines yet. */
+  configGroups?: readonly string[];
 }
 
 export interface CountPlan {
@@ -33,15 +35,31 @@ export interface CountPlan {
   totalAfter: number;
 }
 
-export function defaultGroup(machines: readonly FlyMachine[], group: string | undefined): string {
-  if (group) return group;
-  const groups = [...new Set(machines.map((m) => m.processGroup))];
-  return groups.length === 1 ? groups[0]! : 'app';
+/**
+ * The group to scale, checked as flyctl checks it (scale/count.go) but before anything runs: a group neither the
+ * machines nor this app's fly.toml have is refused (flyctl: "process group 'x' not found", after gpuctl showed a plan
+ * for it), and without --group an app whose groups do not include `app` must name one (flyctl: "--process-group flag
+ * is required when no group named 'app' is defined"). An app with one group scales that group. With nothing known
+ * (no machines, no fly.toml of this app), flyctl's default `app`.
+ */
+export function chooseGroup(machines: readonly FlyMachine[], request: Pick<CountRequest, 'group' | 'configGroups'>): string {
+  const known = [...new Set([...machines.map((m) => m.processGroup), ...(request.configGroups ?? [])])].sort();
+  const listed = { hint: `Groups: ${known.join(', ')}.` };
+  if (request.group) {
+    if (known.length && !known.includes(request.group)) throw new UsageError(`The app has no process group "${request.group}".`, listed);
+    return request.group;
+  }
+  if (known.length === 1) return known[0]!;
+  if (known.length > 1 && !known.includes('app'))
+    throw new UsageError(`The app has ${known.length} process groups (${known.join(', ')}) and none is named "app".`, {
+      hint: 'Pass --group <name>: flyctl needs it too.',
+    });
+  return 'app';
 }
 
 export function planCount(all: readonly FlyMachine[], request: CountRequest, primaryRegion = request.primaryRegion): CountPlan {
   const machines = appMachines(all);
-  const group = defaultGroup(machines, request.group);
+  const group = chooseGroup(machines, request);
   const members = machines.filter((m) => m.processGroup === group);
   const before: Record<string, number> = {};
   for (const m of members) before[m.region] = (before[m.region] ?? 0) + 1;

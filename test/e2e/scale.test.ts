@@ -63,6 +63,20 @@ describe('gpuctl scale', () => {
     expect((await scaleShow(w))[0]?.Regions).toEqual({ ord: 2, sjc: 1 });
   });
 
+  // flyctl refuses an unknown group only when it runs ("Attempting to scale unknown process groups"): gpuctl refuses it
+  // before the plan, in a dry run as in the real one, and runs no flyctl scale count.
+  it('count: a group the app does not have is a usage error naming its groups, dry run or not', async () => {
+    const w = await deployedWorld();
+    for (const extra of [['--dry-run'], ['--yes']]) {
+      const run = await w.gpuctl(['scale', 'count', '2', '-g', 'wokrer', ...extra]);
+      expect(run.exitCode, run.stdout).toBe(2);
+      expect(run.stdout).not.toContain('Plan for');
+      expect(run.stderr).toContain('The app has no process group "wokrer".');
+      expect(run.stderr).toContain('Groups: app.');
+    }
+    expect((await scaleShow(w))[0]?.Count).toBe(2);
+  });
+
   it('count with nothing to do names the machines in the regions asked for, not the whole group', async () => {
     const w = await deployedWorld();
     const added = await w.flyctl(['scale', 'count', '3', '--app', 'quant-signals', '--region', 'iad', '--yes']);

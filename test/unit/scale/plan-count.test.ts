@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convergeCounts, planCount } from '../../../src/scale/plan-count.js';
+import { chooseGroup, convergeCounts, planCount } from '../../../src/scale/plan-count.js';
 import type { FlyMachine } from '../../../src/flyio/schemas.js';
 import { UsageError } from '../../../src/errors.js';
 
@@ -88,5 +88,32 @@ describe('countMismatches', () => {
       'iad has 1 machine(s) of group app, planned 0',
       'ord has 1 machine(s) of group app, planned 2',
     ]);
+  });
+});
+
+describe('chooseGroup (flyctl scale/count.go, checked before the plan)', () => {
+  const none = { group: undefined };
+  it('scales the only group, or app among several', () => {
+    expect(chooseGroup([machine('ord', 'web')], none)).toBe('web');
+    expect(chooseGroup([machine('ord', 'app'), machine('ord', 'worker')], none)).toBe('app');
+    expect(chooseGroup([], none)).toBe('app');
+  });
+  it("counts fly.toml's groups as known: one scaled to zero can be scaled up", () => {
+    expect(chooseGroup([machine('ord', 'app')], { group: 'worker', configGroups: ['app', 'worker'] })).toBe('worker');
+  });
+  it('refuses a group neither the machines nor fly.toml have, naming the groups', () => {
+    const call = () => chooseGroup([machine('ord', 'app')], { group: 'wokrer', configGroups: ['app', 'worker'] });
+    expect(call).toThrow(UsageError);
+    expect(call).toThrow('The app has no process group "wokrer".');
+    expect(() => planCount([machine('ord', 'app')], { count: 2, regions: [], group: 'typo', maxPerRegion: undefined })).toThrow(
+      'no process group "typo"',
+    );
+  });
+  it('without --group, several groups and none named app must be named (flyctl requires it too)', () => {
+    const call = () => chooseGroup([machine('ord', 'web'), machine('ord', 'worker')], none);
+    expect(call).toThrow('The app has 2 process groups (web, worker) and none is named "app".');
+  });
+  it('with nothing known, any group is left to flyctl', () => {
+    expect(chooseGroup([], { group: 'web' })).toBe('web');
   });
 });
