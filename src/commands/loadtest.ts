@@ -25,7 +25,9 @@ const options = [
   { flags: configOption.flags, description: 'path to fly.toml, for its app when there is no URL (default: fly.toml)' },
   { flags: '--path <path>', description: 'path on the app hostname with -a (default: /)' },
   { flags: '-d, --duration <duration>', description: 'how long to send requests (required; at most 10m)' },
-  { flags: '-r, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
+  { flags: '-R, --rate <n>', description: `fixed rate: requests per second over all connections (at most ${LIMITS.rate})` },
+  // -r is --region everywhere in gpuctl, as in flyctl (deploy, scale); it was --rate here. Refused in parse, with the way.
+  { flags: '-r, --region <value>', description: 'not a loadtest option (see --rate)', hidden: true },
   { flags: '--connections <n>', description: `concurrent connections (default 10; at most ${LIMITS.connections})` },
   { flags: '--method <method>', description: 'HTTP method (default GET)' },
   { flags: '-H, --header <name: value>', description: 'a request header (repeatable)', repeatable: true },
@@ -95,6 +97,13 @@ export function parseLoadtest(raw: Raw): LoadtestOptions {
   if (url !== null && config !== undefined)
     throw new UsageError('-c/--config goes with the app of a fly.toml, not with a URL.', {
       hint: 'A URL is loaded as given; leave -c out, or drop the URL to load https://<app>.fly.dev with --path.',
+    });
+  const region = str(raw, 'region');
+  if (region !== undefined)
+    throw new UsageError(`-r ${region}: -r is --region in gpuctl, as in flyctl, and loadtest sends from this machine.`, {
+      hint: /^\d/.test(region)
+        ? `For ${region} requests per second, use -R ${region} (--rate, autocannon's and wrk2's -R).`
+        : `To load the app's machines in ${region}, send Fly's routing header: -H 'fly-prefer-region: ${region}'.`,
     });
   const rate = count(raw, 'rate', '--rate', LIMITS.rate, 1);
   const connectionsGiven = count(raw, 'connections', '--connections', LIMITS.connections);

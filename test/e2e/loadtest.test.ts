@@ -100,6 +100,12 @@ test('refusals (exit 2): no --duration, over the bounds, a target off loopback i
   expect((await load([`${base}/`])).stderr).toContain('--duration is required');
   expect((await load([`${base}/`, '-d', '20m'])).exitCode).toBe(2);
   expect((await load([`${base}/`, '-d', '1s', '--rate', '1000000'])).exitCode).toBe(2);
+  // -R is the rate (autocannon's and wrk2's -R); -r is --region in gpuctl, as in flyctl, and was the rate here once
+  expect((await load([`${base}/`, '-d', '1s', '-R', '1000000'])).stderr).toContain('--rate must be a number above 0 and at most 10000');
+  const oldRate = await load([`${base}/`, '-d', '1s', '-r', '50']);
+  expect(oldRate.exitCode).toBe(2);
+  expect(oldRate.stderr).toContain('-r 50: -r is --region in gpuctl, as in flyctl');
+  expect(oldRate.stderr).toContain('use -R 50 (--rate');
   const remote = await load(['https://quant-signals.fly.dev/', '-d', '1s']);
   expect(remote.exitCode).toBe(2);
   expect(remote.stderr).toContain('is not a loopback address');

@@ -87,3 +87,17 @@ test('-c with a URL is refused (it was dropped); -c N names --connections, as au
     );
   expect(parse([], { duration: '5s', config: 'deploy/fly.toml' }).config).toBe('deploy/fly.toml');
 });
+
+test('-r is --region in gpuctl (deploy, scale), not the rate: refused with the way to the rate or to another region', () => {
+  expect(() => parse(['http://127.0.0.1:8080/'], { duration: '5s', region: '50' })).toThrow(
+    expect.objectContaining({
+      message: '-r 50: -r is --region in gpuctl, as in flyctl, and loadtest sends from this machine.',
+      hint: "For 50 requests per second, use -R 50 (--rate, autocannon's and wrk2's -R).",
+    }) as Error,
+  );
+  expect(() => parse([], { duration: '5s', app: 'quant-signals', region: 'ord' })).toThrow(
+    expect.objectContaining({
+      hint: "To load the app's machines in ord, send Fly's routing header: -H 'fly-prefer-region: ord'.",
+    }) as Error,
+  );
+});
