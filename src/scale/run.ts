@@ -58,6 +58,14 @@ export interface ScaleEvents {
   plan(text: string): void;
 }
 
+/** The process groups of the app's deployed configuration (`app` when it declares none); undefined when flyctl cannot show it. */
+async function deployedGroups(fly: FlyClient, app: string): Promise<string[] | undefined> {
+  const config = await fly.deployedConfig(app).catch(() => undefined);
+  if (!config) return undefined;
+  const names = Object.keys(config.processes ?? {});
+  return names.length ? names : ['app'];
+}
+
 export async function runCount(
   ctx: Ctx,
   fly: FlyClient,
@@ -67,8 +75,11 @@ export async function runCount(
   events: ScaleEvents,
 ): Promise<ScaleResult<CountPlan>> {
   if (request.regions.length) assertKnownRegions(request.regions, await refreshedRegions(ctx, fly));
-  const machines = appMachines(await fly.machines(app));
-  const plan = planCount(machines, request);
+  const [all, deployed] = await Promise.all([fly.machines(app), deployedGroups(fly, app)]);
+  const machines = appMachines(all);
+  // The deployed configuration's groups are the ones flyctl accepts (a group scaled to zero has no machines to
+  // show it); this directory's fly.toml stands in only when they cannot be read.
+  const plan = planCount(machines, { ...request, configGroups: deployed ?? request.configGroups });
   const template = machines.find((m) => m.processGroup === plan.group);
   if (template?.guest.gpuKind && plan.deltas.some((d) => d.delta > 0)) {
     throw new FailedError(
