@@ -12,7 +12,7 @@ import { refreshedRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { describeGuest } from '../flyio/app-name.js';
 import { machineHourlyUsd, totalHourlyUsd } from './cost.js';
-import { appMachines, planCount, type CountPlan, type CountRequest } from './plan-count.js';
+import { appMachines, chooseGroup, planCount, type CountPlan, type CountRequest } from './plan-count.js';
 import { planVm, vmMismatches, type VmPlan, type VmRequest } from './plan-vm.js';
 import { renderCountPlan, renderVmPlan } from './render.js';
 
@@ -64,6 +64,16 @@ async function deployedGroups(fly: FlyClient, app: string): Promise<string[] | u
   if (!config) return undefined;
   const names = Object.keys(config.processes ?? {});
   return names.length ? names : ['app'];
+}
+
+/**
+ * A group named ahead of any plan (autoscale's policy): one the app does not have, as scale count judges it (the
+ * deployed configuration and the machines), is a usage error naming those it has. Unreadable (flyctl failing): the
+ * steps meet it, as they meet any flyctl failure.
+ */
+export async function checkGroup(fly: FlyClient, app: string, group: string): Promise<void> {
+  const [all, deployed] = await Promise.all([fly.machines(app).catch(() => undefined), deployedGroups(fly, app)]);
+  if (all && deployed) chooseGroup(appMachines(all), { group, configGroups: deployed });
 }
 
 export async function runCount(
