@@ -141,7 +141,8 @@ export async function runVm(
   confirm: Confirm,
   events: ScaleEvents,
 ): Promise<ScaleResult<VmPlan>> {
-  const plan = planVm(await fly.scaleShow(app), request);
+  const [shown, declared] = await Promise.all([fly.scaleShow(app), deployedGroups(fly, app)]);
+  const plan = planVm(shown, request, declared);
   const args = scaleVmArgs({ app, size: plan.size.name, memoryMb: request.memoryMb, group: request.group });
   const result: ScaleResult<VmPlan> = {
     schemaVersion: 1,

@@ -91,6 +91,10 @@ describe('gpuctl scale', () => {
     const down = await w.flyctl(['scale', 'count', '0', '--process-group', 'worker', '--app', 'quant-signals', '--yes']);
     expect(down.exitCode, down.stderr).toBe(0);
     rmSync(join(w.dir, 'fly.toml'));
+    // scale vm has nothing to resize there, and says so rather than calling the group unknown.
+    const vm = await w.gpuctl(['scale', 'vm', 'performance-2x', '-g', 'worker', '-a', 'quant-signals', '--yes']);
+    expect(vm.exitCode).toBe(1);
+    expect(vm.stderr).toContain('Process group "worker" has no machines: there is nothing to resize.');
     const up = await w.gpuctl(['scale', 'count', '1', '-g', 'worker', '-a', 'quant-signals', '--yes']);
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toContain('+1 machine in ord');
