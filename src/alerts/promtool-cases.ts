@@ -17,6 +17,7 @@ const g = (machine: Labels, gpu: string): Labels => ({ ...machine, gpu, UUID: `G
 export function cases(t: AlertThresholds): Record<string, Case> {
   const hot = g(M, '0');
   const cool = g(Q, '1');
+  const old = g({ Hostname: 'm-old', instance: '10.0.0.3:9400', job: 'gpuctl' }, '0');
   const throttled = { ...hot, reason: 'hw_thermal_slowdown' };
   return {
     GpuctlGpuUtilisationHigh: {
@@ -125,12 +126,18 @@ export function cases(t: AlertThresholds): Record<string, Case> {
       // The same two XID 13 events, long past: the application's old fault is not a warning forever.
       quietLater: { atMin: XID_WINDOW_MIN + 5, series: [['gpuctl_gpu_xid_events', { ...hot, xid: '13' }, 2]] },
     },
+    // The hot GPU failed three hours before the test starts (its timestamp is -3 h; promtool's clock starts at 0), so at
+    // the evaluation (2m) the verdict is 3h 2m old. A third machine's agent predates the timestamp series: the alert
+    // fires all the same and says the age is unknown.
     GpuctlDiagFailed: {
       series: [
         ['gpuctl_diag_result', { ...hot, level: 'quick' }, 2],
+        ['gpuctl_diag_gpu_timestamp_seconds', { ...hot, level: 'quick' }, -3 * 3600],
         ['gpuctl_diag_result', { ...cool, level: 'quick' }, 1],
+        ['gpuctl_diag_gpu_timestamp_seconds', { ...cool, level: 'quick' }, 0],
+        ['gpuctl_diag_result', { ...old, level: 'full' }, 2],
       ],
-      fires: { ...hot, level: 'quick' },
+      fires: [{ labels: { ...hot, level: 'quick' }, age: '3h 2m 0s' }, { labels: { ...old, level: 'full' } }],
     },
     // M reports one GPU fewer than expected (none at --expect-gpus 1: only its heartbeat), Q all of them. M held one
     // GPU whatever the count, so at --expect-gpus 1 the case expected an alert for a machine that lacked nothing.

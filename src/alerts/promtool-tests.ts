@@ -1,14 +1,18 @@
 /**
  * A promtool rule-test file (`promtool test rules`) for alertRules(): per rule, one GPU over the threshold
  * that must fire and one under it that must not, and further inputs that must fire or stay quiet
- * (promtool-cases.ts), with the annotations expanded as Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`
- * and `{{ printf "%.1f" $value }}`, expanded here the same way (promtool compares the text, so a difference fails).
+ * (promtool-cases.ts), with the annotations expanded as Prometheus expands them. Pure; the rules' templates use only `{{ $labels.X }}`, `{{ if $labels.X }}…{{ end }}`,
+ * `{{ printf "%.1f" $value }}` and one `{{ with printf "<query>" … | query }}…{{ . | first | value | humanizeDuration }}…{{ else }}…{{ end }}`
+ * (the case gives the humanized age it expects), expanded here the same way (promtool compares the text, so a difference fails).
  */
 import { alertRules, type AlertRule, type AlertThresholds } from './rules.js';
 import { cases, type Fire, type Labels, type Series } from './promtool-cases.js';
 
-const expand = (template: string, { labels, value }: Fire) =>
+const expand = (template: string, { labels, value, age }: Fire) =>
   template
+    .replace(/\{\{ with printf .*? \| query \}\}(.*?)\{\{ else \}\}(.*?)\{\{ end \}\}/g, (_, found: string, none: string) =>
+      age === undefined ? none : found.replace('{{ . | first | value | humanizeDuration }}', age),
+    )
     .replace(/\{\{ if \$labels\.(\w+) \}\}(.*?)\{\{ end \}\}/g, (_, k: string, body: string) => (labels[k] ? body : ''))
     .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, k: string) => labels[k] ?? '')
     .replace(/\{\{ printf "%\.1f" \$value \}\}/g, () => (value ?? Number.NaN).toFixed(1));

@@ -37,6 +37,14 @@ const XID_NONCRITICAL = `gpuctl_gpu_xid_events{xid!~"${CRITICAL}"}`;
 /** Utilisation above which the link must be at its maximum (an idle GPU lowers it on purpose). */
 export const LINK_LOAD_PCT = 50;
 
+/**
+ * A diag verdict's age, from the agent's timestamp of the same GPU and run (the state file keeps a GPU's verdict until
+ * that GPU is tested again, so a fail can be days old). An agent too old to export the timestamp: the text says so.
+ */
+const DIAG_AGE =
+  `{{ with printf "time() - ${AGENT_METRIC.diagGpuAt}{Hostname=%q, UUID=%q, level=%q}" $labels.Hostname $labels.UUID $labels.level | query }}` +
+  `, {{ . | first | value | humanizeDuration }} ago{{ else }} (its age unknown: the agent exports no ${AGENT_METRIC.diagGpuAt}){{ end }}`;
+
 /** How long an agent's heartbeat is remembered: a machine whose agent was seen in this window and is not now is an agent down. */
 export const AGENT_SEEN = '1d';
 const AT_APP = '{{ if $labels.app }}, app {{ $labels.app }}{{ end }}{{ if $labels.region }}, region {{ $labels.region }}{{ end }}';
@@ -191,7 +199,7 @@ export function alertRules(t: AlertThresholds): AlertRule[] {
       for: '0s',
       severity: 'critical',
       summary: 'The last gpuctl diag failed a GPU',
-      description: `On ${ON}, the last gpuctl diag ({{ $labels.level }}) said fail.`,
+      description: `On ${ON}, the last gpuctl diag ({{ $labels.level }}) said fail${DIAG_AGE}.`,
       runbook: 'gpuctl diag on that machine shows what failed; replace the machine if it fails again.',
     },
   ];

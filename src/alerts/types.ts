@@ -68,6 +68,8 @@ export type Series = [string, Labels, number | string | { first: number; then: n
 export interface Fire {
   labels: Labels;
   value?: number;
+  /** The age a rule's annotation queries and prints with humanizeDuration ("3h 2m 0s"); absent: its query finds no series. */
+  age?: string;
 }
 export interface Case {
   /** Series for the firing GPU / machine and for the quiet one. */

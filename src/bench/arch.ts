@@ -32,10 +32,10 @@ export function nvccSupported(version: string): boolean {
   return major > minMajor || (major === minMajor && minor >= minMinor);
 }
 
-/** Validates --arch: "sm_90", "90", "9.0" → "sm_90"; Volta and older are refused with the reason. */
+/** Validates --arch: "sm_90", "90", "9.0" → "sm_90", "12.0" → "sm_120"; Volta and older are refused with the reason. */
 export function parseArch(text: string): string {
   const trimmed = text.trim().toLowerCase();
-  const arch = /^\d\.\d$/.test(trimmed) ? `sm_${trimmed.replace('.', '')}` : /^\d{2,3}[af]?$/.test(trimmed) ? `sm_${trimmed}` : trimmed;
+  const arch = /^\d{1,2}\.\d$/.test(trimmed) ? `sm_${trimmed.replace('.', '')}` : /^\d{2,3}[af]?$/.test(trimmed) ? `sm_${trimmed}` : trimmed;
   if (!/^sm_\d{2,3}[af]?$/.test(arch)) throw new UsageError(`--arch expects a GPU architecture such as sm_90, got "${text}".`);
   if (archNumber(arch) < OLDEST) throw new UsageError(tooOldMessage(arch), { hint: OLD_GPU_HINT });
   return arch;

@@ -90,7 +90,7 @@ export function parseExport(raw: RawInput<OptionKeys<typeof exportOptions>>): Ex
 }
 
 async function setup(ctx: Ctx, options: Common) {
-  const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { runCount }] = await Promise.all([
+  const [{ readPolicy }, { findFlyctl, FlyClient }, prom, run, { checkGroup, runCount }] = await Promise.all([
     import('../autoscale/policy.js'),
     import('../flyio/client.js'),
     import('../prometheus/client.js'),
@@ -107,6 +107,8 @@ async function setup(ctx: Ctx, options: Common) {
   if (!isHttpUrl(baseUrl)) throw new UsageError(`--prometheus must be an http(s) URL, not "${baseUrl}".`);
   ctx.clock.now(); // a GPUCTL_NOW that is not a time is a usage error before anything is read
   const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
+  // A policy's group the app does not have would be planned at every step (and scaled by flyctl only to fail).
+  await checkGroup(fly, policy.app, policy.group);
   const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: options.timeoutMs, signal: ctx.signal };
   // The two features autoscale builds on, handed in here (features do not import each other).
   const metrics: MetricSource = async (query, at) => {

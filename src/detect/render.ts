@@ -3,6 +3,7 @@ import { CPU_FALLBACK_SIZE, FLY_GPU_KIND_IDS, FLY_GPU_RETIRED_ON } from '../flyi
 import type { Style } from '../ui/style.js';
 import { renderPairs } from '../ui/table.js';
 import type { DetectedGpu, DetectResult } from './detect.js';
+import { familyFor } from '../gpu/compute-capability.js';
 import { PRECISIONS, type GpuProfile } from '../gpu/types.js';
 
 const GiB = 1024 ** 3;
@@ -14,16 +15,19 @@ function peaks(profile: GpuProfile): string {
   return parts.length ? `${parts.join(' · ')} TFLOP/s (dense)` : 'unknown (run `gpuctl bench` to measure)';
 }
 
+/** The architecture and its Blackwell family with the compute capability; a capability gpuctl does not know says so. */
+function architecture(profile: GpuProfile, reported: string | null): string {
+  const cc = reported ?? profile.computeCapability;
+  if (profile.architecture === 'unknown' && cc !== 'unknown') return `unknown to gpuctl, compute capability ${cc}`;
+  const family = familyFor(cc);
+  return `${profile.architecture}${family ? ` (${family})` : ''}, compute capability ${cc}`;
+}
+
 function gpuBlock(gpu: DetectedGpu, style: Style): string {
   const profile = gpu.profile ?? gpu.derivedProfile;
   const title = `${style.bold(`GPU ${gpu.index}`)}  ${gpu.name}${gpu.profile ? '' : style.yellow('  (not in the catalogue: derived profile)')}`;
   const rows: Array<[string, string]> = [
-    [
-      'Architecture',
-      profile
-        ? `${profile.architecture}, compute capability ${gpu.computeCapability ?? profile.computeCapability}`
-        : na(gpu.computeCapability),
-    ],
+    ['Architecture', profile ? architecture(profile, gpu.computeCapability) : na(gpu.computeCapability)],
     ['Memory', `${na(gpu.memoryMiB, ' MiB')} (${na(gpu.memoryUsedMiB, ' MiB')} used)`],
     ['Bandwidth', profile?.peakMemoryBandwidthGBs ? `${profile.peakMemoryBandwidthGBs} GB/s peak` : 'unknown'],
     ['Peak', profile ? peaks(profile) : 'unknown'],
@@ -35,19 +39,24 @@ function gpuBlock(gpu: DetectedGpu, style: Style): string {
   return `${title}\n${renderPairs(rows)}`;
 }
 
+/**
+ * Why this precision. A derived profile without a compute capability knows nothing of the tensor cores: say so, not
+ * "no tensor cores"; one whose capability gpuctl does not know has them assumed from the number: say that too.
+ */
+function precisionReason(profile: GpuProfile): string {
+  if (profile.derived && profile.computeCapability === 'unknown')
+    return 'compute capability unknown: the safe choice; `gpuctl bench` measures the others';
+  if (profile.derived && profile.architecture === 'unknown' && profile.tensorCores)
+    return `assumed from compute capability ${profile.computeCapability}, which gpuctl does not know; \`gpuctl bench\` measures`;
+  if (profile.bestPrecision === 'bf16') return 'BF16 tensor cores (Ampere and later)';
+  return profile.bestPrecision === 'fp16' ? 'FP16 tensor cores; no BF16 before Ampere' : 'no tensor cores';
+}
+
 export function recommendations(gpu: DetectedGpu): string[] {
   const profile = gpu.profile ?? gpu.derivedProfile;
   const lines: string[] = [];
   if (profile) {
-    // A derived profile without a compute capability knows nothing of the tensor cores: say so, not "no tensor cores".
-    const unknown = profile.derived && profile.computeCapability === 'unknown';
-    const why = unknown
-      ? 'compute capability unknown: the safe choice; `gpuctl bench` measures the others'
-      : profile.bestPrecision === 'bf16'
-        ? 'BF16 tensor cores (Ampere and later)'
-        : profile.bestPrecision === 'fp16'
-          ? 'FP16 tensor cores; no BF16 before Ampere'
-          : 'no tensor cores';
+    const why = precisionReason(profile);
     const fp8 = profile.peakTflops.fp8 !== null ? '; FP8 for inference where the model supports it' : '';
     lines.push(`Precision: ${profile.bestPrecision} (${why}${fp8})`);
   }

@@ -17,6 +17,8 @@ export const machineListArgs = (app: string): Argv => ['machine', 'list', `--app
 export const checksListArgs = (app: string): Argv => ['checks', 'list', `--app=${app}`, '--json'];
 export const scaleShowArgs = (app: string): Argv => ['scale', 'show', `--app=${app}`, '--json'];
 export const releasesArgs = (app: string): Argv => ['releases', `--app=${app}`, '--json'];
+/** The deployed configuration (from the Fly service, as JSON; `--local` would read fly.toml instead). */
+export const configShowArgs = (app: string): Argv => ['config', 'show', `--app=${app}`];
 export const platformRegionsArgs = (): Argv => ['platform', 'regions', '--json'];
 
 export type DeployStrategy = 'canary' | 'rolling' | 'bluegreen' | 'immediate';

@@ -127,6 +127,7 @@ export class FlyClient {
   checks = (app: string) => this.json(argv.checksListArgs(app), schema.checksListSchema, { app });
   scaleShow = (app: string) => this.json(argv.scaleShowArgs(app), schema.scaleShowSchema, { app });
   releases = (app: string) => this.json(argv.releasesArgs(app), schema.releasesSchema, { app });
+  deployedConfig = (app: string) => this.json(argv.configShowArgs(app), schema.deployedConfigSchema, { app });
   platformRegions = () => this.json(argv.platformRegionsArgs(), schema.regionsSchema);
   createVolume = (input: argv.VolumeInput) =>
     this.json(argv.volumesCreateArgs(input), schema.volumeSchema, { app: input.app, timeoutMs: 60_000 });

@@ -179,6 +179,9 @@ const release = z
   }));
 /** `flyctl releases --json` (facts §2.5): newest first. */
 export const releasesSchema = z.array(release);
+
+/** `flyctl config show`: the deployed fly.toml as JSON; only its process groups are read (flyctl's scale count checks a group against them). */
+export const deployedConfigSchema = z.looseObject({ processes: z.record(z.string(), z.unknown()).optional() });
 export type FlyRelease = z.output<typeof release>;
 
 /** `flyctl apps create --json`: fly-go's App (facts §2.6). */

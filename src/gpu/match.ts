@@ -1,6 +1,7 @@
 /** Maps the name nvidia-smi prints to a catalogue profile, or derives what it can for an unknown GPU. */
 import { CATALOGUE } from './catalogue.js';
-import type { Architecture, GpuProfile } from './types.js';
+import { architectureFor } from './compute-capability.js';
+import type { GpuProfile } from './types.js';
 
 /** "NVIDIA A100-SXM4-80GB", "a100 sxm4 80gb" and "Tesla A100-SXM4-80GB" all normalise alike. */
 export function normaliseName(name: string): string {
@@ -17,17 +18,6 @@ const byName = new Map<string, GpuProfile>(
 
 export function matchProfile(name: string): GpuProfile | undefined {
   return byName.get(normaliseName(name));
-}
-
-const ARCH_BY_MAJOR: Record<number, Architecture> = { 7: 'Volta', 8: 'Ampere', 9: 'Hopper', 10: 'Blackwell', 12: 'Blackwell' };
-
-export function architectureFor(computeCapability: string | null): Architecture {
-  if (!computeCapability) return 'unknown';
-  const [major, minor] = computeCapability.split('.').map(Number);
-  if (major === undefined || Number.isNaN(major)) return 'unknown';
-  if (major === 7 && minor !== undefined && minor >= 5) return 'Turing';
-  if (major === 8 && minor === 9) return 'Ada Lovelace';
-  return ARCH_BY_MAJOR[major] ?? 'unknown';
 }
 
 /**

@@ -17,7 +17,10 @@ export interface CountRequest {
   maxPerRegion: number | undefined;
   /** fly.toml's primary_region: where flyctl puts machines when the app has none and no --region is given. */
   primaryRegion?: string;
-  /** fly.toml's process groups, when that fly.toml is this app's: groups that may have no machines yet. */
+  /**
+   * The app's declared process groups, which may have no machines (a group scaled to zero): its deployed
+   * configuration's (`flyctl config show`, what flyctl checks against), else this directory's fly.toml when it is this app's.
+   */
   configGroups?: readonly string[];
 }
 

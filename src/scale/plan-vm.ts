@@ -43,7 +43,8 @@ export function checkVmRequest(request: VmRequest): { size: VmSize; memoryMb: nu
 const sum = (values: Array<number | null>): number | null =>
   values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
 
-export function planVm(groups: readonly FlyScaleGroup[], request: VmRequest): VmPlan {
+/** `declared`: the app's deployed groups (`flyctl config show`), so a group scaled to zero is not called unknown. */
+export function planVm(groups: readonly FlyScaleGroup[], request: VmRequest, declared: readonly string[] = []): VmPlan {
   const { size, memoryMb } = checkVmRequest(request);
   // flyctl would fail too ("No active machines in process group 'app'"), after an empty plan costing $0.
   if (groups.length === 0)
@@ -56,10 +57,13 @@ export function planVm(groups: readonly FlyScaleGroup[], request: VmRequest): Vm
     });
   }
   const chosen = request.group ? groups.filter((g) => g.group === request.group) : [...groups];
-  if (request.group && chosen.length === 0) {
-    throw new UsageError(`The app has no process group "${request.group}".`, {
-      hint: `Groups: ${groups.map((g) => g.group).join(', ') || 'none'}.`,
+  if (request.group && chosen.length === 0 && declared.includes(request.group))
+    throw new FailedError(`Process group "${request.group}" has no machines: there is nothing to resize.`, {
+      hint: `Create one first (\`gpuctl scale count 1 --group ${request.group}\`), or set the size in fly.toml's [[vm]] for the next deploy.`,
     });
+  if (request.group && chosen.length === 0) {
+    const known = [...new Set([...groups.map((g) => g.group), ...declared])].sort();
+    throw new UsageError(`The app has no process group "${request.group}".`, { hint: `Groups: ${known.join(', ') || 'none'}.` });
   }
   const planned = chosen.map((g) => {
     const to = { cpuKind: size.cpuKind, cpus: size.cpus, memoryMb };

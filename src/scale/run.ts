@@ -12,7 +12,7 @@ import { refreshedRegions } from '../flyio/region-cache.js';
 import { assertKnownRegions } from '../flyio/regions.js';
 import { describeGuest } from '../flyio/app-name.js';
 import { machineHourlyUsd, totalHourlyUsd } from './cost.js';
-import { appMachines, planCount, type CountPlan, type CountRequest } from './plan-count.js';
+import { appMachines, chooseGroup, planCount, type CountPlan, type CountRequest } from './plan-count.js';
 import { planVm, vmMismatches, type VmPlan, type VmRequest } from './plan-vm.js';
 import { renderCountPlan, renderVmPlan } from './render.js';
 
@@ -58,6 +58,24 @@ export interface ScaleEvents {
   plan(text: string): void;
 }
 
+/** The process groups of the app's deployed configuration (`app` when it declares none); undefined when flyctl cannot show it. */
+async function deployedGroups(fly: FlyClient, app: string): Promise<string[] | undefined> {
+  const config = await fly.deployedConfig(app).catch(() => undefined);
+  if (!config) return undefined;
+  const names = Object.keys(config.processes ?? {});
+  return names.length ? names : ['app'];
+}
+
+/**
+ * A group named ahead of any plan (autoscale's policy): one the app does not have, as scale count judges it (the
+ * deployed configuration and the machines), is a usage error naming those it has. Unreadable (flyctl failing): the
+ * steps meet it, as they meet any flyctl failure.
+ */
+export async function checkGroup(fly: FlyClient, app: string, group: string): Promise<void> {
+  const [all, deployed] = await Promise.all([fly.machines(app).catch(() => undefined), deployedGroups(fly, app)]);
+  if (all && deployed) chooseGroup(appMachines(all), { group, configGroups: deployed });
+}
+
 export async function runCount(
   ctx: Ctx,
   fly: FlyClient,
@@ -67,8 +85,11 @@ export async function runCount(
   events: ScaleEvents,
 ): Promise<ScaleResult<CountPlan>> {
   if (request.regions.length) assertKnownRegions(request.regions, await refreshedRegions(ctx, fly));
-  const machines = appMachines(await fly.machines(app));
-  const plan = planCount(machines, request);
+  const [all, deployed] = await Promise.all([fly.machines(app), deployedGroups(fly, app)]);
+  const machines = appMachines(all);
+  // The deployed configuration's groups are the ones flyctl accepts (a group scaled to zero has no machines to
+  // show it); this directory's fly.toml stands in only when they cannot be read.
+  const plan = planCount(machines, { ...request, configGroups: deployed ?? request.configGroups });
   const template = machines.find((m) => m.processGroup === plan.group);
   if (template?.guest.gpuKind && plan.deltas.some((d) => d.delta > 0)) {
     throw new FailedError(
@@ -120,7 +141,8 @@ export async function runVm(
   confirm: Confirm,
   events: ScaleEvents,
 ): Promise<ScaleResult<VmPlan>> {
-  const plan = planVm(await fly.scaleShow(app), request);
+  const [shown, declared] = await Promise.all([fly.scaleShow(app), deployedGroups(fly, app)]);
+  const plan = planVm(shown, request, declared);
   const args = scaleVmArgs({ app, size: plan.size.name, memoryMb: request.memoryMb, group: request.group });
   const result: ScaleResult<VmPlan> = {
     schemaVersion: 1,

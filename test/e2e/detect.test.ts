@@ -1,5 +1,5 @@
 /** `gpuctl detect` as a process, against the fake nvidia-smi replaying every recorded capture. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,6 +80,38 @@ describe('gpuctl detect, human output', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('Precision: fp32 (compute capability unknown: the safe choice; `gpuctl bench` measures the others)');
     expect(run.stdout).not.toContain('no tensor cores');
+  });
+
+  // No capture of a Blackwell part exists (shared fixtures: Volta to Hopper), so these replay the H200's own CSV
+  // with another name and compute capability.
+  const renamed = (name: string, cc: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'smi-cc-'));
+    const h200 = readFileSync(join(import.meta.dirname, '../fixtures/nvidia-smi/h200-x1/query.csv'), 'utf8');
+    writeFileSync(join(dir, 'query.csv'), h200.replace('NVIDIA H200', name).replace(', 9.0, ', `, ${cc}, `));
+    return join(dir, 'query.csv');
+  };
+
+  it('names a Jetson Thor (11.0), a DGX Spark (12.1) and a B300 (10.3) Blackwell, each with its CUDA family', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['NVIDIA Jetson T5000', '11.0', 'Blackwell (sm_110f family: Jetson Thor), compute capability 11.0'],
+      ['NVIDIA GB10', '12.1', 'Blackwell (sm_120f family: RTX PRO Blackwell, GeForce RTX 50, GB10 (DGX Spark)), compute capability 12.1'],
+      ['NVIDIA B300 SXM6 AC', '10.3', 'Blackwell (sm_100f family: B200, GB200, B300, GB300), compute capability 10.3'],
+    ];
+    for (const [name, cc, row] of cases) {
+      const run = await runGpuctl(['detect'], smi(renamed(name, cc)));
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Architecture  ${row}`);
+      expect(run.stdout).toContain('Precision: bf16 (BF16 tensor cores (Ampere and later))');
+    }
+  });
+
+  it('says plainly when gpuctl does not know the compute capability, and that the precision is assumed', async () => {
+    const run = await runGpuctl(['detect'], smi(renamed('NVIDIA Future GPU', '13.0')));
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Architecture  unknown to gpuctl, compute capability 13.0');
+    expect(run.stdout).toContain(
+      'Precision: bf16 (assumed from compute capability 13.0, which gpuctl does not know; `gpuctl bench` measures)',
+    );
   });
 
   it('says when MIG is enabled', async () => {

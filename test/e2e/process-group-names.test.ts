@@ -21,7 +21,7 @@ describe('process group names', () => {
     expect(applied.exitCode, applied.stderr).toBe(0);
   });
 
-  it('a name that is a flag reaches flyctl as the value of --process-group only, and flyctl refuses the unknown group', async () => {
+  it('a name that is a flag is only ever the value of --process-group: gpuctl refuses the unknown group first, as flyctl would', async () => {
     expect(scaleCountArgs({ app: 'a', count: 1, regions: [], group: '--help' })).toEqual([
       'scale',
       'count',
@@ -32,8 +32,12 @@ describe('process group names', () => {
     ]);
     const w = await deployedWorld(WITH_GROUPS);
     const run = await w.gpuctl(['scale', 'count', '2', '--group=--help', '--yes']);
-    expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain('Attempting to scale unknown process groups [--help] but valid names are [web.v2 worker]');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('The app has no process group "--help".');
+    expect(run.stderr).toContain('Groups: web.v2, worker.');
+    const fly = await w.flyctl(scaleCountArgs({ app: 'quant-signals', count: 2, regions: [], group: '--help' }));
+    expect(fly.exitCode).toBe(1);
+    expect(fly.stderr).toContain('Attempting to scale unknown process groups [--help] but valid names are [web.v2 worker]');
   });
 
   it('an empty group is bad input (exit 2)', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CountPlan } from '../../src/scale/plan-count.js';
 import type { ScaleResult } from '../../src/scale/run.js';
-import { deployedWorld, expectNoToken } from './fly-world.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { deployedWorld, expectNoToken, FLY_TOML } from './fly-world.js';
 
 const scaleShow = async (w: Awaited<ReturnType<typeof deployedWorld>>) =>
   JSON.parse((await w.flyctl(['scale', 'show', '--app', 'quant-signals', '--json'])).stdout) as Array<{
@@ -75,6 +77,31 @@ describe('gpuctl scale', () => {
       expect(run.stderr).toContain('Groups: app.');
     }
     expect((await scaleShow(w))[0]?.Count).toBe(2);
+  });
+
+  // The groups flyctl accepts are the deployed configuration's, machines or not: gpuctl reads them with `flyctl config
+  // show`, so a group scaled to zero scales up again from anywhere (it was refused without this app's fly.toml at hand,
+  // while flyctl ran it), and a typo is refused there too, naming the deployed groups.
+  it('count: a group scaled to zero is still known (the deployed config), without fly.toml in the directory', async () => {
+    const toml = FLY_TOML.replace(
+      'primary_region = "ord"\n',
+      'primary_region = "ord"\n\n[processes]\n  app = "python app.py"\n  worker = "python worker.py"\n',
+    );
+    const w = await deployedWorld(toml);
+    const down = await w.flyctl(['scale', 'count', '0', '--process-group', 'worker', '--app', 'quant-signals', '--yes']);
+    expect(down.exitCode, down.stderr).toBe(0);
+    rmSync(join(w.dir, 'fly.toml'));
+    // scale vm has nothing to resize there, and says so rather than calling the group unknown.
+    const vm = await w.gpuctl(['scale', 'vm', 'performance-2x', '-g', 'worker', '-a', 'quant-signals', '--yes']);
+    expect(vm.exitCode).toBe(1);
+    expect(vm.stderr).toContain('Process group "worker" has no machines: there is nothing to resize.');
+    const up = await w.gpuctl(['scale', 'count', '1', '-g', 'worker', '-a', 'quant-signals', '--yes']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout).toContain('+1 machine in ord');
+    const typo = await w.gpuctl(['scale', 'count', '1', '-g', 'wokrer', '-a', 'quant-signals', '--dry-run']);
+    expect(typo.exitCode).toBe(2);
+    expect(typo.stderr).toContain('The app has no process group "wokrer".');
+    expect(typo.stderr).toContain('Groups: app, worker.');
   });
 
   it('count with nothing to do names the machines in the regions asked for, not the whole group', async () => {

@@ -87,6 +87,13 @@ export const ROOT = group('flyctl', [
       run: lazy('./cmd-status.mjs', 'checksList'),
     }),
   ]),
+  group('config', [
+    leaf('show', {
+      path: 'config show',
+      flags: [...appFlags, { name: 'local', kind: 'bool' }],
+      run: lazy('./cmd-config.mjs', 'configShow'),
+    }),
+  ]),
   group('scale', [
     leaf('show', { path: 'scale show', flags: [...appFlags, json], run: lazy('./cmd-scale.mjs', 'scaleShow') }),
     leaf('count', {

@@ -15,7 +15,6 @@ import { stateDirFrom } from './state.mjs';
 const NOT_MODELLED = new Set([
   'agent',
   'certs',
-  'config',
   'console',
   'consul',
   'dashboard',

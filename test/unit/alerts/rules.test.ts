@@ -163,6 +163,21 @@ describe('alerting rules', () => {
     }
   });
 
+  it("GpuctlDiagFailed says the verdict's age (the real promtool runs its query and humanizeDuration), or that it is unknown", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
+    const tests = renderPromtoolTests(T, 'gpuctl-alerts.yml', 'GpuctlDiagFailed');
+    expect(tests).toContain('description: "On machine m-hot GPU 0, the last gpuctl diag (quick) said fail, 3h 2m 0s ago."');
+    expect(tests).toContain(
+      'description: "On machine m-old GPU 0, the last gpuctl diag (full) said fail (its age unknown: the agent exports no gpuctl_diag_gpu_timestamp_seconds)."',
+    );
+    writeFileSync(join(dir, 'tests.yml'), tests);
+    writeFileSync(join(dir, 'gpuctl-alerts.yml'), renderAlertRules(T));
+    // Each alert's query matches its own GPU's one timestamp series: a selector that matched several would make the
+    // text depend on which one `first` takes, which promtool's series order does not fix (it varies from run to run).
+    const run = await execa(findPromtool(), ['test', 'rules', 'tests.yml'], { reject: false, timeout: 60_000, cwd: dir });
+    expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
+  });
+
   it('fail promtool test rules when the info rule only looks for the agent (the application scraped alone stays unsaid)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gpuctl-alerts-'));
     writeFileSync(join(dir, 'tests.yml'), renderPromtoolTests(CPU, 'gpuctl-alerts.yml'));

@@ -9,6 +9,10 @@ describe('parseArch', () => {
     ['90a', 'sm_90a'],
     ['8.9', 'sm_89'],
     ['sm_120', 'sm_120'],
+    ['10.0', 'sm_100'],
+    ['11.0', 'sm_110'],
+    ['12.1', 'sm_121'],
+    ['120f', 'sm_120f'],
   ])('%s → %s', (text, arch) => expect(parseArch(text)).toBe(arch));
 
   it.each(['sm_70', 'sm_72', '7.0', 'sm_61'])('%s: gpuctl-bench needs Turing or newer', (text) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../../src/gpu/catalogue.js';
-import { architectureFor, deriveProfile, matchProfile, normaliseName } from '../../../src/gpu/match.js';
+import { architectureFor, familyFor } from '../../../src/gpu/compute-capability.js';
+import { deriveProfile, matchProfile, normaliseName } from '../../../src/gpu/match.js';
 import { FLY_GPU_KINDS } from '../../../src/flyio/gpu-kinds.js';
 
 describe('the catalogue', () => {
@@ -89,6 +90,29 @@ describe('deriveProfile', () => {
     expect(architectureFor('8.6')).toBe('Ampere');
     expect(architectureFor('6.1')).toBe('unknown'); // GeForce GTX 1080
     expect(architectureFor('N/A')).toBe('unknown');
+  });
+
+  // NVIDIA's compute capability table (developer.nvidia.com/cuda-gpus) and CUDA 13's family-specific targets.
+  it.each([
+    ['10.0', 'sm_100f family: B200, GB200, B300, GB300'],
+    ['10.3', 'sm_100f family: B200, GB200, B300, GB300'],
+    ['10.1', 'sm_101f family: Jetson Thor as CUDA 12 numbers it (11.0 since CUDA 13)'],
+    ['11.0', 'sm_110f family: Jetson Thor'],
+    ['12.0', 'sm_120f family: RTX PRO Blackwell, GeForce RTX 50, GB10 (DGX Spark)'],
+    ['12.1', 'sm_120f family: RTX PRO Blackwell, GeForce RTX 50, GB10 (DGX Spark)'],
+  ])('compute capability %s is Blackwell, %s', (cc, family) => {
+    expect(architectureFor(cc)).toBe('Blackwell');
+    expect(familyFor(cc)).toBe(family);
+  });
+
+  it('judges only the capabilities NVIDIA lists: a new minor or major is unknown, not guessed from its major', () => {
+    for (const cc of ['10.2', '11.1', '12.2', '13.0', '8.8', '9.1', '6.1', '', '120']) expect(architectureFor(cc), cc).toBe('unknown');
+    expect(familyFor('13.0')).toBeNull();
+    expect(familyFor('9.0')).toBeNull(); // Hopper has no family-specific target
+    expect(architectureFor('7.2')).toBe('Volta'); // Jetson AGX Xavier
+    expect(architectureFor('8.7')).toBe('Ampere'); // Jetson Orin
+    expect(deriveProfile('NVIDIA Jetson T5000', '11.0', 125772)).toMatchObject({ architecture: 'Blackwell', bestPrecision: 'bf16' });
+    expect(deriveProfile('NVIDIA Future', '13.0', 1024)).toMatchObject({ architecture: 'unknown', derived: true });
   });
 
   it('gives Volta tensor cores and fp16, and any Ampere bf16, at the first minor of the family', () => {

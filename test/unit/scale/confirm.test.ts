@@ -26,7 +26,10 @@ describe('scale count at the confirmation', () => {
     const ctx = makeTestCtx({
       interactive: true,
       prompt: answering(false),
-      rules: [{ match: ['flyctl', 'machine', 'list', '--app=quant-signals', '--json'], result: exited(machines) }],
+      rules: [
+        { match: ['flyctl', 'machine', 'list', '--app=quant-signals', '--json'], result: exited(machines) },
+        { match: ['flyctl', 'config', 'show', '--app=quant-signals'], result: exited('{"app": "quant-signals"}\n') },
+      ],
     });
     const plans: string[] = [];
     const result = await runCount(
@@ -40,7 +43,7 @@ describe('scale count at the confirmation', () => {
       },
     );
     expect(result.applied).toBe(false);
-    expect(ctx.calls.map((c) => c.args[0])).toEqual(['machine']);
+    expect(ctx.calls.map((c) => c.args[0]).sort()).toEqual(['config', 'machine']);
     expect(plans).toHaveLength(1);
     expect(ctx.err()).toContain('Not confirmed: nothing was changed.');
   });

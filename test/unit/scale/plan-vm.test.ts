@@ -69,3 +69,12 @@ it('an app without machines has nothing to resize: said before flyctl runs, not 
     'The app has no machines: there is nothing to resize.',
   );
 });
+
+it('a group with no machines but in the deployed configuration has nothing to resize; it is not called unknown', () => {
+  const worker = () => planVm(groups, { size: 'performance-2x', memoryMb: undefined, group: 'worker' }, ['app', 'worker']);
+  expect(worker).toThrow(FailedError);
+  expect(worker).toThrow('Process group "worker" has no machines: there is nothing to resize.');
+  const typo = () => planVm(groups, { size: 'performance-2x', memoryMb: undefined, group: 'wokrer' }, ['app', 'worker']);
+  expect(typo).toThrow(UsageError);
+  expect(typo).toThrow('The app has no process group "wokrer".');
+});
