@@ -1,8 +1,13 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli.js';
 import { parseMonitorOptions } from '../../../src/commands/monitor.js';
 import { UsageError } from '../../../src/errors.js';
 import { parseTarget } from '../../../src/loadtest/target.js';
 import { parseHttpUrl, PROMETHEUS_URL } from '../../../src/shared/http-url.js';
+import { cliIO, makeTestCtx } from '../../helpers/ctx.js';
 
 const refusal = (f: () => unknown): UsageError | undefined => {
   try {
@@ -47,5 +52,16 @@ describe('parseHttpUrl: the one reading of a URL a user gives', () => {
     );
     expect(error?.hint).toBe(PROMETHEUS_URL.credentialsHint);
     expect(`${error?.message} ${error?.hint}`).not.toContain('tok@');
+  });
+
+  it('autoscale names the variable a bad URL came from (it said --prometheus for GPUCTL_PROMETHEUS_URL)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuctl-http-url-'));
+    writeFileSync(
+      join(dir, 'autoscale.toml'),
+      'app = "hot"\nmin = 1\nmax = 4\n\n[scale_up]\nabove = 80\nfor = "3s"\n\n[scale_down]\nbelow = 30\nfor = "5s"\n',
+    );
+    const ctx = { ...makeTestCtx({ env: { GPUCTL_PROMETHEUS_URL: 'ftp://prom.example/' } }), cwd: dir };
+    expect(await runCli(cliIO(['autoscale', 'run', '--policy', 'autoscale.toml', '--once'], ctx))).toBe(2);
+    expect(ctx.err()).toContain('GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "ftp://prom.example/".');
   });
 });
