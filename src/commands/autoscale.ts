@@ -4,7 +4,8 @@ import type { ScaleCount } from '../autoscale/run.js';
 import type { Ctx } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
-import { bool, durationOption, isHttpUrl, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { parseHttpUrl, PROMETHEUS_URL } from '../shared/http-url.js';
+import { bool, durationOption, optionalDuration, str, type OptionKeys, type RawInput } from '../shared/options.js';
 import { streamWriter } from '../ui/output.js';
 import { printableValue } from '../ui/printable.js';
 import { defineCommand } from './define.js';
@@ -104,7 +105,7 @@ async function setup(ctx: Ctx, options: Common) {
     throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
       hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN).",
     });
-  if (!isHttpUrl(baseUrl)) throw new UsageError(`--prometheus must be an http(s) URL, not "${baseUrl}".`);
+  parseHttpUrl(baseUrl, options.prometheus !== undefined ? '--prometheus' : 'GPUCTL_PROMETHEUS_URL', PROMETHEUS_URL);
   ctx.clock.now(); // a GPUCTL_NOW that is not a time is a usage error before anything is read
   const fly = new FlyClient(ctx, (await findFlyctl(ctx)).file);
   // A policy's group the app does not have would be planned at every step (and scaled by flyctl only to fail).

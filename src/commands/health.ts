@@ -1,5 +1,6 @@
 import { ExitCode, UsageError } from '../errors.js';
-import { bool, durationOption, isHttpUrl, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, notNegated, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { parseHttpUrl } from '../shared/http-url.js';
 import { appOption, configOption, defineCommand } from './define.js';
 
 export interface HealthOptions {
@@ -28,12 +29,12 @@ const options = [
 
 export function parseHealthOptions(raw: RawInput<OptionKeys<typeof options>>): HealthOptions {
   const url = str(raw, 'url');
-  if (url !== undefined && !isHttpUrl(url))
-    throw new UsageError(`--url "${url}" is not an http(s) URL.`, { hint: 'e.g. --url https://quant-signals.fly.dev' });
   // The probes send no credentials (fetch refuses a URL holding them), and the report would show the password.
-  if (url !== undefined && (new URL(url).username || new URL(url).password))
-    throw new UsageError('--url holds credentials (user:password@); gpuctl health probes without them and would print them.', {
-      hint: 'Give the address alone, e.g. --url http://127.0.0.1:8080 (through `flyctl proxy 8080 -a APP`).',
+  if (url !== undefined)
+    parseHttpUrl(url, '--url', {
+      credentials: 'refuse',
+      example: 'https://quant-signals.fly.dev',
+      credentialsHint: 'Give the address alone, e.g. --url http://127.0.0.1:8080 (through `flyctl proxy 8080 -a APP`).',
     });
   const probe = notNegated(raw, 'probe');
   if (url !== undefined && !probe)

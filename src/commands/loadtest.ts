@@ -147,7 +147,7 @@ export const loadtestCommand = defineCommand({
   examples: [
     ['gpuctl loadtest http://127.0.0.1:9400/metrics --duration 30s --rate 200', 'a fixed rate, locally'],
     ['gpuctl loadtest -a quant-signals --path /predict --duration 1m --connections 32', 'fixed concurrency against the app'],
-    ['gpuctl loadtest https://quant-signals.fly.dev/health -d 30s -r 100 --max-p95 10ms --min-rps 95', 'in CI: exit 1 when missed'],
+    ['gpuctl loadtest https://quant-signals.fly.dev/health -d 30s -R 100 --max-p95 10ms --min-rps 95', 'in CI: exit 1 when missed'],
     ['gpuctl loadtest http://127.0.0.1:8080/ -d 10s --json > load.json', 'machine-readable (schemaVersion 1)'],
   ],
   parse: parseLoadtest,

@@ -4,7 +4,8 @@ import { checkFlyAppName } from '../flyio/app-name.js';
 import { LAYOUT_AGENT_PORT } from '../shared/agent-metrics.js';
 import type { SampleSource } from '../monitor/run.js';
 import { DEFAULT_THRESHOLDS, type MonitorOptions } from '../monitor/options.js';
-import { bool, durationOption, isHttpUrl, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { bool, durationOption, list, numberOption, str, type OptionKeys, type RawInput } from '../shared/options.js';
+import { parseHttpUrl, PROMETHEUS_URL } from '../shared/http-url.js';
 import { defineCommand } from './define.js';
 
 const options = [
@@ -29,19 +30,6 @@ function bounded(raw: Raw, name: 'maxTemp' | 'maxMemory' | 'maxUtil', flag: stri
   return numberOption(raw, name, flag, { min, max }) ?? null;
 }
 
-/** An agent URL: http(s), with no credentials in it (the token travels in a header, from GPUCTL_AGENT_TOKEN). */
-function checkAgentUrl(text: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || !/^https?:$/.test(url.protocol)) throw new UsageError(`--agent must be an http(s) URL, not "${text}".`);
-  if (url.username || url.password)
-    throw new UsageError('--agent holds credentials in its URL.', { hint: 'Set GPUCTL_AGENT_TOKEN instead: gpuctl sends it as a bearer.' });
-}
-
 /** commander's values → MonitorOptions. Pure; bad values are UsageErrors. */
 export function parseMonitorOptions(raw: Raw): MonitorOptions {
   const intervalMs = durationOption(raw, 'interval', '--interval', '2s');
@@ -53,7 +41,7 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
     throw new UsageError('--prometheus is for the remote view: name the app with --app.', {
       hint: 'e.g. gpuctl monitor --app quant-signals --prometheus https://api.fly.io/prometheus/my-org/',
     });
-  if (prometheus !== undefined && !isHttpUrl(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, not "${prometheus}".`);
+  if (prometheus !== undefined) parseHttpUrl(prometheus, '--prometheus', PROMETHEUS_URL);
   const agents = list(raw, 'agent');
   if (agents.length > 0 && app === undefined)
     throw new UsageError('--agent is for the remote view: name the app with --app.', {
@@ -61,7 +49,13 @@ export function parseMonitorOptions(raw: Raw): MonitorOptions {
     });
   if (agents.length > 0 && prometheus !== undefined)
     throw new UsageError('--agent and --prometheus are two sources for one view: give one.');
-  for (const agent of agents) checkAgentUrl(agent);
+  // An agent URL: no credentials in it (the token travels in a header, from GPUCTL_AGENT_TOKEN).
+  for (const agent of agents)
+    parseHttpUrl(agent, '--agent', {
+      credentials: 'refuse',
+      example: 'http://127.0.0.1:9400',
+      credentialsHint: 'Set GPUCTL_AGENT_TOKEN instead: gpuctl sends it as a bearer.',
+    });
   const thresholds = {
     maxTempC: bounded(raw, 'maxTemp', '--max-temp', 1, 150) ?? DEFAULT_THRESHOLDS.maxTempC,
     maxMemoryPct: bounded(raw, 'maxMemory', '--max-memory', 1, 100) ?? DEFAULT_THRESHOLDS.maxMemoryPct,
@@ -81,7 +75,7 @@ async function remoteSource(ctx: Ctx, app: string, options: MonitorOptions): Pro
     throw new UsageError('Where is Prometheus? Pass --prometheus URL or set GPUCTL_PROMETHEUS_URL.', {
       hint: "Fly's is https://api.fly.io/prometheus/<org>/ (token: GPUCTL_PROMETHEUS_TOKEN); or read the agents directly with --agent URL.",
     });
-  if (!isHttpUrl(baseUrl)) throw new UsageError(`GPUCTL_PROMETHEUS_URL must be an http(s) URL, not "${baseUrl}".`);
+  parseHttpUrl(baseUrl, options.prometheus !== undefined ? '--prometheus' : 'GPUCTL_PROMETHEUS_URL', PROMETHEUS_URL);
   const [prom, { readAppGpus }] = await Promise.all([import('../prometheus/client.js'), import('../prometheus/gpu-samples.js')]);
   const target = { baseUrl, token: prom.tokenFromEnv(ctx.env), timeoutMs: prom.DEFAULT_TIMEOUT_MS, signal: ctx.signal };
   // Fly scrapes every 15 s: a machine is stale when its newest sample is older than four scrapes (or three intervals).

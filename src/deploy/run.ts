@@ -11,7 +11,7 @@ import { formatDuration } from '../shared/duration.js';
 import { imageRefProblem, isImageRef } from '../shared/image-ref.js';
 import type { FlyRelease } from '../flyio/schemas.js';
 import type { ConfigCheck } from './config.js';
-import { logPath, writeLog } from './log-file.js';
+import { logPath, writeLog } from '../shared/log-file.js';
 import type { DeployOptions } from './options.js';
 import { preflight, type Preflight, type PreflightRow } from './preflight.js';
 import { emptyReport, summarizeMachines, type DeployReport } from './report.js';
@@ -192,7 +192,7 @@ export async function runDeploy(
     return finish(undefined, ExitCode.ok);
   }
   const log: string[] = [];
-  report.logFile = logPath(ctx.env, app, ctx.clock.now());
+  report.logFile = logPath(ctx.env, 'deploy', app, ctx.clock.now());
   try {
     const input = inputFor(options, pre, app);
     report.commands.push(fly.show(deployArgs(input)));

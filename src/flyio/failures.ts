@@ -6,6 +6,7 @@
 import { InterruptedError, MissingError, ToolError, type GpuctlError } from '../errors.js';
 import type { FlyctlOutcome } from './flyctl.js';
 import { CPU_FALLBACK_SIZE, retirementMessage } from './gpu-kinds.js';
+import { noSuchProgram, pointItAt } from '../shared/no-such-program.js';
 
 export type FlyFailureReason =
   | 'not-logged-in'
@@ -121,8 +122,8 @@ export function flyError(outcome: Exclude<FlyctlOutcome, { kind: 'ok' }>, contex
   switch (outcome.kind) {
     case 'missing':
       if (outcome.configured)
-        return new MissingError(`FLYCTL is set to ${JSON.stringify(outcome.configured)}, and there is no such program.`, 'flyctl', {
-          hint: 'Point FLYCTL at the flyctl binary, or unset it to use `flyctl` or `fly` from PATH.',
+        return new MissingError(`${noSuchProgram('FLYCTL', outcome.configured)}.`, 'flyctl', {
+          hint: pointItAt('FLYCTL', 'the flyctl binary', '`flyctl` or `fly`'),
         });
       return new MissingError('flyctl is not installed (neither `flyctl` nor `fly` is on PATH).', 'flyctl', {
         hint: 'Install it with `curl -L https://fly.io/install.sh | sh`, or set FLYCTL to its path.',

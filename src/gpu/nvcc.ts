@@ -1,5 +1,6 @@
 /** nvcc: its release and the GPU architectures it can build for. */
 import type { Ctx } from '../context.js';
+import { noSuchProgram, pointItAt } from '../shared/no-such-program.js';
 
 /** broken's remedy: set when the fix is not the toolkit's (NVCC naming no program). */
 export type NvccInfo =
@@ -46,8 +47,8 @@ export async function probeNvcc(ctx: Ctx): Promise<NvccInfo> {
     return ctx.env.NVCC
       ? {
           kind: 'broken',
-          message: `NVCC is set to ${JSON.stringify(ctx.env.NVCC)}, and there is no such program`,
-          remedy: 'Point NVCC at nvcc, or unset it to use nvcc from PATH.',
+          message: noSuchProgram('NVCC', ctx.env.NVCC),
+          remedy: pointItAt('NVCC', 'nvcc'),
         }
       : { kind: 'absent' };
   if (version.kind !== 'exited' || version.exitCode !== 0)

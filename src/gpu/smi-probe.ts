@@ -8,6 +8,7 @@ import type { StreamHandle, StreamRequest } from '../exec.js';
 import { InterruptedError, MissingError, ToolError } from '../errors.js';
 import { dropField, invalidField, parseQuery, queryArgs, QUERY_FIELDS, QUERY_REQUIRED, type SmiGpu } from './nvidia-smi.js';
 import { meaningfulLines } from './smi-text.js';
+import { noSuchProgram, pointItAt } from '../shared/no-such-program.js';
 
 export type SmiOutcome = { kind: 'absent' } | { kind: 'ok'; gpus: SmiGpu[]; fields: readonly string[] };
 
@@ -87,7 +88,7 @@ export function smiConfigured(ctx: Pick<Ctx, 'env'>): string | undefined {
 
 /** The sentence for a GPUCTL_NVIDIA_SMI that names no program (detect, doctor, monitor, diag; the agent's /gpu-health). */
 export function smiNotThere(configured: string): string {
-  return `GPUCTL_NVIDIA_SMI is set to ${JSON.stringify(configured)}, and there is no such program`;
+  return noSuchProgram('GPUCTL_NVIDIA_SMI', configured);
 }
 
 /**
@@ -101,7 +102,7 @@ export async function runSmi(ctx: Ctx, args: readonly string[]): Promise<SmiRun>
     case 'absent':
       if (smiConfigured(ctx))
         throw new MissingError(`${smiNotThere(smiBinary(ctx))}.`, 'nvidia-smi', {
-          hint: 'Point GPUCTL_NVIDIA_SMI at nvidia-smi, or unset it to use nvidia-smi from PATH.',
+          hint: pointItAt('GPUCTL_NVIDIA_SMI', 'nvidia-smi'),
         });
       return result;
     case 'timeout':

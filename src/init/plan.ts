@@ -5,6 +5,7 @@
  */
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
 import type { RenderedFile } from './render.js';
+import { lineEndingOf, toLf, withLineEnding } from './line-endings.js';
 import { mergeFlyToml } from './toml-merge.js';
 
 export type FileStatus = 'create' | 'identical' | 'conflict' | 'overwrite' | 'skip';
@@ -45,7 +46,11 @@ function propose(file: RenderedFile, existing: string): { proposed: string; note
 export function planFile(file: RenderedFile, existing: string | null): PlannedFile {
   const bytes = file.bytes ? { bytes: file.bytes } : {};
   if (existing === null) return { path: file.path, mode: file.mode, existing, proposed: file.content, status: 'create', ...bytes };
-  const { proposed, note } = propose(file, existing);
+  // A CRLF file is compared as LF, and init's proposal is given in its style: only real changes are conflicts.
+  const eol = file.bytes ? '\n' : lineEndingOf(existing);
+  const plan = propose(file, eol === '\n' ? existing : toLf(existing));
+  const proposed = withLineEnding(plan.proposed, eol);
+  const note = plan.note;
   return {
     path: file.path,
     mode: file.mode,

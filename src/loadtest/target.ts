@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { checkFlyAppName } from '../flyio/app-name.js';
+import { parseHttpUrl } from '../shared/http-url.js';
 
 export const LOOPBACK_ONLY_ENV = 'GPUCTL_LOADTEST_LOOPBACK_ONLY';
 
@@ -12,16 +13,9 @@ export function isLoopback(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+/** The URL to load: a password in it is sent (autocannon's basic auth) and never shown. */
 export function parseTarget(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`"${text}" is not a URL.`, { hint: 'Give the full URL, e.g. https://my-app.fly.dev/predict, or -a APP.' });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`"${text}" is not an http(s) URL.`, { hint: 'e.g. http://127.0.0.1:8080/health' });
-  return url;
+  return parseHttpUrl(text, 'The URL to load', { credentials: 'allow', example: 'https://my-app.fly.dev/predict, or -a APP' });
 }
 
 /** https://<app>.fly.dev plus --path, built with the URL API: neither the name nor the path can change the host. */

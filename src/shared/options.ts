@@ -104,8 +104,3 @@ export function readNumber(text: string, flag: string, bounds: NumberBounds): nu
     });
   return n;
 }
-
-/** An http(s) URL as fetch will parse it: "http://a b", "http://[::1" or a port over 65535 is not one. */
-export function isHttpUrl(text: string): boolean {
-  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
-}

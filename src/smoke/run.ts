@@ -3,12 +3,9 @@
  * kill_signal), check it, stop it, and remove what it started: the container always, the image unless
  * --keep, on Ctrl-C too. Progress goes out as events; the command owns the screen.
  */
-import { join } from 'node:path';
 import type { Ctx } from '../context.js';
 import { ToolError } from '../errors.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
-import { makeDirs } from '../shared/make-dirs.js';
-import { gpuctlDir } from '../shared/paths.js';
+import { logPath, namePart, writeLog } from '../shared/log-file.js';
 import { check, type SmokeCheck } from './checks.js';
 import { runBuild } from './build.js';
 import { buildArgs, findEngine, hostPort, imageFacts, runArgs, type Engine, type EngineName } from './engine.js';
@@ -55,17 +52,6 @@ export interface SmokeResult {
   passed: boolean;
 }
 
-const safe = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40) || 'app';
-
-function logPath(ctx: Ctx, app: string): string {
-  return gpuctlDir(ctx.env, 'state', 'logs', `smoke-${safe(app)}-${ctx.clock.now().toISOString().replace(/[:.]/g, '-')}.log`);
-}
-
 export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps): Promise<SmokeResult> {
   const layout = await readLayout(options.dir, options.processGroup);
   const engine = await findEngine(ctx, options.engine);
@@ -76,7 +62,7 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     dir: options.dir,
     app: layout.app,
     engine: engine.name,
-    image: { tag: `localhost/gpuctl-smoke-${safe(layout.app)}:${id}`, sizeBytes: null, kept: false },
+    image: { tag: `localhost/gpuctl-smoke-${namePart(layout.app)}:${id}`, sizeBytes: null, kept: false },
     buildSeconds: null,
     gpu: { layout: layout.gpuLayout, reserved: false },
     processGroup: { name: layout.group.name, groups: layout.group.groups, command: layout.group.command },
@@ -86,7 +72,14 @@ export async function runSmoke(ctx: Ctx, options: SmokeOptions, deps: SmokeDeps)
     passed: false,
   };
   const log: string[] = [];
-  const container: Container = { name: `gpuctl-smoke-${safe(layout.app)}-${id}`, app: '', agent: null, ports: {}, cmd: [], gpus: false };
+  const container: Container = {
+    name: `gpuctl-smoke-${namePart(layout.app)}-${id}`,
+    app: '',
+    agent: null,
+    ports: {},
+    cmd: [],
+    gpus: false,
+  };
   let built = false;
   // A build stopped part-way (Ctrl-C: podman may still finish it in its grace) may have tagged the image.
   let building = false;
@@ -225,12 +218,9 @@ async function cleanUp(engine: Engine, name: string, started: boolean, image: st
 
 async function keepLog(ctx: Ctx, layout: SmokeLayout, log: readonly string[]): Promise<string | null> {
   if (log.length === 0) return null;
-  const path = logPath(ctx, layout.app);
-  try {
-    makeDirs(join(path, '..'));
-    writeFileAtomic(path, ctx.redact(`${log.join('\n')}\n`), 0o600);
-    return path;
-  } catch {
-    return null;
-  }
+  const path = logPath(ctx.env, 'smoke', layout.app, ctx.clock.now());
+  return writeLog(path, log, (text) => ctx.redact(text)).then(
+    () => path,
+    () => null,
+  );
 }

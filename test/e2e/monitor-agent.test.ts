@@ -52,7 +52,7 @@ describe('gpuctl monitor --app --agent (the agents, no Prometheus)', () => {
   it('an agent URL with credentials in it, or without --app, is bad input (exit 2)', async () => {
     const creds = await monitor(['--once', '--agent', 'http://user:secret@127.0.0.1:9400']);
     expect(creds.exitCode).toBe(2);
-    expect(creds.stderr).toContain('--agent holds credentials in its URL');
+    expect(creds.stderr).toContain('--agent holds credentials (user:password@) in its URL');
     expect(creds.stderr).not.toContain('secret');
     const noApp = await runGpuctl(['monitor', '--once', '--agent', 'http://127.0.0.1:9400']);
     expect(noApp.exitCode).toBe(2);

@@ -100,7 +100,7 @@ describe('argv → options', () => {
     );
     expect(() => parseHealthOptions(raw({ url: 'quant-signals.fly.dev' }))).toThrow(UsageError);
     for (const url of ['http://a b', 'http://[::1', 'http://127.0.0.1:99999', 'ftp://example.com'])
-      expect(() => parseHealthOptions(raw({ url })), url).toThrow(`--url "${url}" is not an http(s) URL.`);
+      expect(() => parseHealthOptions(raw({ url })), url).toThrow(`--url must be an http(s) URL, not "${url}".`);
     expect(parseHealthOptions(raw({ url: 'http://[::1]:8080' })).url).toBe('http://[::1]:8080');
     // Credentials in --url: fetch refused the request and the report printed the password; a usage error that does not repeat it.
     for (const url of ['http://admin:s3cret@127.0.0.1:8080', 'https://token@quant-signals.fly.dev']) {
@@ -113,7 +113,9 @@ describe('argv → options', () => {
         return undefined;
       })();
       expect(error, url).toBeInstanceOf(UsageError);
-      expect(error?.message).toBe('--url holds credentials (user:password@); gpuctl health probes without them and would print them.');
+      expect(error?.message).toBe(
+        '--url holds credentials (user:password@) in its URL; gpuctl sends none from a URL, and would print them.',
+      );
       expect(`${error?.message} ${error?.hint}`).not.toMatch(/s3cret|token@/);
     }
   });

@@ -222,3 +222,46 @@ describe("gpuctl's package in the build context", () => {
     expect(readFileSync(join(dir, '.gpuctl/gpuctl.tgz')).equals(Buffer.from(newer.bytes))).toBe(true);
   });
 });
+
+describe('CRLF checkouts (core.autocrlf, Windows editors)', () => {
+  /** Every text file init wrote, as a CRLF checkout has it. */
+  function toCrlf(dir: string): string[] {
+    const texts = readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name))
+      .filter((path) => !readFileSync(path).includes(0));
+    for (const path of texts) writeFileSync(path, readFileSync(path, 'utf8').replace(/\n/g, '\r\n'));
+    return texts;
+  }
+
+  test('a CRLF copy of what init wrote is identical, not a conflict on every line', async () => {
+    const dir = project();
+    await runInit(opts({ yes: true, choices: { workload: 'batch' } }), ctxIn(dir));
+    expect(toCrlf(dir).length).toBeGreaterThan(2);
+    const again = await runInit(opts(), ctxIn(dir));
+    expect(again.files.filter((f) => f.status !== 'identical').map((f) => f.path)).toEqual([]);
+    expect(again.written.size).toBe(0);
+  });
+
+  test('a real change in a CRLF file is one hunk, and --force writes it back in CRLF', async () => {
+    const dir = project();
+    await runInit(opts({ yes: true, choices: { workload: 'batch' } }), ctxIn(dir));
+    toCrlf(dir);
+    const dockerfile = join(dir, 'Dockerfile');
+    writeFileSync(dockerfile, `${readFileSync(dockerfile, 'utf8')}# mine\r\n`);
+    const refused = await runInit(opts(), ctxIn(dir));
+    expect(refused.files.filter((f) => f.status !== 'identical').map((f) => [f.path, f.status])).toEqual([['Dockerfile', 'conflict']]);
+    const forced = await runInit(opts({ force: true }), ctxIn(dir));
+    const planned = forced.files.find((f) => f.path === 'Dockerfile')!;
+    expect(planned.status).toBe('overwrite');
+    expect(
+      diffOf(planned)
+        .split('\n')
+        .filter((l) => /^[-+][^-+]/.test(l)),
+    ).toEqual(['-# mine\r']);
+    const written = readFileSync(dockerfile, 'utf8');
+    expect(written).not.toContain('# mine');
+    expect(written).toMatch(/\r\n$/);
+    expect(written.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+});

@@ -101,3 +101,19 @@ test('-r is --region in gpuctl (deploy, scale), not the rate: refused with the w
     }) as Error,
   );
 });
+
+test("--help's examples parse: the CI example still said -r 100 after -r stopped meaning --rate", async () => {
+  const [{ runCli }, { loadtestCommand }, { cliIO, makeTestCtx }] = await Promise.all([
+    import('../../../src/cli.js'),
+    import('../../../src/commands/loadtest.js'),
+    import('../../helpers/ctx.js'),
+  ]);
+  // The examples against the app: with loopback only, a parsed one stops at that check (exit 2) before any request.
+  const remote = (loadtestCommand.examples ?? []).map(([e]) => e).filter((e) => !e.includes('127.0.0.1'));
+  expect(remote.length).toBeGreaterThan(1);
+  for (const example of remote) {
+    const ctx = makeTestCtx({ env: { GPUCTL_LOADTEST_LOOPBACK_ONLY: '1', FLY_APP: 'quant-signals' } });
+    expect(await runCli(cliIO(example.split(' ').slice(1), ctx)), example).toBe(2);
+    expect(ctx.err(), example).toContain('is not a loopback address');
+  }
+});

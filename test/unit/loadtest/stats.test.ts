@@ -229,6 +229,6 @@ describe('targets', () => {
     expect(() => checkLoopback(parseTarget('https://quant-signals.fly.dev/'), env)).toThrow(/not a loopback address/);
     expect(() => checkLoopback(parseTarget('http://127.0.0.1:8080/'), env)).not.toThrow();
     expect(() => checkLoopback(parseTarget('https://quant-signals.fly.dev/'), {})).not.toThrow();
-    expect(() => parseTarget('ftp://x')).toThrow(/not an http\(s\) URL/);
+    expect(() => parseTarget('ftp://x')).toThrow(/must be an http\(s\) URL/);
   });
 });

@@ -4,7 +4,7 @@ import { parseRun } from '../../../src/commands/autoscale.js';
 import { parseLoadtest } from '../../../src/commands/loadtest.js';
 import { parseStatusOptions } from '../../../src/commands/status.js';
 import { UsageError } from '../../../src/errors.js';
-import { durationOption, isHttpUrl, numberOption, readNumber } from '../../../src/shared/options.js';
+import { durationOption, numberOption, readNumber } from '../../../src/shared/options.js';
 
 const raw = (opts: Record<string, unknown>, args: string[] = []) => ({ args, opts });
 
@@ -54,22 +54,6 @@ describe('one reader per kind of value (issue 22, options)', () => {
     expect(() => parseLoadtest(raw({ duration: '10s', maxP95: '0ms' }, ['http://127.0.0.1:1/']))).toThrow(
       '--max-p95 "0ms" must be longer than 0.',
     );
-  });
-
-  it('http(s) URLs: what fetch parses (health --url, monitor and autoscale --prometheus)', () => {
-    expect(['http://127.0.0.1:8080', 'https://api.fly.io/prometheus/acme/', 'http://[::1]:9090'].map(isHttpUrl)).toEqual([
-      true,
-      true,
-      true,
-    ]);
-    expect(['quant-signals.fly.dev', 'ftp://x', 'http://a b', 'http://[::1', 'http://127.0.0.1:99999', ''].map(isHttpUrl)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
   });
 
   it('the agent parses flags and GPUCTL_AGENT_* in parse: a bad value fails before run', () => {
