@@ -8,10 +8,12 @@ export function parseDuration(text: string): number | undefined {
   return parts.reduce((total, [, n, u]) => total + Number(n) * (unit[u ?? 's'] ?? 0), 0);
 }
 
+/** "850 ms", "12.3 s", "1 min 30 s": rounded once, so 119.6 s reads "2 min", never "1 min 60 s". */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (Math.round(ms / 100) < 600) return `${(ms / 1000).toFixed(1)} s`;
+  const total = Math.round(ms / 1000);
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
   return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
 }

@@ -47,7 +47,7 @@ export function gpuRules({ model, file, at }: RuleContext): Finding[] {
     if (isGpuVm(vm)) {
       // The one text of the CPU layout (flyio/cpu-layout.ts), as deploy and init give it.
       // A GPU preset that wrote no memory had 32 GB: the fix raises it (memory written stays as it is).
-      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind ?? 'unset'), cpuLayoutFix(layoutGuestOf(vm))));
+      out.push(finding('fly-gpu-retired', file, where, retirementMessage(vm.gpuKind ?? kind), cpuLayoutFix(layoutGuestOf(vm))));
     }
     if (vm.gpuKind !== undefined && !isFlyGpuKind(vm.gpuKind)) {
       const real = gpuKindForPreset(vm.gpuKind);

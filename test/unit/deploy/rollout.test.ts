@@ -119,6 +119,31 @@ describe('waitForRollout', () => {
     const state = await waitForRollout(async () => answers.shift() ?? healthy, { release: 7, timeoutMs: 60_000, signal, clock });
     expect(state.ready).toBe(true);
     expect(clock.sleeps).toEqual([1000, 1600]);
+    // deploy prints the time it took: the time of the poll that saw it ready, not the timeout
+    expect(state.elapsedMs).toBe(2600);
+  });
+
+  it('tells each poll to the caller (the progress lines); the pause grows to 10 s at most', async () => {
+    const clock = fakeClock();
+    const seen: boolean[] = [];
+    await waitForRollout(async () => healthy.map(critical), {
+      release: 7,
+      timeoutMs: 60_000,
+      signal,
+      clock,
+      onPoll: (state) => seen.push(state.ready),
+    });
+    expect(clock.sleeps.slice(4, 8)).toEqual([6553.6, 10_000, 10_000, 10_000]);
+    expect(seen).toHaveLength(clock.sleeps.length + 1);
+  });
+
+  it('a machine stopped before the deploy may stay stopped on the new release', async () => {
+    const [a, b] = healthy;
+    const resting = critical({ ...b!, state: 'stopped' });
+    const wait = (rest?: Set<string>) =>
+      waitForRollout(async () => [a!, resting], { release: 7, timeoutMs: 5000, signal, clock: fakeClock(), resting: rest });
+    expect(await wait(new Set([b!.id]))).toMatchObject({ ready: true, elapsedMs: 0 });
+    expect((await wait()).ready).toBe(false);
   });
 
   // issue 13: `--wait-timeout 15s` gave up at 9.4 s (when the next pause would pass the deadline).

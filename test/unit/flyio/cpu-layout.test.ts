@@ -3,7 +3,7 @@
  * validate's fly-gpu-retired fix and init's banner and fly.toml comment all give cpuLayoutFix, pinned here once.
  */
 import { describe, expect, it } from 'vitest';
-import { cpuInitCommand, cpuLayoutFix, cpuVmBlock } from '../../../src/flyio/cpu-layout.js';
+import { cpuInitCommand, cpuLayoutFix, cpuVmBlock, layoutGuestOf } from '../../../src/flyio/cpu-layout.js';
 import { validateFiles } from '../../../src/validate/index.js';
 import { retirementBanner } from '../../../src/init/result.js';
 import { resolveInputs } from '../../../src/init/inputs.js';
@@ -34,6 +34,22 @@ describe('the CPU layout for a GPU guest', () => {
     expect(cpuLayoutFix({ fromPreset: false, memory: '16gb' })).toBe(KEEP_OWN);
     expect(cpuVmBlock({ fromPreset: true })).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "32gb"');
     expect(cpuInitCommand('api')).toBe('gpuctl init --dir api --vm-size performance-8x --force');
+  });
+
+  it('the [[vm]] block it prints: an integer memory bare, a size string quoted, the processes it was for', () => {
+    expect(cpuVmBlock({ fromPreset: false, memory: '24576', processes: ['app', 'worker'] })).toBe(
+      '[[vm]]\n  size = "performance-8x"\n  memory = 24576\n  processes = ["app", "worker"]',
+    );
+    expect(cpuVmBlock({ fromPreset: false, memory: '64gb', processes: [] })).toBe('[[vm]]\n  size = "performance-8x"\n  memory = "64gb"');
+  });
+
+  it('reads the guest from a [[vm]]: only a GPU size preset counts as one, and its processes go along', () => {
+    expect(layoutGuestOf({ size: 'a10', processes: ['app'] })).toEqual({ fromPreset: true, processes: ['app'] });
+    expect(layoutGuestOf({ size: 'performance-8x', processes: [], memory: '32gb' })).toEqual({
+      fromPreset: false,
+      processes: [],
+      memory: '32gb',
+    });
   });
 
   const fix = (vm: string) =>

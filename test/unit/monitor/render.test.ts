@@ -4,7 +4,7 @@ import { parseSampleLine, SAMPLE_FIELDS } from '../../../src/gpu/smi-sample.js';
 import { toMachine } from '../../../src/monitor/local.js';
 import { parseMonitorOptions } from '../../../src/commands/monitor.js';
 import { alertsFor, bar, DEFAULT_THRESHOLDS, renderMonitor } from '../../../src/monitor/render.js';
-import type { MonitorSample } from '../../../src/monitor/types.js';
+import type { MonitorGpu, MonitorMachine, MonitorSample } from '../../../src/monitor/types.js';
 import { createStyle } from '../../../src/ui/style.js';
 
 function gpu(index: number, values: Record<string, string>) {
@@ -113,5 +113,59 @@ describe('monitor options and process lines', () => {
   it('reads compute-app lines and refuses garbage', () => {
     expect(parseComputeApps('')).toEqual([]);
     expect(() => parseComputeApps('<html>502</html>')).toThrow('nvidia-smi printed a process line gpuctl cannot read');
+  });
+});
+
+describe('monitor thresholds and edges', () => {
+  const plain = (over: Partial<MonitorGpu>): MonitorGpu => ({
+    index: 0,
+    name: 'NVIDIA H200',
+    uuid: 'GPU-0',
+    utilGpuPct: 80,
+    memoryUsedMiB: 900,
+    memoryTotalMiB: 1000,
+    temperatureC: 85,
+    powerDrawW: null,
+    powerLimitW: null,
+    smClockMHz: null,
+    memClockMHz: null,
+    ...over,
+  });
+  const one = (g: MonitorGpu, more: Partial<MonitorMachine> = {}): MonitorSample => ({
+    at: '2026-11-26T02:00:00.000Z',
+    machines: [{ id: 'box', gpus: [g], processes: [], ...more }],
+  });
+  const limits = { ...DEFAULT_THRESHOLDS, maxUtilPct: 80 };
+
+  it('a value at its limit is not over it', () => {
+    expect([DEFAULT_THRESHOLDS.maxTempC, DEFAULT_THRESHOLDS.maxMemoryPct]).toEqual([85, 90]);
+    expect(alertsFor(one(plain({})), limits)).toEqual([]);
+    expect(alertsFor(one(plain({ utilGpuPct: 81, temperatureC: 86, memoryUsedMiB: 901 })), limits).map((a) => a.kind)).toEqual([
+      'temperature',
+      'memory',
+      'utilization',
+    ]);
+  });
+
+  it('memory without a total has no percentage and no alert', () => {
+    const g = plain({ memoryTotalMiB: null, memoryUsedMiB: 1000 });
+    expect(alertsFor(one(g), limits)).toEqual([]);
+    expect(renderMonitor(one(g), { thresholds: limits, style: createStyle(false) })).toContain('1000 / - MiB  ');
+  });
+
+  it('a busy GPU is red when a utilisation limit is set; one GPU, processes unreadable or none, said as such', () => {
+    const busy = renderMonitor(one(plain({ utilGpuPct: 95 }), { processesError: 'nvidia-smi timed out' }), {
+      thresholds: limits,
+      style: createStyle(true),
+    });
+    expect(busy).toContain('\u001b[31m[##########]  95%\u001b[39m');
+    expect(busy).toContain('could not be read: nvidia-smi timed out');
+    const idle = renderMonitor(one(plain({})), { thresholds: limits, style: createStyle(false) });
+    expect(idle.split('\n')[2]).toBe('box  1 GPU');
+    expect(idle).toContain('  Processes\n    none\n');
+  });
+
+  it('the bar clamps to 0-100%', () => {
+    expect([bar(-20), bar(150), bar(null, 4)]).toEqual(['[..........]', '[##########]', '[    ]']);
   });
 });

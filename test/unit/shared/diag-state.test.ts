@@ -51,6 +51,47 @@ describe('the diag state merge', () => {
     expect(mergeDiagState(earlier, runOf0, [HOST[0]!, { index: 1, uuid: null }]).gpus.map((g) => g.index)).toEqual([0, 1]);
   });
 
+  it('keeps an entry by index when it was written without a UUID', () => {
+    const noUuid: DiagState = { ...earlier, gpus: [{ ...earlier.gpus[1]!, uuid: '' }] };
+    expect(mergeDiagState(noUuid, runOf0, HOST).gpus.map((g) => g.index)).toEqual([0, 1]);
+  });
+
+  it('drops an entry whose index the host lacks even when the host gives no UUIDs', () => {
+    expect(mergeDiagState(earlier, runOf0, [{ index: 0, uuid: null }]).gpus.map((g) => g.index)).toEqual([0]);
+  });
+
+  it('lists the GPUs by index whichever the run checked', () => {
+    const runOf1 = { finishedAtMs: T2, level: 'quick' as const, gpus: [{ index: 1, uuid: 'GPU-b', verdict: 'pass' as const }] };
+    expect(mergeDiagState(earlier, runOf1, HOST).gpus.map((g) => [g.index, g.verdict])).toEqual([
+      [0, 'pass'],
+      [1, 'pass'],
+    ]);
+  });
+
+  it.each([
+    ['no schemaVersion', { schemaVersion: undefined }, 'schemaVersion undefined, not 1'],
+    ['schemaVersion 3', { schemaVersion: 3 }, 'schemaVersion 3, not 1'],
+    ['an index that is not a whole number', { gpus: [{ index: 1.5, uuid: 'GPU-b', verdict: 'fail' }] }, 'a GPU entry is not'],
+    ['a negative index', { gpus: [{ index: -1, uuid: 'GPU-b', verdict: 'fail' }] }, 'a GPU entry is not'],
+    ['no uuid', { gpus: [{ index: 1, verdict: 'fail' }] }, 'a GPU entry is not'],
+    ['an unknown level on an entry', { gpus: [{ index: 1, uuid: 'GPU-b', verdict: 'fail', level: 'ultra' }] }, 'a GPU entry is not'],
+  ])('refuses a file with %s', (_, change, reason) => {
+    const file = { schemaVersion: 1, finishedAt: '2026-12-01T10:00:00.000Z', level: 'long', gpus: [], ...change };
+    const r = parseDiagState(JSON.stringify(file));
+    expect(r.ok ? '' : r.reason).toContain(reason);
+  });
+
+  it("reads an entry's own level over the file's", () => {
+    const file = {
+      schemaVersion: 1,
+      finishedAt: '2026-12-04T08:00:00.000Z',
+      level: 'quick',
+      gpus: [{ index: 1, uuid: 'GPU-b', verdict: 'fail', finishedAt: '2026-12-01T10:00:00.000Z', level: 'long' }],
+    };
+    const r = parseDiagState(JSON.stringify(file));
+    expect(r.ok && r.state.gpus).toEqual([{ index: 1, uuid: 'GPU-b', verdict: 'fail', finishedAtMs: T1, level: 'long' }]);
+  });
+
   it("reads an old file's entries (no finishedAt or level of their own) as the file's run", () => {
     const old = {
       schemaVersion: 1,

@@ -166,4 +166,59 @@ describe('the checks', () => {
     expect(stopCheck({ ...base, stopped: true, exitCode: 137 }).status).toBe('fail');
     expect(stopCheck({ ...base, stopped: false, exitCode: null }).evidence).toBe('still running 30 s after SIGINT (Fly would kill it)');
   });
+
+  it('/metrics: one expected series missing is a failure', () => {
+    const partial = 'gpuctl_host_cpus 2\ngpuctl_host_load1 0.5\n';
+    expect(metricsCheck(200, partial, 'cpu')).toMatchObject({
+      status: 'fail',
+      evidence: 'missing gpuctl_host_cpu_busy_ratio (of 2 series)',
+    });
+  });
+
+  it('/gpu-health: only HTTP 200 with status ok passes; the CPU fallback warns only for a GPU layout without GPUs', () => {
+    const opts = { gpuLayout: true, gpusReserved: false };
+    expect(gpuHealthCheck(200, { status: 'ok', mode: 'gpu', failed: [] }, opts)).toMatchObject({
+      status: 'pass',
+      evidence: 'HTTP 200 ok, gpu',
+    });
+    expect(gpuHealthCheck(503, { status: 'ok', mode: 'gpu', failed: [] }, opts).status).toBe('fail');
+    expect(gpuHealthCheck(200, { status: 'degraded', mode: 'gpu', failed: [] }, opts).status).toBe('fail');
+    const fallback = { status: 'failing', mode: 'cpu fallback', failed: [{ name: null, message: 'no GPU' }] };
+    // a CPU layout's fallback failing is its own failure
+    expect(gpuHealthCheck(503, fallback, { gpuLayout: false, gpusReserved: false }).status).toBe('fail');
+    // a GPU layout failing on its GPU is not the fallback
+    expect(gpuHealthCheck(503, { ...fallback, mode: 'gpu' }, opts).status).toBe('fail');
+  });
+
+  it('user: the agent counts too (root fails); a wrapper or another gpuctl process is not the agent; no CMD matches nothing', () => {
+    const app = 'app python3 -m app\n';
+    expect(userCheck(`${app}root node /usr/local/bin/gpuctl agent\n`, ['python3', '-m', 'app'], 'app')).toMatchObject({
+      status: 'fail',
+      evidence: 'application as app, agent as root (expected app)',
+    });
+    const others = `root /usr/local/bin/gpuctl diag --level quick\nroot /bin/sh /usr/local/bin/gpuctl-start gpuctl agent\n${app}app node /usr/local/bin/gpuctl agent\n`;
+    expect(userCheck(others, ['python3', '-m', 'app'], 'app')).toMatchObject({
+      status: 'pass',
+      evidence: 'application as app, agent as app',
+    });
+    expect(userCheck(`${app}root /usr/local/bin/gpuctl diag\n`, ['python3', '-m', 'app'], 'app').evidence).toBe('application as app');
+    expect(userCheck(app, [], 'app')).toMatchObject({ status: 'fail', evidence: 'no process runs ""' });
+  });
+
+  it("stop: the kill signal's own 128+N is clean; a refused signal or an unknown exit code fails; the time to a tenth", () => {
+    expect(cleanExitCodes('SIGQUIT')).toEqual([0, 131, 130, 143]);
+    const base = { killSignal: 'SIGQUIT', killTimeoutS: 30, seconds: 0.74, stopped: true };
+    expect(stopCheck({ ...base, exitCode: 131 })).toMatchObject({
+      status: 'pass',
+      evidence: 'stopped in 0.7 s (kill_timeout 30 s), exit 131',
+    });
+    expect(stopCheck({ ...base, exitCode: null })).toMatchObject({
+      status: 'fail',
+      evidence: 'stopped in 0.7 s (kill_timeout 30 s), exit ?',
+    });
+    expect(stopCheck({ ...base, exitCode: 0, killError: 'invalid signal: SIGFOO' })).toMatchObject({
+      status: 'fail',
+      evidence: 'the signal was not sent: invalid signal: SIGFOO',
+    });
+  });
 });

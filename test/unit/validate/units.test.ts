@@ -12,12 +12,20 @@ test.each([
   ['ten seconds', null],
   ['10', null],
   [true, null],
+  // padded text is trimmed; text that is not all duration is not one
+  [' 10s ', 10_000],
+  ['', null],
+  ['x10s', null],
+  ['1m30', null],
 ])('durationMs(%j) = %j', (value, ms) => expect(durationMs(value)).toBe(ms));
 
 test('kill_timeout: integers are seconds, strings durations', () => {
   expect(killTimeoutSeconds(30)).toBe(30);
   expect(killTimeoutSeconds('3s')).toBe(3);
   expect(killTimeoutSeconds('10m')).toBe(600);
+  // a TOML integer may come as a bigint: still a number
+  expect(killTimeoutSeconds(30n)).toBe(30);
+  expect(durationMs(30000n)).toBe(30_000);
 });
 
 test.each([
@@ -26,6 +34,10 @@ test.each([
   [500, '500ms'],
   [0, '0s'],
   [3_661_000, '1h1m1s'],
+  [999, '999ms'],
+  [1000, '1s'],
+  [1500, '1.5s'],
+  [3_605_000, '1h0m5s'],
 ])('formatDuration(%d) = %s (Go style)', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
 test.each([
@@ -37,5 +49,7 @@ test.each([
   ['16g', 16384],
   ['1.5gb', 1536],
   ['512', 512],
+  ['1.1gb', 1126],
+  ['2tb', 2_097_152],
   ['lots', null],
 ])('memoryMb(%j) = %j', (value, mb) => expect(memoryMb(value)).toBe(mb));
