@@ -6,15 +6,7 @@
 #   there:  OUT=/tmp/d bash bench/diag_capture.sh; cp /tmp/d/diag.tgz $OUT/      (about 70 s on an H200; the device
 #           tool brings back only a few files of $OUT: bring the archive)
 set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:?set OUT to a folder for the results}
-mkdir -p "$OUT"
-cd "$OUT" || exit 1
-if ! command -v node >/dev/null; then
-  mkdir -p /tmp/node-bin && xz -dc "$ROOT/.carry/node.xz" > /tmp/node-bin/node && chmod +x /tmp/node-bin/node || exit 1
-  export PATH=/tmp/node-bin:$PATH
-fi
-GPUCTL=("$(command -v node)" "$ROOT/bench/gpuctl-image.mjs")
+. "$(dirname "$0")/cli-preamble.sh"
 SMI_FIELDS=timestamp,utilization.gpu,power.draw,clocks.sm,temperature.gpu,clocks_event_reasons.sw_power_cap
 # name, then the command: stdout+stderr to NAME.out with the exit code as its last line, nvidia-smi to NAME.smi.csv.
 run() {

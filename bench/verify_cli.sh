@@ -9,15 +9,7 @@
 # Results under $OUT, also as $OUT/verify.tgz; latency.json keeps its figures but not the 10,000 samples a request
 # (samplesMs), as the captures under docs/captures/lead-verify-* do.
 set -uo pipefail
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=${OUT:?set OUT to a folder for the results}
-mkdir -p "$OUT"
-cd "$OUT" || exit 1
-if ! command -v node >/dev/null; then
-  mkdir -p /tmp/node-bin && xz -dc "$ROOT/.carry/node.xz" > /tmp/node-bin/node && chmod +x /tmp/node-bin/node || exit 1
-  export PATH=/tmp/node-bin:$PATH
-fi
-GPUCTL=("$(command -v node)" "$ROOT/bench/gpuctl-image.mjs")
+. "$(dirname "$0")/cli-preamble.sh"
 [ -f "$ROOT/dist/image/cli.js" ] || { echo "dist/image/cli.js is missing: npm run build here, and carry dist" >&2; exit 2; }
 # name, then the command; its stdout to NAME.txt (or the file it writes), stderr to NAME.err, the exit code to steps.txt.
 step() {
