@@ -40,10 +40,10 @@ export interface CountPlan {
 
 /**
  * The group to scale, checked as flyctl checks it (scale/count.go) but before anything runs: a group neither the
- * machines nor this app's fly.toml have is refused (flyctl: "process group 'x' not found", after gpuctl showed a plan
- * for it), and without --group an app whose groups do not include `app` must name one (flyctl: "--process-group flag
- * is required when no group named 'app' is defined"). An app with one group scales that group. With nothing known
- * (no machines, no fly.toml of this app), flyctl's default `app`.
+ * machines nor the app's declared groups (configGroups) have is refused (flyctl: "process group 'x' not found", after
+ * gpuctl showed a plan for it), and without --group an app whose groups do not include `app` must name one (flyctl:
+ * "--process-group flag is required when no group named 'app' is defined"). An app with one group scales that group.
+ * With nothing known (no machines, no declared groups), flyctl's default `app`.
  */
 export function chooseGroup(machines: readonly FlyMachine[], request: Pick<CountRequest, 'group' | 'configGroups'>): string {
   const known = [...new Set([...machines.map((m) => m.processGroup), ...(request.configGroups ?? [])])].sort();
